@@ -1,0 +1,100 @@
+// ESLint flat config: typescript-eslint's strict type-checked presets plus the import
+// boundaries of STYLE.md §2 (the equivalent of Alertmanager's depguard rules).
+import js from '@eslint/js'
+import importX from 'eslint-plugin-import-x'
+import nodePlugin from 'eslint-plugin-n'
+import globals from 'globals'
+import tseslint from 'typescript-eslint'
+
+/** Which src folders each src folder may import (STYLE.md §2). */
+const ALLOWED = {
+  util: [],
+  labels: ['util'],
+  alerts: ['labels', 'util'],
+  config: ['labels', 'util'],
+  silences: ['labels', 'util'],
+  nflog: ['labels', 'util'],
+  cluster: ['util'],
+  consul: ['util'],
+  inhibit: ['alerts', 'labels', 'config', 'util'],
+  notify: ['alerts', 'labels', 'config', 'util'],
+  dispatch: ['alerts', 'labels', 'config', 'notify', 'util'],
+  api: ['alerts', 'silences', 'dispatch', 'cluster', 'config', 'labels', 'util'],
+}
+const FOLDERS = [...Object.keys(ALLOWED), 'cli']
+
+const boundaryZones = Object.entries(ALLOWED).flatMap(([folder, allowed]) =>
+  FOLDERS.filter((other) => other !== folder && !allowed.includes(other)).map((other) => ({
+    target: `./src/${folder}`,
+    from: `./src/${other}`,
+    message: `src/${folder} may not import src/${other} (STYLE.md §2)`,
+  }))
+)
+
+/** Package ownership: only one folder may import each of these. */
+const ownedPackages = (except) =>
+  [
+    { name: 'consul', owner: 'consul' },
+    { name: 'koa', owner: 'api' },
+    { name: '@koa/router', owner: 'api' },
+    { name: 'js-yaml', owner: 'config' },
+  ]
+    .filter((p) => p.owner !== except)
+    .map((p) => ({ name: p.name, message: `only src/${p.owner} imports ${p.name}` }))
+
+const ownership = FOLDERS.map((folder) => ({
+  files: [`src/${folder}/**/*.ts`],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        paths: [
+          ...ownedPackages(folder),
+          ...(folder === 'cli'
+            ? []
+            : [{ name: 'bunyan', message: 'use `import type` for bunyan outside src/cli', allowTypeImports: true }]),
+        ],
+      },
+    ],
+  },
+}))
+
+export default tseslint.config(
+  {
+    ignores: ['dist/**', 'node_modules/**', 'src/ui/**', 'bench/results/**', 'data/**', '.tmp/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  ...tseslint.configs.stylisticTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs', '.ci/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    plugins: { 'import-x': importX, n: nodePlugin },
+    rules: {
+      curly: ['error', 'all'],
+      'no-console': 'error',
+      'n/prefer-node-protocol': 'error',
+      'import-x/order': ['error', { 'newlines-between': 'always', alphabetize: { order: 'asc' } }],
+      'import-x/no-restricted-paths': ['error', { zones: boundaryZones }],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'separate-type-imports' }],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+    },
+  },
+  ...ownership,
+  {
+    // Tests, scripts and benchmarks drive the product from outside: printing is their output.
+    files: ['test/**', 'scripts/**', 'bench/**', '.ci/**', '*.js'],
+    rules: {
+      'no-console': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  }
+)

@@ -1,0 +1,39 @@
+import type { Alert } from '../alerts/index.js'
+import type { LabelSet } from '../labels/index.js'
+
+/**
+ * NotifyContext carries the facts about one flush of one aggregation group through the
+ * pipeline (Alertmanager's context values, typed and immutable). Everything a stage needs is
+ * required at construction, so "group key missing" cannot happen.
+ */
+export interface NotifyContext {
+  readonly receiver: string
+  readonly groupKey: string
+  readonly groupLabels: LabelSet
+  readonly repeatIntervalMs: number
+  /** The flush instant (epoch ms); mute and dedup decisions use it, not the wall clock. */
+  readonly now: number
+  /** Aborted on the flush deadline, on reload and on shutdown. */
+  readonly signal: AbortSignal
+  readonly muteTimeIntervals: readonly string[]
+  readonly activeTimeIntervals: readonly string[]
+}
+
+/**
+ * Notifier sends one notification attempt for a group. It throws a NotifyError on failure;
+ * the retry stage decides about further attempts from `retryable`.
+ */
+export interface Notifier {
+  notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void>
+}
+
+/**
+ * Integration is one configured entry of a receiver (e.g. its second webhook_config), the unit
+ * the nflog keys on: `<receiver>/<name>/<index>`.
+ */
+export interface Integration {
+  readonly name: string
+  readonly index: number
+  readonly sendResolved: boolean
+  readonly notifier: Notifier
+}

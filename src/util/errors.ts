@@ -1,0 +1,55 @@
+/**
+ * ErrorCode lists every stable error code alertmesh raises; API status mapping and tests key on
+ * these, never on message text.
+ */
+export type ErrorCode =
+  | 'AM_INVALID_ARGUMENT'
+  | 'AM_CLOSED'
+  | 'AM_CONFIG_INVALID'
+  | 'AM_CONFIG_UNSUPPORTED'
+  | 'AM_MATCHER_INVALID'
+  | 'AM_LABELS_INVALID'
+  | 'AM_DURATION_INVALID'
+  | 'AM_ALERT_INVALID'
+  | 'AM_NOTIFY_FAILED'
+  | 'AM_FLAG_INVALID'
+  | 'AM_SILENCE_NOT_FOUND'
+  | 'AM_SILENCE_INVALID'
+
+/**
+ * AlertmeshError is the base of every error alertmesh throws on purpose: a stable `code`, a
+ * message meant for the operator, and the underlying `cause` when one exists.
+ */
+export class AlertmeshError extends Error {
+  readonly code: ErrorCode
+
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.code = code
+    this.name = new.target.name
+  }
+}
+
+/** InvalidArgumentError reports an option out of range in a constructor, naming the option. */
+export class InvalidArgumentError extends AlertmeshError {
+  constructor(message: string) {
+    super('AM_INVALID_ARGUMENT', message)
+  }
+}
+
+/** ClosedError is thrown by a component used after its `stop()` was called. */
+export class ClosedError extends AlertmeshError {
+  constructor(component: string) {
+    super('AM_CLOSED', `${component} is stopped`)
+  }
+}
+
+/**
+ * errorMessage narrows an unknown thrown value to a message, for logs and API bodies.
+ *
+ * @param err - what a `catch` received.
+ * @returns the error's message, or its string form when it is not an Error.
+ */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}

@@ -1,0 +1,7 @@
+/**
+ * @module util
+ * Leaf helpers shared by every folder: errors, durations, time formatting, atomic writes,
+ * backoff. Imports nothing from other src folders.
+ */
+export { AlertmeshError, ClosedError, InvalidArgumentError, errorMessage } from './errors.js'
+export type { ErrorCode } from './errors.js'
