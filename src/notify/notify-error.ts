@@ -14,8 +14,15 @@ export class NotifyError extends AlertmeshError {
   readonly retryable: boolean
   readonly reason: FailureReason
 
-  constructor(message: string, options: { retryable: boolean; reason: FailureReason; cause?: unknown }) {
-    super('AM_NOTIFY_FAILED', message, options.cause === undefined ? undefined : { cause: options.cause })
+  constructor(
+    message: string,
+    options: { retryable: boolean; reason: FailureReason; cause?: unknown }
+  ) {
+    super(
+      'AM_NOTIFY_FAILED',
+      message,
+      options.cause === undefined ? undefined : { cause: options.cause }
+    )
     this.retryable = options.retryable
     this.reason = options.reason
   }
