@@ -1,0 +1,111 @@
+/**
+ * Go's `encoding/json` output for the few shapes Alertmanager's notification payloads use, so
+ * alertmesh's bytes match Alertmanager 0.25 (built with Go 1.19) exactly. `JSON.stringify`
+ * differs: it leaves `<`, `>`, `&`, U+2028 and U+2029 alone and writes `\b`/`\f` short forms.
+ */
+
+const HEX = '0123456789abcdef'
+
+/**
+ * goJSONString encodes a string as Go 1.19's `json.Marshal` does (HTML escaping on):
+ *
+ * - `"` and `\` get a backslash; `\n`, `\r`, `\t` their short escapes;
+ * - every other control character below U+0020 is `\u00XX` (lower-case hex; Go 1.19 has no `\b`
+ *   or `\f` short forms, those came in Go 1.22);
+ * - `<`, `>`, `&` are `\u003c`, `\u003e`, `\u0026`; U+2028 and U+2029 are `\u2028`, `\u2029`;
+ * - DEL (U+007F) and all other characters are written as they are;
+ * - a lone surrogate, which Go would see as invalid UTF-8, becomes `\ufffd`.
+ *
+ * @param s - the string.
+ * @returns its JSON text, quotes included.
+ *
+ * @example
+ * ```ts
+ * goJSONString('a<b') // '"a\\u003cb"'
+ * ```
+ */
+export function goJSONString(s: string): string {
+  let out = '"'
+  let start = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    let escaped: string | undefined
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c === 0x3c || c === 0x3e || c === 0x26) {
+      escaped = escapeASCII(c)
+    } else if (c === 0x2028 || c === 0x2029) {
+      escaped = c === 0x2028 ? '\\u2028' : '\\u2029'
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const next = s.charCodeAt(i + 1)
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        i++
+        continue
+      }
+      escaped = '\\ufffd'
+    }
+    if (escaped !== undefined) {
+      out += s.slice(start, i) + escaped
+      start = i + 1
+    }
+  }
+  return `${out}${s.slice(start)}"`
+}
+
+function escapeASCII(c: number): string {
+  switch (c) {
+    case 0x22:
+      return '\\"'
+    case 0x5c:
+      return '\\\\'
+    case 0x0a:
+      return '\\n'
+    case 0x0d:
+      return '\\r'
+    case 0x09:
+      return '\\t'
+    default:
+      return `\\u00${HEX[c >> 4] ?? '0'}${HEX[c & 0xf] ?? '0'}`
+  }
+}
+
+/**
+ * compareGoStrings orders strings as Go's `<` does: by their UTF-8 bytes, which is code point
+ * order. JavaScript's default sort compares UTF-16 units, which puts U+E000..U+FFFF after
+ * astral characters; Go puts them before.
+ *
+ * @param a - first string.
+ * @param b - second string.
+ * @returns negative, zero or positive.
+ */
+export function compareGoStrings(a: string, b: string): number {
+  const length = Math.min(a.length, b.length)
+  for (let i = 0; i < length; i++) {
+    const x = a.codePointAt(i) ?? 0
+    const y = b.codePointAt(i) ?? 0
+    if (x !== y) {
+      return x - y
+    }
+    if (x > 0xffff) {
+      i++
+    }
+  }
+  return a.length - b.length
+}
+
+/**
+ * goJSONStringMap encodes a `map[string]string` as Go's `encoding/json` does: keys sorted by
+ * {@link compareGoStrings}, no spaces, `{}` when empty. Only own properties are read, so a
+ * label named `__proto__` is an ordinary key.
+ *
+ * @param map - the map (a LabelSet, a KV).
+ * @returns its JSON text.
+ *
+ * @example
+ * ```ts
+ * goJSONStringMap({ b: '2', a: '1' }) // '{"a":"1","b":"2"}'
+ * ```
+ */
+export function goJSONStringMap(map: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(map).sort(compareGoStrings)
+  const parts = keys.map((key) => `${goJSONString(key)}:${goJSONString(map[key] ?? '')}`)
+  return `{${parts.join(',')}}`
+}

@@ -1,0 +1,19 @@
+/**
+ * @module notify/integrations/webhook
+ * Alertmanager 0.25's webhook integration: the byte-exact v4 message and the notifier that
+ * POSTs it. Uses src/notify/http for transport; imports alerts, labels, config and util types.
+ */
+export {
+  checkWebhookURL,
+  WEBHOOK_CONTENT_TYPE,
+  WEBHOOK_DEFAULTS,
+  WEBHOOK_INTEGRATION_NAME,
+  WEBHOOK_PAYLOAD_VERSION,
+  WEBHOOK_RETRY_CODES,
+} from './config.js'
+export { compareGoStrings, goJSONString, goJSONStringMap } from './go-json.js'
+export { WebhookNotifier } from './notifier.js'
+export type { WebhookNotifierOptions } from './notifier.js'
+export { buildWebhookPayload, truncateAlerts } from './payload.js'
+export type { WebhookPayloadInput } from './payload.js'
+export { quoteMeta } from './quote-meta.js'

@@ -1,0 +1,112 @@
+import type { Alert } from '../../../alerts/index.js'
+import { isResolved } from '../../../alerts/index.js'
+import type { LabelSet } from '../../../labels/index.js'
+import { formatRFC3339Nano } from '../../../util/time.js'
+
+import { WEBHOOK_PAYLOAD_VERSION } from './config.js'
+import { goJSONString, goJSONStringMap } from './go-json.js'
+import { quoteMeta } from './quote-meta.js'
+
+/** WebhookPayloadInput is everything the webhook message is built from. */
+export interface WebhookPayloadInput {
+  /** The receiver's name as configured; the payload carries it regex-quoted. */
+  readonly receiver: string
+  readonly groupKey: string
+  readonly groupLabels: LabelSet
+  /** `--web.external-url`, already normalised. */
+  readonly externalURL: string
+  /** `max_alerts`; 0 sends every alert. */
+  readonly maxAlerts: number
+  /** The flush's alerts in notification order (spec §6.7); firing ones have `endsAt` 0. */
+  readonly alerts: readonly Alert[]
+  /** The instant alert status is judged at (epoch ms): resolved when `0 < endsAt <= now`. */
+  readonly now: number
+}
+
+/**
+ * truncateAlerts is the webhook's `truncateAlerts`: with a non-zero `maxAlerts`, keep the first
+ * `maxAlerts` alerts and count the rest.
+ *
+ * @param maxAlerts - `max_alerts`; 0 means unlimited.
+ * @param alerts - the alerts in notification order.
+ * @returns the alerts to send and how many were dropped.
+ */
+export function truncateAlerts<T>(
+  maxAlerts: number,
+  alerts: readonly T[]
+): { alerts: readonly T[]; truncated: number } {
+  if (maxAlerts !== 0 && alerts.length > maxAlerts) {
+    return { alerts: alerts.slice(0, maxAlerts), truncated: alerts.length - maxAlerts }
+  }
+  return { alerts, truncated: 0 }
+}
+
+/**
+ * buildWebhookPayload renders the body Alertmanager 0.25 POSTs to a webhook, byte for byte
+ * (`notify/webhook/webhook.go`, `template.Data`): Go's field order, Go's JSON escaping (see
+ * `goJSONString`), map keys sorted, and the trailing newline of `json.Encoder`.
+ *
+ * - `receiver` is `regexp.QuoteMeta(name)`;
+ * - `status` is `firing` when any sent alert is firing, else `resolved`;
+ * - each alert's `endsAt` is Go's zero time (`0001-01-01T00:00:00Z`) when it is 0;
+ * - `commonLabels`/`commonAnnotations` are the pairs shared by every sent alert, computed after
+ *   `max_alerts` truncation; a key missing in one alert counts as `""` there, as Go's map
+ *   lookup does;
+ * - `truncatedAlerts` is the number of alerts cut by `max_alerts`.
+ *
+ * @param input - receiver, group, alerts and the judging instant.
+ * @returns the JSON text, ending with `\n`.
+ *
+ * @example
+ * ```ts
+ * const body = buildWebhookPayload({ receiver: 'team', groupKey: '{}:{}', groupLabels: {},
+ *   externalURL: 'http://am:9093', maxAlerts: 0, alerts, now: Date.now() })
+ * ```
+ */
+export function buildWebhookPayload(input: WebhookPayloadInput): string {
+  const { alerts, truncated } = truncateAlerts(input.maxAlerts, input.alerts)
+  const firing = alerts.some((alert) => !isResolved(alert, input.now))
+  const renderedAlerts = alerts.map((alert) => {
+    const status = isResolved(alert, input.now) ? 'resolved' : 'firing'
+    return (
+      `{"status":${goJSONString(status)}` +
+      `,"labels":${goJSONStringMap(alert.labels)}` +
+      `,"annotations":${goJSONStringMap(alert.annotations)}` +
+      `,"startsAt":${goJSONString(formatRFC3339Nano(alert.startsAt))}` +
+      `,"endsAt":${goJSONString(formatRFC3339Nano(alert.endsAt))}` +
+      `,"generatorURL":${goJSONString(alert.generatorURL)}` +
+      `,"fingerprint":${goJSONString(alert.fingerprint)}}`
+    )
+  })
+  return (
+    `{"receiver":${goJSONString(quoteMeta(input.receiver))}` +
+    `,"status":${goJSONString(firing ? 'firing' : 'resolved')}` +
+    `,"alerts":[${renderedAlerts.join(',')}]` +
+    `,"groupLabels":${goJSONStringMap(input.groupLabels)}` +
+    `,"commonLabels":${goJSONStringMap(commonPairs(alerts.map((a) => a.labels)))}` +
+    `,"commonAnnotations":${goJSONStringMap(commonPairs(alerts.map((a) => a.annotations)))}` +
+    `,"externalURL":${goJSONString(input.externalURL)}` +
+    `,"version":${goJSONString(WEBHOOK_PAYLOAD_VERSION)}` +
+    `,"groupKey":${goJSONString(input.groupKey)}` +
+    `,"truncatedAlerts":${truncated}}\n`
+  )
+}
+
+/**
+ * commonPairs keeps the pairs of the first set whose value every other set has too (a missing
+ * key reads as `""`, as in Go's `a.Labels[ln] != lv`).
+ */
+function commonPairs(sets: readonly LabelSet[]): Record<string, string> {
+  const [first, ...rest] = sets
+  const common = new Map<string, string>(first === undefined ? [] : Object.entries(first))
+  for (const set of rest) {
+    for (const [name, value] of common) {
+      const other = Object.hasOwn(set, name) ? set[name] : undefined
+      if ((other ?? '') !== value) {
+        common.delete(name)
+      }
+    }
+  }
+  // A plain object from entries: `__proto__` stays an own key (Object.fromEntries defines it).
+  return Object.fromEntries(common)
+}
