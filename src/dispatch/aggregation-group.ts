@@ -1,0 +1,156 @@
+import type Logger from 'bunyan'
+
+import { compareAlerts, isResolved } from '../alerts/index.js'
+import type { Alert } from '../alerts/index.js'
+import { labelSetString } from '../labels/index.js'
+import type { LabelSet } from '../labels/index.js'
+import type { NotifyContext } from '../notify/index.js'
+
+import type { Route } from './route.js'
+
+/** FlushFn runs the notification pipeline for one flush and resolves true on success. */
+export type FlushFn = (ctx: NotifyContext, alerts: readonly Alert[]) => Promise<boolean>
+
+/** AggregationGroupOptions are the dependencies of one aggregation group. */
+export interface AggregationGroupOptions {
+  readonly route: Route
+  readonly labels: LabelSet
+  readonly flush: FlushFn
+  /** Deadline of one flush, from the route's group_interval (Alertmanager's timeout func). */
+  readonly flushTimeoutMs: (groupIntervalMs: number) => number
+  readonly log: Logger
+  readonly now: () => number
+}
+
+/**
+ * AggregationGroup holds the alerts of one (route, group labels) pair and flushes them to the
+ * pipeline on Alertmanager's schedule: after group_wait, then every group_interval measured
+ * from the tick (not from the end of the flush). Flushes of one group never overlap: a tick
+ * that comes due during a flush runs right after it, as Go's buffered timer channel does.
+ */
+export class AggregationGroup {
+  readonly route: Route
+  readonly labels: LabelSet
+  /** Group key, `<route key>:<group labels>`, shared by every node. */
+  readonly groupKey: string
+  readonly #alerts = new Map<string, Alert>()
+  readonly #options: AggregationGroupOptions
+  readonly #abort = new AbortController()
+  #timer: NodeJS.Timeout | undefined
+  #hasFlushed = false
+  #flushing = false
+  #tickDueAt: number | undefined
+  #stopped = false
+
+  constructor(options: AggregationGroupOptions) {
+    this.#options = options
+    this.route = options.route
+    this.labels = options.labels
+    this.groupKey = `${options.route.key}:${labelSetString(options.labels)}`
+    this.#arm(options.route.opts.groupWaitMs)
+  }
+
+  /**
+   * insert adds or replaces an alert. Before the first flush, an alert that started longer than
+   * group_wait ago (after a restart or reload) makes the group flush at once.
+   *
+   * @param alert - the alert's latest version.
+   */
+  insert(alert: Alert): void {
+    this.#alerts.set(alert.fingerprint, alert)
+    if (!this.#hasFlushed && alert.startsAt + this.route.opts.groupWaitMs < this.#options.now()) {
+      this.#arm(0)
+    }
+  }
+
+  /** empty tells whether the group holds no alert (the dispatcher then removes it). */
+  get empty(): boolean {
+    return this.#alerts.size === 0
+  }
+
+  /** alerts iterates over the group's current alerts. */
+  alerts(): IterableIterator<Alert> {
+    return this.#alerts.values()
+  }
+
+  /** stop cancels the timer and any flush in progress; the group is then dead. */
+  stop(): void {
+    this.#stopped = true
+    clearTimeout(this.#timer)
+    this.#abort.abort(new Error('aggregation group stopped'))
+  }
+
+  #arm(delayMs: number): void {
+    if (this.#stopped) {
+      return
+    }
+    clearTimeout(this.#timer)
+    this.#timer = setTimeout(() => {
+      this.#tick(this.#options.now())
+    }, delayMs)
+    this.#timer.unref()
+  }
+
+  #tick(at: number): void {
+    if (this.#flushing) {
+      this.#tickDueAt = at
+      return
+    }
+    this.#arm(this.route.opts.groupIntervalMs)
+    this.#hasFlushed = true
+    void this.#flush(at)
+  }
+
+  async #flush(at: number): Promise<void> {
+    if (this.#alerts.size === 0) {
+      return
+    }
+    this.#flushing = true
+    try {
+      const now = this.#options.now()
+      // Firing alerts go out with a zero end so they cannot resolve while in the pipeline.
+      const batch = [...this.#alerts.values()]
+        .map((alert) => (isResolved(alert, now) ? alert : { ...alert, endsAt: 0 }))
+        .sort(compareAlerts)
+      const opts = this.route.opts
+      const ctx: NotifyContext = {
+        receiver: opts.receiver,
+        groupKey: this.groupKey,
+        groupLabels: this.labels,
+        repeatIntervalMs: opts.repeatIntervalMs,
+        now: at,
+        signal: AbortSignal.any([
+          this.#abort.signal,
+          AbortSignal.timeout(this.#options.flushTimeoutMs(opts.groupIntervalMs)),
+        ]),
+        muteTimeIntervals: opts.muteTimeIntervals,
+        activeTimeIntervals: opts.activeTimeIntervals,
+      }
+      if (await this.#options.flush(ctx, batch)) {
+        this.#dropNotifiedResolved(batch)
+      }
+    } catch (err: unknown) {
+      this.#options.log.error({ err, aggrGroup: this.groupKey }, 'flush failed')
+    } finally {
+      this.#flushing = false
+      const due = this.#tickDueAt
+      this.#tickDueAt = undefined
+      if (due !== undefined && !this.#stopped) {
+        this.#tick(due)
+      }
+    }
+  }
+
+  // Resolved alerts leave the group once notified, unless a newer version arrived meanwhile.
+  #dropNotifiedResolved(batch: readonly Alert[]): void {
+    for (const sent of batch) {
+      if (sent.endsAt === 0) {
+        continue
+      }
+      const current = this.#alerts.get(sent.fingerprint)
+      if (current !== undefined && current.updatedAt === sent.updatedAt) {
+        this.#alerts.delete(sent.fingerprint)
+      }
+    }
+  }
+}

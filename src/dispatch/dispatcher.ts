@@ -1,0 +1,223 @@
+import type Logger from 'bunyan'
+
+import { compareAlerts, compareLabelSets } from '../alerts/index.js'
+import type { Alert, AlertStore } from '../alerts/index.js'
+import { fingerprint } from '../labels/index.js'
+import type { LabelSet } from '../labels/index.js'
+import type { Stage } from '../notify/index.js'
+import { ClosedError, errorMessage } from '../util/index.js'
+
+import { AggregationGroup } from './aggregation-group.js'
+import type { DispatcherMetrics } from './metrics.js'
+import type { Route } from './route.js'
+
+/** DispatcherOptions are the dependencies of a Dispatcher. */
+export interface DispatcherOptions {
+  readonly store: AlertStore
+  readonly route: Route
+  readonly pipeline: Stage
+  readonly log: Logger
+  readonly metrics: DispatcherMetrics
+  /**
+   * Deadline of one flush from its group_interval. Alertmanager uses max(interval, 10s) plus
+   * the node's cluster wait (position × peer_timeout).
+   * @default max(interval, 10 s)
+   */
+  readonly flushTimeoutMs?: (groupIntervalMs: number) => number
+  /** @default Date.now */
+  readonly now?: () => number
+  /** How often empty groups are removed. @default 30 s */
+  readonly cleanupIntervalMs?: number
+}
+
+/** AlertGroupView is one aggregation group as the API lists it. */
+export interface AlertGroupView {
+  readonly labels: LabelSet
+  readonly receiver: string
+  readonly alerts: readonly Alert[]
+}
+
+const MIN_FLUSH_TIMEOUT_MS = 10_000
+
+/**
+ * Dispatcher routes every alert of the store into aggregation groups and hands their flushes
+ * to the notification pipeline (Alertmanager's dispatch.Dispatcher). It knows nothing about
+ * integrations: the pipeline is one Stage.
+ */
+export class Dispatcher {
+  readonly route: Route
+  readonly #options: DispatcherOptions
+  readonly #groups = new Map<Route, Map<string, AggregationGroup>>()
+  readonly #now: () => number
+  #unsubscribe: (() => void) | undefined
+  #cleanup: NodeJS.Timeout | undefined
+  #stopped = false
+
+  constructor(options: DispatcherOptions) {
+    this.#options = options
+    this.route = options.route
+    this.#now = options.now ?? Date.now
+  }
+
+  /** start subscribes to the store, which first replays every stored alert. */
+  start(): void {
+    if (this.#stopped) {
+      throw new ClosedError('dispatcher')
+    }
+    this.#options.metrics.aggregationGroups.set(0)
+    this.#unsubscribe = this.#options.store.subscribe((alert) => {
+      this.#process(alert)
+    })
+    this.#cleanup = setInterval(() => {
+      this.#removeEmptyGroups()
+    }, this.#options.cleanupIntervalMs ?? 30_000)
+    this.#cleanup.unref()
+  }
+
+  /** stop unsubscribes and stops every group, cancelling flushes in progress. Idempotent. */
+  stop(): Promise<void> {
+    if (this.#stopped) {
+      return Promise.resolve()
+    }
+    this.#stopped = true
+    this.#unsubscribe?.()
+    clearInterval(this.#cleanup)
+    for (const groups of this.#groups.values()) {
+      for (const group of groups.values()) {
+        group.stop()
+      }
+    }
+    this.#groups.clear()
+    return Promise.resolve()
+  }
+
+  /** groupCount is the number of live aggregation groups. */
+  get groupCount(): number {
+    let count = 0
+    for (const groups of this.#groups.values()) {
+      count += groups.size
+    }
+    return count
+  }
+
+  /**
+   * groups lists the aggregation groups for the API (Alertmanager's Dispatcher.Groups): groups
+   * whose route passes `routeFilter`, with the alerts that pass `alertFilter`, sorted by group
+   * labels then receiver; alerts sorted as in notifications. Also returns, per fingerprint, the
+   * sorted receivers of the listed groups the alert is in.
+   *
+   * @param routeFilter - keeps a route's groups.
+   * @param alertFilter - keeps an alert.
+   * @returns the groups and the receivers per fingerprint.
+   */
+  groups(
+    routeFilter: (route: Route) => boolean,
+    alertFilter: (alert: Alert) => boolean
+  ): { groups: AlertGroupView[]; receivers: Map<string, string[]> } {
+    const views: AlertGroupView[] = []
+    const receivers = new Map<string, string[]>()
+    for (const [route, groups] of this.#groups) {
+      if (!routeFilter(route)) {
+        continue
+      }
+      const receiver = route.opts.receiver
+      for (const group of groups.values()) {
+        const alerts: Alert[] = []
+        for (const alert of group.alerts()) {
+          if (!alertFilter(alert)) {
+            continue
+          }
+          const list = receivers.get(alert.fingerprint)
+          if (list === undefined) {
+            receivers.set(alert.fingerprint, [receiver])
+          } else {
+            list.push(receiver)
+          }
+          alerts.push(alert)
+        }
+        if (alerts.length > 0) {
+          views.push({ labels: group.labels, receiver, alerts: alerts.sort(compareAlerts) })
+        }
+      }
+    }
+    views.sort((a, b) => compareLabelSets(a.labels, b.labels) || (a.receiver < b.receiver ? -1 : a.receiver > b.receiver ? 1 : 0))
+    for (const list of receivers.values()) {
+      list.sort()
+    }
+    return { groups: views, receivers }
+  }
+
+  #process(alert: Alert): void {
+    const started = performance.now()
+    for (const route of this.route.match(alert.labels)) {
+      this.#insert(alert, route)
+    }
+    this.#options.metrics.processingSeconds.observe((performance.now() - started) / 1000)
+  }
+
+  #insert(alert: Alert, route: Route): void {
+    const labels = groupLabels(alert.labels, route)
+    const id = fingerprint(labels)
+    let groups = this.#groups.get(route)
+    if (groups === undefined) {
+      groups = new Map()
+      this.#groups.set(route, groups)
+    }
+    let group = groups.get(id)
+    if (group === undefined) {
+      group = new AggregationGroup({
+        route,
+        labels,
+        flush: (ctx, alerts) => this.#flush(ctx, alerts),
+        flushTimeoutMs: this.#options.flushTimeoutMs ?? ((ms) => Math.max(ms, MIN_FLUSH_TIMEOUT_MS)),
+        log: this.#options.log,
+        now: this.#now,
+      })
+      groups.set(id, group)
+      this.#options.metrics.aggregationGroups.inc()
+    }
+    group.insert(alert)
+  }
+
+  async #flush(ctx: Parameters<Stage['exec']>[0], alerts: readonly Alert[]): Promise<boolean> {
+    try {
+      await this.#options.pipeline.exec(ctx, alerts)
+      return true
+    } catch (err: unknown) {
+      if (!this.#stopped) {
+        this.#options.log.error(
+          { aggrGroup: ctx.groupKey, receiver: ctx.receiver, err: errorMessage(err) },
+          'Notify for alerts failed'
+        )
+      }
+      return false
+    }
+  }
+
+  #removeEmptyGroups(): void {
+    for (const groups of this.#groups.values()) {
+      for (const [id, group] of groups) {
+        if (group.empty) {
+          group.stop()
+          groups.delete(id)
+          this.#options.metrics.aggregationGroups.dec()
+        }
+      }
+    }
+  }
+}
+
+// The alert's labels restricted to the route's group_by (all of them for `...`).
+function groupLabels(labels: LabelSet, route: Route): LabelSet {
+  if (route.opts.groupByAll) {
+    return labels
+  }
+  const result: Record<string, string> = {}
+  for (const name of route.opts.groupBy) {
+    const value = labels[name]
+    if (value !== undefined) {
+      result[name] = value
+    }
+  }
+  return result
+}
