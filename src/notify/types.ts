@@ -25,6 +25,8 @@ export interface NotifyContext {
  */
 export interface Notifier {
   notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void>
+  /** Releases connections; called when a reload retires the notifier. */
+  close?(): Promise<void>
 }
 
 /**

@@ -1,0 +1,26 @@
+/**
+ * @module notify
+ * The notification pipeline (stages in Alertmanager's order), its combinators and the
+ * integrations that send. May import alerts, labels, config and util; it reaches nflog,
+ * silences, inhibit and cluster only through the interfaces declared in interfaces.ts.
+ */
+export { UnsupportedIntegrationError, buildIntegrations } from './integrations/build.js'
+export type { IntegrationBuildOptions } from './integrations/build.js'
+export type {
+  Muter,
+  NflogEntry,
+  NflogReceiver,
+  NotificationLog,
+  Peer,
+  TimeIntervalChecker,
+} from './interfaces.js'
+export { INTEGRATION_NAMES, createNotifyMetrics } from './metrics.js'
+export type { NotifyMetrics } from './metrics.js'
+export { NotifyError } from './notify-error.js'
+export type { FailureReason } from './notify-error.js'
+export { buildPipeline } from './pipeline.js'
+export type { PipelineOptions } from './pipeline.js'
+export { byReceiver, fanout, sequence } from './stage.js'
+export type { Stage, StageResult } from './stage.js'
+export { needsUpdate } from './stages/dedup.js'
+export type { Integration, Notifier, NotifyContext } from './types.js'

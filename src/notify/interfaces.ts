@@ -1,0 +1,51 @@
+import type { LabelSet } from '../labels/index.js'
+
+/**
+ * NflogReceiver identifies one integration of one receiver in the notification log, as
+ * Alertmanager's nflogpb.Receiver.
+ */
+export interface NflogReceiver {
+  readonly groupName: string
+  readonly integration: string
+  readonly idx: number
+}
+
+/** NflogEntry is the part of a notification log entry the dedup stage reads. */
+export interface NflogEntry {
+  /** When the notification was sent, epoch ms. */
+  readonly timestamp: number
+  readonly firingAlerts: readonly bigint[]
+  readonly resolvedAlerts: readonly bigint[]
+}
+
+/**
+ * NotificationLog is what the pipeline needs of the nflog (declared here, implemented by
+ * src/nflog without importing this file).
+ */
+export interface NotificationLog {
+  query(receiver: NflogReceiver, groupKey: string): NflogEntry | undefined
+  log(
+    receiver: NflogReceiver,
+    groupKey: string,
+    firing: readonly bigint[],
+    resolved: readonly bigint[],
+    expiryMs: number
+  ): void
+}
+
+/** Muter decides whether an alert is muted (inhibitor, silencer). */
+export interface Muter {
+  mutes(labels: LabelSet): boolean
+}
+
+/**
+ * Peer is what the pipeline needs of the cluster: to wait until gossip settled and to know this
+ * node's wait before sending.
+ */
+export interface Peer {
+  /** Resolves once the node may notify; rejects when `signal` aborts first. */
+  waitReady(signal: AbortSignal): Promise<void>
+}
+
+/** TimeIntervalChecker tells whether an instant lies within a named time interval. */
+export type TimeIntervalChecker = (name: string, instantMs: number) => boolean

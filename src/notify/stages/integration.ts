@@ -1,0 +1,54 @@
+import type Logger from 'bunyan'
+
+import type { NflogReceiver, NotificationLog } from '../interfaces.js'
+import type { NotifyMetrics } from '../metrics.js'
+import type { Stage } from '../stage.js'
+import type { Integration } from '../types.js'
+
+import { dedupStage } from './dedup.js'
+import { retryStage } from './retry.js'
+import { setNotifies } from './set-notifies.js'
+import { waitStage } from './wait.js'
+
+/** IntegrationStageOptions are what one integration's branch of the fan-out needs. */
+export interface IntegrationStageOptions {
+  readonly receiverName: string
+  readonly integration: Integration
+  readonly nflog: NotificationLog
+  readonly waitMs: () => number
+  readonly metrics: NotifyMetrics
+  readonly log: Logger
+  readonly now: () => number
+}
+
+/**
+ * integrationStage is one branch of a receiver's fan-out, in Alertmanager's order:
+ * wait (position × peer_timeout) → dedup (nflog) → retry (send) → set-notifies (nflog write).
+ * The dedup result travels in a narrower context type, so the later steps cannot run without it.
+ *
+ * @param options - the integration and its collaborators.
+ * @returns the stage.
+ */
+export function integrationStage(options: IntegrationStageOptions): Stage {
+  const { integration } = options
+  const receiver: NflogReceiver = {
+    groupName: options.receiverName,
+    integration: integration.name,
+    idx: integration.index,
+  }
+  const wait = waitStage(options.waitMs)
+  const dedup = dedupStage({ nflog: options.nflog, receiver, sendResolved: integration.sendResolved, now: options.now })
+  const retry = retryStage({ integration, receiverName: options.receiverName, metrics: options.metrics, log: options.log })
+  return {
+    async exec(ctx, alerts) {
+      const waited = await wait.exec(ctx, alerts)
+      const deduped = dedup(waited.ctx, waited.alerts)
+      if (deduped.alerts.length === 0) {
+        return deduped
+      }
+      const sent = await retry(deduped.ctx, deduped.alerts)
+      setNotifies(options.nflog, receiver, deduped.ctx)
+      return { ctx: deduped.ctx, alerts: sent }
+    },
+  }
+}

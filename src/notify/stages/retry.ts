@@ -1,0 +1,111 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+
+import type Logger from 'bunyan'
+
+import type { Alert } from '../../alerts/index.js'
+import { ExponentialBackoff } from '../../util/backoff.js'
+import { errorMessage } from '../../util/index.js'
+import type { NotifyMetrics } from '../metrics.js'
+import { NotifyError } from '../notify-error.js'
+import type { Integration } from '../types.js'
+
+import type { DedupedContext } from './dedup.js'
+
+/** RetryOptions configure the retry stage of one integration. */
+export interface RetryOptions {
+  readonly integration: Integration
+  readonly receiverName: string
+  readonly metrics: NotifyMetrics
+  readonly log: Logger
+}
+
+/**
+ * retryStage sends a notification through the integration, retrying with Alertmanager's
+ * exponential backoff until it succeeds, fails for good, or the flush deadline passes
+ * (Alertmanager's RetryStage). An integration without send_resolved sends only the firing
+ * alerts, and nothing at all when none fires (the nflog still records the flush).
+ *
+ * @param options - the integration and where to report.
+ * @returns the stage function; it rejects when the notification was not delivered.
+ */
+export function retryStage(
+  options: RetryOptions
+): (ctx: DedupedContext, alerts: readonly Alert[]) => Promise<readonly Alert[]> {
+  const { integration, metrics } = options
+  const label = { integration: integration.name }
+  const name = `${options.receiverName}/${integration.name}[${integration.index}]`
+  const log = options.log.child({ receiver: options.receiverName, integration: `${integration.name}[${integration.index}]` })
+
+  async function attempt(ctx: DedupedContext, sent: readonly Alert[]): Promise<void> {
+    const started = performance.now()
+    try {
+      await integration.notifier.notify(ctx, sent)
+    } catch (err: unknown) {
+      metrics.requestsFailed.inc(label)
+      throw err
+    } finally {
+      metrics.latencySeconds.observe(label, (performance.now() - started) / 1000)
+      metrics.requests.inc(label)
+    }
+  }
+
+  async function send(ctx: DedupedContext, alerts: readonly Alert[]): Promise<readonly Alert[]> {
+    let sent = alerts
+    if (!integration.sendResolved) {
+      if (ctx.firing.length === 0) {
+        return alerts
+      }
+      sent = alerts.filter((alert) => alert.endsAt === 0)
+    }
+    const backoff = new ExponentialBackoff()
+    let lastError: unknown
+    for (let attempts = 1; ; attempts++) {
+      if (ctx.signal.aborted) {
+        throw canceled(name, attempts, lastError ?? ctx.signal.reason)
+      }
+      try {
+        await attempt(ctx, sent)
+        if (attempts > 1) {
+          log.info({ attempts }, 'Notify success')
+        } else {
+          log.debug({ attempts }, 'Notify success')
+        }
+        return alerts
+      } catch (err: unknown) {
+        if (!(err instanceof NotifyError) || !err.retryable) {
+          throw new NotifyError(
+            `${name}: notify retry canceled due to unrecoverable error after ${attempts} attempts: ${errorMessage(err)}`,
+            { retryable: false, reason: err instanceof NotifyError ? err.reason : 'other', cause: err }
+          )
+        }
+        if (!ctx.signal.aborted && (lastError === undefined || errorMessage(lastError) !== err.message)) {
+          log.warn({ attempts, err: err.message }, 'Notify attempt failed, will retry later')
+        }
+        lastError = err
+      }
+      try {
+        await sleep(backoff.next(), undefined, { signal: ctx.signal })
+      } catch {
+        throw canceled(name, attempts + 1, lastError)
+      }
+    }
+  }
+
+  return async (ctx, alerts) => {
+    metrics.notifications.inc(label)
+    try {
+      return await send(ctx, alerts)
+    } catch (err: unknown) {
+      metrics.notificationsFailed.inc(label)
+      throw err
+    }
+  }
+}
+
+function canceled(name: string, attempts: number, cause: unknown): NotifyError {
+  return new NotifyError(`${name}: notify retry canceled after ${attempts} attempts: ${errorMessage(cause)}`, {
+    retryable: false,
+    reason: 'timeout',
+    cause,
+  })
+}
