@@ -6,6 +6,9 @@
 
 const HEX = '0123456789abcdef'
 
+// The common case, checked in one regex pass before the per-character loop.
+const NOTHING_TO_ESCAPE = /^[^"\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]*$/
+
 /**
  * goJSONString encodes a string as Go 1.19's `json.Marshal` does (HTML escaping on):
  *
@@ -25,6 +28,9 @@ const HEX = '0123456789abcdef'
  * ```
  */
 export function goJSONString(s: string): string {
+  if (NOTHING_TO_ESCAPE.test(s)) {
+    return `"${s}"`
+  }
   let out = '"'
   let start = 0
   for (let i = 0; i < s.length; i++) {
@@ -108,4 +114,18 @@ export function goJSONStringMap(map: Readonly<Record<string, string>>): string {
   const keys = Object.keys(map).sort(compareGoStrings)
   const parts = keys.map((key) => `${goJSONString(key)}:${goJSONString(map[key] ?? '')}`)
   return `{${parts.join(',')}}`
+}
+
+const HTML_UNSAFE = /[<>&\u2028\u2029]/g
+
+/**
+ * goJSONStringify is JSON.stringify with Go's HTML-safe escaping of <, >, & and U+2028/U+2029
+ * (safe as a post-pass: those characters only occur inside JSON strings). Key order is the
+ * object's own, so callers build objects in Go's field order.
+ *
+ * @param value - a JSON-compatible value.
+ * @returns the JSON text.
+ */
+export function goJSONStringify(value: unknown): string {
+  return JSON.stringify(value).replace(HTML_UNSAFE, (ch) => goJSONString(ch).slice(1, -1))
 }

@@ -7,7 +7,7 @@ import {
   compareGoStrings,
   goJSONString,
   goJSONStringMap,
-} from '../../../../../src/notify/integrations/webhook/go-json.js'
+} from '../../../src/util/go-json.js'
 
 describe('goJSONString', () => {
   it('escapes exactly what Go 1.19 encoding/json escapes', () => {

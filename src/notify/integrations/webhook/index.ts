@@ -11,7 +11,6 @@ export {
   WEBHOOK_PAYLOAD_VERSION,
   WEBHOOK_RETRY_CODES,
 } from './config.js'
-export { compareGoStrings, goJSONString, goJSONStringMap } from './go-json.js'
 export { WebhookNotifier } from './notifier.js'
 export type { WebhookNotifierOptions } from './notifier.js'
 export { buildWebhookPayload, truncateAlerts } from './payload.js'
