@@ -1,0 +1,14 @@
+/**
+ * @module api
+ * The HTTP face of a node: Alertmanager's API v2, health and readiness, reload, metrics and the
+ * UI files. The only folder that imports koa. May import alerts, silences, dispatch, cluster,
+ * config, labels and util.
+ */
+export { createHttpApp, listen, normalizeRoutePrefix } from './app.js'
+export type { HttpOptions } from './app.js'
+export { HandlerError, OpenApiError, statusForError } from './errors.js'
+export { createApiMetrics } from './metrics.js'
+export type { ApiMetrics } from './metrics.js'
+export { ACTIVE_STATUS } from './v2/alert-json.js'
+export type { AlertStatus } from './v2/alert-json.js'
+export type { ApiDeps, ApiRuntime, ClusterView, PeerView, VersionInfo } from './v2/deps.js'

@@ -1,0 +1,62 @@
+import type { Alert } from '../../alerts/index.js'
+import { goJSONString, goJSONStringMap } from '../../util/go-json.js'
+import { formatRFC3339Millis } from '../../util/time.js'
+
+/** AlertStatus is an alert's state as the API reports it (Alertmanager's types.AlertStatus). */
+export interface AlertStatus {
+  readonly state: 'unprocessed' | 'active' | 'suppressed'
+  readonly silencedBy: readonly string[]
+  readonly inhibitedBy: readonly string[]
+}
+
+/** ACTIVE_STATUS is the status of an alert that is neither silenced nor inhibited. */
+export const ACTIVE_STATUS: AlertStatus = { state: 'active', silencedBy: [], inhibitedBy: [] }
+
+const ACTIVE_STATUS_JSON = statusJson(ACTIVE_STATUS)
+
+/**
+ * statusJson renders a status in go-swagger's key order.
+ *
+ * @param status - the status.
+ * @returns the JSON text.
+ */
+export function statusJson(status: AlertStatus): string {
+  if (status === ACTIVE_STATUS && ACTIVE_STATUS_JSON !== undefined) {
+    return ACTIVE_STATUS_JSON
+  }
+  return `{"inhibitedBy":${JSON.stringify(status.inhibitedBy)},"silencedBy":${JSON.stringify(status.silencedBy)},"state":"${status.state}"}`
+}
+
+/**
+ * receiversJson renders receiver names as `[{"name":…}]`.
+ *
+ * @param receivers - receiver names, in the order to report.
+ * @returns the JSON text.
+ */
+export function receiversJson(receivers: readonly string[]): string {
+  return `[${receivers.map((name) => `{"name":${goJSONString(name)}}`).join(',')}]`
+}
+
+/**
+ * gettableAlertJson renders one alert exactly as Alertmanager 0.25's API does: go-swagger emits
+ * the gettableAlert's own fields in alphabetical order, then the embedded alert's generatorURL
+ * (omitted when empty) and labels.
+ *
+ * @param alert - the stored alert.
+ * @param receiversText - receiversJson of the alert's receivers.
+ * @param statusText - statusJson of the alert's status.
+ * @returns the JSON text of the object.
+ */
+export function gettableAlertJson(alert: Alert, receiversText: string, statusText: string): string {
+  const generator = alert.generatorURL === '' ? '' : `"generatorURL":${goJSONString(alert.generatorURL)},`
+  return (
+    `{"annotations":${goJSONStringMap(alert.annotations)},` +
+    `"endsAt":"${formatRFC3339Millis(alert.endsAt)}",` +
+    `"fingerprint":"${alert.fingerprint}",` +
+    `"receivers":${receiversText},` +
+    `"startsAt":"${formatRFC3339Millis(alert.startsAt)}",` +
+    `"status":${statusText},` +
+    `"updatedAt":"${formatRFC3339Millis(alert.updatedAt)}",` +
+    `${generator}"labels":${goJSONStringMap(alert.labels)}}`
+  )
+}

@@ -1,0 +1,233 @@
+import { Readable } from 'node:stream'
+
+import { prepareAlert } from '../../alerts/index.js'
+import type { Alert } from '../../alerts/index.js'
+import type { Route } from '../../dispatch/index.js'
+import type { Matcher } from '../../labels/index.js'
+import { goJSONString, goJSONStringMap } from '../../util/go-json.js'
+
+import { gettableAlertJson, receiversJson, statusJson } from './alert-json.js'
+import type { AlertStatus } from './alert-json.js'
+import type { ApiDeps } from './deps.js'
+import { parsePostableAlerts } from './postable-alerts.js'
+
+/** AlertQuery is the parsed query of GET /api/v2/alerts and /alerts/groups. */
+export interface AlertQuery {
+  readonly active: boolean
+  readonly silenced: boolean
+  readonly inhibited: boolean
+  readonly matchers: readonly Matcher[]
+}
+
+/**
+ * AlertFilter keeps the alerts a query asks for (Alertmanager's api.alertFilter): not yet
+ * ended, state and mute flags as asked, and every filter matcher matching.
+ */
+export type AlertFilter = (alert: Alert) => AlertStatus | undefined
+
+/**
+ * alertFilter builds the filter of a query at one instant.
+ *
+ * @param deps - for the alert status.
+ * @param query - the parsed query.
+ * @param now - the request instant.
+ * @returns a function giving the alert's status when it passes, else undefined.
+ */
+export function alertFilter(deps: ApiDeps, query: AlertQuery, now: number): AlertFilter {
+  return (alert) => {
+    if (alert.endsAt !== 0 && alert.endsAt < now) {
+      return undefined
+    }
+    const status = deps.alertStatus(alert)
+    if (!query.active && status.state === 'active') {
+      return undefined
+    }
+    if (!query.silenced && status.silencedBy.length > 0) {
+      return undefined
+    }
+    if (!query.inhibited && status.inhibitedBy.length > 0) {
+      return undefined
+    }
+    for (const matcher of query.matchers) {
+      if (!matcher.matchesLabels(alert.labels)) {
+        return undefined
+      }
+    }
+    return status
+  }
+}
+
+/**
+ * ReceiverCache remembers, per alert version, the JSON of the receivers its labels route to.
+ * Routing is the costly part of listing many alerts, and its result only changes with the
+ * alert or the config; the receiver lists themselves are few and interned.
+ */
+export class ReceiverCache {
+  #route: Route | undefined
+  #byAlert = new WeakMap<Alert, { names: string[]; json: string }>()
+  readonly #interned = new Map<string, { names: string[]; json: string }>()
+
+  /**
+   * get returns the receivers of an alert under a routing tree.
+   *
+   * @param route - the current routing tree.
+   * @param alert - the alert.
+   * @returns the receiver names in routing order and their JSON.
+   */
+  get(route: Route, alert: Alert): { names: string[]; json: string } {
+    if (route !== this.#route) {
+      this.#route = route
+      this.#byAlert = new WeakMap()
+      this.#interned.clear()
+    }
+    let entry = this.#byAlert.get(alert)
+    if (entry === undefined) {
+      const names = route.match(alert.labels).map((r) => r.opts.receiver)
+      const key = names.join('\u0000')
+      entry = this.#interned.get(key)
+      if (entry === undefined) {
+        entry = { names, json: receiversJson(names) }
+        this.#interned.set(key, entry)
+      }
+      this.#byAlert.set(alert, entry)
+    }
+    return entry
+  }
+}
+
+const CHUNK_ALERTS = 500
+
+/**
+ * jsonArrayStream streams a JSON array built item by item, so a list of 100k alerts never
+ * exists as one string in memory.
+ *
+ * @param count - the number of items.
+ * @param item - renders item i.
+ * @returns a readable stream of the array text plus Alertmanager's trailing newline.
+ */
+export function jsonArrayStream(count: number, item: (index: number) => string): Readable {
+  function* chunks(): Generator<string> {
+    let buffer = '['
+    for (let i = 0; i < count; i++) {
+      buffer += (i === 0 ? '' : ',') + item(i)
+      if ((i + 1) % CHUNK_ALERTS === 0) {
+        yield buffer
+        buffer = ''
+      }
+    }
+    yield `${buffer}]\n`
+  }
+  return Readable.from(chunks(), { objectMode: false })
+}
+
+/**
+ * listAlerts answers GET /api/v2/alerts (Alertmanager's getAlertsHandler): every stored alert
+ * passing the filter and, when given, whose receivers match the receiver regex; sorted by
+ * fingerprint.
+ *
+ * @param deps - the node.
+ * @param cache - receiver cache shared across requests.
+ * @param query - the parsed query.
+ * @param receiver - the anchored receiver regex, if any.
+ * @returns the response body stream.
+ */
+export function listAlerts(
+  deps: ApiDeps,
+  cache: ReceiverCache,
+  query: AlertQuery,
+  receiver: { test(s: string): boolean } | undefined
+): Readable {
+  const { route } = deps.runtime()
+  const filter = alertFilter(deps, query, deps.now())
+  const rows: { alert: Alert; receivers: string; status: AlertStatus }[] = []
+  for (const alert of deps.store.values()) {
+    const receivers = cache.get(route, alert)
+    if (receiver !== undefined && !receivers.names.some((name) => receiver.test(name))) {
+      continue
+    }
+    const status = filter(alert)
+    if (status !== undefined) {
+      rows.push({ alert, receivers: receivers.json, status })
+    }
+  }
+  rows.sort((a, b) => (a.alert.fingerprint < b.alert.fingerprint ? -1 : 1))
+  return jsonArrayStream(rows.length, (i) => {
+    const row = rows[i] as (typeof rows)[number]
+    return gettableAlertJson(row.alert, row.receivers, statusJson(row.status))
+  })
+}
+
+/**
+ * listAlertGroups answers GET /api/v2/alerts/groups (Alertmanager's getAlertGroupsHandler).
+ *
+ * @param deps - the node.
+ * @param query - the parsed query.
+ * @param receiver - the anchored receiver regex, if any, applied to each group's receiver.
+ * @returns the response body stream.
+ */
+export function listAlertGroups(
+  deps: ApiDeps,
+  query: AlertQuery,
+  receiver: { test(s: string): boolean } | undefined
+): Readable {
+  const { dispatcher } = deps.runtime()
+  const filter = alertFilter(deps, query, deps.now())
+  const statuses = new Map<Alert, AlertStatus>()
+  const { groups, receivers } = dispatcher.groups(
+    (route) => receiver === undefined || receiver.test(route.opts.receiver),
+    (alert) => {
+      const status = filter(alert)
+      if (status !== undefined) {
+        statuses.set(alert, status)
+      }
+      return status !== undefined
+    }
+  )
+  return jsonArrayStream(groups.length, (i) => {
+    const group = groups[i] as (typeof groups)[number]
+    const alerts = group.alerts.map((alert) =>
+      gettableAlertJson(
+        alert,
+        receiversJson(receivers.get(alert.fingerprint) ?? []),
+        statusJson(statuses.get(alert) ?? deps.alertStatus(alert))
+      )
+    )
+    return `{"alerts":[${alerts.join(',')}],"labels":${goJSONStringMap(group.labels)},"receiver":{"name":${goJSONString(group.receiver)}}}`
+  })
+}
+
+/**
+ * postAlerts applies POST /api/v2/alerts (Alertmanager's postAlertsHandler): defaults and
+ * validation per alert, best effort (valid alerts are stored even when others are not), and
+ * the validation errors joined by "; ".
+ *
+ * @param deps - the node.
+ * @param body - the request body text.
+ * @returns undefined on success, else the error text for a 400 answer.
+ */
+export function postAlerts(deps: ApiDeps, body: string): string | undefined {
+  const posted = parsePostableAlerts(body)
+  const now = deps.now()
+  const resolveTimeoutMs = deps.runtime().config.config.global.resolve_timeout
+  const valid: Alert[] = []
+  const errors: string[] = []
+  let firing = 0
+  for (const item of posted) {
+    // Alertmanager counts every received alert, valid or not, by its (defaulted) end.
+    if ((item.endsAt === 0 ? now + resolveTimeoutMs : item.endsAt) > now) {
+      firing++
+    }
+    const prepared = prepareAlert(item, now, resolveTimeoutMs)
+    if (prepared.error === undefined) {
+      valid.push(prepared.alert)
+    } else {
+      errors.push(prepared.error)
+    }
+  }
+  deps.metrics.countReceived(firing, posted.length - firing)
+  if (errors.length > 0) {
+    deps.metrics.alertsInvalid.inc({ version: 'v2' }, errors.length)
+  }
+  deps.store.put(valid)
+  return errors.length > 0 ? errors.join('; ') : undefined
+}

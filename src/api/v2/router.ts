@@ -1,0 +1,145 @@
+import Router from '@koa/router'
+import type { Context, Next } from 'koa'
+import getRawBody from 'raw-body'
+
+import { errorMessage } from '../../util/index.js'
+import { HandlerError, OpenApiError, statusForError } from '../errors.js'
+
+import { ReceiverCache, listAlertGroups, listAlerts, postAlerts } from './alerts.js'
+import type { AlertQuery } from './alerts.js'
+import type { ApiDeps } from './deps.js'
+import { filterMatchers, queryBool, receiverRegex } from './query.js'
+import { receiversBody, statusBody } from './status.js'
+
+/** ApiV2Options are the HTTP-level limits of the v2 API. */
+export interface ApiV2Options {
+  /** Largest accepted request body; larger ones get 413. */
+  readonly maxBodyBytes: number
+}
+
+type Query = Context['query']
+
+function alertQuery(query: Query, withActiveDefault = true): AlertQuery {
+  return {
+    active: queryBool(query['active'], withActiveDefault),
+    silenced: queryBool(query['silenced'], true),
+    inhibited: queryBool(query['inhibited'], true),
+    matchers: filterMatchers(query['filter']),
+  }
+}
+
+function sendJson(ctx: Context, body: string | NodeJS.ReadableStream): void {
+  ctx.status = 200
+  ctx.type = 'application/json'
+  ctx.body = body
+}
+
+/**
+ * readJsonBody reads a request body for an endpoint that consumes application/json, with
+ * go-openapi's 415 for other media types and a 413 past the size limit.
+ *
+ * @param ctx - the request.
+ * @param limit - the size limit in bytes.
+ * @returns the body text.
+ */
+export async function readJsonBody(ctx: Context, limit: number): Promise<string> {
+  const mediaType = (ctx.get('Content-Type') || 'application/octet-stream').split(';')[0]?.trim().toLowerCase() ?? ''
+  if (mediaType !== 'application/json') {
+    throw new OpenApiError(415, 415, `unsupported media type ${JSON.stringify(mediaType)}, only [application/json] are allowed`)
+  }
+  try {
+    return await getRawBody(ctx.req, { limit, encoding: 'utf8' })
+  } catch (err: unknown) {
+    const type = (err as { type?: unknown }).type
+    if (type === 'entity.too.large') {
+      throw new OpenApiError(413, 413, `request body is larger than the limit of ${limit} bytes`)
+    }
+    throw new OpenApiError(400, 400, `reading request body failed: ${errorMessage(err)}`)
+  }
+}
+
+/**
+ * apiErrors renders thrown errors the way Alertmanager's API does: framework errors as
+ * `{"code","message"}`, handler errors as a bare JSON string.
+ *
+ * @param log - where unexpected errors are logged.
+ * @returns the middleware.
+ */
+function apiErrors(log: ApiDeps['log']) {
+  return async function apiErrors(ctx: Context, next: Next): Promise<void> {
+    try {
+      await next()
+    } catch (err: unknown) {
+      const status = statusForError(err)
+      ctx.status = status
+      ctx.type = 'application/json'
+      if (err instanceof OpenApiError) {
+        ctx.body = `${JSON.stringify({ code: err.code, message: err.message })}\n`
+      } else {
+        if (!(err instanceof HandlerError) && status >= 500) {
+          log.error({ err: errorMessage(err), path: ctx.path }, 'API request failed')
+        }
+        ctx.body = `${JSON.stringify(errorMessage(err))}\n`
+      }
+    }
+  }
+}
+
+/**
+ * createApiV2Router serves Alertmanager's v2 API under /api/v2.
+ *
+ * @param deps - the node.
+ * @param options - HTTP limits.
+ * @returns the router's middleware (404/405 answered in go-openapi's form).
+ */
+export function createApiV2Router(deps: ApiDeps, options: ApiV2Options) {
+  const cache = new ReceiverCache()
+  const router = new Router({ prefix: '/api/v2' })
+  router.use(apiErrors(deps.log))
+
+  router.get('/status', (ctx) => {
+    sendJson(ctx, statusBody(deps))
+  })
+  router.get('/receivers', (ctx) => {
+    sendJson(ctx, receiversBody(deps))
+  })
+  router.get('/alerts', (ctx) => {
+    sendJson(ctx, listAlerts(deps, cache, alertQuery(ctx.query), receiverRegex(ctx.query['receiver'])))
+  })
+  router.post('/alerts', async (ctx) => {
+    const body = await readJsonBody(ctx, options.maxBodyBytes)
+    const failed = postAlerts(deps, body)
+    if (failed !== undefined) {
+      throw new HandlerError(400, failed)
+    }
+    ctx.status = 200
+    ctx.body = null
+  })
+  router.get('/alerts/groups', (ctx) => {
+    sendJson(ctx, listAlertGroups(deps, alertQuery(ctx.query), receiverRegex(ctx.query['receiver'])))
+  })
+
+  const routes = router.routes()
+  const methods = router.allowedMethods({ throw: false })
+  return async function apiV2(ctx: Context, next: Next): Promise<void> {
+    if (ctx.path !== '/api/v2' && !ctx.path.startsWith('/api/v2/')) {
+      await next()
+      return
+    }
+    // @koa/router types its context with router fields it adds itself at run time.
+    const routerCtx = ctx as unknown as Parameters<typeof routes>[0]
+    await routes(routerCtx, async () => {
+      await methods(ctx as unknown as Parameters<typeof methods>[0], () => Promise.resolve())
+    })
+    if (ctx.status === 405) {
+      const allow = (ctx.response.get('Allow') || '').split(/,\s*/).filter((m) => m !== 'HEAD')
+      ctx.set('Allow', allow.join(','))
+      ctx.type = 'application/json'
+      ctx.body = `${JSON.stringify({ code: 405, message: `method ${ctx.method} is not allowed, but [${allow.join(',')}] are` })}\n`
+    } else if (ctx.status === 404 && ctx.body === undefined) {
+      ctx.status = 404
+      ctx.type = 'application/json'
+      ctx.body = `${JSON.stringify({ code: 404, message: `path ${ctx.path} was not found` })}\n`
+    }
+  }
+}
