@@ -1,0 +1,259 @@
+import type { Server } from 'node:http'
+import { mkdir } from 'node:fs/promises'
+import { hostname } from 'node:os'
+
+import type Logger from 'bunyan'
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+
+import { AlertStore, isResolved } from '../alerts/index.js'
+import { ACTIVE_STATUS, createApiMetrics, createHttpApp, listen, normalizeRoutePrefix } from '../api/index.js'
+import { loadConfigFile } from '../config/index.js'
+import { createDispatcherMetrics } from '../dispatch/index.js'
+import { initHashing } from '../labels/index.js'
+import { Nflog } from '../nflog/index.js'
+import { createNotifyMetrics } from '../notify/index.js'
+import { errorMessage } from '../util/index.js'
+
+import type { Flags } from './flags.js'
+import { indexHtml } from './index-page.js'
+import { buildRuntime } from './runtime.js'
+import type { Runtime, RuntimeDeps } from './runtime.js'
+import { USER_AGENT, VERSION_INFO } from './version.js'
+
+/** RunningNode is a started node: what signals and tests act on. */
+export interface RunningNode {
+  /** Re-reads the config file and swaps the graph; rejects when the config was refused. */
+  reload(): Promise<void>
+  /** Graceful shutdown; idempotent. */
+  stop(): Promise<void>
+  /** The bound HTTP addresses as host:port. */
+  readonly addresses: readonly string[]
+}
+
+/**
+ * externalUrl derives --web.external-url as Alertmanager's extURL: from the host name and the
+ * first listen port when not given; path without trailing slash.
+ *
+ * @param flags - the node flags.
+ * @returns the normalised URL.
+ * @throws Error for a non-http(s) URL.
+ */
+export function externalUrl(flags: Flags): URL {
+  let text = flags.webExternalUrl
+  if (text === '') {
+    const first = flags.webListenAddresses[0] ?? ':9093'
+    text = `http://${hostname()}:${first.slice(first.lastIndexOf(':') + 1)}/`
+  }
+  const url = new URL(text)
+  const scheme = url.protocol.replace(/:$/, '')
+  if (scheme !== 'http' && scheme !== 'https') {
+    throw new Error(`"${text}": invalid "${scheme}" scheme, only 'http' and 'https' are supported`)
+  }
+  url.pathname = url.pathname.replace(/\/+$/, '')
+  return url
+}
+
+function splitHostPort(address: string): { host: string; port: number } {
+  const colon = address.lastIndexOf(':')
+  if (colon === -1) {
+    throw new Error(`address ${address}: missing port in address`)
+  }
+  const host = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1')
+  const port = Number(address.slice(colon + 1))
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`address ${address}: invalid port`)
+  }
+  return { host, port }
+}
+
+function createConfigMetrics(registry: Registry) {
+  const registers = [registry]
+  return {
+    hash: new Gauge({ name: 'alertmanager_config_hash', help: 'Hash of the currently loaded alertmanager configuration.', registers }),
+    lastReloadSuccessful: new Gauge({
+      name: 'alertmanager_config_last_reload_successful',
+      help: 'Whether the last configuration reload attempt was successful.',
+      registers,
+    }),
+    lastReloadSuccessTime: new Gauge({
+      name: 'alertmanager_config_last_reload_success_timestamp_seconds',
+      help: 'Timestamp of the last successful configuration reload.',
+      registers,
+    }),
+    receivers: new Gauge({ name: 'alertmanager_receivers', help: 'Number of configured receivers.', registers }),
+    integrations: new Gauge({ name: 'alertmanager_integrations', help: 'Number of configured integrations.', registers }),
+  }
+}
+
+/**
+ * startNode wires and starts a node (the composition root, Alertmanager's app/): long-lived
+ * singletons in a straight line, each teardown pushed on a LIFO stack right after construction.
+ *
+ * @param flags - the parsed command line.
+ * @param log - the root logger.
+ * @returns the running node.
+ * @throws when the config is invalid or a listener cannot bind (the process exits 1).
+ */
+export async function startNode(flags: Flags, log: Logger): Promise<RunningNode> {
+  const teardown: { name: string; fn: () => Promise<void> | void }[] = []
+  const onStop = (name: string, fn: () => Promise<void> | void): void => {
+    teardown.push({ name, fn })
+  }
+  const startedAt = Date.now()
+  const url = externalUrl(flags)
+  const routePrefix = normalizeRoutePrefix(flags.webRoutePrefix === '' ? url.pathname : flags.webRoutePrefix)
+
+  await Promise.all([initHashing(), mkdir(flags.storagePath, { recursive: true })])
+
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  const configMetrics = createConfigMetrics(registry)
+  const store = new AlertStore()
+  const gcTimer = setInterval(() => {
+    store.gc()
+  }, flags.alertsGcIntervalMs)
+  gcTimer.unref()
+  onStop('alert gc', () => {
+    clearInterval(gcTimer)
+  })
+  new Gauge({
+    name: 'alertmanager_alerts',
+    help: 'How many alerts by state.',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const now = Date.now()
+      let active = 0
+      for (const alert of store.values()) {
+        if (!isResolved(alert, now)) {
+          active++
+        }
+      }
+      this.set({ state: 'active' }, active)
+      this.set({ state: 'suppressed' }, 0)
+      this.set({ state: 'unprocessed' }, 0)
+    },
+  })
+
+  const nflog = new Nflog({ retentionMs: flags.dataRetentionMs })
+  const maintenance = setInterval(() => {
+    nflog.gc()
+  }, flags.dataMaintenanceIntervalMs)
+  maintenance.unref()
+  onStop('nflog maintenance', () => {
+    clearInterval(maintenance)
+  })
+
+  const passThrough = { mutes: () => false }
+  const runtimeDeps: RuntimeDeps = {
+    store,
+    nflog,
+    // TODO(#3): silences and inhibition plug in here.
+    inhibitor: passThrough,
+    silencer: passThrough,
+    // TODO(#5): the cluster peer (settle, position) plugs in here.
+    peer: undefined,
+    waitMs: () => 0,
+    externalURL: url.toString().replace(/\/$/, ''),
+    userAgent: USER_AGENT,
+    notifyMetrics: createNotifyMetrics(registry),
+    dispatcherMetrics: createDispatcherMetrics(registry),
+    flushTimeoutMs: (groupIntervalMs) => Math.max(groupIntervalMs, 10_000),
+    log,
+  }
+
+  const configLog = log.child({ component: 'configuration' })
+  let runtime: Runtime | undefined
+  const apply = async (): Promise<void> => {
+    try {
+      const loaded = await loadConfigFile(flags.configFile)
+      const next = buildRuntime(loaded, runtimeDeps)
+      const previous = runtime
+      await previous?.dispatcher.stop()
+      runtime = next
+      next.dispatcher.start()
+      void previous?.close()
+      configMetrics.hash.set(loaded.hash)
+      configMetrics.lastReloadSuccessful.set(1)
+      configMetrics.lastReloadSuccessTime.set(Date.now() / 1000)
+      configMetrics.receivers.set(next.receiverCount)
+      configMetrics.integrations.set(next.integrationCount)
+      configLog.info({ file: flags.configFile }, 'Completed loading of configuration file')
+    } catch (err: unknown) {
+      configMetrics.lastReloadSuccessful.set(0)
+      configLog.error({ file: flags.configFile, err: errorMessage(err) }, 'Loading configuration file failed')
+      throw err
+    }
+  }
+  await apply()
+  onStop('dispatcher', async () => {
+    await runtime?.dispatcher.stop()
+    await runtime?.close()
+  })
+
+  const app = createHttpApp(
+    {
+      store,
+      runtime: () => runtime as Runtime,
+      reload: apply,
+      alertStatus: () => ACTIVE_STATUS,
+      cluster: () => ({ status: 'disabled', peers: [] }),
+      version: VERSION_INFO,
+      startedAt,
+      metrics: createApiMetrics(registry),
+      log: log.child({ component: 'api' }),
+      now: Date.now,
+    },
+    {
+      routePrefix,
+      getConcurrency: flags.webGetConcurrency > 0 ? flags.webGetConcurrency : 8,
+      timeoutMs: flags.webTimeoutMs > 0 ? flags.webTimeoutMs : 0,
+      maxBodyBytes: 32 * 1024 * 1024,
+      registry,
+      indexHtml: () => indexHtml(routePrefix),
+    }
+  )
+  const servers: Server[] = []
+  for (const address of flags.webListenAddresses) {
+    const { host, port } = splitHostPort(address)
+    const server = await listen(app, host, port)
+    servers.push(server)
+    onStop(`http ${address}`, () => closeServer(server))
+  }
+  const addresses = servers.map((server) => {
+    const bound = server.address()
+    return typeof bound === 'object' && bound !== null ? `${bound.address}:${bound.port}` : String(bound)
+  })
+  log.info({ addresses, externalURL: runtimeDeps.externalURL, routePrefix }, 'Listening')
+
+  let stopping: Promise<void> | undefined
+  return {
+    addresses,
+    reload: apply,
+    stop() {
+      stopping ??= (async () => {
+        for (const { name, fn } of teardown.reverse()) {
+          try {
+            await fn()
+          } catch (err: unknown) {
+            log.warn({ component: name, err: errorMessage(err) }, 'Shutdown step failed')
+          }
+        }
+      })()
+      return stopping
+    },
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => {
+      resolve()
+    })
+    // Idle keep-alive connections (Prometheus, amtool) must not hold the shutdown.
+    server.closeIdleConnections()
+    setTimeout(() => {
+      server.closeAllConnections()
+    }, 2000).unref()
+  })
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// Entry point: parses flags and turns signals into reload and shutdown. Everything heavy is
+// imported lazily so the HTTP listener is up quickly after exec (supervisors start the clock
+// then), and so `check-config` does not load the server.
+import { FlagError, parseCommandLine, usage } from './flags.js'
+import { createLogger } from './logger.js'
+import { versionText } from './version.js'
+
+function fail(message: string): never {
+  process.stderr.write(`alertmesh: error: ${message}\n`)
+  process.exit(1)
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  if (argv[0] === 'check-config') {
+    const { checkConfig } = await import('./check-config.js')
+    process.exitCode = await checkConfig(argv.slice(1), process.stdout)
+    return
+  }
+  let command
+  try {
+    command = parseCommandLine(argv)
+  } catch (err: unknown) {
+    if (err instanceof FlagError) {
+      fail(err.message)
+    }
+    throw err
+  }
+  if (command.kind === 'help') {
+    process.stdout.write(usage())
+    return
+  }
+  if (command.kind === 'version') {
+    process.stdout.write(versionText())
+    return
+  }
+  const { flags } = command
+  const log = createLogger({ level: flags.logLevel, format: flags.logFormat })
+  const { startNode } = await import('./app.js')
+  let node
+  try {
+    node = await startNode(flags, log)
+  } catch (err: unknown) {
+    log.error({ err: err instanceof Error ? err.message : String(err) }, 'Starting alertmesh failed')
+    process.exit(1)
+  }
+  const running = node
+  process.on('SIGHUP', () => {
+    running.reload().catch(() => {
+      // Already logged by the reloader; the old config keeps running.
+    })
+  })
+  const shutdown = (signal: string): void => {
+    log.info({ signal }, 'Received shutdown signal, exiting gracefully')
+    running
+      .stop()
+      .then(() => {
+        log.info('Shutdown complete')
+        process.exit(0)
+      })
+      .catch((err: unknown) => {
+        log.error({ err: String(err) }, 'Shutdown failed')
+        process.exit(1)
+      })
+  }
+  process.once('SIGTERM', () => {
+    shutdown('SIGTERM')
+  })
+  process.once('SIGINT', () => {
+    shutdown('SIGINT')
+  })
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  fail(err instanceof Error ? err.message : String(err))
+})

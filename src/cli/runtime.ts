@@ -1,0 +1,108 @@
+import type Logger from 'bunyan'
+
+import type { AlertStore } from '../alerts/index.js'
+import type { ApiRuntime } from '../api/index.js'
+import { timeIntervalContains } from '../config/index.js'
+import type { Config, LoadedConfig, TimeInterval } from '../config/index.js'
+import { Dispatcher, buildRouteTree } from '../dispatch/index.js'
+import type { DispatcherMetrics } from '../dispatch/index.js'
+import { buildIntegrations, buildPipeline } from '../notify/index.js'
+import type { Integration, Muter, NotificationLog, NotifyMetrics, Peer } from '../notify/index.js'
+
+/** Runtime is the config-scoped object graph: rebuilt whole on every reload. */
+export interface Runtime extends ApiRuntime {
+  /** Number of receivers referenced by routes (`alertmanager_receivers`). */
+  readonly receiverCount: number
+  /** Number of built integrations (`alertmanager_integrations`). */
+  readonly integrationCount: number
+  /** Releases what the graph holds (HTTP connection pools). */
+  close(): Promise<void>
+}
+
+/** RuntimeDeps are the long-lived collaborators a runtime is built on. */
+export interface RuntimeDeps {
+  readonly store: AlertStore
+  readonly nflog: NotificationLog
+  readonly inhibitor: Muter
+  readonly silencer: Muter
+  readonly peer: Peer | undefined
+  readonly waitMs: () => number
+  readonly externalURL: string
+  readonly userAgent: string
+  readonly notifyMetrics: NotifyMetrics
+  readonly dispatcherMetrics: DispatcherMetrics
+  readonly flushTimeoutMs: (groupIntervalMs: number) => number
+  readonly log: Logger
+}
+
+function withinTimeInterval(config: Config): (name: string, instantMs: number) => boolean {
+  const byName = new Map<string, readonly TimeInterval[]>()
+  for (const named of [...config.time_intervals, ...config.mute_time_intervals]) {
+    byName.set(named.name, named.time_intervals)
+  }
+  return (name, instantMs) => (byName.get(name) ?? []).some((interval) => timeIntervalContains(interval, instantMs))
+}
+
+/**
+ * buildRuntime builds everything a config implies (route tree, integrations, pipeline,
+ * dispatcher) without touching live state, so a failure leaves the running graph untouched
+ * (Alertmanager's reloader: all fallible work before the swap).
+ *
+ * @param loaded - the validated config.
+ * @param deps - long-lived collaborators.
+ * @returns the graph; its dispatcher is not started.
+ * @throws when an integration cannot be built (e.g. an unsupported type).
+ */
+export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Runtime {
+  const route = buildRouteTree(loaded.config.route)
+  const referenced = new Set<string>()
+  route.walk((r) => referenced.add(r.opts.receiver))
+  const receivers = new Map<string, readonly Integration[]>()
+  const all: Integration[] = []
+  for (const receiver of loaded.config.receivers) {
+    // Every receiver is built, referenced or not, so an unsupported one is refused now rather
+    // than when a later routing change starts to use it.
+    const integrations = buildIntegrations(receiver, { externalURL: deps.externalURL, userAgent: deps.userAgent })
+    all.push(...integrations)
+    if (referenced.has(receiver.name)) {
+      receivers.set(receiver.name, integrations)
+    }
+  }
+  const pipeline = buildPipeline({
+    receivers,
+    inhibitor: deps.inhibitor,
+    silencer: deps.silencer,
+    withinTimeInterval: withinTimeInterval(loaded.config),
+    nflog: deps.nflog,
+    peer: deps.peer,
+    waitMs: deps.waitMs,
+    metrics: deps.notifyMetrics,
+    log: deps.log.child({ component: 'notify' }),
+  })
+  const dispatcher = new Dispatcher({
+    store: deps.store,
+    route,
+    pipeline,
+    log: deps.log.child({ component: 'dispatcher' }),
+    metrics: deps.dispatcherMetrics,
+    flushTimeoutMs: deps.flushTimeoutMs,
+  })
+  let integrationCount = 0
+  for (const list of receivers.values()) {
+    integrationCount += list.length
+  }
+  return {
+    config: loaded,
+    route,
+    dispatcher,
+    receiverCount: receivers.size,
+    integrationCount,
+    async close() {
+      await Promise.all(
+        all.map(async (integration) => {
+          await integration.notifier.close?.()
+        })
+      )
+    },
+  }
+}
