@@ -1,0 +1,139 @@
+/**
+ * Command-line flag helpers for the benchmarks: `--name=value` flags, each with a default,
+ * parsed strictly so a typo fails the run instead of silently using the default.
+ */
+import { parseArgs } from 'node:util'
+
+/** FlagSpec declares one string flag with its default and help text. */
+export interface FlagSpec {
+  readonly default: string
+  readonly help: string
+}
+
+/** UsageError reports a bad flag; the benchmark prints it with the usage text and exits 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+/**
+ * parseFlags parses `argv` against `specs`; `--help` is always accepted.
+ *
+ * @param argv - process.argv.slice(2).
+ * @param specs - flag name to spec.
+ * @returns flag values (defaults filled in), or 'help'.
+ * @throws UsageError for unknown flags or positional arguments.
+ */
+export function parseFlags<K extends string>(
+  argv: readonly string[],
+  specs: Readonly<Record<K, FlagSpec>>
+): Record<K, string> | 'help' {
+  const options: Record<string, { type: 'string' } | { type: 'boolean' }> = {
+    help: { type: 'boolean' },
+  }
+  for (const name of Object.keys(specs)) {
+    options[name] = { type: 'string' }
+  }
+  let values: Record<string, string | boolean | undefined>
+  try {
+    ;({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }))
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err))
+  }
+  if (values['help'] === true) {
+    return 'help'
+  }
+  const out = {} as Record<K, string>
+  for (const name of Object.keys(specs) as K[]) {
+    const value = values[name]
+    out[name] = typeof value === 'string' ? value : specs[name].default
+  }
+  return out
+}
+
+/**
+ * usage renders the flag list for `--help`.
+ *
+ * @param command - how the benchmark is invoked.
+ * @param specs - its flags.
+ * @returns the help text.
+ */
+export function usage(command: string, specs: Readonly<Record<string, FlagSpec>>): string {
+  const lines = Object.entries(specs).map(
+    ([name, spec]) => `  --${name}=${spec.default === '' ? '""' : spec.default}\n      ${spec.help}`
+  )
+  return `usage: ${command} [flags]\n\n${lines.join('\n')}\n`
+}
+
+/**
+ * positiveNumber parses a flag that must be a number > 0.
+ *
+ * @param name - the flag, for the error message.
+ * @param value - its text.
+ * @returns the number.
+ * @throws UsageError when it is not a positive number.
+ */
+export function positiveNumber(name: string, value: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`--${name} must be a positive number, got "${value}"`)
+  }
+  return n
+}
+
+/**
+ * nonNegativeNumber parses a flag that must be a number >= 0.
+ *
+ * @param name - the flag, for the error message.
+ * @param value - its text.
+ * @returns the number.
+ * @throws UsageError when it is not a number >= 0.
+ */
+export function nonNegativeNumber(name: string, value: string): number {
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new UsageError(`--${name} must be a number >= 0, got "${value}"`)
+  }
+  return n
+}
+
+/**
+ * positiveInteger parses a flag that must be an integer > 0.
+ *
+ * @param name - the flag.
+ * @param value - its text.
+ * @returns the integer.
+ * @throws UsageError otherwise.
+ */
+export function positiveInteger(name: string, value: string): number {
+  const n = positiveNumber(name, value)
+  if (!Number.isInteger(n)) {
+    throw new UsageError(`--${name} must be an integer, got "${value}"`)
+  }
+  return n
+}
+
+/**
+ * listOf parses a comma-separated flag whose items must come from `allowed`.
+ *
+ * @param name - the flag.
+ * @param value - its text.
+ * @param allowed - the accepted items.
+ * @returns the items, without duplicates, in the order of `allowed`.
+ * @throws UsageError for an unknown or empty list.
+ */
+export function listOf<T extends string>(name: string, value: string, allowed: readonly T[]): T[] {
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  const unknown = items.filter((i) => !(allowed as readonly string[]).includes(i))
+  if (unknown.length > 0 || items.length === 0) {
+    throw new UsageError(
+      `--${name} takes a comma-separated list of ${allowed.join(', ')}; got "${value}"`
+    )
+  }
+  return allowed.filter((a) => items.includes(a))
+}
