@@ -1,0 +1,299 @@
+import { resolveScalar, shortValue } from './go-yaml-resolve.js'
+import { isStruct, propertiesOf, resolveSchema, schemaType } from './schema/index.js'
+import type { SchemaNode } from './schema/index.js'
+import type { YMap, YNode, YScalar } from './yaml-tree.js'
+
+/**
+ * Schema-guided decoding of the YAML tree into plain JSON data, reproducing what yaml.v2 hands
+ * to Alertmanager's structs before any custom validation:
+ * - a string field receives the scalar's source text whatever it resolves to (`1.0` → "1.0");
+ * - bool and integer fields receive YAML 1.1 resolved values (`yes` → true);
+ * - a null scalar sets a plain field to its zero value and leaves pointer-like fields unset;
+ * - duplicate keys are type errors (`field x already set in type config.plain`, `key "x"
+ *   already set in map`);
+ * - merge keys (`<<`) copy entries the mapping does not set itself (YAML's rule; see
+ *   {@link decodeDocument} for where yaml.v2 differs).
+ * Anything that does not fit is decoded generically, so ajv reports it with the right path.
+ */
+
+/** NodePosition locates a decoded value in the source. */
+export interface NodePosition {
+  /** The mapping key that introduced the value, if any. */
+  readonly key: YNode | undefined
+  readonly value: YNode
+}
+
+/** TypeIssue is a yaml.v2 "unmarshal error" found while decoding. */
+export interface TypeIssue {
+  /** JSON pointer of the offending value. */
+  readonly pointer: string
+  /** Source offset Go reports the line of. */
+  readonly offset: number
+  /** The text after `line N: `. */
+  readonly message: string
+}
+
+/** Decoded is the result of decoding a document. */
+export interface Decoded {
+  readonly data: unknown
+  /** JSON pointer (as ajv's instancePath) → source position. */
+  readonly positions: Map<string, NodePosition>
+  readonly issues: TypeIssue[]
+}
+
+/** FatalYamlError is a yaml.v2 error that aborts decoding (not a collected type error). */
+export class FatalYamlError extends Error {
+  readonly offset: number
+
+  constructor(message: string, offset: number) {
+    super(message)
+    this.name = 'FatalYamlError'
+    this.offset = offset
+  }
+}
+
+const ABSENT = Symbol('absent')
+type Value = unknown
+
+/**
+ * escapePointer escapes one JSON pointer segment.
+ *
+ * @param segment - a key or index.
+ * @returns the escaped segment.
+ */
+export function escapePointer(segment: string): string {
+  return segment.replaceAll('~', '~0').replaceAll('/', '~1')
+}
+
+/**
+ * decodeDocument decodes a root node against the config schema.
+ *
+ * Deliberate difference: yaml.v2 applies `<<` in key order, so a merge written after a key
+ * overrides it and map-typed fields are unioned; we apply YAML's rule (the mapping's own keys
+ * always win), which is what every config written for Alertmanager relies on.
+ *
+ * @param root - the document's root node.
+ * @param schema - the root schema.
+ * @returns the data, positions and type issues.
+ * @throws FatalYamlError for a merge of a non-mapping or a bad explicit tag.
+ */
+export function decodeDocument(root: YNode, schema: SchemaNode): Decoded {
+  const positions = new Map<string, NodePosition>()
+  const issues: TypeIssue[] = []
+  positions.set('', { key: undefined, value: root })
+  const decoded = decodeValue(root, schema, '', { positions, issues })
+  return { data: decoded === ABSENT ? undefined : decoded, positions, issues }
+}
+
+interface Ctx {
+  readonly positions: Map<string, NodePosition>
+  readonly issues: TypeIssue[]
+}
+
+function decodeValue(node: YNode, schemaIn: SchemaNode, pointer: string, ctx: Ctx): Value {
+  const schema = resolveSchema(schemaIn)
+  const type = schemaType(schema)
+  if (node.kind === 'scalar') {
+    const r = resolveScalar(node)
+    if (r.tag === '!!null') {
+      return nullValue(schema)
+    }
+    if (type === 'string') {
+      return node.text
+    }
+    return r.value
+  }
+  if (node.kind === 'map' && type === 'object') {
+    return decodeMap(node, schema, pointer, ctx)
+  }
+  if (node.kind === 'seq' && type === 'array') {
+    const items = schema['items'] as SchemaNode
+    return node.items.map((item, i) => {
+      const p = `${pointer}/${i}`
+      ctx.positions.set(p, { key: undefined, value: item })
+      const v = decodeValue(item, items, p, ctx)
+      return v === ABSENT ? null : v
+    })
+  }
+  return decodeGeneric(node, pointer, ctx)
+}
+
+/** nullValue is what a YAML null leaves in a field of the given schema (Go's zero value). */
+function nullValue(schema: SchemaNode): Value {
+  const kind = schema['x-kind']
+  if (schema['x-pointer'] === true) {
+    return ABSENT
+  }
+  switch (schemaType(schema)) {
+    case 'string':
+      if (kind === undefined || kind === 'secret') {
+        return ''
+      }
+      // A null regexp stays null: MatchRegexps then reports "invalid regexp value".
+      return kind === 'regexp' ? null : ABSENT
+    case 'boolean':
+      return false
+    case 'integer':
+      return 0
+    case undefined:
+    default:
+      return ABSENT
+  }
+}
+
+function decodeMap(node: YMap, schema: SchemaNode, pointer: string, ctx: Ctx): Value {
+  const struct = isStruct(schema)
+  const props = propertiesOf(schema)
+  const valueSchema = schema['additionalProperties']
+  const goType = String(schema['x-go-type'])
+  const out: Record<string, Value> = {}
+  const seen = new Set<string>()
+  const merges: YNode[] = []
+  for (const { key, value } of node.pairs) {
+    if (isMergeKey(key)) {
+      merges.push(value)
+      continue
+    }
+    const name = keyText(key)
+    const p = `${pointer}/${escapePointer(name)}`
+    if (seen.has(name)) {
+      ctx.issues.push(
+        struct
+          ? {
+              pointer: p,
+              offset: key.start,
+              message: `field ${name} already set in type ${goType}`,
+            }
+          : {
+              pointer: p,
+              offset: value.start,
+              message: `key ${JSON.stringify(name)} already set in map`,
+            }
+      )
+      continue
+    }
+    seen.add(name)
+    ctx.positions.set(p, { key, value })
+    const fieldSchema = struct
+      ? props[name]
+      : typeof valueSchema === 'object'
+        ? (valueSchema as SchemaNode)
+        : undefined
+    const v =
+      fieldSchema === undefined
+        ? decodeGeneric(value, p, ctx)
+        : decodeValue(value, fieldSchema, p, ctx)
+    if (v !== ABSENT) {
+      setOwn(out, name, v)
+    }
+  }
+  for (const source of merges) {
+    for (const m of mergeSources(source)) {
+      const positions = new Map<string, NodePosition>()
+      const merged = decodeMap(m, schema, pointer, { positions, issues: ctx.issues }) as Record<
+        string,
+        Value
+      >
+      for (const name of Object.keys(merged)) {
+        if (seen.has(name)) {
+          continue
+        }
+        seen.add(name)
+        setOwn(out, name, merged[name])
+        const prefix = `${pointer}/${escapePointer(name)}`
+        for (const [p, pos] of positions) {
+          if (p === prefix || p.startsWith(`${prefix}/`)) {
+            ctx.positions.set(p, pos)
+          }
+        }
+      }
+    }
+  }
+  return out
+}
+
+/** mergeSources lists the mappings a `<<` value merges, earliest taking precedence. */
+function mergeSources(source: YNode): YMap[] {
+  if (source.kind === 'map') {
+    return [source]
+  }
+  if (source.kind === 'seq') {
+    const maps = source.items.filter((i): i is YMap => i.kind === 'map')
+    if (maps.length === source.items.length) {
+      return maps
+    }
+  }
+  throw new FatalYamlError(
+    'yaml: map merge requires map or sequence of maps as the value',
+    source.start
+  )
+}
+
+function isMergeKey(key: YNode): boolean {
+  return key.kind === 'scalar' && key.text === '<<' && (key.plain || key.tag === '!!merge')
+}
+
+/** keyText is the string a key decodes to: Go unmarshals keys into strings via their text. */
+function keyText(key: YNode): string {
+  if (key.kind === 'scalar') {
+    return key.text
+  }
+  throw new FatalYamlError(
+    `yaml: invalid map key: ${key.kind === 'map' ? 'map' : 'sequence'}`,
+    key.start
+  )
+}
+
+/** decodeGeneric decodes without a schema (unknown fields, mistyped values). */
+function decodeGeneric(node: YNode, pointer: string, ctx: Ctx): Value {
+  if (node.kind === 'scalar') {
+    return resolveScalar(node).value
+  }
+  if (node.kind === 'seq') {
+    return node.items.map((item, i) => {
+      const p = `${pointer}/${i}`
+      ctx.positions.set(p, { key: undefined, value: item })
+      return decodeGeneric(item, p, ctx)
+    })
+  }
+  const out: Record<string, Value> = {}
+  for (const { key, value } of node.pairs) {
+    if (isMergeKey(key)) {
+      continue
+    }
+    const name = keyText(key)
+    const p = `${pointer}/${escapePointer(name)}`
+    ctx.positions.set(p, { key, value })
+    setOwn(out, name, decodeGeneric(value, p, ctx))
+  }
+  return out
+}
+
+/** setOwn assigns a property even when its name is `__proto__`. */
+function setOwn(obj: Record<string, Value>, name: string, value: Value): void {
+  Object.defineProperty(obj, name, { value, enumerable: true, writable: true, configurable: true })
+}
+
+/**
+ * describeNode renders a node for yaml.v2's `cannot unmarshal <tag> <value> into <type>`.
+ *
+ * @param node - the offending node.
+ * @returns e.g. ``!!str `abc` `` or `!!map`.
+ */
+export function describeNode(node: YNode): string {
+  if (node.kind === 'map') {
+    return '!!map'
+  }
+  if (node.kind === 'seq') {
+    return '!!seq'
+  }
+  return `${scalarTag(node)} ${shortValue(node.text)}`
+}
+
+function scalarTag(node: YScalar): string {
+  try {
+    return resolveScalar(node).tag
+  } catch {
+    return node.tag ?? '!!str'
+  }
+}

@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+
+import { buildConfig } from './build.js'
+import type { Obj } from './checks.js'
+import { convertDocument, firstFailure } from './convert.js'
+import { FatalYamlError, decodeDocument } from './decode.js'
+import type { Decoded, TypeIssue } from './decode.js'
+import { ConfigError } from './errors.js'
+import { PhaseError, finalizeConfig } from './finalize.js'
+import { TagError } from './go-yaml-resolve.js'
+import { marshalConfig } from './marshal.js'
+import { CONFIG_SCHEMA } from './schema/index.js'
+import type { LoadedConfig } from './types.js'
+import { validateSchema } from './validate-schema.js'
+import { LineIndex, YamlSyntaxError, parseYamlTree } from './yaml-tree.js'
+import type { YNode } from './yaml-tree.js'
+
+/** LoadOptions tells loadConfig where the text came from. */
+export interface LoadOptions {
+  /** Directory that relative `templates` and `*_file` paths are resolved against. */
+  readonly baseDir: string
+  /** Name used in error messages (file path or Consul key). */
+  readonly fileName?: string
+}
+
+/**
+ * configHash is Alertmanager's `md5HashAsMetricValue`: the first 6 bytes of the MD5 of the raw
+ * config, read as a little-endian integer (exact in a double), exported as
+ * `alertmanager_config_hash`.
+ *
+ * @param raw - the config bytes (or text, hashed as UTF-8).
+ * @returns the hash value.
+ */
+export function configHash(raw: string | Uint8Array): number {
+  const sum = createHash('md5').update(raw).digest()
+  let value = 0
+  for (let i = 5; i >= 0; i--) {
+    value = value * 256 + (sum[i] ?? 0)
+  }
+  return value
+}
+
+/**
+ * loadConfig parses and validates an Alertmanager 0.25 configuration: strict YAML (duplicate
+ * keys rejected, `<<` merge keys honoured), the JSON Schema of the whole config (unknown keys
+ * rejected), every custom check Alertmanager runs, in its order, then defaults.
+ *
+ * @param text - the YAML text.
+ * @param options - base directory and a name for messages.
+ * @returns the typed config, the raw text, the re-marshalled `config.original` and the hash.
+ * @throws ConfigError carrying Alertmanager's message (`amMessage`) plus path, line and column.
+ * @example
+ * const { config } = loadConfig('route:\n  receiver: a\nreceivers:\n- name: a\n', { baseDir: '.' })
+ */
+export function loadConfig(text: string, options: LoadOptions): LoadedConfig {
+  return loadBytes(text, text, options)
+}
+
+/**
+ * loadConfigFile reads a config file and loads it, resolving relative paths against the file's
+ * directory (Alertmanager's `LoadFile`). The hash covers the file's bytes.
+ *
+ * @param path - the config file.
+ * @returns the loaded config.
+ * @throws ConfigError for an invalid config; the fs error when the file cannot be read.
+ */
+export async function loadConfigFile(path: string): Promise<LoadedConfig> {
+  const bytes = await readFile(path)
+  return loadBytes(bytes.toString('utf8'), bytes, { baseDir: dirname(path), fileName: path })
+}
+
+function loadBytes(text: string, raw: string | Uint8Array, options: LoadOptions): LoadedConfig {
+  const where = new Locator(text, options.fileName)
+  let root: YNode | undefined
+  try {
+    root = parseYamlTree(text)
+  } catch (err) {
+    if (err instanceof YamlSyntaxError) {
+      const pos = err.offset === undefined ? undefined : where.lines.position(err.offset)
+      throw where.error(`yaml: ${pos === undefined ? '' : `line ${pos.line}: `}${err.message}`, {
+        offset: err.offset,
+        summary: `yaml: ${err.message}`,
+        cause: err,
+      })
+    }
+    throw err
+  }
+  if (
+    root === undefined ||
+    (root.kind === 'scalar' && root.plain && /^(~|null|Null|NULL|)$/.test(root.text))
+  ) {
+    throw where.error('no route provided in config', {})
+  }
+  let decoded: Decoded
+  try {
+    decoded = decodeDocument(root, CONFIG_SCHEMA)
+  } catch (err) {
+    if (err instanceof FatalYamlError || err instanceof TagError) {
+      const offset = err instanceof FatalYamlError ? err.offset : undefined
+      throw where.error(err.message, { offset, cause: err })
+    }
+    throw err
+  }
+  where.positions = decoded.positions
+  where.data = decoded.data
+  const issues: TypeIssue[] = [
+    ...decoded.issues,
+    ...validateSchema(decoded.data, decoded.positions),
+  ]
+  issues.sort((a, b) => a.offset - b.offset)
+  const { value, failures } = convertDocument(
+    decoded.data,
+    CONFIG_SCHEMA,
+    decoded.positions,
+    issues.map((i) => i.pointer)
+  )
+  const failure = firstFailure(failures)
+  if (failure !== undefined) {
+    throw where.error(failure.message, { pointer: failure.pointer, cause: failure.cause })
+  }
+  const first = issues[0]
+  if (first !== undefined) {
+    const lines = issues.map((i) => `  line ${where.lines.position(i.offset).line}: ${i.message}`)
+    throw where.error(`yaml: unmarshal errors:\n${lines.join('\n')}`, {
+      pointer: first.pointer,
+      offset: first.offset,
+      summary: first.message,
+    })
+  }
+  const converted = value as Obj
+  try {
+    finalizeConfig(converted)
+  } catch (err) {
+    if (err instanceof PhaseError) {
+      throw where.error(err.message, { pointer: err.pointer, cause: err })
+    }
+    throw err
+  }
+  const config = buildConfig(converted, decoded.data as Obj, options.baseDir)
+  return { config, raw: text, original: marshalConfig(config), hash: configHash(raw) }
+}
+
+interface ErrorLocation {
+  readonly pointer?: string
+  readonly offset?: number | undefined
+  readonly summary?: string
+  readonly cause?: unknown
+}
+
+/** Locator turns JSON pointers and offsets into paths, lines and columns for ConfigError. */
+class Locator {
+  readonly lines: LineIndex
+  readonly #fileName: string | undefined
+  positions: Decoded['positions'] = new Map()
+  data: unknown
+
+  constructor(text: string, fileName: string | undefined) {
+    this.lines = new LineIndex(text)
+    this.#fileName = fileName
+  }
+
+  error(amMessage: string, loc: ErrorLocation): ConfigError {
+    let offset = loc.offset
+    let pointer = loc.pointer
+    while (offset === undefined && pointer !== undefined) {
+      const pos = pointer === '' ? undefined : this.positions.get(pointer)
+      if (pos !== undefined) {
+        offset = pos.key?.start ?? pos.value.start
+      } else if (pointer === '') {
+        // The whole document: no useful line to point at.
+        break
+      } else {
+        pointer = pointer.slice(0, pointer.lastIndexOf('/'))
+      }
+    }
+    const pos = offset === undefined ? undefined : this.lines.position(offset)
+    return new ConfigError(amMessage, {
+      path: loc.pointer === undefined ? undefined : formatPath(loc.pointer, this.data),
+      line: pos?.line,
+      column: pos?.column,
+      fileName: this.#fileName,
+      summary: loc.summary,
+      cause: loc.cause,
+    })
+  }
+}
+
+/**
+ * formatPath renders a JSON pointer as a field path: `/route/routes/2/group_wait` becomes
+ * `route.routes[2].group_wait`.
+ *
+ * @param pointer - the JSON pointer.
+ * @param data - the decoded document, to tell list indexes from map keys.
+ * @returns the path ('' for the document itself).
+ */
+export function formatPath(pointer: string, data: unknown): string {
+  if (pointer === '') {
+    return ''
+  }
+  let out = ''
+  let cur: unknown = data
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replaceAll('~1', '/').replaceAll('~0', '~')
+    if (Array.isArray(cur)) {
+      out += `[${seg}]`
+      cur = cur[Number(seg)]
+    } else {
+      out += /^[A-Za-z_][A-Za-z0-9_]*$/.test(seg)
+        ? `${out === '' ? '' : '.'}${seg}`
+        : `[${JSON.stringify(seg)}]`
+      cur =
+        typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[seg] : undefined
+    }
+  }
+  return out
+}

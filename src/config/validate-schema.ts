@@ -1,0 +1,123 @@
+import { createRequire } from 'node:module'
+
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv'
+
+import { describeNode } from './decode.js'
+import type { NodePosition, TypeIssue } from './decode.js'
+import { SCHEMA_HASH, VALIDATOR_SOURCE } from './schema/compiled-validator.js'
+import { CONFIG_SCHEMA, schemaAt } from './schema/index.js'
+import { AJV_OPTIONS, schemaHash } from './schema/validator-source.js'
+
+/**
+ * ajv validation of decoded config data against {@link CONFIG_SCHEMA}, with ajv's errors turned
+ * into yaml.v2's unmarshal errors (`field x not found in type config.plain`, ``cannot unmarshal
+ * !!str `abc` into bool``).
+ *
+ * The validator is built once, on first use, so that importing the config module costs nothing
+ * at process start; see validator-source.ts for why its code is generated ahead of time.
+ */
+
+let compiled: ValidateFunction | undefined
+let compileMs: number | undefined
+
+/**
+ * configValidator returns the schema validator, instantiating it on the first call: from the
+ * pre-generated standalone code when it matches the current schema, else by compiling with ajv.
+ *
+ * @returns the ajv validate function.
+ */
+export function configValidator(): ValidateFunction {
+  if (compiled === undefined) {
+    const started = performance.now()
+    const require = createRequire(import.meta.url)
+    if (SCHEMA_HASH === schemaHash()) {
+      const module = { exports: {} as unknown }
+      // ajv's standalone output is what ajv would itself pass to `new Function` after code
+      // generation; storing it skips the slow generation step (see validator-source.ts).
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      const factory = new Function('module', 'exports', 'require', VALIDATOR_SOURCE) as (
+        module: { exports: unknown },
+        exports: unknown,
+        require: NodeJS.Require
+      ) => void
+      factory(module, module.exports, require)
+      compiled = module.exports as ValidateFunction
+    } else {
+      const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }
+      compiled = new Ajv(AJV_OPTIONS).compile(CONFIG_SCHEMA)
+    }
+    compileMs = performance.now() - started
+  }
+  return compiled
+}
+
+/**
+ * schemaCompileMs reports how long instantiating (or compiling) the validator took.
+ *
+ * @returns milliseconds, or undefined before the first validation.
+ */
+export function schemaCompileMs(): number | undefined {
+  return compileMs
+}
+
+/**
+ * validateSchema runs ajv over decoded data.
+ *
+ * @param data - the decoded document.
+ * @param positions - pointer → source position, to name the offending YAML node.
+ * @returns one issue per offending value, with yaml.v2's message text.
+ */
+export function validateSchema(
+  data: unknown,
+  positions: ReadonlyMap<string, NodePosition>
+): TypeIssue[] {
+  const validate = configValidator()
+  if (validate(data)) {
+    return []
+  }
+  const issues: TypeIssue[] = []
+  const seen = new Set<string>()
+  for (const err of validate.errors ?? []) {
+    const issue = toIssue(err, positions)
+    if (issue !== undefined && !seen.has(issue.pointer)) {
+      seen.add(issue.pointer)
+      issues.push(issue)
+    }
+  }
+  return issues
+}
+
+function toIssue(
+  err: ErrorObject,
+  positions: ReadonlyMap<string, NodePosition>
+): TypeIssue | undefined {
+  const declared = schemaAt(err.instancePath)?.['x-go-type']
+  const goType = typeof declared === 'string' ? declared : 'interface {}'
+  if (err.keyword === 'additionalProperties') {
+    const name = (err.params as { additionalProperty: string }).additionalProperty
+    const pointer = `${err.instancePath}/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`
+    const pos = positions.get(pointer)
+    return {
+      pointer,
+      offset: pos?.key?.start ?? pos?.value.start ?? 0,
+      message: `field ${name} not found in type ${goType}`,
+    }
+  }
+  if (err.keyword === 'type' || err.keyword === 'minimum') {
+    const pos = positions.get(err.instancePath)
+    if (pos === undefined) {
+      return undefined
+    }
+    return {
+      pointer: err.instancePath,
+      offset: pos.value.start,
+      message: `cannot unmarshal ${describeNode(pos.value)} into ${goType}`,
+    }
+  }
+  // Not produced by this schema; kept generic so a schema change cannot hide an error.
+  return {
+    pointer: err.instancePath,
+    offset: positions.get(err.instancePath)?.value.start ?? 0,
+    message: `${err.instancePath} failed ${err.keyword}`,
+  }
+}
