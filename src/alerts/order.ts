@@ -1,4 +1,5 @@
 import type { LabelSet } from '../labels/index.js'
+import { compareGoStrings } from '../util/go-json.js'
 
 import type { Alert } from './alert.js'
 
@@ -27,7 +28,8 @@ export function labelSetBefore(a: LabelSet, b: LabelSet): boolean {
       return false
     }
     if (va !== vb) {
-      return va < vb
+      // Go compares strings by UTF-8 bytes, which differs from `<` on UTF-16 units.
+      return compareGoStrings(va, vb) < 0
     }
   }
   return false
@@ -71,7 +73,7 @@ export function compareAlerts(a: Alert, b: Alert): number {
       return -1
     }
     if (va !== vb) {
-      return va < vb ? -1 : 1
+      return compareGoStrings(va, vb) < 0 ? -1 : 1
     }
   }
   return compareLabelSets(a.labels, b.labels)
