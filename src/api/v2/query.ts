@@ -5,20 +5,28 @@ import { HandlerError } from '../errors.js'
 
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'ok', 'y', 'on', 'selected', 'checked', 't', 'enabled'])
 
+// go-swagger's generated binders read the last value of a repeated parameter and treat an
+// empty value as absent (api/v2/restapi/operations/alert/get_alerts_parameters.go).
+function lastValue(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value[value.length - 1] : value
+  return text === '' ? undefined : text
+}
+
 /**
  * queryBool reads a boolean query parameter as go-openapi's swag.ConvertBool: a known "true"
- * word is true, anything else (even garbage) false, and an absent parameter the default.
+ * word is true (case-insensitive, not trimmed), anything else (even garbage) false, and an
+ * absent or empty parameter the default. A repeated parameter counts by its last value.
  *
  * @param value - the parameter's value(s).
  * @param fallback - the value when absent.
  * @returns the boolean.
  */
 export function queryBool(value: string | string[] | undefined, fallback: boolean): boolean {
-  const text = Array.isArray(value) ? value[0] : value
+  const text = lastValue(value)
   if (text === undefined) {
     return fallback
   }
-  return TRUE_WORDS.has(text.trim().toLowerCase())
+  return TRUE_WORDS.has(text.toLowerCase())
 }
 
 /**
@@ -50,14 +58,14 @@ export function filterMatchers(value: string | string[] | undefined): Matcher[] 
 }
 
 /**
- * receiverRegex compiles the `receiver` parameter anchored as `^(?:…)$`.
+ * receiverRegex compiles the `receiver` parameter (its last value) anchored as `^(?:…)$`.
  *
  * @param value - the parameter.
- * @returns the regex, or undefined when the parameter is absent.
+ * @returns the regex, or undefined when the parameter is absent or empty.
  * @throws HandlerError 400 `failed to parse receiver param: …`.
  */
 export function receiverRegex(value: string | string[] | undefined): GoRegex | undefined {
-  const text = Array.isArray(value) ? value[0] : value
+  const text = lastValue(value)
   if (text === undefined) {
     return undefined
   }
