@@ -20,23 +20,35 @@ function goJsonType(value: unknown): string {
   }
 }
 
+// How Go names the anonymous struct models.PostableAlert.UnmarshalJSON decodes into first.
+const POSTABLE_ALERT_STRUCT =
+  'struct { Annotations models.LabelSet "json:\\"annotations,omitempty\\""; ' +
+  'EndsAt strfmt.DateTime "json:\\"endsAt,omitempty\\""; StartsAt strfmt.DateTime "json:\\"startsAt,omitempty\\"" }'
+
 function decodeError(reason: string): OpenApiError {
   return new OpenApiError(400, 400, `parsing alerts body from "" failed, because ${reason}`)
 }
 
+// `field` is the Go field path: `Alert.labels` for the embedded Alert's fields, `.annotations`
+// for those of the anonymous struct models.PostableAlert decodes first.
 function stringMap(value: unknown, field: string): Record<string, string> {
   if (value === undefined || value === null) {
     return {}
   }
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw decodeError(`json: cannot unmarshal ${goJsonType(value)} into Go struct field Alert.${field} of type models.LabelSet`)
+    throw decodeError(`json: cannot unmarshal ${goJsonType(value)} into Go struct field ${field} of type models.LabelSet`)
   }
-  const map = value as Record<string, unknown>
+  let map = value as Record<string, unknown>
   let wellFormed = true
   for (const key in map) {
     const v = map[key]
+    if (v === null) {
+      // Go decodes null into a map[string]string as the zero value "".
+      map = { ...map, [key]: '' }
+      continue
+    }
     if (typeof v !== 'string') {
-      throw decodeError(`json: cannot unmarshal ${goJsonType(v)} into Go struct field Alert.${field} of type string`)
+      throw decodeError(`json: cannot unmarshal ${goJsonType(v)} into Go struct field ${field} of type string`)
     }
     wellFormed &&= v.isWellFormed() && key.isWellFormed()
   }
@@ -90,32 +102,46 @@ export function parsePostableAlerts(text: string): PostableAlert[] {
   if (!Array.isArray(body)) {
     throw decodeError(`json: cannot unmarshal ${goJsonType(body)} into Go value of type models.PostableAlerts`)
   }
-  const alerts: PostableAlert[] = []
-  for (let i = 0; i < body.length; i++) {
-    const raw: unknown = body[i]
+  // Go decodes the whole body before go-swagger validates it, so decode errors (400) win over
+  // schema errors (422) wherever they are in the list.
+  const decoded: (PostableAlert | null)[] = []
+  const missingLabels: boolean[] = []
+  for (const raw of body as unknown[]) {
     if (raw === null) {
-      throw new OpenApiError(422, 602, `${i} in body is required`)
+      decoded.push(null)
+      missingLabels.push(false)
+      continue
     }
     if (typeof raw !== 'object' || Array.isArray(raw)) {
-      throw decodeError(`json: cannot unmarshal ${goJsonType(raw)} into Go value of type models.PostableAlert`)
+      throw decodeError(`json: cannot unmarshal ${goJsonType(raw)} into Go value of type ${POSTABLE_ALERT_STRUCT}`)
     }
     const item = raw as Record<string, unknown>
     const labels = item['labels']
-    const annotations = stringMap(item['annotations'], 'annotations')
+    const annotations = stringMap(item['annotations'], '.annotations')
     const startsAt = dateTime(item['startsAt'], 'startsAt')
     const endsAt = dateTime(item['endsAt'], 'endsAt')
     const generator = item['generatorURL']
     if (generator !== undefined && generator !== null && typeof generator !== 'string') {
-      throw decodeError(`json: cannot unmarshal ${goJsonType(generator)} into Go struct field Alert.generatorURL of type strfmt.URI`)
+      throw decodeError(`json: cannot unmarshal ${goJsonType(generator)} into Go struct field Alert.generatorURL of type string`)
     }
-    if (labels === undefined || labels === null) {
+    missingLabels.push(labels === undefined || labels === null)
+    const generatorURL = typeof generator === 'string' ? generator : ''
+    decoded.push({ labels: stringMap(labels, 'Alert.labels'), annotations, startsAt, endsAt, generatorURL })
+  }
+  const alerts: PostableAlert[] = []
+  for (let i = 0; i < decoded.length; i++) {
+    const alert = decoded[i]
+    if (alert === undefined || alert === null) {
+      throw new OpenApiError(422, 602, `${i} in body is required`)
+    }
+    // go-swagger validates the Alert's fields alphabetically: generatorURL before labels.
+    if (alert.generatorURL !== '' && !isUri(alert.generatorURL)) {
+      throw new OpenApiError(422, 601, `${i}.generatorURL in body must be of type uri: ${JSON.stringify(alert.generatorURL)}`)
+    }
+    if (missingLabels[i] === true) {
       throw new OpenApiError(422, 602, `${i}.labels in body is required`)
     }
-    const generatorURL = typeof generator === 'string' ? generator : ''
-    if (generatorURL !== '' && !isUri(generatorURL)) {
-      throw new OpenApiError(422, 601, `${i}.generatorURL in body must be of type uri: ${JSON.stringify(generatorURL)}`)
-    }
-    alerts.push({ labels: stringMap(labels, 'labels'), annotations, startsAt, endsAt, generatorURL })
+    alerts.push(alert)
   }
   return alerts
 }
