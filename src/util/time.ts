@@ -37,6 +37,13 @@ export function formatRFC3339Millis(ms: number): string {
   return new Date(ms).toISOString()
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 31)
+}
+
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/
 
@@ -56,7 +63,8 @@ export function parseRFC3339(text: string): number | undefined {
   const [, y, mo, d, h, mi, s, frac, zone] = m as unknown as [string, string, string, string, string, string, string, string | undefined, string]
   const month = Number(mo)
   const day = Number(d)
-  if (month < 1 || month > 12 || day < 1 || day > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) {
+  // Go's time.Parse refuses days the month does not have and second 60 ("out of range").
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(Number(y), month) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
     return undefined
   }
   let ms = Date.UTC(Number(y), month - 1, day, Number(h), Number(mi), Number(s))
