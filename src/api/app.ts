@@ -1,5 +1,3 @@
-import type { Server } from 'node:http'
-
 import Koa from 'koa'
 import type { Context, Next } from 'koa'
 import type { Registry } from 'prom-client'
@@ -202,23 +200,4 @@ export function createHttpApp(deps: ApiDeps, options: HttpOptions): Koa {
     }
   })
   return app
-}
-
-/**
- * listen starts serving on host:port and resolves once the socket is bound.
- *
- * @param app - the application.
- * @param host - address to bind ('' for all).
- * @param port - TCP port (0 for any).
- * @returns the server.
- */
-export function listen(app: Koa, host: string, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen({ host: host === '' ? undefined : host, port })
-    server.once('listening', () => {
-      server.off('error', reject)
-      resolve(server)
-    })
-    server.once('error', reject)
-  })
 }

@@ -4,7 +4,7 @@
  * UI files. The only folder that imports koa. May import alerts, silences, dispatch, cluster,
  * config, labels and util.
  */
-export { createHttpApp, listen, normalizeRoutePrefix } from './app.js'
+export { createHttpApp, normalizeRoutePrefix } from './app.js'
 export type { HttpOptions } from './app.js'
 export { HandlerError, OpenApiError, statusForError } from './errors.js'
 export { createApiMetrics } from './metrics.js'

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http'
 import { mkdir } from 'node:fs/promises'
 import { hostname } from 'node:os'
 
@@ -6,7 +5,7 @@ import type Logger from 'bunyan'
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 
 import { AlertStore, isResolved } from '../alerts/index.js'
-import { ACTIVE_STATUS, createApiMetrics, createHttpApp, listen, normalizeRoutePrefix } from '../api/index.js'
+import { ACTIVE_STATUS, createApiMetrics, createHttpApp, normalizeRoutePrefix } from '../api/index.js'
 import { loadConfigFile } from '../config/index.js'
 import { createDispatcherMetrics } from '../dispatch/index.js'
 import { initHashing } from '../labels/index.js'
@@ -15,6 +14,7 @@ import { createNotifyMetrics } from '../notify/index.js'
 import { errorMessage } from '../util/index.js'
 
 import type { Flags } from './flags.js'
+import type { Listeners } from './listeners.js'
 import { indexHtml } from './index-page.js'
 import { buildRuntime } from './runtime.js'
 import type { Runtime, RuntimeDeps } from './runtime.js'
@@ -53,19 +53,6 @@ export function externalUrl(flags: Flags): URL {
   return url
 }
 
-function splitHostPort(address: string): { host: string; port: number } {
-  const colon = address.lastIndexOf(':')
-  if (colon === -1) {
-    throw new Error(`address ${address}: missing port in address`)
-  }
-  const host = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1')
-  const port = Number(address.slice(colon + 1))
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`address ${address}: invalid port`)
-  }
-  return { host, port }
-}
-
 function createConfigMetrics(registry: Registry) {
   const registers = [registry]
   return {
@@ -91,10 +78,11 @@ function createConfigMetrics(registry: Registry) {
  *
  * @param flags - the parsed command line.
  * @param log - the root logger.
+ * @param listeners - the HTTP sockets, already bound; the node serves on them once wired.
  * @returns the running node.
- * @throws when the config is invalid or a listener cannot bind (the process exits 1).
+ * @throws when the config is invalid (the process exits 1).
  */
-export async function startNode(flags: Flags, log: Logger): Promise<RunningNode> {
+export async function startNode(flags: Flags, log: Logger, listeners: Listeners): Promise<RunningNode> {
   const teardown: { name: string; fn: () => Promise<void> | void }[] = []
   const onStop = (name: string, fn: () => Promise<void> | void): void => {
     teardown.push({ name, fn })
@@ -213,17 +201,9 @@ export async function startNode(flags: Flags, log: Logger): Promise<RunningNode>
       indexHtml: () => indexHtml(routePrefix),
     }
   )
-  const servers: Server[] = []
-  for (const address of flags.webListenAddresses) {
-    const { host, port } = splitHostPort(address)
-    const server = await listen(app, host, port)
-    servers.push(server)
-    onStop(`http ${address}`, () => closeServer(server))
-  }
-  const addresses = servers.map((server) => {
-    const bound = server.address()
-    return typeof bound === 'object' && bound !== null ? `${bound.address}:${bound.port}` : String(bound)
-  })
+  listeners.serve(app.callback())
+  onStop('http', () => listeners.close())
+  const addresses = listeners.addresses
   log.info({ addresses, externalURL: runtimeDeps.externalURL, routePrefix }, 'Listening')
 
   let stopping: Promise<void> | undefined
@@ -243,17 +223,4 @@ export async function startNode(flags: Flags, log: Logger): Promise<RunningNode>
       return stopping
     },
   }
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => {
-      resolve()
-    })
-    // Idle keep-alive connections (Prometheus, amtool) must not hold the shutdown.
-    server.closeIdleConnections()
-    setTimeout(() => {
-      server.closeAllConnections()
-    }, 2000).unref()
-  })
 }

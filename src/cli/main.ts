@@ -3,7 +3,7 @@
 // imported lazily so the HTTP listener is up quickly after exec (supervisors start the clock
 // then), and so `check-config` does not load the server.
 import { FlagError, parseCommandLine, usage } from './flags.js'
-import { createLogger } from './logger.js'
+import { Listeners } from './listeners.js'
 import { versionText } from './version.js'
 
 function fail(message: string): never {
@@ -35,11 +35,18 @@ async function main(argv: readonly string[]): Promise<void> {
     return
   }
   const { flags } = command
+  // Bind first: the port answers while the server modules load and the config is built.
+  let listeners
+  try {
+    listeners = await Listeners.bind(flags.webListenAddresses)
+  } catch (err: unknown) {
+    fail(`listening on ${flags.webListenAddresses.join(', ')} failed: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  const [{ createLogger }, { startNode }] = await Promise.all([import('./logger.js'), import('./app.js')])
   const log = createLogger({ level: flags.logLevel, format: flags.logFormat })
-  const { startNode } = await import('./app.js')
   let node
   try {
-    node = await startNode(flags, log)
+    node = await startNode(flags, log, listeners)
   } catch (err: unknown) {
     log.error({ err: err instanceof Error ? err.message : String(err) }, 'Starting alertmesh failed')
     process.exit(1)

@@ -12,7 +12,7 @@ export interface AlertStatus {
 /** ACTIVE_STATUS is the status of an alert that is neither silenced nor inhibited. */
 export const ACTIVE_STATUS: AlertStatus = { state: 'active', silencedBy: [], inhibitedBy: [] }
 
-const ACTIVE_STATUS_JSON = statusJson(ACTIVE_STATUS)
+const ACTIVE_STATUS_JSON = renderStatus(ACTIVE_STATUS)
 
 /**
  * statusJson renders a status in go-swagger's key order.
@@ -21,9 +21,13 @@ const ACTIVE_STATUS_JSON = statusJson(ACTIVE_STATUS)
  * @returns the JSON text.
  */
 export function statusJson(status: AlertStatus): string {
-  if (status === ACTIVE_STATUS && ACTIVE_STATUS_JSON !== undefined) {
+  if (status === ACTIVE_STATUS) {
     return ACTIVE_STATUS_JSON
   }
+  return renderStatus(status)
+}
+
+function renderStatus(status: AlertStatus): string {
   return `{"inhibitedBy":${JSON.stringify(status.inhibitedBy)},"silencedBy":${JSON.stringify(status.silencedBy)},"state":"${status.state}"}`
 }
 

@@ -112,8 +112,10 @@ export function createApiV2Router(deps: ApiDeps, options: ApiV2Options) {
     if (failed !== undefined) {
       throw new HandlerError(400, failed)
     }
+    // Alertmanager answers 200 with an empty body and no Content-Type (koa would make it 204).
+    ctx.body = Buffer.alloc(0)
     ctx.status = 200
-    ctx.body = null
+    ctx.remove('Content-Type')
   })
   router.get('/alerts/groups', (ctx) => {
     sendJson(ctx, listAlertGroups(deps, alertQuery(ctx.query), receiverRegex(ctx.query['receiver'])))

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// The whole test suite, as the README and CI run it: installs the Debian packages the tests
+// drive (Alertmanager 0.25 and amtool as oracles), checks format and lint, type-checks and
+// builds everything, then runs every test file with node's test runner.
+//
+//   npm test                 everything
+//   npm test -- --only=unit  only test/unit (also: --only=e2e)
+//   npm test -- --skip-lint  skip prettier/eslint (local iteration)
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { join } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const args = process.argv.slice(2)
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length)
+const skipLint = args.includes('--skip-lint')
+
+function step(title) {
+  process.stdout.write(`\n==> ${title}\n`)
+}
+
+function run(command, commandArgs, options = {}) {
+  const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', ...options })
+  if (result.status !== 0) {
+    process.stderr.write(`\n${command} ${commandArgs.join(' ')} failed (exit ${result.status ?? result.signal}).\n`)
+    process.exit(result.status ?? 1)
+  }
+}
+
+// Debian packages the tests need: Alertmanager 0.25 and amtool (oracle and client tests).
+const DEBIAN = [{ pkg: 'prometheus-alertmanager', probe: '/usr/bin/amtool' }]
+
+function ensureDebianPackages() {
+  const missing = DEBIAN.filter((d) => !existsSync(d.probe)).map((d) => d.pkg)
+  if (missing.length === 0) {
+    return
+  }
+  step(`installing Debian packages: ${missing.join(', ')} (one-time, about a minute)`)
+  if (process.getuid?.() !== 0) {
+    process.stderr.write(`Not root: install them with\n  sudo apt-get install -y ${missing.join(' ')}\nand run the tests again.\n`)
+    process.exit(1)
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  run('apt-get', ['update', '-qq'], { env })
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env })
+}
+
+function testFiles(dir) {
+  if (!existsSync(dir)) {
+    return []
+  }
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) {
+      return testFiles(path)
+    }
+    return name.endsWith('.test.js') ? [path] : []
+  })
+}
+
+ensureDebianPackages()
+if (!skipLint) {
+  step('format check (prettier)')
+  run('npx', ['prettier', '--check', '--log-level=warn', '.'])
+  step('lint (eslint)')
+  run('npx', ['eslint', '.'])
+}
+step('type-check and build (tsc)')
+run('npx', ['tsc', '-p', 'tsconfig.json'])
+
+const groups = only === undefined ? ['unit', 'e2e'] : [only]
+const files = groups.flatMap((group) => testFiles(join(root, 'dist', 'test', group)))
+if (files.length === 0) {
+  process.stderr.write('no test files found under dist/test\n')
+  process.exit(1)
+}
+step(`running ${files.length} test files`)
+// e2e files mostly wait on timers and child processes, so they run side by side.
+const concurrency = Math.max(2, availableParallelism())
+const tapFile = join(root, 'dist', 'test-results.tap')
+const result = spawnSync(
+  process.execPath,
+  [
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
+    ...files,
+  ],
+  { cwd: root, stdio: 'inherit' }
+)
+// One plain closing line, whatever reporter a reader understands.
+const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : ''
+const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0)
+process.stdout.write(`\ntests: ${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped\n`)
+process.exit(result.status ?? 1)

@@ -1,0 +1,132 @@
+// The command line and process lifecycle: flags, check-config, signals.
+import assert from 'node:assert/strict'
+import { execFile, spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { promisify } from 'node:util'
+
+import { MAIN_JS, TestNode } from '../support/node-process.js'
+import { WebhookReceiver } from '../support/webhook-receiver.js'
+
+const exec = promisify(execFile)
+
+async function alertmesh(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [MAIN_JS, ...args])
+    return { code: 0, stdout, stderr }
+  } catch (err: unknown) {
+    const e = err as { code: number; stdout: string; stderr: string }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+void describe('command line', () => {
+  let dir: string
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'alertmesh-cli-'))
+  })
+  after(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  // Each row: bad arguments and the one-line error they must produce.
+  const bad: [string[], RegExp][] = [
+    [['--no-such-flag'], /^alertmesh: error: unknown long flag '--no-such-flag', try --help\n$/],
+    [['--data.retention=forever'], /^alertmesh: error: invalid value "forever" for flag --data.retention: time: invalid duration "forever"\n$/],
+    [['--web.get-concurrency', 'many'], /^alertmesh: error: invalid value "many" for flag --web.get-concurrency/],
+    [['--log.level=loud'], /^alertmesh: error: invalid value "loud" for flag --log.level/],
+    [['--config.file'], /^alertmesh: error: expected argument for flag '--config.file'\n$/],
+  ]
+  for (const [args, message] of bad) {
+    void it(`exits 1 with one line for ${args.join(' ')}`, async () => {
+      const res = await alertmesh(args)
+      assert.equal(res.code, 1)
+      assert.match(res.stderr, message)
+    })
+  }
+
+  void it('prints its version', async () => {
+    const res = await alertmesh(['--version'])
+    assert.equal(res.code, 0)
+    assert.match(res.stdout, /^alertmesh, version \d+\.\d+\.\d+/)
+  })
+
+  void it('checks configs like amtool check-config', async () => {
+    const good = join(dir, 'good.yml')
+    const badFile = join(dir, 'bad.yml')
+    await writeFile(good, 'route:\n  receiver: r\nreceivers:\n- name: r\n')
+    await writeFile(badFile, 'route:\n  receiver: r\n  group_wait: 5x\nreceivers:\n- name: r\n')
+    const ok = await alertmesh(['check-config', good])
+    assert.equal(ok.code, 0)
+    assert.match(ok.stdout, /Checking '.*good\.yml'  SUCCESS/)
+    const fail = await alertmesh(['check-config', good, badFile])
+    assert.equal(fail.code, 1)
+    assert.match(fail.stdout, /Checking '.*bad\.yml'  FAILED: .*line 3.*not a valid duration string: "5x"/)
+  })
+
+  void it('exits 1 when the config at start is invalid', async () => {
+    const file = join(dir, 'invalid.yml')
+    await writeFile(file, 'route:\n  receiver: nope\n')
+    const res = await alertmesh([`--config.file=${file}`, `--storage.path=${join(dir, 'data')}`, '--web.listen-address=127.0.0.1:0', '--cluster.listen-address='])
+    assert.equal(res.code, 1)
+    assert.match(res.stderr, /undefined receiver \\?"nope\\?" used in route/)
+  })
+
+  void it('reloads on SIGHUP and exits 0 on SIGTERM', async () => {
+    const receiver = await WebhookReceiver.start()
+    const config = (path: string): string => `
+route:
+  receiver: r
+  group_wait: 200ms
+receivers:
+- name: r
+  webhook_configs:
+  - url: ${receiver.url}${path}
+`
+    const node = await TestNode.start({ config: config('/before') })
+    try {
+      await node.writeConfig(config('/after'))
+      node.process.kill('SIGHUP')
+      const hashChanged = async (): Promise<boolean> => /Completed loading of configuration file[\s\S]*Completed loading/.test(node.output)
+      for (let i = 0; i < 200 && !(await hashChanged()); i++) {
+        await new Promise((r) => setTimeout(r, 25))
+      }
+      await node.postAlerts([{ labels: { alertname: 'AfterHup' } }])
+      const d = await receiver.next()
+      assert.equal(d.path, '/after')
+    } finally {
+      assert.equal(await node.stop('SIGTERM'), 0)
+      await receiver.stop()
+    }
+  })
+
+  void it('serves HTTP quickly after exec', async () => {
+    const file = join(dir, 'fast.yml')
+    await writeFile(file, 'route:\n  receiver: r\nreceivers:\n- name: r\n')
+    const port = 20000 + Math.floor(Math.random() * 20000)
+    const started = performance.now()
+    const child = spawn(process.execPath, [MAIN_JS, `--config.file=${file}`, `--storage.path=${join(dir, 'fast')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='], {
+      stdio: 'ignore',
+    })
+    try {
+      let elapsed = Infinity
+      for (let i = 0; i < 400; i++) {
+        const ok = await fetch(`http://127.0.0.1:${port}/-/healthy`).then(
+          (r) => r.ok,
+          () => false
+        )
+        if (ok) {
+          elapsed = performance.now() - started
+          break
+        }
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      // The 0.5 s target is measured by bench/startup; here only a gross regression fails.
+      assert.ok(elapsed < 3000, `served after ${elapsed} ms`)
+    } finally {
+      child.kill('SIGTERM')
+    }
+  })
+})

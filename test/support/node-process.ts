@@ -1,0 +1,146 @@
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+import { freePort } from './ports.js'
+import { waitFor } from './wait.js'
+
+/** REPO_ROOT is the repository root (tests run from dist/test/...). */
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..')
+
+/** MAIN_JS is the built CLI entry point. */
+export const MAIN_JS = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js')
+
+/** NodeOptions configure one alertmesh (or Alertmanager) process for a test. */
+export interface NodeOptions {
+  /** YAML config text. */
+  readonly config: string
+  /** Extra flags. */
+  readonly args?: readonly string[]
+  /** Route prefix the node serves under (must match a --web.route-prefix in args). */
+  readonly routePrefix?: string
+  /** Command to run instead of alertmesh (e.g. Debian's Alertmanager for differential tests). */
+  readonly command?: readonly string[]
+}
+
+/**
+ * TestNode is a real node process on 127.0.0.1 with its own config file and storage dir.
+ */
+export class TestNode {
+  readonly url: string
+  readonly dir: string
+  readonly configFile: string
+  readonly process: ChildProcess
+  output = ''
+  readonly #exit: Promise<number | null>
+
+  private constructor(url: string, dir: string, configFile: string, child: ChildProcess) {
+    this.url = url
+    this.dir = dir
+    this.configFile = configFile
+    this.process = child
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()))
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()))
+    this.#exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+  }
+
+  /**
+   * start spawns a node and waits until it answers /-/ready.
+   *
+   * @param options - config and flags.
+   * @returns the running node.
+   */
+  static async start(options: NodeOptions): Promise<TestNode> {
+    const dir = await mkdtemp(join(tmpdir(), 'alertmesh-test-'))
+    const configFile = join(dir, 'alertmanager.yml')
+    await writeFile(configFile, options.config)
+    const port = await freePort()
+    const command = options.command ?? [process.execPath, MAIN_JS]
+    const child = spawn(
+      command[0] as string,
+      [
+        ...command.slice(1),
+        `--config.file=${configFile}`,
+        `--storage.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=',
+        ...(options.args ?? []),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] }
+    )
+    const base = `http://127.0.0.1:${port}${options.routePrefix ?? ''}`
+    const node = new TestNode(base, dir, configFile, child)
+    const exited = node.#exit.then((code) => {
+      throw new Error(`node exited with ${code} before it was ready:\n${node.output}`)
+    })
+    await Promise.race([
+      exited,
+      waitFor('node ready', async () => (await fetch(`${base}/-/ready`)).ok, { timeoutMs: 15_000 }),
+    ])
+    return node
+  }
+
+  /**
+   * postAlerts sends alerts to POST /api/v2/alerts.
+   *
+   * @param alerts - the body (serialised as JSON).
+   * @returns the response.
+   */
+  postAlerts(alerts: unknown): Promise<Response> {
+    return fetch(`${this.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(alerts),
+    })
+  }
+
+  /**
+   * get fetches a path under the node's URL and parses JSON.
+   *
+   * @param path - e.g. `/api/v2/alerts?active=false`.
+   * @returns the parsed body.
+   */
+  async getJson<T = unknown>(path: string): Promise<T> {
+    const res = await fetch(`${this.url}${path}`)
+    if (!res.ok) {
+      throw new Error(`GET ${path}: ${res.status} ${await res.text()}`)
+    }
+    return (await res.json()) as T
+  }
+
+  /**
+   * writeConfig replaces the config file (a reload applies it).
+   *
+   * @param config - the YAML text.
+   */
+  async writeConfig(config: string): Promise<void> {
+    await writeFile(this.configFile, config)
+  }
+
+  /** reload asks for POST /-/reload and returns the response. */
+  reload(): Promise<Response> {
+    return fetch(`${this.url}/-/reload`, { method: 'POST' })
+  }
+
+  /** exited resolves with the exit code once the process ends. */
+  exited(): Promise<number | null> {
+    return this.#exit
+  }
+
+  /**
+   * stop sends a signal (SIGTERM by default), waits for the exit and removes the temp dir.
+   *
+   * @param signal - the signal.
+   * @returns the exit code.
+   */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.process.exitCode === null && this.process.signalCode === null) {
+      this.process.kill(signal)
+    }
+    const code = await this.#exit
+    await rm(this.dir, { recursive: true, force: true })
+    return code
+  }
+}
