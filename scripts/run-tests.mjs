@@ -23,7 +23,9 @@ function step(title) {
 function run(command, commandArgs, options = {}) {
   const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit', ...options })
   if (result.status !== 0) {
-    process.stderr.write(`\n${command} ${commandArgs.join(' ')} failed (exit ${result.status ?? result.signal}).\n`)
+    process.stderr.write(
+      `\n${command} ${commandArgs.join(' ')} failed (exit ${result.status ?? result.signal}).\n`
+    )
     process.exit(result.status ?? 1)
   }
 }
@@ -38,7 +40,9 @@ function ensureDebianPackages() {
   }
   step(`installing Debian packages: ${missing.join(', ')} (one-time, about a minute)`)
   if (process.getuid?.() !== 0) {
-    process.stderr.write(`Not root: install them with\n  sudo apt-get install -y ${missing.join(' ')}\nand run the tests again.\n`)
+    process.stderr.write(
+      `Not root: install them with\n  sudo apt-get install -y ${missing.join(' ')}\nand run the tests again.\n`
+    )
     process.exit(1)
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
@@ -95,5 +99,7 @@ const result = spawnSync(
 // One plain closing line, whatever reporter a reader understands.
 const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : ''
 const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0)
-process.stdout.write(`\ntests: ${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped\n`)
+process.stdout.write(
+  `\ntests: ${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped\n`
+)
 process.exit(result.status ?? 1)

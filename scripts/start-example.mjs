@@ -8,7 +8,10 @@ import { createServer } from 'node:http'
 
 const root = new URL('..', import.meta.url).pathname
 process.stdout.write('==> building (tsc)\n')
-const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' })
+const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {
+  cwd: root,
+  stdio: 'inherit',
+})
 if (build.status !== 0) {
   process.stderr.write('build failed: run `npm ci` first if dependencies are missing\n')
   process.exit(1)
@@ -19,13 +22,19 @@ const receiver = createServer((req, res) => {
   req.on('data', (c) => chunks.push(c))
   req.on('end', () => {
     const payload = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-    const alerts = payload.alerts.map((a) => `${a.status} ${JSON.stringify(a.labels)}`).join('\n    ')
-    process.stdout.write(`[webhook ${req.url}] ${payload.status} group ${payload.groupKey}\n    ${alerts}\n`)
+    const alerts = payload.alerts
+      .map((a) => `${a.status} ${JSON.stringify(a.labels)}`)
+      .join('\n    ')
+    process.stdout.write(
+      `[webhook ${req.url}] ${payload.status} group ${payload.groupKey}\n    ${alerts}\n`
+    )
     res.end()
   })
 })
 receiver.on('error', (err) => {
-  process.stderr.write(`example webhook receiver could not listen on 127.0.0.1:9099 (${err.message}); notifications will fail\n`)
+  process.stderr.write(
+    `example webhook receiver could not listen on 127.0.0.1:9099 (${err.message}); notifications will fail\n`
+  )
 })
 receiver.listen(9099, '127.0.0.1')
 

@@ -16,7 +16,9 @@ export interface PostableAlert {
 }
 
 /** PreparedAlert is the outcome of preparing one posted alert: the alert, or why it is invalid. */
-export type PreparedAlert = { readonly alert: Alert; readonly error?: never } | { readonly error: string; readonly alert?: never }
+export type PreparedAlert =
+  | { readonly alert: Alert; readonly error?: never }
+  | { readonly error: string; readonly alert?: never }
 
 /**
  * prepareAlert applies Alertmanager 0.25's ingestion rules to one posted alert (api/v2
@@ -29,7 +31,11 @@ export type PreparedAlert = { readonly alert: Alert; readonly error?: never } | 
  * @param resolveTimeoutMs - global.resolve_timeout.
  * @returns the stored form, or the validation error.
  */
-export function prepareAlert(posted: PostableAlert, now: number, resolveTimeoutMs: number): PreparedAlert {
+export function prepareAlert(
+  posted: PostableAlert,
+  now: number,
+  resolveTimeoutMs: number
+): PreparedAlert {
   let { startsAt, endsAt } = posted
   if (startsAt === 0) {
     startsAt = endsAt === 0 ? now : endsAt
@@ -74,7 +80,12 @@ function withoutEmptyValues(labels: Record<string, string>): LabelSet {
 }
 
 // Mirrors prometheus/common model.Alert.Validate, in its order.
-function validate(startsAt: number, endsAt: number, labels: LabelSet, annotations: LabelSet): string | undefined {
+function validate(
+  startsAt: number,
+  endsAt: number,
+  labels: LabelSet,
+  annotations: LabelSet
+): string | undefined {
   if (endsAt < startsAt) {
     return 'start time must be before end time'
   }

@@ -40,7 +40,9 @@ export class AlertStore {
     for (const incoming of alerts) {
       const stored = this.#alerts.get(incoming.fingerprint)
       const alert =
-        stored !== undefined && overlaps(stored, incoming) ? mergeAlerts(stored, incoming, now) : incoming
+        stored !== undefined && overlaps(stored, incoming)
+          ? mergeAlerts(stored, incoming, now)
+          : incoming
       this.#alerts.set(alert.fingerprint, alert)
       for (const listener of this.#listeners) {
         listener(alert)

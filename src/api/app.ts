@@ -63,7 +63,11 @@ function routePrefix(prefix: string) {
 async function cors(ctx: Context, next: Next): Promise<void> {
   ctx.vary('Origin')
   const origin = ctx.get('Origin')
-  if (ctx.method === 'OPTIONS' && origin !== '' && ctx.get('Access-Control-Request-Method') !== '') {
+  if (
+    ctx.method === 'OPTIONS' &&
+    origin !== '' &&
+    ctx.get('Access-Control-Request-Method') !== ''
+  ) {
     ctx.vary('Access-Control-Request-Method')
     ctx.vary('Access-Control-Request-Headers')
     ctx.set('Access-Control-Allow-Origin', '*')
@@ -86,7 +90,11 @@ function apiLimits(options: HttpOptions, deps: ApiDeps) {
     if (isGet) {
       if (inFlightGets >= options.getConcurrency) {
         concurrencyLimitExceeded.inc({ method: 'get' })
-        text(ctx, 503, `Limit of concurrent GET requests reached (${options.getConcurrency}), try again later.\n`)
+        text(
+          ctx,
+          503,
+          `Limit of concurrent GET requests reached (${options.getConcurrency}), try again later.\n`
+        )
         return
       }
       inFlightGets++
@@ -126,7 +134,10 @@ async function withTimeout(ctx: Context, next: Next, timeoutMs: number): Promise
 // Histogram of the non-API handlers, labelled like Alertmanager's instrumented routes.
 function instrument(deps: ApiDeps, handler: string, fn: (ctx: Context) => Promise<void> | void) {
   return async (ctx: Context): Promise<void> => {
-    const end = deps.metrics.requestDuration.startTimer({ handler, method: ctx.method.toLowerCase() })
+    const end = deps.metrics.requestDuration.startTimer({
+      handler,
+      method: ctx.method.toLowerCase(),
+    })
     try {
       await fn(ctx)
     } finally {

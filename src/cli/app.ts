@@ -5,7 +5,12 @@ import type Logger from 'bunyan'
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 
 import { AlertStore, isResolved } from '../alerts/index.js'
-import { ACTIVE_STATUS, createApiMetrics, createHttpApp, normalizeRoutePrefix } from '../api/index.js'
+import {
+  ACTIVE_STATUS,
+  createApiMetrics,
+  createHttpApp,
+  normalizeRoutePrefix,
+} from '../api/index.js'
 import { loadConfigFile } from '../config/index.js'
 import { createDispatcherMetrics } from '../dispatch/index.js'
 import { initHashing } from '../labels/index.js'
@@ -14,8 +19,8 @@ import { createNotifyMetrics } from '../notify/index.js'
 import { errorMessage } from '../util/index.js'
 
 import type { Flags } from './flags.js'
-import type { Listeners } from './listeners.js'
 import { indexHtml } from './index-page.js'
+import type { Listeners } from './listeners.js'
 import { buildRuntime } from './runtime.js'
 import type { Runtime, RuntimeDeps } from './runtime.js'
 import { USER_AGENT, VERSION_INFO } from './version.js'
@@ -56,7 +61,11 @@ export function externalUrl(flags: Flags): URL {
 function createConfigMetrics(registry: Registry) {
   const registers = [registry]
   return {
-    hash: new Gauge({ name: 'alertmanager_config_hash', help: 'Hash of the currently loaded alertmanager configuration.', registers }),
+    hash: new Gauge({
+      name: 'alertmanager_config_hash',
+      help: 'Hash of the currently loaded alertmanager configuration.',
+      registers,
+    }),
     lastReloadSuccessful: new Gauge({
       name: 'alertmanager_config_last_reload_successful',
       help: 'Whether the last configuration reload attempt was successful.',
@@ -67,8 +76,16 @@ function createConfigMetrics(registry: Registry) {
       help: 'Timestamp of the last successful configuration reload.',
       registers,
     }),
-    receivers: new Gauge({ name: 'alertmanager_receivers', help: 'Number of configured receivers.', registers }),
-    integrations: new Gauge({ name: 'alertmanager_integrations', help: 'Number of configured integrations.', registers }),
+    receivers: new Gauge({
+      name: 'alertmanager_receivers',
+      help: 'Number of configured receivers.',
+      registers,
+    }),
+    integrations: new Gauge({
+      name: 'alertmanager_integrations',
+      help: 'Number of configured integrations.',
+      registers,
+    }),
   }
 }
 
@@ -82,14 +99,20 @@ function createConfigMetrics(registry: Registry) {
  * @returns the running node.
  * @throws when the config is invalid (the process exits 1).
  */
-export async function startNode(flags: Flags, log: Logger, listeners: Listeners): Promise<RunningNode> {
+export async function startNode(
+  flags: Flags,
+  log: Logger,
+  listeners: Listeners
+): Promise<RunningNode> {
   const teardown: { name: string; fn: () => Promise<void> | void }[] = []
   const onStop = (name: string, fn: () => Promise<void> | void): void => {
     teardown.push({ name, fn })
   }
   const startedAt = Date.now()
   const url = externalUrl(flags)
-  const routePrefix = normalizeRoutePrefix(flags.webRoutePrefix === '' ? url.pathname : flags.webRoutePrefix)
+  const routePrefix = normalizeRoutePrefix(
+    flags.webRoutePrefix === '' ? url.pathname : flags.webRoutePrefix
+  )
 
   await Promise.all([initHashing(), mkdir(flags.storagePath, { recursive: true })])
 
@@ -169,7 +192,10 @@ export async function startNode(flags: Flags, log: Logger, listeners: Listeners)
       configLog.info({ file: flags.configFile }, 'Completed loading of configuration file')
     } catch (err: unknown) {
       configMetrics.lastReloadSuccessful.set(0)
-      configLog.error({ file: flags.configFile, err: errorMessage(err) }, 'Loading configuration file failed')
+      configLog.error(
+        { file: flags.configFile, err: errorMessage(err) },
+        'Loading configuration file failed'
+      )
       throw err
     }
   }

@@ -12,7 +12,12 @@ interface FlagSpec {
 
 // Alertmanager 0.25's flags with upstream defaults (spec §1), plus alertmesh's own at the end.
 const FLAGS: readonly FlagSpec[] = [
-  { name: 'config.file', kind: 'string', default: 'alertmanager.yml', help: 'Alertmanager configuration file name.' },
+  {
+    name: 'config.file',
+    kind: 'string',
+    default: 'alertmanager.yml',
+    help: 'Alertmanager configuration file name.',
+  },
   { name: 'storage.path', kind: 'string', default: 'data/', help: 'Base path for data storage.' },
   { name: 'data.retention', kind: 'duration', default: '120h', help: 'How long to keep data for.' },
   {
@@ -21,46 +26,156 @@ const FLAGS: readonly FlagSpec[] = [
     default: '15m',
     help: 'Interval between garbage collection and snapshotting to disk of the silences and the notification logs.',
   },
-  { name: 'alerts.gc-interval', kind: 'duration', default: '30m', help: 'Interval between alert GC.' },
-  { name: 'web.listen-address', kind: 'strings', default: ':9093', help: 'Addresses on which to expose metrics and web interface (repeatable).' },
-  { name: 'web.config.file', kind: 'string', default: '', help: 'Path to a web configuration file (TLS / basic auth); not supported yet.' },
-  { name: 'web.systemd-socket', kind: 'bool', default: 'false', help: 'Use systemd socket activation listeners instead of port listeners; not supported yet.' },
-  { name: 'web.external-url', kind: 'string', default: '', help: 'The URL under which Alertmanager is externally reachable.' },
-  { name: 'web.route-prefix', kind: 'string', default: '', help: 'Prefix for the internal routes of web endpoints. Defaults to path of --web.external-url.' },
+  {
+    name: 'alerts.gc-interval',
+    kind: 'duration',
+    default: '30m',
+    help: 'Interval between alert GC.',
+  },
+  {
+    name: 'web.listen-address',
+    kind: 'strings',
+    default: ':9093',
+    help: 'Addresses on which to expose metrics and web interface (repeatable).',
+  },
+  {
+    name: 'web.config.file',
+    kind: 'string',
+    default: '',
+    help: 'Path to a web configuration file (TLS / basic auth); not supported yet.',
+  },
+  {
+    name: 'web.systemd-socket',
+    kind: 'bool',
+    default: 'false',
+    help: 'Use systemd socket activation listeners instead of port listeners; not supported yet.',
+  },
+  {
+    name: 'web.external-url',
+    kind: 'string',
+    default: '',
+    help: 'The URL under which Alertmanager is externally reachable.',
+  },
+  {
+    name: 'web.route-prefix',
+    kind: 'string',
+    default: '',
+    help: 'Prefix for the internal routes of web endpoints. Defaults to path of --web.external-url.',
+  },
   {
     name: 'web.get-concurrency',
     kind: 'int',
     default: '0',
     help: 'Maximum number of GET requests processed concurrently. If negative or zero, the limit is 8.',
   },
-  { name: 'web.timeout', kind: 'duration', default: '0', help: 'Timeout for HTTP requests. If negative or zero, no timeout is set.' },
-  { name: 'web.ui-path', kind: 'string', default: '', help: 'Accepted for compatibility with Debian\'s Alertmanager; the UI is built in.' },
-  { name: 'cluster.listen-address', kind: 'string', default: '0.0.0.0:9094', help: 'Listen address for cluster. Set to empty string to disable HA mode.' },
-  { name: 'cluster.advertise-address', kind: 'string', default: '', help: 'Explicit address to advertise in cluster.' },
-  { name: 'cluster.peer', kind: 'strings', default: undefined, help: 'Initial peers (may be repeated).' },
-  { name: 'cluster.peer-timeout', kind: 'duration', default: '15s', help: 'Time to wait between peers to send notifications.' },
-  { name: 'cluster.gossip-interval', kind: 'duration', default: '200ms', help: 'Interval between sending gossip messages.' },
-  { name: 'cluster.pushpull-interval', kind: 'duration', default: '1m0s', help: 'Interval for gossip state syncs.' },
-  { name: 'cluster.tcp-timeout', kind: 'duration', default: '10s', help: 'Timeout for stream connections with a remote node.' },
-  { name: 'cluster.probe-timeout', kind: 'duration', default: '500ms', help: 'Timeout to wait for an ack from a probed node.' },
-  { name: 'cluster.probe-interval', kind: 'duration', default: '1s', help: 'Interval between random node probes.' },
+  {
+    name: 'web.timeout',
+    kind: 'duration',
+    default: '0',
+    help: 'Timeout for HTTP requests. If negative or zero, no timeout is set.',
+  },
+  {
+    name: 'web.ui-path',
+    kind: 'string',
+    default: '',
+    help: "Accepted for compatibility with Debian's Alertmanager; the UI is built in.",
+  },
+  {
+    name: 'cluster.listen-address',
+    kind: 'string',
+    default: '0.0.0.0:9094',
+    help: 'Listen address for cluster. Set to empty string to disable HA mode.',
+  },
+  {
+    name: 'cluster.advertise-address',
+    kind: 'string',
+    default: '',
+    help: 'Explicit address to advertise in cluster.',
+  },
+  {
+    name: 'cluster.peer',
+    kind: 'strings',
+    default: undefined,
+    help: 'Initial peers (may be repeated).',
+  },
+  {
+    name: 'cluster.peer-timeout',
+    kind: 'duration',
+    default: '15s',
+    help: 'Time to wait between peers to send notifications.',
+  },
+  {
+    name: 'cluster.gossip-interval',
+    kind: 'duration',
+    default: '200ms',
+    help: 'Interval between sending gossip messages.',
+  },
+  {
+    name: 'cluster.pushpull-interval',
+    kind: 'duration',
+    default: '1m0s',
+    help: 'Interval for gossip state syncs.',
+  },
+  {
+    name: 'cluster.tcp-timeout',
+    kind: 'duration',
+    default: '10s',
+    help: 'Timeout for stream connections with a remote node.',
+  },
+  {
+    name: 'cluster.probe-timeout',
+    kind: 'duration',
+    default: '500ms',
+    help: 'Timeout to wait for an ack from a probed node.',
+  },
+  {
+    name: 'cluster.probe-interval',
+    kind: 'duration',
+    default: '1s',
+    help: 'Interval between random node probes.',
+  },
   {
     name: 'cluster.settle-timeout',
     kind: 'duration',
     default: '1m0s',
     help: 'Maximum time to wait for cluster connections to settle before evaluating notifications.',
   },
-  { name: 'cluster.reconnect-interval', kind: 'duration', default: '10s', help: 'Interval between attempting to reconnect to lost peers.' },
-  { name: 'cluster.reconnect-timeout', kind: 'duration', default: '6h0m0s', help: 'Length of time to attempt to reconnect to a lost peer.' },
-  { name: 'cluster.tls-config', kind: 'string', default: '', help: 'Path to config yaml file that can enable mutual TLS within the gossip protocol.' },
+  {
+    name: 'cluster.reconnect-interval',
+    kind: 'duration',
+    default: '10s',
+    help: 'Interval between attempting to reconnect to lost peers.',
+  },
+  {
+    name: 'cluster.reconnect-timeout',
+    kind: 'duration',
+    default: '6h0m0s',
+    help: 'Length of time to attempt to reconnect to a lost peer.',
+  },
+  {
+    name: 'cluster.tls-config',
+    kind: 'string',
+    default: '',
+    help: 'Path to config yaml file that can enable mutual TLS within the gossip protocol.',
+  },
   {
     name: 'cluster.allow-insecure-public-advertise-address-discovery',
     kind: 'bool',
     default: 'false',
     help: 'Allow alertmanager to discover and listen on a public IP address.',
   },
-  { name: 'log.level', kind: 'string', default: 'info', help: 'Only log messages with the given severity or above. One of: [debug, info, warn, error]' },
-  { name: 'log.format', kind: 'string', default: 'logfmt', help: 'Output format of log messages. One of: [logfmt, json]' },
+  {
+    name: 'log.level',
+    kind: 'string',
+    default: 'info',
+    help: 'Only log messages with the given severity or above. One of: [debug, info, warn, error]',
+  },
+  {
+    name: 'log.format',
+    kind: 'string',
+    default: 'logfmt',
+    help: 'Output format of log messages. One of: [logfmt, json]',
+  },
 ]
 
 /** Flags are the parsed command line of a node, durations in milliseconds. */
@@ -115,14 +230,18 @@ function parseValue(spec: FlagSpec, raw: string): string | number | boolean {
       return raw
     case 'int': {
       if (!/^[+-]?\d+$/.test(raw)) {
-        throw new FlagError(`invalid value ${JSON.stringify(raw)} for flag --${spec.name}: expected an integer`)
+        throw new FlagError(
+          `invalid value ${JSON.stringify(raw)} for flag --${spec.name}: expected an integer`
+        )
       }
       return Number(raw)
     }
     case 'bool': {
       const lower = raw.toLowerCase()
       if (!['true', 'false', '1', '0', 't', 'f'].includes(lower)) {
-        throw new FlagError(`invalid value ${JSON.stringify(raw)} for flag --${spec.name}: expected true or false`)
+        throw new FlagError(
+          `invalid value ${JSON.stringify(raw)} for flag --${spec.name}: expected true or false`
+        )
       }
       return lower === 'true' || lower === '1' || lower === 't'
     }
@@ -130,7 +249,9 @@ function parseValue(spec: FlagSpec, raw: string): string | number | boolean {
       try {
         return parseGoDuration(raw)
       } catch (err: unknown) {
-        throw new FlagError(`invalid value ${JSON.stringify(raw)} for flag --${spec.name}: ${(err as Error).message}`)
+        throw new FlagError(
+          `invalid value ${JSON.stringify(raw)} for flag --${spec.name}: ${(err as Error).message}`
+        )
       }
   }
 }
@@ -161,7 +282,12 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
     let name = eq === -1 ? arg.slice(2) : arg.slice(2, eq)
     let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1)
     let spec = specs.get(name)
-    if (spec === undefined && name.startsWith('no-') && specs.get(name.slice(3))?.kind === 'bool' && value === undefined) {
+    if (
+      spec === undefined &&
+      name.startsWith('no-') &&
+      specs.get(name.slice(3))?.kind === 'bool' &&
+      value === undefined
+    ) {
       name = name.slice(3)
       spec = specs.get(name)
       value = 'false'
@@ -198,14 +324,20 @@ function toFlags(values: Values, specs: ReadonlyMap<string, FlagSpec>): Flags {
   const str = (name: string): string => get(name) as string
   const num = (name: string): number => get(name) as number
   const bool = (name: string): boolean => get(name) as boolean
-  const list = (name: string): string[] => values.get(name) ?? (specs.get(name)?.default === undefined ? [] : [specs.get(name)?.default as string])
+  const list = (name: string): string[] =>
+    values.get(name) ??
+    (specs.get(name)?.default === undefined ? [] : [specs.get(name)?.default as string])
   const logLevel = str('log.level')
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
-    throw new FlagError(`invalid value ${JSON.stringify(logLevel)} for flag --log.level: must be one of debug, info, warn, error`)
+    throw new FlagError(
+      `invalid value ${JSON.stringify(logLevel)} for flag --log.level: must be one of debug, info, warn, error`
+    )
   }
   const logFormat = str('log.format')
   if (logFormat !== 'logfmt' && logFormat !== 'json') {
-    throw new FlagError(`invalid value ${JSON.stringify(logFormat)} for flag --log.format: must be one of logfmt, json`)
+    throw new FlagError(
+      `invalid value ${JSON.stringify(logFormat)} for flag --log.format: must be one of logfmt, json`
+    )
   }
   const maintenance = num('data.maintenance-interval')
   if (maintenance <= 0) {
@@ -237,7 +369,9 @@ function toFlags(values: Values, specs: ReadonlyMap<string, FlagSpec>): Flags {
     clusterReconnectIntervalMs: num('cluster.reconnect-interval'),
     clusterReconnectTimeoutMs: num('cluster.reconnect-timeout'),
     clusterTlsConfig: str('cluster.tls-config'),
-    clusterAllowInsecurePublicAdvertise: bool('cluster.allow-insecure-public-advertise-address-discovery'),
+    clusterAllowInsecurePublicAdvertise: bool(
+      'cluster.allow-insecure-public-advertise-address-discovery'
+    ),
     logLevel: logLevel as Flags['logLevel'],
     logFormat,
   }
@@ -250,8 +384,14 @@ function toFlags(values: Values, specs: ReadonlyMap<string, FlagSpec>): Flags {
  */
 export function usage(): string {
   const lines = FLAGS.map((spec) => {
-    const value = spec.kind === 'bool' ? '' : `=${spec.kind === 'duration' ? 'DURATION' : spec.kind === 'int' ? 'INT' : 'VALUE'}`
-    const def = spec.default === undefined || spec.default === '' ? '' : ` (default: ${spec.kind === 'duration' ? formatGoDuration(parseGoDuration(spec.default)) : spec.default})`
+    const value =
+      spec.kind === 'bool'
+        ? ''
+        : `=${spec.kind === 'duration' ? 'DURATION' : spec.kind === 'int' ? 'INT' : 'VALUE'}`
+    const def =
+      spec.default === undefined || spec.default === ''
+        ? ''
+        : ` (default: ${spec.kind === 'duration' ? formatGoDuration(parseGoDuration(spec.default)) : spec.default})`
     return `  --${spec.name}${value}\n      ${spec.help}${def}`
   })
   return [

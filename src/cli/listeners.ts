@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 
 /** RequestHandler is a node:http request handler (what koa's app.callback() returns). */
-export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => unknown
 
 /**
  * Listeners are the node's HTTP sockets, bound before the rest of the node is loaded: loading
@@ -55,7 +55,9 @@ export class Listeners {
   get addresses(): string[] {
     return this.servers.map((server) => {
       const bound = server.address()
-      return typeof bound === 'object' && bound !== null ? `${bound.address}:${bound.port}` : String(bound)
+      return typeof bound === 'object' && bound !== null
+        ? `${bound.address}:${bound.port}`
+        : String(bound)
     })
   }
 

@@ -15,7 +15,12 @@ const LEVEL_NAMES: Readonly<Record<number, string>> = {
 const OMITTED = new Set(['v', 'level', 'time', 'msg', 'name', 'hostname', 'pid'])
 
 function logfmtValue(value: unknown): string {
-  const text = value instanceof Error ? value.message : typeof value === 'string' ? value : JSON.stringify(value)
+  const text =
+    value instanceof Error
+      ? value.message
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value)
   if (text === '' || /[\s"=\\]/.test(text)) {
     return JSON.stringify(text)
   }
@@ -55,11 +60,20 @@ export function logfmtLine(record: Readonly<Record<string, unknown>>): string {
  * @param options - level and format from --log.level and --log.format.
  * @returns the root logger; components take `log.child({ component })`.
  */
-export function createLogger(options: { level: string; format: 'logfmt' | 'json'; out?: Writable }): Logger {
+export function createLogger(options: {
+  level: string
+  format: 'logfmt' | 'json'
+  out?: Writable
+}): Logger {
   const out = options.out ?? process.stderr
   const level = options.level as bunyan.LogLevelString
   if (options.format === 'json') {
-    return bunyan.createLogger({ name: 'alertmesh', level, stream: out, serializers: bunyan.stdSerializers })
+    return bunyan.createLogger({
+      name: 'alertmesh',
+      level,
+      stream: out,
+      serializers: bunyan.stdSerializers,
+    })
   }
   return bunyan.createLogger({
     name: 'alertmesh',
@@ -72,7 +86,7 @@ export function createLogger(options: { level: string; format: 'logfmt' | 'json'
           write(record: unknown) {
             out.write(logfmtLine(record as Record<string, unknown>))
           },
-        } as unknown as NodeJS.WritableStream,
+        },
       },
     ],
   })

@@ -40,15 +40,23 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     listeners = await Listeners.bind(flags.webListenAddresses)
   } catch (err: unknown) {
-    fail(`listening on ${flags.webListenAddresses.join(', ')} failed: ${err instanceof Error ? err.message : String(err)}`)
+    fail(
+      `listening on ${flags.webListenAddresses.join(', ')} failed: ${err instanceof Error ? err.message : String(err)}`
+    )
   }
-  const [{ createLogger }, { startNode }] = await Promise.all([import('./logger.js'), import('./app.js')])
+  const [{ createLogger }, { startNode }] = await Promise.all([
+    import('./logger.js'),
+    import('./app.js'),
+  ])
   const log = createLogger({ level: flags.logLevel, format: flags.logFormat })
   let node
   try {
     node = await startNode(flags, log, listeners)
   } catch (err: unknown) {
-    log.error({ err: err instanceof Error ? err.message : String(err) }, 'Starting alertmesh failed')
+    log.error(
+      { err: err instanceof Error ? err.message : String(err) },
+      'Starting alertmesh failed'
+    )
     process.exit(1)
   }
   const running = node

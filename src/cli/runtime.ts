@@ -40,7 +40,8 @@ function withinTimeInterval(config: Config): (name: string, instantMs: number) =
   for (const named of [...config.time_intervals, ...config.mute_time_intervals]) {
     byName.set(named.name, named.time_intervals)
   }
-  return (name, instantMs) => (byName.get(name) ?? []).some((interval) => timeIntervalContains(interval, instantMs))
+  return (name, instantMs) =>
+    (byName.get(name) ?? []).some((interval) => timeIntervalContains(interval, instantMs))
 }
 
 /**
@@ -62,7 +63,10 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Runtime {
   for (const receiver of loaded.config.receivers) {
     // Every receiver is built, referenced or not, so an unsupported one is refused now rather
     // than when a later routing change starts to use it.
-    const integrations = buildIntegrations(receiver, { externalURL: deps.externalURL, userAgent: deps.userAgent })
+    const integrations = buildIntegrations(receiver, {
+      externalURL: deps.externalURL,
+      userAgent: deps.userAgent,
+    })
     all.push(...integrations)
     if (referenced.has(receiver.name)) {
       receivers.set(receiver.name, integrations)

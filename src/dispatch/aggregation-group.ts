@@ -148,7 +148,7 @@ export class AggregationGroup {
         continue
       }
       const current = this.#alerts.get(sent.fingerprint)
-      if (current !== undefined && current.updatedAt === sent.updatedAt) {
+      if (current?.updatedAt === sent.updatedAt) {
         this.#alerts.delete(sent.fingerprint)
       }
     }

@@ -140,7 +140,11 @@ export class Dispatcher {
         }
       }
     }
-    views.sort((a, b) => compareLabelSets(a.labels, b.labels) || (a.receiver < b.receiver ? -1 : a.receiver > b.receiver ? 1 : 0))
+    views.sort(
+      (a, b) =>
+        compareLabelSets(a.labels, b.labels) ||
+        (a.receiver < b.receiver ? -1 : a.receiver > b.receiver ? 1 : 0)
+    )
     for (const list of receivers.values()) {
       list.sort()
     }
@@ -169,7 +173,8 @@ export class Dispatcher {
         route,
         labels,
         flush: (ctx, alerts) => this.#flush(ctx, alerts),
-        flushTimeoutMs: this.#options.flushTimeoutMs ?? ((ms) => Math.max(ms, MIN_FLUSH_TIMEOUT_MS)),
+        flushTimeoutMs:
+          this.#options.flushTimeoutMs ?? ((ms) => Math.max(ms, MIN_FLUSH_TIMEOUT_MS)),
         log: this.#options.log,
         now: this.#now,
       })

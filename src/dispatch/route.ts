@@ -114,7 +114,8 @@ function inheritOpts(config: RouteConfig, parent: RouteOpts): RouteOpts {
     groupByAll = true
   }
   return {
-    receiver: config.receiver !== undefined && config.receiver !== '' ? config.receiver : parent.receiver,
+    receiver:
+      config.receiver !== undefined && config.receiver !== '' ? config.receiver : parent.receiver,
     groupBy,
     groupByAll,
     groupWaitMs: config.group_wait ?? parent.groupWaitMs,

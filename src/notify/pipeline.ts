@@ -58,7 +58,10 @@ export function buildPipeline(options: PipelineOptions): Stage {
         now: options.now ?? Date.now,
       })
     )
-    stages.set(receiverName, sequence(settle, inhibit, timeActive, timeMute, silence, fanout(branches)))
+    stages.set(
+      receiverName,
+      sequence(settle, inhibit, timeActive, timeMute, silence, fanout(branches))
+    )
   }
   return byReceiver(stages)
 }

@@ -50,7 +50,9 @@ export function fanout(stages: readonly Stage[]): Stage {
   return {
     async exec(ctx, alerts) {
       const results = await Promise.allSettled(stages.map((stage) => stage.exec(ctx, alerts)))
-      const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
+      const failures = results.flatMap((r) =>
+        r.status === 'rejected' ? [r.reason as unknown] : []
+      )
       if (failures.length > 0) {
         const message = failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ')
         throw new AggregateError(failures, message)

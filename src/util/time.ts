@@ -60,11 +60,29 @@ export function parseRFC3339(text: string): number | undefined {
   if (m === null) {
     return undefined
   }
-  const [, y, mo, d, h, mi, s, frac, zone] = m as unknown as [string, string, string, string, string, string, string, string | undefined, string]
+  const [, y, mo, d, h, mi, s, frac, zone] = m as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+    string,
+  ]
   const month = Number(mo)
   const day = Number(d)
   // Go's time.Parse refuses days the month does not have and second 60 ("out of range").
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(Number(y), month) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(Number(y), month) ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(s) > 59
+  ) {
     return undefined
   }
   let ms = Date.UTC(Number(y), month - 1, day, Number(h), Number(mi), Number(s))

@@ -40,7 +40,11 @@ void describe('API v2', () => {
     const res = await node.postAlerts([
       { labels: { alertname: 'A', team: 'db', severity: 'crit' } },
       { labels: { alertname: 'B', team: 'web' } },
-      { labels: { alertname: 'C', severity: 'page' }, endsAt: new Date(Date.now() - 1000).toISOString(), startsAt: new Date(Date.now() - 5000).toISOString() },
+      {
+        labels: { alertname: 'C', severity: 'page' },
+        endsAt: new Date(Date.now() - 1000).toISOString(),
+        startsAt: new Date(Date.now() - 5000).toISOString(),
+      },
     ])
     assert.equal(res.status, 200)
   })
@@ -48,7 +52,8 @@ void describe('API v2', () => {
     await node.stop()
   })
 
-  const names = (alerts: GettableAlert[]): string[] => alerts.map((a) => a.labels['alertname'] ?? '').sort()
+  const names = (alerts: GettableAlert[]): string[] =>
+    alerts.map((a) => a.labels['alertname'] ?? '').sort()
 
   // Each row: query string → alertnames expected (resolved C is never listed).
   const cases: [string, string[]][] = [
@@ -65,15 +70,19 @@ void describe('API v2', () => {
   ]
   for (const [query, expected] of cases) {
     void it(`GET /api/v2/alerts${query} lists ${JSON.stringify(expected)}`, async () => {
-      assert.deepEqual(names(await node.getJson<GettableAlert[]>(`/api/v2/alerts${query}`)), expected)
+      assert.deepEqual(
+        names(await node.getJson<GettableAlert[]>(`/api/v2/alerts${query}`)),
+        expected
+      )
     })
   }
 
   void it('lists receivers in routing order and sorts alerts by fingerprint', async () => {
     const alerts = await node.getJson<GettableAlert[]>('/api/v2/alerts')
     const a = alerts.find((x) => x.labels['alertname'] === 'A')
-    assert.deepEqual(a?.receivers, [{ name: 'db' }, { name: 'pager' }])
-    assert.deepEqual(a?.status, { inhibitedBy: [], silencedBy: [], state: 'active' })
+    assert.ok(a)
+    assert.deepEqual(a.receivers, [{ name: 'db' }, { name: 'pager' }])
+    assert.deepEqual(a.status, { inhibitedBy: [], silencedBy: [], state: 'active' })
     const fps = alerts.map((x) => x.fingerprint)
     assert.deepEqual(fps, [...fps].sort())
   })
@@ -84,13 +93,17 @@ void describe('API v2', () => {
     assert.equal(await bad.json(), 'bad matcher format: foo')
     const re = await fetch(`${node.url}/api/v2/alerts?receiver=(`)
     assert.equal(re.status, 400)
-    assert.equal(await re.json(), 'failed to parse receiver param: error parsing regexp: missing closing ): `^(?:()$`')
+    assert.equal(
+      await re.json(),
+      'failed to parse receiver param: error parsing regexp: missing closing ): `^(?:()$`'
+    )
   })
 
   void it('groups alerts by route and receiver in /api/v2/alerts/groups', async () => {
-    const groups = await node.getJson<{ labels: Record<string, string>; receiver: { name: string }; alerts: GettableAlert[] }[]>(
-      '/api/v2/alerts/groups'
-    )
+    const groups =
+      await node.getJson<
+        { labels: Record<string, string>; receiver: { name: string }; alerts: GettableAlert[] }[]
+      >('/api/v2/alerts/groups')
     assert.deepEqual(
       groups.map((g) => [g.receiver.name, names(g.alerts)]),
       [
@@ -104,12 +117,23 @@ void describe('API v2', () => {
   })
 
   void it('lists configured receivers, referenced or not, in config order', async () => {
-    assert.deepEqual(await node.getJson('/api/v2/receivers'), [{ name: 'default' }, { name: 'db' }, { name: 'pager' }])
+    assert.deepEqual(await node.getJson('/api/v2/receivers'), [
+      { name: 'default' },
+      { name: 'db' },
+      { name: 'pager' },
+    ])
   })
 
   void it('works with amtool alert add and alert query', async () => {
     const url = `--alertmanager.url=${node.url}`
-    await run('amtool', [url, 'alert', 'add', 'alertname=FromAmtool', 'team=db', '--annotation=summary=added by amtool'])
+    await run('amtool', [
+      url,
+      'alert',
+      'add',
+      'alertname=FromAmtool',
+      'team=db',
+      '--annotation=summary=added by amtool',
+    ])
     const { stdout } = await run('amtool', [url, 'alert', 'query', 'alertname=FromAmtool'])
     assert.match(stdout, /FromAmtool/)
     assert.match(stdout, /added by amtool/)
@@ -117,14 +141,19 @@ void describe('API v2', () => {
     const listed = JSON.parse(json) as GettableAlert[]
     assert.deepEqual(names(listed), ['A', 'FromAmtool'])
     // amtool's zero start/end mean "unset": the node defaulted them.
-    const added = listed.find((a) => a.labels['alertname'] === 'FromAmtool') as unknown as { startsAt: string }
+    const added = listed.find((a) => a.labels['alertname'] === 'FromAmtool') as unknown as {
+      startsAt: string
+    }
     assert.notEqual(added.startsAt, '0001-01-01T00:00:00.000Z')
   })
 
   void it('shows the config through amtool config show and the status endpoint', async () => {
     const { stdout } = await run('amtool', [`--alertmanager.url=${node.url}`, 'config', 'show'])
     assert.match(stdout, /receiver: default/)
-    const status = await node.getJson<{ cluster: { status: string; peers: unknown[] }; versionInfo: { version: string } }>('/api/v2/status')
+    const status = await node.getJson<{
+      cluster: { status: string; peers: unknown[] }
+      versionInfo: { version: string }
+    }>('/api/v2/status')
     assert.deepEqual(status.cluster, { peers: [], status: 'disabled' })
     assert.equal(status.versionInfo.version, '0.25.0')
   })

@@ -30,10 +30,19 @@ const POST_CASES: RawCase[] = [
   { why: 'labels missing', body: '[{}]' },
   { why: 'labels of the wrong type', body: '[{"labels":"x"}]' },
   { why: 'a label value that is not a string', body: '[{"labels":{"a":1}}]' },
-  { why: 'an invalid label name, an empty label set and a label set emptied by empty values', body: '[{"labels":{"a-b":"x"}},{"labels":{}},{"labels":{"a":""}}]' },
+  {
+    why: 'an invalid label name, an empty label set and a label set emptied by empty values',
+    body: '[{"labels":{"a-b":"x"}},{"labels":{}},{"labels":{"a":""}}]',
+  },
   { why: 'an invalid annotation name', body: '[{"labels":{"a":"b"},"annotations":{"x-y":"1"}}]' },
-  { why: 'endsAt before startsAt', body: '[{"labels":{"a":"b"},"startsAt":"2026-11-24T07:02:39Z","endsAt":"2026-11-24T06:02:39Z"}]' },
-  { why: 'a generatorURL that is not a URI', body: '[{"labels":{"a":"b"},"generatorURL":"::nope"}]' },
+  {
+    why: 'endsAt before startsAt',
+    body: '[{"labels":{"a":"b"},"startsAt":"2026-11-24T07:02:39Z","endsAt":"2026-11-24T06:02:39Z"}]',
+  },
+  {
+    why: 'a generatorURL that is not a URI',
+    body: '[{"labels":{"a":"b"},"generatorURL":"::nope"}]',
+  },
   { why: 'a form content type', body: '[]', contentType: 'application/x-www-form-urlencoded' },
   { why: 'a text content type', body: '[]', contentType: 'text/plain' },
 ]
@@ -56,7 +65,10 @@ void describe('bad input', () => {
     receiver = await WebhookReceiver.start()
     ;[node, alertmanager] = await Promise.all([
       TestNode.start({ config: CONFIG(`${receiver.url}/mesh`) }),
-      TestNode.start({ config: CONFIG(`${receiver.url}/am`), command: ['/usr/bin/prometheus-alertmanager'] }),
+      TestNode.start({
+        config: CONFIG(`${receiver.url}/am`),
+        command: ['/usr/bin/prometheus-alertmanager'],
+      }),
     ])
   })
   after(async () => {
@@ -70,7 +82,10 @@ void describe('bad input', () => {
       assert.equal(ours.status, theirs.status, `status for ${c.body}`)
       if (theirs.body.startsWith('{"code":400,"message":"parsing alerts body')) {
         // Go's JSON decoder words syntax errors its own way; the form around it must match.
-        assert.match(ours.body, /^\{"code":400,"message":"parsing alerts body from \\"\\" failed, because /)
+        assert.match(
+          ours.body,
+          /^\{"code":400,"message":"parsing alerts body from \\"\\" failed, because /
+        )
       } else {
         assert.equal(ours.body, theirs.body)
       }
@@ -78,7 +93,10 @@ void describe('bad input', () => {
   }
 
   void it('stores the valid alerts of a partly invalid batch (best effort)', async () => {
-    const res = await node.postAlerts([{ labels: { alertname: 'Good' } }, { labels: { 'bad-name': 'x' } }])
+    const res = await node.postAlerts([
+      { labels: { alertname: 'Good' } },
+      { labels: { 'bad-name': 'x' } },
+    ])
     assert.equal(res.status, 400)
     assert.equal(await res.json(), 'invalid label set: invalid name "bad-name"')
     const listed = await node.getJson<{ labels: Record<string, string> }[]>('/api/v2/alerts')
@@ -90,9 +108,11 @@ void describe('bad input', () => {
 
   void it('refuses an oversized body with 413 and keeps serving', async () => {
     const big = `[${'{"labels":{"a":"b"}},'.repeat(2_000_000)}{"labels":{"a":"b"}}]`
-    const res = await fetch(`${node.url}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: big }).catch(
-      (err: unknown) => ({ status: 413, err })
-    )
+    const res = await fetch(`${node.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: big,
+    }).catch((err: unknown) => ({ status: 413, err }))
     assert.equal(res.status, 413)
     assert.equal((await fetch(`${node.url}/-/healthy`)).status, 200)
   })
@@ -116,15 +136,27 @@ void describe('bad input', () => {
         const at = rand(body.length + 1)
         const op = rand(3)
         const ch = alphabet[rand(alphabet.length)] as string
-        body = op === 0 ? body.slice(0, at) + ch + body.slice(at) : op === 1 ? body.slice(0, at) + body.slice(at + 1) : body.slice(0, at) + ch + body.slice(at + 1)
+        body =
+          op === 0
+            ? body.slice(0, at) + ch + body.slice(at)
+            : op === 1
+              ? body.slice(0, at) + body.slice(at + 1)
+              : body.slice(0, at) + ch + body.slice(at + 1)
       }
       if (i % 10 === 0) {
         body = Array.from({ length: rand(200) }, () => alphabet[rand(alphabet.length)]).join('')
       }
-      const res = await fetch(`${node.url}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+      const res = await fetch(`${node.url}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+      })
       await res.arrayBuffer()
       statuses.add(res.status)
-      assert.ok([200, 400, 422].includes(res.status), `status ${res.status} for ${JSON.stringify(body)}`)
+      assert.ok(
+        [200, 400, 422].includes(res.status),
+        `status ${res.status} for ${JSON.stringify(body)}`
+      )
     }
     assert.ok(statuses.has(400), 'the fuzzer produced invalid bodies')
     assert.equal((await fetch(`${node.url}/-/healthy`)).status, 200)
@@ -142,11 +174,20 @@ void describe('bad input', () => {
       // Each row: an invalid config and a fragment of the refusal.
       const invalid: [string, RegExp][] = [
         ['route: [unclosed', /yaml|YAML|line/],
-        [CONFIG(`${receiver.url}${path}`).replace('group_wait: 200ms', 'group_wait: 5x'), /not a valid duration string: "5x"/],
-        [CONFIG(`${receiver.url}${path}`).replace('  receiver: r\n', '  receiver: nope\n'), /undefined receiver "nope" used in route/],
+        [
+          CONFIG(`${receiver.url}${path}`).replace('group_wait: 200ms', 'group_wait: 5x'),
+          /not a valid duration string: "5x"/,
+        ],
+        [
+          CONFIG(`${receiver.url}${path}`).replace('  receiver: r\n', '  receiver: nope\n'),
+          /undefined receiver "nope" used in route/,
+        ],
         [CONFIG(`${receiver.url}${path}`) + 'unknown_key: 1\n', /unknown_key/],
         [
-          CONFIG(`${receiver.url}${path}`).replace('  webhook_configs:', '  slack_configs:\n  - api_url: http://127.0.0.1:1/x\n    channel: c\n  webhook_configs:'),
+          CONFIG(`${receiver.url}${path}`).replace(
+            '  webhook_configs:',
+            '  slack_configs:\n  - api_url: http://127.0.0.1:1/x\n    channel: c\n  webhook_configs:'
+          ),
           /slack_configs is not supported/,
         ],
       ]
@@ -163,7 +204,10 @@ void describe('bad input', () => {
       assert.equal(d.payload.alerts[0]?.labels['alertname'], 'StillRouted')
       await n.writeConfig(CONFIG(`${receiver.url}${path}`))
       assert.equal((await n.reload()).status, 200)
-      assert.match(await (await fetch(`${n.url}/metrics`)).text(), /^alertmanager_config_last_reload_successful 1$/m)
+      assert.match(
+        await (await fetch(`${n.url}/metrics`)).text(),
+        /^alertmanager_config_last_reload_successful 1$/m
+      )
     } finally {
       await n.stop()
     }

@@ -12,7 +12,9 @@ import { WebhookReceiver } from '../support/webhook-receiver.js'
 
 const exec = promisify(execFile)
 
-async function alertmesh(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function alertmesh(
+  args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await exec(process.execPath, [MAIN_JS, ...args])
     return { code: 0, stdout, stderr }
@@ -34,8 +36,14 @@ void describe('command line', () => {
   // Each row: bad arguments and the one-line error they must produce.
   const bad: [string[], RegExp][] = [
     [['--no-such-flag'], /^alertmesh: error: unknown long flag '--no-such-flag', try --help\n$/],
-    [['--data.retention=forever'], /^alertmesh: error: invalid value "forever" for flag --data.retention: time: invalid duration "forever"\n$/],
-    [['--web.get-concurrency', 'many'], /^alertmesh: error: invalid value "many" for flag --web.get-concurrency/],
+    [
+      ['--data.retention=forever'],
+      /^alertmesh: error: invalid value "forever" for flag --data.retention: time: invalid duration "forever"\n$/,
+    ],
+    [
+      ['--web.get-concurrency', 'many'],
+      /^alertmesh: error: invalid value "many" for flag --web.get-concurrency/,
+    ],
     [['--log.level=loud'], /^alertmesh: error: invalid value "loud" for flag --log.level/],
     [['--config.file'], /^alertmesh: error: expected argument for flag '--config.file'\n$/],
   ]
@@ -60,16 +68,24 @@ void describe('command line', () => {
     await writeFile(badFile, 'route:\n  receiver: r\n  group_wait: 5x\nreceivers:\n- name: r\n')
     const ok = await alertmesh(['check-config', good])
     assert.equal(ok.code, 0)
-    assert.match(ok.stdout, /Checking '.*good\.yml'  SUCCESS/)
+    assert.match(ok.stdout, /Checking '.*good\.yml' {2}SUCCESS/)
     const fail = await alertmesh(['check-config', good, badFile])
     assert.equal(fail.code, 1)
-    assert.match(fail.stdout, /Checking '.*bad\.yml'  FAILED: .*line 3.*not a valid duration string: "5x"/)
+    assert.match(
+      fail.stdout,
+      /Checking '.*bad\.yml' {2}FAILED: .*line 3.*not a valid duration string: "5x"/
+    )
   })
 
   void it('exits 1 when the config at start is invalid', async () => {
     const file = join(dir, 'invalid.yml')
     await writeFile(file, 'route:\n  receiver: nope\n')
-    const res = await alertmesh([`--config.file=${file}`, `--storage.path=${join(dir, 'data')}`, '--web.listen-address=127.0.0.1:0', '--cluster.listen-address='])
+    const res = await alertmesh([
+      `--config.file=${file}`,
+      `--storage.path=${join(dir, 'data')}`,
+      '--web.listen-address=127.0.0.1:0',
+      '--cluster.listen-address=',
+    ])
     assert.equal(res.code, 1)
     assert.match(res.stderr, /undefined receiver \\?"nope\\?" used in route/)
   })
@@ -89,8 +105,9 @@ receivers:
     try {
       await node.writeConfig(config('/after'))
       node.process.kill('SIGHUP')
-      const hashChanged = async (): Promise<boolean> => /Completed loading of configuration file[\s\S]*Completed loading/.test(node.output)
-      for (let i = 0; i < 200 && !(await hashChanged()); i++) {
+      const hashChanged = (): boolean =>
+        /Completed loading of configuration file[\s\S]*Completed loading/.test(node.output)
+      for (let i = 0; i < 200 && !hashChanged(); i++) {
         await new Promise((r) => setTimeout(r, 25))
       }
       await node.postAlerts([{ labels: { alertname: 'AfterHup' } }])
@@ -107,9 +124,19 @@ receivers:
     await writeFile(file, 'route:\n  receiver: r\nreceivers:\n- name: r\n')
     const port = 20000 + Math.floor(Math.random() * 20000)
     const started = performance.now()
-    const child = spawn(process.execPath, [MAIN_JS, `--config.file=${file}`, `--storage.path=${join(dir, 'fast')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='], {
-      stdio: 'ignore',
-    })
+    const child = spawn(
+      process.execPath,
+      [
+        MAIN_JS,
+        `--config.file=${file}`,
+        `--storage.path=${join(dir, 'fast')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=',
+      ],
+      {
+        stdio: 'ignore',
+      }
+    )
     try {
       let elapsed = Infinity
       for (let i = 0; i < 400; i++) {

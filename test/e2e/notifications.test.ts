@@ -26,8 +26,16 @@ void describe('notifications', () => {
     await receiver.stop()
   })
 
-  async function node(config: string, args: string[] = [], routePrefix?: string): Promise<TestNode> {
-    const n = await TestNode.start({ config, args, ...(routePrefix === undefined ? {} : { routePrefix }) })
+  async function node(
+    config: string,
+    args: string[] = [],
+    routePrefix?: string
+  ): Promise<TestNode> {
+    const n = await TestNode.start({
+      config,
+      args,
+      ...(routePrefix === undefined ? {} : { routePrefix }),
+    })
     nodes.push(n)
     return n
   }
@@ -159,7 +167,9 @@ receivers:
     await receiver.next((d) => d.path === '/resolved-yes')
     await receiver.next((d) => d.path === '/resolved-no')
     await n.postAlerts([{ ...alert, endsAt: iso(Date.now()) }])
-    const resolved = await receiver.next((d) => d.path === '/resolved-yes' && d.payload.status === 'resolved')
+    const resolved = await receiver.next(
+      (d) => d.path === '/resolved-yes' && d.payload.status === 'resolved'
+    )
     assert.notEqual(resolved.payload.alerts[0]?.endsAt, '0001-01-01T00:00:00Z')
     // Wait two more group ticks: the other webhook must stay silent.
     await new Promise((r) => setTimeout(r, 2500))

@@ -33,7 +33,10 @@ export interface Delivery {
   readonly payload: WebhookPayload
 }
 
-type Waiter = { readonly predicate: (d: Delivery) => boolean; readonly resolve: (d: Delivery) => void }
+interface Waiter {
+  readonly predicate: (d: Delivery) => boolean
+  readonly resolve: (d: Delivery) => void
+}
 
 /**
  * WebhookReceiver is a real HTTP server on 127.0.0.1 that records every notification, so tests
@@ -120,7 +123,11 @@ export class WebhookReceiver {
     }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new Error(`no matching webhook delivery within ${options.timeoutMs ?? 15_000} ms; got ${this.deliveries.length}`))
+        reject(
+          new Error(
+            `no matching webhook delivery within ${options.timeoutMs ?? 15_000} ms; got ${this.deliveries.length}`
+          )
+        )
       }, options.timeoutMs ?? 15_000)
       this.#waiters.push({
         predicate,

@@ -52,7 +52,8 @@ export function receiversJson(receivers: readonly string[]): string {
  * @returns the JSON text of the object.
  */
 export function gettableAlertJson(alert: Alert, receiversText: string, statusText: string): string {
-  const generator = alert.generatorURL === '' ? '' : `"generatorURL":${goJSONString(alert.generatorURL)},`
+  const generator =
+    alert.generatorURL === '' ? '' : `"generatorURL":${goJSONString(alert.generatorURL)},`
   return (
     `{"annotations":${goJSONStringMap(alert.annotations)},` +
     `"endsAt":"${formatRFC3339Millis(alert.endsAt)}",` +

@@ -36,7 +36,9 @@ function stringMap(value: unknown, field: string): Record<string, string> {
     return {}
   }
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw decodeError(`json: cannot unmarshal ${goJsonType(value)} into Go struct field ${field} of type models.LabelSet`)
+    throw decodeError(
+      `json: cannot unmarshal ${goJsonType(value)} into Go struct field ${field} of type models.LabelSet`
+    )
   }
   let map = value as Record<string, unknown>
   let wellFormed = true
@@ -48,7 +50,9 @@ function stringMap(value: unknown, field: string): Record<string, string> {
       continue
     }
     if (typeof v !== 'string') {
-      throw decodeError(`json: cannot unmarshal ${goJsonType(v)} into Go struct field ${field} of type string`)
+      throw decodeError(
+        `json: cannot unmarshal ${goJsonType(v)} into Go struct field ${field} of type string`
+      )
     }
     wellFormed &&= v.isWellFormed() && key.isWellFormed()
   }
@@ -56,7 +60,12 @@ function stringMap(value: unknown, field: string): Record<string, string> {
     return map as Record<string, string>
   }
   // Go's decoder turns lone surrogates into U+FFFD; do the same rather than refuse.
-  return Object.fromEntries(Object.entries(map as Record<string, string>).map(([k, v]) => [k.toWellFormed(), v.toWellFormed()]))
+  return Object.fromEntries(
+    Object.entries(map as Record<string, string>).map(([k, v]) => [
+      k.toWellFormed(),
+      v.toWellFormed(),
+    ])
+  )
 }
 
 function dateTime(value: unknown, field: string): number {
@@ -64,11 +73,15 @@ function dateTime(value: unknown, field: string): number {
     return 0
   }
   if (typeof value !== 'string') {
-    throw decodeError(`json: cannot unmarshal ${goJsonType(value)} into Go struct field .${field} of type string`)
+    throw decodeError(
+      `json: cannot unmarshal ${goJsonType(value)} into Go struct field .${field} of type string`
+    )
   }
   const ms = parseRFC3339(value)
   if (ms === undefined) {
-    throw decodeError(`parsing time ${JSON.stringify(value)} as "2006-01-02T15:04:05Z07:00": not an RFC3339 date-time`)
+    throw decodeError(
+      `parsing time ${JSON.stringify(value)} as "2006-01-02T15:04:05Z07:00": not an RFC3339 date-time`
+    )
   }
   return ms
 }
@@ -100,7 +113,9 @@ export function parsePostableAlerts(text: string): PostableAlert[] {
     return []
   }
   if (!Array.isArray(body)) {
-    throw decodeError(`json: cannot unmarshal ${goJsonType(body)} into Go value of type models.PostableAlerts`)
+    throw decodeError(
+      `json: cannot unmarshal ${goJsonType(body)} into Go value of type models.PostableAlerts`
+    )
   }
   // Go decodes the whole body before go-swagger validates it, so decode errors (400) win over
   // schema errors (422) wherever they are in the list.
@@ -113,7 +128,9 @@ export function parsePostableAlerts(text: string): PostableAlert[] {
       continue
     }
     if (typeof raw !== 'object' || Array.isArray(raw)) {
-      throw decodeError(`json: cannot unmarshal ${goJsonType(raw)} into Go value of type ${POSTABLE_ALERT_STRUCT}`)
+      throw decodeError(
+        `json: cannot unmarshal ${goJsonType(raw)} into Go value of type ${POSTABLE_ALERT_STRUCT}`
+      )
     }
     const item = raw as Record<string, unknown>
     const labels = item['labels']
@@ -122,11 +139,19 @@ export function parsePostableAlerts(text: string): PostableAlert[] {
     const endsAt = dateTime(item['endsAt'], 'endsAt')
     const generator = item['generatorURL']
     if (generator !== undefined && generator !== null && typeof generator !== 'string') {
-      throw decodeError(`json: cannot unmarshal ${goJsonType(generator)} into Go struct field Alert.generatorURL of type string`)
+      throw decodeError(
+        `json: cannot unmarshal ${goJsonType(generator)} into Go struct field Alert.generatorURL of type string`
+      )
     }
     missingLabels.push(labels === undefined || labels === null)
     const generatorURL = typeof generator === 'string' ? generator : ''
-    decoded.push({ labels: stringMap(labels, 'Alert.labels'), annotations, startsAt, endsAt, generatorURL })
+    decoded.push({
+      labels: stringMap(labels, 'Alert.labels'),
+      annotations,
+      startsAt,
+      endsAt,
+      generatorURL,
+    })
   }
   const alerts: PostableAlert[] = []
   for (let i = 0; i < decoded.length; i++) {
@@ -136,7 +161,11 @@ export function parsePostableAlerts(text: string): PostableAlert[] {
     }
     // go-swagger validates the Alert's fields alphabetically: generatorURL before labels.
     if (alert.generatorURL !== '' && !isUri(alert.generatorURL)) {
-      throw new OpenApiError(422, 601, `${i}.generatorURL in body must be of type uri: ${JSON.stringify(alert.generatorURL)}`)
+      throw new OpenApiError(
+        422,
+        601,
+        `${i}.generatorURL in body must be of type uri: ${JSON.stringify(alert.generatorURL)}`
+      )
     }
     if (missingLabels[i] === true) {
       throw new OpenApiError(422, 602, `${i}.labels in body is required`)

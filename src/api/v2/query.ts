@@ -3,7 +3,18 @@ import type { GoRegex, Matcher } from '../../labels/index.js'
 import { errorMessage } from '../../util/index.js'
 import { HandlerError } from '../errors.js'
 
-const TRUE_WORDS = new Set(['true', '1', 'yes', 'ok', 'y', 'on', 'selected', 'checked', 't', 'enabled'])
+const TRUE_WORDS = new Set([
+  'true',
+  '1',
+  'yes',
+  'ok',
+  'y',
+  'on',
+  'selected',
+  'checked',
+  't',
+  'enabled',
+])
 
 // go-swagger's generated binders read the last value of a repeated parameter and treat an
 // empty value as absent (api/v2/restapi/operations/alert/get_alerts_parameters.go).

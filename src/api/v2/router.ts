@@ -43,9 +43,15 @@ function sendJson(ctx: Context, body: string | NodeJS.ReadableStream): void {
  * @returns the body text.
  */
 export async function readJsonBody(ctx: Context, limit: number): Promise<string> {
-  const mediaType = (ctx.get('Content-Type') || 'application/octet-stream').split(';')[0]?.trim().toLowerCase() ?? ''
+  const mediaType =
+    (ctx.get('Content-Type') || 'application/octet-stream').split(';')[0]?.trim().toLowerCase() ??
+    ''
   if (mediaType !== 'application/json') {
-    throw new OpenApiError(415, 415, `unsupported media type ${JSON.stringify(mediaType)}, only [application/json] are allowed`)
+    throw new OpenApiError(
+      415,
+      415,
+      `unsupported media type ${JSON.stringify(mediaType)}, only [application/json] are allowed`
+    )
   }
   try {
     return await getRawBody(ctx.req, { limit, encoding: 'utf8' })
@@ -104,7 +110,10 @@ export function createApiV2Router(deps: ApiDeps, options: ApiV2Options) {
     sendJson(ctx, receiversBody(deps))
   })
   router.get('/alerts', (ctx) => {
-    sendJson(ctx, listAlerts(deps, cache, alertQuery(ctx.query), receiverRegex(ctx.query['receiver'])))
+    sendJson(
+      ctx,
+      listAlerts(deps, cache, alertQuery(ctx.query), receiverRegex(ctx.query['receiver']))
+    )
   })
   router.post('/alerts', async (ctx) => {
     const body = await readJsonBody(ctx, options.maxBodyBytes)
@@ -118,7 +127,10 @@ export function createApiV2Router(deps: ApiDeps, options: ApiV2Options) {
     ctx.remove('Content-Type')
   })
   router.get('/alerts/groups', (ctx) => {
-    sendJson(ctx, listAlertGroups(deps, alertQuery(ctx.query), receiverRegex(ctx.query['receiver'])))
+    sendJson(
+      ctx,
+      listAlertGroups(deps, alertQuery(ctx.query), receiverRegex(ctx.query['receiver']))
+    )
   })
 
   const routes = router.routes()

@@ -16,7 +16,11 @@ export function statusBody(deps: ApiDeps): string {
     .map((peer) => ({ address: peer.address, name: peer.name }))
   const v = deps.version
   const body = {
-    cluster: { ...(cluster.name === undefined ? {} : { name: cluster.name }), peers, status: cluster.status },
+    cluster: {
+      ...(cluster.name === undefined ? {} : { name: cluster.name }),
+      peers,
+      status: cluster.status,
+    },
     config: { original: deps.runtime().config.original },
     uptime: formatRFC3339Millis(deps.startedAt),
     versionInfo: {

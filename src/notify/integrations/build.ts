@@ -38,7 +38,10 @@ export interface IntegrationBuildOptions {
  * @throws UnsupportedIntegrationError when the receiver uses a type that cannot be sent yet, so
  *   such a config is refused instead of silently dropping notifications.
  */
-export function buildIntegrations(receiver: ReceiverConfig, options: IntegrationBuildOptions): Integration[] {
+export function buildIntegrations(
+  receiver: ReceiverConfig,
+  options: IntegrationBuildOptions
+): Integration[] {
   for (const [type, configs] of Object.entries(receiver.other_configs)) {
     if (configs.length > 0) {
       throw new UnsupportedIntegrationError(receiver.name, type as IntegrationType)

@@ -41,7 +41,13 @@ export function dedupStage(
     }
     const next: DedupedContext = { ...ctx, firing, resolved }
     const entry = options.nflog.query(options.receiver, ctx.groupKey)
-    const send = needsUpdate(entry, firing, resolved, options.sendResolved, options.now() - ctx.repeatIntervalMs)
+    const send = needsUpdate(
+      entry,
+      firing,
+      resolved,
+      options.sendResolved,
+      options.now() - ctx.repeatIntervalMs
+    )
     return { ctx: next, alerts: send ? alerts : [] }
   }
 }

@@ -37,8 +37,18 @@ export function integrationStage(options: IntegrationStageOptions): Stage {
     idx: integration.index,
   }
   const wait = waitStage(options.waitMs)
-  const dedup = dedupStage({ nflog: options.nflog, receiver, sendResolved: integration.sendResolved, now: options.now })
-  const retry = retryStage({ integration, receiverName: options.receiverName, metrics: options.metrics, log: options.log })
+  const dedup = dedupStage({
+    nflog: options.nflog,
+    receiver,
+    sendResolved: integration.sendResolved,
+    now: options.now,
+  })
+  const retry = retryStage({
+    integration,
+    receiverName: options.receiverName,
+    metrics: options.metrics,
+    log: options.log,
+  })
   return {
     async exec(ctx, alerts) {
       const waited = await wait.exec(ctx, alerts)

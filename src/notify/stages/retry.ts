@@ -34,7 +34,10 @@ export function retryStage(
   const { integration, metrics } = options
   const label = { integration: integration.name }
   const name = `${options.receiverName}/${integration.name}[${integration.index}]`
-  const log = options.log.child({ receiver: options.receiverName, integration: `${integration.name}[${integration.index}]` })
+  const log = options.log.child({
+    receiver: options.receiverName,
+    integration: `${integration.name}[${integration.index}]`,
+  })
 
   async function attempt(ctx: DedupedContext, sent: readonly Alert[]): Promise<void> {
     const started = performance.now()
@@ -75,10 +78,17 @@ export function retryStage(
         if (!(err instanceof NotifyError) || !err.retryable) {
           throw new NotifyError(
             `${name}: notify retry canceled due to unrecoverable error after ${attempts} attempts: ${errorMessage(err)}`,
-            { retryable: false, reason: err instanceof NotifyError ? err.reason : 'other', cause: err }
+            {
+              retryable: false,
+              reason: err instanceof NotifyError ? err.reason : 'other',
+              cause: err,
+            }
           )
         }
-        if (!ctx.signal.aborted && (lastError === undefined || errorMessage(lastError) !== err.message)) {
+        if (
+          !isAborted(ctx.signal) &&
+          (lastError === undefined || errorMessage(lastError) !== err.message)
+        ) {
           log.warn({ attempts, err: err.message }, 'Notify attempt failed, will retry later')
         }
         lastError = err
@@ -103,9 +113,17 @@ export function retryStage(
 }
 
 function canceled(name: string, attempts: number, cause: unknown): NotifyError {
-  return new NotifyError(`${name}: notify retry canceled after ${attempts} attempts: ${errorMessage(cause)}`, {
-    retryable: false,
-    reason: 'timeout',
-    cause,
-  })
+  return new NotifyError(
+    `${name}: notify retry canceled after ${attempts} attempts: ${errorMessage(cause)}`,
+    {
+      retryable: false,
+      reason: 'timeout',
+      cause,
+    }
+  )
+}
+
+// Read through a call: the signal can abort during an await, which narrowing cannot see.
+function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted
 }

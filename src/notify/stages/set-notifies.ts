@@ -10,6 +10,10 @@ import type { DedupedContext } from './dedup.js'
  * @param receiver - the integration's identity in the log.
  * @param ctx - the flush context with the hashes the dedup stage computed.
  */
-export function setNotifies(nflog: NotificationLog, receiver: NflogReceiver, ctx: DedupedContext): void {
+export function setNotifies(
+  nflog: NotificationLog,
+  receiver: NflogReceiver,
+  ctx: DedupedContext
+): void {
   nflog.log(receiver, ctx.groupKey, ctx.firing, ctx.resolved, 2 * ctx.repeatIntervalMs)
 }

@@ -18,7 +18,10 @@ export function timeActiveStage(within: TimeIntervalChecker, log: Logger): Stage
       if (names.length === 0 || names.some((name) => within(name, ctx.now))) {
         return Promise.resolve({ ctx, alerts })
       }
-      log.debug({ aggrGroup: ctx.groupKey }, 'Notifications not sent, route is not within active time')
+      log.debug(
+        { aggrGroup: ctx.groupKey },
+        'Notifications not sent, route is not within active time'
+      )
       return Promise.resolve({ ctx, alerts: [] })
     },
   }

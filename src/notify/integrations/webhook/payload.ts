@@ -1,10 +1,10 @@
 import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
 import type { LabelSet } from '../../../labels/index.js'
+import { goJSONString, goJSONStringMap } from '../../../util/go-json.js'
 import { formatRFC3339Nano } from '../../../util/time.js'
 
 import { WEBHOOK_PAYLOAD_VERSION } from './config.js'
-import { goJSONString, goJSONStringMap } from '../../../util/go-json.js'
 import { quoteMeta } from './quote-meta.js'
 
 /** WebhookPayloadInput is everything the webhook message is built from. */
