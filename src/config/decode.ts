@@ -11,8 +11,7 @@ import type { YMap, YNode, YScalar } from './yaml-tree.js'
  * - a null scalar sets a plain field to its zero value and leaves pointer-like fields unset;
  * - duplicate keys are type errors (`field x already set in type config.plain`, `key "x"
  *   already set in map`);
- * - merge keys (`<<`) copy entries the mapping does not set itself (YAML's rule; see
- *   {@link decodeDocument} for where yaml.v2 differs).
+ * - merge keys (`<<`) follow yaml.v2, not the YAML spec: see {@link decodeMapInto}.
  * Anything that does not fit is decoded generically, so ajv reports it with the right path.
  */
 
@@ -21,6 +20,8 @@ export interface NodePosition {
   /** The mapping key that introduced the value, if any. */
   readonly key: YNode | undefined
   readonly value: YNode
+  /** Order in which yaml.v2 would decode the value (merged entries where they are merged). */
+  readonly seq: number
 }
 
 /** TypeIssue is a yaml.v2 "unmarshal error" found while decoding. */
@@ -31,6 +32,8 @@ export interface TypeIssue {
   readonly offset: number
   /** The text after `line N: `. */
   readonly message: string
+  /** Decoding order, which is the order yaml.v2 lists its unmarshal errors in. */
+  readonly seq: number
 }
 
 /** Decoded is the result of decoding a document. */
@@ -68,10 +71,6 @@ export function escapePointer(segment: string): string {
 /**
  * decodeDocument decodes a root node against the config schema.
  *
- * Deliberate difference: yaml.v2 applies `<<` in key order, so a merge written after a key
- * overrides it and map-typed fields are unioned; we apply YAML's rule (the mapping's own keys
- * always win), which is what every config written for Alertmanager relies on.
- *
  * @param root - the document's root node.
  * @param schema - the root schema.
  * @returns the data, positions and type issues.
@@ -80,14 +79,21 @@ export function escapePointer(segment: string): string {
 export function decodeDocument(root: YNode, schema: SchemaNode): Decoded {
   const positions = new Map<string, NodePosition>()
   const issues: TypeIssue[] = []
-  positions.set('', { key: undefined, value: root })
-  const decoded = decodeValue(root, schema, '', { positions, issues })
+  const ctx: Ctx = { positions, issues, seq: 0 }
+  place(ctx, '', undefined, root)
+  const decoded = decodeValue(root, schema, '', ctx)
   return { data: decoded === ABSENT ? undefined : decoded, positions, issues }
 }
 
 interface Ctx {
   readonly positions: Map<string, NodePosition>
   readonly issues: TypeIssue[]
+  seq: number
+}
+
+/** place records where a value comes from, numbering values in decoding order. */
+function place(ctx: Ctx, pointer: string, key: YNode | undefined, value: YNode): void {
+  ctx.positions.set(pointer, { key, value, seq: ctx.seq++ })
 }
 
 function decodeValue(node: YNode, schemaIn: SchemaNode, pointer: string, ctx: Ctx): Value {
@@ -110,7 +116,7 @@ function decodeValue(node: YNode, schemaIn: SchemaNode, pointer: string, ctx: Ct
     const items = schema['items'] as SchemaNode
     return node.items.map((item, i) => {
       const p = `${pointer}/${i}`
-      ctx.positions.set(p, { key: undefined, value: item })
+      place(ctx, p, undefined, item)
       const v = decodeValue(item, items, p, ctx)
       return v === ABSENT ? null : v
     })
@@ -142,38 +148,61 @@ function nullValue(schema: SchemaNode): Value {
 }
 
 function decodeMap(node: YMap, schema: SchemaNode, pointer: string, ctx: Ctx): Value {
+  const out: Record<string, Value> = {}
+  decodeMapInto(node, schema, pointer, ctx, out)
+  return out
+}
+
+/**
+ * decodeMapInto applies a mapping's entries to `out` in source order, as yaml.v2 decodes into
+ * an existing Go value: a merge (`<<`) decodes the merged mapping into the same value at that
+ * point, so later keys override earlier scalars, map-typed fields are unioned (a repeated key
+ * is an error) and matcher lists are concatenated. The merge is decoded into the `plain` alias
+ * of the Go type, so it never resets defaults; a field whose value is decoded again does (see
+ * {@link decodeField}).
+ */
+function decodeMapInto(
+  node: YMap,
+  schema: SchemaNode,
+  pointer: string,
+  ctx: Ctx,
+  out: Record<string, Value>
+): void {
   const struct = isStruct(schema)
   const props = propertiesOf(schema)
   const valueSchema = schema['additionalProperties']
   const goType = String(schema['x-go-type'])
-  const out: Record<string, Value> = {}
   const seen = new Set<string>()
-  const merges: YNode[] = []
   for (const { key, value } of node.pairs) {
     if (isMergeKey(key)) {
-      merges.push(value)
+      // Go steps backwards through a merge list so that earlier mappings take precedence.
+      for (const m of mergeSources(value).reverse()) {
+        decodeMapInto(m, schema, pointer, ctx, out)
+      }
       continue
     }
     const name = keyText(key)
     const p = `${pointer}/${escapePointer(name)}`
-    if (seen.has(name)) {
+    if (struct ? seen.has(name) : Object.hasOwn(out, name)) {
       ctx.issues.push(
         struct
           ? {
               pointer: p,
               offset: key.start,
               message: `field ${name} already set in type ${goType}`,
+              seq: ctx.seq++,
             }
           : {
               pointer: p,
               offset: value.start,
               message: `key ${JSON.stringify(name)} already set in map`,
+              seq: ctx.seq++,
             }
       )
       continue
     }
     seen.add(name)
-    ctx.positions.set(p, { key, value })
+    place(ctx, p, key, value)
     const fieldSchema = struct
       ? props[name]
       : typeof valueSchema === 'object'
@@ -182,37 +211,43 @@ function decodeMap(node: YMap, schema: SchemaNode, pointer: string, ctx: Ctx): V
     const v =
       fieldSchema === undefined
         ? decodeGeneric(value, p, ctx)
-        : decodeValue(value, fieldSchema, p, ctx)
-    if (v !== ABSENT) {
+        : decodeField(value, fieldSchema, p, ctx, out[name])
+    if (v === ABSENT) {
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
+      delete out[name]
+    } else {
       setOwn(out, name, v)
     }
   }
-  for (const source of merges) {
-    for (const m of mergeSources(source)) {
-      const positions = new Map<string, NodePosition>()
-      const merged = decodeMap(m, schema, pointer, { positions, issues: ctx.issues }) as Record<
-        string,
-        Value
-      >
-      for (const name of Object.keys(merged)) {
-        if (seen.has(name)) {
-          continue
-        }
-        seen.add(name)
-        setOwn(out, name, merged[name])
-        const prefix = `${pointer}/${escapePointer(name)}`
-        for (const [p, pos] of positions) {
-          if (p === prefix || p.startsWith(`${prefix}/`)) {
-            ctx.positions.set(p, pos)
-          }
-        }
-      }
-    }
-  }
-  return out
 }
 
-/** mergeSources lists the mappings a `<<` value merges, earliest taking precedence. */
+/** decodeField decodes a field's value, combining with what a merge already put there. */
+function decodeField(
+  node: YNode,
+  fieldSchema: SchemaNode,
+  pointer: string,
+  ctx: Ctx,
+  existing: Value
+): Value {
+  const schema = resolveSchema(fieldSchema)
+  const isPlainObject =
+    typeof existing === 'object' && existing !== null && !Array.isArray(existing)
+  if (node.kind === 'map' && schemaType(schema) === 'object' && isPlainObject) {
+    // Go decodes into the existing map or struct (unless its UnmarshalYAML resets it).
+    if (schema['x-reset'] !== true) {
+      decodeMapInto(node, schema, pointer, ctx, existing as Record<string, Value>)
+      return existing
+    }
+  }
+  const v = decodeValue(node, schema, pointer, ctx)
+  // config.Matchers appends to the list it already holds.
+  if (schema['x-kind'] === 'matchers' && Array.isArray(existing) && Array.isArray(v)) {
+    return [...(existing as Value[]), ...(v as Value[])]
+  }
+  return v
+}
+
+/** mergeSources lists the mappings a `<<` value merges, in source order. */
 function mergeSources(source: YNode): YMap[] {
   if (source.kind === 'map') {
     return [source]
@@ -252,7 +287,7 @@ function decodeGeneric(node: YNode, pointer: string, ctx: Ctx): Value {
   if (node.kind === 'seq') {
     return node.items.map((item, i) => {
       const p = `${pointer}/${i}`
-      ctx.positions.set(p, { key: undefined, value: item })
+      place(ctx, p, undefined, item)
       return decodeGeneric(item, p, ctx)
     })
   }
@@ -263,7 +298,7 @@ function decodeGeneric(node: YNode, pointer: string, ctx: Ctx): Value {
     }
     const name = keyText(key)
     const p = `${pointer}/${escapePointer(name)}`
-    ctx.positions.set(p, { key, value })
+    place(ctx, p, key, value)
     setOwn(out, name, decodeGeneric(value, p, ctx))
   }
   return out

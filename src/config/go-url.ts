@@ -218,7 +218,6 @@ export function parseGoUrl(raw: string): GoURL {
 }
 
 function parseInto(url: GoURL, raw: string): void {
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(raw)) {
     throw new Error('net/url: invalid control character in URL')
   }

@@ -109,7 +109,7 @@ function loadBytes(text: string, raw: string | Uint8Array, options: LoadOptions)
     ...decoded.issues,
     ...validateSchema(decoded.data, decoded.positions),
   ]
-  issues.sort((a, b) => a.offset - b.offset)
+  issues.sort((a, b) => a.seq - b.seq)
   const { value, failures } = convertDocument(
     decoded.data,
     CONFIG_SCHEMA,

@@ -101,6 +101,7 @@ function toIssue(
       pointer,
       offset: pos?.key?.start ?? pos?.value.start ?? 0,
       message: `field ${name} not found in type ${goType}`,
+      seq: pos?.seq ?? 0,
     }
   }
   if (err.keyword === 'type' || err.keyword === 'minimum') {
@@ -112,6 +113,7 @@ function toIssue(
       pointer: err.instancePath,
       offset: pos.value.start,
       message: `cannot unmarshal ${describeNode(pos.value)} into ${goType}`,
+      seq: pos.seq,
     }
   }
   // Not produced by this schema; kept generic so a schema change cannot hide an error.
@@ -119,5 +121,6 @@ function toIssue(
     pointer: err.instancePath,
     offset: positions.get(err.instancePath)?.value.start ?? 0,
     message: `${err.instancePath} failed ${err.keyword}`,
+    seq: positions.get(err.instancePath)?.seq ?? 0,
   }
 }

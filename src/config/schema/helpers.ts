@@ -10,6 +10,8 @@
  * - `x-pointer`: the Go field is a pointer to a scalar, so `omitempty` only drops it when unset.
  * - `x-flow`: the Go field is tagged `flow` (sequences printed as `[a, b]`).
  * - `x-check`: the name of the validator run after the struct is decoded (its UnmarshalYAML).
+ * - `x-reset`: the Go UnmarshalYAML starts from the type's defaults, so a YAML merge into an
+ *   already decoded value discards what was there.
  * Property order in `properties` is the Go struct field order, which is the marshal order.
  */
 
@@ -52,6 +54,7 @@ export const ANNOTATION_KEYWORDS = [
   'x-pointer',
   'x-flow',
   'x-check',
+  'x-reset',
 ] as const
 
 /**
@@ -127,6 +130,16 @@ export function struct(
     node['x-check'] = check
   }
   return node
+}
+
+/**
+ * reset marks a struct whose UnmarshalYAML assigns its defaults first (`*c = DefaultX`).
+ *
+ * @param node - a struct schema.
+ * @returns a copy marked `x-reset`.
+ */
+export function reset(node: SchemaNode): SchemaNode {
+  return { ...node, 'x-reset': true }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { BOOL, FALSE, STRING_LIST, STRING_MAP, always, ref, str, struct } from './helpers.js'
+import { BOOL, FALSE, STRING_LIST, STRING_MAP, always, ref, reset, str, struct } from './helpers.js'
 import type { SchemaNode } from './helpers.js'
 
 /**
@@ -49,32 +49,36 @@ const PROXY_CONNECT_HEADER: SchemaNode = {
 }
 
 /** HTTP_CLIENT_CONFIG is `config.HTTPClientConfig`; `Validate()` runs as the `http_config` check. */
-export const HTTP_CLIENT_CONFIG: SchemaNode = struct(
-  'config.plain',
-  {
-    basic_auth: BASIC_AUTH,
-    authorization: AUTHORIZATION,
-    oauth2: OAUTH2,
-    bearer_token: str('secret'),
-    bearer_token_file: str(),
-    proxy_url: str('common-url'),
-    proxy_connect_header: PROXY_CONNECT_HEADER,
-    tls_config: ref('tls_config', 'config.plain'),
-    follow_redirects: { ...always(BOOL), default: true },
-    enable_http2: { ...always(BOOL), default: true },
-  },
-  'http_config'
+export const HTTP_CLIENT_CONFIG: SchemaNode = reset(
+  struct(
+    'config.plain',
+    {
+      basic_auth: BASIC_AUTH,
+      authorization: AUTHORIZATION,
+      oauth2: OAUTH2,
+      bearer_token: str('secret'),
+      bearer_token_file: str(),
+      proxy_url: str('common-url'),
+      proxy_connect_header: PROXY_CONNECT_HEADER,
+      tls_config: ref('tls_config', 'config.plain'),
+      follow_redirects: { ...always(BOOL), default: true },
+      enable_http2: { ...always(BOOL), default: true },
+    },
+    'http_config'
+  )
 )
 
 /** SIGV4_CONFIG is prometheus/common `sigv4.SigV4Config` (SNS). */
-export const SIGV4_CONFIG: SchemaNode = struct(
-  'sigv4.plain',
-  {
-    region: str(),
-    access_key: str(),
-    secret_key: str('secret'),
-    profile: str(),
-    role_arn: str(),
-  },
-  'sigv4'
+export const SIGV4_CONFIG: SchemaNode = reset(
+  struct(
+    'sigv4.plain',
+    {
+      region: str(),
+      access_key: str(),
+      secret_key: str('secret'),
+      profile: str(),
+      role_arn: str(),
+    },
+    'sigv4'
+  )
 )

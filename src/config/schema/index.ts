@@ -10,6 +10,7 @@ import {
   list,
   ptr,
   ref,
+  reset,
   str,
   struct,
 } from './helpers.js'
@@ -134,36 +135,38 @@ const namedInterval = (check: string): SchemaNode =>
     check
   )
 
-const GLOBAL: SchemaNode = struct('config.plain', {
-  resolve_timeout: always(dflt(str('duration'), '5m')),
-  http_config: dflt(ref('http_config'), {}),
-  smtp_from: str(),
-  smtp_hello: dflt(str(), 'localhost'),
-  smtp_smarthost: str('hostport'),
-  smtp_auth_username: str(),
-  smtp_auth_password: str('secret'),
-  smtp_auth_password_file: str(),
-  smtp_auth_secret: str('secret'),
-  smtp_auth_identity: str(),
-  smtp_require_tls: always(dflt(BOOL, true)),
-  slack_api_url: str('secret-url'),
-  slack_api_url_file: str(),
-  pagerduty_url: dflt(str('url'), 'https://events.pagerduty.com/v2/enqueue'),
-  opsgenie_api_url: dflt(str('url'), 'https://api.opsgenie.com/'),
-  opsgenie_api_key: str('secret'),
-  opsgenie_api_key_file: str(),
-  wechat_api_url: dflt(str('url'), 'https://qyapi.weixin.qq.com/cgi-bin/'),
-  wechat_api_secret: str('secret'),
-  wechat_api_corp_id: str(),
-  victorops_api_url: dflt(
-    str('url'),
-    'https://alert.victorops.com/integrations/generic/20131114/alert/'
-  ),
-  victorops_api_key: str('secret'),
-  victorops_api_key_file: str(),
-  telegram_api_url: dflt(str('url'), 'https://api.telegram.org'),
-  webex_api_url: dflt(str('url'), 'https://webexapis.com/v1/messages'),
-})
+const GLOBAL: SchemaNode = reset(
+  struct('config.plain', {
+    resolve_timeout: always(dflt(str('duration'), '5m')),
+    http_config: dflt(ref('http_config'), {}),
+    smtp_from: str(),
+    smtp_hello: dflt(str(), 'localhost'),
+    smtp_smarthost: str('hostport'),
+    smtp_auth_username: str(),
+    smtp_auth_password: str('secret'),
+    smtp_auth_password_file: str(),
+    smtp_auth_secret: str('secret'),
+    smtp_auth_identity: str(),
+    smtp_require_tls: always(dflt(BOOL, true)),
+    slack_api_url: str('secret-url'),
+    slack_api_url_file: str(),
+    pagerduty_url: dflt(str('url'), 'https://events.pagerduty.com/v2/enqueue'),
+    opsgenie_api_url: dflt(str('url'), 'https://api.opsgenie.com/'),
+    opsgenie_api_key: str('secret'),
+    opsgenie_api_key_file: str(),
+    wechat_api_url: dflt(str('url'), 'https://qyapi.weixin.qq.com/cgi-bin/'),
+    wechat_api_secret: str('secret'),
+    wechat_api_corp_id: str(),
+    victorops_api_url: dflt(
+      str('url'),
+      'https://alert.victorops.com/integrations/generic/20131114/alert/'
+    ),
+    victorops_api_key: str('secret'),
+    victorops_api_key_file: str(),
+    telegram_api_url: dflt(str('url'), 'https://api.telegram.org'),
+    webex_api_url: dflt(str('url'), 'https://webexapis.com/v1/messages'),
+  })
+)
 
 /** CONFIG_SCHEMA is the root schema: `config.Config` plus the shared definitions. */
 export const CONFIG_SCHEMA: SchemaNode = {

@@ -10,6 +10,7 @@ import {
   list,
   ptr,
   ref,
+  reset,
   str,
   struct,
   tmpl,
@@ -25,38 +26,42 @@ import type { SchemaNode } from './helpers.js'
 const sendResolved = (value: boolean): SchemaNode => dflt(always(BOOL), value)
 
 /** WEBHOOK_CONFIG is `config.WebhookConfig`; `url_file` does not exist in 0.25. */
-export const WEBHOOK_CONFIG: SchemaNode = struct(
-  'config.plain',
-  {
-    send_resolved: sendResolved(true),
-    http_config: HTTP_CONFIG,
-    url: always(str('url')),
-    max_alerts: always(UINT64),
-  },
-  'webhook'
+export const WEBHOOK_CONFIG: SchemaNode = reset(
+  struct(
+    'config.plain',
+    {
+      send_resolved: sendResolved(true),
+      http_config: HTTP_CONFIG,
+      url: always(str('url')),
+      max_alerts: always(UINT64),
+    },
+    'webhook'
+  )
 )
 
 /** EMAIL_CONFIG is `config.EmailConfig`. */
-export const EMAIL_CONFIG: SchemaNode = struct(
-  'config.plain',
-  {
-    send_resolved: sendResolved(false),
-    to: str(),
-    from: str(),
-    hello: str(),
-    smarthost: str('hostport'),
-    auth_username: str(),
-    auth_password: str('secret'),
-    auth_password_file: str(),
-    auth_secret: str('secret'),
-    auth_identity: str(),
-    headers: STRING_MAP,
-    html: tmpl('{{ template "email.default.html" . }}'),
-    text: str(),
-    require_tls: ptr(BOOL),
-    tls_config: ref('tls_config'),
-  },
-  'email'
+export const EMAIL_CONFIG: SchemaNode = reset(
+  struct(
+    'config.plain',
+    {
+      send_resolved: sendResolved(false),
+      to: str(),
+      from: str(),
+      hello: str(),
+      smarthost: str('hostport'),
+      auth_username: str(),
+      auth_password: str('secret'),
+      auth_password_file: str(),
+      auth_secret: str('secret'),
+      auth_identity: str(),
+      headers: STRING_MAP,
+      html: tmpl('{{ template "email.default.html" . }}'),
+      text: str(),
+      require_tls: ptr(BOOL),
+      tls_config: ref('tls_config'),
+    },
+    'email'
+  )
 )
 
 const PAGERDUTY_IMAGE: SchemaNode = struct('config.PagerdutyImage', {
@@ -71,30 +76,32 @@ const PAGERDUTY_LINK: SchemaNode = struct('config.PagerdutyLink', {
 })
 
 /** PAGERDUTY_CONFIG is `config.PagerdutyConfig`. */
-export const PAGERDUTY_CONFIG: SchemaNode = struct(
-  'config.plain',
-  {
-    send_resolved: sendResolved(true),
-    http_config: HTTP_CONFIG,
-    service_key: str('secret'),
-    service_key_file: str(),
-    routing_key: str('secret'),
-    routing_key_file: str(),
-    url: str('url'),
-    client: tmpl('{{ template "pagerduty.default.client" . }}'),
-    client_url: tmpl('{{ template "pagerduty.default.clientURL" . }}'),
-    // The missing space before `}}` is Alertmanager's own default text.
-    description: tmpl('{{ template "pagerduty.default.description" .}}'),
-    details: STRING_MAP,
-    images: list(PAGERDUTY_IMAGE, '[]config.PagerdutyImage'),
-    links: list(PAGERDUTY_LINK, '[]config.PagerdutyLink'),
-    source: str(),
-    severity: str(),
-    class: str(),
-    component: str(),
-    group: str(),
-  },
-  'pagerduty'
+export const PAGERDUTY_CONFIG: SchemaNode = reset(
+  struct(
+    'config.plain',
+    {
+      send_resolved: sendResolved(true),
+      http_config: HTTP_CONFIG,
+      service_key: str('secret'),
+      service_key_file: str(),
+      routing_key: str('secret'),
+      routing_key_file: str(),
+      url: str('url'),
+      client: tmpl('{{ template "pagerduty.default.client" . }}'),
+      client_url: tmpl('{{ template "pagerduty.default.clientURL" . }}'),
+      // The missing space before `}}` is Alertmanager's own default text.
+      description: tmpl('{{ template "pagerduty.default.description" .}}'),
+      details: STRING_MAP,
+      images: list(PAGERDUTY_IMAGE, '[]config.PagerdutyImage'),
+      links: list(PAGERDUTY_LINK, '[]config.PagerdutyLink'),
+      source: str(),
+      severity: str(),
+      class: str(),
+      component: str(),
+      group: str(),
+    },
+    'pagerduty'
+  )
 )
 
 const SLACK_FIELD: SchemaNode = struct(
@@ -124,54 +131,60 @@ const SLACK_ACTION: SchemaNode = struct(
 )
 
 /** SLACK_CONFIG is `config.SlackConfig`. */
-export const SLACK_CONFIG: SchemaNode = struct(
-  'config.plain',
-  {
-    send_resolved: sendResolved(false),
-    http_config: HTTP_CONFIG,
-    api_url: str('secret-url'),
-    api_url_file: str(),
-    channel: str(),
-    username: tmpl('{{ template "slack.default.username" . }}'),
-    color: tmpl('{{ if eq .Status "firing" }}danger{{ else }}good{{ end }}'),
-    title: tmpl('{{ template "slack.default.title" . }}'),
-    title_link: tmpl('{{ template "slack.default.titlelink" . }}'),
-    pretext: tmpl('{{ template "slack.default.pretext" . }}'),
-    text: tmpl('{{ template "slack.default.text" . }}'),
-    fields: list(SLACK_FIELD, '[]*config.SlackField'),
-    short_fields: always(FALSE),
-    footer: tmpl('{{ template "slack.default.footer" . }}'),
-    fallback: tmpl('{{ template "slack.default.fallback" . }}'),
-    callback_id: tmpl('{{ template "slack.default.callbackid" . }}'),
-    icon_emoji: tmpl('{{ template "slack.default.iconemoji" . }}'),
-    icon_url: tmpl('{{ template "slack.default.iconurl" . }}'),
-    image_url: str(),
-    thumb_url: str(),
-    link_names: always(FALSE),
-    mrkdwn_in: STRING_LIST,
-    actions: list(SLACK_ACTION, '[]*config.SlackAction'),
-  },
-  'slack'
+export const SLACK_CONFIG: SchemaNode = reset(
+  struct(
+    'config.plain',
+    {
+      send_resolved: sendResolved(false),
+      http_config: HTTP_CONFIG,
+      api_url: str('secret-url'),
+      api_url_file: str(),
+      channel: str(),
+      username: tmpl('{{ template "slack.default.username" . }}'),
+      color: tmpl('{{ if eq .Status "firing" }}danger{{ else }}good{{ end }}'),
+      title: tmpl('{{ template "slack.default.title" . }}'),
+      title_link: tmpl('{{ template "slack.default.titlelink" . }}'),
+      pretext: tmpl('{{ template "slack.default.pretext" . }}'),
+      text: tmpl('{{ template "slack.default.text" . }}'),
+      fields: list(SLACK_FIELD, '[]*config.SlackField'),
+      short_fields: always(FALSE),
+      footer: tmpl('{{ template "slack.default.footer" . }}'),
+      fallback: tmpl('{{ template "slack.default.fallback" . }}'),
+      callback_id: tmpl('{{ template "slack.default.callbackid" . }}'),
+      icon_emoji: tmpl('{{ template "slack.default.iconemoji" . }}'),
+      icon_url: tmpl('{{ template "slack.default.iconurl" . }}'),
+      image_url: str(),
+      thumb_url: str(),
+      link_names: always(FALSE),
+      mrkdwn_in: STRING_LIST,
+      actions: list(SLACK_ACTION, '[]*config.SlackAction'),
+    },
+    'slack'
+  )
 )
 
 /** DISCORD_CONFIG is `config.DiscordConfig`. */
-export const DISCORD_CONFIG: SchemaNode = struct('config.plain', {
-  send_resolved: sendResolved(true),
-  http_config: HTTP_CONFIG,
-  webhook_url: str('secret-url'),
-  title: tmpl('{{ template "discord.default.title" . }}'),
-  message: tmpl('{{ template "discord.default.message" . }}'),
-})
-
-/** WEBEX_CONFIG is `config.WebexConfig`. */
-export const WEBEX_CONFIG: SchemaNode = struct(
-  'config.plain',
-  {
+export const DISCORD_CONFIG: SchemaNode = reset(
+  struct('config.plain', {
     send_resolved: sendResolved(true),
     http_config: HTTP_CONFIG,
-    api_url: str('url'),
-    message: tmpl('{{ template "webex.default.message" . }}'),
-    room_id: always(str()),
-  },
-  'webex'
+    webhook_url: str('secret-url'),
+    title: tmpl('{{ template "discord.default.title" . }}'),
+    message: tmpl('{{ template "discord.default.message" . }}'),
+  })
+)
+
+/** WEBEX_CONFIG is `config.WebexConfig`. */
+export const WEBEX_CONFIG: SchemaNode = reset(
+  struct(
+    'config.plain',
+    {
+      send_resolved: sendResolved(true),
+      http_config: HTTP_CONFIG,
+      api_url: str('url'),
+      message: tmpl('{{ template "webex.default.message" . }}'),
+      room_id: always(str()),
+    },
+    'webex'
+  )
 )
