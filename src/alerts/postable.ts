@@ -44,15 +44,16 @@ export function prepareAlert(
   if (timeout) {
     endsAt = now + resolveTimeoutMs
   }
-  const labels = withoutEmptyValues(posted.labels)
-  const error = validate(startsAt, endsAt, labels, posted.annotations)
+  const labels = inNameOrder(withoutEmptyValues(posted.labels))
+  const annotations = inNameOrder(posted.annotations)
+  const error = validate(startsAt, endsAt, labels, annotations)
   if (error !== undefined) {
     return { error }
   }
   return {
     alert: {
       labels,
-      annotations: posted.annotations,
+      annotations,
       startsAt,
       endsAt,
       generatorURL: posted.generatorURL,
@@ -61,6 +62,22 @@ export function prepareAlert(
       fingerprint: fingerprint(labels),
     },
   }
+}
+
+// Stored label sets keep their names in sorted order, so rendering them as Go does (sorted map
+// keys) is a native JSON.stringify. Clients such as Prometheus already send them sorted.
+function inNameOrder(set: Readonly<Record<string, string>>): LabelSet {
+  const names = Object.keys(set)
+  for (let i = 1; i < names.length; i++) {
+    if ((names[i - 1] as string) >= (names[i] as string)) {
+      const sorted: Record<string, string> = {}
+      for (const name of names.sort()) {
+        sorted[name] = set[name] as string
+      }
+      return sorted
+    }
+  }
+  return set
 }
 
 function withoutEmptyValues(labels: Record<string, string>): LabelSet {
