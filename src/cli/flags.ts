@@ -300,12 +300,17 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
         value = 'true'
       } else {
         const next = argv[i + 1]
-        if (next === undefined) {
+        // kingpin lexes a following `-x`/`--x` as a flag, not as this flag's value.
+        if (next === undefined || (next.startsWith('-') && next.length > 1)) {
           throw new FlagError(`expected argument for flag '--${name}'`)
         }
         value = next
         i++
       }
+    }
+    if (spec.kind !== 'strings' && values.has(name)) {
+      // kingpin refuses a non-repeatable flag given twice (Application.setValues).
+      throw new FlagError(`flag '${name}' cannot be repeated, try --help`)
     }
     parseValue(spec, value)
     const list = values.get(name) ?? []
