@@ -32,14 +32,24 @@ export function parseGoDuration(text: string): number {
     throw invalid
   }
   let total = 0
-  const part = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/
+  // Mirrors Go's time.ParseDuration, including its distinct errors for a missing or unknown unit.
+  const number = /^(\d*)(?:\.(\d*))?/
   while (rest !== '') {
-    const m = part.exec(rest)
-    if (m === null) {
+    const m = number.exec(rest) as RegExpExecArray
+    if (m[0] === '' || m[0] === '.' || (m[1] === '' && m[2] === '')) {
       throw invalid
     }
-    total += Number(m[1]) * (UNIT_MS[m[2] as string] ?? 0)
     rest = rest.slice(m[0].length)
+    const unit = /^[^0-9.]*/.exec(rest)?.[0] ?? ''
+    if (unit === '') {
+      throw new Error(`time: missing unit in duration ${JSON.stringify(text)}`)
+    }
+    const unitMs = Object.hasOwn(UNIT_MS, unit) ? UNIT_MS[unit] : undefined
+    if (unitMs === undefined) {
+      throw new Error(`time: unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(text)}`)
+    }
+    total += Number(m[0]) * unitMs
+    rest = rest.slice(unit.length)
   }
   return sign * total
 }
