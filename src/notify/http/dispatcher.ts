@@ -1,8 +1,9 @@
-import { Agent, ProxyAgent } from 'undici'
 import type { Dispatcher } from 'undici'
 
 import { HttpConfigError } from './errors.js'
 import type { TLSOptions } from './tls-options.js'
+
+let undiciModule: Promise<typeof import('undici')> | undefined
 
 /** PROXY_SCHEMES are the proxy_url schemes Go's `http.Transport` (and undici) can use. */
 export const PROXY_SCHEMES: readonly string[] = ['http:', 'https:', 'socks5:']
@@ -23,11 +24,15 @@ export interface DispatcherOptions {
  * as absolute-URI requests and https targets through a CONNECT tunnel; proxy credentials in the
  * URL's userinfo become `Proxy-Authorization: Basic ...`.
  *
+ * undici is imported on first use: it is the largest module a node loads, and a node that has
+ * not sent a notification yet does not need it, so start-up skips it.
+ *
  * @param options - TLS, proxy and HTTP/2 settings.
  * @returns a dispatcher the caller must close.
  * @throws HttpConfigError for a proxy_url that does not parse or has an unsupported scheme.
  */
-export function buildDispatcher(options: DispatcherOptions): Dispatcher {
+export async function buildDispatcher(options: DispatcherOptions): Promise<Dispatcher> {
+  const { Agent, ProxyAgent } = await (undiciModule ??= import('undici'))
   const connect = { ...options.tls, allowH2: options.allowH2 }
   if (options.proxyURL === undefined || options.proxyURL === '') {
     return new Agent({ connect, allowH2: options.allowH2 })

@@ -103,7 +103,7 @@ class ConfiguredHttpClient implements HttpClient {
   readonly #timeoutMs: number
   readonly #maxBodyBytes: number
   readonly #oauth2: OAuth2TokenSource | undefined
-  #dispatcher: Dispatcher
+  #dispatcher: Promise<Dispatcher> | undefined
   #tlsDigest: string | undefined
   #closed = false
 
@@ -115,7 +115,9 @@ class ConfiguredHttpClient implements HttpClient {
     if (config.proxy_url !== undefined && config.proxy_url !== '') {
       validateProxyURL(config.proxy_url)
     }
-    this.#dispatcher = this.#build()
+    // Reading the TLS files now refuses a broken config at build time; the connection pool
+    // itself is created with the first request.
+    buildTLSOptions(config.tls_config)
     // buildTLSOptions has read the files successfully, so this cannot fail on a missing file
     // unless it vanished in between; then the next request re-reads it and reports it.
     try {
@@ -178,10 +180,11 @@ class ConfiguredHttpClient implements HttpClient {
       return
     }
     this.#closed = true
-    await Promise.all([this.#dispatcher.close(), this.#oauth2?.close()])
+    const dispatcher = this.#dispatcher
+    await Promise.all([dispatcher?.then((d) => d.close()), this.#oauth2?.close()])
   }
 
-  #build(): Dispatcher {
+  #build(): Promise<Dispatcher> {
     return buildDispatcher({
       tls: buildTLSOptions(this.#config.tls_config),
       proxyURL: this.#config.proxy_url,
@@ -197,10 +200,11 @@ class ConfiguredHttpClient implements HttpClient {
     } catch (err) {
       throw new TransportError(`unable to read TLS files: ${errorMessage(err)}`, { cause: err })
     }
-    if (digest !== this.#tlsDigest) {
-      let next: Dispatcher
+    if (this.#dispatcher === undefined || digest !== this.#tlsDigest) {
+      let next: Promise<Dispatcher>
       try {
         next = this.#build()
+        await next
       } catch (err) {
         throw new TransportError(errorMessage(err), { cause: err })
       }
@@ -208,7 +212,7 @@ class ConfiguredHttpClient implements HttpClient {
       this.#dispatcher = next
       this.#tlsDigest = digest
       // In-flight requests on the old pool finish; close() waits for them.
-      previous.close().catch(() => undefined)
+      previous?.then((d) => d.close()).catch(() => undefined)
     }
     return this.#dispatcher
   }

@@ -59,7 +59,7 @@ export class OAuth2TokenSource {
   readonly #config: OAuth2
   readonly #userAgent: string
   readonly #now: () => number
-  #dispatcher: Dispatcher | undefined
+  #dispatcher: Promise<Dispatcher> | undefined
   #secret: string | undefined
   #token: CachedToken | undefined
 
@@ -109,7 +109,7 @@ export class OAuth2TokenSource {
   async close(): Promise<void> {
     const dispatcher = this.#dispatcher
     this.#dispatcher = undefined
-    await dispatcher?.close()
+    await dispatcher?.then((d) => d.close())
   }
 
   /** An inline client_secret wins over the file, as in prometheus/common's oauth2RoundTripper. */
@@ -123,7 +123,7 @@ export class OAuth2TokenSource {
     return inline
   }
 
-  #transport(): Dispatcher {
+  #transport(): Promise<Dispatcher> {
     if (this.#dispatcher === undefined) {
       let tls
       try {
@@ -199,7 +199,7 @@ export class OAuth2TokenSource {
       throw new TransportError('oauth2: invalid token_url', { cause: err })
     }
     const response = await roundTrip({
-      dispatcher: this.#transport(),
+      dispatcher: await this.#transport(),
       method: 'POST',
       url,
       headers: {
