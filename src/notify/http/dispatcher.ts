@@ -1,9 +1,10 @@
+import type * as Undici from 'undici'
 import type { Dispatcher } from 'undici'
 
 import { HttpConfigError } from './errors.js'
 import type { TLSOptions } from './tls-options.js'
 
-let undiciModule: Promise<typeof import('undici')> | undefined
+let undiciModule: Promise<typeof Undici> | undefined
 
 /** PROXY_SCHEMES are the proxy_url schemes Go's `http.Transport` (and undici) can use. */
 export const PROXY_SCHEMES: readonly string[] = ['http:', 'https:', 'socks5:']
