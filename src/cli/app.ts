@@ -119,6 +119,20 @@ export async function startNode(
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
   const configMetrics = createConfigMetrics(registry)
+  new Gauge({
+    name: 'alertmanager_build_info',
+    help: 'A metric with a constant 1 value labeled by version, revision, branch, and goversion from which alertmanager was built.',
+    labelNames: ['version', 'revision', 'branch', 'goversion'],
+    registers: [registry],
+  }).set(
+    {
+      version: VERSION_INFO.version,
+      revision: VERSION_INFO.revision,
+      branch: VERSION_INFO.branch,
+      goversion: VERSION_INFO.goVersion,
+    },
+    1
+  )
   const store = new AlertStore()
   const gcTimer = setInterval(() => {
     store.gc()

@@ -344,6 +344,15 @@ function toFlags(values: Values, specs: ReadonlyMap<string, FlagSpec>): Flags {
       `invalid value ${JSON.stringify(logFormat)} for flag --log.format: must be one of logfmt, json`
     )
   }
+  // Serving plain HTTP when TLS or basic auth was asked for would be a silent security hole.
+  if (str('web.config.file') !== '') {
+    throw new FlagError(
+      '--web.config.file (TLS and basic auth for the web server) is not supported yet; terminate TLS in front of alertmesh'
+    )
+  }
+  if (bool('web.systemd-socket')) {
+    throw new FlagError('--web.systemd-socket is not supported yet; use --web.listen-address')
+  }
   const maintenance = num('data.maintenance-interval')
   if (maintenance <= 0) {
     throw new FlagError('--data.maintenance-interval must be greater than 0')

@@ -46,7 +46,9 @@ export function parseGoDuration(text: string): number {
     }
     const unitMs = Object.hasOwn(UNIT_MS, unit) ? UNIT_MS[unit] : undefined
     if (unitMs === undefined) {
-      throw new Error(`time: unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(text)}`)
+      throw new Error(
+        `time: unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(text)}`
+      )
     }
     total += Number(m[0]) * unitMs
     rest = rest.slice(unit.length)
