@@ -1,0 +1,293 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
+   promises that the runner itself awaits; nothing here floats. */
+import assert from 'node:assert/strict'
+import { before, describe, it } from 'node:test'
+
+import bunyan from 'bunyan'
+import { Registry } from 'prom-client'
+
+import type { Alert } from '../../../src/alerts/index.js'
+import { fingerprint, initHashing, labelsHash } from '../../../src/labels/index.js'
+import type { LabelSet } from '../../../src/labels/index.js'
+import { Nflog } from '../../../src/nflog/index.js'
+import { NotifyError, buildPipeline, createNotifyMetrics } from '../../../src/notify/index.js'
+import type {
+  Integration,
+  Muter,
+  NotifyContext,
+  Peer,
+  PipelineOptions,
+} from '../../../src/notify/index.js'
+
+const T0 = Date.UTC(2024, 0, 1, 12)
+const HOUR = 3_600_000
+const GROUP_KEY = '{}:{alertname="A"}'
+const log = bunyan.createLogger({ name: 't', level: 'fatal' })
+
+function firing(labels: LabelSet): Alert {
+  return {
+    labels,
+    annotations: {},
+    startsAt: T0 - 60_000,
+    endsAt: 0,
+    generatorURL: '',
+    updatedAt: T0,
+    timeout: false,
+    fingerprint: fingerprint(labels),
+  }
+}
+
+function resolved(alert: Alert): Alert {
+  return { ...alert, endsAt: T0 - 1 }
+}
+
+/** fakeIntegration records what it was asked to send and fails while `failing` is set. */
+function fakeIntegration(index: number, sendResolved = true) {
+  const sent: (readonly Alert[])[] = []
+  const state = { failing: false }
+  const integration: Integration = {
+    name: 'webhook',
+    index,
+    sendResolved,
+    notifier: {
+      notify(_ctx, alerts) {
+        if (state.failing) {
+          return Promise.reject(
+            new NotifyError(`webhook[${index}] refused`, {
+              retryable: false,
+              reason: 'clientError',
+            })
+          )
+        }
+        sent.push(alerts)
+        return Promise.resolve()
+      },
+    },
+  }
+  return { integration, sent, state }
+}
+
+/** mutedBy mutes alerts whose `name` label is in the (mutable) set, recording what it was asked. */
+function mutedBy(names: Set<string>, asked: string[] = []): Muter {
+  return {
+    mutes(labels) {
+      asked.push(labels['i'] ?? '')
+      return names.has(labels['i'] ?? '')
+    },
+  }
+}
+
+interface Harness {
+  readonly flush: (alerts: readonly Alert[], overrides?: Partial<NotifyContext>) => Promise<unknown>
+  readonly clock: { now: number }
+  readonly nflog: Nflog
+  readonly inhibited: Set<string>
+  readonly silenced: Set<string>
+  readonly asked: { inhibit: string[]; silence: string[] }
+}
+
+function harness(integrations: Integration[], options: Partial<PipelineOptions> = {}): Harness {
+  const clock = { now: T0 }
+  const nflog = new Nflog({ now: () => clock.now })
+  const inhibited = new Set<string>()
+  const silenced = new Set<string>()
+  const asked = { inhibit: [] as string[], silence: [] as string[] }
+  const pipeline = buildPipeline({
+    receivers: new Map([['team', integrations]]),
+    inhibitor: mutedBy(inhibited, asked.inhibit),
+    silencer: mutedBy(silenced, asked.silence),
+    withinTimeInterval: (name) => name === 'always',
+    nflog,
+    peer: undefined,
+    waitMs: () => 0,
+    metrics: createNotifyMetrics(new Registry()),
+    log,
+    now: () => clock.now,
+    ...options,
+  })
+  const flush = (alerts: readonly Alert[], overrides: Partial<NotifyContext> = {}) =>
+    pipeline.exec(
+      {
+        receiver: 'team',
+        groupKey: GROUP_KEY,
+        groupLabels: { alertname: 'A' },
+        repeatIntervalMs: 4 * HOUR,
+        now: clock.now,
+        signal: new AbortController().signal,
+        muteTimeIntervals: [],
+        activeTimeIntervals: [],
+        ...overrides,
+      },
+      alerts
+    )
+  return { flush, clock, nflog, inhibited, silenced, asked }
+}
+
+const A1 = firing({ alertname: 'A', i: '1' })
+const A2 = firing({ alertname: 'A', i: '2' })
+const RECEIVER0 = { groupName: 'team', integration: 'webhook', idx: 0 }
+
+describe('buildPipeline', () => {
+  before(async () => {
+    await initHashing()
+  })
+
+  it('notifies a new group, logs it, and sends nothing for an unchanged flush', async () => {
+    const hook = fakeIntegration(0)
+    const h = harness([hook.integration])
+    await h.flush([A1])
+    assert.deepEqual(hook.sent, [[A1]])
+    const entry = h.nflog.query(RECEIVER0, GROUP_KEY)
+    assert.deepEqual(entry?.firingAlerts, [labelsHash(A1.labels)])
+    assert.deepEqual(entry.resolvedAlerts, [])
+    assert.equal(entry.timestamp, T0)
+    h.clock.now += 60_000
+    await h.flush([A1])
+    assert.equal(hook.sent.length, 1)
+  })
+
+  it('notifies again when a new alert fires in the group', async () => {
+    const hook = fakeIntegration(0)
+    const h = harness([hook.integration])
+    await h.flush([A1])
+    await h.flush([A1, A2])
+    assert.deepEqual(hook.sent, [[A1], [A1, A2]])
+  })
+
+  it('repeats an unchanged notification once repeat_interval has passed', async () => {
+    const hook = fakeIntegration(0)
+    const h = harness([hook.integration])
+    await h.flush([A1])
+    h.clock.now = T0 + 4 * HOUR
+    await h.flush([A1])
+    assert.equal(hook.sent.length, 1, 'exactly repeat_interval later is not yet a repeat')
+    h.clock.now = T0 + 4 * HOUR + 1
+    await h.flush([A1])
+    assert.equal(hook.sent.length, 2)
+  })
+
+  it('sends the resolved notification with send_resolved and then goes quiet', async () => {
+    const hook = fakeIntegration(0, true)
+    const h = harness([hook.integration])
+    await h.flush([A1])
+    await h.flush([resolved(A1)])
+    assert.deepEqual(hook.sent, [[A1], [resolved(A1)]])
+    assert.deepEqual(h.nflog.query(RECEIVER0, GROUP_KEY)?.firingAlerts, [])
+    await h.flush([resolved(A1)])
+    assert.equal(hook.sent.length, 2)
+  })
+
+  it('clears the log without sending when everything resolved and send_resolved is off', async () => {
+    const hook = fakeIntegration(0, false)
+    const h = harness([hook.integration])
+    await h.flush([A1, A2])
+    // One of two resolved: nothing to send yet (waits for the repeat).
+    await h.flush([A1, resolved(A2)])
+    assert.equal(hook.sent.length, 1)
+    // All resolved: no request, but the log now lists nothing firing.
+    await h.flush([resolved(A1), resolved(A2)])
+    assert.equal(hook.sent.length, 1)
+    const entry = h.nflog.query(RECEIVER0, GROUP_KEY)
+    assert.deepEqual(entry?.firingAlerts, [])
+    assert.equal(entry.resolvedAlerts.length, 2)
+    // When A1 fires again it is news.
+    await h.flush([A1])
+    assert.deepEqual(hook.sent, [[A1, A2], [A1]])
+  })
+
+  it('drops inhibited and silenced alerts before dedup, so a muted period is not logged', async () => {
+    const hook = fakeIntegration(0)
+    const h = harness([hook.integration])
+    h.inhibited.add('1')
+    h.silenced.add('2')
+    await h.flush([A1, A2])
+    assert.deepEqual(hook.sent, [])
+    assert.equal(h.nflog.query(RECEIVER0, GROUP_KEY), undefined)
+    // The silencer is only asked about what the inhibitor let through.
+    assert.deepEqual(h.asked.inhibit, ['1', '2'])
+    assert.deepEqual(h.asked.silence, ['2'])
+    // Once the mutes end, the next flush notifies.
+    h.inhibited.clear()
+    h.silenced.clear()
+    await h.flush([A1, A2])
+    assert.deepEqual(hook.sent, [[A1, A2]])
+  })
+
+  const timeCases: { name: string; mute: string[]; active: string[]; sends: boolean }[] = [
+    // Inside an active interval and no mute interval: sends.
+    { name: 'inside its active interval', mute: [], active: ['always'], sends: true },
+    // Outside every active interval: nothing.
+    { name: 'outside its active intervals', mute: [], active: ['never'], sends: false },
+    // Inside a mute interval: nothing.
+    { name: 'inside a mute interval', mute: ['always'], active: [], sends: false },
+  ]
+  for (const c of timeCases) {
+    it(`${c.sends ? 'notifies' : 'stays silent'} when the route is ${c.name}`, async () => {
+      const hook = fakeIntegration(0)
+      const h = harness([hook.integration])
+      await h.flush([A1], { muteTimeIntervals: c.mute, activeTimeIntervals: c.active })
+      assert.equal(hook.sent.length, c.sends ? 1 : 0)
+      // Muted flushes never reach the silencer.
+      assert.equal(h.asked.silence.length, c.sends ? 1 : 0)
+    })
+  }
+
+  it('fans out to every integration, each with its own log entry, and fails if one fails', async () => {
+    const ok = fakeIntegration(0)
+    const broken = fakeIntegration(1)
+    broken.state.failing = true
+    const h = harness([ok.integration, broken.integration])
+    await assert.rejects(h.flush([A1]), (err: unknown) => {
+      assert.ok(err instanceof AggregateError)
+      assert.match(
+        err.message,
+        /^team\/webhook\[1\]: notify retry canceled due to unrecoverable error after 1 attempts: webhook\[1\] refused$/
+      )
+      return true
+    })
+    assert.deepEqual(ok.sent, [[A1]])
+    assert.notEqual(h.nflog.query(RECEIVER0, GROUP_KEY), undefined)
+    assert.equal(h.nflog.query({ ...RECEIVER0, idx: 1 }, GROUP_KEY), undefined)
+    // Next flush: only the integration that failed sends again.
+    broken.state.failing = false
+    await h.flush([A1])
+    assert.deepEqual(ok.sent, [[A1]])
+    assert.deepEqual(broken.sent, [[A1]])
+  })
+
+  it('waits for the cluster peer to settle before anything else', async () => {
+    const hook = fakeIntegration(0)
+    let release!: () => void
+    const signals: AbortSignal[] = []
+    const peer: Peer = {
+      waitReady(signal) {
+        signals.push(signal)
+        return new Promise((resolve) => {
+          release = resolve
+        })
+      },
+    }
+    const h = harness([hook.integration], { peer })
+    const pending = h.flush([A1])
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    assert.equal(hook.sent.length, 0)
+    assert.deepEqual(h.asked.inhibit, [])
+    assert.equal(signals.length, 1)
+    release()
+    await pending
+    assert.equal(hook.sent.length, 1)
+  })
+
+  it('refuses a flush for a receiver it was not built for', async () => {
+    const h = harness([fakeIntegration(0).integration])
+    await assert.rejects(h.flush([A1], { receiver: 'ghost' }), {
+      message: 'stage for receiver missing: ghost',
+    })
+  })
+
+  it('succeeds without sending for a receiver with no integrations', async () => {
+    const h = harness([])
+    await h.flush([A1])
+    assert.equal(h.nflog.size, 0)
+  })
+})

@@ -1,0 +1,262 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
+   promises that the runner itself awaits; nothing here floats. */
+import assert from 'node:assert/strict'
+import { before, describe, it } from 'node:test'
+
+import type { Alert } from '../../../../src/alerts/index.js'
+import { fingerprint, initHashing, labelsHash } from '../../../../src/labels/index.js'
+import type { LabelSet } from '../../../../src/labels/index.js'
+import type {
+  NflogEntry,
+  NflogReceiver,
+  NotificationLog,
+  NotifyContext,
+} from '../../../../src/notify/index.js'
+import { dedupStage, needsUpdate } from '../../../../src/notify/stages/dedup.js'
+import { GO_ZERO_TIME_MS } from '../../../../src/util/time.js'
+
+const NOW = Date.UTC(2024, 0, 1, 12)
+const MIN = 60_000
+
+function entry(fields: Partial<NflogEntry>): NflogEntry {
+  return { timestamp: GO_ZERO_TIME_MS, firingAlerts: [], resolvedAlerts: [], ...fields }
+}
+
+describe('needsUpdate', () => {
+  // Alertmanager 0.25 notify/notify_test.go TestDedupStageNeedsUpdate, row for row.
+  const cases: {
+    name: string
+    entry: NflogEntry | undefined
+    firing?: bigint[]
+    resolved?: bigint[]
+    repeatMs?: number
+    sendResolved?: boolean
+    want: boolean
+  }[] = [
+    // No matching nflog entry should update.
+    { name: 'no entry, firing alerts', entry: undefined, firing: [2n, 3n, 4n], want: true },
+    // No matching nflog entry shouldn't update if no alert fires.
+    {
+      name: 'no entry, only resolved alerts',
+      entry: undefined,
+      resolved: [2n, 3n, 4n],
+      want: false,
+    },
+    // Different sets of firing alerts should update.
+    {
+      name: 'different firing set',
+      entry: entry({ firingAlerts: [1n, 2n, 3n] }),
+      firing: [2n, 3n, 4n],
+      want: true,
+    },
+    // Zero timestamp in the nflog entry should always update.
+    {
+      name: 'zero timestamp',
+      entry: entry({ firingAlerts: [1n, 2n, 3n] }),
+      firing: [1n, 2n, 3n],
+      want: true,
+    },
+    // Identical sets of alerts shouldn't update before repeat_interval.
+    {
+      name: 'same set before repeat_interval',
+      entry: entry({ firingAlerts: [1n, 2n, 3n], timestamp: NOW - 9 * MIN }),
+      repeatMs: 10 * MIN,
+      firing: [1n, 2n, 3n],
+      want: false,
+    },
+    // Identical sets of alerts should update after repeat_interval.
+    {
+      name: 'same set after repeat_interval',
+      entry: entry({ firingAlerts: [1n, 2n, 3n], timestamp: NOW - 11 * MIN }),
+      repeatMs: 10 * MIN,
+      firing: [1n, 2n, 3n],
+      want: true,
+    },
+    // Different sets of resolved alerts without firing alerts shouldn't update after repeat_interval.
+    {
+      name: 'only resolved alerts, none firing before either',
+      entry: entry({ resolvedAlerts: [1n, 2n, 3n], timestamp: NOW - 11 * MIN }),
+      repeatMs: 10 * MIN,
+      resolved: [3n, 4n, 5n],
+      sendResolved: true,
+      want: false,
+    },
+    // Different sets of resolved alerts shouldn't update when resolve is false.
+    {
+      name: 'new resolved alerts without send_resolved',
+      entry: entry({ firingAlerts: [1n, 2n], resolvedAlerts: [3n], timestamp: NOW - 9 * MIN }),
+      repeatMs: 10 * MIN,
+      firing: [1n],
+      resolved: [2n, 3n],
+      sendResolved: false,
+      want: false,
+    },
+    // Different sets of resolved alerts should update when resolve is true.
+    {
+      name: 'new resolved alerts with send_resolved',
+      entry: entry({ firingAlerts: [1n, 2n], resolvedAlerts: [3n], timestamp: NOW - 9 * MIN }),
+      repeatMs: 10 * MIN,
+      firing: [1n],
+      resolved: [2n, 3n],
+      sendResolved: true,
+      want: true,
+    },
+    // Empty set of firing alerts should update when resolve is false.
+    {
+      name: 'all resolved without send_resolved',
+      entry: entry({ firingAlerts: [1n, 2n], resolvedAlerts: [3n], timestamp: NOW - 9 * MIN }),
+      repeatMs: 10 * MIN,
+      firing: [],
+      resolved: [1n, 2n, 3n],
+      sendResolved: false,
+      want: true,
+    },
+    // Empty set of firing alerts should update when resolve is true.
+    {
+      name: 'all resolved with send_resolved',
+      entry: entry({ firingAlerts: [1n, 2n], resolvedAlerts: [3n], timestamp: NOW - 9 * MIN }),
+      repeatMs: 10 * MIN,
+      firing: [],
+      resolved: [1n, 2n, 3n],
+      sendResolved: true,
+      want: true,
+    },
+    // Not ported from Go: a firing subset of the last notification waits for the repeat.
+    {
+      name: 'firing subset of the last notification',
+      entry: entry({ firingAlerts: [1n, 2n], timestamp: NOW - 9 * MIN }),
+      repeatMs: 10 * MIN,
+      firing: [1n],
+      want: false,
+    },
+    // Not ported from Go: a timestamp exactly at the cutoff is not before it.
+    {
+      name: 'timestamp exactly repeat_interval ago',
+      entry: entry({ firingAlerts: [1n], timestamp: NOW - 10 * MIN }),
+      repeatMs: 10 * MIN,
+      firing: [1n],
+      want: false,
+    },
+  ]
+  for (const c of cases) {
+    it(`decides as DedupStage.needsUpdate: ${c.name}`, () => {
+      const got = needsUpdate(
+        c.entry,
+        c.firing ?? [],
+        c.resolved ?? [],
+        c.sendResolved ?? false,
+        NOW - (c.repeatMs ?? 0)
+      )
+      assert.equal(got, c.want)
+    })
+  }
+})
+
+/** memoryLog is a NotificationLog holding at most one entry, recording its queries. */
+function memoryLog(
+  stored: NflogEntry | undefined
+): NotificationLog & { queries: [NflogReceiver, string][] } {
+  const queries: [NflogReceiver, string][] = []
+  return {
+    queries,
+    query(receiver, groupKey) {
+      queries.push([receiver, groupKey])
+      return stored
+    },
+    log() {
+      assert.fail('the dedup stage never writes the log')
+    },
+  }
+}
+
+function alert(labels: LabelSet, endsAt: number): Alert {
+  return {
+    labels,
+    annotations: {},
+    startsAt: NOW - MIN,
+    endsAt,
+    generatorURL: '',
+    updatedAt: NOW,
+    timeout: false,
+    fingerprint: fingerprint(labels),
+  }
+}
+
+function context(): NotifyContext {
+  return {
+    receiver: 'team',
+    groupKey: '{}:{alertname="A"}',
+    groupLabels: { alertname: 'A' },
+    repeatIntervalMs: 60 * MIN,
+    now: NOW,
+    signal: new AbortController().signal,
+    muteTimeIntervals: [],
+    activeTimeIntervals: [],
+  }
+}
+
+const RECEIVER: NflogReceiver = { groupName: 'team', integration: 'webhook', idx: 1 }
+
+describe('dedupStage', () => {
+  before(async () => {
+    await initHashing()
+  })
+
+  it('records the xxHash64 of firing (zero end) and resolved alerts in the context', () => {
+    const firing = alert({ alertname: 'A', i: '1' }, 0)
+    const resolved = alert({ alertname: 'A', i: '2' }, NOW - 1)
+    const nflog = memoryLog(undefined)
+    const stage = dedupStage({ nflog, receiver: RECEIVER, sendResolved: true, now: () => NOW })
+    const result = stage(context(), [firing, resolved])
+    assert.deepEqual(result.ctx.firing, [labelsHash(firing.labels)])
+    assert.deepEqual(result.ctx.resolved, [labelsHash(resolved.labels)])
+    assert.deepEqual(result.alerts, [firing, resolved])
+    assert.equal(result.ctx.groupKey, context().groupKey)
+    assert.deepEqual(nflog.queries, [[RECEIVER, '{}:{alertname="A"}']])
+  })
+
+  it('passes no alert on when the log says nothing changed', () => {
+    const firing = alert({ alertname: 'A' }, 0)
+    const nflog = memoryLog(
+      entry({ firingAlerts: [labelsHash(firing.labels)], timestamp: NOW - MIN })
+    )
+    const result = dedupStage({ nflog, receiver: RECEIVER, sendResolved: true, now: () => NOW })(
+      context(),
+      [firing]
+    )
+    assert.deepEqual(result.alerts, [])
+    // The hashes are recorded even then.
+    assert.deepEqual(result.ctx.firing, [labelsHash(firing.labels)])
+  })
+
+  it('ignores annotation changes: only labels are hashed', () => {
+    const firing = alert({ alertname: 'A' }, 0)
+    const changed = { ...firing, annotations: { summary: 'new text' } }
+    const nflog = memoryLog(
+      entry({ firingAlerts: [labelsHash(firing.labels)], timestamp: NOW - MIN })
+    )
+    const result = dedupStage({ nflog, receiver: RECEIVER, sendResolved: true, now: () => NOW })(
+      context(),
+      [changed]
+    )
+    assert.deepEqual(result.alerts, [])
+  })
+
+  it('measures repeat_interval against its own clock, not the flush instant', () => {
+    const firing = alert({ alertname: 'A' }, 0)
+    // Logged 55 minutes before the flush instant; the wall clock is 10 minutes past it, so the
+    // one-hour repeat interval has passed by the wall clock but not by the flush instant.
+    const nflog = memoryLog(
+      entry({ firingAlerts: [labelsHash(firing.labels)], timestamp: NOW - 55 * MIN })
+    )
+    const late = dedupStage({
+      nflog,
+      receiver: RECEIVER,
+      sendResolved: false,
+      now: () => NOW + 10 * MIN,
+    })
+    assert.deepEqual(late(context(), [firing]).alerts, [firing])
+    const onTime = dedupStage({ nflog, receiver: RECEIVER, sendResolved: false, now: () => NOW })
+    assert.deepEqual(onTime(context(), [firing]).alerts, [])
+  })
+})

@@ -1,0 +1,65 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
+   promises that the runner itself awaits; nothing here floats. */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+
+import type { Alert } from '../../../../src/alerts/index.js'
+import type { NotifyContext } from '../../../../src/notify/index.js'
+import { waitStage } from '../../../../src/notify/stages/wait.js'
+
+const ALERT: Alert = {
+  labels: { alertname: 'A' },
+  annotations: {},
+  startsAt: 1,
+  endsAt: 0,
+  generatorURL: '',
+  updatedAt: 1,
+  timeout: false,
+  fingerprint: '0000000000000001',
+}
+
+function context(signal: AbortSignal): NotifyContext {
+  return {
+    receiver: 'team',
+    groupKey: '{}:{}',
+    groupLabels: {},
+    repeatIntervalMs: 3_600_000,
+    now: 1,
+    signal,
+    muteTimeIntervals: [],
+    activeTimeIntervals: [],
+  }
+}
+
+describe('waitStage', () => {
+  it('passes the alerts on at once when the wait is zero', async () => {
+    const ctx = context(new AbortController().signal)
+    const started = performance.now()
+    const result = await waitStage(() => 0).exec(ctx, [ALERT])
+    assert.ok(performance.now() - started < 20)
+    assert.equal(result.ctx, ctx)
+    assert.deepEqual(result.alerts, [ALERT])
+  })
+
+  it("waits this node's current wait before passing the alerts on", async () => {
+    const started = performance.now()
+    await waitStage(() => 40).exec(context(new AbortController().signal), [ALERT])
+    assert.ok(performance.now() - started >= 39)
+  })
+
+  it('reads the wait anew at every flush, as positions change', async () => {
+    const waits = [0, 0]
+    let reads = 0
+    const stage = waitStage(() => waits[reads++] ?? 0)
+    await stage.exec(context(new AbortController().signal), [ALERT])
+    await stage.exec(context(new AbortController().signal), [ALERT])
+    assert.equal(reads, 2)
+  })
+
+  it('rejects when the flush is cancelled while waiting', async () => {
+    const controller = new AbortController()
+    const pending = waitStage(() => 60_000).exec(context(controller.signal), [ALERT])
+    controller.abort(new Error('flush deadline'))
+    await assert.rejects(pending, { name: 'AbortError' })
+  })
+})
