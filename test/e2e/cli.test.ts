@@ -46,6 +46,7 @@ void describe('command line', () => {
     ],
     [['--log.level=loud'], /^alertmesh: error: invalid value "loud" for flag --log.level/],
     [['--config.file'], /^alertmesh: error: expected argument for flag '--config.file'\n$/],
+    [['--web.config.file=web.yml'], /^alertmesh: error: --web.config.file .* is not supported yet/],
   ]
   for (const [args, message] of bad) {
     void it(`exits 1 with one line for ${args.join(' ')}`, async () => {
