@@ -1,3 +1,5 @@
+import { goQuote } from '../labels/index.js'
+
 import { LABEL_NAME_RE } from './kinds.js'
 import { parseTimeRange } from './time-interval.js'
 
@@ -15,7 +17,7 @@ export type Obj = Record<string, unknown>
 /** Check is one struct validator. */
 export type Check = (o: Obj) => unknown
 
-const q = (s: string): string => JSON.stringify(s)
+const q = goQuote
 const str = (o: Obj, k: string): string => (typeof o[k] === 'string' ? o[k] : '')
 const obj = (o: Obj, k: string): Obj | undefined =>
   typeof o[k] === 'object' && o[k] !== null && !Array.isArray(o[k]) ? (o[k] as Obj) : undefined

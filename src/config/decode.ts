@@ -1,3 +1,5 @@
+import { goQuote } from '../labels/index.js'
+
 import { resolveScalar, shortValue } from './go-yaml-resolve.js'
 import { isStruct, propertiesOf, resolveSchema, schemaType } from './schema/index.js'
 import type { SchemaNode } from './schema/index.js'
@@ -195,7 +197,7 @@ function decodeMapInto(
           : {
               pointer: p,
               offset: value.start,
-              message: `key ${JSON.stringify(name)} already set in map`,
+              message: `key ${goQuote(name)} already set in map`,
               seq: ctx.seq++,
             }
       )

@@ -1,3 +1,5 @@
+import { goQuote } from '../labels/index.js'
+
 import type { Obj } from './checks.js'
 import type { GoURL } from './go-url.js'
 
@@ -160,10 +162,7 @@ function checkReceivers(route: Obj, names: ReadonlySet<string>, pointer: string)
   })
   const r = str(route, 'receiver')
   if (r !== '' && !names.has(r)) {
-    throw new PhaseError(
-      `undefined receiver ${JSON.stringify(r)} used in route`,
-      `${pointer}/receiver`
-    )
+    throw new PhaseError(`undefined receiver ${goQuote(r)} used in route`, `${pointer}/receiver`)
   }
 }
 
@@ -175,7 +174,7 @@ function checkIntervals(route: Obj, names: ReadonlySet<string>, pointer: string)
     strs(route, field).forEach((name, i) => {
       if (!names.has(name)) {
         throw new PhaseError(
-          `undefined time interval ${JSON.stringify(name)} used in route`,
+          `undefined time interval ${goQuote(name)} used in route`,
           `${pointer}/${field}/${i}`
         )
       }
@@ -198,7 +197,7 @@ export function finalizeConfig(c: Obj): void {
     const name = str(rcv, 'name')
     if (names.has(name)) {
       throw new PhaseError(
-        `notification config name ${JSON.stringify(name)} is not unique`,
+        `notification config name ${goQuote(name)} is not unique`,
         `/receivers/${i}/name`
       )
     }
@@ -242,7 +241,7 @@ export function finalizeConfig(c: Obj): void {
     objs(c, list).forEach((ti, i) => {
       const name = str(ti, 'name')
       if (intervals.has(name)) {
-        throw new PhaseError(`${label} ${JSON.stringify(name)} is not unique`, `/${list}/${i}/name`)
+        throw new PhaseError(`${label} ${goQuote(name)} is not unique`, `/${list}/${i}/name`)
       }
       intervals.add(name)
     })

@@ -1,3 +1,5 @@
+import { goQuote } from '../labels/index.js'
+
 /**
  * The subset of Go's `net/url` (Go 1.19) that Alertmanager's config relies on: `url.Parse` with
  * its exact error texts, and `URL.String()`, whose normalisation is what `config.original`
@@ -79,17 +81,17 @@ function unescape(s: string, mode: Mode): string {
       const h2 = b[i + 2]
       if (h1 === undefined || h2 === undefined || !isHex(h1) || !isHex(h2)) {
         const bad = dec.decode(b.slice(i, Math.min(i + 3, b.length)))
-        throw new Error(`invalid URL escape ${JSON.stringify(bad)}`)
+        throw new Error(`invalid URL escape ${goQuote(bad)}`)
       }
       const v = parseInt(String.fromCharCode(h1, h2), 16)
       if (mode === 'host' && v < 0x80 && !(h1 === 0x32 && h2 === 0x35)) {
-        throw new Error(`invalid URL escape ${JSON.stringify(dec.decode(b.slice(i, i + 3)))}`)
+        throw new Error(`invalid URL escape ${goQuote(dec.decode(b.slice(i, i + 3)))}`)
       }
       out.push(v)
       i += 2
     } else {
       if ((mode === 'host' || mode === 'zone') && c < 0x80 && shouldEscape(c, mode)) {
-        throw new Error(`invalid character ${JSON.stringify(String.fromCharCode(c))} in host name`)
+        throw new Error(`invalid character ${goQuote(String.fromCharCode(c))} in host name`)
       }
       out.push(c)
     }
@@ -135,7 +137,7 @@ function parseHost(host: string): string {
     }
     const colonPort = host.slice(i + 1)
     if (!validOptionalPort(colonPort)) {
-      throw new Error(`invalid port ${JSON.stringify(colonPort)} after host`)
+      throw new Error(`invalid port ${goQuote(colonPort)} after host`)
     }
     const zone = host.slice(0, i).indexOf('%25')
     if (zone >= 0) {
@@ -148,7 +150,7 @@ function parseHost(host: string): string {
   } else {
     const i = host.lastIndexOf(':')
     if (i !== -1 && !validOptionalPort(host.slice(i))) {
-      throw new Error(`invalid port ${JSON.stringify(host.slice(i))} after host`)
+      throw new Error(`invalid port ${goQuote(host.slice(i))} after host`)
     }
   }
   return unescape(host, 'host')
@@ -204,14 +206,14 @@ export function parseGoUrl(raw: string): GoURL {
   try {
     parseInto(url, u)
   } catch (err) {
-    throw new GoUrlError(`parse ${JSON.stringify(u)}: ${(err as Error).message}`)
+    throw new GoUrlError(`parse ${goQuote(u)}: ${(err as Error).message}`)
   }
   if (frag !== '') {
     try {
       url.fragment = unescape(frag, 'fragment')
       url.rawFragment = frag === escape(url.fragment, 'fragment') ? '' : frag
     } catch (err) {
-      throw new GoUrlError(`parse ${JSON.stringify(raw)}: ${(err as Error).message}`)
+      throw new GoUrlError(`parse ${goQuote(raw)}: ${(err as Error).message}`)
     }
   }
   return url
@@ -355,7 +357,7 @@ export function goUrlString(u: GoURL, redactPassword = false): string {
 export function parseHttpUrl(raw: string): GoURL {
   const u = parseGoUrl(raw)
   if (u.scheme !== 'http' && u.scheme !== 'https') {
-    throw new GoUrlError(`unsupported scheme ${JSON.stringify(u.scheme)} for URL`)
+    throw new GoUrlError(`unsupported scheme ${goQuote(u.scheme)} for URL`)
   }
   if (u.host === '') {
     throw new GoUrlError('missing host for URL')

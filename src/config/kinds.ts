@@ -1,4 +1,4 @@
-import { newMatcher, parseMatchers, sortMatchers } from '../labels/index.js'
+import { goQuote, newMatcher, parseMatchers, sortMatchers } from '../labels/index.js'
 import type { Matcher } from '../labels/index.js'
 import { parseDuration, parseGoDuration } from '../util/duration.js'
 
@@ -62,7 +62,7 @@ export function convertKind(kind: ScalarKind, text: string): unknown {
       return text
     case 'label-name':
       if (!LABEL_NAME_RE.test(text)) {
-        throw new Error(`${JSON.stringify(text)} is not a valid label name`)
+        throw new Error(`${goQuote(text)} is not a valid label name`)
       }
       return text
     case 'location':
@@ -92,7 +92,7 @@ function parseHostPort(text: string): string {
   }
   const { host, port } = splitHostPort(text)
   if (port === '') {
-    throw new Error(`address ${JSON.stringify(text)}: port cannot be empty`)
+    throw new Error(`address ${goQuote(text)}: port cannot be empty`)
   }
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
 }

@@ -1,3 +1,5 @@
+import { goQuote } from '../labels/index.js'
+
 import type { InclusiveRange, TimeInterval, TimeRange } from './types.js'
 
 /**
@@ -28,11 +30,11 @@ export type RangeKind = 'weekday' | 'day-of-month' | 'month' | 'year'
 /** goAtoi is strconv.Atoi with its error texts. */
 function goAtoi(s: string): number {
   if (!/^[+-]?[0-9]+$/.test(s)) {
-    throw new Error(`strconv.Atoi: parsing ${JSON.stringify(s)}: invalid syntax`)
+    throw new Error(`strconv.Atoi: parsing ${goQuote(s)}: invalid syntax`)
   }
   const n = Number(s)
   if (!Number.isSafeInteger(n) || Math.abs(n) > 2 ** 63) {
-    throw new Error(`strconv.Atoi: parsing ${JSON.stringify(s)}: value out of range`)
+    throw new Error(`strconv.Atoi: parsing ${goQuote(s)}: value out of range`)
   }
   return n
 }

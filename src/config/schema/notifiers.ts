@@ -33,7 +33,7 @@ export const WEBHOOK_CONFIG: SchemaNode = reset(
       send_resolved: sendResolved(true),
       http_config: HTTP_CONFIG,
       url: always(str('url')),
-      max_alerts: always(UINT64),
+      max_alerts: always(dflt(UINT64, 0)),
     },
     'webhook'
   )

@@ -1,0 +1,126 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
+   promises that the runner itself awaits; nothing here floats. */
+import assert from 'node:assert/strict'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { describe, it } from 'node:test'
+
+import { CONFIG_SCHEMA } from '../../../src/config/index.js'
+import { SCHEMA_HASH } from '../../../src/config/schema/compiled-validator.js'
+import { propertiesOf, resolveSchema, schemaAt } from '../../../src/config/schema/index.js'
+import type { SchemaNode } from '../../../src/config/schema/index.js'
+import { generateValidatorModule, schemaHash } from '../../../src/config/schema/validator-source.js'
+
+import { FIXTURES } from './helpers.js'
+
+const REPO = dirname(dirname(dirname(FIXTURES)))
+const GENERATED = join(REPO, 'src', 'config', 'schema', 'compiled-validator.ts')
+
+describe('compiled-validator.ts', () => {
+  it('matches the schema (regenerate with ALERTMESH_UPDATE_VALIDATOR=1)', () => {
+    const fresh = generateValidatorModule()
+    if (process.env['ALERTMESH_UPDATE_VALIDATOR'] === '1') {
+      writeFileSync(GENERATED, fresh)
+    }
+    assert.equal(readFileSync(GENERATED, 'utf8'), fresh)
+    assert.equal(SCHEMA_HASH, schemaHash())
+  })
+})
+
+/** goYamlFields lists the yaml tags of a Go struct, in declaration order. */
+function goYamlFields(source: string, struct: string): string[] {
+  const start = source.indexOf(`type ${struct} struct {`)
+  assert.ok(start >= 0, `struct ${struct} not found`)
+  const body = source.slice(start, source.indexOf('\n}', start))
+  const fields: string[] = []
+  for (const m of body.matchAll(/yaml:"([^",]*)([^"]*)"/g)) {
+    const [, name = '', flags = ''] = m
+    if (flags.includes('inline')) {
+      fields.push('send_resolved') // NotifierConfig
+    } else if (name !== '-') {
+      fields.push(name)
+    }
+  }
+  return fields
+}
+
+const GO = '/usr/share/gocode/src/github.com/prometheus'
+const SOURCES = {
+  config: `${GO}/alertmanager/config/config.go`,
+  notifiers: `${GO}/alertmanager/config/notifiers.go`,
+  timeinterval: `${GO}/alertmanager/timeinterval/timeinterval.go`,
+  http: `${GO}/common/config/http_config.go`,
+  sigv4: `${GO}/common/sigv4/sigv4_config.go`,
+}
+
+// [Go source, Go struct, JSON pointer of a value of that type in a config]
+const STRUCTS: readonly (readonly [keyof typeof SOURCES, string, string])[] = [
+  ['config', 'Config', ''],
+  ['config', 'GlobalConfig', '/global'],
+  ['config', 'Route', '/route'],
+  ['config', 'InhibitRule', '/inhibit_rules/0'],
+  ['config', 'Receiver', '/receivers/0'],
+  ['config', 'TimeInterval', '/time_intervals/0'],
+  ['config', 'MuteTimeInterval', '/mute_time_intervals/0'],
+  ['notifiers', 'WebhookConfig', '/receivers/0/webhook_configs/0'],
+  ['notifiers', 'EmailConfig', '/receivers/0/email_configs/0'],
+  ['notifiers', 'PagerdutyConfig', '/receivers/0/pagerduty_configs/0'],
+  ['notifiers', 'PagerdutyImage', '/receivers/0/pagerduty_configs/0/images/0'],
+  ['notifiers', 'PagerdutyLink', '/receivers/0/pagerduty_configs/0/links/0'],
+  ['notifiers', 'SlackConfig', '/receivers/0/slack_configs/0'],
+  ['notifiers', 'SlackAction', '/receivers/0/slack_configs/0/actions/0'],
+  ['notifiers', 'SlackConfirmationField', '/receivers/0/slack_configs/0/actions/0/confirm'],
+  ['notifiers', 'SlackField', '/receivers/0/slack_configs/0/fields/0'],
+  ['notifiers', 'OpsGenieConfig', '/receivers/0/opsgenie_configs/0'],
+  ['notifiers', 'OpsGenieConfigResponder', '/receivers/0/opsgenie_configs/0/responders/0'],
+  ['notifiers', 'WechatConfig', '/receivers/0/wechat_configs/0'],
+  ['notifiers', 'PushoverConfig', '/receivers/0/pushover_configs/0'],
+  ['notifiers', 'VictorOpsConfig', '/receivers/0/victorops_configs/0'],
+  ['notifiers', 'SNSConfig', '/receivers/0/sns_configs/0'],
+  ['notifiers', 'TelegramConfig', '/receivers/0/telegram_configs/0'],
+  ['notifiers', 'DiscordConfig', '/receivers/0/discord_configs/0'],
+  ['notifiers', 'WebexConfig', '/receivers/0/webex_configs/0'],
+  ['timeinterval', 'TimeInterval', '/time_intervals/0/time_intervals/0'],
+  ['timeinterval', 'yamlTimeRange', '/time_intervals/0/time_intervals/0/times/0'],
+  ['http', 'HTTPClientConfig', '/global/http_config'],
+  ['http', 'TLSConfig', '/global/http_config/tls_config'],
+  ['http', 'BasicAuth', '/global/http_config/basic_auth'],
+  ['http', 'Authorization', '/global/http_config/authorization'],
+  ['http', 'OAuth2', '/global/http_config/oauth2'],
+  ['sigv4', 'SigV4Config', '/receivers/0/sns_configs/0/sigv4'],
+]
+
+describe('CONFIG_SCHEMA covers every field of the Go structs, in Go order', () => {
+  for (const [file, struct, pointer] of STRUCTS) {
+    const path = SOURCES[file]
+    it(
+      `has the fields of ${struct}`,
+      { skip: !existsSync(path) && 'Go sources not installed' },
+      () => {
+        const schema = schemaAt(pointer) as SchemaNode
+        assert.deepEqual(
+          Object.keys(propertiesOf(resolveSchema(schema))),
+          goYamlFields(readFileSync(path, 'utf8'), struct)
+        )
+      }
+    )
+  }
+
+  it('closes every object', () => {
+    const open: string[] = []
+    const walk = (node: unknown, path: string): void => {
+      if (typeof node !== 'object' || node === null) {
+        return
+      }
+      const n = node as Record<string, unknown>
+      if (n['type'] === 'object' && n['additionalProperties'] === undefined) {
+        open.push(path)
+      }
+      for (const [k, v] of Object.entries(n)) {
+        walk(v, `${path}/${k}`)
+      }
+    }
+    walk(CONFIG_SCHEMA, '#')
+    assert.deepEqual(open, [])
+  })
+})
