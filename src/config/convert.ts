@@ -146,7 +146,8 @@ function convertObject(data: Obj, schema: SchemaNode, pointer: string, ctx: Ctx)
       if (Object.hasOwn(data, name)) {
         v = convert(data[name], field, p, ctx)
       } else if ('default' in field) {
-        v = convert(structuredClone(field['default']), field, p, ctx)
+        const d = field['default']
+        v = convert(typeof d === 'object' ? structuredClone(d) : d, field, p, ctx)
       }
       if (v !== undefined) {
         out[name] = v

@@ -52,7 +52,13 @@ function isBase60Float(s: string): boolean {
   return /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/.test(s)
 }
 
+/** SIMPLE is text that analyze() would find plain-safe in both contexts, for a fast path. */
+const SIMPLE = /^[A-Za-z0-9_][A-Za-z0-9_./=+$]*$/
+
 function analyze(value: string): Analysis {
+  if (SIMPLE.test(value)) {
+    return { multiline: false, flowPlain: true, blockPlain: true, singleQuoted: true, block: true }
+  }
   const cps = Array.from(value, (ch) => ch.codePointAt(0) ?? 0)
   if (cps.length === 0) {
     return {
@@ -199,7 +205,15 @@ class Emitter {
 
   put(s: string): void {
     this.out += s
-    this.column += Array.from(s).length
+    // Columns count characters (code points), as libyaml does.
+    let n = s.length
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i)
+      if (c >= 0xdc00 && c <= 0xdfff) {
+        n--
+      }
+    }
+    this.column += n
   }
 
   putBreak(): void {

@@ -5,7 +5,7 @@ import { parseDuration, parseGoDuration } from '../util/duration.js'
 import { parseGoUrl, parseHttpUrl } from './go-url.js'
 import type { GoURL } from './go-url.js'
 import type { ScalarKind } from './schema/index.js'
-import { isValidLocation, parseRange } from './time-interval.js'
+import { checkLocation, parseRange } from './time-interval.js'
 
 /**
  * Conversions behind the `x-kind` annotations: each reproduces the Go type's UnmarshalYAML and
@@ -66,9 +66,7 @@ export function convertKind(kind: ScalarKind, text: string): unknown {
       }
       return text
     case 'location':
-      if (!isValidLocation(text)) {
-        throw new Error(`unknown time zone ${text}`)
-      }
+      checkLocation(text)
       return text
     case 'weekday':
     case 'day-of-month':

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+
 import { goQuote } from '../labels/index.js'
 
 import type { InclusiveRange, TimeInterval, TimeRange } from './types.js'
@@ -185,18 +188,47 @@ export function formatClock(minutes: number): string {
   return `${pad(Math.trunc(minutes / 60))}:${pad(minutes % 60)}`
 }
 
+const ZONEINFO = '/usr/share/zoneinfo'
+
 /**
- * isValidLocation reports whether Go's `time.LoadLocation` would accept a zone name.
+ * checkLocation validates a zone name like Go's `time.LoadLocation` on Linux, which looks the
+ * name up (case-sensitively) in the system zoneinfo directory. The zone must also be known to
+ * Intl, which evaluates it; without a zoneinfo directory Intl alone decides, refusing names
+ * that only match in another case.
+ *
+ * @param name - an IANA zone name, `UTC`, `Local` or empty (UTC).
+ * @throws Error with Go's message: `unknown time zone X` or `time: invalid location name`.
+ */
+export function checkLocation(name: string): void {
+  if (name === '' || name === 'UTC' || name === 'Local') {
+    return
+  }
+  if (name.includes('..') || name.startsWith('/') || name.startsWith('\\')) {
+    throw new Error('time: invalid location name')
+  }
+  let resolved: string
+  try {
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone
+  } catch {
+    throw new Error(`unknown time zone ${name}`)
+  }
+  const known = existsSync(ZONEINFO)
+    ? existsSync(join(ZONEINFO, name))
+    : resolved === name || resolved.toLowerCase() !== name.toLowerCase()
+  if (!known) {
+    throw new Error(`unknown time zone ${name}`)
+  }
+}
+
+/**
+ * isValidLocation reports whether {@link checkLocation} accepts a zone name.
  *
  * @param name - an IANA zone name, `UTC`, `Local` or empty (UTC).
  * @returns true when the zone is known.
  */
 export function isValidLocation(name: string): boolean {
-  if (name === '' || name === 'UTC' || name === 'Local') {
-    return true
-  }
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name })
+    checkLocation(name)
     return true
   } catch {
     return false

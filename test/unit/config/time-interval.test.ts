@@ -105,6 +105,9 @@ describe('isValidLocation', () => {
     ['Local', true, "Go's local zone"],
     ['', true, 'empty means UTC'],
     ['Mars/Base', false, 'unknown zone'],
+    ['europe/berlin', false, 'zone names are case-sensitive for Go'],
+    ['US/Pacific', true, 'a backward-compatible alias'],
+    ['../etc', false, 'a path outside the zone database'],
   ]
   for (const [name, ok, why] of rows) {
     it(`${ok ? 'accepts' : 'refuses'} ${JSON.stringify(name)} (${why})`, () => {
