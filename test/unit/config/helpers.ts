@@ -1,9 +1,11 @@
 // Shared helpers for the config tests: fixture paths, a loader shorthand, and amtool (Debian's
 // Alertmanager 0.25 build) as an oracle when it is installed.
+import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { it } from 'node:test'
 
 import { ConfigError, loadConfig } from '../../../src/config/index.js'
 import type { LoadedConfig } from '../../../src/config/index.js'
@@ -66,4 +68,27 @@ export function amtoolCheck(text: string): Promise<{ code: number; output: strin
       })
     })
   })
+}
+
+/**
+ * One row: config text, Alertmanager's message (checked against Alertmanager 0.25's own
+ * config.Load), the field path and the line we report.
+ */
+export type ErrorRow = readonly [
+  text: string,
+  amMessage: string,
+  path: string | undefined,
+  line: number | undefined,
+]
+
+/** checkRows declares one test per row: the config must fail with that message, path and line. */
+export function checkRows(rows: Readonly<Record<string, ErrorRow>>): void {
+  for (const [name, [text, amMessage, path, line]] of Object.entries(rows)) {
+    void it(`refuses a config with ${name}`, () => {
+      const err = loadError(text)
+      assert.equal(err.amMessage, amMessage)
+      assert.equal(err.path, path)
+      assert.equal(err.line, line)
+    })
+  }
 }
