@@ -161,7 +161,7 @@ export function parseGoDuration(text: string): number {
       throw new DurationError(`time: missing unit in duration ${goQuote(text)}`)
     }
     s = s.slice(unitText.length)
-    const unit = GO_UNITS[unitText]
+    const unit = Object.hasOwn(GO_UNITS, unitText) ? GO_UNITS[unitText] : undefined
     if (unit === undefined) {
       throw new DurationError(
         `time: unknown unit ${goQuote(unitText)} in duration ${goQuote(text)}`

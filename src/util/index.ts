@@ -5,3 +5,10 @@
  */
 export { AlertmeshError, ClosedError, InvalidArgumentError, errorMessage } from './errors.js'
 export type { ErrorCode } from './errors.js'
+export {
+  DurationError,
+  formatDuration,
+  formatGoDuration,
+  parseDuration,
+  parseGoDuration,
+} from './duration.js'

@@ -3,11 +3,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import {
-  compareGoStrings,
-  goJSONString,
-  goJSONStringMap,
-} from '../../../src/util/go-json.js'
+import { compareGoStrings, goJSONString, goJSONStringMap } from '../../../src/util/go-json.js'
 
 describe('goJSONString', () => {
   it('escapes exactly what Go 1.19 encoding/json escapes', () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { formatGoDuration, parseGoDuration } from '../../../src/cli/go-duration.js'
+import { formatGoDuration, parseGoDuration } from '../../../src/util/duration.js'
 
 const S = 1000
 const M = 60 * S
