@@ -43,7 +43,11 @@ export class TestNode {
     this.process = child
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()))
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()))
-    this.#exit = new Promise((resolve) => child.once('exit', (code) => { resolve(code); }))
+    this.#exit = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        resolve(code)
+      })
+    )
   }
 
   /**
