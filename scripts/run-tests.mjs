@@ -7,7 +7,7 @@
 //   npm test -- --only=unit  only test/unit (also: --only=e2e)
 //   npm test -- --skip-lint  skip prettier/eslint (local iteration)
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 
@@ -71,6 +71,8 @@ if (!skipLint) {
   run('npx', ['eslint', '.'])
 }
 step('type-check and build (tsc)')
+// A clean build: compiled tests of deleted sources must not linger in dist/ and run again.
+rmSync(join(root, 'dist'), { recursive: true, force: true })
 run('npx', ['tsc', '-p', 'tsconfig.json'])
 
 const groups = only === undefined ? ['unit', 'e2e'] : [only]
