@@ -1,5 +1,5 @@
 import type { LabelSet } from '../labels/index.js'
-import { compareGoStrings } from '../util/go-json.js'
+import { compareGoStrings } from '../util/index.js'
 
 import type { Alert } from './alert.js'
 

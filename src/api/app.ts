@@ -2,8 +2,7 @@ import Koa from 'koa'
 import type { Context, Next } from 'koa'
 import type { Registry } from 'prom-client'
 
-import { formatDuration } from '../util/duration.js'
-import { errorMessage } from '../util/index.js'
+import { formatDuration, errorMessage } from '../util/index.js'
 
 import type { ApiDeps } from './v2/deps.js'
 import { createApiV2Router } from './v2/router.js'

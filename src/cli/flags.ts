@@ -1,4 +1,4 @@
-import { formatGoDuration, parseGoDuration } from '../util/duration.js'
+import { formatGoDuration, parseGoDuration } from '../util/index.js'
 
 /** FlagKind is how a flag's value is parsed (kingpin's String, Strings, Int, Bool, Duration). */
 type FlagKind = 'string' | 'strings' | 'int' | 'bool' | 'duration'

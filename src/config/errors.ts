@@ -1,4 +1,4 @@
-import { AlertmeshError } from '../util/errors.js'
+import { AlertmeshError } from '../util/index.js'
 
 /** ConfigErrorDetails locates a config error. */
 export interface ConfigErrorDetails {

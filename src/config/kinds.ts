@@ -1,6 +1,6 @@
 import { goQuote, newMatcher, parseMatchers, sortMatchers } from '../labels/index.js'
 import type { Matcher } from '../labels/index.js'
-import { parseDuration, parseGoDuration } from '../util/duration.js'
+import { parseDuration, parseGoDuration } from '../util/index.js'
 
 import { parseGoUrl, parseHttpUrl } from './go-url.js'
 import type { GoURL } from './go-url.js'

@@ -1,5 +1,5 @@
 import { Matcher } from '../labels/index.js'
-import { formatDuration, formatGoDuration } from '../util/duration.js'
+import { formatDuration, formatGoDuration } from '../util/index.js'
 
 import { MARSHAL_HINTS } from './build.js'
 import type { InhibitHints, RouteHints } from './build.js'

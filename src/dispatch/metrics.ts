@@ -1,7 +1,7 @@
 import { Gauge } from 'prom-client'
 import type { Registry } from 'prom-client'
 
-import { PlainSummary } from '../util/plain-summary.js'
+import { PlainSummary } from '../util/index.js'
 
 /** DispatcherMetrics are the dispatcher's metrics, with Alertmanager's names. */
 export interface DispatcherMetrics {

@@ -1,10 +1,11 @@
 /**
  * @module util
- * Leaf helpers shared by every folder: errors, durations, time formatting, atomic writes,
- * backoff. Imports nothing from other src folders.
+ * Leaf helpers shared by every folder: errors, durations, time formatting, Go-compatible JSON,
+ * retry backoff, URL redaction, a quantile-less summary metric. Imports nothing from other src
+ * folders.
  */
-export { AlertmeshError, ClosedError, InvalidArgumentError, errorMessage } from './errors.js'
-export type { ErrorCode } from './errors.js'
+export { ExponentialBackoff, BACKOFF_DEFAULTS } from './backoff.js'
+export type { ExponentialBackoffOptions } from './backoff.js'
 export {
   DurationError,
   formatDuration,
@@ -12,3 +13,16 @@ export {
   parseDuration,
   parseGoDuration,
 } from './duration.js'
+export { AlertmeshError, ClosedError, InvalidArgumentError, errorMessage } from './errors.js'
+export type { ErrorCode } from './errors.js'
+export { compareGoStrings, goJSONString, goJSONStringMap, goJSONStringify } from './go-json.js'
+export { PlainSummary } from './plain-summary.js'
+export type { SummarySnapshot } from './plain-summary.js'
+export { REDACTED, redactURL, redactURLInMessage } from './redact.js'
+export {
+  GO_ZERO_TIME_MS,
+  ZERO_TIME_TEXT,
+  formatRFC3339Millis,
+  formatRFC3339Nano,
+  parseRFC3339,
+} from './time.js'

@@ -1,6 +1,5 @@
 import type { Alert } from '../../alerts/index.js'
-import { goJSONString, goJSONStringMap } from '../../util/go-json.js'
-import { formatRFC3339Millis } from '../../util/time.js'
+import { goJSONString, goJSONStringMap, formatRFC3339Millis } from '../../util/index.js'
 
 /** AlertStatus is an alert's state as the API reports it (Alertmanager's types.AlertStatus). */
 export interface AlertStatus {

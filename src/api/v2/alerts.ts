@@ -4,7 +4,7 @@ import { prepareAlert } from '../../alerts/index.js'
 import type { Alert } from '../../alerts/index.js'
 import type { Route } from '../../dispatch/index.js'
 import type { Matcher } from '../../labels/index.js'
-import { goJSONString, goJSONStringMap } from '../../util/go-json.js'
+import { goJSONString, goJSONStringMap } from '../../util/index.js'
 
 import { gettableAlertJson, receiversJson, statusJson } from './alert-json.js'
 import type { AlertStatus } from './alert-json.js'

@@ -1,5 +1,5 @@
 import type { PostableAlert } from '../../alerts/index.js'
-import { parseRFC3339 } from '../../util/time.js'
+import { parseRFC3339 } from '../../util/index.js'
 import { OpenApiError } from '../errors.js'
 
 // Shape checks of a POST /api/v2/alerts body, with the status codes and message forms that

@@ -1,5 +1,4 @@
-import { goJSONStringify } from '../../util/go-json.js'
-import { formatRFC3339Millis } from '../../util/time.js'
+import { goJSONStringify, formatRFC3339Millis } from '../../util/index.js'
 
 import type { ApiDeps } from './deps.js'
 

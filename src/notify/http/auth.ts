@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 
-import type { HttpClientConfig } from '../../config/types.js'
+import type { HttpClientConfig } from '../../config/index.js'
 import { errorMessage } from '../../util/index.js'
 
 import { TransportError } from './errors.js'

@@ -1,8 +1,7 @@
 import type { Dispatcher } from 'undici'
 
-import type { HttpClientConfig } from '../../config/types.js'
-import { ClosedError, errorMessage } from '../../util/index.js'
-import { REDACTED, redactURLInMessage } from '../../util/redact.js'
+import type { HttpClientConfig } from '../../config/index.js'
+import { ClosedError, errorMessage, REDACTED, redactURLInMessage } from '../../util/index.js'
 import type { FailureReason } from '../notify-error.js'
 import { NotifyError } from '../notify-error.js'
 

@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http'
 
 import type { Dispatcher } from 'undici'
 
-import type { OAuth2 } from '../../config/types.js'
+import type { OAuth2 } from '../../config/index.js'
 import { errorMessage } from '../../util/index.js'
 
 import { basicAuthorization, readSecretFile } from './auth.js'

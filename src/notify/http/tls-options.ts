@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { createSecureContext } from 'node:tls'
 import type { ConnectionOptions, SecureVersion } from 'node:tls'
 
-import type { TLSConfig } from '../../config/types.js'
+import type { TLSConfig } from '../../config/index.js'
 import { errorMessage } from '../../util/index.js'
 
 import { HttpConfigError } from './errors.js'

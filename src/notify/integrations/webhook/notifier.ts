@@ -1,6 +1,6 @@
 import type { Alert } from '../../../alerts/index.js'
-import type { WebhookConfig } from '../../../config/types.js'
-import { REDACTED, redactURLInMessage } from '../../../util/redact.js'
+import type { WebhookConfig } from '../../../config/index.js'
+import { REDACTED, redactURLInMessage } from '../../../util/index.js'
 import { classifyStatus, createHttpClient, HttpConfigError } from '../../http/index.js'
 import type { HttpClient } from '../../http/index.js'
 import type { Notifier, NotifyContext } from '../../types.js'

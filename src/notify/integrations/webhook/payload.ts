@@ -1,8 +1,7 @@
 import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
 import type { LabelSet } from '../../../labels/index.js'
-import { goJSONString, goJSONStringMap } from '../../../util/go-json.js'
-import { formatRFC3339Nano } from '../../../util/time.js'
+import { goJSONString, goJSONStringMap, formatRFC3339Nano } from '../../../util/index.js'
 
 import { WEBHOOK_PAYLOAD_VERSION } from './config.js'
 import { quoteMeta } from './quote-meta.js'
