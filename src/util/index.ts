@@ -4,6 +4,7 @@
  * retry backoff, URL redaction, a quantile-less summary metric. Imports nothing from other src
  * folders.
  */
+export { atomicWrite, syncDir } from './atomic-write.js'
 export { ExponentialBackoff, BACKOFF_DEFAULTS } from './backoff.js'
 export type { ExponentialBackoffOptions } from './backoff.js'
 export {
