@@ -7,13 +7,13 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 
 import { median } from './lib/stats.js'
+import { freePort } from './lib/target.js'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..')
 const COMMANDS: Record<string, readonly string[]> = {
@@ -28,19 +28,6 @@ receivers:
   webhook_configs:
   - url: http://127.0.0.1:9/hook
 `
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer()
-    server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => {
-        done(typeof address === 'object' && address !== null ? address.port : 0)
-      })
-    })
-  })
-}
 
 async function firstOk(url: string, deadline: number): Promise<boolean> {
   while (performance.now() < deadline) {
