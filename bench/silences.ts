@@ -18,8 +18,8 @@ import type { Pool } from 'undici'
 
 import { ALERT_NAMES, INSTANCE_COUNT } from './lib/alerts.js'
 import { loadAlerts, openPool, timedGetAlerts } from './lib/http.js'
-import { median } from './lib/stats.js'
 import { WebhookSink } from './lib/sink.js'
+import { median } from './lib/stats.js'
 import { installCleanup, startTarget } from './lib/target.js'
 import type { TargetName, TargetSpec } from './lib/target.js'
 
