@@ -1,8 +1,14 @@
 /**
  * @module nflog
  * The notification log: the last notification per aggregation group and integration, merged
- * last-writer-wins across nodes. May import labels and util only; it satisfies notify's
+ * last-writer-wins across nodes and kept on disk (Alertmanager's snapshot file plus a journal
+ * flushed within a second). May import labels and util only; it satisfies notify's
  * NotificationLog structurally.
  */
-export { Nflog, stateKey } from './nflog.js'
-export type { MeshEntry, NflogEntry, NflogOptions, NflogReceiver } from './nflog.js'
+export { NFLOG_PROTO, loadNflogCodec } from './codec.js'
+export type { DecodeIssue, DecodeResult, NflogCodec } from './codec.js'
+export { JOURNAL_FILE, SNAPSHOT_FILE } from './files.js'
+export { stateKey } from './mesh-entry.js'
+export type { MeshEntry, NflogEntry, NflogReceiver } from './mesh-entry.js'
+export { Nflog } from './nflog.js'
+export type { MergeBinaryResult, NflogOpenOptions, NflogOptions, OpenReport } from './nflog.js'
