@@ -9,7 +9,8 @@
  * 2. GET /api/v2/alerts latency with the silences in place and caches warm: 5 runs, median;
  * and report how long creating the silences took.
  *
- *   node dist/bench/silences.js [--silences=10000] [--alerts=100000] [--targets=alertmanager,alertmesh]
+ *   node dist/bench/silences.js [--silences=10000] [--alerts=100000] [--match-rounds=3] [--gets=5]
+ *                               [--targets=alertmanager,alertmesh]
  */
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -99,6 +100,7 @@ async function measure(
   name: TargetName,
   silences: number,
   alerts: number,
+  rounds: { readonly match: number; readonly gets: number },
   sink: WebhookSink
 ): Promise<Figures> {
   const log = (s: string): void => {
@@ -116,17 +118,19 @@ async function measure(
     const suppressed = await pool.request({ method: 'GET', path: '/api/v2/alerts?active=false' })
     const silencedAlerts = ((await suppressed.body.json()) as unknown[]).length
     const matches: number[] = []
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < rounds.match; round++) {
       await createSilences(pool, silences + round, 1, () => undefined)
       const got = await timedGetAlerts(pool, false)
       matches.push(got.ms)
-      log(`match round ${round + 1}/3 (new silence, full re-match): ${got.ms.toFixed(0)} ms`)
+      log(
+        `match round ${round + 1}/${rounds.match} (new silence, full re-match): ${got.ms.toFixed(0)} ms`
+      )
     }
     const gets: number[] = []
-    for (let run = 0; run < 5; run++) {
+    for (let run = 0; run < rounds.gets; run++) {
       const got = await timedGetAlerts(pool, false)
       gets.push(got.ms)
-      log(`GET run ${run + 1}/5: ${got.ms.toFixed(0)} ms`)
+      log(`GET run ${run + 1}/${rounds.gets}: ${got.ms.toFixed(0)} ms`)
     }
     return { createSilencesS, matchMs: median(matches), getMs: median(gets), silencedAlerts }
   } finally {
@@ -143,11 +147,15 @@ async function main(): Promise<void> {
   const silences = Number(args.get('silences') ?? 10_000)
   const alerts = Number(args.get('alerts') ?? 100_000)
   const targets = (args.get('targets') ?? 'alertmanager,alertmesh').split(',') as TargetName[]
+  const rounds = {
+    match: Number(args.get('match-rounds') ?? 3),
+    gets: Number(args.get('gets') ?? 5),
+  }
   const sink = await WebhookSink.start()
   const results = new Map<TargetName, Figures>()
   try {
     for (const name of targets) {
-      results.set(name, await measure(name, silences, alerts, sink))
+      results.set(name, await measure(name, silences, alerts, rounds, sink))
     }
   } finally {
     await sink.close()
@@ -171,7 +179,10 @@ async function main(): Promise<void> {
         'matching: GET /api/v2/alerts right after a silence change (ms, median of 3)',
         (f) => f.matchMs
       ),
-      row('GET /api/v2/alerts with silences, caches warm (ms, median of 5)', (f) => f.getMs),
+      row(
+        `GET /api/v2/alerts with silences, caches warm (ms, median of ${rounds.gets})`,
+        (f) => f.getMs
+      ),
       '',
     ].join('\n')
   )

@@ -5,17 +5,20 @@ import type Logger from 'bunyan'
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 
 import { AlertStore, isResolved } from '../alerts/index.js'
+import type { Alert } from '../alerts/index.js'
 import {
   ACTIVE_STATUS,
   createApiMetrics,
   createHttpApp,
   normalizeRoutePrefix,
 } from '../api/index.js'
+import type { AlertStatus } from '../api/index.js'
 import { loadConfigFile } from '../config/index.js'
 import { createDispatcherMetrics } from '../dispatch/index.js'
 import { initHashing } from '../labels/index.js'
 import { Nflog } from '../nflog/index.js'
 import { createNotifyMetrics } from '../notify/index.js'
+import { Silencer, Silences } from '../silences/index.js'
 import { errorMessage } from '../util/index.js'
 
 import type { Flags } from './flags.js'
@@ -141,6 +144,34 @@ export async function startNode(
   onStop('alert gc', () => {
     clearInterval(gcTimer)
   })
+
+  const nflog = await Nflog.open({
+    retentionMs: flags.dataRetentionMs,
+    snapshotDir: flags.storagePath,
+    maintenanceIntervalMs: flags.dataMaintenanceIntervalMs,
+    log,
+    registry,
+  })
+  onStop('nflog', () => nflog.close())
+
+  const silences = await Silences.open({
+    retentionMs: flags.dataRetentionMs,
+    snapshotDir: flags.storagePath,
+    log: log.child({ component: 'silences' }),
+    registry,
+  })
+  onStop('silences', () => silences.close())
+  const silencer = new Silencer(silences)
+  // An alert's status is recomputed on every read, as Alertmanager's API does, so a new or
+  // deleted silence shows at once; the silencer's per-alert cache keeps that cheap.
+  const alertStatus = (alert: Alert): AlertStatus => {
+    const { silencedBy } = silencer.status(alert.labels, alert.fingerprint)
+    const inhibitedBy: string[] = []
+    if (silencedBy.length === 0 && inhibitedBy.length === 0) {
+      return ACTIVE_STATUS
+    }
+    return { state: 'suppressed', silencedBy, inhibitedBy }
+  }
   new Gauge({
     name: 'alertmanager_alerts',
     help: 'How many alerts by state.',
@@ -149,24 +180,30 @@ export async function startNode(
     collect() {
       const now = Date.now()
       let active = 0
+      let suppressed = 0
       for (const alert of store.values()) {
         if (!isResolved(alert, now)) {
-          active++
+          if (alertStatus(alert).state === 'suppressed') {
+            suppressed++
+          } else {
+            active++
+          }
         }
       }
       this.set({ state: 'active' }, active)
-      this.set({ state: 'suppressed' }, 0)
+      this.set({ state: 'suppressed' }, suppressed)
       this.set({ state: 'unprocessed' }, 0)
     },
   })
-
-  const nflog = new Nflog({ retentionMs: flags.dataRetentionMs })
-  const maintenance = setInterval(() => {
-    nflog.gc()
+  const silenceMaintenance = setInterval(() => {
+    silences.gc()
+    silences.compact().catch((err: unknown) => {
+      log.error({ component: 'silences', err: errorMessage(err) }, 'Running maintenance failed')
+    })
   }, flags.dataMaintenanceIntervalMs)
-  maintenance.unref()
-  onStop('nflog maintenance', () => {
-    clearInterval(maintenance)
+  silenceMaintenance.unref()
+  onStop('silence maintenance', () => {
+    clearInterval(silenceMaintenance)
   })
 
   const passThrough = { mutes: () => false }
@@ -175,7 +212,7 @@ export async function startNode(
     nflog,
     // TODO(#3): silences and inhibition plug in here.
     inhibitor: passThrough,
-    silencer: passThrough,
+    silencer,
     // TODO(#5): the cluster peer (settle, position) plugs in here.
     peer: undefined,
     waitMs: () => 0,
@@ -224,7 +261,8 @@ export async function startNode(
       store,
       runtime: () => runtime as Runtime,
       reload: apply,
-      alertStatus: () => ACTIVE_STATUS,
+      silences,
+      alertStatus,
       cluster: () => ({ status: 'disabled', peers: [] }),
       version: VERSION_INFO,
       startedAt,

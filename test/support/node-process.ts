@@ -23,6 +23,8 @@ export interface NodeOptions {
   readonly routePrefix?: string
   /** Command to run instead of alertmesh (e.g. Debian's Alertmanager for differential tests). */
   readonly command?: readonly string[]
+  /** Reuse this node directory (config and storage) instead of a fresh one: a restart. */
+  readonly dir?: string
 }
 
 /**
@@ -57,7 +59,7 @@ export class TestNode {
    * @returns the running node.
    */
   static async start(options: NodeOptions): Promise<TestNode> {
-    const dir = await mkdtemp(join(tmpdir(), 'alertmesh-test-'))
+    const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'alertmesh-test-')))
     const configFile = join(dir, 'alertmanager.yml')
     await writeFile(configFile, options.config)
     const port = await freePort()
@@ -101,6 +103,20 @@ export class TestNode {
   }
 
   /**
+   * postSilence creates or updates a silence through POST /api/v2/silences.
+   *
+   * @param silence - the body.
+   * @returns the response.
+   */
+  postSilence(silence: unknown): Promise<Response> {
+    return fetch(`${this.url}/api/v2/silences`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(silence),
+    })
+  }
+
+  /**
    * get fetches a path under the node's URL and parses JSON.
    *
    * @param path - e.g. `/api/v2/alerts?active=false`.
@@ -131,6 +147,21 @@ export class TestNode {
   /** exited resolves with the exit code once the process ends. */
   exited(): Promise<number | null> {
     return this.#exit
+  }
+
+  /**
+   * kill sends a signal (SIGKILL by default) and waits for the exit, keeping the node's
+   * directory so a restart can reuse it.
+   *
+   * @param signal - the signal.
+   * @returns the exit code, or the signal name when killed by one.
+   */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<number | string | null> {
+    if (this.process.exitCode === null && this.process.signalCode === null) {
+      this.process.kill(signal)
+    }
+    const code = await this.#exit
+    return code ?? this.process.signalCode
   }
 
   /**

@@ -6,6 +6,7 @@ import type { Dispatcher, Route } from '../../dispatch/index.js'
 import type { ApiMetrics } from '../metrics.js'
 
 import type { AlertStatus } from './alert-json.js'
+import type { SilenceStore } from './silences.js'
 
 /** ApiRuntime is the config-scoped part of the node, swapped as a whole on reload. */
 export interface ApiRuntime {
@@ -40,6 +41,7 @@ export interface VersionInfo {
 /** ApiDeps are what the API handlers read and call; the composition root provides them. */
 export interface ApiDeps {
   readonly store: AlertStore
+  readonly silences: SilenceStore
   readonly runtime: () => ApiRuntime
   /** Re-reads and applies the config; rejects with the reason when it was refused. */
   readonly reload: () => Promise<void>

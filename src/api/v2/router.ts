@@ -8,7 +8,14 @@ import { HandlerError, OpenApiError, statusForError } from '../errors.js'
 import { ReceiverCache, listAlertGroups, listAlerts, postAlerts } from './alerts.js'
 import type { AlertQuery } from './alerts.js'
 import type { ApiDeps } from './deps.js'
-import { filterMatchers, queryBool, receiverRegex } from './query.js'
+import { filterMatchers, queryBool, queryList, receiverRegex } from './query.js'
+import {
+  checkSilenceId,
+  expireSilence,
+  gettableSilenceJson,
+  listSilencesBody,
+  postSilence,
+} from './silences.js'
 import { receiversBody, statusBody } from './status.js'
 
 /** ApiV2Options are the HTTP-level limits of the v2 API. */
@@ -32,6 +39,14 @@ function sendJson(ctx: Context, body: string | NodeJS.ReadableStream): void {
   ctx.status = 200
   ctx.type = 'application/json'
   ctx.body = body
+}
+
+// Alertmanager answers some calls with an empty body and no Content-Type (koa would turn an
+// empty 200 into 204).
+function emptyOk(ctx: Context, status: number): void {
+  ctx.body = Buffer.alloc(0)
+  ctx.status = status
+  ctx.remove('Content-Type')
 }
 
 /**
@@ -121,16 +136,35 @@ export function createApiV2Router(deps: ApiDeps, options: ApiV2Options) {
     if (failed !== undefined) {
       throw new HandlerError(400, failed)
     }
-    // Alertmanager answers 200 with an empty body and no Content-Type (koa would make it 204).
-    ctx.body = Buffer.alloc(0)
-    ctx.status = 200
-    ctx.remove('Content-Type')
+    emptyOk(ctx, 200)
   })
   router.get('/alerts/groups', (ctx) => {
     sendJson(
       ctx,
       listAlertGroups(deps, alertQuery(ctx.query), receiverRegex(ctx.query['receiver']))
     )
+  })
+
+  router.get('/silences', (ctx) => {
+    sendJson(ctx, listSilencesBody(deps.silences, queryList(ctx.query['filter']), deps.now()))
+  })
+  router.post('/silences', async (ctx) => {
+    const body = await readJsonBody(ctx, options.maxBodyBytes)
+    sendJson(ctx, await postSilence(deps.silences, body, deps.now()))
+  })
+  router.get('/silence/:silenceID', (ctx) => {
+    const id = ctx.params['silenceID'] ?? ''
+    checkSilenceId(id)
+    const silence = deps.silences.get(id)
+    if (silence === undefined) {
+      emptyOk(ctx, 404)
+      return
+    }
+    sendJson(ctx, `${gettableSilenceJson(silence, deps.now())}\n`)
+  })
+  router.delete('/silence/:silenceID', async (ctx) => {
+    await expireSilence(deps.silences, ctx.params['silenceID'] ?? '')
+    emptyOk(ctx, 200)
   })
 
   const routes = router.routes()
