@@ -1,0 +1,230 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
+   promises that the runner itself awaits; nothing here floats. */
+// The nflog snapshot file against the real Alertmanager 0.25 (Debian's binary): we read what
+// it writes, and it reads what we write, seen through whether it notifies again.
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+import bunyan from 'bunyan'
+
+import { initHashing, labelsHash } from '../../../src/labels/index.js'
+import type { LabelSet } from '../../../src/labels/index.js'
+import { Nflog } from '../../../src/nflog/index.js'
+import { freePort } from '../../support/ports.js'
+import { waitFor } from '../../support/wait.js'
+import { WebhookReceiver } from '../../support/webhook-receiver.js'
+
+const ALERTMANAGER = '/usr/bin/prometheus-alertmanager'
+const SKIP = existsSync(ALERTMANAGER) ? false : `${ALERTMANAGER} is not installed`
+const HOUR = 3_600_000
+const RETENTION = 120 * HOUR
+const RECEIVER = { groupName: 'team-hook', integration: 'webhook', idx: 0 }
+const quiet = bunyan.createLogger({ name: 't', level: 'fatal' })
+
+function config(webhookUrl: string): string {
+  return `route:
+  receiver: team-hook
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: team-hook
+    webhook_configs:
+      - url: ${webhookUrl}
+`
+}
+
+/** Alertmanager is one running Debian Alertmanager with its own storage directory. */
+interface Alertmanager {
+  readonly url: string
+  readonly storage: string
+  readonly child: ChildProcess
+  readonly exited: Promise<number | null>
+  output: string
+}
+
+const running = new Set<Alertmanager>()
+
+async function startAlertmanager(dir: string, webhookUrl: string): Promise<Alertmanager> {
+  const configFile = join(dir, 'alertmanager.yml')
+  await writeFile(configFile, config(webhookUrl))
+  const port = await freePort()
+  const storage = join(dir, 'data')
+  const child = spawn(
+    ALERTMANAGER,
+    [
+      `--config.file=${configFile}`,
+      `--storage.path=${storage}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] }
+  )
+  const am: Alertmanager = {
+    url: `http://127.0.0.1:${port}`,
+    storage,
+    child,
+    exited: new Promise((resolve) => child.once('exit', resolve)),
+    output: '',
+  }
+  running.add(am)
+  child.stdout.on('data', (chunk: Buffer) => (am.output += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (am.output += chunk.toString()))
+  await Promise.race([
+    am.exited.then((code) => {
+      throw new Error(`alertmanager exited with ${code}:\n${am.output}`)
+    }),
+    waitFor('alertmanager ready', async () => (await fetch(`${am.url}/-/ready`)).ok, {
+      timeoutMs: 15_000,
+    }),
+  ])
+  return am
+}
+
+/** stopAlertmanager sends SIGTERM, on which Alertmanager writes its final nflog snapshot. */
+async function stopAlertmanager(am: Alertmanager): Promise<void> {
+  if (am.child.exitCode === null && am.child.signalCode === null) {
+    am.child.kill('SIGTERM')
+  }
+  await am.exited
+  running.delete(am)
+}
+
+async function postAlert(am: Alertmanager, labels: LabelSet): Promise<void> {
+  const res = await fetch(`${am.url}/api/v2/alerts`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify([{ labels }]),
+  })
+  assert.equal(res.status, 200, await res.text())
+}
+
+/** labelsAbove2p63 finds labels whose dedup hash has the top bit set, the uint64 edge. */
+function labelsAbove2p63(alertname: string): LabelSet {
+  for (let i = 0; ; i++) {
+    const labels = { alertname, instance: `host-${i}` }
+    if (labelsHash(labels) >= 2n ** 63n) {
+      return labels
+    }
+  }
+}
+
+let root: string
+let receiver: WebhookReceiver
+before(async () => {
+  await initHashing()
+  root = await mkdtemp(join(tmpdir(), 'nflog-compat-'))
+  receiver = await WebhookReceiver.start()
+})
+after(async () => {
+  await Promise.all([...running].map((am) => stopAlertmanager(am)))
+  await receiver.stop()
+  await rm(root, { recursive: true, force: true })
+})
+
+describe('nflog snapshot compatibility with Alertmanager 0.25', { skip: SKIP }, () => {
+  it('reads the nflog Alertmanager wrote at SIGTERM after notifying', async () => {
+    const dir = join(root, 'read')
+    await mkdir(dir)
+    const labels = labelsAbove2p63('Read')
+    const am = await startAlertmanager(dir, `${receiver.url}/read`)
+    const windowStart = Date.now()
+    await postAlert(am, labels)
+    await receiver.next((d) => d.path === '/read')
+    await stopAlertmanager(am)
+    const windowEnd = Date.now()
+
+    const nflog = await Nflog.open({ retentionMs: RETENTION, snapshotDir: am.storage, log: quiet })
+    assert.deepEqual(nflog.openReport, { loaded: 1, skipped: 0, errors: [] })
+    const entry = nflog.query(RECEIVER, '{}:{alertname="Read"}')
+    assert.ok(
+      entry,
+      `no entry; have ${JSON.stringify([...nflog.entries()].map((m) => m.entry.groupKey))}`
+    )
+    assert.deepEqual(entry.receiver, RECEIVER)
+    assert.deepEqual(entry.firingAlerts, [labelsHash(labels)])
+    assert.deepEqual(entry.resolvedAlerts, [])
+    assert.ok(
+      entry.timestamp >= windowStart - 1 && entry.timestamp <= windowEnd,
+      `timestamp ${entry.timestamp} outside [${windowStart}, ${windowEnd}]`
+    )
+    // expires at now + 2 × repeat_interval, shorter than the retention.
+    assert.equal([...nflog.entries()][0]?.expiresAt, entry.timestamp + 2 * HOUR)
+    await nflog.close()
+  })
+
+  const cases: {
+    name: string
+    /** What we write into the snapshot before Alertmanager starts; undefined for no file. */
+    firing: ((labels: LabelSet) => bigint[]) | undefined
+    notifies: boolean
+  }[] = [
+    // Control: no nflog, so the new group is notified after group_wait.
+    { name: 'without a snapshot', firing: undefined, notifies: true },
+    // Our entry for the same alert, 1 minute old: within repeat_interval, nothing to send.
+    { name: 'with our entry for the alert', firing: (l) => [labelsHash(l)], notifies: false },
+    // Our entry for another alert: the firing set changed, so Alertmanager sends.
+    {
+      name: 'with our entry for another alert',
+      firing: (l) => [labelsHash(l) ^ 1n],
+      notifies: true,
+    },
+  ]
+  for (const [i, c] of cases.entries()) {
+    it(`Alertmanager ${c.notifies ? 'notifies' : 'stays silent'} ${c.name}`, async () => {
+      const dir = join(root, `write${i}`)
+      const path = `/write${i}`
+      const labels = labelsAbove2p63(`Write${i}`)
+      const groupKey = `{}:{alertname="Write${i}"}`
+      await mkdir(dir)
+      const ourTimestamp = Date.now() - 60_000
+      if (c.firing !== undefined) {
+        const firing = c.firing(labels)
+        const ours = await Nflog.open({
+          retentionMs: RETENTION,
+          snapshotDir: join(dir, 'data'),
+          log: quiet,
+          now: () => ourTimestamp,
+        })
+        ours.log(RECEIVER, groupKey, firing, [], 2 * HOUR)
+        await ours.close()
+      }
+      const am = await startAlertmanager(dir, `${receiver.url}${path}`)
+      await postAlert(am, labels)
+      if (c.notifies) {
+        const delivery = await receiver.next((d) => d.path === path, { timeoutMs: 10_000 })
+        assert.equal(delivery.payload.groupKey, groupKey)
+      } else {
+        // group_wait is 1 s; three seconds leave ample room for a notification to arrive.
+        await sleep(3000)
+        assert.deepEqual(receiver.on(path), [], am.output)
+      }
+      await stopAlertmanager(am)
+      // Alertmanager's own shutdown snapshot holds the entry of whoever notified last.
+      const after = await Nflog.open({
+        retentionMs: RETENTION,
+        snapshotDir: am.storage,
+        log: quiet,
+      })
+      assert.deepEqual(after.openReport.errors, [])
+      const entry = after.query(RECEIVER, groupKey)
+      assert.ok(entry)
+      assert.deepEqual(entry.firingAlerts, [labelsHash(labels)])
+      // Staying silent, it kept our entry to the millisecond; notifying, it logged its own.
+      if (c.notifies) {
+        assert.ok(entry.timestamp > ourTimestamp + 30_000)
+      } else {
+        assert.equal(entry.timestamp, ourTimestamp)
+      }
+      await after.close()
+    })
+  }
+})
