@@ -166,7 +166,8 @@ export async function startNode(
   // deleted silence shows at once; the silencer's per-alert cache keeps that cheap.
   const alertStatus = (alert: Alert): AlertStatus => {
     const { silencedBy } = silencer.status(alert.labels, alert.fingerprint)
-    const inhibitedBy: string[] = []
+    const source = runtime?.inhibitor.inhibitedBy(alert.labels)
+    const inhibitedBy = source === undefined ? [] : [source]
     if (silencedBy.length === 0 && inhibitedBy.length === 0) {
       return ACTIVE_STATUS
     }
@@ -206,12 +207,9 @@ export async function startNode(
     clearInterval(silenceMaintenance)
   })
 
-  const passThrough = { mutes: () => false }
   const runtimeDeps: RuntimeDeps = {
     store,
     nflog,
-    // TODO(#3): silences and inhibition plug in here.
-    inhibitor: passThrough,
     silencer,
     // TODO(#5): the cluster peer (settle, position) plugs in here.
     peer: undefined,
@@ -232,7 +230,11 @@ export async function startNode(
       const next = buildRuntime(loaded, runtimeDeps)
       const previous = runtime
       await previous?.dispatcher.stop()
+      previous?.inhibitor.stop()
       runtime = next
+      // The inhibitor fills its source cache from the store's replay before the dispatcher's
+      // first flush can ask it anything.
+      next.inhibitor.start()
       next.dispatcher.start()
       void previous?.close()
       configMetrics.hash.set(loaded.hash)
@@ -251,8 +253,14 @@ export async function startNode(
     }
   }
   await apply()
+  const inhibitorGc = setInterval(() => {
+    runtime?.inhibitor.gc()
+  }, 15 * 60_000)
+  inhibitorGc.unref()
   onStop('dispatcher', async () => {
+    clearInterval(inhibitorGc)
     await runtime?.dispatcher.stop()
+    runtime?.inhibitor.stop()
     await runtime?.close()
   })
 

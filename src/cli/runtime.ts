@@ -6,11 +6,14 @@ import { timeIntervalContains } from '../config/index.js'
 import type { Config, LoadedConfig, TimeInterval } from '../config/index.js'
 import { Dispatcher, buildRouteTree } from '../dispatch/index.js'
 import type { DispatcherMetrics } from '../dispatch/index.js'
+import { Inhibitor } from '../inhibit/index.js'
 import { buildIntegrations, buildPipeline } from '../notify/index.js'
 import type { Integration, Muter, NotificationLog, NotifyMetrics, Peer } from '../notify/index.js'
 
 /** Runtime is the config-scoped object graph: rebuilt whole on every reload. */
 export interface Runtime extends ApiRuntime {
+  /** The inhibitor of this config's rules; started with the dispatcher. */
+  readonly inhibitor: Inhibitor
   /** Number of receivers referenced by routes (`alertmanager_receivers`). */
   readonly receiverCount: number
   /** Number of built integrations (`alertmanager_integrations`). */
@@ -23,7 +26,6 @@ export interface Runtime extends ApiRuntime {
 export interface RuntimeDeps {
   readonly store: AlertStore
   readonly nflog: NotificationLog
-  readonly inhibitor: Muter
   readonly silencer: Muter
   readonly peer: Peer | undefined
   readonly waitMs: () => number
@@ -72,9 +74,14 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Runtime {
       receivers.set(receiver.name, integrations)
     }
   }
+  const inhibitor = new Inhibitor({
+    rules: loaded.config.inhibit_rules,
+    store: deps.store,
+    log: deps.log.child({ component: 'inhibitor' }),
+  })
   const pipeline = buildPipeline({
     receivers,
-    inhibitor: deps.inhibitor,
+    inhibitor,
     silencer: deps.silencer,
     withinTimeInterval: withinTimeInterval(loaded.config),
     nflog: deps.nflog,
@@ -99,6 +106,7 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Runtime {
     config: loaded,
     route,
     dispatcher,
+    inhibitor,
     receiverCount: receivers.size,
     integrationCount,
     async close() {
