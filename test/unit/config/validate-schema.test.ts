@@ -4,6 +4,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
 import { schemaCompileMs } from '../../../src/config/index.js'
+import { SCHEMA_HASH } from '../../../src/config/schema/compiled-validator.js'
+import { schemaHash } from '../../../src/config/schema/validator-source.js'
 import { configValidator } from '../../../src/config/validate-schema.js'
 
 import { loadError } from './helpers.js'
@@ -85,12 +87,12 @@ describe('validateSchema turns ajv errors into yaml.v2 unmarshal errors', () => 
 })
 
 describe('configValidator', () => {
-  it('is built once and quickly from the pre-generated code', (t) => {
+  it('is built once, from the pre-generated code rather than by compiling the schema', (t) => {
     const validate = configValidator()
     assert.equal(configValidator(), validate)
-    const ms = schemaCompileMs() ?? Number.NaN
-    t.diagnostic(`validator ready in ${ms.toFixed(1)} ms`)
-    // Compiling the schema with ajv takes 150-600 ms; instantiating stored code takes ~5 ms.
-    assert.ok(ms < 100, `took ${ms} ms`)
+    t.diagnostic(`validator ready in ${(schemaCompileMs() ?? Number.NaN).toFixed(1)} ms`)
+    // Compiling the schema with ajv takes 150-600 ms; the stored code is used when its hash
+    // matches the schema (timings belong in benchmarks, not in assertions).
+    assert.equal(SCHEMA_HASH, schemaHash())
   })
 })
