@@ -1,7 +1,9 @@
 /**
  * @module inhibit
- * Inhibition: alerts muted while a matching source alert fires (inhibit_rules). May import
- * alerts, labels, config and util.
+ * Owns inhibition (spec §2.5, §4.4): the inhibitor that mutes alerts while a matching source
+ * alert fires, with each rule's source cache indexed by its `equal` label values. May import
+ * src/alerts, src/labels, src/config and src/util, through their index.ts only; must not import
+ * notify, dispatch, api, silences, nflog, cluster, consul or cli.
  */
 export { Inhibitor } from './inhibitor.js'
 export type { InhibitorOptions } from './inhibitor.js'

@@ -1,167 +1,162 @@
 import type Logger from 'bunyan'
 
-import { isResolved } from '../alerts/index.js'
 import type { Alert, AlertStore } from '../alerts/index.js'
 import type { InhibitRuleConfig } from '../config/index.js'
-import type { LabelSet, Matcher } from '../labels/index.js'
+import type { LabelSet } from '../labels/index.js'
+import { ClosedError } from '../util/index.js'
 
-/** InhibitorOptions are the dependencies of an Inhibitor. */
+import { InhibitRule } from './inhibit-rule.js'
+
+/** InhibitorOptions are what an {@link Inhibitor} needs: its rules, the alert store and a clock. */
 export interface InhibitorOptions {
+  /** The config's `inhibit_rules`, in order. */
   readonly rules: readonly InhibitRuleConfig[]
+  /** The node's alert store; the inhibitor subscribes to it on {@link Inhibitor.start}. */
   readonly store: AlertStore
+  /** The caller's `log.child({ component: 'inhibitor' })`. */
   readonly log: Logger
-  /** @default Date.now */
+  /** Clock, injected for tests; "resolved" is judged against it on every check. @default Date.now */
   readonly now?: () => number
 }
 
-function matchesAll(matchers: readonly Matcher[], labels: LabelSet): boolean {
-  for (const m of matchers) {
-    if (!m.matchesLabels(labels)) {
-      return false
-    }
-  }
-  return true
-}
-
-// One rule with its source cache, bucketed by the values of the rule's `equal` labels so a
-// check looks only at sources that can qualify (absent labels count as "").
-class InhibitRule {
-  readonly #rule: InhibitRuleConfig
-  readonly #buckets = new Map<string, Map<string, Alert>>()
-
-  constructor(rule: InhibitRuleConfig) {
-    this.#rule = rule
-  }
-
-  #key(labels: LabelSet): string {
-    return this.#rule.equal.map((name) => labels[name] ?? '').join('\u0000')
-  }
-
-  observe(alert: Alert): void {
-    if (!matchesAll(this.#rule.source_matchers, alert.labels)) {
-      return
-    }
-    const key = this.#key(alert.labels)
-    let bucket = this.#buckets.get(key)
-    if (bucket === undefined) {
-      bucket = new Map()
-      this.#buckets.set(key, bucket)
-    }
-    bucket.set(alert.fingerprint, alert)
-  }
-
-  targets(labels: LabelSet): boolean {
-    return matchesAll(this.#rule.target_matchers, labels)
-  }
-
-  // Alertmanager's hasEqual with its self-inhibition guard (inhibit.go): a candidate source
-  // that also matches the target matchers cannot inhibit an alert that is itself a source.
-  inhibitor(labels: LabelSet, now: number): Alert | undefined {
-    const bucket = this.#buckets.get(this.#key(labels))
-    if (bucket === undefined) {
-      return undefined
-    }
-    const excludeTwoSided = matchesAll(this.#rule.source_matchers, labels)
-    for (const source of bucket.values()) {
-      if (isResolved(source, now)) {
-        continue
-      }
-      if (excludeTwoSided && matchesAll(this.#rule.target_matchers, source.labels)) {
-        continue
-      }
-      return source
-    }
-    return undefined
-  }
-
-  gc(now: number): number {
-    let removed = 0
-    for (const [key, bucket] of this.#buckets) {
-      for (const [fp, alert] of bucket) {
-        if (isResolved(alert, now)) {
-          bucket.delete(fp)
-          removed++
-        }
-      }
-      if (bucket.size === 0) {
-        this.#buckets.delete(key)
-      }
-    }
-    return removed
-  }
-}
-
 /**
- * Inhibitor mutes alerts that an inhibit rule's firing source alert covers (Alertmanager's
- * inhibit.Inhibitor). It is config-scoped: a reload builds a new one with an empty cache that
- * the store's replay fills at once.
+ * Inhibitor mutes alerts that an inhibit rule's firing source alert covers (0.25's
+ * `inhibit.Inhibitor`, spec §2.5 and §4.4). Every alert the store delivers that matches a rule's
+ * source matchers is cached for that rule by fingerprint, the latest version winning; resolved
+ * sources stop inhibiting as soon as their `endsAt` passes and leave the cache on {@link gc}.
+ * It is config-scoped: a reload builds a new one, whose cache the store's synchronous replay
+ * fills completely in {@link start} (0.25 refills it asynchronously, users.md item 21).
+ *
+ * @example
+ * const inhibitor = new Inhibitor({ rules: config.inhibit_rules, store, log })
+ * inhibitor.start()
+ * inhibitor.inhibitedBy({ alertname: 'Slow', severity: 'warning', cluster: 'a' }) // '5f1e…'
  */
 export class Inhibitor {
-  readonly #rules: InhibitRule[]
+  readonly #rules: readonly InhibitRule[]
   readonly #store: AlertStore
+  readonly #log: Logger
   readonly #now: () => number
   #unsubscribe: (() => void) | undefined
+  #stopped = false
 
+  /**
+   * Inhibitor's constructor compiles the rules; nothing runs until {@link start}.
+   *
+   * @param options - rules, store, logger and clock.
+   */
   constructor(options: InhibitorOptions) {
     this.#rules = options.rules.map((rule) => new InhibitRule(rule))
     this.#store = options.store
+    this.#log = options.log
     this.#now = options.now ?? Date.now
   }
 
-  /** start subscribes to the alert store; stored alerts are replayed first. */
+  /**
+   * start subscribes to the alert store. The store replays every stored alert (resolved ones
+   * included) before it returns, so the source caches are complete from the first check on.
+   * Calling it again while running does nothing.
+   *
+   * @throws ClosedError after {@link stop}.
+   */
   start(): void {
-    if (this.#rules.length === 0 || this.#unsubscribe !== undefined) {
+    if (this.#stopped) {
+      throw new ClosedError('inhibitor')
+    }
+    if (this.#unsubscribe !== undefined || this.#rules.length === 0) {
       return
     }
     this.#unsubscribe = this.#store.subscribe((alert) => {
-      for (const rule of this.#rules) {
-        rule.observe(alert)
-      }
+      this.#observe(alert)
     })
+    this.#log.debug(
+      { rules: this.#rules.length, sources: this.#sourceCount() },
+      'Inhibitor started'
+    )
   }
 
-  /** stop unsubscribes; idempotent. */
+  /**
+   * stop unsubscribes from the store; idempotent. Checks keep answering from the cache as it
+   * was, so a pipeline still draining under the old config stays consistent.
+   */
   stop(): void {
+    this.#stopped = true
     this.#unsubscribe?.()
     this.#unsubscribe = undefined
   }
 
   /**
-   * inhibitedBy returns the fingerprint of the first source alert inhibiting an alert.
+   * inhibitedBy returns the fingerprint of one alert that inhibits a label set, the first
+   * found: rules are tried in order, and within a rule the source with the latest `endsAt` is
+   * taken (0.25 takes an arbitrary one). The API shows it as `status.inhibitedBy`.
    *
-   * @param labels - the alert's labels.
-   * @returns the inhibiting alert's fingerprint, or undefined.
+   * @param labels - the checked alert's labels.
+   * @returns the inhibiting alert's fingerprint, or undefined when not inhibited.
    */
   inhibitedBy(labels: LabelSet): string | undefined {
+    return this.#find(labels)?.fingerprint
+  }
+
+  /**
+   * mutes tells whether a label set is inhibited: the inhibit stage of the notification
+   * pipeline (0.25's `Inhibitor.Mutes`). A source inhibits even when it is itself silenced or
+   * inhibited.
+   *
+   * @param labels - the checked alert's labels.
+   * @returns true when some rule's source inhibits it.
+   */
+  mutes(labels: LabelSet): boolean {
+    return this.#find(labels) !== undefined
+  }
+
+  /**
+   * gc drops the cached sources that are resolved now. The caller runs it every 15 minutes,
+   * like 0.25's per-rule `scache.Run(ctx, 15*time.Minute)`; correctness never depends on it.
+   *
+   * @returns the number of cached sources dropped, over all rules.
+   */
+  gc(): number {
     const now = this.#now()
+    let removed = 0
     for (const rule of this.#rules) {
-      if (rule.targets(labels)) {
-        const source = rule.inhibitor(labels, now)
-        if (source !== undefined) {
-          return source.fingerprint
-        }
+      removed += rule.gc(now)
+    }
+    this.#log.debug({ removed, sources: this.#sourceCount() }, 'Inhibitor source cache GC')
+    return removed
+  }
+
+  /** #observe caches an alert for every rule whose source matchers it matches (0.25's run). */
+  #observe(alert: Alert): void {
+    for (const rule of this.#rules) {
+      if (rule.matchesSource(alert.labels)) {
+        rule.set(alert)
+      }
+    }
+  }
+
+  // 0.25's Mutes: the first rule whose target matchers match and that has an equal source wins.
+  // When the checked alert also matches the rule's source matchers, sources matching both sides
+  // are disregarded, so two such alerts never inhibit each other (nor one itself).
+  #find(labels: LabelSet): Alert | undefined {
+    let now: number | undefined
+    for (const rule of this.#rules) {
+      if (!rule.matchesTarget(labels)) {
+        continue
+      }
+      now ??= this.#now()
+      const source = rule.hasEqual(labels, rule.matchesSource(labels), now)
+      if (source !== undefined) {
+        return source
       }
     }
     return undefined
   }
 
-  /**
-   * mutes tells whether an alert is inhibited (the pipeline's mute stage).
-   *
-   * @param labels - the alert's labels.
-   * @returns true when inhibited.
-   */
-  mutes(labels: LabelSet): boolean {
-    return this.inhibitedBy(labels) !== undefined
-  }
-
-  /**
-   * gc drops resolved source alerts from the caches.
-   *
-   * @returns how many were dropped.
-   */
-  gc(): number {
-    const now = this.#now()
-    return this.#rules.reduce((sum, rule) => sum + rule.gc(now), 0)
+  #sourceCount(): number {
+    let count = 0
+    for (const rule of this.#rules) {
+      count += rule.size
+    }
+    return count
   }
 }
