@@ -30,8 +30,15 @@ function run(command, commandArgs, options = {}) {
   }
 }
 
-// Debian packages the tests need: Alertmanager 0.25 and amtool (oracle and client tests).
-const DEBIAN = [{ pkg: 'prometheus-alertmanager', probe: '/usr/bin/amtool' }]
+// Debian packages the tests need: Alertmanager 0.25 and amtool (oracle and client tests), and
+// Alertmanager's Go sources (the config schema is checked field by field against its structs).
+const DEBIAN = [
+  { pkg: 'prometheus-alertmanager', probe: '/usr/bin/amtool' },
+  {
+    pkg: 'golang-github-prometheus-alertmanager-dev',
+    probe: '/usr/share/gocode/src/github.com/prometheus/alertmanager/config/config.go',
+  },
+]
 
 function ensureDebianPackages() {
   const missing = DEBIAN.filter((d) => !existsSync(d.probe)).map((d) => d.pkg)

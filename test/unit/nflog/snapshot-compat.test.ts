@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,7 +21,6 @@ import { waitFor } from '../../support/wait.js'
 import { WebhookReceiver } from '../../support/webhook-receiver.js'
 
 const ALERTMANAGER = '/usr/bin/prometheus-alertmanager'
-const SKIP = existsSync(ALERTMANAGER) ? false : `${ALERTMANAGER} is not installed`
 const HOUR = 3_600_000
 const RETENTION = 120 * HOUR
 const RECEIVER = { groupName: 'team-hook', integration: 'webhook', idx: 0 }
@@ -130,7 +128,7 @@ after(async () => {
   await rm(root, { recursive: true, force: true })
 })
 
-describe('nflog snapshot compatibility with Alertmanager 0.25', { skip: SKIP }, () => {
+describe('nflog snapshot compatibility with Alertmanager 0.25', () => {
   it('reads the nflog Alertmanager wrote at SIGTERM after notifying', async () => {
     const dir = join(root, 'read')
     await mkdir(dir)
