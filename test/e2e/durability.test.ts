@@ -6,23 +6,11 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
+import { fastWebhookConfig, iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
 
-const iso = (ms: number): string => new Date(ms).toISOString()
-
-const CONFIG = (url: string): string => `
-route:
-  receiver: r
-  group_by: [alertname]
-  group_wait: 300ms
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-- name: r
-  webhook_configs:
-  - url: ${url}
-`
+const CONFIG = fastWebhookConfig
 
 void describe('durability', () => {
   let receiver: WebhookReceiver

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
+import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
 
@@ -11,8 +12,6 @@ interface GettableAlert {
   fingerprint: string
   status: { state: string; silencedBy: string[]; inhibitedBy: string[] }
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString()
 
 void describe('inhibition', () => {
   let receiver: WebhookReceiver

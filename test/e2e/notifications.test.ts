@@ -4,10 +4,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
+import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
-
-const iso = (ms: number): string => new Date(ms).toISOString()
 
 /** within asserts that an instant lies in [from, to] (ms since the receiver started). */
 function within(at: number, from: number, to: number, what: string): void {

@@ -7,10 +7,10 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { promisify } from 'node:util'
 
+import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
 
 const run = promisify(execFile)
-const iso = (ms: number): string => new Date(ms).toISOString()
 const CONFIG = 'route:\n  receiver: r\n  group_wait: 1h\nreceivers:\n- name: r\n'
 
 void describe('silence API', () => {

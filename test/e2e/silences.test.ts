@@ -5,10 +5,9 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
+import { fastWebhookConfig, iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
-
-const iso = (ms: number): string => new Date(ms).toISOString()
 
 interface GettableAlert {
   labels: Record<string, string>
@@ -19,18 +18,7 @@ interface GettableSilence {
   status: { state: string }
 }
 
-const CONFIG = (url: string): string => `
-route:
-  receiver: r
-  group_by: [alertname]
-  group_wait: 300ms
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-- name: r
-  webhook_configs:
-  - url: ${url}
-`
+const CONFIG = fastWebhookConfig
 
 function silence(alertname: string, startsAt: number, endsAt: number): object {
   return {
