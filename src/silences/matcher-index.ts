@@ -1,5 +1,8 @@
 import type { LabelSet, Matcher } from '../labels/index.js'
 
+import { literalOf, silenceTest } from './fast-match.js'
+import type { LabelTest } from './fast-match.js'
+
 /** IndexedSilence is what the index holds per silence: its id and compiled matchers. */
 export interface IndexedSilence {
   readonly id: string
@@ -12,47 +15,79 @@ export interface IndexedSilence {
 const REGEX_META_BUT_PIPE_RE = /[\\.+*?()[\]{}^$]/
 
 /**
- * anchorValues returns the label values one of which an alert must carry under `m.name` for `m`
- * to match, or undefined when `m` can match an alert without any of them (negative matchers,
- * `=""`, real regexes, alternations with an empty alternative).
+ * Anchor is where a silence is filed: a label name and either the values one of which the label
+ * must have (`exact`), or one prefix it must start with.
  */
-function anchorValues(m: Matcher): readonly string[] | undefined {
+interface Anchor {
+  readonly name: string
+  readonly kind: 'exact' | 'prefix'
+  readonly keys: readonly string[]
+}
+
+/**
+ * anchorOf returns the anchor a matcher offers, or undefined when it can match an alert without
+ * any literal value or prefix (negative matchers, `=""`, real regexes, alternations with an empty
+ * alternative).
+ */
+function anchorOf(m: Matcher): Anchor | undefined {
   if (m.type === '=') {
-    return m.value === '' ? undefined : [m.value]
+    return m.value === '' ? undefined : { name: m.name, kind: 'exact', keys: [m.value] }
   }
-  if (m.type === '=~' && !REGEX_META_BUT_PIPE_RE.test(m.value)) {
+  if (m.type !== '=~') {
+    return undefined
+  }
+  if (!REGEX_META_BUT_PIPE_RE.test(m.value)) {
     const alternatives = [...new Set(m.value.split('|'))]
-    return alternatives.includes('') ? undefined : alternatives
+    return alternatives.includes('')
+      ? undefined
+      : { name: m.name, kind: 'exact', keys: alternatives }
+  }
+  // `lit.*` (not `lit\.*`): the value must start with lit.
+  if (m.value.endsWith('.*') && !m.value.endsWith('\\.*')) {
+    const lit = literalOf(m.value.slice(0, -2))
+    return lit === undefined || lit === ''
+      ? undefined
+      : { name: m.name, kind: 'prefix', keys: [lit] }
   }
   return undefined
 }
 
-/** Anchor is where a silence is filed: one label name and the values it is filed under. */
-interface Anchor {
-  readonly name: string
-  readonly values: readonly string[]
+/** Filed is an indexed silence with its compiled test and where it is filed. */
+interface Filed<T> {
+  readonly entry: T
+  readonly test: LabelTest
+  readonly anchor: Anchor | undefined
+}
+
+/** Buckets are the silences filed under one label name, by key, and the key lengths in use. */
+interface Buckets<T> {
+  readonly byKey: Map<string, Set<Filed<T>>>
+  /** lengths counts keys per length; prefix lookups try each length in use. */
+  readonly lengths: Map<number, number>
 }
 
 /**
  * MatcherIndex finds the silences whose matchers all match a label set without testing every
- * silence (research item 23: an inverted index for equality matchers plus a residual list).
+ * silence (research item 23: an inverted index plus a residual list).
  *
- * Each silence is filed under one *anchor*: a matcher that can only match when the alert has the
- * label with one of a few literal values (`name="v"`, or `name=~"a|b"` with literal
- * alternatives). Of its anchorable matchers the one with the smallest buckets at insertion time
- * is chosen. A silence without one goes to the residual list. A query looks up each of the
- * alert's labels, so it visits the residual list plus only the silences whose anchor the alert
- * satisfies, and then tests all their matchers. Because an alert has one value per label name and
- * a silence has one anchor, no silence is visited twice.
+ * Each silence is filed under one *anchor*: a matcher that can only match when the alert's label
+ * has one of a few literal values (`name="v"`, `name=~"a|b"` with literal alternatives) or starts
+ * with a literal prefix (`name=~"host-1.*"`). Of its anchorable matchers the one with the
+ * smallest buckets at insertion time is chosen. A silence without one goes to the residual list.
+ * A query looks up each of the alert's labels (for prefixes, each prefix length in use), so it
+ * visits the residual list plus only the silences whose anchor the alert satisfies, and then
+ * tests all their matchers. An alert has one value per label and a silence one anchor, so no
+ * silence is visited twice.
  */
 export class MatcherIndex<T extends IndexedSilence = IndexedSilence> {
-  readonly #byName = new Map<string, Map<string, Set<T>>>()
-  readonly #residual = new Set<T>()
-  readonly #anchors = new Map<string, { entry: T; anchor: Anchor | undefined }>()
+  readonly #exact = new Map<string, Buckets<T>>()
+  readonly #prefix = new Map<string, Buckets<T>>()
+  readonly #residual = new Set<Filed<T>>()
+  readonly #filed = new Map<string, Filed<T>>()
 
   /** size is the number of silences in the index. */
   get size(): number {
-    return this.#anchors.size
+    return this.#filed.size
   }
 
   /** residualSize is how many silences every query must test (no anchor). */
@@ -67,7 +102,7 @@ export class MatcherIndex<T extends IndexedSilence = IndexedSilence> {
    * @returns true when indexed.
    */
   has(id: string): boolean {
-    return this.#anchors.has(id)
+    return this.#filed.has(id)
   }
 
   /**
@@ -78,23 +113,26 @@ export class MatcherIndex<T extends IndexedSilence = IndexedSilence> {
   add(entry: T): void {
     this.delete(entry.id)
     const anchor = this.#chooseAnchor(entry.matchers)
-    this.#anchors.set(entry.id, { entry, anchor })
+    const filed: Filed<T> = { entry, test: silenceTest(entry.matchers), anchor }
+    this.#filed.set(entry.id, filed)
     if (anchor === undefined) {
-      this.#residual.add(entry)
+      this.#residual.add(filed)
       return
     }
-    let byValue = this.#byName.get(anchor.name)
-    if (byValue === undefined) {
-      byValue = new Map()
-      this.#byName.set(anchor.name, byValue)
+    const tables = anchor.kind === 'exact' ? this.#exact : this.#prefix
+    let buckets = tables.get(anchor.name)
+    if (buckets === undefined) {
+      buckets = { byKey: new Map(), lengths: new Map() }
+      tables.set(anchor.name, buckets)
     }
-    for (const value of anchor.values) {
-      let bucket = byValue.get(value)
+    for (const key of anchor.keys) {
+      let bucket = buckets.byKey.get(key)
       if (bucket === undefined) {
         bucket = new Set()
-        byValue.set(value, bucket)
+        buckets.byKey.set(key, bucket)
+        buckets.lengths.set(key.length, (buckets.lengths.get(key.length) ?? 0) + 1)
       }
-      bucket.add(entry)
+      bucket.add(filed)
     }
   }
 
@@ -104,26 +142,36 @@ export class MatcherIndex<T extends IndexedSilence = IndexedSilence> {
    * @param id - the silence id.
    */
   delete(id: string): void {
-    const filed = this.#anchors.get(id)
+    const filed = this.#filed.get(id)
     if (filed === undefined) {
       return
     }
-    this.#anchors.delete(id)
-    const { entry, anchor } = filed
+    this.#filed.delete(id)
+    const { anchor } = filed
     if (anchor === undefined) {
-      this.#residual.delete(entry)
+      this.#residual.delete(filed)
       return
     }
-    const byValue = this.#byName.get(anchor.name)
-    for (const value of anchor.values) {
-      const bucket = byValue?.get(value)
-      bucket?.delete(entry)
+    const tables = anchor.kind === 'exact' ? this.#exact : this.#prefix
+    const buckets = tables.get(anchor.name)
+    if (buckets === undefined) {
+      return
+    }
+    for (const key of anchor.keys) {
+      const bucket = buckets.byKey.get(key)
+      bucket?.delete(filed)
       if (bucket?.size === 0) {
-        byValue?.delete(value)
+        buckets.byKey.delete(key)
+        const n = (buckets.lengths.get(key.length) ?? 1) - 1
+        if (n === 0) {
+          buckets.lengths.delete(key.length)
+        } else {
+          buckets.lengths.set(key.length, n)
+        }
       }
     }
-    if (byValue?.size === 0) {
-      this.#byName.delete(anchor.name)
+    if (buckets.byKey.size === 0) {
+      tables.delete(anchor.name)
     }
   }
 
@@ -135,25 +183,38 @@ export class MatcherIndex<T extends IndexedSilence = IndexedSilence> {
    * @param visit - called once per matching silence.
    */
   forEachMatch(labels: LabelSet, visit: (entry: T) => void): void {
-    for (const entry of this.#residual) {
-      if (matchesAll(entry.matchers, labels)) {
-        visit(entry)
+    for (const filed of this.#residual) {
+      if (filed.test(labels)) {
+        visit(filed.entry)
       }
     }
-    if (this.#byName.size === 0) {
+    if (this.#exact.size === 0 && this.#prefix.size === 0) {
       return
     }
     for (const name of Object.keys(labels)) {
-      const bucket = this.#byName.get(name)?.get(labels[name] ?? '')
-      if (bucket === undefined) {
-        continue
-      }
-      for (const entry of bucket) {
-        if (matchesAll(entry.matchers, labels)) {
-          visit(entry)
+      const value = labels[name] ?? ''
+      visitBucket(this.#exact.get(name)?.byKey.get(value), labels, visit)
+      const prefixes = this.#prefix.get(name)
+      if (prefixes !== undefined) {
+        for (const length of prefixes.lengths.keys()) {
+          if (length <= value.length) {
+            visitBucket(prefixes.byKey.get(value.slice(0, length)), labels, visit)
+          }
         }
       }
     }
+  }
+
+  /**
+   * matches tests one indexed silence against a label set.
+   *
+   * @param id - the silence id.
+   * @param labels - the label set.
+   * @returns the indexed entry when it is indexed and all its matchers match, else undefined.
+   */
+  matches(id: string, labels: LabelSet): T | undefined {
+    const filed = this.#filed.get(id)
+    return filed?.test(labels) === true ? filed.entry : undefined
   }
 
   /** chooseAnchor picks the anchorable matcher with the smallest current buckets, if any. */
@@ -161,18 +222,19 @@ export class MatcherIndex<T extends IndexedSilence = IndexedSilence> {
     let best: Anchor | undefined
     let bestCost = Infinity
     for (const m of matchers) {
-      const values = anchorValues(m)
-      if (values === undefined) {
+      const anchor = anchorOf(m)
+      if (anchor === undefined) {
         continue
       }
-      const byValue = this.#byName.get(m.name)
-      let cost = 0
-      for (const value of values) {
-        // +1 per value: of two empty buckets the matcher with fewer values is preferred.
-        cost += (byValue?.get(value)?.size ?? 0) + 1
+      const buckets = (anchor.kind === 'exact' ? this.#exact : this.#prefix).get(anchor.name)
+      // +1 per key: of two empty buckets the matcher with fewer keys is preferred; +1 for a
+      // prefix, which costs a lookup per prefix length.
+      let cost = anchor.kind === 'prefix' ? 1 : 0
+      for (const key of anchor.keys) {
+        cost += (buckets?.byKey.get(key)?.size ?? 0) + 1
       }
       if (cost < bestCost) {
-        best = { name: m.name, values }
+        best = anchor
         bestCost = cost
       }
     }
@@ -180,18 +242,18 @@ export class MatcherIndex<T extends IndexedSilence = IndexedSilence> {
   }
 }
 
-/**
- * matchesAll reports whether every matcher matches the label set (0.25's `Matchers.Matches`).
- *
- * @param matchers - the compiled matchers.
- * @param labels - the label set.
- * @returns true when all match (also for no matchers).
- */
-export function matchesAll(matchers: readonly Matcher[], labels: LabelSet): boolean {
-  for (const m of matchers) {
-    if (!m.matchesLabels(labels)) {
-      return false
+/** visitBucket tests every silence of a bucket and visits the matching ones. */
+function visitBucket<T>(
+  bucket: Set<Filed<T>> | undefined,
+  labels: LabelSet,
+  visit: (entry: T) => void
+): void {
+  if (bucket === undefined) {
+    return
+  }
+  for (const filed of bucket) {
+    if (filed.test(labels)) {
+      visit(filed.entry)
     }
   }
-  return true
 }

@@ -17,14 +17,20 @@ export interface MatchableSilence extends IndexedSilence {
 export interface SilenceMatchingOptions<T extends MatchableSilence> {
   /** lookup finds a stored silence by id. */
   readonly lookup: (id: string) => T | undefined
-  /** version is the store's current version. */
-  readonly version: () => number
   readonly now: () => number
   /** cacheTtlMs is how long an unused per-alert result is kept (between 1x and 2x). */
   readonly cacheTtlMs: number
   /** onQuery is called after each query with its start (performance.now()), for metrics. */
   readonly onQuery: (started: number) => void
 }
+
+/**
+ * MAX_CHANGE_LOG bounds the change log. An alert whose cached result is older than the log
+ * reaches back gets a full query, which is what 0.25 always does after a change.
+ */
+const MAX_CHANGE_LOG = 4096
+/** MAX_INCREMENTAL is how many changes an incremental update may test; beyond, a full query. */
+const MAX_INCREMENTAL = 256
 
 const EMPTY: readonly string[] = Object.freeze([])
 
@@ -39,23 +45,38 @@ function sameIds(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * SilenceMatching answers "which silences mute this alert" for the store: a {@link MatcherIndex}
- * for full queries and a {@link MuteCache} of per-alert results keyed by the store's version,
- * used the way 0.25's Silencer uses the marker (spec §8.6).
+ * SilenceMatching answers "which silences mute this alert" for the store, and owns its version
+ * (spec §8.6): a {@link MatcherIndex} for full queries, a {@link MuteCache} of per-alert results
+ * keyed by version, and a log of which silence changed at which version.
+ *
+ * 0.25 re-runs a full query for every alert after any change. Here an alert cached at version v
+ * is brought up to date from the log instead: its remembered silences that did not change keep
+ * their match (their matchers did not change) and are re-checked against the clock, and only
+ * the silences changed since v are tested against its labels. The result is the set a full query
+ * would return; silences that did not match at v and did not change cannot match now.
  */
 export class SilenceMatching<T extends MatchableSilence> {
   readonly #index = new MatcherIndex<T>()
   readonly #cache: MuteCache
   readonly #options: SilenceMatchingOptions<T>
+  #version = 0
+  /** #changes[k] is the id changed at version #logStart + 1 + k. */
+  #changes: string[] = []
+  #logStart = 0
 
   /**
-   * SilenceMatching's constructor starts with no silences and an empty cache.
+   * SilenceMatching's constructor starts with no silences, version 0 and an empty cache.
    *
-   * @param options - the store's lookup, version and clock.
+   * @param options - the store's lookup and clock.
    */
   constructor(options: SilenceMatchingOptions<T>) {
     this.#options = options
     this.#cache = new MuteCache(options.cacheTtlMs, options.now)
+  }
+
+  /** version counts changes: one per changed silence, one per bulk load. */
+  get version(): number {
+    return this.#version
   }
 
   /** cachedAlerts is how many alerts have a cached result. */
@@ -64,16 +85,45 @@ export class SilenceMatching<T extends MatchableSilence> {
   }
 
   /**
-   * index adds or replaces a silence in the index.
+   * changed (re)indexes a silence that was written or merged and bumps the version.
    *
-   * @param entry - the silence with compiled matchers.
+   * @param entry - the silence; undefined matchers (not compilable) leave it unindexed.
+   * @param indexable - false when its matchers do not compile: it is kept out of the index.
    */
-  index(entry: T): void {
-    this.#index.add(entry)
+  changed(entry: T, indexable = true): void {
+    if (indexable) {
+      this.#index.add(entry)
+    } else {
+      this.#index.delete(entry.id)
+    }
+    this.#version++
+    this.#changes.push(entry.id)
+    if (this.#changes.length > MAX_CHANGE_LOG) {
+      const drop = this.#changes.length - MAX_CHANGE_LOG / 2
+      this.#changes = this.#changes.slice(drop)
+      this.#logStart += drop
+    }
   }
 
   /**
-   * unindex removes a silence from the index (GC, expired, or uncompilable).
+   * loaded indexes silences read from disk with one version bump (0.25 bumps once per snapshot
+   * load); results cached before need a full query.
+   *
+   * @param entries - the silences, with whether each is indexable.
+   */
+  loaded(entries: readonly { entry: T; indexable: boolean }[]): void {
+    for (const { entry, indexable } of entries) {
+      if (indexable) {
+        this.#index.add(entry)
+      }
+    }
+    this.#version++
+    this.#changes = []
+    this.#logStart = this.#version
+  }
+
+  /**
+   * unindex removes a silence from the index (GC'd, or expired for good); no version change.
    *
    * @param id - the silence id.
    */
@@ -105,47 +155,66 @@ export class SilenceMatching<T extends MatchableSilence> {
   }
 
   /**
-   * mutedBy is 0.25's `Silencer.Mutes` against the marker: if the alert's cached result is from
-   * the current version, only its remembered ids are re-checked against the clock (a pending
-   * silence turns active without a version change; nothing remembered → nothing to check);
-   * otherwise a full query runs and is cached with the current version.
+   * mutedBy is 0.25's `Silencer.Mutes` against the marker: a cached result from the current
+   * version is re-checked against the clock only (a pending silence turns active without a
+   * version change; nothing remembered → nothing to check); an older one is updated from the
+   * change log, or replaced by a full query when the log does not reach back that far.
    *
    * @param labels - the alert's labels.
    * @param fingerprint - the alert's fingerprint, the cache key.
    * @returns sorted ids of the active (muting) and pending matching silences.
    */
   mutedBy(labels: LabelSet, fingerprint: string): MutedBy {
-    const version = this.#options.version()
+    const version = this.#version
     const cached = this.#cache.get(fingerprint)
-    if (cached?.version !== version) {
+    if (
+      cached === undefined ||
+      cached.version < this.#logStart ||
+      version - cached.version > MAX_INCREMENTAL
+    ) {
       const entry: MuteEntry = { ...this.query(labels), version }
       this.#cache.set(fingerprint, entry)
       return entry
     }
-    if (cached.active.length === 0 && cached.pending.length === 0) {
+    if (cached.version === version && cached.active.length === 0 && cached.pending.length === 0) {
       return cached
     }
     const started = performance.now()
     const now = this.#options.now()
+    const changed = new Set(this.#changes.slice(cached.version - this.#logStart))
     const active: string[] = []
     const pending: string[] = []
+    const add = (id: string, silence: Silence): void => {
+      const state = silenceState(silence, now)
+      if (state === 'active') {
+        active.push(id)
+      } else if (state === 'pending') {
+        pending.push(id)
+      }
+    }
     for (const ids of [cached.active, cached.pending]) {
       for (const id of ids) {
-        // A silence GC'd since (GC keeps the version) counts as expired.
-        const entry = this.#options.lookup(id)
-        const state = entry === undefined ? 'expired' : silenceState(entry.silence, now)
-        if (state === 'active') {
-          active.push(id)
-        } else if (state === 'pending') {
-          pending.push(id)
+        // A silence GC'd since (GC keeps the version) is gone.
+        const entry = changed.has(id) ? undefined : this.#options.lookup(id)
+        if (entry !== undefined) {
+          add(id, entry.silence)
         }
       }
     }
+    for (const id of changed) {
+      const entry = this.#index.matches(id, labels)
+      if (entry !== undefined) {
+        add(id, entry.silence)
+      }
+    }
     this.#options.onQuery(started)
-    if (sameIds(active, cached.active) && sameIds(pending, cached.pending)) {
+    if (
+      cached.version === version &&
+      sameIds(active, cached.active) &&
+      sameIds(pending, cached.pending)
+    ) {
       return cached
     }
-    // The version stays the cached one: these ids are still those found at that version.
     const entry: MuteEntry = { active: sortedIds(active), pending: sortedIds(pending), version }
     this.#cache.set(fingerprint, entry)
     return entry

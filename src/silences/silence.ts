@@ -47,6 +47,31 @@ export interface MeshSilence {
   readonly expiresAt: number
 }
 
+/**
+ * freezeMeshSilence copies a MeshSilence into frozen objects, which a store can hand out without
+ * callers being able to change its state.
+ *
+ * @param m - the silence, e.g. as a peer sent it.
+ * @returns a frozen copy.
+ */
+export function freezeMeshSilence(m: MeshSilence): MeshSilence {
+  const s = m.silence
+  return Object.freeze({
+    silence: Object.freeze({
+      id: s.id,
+      matchers: Object.freeze(
+        s.matchers.map((x) => Object.freeze({ type: x.type, name: x.name, pattern: x.pattern }))
+      ),
+      startsAt: s.startsAt,
+      endsAt: s.endsAt,
+      updatedAt: s.updatedAt,
+      createdBy: s.createdBy,
+      comment: s.comment,
+    }),
+    expiresAt: m.expiresAt,
+  })
+}
+
 /** SilenceState is a silence's state at some instant. */
 export type SilenceState = 'active' | 'pending' | 'expired'
 

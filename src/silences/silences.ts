@@ -14,7 +14,13 @@ import type { MatchableSilence } from './matching.js'
 import { createSilencesMetrics } from './metrics.js'
 import type { SilencesMetrics } from './metrics.js'
 import type { MutedBy } from './mute-cache.js'
-import { canUpdate, compileSilenceMatchers, silenceState, validateSilence } from './silence.js'
+import {
+  canUpdate,
+  compileSilenceMatchers,
+  freezeMeshSilence,
+  silenceState,
+  validateSilence,
+} from './silence.js'
 import type { MeshSilence, PostableSilence, Silence, SilenceState } from './silence.js'
 import { loadSilenceDir } from './snapshot.js'
 import type { OpenReport } from './snapshot.js'
@@ -46,25 +52,6 @@ interface Entry extends MatchableSilence {
   readonly mesh: MeshSilence
 }
 
-/** freezeMesh copies a MeshSilence into frozen objects the store can hand out safely. */
-function freezeMesh(m: MeshSilence): MeshSilence {
-  const s = m.silence
-  return Object.freeze({
-    silence: Object.freeze({
-      id: s.id,
-      matchers: Object.freeze(
-        s.matchers.map((x) => Object.freeze({ type: x.type, name: x.name, pattern: x.pattern }))
-      ),
-      startsAt: s.startsAt,
-      endsAt: s.endsAt,
-      updatedAt: s.updatedAt,
-      createdBy: s.createdBy,
-      comment: s.comment,
-    }),
-    expiresAt: m.expiresAt,
-  })
-}
-
 /**
  * Silences is the silence store (Alertmanager 0.25's `silence.Silences`, spec §8): create,
  * update and expire with 0.25's rules, merge from gossip, GC by retention, and muting queries
@@ -81,7 +68,6 @@ export class Silences {
   readonly #metrics: SilencesMetrics
   readonly #onChange: ((changed: readonly MeshSilence[]) => void) | undefined
   #journal: Journal | undefined
-  #version = 0
   #closing: Promise<void> | undefined
   #openReport: OpenReport = { loaded: 0, replayed: 0, skipped: 0, errors: [] }
 
@@ -99,7 +85,6 @@ export class Silences {
     this.#onChange = options.onChange
     this.#matching = new SilenceMatching<Entry>({
       lookup: (id) => this.#state.get(id),
-      version: () => this.#version,
       now: this.#now,
       cacheTtlMs: ttl,
       onQuery: (started) => {
@@ -132,12 +117,10 @@ export class Silences {
       return store
     }
     const loaded = await loadSilenceDir(dir, store.#log)
-    for (const m of loaded.silences) {
-      store.#store(m)
-    }
+    const entries = loaded.silences.map((m) => store.#entry(m))
     if (loaded.found) {
       // 0.25 bumps the version once for a loaded snapshot (silence.go loadSnapshot).
-      store.#version++
+      store.#matching.loaded(entries)
     }
     store.#openReport = { ...loaded.report, loaded: store.#state.size }
     store.#journal = await Journal.open({
@@ -166,7 +149,7 @@ export class Silences {
 
   /** version counts local writes, accepted merges and loads; muting caches key on it. */
   get version(): number {
-    return this.#version
+    return this.#matching.version
   }
 
   /**
@@ -286,13 +269,13 @@ export class Silences {
       if (prev !== undefined && !(prev.silence.updatedAt < m.silence.updatedAt)) {
         continue
       }
-      const stored = this.#store(freezeMesh(m))
-      this.#version++
-      accepted.push(stored)
+      const { entry, indexable } = this.#entry(freezeMeshSilence(m))
+      this.#matching.changed(entry, indexable)
+      accepted.push(entry.mesh)
     }
     if (accepted.length > 0) {
       this.#metrics.propagatedMessagesTotal.inc(accepted.length)
-      this.#onChange?.(accepted)
+      this.#notify(accepted)
       this.#persist(accepted).catch((err: unknown) => {
         this.#log.error({ err: errorMessage(err) }, 'persisting merged silences failed')
       })
@@ -410,15 +393,21 @@ export class Silences {
   /** commit stores local writes, tells onChange, and waits until they are durable. */
   async #commit(writes: readonly Silence[]): Promise<void> {
     const changed = writes.map((silence) => {
-      this.#version++
-      return this.#store(freezeMesh({ silence, expiresAt: silence.endsAt + this.#retentionMs }))
+      const { entry, indexable } = this.#entry(
+        freezeMeshSilence({ silence, expiresAt: silence.endsAt + this.#retentionMs })
+      )
+      this.#matching.changed(entry, indexable)
+      return entry.mesh
     })
-    this.#onChange?.(changed)
+    this.#notify(changed)
     await this.#persist(changed)
   }
 
-  /** store puts a (frozen) silence into the state and the index, compiling its matchers once. */
-  #store(mesh: MeshSilence): MeshSilence {
+  /**
+   * entry puts a (frozen) silence into the state, compiling its matchers once; the caller tells
+   * the matching (index and version) about it.
+   */
+  #entry(mesh: MeshSilence): { entry: Entry; indexable: boolean } {
     const id = mesh.silence.id
     let matchers: Matcher[] | undefined
     try {
@@ -433,12 +422,16 @@ export class Silences {
     }
     const entry: Entry = { id, mesh, silence: mesh.silence, matchers: matchers ?? [] }
     this.#state.set(id, entry)
-    if (matchers === undefined) {
-      this.#matching.unindex(id)
-    } else {
-      this.#matching.index(entry)
+    return { entry, indexable: matchers !== undefined }
+  }
+
+  /** notify calls onChange; a throwing hook must not keep a stored change off the disk. */
+  #notify(changed: readonly MeshSilence[]): void {
+    try {
+      this.#onChange?.(changed)
+    } catch (err: unknown) {
+      this.#log.error({ err: errorMessage(err) }, 'silences onChange hook failed')
     }
-    return mesh
   }
 
   #persist(changed: readonly MeshSilence[]): Promise<void> {

@@ -354,6 +354,25 @@ describe('Silences.set', () => {
   })
 })
 
+describe('Silences onChange', () => {
+  it('stores and acknowledges a write even when the hook throws', async () => {
+    const s = await openMemory(clock(), {
+      onChange: () => {
+        throw new Error('gossip down')
+      },
+    })
+    const id = await s.set({
+      matchers: [eq('a', 'b')],
+      startsAt: T0,
+      endsAt: T0 + HOUR,
+      createdBy: '',
+      comment: '',
+    })
+    assert.ok(s.get(id))
+    assert.equal(s.merge([mesh('peer')]).length, 1)
+  })
+})
+
 describe('Silences.expire', () => {
   const m = [eq('a', 'b')]
   const population = (now: number, retention: number): MeshSilence[] => [
