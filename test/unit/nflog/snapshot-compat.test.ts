@@ -96,6 +96,21 @@ async function stopAlertmanager(am: Alertmanager): Promise<void> {
   running.delete(am)
 }
 
+/**
+ * notificationLogged waits until Alertmanager has logged a notification the receiver already
+ * got: the receiver sees the request before the nflog write, so stopping Alertmanager at once
+ * would race it. The request counter moves when Notify returns and the log is written right
+ * after in the same goroutine, which exposes no event of its own; hence the short wait.
+ */
+async function notificationLogged(am: Alertmanager): Promise<void> {
+  await waitFor('Alertmanager to count the notification', async () =>
+    /^alertmanager_notification_requests_total\{integration="webhook"\} 1$/m.test(
+      await (await fetch(`${am.url}/metrics`)).text()
+    )
+  )
+  await sleep(200)
+}
+
 async function postAlert(am: Alertmanager, labels: LabelSet): Promise<void> {
   const res = await fetch(`${am.url}/api/v2/alerts`, {
     method: 'POST',
@@ -137,6 +152,7 @@ describe('nflog snapshot compatibility with Alertmanager 0.25', () => {
     const windowStart = Date.now()
     await postAlert(am, labels)
     await receiver.next((d) => d.path === '/read')
+    await notificationLogged(am)
     await stopAlertmanager(am)
     const windowEnd = Date.now()
 
@@ -200,6 +216,7 @@ describe('nflog snapshot compatibility with Alertmanager 0.25', () => {
       if (c.notifies) {
         const delivery = await receiver.next((d) => d.path === path, { timeoutMs: 10_000 })
         assert.equal(delivery.payload.groupKey, groupKey)
+        await notificationLogged(am)
       } else {
         // group_wait is 1 s; three seconds leave ample room for a notification to arrive.
         await sleep(3000)
