@@ -1,5 +1,11 @@
 import { parseMatcher } from '../../labels/index.js'
 import type { Matcher } from '../../labels/index.js'
+import { apiSilenceState } from '../../silences/index.js'
+import type {
+  PostableSilence as PostedSilence,
+  Silence as SilenceView,
+  SilenceMatcherType,
+} from '../../silences/index.js'
 import {
   AlertmeshError,
   errorMessage,
@@ -12,27 +18,6 @@ import { HandlerError, OpenApiError } from '../errors.js'
 
 // The v2 silence endpoints (Alertmanager 0.25's api/v2 silence handlers), written against the
 // small SilenceStore interface below so the API does not depend on how silences are stored.
-
-/** SilenceMatcherType is a silence matcher's operator as stored (silencepb.Matcher.Type). */
-export type SilenceMatcherType = 'EQUAL' | 'REGEXP' | 'NOT_EQUAL' | 'NOT_REGEXP'
-
-/** SilenceView is what the API reads of a stored silence. Times are epoch ms. */
-export interface SilenceView {
-  readonly id: string
-  readonly matchers: readonly {
-    readonly type: SilenceMatcherType
-    readonly name: string
-    readonly pattern: string
-  }[]
-  readonly startsAt: number
-  readonly endsAt: number
-  readonly updatedAt: number
-  readonly createdBy: string
-  readonly comment: string
-}
-
-/** PostedSilence is a silence as POST /api/v2/silences hands it to the store. */
-export type PostedSilence = Omit<SilenceView, 'id' | 'updatedAt'> & { readonly id?: string }
 
 /** SilenceStore is what the API needs of the silences (implemented by src/silences). */
 export interface SilenceStore {
@@ -60,24 +45,6 @@ export function checkSilenceId(id: string): void {
       `silenceID in path must be of type uuid: ${JSON.stringify(id)}`
     )
   }
-}
-
-/**
- * apiSilenceState is the state the API reports: active iff startsAt <= now < endsAt
- * (types.CalcSilenceState), which differs at the edges from the store's internal one.
- *
- * @param silence - the silence.
- * @param now - epoch ms.
- * @returns the state.
- */
-export function apiSilenceState(
-  silence: SilenceView,
-  now: number
-): 'active' | 'pending' | 'expired' {
-  if (now < silence.startsAt) {
-    return 'pending'
-  }
-  return now < silence.endsAt ? 'active' : 'expired'
 }
 
 /**
