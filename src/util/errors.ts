@@ -15,6 +15,9 @@ export type ErrorCode =
   | 'AM_FLAG_INVALID'
   | 'AM_SILENCE_NOT_FOUND'
   | 'AM_SILENCE_INVALID'
+  | 'AM_CONSUL_UNAVAILABLE'
+  | 'AM_CONSUL_PERMISSION'
+  | 'AM_CONSUL_REQUEST'
 
 /**
  * AlertmeshError is the base of every error alertmesh throws on purpose: a stable `code`, a

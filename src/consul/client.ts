@@ -1,0 +1,460 @@
+import { ClosedError, InvalidArgumentError, REDACTED } from '../util/index.js'
+
+import { ConsulError } from './errors.js'
+import { RawConsul } from './raw-client.js'
+import type { RawResult } from './raw-client.js'
+
+/** ConsulSettings say where and how to reach Consul; src/cli builds them from flags and env. */
+export interface ConsulSettings {
+  /** `http://127.0.0.1:8500` or `https://…`, without `/v1`. */
+  readonly baseUrl: string
+  /** The ACL token, sent as X-Consul-Token; never shown in messages. */
+  readonly token?: string
+  /** Sent as `?dc=` on every request. */
+  readonly datacenter?: string
+  /** Used when baseUrl is https; ignored for http. */
+  readonly tls?: {
+    /** PEM CA bundle the server certificate must chain to. */
+    readonly ca?: Buffer
+    /** PEM client certificate, for Consul's `verify_incoming`. */
+    readonly cert?: Buffer
+    /** PEM key of the client certificate. */
+    readonly key?: Buffer
+    /** SNI name, and the name the server certificate is checked against. */
+    readonly serverName?: string
+    /** Accept any server certificate (CONSUL_HTTP_SSL_VERIFY=false). */
+    readonly insecureSkipVerify?: boolean
+  }
+}
+
+/** ConsulClientOptions tune a {@link ConsulClient}. */
+export interface ConsulClientOptions {
+  /**
+   * How long a non-blocking call may take. Blocking reads get their wait plus Consul's jitter
+   * (wait/16) plus 5 s instead.
+   *
+   * @default 10_000
+   */
+  readonly requestTimeoutMs?: number
+}
+
+/** KvEntry is one KV pair; indexes and flags are uint64 and kept exact as bigint. */
+export interface KvEntry {
+  readonly key: string
+  readonly value: Buffer
+  readonly flags: bigint
+  readonly createIndex: bigint
+  readonly modifyIndex: bigint
+}
+
+/** QueryOptions make a read blocking (index > 0) and cancellable. */
+export interface QueryOptions {
+  /** Wait until the X-Consul-Index passes this; 0 or absent reads without blocking. */
+  readonly index?: bigint
+  /**
+   * The longest Consul may hold a blocking read, at most 10 minutes.
+   *
+   * @default 60_000
+   */
+  readonly waitMs?: number
+  readonly signal?: AbortSignal
+}
+
+/** QueryResult is a read's value together with the X-Consul-Index it was read at. */
+export interface QueryResult<T> {
+  readonly index: bigint
+  readonly value: T
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
+const DEFAULT_WAIT_MS = 60_000
+/** Consul's cap on `wait` (api-docs/features/blocking.mdx). */
+const MAX_WAIT_MS = 600_000
+/** Headroom beyond wait + wait/16 for the answer to travel; Consul's own CLI allows similar. */
+const BLOCKING_MARGIN_MS = 5_000
+const UINT64_MAX = (1n << 64n) - 1n
+const ADDRESS_HINT = 'check --consul.address / CONSUL_HTTP_ADDR and that the agent runs'
+const TOKEN_HINT = 'check --consul.token / CONSUL_HTTP_TOKEN and its ACL policy'
+const TLS_HINT =
+  'check the CA, client certificate and TLS server name (CONSUL_CACERT, CONSUL_CLIENT_CERT, ' +
+  'CONSUL_CLIENT_KEY, CONSUL_TLS_SERVER_NAME)'
+/** Node's error codes for a failed TLS handshake or certificate check. */
+const TLS_ERROR_CODE =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH|EPROTO)/
+
+/** The request a failure message talks about. */
+interface CallSite {
+  readonly method: 'GET' | 'PUT' | 'DELETE'
+  readonly path: string
+  readonly timeoutMs: number
+  readonly signal: AbortSignal | undefined
+}
+
+/**
+ * ConsulClient is alertmesh's typed view of the Consul KV API, over the `consul` package. Reads
+ * return the X-Consul-Index next to the value so callers can run blocking queries; a missing
+ * key is a value, not an error. Failures are {@link ConsulError}s whose messages say what to
+ * check; an aborted call rejects with the signal's reason.
+ *
+ * @example
+ * ```ts
+ * const client = new ConsulClient({ baseUrl: 'http://127.0.0.1:8500' })
+ * const { index, value } = await client.kvGet('alertmesh/config')
+ * await client.kvGet('alertmesh/config', { index, waitMs: 60_000 }) // blocks until it changes
+ * client.close()
+ * ```
+ */
+export class ConsulClient {
+  readonly #raw: RawConsul
+  readonly #baseUrl: string
+  readonly #token: string | undefined
+  readonly #requestTimeoutMs: number
+  #closed = false
+
+  /**
+   * ConsulClient's constructor checks the settings and prepares a keep-alive agent; it does
+   * not connect.
+   *
+   * @param settings - address, token, datacenter and TLS.
+   * @param options - timeouts.
+   * @throws InvalidArgumentError when baseUrl is not an http(s) URL or a timeout is not positive.
+   */
+  constructor(settings: ConsulSettings, options: ConsulClientOptions = {}) {
+    let url: URL
+    try {
+      url = new URL(settings.baseUrl)
+    } catch {
+      throw new InvalidArgumentError(
+        `consul baseUrl ${JSON.stringify(settings.baseUrl)} is not a URL; want http://host:port`
+      )
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new InvalidArgumentError(
+        `consul baseUrl ${JSON.stringify(settings.baseUrl)} must start with http:// or https://`
+      )
+    }
+    if (url.search !== '' || url.hash !== '') {
+      throw new InvalidArgumentError('consul baseUrl must not have a query or fragment')
+    }
+    const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+    if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
+      throw new InvalidArgumentError(`requestTimeoutMs must be > 0, got ${requestTimeoutMs}`)
+    }
+    this.#requestTimeoutMs = requestTimeoutMs
+    this.#token = settings.token === '' ? undefined : settings.token
+    // Userinfo in the address is a secret too; messages show the address without it.
+    const shown = new URL(url.href)
+    shown.username = ''
+    shown.password = ''
+    this.#baseUrl = shown.href.replace(/\/+$/, '')
+    this.#raw = new RawConsul({
+      baseUrl: url,
+      ...(this.#token === undefined ? {} : { token: this.#token }),
+      ...(settings.datacenter === undefined ? {} : { datacenter: settings.datacenter }),
+      ...(url.protocol === 'https:' && settings.tls !== undefined ? { tls: settings.tls } : {}),
+    })
+  }
+
+  /**
+   * kvGet reads one key.
+   *
+   * @param key - the key, e.g. `alertmesh/config`.
+   * @param options - `index` and `waitMs` to block until the key changes; `signal` to cancel.
+   * @returns the entry, or `value: undefined` when the key does not exist, with the index.
+   */
+  async kvGet(key: string, options: QueryOptions = {}): Promise<QueryResult<KvEntry | undefined>> {
+    const { index, body } = await this.#read(key, false, options)
+    if (body === undefined) {
+      return { index, value: undefined }
+    }
+    return { index, value: toEntry(body, `GET /v1/kv/${key}`) }
+  }
+
+  /**
+   * kvList reads every key that starts with `prefix` (Consul's `?recurse`).
+   *
+   * @param prefix - a key prefix, usually ending in `/`.
+   * @param options - as for {@link ConsulClient.kvGet}.
+   * @returns the entries in Consul's order (byte order of keys), `[]` when there are none.
+   */
+  async kvList(prefix: string, options: QueryOptions = {}): Promise<QueryResult<KvEntry[]>> {
+    const { index, body } = await this.#read(prefix, true, options)
+    if (body === undefined) {
+      return { index, value: [] }
+    }
+    const where = `GET /v1/kv/${prefix}?recurse`
+    if (!Array.isArray(body)) {
+      throw unreadable(where, 'expected a JSON array')
+    }
+    return { index, value: body.map((item: unknown) => toEntry(item, where)) }
+  }
+
+  /**
+   * kvPut writes a value.
+   *
+   * @param key - the key.
+   * @param value - text (stored as UTF-8) or bytes; Consul limits values to 512 KiB.
+   * @param options - `cas`: write only if the key's ModifyIndex equals it (0: only if absent);
+   *   `flags`: an opaque uint64 stored with the value.
+   * @returns false when a check-and-set did not match; true otherwise.
+   */
+  async kvPut(
+    key: string,
+    value: string | Buffer,
+    options: { readonly cas?: bigint; readonly flags?: bigint; readonly signal?: AbortSignal } = {}
+  ): Promise<boolean> {
+    checkKey(key)
+    const cas = options.cas === undefined ? undefined : uint64('cas', options.cas)
+    const flags = options.flags === undefined ? undefined : uint64('flags', options.flags)
+    const site = this.#site('PUT', key, this.#requestTimeoutMs, options.signal)
+    const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value
+    const result = await this.#send(site, (raw) =>
+      raw.put(
+        key,
+        bytes,
+        {
+          ...(cas === undefined ? {} : { cas }),
+          ...(flags === undefined ? {} : { flags }),
+        },
+        site
+      )
+    )
+    return toBoolean(result.body, `PUT ${site.path}`)
+  }
+
+  /**
+   * kvDelete deletes a key, or with `recurse` every key under a prefix.
+   *
+   * @param key - the key or prefix.
+   * @param options - `recurse`; `cas`: delete only if the key's ModifyIndex equals it.
+   * @returns false when a check-and-set did not match; true otherwise (also for a missing key).
+   */
+  async kvDelete(
+    key: string,
+    options: {
+      readonly recurse?: boolean
+      readonly cas?: bigint
+      readonly signal?: AbortSignal
+    } = {}
+  ): Promise<boolean> {
+    checkKey(key)
+    const cas = options.cas === undefined ? undefined : uint64('cas', options.cas)
+    const site = this.#site('DELETE', key, this.#requestTimeoutMs, options.signal)
+    const result = await this.#send(site, (raw) =>
+      raw.del(
+        key,
+        { recurse: options.recurse === true, ...(cas === undefined ? {} : { cas }) },
+        site
+      )
+    )
+    return toBoolean(result.body, `DELETE ${site.path}`)
+  }
+
+  /**
+   * close cancels the calls in flight (they reject with ClosedError) and destroys the
+   * keep-alive sockets; later calls reject with ClosedError. Idempotent.
+   */
+  close(): void {
+    if (this.#closed) {
+      return
+    }
+    this.#closed = true
+    this.#raw.destroy()
+  }
+
+  async #read(
+    key: string,
+    recurse: boolean,
+    options: QueryOptions
+  ): Promise<{ readonly index: bigint; readonly body: unknown }> {
+    const index = options.index ?? 0n
+    uint64('index', index)
+    const blocking = index > 0n
+    let timeoutMs = this.#requestTimeoutMs
+    let query: { readonly recurse: boolean; readonly index?: string; readonly wait?: string } = {
+      recurse,
+    }
+    if (blocking) {
+      const waitMs = Math.ceil(options.waitMs ?? DEFAULT_WAIT_MS)
+      if (!Number.isFinite(waitMs) || waitMs < 1 || waitMs > MAX_WAIT_MS) {
+        throw new InvalidArgumentError(`waitMs must be within [1, ${MAX_WAIT_MS}], got ${waitMs}`)
+      }
+      // Consul adds up to wait/16 of jitter before answering (api-docs/features/blocking.mdx).
+      timeoutMs = waitMs + Math.ceil(waitMs / 16) + BLOCKING_MARGIN_MS
+      query = { recurse, index: index.toString(), wait: `${waitMs}ms` }
+    }
+    const site = this.#site('GET', key, timeoutMs, options.signal)
+    const result = await this.#send(site, (raw) => raw.get(key, query, site))
+    const where = `GET ${site.path}`
+    if (result.index === undefined) {
+      throw unreadable(where, 'no X-Consul-Index header; is the address a Consul agent?')
+    }
+    if (!/^\d+$/.test(result.index)) {
+      throw unreadable(where, `X-Consul-Index ${JSON.stringify(result.index)} is not a uint64`)
+    }
+    // Number() would round indexes above 2^53; they are uint64 in Consul.
+    const got = BigInt(result.index)
+    return { index: got, body: result.status === 404 ? undefined : result.body }
+  }
+
+  #site(
+    method: CallSite['method'],
+    key: string,
+    timeoutMs: number,
+    signal: AbortSignal | undefined
+  ): CallSite {
+    return { method, path: `/v1/kv/${key}`, timeoutMs, signal }
+  }
+
+  /** send runs one raw call and turns every failure into the error the caller should see. */
+  async #send(
+    site: CallSite,
+    run: (raw: RawConsul) => Promise<RawResult>
+  ): Promise<Extract<RawResult, { kind: 'ok' }>> {
+    if (this.#closed) {
+      throw new ClosedError('ConsulClient')
+    }
+    site.signal?.throwIfAborted()
+    const result = await run(this.#raw)
+    switch (result.kind) {
+      case 'ok':
+        return result
+      case 'aborted':
+        // Only close() and the caller's signal cancel a call; close() may have run meanwhile.
+        if (this.#isClosed()) {
+          throw new ClosedError('ConsulClient')
+        }
+        site.signal?.throwIfAborted()
+        throw new ConsulError('AM_CONSUL_UNAVAILABLE', this.#unreachable('request aborted'))
+      case 'timeout':
+        throw new ConsulError(
+          'AM_CONSUL_UNAVAILABLE',
+          this.#redact(
+            this.#unreachable(
+              `no answer to ${site.method} ${site.path} within ${site.timeoutMs} ms`
+            )
+          )
+        )
+      case 'network':
+        throw this.#networkError(result.error)
+      case 'unreadable':
+        throw unreadable(`${site.method} ${site.path}`, this.#redact(result.detail))
+      case 'status':
+        throw this.#statusError(site, result.status, result.body)
+    }
+  }
+
+  #networkError(error: Error): ConsulError {
+    const code = 'code' in error && typeof error.code === 'string' ? error.code : ''
+    if (TLS_ERROR_CODE.test(code)) {
+      return new ConsulError(
+        'AM_CONSUL_UNAVAILABLE',
+        this.#redact(
+          `TLS handshake with Consul at ${this.#baseUrl} failed: ${error.message}; ${TLS_HINT}`
+        ),
+        { cause: error }
+      )
+    }
+    return new ConsulError(
+      'AM_CONSUL_UNAVAILABLE',
+      this.#redact(this.#unreachable(error.message)),
+      {
+        cause: error,
+      }
+    )
+  }
+
+  #statusError(site: CallSite, status: number, body: string): ConsulError {
+    const detail = body === '' ? String(status) : `${status} ${body}`
+    if (status === 403) {
+      return new ConsulError(
+        'AM_CONSUL_PERMISSION',
+        this.#redact(`Consul refused the request to ${site.path} (${detail}): ${TOKEN_HINT}`),
+        { status }
+      )
+    }
+    return new ConsulError(
+      'AM_CONSUL_REQUEST',
+      this.#redact(`Consul answered ${site.method} ${site.path} with ${detail}`),
+      { status }
+    )
+  }
+
+  #isClosed(): boolean {
+    return this.#closed
+  }
+
+  #unreachable(cause: string): string {
+    return `cannot reach Consul at ${this.#baseUrl}: ${cause}; ${ADDRESS_HINT}`
+  }
+
+  /** redact keeps the token out of messages even if a proxy or Consul echoes it back. */
+  #redact(message: string): string {
+    return this.#token === undefined ? message : message.split(this.#token).join(REDACTED)
+  }
+}
+
+function checkKey(key: string): void {
+  if (key === '') {
+    throw new InvalidArgumentError('a Consul KV key must not be empty')
+  }
+}
+
+function uint64(name: string, value: bigint): string {
+  if (value < 0n || value > UINT64_MAX) {
+    throw new InvalidArgumentError(`${name} must be a uint64, got ${value}`)
+  }
+  return value.toString()
+}
+
+function unreadable(where: string, detail: string): ConsulError {
+  return new ConsulError(
+    'AM_CONSUL_REQUEST',
+    `Consul sent an unreadable answer to ${where}: ${detail}`
+  )
+}
+
+function toBoolean(body: unknown, where: string): boolean {
+  if (typeof body !== 'boolean') {
+    throw unreadable(where, 'expected true or false')
+  }
+  return body
+}
+
+/** toEntry narrows one item of Consul's KV JSON (values already base64-decoded to Buffers). */
+function toEntry(item: unknown, where: string): KvEntry {
+  if (typeof item !== 'object' || item === null) {
+    throw unreadable(where, 'expected a KV object')
+  }
+  const key: unknown = Reflect.get(item, 'Key')
+  if (typeof key !== 'string') {
+    throw unreadable(where, 'KV entry without a Key')
+  }
+  const value: unknown = Reflect.get(item, 'Value')
+  let bytes: Buffer
+  if (value === null || value === undefined) {
+    bytes = Buffer.alloc(0)
+  } else if (Buffer.isBuffer(value)) {
+    bytes = value
+  } else {
+    throw unreadable(where, `KV entry ${key} has a Value that is not base64 text`)
+  }
+  return {
+    key,
+    value: bytes,
+    flags: toUint64(Reflect.get(item, 'Flags') ?? 0, `${key} Flags`, where),
+    createIndex: toUint64(Reflect.get(item, 'CreateIndex'), `${key} CreateIndex`, where),
+    modifyIndex: toUint64(Reflect.get(item, 'ModifyIndex'), `${key} ModifyIndex`, where),
+  }
+}
+
+/** toUint64 reads a JSON integer that lossless-json may have turned into a string. */
+function toUint64(value: unknown, what: string, where: string): bigint {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
+    return BigInt(value)
+  }
+  if (typeof value === 'string' && /^\d+$/.test(value)) {
+    return BigInt(value)
+  }
+  throw unreadable(where, `${what} is not a uint64`)
+}
