@@ -1,9 +1,11 @@
 /**
  * @module consul
- * The one place that talks to Consul: a typed KV client over the `consul` package. May import
- * util only; it knows nothing about Alertmanager config parsing (src/cli connects it to
- * src/config).
+ * The one place that talks to Consul: a typed KV client over the `consul` package and a
+ * blocking-query loop that does the client duties of Consul's "Blocking Queries" page. May
+ * import util only; it knows nothing about Alertmanager config parsing (src/cli connects it to src/config).
  */
+export { BlockingQuery } from './blocking-query.js'
+export type { BlockingQueryOptions } from './blocking-query.js'
 export { ConsulClient } from './client.js'
 export type {
   ConsulClientOptions,

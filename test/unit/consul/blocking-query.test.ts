@@ -1,0 +1,499 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
+   promises that the runner itself awaits; nothing here floats. */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+
+import { BlockingQuery, ConsulClient } from '../../../src/consul/index.js'
+import type { BlockingQueryOptions, KvEntry, QueryResult } from '../../../src/consul/index.js'
+import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
+
+import { FakeConsul } from './fake-consul.js'
+
+/** A scripted answer: a result, or an error to throw. */
+type Answer<T> = QueryResult<T> | Error
+
+/**
+ * script serves the answers in order, then hangs until aborted; `exhausted` resolves when the
+ * loop asks for more than the script holds, i.e. when it is idle in its next read.
+ */
+function script<T>(answers: readonly Answer<T>[]): {
+  readonly fetch: BlockingQueryOptions<T>['fetch']
+  readonly calls: { index: bigint; waitMs: number }[]
+  readonly exhausted: Promise<void>
+} {
+  const calls: { index: bigint; waitMs: number }[] = []
+  let exhaust: () => void = () => undefined
+  const exhausted = new Promise<void>((resolve) => {
+    exhaust = resolve
+  })
+  const fetch = (index: bigint, waitMs: number, signal: AbortSignal): Promise<QueryResult<T>> => {
+    calls.push({ index, waitMs })
+    const answer = answers[calls.length - 1]
+    if (answer === undefined) {
+      exhaust()
+      return hang(signal)
+    }
+    return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer)
+  }
+  return { fetch, calls, exhausted }
+}
+
+/** hang never resolves; it rejects with the signal's reason when the signal aborts. */
+function hang<T>(signal: AbortSignal): Promise<T> {
+  return new Promise<T>((_, reject) => {
+    signal.addEventListener(
+      'abort',
+      () => {
+        reject(signal.reason as Error)
+      },
+      { once: true }
+    )
+  })
+}
+
+/** fakeTime is a clock that only moves when the loop sleeps; every sleep is recorded. */
+function fakeTime(): {
+  readonly now: () => number
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>
+  readonly sleeps: number[]
+  readonly clock: () => number
+} {
+  let clock = 0
+  const sleeps: number[] = []
+  return {
+    now: () => clock,
+    sleep: (ms, signal) => {
+      signal.throwIfAborted()
+      sleeps.push(ms)
+      clock += ms
+      return Promise.resolve()
+    },
+    sleeps,
+    clock: () => clock,
+  }
+}
+
+const text = (s: string, index: bigint): QueryResult<string> => ({ index, value: s })
+
+/** run drives a string-valued query over a script until the script runs out. */
+async function run(
+  answers: readonly Answer<string>[],
+  extra: Partial<BlockingQueryOptions<string>> = {}
+): Promise<{
+  calls: bigint[]
+  changes: [string, bigint][]
+  errors: [string, number, number][]
+  recovered: number
+  sleeps: number[]
+}> {
+  const s = script(answers)
+  const time = fakeTime()
+  const changes: [string, bigint][] = []
+  const errors: [string, number, number][] = []
+  let recovered = 0
+  const query = new BlockingQuery<string>({
+    name: 'test',
+    fetch: s.fetch,
+    equals: (a, b) => a === b,
+    onChange: (value, index) => {
+      changes.push([value, index])
+    },
+    onError: (err, attempt, retryInMs) => {
+      errors.push([(err as Error).message, attempt, retryInMs])
+    },
+    onRecovered: () => {
+      recovered++
+    },
+    now: time.now,
+    sleep: time.sleep,
+    random: () => 0.5,
+    ...extra,
+  })
+  query.start()
+  await s.exhausted
+  await query.stop()
+  return { calls: s.calls.map((c) => c.index), changes, errors, recovered, sleeps: time.sleeps }
+}
+
+describe('BlockingQuery', () => {
+  it('reads first with index 0, then passes the last index and the wait', async () => {
+    const s = script([text('a', 5n), text('b', 7n)])
+    const time = fakeTime()
+    const changes: [string, bigint][] = []
+    const query = new BlockingQuery<string>({
+      name: 'test',
+      fetch: s.fetch,
+      equals: (a, b) => a === b,
+      onChange: (value, index) => {
+        changes.push([value, index])
+      },
+      waitMs: 1234,
+      now: time.now,
+      sleep: time.sleep,
+    })
+    assert.equal(query.lastIndex, 0n)
+    query.start()
+    await s.exhausted
+    await query.stop()
+    assert.deepEqual(s.calls, [
+      { index: 0n, waitMs: 1234 },
+      { index: 5n, waitMs: 1234 },
+      { index: 7n, waitMs: 1234 },
+    ])
+    assert.deepEqual(changes, [
+      ['a', 5n],
+      ['b', 7n],
+    ])
+    assert.equal(query.lastIndex, 7n)
+  })
+
+  it('follows the Consul client duties for odd indexes without delivering twice', async () => {
+    const cases: {
+      name: string
+      answers: Answer<string>[]
+      calls: bigint[]
+      changes: [string, bigint][]
+    }[] = [
+      {
+        // Index went backwards (snapshot restore) with new content: deliver it once, reset to 0,
+        // and the re-read of the same content delivers nothing.
+        name: 'backwards with a change',
+        answers: [text('a', 10n), text('b', 4n), text('b', 4n)],
+        calls: [0n, 10n, 0n, 4n],
+        changes: [
+          ['a', 10n],
+          ['b', 4n],
+        ],
+      },
+      {
+        // Index went backwards with unchanged content: reset, but nothing to deliver.
+        name: 'backwards without a change',
+        answers: [text('a', 10n), text('a', 4n), text('a', 4n)],
+        calls: [0n, 10n, 0n, 4n],
+        changes: [['a', 10n]],
+      },
+      {
+        // Index 0 is a server bug: block on 1 instead, never on 0.
+        name: 'index 0',
+        answers: [text('a', 0n), text('a', 0n), text('b', 3n)],
+        calls: [0n, 1n, 1n, 3n],
+        changes: [
+          ['a', 0n],
+          ['b', 3n],
+        ],
+      },
+      {
+        // The same bytes at a newer index (an identical KV put, or the wait timing out).
+        name: 'same content, new index',
+        answers: [text('a', 5n), text('a', 6n), text('a', 6n), text('b', 9n)],
+        calls: [0n, 5n, 6n, 6n, 9n],
+        changes: [
+          ['a', 5n],
+          ['b', 9n],
+        ],
+      },
+    ]
+    for (const c of cases) {
+      const got = await run(c.answers)
+      assert.deepEqual(got.calls, c.calls, c.name)
+      assert.deepEqual(got.changes, c.changes, c.name)
+    }
+  })
+
+  it('backs off exponentially with equal jitter and resets after a success', async () => {
+    const boom = (n: number): Error => new Error(`boom ${n}`)
+    const got = await run([
+      boom(1),
+      boom(2),
+      boom(3),
+      boom(4),
+      text('a', 5n),
+      boom(5),
+      boom(6),
+      text('a', 6n),
+    ])
+    // random 0.5: three quarters of 200, 400, 800, 1600 ms; back to 200 after the success.
+    assert.deepEqual(got.errors, [
+      ['boom 1', 1, 150],
+      ['boom 2', 2, 300],
+      ['boom 3', 3, 600],
+      ['boom 4', 4, 1200],
+      ['boom 5', 1, 150],
+      ['boom 6', 2, 300],
+    ])
+    assert.equal(got.recovered, 2)
+    // The loop slept exactly those delays (rate-limit sleeps, if any, are 100 ms).
+    assert.deepEqual(
+      got.sleeps.filter((ms) => ms !== 100),
+      [150, 300, 600, 1200, 150, 300]
+    )
+    assert.deepEqual(got.changes, [['a', 5n]])
+  })
+
+  it('keeps the backoff within [half, all] of a doubling ceiling capped at maxMs', async () => {
+    const failures = Array.from({ length: 12 }, (_, i) => new Error(`e${i}`))
+    for (const [random, want] of [
+      // The bottom of each window: half the ceiling.
+      [0, [50, 100, 200, 400, 500, 500, 500, 500, 500, 500, 500, 500]],
+      // The top of each window (random just below 1): the ceiling.
+      [0.999999, [100, 200, 400, 800, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000]],
+    ] as const) {
+      const got = await run(failures, {
+        random: () => random,
+        backoff: { initialMs: 100, maxMs: 1000 },
+      })
+      assert.deepEqual(
+        got.errors.map((e) => e[2]),
+        want,
+        String(random)
+      )
+    }
+  })
+
+  it('treats a throwing onChange as a failure and offers the value again', async () => {
+    const s = script([text('a', 5n), text('a', 5n)])
+    const time = fakeTime()
+    const seen: string[] = []
+    const errors: unknown[] = []
+    let first = true
+    const query = new BlockingQuery<string>({
+      name: 'test',
+      fetch: s.fetch,
+      equals: (a, b) => a === b,
+      onChange: (value) => {
+        seen.push(value)
+        if (first) {
+          first = false
+          throw new Error('apply failed')
+        }
+      },
+      onError: (err) => {
+        errors.push(err)
+      },
+      now: time.now,
+      sleep: time.sleep,
+    })
+    query.start()
+    await s.exhausted
+    await query.stop()
+    assert.deepEqual(seen, ['a', 'a'])
+    assert.equal((errors[0] as Error).message, 'apply failed')
+    // After the failure the value is re-read without blocking.
+    assert.deepEqual(
+      s.calls.map((c) => c.index),
+      [0n, 0n, 5n]
+    )
+  })
+
+  it('rate limits a server that answers at once: burst, then ratePerSecond', async () => {
+    const time = fakeTime()
+    const windowMs = 10_000
+    let next = 1n
+    let done: () => void = () => undefined
+    const finished = new Promise<void>((resolve) => {
+      done = resolve
+    })
+    let reads = 0
+    const query = new BlockingQuery<bigint>({
+      name: 'spinning',
+      // Every read answers immediately with a new index and a new value, like a key that
+      // changes constantly or a broken server.
+      fetch: (_index, _waitMs, signal) => {
+        if (time.clock() >= windowMs) {
+          done()
+          return hang(signal)
+        }
+        reads++
+        next++
+        return Promise.resolve({ index: next, value: next })
+      },
+      equals: (a, b) => a === b,
+      onChange: () => undefined,
+      now: time.now,
+      sleep: time.sleep,
+    })
+    query.start()
+    await finished
+    await query.stop()
+    // Defaults: burst 3 at once, then 10 per second: 3 + 99 reads before the 10 s mark.
+    assert.equal(reads, 102)
+    assert.ok(time.sleeps.every((ms) => ms === 100))
+  })
+
+  it('rate limits in real time against an HTTP server that never blocks', async () => {
+    const fake = await FakeConsul.start()
+    const client = new ConsulClient({ baseUrl: fake.url })
+    let index = 100n
+    fake.script = (_r, res) => {
+      index++
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'x-consul-index': String(index) })
+        .end(`[{"Key":"k","Flags":0,"Value":null,"CreateIndex":1,"ModifyIndex":${index}}]`)
+      return true
+    }
+    const query = new BlockingQuery<KvEntry | undefined>({
+      name: 'kv k',
+      fetch: (i, waitMs, signal) => client.kvGet('k', { index: i, waitMs, signal }),
+      equals: () => false,
+      onChange: () => undefined,
+      ratePerSecond: 20,
+      burst: 3,
+    })
+    try {
+      const started = performance.now()
+      query.start()
+      // 3 reads come from the burst, the other 10 need 10 tokens at 20/s: at least 500 ms.
+      await fake.until('13 reads', () => fake.requests.length >= 13)
+      const elapsed = performance.now() - started
+      await query.stop()
+      assert.ok(elapsed >= 450, `13 reads took only ${elapsed} ms`)
+      // And it did not stall: generous bound for a loaded machine.
+      assert.ok(elapsed < 5_000, `13 reads took ${elapsed} ms`)
+    } finally {
+      await query.stop()
+      client.close()
+      await fake.close()
+    }
+  })
+
+  it('rejects out-of-range options, naming them', () => {
+    const base: BlockingQueryOptions<string> = {
+      name: 'q',
+      fetch: () => Promise.resolve(text('a', 1n)),
+      equals: (a, b) => a === b,
+      onChange: () => undefined,
+    }
+    const cases: [string, Partial<BlockingQueryOptions<string>>][] = [
+      // Consul needs at least 1 ms and caps wait at 10 minutes.
+      ['waitMs', { waitMs: 0 }],
+      ['waitMs', { waitMs: 600_001 }],
+      ['waitMs', { waitMs: Number.NaN }],
+      // A rate of 0 would never read again.
+      ['ratePerSecond', { ratePerSecond: 0 }],
+      // A bucket must hold at least one token.
+      ['burst', { burst: 0.5 }],
+      ['backoff.initialMs', { backoff: { initialMs: 0 } }],
+      ['backoff.maxMs', { backoff: { initialMs: 500, maxMs: 100 } }],
+    ]
+    for (const [name, bad] of cases) {
+      assert.throws(
+        () => new BlockingQuery({ ...base, ...bad }),
+        (err: unknown) => err instanceof InvalidArgumentError && err.message.includes(name),
+        name
+      )
+    }
+  })
+})
+
+describe('BlockingQuery against HTTP', () => {
+  let fake: FakeConsul
+  let client: ConsulClient
+
+  before(async () => {
+    fake = await FakeConsul.start()
+    client = new ConsulClient({ baseUrl: fake.url })
+  })
+  after(async () => {
+    client.close()
+    await fake.close()
+  })
+
+  /** kvQuery follows one key and records what it delivers. */
+  function kvQuery(key: string): {
+    query: BlockingQuery<KvEntry | undefined>
+    changes: (string | undefined)[]
+    changed: (count: number) => Promise<void>
+  } {
+    const changes: (string | undefined)[] = []
+    const waiters: { count: number; resolve: () => void }[] = []
+    const query = new BlockingQuery<KvEntry | undefined>({
+      name: `kv ${key}`,
+      fetch: (index, waitMs, signal) => client.kvGet(key, { index, waitMs, signal }),
+      equals: (a, b) => (a === undefined || b === undefined ? a === b : a.value.equals(b.value)),
+      onChange: (entry) => {
+        changes.push(entry?.value.toString())
+        for (const w of waiters.filter((x) => changes.length >= x.count)) {
+          w.resolve()
+        }
+      },
+      waitMs: 60_000,
+    })
+    const changed = (count: number): Promise<void> =>
+      changes.length >= count
+        ? Promise.resolve()
+        : new Promise((resolve) => waiters.push({ count, resolve }))
+    return { query, changes, changed }
+  }
+
+  it('stop() aborts the long poll in flight promptly and delivers nothing after', async () => {
+    fake.put('stop/key', 'v1')
+    const { query, changes, changed } = kvQuery('stop/key')
+    query.start()
+    await changed(1)
+    await fake.until('the long poll', () => fake.waiting === 1)
+    const abortedBefore = fake.aborted
+    const started = performance.now()
+    await query.stop()
+    assert.ok(performance.now() - started < 2_000)
+    await fake.until('the server to see it go', () => fake.aborted === abortedBefore + 1)
+    fake.put('stop/key', 'v2')
+    assert.deepEqual(changes, ['v1'])
+    // stop is idempotent and final.
+    await query.stop()
+    assert.throws(() => {
+      query.start()
+    }, ClosedError)
+  })
+
+  it('stop() ends a backoff pause at once', async () => {
+    let failed: () => void = () => undefined
+    const failing = new Promise<void>((resolve) => {
+      failed = resolve
+    })
+    const query = new BlockingQuery<string>({
+      name: 'failing',
+      fetch: () => Promise.reject(new Error('down')),
+      equals: (a, b) => a === b,
+      onChange: () => undefined,
+      onError: () => {
+        failed()
+      },
+      backoff: { initialMs: 60_000, maxMs: 60_000 },
+    })
+    query.start()
+    await failing
+    const started = performance.now()
+    await query.stop()
+    assert.ok(performance.now() - started < 1_000)
+  })
+
+  it('recovers from a snapshot restore (index going back) without a duplicate delivery', async () => {
+    fake.put('restore/key', 'same')
+    const { query, changes, changed } = kvQuery('restore/key')
+    query.start()
+    try {
+      await changed(1)
+      await fake.until('the long poll', () => fake.waiting === 1)
+      const blockedAt = query.lastIndex
+      const seen = fake.requests.length
+      // A restored snapshot: the Raft index restarts lower and the key is rewritten unchanged.
+      fake.setIndex(5n)
+      fake.put('restore/key', 'same')
+      await fake.until(
+        'the next long poll',
+        () => fake.waiting === 1 && fake.requests.length > seen + 1
+      )
+      const after = fake.requests.slice(seen).map((r) => r.query.get('index'))
+      // The woken poll (old index), one read without index, then blocking on the new index.
+      assert.deepEqual(after, [null, '6'])
+      assert.ok(blockedAt > 6n)
+      assert.equal(query.lastIndex, 6n)
+      // Then a real change still comes through.
+      fake.put('restore/key', 'different')
+      await changed(2)
+      assert.deepEqual(changes, ['same', 'different'])
+    } finally {
+      await query.stop()
+    }
+  })
+})
