@@ -79,8 +79,16 @@ const TLS_HINT =
   'check the CA, client certificate and TLS server name (CONSUL_CACERT, CONSUL_CLIENT_CERT, ' +
   'CONSUL_CLIENT_KEY, CONSUL_TLS_SERVER_NAME)'
 /** Node's error codes for a failed TLS handshake or certificate check. */
-const TLS_ERROR_CODE =
-  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH|EPROTO)/
+const TLS_ERROR_PREFIXES = [
+  'ERR_TLS_',
+  'ERR_SSL_',
+  'CERT_',
+  'UNABLE_TO_',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'HOSTNAME_MISMATCH',
+  'EPROTO',
+]
 
 /** The request a failure message talks about. */
 interface CallSite {
@@ -346,7 +354,7 @@ export class ConsulClient {
 
   #networkError(error: Error): ConsulError {
     const code = 'code' in error && typeof error.code === 'string' ? error.code : ''
-    if (TLS_ERROR_CODE.test(code)) {
+    if (code !== '' && TLS_ERROR_PREFIXES.some((prefix) => code.startsWith(prefix))) {
       return new ConsulError(
         'AM_CONSUL_UNAVAILABLE',
         this.#redact(
