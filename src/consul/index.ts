@@ -1,8 +1,9 @@
 /**
  * @module consul
- * The one place that talks to Consul: a typed KV client over the `consul` package and a
- * blocking-query loop that does the client duties of Consul's "Blocking Queries" page. May
- * import util only; it knows nothing about Alertmanager config parsing (src/cli connects it to src/config).
+ * The one place that talks to Consul: a typed KV client over the `consul` package, a
+ * blocking-query loop that does the client duties of Consul's "Blocking Queries" page, the
+ * config watch that yields raw config documents, and per-node status records. May import util
+ * only; it knows nothing about Alertmanager config parsing (src/cli connects it to src/config).
  */
 export { BlockingQuery } from './blocking-query.js'
 export type { BlockingQueryOptions } from './blocking-query.js'
@@ -14,5 +15,11 @@ export type {
   QueryOptions,
   QueryResult,
 } from './client.js'
+export { ConsulConfigWatch, fetchConfigDocument } from './config-watch.js'
+export type { ConfigDocument, ConsulConfigWatchOptions } from './config-watch.js'
 export { ConsulError } from './errors.js'
 export type { ConsulErrorCode } from './errors.js'
+export { kvLayout } from './kv-layout.js'
+export type { KvLayout } from './kv-layout.js'
+export { readNodeStatuses, writeNodeStatus } from './node-status.js'
+export type { NodeStatus, ReadNodeStatusesOptions } from './node-status.js'

@@ -31,8 +31,11 @@ interface Waiter {
   readonly wake: () => void
 }
 
-/** Script answers a request itself (return true) or leaves it to the KV logic (false). */
-export type Script = (recorded: Recorded, res: ServerResponse) => boolean
+/**
+ * Script answers a request itself (return true) or leaves it to the KV logic (false). To hold a
+ * request and let the KV logic answer it later, return true and call `proceed` when ready.
+ */
+export type Script = (recorded: Recorded, res: ServerResponse, proceed: () => void) => boolean
 
 /** FakeConsul is a Consul KV endpoint on 127.0.0.1 with an in-memory store. */
 export class FakeConsul {
@@ -184,27 +187,33 @@ export class FakeConsul {
         this.events.emit('change')
       })
       this.events.emit('change')
-      if (this.script?.(recorded, res) === true) {
-        return
+      const proceed = (): void => {
+        this.#dispatch(req, recorded, res)
       }
-      if (this.#token !== undefined && req.headers['x-consul-token'] !== this.#token) {
-        res.writeHead(403, { 'content-type': 'text/plain' }).end('Permission denied')
-        return
-      }
-      switch (recorded.method) {
-        case 'GET':
-          this.#get(recorded, res)
-          return
-        case 'PUT':
-          this.#put(recorded, res)
-          return
-        case 'DELETE':
-          this.#delete(recorded, res)
-          return
-        default:
-          res.writeHead(405).end()
+      if (this.script?.(recorded, res, proceed) !== true) {
+        proceed()
       }
     })
+  }
+
+  #dispatch(req: IncomingMessage, recorded: Recorded, res: ServerResponse): void {
+    if (this.#token !== undefined && req.headers['x-consul-token'] !== this.#token) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('Permission denied')
+      return
+    }
+    switch (recorded.method) {
+      case 'GET':
+        this.#get(recorded, res)
+        return
+      case 'PUT':
+        this.#put(recorded, res)
+        return
+      case 'DELETE':
+        this.#delete(recorded, res)
+        return
+      default:
+        res.writeHead(405).end()
+    }
   }
 
   #get(r: Recorded, res: ServerResponse): void {
