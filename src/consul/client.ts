@@ -70,7 +70,7 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
 const DEFAULT_WAIT_MS = 60_000
 /** Consul's cap on `wait` (api-docs/features/blocking.mdx). */
 const MAX_WAIT_MS = 600_000
-/** Headroom beyond wait + wait/16 for the answer to travel; Consul's own CLI allows similar. */
+/** Headroom beyond wait + wait/16 for a slow agent or network before a long poll counts as lost. */
 const BLOCKING_MARGIN_MS = 5_000
 const UINT64_MAX = (1n << 64n) - 1n
 const ADDRESS_HINT = 'check --consul.address / CONSUL_HTTP_ADDR and that the agent runs'
