@@ -11,5 +11,12 @@ export { createApiMetrics } from './metrics.js'
 export type { ApiMetrics } from './metrics.js'
 export { ACTIVE_STATUS } from './v2/alert-json.js'
 export type { AlertStatus } from './v2/alert-json.js'
-export type { ApiDeps, ApiRuntime, ClusterView, PeerView, VersionInfo } from './v2/deps.js'
+export type {
+  ApiDeps,
+  ApiRuntime,
+  ClusterView,
+  ConfigSourceView,
+  PeerView,
+  VersionInfo,
+} from './v2/deps.js'
 export type { SilenceStore } from './v2/silences.js'

@@ -12,8 +12,9 @@ import {
   createHttpApp,
   normalizeRoutePrefix,
 } from '../api/index.js'
-import type { AlertStatus } from '../api/index.js'
+import type { AlertStatus, ConfigSourceView } from '../api/index.js'
 import { loadConfigFile } from '../config/index.js'
+import { ConsulClient } from '../consul/index.js'
 import { createDispatcherMetrics } from '../dispatch/index.js'
 import { initHashing } from '../labels/index.js'
 import { Nflog } from '../nflog/index.js'
@@ -21,6 +22,10 @@ import { createNotifyMetrics } from '../notify/index.js'
 import { Silencer, Silences } from '../silences/index.js'
 import { errorMessage } from '../util/index.js'
 
+import { ConfigController, hashHex } from './config-controller.js'
+import { ConsulConfigSync } from './consul-config.js'
+import { consulSettings } from './consul-flags.js'
+import type { ConsulFlags } from './consul-flags.js'
 import type { Flags } from './flags.js'
 import { indexHtml } from './index-page.js'
 import type { Listeners } from './listeners.js'
@@ -162,11 +167,13 @@ export async function startNode(
   })
   onStop('silences', () => silences.close())
   const silencer = new Silencer(silences)
+  // The config graph is built after the stores; until then no alert is inhibited.
+  let runtimeOf: () => Runtime | undefined = () => undefined
   // An alert's status is recomputed on every read, as Alertmanager's API does, so a new or
   // deleted silence shows at once; the silencer's per-alert cache keeps that cheap.
   const alertStatus = (alert: Alert): AlertStatus => {
     const { silencedBy } = silencer.status(alert.labels, alert.fingerprint)
-    const source = runtime?.inhibitor.inhibitedBy(alert.labels)
+    const source = runtimeOf()?.inhibitor.inhibitedBy(alert.labels)
     const inhibitedBy = source === undefined ? [] : [source]
     if (silencedBy.length === 0 && inhibitedBy.length === 0) {
       return ACTIVE_STATUS
@@ -223,55 +230,44 @@ export async function startNode(
   }
 
   const configLog = log.child({ component: 'configuration' })
-  let runtime: Runtime | undefined
-  const apply = async (): Promise<void> => {
-    try {
-      const loaded = await loadConfigFile(flags.configFile)
-      const next = buildRuntime(loaded, runtimeDeps)
-      const previous = runtime
-      await previous?.dispatcher.stop()
-      previous?.inhibitor.stop()
-      runtime = next
-      // The inhibitor fills its source cache from the store's replay before the dispatcher's
-      // first flush can ask it anything.
-      next.inhibitor.start()
-      next.dispatcher.start()
-      void previous?.close()
-      configMetrics.hash.set(loaded.hash)
-      configMetrics.lastReloadSuccessful.set(1)
-      configMetrics.lastReloadSuccessTime.set(Date.now() / 1000)
-      configMetrics.receivers.set(next.receiverCount)
-      configMetrics.integrations.set(next.integrationCount)
-      configLog.info({ file: flags.configFile }, 'Completed loading of configuration file')
-    } catch (err: unknown) {
-      configMetrics.lastReloadSuccessful.set(0)
-      configLog.error(
-        { file: flags.configFile, err: errorMessage(err) },
-        'Loading configuration file failed'
-      )
-      throw err
-    }
-  }
-  await apply()
-  const inhibitorGc = setInterval(() => {
-    runtime?.inhibitor.gc()
-  }, 15 * 60_000)
-  inhibitorGc.unref()
+  const controller = new ConfigController({
+    build: (loaded) => buildRuntime(loaded, runtimeDeps),
+    metrics: configMetrics,
+    log: configLog,
+    now: Date.now,
+  })
+  runtimeOf = () => controller.runtime
   onStop('dispatcher', async () => {
     clearInterval(inhibitorGc)
-    await runtime?.dispatcher.stop()
-    runtime?.inhibitor.stop()
-    await runtime?.close()
+    await controller.stop()
   })
+  const inhibitorGc = setInterval(() => {
+    controller.runtime?.inhibitor.gc()
+  }, 15 * 60_000)
+  inhibitorGc.unref()
+
+  const name = nodeName(flags)
+  const source =
+    flags.consul === undefined
+      ? fileConfigSource(flags.configFile, controller, configLog)
+      : await consulConfigSource(flags.consul, {
+          nodeName: name,
+          storagePath: flags.storagePath,
+          controller,
+          log: configLog,
+          onStop,
+        })
+  await source.start()
 
   const app = createHttpApp(
     {
       store,
-      runtime: () => runtime as Runtime,
-      reload: apply,
+      runtime: () => controller.runtime as Runtime,
+      reload: () => source.reload(),
       silences,
       alertStatus,
       cluster: () => ({ status: 'disabled', peers: [] }),
+      node: () => ({ name, config: source.view() }),
       version: VERSION_INFO,
       startedAt,
       metrics: createApiMetrics(registry),
@@ -295,7 +291,7 @@ export async function startNode(
   let stopping: Promise<void> | undefined
   return {
     addresses,
-    reload: apply,
+    reload: () => source.reload(),
     stop() {
       stopping ??= (async () => {
         for (const { name, fn } of teardown.reverse()) {
@@ -309,4 +305,93 @@ export async function startNode(
       return stopping
     },
   }
+}
+
+/**
+ * nodeName is --node.name, or the host name with the web port appended when it is not the
+ * default 9093 (several nodes on one host need distinct names).
+ *
+ * @param flags - the node flags.
+ * @returns the node name.
+ */
+export function nodeName(flags: Flags): string {
+  if (flags.nodeName !== '') {
+    return flags.nodeName
+  }
+  const first = flags.webListenAddresses[0] ?? ':9093'
+  const port = first.slice(first.lastIndexOf(':') + 1)
+  return port === '9093' ? hostname() : `${hostname()}-${port}`
+}
+
+/** ConfigSource is where a node's config comes from: the file, or Consul KV. */
+interface ConfigSource {
+  /** Applies the first config; resolves when the node has one. */
+  start(): Promise<void>
+  /** Re-reads and applies now (SIGHUP, POST /-/reload); rejects with the reason when refused. */
+  reload(): Promise<void>
+  view(): ConfigSourceView
+}
+
+function fileConfigSource(path: string, controller: ConfigController, log: Logger): ConfigSource {
+  let applied: { hash: string; at: string } | undefined
+  let error: { message: string; at: string } | undefined
+  const reload = (): Promise<void> =>
+    controller.serialize(async () => {
+      try {
+        const loaded = await loadConfigFile(path)
+        await controller.apply(loaded, loaded.effectiveHash)
+        applied = { hash: hashHex(loaded.hash), at: new Date().toISOString() }
+        error = undefined
+        log.info({ file: path }, 'Completed loading of configuration file')
+      } catch (err: unknown) {
+        controller.recordFailure()
+        error = { message: errorMessage(err), at: new Date().toISOString() }
+        log.error({ file: path, err: errorMessage(err) }, 'Loading configuration file failed')
+        throw err
+      }
+    })
+  return {
+    start: reload,
+    reload,
+    view: () => ({
+      mode: 'file',
+      source: 'file',
+      location: path,
+      hash: applied?.hash ?? '',
+      appliedAt: applied?.at ?? '',
+      ...(error === undefined ? {} : { error }),
+    }),
+  }
+}
+
+async function consulConfigSource(
+  consul: ConsulFlags,
+  options: {
+    nodeName: string
+    storagePath: string
+    controller: ConfigController
+    log: Logger
+    onStop: (name: string, fn: () => Promise<void> | void) => void
+  }
+): Promise<ConfigSource> {
+  const client = new ConsulClient(await consulSettings(consul))
+  options.onStop('consul client', () => {
+    client.close()
+  })
+  const sync = new ConsulConfigSync({
+    client,
+    address: consul.baseUrl,
+    prefix: consul.kvPrefix,
+    nodeName: options.nodeName,
+    storagePath: options.storagePath,
+    controller: options.controller,
+    log: options.log,
+    now: Date.now,
+  })
+  options.onStop('consul config watch', () => sync.stop())
+  options.log.info(
+    { address: consul.baseUrl, key: `${consul.kvPrefix}/config`, node: options.nodeName },
+    'Reading the configuration from Consul'
+  )
+  return { start: () => sync.start(), reload: () => sync.reload(), view: () => sync.view() }
 }

@@ -1,5 +1,8 @@
 import { formatGoDuration, parseGoDuration } from '../util/index.js'
 
+import { CONSUL_FLAGS, ConsulFlagsError, resolveConsulFlags } from './consul-flags.js'
+import type { ConsulFlags } from './consul-flags.js'
+
 /** FlagKind is how a flag's value is parsed (kingpin's String, Strings, Int, Bool, Duration). */
 type FlagKind = 'string' | 'strings' | 'int' | 'bool' | 'duration'
 
@@ -165,6 +168,18 @@ const FLAGS: readonly FlagSpec[] = [
     help: 'Allow alertmanager to discover and listen on a public IP address.',
   },
   {
+    name: 'node.name',
+    kind: 'string',
+    default: '',
+    help: "This node's name in Consul (status key <prefix>/status/<name>, service ID). Defaults to the host name, with the web port appended when it is not 9093.",
+  },
+  ...CONSUL_FLAGS.map((flag): FlagSpec => ({
+    name: flag.name,
+    kind: flag.name === 'consul.tls-skip-verify' ? 'bool' : 'string',
+    default: undefined,
+    help: flag.env === undefined ? flag.help : `${flag.help} Env: ${flag.env}.`,
+  })),
+  {
     name: 'log.level',
     kind: 'string',
     default: 'info',
@@ -206,6 +221,10 @@ export interface Flags {
   readonly clusterReconnectTimeoutMs: number
   readonly clusterTlsConfig: string
   readonly clusterAllowInsecurePublicAdvertise: boolean
+  /** --node.name as given; '' means derive it from the host name (see nodeName in app.ts). */
+  readonly nodeName: string
+  /** Consul mode settings; undefined in file mode. */
+  readonly consul: ConsulFlags | undefined
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error'
   readonly logFormat: 'logfmt' | 'json'
 }
@@ -261,10 +280,14 @@ function parseValue(spec: FlagSpec, raw: string): string | number | boolean {
  * repeatable flags given several times, bool flags as `--flag`, `--no-flag` or `--flag=false`.
  *
  * @param argv - the arguments after the program name.
+ * @param env - the environment, for the CONSUL_HTTP_* defaults of the --consul.* flags.
  * @returns what to do.
  * @throws FlagError for an unknown flag, a missing or bad value, or a stray argument.
  */
-export function parseCommandLine(argv: readonly string[]): ParsedCommand {
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env
+): ParsedCommand {
   const specs = new Map(FLAGS.map((spec) => [spec.name, spec]))
   const values: Values = new Map()
   for (let i = 0; i < argv.length; i++) {
@@ -317,10 +340,14 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
     list.push(value)
     values.set(name, spec.kind === 'strings' ? list : [value])
   }
-  return { kind: 'run', flags: toFlags(values, specs) }
+  return { kind: 'run', flags: toFlags(values, specs, env) }
 }
 
-function toFlags(values: Values, specs: ReadonlyMap<string, FlagSpec>): Flags {
+function toFlags(
+  values: Values,
+  specs: ReadonlyMap<string, FlagSpec>,
+  env: Readonly<Record<string, string | undefined>>
+): Flags {
   const get = (name: string): string | number | boolean => {
     const spec = specs.get(name) as FlagSpec
     const raw = values.get(name)?.[0] ?? spec.default ?? ''
@@ -357,6 +384,22 @@ function toFlags(values: Values, specs: ReadonlyMap<string, FlagSpec>): Flags {
   if (maintenance <= 0) {
     throw new FlagError('--data.maintenance-interval must be greater than 0')
   }
+  const consulGiven = new Map<string, string>()
+  for (const flag of CONSUL_FLAGS) {
+    const given = values.get(flag.name)?.[0]
+    if (given !== undefined) {
+      consulGiven.set(flag.name, given)
+    }
+  }
+  let consul: ConsulFlags | undefined
+  try {
+    consul = resolveConsulFlags(consulGiven, env, values.has('config.file'))
+  } catch (err: unknown) {
+    if (err instanceof ConsulFlagsError) {
+      throw new FlagError(err.message)
+    }
+    throw err
+  }
   return {
     configFile: str('config.file'),
     storagePath: str('storage.path'),
@@ -386,6 +429,8 @@ function toFlags(values: Values, specs: ReadonlyMap<string, FlagSpec>): Flags {
     clusterAllowInsecurePublicAdvertise: bool(
       'cluster.allow-insecure-public-advertise-address-discovery'
     ),
+    nodeName: str('node.name'),
+    consul,
     logLevel: logLevel as Flags['logLevel'],
     logFormat,
   }
@@ -411,6 +456,7 @@ export function usage(): string {
   return [
     'usage: alertmesh [<flags>]',
     '       alertmesh check-config FILE...',
+    '       alertmesh config push|pull|status [<flags>]   (config in Consul KV; see `alertmesh config --help`)',
     '',
     'An Alertmanager 0.25 compatible alert router for highly available clusters.',
     '',

@@ -17,6 +17,16 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exitCode = await checkConfig(argv.slice(1), process.stdout)
     return
   }
+  if (argv[0] === 'config') {
+    const { configCommand } = await import('./config-command.js')
+    process.exitCode = await configCommand(
+      argv.slice(1),
+      process.env,
+      process.stdout,
+      process.stderr
+    )
+    return
+  }
   let command
   try {
     command = parseCommandLine(argv)

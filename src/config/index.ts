@@ -5,6 +5,13 @@
  * exact messages, and its defaults; the re-marshalled `config.original`; the config hash; and
  * time interval evaluation. Imports only src/labels and src/util.
  */
+export {
+  loadConfigDocument,
+  readDocumentCache,
+  writeDocumentCache,
+  writeTemplates,
+} from './document.js'
+export type { CachedDocument, ConfigDocument, LoadedDocument } from './document.js'
 export { ConfigError } from './errors.js'
 export type { ConfigErrorDetails } from './errors.js'
 export { configHash, formatPath, loadConfig, loadConfigFile } from './load.js'

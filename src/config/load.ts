@@ -139,7 +139,13 @@ function loadBytes(text: string, raw: string | Uint8Array, options: LoadOptions)
     throw err
   }
   const config = buildConfig(converted, decoded.data as Obj, options.baseDir)
-  return { config, raw: text, original: marshalConfig(config), hash: configHash(raw) }
+  return {
+    config,
+    raw: text,
+    original: marshalConfig(config),
+    hash: configHash(raw),
+    effectiveHash: createHash('sha256').update(JSON.stringify(decoded.data)).digest('hex'),
+  }
 }
 
 interface ErrorLocation {

@@ -208,6 +208,12 @@ export interface LoadedConfig {
   readonly original: string
   /** `alertmanager_config_hash`: first 6 bytes of MD5(raw) read little-endian. */
   readonly hash: number
+  /**
+   * SHA-256 (hex) of the decoded document: equal for texts that differ only in comments, quoting
+   * or layout, so a reload that changes nothing effective can keep the running graph (and its
+   * group timers). Secrets are included, unlike `original`, which masks them.
+   */
+  readonly effectiveHash: string
 }
 
 /*

@@ -13,10 +13,36 @@ export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..')
 /** MAIN_JS is the built CLI entry point. */
 export const MAIN_JS = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js')
 
+/**
+ * testEnv is the environment for child processes: the test machine's CONSUL_HTTP_* variables
+ * must not turn a file-mode node into a Consul one.
+ *
+ * @returns process.env without CONSUL_* variables.
+ */
+export function testEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONSUL_')))
+}
+
 /** NodeOptions configure one alertmesh (or Alertmanager) process for a test. */
 export interface NodeOptions {
-  /** YAML config text. */
+  /** YAML config text (written to the config file; unused in Consul mode). */
   readonly config: string
+  /**
+   * Consul mode: the node reads its config from this Consul (host:port) instead of the config
+   * file, under `kvPrefix`, reporting as `nodeName`.
+   */
+  readonly consul?: {
+    readonly address: string
+    readonly nodeName: string
+    readonly kvPrefix?: string
+  }
+  /**
+   * Whether start waits for /-/ready (default) or only for /-/healthy (a node that waits for
+   * its first config).
+   *
+   * @default true
+   */
+  readonly waitReady?: boolean
   /** Extra flags. */
   readonly args?: readonly string[]
   /** Route prefix the node serves under (must match a --web.route-prefix in args). */
@@ -68,22 +94,33 @@ export class TestNode {
       command[0] as string,
       [
         ...command.slice(1),
-        `--config.file=${configFile}`,
+        ...(options.consul === undefined
+          ? [`--config.file=${configFile}`]
+          : [
+              `--consul.address=${options.consul.address}`,
+              `--node.name=${options.consul.nodeName}`,
+              ...(options.consul.kvPrefix === undefined
+                ? []
+                : [`--consul.kv-prefix=${options.consul.kvPrefix}`]),
+            ]),
         `--storage.path=${join(dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--cluster.listen-address=',
         ...(options.args ?? []),
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] }
+      { stdio: ['ignore', 'pipe', 'pipe'], env: testEnv() }
     )
     const base = `http://127.0.0.1:${port}${options.routePrefix ?? ''}`
     const node = new TestNode(base, dir, configFile, child)
     const exited = node.#exit.then((code) => {
       throw new Error(`node exited with ${code} before it was ready:\n${node.output}`)
     })
+    const probe = options.waitReady === false ? 'healthy' : 'ready'
     await Promise.race([
       exited,
-      waitFor('node ready', async () => (await fetch(`${base}/-/ready`)).ok, { timeoutMs: 15_000 }),
+      waitFor(`node ${probe}`, async () => (await fetch(`${base}/-/${probe}`)).ok, {
+        timeoutMs: 15_000,
+      }),
     ])
     return node
   }

@@ -28,6 +28,28 @@ export interface ClusterView {
   readonly peers: readonly PeerView[]
 }
 
+/**
+ * ConfigSourceView is where the running config came from, reported by /api/v2/status under
+ * `alertmesh.config` (Alertmanager clients ignore the extra key).
+ */
+export interface ConfigSourceView {
+  readonly mode: 'file' | 'consul'
+  /** Where the running config was read: the file, Consul, or the cache of Consul's last one. */
+  readonly source: 'file' | 'consul' | 'cache'
+  /** The file path or the Consul key. */
+  readonly location: string
+  /** `alertmanager_config_hash` as 12 hex digits ('' before the first config). */
+  readonly hash: string
+  /** Consul's ModifyIndex of the applied config, in Consul mode. */
+  readonly version?: string
+  /** When the running config was applied, RFC 3339 ('' before the first config). */
+  readonly appliedAt: string
+  /** The last refused config or failed read, cleared by the next success. */
+  readonly error?: { readonly message: string; readonly at: string }
+  /** Consul's address and whether its last answer was a success, in Consul mode. */
+  readonly consul?: { readonly address: string; readonly reachable: boolean }
+}
+
 /** VersionInfo is the versionInfo section of /api/v2/status. */
 export interface VersionInfo {
   readonly version: string
@@ -48,6 +70,8 @@ export interface ApiDeps {
   /** The alert's current status, recomputed (silences and inhibitions may change any time). */
   readonly alertStatus: (alert: Alert) => AlertStatus
   readonly cluster: () => ClusterView
+  /** This node's name and its config source, for the `alertmesh` section of /api/v2/status. */
+  readonly node: () => { readonly name: string; readonly config: ConfigSourceView }
   readonly version: VersionInfo
   /** Process start, epoch ms (`uptime` in /api/v2/status). */
   readonly startedAt: number

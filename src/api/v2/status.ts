@@ -30,6 +30,9 @@ export function statusBody(deps: ApiDeps): string {
       revision: v.revision,
       version: v.version,
     },
+    // alertmesh's own section: where this node's config came from, so drift between replicas
+    // and a node running on its cached config are visible. Alertmanager clients ignore it.
+    alertmesh: deps.node(),
   }
   return `${goJSONStringify(body)}\n`
 }

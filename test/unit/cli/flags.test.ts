@@ -13,7 +13,7 @@ const H = 60 * M
 
 /** flags parses a node command line, failing the test unless it asks to run. */
 function flags(argv: string[]): Flags {
-  const command = parseCommandLine(argv)
+  const command = parseCommandLine(argv, {})
   assert.equal(command.kind, 'run')
   return command.flags
 }
@@ -47,6 +47,8 @@ describe('parseCommandLine defaults', () => {
       clusterReconnectTimeoutMs: 6 * H,
       clusterTlsConfig: '',
       clusterAllowInsecurePublicAdvertise: false,
+      nodeName: '',
+      consul: undefined,
       logLevel: 'info',
       logFormat: 'logfmt',
     })
@@ -279,7 +281,7 @@ describe('parseCommandLine errors', () => {
   for (const c of cases) {
     it(`refuses ${c.name}`, () => {
       assert.throws(
-        () => parseCommandLine(c.argv),
+        () => parseCommandLine(c.argv, {}),
         (err: unknown) => {
           assert.ok(err instanceof FlagError, String(err))
           if (typeof c.message === 'string') {
