@@ -142,6 +142,58 @@ function dirEntryJson(e: KvEntry): string {
   )
 }
 
+/** ENDPOINTS names Consul's routes for the request log, longest prefix first. */
+const ENDPOINTS: readonly (readonly [string, string])[] = [
+  ['/v1/agent/service/deregister/', 'agent.service.deregister'],
+  ['/v1/agent/service/register', 'agent.service.register'],
+  ['/v1/agent/check/update/', 'agent.check.update'],
+  ['/v1/agent/check/pass/', 'agent.check.pass'],
+  ['/v1/agent/check/warn/', 'agent.check.warn'],
+  ['/v1/agent/check/fail/', 'agent.check.fail'],
+  ['/v1/catalog/services', 'catalog.services'],
+  ['/v1/catalog/service/', 'catalog.service'],
+  ['/v1/health/service/', 'health.service'],
+  ['/v1/agent/services', 'agent.services'],
+  ['/v1/status/leader', 'status.leader'],
+  ['/v1/agent/checks', 'agent.checks'],
+  ['/v1/status/peers', 'status.peers'],
+  ['/v1/agent/self', 'agent.self'],
+]
+
+/**
+ * classify names the endpoint a request is for and what it is about (a KV key, a service or
+ * check ID), before any fault applies, so dropped and failed requests are logged usefully.
+ */
+function classify(
+  method: string,
+  path: string,
+  query: URLSearchParams
+): { endpoint: string; subject: string | undefined } {
+  if (path.startsWith('/v1/kv/')) {
+    const subject = path.slice('/v1/kv/'.length)
+    switch (method) {
+      case 'GET':
+        return {
+          endpoint: query.has('keys') ? 'kv.keys' : query.has('recurse') ? 'kv.list' : 'kv.get',
+          subject,
+        }
+      case 'PUT':
+        return { endpoint: 'kv.put', subject }
+      case 'DELETE':
+        return { endpoint: 'kv.delete', subject }
+      default:
+        return { endpoint: 'kv', subject }
+    }
+  }
+  for (const [prefix, endpoint] of ENDPOINTS) {
+    if (prefix.endsWith('/') ? path.startsWith(prefix) : path === prefix) {
+      const rest = path.slice(prefix.length)
+      return { endpoint, subject: rest === '' ? undefined : rest }
+    }
+  }
+  return { endpoint: 'unknown', subject: undefined }
+}
+
 function numberField(body: Record<string, unknown>, name: string): number | undefined {
   const v = body[name]
   if (v === undefined) {
@@ -477,9 +529,8 @@ export class ConsulStandin {
       method,
       path,
       query: Object.fromEntries(query),
-      endpoint: 'unknown',
-      subject: undefined,
-      blocking: false,
+      ...classify(method, path, query),
+      blocking: /^\d+$/.test(query.get('index') ?? '') && BigInt(query.get('index') ?? '0') > 0n,
       startedAtMs: performance.now() - this.#startedAt,
       outcome: undefined,
     }
@@ -658,7 +709,6 @@ export class ConsulStandin {
         pattern: '/v1/status/leader',
         methods: ['GET'],
         handle: (c) => {
-          c.record.endpoint = 'status.leader'
           this.#requireDatacenter(c)
           send(c.res, 200, JSON.stringify('127.0.0.1:8300'), JSON_TYPE)
         },
@@ -667,7 +717,6 @@ export class ConsulStandin {
         pattern: '/v1/status/peers',
         methods: ['GET'],
         handle: (c) => {
-          c.record.endpoint = 'status.peers'
           this.#requireDatacenter(c)
           sendJson(c.res, 200, ['127.0.0.1:8300'])
         },
@@ -714,7 +763,6 @@ export class ConsulStandin {
     if (stale && consistent) {
       throw new HttpError(400, 'Cannot specify ?stale with ?consistent, conflicting semantics.')
     }
-    ctx.record.blocking = minIndex > 0
     return { minIndex, waitMs, consistency: stale ? 'stale' : consistent ? 'consistent' : 'leader' }
   }
 
@@ -759,26 +807,20 @@ export class ConsulStandin {
 
   async #kvRoute(ctx: Ctx): Promise<void> {
     const key = ctx.path.slice('/v1/kv/'.length)
-    ctx.record.subject = key
     switch (ctx.method) {
       case 'GET':
         if (ctx.query.has('keys')) {
-          ctx.record.endpoint = 'kv.keys'
           await this.#kvKeys(ctx, key)
         } else if (ctx.query.has('recurse')) {
-          ctx.record.endpoint = 'kv.list'
           await this.#kvList(ctx, key)
         } else {
-          ctx.record.endpoint = 'kv.get'
           await this.#kvGet(ctx, key)
         }
         return
       case 'PUT':
-        ctx.record.endpoint = 'kv.put'
         await this.#kvPut(ctx, key)
         return
       default:
-        ctx.record.endpoint = 'kv.delete'
         this.#kvDelete(ctx, key)
     }
   }
@@ -938,7 +980,6 @@ export class ConsulStandin {
   // ---- agent ----
 
   async #register(ctx: Ctx): Promise<void> {
-    ctx.record.endpoint = 'agent.service.register'
     const { body } = await readBody(ctx.req)
     let parsed: unknown
     try {
@@ -960,9 +1001,7 @@ export class ConsulStandin {
   }
 
   #deregister(ctx: Ctx): void {
-    ctx.record.endpoint = 'agent.service.deregister'
     const id = ctx.path.slice('/v1/agent/service/deregister/'.length)
-    ctx.record.subject = id
     const authz = this.#authorizer(ctx)
     const existing = this.#agent.service(id)
     if (existing !== undefined) {
@@ -973,8 +1012,6 @@ export class ConsulStandin {
   }
 
   #checkUpdate(ctx: Ctx, id: string, status: CheckStatus, output: string): void {
-    ctx.record.endpoint = 'agent.check.update'
-    ctx.record.subject = id
     const authz = this.#authorizer(ctx)
     const serviceName = this.#agent.checkServiceName(id)
     if (serviceName !== undefined) {
@@ -1021,7 +1058,6 @@ export class ConsulStandin {
   }
 
   #agentServices(ctx: Ctx): void {
-    ctx.record.endpoint = 'agent.services'
     const authz = this.#authorizer(ctx)
     const { result, filtered } = this.#agent.servicesJson((name) =>
       authz.allowed('service', 'read', name)
@@ -1031,7 +1067,6 @@ export class ConsulStandin {
   }
 
   #agentChecks(ctx: Ctx): void {
-    ctx.record.endpoint = 'agent.checks'
     const authz = this.#authorizer(ctx)
     const { result, filtered } = this.#agent.checksJson((name) =>
       name === ''
@@ -1043,7 +1078,6 @@ export class ConsulStandin {
   }
 
   #agentSelf(ctx: Ctx): void {
-    ctx.record.endpoint = 'agent.self'
     this.#authorizer(ctx).require('agent', 'read', this.#nodeName)
     sendJson(ctx.res, 200, {
       Config: {
@@ -1072,10 +1106,8 @@ export class ConsulStandin {
   // ---- health and catalog ----
 
   async #healthService(ctx: Ctx): Promise<void> {
-    ctx.record.endpoint = 'health.service'
     const options = this.#readOptions(ctx)
     const name = ctx.path.slice('/v1/health/service/'.length)
-    ctx.record.subject = name
     if (name === '') {
       throw new HttpError(400, 'Missing service name')
     }
@@ -1103,7 +1135,6 @@ export class ConsulStandin {
   }
 
   async #catalogServices(ctx: Ctx): Promise<void> {
-    ctx.record.endpoint = 'catalog.services'
     const options = this.#readOptions(ctx)
     this.#requireDatacenter(ctx)
     const authz = this.#authorizer(ctx)
@@ -1117,10 +1148,8 @@ export class ConsulStandin {
   }
 
   async #catalogService(ctx: Ctx): Promise<void> {
-    ctx.record.endpoint = 'catalog.service'
     const options = this.#readOptions(ctx)
     const name = ctx.path.slice('/v1/catalog/service/'.length)
-    ctx.record.subject = name
     if (name === '') {
       throw new HttpError(400, 'Missing service name')
     }
