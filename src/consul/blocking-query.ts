@@ -213,6 +213,10 @@ export class BlockingQuery<T> {
       try {
         result = await this.#options.fetch(index, this.#waitMs, signal)
       } catch (err: unknown) {
+        // A failed read may mean Consul restarted, possibly with lost state and a lower index.
+        // Blocking on our old, higher index would then hang for a whole wait before the reset
+        // shows, so the first read after an error never blocks.
+        index = 0n
         if (stopped() || !(await fail(err))) {
           break
         }

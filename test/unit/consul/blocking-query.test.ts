@@ -230,6 +230,22 @@ describe('BlockingQuery', () => {
     assert.deepEqual(got.changes, [['a', 5n]])
   })
 
+  it('reads without blocking after a failed read (Consul may have restarted with a lower index)', async () => {
+    // A blocking read on the old index 9 against a restarted Consul at index 2 would hang for a
+    // whole wait before the reset showed.
+    const got = await run([
+      text('a', 9n),
+      new Error('socket hang up'),
+      text('b', 2n),
+      text('b', 3n),
+    ])
+    assert.deepEqual(got.calls, [0n, 9n, 0n, 2n, 3n])
+    assert.deepEqual(got.changes, [
+      ['a', 9n],
+      ['b', 2n],
+    ])
+  })
+
   it('keeps the backoff within [half, all] of a doubling ceiling capped at maxMs', async () => {
     const failures = Array.from({ length: 12 }, (_, i) => new Error(`e${i}`))
     for (const [random, want] of [
