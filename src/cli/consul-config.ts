@@ -66,7 +66,8 @@ export class ConsulConfigSync {
   #statusWriting = false
   #statusTimer: NodeJS.Timeout | undefined
   #stopped = false
-  #lastLoggedErrorAt = 0
+  #lastLoggedErrorAt = -Infinity
+  #lastStatusWarnAt = -Infinity
 
   /**
    * ConsulConfigSync's constructor only records its options; start() does the work.
@@ -360,7 +361,15 @@ export class ConsulConfigSync {
       },
       (err: unknown) => {
         this.#statusWriting = false
-        this.#o.log.debug({ err: errorMessage(err) }, 'Writing the node status to Consul failed')
+        // A refused token (403) fails every retry; one warning a minute says so without flooding.
+        const now = this.#o.now()
+        if (now - this.#lastStatusWarnAt >= 60_000) {
+          this.#lastStatusWarnAt = now
+          this.#o.log.warn(
+            { key: `${this.#o.prefix}/status/${this.#o.nodeName}`, err: errorMessage(err) },
+            'Writing the node status to Consul failed; retrying'
+          )
+        }
         this.#statusTimer = setTimeout(() => {
           this.#flushStatus()
         }, STATUS_RETRY_MS)
