@@ -194,6 +194,25 @@ function classify(
   return { endpoint: 'unknown', subject: undefined }
 }
 
+/**
+ * decodeJsonBody parses a JSON request body, failing with Consul's decodeBody wording (Go's
+ * decoder reports an empty body as EOF).
+ */
+function decodeJsonBody(body: Buffer): unknown {
+  const text = body.toString('utf8')
+  if (text.trim() === '') {
+    throw new HttpError(400, 'Request decode failed: EOF')
+  }
+  try {
+    return JSON.parse(text)
+  } catch (err: unknown) {
+    throw new HttpError(
+      400,
+      `Request decode failed: ${err instanceof Error ? err.message : String(err)}`
+    )
+  }
+}
+
 function numberField(body: Record<string, unknown>, name: string): number | undefined {
   const v = body[name]
   if (v === undefined) {
@@ -797,9 +816,10 @@ export class ConsulStandin {
   }
 
   #filteredHeader(ctx: Ctx, authz: Authorizer, filtered: boolean): void {
-    // Consul hides the header from anonymous requests so they learn nothing.
-    if (authz.authenticated) {
-      ctx.res.setHeader('X-Consul-Results-Filtered-By-Acls', filtered ? 'true' : 'false')
+    // Set only when something was hidden, and never for anonymous requests so they learn
+    // nothing (setResultsFilteredByACLs and maskResultsFilteredByACLs in Consul).
+    if (authz.authenticated && filtered) {
+      ctx.res.setHeader('X-Consul-Results-Filtered-By-Acls', 'true')
     }
   }
 
@@ -928,7 +948,8 @@ export class ConsulStandin {
     }
     const { body, length } = await readBody(ctx.req, KV_MAX_VALUE_SIZE)
     if (length > KV_MAX_VALUE_SIZE) {
-      // Consul only checks Content-Length; a chunked upload is refused here too (see README).
+      // Consul only checks Content-Length; a chunked upload is refused here too (index.ts lists
+      // the deviations).
       throw this.#tooLarge(length)
     }
     this.#requireDatacenter(ctx)
@@ -980,17 +1001,7 @@ export class ConsulStandin {
   // ---- agent ----
 
   async #register(ctx: Ctx): Promise<void> {
-    const { body } = await readBody(ctx.req)
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(body.toString('utf8'))
-    } catch (err: unknown) {
-      throw new HttpError(
-        400,
-        `Request decode failed: ${err instanceof Error ? err.message : String(err)}`
-      )
-    }
-    const def = parseServiceDefinition(parsed)
+    const def = parseServiceDefinition(decodeJsonBody((await readBody(ctx.req)).body))
     ctx.record.subject = def.id
     const authz = this.#authorizer(ctx)
     authz.require('service', 'write', def.name)
@@ -1026,21 +1037,13 @@ export class ConsulStandin {
   }
 
   async #checkUpdateBody(ctx: Ctx): Promise<void> {
-    const { body } = await readBody(ctx.req)
-    let fields: Map<string, unknown>
-    try {
-      const parsed: unknown = JSON.parse(body.toString('utf8'))
-      fields = new Map(
-        typeof parsed === 'object' && parsed !== null
-          ? Object.entries(parsed).map(([k, v]) => [k.toLowerCase(), v])
-          : []
-      )
-    } catch (err: unknown) {
-      throw new HttpError(
-        400,
-        `Request decode failed: ${err instanceof Error ? err.message : String(err)}`
-      )
-    }
+    const parsed = decodeJsonBody((await readBody(ctx.req)).body)
+    // mapstructure matches field names case-insensitively.
+    const fields = new Map<string, unknown>(
+      typeof parsed === 'object' && parsed !== null
+        ? Object.entries(parsed).map(([k, v]) => [k.toLowerCase(), v])
+        : []
+    )
     const status = fields.get('status')
     const output = fields.get('output')
     if (status !== 'passing' && status !== 'warning' && status !== 'critical') {
