@@ -12,6 +12,7 @@ import Consul from 'consul'
 
 import { startConsulStandin } from '../support/consul-standin/index.js'
 import type { ConsulStandin } from '../support/consul-standin/index.js'
+import { startConsulForTests, wantedKind } from '../support/consul.js'
 import { REPO_ROOT } from '../support/node-process.js'
 import { freePort } from '../support/ports.js'
 import { waitFor } from '../support/wait.js'
@@ -525,5 +526,54 @@ void describe('Consul stand-in as a process', () => {
     const [code] = (await once(child, 'exit')) as [number | null]
     assert.equal(code, 2)
     assert.match(stderr, /--listen takes 127\.0\.0\.1:PORT/)
+  })
+})
+
+void describe('startConsulForTests', () => {
+  /** withEnv runs `fn` with some environment variables replaced, then restores them. */
+  async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T> | T): Promise<T> {
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
+    Object.assign(process.env, vars)
+    try {
+      return await fn()
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) {
+          Reflect.deleteProperty(process.env, k)
+        } else {
+          process.env[k] = v
+        }
+      }
+    }
+  }
+
+  void it('falls back to the stand-in when no consul binary is on PATH', async () => {
+    const consul = await withEnv({ PATH: '', ALERTMESH_TEST_CONSUL: '' }, () =>
+      startConsulForTests({ datacenter: 'dc9' })
+    )
+    try {
+      assert.equal(consul.kind, 'standin')
+      assert.equal(consul.url, `http://${consul.address}`)
+      assert.ok(consul.standin !== undefined)
+      const res = await fetch(`${consul.url}/v1/kv/x?dc=dc9`)
+      assert.equal(res.status, 404, 'the datacenter option reached the stand-in')
+      await fetch(`${consul.url}/v1/kv/x`, { method: 'PUT', body: 'v' })
+      await consul.restart({ loseState: false })
+      assert.equal(consul.standin.kvSnapshot()['x']?.value, 'v')
+    } finally {
+      await consul.stop()
+    }
+  })
+
+  void it('insists on a real agent when asked for one, and rejects unknown choices', async () => {
+    await withEnv({ PATH: '', ALERTMESH_TEST_CONSUL: 'agent' }, () => {
+      assert.throws(() => wantedKind(), /ALERTMESH_TEST_CONSUL=agent but there is no consul binary/)
+    })
+    await withEnv({ ALERTMESH_TEST_CONSUL: 'etcd' }, () => {
+      assert.throws(() => wantedKind(), /must be "agent" or "standin"/)
+    })
+    await withEnv({ ALERTMESH_TEST_CONSUL: 'standin' }, () => {
+      assert.deepEqual(wantedKind(), { kind: 'standin' })
+    })
   })
 })
