@@ -475,7 +475,7 @@ export class LocalAgent {
   }
 
   /**
-   * check looks up a local check.
+   * checkServiceName finds the service a local check belongs to.
    *
    * @param id - the check ID.
    * @returns its service name ('' for a node check), if registered.
