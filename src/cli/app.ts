@@ -339,7 +339,8 @@ function fileConfigSource(path: string, controller: ConfigController, log: Logge
     controller.serialize(async () => {
       try {
         const loaded = await loadConfigFile(path)
-        await controller.apply(loaded, loaded.effectiveHash)
+        // Alertmanager rebuilds on every reload, restarting group timers; file mode keeps that.
+        await controller.apply(loaded, undefined)
         applied = { hash: hashHex(loaded.hash), at: new Date().toISOString() }
         error = undefined
         log.info({ file: path }, 'Completed loading of configuration file')

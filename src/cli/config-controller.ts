@@ -73,17 +73,22 @@ export class ConfigController {
    * the new hash. Call it inside serialize.
    *
    * @param loaded - a validated config.
-   * @param effectiveKey - equal for configs that mean the same.
+   * @param effectiveKey - equal for configs that mean the same; undefined always rebuilds, as
+   *   Alertmanager's reload does (file mode keeps its timing: a reload restarts group timers).
    * @returns whether the graph was replaced.
    * @throws when the graph cannot be built; the running graph is untouched and the reload metric
    *   says 0.
    */
-  async apply(loaded: LoadedConfig, effectiveKey: string): Promise<ApplyOutcome> {
+  async apply(loaded: LoadedConfig, effectiveKey: string | undefined): Promise<ApplyOutcome> {
     const { metrics } = this.#options
     if (this.#stopped) {
       throw new Error('node is shutting down')
     }
-    if (this.#runtime !== undefined && effectiveKey === this.#effectiveKey) {
+    if (
+      this.#runtime !== undefined &&
+      effectiveKey !== undefined &&
+      effectiveKey === this.#effectiveKey
+    ) {
       // The running graph is kept, but it must answer with the text that was just accepted.
       this.#runtime = { ...this.#runtime, config: loaded }
       this.#recordSuccess(loaded)
