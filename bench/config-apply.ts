@@ -10,7 +10,11 @@
  *   the file on each of the three nodes and POST /-/reload to each (in parallel, as a config
  *   management tool would); the clock runs until each reload answered 200.
  *
- *   node dist/bench/config-apply.js [--rounds=50] [--targets=alertmanager,alertmesh]
+ * Rounds are --pause-ms apart (default 250). With --pause-ms=0 changes come faster than the 10
+ * reads per second that each node's watch allows itself (Consul asks clients to rate-limit
+ * blocking queries), so the tail then shows the rate limiter, not the propagation.
+ *
+ *   node dist/bench/config-apply.js [--rounds=50] [--pause-ms=250] [--targets=alertmanager,alertmesh]
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -119,7 +123,7 @@ function appliedAt(proc: Proc, index: string): number | undefined {
   return undefined
 }
 
-async function benchAlertmesh(rounds: number, root: string): Promise<number[]> {
+async function benchAlertmesh(rounds: number, pauseMs: number, root: string): Promise<number[]> {
   const consul = await startConsulStandin()
   const put = async (text: string): Promise<void> => {
     const res = await fetch(`${consul.url}/v1/kv/${PREFIX}/config`, { method: 'PUT', body: text })
@@ -147,6 +151,7 @@ async function benchAlertmesh(rounds: number, root: string): Promise<number[]> {
       )
     }
     for (let round = 1; round <= rounds; round++) {
+      await sleep(pauseMs)
       const started = Date.now()
       await put(configText(round))
       const index = String(consul.kvSnapshot()[`${PREFIX}/config`]?.modifyIndex ?? '')
@@ -174,7 +179,7 @@ async function benchAlertmesh(rounds: number, root: string): Promise<number[]> {
   return samples
 }
 
-async function benchAlertmanager(rounds: number, root: string): Promise<number[]> {
+async function benchAlertmanager(rounds: number, pauseMs: number, root: string): Promise<number[]> {
   const procs: Proc[] = []
   const samples: number[] = []
   try {
@@ -184,6 +189,7 @@ async function benchAlertmanager(rounds: number, root: string): Promise<number[]
       procs.push(await spawnNode(ALERTMANAGER, [`--config.file=${join(root, `am-${i}.yml`)}`], dir))
     }
     for (let round = 1; round <= rounds; round++) {
+      await sleep(pauseMs)
       const started = Date.now()
       const times = await Promise.all(
         procs.map(async (p, i) => {
@@ -212,11 +218,12 @@ async function main(): Promise<void> {
   )
   if (args.has('help')) {
     process.stdout.write(
-      'node dist/bench/config-apply.js [--rounds=50] [--targets=alertmanager,alertmesh]\n'
+      'node dist/bench/config-apply.js [--rounds=50] [--pause-ms=250] [--targets=alertmanager,alertmesh]\n'
     )
     return
   }
   const rounds = Number(args.get('rounds') ?? 50)
+  const pauseMs = Number(args.get('pause-ms') ?? 250)
   const targets = (args.get('targets') ?? 'alertmanager,alertmesh').split(',')
   const root = await mkdtemp(join(tmpdir(), 'bench-config-apply-'))
   const rows: string[] = []
@@ -224,9 +231,9 @@ async function main(): Promise<void> {
     for (const target of targets) {
       let samples: number[]
       if (target === 'alertmesh') {
-        samples = await benchAlertmesh(rounds, root)
+        samples = await benchAlertmesh(rounds, pauseMs, root)
       } else if (target === 'alertmanager') {
-        samples = await benchAlertmanager(rounds, root)
+        samples = await benchAlertmanager(rounds, pauseMs, root)
       } else {
         throw new Error(`unknown target ${target}`)
       }
@@ -240,7 +247,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `## Config change applied on ${NODES} nodes (${rounds} changes, ${new Date().toISOString()})`,
+      `## Config change applied on ${NODES} nodes (${rounds} changes ${pauseMs} ms apart, ${new Date().toISOString()})`,
       '',
       '| target | how the change is made | p50 (ms) | p99 (ms) | max (ms) | samples |',
       '|---|---|---|---|---|---|',
