@@ -11,7 +11,7 @@ import { hashHex } from '../../src/cli/config-controller.js'
 import { configHash } from '../../src/config/index.js'
 import { startConsulForTests } from '../support/consul.js'
 import type { ConsulUnderTest } from '../support/consul.js'
-import { iso } from '../support/fixtures.js'
+import { fastWebhookConfig, iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
 import { waitFor } from '../support/wait.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
@@ -28,21 +28,6 @@ interface StatusSection {
       consul?: { reachable: boolean }
     }
   }
-}
-
-/** routeTo is a config that sends everything to `/path` on the receiver, fast. */
-function routeTo(receiver: WebhookReceiver, path: string, extra = ''): string {
-  return `route:
-  receiver: r
-  group_by: [alertname]
-  group_wait: 100ms
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-- name: r
-  webhook_configs:
-  - url: ${receiver.url}${path}
-${extra}`
 }
 
 async function kvPut(consul: ConsulUnderTest, key: string, value: string): Promise<void> {
@@ -90,7 +75,7 @@ describe('config from Consul KV', () => {
   before(async () => {
     consul = await startConsulForTests()
     receiver = await WebhookReceiver.start()
-    await kvPut(consul, `${prefix}/config`, routeTo(receiver, '/a'))
+    await kvPut(consul, `${prefix}/config`, fastWebhookConfig(`${receiver.url}/a`))
     node = await TestNode.start({
       config: '',
       consul: { address: consul.address, nodeName: 'node-1', kvPrefix: prefix },
@@ -107,7 +92,7 @@ describe('config from Consul KV', () => {
     const view = await configView(node)
     assert.equal(view.mode, 'consul')
     assert.equal(view.source, 'consul')
-    assert.equal(view.hash, hashHex(configHash(routeTo(receiver, '/a'))))
+    assert.equal(view.hash, hashHex(configHash(fastWebhookConfig(`${receiver.url}/a`))))
     const status = await waitFor('status key', () =>
       kvGetJson<{ node: string; configHash: string; source: string }>(
         consul,
@@ -120,7 +105,7 @@ describe('config from Consul KV', () => {
   })
 
   it('applies a KV put of new routing within a second', async () => {
-    const text = routeTo(receiver, '/b')
+    const text = fastWebhookConfig(`${receiver.url}/b`)
     const started = Date.now()
     await kvPut(consul, `${prefix}/config`, text)
     await waitFor(
@@ -160,7 +145,7 @@ describe('config from Consul KV', () => {
       assert.match(view.error?.message ?? '', bad.reason)
       assert.equal(await fire(node, receiver), '/b')
       // A good config clears the error.
-      await kvPut(consul, `${prefix}/config`, routeTo(receiver, '/b'))
+      await kvPut(consul, `${prefix}/config`, fastWebhookConfig(`${receiver.url}/b`))
       await waitFor('error cleared', async () => (await configView(node)).error === undefined)
       assert.equal(await metric(node, 'alertmanager_config_last_reload_successful'), 1)
     })
@@ -169,7 +154,10 @@ describe('config from Consul KV', () => {
   it('keeps group timers when a change alters nothing effective', async () => {
     // group_interval 2s: a second alert in a running group waits for the next interval. A
     // rebuilt graph would start the group over and send it after group_wait (100ms) instead.
-    const text = routeTo(receiver, '/timers').replace('group_interval: 1s', 'group_interval: 2s')
+    const text = fastWebhookConfig(`${receiver.url}/timers`).replace(
+      'group_interval: 1s',
+      'group_interval: 2s'
+    )
     await kvPut(consul, `${prefix}/config`, text)
     await waitFor(
       'timers config',

@@ -11,7 +11,7 @@ import { hashHex } from '../../src/cli/config-controller.js'
 import { configHash } from '../../src/config/index.js'
 import { startConsulStandin } from '../support/consul-standin/index.js'
 import type { ConsulStandin } from '../support/consul-standin/index.js'
-import { iso } from '../support/fixtures.js'
+import { fastWebhookConfig, iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
 import { waitFor } from '../support/wait.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
@@ -23,20 +23,6 @@ interface ConfigView {
   hash: string
   error?: { message: string }
   consul?: { reachable: boolean }
-}
-
-function routeTo(receiver: WebhookReceiver, path: string): string {
-  return `route:
-  receiver: r
-  group_by: [alertname]
-  group_wait: 100ms
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-- name: r
-  webhook_configs:
-  - url: ${receiver.url}${path}
-`
 }
 
 async function kvPut(consul: ConsulStandin, key: string, value: string): Promise<void> {
@@ -91,7 +77,7 @@ describe('a Consul-mode node through Consul outages', () => {
     // Not ready while it has nothing to run; the log says what to do.
     assert.equal((await fetch(`${node.url}/-/ready`)).status, 503)
     await waitFor('waiting message', () => node.output.includes('alertmesh config push FILE'))
-    await kvPut(consul, `${PREFIX}/config`, routeTo(receiver, '/first'))
+    await kvPut(consul, `${PREFIX}/config`, fastWebhookConfig(`${receiver.url}/first`))
     await waitFor('ready', async () => (await fetch(`${node.url}/-/ready`)).ok)
     assert.equal(await fire(node, receiver), '/first')
   })
@@ -108,7 +94,7 @@ describe('a Consul-mode node through Consul outages', () => {
     })
     const view = await configView(node)
     assert.equal(view.source, 'cache')
-    assert.equal(view.hash, hashHex(configHash(routeTo(receiver, '/first'))))
+    assert.equal(view.hash, hashHex(configHash(fastWebhookConfig(`${receiver.url}/first`))))
     assert.equal(view.consul?.reachable, false)
     assert.match(node.output, /Running on the cached config/)
     assert.equal(await fire(node, receiver), '/first')
@@ -117,7 +103,7 @@ describe('a Consul-mode node through Consul outages', () => {
     consul = await startConsulStandin({ port })
     await waitFor('Consul reachable again', async () => (await configView(node)).consul?.reachable)
     assert.equal(await fire(node, receiver), '/first')
-    const next = routeTo(receiver, '/after-outage')
+    const next = fastWebhookConfig(`${receiver.url}/after-outage`)
     await kvPut(consul, `${PREFIX}/config`, next)
     await applied(node, next)
     assert.equal(await fire(node, receiver), '/after-outage')
@@ -133,9 +119,12 @@ describe('a Consul-mode node through Consul outages', () => {
         : undefined
     })
     assert.match(status.error?.message ?? '', /no config at Consul key outage\/config/)
-    assert.equal(status.configHash, hashHex(configHash(routeTo(receiver, '/after-outage'))))
+    assert.equal(
+      status.configHash,
+      hashHex(configHash(fastWebhookConfig(`${receiver.url}/after-outage`)))
+    )
     assert.equal(await fire(node, receiver), '/after-outage')
-    const next = routeTo(receiver, '/after-restart')
+    const next = fastWebhookConfig(`${receiver.url}/after-restart`)
     await kvPut(consul, `${PREFIX}/config`, next)
     await applied(node, next)
     assert.equal(await fire(node, receiver), '/after-restart')
@@ -151,7 +140,7 @@ describe('a Consul-mode node through Consul outages', () => {
         : undefined
     )
     assert.equal(await fire(node, receiver), '/after-restart')
-    const next = routeTo(receiver, '/after-errors')
+    const next = fastWebhookConfig(`${receiver.url}/after-errors`)
     await kvPut(consul, `${PREFIX}/config`, next)
     await applied(node, next)
     assert.equal(await fire(node, receiver), '/after-errors')
@@ -168,7 +157,7 @@ describe('a Consul-mode node through Consul outages', () => {
         : undefined
     )
     consul.clearFaults()
-    const next = routeTo(receiver, '/after-drops')
+    const next = fastWebhookConfig(`${receiver.url}/after-drops`)
     await kvPut(consul, `${PREFIX}/config`, next)
     await applied(node, next)
     assert.equal(await fire(node, receiver), '/after-drops')
