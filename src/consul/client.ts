@@ -1,8 +1,8 @@
-import { ClosedError, InvalidArgumentError, REDACTED } from '../util/index.js'
+import { ClosedError, InvalidArgumentError, REDACTED, formatGoDuration } from '../util/index.js'
 
 import { ConsulError } from './errors.js'
 import { RawConsul } from './raw-client.js'
-import type { RawResult } from './raw-client.js'
+import type { RawCheck, RawResult } from './raw-client.js'
 
 /** ConsulSettings say where and how to reach Consul; src/cli builds them from flags and env. */
 export interface ConsulSettings {
@@ -64,6 +64,69 @@ export interface QueryOptions {
 export interface QueryResult<T> {
   readonly index: bigint
   readonly value: T
+}
+
+/** CheckStatus is a Consul health check status. */
+export type CheckStatus = 'passing' | 'warning' | 'critical'
+
+/**
+ * ServiceCheck is the one health check registered with a service: a TTL check the process feeds
+ * itself (`ttlMs`), or an HTTP check the agent runs (`http` with `intervalMs`).
+ */
+export interface ServiceCheck {
+  /** The check ID; set explicitly so it is known without asking Consul. */
+  readonly id: string
+  readonly name: string
+  /** TTL check: critical unless updated within this long. */
+  readonly ttlMs?: number
+  /** HTTP check: the URL the agent polls; 2xx is passing, 429 warning, else critical. */
+  readonly http?: string
+  /** HTTP check: how often the agent polls. */
+  readonly intervalMs?: number
+  /** HTTP check: how long one poll may take. */
+  readonly timeoutMs?: number
+  /**
+   * How long the check may stay critical before the agent deregisters the service. Consul
+   * raises anything below 1 minute to 1 minute, and its reaper runs every 30 s.
+   */
+  readonly deregisterCriticalAfterMs: number
+  /**
+   * The status before the first update; a re-registration keeps the status the check has.
+   *
+   * @default 'critical'
+   */
+  readonly initialStatus?: CheckStatus
+}
+
+/** ServiceRegistration describes one service instance for the local agent. */
+export interface ServiceRegistration {
+  /** Unique on the agent; Consul keys deregistration and the catalog entry on it. */
+  readonly id: string
+  /** The service name that discovery queries by. */
+  readonly name: string
+  readonly address: string
+  readonly port: number
+  readonly tags?: readonly string[]
+  readonly meta?: Readonly<Record<string, string>>
+  readonly check: ServiceCheck
+}
+
+/** ServiceInstance is one instance of a service as the health endpoint reports it. */
+export interface ServiceInstance {
+  /** The service ID. */
+  readonly id: string
+  /** The Consul node the instance is registered on. */
+  readonly node: string
+  /** The service address, or the node's address when the service has none. */
+  readonly address: string
+  readonly port: number
+  readonly meta: Readonly<Record<string, string>>
+  readonly tags: readonly string[]
+}
+
+/** CallOptions cancel a single write. */
+export interface CallOptions {
+  readonly signal?: AbortSignal
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
@@ -259,6 +322,119 @@ export class ConsulClient {
   }
 
   /**
+   * registerService registers (or replaces) a service instance and its check with the local
+   * agent (PUT /v1/agent/service/register), which syncs it to the catalog. Re-registering an
+   * unchanged instance is harmless, and the check keeps its current status.
+   *
+   * @param registration - the instance and its check; the check ID is always sent explicitly.
+   * @param options - `signal` to cancel.
+   * @throws InvalidArgumentError when the registration is malformed (see the field docs).
+   * @throws ConsulError when Consul refuses it or cannot be reached.
+   */
+  async registerService(
+    registration: ServiceRegistration,
+    options: CallOptions = {}
+  ): Promise<void> {
+    const body = {
+      ID: nonEmpty('service id', registration.id),
+      Name: nonEmpty('service name', registration.name),
+      Address: registration.address,
+      Port: portNumber(registration.port),
+      ...(registration.tags === undefined ? {} : { Tags: registration.tags }),
+      ...(registration.meta === undefined ? {} : { Meta: registration.meta }),
+      Check: toRawCheck(registration.check),
+    }
+    const site: CallSite = {
+      method: 'PUT',
+      path: '/v1/agent/service/register',
+      timeoutMs: this.#requestTimeoutMs,
+      signal: options.signal,
+    }
+    await this.#send(site, (raw) => raw.registerService(body, site))
+  }
+
+  /**
+   * deregisterService removes a service instance and its checks from the local agent (PUT
+   * /v1/agent/service/deregister/:id); the catalog drops it at once.
+   *
+   * @param serviceId - the service ID, not its name.
+   * @param options - `signal` to cancel.
+   * @throws ConsulError with status 404 when the agent does not know the ID.
+   */
+  async deregisterService(serviceId: string, options: CallOptions = {}): Promise<void> {
+    nonEmpty('service id', serviceId)
+    const site: CallSite = {
+      method: 'PUT',
+      path: `/v1/agent/service/deregister/${serviceId}`,
+      timeoutMs: this.#requestTimeoutMs,
+      signal: options.signal,
+    }
+    await this.#send(site, (raw) => raw.deregisterService(serviceId, site))
+  }
+
+  /**
+   * updateTtlCheck sets a TTL check's status and output and restarts its TTL (PUT
+   * /v1/agent/check/update/:id). Only a status change reaches the catalog at once; Consul
+   * syncs an output-only change later (check_update_interval).
+   *
+   * @param checkId - the check ID.
+   * @param status - the new status.
+   * @param output - shown next to the status in Consul; defaults to empty.
+   * @param options - `signal` to cancel.
+   * @throws ConsulError when the agent has no TTL check by that ID: status 404 ("Unknown check
+   *   ID") from Consul 1.11 on, 500 ("CheckID … does not have associated TTL") before, and
+   *   also 500 for a check that is not a TTL check. See {@link isUnknownCheckError}.
+   */
+  async updateTtlCheck(
+    checkId: string,
+    status: CheckStatus,
+    output = '',
+    options: CallOptions = {}
+  ): Promise<void> {
+    nonEmpty('check id', checkId)
+    const site: CallSite = {
+      method: 'PUT',
+      path: `/v1/agent/check/update/${checkId}`,
+      timeoutMs: this.#requestTimeoutMs,
+      signal: options.signal,
+    }
+    await this.#send(site, (raw) => raw.updateCheck(checkId, status, output, site))
+  }
+
+  /**
+   * healthyInstances lists the instances of a service whose checks all pass, node checks
+   * included (GET /v1/health/service/:name?passing). With `index` it is a blocking query.
+   *
+   * @param service - the service name.
+   * @param options - `index`, `waitMs` and `signal` as for {@link ConsulClient.kvGet}; `tag`
+   *   keeps only instances with that tag.
+   * @returns the instances in Consul's order, `[]` when there are none, with the index.
+   */
+  async healthyInstances(
+    service: string,
+    options: QueryOptions & { readonly tag?: string } = {}
+  ): Promise<QueryResult<ServiceInstance[]>> {
+    nonEmpty('service name', service)
+    const { query, timeoutMs } = this.#blocking(options)
+    const site: CallSite = {
+      method: 'GET',
+      path: `/v1/health/service/${service}?passing`,
+      timeoutMs,
+      signal: options.signal,
+    }
+    const tag = options.tag === undefined ? {} : { tag: options.tag }
+    const result = await this.#send(site, (raw) =>
+      raw.healthService(service, { ...tag, ...query }, site)
+    )
+    const where = `GET ${site.path}`
+    const index = readIndex(result, where)
+    if (!Array.isArray(result.body)) {
+      throw unreadable(where, 'expected a JSON array')
+    }
+    return { index, value: result.body.map((item: unknown) => toInstance(item, where)) }
+  }
+
+  /**
    * close cancels the calls in flight (they reject with ClosedError) and destroys the
    * keep-alive sockets; later calls reject with ClosedError. Idempotent.
    */
@@ -275,34 +451,11 @@ export class ConsulClient {
     recurse: boolean,
     options: QueryOptions
   ): Promise<{ readonly index: bigint; readonly body: unknown }> {
-    const index = options.index ?? 0n
-    uint64('index', index)
-    const blocking = index > 0n
-    let timeoutMs = this.#requestTimeoutMs
-    let query: { readonly recurse: boolean; readonly index?: string; readonly wait?: string } = {
-      recurse,
-    }
-    if (blocking) {
-      const waitMs = Math.ceil(options.waitMs ?? DEFAULT_WAIT_MS)
-      if (!Number.isFinite(waitMs) || waitMs < 1 || waitMs > MAX_WAIT_MS) {
-        throw new InvalidArgumentError(`waitMs must be within [1, ${MAX_WAIT_MS}], got ${waitMs}`)
-      }
-      // Consul adds up to wait/16 of jitter before answering (api-docs/features/blocking.mdx).
-      timeoutMs = waitMs + Math.ceil(waitMs / 16) + BLOCKING_MARGIN_MS
-      query = { recurse, index: index.toString(), wait: `${waitMs}ms` }
-    }
+    const { query, timeoutMs } = this.#blocking(options)
     const site = this.#site('GET', key, timeoutMs, options.signal)
-    const result = await this.#send(site, (raw) => raw.get(key, query, site))
-    const where = `GET ${site.path}`
-    if (result.index === undefined) {
-      throw unreadable(where, 'no X-Consul-Index header; is the address a Consul agent?')
-    }
-    if (!/^\d+$/.test(result.index)) {
-      throw unreadable(where, `X-Consul-Index ${JSON.stringify(result.index)} is not a uint64`)
-    }
-    // Number() would round indexes above 2^53; they are uint64 in Consul.
-    const got = BigInt(result.index)
-    return { index: got, body: result.status === 404 ? undefined : result.body }
+    const result = await this.#send(site, (raw) => raw.get(key, { recurse, ...query }, site))
+    const index = readIndex(result, `GET ${site.path}`)
+    return { index, body: result.status === 404 ? undefined : result.body }
   }
 
   #site(
@@ -312,6 +465,27 @@ export class ConsulClient {
     signal: AbortSignal | undefined
   ): CallSite {
     return { method, path: `/v1/kv/${key}`, timeoutMs, signal }
+  }
+
+  /** blocking turns QueryOptions into the raw query and the time the read may take. */
+  #blocking(options: QueryOptions): {
+    readonly query: { readonly index?: string; readonly wait?: string }
+    readonly timeoutMs: number
+  } {
+    const index = options.index ?? 0n
+    uint64('index', index)
+    if (index === 0n) {
+      return { query: {}, timeoutMs: this.#requestTimeoutMs }
+    }
+    const waitMs = Math.ceil(options.waitMs ?? DEFAULT_WAIT_MS)
+    if (!Number.isFinite(waitMs) || waitMs < 1 || waitMs > MAX_WAIT_MS) {
+      throw new InvalidArgumentError(`waitMs must be within [1, ${MAX_WAIT_MS}], got ${waitMs}`)
+    }
+    return {
+      query: { index: index.toString(), wait: `${waitMs}ms` },
+      // Consul adds up to wait/16 of jitter before answering (api-docs/features/blocking.mdx).
+      timeoutMs: waitMs + Math.ceil(waitMs / 16) + BLOCKING_MARGIN_MS,
+    }
   }
 
   /** send runs one raw call and turns every failure into the error the caller should see. */
@@ -465,4 +639,156 @@ function toUint64(value: unknown, what: string, where: string): bigint {
     return BigInt(value)
   }
   throw unreadable(where, `${what} is not a uint64`)
+}
+
+/**
+ * isUnknownCheckError tells whether a failed {@link ConsulClient.updateTtlCheck} means the agent
+ * does not have the check, typically because Consul restarted and lost its state: Consul 1.11
+ * and later answer 404 "Unknown check ID …", older agents 500 "CheckID … does not have
+ * associated TTL". The remedy is to register the service again.
+ *
+ * @param err - what updateTtlCheck rejected with.
+ * @returns true when registering again is the fix.
+ */
+export function isUnknownCheckError(err: unknown): boolean {
+  return (
+    err instanceof ConsulError &&
+    err.code === 'AM_CONSUL_REQUEST' &&
+    (err.status === 404 ||
+      (err.status === 500 && /does not have associated TTL|Unknown check ID/i.test(err.message)))
+  )
+}
+
+/** readIndex checks and parses the X-Consul-Index of a read. */
+function readIndex(result: Extract<RawResult, { kind: 'ok' }>, where: string): bigint {
+  if (result.index === undefined) {
+    throw unreadable(where, 'no X-Consul-Index header; is the address a Consul agent?')
+  }
+  if (!/^\d+$/.test(result.index)) {
+    throw unreadable(where, `X-Consul-Index ${JSON.stringify(result.index)} is not a uint64`)
+  }
+  // Number() would round indexes above 2^53; they are uint64 in Consul.
+  return BigInt(result.index)
+}
+
+function nonEmpty(what: string, value: string): string {
+  if (value === '') {
+    throw new InvalidArgumentError(`${what} must not be empty`)
+  }
+  return value
+}
+
+function portNumber(port: number): number {
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidArgumentError(`service port must be an integer in [0, 65535], got ${port}`)
+  }
+  return port
+}
+
+function positiveMs(what: string, ms: number | undefined): string | undefined {
+  if (ms === undefined) {
+    return undefined
+  }
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new InvalidArgumentError(`${what} must be > 0, got ${ms}`)
+  }
+  // Consul takes Go durations; whole milliseconds keep the text plain (`600ms`, `15s`, `1m0s`).
+  return formatGoDuration(Math.ceil(ms))
+}
+
+/** toRawCheck checks a ServiceCheck and writes it in Consul's field names. */
+function toRawCheck(check: ServiceCheck): RawCheck {
+  const ttl = positiveMs('check ttlMs', check.ttlMs)
+  const interval = positiveMs('check intervalMs', check.intervalMs)
+  const timeout = positiveMs('check timeoutMs', check.timeoutMs)
+  const deregister = positiveMs('check deregisterCriticalAfterMs', check.deregisterCriticalAfterMs)
+  const http = check.http === undefined || check.http === '' ? undefined : check.http
+  if ((ttl === undefined) === (http === undefined)) {
+    throw new InvalidArgumentError('a service check needs exactly one of ttlMs and http')
+  }
+  if (http !== undefined && interval === undefined) {
+    throw new InvalidArgumentError('an HTTP check needs intervalMs')
+  }
+  if (ttl !== undefined && (interval !== undefined || timeout !== undefined)) {
+    throw new InvalidArgumentError('a TTL check takes no intervalMs or timeoutMs')
+  }
+  return {
+    CheckID: nonEmpty('check id', check.id),
+    Name: nonEmpty('check name', check.name),
+    ...(ttl === undefined ? {} : { TTL: ttl }),
+    ...(http === undefined ? {} : { HTTP: http }),
+    ...(interval === undefined ? {} : { Interval: interval }),
+    ...(timeout === undefined ? {} : { Timeout: timeout }),
+    DeregisterCriticalServiceAfter: deregister ?? '',
+    Status: check.initialStatus ?? 'critical',
+  }
+}
+
+/** toInstance narrows one CheckServiceNode of /v1/health/service. */
+function toInstance(item: unknown, where: string): ServiceInstance {
+  const node: unknown = typeof item === 'object' && item !== null ? Reflect.get(item, 'Node') : null
+  const service: unknown =
+    typeof item === 'object' && item !== null ? Reflect.get(item, 'Service') : null
+  if (
+    typeof node !== 'object' ||
+    node === null ||
+    typeof service !== 'object' ||
+    service === null
+  ) {
+    throw unreadable(where, 'expected objects with Node and Service')
+  }
+  const id: unknown = Reflect.get(service, 'ID')
+  const nodeName: unknown = Reflect.get(node, 'Node')
+  const nodeAddress: unknown = Reflect.get(node, 'Address')
+  const address: unknown = Reflect.get(service, 'Address')
+  const port: unknown = Reflect.get(service, 'Port')
+  if (typeof id !== 'string' || typeof nodeName !== 'string') {
+    throw unreadable(where, 'instance without Service.ID or Node.Node')
+  }
+  if (typeof port !== 'number' || !Number.isInteger(port)) {
+    throw unreadable(where, `instance ${id} has no integer Service.Port`)
+  }
+  // Consul leaves Service.Address empty when the registration gave none; clients (the Go API's
+  // users, consul-template) then use the node's address.
+  let shown = typeof address === 'string' ? address : ''
+  if (shown === '') {
+    shown = typeof nodeAddress === 'string' ? nodeAddress : ''
+  }
+  return {
+    id,
+    node: nodeName,
+    address: shown,
+    port,
+    meta: stringMap(Reflect.get(service, 'Meta'), `instance ${id} Meta`, where),
+    tags: stringList(Reflect.get(service, 'Tags'), `instance ${id} Tags`, where),
+  }
+}
+
+/** stringMap reads a JSON object of strings; Consul sends null for an empty one. */
+function stringMap(value: unknown, what: string, where: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (value === null || value === undefined) {
+    return out
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw unreadable(where, `${what} is not an object`)
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'string') {
+      throw unreadable(where, `${what}[${k}] is not a string`)
+    }
+    out[k] = v
+  }
+  return out
+}
+
+/** stringList reads a JSON array of strings; Consul sends null for an empty one. */
+function stringList(value: unknown, what: string, where: string): string[] {
+  if (value === null || value === undefined) {
+    return []
+  }
+  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) {
+    throw unreadable(where, `${what} is not a list of strings`)
+  }
+  return value
 }

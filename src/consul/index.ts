@@ -7,13 +7,18 @@
  */
 export { BlockingQuery } from './blocking-query.js'
 export type { BlockingQueryOptions } from './blocking-query.js'
-export { ConsulClient } from './client.js'
+export { ConsulClient, isUnknownCheckError } from './client.js'
 export type {
+  CallOptions,
+  CheckStatus,
   ConsulClientOptions,
   ConsulSettings,
   KvEntry,
   QueryOptions,
   QueryResult,
+  ServiceCheck,
+  ServiceInstance,
+  ServiceRegistration,
 } from './client.js'
 export { ConsulConfigWatch, fetchConfigDocument } from './config-watch.js'
 export type { ConfigDocument, ConsulConfigWatchOptions } from './config-watch.js'

@@ -75,21 +75,74 @@ interface LooseKv {
   del(options: LooseOptions): Promise<unknown>
 }
 
+interface LooseAgent {
+  readonly service: {
+    register(options: LooseOptions): Promise<unknown>
+    deregister(options: LooseOptions): Promise<unknown>
+  }
+}
+
+interface LooseHealth {
+  service(options: LooseOptions): Promise<unknown>
+}
+
+/** LooseRequest is a papi request description, as node-consul's own methods build them. */
+interface LooseRequest {
+  readonly name: string
+  readonly path: string
+  readonly params: Readonly<Record<string, string>>
+  readonly headers: Readonly<Record<string, string>>
+  readonly type: 'json'
+  readonly body: unknown
+  readonly ctx: EventEmitter
+  readonly timeout: number
+}
+
 interface LooseConsul {
   readonly kv: LooseKv
+  readonly agent: LooseAgent
+  readonly health: LooseHealth
+  /** papi's request helper, which node-consul's methods call; resolves to the response. */
+  _put(request: LooseRequest): Promise<unknown>
 }
 
 /** The constructor as it behaves at runtime (papi also takes baseUrl and decoders). */
 const LooseConsulClass = Consul as unknown as new (options: LooseOptions) => LooseConsul
 
+/** RawCheck is a service check in Consul's JSON field names, durations as Go strings. */
+export interface RawCheck {
+  readonly CheckID: string
+  readonly Name: string
+  readonly TTL?: string
+  readonly HTTP?: string
+  readonly Interval?: string
+  readonly Timeout?: string
+  readonly DeregisterCriticalServiceAfter: string
+  readonly Status?: 'passing' | 'warning' | 'critical'
+  readonly Output?: string
+}
+
+/** RawRegistration is a /v1/agent/service/register body in Consul's JSON field names. */
+export interface RawRegistration {
+  readonly ID: string
+  readonly Name: string
+  readonly Address: string
+  readonly Port: number
+  readonly Tags?: readonly string[]
+  readonly Meta?: Readonly<Record<string, string>>
+  readonly Check: RawCheck
+}
+
 /**
- * RawConsul issues KV requests through node-consul with the `ctx` EventEmitter hook
- * (`includeResponse` to see X-Consul-Index, `'cancel'` to abort), over a keep-alive agent that
- * carries the TLS settings.
+ * RawConsul issues KV, agent and health requests through node-consul with the `ctx`
+ * EventEmitter hook (`includeResponse` to see X-Consul-Index, `'cancel'` to abort), over a
+ * keep-alive agent that carries the TLS settings.
  */
 export class RawConsul {
   readonly #agent: HttpAgent | HttpsAgent
+  readonly #consul: LooseConsul
   readonly #kv: LooseKv
+  readonly #token: string | undefined
   readonly #inFlight = new Set<() => void>()
 
   /**
@@ -116,7 +169,9 @@ export class RawConsul {
       defaults,
       decoders: { 'application/json': decodeJson },
     })
+    this.#consul = consul
     this.#kv = consul.kv
+    this.#token = defaults['token']
   }
 
   /**
@@ -190,6 +245,94 @@ export class RawConsul {
         key,
         ...(query.recurse ? { recurse: true } : {}),
         ...(query.cas === undefined ? {} : { cas: query.cas }),
+        ctx,
+        timeout: call.timeoutMs,
+      })
+    )
+  }
+
+  /**
+   * registerService is PUT /v1/agent/service/register. node-consul lower-cases the keys and
+   * writes them back in Consul's spelling, so the PascalCase fields pass through unchanged.
+   *
+   * @param registration - the body, in Consul's field names.
+   * @param call - timeout and cancellation.
+   * @returns the outcome; Consul answers 200 with an empty body.
+   */
+  registerService(registration: RawRegistration, call: RawCall): Promise<RawResult> {
+    return this.#call(call, (ctx) =>
+      this.#consul.agent.service.register({ ...registration, ctx, timeout: call.timeoutMs })
+    )
+  }
+
+  /**
+   * deregisterService is PUT /v1/agent/service/deregister/:id.
+   *
+   * @param id - the service ID.
+   * @param call - timeout and cancellation.
+   * @returns the outcome; 404 when the agent does not know the ID.
+   */
+  deregisterService(id: string, call: RawCall): Promise<RawResult> {
+    return this.#call(call, (ctx) =>
+      this.#consul.agent.service.deregister({ id, ctx, timeout: call.timeoutMs })
+    )
+  }
+
+  /**
+   * updateCheck is PUT /v1/agent/check/update/:id with `{Status, Output}`. node-consul has only
+   * pass/warn/fail, which carry the output in the query string; update takes it in the body,
+   * so this goes through papi's request helper the way node-consul's own methods do, setting
+   * the token header they would set. Agent endpoints ignore `?dc`, so none is sent.
+   *
+   * @param id - the check ID.
+   * @param status - the new status.
+   * @param output - the check output shown by Consul.
+   * @param call - timeout and cancellation.
+   * @returns the outcome; 404 or 500 when the agent has no TTL check by that ID.
+   */
+  updateCheck(
+    id: string,
+    status: 'passing' | 'warning' | 'critical',
+    output: string,
+    call: RawCall
+  ): Promise<RawResult> {
+    return this.#call(call, async (ctx) => {
+      const response = await this.#consul._put({
+        name: 'agent.check.update',
+        path: '/agent/check/update/{id}',
+        params: { id },
+        headers: this.#token === undefined ? {} : { 'x-consul-token': this.#token },
+        type: 'json',
+        body: { Status: status, Output: output },
+        ctx,
+        timeout: call.timeoutMs,
+      })
+      // Without a middleware papi resolves to the bare response; shape it like node-consul's
+      // includeResponse answers.
+      return [response]
+    })
+  }
+
+  /**
+   * healthService is GET /v1/health/service/:name?passing, blocking when `index` is given.
+   *
+   * @param service - the service name.
+   * @param query - `tag` to filter on, and the blocking `index`/`wait` pair when blocking.
+   * @param call - timeout and cancellation.
+   * @returns the outcome; the body is Consul's array of CheckServiceNode.
+   */
+  healthService(
+    service: string,
+    query: { readonly tag?: string; readonly index?: string; readonly wait?: string },
+    call: RawCall
+  ): Promise<RawResult> {
+    return this.#call(call, (ctx) =>
+      this.#consul.health.service({
+        service,
+        passing: true,
+        ...(query.tag === undefined ? {} : { tag: query.tag }),
+        ...(query.index === undefined ? {} : { index: query.index }),
+        ...(query.wait === undefined ? {} : { wait: query.wait }),
         ctx,
         timeout: call.timeoutMs,
       })
