@@ -1,9 +1,12 @@
 /**
  * @module consul
- * The one place that talks to Consul: a typed KV client over the `consul` package, a
- * blocking-query loop that does the client duties of Consul's "Blocking Queries" page, the
- * config watch that yields raw config documents, and per-node status records. May import util
- * only; it knows nothing about Alertmanager config parsing (src/cli connects it to src/config).
+ * The one place that talks to Consul: a typed client over the `consul` package (KV, agent
+ * service registration and TTL checks, passing health instances), a blocking-query loop that
+ * does the client duties of Consul's "Blocking Queries" page, the config watch that yields raw
+ * config documents, per-node status records, and cluster membership: the service registrar
+ * and the peer catalog that yields peer lists. May import util only; it knows nothing about
+ * Alertmanager config parsing or the gossip layer (src/cli connects it to src/config and
+ * src/cluster).
  */
 export { BlockingQuery } from './blocking-query.js'
 export type { BlockingQueryOptions } from './blocking-query.js'
@@ -28,3 +31,5 @@ export { kvLayout } from './kv-layout.js'
 export type { KvLayout } from './kv-layout.js'
 export { readNodeStatuses, writeNodeStatus } from './node-status.js'
 export type { NodeStatus, ReadNodeStatusesOptions } from './node-status.js'
+export { ServiceRegistrar } from './registration.js'
+export type { ServiceRegistrarOptions } from './registration.js'
