@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'AM_CONSUL_UNAVAILABLE'
   | 'AM_CONSUL_PERMISSION'
   | 'AM_CONSUL_REQUEST'
+  | 'AM_CLUSTER_LISTEN'
+  | 'AM_CLUSTER_PROTOCOL'
 
 /**
  * AlertmeshError is the base of every error alertmesh throws on purpose: a stable `code`, a
