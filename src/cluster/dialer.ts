@@ -124,6 +124,7 @@ export class Dialer {
       t.name = name
       if (this.#options.isConnected(name)) {
         t.downSince = undefined
+        t.seen = true
       }
     }
   }

@@ -63,6 +63,14 @@ export interface ClusterPeerOptions {
    */
   readonly knownPeers?: readonly string[]
   /**
+   * Whether peers also come from discovery (Consul) through setDiscoveredPeers. When set, the
+   * node does not settle as a lone node before the first discovered list has arrived, so a node
+   * whose --cluster.peer list is empty still pulls state from the peers Consul names.
+   *
+   * @default false
+   */
+  readonly expectDiscoveredPeers?: boolean
+  /**
    * The wait per position before notifying (--cluster.peer-timeout): `waitMs()` is
    * position × this.
    *
@@ -328,9 +336,13 @@ export class ClusterPeer {
   readonly #warn: WarnLimiter
   readonly #owner: ConnectionOwner
   readonly #timers: NodeJS.Timeout[] = []
+  readonly #expectDiscovered: boolean
   #discovered: readonly string[] = []
   #discoveryGeneration = 0
-  #resolved = false
+  /** Whether --cluster.peer has been resolved once, so the dialer knows every static peer. */
+  #staticResolved = false
+  /** Whether a discovered list has been applied once. */
+  #discoveredOnce = false
   #started = false
   #stopping: Promise<void> | undefined
 
@@ -383,6 +395,7 @@ export class ClusterPeer {
     this.#server = server
     this.#self = Object.freeze({ ...self })
     this.#knownPeers = [...(options.knownPeers ?? [])]
+    this.#expectDiscovered = options.expectDiscoveredPeers ?? false
     this.#warn = new WarnLimiter(this.#log, WARN_INTERVAL_MS, this.#now)
     this.#metrics = createClusterMetrics(options.registry ?? new Registry(), self.name, {
       members: () => this.#peers.size + 1,
@@ -480,8 +493,8 @@ export class ClusterPeer {
   }
 
   /**
-   * start begins dialling the known peers and the settle phase; with no peer configured the
-   * node is ready at once. Calling it again does nothing.
+   * start begins dialling the known peers and the settle phase; with no --cluster.peer and no
+   * discovery expected the node is ready at once. Calling it again does nothing.
    *
    * @throws ClosedError after stop().
    */
@@ -494,7 +507,7 @@ export class ClusterPeer {
     }
     this.#started = true
     this.#settle.start()
-    if (this.#knownPeers.length === 0 && this.#discovered.length === 0) {
+    if (this.#knownPeers.length === 0 && !this.#expectDiscovered) {
       this.#settle.settle('no_peers')
     }
     this.#dialer.start()
@@ -513,8 +526,8 @@ export class ClusterPeer {
       this.#accept(socket)
     }
     void this.#resolveStatic().then(() => {
-      this.#resolved = true
-      this.#settle.check()
+      this.#staticResolved = true
+      this.#checkSettle()
     })
   }
 
@@ -637,7 +650,8 @@ export class ClusterPeer {
     // A newer set may have arrived while this one resolved; the newest wins.
     if (generation === this.#discoveryGeneration && this.#stopping === undefined) {
       this.#dialer.setSource('discovered', addresses)
-      this.#settle.check()
+      this.#discoveredOnce = true
+      this.#checkSettle()
     }
   }
 
@@ -870,12 +884,29 @@ export class ClusterPeer {
     }
   }
 
+  /** checkSettle settles at once when every peer source is known and names nobody but us. */
+  #checkSettle(): void {
+    if (!this.#started) {
+      return
+    }
+    if (this.#sourcesKnown() && this.#dialer.addresses().size === 0 && this.#peers.size === 0) {
+      this.#settle.settle('no_peers')
+      return
+    }
+    this.#settle.check()
+  }
+
+  /** sourcesKnown: --cluster.peer is resolved and, when discovery is expected, it has spoken. */
+  #sourcesKnown(): boolean {
+    return this.#staticResolved && (this.#discoveredOnce || !this.#expectDiscovered)
+  }
+
   /**
    * canSettleAlone: no peer is connected or handshaking, and every known address has been
    * unreachable for SETTLE_UNREACHABLE_MS, so there is nobody to pull state from.
    */
   #canSettleAlone(): boolean {
-    if (!this.#resolved || this.#peers.size > 0) {
+    if (!this.#sourcesKnown() || this.#peers.size > 0) {
       return false
     }
     for (const c of this.#connections) {

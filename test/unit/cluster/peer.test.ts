@@ -325,6 +325,28 @@ describe('ClusterPeer', () => {
       }
     })
 
+    it('waits for the first discovered list when discovery is expected', async () => {
+      const a = await startPeer('a', {}, (s) => {
+        s.set('from-a', '1', false)
+      })
+      const b = await startPeer('b', { expectDiscoveredPeers: true })
+      const lone = await startPeer('lone', { expectDiscoveredPeers: true })
+      try {
+        assert.equal(b.peer.status(), 'settling')
+        assert.equal(lone.peer.status(), 'settling')
+        b.peer.setDiscoveredPeers([a.address])
+        await b.peer.waitReady(AbortSignal.timeout(5_000))
+        assert.equal(b.state.get('from-a'), '1')
+        assert.equal(settledRecord(b)?.['reason'], 'full_state')
+        // An empty list (or one naming only this node) means there is nobody to wait for.
+        lone.peer.setDiscoveredPeers([lone.address])
+        await lone.peer.waitReady(AbortSignal.timeout(1_000))
+        assert.equal(settledRecord(lone)?.['reason'], 'no_peers')
+      } finally {
+        await stopAll([a, b, lone])
+      }
+    })
+
     it('rejects waitReady on abort and on stop', async () => {
       const port = await freePort()
       const a = await startPeer('a', { knownPeers: [`127.0.0.1:${port}`] })
