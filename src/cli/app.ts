@@ -19,14 +19,17 @@ import { createDispatcherMetrics } from '../dispatch/index.js'
 import { initHashing } from '../labels/index.js'
 import { Nflog } from '../nflog/index.js'
 import { createNotifyMetrics } from '../notify/index.js'
-import { Silencer, Silences } from '../silences/index.js'
+import { Silencer, Silences, encodeMeshSilences } from '../silences/index.js'
+import type { MeshSilence } from '../silences/index.js'
 import { errorMessage } from '../util/index.js'
 
+import { clusterView, joinThroughConsul, startCluster } from './cluster-setup.js'
 import { ConfigController, hashHex } from './config-controller.js'
 import { ConsulConfigSync } from './consul-config.js'
 import { consulSettings } from './consul-flags.js'
 import type { ConsulFlags } from './consul-flags.js'
 import type { Flags } from './flags.js'
+import { GossipBridge, nflogBridge } from './gossip-bridge.js'
 import { indexHtml } from './index-page.js'
 import type { Listeners } from './listeners.js'
 import { buildRuntime } from './runtime.js'
@@ -150,12 +153,18 @@ export async function startNode(
     clearInterval(gcTimer)
   })
 
+  const name = nodeName(flags)
+  // Local changes of both states go to the cluster as they happen; the channels attach once
+  // the peer exists.
+  const nflogBridgeOf = await nflogBridge()
+  const silencesBridge = new GossipBridge<MeshSilence>((changed) => encodeMeshSilences(changed))
   const nflog = await Nflog.open({
     retentionMs: flags.dataRetentionMs,
     snapshotDir: flags.storagePath,
     maintenanceIntervalMs: flags.dataMaintenanceIntervalMs,
     log,
     registry,
+    onChange: nflogBridgeOf.onChange,
   })
   onStop('nflog', () => nflog.close())
 
@@ -164,8 +173,19 @@ export async function startNode(
     snapshotDir: flags.storagePath,
     log: log.child({ component: 'silences' }),
     registry,
+    onChange: silencesBridge.onChange,
   })
   onStop('silences', () => silences.close())
+  const cluster = await startCluster(flags, {
+    name,
+    nflog,
+    nflogBridge: nflogBridgeOf,
+    silences,
+    silencesBridge,
+    log,
+    registry,
+    onStop,
+  })
   const silencer = new Silencer(silences)
   // The config graph is built after the stores; until then no alert is inhibited.
   let runtimeOf: () => Runtime | undefined = () => undefined
@@ -218,9 +238,8 @@ export async function startNode(
     store,
     nflog,
     silencer,
-    // TODO(#5): the cluster peer (settle, position) plugs in here.
-    peer: undefined,
-    waitMs: () => 0,
+    peer: cluster,
+    waitMs: () => cluster?.waitMs() ?? 0,
     externalURL: url.toString().replace(/\/$/, ''),
     userAgent: USER_AGENT,
     notifyMetrics: createNotifyMetrics(registry),
@@ -246,11 +265,17 @@ export async function startNode(
   }, 15 * 60_000)
   inhibitorGc.unref()
 
-  const name = nodeName(flags)
+  const consulClient =
+    flags.consul === undefined ? undefined : new ConsulClient(await consulSettings(flags.consul))
+  if (consulClient !== undefined) {
+    onStop('consul client', () => {
+      consulClient.close()
+    })
+  }
   const source =
-    flags.consul === undefined
+    flags.consul === undefined || consulClient === undefined
       ? fileConfigSource(flags.configFile, controller, configLog)
-      : await consulConfigSource(flags.consul, {
+      : consulConfigSource(flags.consul, consulClient, {
           nodeName: name,
           storagePath: flags.storagePath,
           controller,
@@ -266,7 +291,7 @@ export async function startNode(
       reload: () => source.reload(),
       silences,
       alertStatus,
-      cluster: () => ({ status: 'disabled', peers: [] }),
+      cluster: () => clusterView(cluster),
       node: () => ({ name, config: source.view() }),
       version: VERSION_INFO,
       startedAt,
@@ -287,6 +312,21 @@ export async function startNode(
   onStop('http', () => listeners.close())
   const addresses = listeners.addresses
   log.info({ addresses, externalURL: runtimeDeps.externalURL, routePrefix }, 'Listening')
+  if (cluster !== undefined && consulClient !== undefined && flags.consul !== undefined) {
+    joinThroughConsul(consulClient, flags.consul.serviceName, cluster, {
+      name,
+      webUrl: runtimeDeps.externalURL,
+      isHealthy: () => controller.runtime !== undefined && cluster.ready,
+      healthOutput: () =>
+        controller.runtime === undefined
+          ? 'no config applied yet'
+          : cluster.ready
+            ? 'ready'
+            : 'gossip settling',
+      log,
+      onStop,
+    })
+  }
 
   let stopping: Promise<void> | undefined
   return {
@@ -365,8 +405,9 @@ function fileConfigSource(path: string, controller: ConfigController, log: Logge
   }
 }
 
-async function consulConfigSource(
+function consulConfigSource(
   consul: ConsulFlags,
+  client: ConsulClient,
   options: {
     nodeName: string
     storagePath: string
@@ -374,11 +415,7 @@ async function consulConfigSource(
     log: Logger
     onStop: (name: string, fn: () => Promise<void> | void) => void
   }
-): Promise<ConfigSource> {
-  const client = new ConsulClient(await consulSettings(consul))
-  options.onStop('consul client', () => {
-    client.close()
-  })
+): ConfigSource {
   const sync = new ConsulConfigSync({
     client,
     address: consul.baseUrl,

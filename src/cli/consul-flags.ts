@@ -29,6 +29,11 @@ export const CONSUL_FLAGS = [
     env: undefined,
     help: 'KV prefix: the config is at <prefix>/config, templates under <prefix>/templates/, node status under <prefix>/status/. (default: alertmesh)',
   },
+  {
+    name: 'consul.service-name',
+    env: undefined,
+    help: 'Service name each node registers under (one instance per node); peers are its passing instances. (default: alertmesh)',
+  },
   { name: 'consul.ca-file', env: 'CONSUL_CACERT', help: 'CA certificate for an https Consul.' },
   {
     name: 'consul.cert-file',
@@ -64,6 +69,8 @@ export interface ConsulFlags {
   readonly datacenter: string | undefined
   /** Without leading or trailing slash. */
   readonly kvPrefix: string
+  /** The Consul service the nodes register as. */
+  readonly serviceName: string
   readonly caFile: string | undefined
   readonly certFile: string | undefined
   readonly keyFile: string | undefined
@@ -213,6 +220,7 @@ export function resolveConsulFlags(
     tokenFile,
     datacenter: value('consul.datacenter'),
     kvPrefix: prefix,
+    serviceName: nonEmpty(given.get('consul.service-name')) ?? 'alertmesh',
     caFile: https ? caFile : undefined,
     certFile: https ? certFile : undefined,
     keyFile: https ? keyFile : undefined,

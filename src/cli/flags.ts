@@ -162,6 +162,12 @@ const FLAGS: readonly FlagSpec[] = [
     help: 'Path to config yaml file that can enable mutual TLS within the gossip protocol.',
   },
   {
+    name: 'cluster.key-file',
+    kind: 'string',
+    default: '',
+    help: 'File holding a shared secret every cluster member must prove (HMAC) before it may send or receive state. Same file on every node.',
+  },
+  {
     name: 'cluster.allow-insecure-public-advertise-address-discovery',
     kind: 'bool',
     default: 'false',
@@ -220,6 +226,7 @@ export interface Flags {
   readonly clusterReconnectIntervalMs: number
   readonly clusterReconnectTimeoutMs: number
   readonly clusterTlsConfig: string
+  readonly clusterKeyFile: string
   readonly clusterAllowInsecurePublicAdvertise: boolean
   /** --node.name as given; '' means derive it from the host name (see nodeName in app.ts). */
   readonly nodeName: string
@@ -380,6 +387,12 @@ function toFlags(
   if (bool('web.systemd-socket')) {
     throw new FlagError('--web.systemd-socket is not supported yet; use --web.listen-address')
   }
+  // Gossip without the asked-for TLS would expose silences and the nflog in clear text.
+  if (str('cluster.tls-config') !== '') {
+    throw new FlagError(
+      '--cluster.tls-config (mutual TLS for gossip) is not supported yet; authenticate peers with --cluster.key-file'
+    )
+  }
   const maintenance = num('data.maintenance-interval')
   if (maintenance <= 0) {
     throw new FlagError('--data.maintenance-interval must be greater than 0')
@@ -426,6 +439,7 @@ function toFlags(
     clusterReconnectIntervalMs: num('cluster.reconnect-interval'),
     clusterReconnectTimeoutMs: num('cluster.reconnect-timeout'),
     clusterTlsConfig: str('cluster.tls-config'),
+    clusterKeyFile: str('cluster.key-file'),
     clusterAllowInsecurePublicAdvertise: bool(
       'cluster.allow-insecure-public-advertise-address-discovery'
     ),

@@ -37,6 +37,11 @@ export interface NodeOptions {
     readonly kvPrefix?: string
   }
   /**
+   * Cluster flags (--cluster.listen-address and the rest) replacing the default
+   * `--cluster.listen-address=` that disables clustering.
+   */
+  readonly clusterArgs?: readonly string[]
+  /**
    * Whether start waits for /-/ready (default) or only for /-/healthy (a node that waits for
    * its first config).
    *
@@ -105,7 +110,7 @@ export class TestNode {
             ]),
         `--storage.path=${join(dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
-        '--cluster.listen-address=',
+        ...(options.clusterArgs ?? ['--cluster.listen-address=']),
         ...(options.args ?? []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], env: testEnv() }

@@ -32,6 +32,7 @@ describe('Consul mode selection', () => {
       tokenFile: undefined,
       datacenter: undefined,
       kvPrefix: 'alertmesh',
+      serviceName: 'alertmesh',
       caFile: undefined,
       certFile: undefined,
       keyFile: undefined,

@@ -46,6 +46,7 @@ describe('parseCommandLine defaults', () => {
       clusterReconnectIntervalMs: 10 * S,
       clusterReconnectTimeoutMs: 6 * H,
       clusterTlsConfig: '',
+      clusterKeyFile: '',
       clusterAllowInsecurePublicAdvertise: false,
       nodeName: '',
       consul: undefined,
@@ -270,6 +271,13 @@ describe('parseCommandLine errors', () => {
       name: '--web.systemd-socket',
       argv: ['--web.systemd-socket'],
       message: /^--web\.systemd-socket is not supported yet/,
+    },
+    // Gossip without the asked-for mutual TLS would expose state; refused until implemented.
+    {
+      name: '--cluster.tls-config',
+      argv: ['--cluster.tls-config=tls.yml'],
+      message:
+        /^--cluster\.tls-config .* is not supported yet; authenticate peers with --cluster\.key-file/,
     },
     // Alertmanager refuses a zero maintenance interval.
     {

@@ -1,0 +1,166 @@
+import { readFile } from 'node:fs/promises'
+
+import type Logger from 'bunyan'
+import type { Registry } from 'prom-client'
+
+import type { ClusterView } from '../api/index.js'
+import { ClusterPeer } from '../cluster/index.js'
+import { PeerCatalog, ServiceRegistrar } from '../consul/index.js'
+import type { ConsulClient } from '../consul/index.js'
+import type { MeshEntry, Nflog } from '../nflog/index.js'
+import type { MeshSilence, Silences } from '../silences/index.js'
+import { errorMessage } from '../util/index.js'
+
+import type { Flags } from './flags.js'
+import { nflogGossipState, silencesGossipState } from './gossip-bridge.js'
+import type { GossipBridge } from './gossip-bridge.js'
+import { splitHostPort } from './listeners.js'
+
+type OnStop = (name: string, fn: () => Promise<void> | void) => void
+
+/** ClusterDeps are the node's replicated states and their bridges. */
+export interface ClusterDeps {
+  readonly name: string
+  readonly nflog: Nflog
+  readonly nflogBridge: GossipBridge<MeshEntry>
+  readonly silences: Silences
+  readonly silencesBridge: GossipBridge<MeshSilence>
+  readonly log: Logger
+  readonly registry: Registry
+  readonly onStop: OnStop
+}
+
+async function readKey(path: string): Promise<Buffer | undefined> {
+  if (path === '') {
+    return undefined
+  }
+  let key: Buffer
+  try {
+    key = await readFile(path)
+  } catch (err: unknown) {
+    throw new Error(`--cluster.key-file ${path}: ${errorMessage(err)}; check the path`, {
+      cause: err,
+    })
+  }
+  if (key.length < 16) {
+    throw new Error(
+      `--cluster.key-file ${path} holds ${key.length} bytes; use at least 16 random bytes (e.g. head -c 32 /dev/urandom > ${path})`
+    )
+  }
+  return key
+}
+
+/**
+ * startCluster starts gossip of silences and the nflog when --cluster.listen-address is set:
+ * the peer binds its port, registers both states and begins to connect and settle.
+ *
+ * @param flags - the node flags.
+ * @param deps - states, bridges, logger, metrics and the teardown stack.
+ * @returns the peer, or undefined when clustering is disabled.
+ * @throws when the cluster port cannot be bound or the key file cannot be read.
+ */
+export async function startCluster(
+  flags: Flags,
+  deps: ClusterDeps
+): Promise<ClusterPeer | undefined> {
+  if (flags.clusterListenAddress === '') {
+    return undefined
+  }
+  const log = deps.log.child({ component: 'cluster' })
+  const key = await readKey(flags.clusterKeyFile)
+  const peer = await ClusterPeer.create({
+    name: deps.name,
+    listenAddress: flags.clusterListenAddress,
+    ...(flags.clusterAdvertiseAddress === ''
+      ? {}
+      : { advertiseAddress: flags.clusterAdvertiseAddress }),
+    knownPeers: flags.clusterPeers,
+    peerTimeoutMs: flags.clusterPeerTimeoutMs,
+    pushPullIntervalMs: flags.clusterPushpullIntervalMs,
+    settleTimeoutMs: flags.clusterSettleTimeoutMs,
+    tcpTimeoutMs: flags.clusterTcpTimeoutMs,
+    reconnectIntervalMs: flags.clusterReconnectIntervalMs,
+    reconnectTimeoutMs: flags.clusterReconnectTimeoutMs,
+    ...(key === undefined ? {} : { key }),
+    log,
+    registry: deps.registry,
+  })
+  deps.nflogBridge.attach(peer.addState('nfl', nflogGossipState(deps.nflog, deps.nflogBridge, log)))
+  deps.silencesBridge.attach(
+    peer.addState('sil', silencesGossipState(deps.silences, deps.silencesBridge, log))
+  )
+  peer.start()
+  deps.onStop('cluster', () => peer.stop())
+  log.info(
+    { self: peer.self(), knownPeers: flags.clusterPeers, authenticated: key !== undefined },
+    'Cluster peer started'
+  )
+  return peer
+}
+
+/**
+ * clusterView is the cluster section of /api/v2/status.
+ *
+ * @param peer - the peer, or undefined when clustering is off.
+ * @returns the view.
+ */
+export function clusterView(peer: ClusterPeer | undefined): ClusterView {
+  if (peer === undefined) {
+    return { status: 'disabled', peers: [] }
+  }
+  return { name: peer.self().name, status: peer.status(), peers: peer.members() }
+}
+
+/**
+ * joinThroughConsul registers the node as an instance of the Consul service, with a TTL check
+ * that passes while `isHealthy` holds, and feeds the passing instances to the peer as its
+ * discovered members. Deregistration on stop makes peers drop the node at once.
+ *
+ * @param client - the Consul client.
+ * @param serviceName - --consul.service-name.
+ * @param peer - the cluster peer.
+ * @param options - node name, health, logger and the teardown stack.
+ */
+export function joinThroughConsul(
+  client: ConsulClient,
+  serviceName: string,
+  peer: ClusterPeer,
+  options: {
+    readonly name: string
+    readonly webUrl: string
+    readonly isHealthy: () => boolean
+    readonly healthOutput: () => string
+    readonly log: Logger
+    readonly onStop: OnStop
+  }
+): void {
+  const log = options.log.child({ component: 'consul-membership' })
+  const self = peer.self()
+  const { host, port } = splitHostPort(self.address)
+  const catalog = new PeerCatalog({
+    client,
+    serviceName,
+    log,
+    onPeers: (peers) => {
+      const others = peers.filter((p) => p.nodeName !== options.name).map((p) => p.clusterAddress)
+      log.debug({ peers: others }, 'Consul peers changed')
+      peer.setDiscoveredPeers(others)
+    },
+  })
+  const registrar = new ServiceRegistrar({
+    client,
+    serviceName,
+    nodeName: options.name,
+    address: host,
+    port,
+    meta: { cluster_address: self.address, node_name: options.name, web_url: options.webUrl },
+    isHealthy: options.isHealthy,
+    healthOutput: options.healthOutput,
+    log,
+  })
+  registrar.start()
+  catalog.start()
+  // LIFO: the catalog stops after the registrar has deregistered.
+  options.onStop('consul peer catalog', () => catalog.stop())
+  options.onStop('consul registration', () => registrar.stop())
+}

@@ -1,0 +1,77 @@
+import { TestNode } from './node-process.js'
+import { freePort } from './ports.js'
+
+/** ClusterOptions shape a test cluster of real node processes on 127.0.0.1. */
+export interface ClusterOptions {
+  /** Config text for every node (file mode). */
+  readonly config: string
+  /** Extra flags for every node. */
+  readonly args?: readonly string[]
+  /** Flags for one node only, by index. */
+  readonly argsOf?: (index: number) => readonly string[]
+  /** Consul mode instead of --cluster.peer: the nodes find each other in this Consul. */
+  readonly consul?: { readonly address: string; readonly kvPrefix?: string }
+}
+
+/** ClusterMember is one node of a test cluster with its cluster port. */
+export interface ClusterMember {
+  readonly node: TestNode
+  readonly name: string
+  readonly clusterPort: number
+}
+
+/**
+ * clusterArgs are the cluster flags of member `index`: its own listen address and, without
+ * Consul, every member's address as --cluster.peer (itself included, as deployments do).
+ *
+ * @param index - which member.
+ * @param ports - every member's cluster port.
+ * @param consul - whether discovery goes through Consul.
+ * @returns the flags.
+ */
+export function clusterArgs(index: number, ports: readonly number[], consul: boolean): string[] {
+  return [
+    `--cluster.listen-address=127.0.0.1:${ports[index] as number}`,
+    ...(consul ? [] : ports.map((p) => `--cluster.peer=127.0.0.1:${p}`)),
+  ]
+}
+
+/**
+ * startTestCluster starts `size` nodes named n0, n1, … (so their positions are 0, 1, …) at once.
+ *
+ * @param size - how many nodes.
+ * @param options - config and flags.
+ * @returns the members, in position order.
+ */
+export async function startTestCluster(
+  size: number,
+  options: ClusterOptions
+): Promise<ClusterMember[]> {
+  const ports = await Promise.all(Array.from({ length: size }, () => freePort()))
+  return Promise.all(
+    ports.map(async (clusterPort, index) => {
+      const name = `n${index}`
+      const node = await TestNode.start({
+        config: options.config,
+        clusterArgs: clusterArgs(index, ports, options.consul !== undefined),
+        args: [
+          ...(options.consul === undefined ? [`--node.name=${name}`] : []),
+          ...(options.args ?? []),
+          ...(options.argsOf?.(index) ?? []),
+        ],
+        ...(options.consul === undefined
+          ? {}
+          : {
+              consul: {
+                address: options.consul.address,
+                nodeName: name,
+                ...(options.consul.kvPrefix === undefined
+                  ? {}
+                  : { kvPrefix: options.consul.kvPrefix }),
+              },
+            }),
+      })
+      return { node, name, clusterPort }
+    })
+  )
+}
