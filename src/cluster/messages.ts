@@ -1,6 +1,7 @@
 import protobuf from 'protobufjs'
 import type { Type } from 'protobufjs'
 
+import { parseHostPort } from './address.js'
 import { ProtocolError } from './errors.js'
 
 // Payloads of the cluster frames. Part and FullState have the field numbers of Alertmanager's
@@ -157,7 +158,16 @@ function checkName(name: string, what: string): void {
 }
 
 function checkAddress(address: string, what: string): void {
-  if (address === '' || address.length > MAX_ADDRESS_CHARS || !address.includes(':')) {
+  // Addresses from the wire are dialled later from a timer, so they must parse now.
+  let valid = address.length <= MAX_ADDRESS_CHARS
+  if (valid) {
+    try {
+      valid = parseHostPort(address).host !== ''
+    } catch {
+      valid = false
+    }
+  }
+  if (!valid) {
     throw new ProtocolError('malformed', `${what} has no valid host:port address`)
   }
 }

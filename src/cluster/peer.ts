@@ -137,6 +137,7 @@ export interface ClusterPeerOptions {
    * @default max(3_000, 3 × pingIntervalMs)
    */
   readonly pingTimeoutMs?: number
+  /** Receives joins, leaves and settle at info, refused peers and dropped gossip at warn. */
   readonly log: Logger
   /**
    * Where the cluster metrics are registered.
@@ -373,10 +374,22 @@ export class ClusterPeer {
         a.port === 0 ? port : a.port
       )
     }
-    return new ClusterPeer(options, settings, server, selfAddresses(listenHost, port, advertise), {
-      name: options.name,
-      address: advertise,
-    })
+    try {
+      return new ClusterPeer(
+        options,
+        settings,
+        server,
+        selfAddresses(listenHost, port, advertise),
+        {
+          name: options.name,
+          address: advertise,
+        }
+      )
+    } catch (err: unknown) {
+      // E.g. the registry already holds cluster metrics: do not leave the port bound.
+      server.close()
+      throw err
+    }
   }
 
   // `private` because a constructor cannot be #private: the listener must be bound (async)
@@ -704,8 +717,17 @@ export class ClusterPeer {
   }
 
   #dial(address: string): void {
-    const { host, port } = parseHostPort(address)
-    const socket = connect({ host, port })
+    let socket: Socket
+    try {
+      const { host, port } = parseHostPort(address)
+      socket = connect({ host, port })
+    } catch (err: unknown) {
+      // Runs from a timer: a throw here would end the process. Addresses are checked when they
+      // arrive, so this is a last line of defence; the dialer retries with backoff.
+      this.#warn.warn('dial', { address, err }, 'Could not dial a peer')
+      this.#dialer.dialEnded(address, undefined)
+      return
+    }
     const conn = this.#open(socket, 'outbound', address)
     this.#dialled.set(conn, address)
   }

@@ -78,6 +78,7 @@ export interface ConnectionOwner {
 
 /** ConnectionOptions configure a {@link Connection}. */
 export interface ConnectionOptions {
+  /** The socket, connecting (outbound) or accepted and paused (inbound). */
   readonly socket: Socket
   readonly direction: Direction
   /** The `host:port` dialled (outbound) or the remote socket address (inbound), for logs. */
@@ -124,7 +125,9 @@ export function newNonce(): Buffer {
  * state. After a keyed handshake every frame ends with {@link frameMac}.
  */
 export class Connection {
+  /** Which side dialled. */
   readonly direction: Direction
+  /** The address dialled, or the remote socket address of an inbound connection. */
   readonly remote: string
   /** When the connection was created, on the injected clock. */
   readonly createdAt: number

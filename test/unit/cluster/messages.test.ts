@@ -76,6 +76,9 @@ describe('cluster messages', () => {
       ['no port', { ...hello, address: 'am-0' }],
       // A short nonce weakens the proof.
       ['short nonce', { ...hello, nonce: new Uint8Array(8) }],
+      // An address must be dialable later, so it must parse now.
+      ['bad port', { ...hello, address: 'am-0:x' }],
+      ['empty host', { ...hello, address: ':9094' }],
       // Names are bounded so a peer cannot make members() huge.
       ['long name', { ...hello, name: 'x'.repeat(300) }],
     ]

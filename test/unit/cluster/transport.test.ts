@@ -307,6 +307,25 @@ describe('Connection robustness', () => {
     }
   })
 
+  it('refuses connections beyond 128 pending handshakes, and serves again once they go', async () => {
+    const a = await startPeer('a')
+    const sockets = await Promise.all(Array.from({ length: 130 }, () => rawConnect(a.address)))
+    try {
+      await waitDropped(a, 'too_many_handshakes', 2)
+      assert.equal(await dropped(a, 'too_many_handshakes'), 2)
+    } finally {
+      for (const s of sockets) {
+        s.socket.destroy()
+      }
+    }
+    await Promise.all(sockets.map((s) => s.closed))
+    try {
+      await stillServes(a)
+    } finally {
+      await a.peer.stop()
+    }
+  })
+
   it('closes a connection that never completes its handshake after tcpTimeoutMs', async () => {
     const a = await startPeer('a', { tcpTimeoutMs: 200, pingIntervalMs: 50 })
     try {
