@@ -313,7 +313,7 @@ export async function startNode(
   const addresses = listeners.addresses
   log.info({ addresses, externalURL: runtimeDeps.externalURL, routePrefix }, 'Listening')
   if (cluster !== undefined && consulClient !== undefined && flags.consul !== undefined) {
-    joinThroughConsul(consulClient, flags.consul.serviceName, cluster, {
+    joinThroughConsul(consulClient, flags.consul, cluster, {
       name,
       webUrl: runtimeDeps.externalURL,
       isHealthy: () => controller.runtime !== undefined && cluster.ready,

@@ -75,6 +75,8 @@ export async function startCluster(
       ? {}
       : { advertiseAddress: flags.clusterAdvertiseAddress }),
     knownPeers: flags.clusterPeers,
+    // In Consul mode the peers come from the catalog: do not settle alone before it answered.
+    expectDiscoveredPeers: flags.consul !== undefined,
     peerTimeoutMs: flags.clusterPeerTimeoutMs,
     pushPullIntervalMs: flags.clusterPushpullIntervalMs,
     settleTimeoutMs: flags.clusterSettleTimeoutMs,
@@ -117,13 +119,13 @@ export function clusterView(peer: ClusterPeer | undefined): ClusterView {
  * discovered members. Deregistration on stop makes peers drop the node at once.
  *
  * @param client - the Consul client.
- * @param serviceName - --consul.service-name.
+ * @param consul - --consul.service-name and --consul.check-ttl.
  * @param peer - the cluster peer.
  * @param options - node name, health, logger and the teardown stack.
  */
 export function joinThroughConsul(
   client: ConsulClient,
-  serviceName: string,
+  consul: { readonly serviceName: string; readonly checkTtlMs: number },
   peer: ClusterPeer,
   options: {
     readonly name: string
@@ -139,7 +141,7 @@ export function joinThroughConsul(
   const { host, port } = splitHostPort(self.address)
   const catalog = new PeerCatalog({
     client,
-    serviceName,
+    serviceName: consul.serviceName,
     log,
     onPeers: (peers) => {
       const others = peers.filter((p) => p.nodeName !== options.name).map((p) => p.clusterAddress)
@@ -149,7 +151,8 @@ export function joinThroughConsul(
   })
   const registrar = new ServiceRegistrar({
     client,
-    serviceName,
+    serviceName: consul.serviceName,
+    ttlMs: consul.checkTtlMs,
     nodeName: options.name,
     address: host,
     port,

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 
 import type { ConsulSettings } from '../consul/index.js'
+import { parseGoDuration } from '../util/index.js'
 
 /**
  * CONSUL_FLAGS are the --consul.* flags, in help order. Each reads the environment variable
@@ -33,6 +34,11 @@ export const CONSUL_FLAGS = [
     name: 'consul.service-name',
     env: undefined,
     help: 'Service name each node registers under (one instance per node); peers are its passing instances. (default: alertmesh)',
+  },
+  {
+    name: 'consul.check-ttl',
+    env: undefined,
+    help: "TTL of the node's Consul health check, fed every third of it while the node is ready; a node that stops feeding it leaves the peers' lists after this long. (default: 15s)",
   },
   { name: 'consul.ca-file', env: 'CONSUL_CACERT', help: 'CA certificate for an https Consul.' },
   {
@@ -71,6 +77,8 @@ export interface ConsulFlags {
   readonly kvPrefix: string
   /** The Consul service the nodes register as. */
   readonly serviceName: string
+  /** TTL of the node's health check. */
+  readonly checkTtlMs: number
   readonly caFile: string | undefined
   readonly certFile: string | undefined
   readonly keyFile: string | undefined
@@ -221,12 +229,31 @@ export function resolveConsulFlags(
     datacenter: value('consul.datacenter'),
     kvPrefix: prefix,
     serviceName: nonEmpty(given.get('consul.service-name')) ?? 'alertmesh',
+    checkTtlMs: checkTtl(given.get('consul.check-ttl')),
     caFile: https ? caFile : undefined,
     certFile: https ? certFile : undefined,
     keyFile: https ? keyFile : undefined,
     tlsServerName: https ? tlsServerName : undefined,
     tlsSkipVerify: https && tlsSkipVerify,
   }
+}
+
+function checkTtl(text: string | undefined): number {
+  if (text === undefined) {
+    return 15_000
+  }
+  let ms: number
+  try {
+    ms = parseGoDuration(text)
+  } catch (err: unknown) {
+    throw new ConsulFlagsError(
+      `invalid value ${JSON.stringify(text)} for flag --consul.check-ttl: ${err instanceof Error ? err.message : String(err)}`
+    )
+  }
+  if (ms < 1000) {
+    throw new ConsulFlagsError('--consul.check-ttl must be at least 1s')
+  }
+  return ms
 }
 
 async function readFlagFile(flag: string, path: string): Promise<Buffer> {

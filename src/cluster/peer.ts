@@ -344,6 +344,7 @@ export class ClusterPeer {
   #staticResolved = false
   /** Whether a discovered list has been applied once. */
   #discoveredOnce = false
+  #discoveredSet: ReadonlySet<string> | undefined
   #started = false
   #stopping: Promise<void> | undefined
 
@@ -586,11 +587,25 @@ export class ClusterPeer {
    * @returns the members.
    */
   members(): PeerInfo[] {
-    const peers = [...this.#peers.values()].map((c) => {
-      const hello = c.peer as Hello
-      return { name: hello.name, address: hello.address }
-    })
+    const healthy = this.#healthyAddresses
+    const peers = [...this.#peers.values()]
+      .map((c) => {
+        const hello = c.peer as Hello
+        return { name: hello.name, address: hello.address }
+      })
+      .filter((p) => healthy === undefined || healthy.has(p.address))
     return sortMembers([this.#self, ...peers])
+  }
+
+  /**
+   * healthyAddresses is, when discovery is the only source of peers (Consul mode without
+   * --cluster.peer), the set discovery last named: a peer that fails its health check drops out
+   * of members(), positions and waits even while its connection is still open (a hung node's
+   * socket can stay up), and comes back when it passes again. The connection itself is kept so
+   * a recovering or starting node still exchanges state.
+   */
+  get #healthyAddresses(): ReadonlySet<string> | undefined {
+    return this.#expectDiscovered && this.#knownPeers.length === 0 ? this.#discoveredSet : undefined
   }
 
   /**
@@ -663,6 +678,7 @@ export class ClusterPeer {
     // A newer set may have arrived while this one resolved; the newest wins.
     if (generation === this.#discoveryGeneration && this.#stopping === undefined) {
       this.#dialer.setSource('discovered', addresses)
+      this.#discoveredSet = new Set(addresses)
       this.#discoveredOnce = true
       this.#checkSettle()
     }

@@ -33,6 +33,7 @@ describe('Consul mode selection', () => {
       datacenter: undefined,
       kvPrefix: 'alertmesh',
       serviceName: 'alertmesh',
+      checkTtlMs: 15_000,
       caFile: undefined,
       certFile: undefined,
       keyFile: undefined,
