@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 
 import type Logger from 'bunyan'
+import { Gauge } from 'prom-client'
 import type { Registry } from 'prom-client'
 
 import type { ClusterView } from '../api/index.js'
@@ -64,6 +65,12 @@ export async function startCluster(
   deps: ClusterDeps
 ): Promise<ClusterPeer | undefined> {
   if (flags.clusterListenAddress === '') {
+    // Alertmanager exports the gauge as 0 when clustering is off; dashboards key on it.
+    new Gauge({
+      name: 'alertmanager_cluster_enabled',
+      help: 'Indicates whether the clustering is enabled or not.',
+      registers: [deps.registry],
+    }).set(0)
     return undefined
   }
   const log = deps.log.child({ component: 'cluster' })
