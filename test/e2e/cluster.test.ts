@@ -304,3 +304,66 @@ describe('cluster authentication and garbage', () => {
     assert.ok(dropped >= 1, `garbage not counted as dropped (${dropped})`)
   })
 })
+
+describe('a 1-node and a 3-node cluster fed the same alerts', () => {
+  let receiver: WebhookReceiver
+  let single: TestNode
+  let members: ClusterMember[]
+
+  before(async () => {
+    receiver = await WebhookReceiver.start()
+    const fast = (path: string) =>
+      config(receiver, path, '500ms').replace('group_interval: 1m', 'group_interval: 2s')
+    single = await TestNode.start({ config: fast('/single') })
+    members = await startTestCluster(3, {
+      config: fast('/triple'),
+      args: ['--cluster.peer-timeout=1s'],
+    })
+  })
+  after(async () => {
+    await Promise.all([single.stop(), ...members.map((m) => m.node.stop())])
+    await receiver.stop()
+  })
+
+  it('deliver the same notifications', async () => {
+    const targets = [single, ...members.map((m) => m.node)]
+    const now = Date.now()
+    const batch = (endsAt: number) =>
+      ['A', 'B', 'C'].flatMap((group) =>
+        ['1', '2'].map((instance) => ({
+          labels: { alertname: `Same${group}`, instance },
+          startsAt: iso(now),
+          endsAt: iso(endsAt),
+        }))
+      )
+    await Promise.all(targets.map((n) => n.postAlerts(batch(now + 3_600_000))))
+    await waitFor(
+      'firing notifications',
+      () => receiver.on('/triple').length >= 3 && receiver.on('/single').length >= 3
+    )
+    // Resolve group A everywhere, as Prometheus does when the rule stops firing.
+    const resolved = batch(Date.now()).filter((a) => a.labels.alertname === 'SameA')
+    await Promise.all(targets.map((n) => n.postAlerts(resolved)))
+    await waitFor('resolved notifications', () =>
+      [receiver.on('/single'), receiver.on('/triple')].every((list) =>
+        list.some((d) => d.payload.status === 'resolved')
+      )
+    )
+    // Past the last wait of position 2 (2 × peer_timeout) and one more group_interval.
+    await new Promise((r) => setTimeout(r, 4500))
+    const summary = (path: string) =>
+      receiver
+        .on(path)
+        .map(
+          (d) =>
+            `${d.payload.groupLabels['alertname'] ?? ''} ${d.payload.status} ${d.payload.alerts
+              .map((a) => `${a.labels['instance'] ?? ''}:${a.status}`)
+              .join(',')}`
+        )
+        .sort()
+    assert.deepEqual(summary('/triple'), summary('/single'))
+    assert.equal(summary('/single').length, 4)
+    const metrics = await (await fetch(`${single.url}/metrics`)).text()
+    assert.match(metrics, /^alertmanager_cluster_enabled 0$/m)
+  })
+})

@@ -1,0 +1,332 @@
+/**
+ * HA cluster benchmark: three nodes of Alertmanager 0.25 and three of alertmesh, one cluster
+ * after the other in the same run, on 127.0.0.1 with --cluster.peer, each fed the same alerts:
+ *
+ * - start to settled: exec of the three nodes until every /api/v2/status says "ready" with 3 peers;
+ * - dedup: 50 groups (group_wait 1s) posted to every node; groups notified twice / never;
+ * - failover: node 0 SIGKILLed right after the alert is posted to every node: delay to delivery
+ *   and groups notified twice;
+ * - silence visibility: one silence posted to node 0, time until node 1 and 2 return it (p50/p99);
+ * - 100 silences posted at once to node 0: time until both other nodes list all of them;
+ * - SIGTERM to all nodes at once: time until the last one exited.
+ *
+ *   node dist/bench/cluster.js [--rounds=3] [--targets=alertmanager,alertmesh]
+ */
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+
+import { median } from './lib/stats.js'
+import { freePort } from './lib/target.js'
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..')
+const COMMANDS: Record<string, readonly string[]> = {
+  alertmanager: ['/usr/bin/prometheus-alertmanager'],
+  alertmesh: [process.execPath, join(ROOT, 'dist', 'src', 'cli', 'main.js')],
+}
+const GROUPS = 50
+const SILENCES = 100
+
+interface Node {
+  readonly child: ChildProcess
+  readonly base: string
+  exited: Promise<void>
+}
+
+/** Receiver counts webhook deliveries per group label value. */
+class Receiver {
+  readonly counts = new Map<string, number>()
+  readonly firstAt = new Map<string, number>()
+  readonly #server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      res.end()
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as {
+        groupLabels: Record<string, string>
+      }
+      const group = body.groupLabels['alertname'] ?? ''
+      this.counts.set(group, (this.counts.get(group) ?? 0) + 1)
+      if (!this.firstAt.has(group)) {
+        this.firstAt.set(group, Date.now())
+      }
+    })
+  })
+  port = 0
+  async start(): Promise<void> {
+    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r))
+    const address = this.#server.address()
+    this.port = typeof address === 'object' && address !== null ? address.port : 0
+  }
+  stop(): Promise<void> {
+    this.#server.closeAllConnections()
+    return new Promise((r) =>
+      this.#server.close(() => {
+        r()
+      })
+    )
+  }
+}
+
+function config(port: number): string {
+  return `route:
+  receiver: r
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 5m
+  repeat_interval: 4h
+receivers:
+- name: r
+  webhook_configs:
+  - url: http://127.0.0.1:${port}/hook
+`
+}
+
+async function startCluster(target: string, dir: string, receiverPort: number): Promise<Node[]> {
+  const command = COMMANDS[target] as readonly string[]
+  const web = await Promise.all([0, 1, 2].map(() => freePort()))
+  const gossip = await Promise.all([0, 1, 2].map(() => freePort()))
+  await writeFile(join(dir, 'am.yml'), config(receiverPort))
+  return web.map((port, i) => {
+    const child = spawn(
+      command[0] as string,
+      [
+        ...command.slice(1),
+        `--config.file=${join(dir, 'am.yml')}`,
+        `--storage.path=${join(dir, `${target}-${i}`)}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        `--cluster.listen-address=127.0.0.1:${gossip[i] as number}`,
+        ...gossip.map((g) => `--cluster.peer=127.0.0.1:${g}`),
+        ...(target === 'alertmesh' ? [`--node.name=n${i}`] : []),
+      ],
+      { stdio: 'ignore' }
+    )
+    const exited = new Promise<void>((r) =>
+      child.once('exit', () => {
+        r()
+      })
+    )
+    return { child, base: `http://127.0.0.1:${port}`, exited }
+  })
+}
+
+async function settled(nodes: readonly Node[], deadlineMs: number): Promise<boolean> {
+  const deadline = Date.now() + deadlineMs
+  while (Date.now() < deadline) {
+    const ok = await Promise.all(
+      nodes.map(async (n) => {
+        try {
+          const s = (await (await fetch(`${n.base}/api/v2/status`)).json()) as {
+            cluster: { status: string; peers: unknown[] }
+          }
+          return s.cluster.status === 'ready' && s.cluster.peers.length === nodes.length
+        } catch {
+          return false
+        }
+      })
+    )
+    if (ok.every(Boolean)) {
+      return true
+    }
+    await sleep(50)
+  }
+  return false
+}
+
+async function stopAll(nodes: readonly Node[]): Promise<number> {
+  const started = Date.now()
+  for (const n of nodes) {
+    if (n.child.exitCode === null && n.child.signalCode === null) {
+      n.child.kill('SIGTERM')
+    }
+  }
+  await Promise.all(nodes.map((n) => n.exited))
+  return Date.now() - started
+}
+
+function post(node: Node, path: string, body: unknown): Promise<Response> {
+  return fetch(`${node.base}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+}
+
+const alert = (name: string) => ({
+  labels: { alertname: name },
+  startsAt: new Date().toISOString(),
+  endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+})
+
+const silence = (i: number) => ({
+  matchers: [{ name: 'bench', value: `s${i}`, isRegex: false, isEqual: true }],
+  startsAt: new Date().toISOString(),
+  endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+  createdBy: 'bench',
+  comment: `silence ${i}`,
+})
+
+async function silenceCount(node: Node): Promise<number> {
+  try {
+    return ((await (await fetch(`${node.base}/api/v2/silences`)).json()) as unknown[]).length
+  } catch {
+    return -1
+  }
+}
+
+interface RunResult {
+  settleMs: number
+  dupGroups: number
+  missedGroups: number
+  silenceVisibleMs: number[]
+  hundredSilencesMs: number
+  failoverDelayMs: number
+  failoverDup: number
+  stopMs: number
+}
+
+async function oneRun(target: string, dir: string, tag: string): Promise<RunResult> {
+  const receiver = new Receiver()
+  await receiver.start()
+  const started = Date.now()
+  let nodes = await startCluster(target, dir, receiver.port)
+  try {
+    if (!(await settled(nodes, 90_000))) {
+      throw new Error(`${target} cluster did not settle within 90 s`)
+    }
+    const settleMs = Date.now() - started
+    // Dedup: every group to every node at once.
+    await Promise.all(
+      nodes.map((n) =>
+        post(
+          n,
+          '/api/v2/alerts',
+          Array.from({ length: GROUPS }, (_, g) => alert(`${tag}g${g}`))
+        )
+      )
+    )
+    // Silence visibility, one at a time.
+    const silenceVisibleMs: number[] = []
+    for (let i = 0; i < 10; i++) {
+      const before = await silenceCount(nodes[1] as Node)
+      const t0 = Date.now()
+      await post(nodes[0] as Node, '/api/v2/silences', silence(i))
+      while ((await silenceCount(nodes[1] as Node)) <= before && Date.now() - t0 < 30_000) {
+        await sleep(1)
+      }
+      silenceVisibleMs.push(Date.now() - t0)
+    }
+    // 100 silences at once.
+    const base = await silenceCount(nodes[2] as Node)
+    const t100 = Date.now()
+    await Promise.all(
+      Array.from({ length: SILENCES }, (_, i) =>
+        post(nodes[0] as Node, '/api/v2/silences', silence(1000 + i))
+      )
+    )
+    while (Date.now() - t100 < 120_000) {
+      const counts = await Promise.all([
+        silenceCount(nodes[1] as Node),
+        silenceCount(nodes[2] as Node),
+      ])
+      if (counts.every((c) => c >= base + SILENCES)) {
+        break
+      }
+      await sleep(5)
+    }
+    const hundredSilencesMs = Date.now() - t100
+    // Let the dedup groups finish: position 2 waits 2 × 15 s before its dedup.
+    await sleep(35_000)
+    let dupGroups = 0
+    let missedGroups = 0
+    for (let g = 0; g < GROUPS; g++) {
+      const n = receiver.counts.get(`${tag}g${g}`) ?? 0
+      if (n > 1) {
+        dupGroups++
+      }
+      if (n === 0) {
+        missedGroups++
+      }
+    }
+    // Failover: post to all, kill node 0 at once.
+    const fo = `${tag}failover`
+    const t0 = Date.now()
+    await Promise.all(nodes.map((n) => post(n, '/api/v2/alerts', [alert(fo)])))
+    nodes[0]?.child.kill('SIGKILL')
+    while (!receiver.firstAt.has(fo) && Date.now() - t0 < 60_000) {
+      await sleep(10)
+    }
+    const failoverDelayMs = (receiver.firstAt.get(fo) ?? Number.NaN) - t0
+    await sleep(32_000)
+    const failoverDup = (receiver.counts.get(fo) ?? 0) > 1 ? 1 : 0
+    const stopMs = await stopAll(nodes)
+    nodes = []
+    return {
+      settleMs,
+      dupGroups,
+      missedGroups,
+      silenceVisibleMs,
+      hundredSilencesMs,
+      failoverDelayMs,
+      failoverDup,
+      stopMs,
+    }
+  } finally {
+    await stopAll(nodes)
+    await receiver.stop()
+  }
+}
+
+function p99(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? Number.NaN
+}
+
+async function main(): Promise<void> {
+  const args = new Map(
+    process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string])
+  )
+  const rounds = Number(args.get('rounds') ?? 3)
+  const targets = (args.get('targets') ?? 'alertmanager,alertmesh').split(',')
+  const rows: string[] = []
+  for (const target of targets) {
+    const results: RunResult[] = []
+    for (let r = 0; r < rounds; r++) {
+      const dir = await mkdtemp(join(tmpdir(), 'bench-cluster-'))
+      try {
+        const result = await oneRun(target, dir, `r${r}`)
+        results.push(result)
+        process.stdout.write(`[${target}] run ${r + 1}/${rounds}: ${JSON.stringify(result)}\n`)
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+      }
+    }
+    const all = (f: (r: RunResult) => number) => results.map(f)
+    rows.push(
+      `| ${target} | ${((100 * all((r) => r.dupGroups).reduce((a, b) => a + b, 0)) / (GROUPS * rounds)).toFixed(1)} % | ${all((r) => r.missedGroups).reduce((a, b) => a + b, 0)} | ${median(all((r) => r.failoverDelayMs)).toFixed(0)} ms | ${all((r) => r.failoverDup).reduce((a, b) => a + b, 0)}/${rounds} | ${p99(results.flatMap((r) => r.silenceVisibleMs)).toFixed(0)} ms | ${median(all((r) => r.hundredSilencesMs)).toFixed(0)} ms | ${median(all((r) => r.settleMs)).toFixed(0)} ms | ${median(all((r) => r.stopMs)).toFixed(0)} ms |`
+    )
+  }
+  process.stdout.write(
+    [
+      '',
+      `## 3-node cluster (${rounds} runs each, ${new Date().toISOString()})`,
+      '',
+      '| target | groups notified twice | never notified | node 0 killed: delay | killed: twice | silence visible p99 | 100 silences on all | start to settled | SIGTERM all, last exit |',
+      '|---|---|---|---|---|---|---|---|---|',
+      ...rows,
+      '',
+    ].join('\n')
+  )
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `cluster benchmark failed: ${err instanceof Error ? err.message : String(err)}\n`
+  )
+  process.exit(1)
+})
