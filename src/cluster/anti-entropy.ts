@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 
 import type Logger from 'bunyan'
 
-import type { WarnLimiter } from './log-limiter.js'
+import type { WarnLimiter } from '../util/index.js'
+
 import type { Part } from './messages.js'
 import type { MessageCounter } from './metrics.js'
 import type { GossipState } from './state.js'

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks'
 import type Logger from 'bunyan'
 import { Registry } from 'prom-client'
 
-import { ClosedError, InvalidArgumentError, compareGoStrings } from '../util/index.js'
+import { WarnLimiter, ClosedError, InvalidArgumentError, compareGoStrings } from '../util/index.js'
 
 import {
   defaultAdvertiseHost,
@@ -19,7 +19,6 @@ import { AntiEntropy } from './anti-entropy.js'
 import { StateChannel } from './broadcast.js'
 import { Dialer } from './dialer.js'
 import { ClusterListenError } from './errors.js'
-import { WarnLimiter } from './log-limiter.js'
 import { encodeMembers, encodeParts, encodeStateRequest } from './messages.js'
 import type { Hello } from './messages.js'
 import { createClusterMetrics, messageCounter } from './metrics.js'

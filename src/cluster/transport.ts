@@ -3,6 +3,8 @@ import type { Socket } from 'node:net'
 
 import type Logger from 'bunyan'
 
+import type { WarnLimiter } from '../util/index.js'
+
 import { frameMac, handshakeProof, macEquals, sessionKey } from './auth.js'
 import { ProtocolError } from './errors.js'
 import type { DropReason } from './errors.js'
@@ -15,7 +17,6 @@ import {
   frameTypeOf,
 } from './frame.js'
 import type { FrameType } from './frame.js'
-import type { WarnLimiter } from './log-limiter.js'
 import {
   NONCE_BYTES,
   PROTOCOL_VERSION,

@@ -1,6 +1,6 @@
 import type Logger from 'bunyan'
 
-import { ClosedError, compareGoStrings, errorMessage } from '../util/index.js'
+import { ClosedError, WarnLimiter, compareGoStrings, errorMessage } from '../util/index.js'
 
 import { BlockingQuery } from './blocking-query.js'
 import type { ConsulClient, ServiceInstance } from './client.js'
@@ -80,8 +80,7 @@ export class PeerCatalog {
   #peers: readonly ConsulPeer[] | undefined
   #stopping: Promise<void> | undefined
   #failures = 0
-  #lastWarnAt: number | undefined
-  #suppressed = 0
+  readonly #warn: WarnLimiter
 
   /**
    * PeerCatalog's constructor prepares the query; nothing is read until start().
@@ -94,6 +93,7 @@ export class PeerCatalog {
     this.#serviceName = serviceName
     this.#log = options.log
     this.#now = options.now ?? (() => performance.now())
+    this.#warn = new WarnLimiter(this.#log, WARN_INTERVAL_MS, this.#now)
     const { client } = options
     this.#query = new BlockingQuery<readonly ConsulPeer[]>({
       name: `health service ${serviceName}`,
@@ -120,8 +120,7 @@ export class PeerCatalog {
           'Reading peers from Consul again'
         )
         this.#failures = 0
-        this.#lastWarnAt = undefined
-        this.#suppressed = 0
+        this.#warn.reset('peers')
       },
       now: this.#now,
       ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
@@ -158,7 +157,6 @@ export class PeerCatalog {
 
   #failed(err: unknown, retryInMs: number): void {
     this.#failures++
-    const now = this.#now()
     const fields = {
       service: this.#serviceName,
       err: errorMessage(err),
@@ -166,15 +164,7 @@ export class PeerCatalog {
       retryInMs,
       keptPeers: this.#peers?.length ?? 0,
     }
-    const message = 'Cannot read peers from Consul; keeping the last list'
-    if (this.#lastWarnAt === undefined || now - this.#lastWarnAt >= WARN_INTERVAL_MS) {
-      this.#log.warn({ ...fields, suppressed: this.#suppressed }, message)
-      this.#lastWarnAt = now
-      this.#suppressed = 0
-    } else {
-      this.#suppressed++
-      this.#log.debug(fields, message)
-    }
+    this.#warn.warn('peers', fields, 'Cannot read peers from Consul; keeping the last list')
   }
 }
 

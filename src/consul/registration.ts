@@ -4,6 +4,7 @@ import {
   ClosedError,
   ExponentialBackoff,
   InvalidArgumentError,
+  WarnLimiter,
   errorMessage,
 } from '../util/index.js'
 
@@ -153,8 +154,7 @@ export class ServiceRegistrar {
   #refreshPending = false
   #wake: (() => void) | undefined
   #failures = 0
-  #lastWarnAt: number | undefined
-  #suppressed = 0
+  readonly #warn: WarnLimiter
 
   /**
    * ServiceRegistrar's constructor checks the options; nothing is sent until start().
@@ -222,6 +222,7 @@ export class ServiceRegistrar {
     this.#healthOutput = options.healthOutput
     this.#log = options.log
     this.#now = options.now ?? (() => performance.now())
+    this.#warn = new WarnLimiter(this.#log, WARN_INTERVAL_MS, this.#now)
     this.#backoff = new ExponentialBackoff({ initialIntervalMs: initialMs, maxIntervalMs: maxMs })
   }
 
@@ -425,20 +426,12 @@ export class ServiceRegistrar {
       return
     }
     this.#failures++
-    const now = this.#now()
     const fields = {
       serviceId: this.serviceId,
       err: errorMessage(err),
       failures: this.#failures,
     }
-    if (this.#lastWarnAt === undefined || now - this.#lastWarnAt >= WARN_INTERVAL_MS) {
-      this.#log.warn({ ...fields, suppressed: this.#suppressed }, message)
-      this.#lastWarnAt = now
-      this.#suppressed = 0
-    } else {
-      this.#suppressed++
-      this.#log.debug(fields, message)
-    }
+    this.#warn.warn('registration', fields, message)
   }
 
   #recovered(): void {
@@ -450,8 +443,7 @@ export class ServiceRegistrar {
       'Consul registration recovered'
     )
     this.#failures = 0
-    this.#lastWarnAt = undefined
-    this.#suppressed = 0
+    this.#warn.reset('registration')
   }
 }
 

@@ -27,3 +27,4 @@ export {
   formatRFC3339Nano,
   parseRFC3339,
 } from './time.js'
+export { WarnLimiter } from './warn-limiter.js'

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test'
 
 import { AntiEntropy } from '../../../src/cluster/anti-entropy.js'
 import type { DropReason, GossipState } from '../../../src/cluster/index.js'
-import { WarnLimiter } from '../../../src/cluster/log-limiter.js'
+import { WarnLimiter } from '../../../src/util/index.js'
 
 import { MemoryState, quietLog } from './helpers.js'
 

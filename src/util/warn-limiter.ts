@@ -2,7 +2,8 @@ import type Logger from 'bunyan'
 
 /**
  * WarnLimiter logs a warning at most once per interval for each key, adding how many were held
- * back since the last one. A peer that sends garbage in a loop must not flood the log.
+ * back since the last one. A peer that sends garbage in a loop, or a Consul outage retried for
+ * hours, must not flood the log.
  */
 export class WarnLimiter {
   readonly #log: Logger
@@ -40,5 +41,14 @@ export class WarnLimiter {
     const suppressed = last?.suppressed ?? 0
     this.#last.set(key, { at: now, suppressed: 0 })
     this.#log.warn(suppressed > 0 ? { ...fields, suppressed } : fields, msg)
+  }
+
+  /**
+   * reset forgets a key, so the next warning with it goes out at once (after a recovery).
+   *
+   * @param key - the warning's key.
+   */
+  reset(key: string): void {
+    this.#last.delete(key)
   }
 }
