@@ -255,6 +255,27 @@ export class Dialer {
   }
 
   /**
+   * allReachedOrDownFor tells whether every known address belongs to one of `reached` (nodes by
+   * name) or has been unreachable for at least `ms`.
+   *
+   * @param ms - how long an address must have been down.
+   * @param reached - names of nodes that count as reached.
+   * @returns the verdict.
+   */
+  allReachedOrDownFor(ms: number, reached: ReadonlySet<string>): boolean {
+    const now = this.#options.now()
+    for (const t of this.#targets.values()) {
+      if (t.name !== undefined && reached.has(t.name)) {
+        continue
+      }
+      if (t.downSince === undefined || now - t.downSince < ms) {
+        return false
+      }
+    }
+    return true
+  }
+
+  /**
    * addresses lists the known addresses with their sources, for tests and debugging.
    *
    * @returns address → sources.

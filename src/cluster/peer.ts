@@ -344,6 +344,8 @@ export class ClusterPeer {
   /** Whether a discovered list has been applied once. */
   #discoveredOnce = false
   #discoveredSet: ReadonlySet<string> | undefined
+  /** Peers whose full state has been merged (settle). */
+  readonly #fullStateFrom = new Set<string>()
   #started = false
   #stopping: Promise<void> | undefined
 
@@ -436,6 +438,7 @@ export class ClusterPeer {
       timeoutMs: settings.settleTimeoutMs,
       pollMs: SETTLE_POLL_MS,
       canSettleAlone: () => this.#canSettleAlone(),
+      isSynced: () => this.#isSynced(),
       now: this.#now,
       log: this.#log,
     })
@@ -855,7 +858,8 @@ export class ClusterPeer {
         return
       case 'full_state':
         this.#antiEntropy.merge(message.parts, from)
-        this.#settle.settle('full_state')
+        this.#fullStateFrom.add(from)
+        this.#checkSettle()
         return
       case 'digest': {
         const keys = this.#antiEntropy.mismatched(message.parts)
@@ -936,6 +940,22 @@ export class ClusterPeer {
   /** sourcesKnown: --cluster.peer is resolved and, when discovery is expected, it has spoken. */
   #sourcesKnown(): boolean {
     return this.#staticResolved && (this.#discoveredOnce || !this.#expectDiscovered)
+  }
+
+  /**
+   * isSynced: the full state of at least one peer is merged, and every known address either
+   * belongs to a connected peer whose full state is merged or has been unreachable for
+   * SETTLE_UNREACHABLE_MS. Settling on the first peer alone let a cold-started cluster notify
+   * before its mesh had formed (a node briefly saw itself at position 0 and sent a duplicate).
+   */
+  #isSynced(): boolean {
+    if (!this.#sourcesKnown() || this.#fullStateFrom.size === 0) {
+      return false
+    }
+    // Handshakes in progress do not hold this up: a peer without the key keeps handshaking
+    // forever, and its address counts as down like any unreachable one.
+    const synced = new Set([...this.#peers.keys()].filter((name) => this.#fullStateFrom.has(name)))
+    return this.#dialer.allReachedOrDownFor(SETTLE_UNREACHABLE_MS, synced)
   }
 
   /**

@@ -17,6 +17,11 @@ export interface SettleOptions {
   readonly pollMs: number
   /** Whether no known peer is reachable, so waiting for a full state is pointless. */
   readonly canSettleAlone: () => boolean
+  /**
+   * Whether the node has the state of every peer it can reach (asked before canSettleAlone;
+   * settles with reason `full_state`).
+   */
+  readonly isSynced?: () => boolean
   readonly now: () => number
   readonly log: Logger
 }
@@ -73,7 +78,12 @@ export class Settle {
 
   /** check asks the probe now, e.g. right after the peer list was resolved. */
   check(): void {
-    if (!this.#ready && !this.#stopped && this.#options.canSettleAlone()) {
+    if (this.#ready || this.#stopped) {
+      return
+    }
+    if (this.#options.isSynced?.() === true) {
+      this.settle('full_state')
+    } else if (this.#options.canSettleAlone()) {
       this.settle('peers_unreachable')
     }
   }

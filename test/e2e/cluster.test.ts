@@ -272,6 +272,12 @@ describe('cluster authentication and garbage', () => {
 
   it('survives random bytes on the cluster port and changes nothing', async () => {
     const target = members[0] as ClusterMember
+    // Settled first (the keyless peer's address counts as down after 1 s), so the garbage
+    // cannot be what made it ready or not.
+    await waitFor('n0 ready', async () => {
+      const s = await target.node.getJson<Status>('/api/v2/status')
+      return s.cluster.status === 'ready'
+    })
     for (let i = 0; i < 20; i++) {
       const garbage = Buffer.from(
         Array.from({ length: 64 + i * 97 }, () => Math.floor(Math.random() * 256))
@@ -327,6 +333,13 @@ describe('a 1-node and a 3-node cluster fed the same alerts', () => {
 
   it('deliver the same notifications', async () => {
     const targets = [single, ...members.map((m) => m.node)]
+    // As in production, alerts arrive at a formed cluster (a cold start is covered above).
+    for (const { node } of members) {
+      await waitFor('cluster formed', async () => {
+        const s = await node.getJson<Status>('/api/v2/status')
+        return s.cluster.status === 'ready' && s.cluster.peers.length === 3
+      })
+    }
     const now = Date.now()
     const batch = (endsAt: number) =>
       ['A', 'B', 'C'].flatMap((group) =>
