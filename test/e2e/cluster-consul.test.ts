@@ -41,7 +41,7 @@ describe('a cluster formed through Consul', () => {
     members = await startTestCluster(3, {
       config: '',
       consul: { address: consul.address, kvPrefix: 'cc' },
-      args: ['--consul.check-ttl=1s', '--cluster.peer-timeout=2s'],
+      args: ['--consul.check-ttl=1s', '--cluster.peer-timeout=3s'],
     })
   })
   after(async () => {
@@ -81,8 +81,8 @@ describe('a cluster formed through Consul', () => {
       assert.equal(res.status, 200)
     }
     await receiver.next((d) => d.payload.groupLabels['alertname'] === 'ViaConsul')
-    // Position 2 waits 2 × peer_timeout (4 s) before its dedup: wait past it for a duplicate.
-    await new Promise((r) => setTimeout(r, 5000))
+    // Position 2 waits 2 × peer_timeout (6 s) before its dedup: wait past it for a duplicate.
+    await new Promise((r) => setTimeout(r, 7000))
     assert.equal(receiver.on('/consul-cluster').length, 1)
   })
 

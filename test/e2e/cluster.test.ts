@@ -321,9 +321,11 @@ describe('a 1-node and a 3-node cluster fed the same alerts', () => {
     const fast = (path: string) =>
       config(receiver, path, '500ms').replace('group_interval: 1m', 'group_interval: 2s')
     single = await TestNode.start({ config: fast('/single') })
+    // peer_timeout must cover a send plus the nflog broadcast even on a loaded CI machine
+    // (1 s was not always enough there; Alertmanager's default is 15 s).
     members = await startTestCluster(3, {
       config: fast('/triple'),
-      args: ['--cluster.peer-timeout=1s'],
+      args: ['--cluster.peer-timeout=3s'],
     })
   })
   after(async () => {
@@ -363,7 +365,7 @@ describe('a 1-node and a 3-node cluster fed the same alerts', () => {
       )
     )
     // Past the last wait of position 2 (2 × peer_timeout) and one more group_interval.
-    await new Promise((r) => setTimeout(r, 4500))
+    await new Promise((r) => setTimeout(r, 7500))
     const summary = (path: string) =>
       receiver
         .on(path)
