@@ -200,16 +200,21 @@ class ConfiguredHttpClient implements HttpClient {
       throw new TransportError(`unable to read TLS files: ${errorMessage(err)}`, { cause: err })
     }
     if (this.#dispatcher === undefined || digest !== this.#tlsDigest) {
-      let next: Promise<Dispatcher>
-      try {
-        next = this.#build()
-        await next
-      } catch (err) {
-        throw new TransportError(errorMessage(err), { cause: err })
-      }
+      // Publish the pool before awaiting it: concurrent first requests (several groups flushing
+      // at once) must share one pool. Building one each let the last closed the others under
+      // requests already sent, which then failed and were retried: sent twice.
       const previous = this.#dispatcher
+      const next = this.#build()
       this.#dispatcher = next
       this.#tlsDigest = digest
+      try {
+        await next
+      } catch (err) {
+        if (this.#dispatcher === next) {
+          this.#dispatcher = previous
+        }
+        throw new TransportError(errorMessage(err), { cause: err })
+      }
       // In-flight requests on the old pool finish; close() waits for them.
       previous?.then((d) => d.close()).catch(() => undefined)
     }

@@ -23,7 +23,7 @@ export interface DedupOptions {
 
 /**
  * dedupStage decides from the notification log whether this integration must notify
- * (Alertmanager's DedupStage); it always records the firing and resolved hash sets in the
+ * (Alertmanager's DedupStage, plus: an entry logged after the flush began wins); it always records the firing and resolved hash sets in the
  * context, and passes no alert on when nothing needs sending.
  *
  * @param options - the integration's nflog identity and send_resolved.
@@ -41,6 +41,13 @@ export function dedupStage(
     }
     const next: DedupedContext = { ...ctx, firing, resolved }
     const entry = options.nflog.query(options.receiver, ctx.groupKey)
+    if (entry !== undefined && entry.timestamp > ctx.now) {
+      // Logged after this flush began: a peer notified from a newer view of the group while
+      // this node waited its turn (position × peer_timeout). This flush's older snapshot must
+      // not override it; Alertmanager would re-send "firing" for a group a peer had just
+      // notified as resolved. The next flush compares again, so nothing is lost.
+      return { ctx: next, alerts: [] }
+    }
     const send = needsUpdate(
       entry,
       firing,

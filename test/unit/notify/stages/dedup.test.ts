@@ -229,6 +229,33 @@ describe('dedupStage', () => {
     assert.deepEqual(result.ctx.firing, [labelsHash(firing.labels)])
   })
 
+  it('sends nothing when a peer logged a notification after this flush began', () => {
+    // This node flushed at NOW with the alert firing, then waited its turn; meanwhile a peer
+    // notified the group as resolved. The older snapshot must not re-send "firing".
+    const firing = alert({ alertname: 'A' }, 0)
+    const nflog = memoryLog(
+      entry({ resolvedAlerts: [labelsHash(firing.labels)], timestamp: NOW + 2_000 })
+    )
+    const result = dedupStage({
+      nflog,
+      receiver: RECEIVER,
+      sendResolved: true,
+      now: () => NOW + 3_000,
+    })(context(), [firing])
+    assert.deepEqual(result.alerts, [])
+    // An entry from before the flush is judged by Alertmanager's rules: firing is news.
+    const older = memoryLog(
+      entry({ resolvedAlerts: [labelsHash(firing.labels)], timestamp: NOW - 1 })
+    )
+    const again = dedupStage({
+      nflog: older,
+      receiver: RECEIVER,
+      sendResolved: true,
+      now: () => NOW,
+    })(context(), [firing])
+    assert.deepEqual(again.alerts, [firing])
+  })
+
   it('ignores annotation changes: only labels are hashed', () => {
     const firing = alert({ alertname: 'A' }, 0)
     const changed = { ...firing, annotations: { summary: 'new text' } }
