@@ -1,13 +1,13 @@
 /* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
    promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 
 import { BlockingQuery, ConsulClient } from '../../../src/consul/index.js'
 import type { BlockingQueryOptions, KvEntry, QueryResult } from '../../../src/consul/index.js'
 import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
 
-import { FakeConsul } from './fake-consul.js'
+import { FakeConsul, withFakeConsul } from './fake-consul.js'
 
 /** A scripted answer: a result, or an error to throw. */
 type Answer<T> = QueryResult<T> | Error
@@ -405,13 +405,9 @@ describe('BlockingQuery against HTTP', () => {
   let fake: FakeConsul
   let client: ConsulClient
 
-  before(async () => {
-    fake = await FakeConsul.start()
-    client = new ConsulClient({ baseUrl: fake.url })
-  })
-  after(async () => {
-    client.close()
-    await fake.close()
+  withFakeConsul((f, c) => {
+    fake = f
+    client = c
   })
 
   /** kvQuery follows one key and records what it delivers. */

@@ -15,7 +15,7 @@ import { ConsulClient, ConsulError } from '../../../src/consul/index.js'
 import { buildAgentOptions } from '../../../src/consul/raw-client.js'
 import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
 
-import { FakeConsul } from './fake-consul.js'
+import { FakeConsul, withFakeConsul } from './fake-consul.js'
 
 const TOKEN = 's3cr3t-token-0f1e2d'
 
@@ -46,13 +46,9 @@ describe('ConsulClient', () => {
   let fake: FakeConsul
   let client: ConsulClient
 
-  before(async () => {
-    fake = await FakeConsul.start()
-    client = new ConsulClient({ baseUrl: fake.url })
-  })
-  after(async () => {
-    client.close()
-    await fake.close()
+  withFakeConsul((f, c) => {
+    fake = f
+    client = c
   })
 
   it('kvGet returns the entry with its value, flags and indexes, and the X-Consul-Index', async () => {

@@ -1,14 +1,14 @@
 /* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
    promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test'
+import { afterEach, beforeEach, describe, it } from 'node:test'
 
-import { ConsulClient, ConsulConfigWatch, fetchConfigDocument } from '../../../src/consul/index.js'
-import type { ConfigDocument } from '../../../src/consul/index.js'
+import { ConsulConfigWatch, fetchConfigDocument } from '../../../src/consul/index.js'
+import type { ConfigDocument, ConsulClient } from '../../../src/consul/index.js'
 import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
 
-import { FakeConsul } from './fake-consul.js'
-import type { Recorded } from './fake-consul.js'
+import { withFakeConsul } from './fake-consul.js'
+import type { FakeConsul, Recorded } from './fake-consul.js'
 
 type Event =
   | { readonly kind: 'document'; readonly doc: ConfigDocument }
@@ -62,13 +62,9 @@ describe('ConsulConfigWatch', () => {
   let recorder: Recorder
   let watch: ConsulConfigWatch
 
-  before(async () => {
-    fake = await FakeConsul.start()
-    client = new ConsulClient({ baseUrl: fake.url })
-  })
-  after(async () => {
-    client.close()
-    await fake.close()
+  withFakeConsul((f, c) => {
+    fake = f
+    client = c
   })
   beforeEach(() => {
     for (const key of [
@@ -279,13 +275,9 @@ describe('fetchConfigDocument', () => {
   let fake: FakeConsul
   let client: ConsulClient
 
-  before(async () => {
-    fake = await FakeConsul.start()
-    client = new ConsulClient({ baseUrl: fake.url })
-  })
-  after(async () => {
-    client.close()
-    await fake.close()
+  withFakeConsul((f, c) => {
+    fake = f
+    client = c
   })
 
   it('reads the config and its templates once, without blocking', async () => {

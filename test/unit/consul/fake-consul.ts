@@ -7,6 +7,9 @@ import { EventEmitter } from 'node:events'
 import { createServer } from 'node:http'
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { after, before } from 'node:test'
+
+import { ConsulClient } from '../../../src/consul/index.js'
 
 /** Recorded is one request as the server saw it. */
 export interface Recorded {
@@ -337,4 +340,24 @@ function parseWait(wait: string | null): number {
     return 300_000
   }
   return Number(m[1]) * (m[2] === 's' ? 1000 : 1)
+}
+
+/**
+ * withFakeConsul starts a FakeConsul and a client on it before the suite's tests and closes
+ * both after them, handing both to `use` (the suite keeps them in its own variables).
+ *
+ * @param use - receives the server and the client once they exist.
+ */
+export function withFakeConsul(use: (fake: FakeConsul, client: ConsulClient) => void): void {
+  let fake: FakeConsul | undefined
+  let client: ConsulClient | undefined
+  before(async () => {
+    fake = await FakeConsul.start()
+    client = new ConsulClient({ baseUrl: fake.url })
+    use(fake, client)
+  })
+  after(async () => {
+    client?.close()
+    await fake?.close()
+  })
 }

@@ -1,18 +1,14 @@
 /* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
    promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 
-import {
-  ConsulClient,
-  ConsulError,
-  readNodeStatuses,
-  writeNodeStatus,
-} from '../../../src/consul/index.js'
-import type { NodeStatus } from '../../../src/consul/index.js'
+import { ConsulError, readNodeStatuses, writeNodeStatus } from '../../../src/consul/index.js'
+import type { NodeStatus, ConsulClient } from '../../../src/consul/index.js'
 import { InvalidArgumentError } from '../../../src/util/index.js'
 
-import { FakeConsul } from './fake-consul.js'
+import { withFakeConsul } from './fake-consul.js'
+import type { FakeConsul } from './fake-consul.js'
 
 const healthy: NodeStatus = {
   node: 'node-b',
@@ -35,13 +31,9 @@ describe('node status', () => {
   let fake: FakeConsul
   let client: ConsulClient
 
-  before(async () => {
-    fake = await FakeConsul.start()
-    client = new ConsulClient({ baseUrl: fake.url })
-  })
-  after(async () => {
-    client.close()
-    await fake.close()
+  withFakeConsul((f, c) => {
+    fake = f
+    client = c
   })
 
   it('writes <prefix>/status/<node> as indented JSON with indexes as strings', async () => {
