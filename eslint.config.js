@@ -76,7 +76,7 @@ const ownership = FOLDERS.map((folder) => ({
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'src/ui/**', 'bench/results/**', 'data/**', '.tmp/**'],
+    ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'data/**', '.tmp/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
@@ -120,6 +120,26 @@ export default tseslint.config(
     },
   },
   ...ownership,
+  {
+    // The web UI runs in the browser: DOM globals, no Node, and the only src folder it may
+    // borrow from is labels' browser-safe matcher syntax (its parser would bundle RE2).
+    files: ['src/ui/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(?!labels/matcher-syntax$)[a-z-]+/',
+              message: 'src/ui imports only ../labels/matcher-syntax from other src folders',
+            },
+            { regex: '^node:', message: 'src/ui runs in the browser' },
+          ],
+        },
+      ],
+    },
+  },
   {
     // Tests, scripts and benchmarks drive the product from outside: printing is their output.
     files: ['test/**', 'scripts/**', 'bench/**', '.ci/**', '*.js'],

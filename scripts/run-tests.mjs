@@ -30,9 +30,11 @@ function run(command, commandArgs, options = {}) {
   }
 }
 
-// Debian packages the tests need: Alertmanager 0.25 and amtool (oracle and client tests), and
-// Alertmanager's Go sources (the config schema is checked field by field against its structs).
+// Debian packages the tests need: Alertmanager 0.25 and amtool (oracle and client tests),
+// Alertmanager's Go sources (the config schema is checked field by field against its structs),
+// and chromium, which playwright-core drives for the web UI tests.
 const DEBIAN = [
+  { pkg: 'chromium', probe: '/usr/bin/chromium' },
   { pkg: 'prometheus-alertmanager', probe: '/usr/bin/amtool' },
   {
     pkg: 'golang-github-prometheus-alertmanager-dev',
@@ -81,6 +83,9 @@ step('type-check and build (tsc)')
 // A clean build: compiled tests of deleted sources must not linger in dist/ and run again.
 rmSync(join(root, 'dist'), { recursive: true, force: true })
 run('npx', ['tsc', '-p', 'tsconfig.json'])
+step('type-check and bundle the web UI (tsc, esbuild)')
+run('npx', ['tsc', '-p', 'src/ui/tsconfig.json'])
+run(process.execPath, ['scripts/build-ui.mjs'])
 
 const groups = only === undefined ? ['unit', 'e2e'] : [only]
 const files = groups.flatMap((group) => testFiles(join(root, 'dist', 'test', group)))

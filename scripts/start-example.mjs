@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: builds alertmesh, starts a webhook receiver on 127.0.0.1:9099 that prints each
 // notification, and runs one node on scripts/example/alertmanager.yml (no Consul needed).
-// API and metrics: http://127.0.0.1:9093/api/v2/status, http://127.0.0.1:9093/metrics.
+// Web UI: http://127.0.0.1:9093/ ; API and metrics: http://127.0.0.1:9093/api/v2/status, /metrics.
 // Try: amtool --alertmanager.url=http://127.0.0.1:9093 alert add alertname=Test severity=critical
 import { spawn, spawnSync } from 'node:child_process'
 import { createServer } from 'node:http'
 
 const root = new URL('..', import.meta.url).pathname
-process.stdout.write('==> building (tsc)\n')
-const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {
+process.stdout.write('==> building (tsc, then the web UI with esbuild)\n')
+const build = spawnSync('npm', ['run', '--silent', 'build'], {
   cwd: root,
   stdio: 'inherit',
 })

@@ -18,8 +18,31 @@ export interface HttpOptions {
   /** Largest accepted request body. */
   readonly maxBodyBytes: number
   readonly registry: Registry
+  /** The web UI's files: the page at the prefix root and its assets. */
+  readonly ui: UiFiles
+}
+
+/** UiAsset is one static file of the web UI. */
+export interface UiAsset {
+  readonly contentType: string
+  readonly body: Uint8Array
+}
+
+/** UiFiles are the web UI as the node serves it. */
+export interface UiFiles {
   /** The HTML served at the prefix root. */
   readonly indexHtml: () => string
+  /** The asset at a path under the prefix (`/script.js`), or undefined. */
+  readonly asset: (path: string) => UiAsset | undefined
+}
+
+// The UI loads only its own script and stylesheet and talks only to this node: a strict policy
+// means markup that slipped into a label could not run a script even if it reached the DOM.
+const UI_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'self'; form-action 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
 }
 
 /**
@@ -180,9 +203,18 @@ export function createHttpApp(deps: ApiDeps, options: HttpOptions): Koa {
   })
   const index = instrument(deps, '/', (ctx) => {
     ctx.set('Cache-Control', 'no-cache, no-store, must-revalidate')
+    ctx.set(UI_SECURITY_HEADERS)
     ctx.type = 'text/html; charset=utf-8'
-    ctx.body = options.indexHtml()
+    ctx.body = options.ui.indexHtml()
   })
+  // Alertmanager serves its UI assets with no-cache too: a node upgrade must not leave browsers
+  // running the old script against the new API.
+  const serveAsset = (ctx: Context, asset: UiAsset): void => {
+    ctx.set('Cache-Control', 'no-cache, no-store, must-revalidate')
+    ctx.set(UI_SECURITY_HEADERS)
+    ctx.type = asset.contentType
+    ctx.body = Buffer.from(asset.body)
+  }
 
   app.use(routePrefix(options.routePrefix))
   app.use(async function routes(ctx: Context, next: Next): Promise<void> {
@@ -205,6 +237,8 @@ export function createHttpApp(deps: ApiDeps, options: HttpOptions): Koa {
       await metrics(ctx)
     } else if (path === '/' && isRead) {
       await index(ctx)
+    } else if (isRead && options.ui.asset(path) !== undefined) {
+      serveAsset(ctx, options.ui.asset(path) as UiAsset)
     } else {
       text(ctx, 404, '404 page not found\n')
     }

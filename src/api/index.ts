@@ -5,7 +5,7 @@
  * config, labels and util.
  */
 export { createHttpApp, normalizeRoutePrefix } from './app.js'
-export type { HttpOptions } from './app.js'
+export type { HttpOptions, UiAsset, UiFiles } from './app.js'
 export { HandlerError, OpenApiError, statusForError } from './errors.js'
 export { createApiMetrics } from './metrics.js'
 export type { ApiMetrics } from './metrics.js'

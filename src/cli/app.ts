@@ -30,10 +30,10 @@ import { consulSettings } from './consul-flags.js'
 import type { ConsulFlags } from './consul-flags.js'
 import type { Flags } from './flags.js'
 import { GossipBridge, nflogBridge } from './gossip-bridge.js'
-import { indexHtml } from './index-page.js'
 import type { Listeners } from './listeners.js'
 import { buildRuntime } from './runtime.js'
 import type { Runtime, RuntimeDeps } from './runtime.js'
+import { loadUiFiles } from './ui-files.js'
 import { USER_AGENT, VERSION_INFO } from './version.js'
 
 /** RunningNode is a started node: what signals and tests act on. */
@@ -305,7 +305,7 @@ export async function startNode(
       timeoutMs: flags.webTimeoutMs > 0 ? flags.webTimeoutMs : 0,
       maxBodyBytes: 32 * 1024 * 1024,
       registry,
-      indexHtml: () => indexHtml(routePrefix),
+      ui: loadUiFiles(routePrefix),
     }
   )
   listeners.serve(app.callback())

@@ -1,0 +1,6 @@
+import { Page } from '../components'
+
+// Placeholder until the page is written.
+export function StatusPage() {
+  return <Page title="StatusPage">{null}</Page>
+}
