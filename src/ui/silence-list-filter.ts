@@ -13,8 +13,10 @@ export function tabOf(value: string | null): SilenceState {
   return SILENCE_STATES.find((s) => s === value) ?? 'active'
 }
 
+/** SilenceTest tells whether a silence passes one filter. */
 export type SilenceTest = (s: Silence) => boolean
 
+/** MatcherFilterResult is the test of a filter text, or why the text is not a filter. */
 export type MatcherFilterResult =
   | { readonly ok: true; readonly test: SilenceTest }
   | { readonly ok: false; readonly message: string }
