@@ -189,7 +189,7 @@ export function SilenceFormPage(props: {
             <p class="muted">
               A copy of silence{' '}
               <a href={href(`/silences/${encodeURIComponent(silence.id)}`)}>{silence.id}</a>,
-              starting now with the same duration.
+              starting now.
             </p>
             <SilenceForm start={{ values: copyOf(silence, now) }} />
           </Page>
