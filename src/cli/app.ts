@@ -13,6 +13,7 @@ import {
   normalizeRoutePrefix,
 } from '../api/index.js'
 import type { AlertStatus } from '../api/index.js'
+import { NodeStatusState } from '../cluster/index.js'
 import { ConsulClient } from '../consul/index.js'
 import { createDispatcherMetrics } from '../dispatch/index.js'
 import { initHashing } from '../labels/index.js'
@@ -22,7 +23,13 @@ import { Silencer, Silences, encodeMeshSilences } from '../silences/index.js'
 import type { MeshSilence } from '../silences/index.js'
 import { errorMessage } from '../util/index.js'
 
-import { clusterView, joinThroughConsul, startCluster } from './cluster-setup.js'
+import {
+  clusterView,
+  configReporter,
+  joinThroughConsul,
+  memberConfigOf,
+  startCluster,
+} from './cluster-setup.js'
 import { ConfigController } from './config-controller.js'
 import { consulConfigSource, fileConfigSource } from './config-source.js'
 import { consulSettings } from './consul-flags.js'
@@ -174,12 +181,16 @@ export async function startNode(
     onChange: silencesBridge.onChange,
   })
   onStop('silences', () => silences.close())
+  // What each member applied, gossiped so any node shows drift between replicas. Kept without
+  // clustering too, where it only ever holds this node.
+  const nodeStatus = new NodeStatusState({ self: name, now: Date.now })
   const cluster = await startCluster(flags, {
     name,
     nflog,
     nflogBridge: nflogBridgeOf,
     silences,
     silencesBridge,
+    nodeStatus,
     log,
     registry,
     onStop,
@@ -272,12 +283,13 @@ export async function startNode(
   }
   const source =
     flags.consul === undefined || consulClient === undefined
-      ? fileConfigSource(flags.configFile, controller, configLog)
+      ? fileConfigSource(flags.configFile, controller, configLog, configReporter(nodeStatus))
       : consulConfigSource(flags.consul, consulClient, {
           nodeName: name,
           storagePath: flags.storagePath,
           controller,
           log: configLog,
+          onReport: configReporter(nodeStatus),
           onStop,
         })
   await source.start()
@@ -291,6 +303,7 @@ export async function startNode(
       alertStatus,
       cluster: () => clusterView(cluster),
       node: () => ({ name, config: source.view() }),
+      memberConfig: memberConfigOf(nodeStatus),
       version: VERSION_INFO,
       startedAt,
       metrics: createApiMetrics(registry),

@@ -10,6 +10,12 @@ import { hashHex } from './config-controller.js'
 import { ConsulConfigSync } from './consul-config.js'
 import type { ConsulFlags } from './consul-flags.js'
 
+/**
+ * OnConfigReport receives the source's view after every apply and every refusal (or missing
+ * config), so the node can tell the cluster what it runs. It may see the same view twice.
+ */
+export type OnConfigReport = (view: ConfigSourceView) => void
+
 /** ConfigSource is where a node's config comes from: the file, or Consul KV. */
 export interface ConfigSource {
   /** Applies the first config; resolves when the node has one. */
@@ -26,15 +32,25 @@ export interface ConfigSource {
  * @param path - the config file.
  * @param controller - applies the loaded config.
  * @param log - the configuration logger.
+ * @param onReport - called with the view after each apply or refusal.
  * @returns the source.
  */
 export function fileConfigSource(
   path: string,
   controller: ConfigController,
-  log: Logger
+  log: Logger,
+  onReport: OnConfigReport
 ): ConfigSource {
   let applied: { hash: string; at: string } | undefined
   let error: { message: string; at: string } | undefined
+  const view = (): ConfigSourceView => ({
+    mode: 'file',
+    source: 'file',
+    location: path,
+    hash: applied?.hash ?? '',
+    appliedAt: applied?.at ?? '',
+    ...(error === undefined ? {} : { error }),
+  })
   const reload = (): Promise<void> =>
     controller.serialize(async () => {
       try {
@@ -49,20 +65,11 @@ export function fileConfigSource(
         error = { message: errorMessage(err), at: new Date().toISOString() }
         log.error({ file: path, err: errorMessage(err) }, 'Loading configuration file failed')
         throw err
+      } finally {
+        onReport(view())
       }
     })
-  return {
-    start: reload,
-    reload,
-    view: () => ({
-      mode: 'file',
-      source: 'file',
-      location: path,
-      hash: applied?.hash ?? '',
-      appliedAt: applied?.at ?? '',
-      ...(error === undefined ? {} : { error }),
-    }),
-  }
+  return { start: reload, reload, view }
 }
 
 /**
@@ -70,7 +77,8 @@ export function fileConfigSource(
  *
  * @param consul - the Consul flags.
  * @param client - the Consul client.
- * @param options - node name, storage path, controller, logger and the teardown stack.
+ * @param options - node name, storage path, controller, logger, the report hook and the
+ *   teardown stack.
  * @returns the source.
  */
 export function consulConfigSource(
@@ -81,6 +89,7 @@ export function consulConfigSource(
     storagePath: string
     controller: ConfigController
     log: Logger
+    onReport: OnConfigReport
     onStop: (name: string, fn: () => Promise<void> | void) => void
   }
 ): ConfigSource {
@@ -93,6 +102,7 @@ export function consulConfigSource(
     controller: options.controller,
     log: options.log,
     now: Date.now,
+    onReport: options.onReport,
   })
   options.onStop('consul config watch', () => sync.stop())
   options.log.info(
