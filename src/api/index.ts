@@ -16,6 +16,7 @@ export type {
   ApiRuntime,
   ClusterView,
   ConfigSourceView,
+  MemberConfigView,
   PeerView,
   VersionInfo,
 } from './v2/deps.js'

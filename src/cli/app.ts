@@ -12,8 +12,8 @@ import {
   createHttpApp,
   normalizeRoutePrefix,
 } from '../api/index.js'
-import type { AlertStatus, ConfigSourceView } from '../api/index.js'
-import { loadConfigFile } from '../config/index.js'
+import type { AlertStatus } from '../api/index.js'
+import { NodeStatusState } from '../cluster/index.js'
 import { ConsulClient } from '../consul/index.js'
 import { createDispatcherMetrics } from '../dispatch/index.js'
 import { initHashing } from '../labels/index.js'
@@ -23,11 +23,16 @@ import { Silencer, Silences, encodeMeshSilences } from '../silences/index.js'
 import type { MeshSilence } from '../silences/index.js'
 import { errorMessage } from '../util/index.js'
 
-import { clusterView, joinThroughConsul, startCluster } from './cluster-setup.js'
-import { ConfigController, hashHex } from './config-controller.js'
-import { ConsulConfigSync } from './consul-config.js'
+import {
+  clusterView,
+  configReporter,
+  joinThroughConsul,
+  memberConfigOf,
+  startCluster,
+} from './cluster-setup.js'
+import { ConfigController } from './config-controller.js'
+import { consulConfigSource, fileConfigSource } from './config-source.js'
 import { consulSettings } from './consul-flags.js'
-import type { ConsulFlags } from './consul-flags.js'
 import type { Flags } from './flags.js'
 import { GossipBridge, nflogBridge } from './gossip-bridge.js'
 import type { Listeners } from './listeners.js'
@@ -176,12 +181,16 @@ export async function startNode(
     onChange: silencesBridge.onChange,
   })
   onStop('silences', () => silences.close())
+  // What each member applied, gossiped so any node shows drift between replicas. Kept without
+  // clustering too, where it only ever holds this node.
+  const nodeStatus = new NodeStatusState({ self: name, now: Date.now })
   const cluster = await startCluster(flags, {
     name,
     nflog,
     nflogBridge: nflogBridgeOf,
     silences,
     silencesBridge,
+    nodeStatus,
     log,
     registry,
     onStop,
@@ -274,12 +283,13 @@ export async function startNode(
   }
   const source =
     flags.consul === undefined || consulClient === undefined
-      ? fileConfigSource(flags.configFile, controller, configLog)
+      ? fileConfigSource(flags.configFile, controller, configLog, configReporter(nodeStatus))
       : consulConfigSource(flags.consul, consulClient, {
           nodeName: name,
           storagePath: flags.storagePath,
           controller,
           log: configLog,
+          onReport: configReporter(nodeStatus),
           onStop,
         })
   await source.start()
@@ -293,6 +303,7 @@ export async function startNode(
       alertStatus,
       cluster: () => clusterView(cluster),
       node: () => ({ name, config: source.view() }),
+      memberConfig: memberConfigOf(nodeStatus),
       version: VERSION_INFO,
       startedAt,
       metrics: createApiMetrics(registry),
@@ -361,75 +372,4 @@ export function nodeName(flags: Flags): string {
   const first = flags.webListenAddresses[0] ?? ':9093'
   const port = first.slice(first.lastIndexOf(':') + 1)
   return port === '9093' ? hostname() : `${hostname()}-${port}`
-}
-
-/** ConfigSource is where a node's config comes from: the file, or Consul KV. */
-interface ConfigSource {
-  /** Applies the first config; resolves when the node has one. */
-  start(): Promise<void>
-  /** Re-reads and applies now (SIGHUP, POST /-/reload); rejects with the reason when refused. */
-  reload(): Promise<void>
-  view(): ConfigSourceView
-}
-
-function fileConfigSource(path: string, controller: ConfigController, log: Logger): ConfigSource {
-  let applied: { hash: string; at: string } | undefined
-  let error: { message: string; at: string } | undefined
-  const reload = (): Promise<void> =>
-    controller.serialize(async () => {
-      try {
-        const loaded = await loadConfigFile(path)
-        // Alertmanager rebuilds on every reload, restarting group timers; file mode keeps that.
-        await controller.apply(loaded, undefined)
-        applied = { hash: hashHex(loaded.hash), at: new Date().toISOString() }
-        error = undefined
-        log.info({ file: path }, 'Completed loading of configuration file')
-      } catch (err: unknown) {
-        controller.recordFailure()
-        error = { message: errorMessage(err), at: new Date().toISOString() }
-        log.error({ file: path, err: errorMessage(err) }, 'Loading configuration file failed')
-        throw err
-      }
-    })
-  return {
-    start: reload,
-    reload,
-    view: () => ({
-      mode: 'file',
-      source: 'file',
-      location: path,
-      hash: applied?.hash ?? '',
-      appliedAt: applied?.at ?? '',
-      ...(error === undefined ? {} : { error }),
-    }),
-  }
-}
-
-function consulConfigSource(
-  consul: ConsulFlags,
-  client: ConsulClient,
-  options: {
-    nodeName: string
-    storagePath: string
-    controller: ConfigController
-    log: Logger
-    onStop: (name: string, fn: () => Promise<void> | void) => void
-  }
-): ConfigSource {
-  const sync = new ConsulConfigSync({
-    client,
-    address: consul.baseUrl,
-    prefix: consul.kvPrefix,
-    nodeName: options.nodeName,
-    storagePath: options.storagePath,
-    controller: options.controller,
-    log: options.log,
-    now: Date.now,
-  })
-  options.onStop('consul config watch', () => sync.stop())
-  options.log.info(
-    { address: consul.baseUrl, key: `${consul.kvPrefix}/config`, node: options.nodeName },
-    'Reading the configuration from Consul'
-  )
-  return { start: () => sync.start(), reload: () => sync.reload(), view: () => sync.view() }
 }

@@ -4,14 +4,16 @@ import type Logger from 'bunyan'
 import { Gauge } from 'prom-client'
 import type { Registry } from 'prom-client'
 
-import type { ClusterView } from '../api/index.js'
-import { ClusterPeer } from '../cluster/index.js'
+import type { ClusterView, ConfigSourceView, MemberConfigView } from '../api/index.js'
+import { ClusterPeer, NODE_STATUS_KEY } from '../cluster/index.js'
+import type { NodeStatusState } from '../cluster/index.js'
 import { PeerCatalog, ServiceRegistrar } from '../consul/index.js'
 import type { ConsulClient } from '../consul/index.js'
 import type { MeshEntry, Nflog } from '../nflog/index.js'
 import type { MeshSilence, Silences } from '../silences/index.js'
 import { errorMessage } from '../util/index.js'
 
+import type { OnConfigReport } from './config-source.js'
 import type { Flags } from './flags.js'
 import { nflogGossipState, silencesGossipState } from './gossip-bridge.js'
 import type { GossipBridge } from './gossip-bridge.js'
@@ -26,6 +28,8 @@ export interface ClusterDeps {
   readonly nflogBridge: GossipBridge<MeshEntry>
   readonly silences: Silences
   readonly silencesBridge: GossipBridge<MeshSilence>
+  /** What each member applied; this node's entry comes from {@link configReporter}. */
+  readonly nodeStatus: NodeStatusState
   readonly log: Logger
   readonly registry: Registry
   readonly onStop: OnStop
@@ -52,8 +56,9 @@ async function readKey(path: string): Promise<Buffer | undefined> {
 }
 
 /**
- * startCluster starts gossip of silences and the nflog when --cluster.listen-address is set:
- * the peer binds its port, registers both states and begins to connect and settle.
+ * startCluster starts gossip of silences, the nflog and the node status when
+ * --cluster.listen-address is set: the peer binds its port, registers the states and begins to
+ * connect and settle.
  *
  * @param flags - the node flags.
  * @param deps - states, bridges, logger, metrics and the teardown stack.
@@ -98,6 +103,7 @@ export async function startCluster(
   deps.silencesBridge.attach(
     peer.addState('sil', silencesGossipState(deps.silences, deps.silencesBridge, log))
   )
+  deps.nodeStatus.attach(peer.addState(NODE_STATUS_KEY, deps.nodeStatus))
   peer.start()
   deps.onStop('cluster', () => peer.stop())
   log.info(
@@ -118,6 +124,52 @@ export function clusterView(peer: ClusterPeer | undefined): ClusterView {
     return { status: 'disabled', peers: [] }
   }
   return { name: peer.self().name, status: peer.status(), peers: peer.members() }
+}
+
+/**
+ * configReporter publishes this node's entry in the node status whenever the applied config,
+ * its time or the refusal changed, so each change is broadcast once however often the config
+ * source reports (Consul re-reports on every watch event).
+ *
+ * @param state - the node status state.
+ * @returns the hook the config source calls.
+ */
+export function configReporter(state: NodeStatusState): OnConfigReport {
+  let last: string | undefined
+  return (view: ConfigSourceView) => {
+    const report = {
+      hash: view.hash,
+      appliedAt: view.appliedAt,
+      ...(view.error === undefined ? {} : { error: view.error.message }),
+    }
+    const key = JSON.stringify(report)
+    if (key !== last) {
+      last = key
+      state.publish(report)
+    }
+  }
+}
+
+/**
+ * memberConfigOf reads a member's gossiped report for /api/v2/status.
+ *
+ * @param state - the node status state.
+ * @returns the lookup by node name.
+ */
+export function memberConfigOf(
+  state: NodeStatusState
+): (name: string) => MemberConfigView | undefined {
+  return (name) => {
+    const entry = state.get(name)
+    if (entry === undefined) {
+      return undefined
+    }
+    return {
+      hash: entry.hash,
+      appliedAt: entry.appliedAt,
+      ...(entry.error === undefined ? {} : { error: entry.error }),
+    }
+  }
 }
 
 /**

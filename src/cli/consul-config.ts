@@ -28,6 +28,11 @@ export interface ConsulConfigSyncOptions {
   readonly log: Logger
   readonly now: () => number
   /**
+   * Called with {@link ConsulConfigSync.view} after each apply, refusal or missing config,
+   * so the node can gossip what it runs (peers show drift without reading Consul).
+   */
+  readonly onReport?: (view: ConfigSourceView) => void
+  /**
    * How long the first read may take before the node starts on its cached config.
    *
    * @default 5000
@@ -288,6 +293,8 @@ export class ConsulConfigSync {
           },
           'Running on the cached config: Consul gave no valid config at start; will switch when it does'
         )
+        // Not written to Consul (it gave no config), but peers should see what runs here.
+        this.#o.onReport?.(this.view())
       } catch (err: unknown) {
         controller.recordFailure()
         log.error(
@@ -331,6 +338,7 @@ export class ConsulConfigSync {
   }
 
   #publishStatus(): void {
+    this.#o.onReport?.(this.view())
     const applied = this.#applied
     this.#status = {
       node: this.#o.nodeName,

@@ -153,8 +153,15 @@ void describe('API v2', () => {
     const status = await node.getJson<{
       cluster: { status: string; peers: unknown[] }
       versionInfo: { version: string }
+      alertmesh: { name: string; config: { hash: string; appliedAt: string }; nodes: unknown[] }
     }>('/api/v2/status')
     assert.deepEqual(status.cluster, { peers: [], status: 'disabled' })
     assert.equal(status.versionInfo.version, '0.25.0')
+    // Without clustering the node lists only itself.
+    const { name, config } = status.alertmesh
+    assert.match(config.hash, /^[0-9a-f]{12}$/)
+    assert.deepEqual(status.alertmesh.nodes, [
+      { name, hash: config.hash, appliedAt: config.appliedAt },
+    ])
   })
 })

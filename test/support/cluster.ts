@@ -48,7 +48,7 @@ export async function startTestCluster(
   options: ClusterOptions
 ): Promise<ClusterMember[]> {
   const ports = await Promise.all(Array.from({ length: size }, () => freePort()))
-  return Promise.all(
+  const started = await Promise.allSettled(
     ports.map(async (clusterPort, index) => {
       const name = `n${index}`
       const node = await TestNode.start({
@@ -74,4 +74,12 @@ export async function startTestCluster(
       return { node, name, clusterPort }
     })
   )
+  const failed = started.find((r) => r.status === 'rejected')
+  if (failed !== undefined) {
+    // The caller gets no members to stop in after(), so the nodes that did start stop here.
+    const up = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+    await Promise.all(up.map((m) => m.node.stop()))
+    throw failed.reason
+  }
+  return started.map((r) => (r as PromiseFulfilledResult<ClusterMember>).value)
 }

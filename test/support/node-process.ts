@@ -121,12 +121,23 @@ export class TestNode {
       throw new Error(`node exited with ${code} before it was ready:\n${node.output}`)
     })
     const probe = options.waitReady === false ? 'healthy' : 'ready'
-    await Promise.race([
-      exited,
-      waitFor(`node ${probe}`, async () => (await fetch(`${base}/-/${probe}`)).ok, {
-        timeoutMs: 15_000,
-      }),
-    ])
+    try {
+      await Promise.race([
+        exited,
+        waitFor(`node ${probe}`, async () => (await fetch(`${base}/-/${probe}`)).ok, {
+          timeoutMs: 15_000,
+        }),
+      ])
+    } catch (err: unknown) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw err
+      }
+      // A node that never got ready would outlive the test file (and keep its runner waiting);
+      // its log says why it did not get ready.
+      await node.kill()
+      const message = err instanceof Error ? err.message : String(err)
+      throw new Error(`${message}; node output:\n${node.output.slice(-4000)}`, { cause: err })
+    }
     return node
   }
 

@@ -50,6 +50,19 @@ export interface ConfigSourceView {
   readonly consul?: { readonly address: string; readonly reachable: boolean }
 }
 
+/**
+ * MemberConfigView is what another cluster member last reported about its config, as gossiped
+ * (an `alertmesh.nodes` entry of /api/v2/status without the name).
+ */
+export interface MemberConfigView {
+  /** The member's applied config hash, 12 hex digits ('' before it applied one). */
+  readonly hash: string
+  /** When the member applied it, RFC 3339 ('' when unknown). */
+  readonly appliedAt: string
+  /** Why the member's last config was refused; absent when it was applied. */
+  readonly error?: string
+}
+
 /** VersionInfo is the versionInfo section of /api/v2/status. */
 export interface VersionInfo {
   readonly version: string
@@ -72,6 +85,11 @@ export interface ApiDeps {
   readonly cluster: () => ClusterView
   /** This node's name and its config source, for the `alertmesh` section of /api/v2/status. */
   readonly node: () => { readonly name: string; readonly config: ConfigSourceView }
+  /**
+   * What a cluster member last reported about its config, by node name, for `alertmesh.nodes`;
+   * undefined before its report arrived. Never asked about this node, whose own view is used.
+   */
+  readonly memberConfig: (name: string) => MemberConfigView | undefined
   readonly version: VersionInfo
   /** Process start, epoch ms (`uptime` in /api/v2/status). */
   readonly startedAt: number
