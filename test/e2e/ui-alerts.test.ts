@@ -103,12 +103,15 @@ void describe('web UI: alerts page', () => {
     netSilence = await postSilence(node, 'Net')
   }, T)
   after(async () => {
-    for (const ui of pages) {
-      assert.deepEqual(ui.errors, [], 'no page errors')
-      await ui.context.close()
-    }
+    // Everything is closed before asserting: a failed assertion must not leave processes behind.
+    await Promise.all(pages.map((ui) => ui.context.close()))
     await browser.close()
     await node.stop()
+    assert.deepEqual(
+      pages.flatMap((ui) => ui.errors),
+      [],
+      'no page errors'
+    )
   })
 
   void it(
