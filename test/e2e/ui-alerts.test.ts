@@ -179,6 +179,10 @@ void describe('web UI: alerts page', () => {
       await page.locator('#alert-filter-error').waitFor()
       assert.equal(await filter.getAttribute('aria-invalid'), 'true')
       assert.equal(hashQuery(page).get('filter'), null, 'bad text is not applied')
+      // A refresh of the data (every 500 ms here) keeps what is being typed.
+      await page.waitForResponse((r) => r.url().includes('/api/v2/alerts/groups'))
+      await page.waitForResponse((r) => r.url().includes('/api/v2/alerts/groups'))
+      assert.equal(await filter.inputValue(), '{alertname="Mem", severity}')
 
       await filter.fill('{alertname="Mem"}')
       await filter.press('Enter')
