@@ -2,6 +2,7 @@
 // children and attributes), never as HTML: Preact escapes them, and nothing here sets innerHTML.
 import type { ComponentChildren } from 'preact'
 
+import { refreshMs } from './hooks'
 import { formatMatcher } from './matchers'
 import type { LabelSet, Matcher } from './types'
 
@@ -90,4 +91,22 @@ export function Page(props: {
       {props.children}
     </section>
   )
+}
+
+/**
+ * LoadError explains a failed load: with nothing loaded yet, what to check; with earlier data on
+ * screen, that it is the last answer and when the page tries again.
+ */
+export function LoadError(props: {
+  readonly what: string
+  readonly error: string | undefined
+  readonly stale: boolean
+}) {
+  if (props.error === undefined) {
+    return null
+  }
+  const next = props.stale
+    ? `Showing the last answer; trying again every ${Math.round(refreshMs() / 1000)} s.`
+    : 'Check that the node is running, then reload the page.'
+  return <ErrorBox title={`Could not load ${props.what}`} message={`${props.error}. ${next}`} />
 }

@@ -15,6 +15,33 @@ function invalid(problem: string | undefined): 'true' | undefined {
   return problem === undefined ? undefined : 'true'
 }
 
+/** DateTimeField is one labelled local date-time input with its error. */
+function DateTimeField(props: {
+  readonly id: string
+  readonly label: string
+  readonly value: string
+  readonly problem: string | undefined
+  readonly onInput: (value: string) => void
+}) {
+  const errorId = `${props.id}-error`
+  return (
+    <div>
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        type="datetime-local"
+        value={props.value}
+        aria-invalid={invalid(props.problem)}
+        aria-describedby={props.problem === undefined ? undefined : errorId}
+        onInput={(e) => {
+          props.onInput(e.currentTarget.value)
+        }}
+      />
+      <FieldError id={errorId} message={props.problem} />
+    </div>
+  )
+}
+
 /** TimesFields edits when the silence starts and ends. */
 export function TimesFields(props: {
   readonly times: TimeFields
@@ -26,20 +53,15 @@ export function TimesFields(props: {
     <fieldset class="sf-times">
       <legend>When</legend>
       <div class="sf-time-grid">
-        <div>
-          <label for="silence-start">Start</label>
-          <input
-            id="silence-start"
-            type="datetime-local"
-            value={times.startText}
-            aria-invalid={invalid(problems.start)}
-            aria-describedby={problems.start === undefined ? undefined : 'silence-start-error'}
-            onInput={(e) => {
-              onChange(withStart(times, e.currentTarget.value))
-            }}
-          />
-          <FieldError id="silence-start-error" message={problems.start} />
-        </div>
+        <DateTimeField
+          id="silence-start"
+          label="Start"
+          value={times.startText}
+          problem={problems.start}
+          onInput={(value) => {
+            onChange(withStart(times, value))
+          }}
+        />
         <div>
           <label for="silence-duration">Duration</label>
           <input
@@ -65,20 +87,15 @@ export function TimesFields(props: {
             <FieldError id="silence-duration-error" message={problems.duration} />
           )}
         </div>
-        <div>
-          <label for="silence-end">End</label>
-          <input
-            id="silence-end"
-            type="datetime-local"
-            value={times.endText}
-            aria-invalid={invalid(problems.end)}
-            aria-describedby={problems.end === undefined ? undefined : 'silence-end-error'}
-            onInput={(e) => {
-              onChange(withEnd(times, e.currentTarget.value))
-            }}
-          />
-          <FieldError id="silence-end-error" message={problems.end} />
-        </div>
+        <DateTimeField
+          id="silence-end"
+          label="End"
+          value={times.endText}
+          problem={problems.end}
+          onInput={(value) => {
+            onChange(withEnd(times, value))
+          }}
+        />
       </div>
     </fieldset>
   )

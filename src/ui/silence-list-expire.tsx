@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 
 import { api } from './api'
+import { ErrorBox } from './components'
 import { formatMatchers } from './matchers'
 import type { Silence } from './types'
 
@@ -130,5 +131,19 @@ export function ExpireDialog(props: {
         </button>
       </div>
     </dialog>
+  )
+}
+
+/** ExpireNotices shows what the last expiry did: a status line, or the failures. */
+export function ExpireNotices(props: { readonly outcome: { done?: string; error?: string } }) {
+  return (
+    <>
+      <ErrorBox title="Expiring failed" message={props.outcome.error} />
+      {props.outcome.done === undefined ? null : (
+        <p class="ok" role="status">
+          {props.outcome.done}
+        </p>
+      )}
+    </>
   )
 }

@@ -3,10 +3,10 @@
 import { useState } from 'preact/hooks'
 
 import { ApiError, api } from '../api'
-import { ErrorBox, LabelChips, Loading, MatcherChips, Page } from '../components'
-import { refreshMs, useNow, usePolled } from '../hooks'
+import { LabelChips, LoadError, Loading, MatcherChips, Page } from '../components'
+import { useNow, usePolled } from '../hooks'
 import { href } from '../router'
-import { ExpireDialog, outcomeText } from '../silence-list-expire'
+import { ExpireDialog, ExpireNotices, outcomeText } from '../silence-list-expire'
 import { countOf } from '../silence-list-filter'
 import { TimeOf, timeSummary } from '../silence-list-row'
 import type { Alert, Silence } from '../types'
@@ -153,22 +153,8 @@ export function SilenceViewPage(props: { readonly id: string }) {
       <p>
         <a href="#/silences">← All silences</a>
       </p>
-      {loaded.error === undefined ? null : (
-        <ErrorBox
-          title="Could not load the silence"
-          message={
-            data === undefined
-              ? `${loaded.error}. Check that the node is running, then reload the page.`
-              : `${loaded.error}. Showing the last answer; trying again every ${Math.round(refreshMs() / 1000)} s.`
-          }
-        />
-      )}
-      <ErrorBox title="Expiring failed" message={outcome.error} />
-      {outcome.done === undefined ? null : (
-        <p class="ok" role="status">
-          {outcome.done}
-        </p>
-      )}
+      <LoadError what="the silence" error={loaded.error} stale={data !== undefined} />
+      <ExpireNotices outcome={outcome} />
       {data === undefined ? (
         loaded.error === undefined ? (
           <Loading what="the silence" />

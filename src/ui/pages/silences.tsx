@@ -4,10 +4,10 @@
 import { useEffect, useState } from 'preact/hooks'
 
 import { api } from '../api'
-import { ErrorBox, Loading, Page } from '../components'
-import { refreshMs, useDebounced, useNow, usePolled } from '../hooks'
+import { LoadError, Loading, Page } from '../components'
+import { useDebounced, useNow, usePolled } from '../hooks'
 import { parseHash, replaceQuery } from '../router'
-import { ExpireDialog, outcomeText } from '../silence-list-expire'
+import { ExpireDialog, ExpireNotices, outcomeText } from '../silence-list-expire'
 import type { ExpireOutcome } from '../silence-list-expire'
 import {
   SILENCE_STATES,
@@ -203,22 +203,8 @@ export function SilencesPage(props: { readonly query: URLSearchParams }) {
         aria-labelledby={`silences-tab-${tab}`}
         class="silences-panel"
       >
-        {loaded.error === undefined ? null : (
-          <ErrorBox
-            title="Could not load the silences"
-            message={
-              data === undefined
-                ? `${loaded.error}. Check that the node is running, then reload the page.`
-                : `${loaded.error}. Showing the last list received; trying again every ${Math.round(refreshMs() / 1000)} s.`
-            }
-          />
-        )}
-        <ErrorBox title="Expiring failed" message={outcome.error} />
-        {outcome.done === undefined ? null : (
-          <p class="ok" role="status">
-            {outcome.done}
-          </p>
-        )}
+        <LoadError what="the silences" error={loaded.error} stale={data !== undefined} />
+        <ExpireNotices outcome={outcome} />
         {data === undefined ? (
           loaded.error === undefined ? (
             <Loading what="silences" />
