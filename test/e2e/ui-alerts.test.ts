@@ -82,8 +82,10 @@ void describe('web UI: alerts page', () => {
   }
 
   before(async () => {
-    ;[browser, node] = await Promise.all([
-      launchBrowser(),
+    // The browser first and on its own: if a node fails to start, after() still closes it
+    // (an orphaned chromium keeps the test process alive).
+    browser = await launchBrowser()
+    ;[node] = await Promise.all([
       TestNode.start({ config: CONFIG, args: ['--node.name=ui-alerts'] }),
     ])
     const startsAt = iso(Date.now() - 5 * 60_000)

@@ -123,11 +123,10 @@ void describe('web UI: the silence form', () => {
   }
 
   before(async () => {
-    const [launched, members] = await Promise.all([
-      launchBrowser(),
-      startTestCluster(2, { config: CONFIG }),
-    ])
-    browser = launched
+    // The browser first and on its own: if a node fails to start, after() still closes it
+    // (an orphaned chromium keeps the test process alive).
+    browser = await launchBrowser()
+    const members = await startTestCluster(2, { config: CONFIG })
     nodeA = (members[0] as { node: TestNode }).node
     nodeB = (members[1] as { node: TestNode }).node
     // Prometheus sends every alert to every node of an HA pair: so do we.

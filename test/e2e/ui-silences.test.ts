@@ -98,10 +98,10 @@ void describe('web UI: silences list and silence page', () => {
   }
 
   before(async () => {
-    ;[browser, members] = await Promise.all([
-      launchBrowser(),
-      startTestCluster(2, { config: CONFIG }),
-    ])
+    // The browser first and on its own: if a node fails to start, after() still closes it
+    // (an orphaned chromium keeps the test process alive).
+    browser = await launchBrowser()
+    ;[members] = await Promise.all([startTestCluster(2, { config: CONFIG })])
     a = (members[0] as ClusterMember).node
     b = (members[1] as ClusterMember).node
     await waitFor(

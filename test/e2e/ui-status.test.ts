@@ -41,10 +41,10 @@ void describe('web UI: status page', () => {
     (members[index] as ClusterMember).node.getJson<StatusBody>('/api/v2/status')
 
   before(async () => {
-    ;[browser, members] = await Promise.all([
-      launchBrowser(),
-      startTestCluster(3, { config: CONFIG }),
-    ])
+    // The browser first and on its own: if a node fails to start, after() still closes it
+    // (an orphaned chromium keeps the test process alive).
+    browser = await launchBrowser()
+    ;[members] = await Promise.all([startTestCluster(3, { config: CONFIG })])
     await waitFor(
       'a cluster of 3, ready',
       async () => {

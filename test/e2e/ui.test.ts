@@ -22,8 +22,10 @@ void describe('web UI frame', () => {
   let prefixed: TestNode
 
   before(async () => {
-    ;[browser, node, prefixed] = await Promise.all([
-      launchBrowser(),
+    // The browser first and on its own: if a node fails to start, after() still closes it
+    // (an orphaned chromium keeps the test process alive).
+    browser = await launchBrowser()
+    ;[node, prefixed] = await Promise.all([
       TestNode.start({ config: CONFIG, args: ['--node.name=ui-frame'] }),
       TestNode.start({
         config: CONFIG,

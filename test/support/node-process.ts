@@ -125,7 +125,7 @@ export class TestNode {
       await Promise.race([
         exited,
         waitFor(`node ${probe}`, async () => (await fetch(`${base}/-/${probe}`)).ok, {
-          timeoutMs: 15_000,
+          timeoutMs: 30_000,
         }),
       ])
     } catch (err: unknown) {
