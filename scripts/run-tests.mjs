@@ -32,7 +32,8 @@ function run(command, commandArgs, options = {}) {
 
 // Debian packages the tests need: Alertmanager 0.25 and amtool (oracle and client tests),
 // Alertmanager's Go sources (the config schema is checked field by field against its structs),
-// and chromium, which playwright-core drives for the web UI tests.
+// chromium, which playwright-core drives for the web UI tests, and Prometheus 2.42, which sends
+// alerts to a cluster in the interop tests.
 const DEBIAN = [
   { pkg: 'chromium', probe: '/usr/bin/chromium' },
   { pkg: 'prometheus-alertmanager', probe: '/usr/bin/amtool' },
@@ -40,6 +41,7 @@ const DEBIAN = [
     pkg: 'golang-github-prometheus-alertmanager-dev',
     probe: '/usr/share/gocode/src/github.com/prometheus/alertmanager/config/config.go',
   },
+  { pkg: 'prometheus', probe: '/usr/bin/prometheus' },
 ]
 
 function ensureDebianPackages() {
