@@ -96,7 +96,7 @@ export function isRunning(pid, markers) {
   }
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    if (/\) Z /.test(stat)) {
+    if (stat.includes(') Z ')) {
       return false
     }
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
