@@ -607,13 +607,18 @@ async function terminate(procs, timeoutMs) {
   }
   const start = Date.now()
   let remaining = live
+  let lastExitMs = 0
   while (remaining.length > 0 && Date.now() - start < timeoutMs) {
     await new Promise((r) => setTimeout(r, 100))
+    const before = remaining.length
     remaining = remaining.filter((p) => isRunning(p.pid, p.markers))
+    if (remaining.length < before) {
+      lastExitMs = Date.now() - start
+    }
   }
   const stopped = live.filter((p) => !remaining.includes(p))
   if (stopped.length > 0) {
-    detail(`${stopped.map((p) => p.name).join(', ')} exited after ${seconds(Date.now() - start)}`)
+    detail(`${stopped.map((p) => p.name).join(', ')} exited within ${seconds(lastExitMs)}`)
   }
   if (remaining.length === 0) {
     return
