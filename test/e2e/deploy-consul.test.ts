@@ -719,7 +719,11 @@ void describe('a cluster under the ACL policies of consul/', () => {
       assert.deepEqual(await peers(node), ['n0', 'n1'])
     }
     for (const { name } of members) {
-      await waitFor(`status key of ${name}`, () => standin.kvSnapshot()[`alertmesh/status/${name}`])
+      await waitFor(
+        `status key of ${name}`,
+        () => standin.kvSnapshot()[`alertmesh/status/${name}`],
+        { timeoutMs: 20_000 }
+      )
     }
     const { stdout } = await operator('status')
     assert.match(stdout, /n0/)

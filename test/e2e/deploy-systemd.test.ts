@@ -31,6 +31,8 @@ const SYSTEMD_DIR = join(REPO_ROOT, 'systemd')
 const SYSTEMD_ANALYZE = '/usr/bin/systemd-analyze'
 /** Where alertmesh.service expects the built checkout (its ExecStart names files under it). */
 const INSTALL_DIR = '/opt/alertmesh'
+/** Waits on real processes get this long, for a loaded CI machine running suites side by side. */
+const PATIENT = { timeoutMs: 20_000 }
 /** The highest `systemd-analyze security` exposure accepted for our units. */
 const MAX_EXPOSURE = 2.0
 
@@ -555,25 +557,33 @@ void describe('alertmesh.env', () => {
       assert.equal(s.alertmesh.config.mode, 'consul')
       assert.equal(s.alertmesh.config.source, 'consul')
       const serviceId = `alertmesh-${nodeName}`
-      const registered = await waitFor('registration in Consul', async () => {
-        const res = await fetch(`${standin.url}/v1/agent/services`, {
-          headers: { 'X-Consul-Token': 'root-token' },
-        })
-        const services = (await res.json()) as Record<string, { Meta: Record<string, string> }>
-        return services[serviceId]
-      })
+      const registered = await waitFor(
+        'registration in Consul',
+        async () => {
+          const res = await fetch(`${standin.url}/v1/agent/services`, {
+            headers: { 'X-Consul-Token': 'root-token' },
+          })
+          const services = (await res.json()) as Record<string, { Meta: Record<string, string> }>
+          return services[serviceId]
+        },
+        PATIENT
+      )
       assert.equal(registered.Meta['cluster_address'], `127.0.0.1:${clusterPort}`)
-      await waitFor('status key', () => standin.kvSnapshot()[`alertmesh/status/${nodeName}`])
+      await waitFor(
+        'status key',
+        () => standin.kvSnapshot()[`alertmesh/status/${nodeName}`],
+        PATIENT
+      )
 
       // ExecReload: SIGHUP makes a Consul-mode node read its config key again at once, with a
       // plain (non-blocking) GET, next to its long-running blocking one.
       // Wait until the node's reads have settled into their long polls (config key, templates,
       // peers), so the only plain GET that can follow is the one SIGHUP causes.
-      await waitFor('long polls in place', () => standin.pendingBlockingQueries >= 3)
+      await waitFor('long polls in place', () => standin.pendingBlockingQueries >= 3, PATIENT)
       const plainGets = (): number => standin.kvGets('alertmesh/config').nonBlocking
       const before = plainGets()
       await runExecReload(execReload, node)
-      await waitFor('config re-read after SIGHUP', () => plainGets() > before)
+      await waitFor('config re-read after SIGHUP', () => plainGets() > before, PATIENT)
       assert.equal(node.child.exitCode, null, 'the node keeps running after a reload')
 
       // KillSignal: a clean shutdown, well inside TimeoutStopSec.
@@ -655,7 +665,8 @@ void describe('alertmesh.env', () => {
     await runExecReload(execReload, first)
     await waitFor(
       'new config hash',
-      async () => (await status(first)).alertmesh.config.hash !== hashBefore
+      async () => (await status(first)).alertmesh.config.hash !== hashBefore,
+      PATIENT
     )
 
     for (const node of nodes) {
