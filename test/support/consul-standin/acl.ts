@@ -2,8 +2,9 @@
 // `Authorization: Bearer`; with ACLs on, the default policy is deny, a request without a token
 // acts as the anonymous token, an unknown secret is refused with "ACL not found", and a missing
 // permission with acl.PermissionDeniedError's text. Rules are a simplified subset of Consul's
-// policy language: key prefixes for read and write, and all-or-nothing service, node and agent
-// permissions.
+// policy language: key prefixes for read and write, all-or-nothing service, node and agent
+// permissions, and named rules (`service "alertmesh" { policy = "write" }`, `node_prefix ""`,
+// `key "a/b"`, ...) resolved with Consul's precedence.
 
 import type { IncomingMessage } from 'node:http'
 
@@ -11,6 +12,22 @@ import { HttpError } from './http-error.js'
 
 /** ANONYMOUS_ACCESSOR_ID is the AccessorID of Consul's built-in anonymous token. */
 export const ANONYMOUS_ACCESSOR_ID = '00000000-0000-0000-0000-000000000002'
+
+/** AclResource is what a Consul policy rule is about. */
+export type AclResource = 'key' | 'service' | 'node' | 'agent'
+
+/**
+ * AclPolicyRule is one rule of a Consul policy: `<resource> "<name>" { policy = "<policy>" }` for
+ * an exact name, `<resource>_prefix "<name>" { ... }` for every name starting with it.
+ */
+export interface AclPolicyRule {
+  readonly resource: AclResource
+  readonly match: 'exact' | 'prefix'
+  /** The name, or the prefix; `""` as a prefix matches everything. */
+  readonly name: string
+  /** write implies read; deny refuses both, overriding shorter prefixes. */
+  readonly policy: 'read' | 'write' | 'deny'
+}
 
 /**
  * AclTokenRule is one token with limited rights. A plain string in `aclTokens` is a management
@@ -31,12 +48,18 @@ export interface AclTokenRule {
   readonly serviceWrite?: boolean
   /** `agent_prefix "" { policy = "read" }`, needed for /v1/agent/self. */
   readonly agentRead?: boolean
+  /**
+   * Named rules, as in a Consul policy file. For a given resource and name the most specific
+   * matching rule decides, as in Consul: an exact rule before any prefix rule, a longer prefix
+   * before a shorter one. When none matches, the fields above decide.
+   */
+  readonly rules?: readonly AclPolicyRule[]
 }
 
 /** AclTokenSpec is a management token (a string) or a token with rules. */
 export type AclTokenSpec = string | AclTokenRule
 
-type Resource = 'key' | 'service' | 'node' | 'agent'
+type Resource = AclResource
 type Level = 'read' | 'write'
 
 /** Authorizer answers permission questions for one resolved token. */
@@ -78,6 +101,10 @@ class RuleAuthorizer implements Authorizer {
     if (rule === 'all' || rule === 'none') {
       return rule === 'all'
     }
+    const named = mostSpecific(rule.rules ?? [], resource, name)
+    if (named !== undefined) {
+      return named.policy === 'write' || (named.policy === 'read' && level === 'read')
+    }
     switch (resource) {
       case 'key': {
         const write = rule.keyPrefixWrite ?? []
@@ -99,6 +126,33 @@ class RuleAuthorizer implements Authorizer {
       throw denial(this.accessorId, resource, level, name)
     }
   }
+}
+
+/**
+ * mostSpecific picks the rule that governs `name`: Consul keeps exact and prefix rules in a radix
+ * tree and takes the exact match if there is one, else the longest matching prefix.
+ */
+function mostSpecific(
+  rules: readonly AclPolicyRule[],
+  resource: Resource,
+  name: string
+): AclPolicyRule | undefined {
+  let best: AclPolicyRule | undefined
+  for (const r of rules) {
+    if (r.resource !== resource) {
+      continue
+    }
+    if (r.match === 'exact') {
+      if (r.name === name) {
+        return r
+      }
+      continue
+    }
+    if (name.startsWith(r.name) && (best === undefined || r.name.length > best.name.length)) {
+      best = r
+    }
+  }
+  return best
 }
 
 /** ALLOW_ALL is the authorizer when ACLs are disabled. */

@@ -20,8 +20,9 @@
  * - A value over 512 KiB is refused even when sent chunked (Consul checks Content-Length only).
  * - Only TTL and HTTP checks; other kinds are refused with 400. HTTP checks only go to
  *   127.0.0.1. No maintenance mode, SuccessBeforePassing or FailuresBeforeCritical.
- * - ACL rules are a simplified model (key prefixes, all-or-nothing service/node/agent); there is
- *   no ACL API. An unknown token gets "ACL not found", a missing permission Consul's
+ * - ACL rules are a simplified model (key prefixes, all-or-nothing service/node/agent, and
+ *   named exact/prefix rules with Consul's precedence but no `list` policy); there is no ACL
+ *   API. An unknown token gets "ACL not found", a missing permission Consul's
  *   "Permission denied: token with AccessorID '…' lacks permission '…' on "…"".
  * - `?filter`, `?near`, `?node-meta`, `?cached`, hash-based blocking and the streaming backend
  *   are ignored.
@@ -38,8 +39,8 @@ import type { StandinOptions } from './server.js'
 
 export { ConsulStandin, KV_MAX_VALUE_SIZE } from './server.js'
 export type { KvSnapshotEntry, RestartOptions, StandinOptions } from './server.js'
-export type { AclTokenRule, AclTokenSpec } from './acl.js'
-export { ANONYMOUS_ACCESSOR_ID } from './acl.js'
+export type { AclPolicyRule, AclResource, AclTokenRule, AclTokenSpec } from './acl.js'
+export { ANONYMOUS_ACCESSOR_ID, AclResolver } from './acl.js'
 export type {
   DropRule,
   FailRule,
