@@ -79,8 +79,17 @@ export function isWildcardHost(host: string): boolean {
  *
  * @returns an IPv4 address.
  */
-export function defaultAdvertiseHost(): string {
-  for (const addresses of Object.values(networkInterfaces())) {
+export function defaultAdvertiseHost(list: InterfaceLister = networkInterfaces): string {
+  let interfaces: ReturnType<InterfaceLister>
+  try {
+    interfaces = list()
+  } catch (err: unknown) {
+    // Seen under systemd with RestrictAddressFamilies= lacking AF_NETLINK (getifaddrs needs it).
+    throw new InvalidArgumentError(
+      `cannot list this host's network interfaces to choose the address to advertise for gossip (${err instanceof Error ? err.message : String(err)}): set --cluster.advertise-address, or give --cluster.listen-address this host's IP instead of a wildcard`
+    )
+  }
+  for (const addresses of Object.values(interfaces)) {
     for (const a of addresses ?? []) {
       if (a.family === 'IPv4' && !a.internal) {
         return a.address
@@ -89,6 +98,9 @@ export function defaultAdvertiseHost(): string {
   }
   return '127.0.0.1'
 }
+
+/** InterfaceLister lists the host's interfaces, as os.networkInterfaces does. */
+export type InterfaceLister = () => ReturnType<typeof networkInterfaces>
 
 /**
  * selfAddresses lists the `host:port` strings that reach this node, so a --cluster.peer list
@@ -100,10 +112,15 @@ export function defaultAdvertiseHost(): string {
  * @param advertise - the advertised `host:port`.
  * @returns the set of addresses.
  */
-export function selfAddresses(listenHost: string, port: number, advertise: string): Set<string> {
+export function selfAddresses(
+  listenHost: string,
+  port: number,
+  advertise: string,
+  list: InterfaceLister = networkInterfaces
+): Set<string> {
   const result = new Set<string>([advertise])
   if (isWildcardHost(listenHost)) {
-    for (const addresses of Object.values(networkInterfaces())) {
+    for (const addresses of Object.values(list())) {
       for (const a of addresses ?? []) {
         result.add(formatHostPort(a.address, port))
       }

@@ -63,6 +63,16 @@ describe('addresses', () => {
     assert.match(defaultAdvertiseHost(), /^\d+\.\d+\.\d+\.\d+$/)
   })
 
+  it('says which flag to set when the interfaces cannot be listed (netlink blocked)', () => {
+    const blocked = () => {
+      throw new Error('uv_interface_addresses returned Unknown system error 97')
+    }
+    assert.throws(
+      () => defaultAdvertiseHost(blocked),
+      /cannot list this host's network interfaces .*Unknown system error 97.*--cluster\.advertise-address/
+    )
+  })
+
   it('counts loopback and the advertised address as self on a wildcard listener', () => {
     const self = selfAddresses('0.0.0.0', 9094, '10.9.9.9:9094')
     assert.ok(self.has('127.0.0.1:9094'))
