@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { promisify } from 'node:util'
 
-import { startTestCluster } from '../support/cluster.js'
+import { startTestCluster, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import type { TestNode } from '../support/node-process.js'
 import { waitFor } from '../support/wait.js'
@@ -116,21 +116,7 @@ void describe('amtool 0.25 against a 3-node cluster', { timeout: 240_000 }, () =
   before(async () => {
     members = await startTestCluster(3, { config: CONFIG })
     ;[n0, n1, n2] = members.map((m) => m.node) as [TestNode, TestNode, TestNode]
-    await waitFor(
-      'full membership on every node',
-      async () => {
-        for (const { node } of members) {
-          const s = await node.getJson<{ cluster: { status: string; peers: unknown[] } }>(
-            '/api/v2/status'
-          )
-          if (s.cluster.peers.length !== 3 || s.cluster.status !== 'ready') {
-            return false
-          }
-        }
-        return true
-      },
-      { timeoutMs: 30_000 }
-    )
+    await waitForFullMembership(members)
   })
   after(async () => {
     await Promise.all(members.map((m) => m.node.stop()))

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-import { startTestCluster } from '../support/cluster.js'
+import { startTestCluster, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { Prometheus, sampleValue } from '../support/prometheus.js'
 import { waitFor } from '../support/wait.js'
@@ -94,21 +94,7 @@ void describe('Prometheus 2.42 sending to a 3-node cluster', { timeout: 240_000 
       args: [`--cluster.peer-timeout=${PEER_TIMEOUT_MS}ms`],
     })
     // The exactly-once guarantee needs the nodes to know each other's positions first.
-    await waitFor(
-      'full membership on every node',
-      async () => {
-        for (const { node } of members) {
-          const s = await node.getJson<{ cluster: { status: string; peers: unknown[] } }>(
-            '/api/v2/status'
-          )
-          if (s.cluster.peers.length !== 3 || s.cluster.status !== 'ready') {
-            return false
-          }
-        }
-        return true
-      },
-      { timeoutMs: 30_000 }
-    )
+    await waitForFullMembership(members)
     prometheus = await Prometheus.start({
       alertmanagers: members.map((m) => m.node.url),
       rules: rules('vector(1)'),

@@ -1,5 +1,6 @@
 import { TestNode } from './node-process.js'
 import { freePort } from './ports.js'
+import { waitFor } from './wait.js'
 
 /** ClusterOptions shape a test cluster of real node processes on 127.0.0.1. */
 export interface ClusterOptions {
@@ -82,4 +83,32 @@ export async function startTestCluster(
     throw failed.reason
   }
   return started.map((r) => (r as PromiseFulfilledResult<ClusterMember>).value)
+}
+
+/**
+ * waitForFullMembership waits until every member lists all members as peers and is ready
+ * (settled): exactly-once delivery needs every node to know its position first.
+ *
+ * @param members - the cluster.
+ * @param timeoutMs - how long to wait; generous, since nodes start side by side with other tests.
+ */
+export async function waitForFullMembership(
+  members: readonly ClusterMember[],
+  timeoutMs = 30_000
+): Promise<void> {
+  await waitFor(
+    `${members.length} members, ready, on every node`,
+    async () => {
+      for (const { node } of members) {
+        const s = await node.getJson<{ cluster: { status: string; peers: unknown[] } }>(
+          '/api/v2/status'
+        )
+        if (s.cluster.peers.length !== members.length || s.cluster.status !== 'ready') {
+          return false
+        }
+      }
+      return true
+    },
+    { timeoutMs }
+  )
 }

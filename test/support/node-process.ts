@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
+import { LoggedProcess } from './logged-process.js'
 import { freePort } from './ports.js'
 import { waitFor } from './wait.js'
 
@@ -61,26 +62,16 @@ export interface NodeOptions {
 /**
  * TestNode is a real node process on 127.0.0.1 with its own config file and storage dir.
  */
-export class TestNode {
+export class TestNode extends LoggedProcess {
   readonly url: string
   readonly dir: string
   readonly configFile: string
-  readonly process: ChildProcess
-  output = ''
-  readonly #exit: Promise<number | null>
 
   private constructor(url: string, dir: string, configFile: string, child: ChildProcess) {
+    super(child)
     this.url = url
     this.dir = dir
     this.configFile = configFile
-    this.process = child
-    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()))
-    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()))
-    this.#exit = new Promise((resolve) =>
-      child.once('exit', (code) => {
-        resolve(code)
-      })
-    )
   }
 
   /**
@@ -117,7 +108,7 @@ export class TestNode {
     )
     const base = `http://127.0.0.1:${port}${options.routePrefix ?? ''}`
     const node = new TestNode(base, dir, configFile, child)
-    const exited = node.#exit.then((code) => {
+    const exited = node.exited().then((code) => {
       throw new Error(`node exited with ${code} before it was ready:\n${node.output}`)
     })
     const probe = options.waitReady === false ? 'healthy' : 'ready'
@@ -197,11 +188,6 @@ export class TestNode {
     return fetch(`${this.url}/-/reload`, { method: 'POST' })
   }
 
-  /** exited resolves with the exit code once the process ends. */
-  exited(): Promise<number | null> {
-    return this.#exit
-  }
-
   /**
    * kill sends a signal (SIGKILL by default) and waits for the exit, keeping the node's
    * directory so a restart can reuse it.
@@ -213,7 +199,7 @@ export class TestNode {
     if (this.process.exitCode === null && this.process.signalCode === null) {
       this.process.kill(signal)
     }
-    const code = await this.#exit
+    const code = await this.exited()
     return code ?? this.process.signalCode
   }
 
@@ -227,7 +213,7 @@ export class TestNode {
     if (this.process.exitCode === null && this.process.signalCode === null) {
       this.process.kill(signal)
     }
-    const code = await this.#exit
+    const code = await this.exited()
     await rm(this.dir, { recursive: true, force: true })
     return code
   }

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
+import { LoggedProcess } from './logged-process.js'
 import { freePort } from './ports.js'
 import { waitFor } from './wait.js'
 
@@ -58,26 +59,16 @@ alerting:
  * Prometheus is a real Prometheus server process on 127.0.0.1 with its own config, rule file and
  * TSDB in a temp directory, started with --web.enable-lifecycle so tests can reload it.
  */
-export class Prometheus {
+export class Prometheus extends LoggedProcess {
   readonly url: string
   readonly dir: string
   readonly rulesFile: string
-  readonly process: ChildProcess
-  output = ''
-  readonly #exit: Promise<number | null>
 
   private constructor(url: string, dir: string, rulesFile: string, child: ChildProcess) {
+    super(child)
     this.url = url
     this.dir = dir
     this.rulesFile = rulesFile
-    this.process = child
-    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()))
-    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()))
-    this.#exit = new Promise((resolve) =>
-      child.once('exit', (code) => {
-        resolve(code)
-      })
-    )
   }
 
   /**
@@ -108,7 +99,7 @@ export class Prometheus {
       { stdio: ['ignore', 'pipe', 'pipe'] }
     )
     const prometheus = new Prometheus(url, dir, rulesFile, child)
-    const exited = prometheus.#exit.then((code) => {
+    const exited = prometheus.exited().then((code) => {
       throw new Error(`prometheus exited with ${code} before it was ready:\n${prometheus.output}`)
     })
     try {
@@ -170,7 +161,7 @@ export class Prometheus {
     if (this.process.exitCode === null && this.process.signalCode === null) {
       this.process.kill('SIGTERM')
       const timer = setTimeout(() => this.process.kill('SIGKILL'), STOP_TIMEOUT_MS)
-      await this.#exit
+      await this.exited()
       clearTimeout(timer)
     }
     await rm(this.dir, { recursive: true, force: true })
