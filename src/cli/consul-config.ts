@@ -67,6 +67,9 @@ export class ConsulConfigSync {
   #error: { message: string; at: string; index: string } | undefined
   #reachable = false
   #firstSettled: (() => void) | undefined
+  // Set while start() waits for a first valid config from Consul: settled by the first apply,
+  // or refused by stop().
+  #firstApplied: { resolve: () => void; reject: (err: Error) => void } | undefined
   #status: NodeStatus | undefined
   #statusWriting = false
   #statusTimer: NodeJS.Timeout | undefined
@@ -141,17 +144,13 @@ export class ConsulConfigSync {
         { key: this.#configKey, address: this.#o.address },
         `Waiting for a valid config in Consul at ${this.#configKey}; push one with \`alertmesh config push FILE\``
       )
+      if (this.#stopped) {
+        throw new Error('stopped before a config was applied')
+      }
       await new Promise<void>((resolve, reject) => {
-        const poll = setInterval(() => {
-          if (this.#o.controller.runtime !== undefined) {
-            clearInterval(poll)
-            resolve()
-          } else if (this.#stopped) {
-            clearInterval(poll)
-            reject(new Error('stopped before a config was applied'))
-          }
-        }, 100)
+        this.#firstApplied = { resolve, reject }
       })
+      this.#firstApplied = undefined
     }
   }
 
@@ -190,6 +189,7 @@ export class ConsulConfigSync {
   /** stop ends the watch and pending status writes. */
   async stop(): Promise<void> {
     this.#stopped = true
+    this.#firstApplied?.reject(new Error('stopped before a config was applied'))
     clearTimeout(this.#statusTimer)
     await this.#watch?.stop()
   }
@@ -220,6 +220,7 @@ export class ConsulConfigSync {
           source: 'consul',
           appliedAt,
         }
+        this.#firstApplied?.resolve()
         this.#error = undefined
         log.info(
           { key: this.#configKey, index: version, hash: hashHex(loaded.hash), outcome },
