@@ -237,10 +237,13 @@ export function createHttpApp(deps: ApiDeps, options: HttpOptions): Koa {
       await metrics(ctx)
     } else if (path === '/' && isRead) {
       await index(ctx)
-    } else if (isRead && options.ui.asset(path) !== undefined) {
-      serveAsset(ctx, options.ui.asset(path) as UiAsset)
     } else {
-      text(ctx, 404, '404 page not found\n')
+      const asset = isRead ? options.ui.asset(path) : undefined
+      if (asset === undefined) {
+        text(ctx, 404, '404 page not found\n')
+      } else {
+        serveAsset(ctx, asset)
+      }
     }
   })
   return app

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import { startTestCluster } from '../support/cluster.js'
+import { startTestCluster, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
@@ -143,15 +143,7 @@ describe('failover and restart', () => {
       config: config(receiver, '/failover', '2s'),
       args: ['--cluster.peer-timeout=5s'],
     })
-    await waitFor('settled', async () => {
-      for (const { node } of members) {
-        const s = await node.getJson<Status>('/api/v2/status')
-        if (s.cluster.peers.length !== 3 || s.cluster.status !== 'ready') {
-          return false
-        }
-      }
-      return true
-    })
+    await waitForFullMembership(members)
   })
   after(async () => {
     await stopAll(members)

@@ -85,9 +85,7 @@ void describe('web UI: alerts page', () => {
     // The browser first and on its own: if a node fails to start, after() still closes it
     // (an orphaned chromium keeps the test process alive).
     browser = await launchBrowser()
-    ;[node] = await Promise.all([
-      TestNode.start({ config: CONFIG, args: ['--node.name=ui-alerts'] }),
-    ])
+    node = await TestNode.start({ config: CONFIG, args: ['--node.name=ui-alerts'] })
     const startsAt = iso(Date.now() - 5 * 60_000)
     const res = await node.postAlerts(
       [DISK_CRIT, DISK_WARN, MEM, CPU, NET].map((labels) => ({

@@ -30,7 +30,7 @@ void describe('web UI journey across two nodes', () => {
     // The browser first and on its own: if a node fails to start, after() still closes it
     // (an orphaned chromium keeps the test process alive).
     browser = await launchBrowser()
-    ;[members] = await Promise.all([startTestCluster(2, { config: CONFIG })])
+    members = await startTestCluster(2, { config: CONFIG })
     const alerts = [
       { labels: { alertname: 'Journey', instance: 'a' } },
       { labels: { alertname: 'Bystander', instance: 'b' } },

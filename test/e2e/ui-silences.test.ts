@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 
 import { launchBrowser, openPage, screenshot } from '../support/browser.js'
 import type { PageOptions, UiPage } from '../support/browser.js'
-import { startTestCluster } from '../support/cluster.js'
+import { startTestCluster, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { iso } from '../support/fixtures.js'
 import type { TestNode } from '../support/node-process.js'
@@ -101,22 +101,10 @@ void describe('web UI: silences list and silence page', () => {
     // The browser first and on its own: if a node fails to start, after() still closes it
     // (an orphaned chromium keeps the test process alive).
     browser = await launchBrowser()
-    ;[members] = await Promise.all([startTestCluster(2, { config: CONFIG })])
+    members = await startTestCluster(2, { config: CONFIG })
     a = (members[0] as ClusterMember).node
     b = (members[1] as ClusterMember).node
-    await waitFor(
-      'both nodes to see each other',
-      async () => {
-        for (const node of [a, b]) {
-          const s = await node.getJson<{ cluster: { peers: unknown[] } }>('/api/v2/status')
-          if (s.cluster.peers.length !== 2) {
-            return false
-          }
-        }
-        return true
-      },
-      { timeoutMs: 20_000 }
-    )
+    await waitForFullMembership(members)
     // Alerts are not replicated: each node gets its own copy, as Prometheus sends to all.
     const alerts = [
       alert({ alertname: 'DiskFull', instance: 'a', team: 'db' }),

@@ -7,9 +7,8 @@ import type { Browser } from 'playwright-core'
 
 import { launchBrowser, openPage, screenshot } from '../support/browser.js'
 import type { UiPage } from '../support/browser.js'
-import { startTestCluster } from '../support/cluster.js'
+import { startTestCluster, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
-import { waitFor } from '../support/wait.js'
 
 const CONFIG = `
 route:
@@ -44,15 +43,8 @@ void describe('web UI: status page', () => {
     // The browser first and on its own: if a node fails to start, after() still closes it
     // (an orphaned chromium keeps the test process alive).
     browser = await launchBrowser()
-    ;[members] = await Promise.all([startTestCluster(3, { config: CONFIG })])
-    await waitFor(
-      'a cluster of 3, ready',
-      async () => {
-        const s = await status(0)
-        return s.cluster.peers.length === 3 && s.cluster.status === 'ready'
-      },
-      { timeoutMs: 30_000 }
-    )
+    members = await startTestCluster(3, { config: CONFIG })
+    await waitForFullMembership(members)
   }, T)
   after(async () => {
     // Everything is closed before asserting: a failed assertion must not leave processes behind.

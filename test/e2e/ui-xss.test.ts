@@ -96,9 +96,7 @@ void describe('web UI: markup in data is text, never code', () => {
     // The browser first and on its own: if a node fails to start, after() still closes it
     // (an orphaned chromium keeps the test process alive).
     browser = await launchBrowser()
-    ;[node] = await Promise.all([
-      TestNode.start({ config: CONFIG, args: [`--node.name=${NODE_NAME}`] }),
-    ])
+    node = await TestNode.start({ config: CONFIG, args: [`--node.name=${NODE_NAME}`] })
     const startsAt = iso(Date.now() - 60_000)
     for (const alert of [
       {

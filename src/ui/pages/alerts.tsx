@@ -146,26 +146,20 @@ export function AlertsPage(props: { readonly query: URLSearchParams }) {
         }}
       />
       <div class="row alert-switches">
-        <label class="checkbox">
-          <input
-            type="checkbox"
-            checked={view.silenced}
-            onChange={(event) => {
-              update({ silenced: event.currentTarget.checked })
-            }}
-          />
-          Show silenced
-        </label>
-        <label class="checkbox">
-          <input
-            type="checkbox"
-            checked={view.inhibited}
-            onChange={(event) => {
-              update({ inhibited: event.currentTarget.checked })
-            }}
-          />
-          Show inhibited
-        </label>
+        <Switch
+          label="Show silenced"
+          checked={view.silenced}
+          onChange={(silenced) => {
+            update({ silenced })
+          }}
+        />
+        <Switch
+          label="Show inhibited"
+          checked={view.inhibited}
+          onChange={(inhibited) => {
+            update({ inhibited })
+          }}
+        />
         <span class="row receiver-picker">
           <label class="checkbox" for="alert-receiver">
             Receiver
@@ -194,6 +188,26 @@ export function AlertsPage(props: { readonly query: URLSearchParams }) {
       <ErrorBox title="Cannot load the receivers" message={receivers.error} />
       <AlertGroups groups={groups.data} view={view} now={now} onPick={pick} />
     </Page>
+  )
+}
+
+/** Switch is one labelled checkbox of the page's view. */
+function Switch(props: {
+  readonly label: string
+  readonly checked: boolean
+  readonly onChange: (checked: boolean) => void
+}) {
+  return (
+    <label class="checkbox">
+      <input
+        type="checkbox"
+        checked={props.checked}
+        onChange={(event) => {
+          props.onChange(event.currentTarget.checked)
+        }}
+      />
+      {props.label}
+    </label>
   )
 }
 
