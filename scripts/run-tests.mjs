@@ -98,12 +98,17 @@ if (files.length === 0) {
 step(`running ${files.length} test files`)
 // e2e files mostly wait on timers and child processes, so they run side by side.
 const concurrency = Math.max(2, availableParallelism())
+// A file that never ends (a server left listening after a failed before(), a hung child) is
+// stopped and reported as timed out instead of holding the whole run until CI gives up. The
+// slowest file takes about a minute on 2 cores.
+const fileTimeoutMs = 10 * 60_000
 const tapFile = join(root, 'dist', 'test-results.tap')
 const result = spawnSync(
   process.execPath,
   [
     '--test',
     `--test-concurrency=${concurrency}`,
+    `--test-timeout=${fileTimeoutMs}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',

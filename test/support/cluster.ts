@@ -86,6 +86,15 @@ export async function startTestCluster(
 }
 
 /**
+ * stopMembers stops every member side by side (a Teardown release for a whole cluster).
+ *
+ * @param members - the cluster.
+ */
+export async function stopMembers(members: readonly ClusterMember[]): Promise<void> {
+  await Promise.all(members.map((m) => m.node.stop()))
+}
+
+/**
  * waitForFullMembership waits until every member lists all members as peers and is ready
  * (settled): exactly-once delivery needs every node to know its position first.
  *

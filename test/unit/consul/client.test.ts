@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer as createHttpServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -14,23 +13,11 @@ import { TLSSocket } from 'node:tls'
 import { ConsulClient, ConsulError } from '../../../src/consul/index.js'
 import { buildAgentOptions } from '../../../src/consul/raw-client.js'
 import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
+import { freePort } from '../../support/ports.js'
 
 import { FakeConsul, withFakeConsul } from './fake-consul.js'
 
 const TOKEN = 's3cr3t-token-0f1e2d'
-
-/** freePort returns a port nothing listens on (bound, then released). */
-async function freePort(): Promise<number> {
-  const server = createHttpServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve()
-    })
-  )
-  return port
-}
 
 /** rejection awaits a promise that must reject and returns its reason. */
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
