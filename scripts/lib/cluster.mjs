@@ -5,12 +5,12 @@
 import { spawn } from 'node:child_process'
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { isAbsolute, join, relative, resolve } from 'node:path'
 
 import { MAIN_JS, STANDIN_JS, ROOT } from './alertmesh.mjs'
 import { detail, ScriptError, seconds, step, table } from './cli.mjs'
 import { checkAndPush, configStatus } from './config-push.mjs'
+import { freePorts, portFree } from './ports.mjs'
 
 /** DEFAULT_DIR is where a cluster lives unless --dir says otherwise. */
 export const DEFAULT_DIR = join(ROOT, '.tmp', 'cluster')
@@ -169,52 +169,6 @@ export async function assertNotRunning(dir) {
 }
 
 /**
- * listenable tells whether a port on 127.0.0.1 can be bound now.
- *
- * @param {number} port - the port.
- * @returns {Promise<boolean>} whether it is free.
- */
-function listenable(port) {
-  return new Promise((resolvePromise) => {
-    const server = createServer()
-    server.once('error', () => {
-      resolvePromise(false)
-    })
-    server.listen(port, '127.0.0.1', () => {
-      server.close(() => {
-        resolvePromise(true)
-      })
-    })
-  })
-}
-
-/**
- * freePorts asks the kernel for `count` distinct free ports on 127.0.0.1, holding each until
- * all are known so none is handed out twice.
- *
- * @param {number} count - how many.
- * @returns {Promise<number[]>} the ports.
- */
-async function freePorts(count) {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise((resolvePromise, reject) => {
-          const server = createServer()
-          server.once('error', reject)
-          server.listen(0, '127.0.0.1', () => {
-            resolvePromise(server)
-          })
-        })
-    )
-  )
-  const ports = servers.map((s) => /** @type {import('node:net').AddressInfo} */ (s.address()).port)
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))))
-  return ports
-}
-
-/**
  * choosePorts picks the web and cluster ports of every node, and the stand-in's port: from
  * --base-port (web base..base+N-1, cluster base+N..base+2N-1, stand-in base+2N), checked to be
  * free, or free ports from the kernel.
@@ -235,7 +189,7 @@ async function choosePorts(nodes, basePort, standin) {
       throw new ScriptError(`--base-port ${basePort} leaves no room for ${count} ports`)
     }
     for (const port of ports) {
-      if (!(await listenable(port))) {
+      if (!(await portFree(port))) {
         throw new ScriptError(
           `port ${port} on 127.0.0.1 is in use; choose another --base-port, or leave it out to use free ports`
         )
