@@ -10,7 +10,7 @@
  * applied).
  */
 export { ClusterPeer } from './peer.js'
-export type { ClusterPeerOptions } from './peer.js'
+export type { ClusterPeerOptions } from './peer-options.js'
 export type { Channel, GossipState, PeerInfo } from './state.js'
 export { NODE_STATUS_KEY, NodeStatusState } from './node-status.js'
 export type { NodeStatusEntry, NodeStatusReport, NodeStatusStateOptions } from './node-status.js'
