@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 
 import { ClosedError, InvalidArgumentError } from '../util/index.js'
 
-import type { QueryResult } from './client.js'
+import type { QueryResult } from './client-types.js'
 import { TokenBucket } from './token-bucket.js'
 
 /** BlockingQueryOptions configure a {@link BlockingQuery}. */

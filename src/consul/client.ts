@@ -1,133 +1,31 @@
-import { ClosedError, InvalidArgumentError, REDACTED, formatGoDuration } from '../util/index.js'
+import { ClosedError, InvalidArgumentError, REDACTED } from '../util/index.js'
 
+import type {
+  CallOptions,
+  CheckStatus,
+  ConsulClientOptions,
+  ConsulSettings,
+  KvEntry,
+  QueryOptions,
+  QueryResult,
+  ServiceInstance,
+  ServiceRegistration,
+} from './client-types.js'
 import { ConsulError } from './errors.js'
 import { RawConsul } from './raw-client.js'
-import type { RawCheck, RawResult } from './raw-client.js'
-
-/** ConsulSettings say where and how to reach Consul; src/cli builds them from flags and env. */
-export interface ConsulSettings {
-  /** `http://127.0.0.1:8500` or `https://…`, without `/v1`. */
-  readonly baseUrl: string
-  /** The ACL token, sent as X-Consul-Token; never shown in messages. */
-  readonly token?: string
-  /** Sent as `?dc=` on every request. */
-  readonly datacenter?: string
-  /** Used when baseUrl is https; ignored for http. */
-  readonly tls?: {
-    /** PEM CA bundle the server certificate must chain to. */
-    readonly ca?: Buffer
-    /** PEM client certificate, for Consul's `verify_incoming`. */
-    readonly cert?: Buffer
-    /** PEM key of the client certificate. */
-    readonly key?: Buffer
-    /** SNI name, and the name the server certificate is checked against. */
-    readonly serverName?: string
-    /** Accept any server certificate (CONSUL_HTTP_SSL_VERIFY=false). */
-    readonly insecureSkipVerify?: boolean
-  }
-}
-
-/** ConsulClientOptions tune a {@link ConsulClient}. */
-export interface ConsulClientOptions {
-  /**
-   * How long a non-blocking call may take. Blocking reads get their wait plus Consul's jitter
-   * (wait/16) plus 5 s instead.
-   *
-   * @default 10_000
-   */
-  readonly requestTimeoutMs?: number
-}
-
-/** KvEntry is one KV pair; indexes and flags are uint64 and kept exact as bigint. */
-export interface KvEntry {
-  readonly key: string
-  readonly value: Buffer
-  readonly flags: bigint
-  readonly createIndex: bigint
-  readonly modifyIndex: bigint
-}
-
-/** QueryOptions make a read blocking (index > 0) and cancellable. */
-export interface QueryOptions {
-  /** Wait until the X-Consul-Index passes this; 0 or absent reads without blocking. */
-  readonly index?: bigint
-  /**
-   * The longest Consul may hold a blocking read, at most 10 minutes.
-   *
-   * @default 60_000
-   */
-  readonly waitMs?: number
-  readonly signal?: AbortSignal
-}
-
-/** QueryResult is a read's value together with the X-Consul-Index it was read at. */
-export interface QueryResult<T> {
-  readonly index: bigint
-  readonly value: T
-}
-
-/** CheckStatus is a Consul health check status. */
-export type CheckStatus = 'passing' | 'warning' | 'critical'
-
-/**
- * ServiceCheck is the one health check registered with a service: a TTL check the process feeds
- * itself (`ttlMs`), or an HTTP check the agent runs (`http` with `intervalMs`).
- */
-export interface ServiceCheck {
-  /** The check ID; set explicitly so it is known without asking Consul. */
-  readonly id: string
-  readonly name: string
-  /** TTL check: critical unless updated within this long. */
-  readonly ttlMs?: number
-  /** HTTP check: the URL the agent polls; 2xx is passing, 429 warning, else critical. */
-  readonly http?: string
-  /** HTTP check: how often the agent polls. */
-  readonly intervalMs?: number
-  /** HTTP check: how long one poll may take. */
-  readonly timeoutMs?: number
-  /**
-   * How long the check may stay critical before the agent deregisters the service. Consul
-   * raises anything below 1 minute to 1 minute, and its reaper runs every 30 s.
-   */
-  readonly deregisterCriticalAfterMs: number
-  /**
-   * The status before the first update; a re-registration keeps the status the check has.
-   *
-   * @default 'critical'
-   */
-  readonly initialStatus?: CheckStatus
-}
-
-/** ServiceRegistration describes one service instance for the local agent. */
-export interface ServiceRegistration {
-  /** Unique on the agent; Consul keys deregistration and the catalog entry on it. */
-  readonly id: string
-  /** The service name that discovery queries by. */
-  readonly name: string
-  readonly address: string
-  readonly port: number
-  readonly tags?: readonly string[]
-  readonly meta?: Readonly<Record<string, string>>
-  readonly check: ServiceCheck
-}
-
-/** ServiceInstance is one instance of a service as the health endpoint reports it. */
-export interface ServiceInstance {
-  /** The service ID. */
-  readonly id: string
-  /** The Consul node the instance is registered on. */
-  readonly node: string
-  /** The service address, or the node's address when the service has none. */
-  readonly address: string
-  readonly port: number
-  readonly meta: Readonly<Record<string, string>>
-  readonly tags: readonly string[]
-}
-
-/** CallOptions cancel a single write. */
-export interface CallOptions {
-  readonly signal?: AbortSignal
-}
+import type { RawResult } from './raw-client.js'
+import {
+  checkKey,
+  nonEmpty,
+  portNumber,
+  readIndex,
+  toBoolean,
+  toEntry,
+  toInstance,
+  toRawCheck,
+  uint64,
+  unreadable,
+} from './wire.js'
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
 const DEFAULT_WAIT_MS = 60_000
@@ -135,7 +33,6 @@ const DEFAULT_WAIT_MS = 60_000
 const MAX_WAIT_MS = 600_000
 /** Headroom beyond wait + wait/16 for a slow agent or network before a long poll counts as lost. */
 const BLOCKING_MARGIN_MS = 5_000
-const UINT64_MAX = (1n << 64n) - 1n
 const ADDRESS_HINT = 'check --consul.address / CONSUL_HTTP_ADDR and that the agent runs'
 const TOKEN_HINT = 'check --consul.token / CONSUL_HTTP_TOKEN and its ACL policy'
 const TLS_HINT =
@@ -574,221 +471,4 @@ export class ConsulClient {
   #redact(message: string): string {
     return this.#token === undefined ? message : message.split(this.#token).join(REDACTED)
   }
-}
-
-function checkKey(key: string): void {
-  if (key === '') {
-    throw new InvalidArgumentError('a Consul KV key must not be empty')
-  }
-}
-
-function uint64(name: string, value: bigint): string {
-  if (value < 0n || value > UINT64_MAX) {
-    throw new InvalidArgumentError(`${name} must be a uint64, got ${value}`)
-  }
-  return value.toString()
-}
-
-function unreadable(where: string, detail: string): ConsulError {
-  return new ConsulError(
-    'AM_CONSUL_REQUEST',
-    `Consul sent an unreadable answer to ${where}: ${detail}`
-  )
-}
-
-function toBoolean(body: unknown, where: string): boolean {
-  if (typeof body !== 'boolean') {
-    throw unreadable(where, 'expected true or false')
-  }
-  return body
-}
-
-/** toEntry narrows one item of Consul's KV JSON (values already base64-decoded to Buffers). */
-function toEntry(item: unknown, where: string): KvEntry {
-  if (typeof item !== 'object' || item === null) {
-    throw unreadable(where, 'expected a KV object')
-  }
-  const key: unknown = Reflect.get(item, 'Key')
-  if (typeof key !== 'string') {
-    throw unreadable(where, 'KV entry without a Key')
-  }
-  const value: unknown = Reflect.get(item, 'Value')
-  let bytes: Buffer
-  if (value === null || value === undefined) {
-    bytes = Buffer.alloc(0)
-  } else if (Buffer.isBuffer(value)) {
-    bytes = value
-  } else {
-    throw unreadable(where, `KV entry ${key} has a Value that is not base64 text`)
-  }
-  return {
-    key,
-    value: bytes,
-    flags: toUint64(Reflect.get(item, 'Flags') ?? 0, `${key} Flags`, where),
-    createIndex: toUint64(Reflect.get(item, 'CreateIndex'), `${key} CreateIndex`, where),
-    modifyIndex: toUint64(Reflect.get(item, 'ModifyIndex'), `${key} ModifyIndex`, where),
-  }
-}
-
-/** toUint64 reads a JSON integer that lossless-json may have turned into a string. */
-function toUint64(value: unknown, what: string, where: string): bigint {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
-    return BigInt(value)
-  }
-  if (typeof value === 'string' && /^\d+$/.test(value)) {
-    return BigInt(value)
-  }
-  throw unreadable(where, `${what} is not a uint64`)
-}
-
-/**
- * isUnknownCheckError tells whether a failed {@link ConsulClient.updateTtlCheck} means the agent
- * does not have the check, typically because Consul restarted and lost its state: Consul 1.11
- * and later answer 404 "Unknown check ID …", older agents 500 "CheckID … does not have
- * associated TTL". The remedy is to register the service again.
- *
- * @param err - what updateTtlCheck rejected with.
- * @returns true when registering again is the fix.
- */
-export function isUnknownCheckError(err: unknown): boolean {
-  return (
-    err instanceof ConsulError &&
-    err.code === 'AM_CONSUL_REQUEST' &&
-    (err.status === 404 ||
-      (err.status === 500 && /does not have associated TTL|Unknown check ID/i.test(err.message)))
-  )
-}
-
-/** readIndex checks and parses the X-Consul-Index of a read. */
-function readIndex(result: Extract<RawResult, { kind: 'ok' }>, where: string): bigint {
-  if (result.index === undefined) {
-    throw unreadable(where, 'no X-Consul-Index header; is the address a Consul agent?')
-  }
-  if (!/^\d+$/.test(result.index)) {
-    throw unreadable(where, `X-Consul-Index ${JSON.stringify(result.index)} is not a uint64`)
-  }
-  // Number() would round indexes above 2^53; they are uint64 in Consul.
-  return BigInt(result.index)
-}
-
-function nonEmpty(what: string, value: string): string {
-  if (value === '') {
-    throw new InvalidArgumentError(`${what} must not be empty`)
-  }
-  return value
-}
-
-function portNumber(port: number): number {
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new InvalidArgumentError(`service port must be an integer in [0, 65535], got ${port}`)
-  }
-  return port
-}
-
-function positiveMs(what: string, ms: number | undefined): string | undefined {
-  if (ms === undefined) {
-    return undefined
-  }
-  if (!Number.isFinite(ms) || ms <= 0) {
-    throw new InvalidArgumentError(`${what} must be > 0, got ${ms}`)
-  }
-  // Consul takes Go durations; whole milliseconds keep the text plain (`600ms`, `15s`, `1m0s`).
-  return formatGoDuration(Math.ceil(ms))
-}
-
-/** toRawCheck checks a ServiceCheck and writes it in Consul's field names. */
-function toRawCheck(check: ServiceCheck): RawCheck {
-  const ttl = positiveMs('check ttlMs', check.ttlMs)
-  const interval = positiveMs('check intervalMs', check.intervalMs)
-  const timeout = positiveMs('check timeoutMs', check.timeoutMs)
-  const deregister = positiveMs('check deregisterCriticalAfterMs', check.deregisterCriticalAfterMs)
-  const http = check.http === undefined || check.http === '' ? undefined : check.http
-  if ((ttl === undefined) === (http === undefined)) {
-    throw new InvalidArgumentError('a service check needs exactly one of ttlMs and http')
-  }
-  if (http !== undefined && interval === undefined) {
-    throw new InvalidArgumentError('an HTTP check needs intervalMs')
-  }
-  if (ttl !== undefined && (interval !== undefined || timeout !== undefined)) {
-    throw new InvalidArgumentError('a TTL check takes no intervalMs or timeoutMs')
-  }
-  return {
-    CheckID: nonEmpty('check id', check.id),
-    Name: nonEmpty('check name', check.name),
-    ...(ttl === undefined ? {} : { TTL: ttl }),
-    ...(http === undefined ? {} : { HTTP: http }),
-    ...(interval === undefined ? {} : { Interval: interval }),
-    ...(timeout === undefined ? {} : { Timeout: timeout }),
-    DeregisterCriticalServiceAfter: deregister ?? '',
-    Status: check.initialStatus ?? 'critical',
-  }
-}
-
-/** toInstance narrows one CheckServiceNode of /v1/health/service. */
-function toInstance(item: unknown, where: string): ServiceInstance {
-  const node: unknown = typeof item === 'object' && item !== null ? Reflect.get(item, 'Node') : null
-  const service: unknown =
-    typeof item === 'object' && item !== null ? Reflect.get(item, 'Service') : null
-  if (
-    typeof node !== 'object' ||
-    node === null ||
-    typeof service !== 'object' ||
-    service === null
-  ) {
-    throw unreadable(where, 'expected objects with Node and Service')
-  }
-  const id: unknown = Reflect.get(service, 'ID')
-  const nodeName: unknown = Reflect.get(node, 'Node')
-  const nodeAddress: unknown = Reflect.get(node, 'Address')
-  const address: unknown = Reflect.get(service, 'Address')
-  const port: unknown = Reflect.get(service, 'Port')
-  if (typeof id !== 'string' || typeof nodeName !== 'string') {
-    throw unreadable(where, 'instance without Service.ID or Node.Node')
-  }
-  if (typeof port !== 'number' || !Number.isInteger(port)) {
-    throw unreadable(where, `instance ${id} has no integer Service.Port`)
-  }
-  // Consul leaves Service.Address empty when the registration gave none; clients (the Go API's
-  // users, consul-template) then use the node's address.
-  let shown = typeof address === 'string' ? address : ''
-  if (shown === '') {
-    shown = typeof nodeAddress === 'string' ? nodeAddress : ''
-  }
-  return {
-    id,
-    node: nodeName,
-    address: shown,
-    port,
-    meta: stringMap(Reflect.get(service, 'Meta'), `instance ${id} Meta`, where),
-    tags: stringList(Reflect.get(service, 'Tags'), `instance ${id} Tags`, where),
-  }
-}
-
-/** stringMap reads a JSON object of strings; Consul sends null for an empty one. */
-function stringMap(value: unknown, what: string, where: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  if (value === null || value === undefined) {
-    return out
-  }
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw unreadable(where, `${what} is not an object`)
-  }
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string') {
-      throw unreadable(where, `${what}[${k}] is not a string`)
-    }
-    out[k] = v
-  }
-  return out
-}
-
-/** stringList reads a JSON array of strings; Consul sends null for an empty one. */
-function stringList(value: unknown, what: string, where: string): string[] {
-  if (value === null || value === undefined) {
-    return []
-  }
-  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) {
-    throw unreadable(where, `${what} is not a list of strings`)
-  }
-  return value
 }

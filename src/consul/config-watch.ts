@@ -1,7 +1,8 @@
 import { ClosedError, compareGoStrings } from '../util/index.js'
 
 import { BlockingQuery } from './blocking-query.js'
-import type { ConsulClient, KvEntry } from './client.js'
+import type { KvEntry } from './client-types.js'
+import type { ConsulClient } from './client.js'
 import { kvLayout } from './kv-layout.js'
 import type { KvLayout } from './kv-layout.js'
 

@@ -10,7 +10,7 @@
  */
 export { BlockingQuery } from './blocking-query.js'
 export type { BlockingQueryOptions } from './blocking-query.js'
-export { ConsulClient, isUnknownCheckError } from './client.js'
+export { ConsulClient } from './client.js'
 export type {
   CallOptions,
   CheckStatus,
@@ -22,10 +22,11 @@ export type {
   ServiceCheck,
   ServiceInstance,
   ServiceRegistration,
-} from './client.js'
+} from './client-types.js'
 export { ConsulConfigWatch, fetchConfigDocument } from './config-watch.js'
 export type { ConfigDocument, ConsulConfigWatchOptions } from './config-watch.js'
 export { ConsulError } from './errors.js'
+export { isUnknownCheckError } from './wire.js'
 export type { ConsulErrorCode } from './errors.js'
 export { kvLayout } from './kv-layout.js'
 export type { KvLayout } from './kv-layout.js'

@@ -3,7 +3,8 @@ import type Logger from 'bunyan'
 import { ClosedError, WarnLimiter, compareGoStrings, errorMessage } from '../util/index.js'
 
 import { BlockingQuery } from './blocking-query.js'
-import type { ConsulClient, ServiceInstance } from './client.js'
+import type { ServiceInstance } from './client-types.js'
+import type { ConsulClient } from './client.js'
 
 /** ConsulPeer is one passing instance of the service, as a cluster member to dial. */
 export interface ConsulPeer {

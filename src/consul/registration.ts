@@ -8,9 +8,10 @@ import {
   errorMessage,
 } from '../util/index.js'
 
-import { isUnknownCheckError } from './client.js'
-import type { CheckStatus, ConsulClient, ServiceRegistration } from './client.js'
+import type { CheckStatus, ServiceRegistration } from './client-types.js'
+import type { ConsulClient } from './client.js'
 import { ConsulError } from './errors.js'
+import { isUnknownCheckError } from './wire.js'
 
 /** ServiceRegistrarOptions configure a {@link ServiceRegistrar}. */
 export interface ServiceRegistrarOptions {
