@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test'
 import { promisify } from 'node:util'
 
 import { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 
 const run = promisify(execFile)
 
@@ -35,8 +36,10 @@ receivers:
 void describe('API v2', () => {
   let node: TestNode
 
+  const teardown = new Teardown()
+
   before(async () => {
-    node = await TestNode.start({ config: CONFIG })
+    node = teardown.stop(await TestNode.start({ config: CONFIG }))
     const res = await node.postAlerts([
       { labels: { alertname: 'A', team: 'db', severity: 'crit' } },
       { labels: { alertname: 'B', team: 'web' } },
@@ -48,9 +51,7 @@ void describe('API v2', () => {
     ])
     assert.equal(res.status, 200)
   })
-  after(async () => {
-    await node.stop()
-  })
+  after(() => teardown.run())
 
   const names = (alerts: GettableAlert[]): string[] =>
     alerts.map((a) => a.labels['alertname'] ?? '').sort()

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
 import { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
 
 const CONFIG = (url: string, receiver = 'r'): string => `
@@ -60,10 +61,11 @@ void describe('bad input', () => {
   let receiver: WebhookReceiver
   let node: TestNode
   let alertmanager: TestNode
+  const teardown = new Teardown()
 
   before(async () => {
-    receiver = await WebhookReceiver.start()
-    ;[node, alertmanager] = await Promise.all([
+    receiver = teardown.stop(await WebhookReceiver.start())
+    ;[node, alertmanager] = await teardown.stopAll([
       TestNode.start({ config: CONFIG(`${receiver.url}/mesh`) }),
       TestNode.start({
         config: CONFIG(`${receiver.url}/am`),
@@ -71,10 +73,7 @@ void describe('bad input', () => {
       }),
     ])
   })
-  after(async () => {
-    await Promise.all([node.stop(), alertmanager.stop()])
-    await receiver.stop()
-  })
+  after(() => teardown.run())
 
   for (const c of POST_CASES) {
     void it(`answers ${c.why} as Alertmanager 0.25 does`, async () => {

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test'
 import { promisify } from 'node:util'
 
 import { MAIN_JS, TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
 
 const exec = promisify(execFile)
@@ -26,12 +27,13 @@ async function alertmesh(
 
 void describe('command line', () => {
   let dir: string
+  const teardown = new Teardown()
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'alertmesh-cli-'))
+    dir = teardown.add(await mkdtemp(join(tmpdir(), 'alertmesh-cli-')), (d) =>
+      rm(d, { recursive: true, force: true })
+    )
   })
-  after(async () => {
-    await rm(dir, { recursive: true, force: true })
-  })
+  after(() => teardown.run())
 
   // Each row: bad arguments and the one-line error they must produce.
   const bad: [string[], RegExp][] = [
@@ -92,7 +94,7 @@ void describe('command line', () => {
   })
 
   void it('reloads on SIGHUP and exits 0 on SIGTERM', async () => {
-    const receiver = await WebhookReceiver.start()
+    const receiver = teardown.stop(await WebhookReceiver.start())
     const config = (path: string): string => `
 route:
   receiver: r
@@ -102,7 +104,7 @@ receivers:
   webhook_configs:
   - url: ${receiver.url}${path}
 `
-    const node = await TestNode.start({ config: config('/before') })
+    const node = teardown.stop(await TestNode.start({ config: config('/before') }))
     try {
       await node.writeConfig(config('/after'))
       node.process.kill('SIGHUP')
@@ -116,7 +118,6 @@ receivers:
       assert.equal(d.path, '/after')
     } finally {
       assert.equal(await node.stop('SIGTERM'), 0)
-      await receiver.stop()
     }
   })
 

@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import { startTestCluster } from '../support/cluster.js'
+import { startTestCluster, stopMembers } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { startConsulStandin } from '../support/consul-standin/index.js'
 import type { ConsulStandin } from '../support/consul-standin/index.js'
 import type { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
 
 interface NodeConfig {
@@ -58,13 +59,12 @@ const HEX12 = /^[0-9a-f]{12}$/
 
 describe('config drift with --cluster.peer', () => {
   let members: ClusterMember[]
+  const teardown = new Teardown()
 
   before(async () => {
-    members = await startTestCluster(3, { config: config('same') })
+    members = teardown.add(await startTestCluster(3, { config: config('same') }), stopMembers)
   })
-  after(async () => {
-    await Promise.all(members.map((m) => m.node.stop()))
-  })
+  after(() => teardown.run())
 
   const node = (i: number): TestNode => (members[i] as ClusterMember).node
 
@@ -135,6 +135,7 @@ describe('config drift with --cluster.peer', () => {
 describe('config drift through Consul', () => {
   let consul: ConsulStandin
   let members: ClusterMember[]
+  const teardown = new Teardown()
 
   const put = async (key: string, body: string): Promise<void> => {
     const res = await fetch(`${consul.url}/v1/kv/${key}`, { method: 'PUT', body })
@@ -142,18 +143,18 @@ describe('config drift through Consul', () => {
   }
 
   before(async () => {
-    consul = await startConsulStandin()
+    consul = teardown.stop(await startConsulStandin())
     await put('drift/config', config('consul'))
-    members = await startTestCluster(3, {
-      config: '',
-      consul: { address: consul.address, kvPrefix: 'drift' },
-      args: ['--consul.check-ttl=1s'],
-    })
+    members = teardown.add(
+      await startTestCluster(3, {
+        config: '',
+        consul: { address: consul.address, kvPrefix: 'drift' },
+        args: ['--consul.check-ttl=1s'],
+      }),
+      stopMembers
+    )
   })
-  after(async () => {
-    await Promise.all(members.map((m) => m.node.stop()))
-    await consul.stop()
-  })
+  after(() => teardown.run())
 
   it("lists every Consul member's hash, and every member's refusal, on every node", async () => {
     const first = members[0] as ClusterMember

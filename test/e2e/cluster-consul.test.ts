@@ -7,12 +7,13 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import { startTestCluster } from '../support/cluster.js'
+import { startTestCluster, stopMembers } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { startConsulStandin } from '../support/consul-standin/index.js'
 import type { ConsulStandin } from '../support/consul-standin/index.js'
 import { fastWebhookConfig, iso } from '../support/fixtures.js'
 import type { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
 
@@ -29,26 +30,26 @@ describe('a cluster formed through Consul', () => {
   let consul: ConsulStandin
   let receiver: WebhookReceiver
   let members: ClusterMember[]
+  const teardown = new Teardown()
 
   before(async () => {
-    consul = await startConsulStandin()
-    receiver = await WebhookReceiver.start()
+    consul = teardown.stop(await startConsulStandin())
+    receiver = teardown.stop(await WebhookReceiver.start())
     const res = await fetch(`${consul.url}/v1/kv/cc/config`, {
       method: 'PUT',
       body: fastWebhookConfig(`${receiver.url}/consul-cluster`),
     })
     assert.equal(res.status, 200)
-    members = await startTestCluster(3, {
-      config: '',
-      consul: { address: consul.address, kvPrefix: 'cc' },
-      args: ['--consul.check-ttl=1s', '--cluster.peer-timeout=3s'],
-    })
+    members = teardown.add(
+      await startTestCluster(3, {
+        config: '',
+        consul: { address: consul.address, kvPrefix: 'cc' },
+        args: ['--consul.check-ttl=1s', '--cluster.peer-timeout=3s'],
+      }),
+      stopMembers
+    )
   })
-  after(async () => {
-    await Promise.all(members.map((m) => m.node.stop()))
-    await receiver.stop()
-    await consul.stop()
-  })
+  after(() => teardown.run())
 
   it('registers every node and forms the full cluster from the passing instances', async () => {
     for (const { node } of members) {

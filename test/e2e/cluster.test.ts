@@ -3,16 +3,17 @@
 // HA clusters of real node processes on 127.0.0.1 with --cluster.peer: membership, silences
 // replicated and muting everywhere, each notification sent once, failover, restart.
 import assert from 'node:assert/strict'
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import { startTestCluster, waitForFullMembership } from '../support/cluster.js'
+import { startTestCluster, stopMembers, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
 
@@ -40,29 +41,26 @@ const alert = (alertname: string, extra: Record<string, string> = {}) => ({
   endsAt: iso(Date.now() + 3_600_000),
 })
 
-async function stopAll(members: readonly ClusterMember[]): Promise<void> {
-  await Promise.all(members.map((m) => m.node.stop()))
-}
-
 describe('a 3-node cluster with --cluster.peer', () => {
   let receiver: WebhookReceiver
   let members: ClusterMember[]
   let startedAt: number
+  const teardown = new Teardown()
 
   before(async () => {
-    receiver = await WebhookReceiver.start()
-    members = await startTestCluster(3, {
-      config: config(receiver, '/once'),
-      args: ['--cluster.peer-timeout=3s'],
-    })
+    receiver = teardown.stop(await WebhookReceiver.start())
+    members = teardown.add(
+      await startTestCluster(3, {
+        config: config(receiver, '/once'),
+        args: ['--cluster.peer-timeout=3s'],
+      }),
+      stopMembers
+    )
     // Measured from when every process serves its API: process start itself varies by seconds
     // on a loaded CI machine and is not what this test is about.
     startedAt = Date.now()
   })
-  after(async () => {
-    await stopAll(members)
-    await receiver.stop()
-  })
+  after(() => teardown.run())
 
   it('lists every member, self included, on every node within 2 s, and settles', async () => {
     for (const { node } of members) {
@@ -136,19 +134,20 @@ describe('a 3-node cluster with --cluster.peer', () => {
 describe('failover and restart', () => {
   let receiver: WebhookReceiver
   let members: ClusterMember[]
+  const teardown = new Teardown()
 
   before(async () => {
-    receiver = await WebhookReceiver.start()
-    members = await startTestCluster(3, {
-      config: config(receiver, '/failover', '2s'),
-      args: ['--cluster.peer-timeout=5s'],
-    })
+    receiver = teardown.stop(await WebhookReceiver.start())
+    members = teardown.add(
+      await startTestCluster(3, {
+        config: config(receiver, '/failover', '2s'),
+        args: ['--cluster.peer-timeout=5s'],
+      }),
+      stopMembers
+    )
     await waitForFullMembership(members)
   })
-  after(async () => {
-    await stopAll(members)
-    await receiver.stop()
-  })
+  after(() => teardown.run())
 
   it('delivers through the next node when position 0 dies before group_wait ends, once', async () => {
     const posted = Date.now()
@@ -180,15 +179,17 @@ describe('failover and restart', () => {
     const { silenceID } = (await res.json()) as { silenceID: string }
     const dead = members[0] as ClusterMember
     const ports = members.map((m) => m.clusterPort)
-    const restarted = await TestNode.start({
-      config: config(receiver, '/failover', '2s'),
-      dir: dead.node.dir,
-      clusterArgs: [
-        `--cluster.listen-address=127.0.0.1:${dead.clusterPort}`,
-        ...ports.map((p) => `--cluster.peer=127.0.0.1:${p}`),
-      ],
-      args: ['--node.name=n0', '--cluster.peer-timeout=5s'],
-    })
+    const restarted = teardown.stop(
+      await TestNode.start({
+        config: config(receiver, '/failover', '2s'),
+        dir: dead.node.dir,
+        clusterArgs: [
+          `--cluster.listen-address=127.0.0.1:${dead.clusterPort}`,
+          ...ports.map((p) => `--cluster.peer=127.0.0.1:${p}`),
+        ],
+        args: ['--node.name=n0', '--cluster.peer-timeout=5s'],
+      })
+    )
     members[0] = { ...dead, node: restarted }
     await waitFor('restarted node settled with the silence', async () => {
       const s = await restarted.getJson<Status>('/api/v2/status')
@@ -208,22 +209,25 @@ describe('failover and restart', () => {
 describe('cluster authentication and garbage', () => {
   let receiver: WebhookReceiver
   let members: ClusterMember[]
+  const teardown = new Teardown()
 
   before(async () => {
-    receiver = await WebhookReceiver.start()
-    const dir = await mkdtemp(join(tmpdir(), 'cluster-key-'))
+    receiver = teardown.stop(await WebhookReceiver.start())
+    const dir = teardown.add(await mkdtemp(join(tmpdir(), 'cluster-key-')), (d) =>
+      rm(d, { recursive: true, force: true })
+    )
     await writeFile(join(dir, 'good'), 'a shared secret of the cluster\n')
     await writeFile(join(dir, 'bad'), 'some other secret, not the key\n')
-    members = await startTestCluster(3, {
-      config: config(receiver, '/auth'),
-      // n2 has the wrong key: it must stay out.
-      argsOf: (i) => [`--cluster.key-file=${join(dir, i === 2 ? 'bad' : 'good')}`],
-    })
+    members = teardown.add(
+      await startTestCluster(3, {
+        config: config(receiver, '/auth'),
+        // n2 has the wrong key: it must stay out.
+        argsOf: (i) => [`--cluster.key-file=${join(dir, i === 2 ? 'bad' : 'good')}`],
+      }),
+      stopMembers
+    )
   })
-  after(async () => {
-    await stopAll(members)
-    await receiver.stop()
-  })
+  after(() => teardown.run())
 
   it('refuses a peer without the shared key: it neither joins nor gets or gives state', async () => {
     const [a, b, intruder] = members.map((m) => m.node)
@@ -306,23 +310,24 @@ describe('a 1-node and a 3-node cluster fed the same alerts', () => {
   let receiver: WebhookReceiver
   let single: TestNode
   let members: ClusterMember[]
+  const teardown = new Teardown()
 
   before(async () => {
-    receiver = await WebhookReceiver.start()
+    receiver = teardown.stop(await WebhookReceiver.start())
     const fast = (path: string) =>
       config(receiver, path, '500ms').replace('group_interval: 1m', 'group_interval: 2s')
-    single = await TestNode.start({ config: fast('/single') })
+    single = teardown.stop(await TestNode.start({ config: fast('/single') }))
     // peer_timeout must cover a send plus the nflog broadcast even on a loaded CI machine
     // (1 s was not always enough there; Alertmanager's default is 15 s).
-    members = await startTestCluster(3, {
-      config: fast('/triple'),
-      args: ['--cluster.peer-timeout=3s'],
-    })
+    members = teardown.add(
+      await startTestCluster(3, {
+        config: fast('/triple'),
+        args: ['--cluster.peer-timeout=3s'],
+      }),
+      stopMembers
+    )
   })
-  after(async () => {
-    await Promise.all([single.stop(), ...members.map((m) => m.node.stop())])
-    await receiver.stop()
-  })
+  after(() => teardown.run())
 
   it('deliver the same notifications', async () => {
     const targets = [single, ...members.map((m) => m.node)]

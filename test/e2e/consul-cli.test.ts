@@ -5,7 +5,7 @@
 // shows each node's hash and marks drift, pull gives back what was pushed.
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -15,6 +15,7 @@ import { configHash } from '../../src/config/index.js'
 import { startConsulForTests } from '../support/consul.js'
 import type { ConsulUnderTest } from '../support/consul.js'
 import { MAIN_JS, TestNode, testEnv } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
 
 interface Run {
@@ -53,16 +54,16 @@ describe('alertmesh config push, pull and status', () => {
   let nodes: TestNode[] = []
   const prefix = 'cli'
   let flags: string[]
+  const teardown = new Teardown()
 
   before(async () => {
-    consul = await startConsulForTests()
-    dir = await mkdtemp(join(tmpdir(), 'consul-cli-'))
+    consul = teardown.stop(await startConsulForTests())
+    dir = teardown.add(await mkdtemp(join(tmpdir(), 'consul-cli-')), (d) =>
+      rm(d, { recursive: true, force: true })
+    )
     flags = [`--consul.address=${consul.address}`, `--consul.kv-prefix=${prefix}`]
   })
-  after(async () => {
-    await Promise.all(nodes.map((n) => n.stop()))
-    await consul.stop()
-  })
+  after(() => teardown.run())
 
   it('refuses an invalid config before it reaches Consul, naming file, line and field', async () => {
     const file = join(dir, 'bad.yml')
@@ -90,7 +91,7 @@ describe('alertmesh config push, pull and status', () => {
       new RegExp(`pushed .* to cli/config \\(hash ${hashHex(configHash(config('1s')))}, 1 template`)
     )
 
-    nodes = await Promise.all(
+    nodes = await teardown.stopAll(
       ['a', 'b'].map((name) =>
         TestNode.start({
           config: '',

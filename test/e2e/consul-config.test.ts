@@ -13,6 +13,7 @@ import { startConsulForTests } from '../support/consul.js'
 import type { ConsulUnderTest } from '../support/consul.js'
 import { fastWebhookConfig, iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
 
@@ -71,21 +72,20 @@ describe('config from Consul KV', () => {
   let receiver: WebhookReceiver
   let node: TestNode
   const prefix = 'e2e'
+  const teardown = new Teardown()
 
   before(async () => {
-    consul = await startConsulForTests()
-    receiver = await WebhookReceiver.start()
+    consul = teardown.stop(await startConsulForTests())
+    receiver = teardown.stop(await WebhookReceiver.start())
     await kvPut(consul, `${prefix}/config`, fastWebhookConfig(`${receiver.url}/a`))
-    node = await TestNode.start({
-      config: '',
-      consul: { address: consul.address, nodeName: 'node-1', kvPrefix: prefix },
-    })
+    node = teardown.stop(
+      await TestNode.start({
+        config: '',
+        consul: { address: consul.address, nodeName: 'node-1', kvPrefix: prefix },
+      })
+    )
   })
-  after(async () => {
-    await node.stop()
-    await receiver.stop()
-    await consul.stop()
-  })
+  after(() => teardown.run())
 
   it('starts from KV and reports what it applied', async () => {
     assert.equal(await fire(node, receiver), '/a')

@@ -14,6 +14,7 @@ import Consul from 'consul'
 
 import { startConsulForTests } from '../support/consul.js'
 import type { ConsulUnderTest } from '../support/consul.js'
+import { Teardown } from '../support/teardown.js'
 
 /** Options bag as node-consul reads it; its bundled types miss index, wait, ctx and more. */
 type Opts = Record<string, unknown>
@@ -168,16 +169,20 @@ void describe('Consul HTTP API conformance', () => {
     }
   }
 
+  const teardown = new Teardown()
+
   before(async () => {
-    consul = await startConsulForTests()
+    consul = teardown.stop(await startConsulForTests())
     const port = Number(consul.address.split(':')[1])
-    client = new Consul({ host: '127.0.0.1', port }) as unknown as LooseConsul
+    client = teardown.add(
+      new Consul({ host: '127.0.0.1', port }) as unknown as LooseConsul,
+      (c) => {
+        c.destroy()
+      }
+    )
   })
 
-  after(async () => {
-    client.destroy()
-    await consul.stop()
-  })
+  after(() => teardown.run())
 
   void describe('KV', () => {
     void it('stores a value with flags and reports its ModifyIndex as X-Consul-Index', async () => {

@@ -13,6 +13,7 @@ import { startConsulStandin } from '../support/consul-standin/index.js'
 import type { ConsulStandin } from '../support/consul-standin/index.js'
 import { fastWebhookConfig, iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
 
@@ -57,23 +58,22 @@ describe('a Consul-mode node through Consul outages', () => {
   let consul: ConsulStandin
   let receiver: WebhookReceiver
   let node: TestNode
+  const teardown = new Teardown()
 
   before(async () => {
-    consul = await startConsulStandin()
-    receiver = await WebhookReceiver.start()
+    consul = teardown.stop(await startConsulStandin())
+    receiver = teardown.stop(await WebhookReceiver.start())
   })
-  after(async () => {
-    await node.stop()
-    await receiver.stop()
-    await consul.stop()
-  })
+  after(() => teardown.run())
 
   it('waits for a first config when there is neither Consul config nor cache', async () => {
-    node = await TestNode.start({
-      config: '',
-      consul: { address: consul.address, nodeName: 'n1', kvPrefix: PREFIX },
-      waitReady: false,
-    })
+    node = teardown.stop(
+      await TestNode.start({
+        config: '',
+        consul: { address: consul.address, nodeName: 'n1', kvPrefix: PREFIX },
+        waitReady: false,
+      })
+    )
     // Not ready while it has nothing to run; the log says what to do.
     assert.equal((await fetch(`${node.url}/-/ready`)).status, 503)
     await waitFor('waiting message', () => node.output.includes('alertmesh config push FILE'))
@@ -87,11 +87,13 @@ describe('a Consul-mode node through Consul outages', () => {
     await node.kill('SIGTERM')
     await consul.stop()
     // Same storage directory: the cache written by the first run is there.
-    node = await TestNode.start({
-      config: '',
-      dir: node.dir,
-      consul: { address: `127.0.0.1:${port}`, nodeName: 'n1', kvPrefix: PREFIX },
-    })
+    node = teardown.stop(
+      await TestNode.start({
+        config: '',
+        dir: node.dir,
+        consul: { address: `127.0.0.1:${port}`, nodeName: 'n1', kvPrefix: PREFIX },
+      })
+    )
     const view = await configView(node)
     assert.equal(view.source, 'cache')
     assert.equal(view.hash, hashHex(configHash(fastWebhookConfig(`${receiver.url}/first`))))
@@ -100,7 +102,7 @@ describe('a Consul-mode node through Consul outages', () => {
     assert.equal(await fire(node, receiver), '/first')
 
     // Consul comes back empty (a fresh dev agent): the node keeps its config until one is pushed.
-    consul = await startConsulStandin({ port })
+    consul = teardown.stop(await startConsulStandin({ port }))
     await waitFor('Consul reachable again', async () => (await configView(node)).consul?.reachable)
     assert.equal(await fire(node, receiver), '/first')
     const next = fastWebhookConfig(`${receiver.url}/after-outage`)

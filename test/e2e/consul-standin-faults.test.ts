@@ -15,6 +15,7 @@ import type { ConsulStandin } from '../support/consul-standin/index.js'
 import { startConsulForTests, wantedKind } from '../support/consul.js'
 import { REPO_ROOT } from '../support/node-process.js'
 import { freePort } from '../support/ports.js'
+import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
 
 type Opts = Record<string, unknown>
@@ -80,16 +81,16 @@ async function put(standin: ConsulStandin, key: string, value: string): Promise<
 void describe('Consul stand-in faults', () => {
   let standin: ConsulStandin
   let client: LooseConsul
+  const teardown = new Teardown()
 
   before(async () => {
-    standin = await startConsulStandin()
-    client = clientFor(standin)
+    standin = teardown.stop(await startConsulStandin())
+    client = teardown.add(clientFor(standin), (c) => {
+      c.destroy()
+    })
   })
 
-  after(async () => {
-    client.destroy()
-    await standin.stop()
-  })
+  after(() => teardown.run())
 
   void it('resets the index like a snapshot restore: parked queries return a lower index', async () => {
     await put(standin, 'reset/a', '1')
@@ -284,12 +285,11 @@ void describe('Consul stand-in faults', () => {
 
 void describe('Consul stand-in reaper', () => {
   let standin: ConsulStandin
+  const teardown = new Teardown()
   before(async () => {
-    standin = await startConsulStandin({ reapIntervalMs: 50, minDeregisterMs: 400 })
+    standin = teardown.stop(await startConsulStandin({ reapIntervalMs: 50, minDeregisterMs: 400 }))
   })
-  after(async () => {
-    await standin.stop()
-  })
+  after(() => teardown.run())
 
   void it('deregisters a service critical for longer than DeregisterCriticalServiceAfter, raised to the minimum', async () => {
     const client = clientFor(standin)
@@ -333,18 +333,19 @@ void describe('Consul stand-in reaper', () => {
 
 void describe('Consul stand-in ACLs', () => {
   let standin: ConsulStandin
+  const teardown = new Teardown()
   before(async () => {
-    standin = await startConsulStandin({
-      aclTokens: [
-        'root-secret',
-        { token: 'reader', accessorId: 'reader-accessor', keyPrefixRead: ['cfg/'] },
-        { token: 'svc-writer', serviceWrite: true },
-      ],
-    })
+    standin = teardown.stop(
+      await startConsulStandin({
+        aclTokens: [
+          'root-secret',
+          { token: 'reader', accessorId: 'reader-accessor', keyPrefixRead: ['cfg/'] },
+          { token: 'svc-writer', serviceWrite: true },
+        ],
+      })
+    )
   })
-  after(async () => {
-    await standin.stop()
-  })
+  after(() => teardown.run())
 
   void it('refuses requests without a valid token with 403 and accepts every token form', async () => {
     const anonymous = await fetch(`${standin.url}/v1/kv/cfg/a`)
@@ -426,12 +427,11 @@ void describe('Consul stand-in ACLs', () => {
 
 void describe('Consul stand-in control routes', () => {
   let standin: ConsulStandin
+  const teardown = new Teardown()
   before(async () => {
-    standin = await startConsulStandin()
+    standin = teardown.stop(await startConsulStandin())
   })
-  after(async () => {
-    await standin.stop()
-  })
+  after(() => teardown.run())
 
   const control = async (path: string, body?: unknown): Promise<Response> =>
     fetch(`${standin.url}/_standin/${path}`, {

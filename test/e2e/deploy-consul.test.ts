@@ -23,7 +23,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { promisify } from 'node:util'
 
-import { startTestCluster } from '../support/cluster.js'
+import { startTestCluster, stopMembers } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import {
   AclResolver,
@@ -33,6 +33,7 @@ import {
 import type { AclPolicyRule, AclResource, ConsulStandin } from '../support/consul-standin/index.js'
 import { MAIN_JS, REPO_ROOT, testEnv } from '../support/node-process.js'
 import type { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
 
 const exec = promisify(execFile)
@@ -644,29 +645,29 @@ void describe('a cluster under the ACL policies of consul/', () => {
   let members: ClusterMember[] = []
   const nodeTokenFile = (): string => join(tmp, 'node.token')
   const operatorTokenFile = (): string => join(tmp, 'operator.token')
+  const teardown = new Teardown()
 
   before(async () => {
-    tmp = await mkdtemp(join(tmpdir(), 'alertmesh-consul-acl-'))
+    tmp = teardown.add(await mkdtemp(join(tmpdir(), 'alertmesh-consul-acl-')), (d) =>
+      rm(d, { recursive: true, force: true })
+    )
     nodeRules = await readPolicy('acl-policy.hcl')
     operatorRules = await readPolicy('acl-policy-operator.hcl')
-    standin = await startConsulStandin({
-      nodeName: consulNode,
-      aclTokens: [
-        'root-token',
-        { token: 'node-token', accessorId: 'alertmesh-node', rules: nodeRules },
-        { token: 'operator-token', accessorId: 'alertmesh-operator', rules: operatorRules },
-      ],
-    })
-    proxy = await startRecordingProxy(standin.url)
+    standin = teardown.stop(
+      await startConsulStandin({
+        nodeName: consulNode,
+        aclTokens: [
+          'root-token',
+          { token: 'node-token', accessorId: 'alertmesh-node', rules: nodeRules },
+          { token: 'operator-token', accessorId: 'alertmesh-operator', rules: operatorRules },
+        ],
+      })
+    )
+    proxy = teardown.add(await startRecordingProxy(standin.url), (p) => p.close())
     await writeFile(nodeTokenFile(), 'node-token\n', { mode: 0o400 })
     await writeFile(operatorTokenFile(), 'operator-token\n', { mode: 0o400 })
   })
-  after(async () => {
-    await Promise.all(members.map((m) => m.node.stop()))
-    await proxy.close()
-    await standin.stop()
-    await rm(tmp, { recursive: true, force: true })
-  })
+  after(() => teardown.run())
 
   const asRoot = { 'X-Consul-Token': 'root-token' }
   const operator = (...args: string[]): Promise<{ stdout: string; stderr: string }> =>
@@ -703,11 +704,14 @@ void describe('a cluster under the ACL policies of consul/', () => {
   })
 
   void it('two nodes with a token from acl-policy.hcl read the config, register, find each other and report', async () => {
-    members = await startTestCluster(2, {
-      config: '',
-      consul: { address: proxy.address },
-      args: [`--consul.token-file=${nodeTokenFile()}`],
-    })
+    members = teardown.add(
+      await startTestCluster(2, {
+        config: '',
+        consul: { address: proxy.address },
+        args: [`--consul.token-file=${nodeTokenFile()}`],
+      }),
+      stopMembers
+    )
     const peers = async (node: TestNode): Promise<string[]> =>
       (
         await node.getJson<{ cluster: { peers: { name: string }[] } }>('/api/v2/status')

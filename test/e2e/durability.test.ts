@@ -8,24 +8,22 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 import { fastWebhookConfig, iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
 
 const CONFIG = fastWebhookConfig
 
 void describe('durability', () => {
   let receiver: WebhookReceiver
-  const cleanup: TestNode[] = []
+  const teardown = new Teardown()
 
   before(async () => {
-    receiver = await WebhookReceiver.start()
+    receiver = teardown.stop(await WebhookReceiver.start())
   })
-  after(async () => {
-    await Promise.all(cleanup.map((n) => n.stop()))
-    await receiver.stop()
-  })
+  after(() => teardown.run())
 
   void it('keeps all 100 silences created just before a SIGKILL', async () => {
-    const first = await TestNode.start({ config: CONFIG(`${receiver.url}/kill`) })
+    const first = teardown.stop(await TestNode.start({ config: CONFIG(`${receiver.url}/kill`) }))
     const now = Date.now()
     const ids = await Promise.all(
       Array.from({ length: 100 }, async (_, i) => {
@@ -41,8 +39,9 @@ void describe('durability', () => {
       })
     )
     assert.equal(await first.kill('SIGKILL'), 'SIGKILL')
-    const second = await TestNode.start({ config: CONFIG(`${receiver.url}/kill`), dir: first.dir })
-    cleanup.push(second)
+    const second = teardown.stop(
+      await TestNode.start({ config: CONFIG(`${receiver.url}/kill`), dir: first.dir })
+    )
     const listed =
       await second.getJson<{ id: string; comment: string; status: { state: string } }[]>(
         '/api/v2/silences'
@@ -53,7 +52,7 @@ void describe('durability', () => {
 
   void it('does not notify again after a SIGKILL and restart within repeat_interval', async () => {
     const path = '/nflog-kill'
-    const first = await TestNode.start({ config: CONFIG(`${receiver.url}${path}`) })
+    const first = teardown.stop(await TestNode.start({ config: CONFIG(`${receiver.url}${path}`) }))
     const alert = {
       labels: { alertname: 'Once' },
       startsAt: iso(Date.now() - 60_000),
@@ -64,11 +63,12 @@ void describe('durability', () => {
     // The nflog reaches the disk within a second of the notification.
     await sleep(1200)
     await first.kill('SIGKILL')
-    const second = await TestNode.start({
-      config: CONFIG(`${receiver.url}${path}`),
-      dir: first.dir,
-    })
-    cleanup.push(second)
+    const second = teardown.stop(
+      await TestNode.start({
+        config: CONFIG(`${receiver.url}${path}`),
+        dir: first.dir,
+      })
+    )
     await second.postAlerts([alert])
     // The restored group flushes at once (old alert) and on two more ticks; dedup finds the entry.
     await sleep(2500)
@@ -76,7 +76,7 @@ void describe('durability', () => {
   })
 
   void it('starts with what it can read from a corrupt snapshot and says so', async () => {
-    const first = await TestNode.start({ config: CONFIG(`${receiver.url}/corrupt`) })
+    const first = teardown.stop(await TestNode.start({ config: CONFIG(`${receiver.url}/corrupt`) }))
     const now = Date.now()
     const res = await first.postSilence({
       matchers: [{ name: 'alertname', value: 'Survivor', isRegex: false }],
@@ -91,11 +91,12 @@ void describe('durability', () => {
     const data = join(first.dir, 'data')
     await writeFile(join(data, 'silences.journal'), Buffer.from([0xff, 0xff, 0xff, 0x07, 1, 2, 3]))
     await writeFile(join(data, 'nflog'), Buffer.from('this is not a protobuf snapshot'))
-    const second = await TestNode.start({
-      config: CONFIG(`${receiver.url}/corrupt`),
-      dir: first.dir,
-    })
-    cleanup.push(second)
+    const second = teardown.stop(
+      await TestNode.start({
+        config: CONFIG(`${receiver.url}/corrupt`),
+        dir: first.dir,
+      })
+    )
     const listed = await second.getJson<{ id: string }[]>('/api/v2/silences')
     assert.deepEqual(
       listed.map((s) => s.id),

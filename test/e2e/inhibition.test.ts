@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
 
 interface GettableAlert {
@@ -16,11 +17,13 @@ interface GettableAlert {
 void describe('inhibition', () => {
   let receiver: WebhookReceiver
   let node: TestNode
+  const teardown = new Teardown()
 
   before(async () => {
-    receiver = await WebhookReceiver.start()
-    node = await TestNode.start({
-      config: `
+    receiver = teardown.stop(await WebhookReceiver.start())
+    node = teardown.stop(
+      await TestNode.start({
+        config: `
 route:
   receiver: r
   group_by: [alertname, cluster]
@@ -36,12 +39,10 @@ receivers:
   webhook_configs:
   - url: ${receiver.url}/inhibit
 `,
-    })
+      })
+    )
   })
-  after(async () => {
-    await node.stop()
-    await receiver.stop()
-  })
+  after(() => teardown.run())
 
   const byName = async (): Promise<Map<string, GettableAlert>> =>
     new Map(
@@ -138,12 +139,14 @@ receivers:
 void describe('time intervals', () => {
   let receiver: WebhookReceiver
   let node: TestNode
+  const teardown = new Teardown()
 
   before(async () => {
-    receiver = await WebhookReceiver.start()
+    receiver = teardown.stop(await WebhookReceiver.start())
     // "always" covers every instant; "never" lies in the past.
-    node = await TestNode.start({
-      config: `
+    node = teardown.stop(
+      await TestNode.start({
+        config: `
 route:
   receiver: r
   group_by: [alertname]
@@ -170,12 +173,10 @@ receivers:
   webhook_configs:
   - url: ${receiver.url}/time
 `,
-    })
+      })
+    )
   })
-  after(async () => {
-    await node.stop()
-    await receiver.stop()
-  })
+  after(() => teardown.run())
 
   void it('sends nothing inside a mute interval or outside an active interval, and sends otherwise', async () => {
     await node.postAlerts(

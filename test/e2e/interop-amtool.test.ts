@@ -7,9 +7,10 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { promisify } from 'node:util'
 
-import { startTestCluster, waitForFullMembership } from '../support/cluster.js'
+import { startTestCluster, stopMembers, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import type { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
 
 const exec = promisify(execFile)
@@ -106,21 +107,20 @@ const lines = (text: string): string[] => text.split('\n').filter((line) => line
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 void describe('amtool 0.25 against a 3-node cluster', { timeout: 240_000 }, () => {
-  let members: ClusterMember[] = []
+  let members: ClusterMember[]
   // The members' nodes by position; replication is always checked on a node other than the one
   // the change was made on.
   let n0: TestNode
   let n1: TestNode
   let n2: TestNode
+  const teardown = new Teardown()
 
   before(async () => {
-    members = await startTestCluster(3, { config: CONFIG })
+    members = teardown.add(await startTestCluster(3, { config: CONFIG }), stopMembers)
     ;[n0, n1, n2] = members.map((m) => m.node) as [TestNode, TestNode, TestNode]
     await waitForFullMembership(members)
   })
-  after(async () => {
-    await Promise.all(members.map((m) => m.node.stop()))
-  })
+  after(() => teardown.run())
 
   void it('cluster show: every node is ready and lists the three members', async () => {
     const peers = members

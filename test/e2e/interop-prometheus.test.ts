@@ -5,9 +5,10 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-import { startTestCluster, waitForFullMembership } from '../support/cluster.js'
+import { startTestCluster, stopMembers, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { Prometheus, sampleValue } from '../support/prometheus.js'
+import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
 import type { Delivery } from '../support/webhook-receiver.js'
@@ -79,8 +80,9 @@ const received = (status: 'firing' | 'resolved'): string =>
 
 void describe('Prometheus 2.42 sending to a 3-node cluster', { timeout: 240_000 }, () => {
   let receiver: WebhookReceiver
-  let members: ClusterMember[] = []
+  let members: ClusterMember[]
   let prometheus: Prometheus | undefined
+  const teardown = new Teardown()
 
   const ours = (status: 'firing' | 'resolved') => (d: Delivery) =>
     d.payload.status === status && d.payload.groupLabels['alertname'] === ALERTNAME
@@ -88,31 +90,32 @@ void describe('Prometheus 2.42 sending to a 3-node cluster', { timeout: 240_000 
     member.node.getJson<GettableAlert[]>(`/api/v2/alerts?filter=alertname%3D%22${ALERTNAME}%22`)
 
   before(async () => {
-    receiver = await WebhookReceiver.start()
-    members = await startTestCluster(3, {
-      config: config(receiver),
-      args: [`--cluster.peer-timeout=${PEER_TIMEOUT_MS}ms`],
-    })
+    receiver = teardown.stop(await WebhookReceiver.start())
+    members = teardown.add(
+      await startTestCluster(3, {
+        config: config(receiver),
+        args: [`--cluster.peer-timeout=${PEER_TIMEOUT_MS}ms`],
+      }),
+      stopMembers
+    )
     // The exactly-once guarantee needs the nodes to know each other's positions first.
     await waitForFullMembership(members)
-    prometheus = await Prometheus.start({
-      alertmanagers: members.map((m) => m.node.url),
-      rules: rules('vector(1)'),
-      evaluationInterval: '1s',
-      args: [
-        // Resending every few seconds instead of every minute makes every node receive the
-        // alert again and again while we watch for duplicates. --rules.alert.for-grace-period
-        // is left alone: it only matters when restoring a `for` state after a restart, and this
-        // rule has `for: 0s`.
-        `--rules.alert.resend-delay=${RESEND_DELAY_S}s`,
-      ],
-    })
+    prometheus = teardown.stop(
+      await Prometheus.start({
+        alertmanagers: members.map((m) => m.node.url),
+        rules: rules('vector(1)'),
+        evaluationInterval: '1s',
+        args: [
+          // Resending every few seconds instead of every minute makes every node receive the
+          // alert again and again while we watch for duplicates. --rules.alert.for-grace-period
+          // is left alone: it only matters when restoring a `for` state after a restart, and
+          // this rule has `for: 0s`.
+          `--rules.alert.resend-delay=${RESEND_DELAY_S}s`,
+        ],
+      })
+    )
   })
-  after(async () => {
-    await prometheus?.stop()
-    await Promise.all(members.map((m) => m.node.stop()))
-    await receiver.stop()
-  })
+  after(() => teardown.run())
 
   void it('sends the alert to all three nodes, which each list it', async () => {
     assert.ok(prometheus !== undefined)

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test'
 
 import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
 
 /** within asserts that an instant lies in [from, to] (ms since the receiver started). */
@@ -15,28 +16,25 @@ function within(at: number, from: number, to: number, what: string): void {
 
 void describe('notifications', () => {
   let receiver: WebhookReceiver
-  const nodes: TestNode[] = []
+  const teardown = new Teardown()
 
   before(async () => {
-    receiver = await WebhookReceiver.start()
+    receiver = teardown.stop(await WebhookReceiver.start())
   })
-  after(async () => {
-    await Promise.all(nodes.map((n) => n.stop()))
-    await receiver.stop()
-  })
+  after(() => teardown.run())
 
   async function node(
     config: string,
     args: string[] = [],
     routePrefix?: string
   ): Promise<TestNode> {
-    const n = await TestNode.start({
-      config,
-      args,
-      ...(routePrefix === undefined ? {} : { routePrefix }),
-    })
-    nodes.push(n)
-    return n
+    return teardown.stop(
+      await TestNode.start({
+        config,
+        args,
+        ...(routePrefix === undefined ? {} : { routePrefix }),
+      })
+    )
   }
 
   void it('merges repeated alerts of a group into one notification after group_wait', async () => {

@@ -6,10 +6,16 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-import { clusterArgs, startTestCluster, waitForFullMembership } from '../support/cluster.js'
+import {
+  clusterArgs,
+  startTestCluster,
+  stopMembers,
+  waitForFullMembership,
+} from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
 
 const PEER_TIMEOUT_S = 3
@@ -39,16 +45,17 @@ void describe('rolling restart of a 3-node cluster', () => {
   let receiver: WebhookReceiver
   let members: ClusterMember[]
   const args = [`--cluster.peer-timeout=${PEER_TIMEOUT_S}s`]
+  const teardown = new Teardown()
 
   before(async () => {
-    receiver = await WebhookReceiver.start()
-    members = await startTestCluster(3, { config: config(receiver), args })
+    receiver = teardown.stop(await WebhookReceiver.start())
+    members = teardown.add(
+      await startTestCluster(3, { config: config(receiver), args }),
+      stopMembers
+    )
     await waitForFullMembership(members)
   })
-  after(async () => {
-    await Promise.all(members.map((m) => m.node.stop()))
-    await receiver.stop()
-  })
+  after(() => teardown.run())
 
   void it('notifies every group once while each node restarts in turn', async () => {
     const sent: string[] = []
@@ -78,12 +85,14 @@ void describe('rolling restart of a 3-node cluster', () => {
       await postToRunning(others, [name])
       await delivered(name)
 
-      const restarted = await TestNode.start({
-        config: config(receiver),
-        dir: member.node.dir,
-        clusterArgs: clusterArgs(k, ports, false),
-        args: [`--node.name=${member.name}`, ...args],
-      })
+      const restarted = teardown.stop(
+        await TestNode.start({
+          config: config(receiver),
+          dir: member.node.dir,
+          clusterArgs: clusterArgs(k, ports, false),
+          args: [`--node.name=${member.name}`, ...args],
+        })
+      )
       members[k] = { ...member, node: restarted }
       // Prometheus re-sends every firing alert to every node, the restarted one included: it
       // must find in the gossiped nflog that each group was notified, and stay quiet.

@@ -9,6 +9,7 @@ import { promisify } from 'node:util'
 
 import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 
 const run = promisify(execFile)
 const CONFIG = 'route:\n  receiver: r\n  group_wait: 1h\nreceivers:\n- name: r\n'
@@ -16,16 +17,15 @@ const CONFIG = 'route:\n  receiver: r\n  group_wait: 1h\nreceivers:\n- name: r\n
 void describe('silence API', () => {
   let node: TestNode
   let alertmanager: TestNode
+  const teardown = new Teardown()
 
   before(async () => {
-    ;[node, alertmanager] = await Promise.all([
+    ;[node, alertmanager] = await teardown.stopAll([
       TestNode.start({ config: CONFIG }),
       TestNode.start({ config: CONFIG, command: ['/usr/bin/prometheus-alertmanager'] }),
     ])
   })
-  after(async () => {
-    await Promise.all([node.stop(), alertmanager.stop()])
-  })
+  after(() => teardown.run())
 
   const now = Date.now()
   const valid = {

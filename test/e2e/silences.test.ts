@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 import { fastWebhookConfig, iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
 
 interface GettableAlert {
@@ -33,15 +34,13 @@ function silence(alertname: string, startsAt: number, endsAt: number): object {
 void describe('silences', () => {
   let receiver: WebhookReceiver
   let node: TestNode
+  const teardown = new Teardown()
 
   before(async () => {
-    receiver = await WebhookReceiver.start()
-    node = await TestNode.start({ config: CONFIG(`${receiver.url}/silences`) })
+    receiver = teardown.stop(await WebhookReceiver.start())
+    node = teardown.stop(await TestNode.start({ config: CONFIG(`${receiver.url}/silences`) }))
   })
-  after(async () => {
-    await node.stop()
-    await receiver.stop()
-  })
+  after(() => teardown.run())
 
   async function alertStatus(alertname: string): Promise<GettableAlert['status'] | undefined> {
     const alerts = await node.getJson<GettableAlert[]>(

@@ -6,10 +6,11 @@ import { after, before, describe, it } from 'node:test'
 
 import type { Browser, Page } from 'playwright-core'
 
-import { launchBrowser, openPage, screenshot } from '../support/browser.js'
+import { closeBrowser, closePage, launchBrowser, openPage, screenshot } from '../support/browser.js'
 import type { UiPage } from '../support/browser.js'
 import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 
 // Two receivers (team="b" routes to team-b), one group per alertname, and an inhibit rule that
 // lets a critical alert mute warnings of the same instance. No integrations: nothing is sent.
@@ -70,6 +71,7 @@ void describe('web UI: alerts page', () => {
   let node: TestNode
   let netSilence: string
   const pages: UiPage[] = []
+  const teardown = new Teardown()
 
   async function open(hash: string, viewport?: { width: number; height: number }) {
     const ui = await openPage(browser, `${node.url}/${hash}`, {
@@ -77,15 +79,15 @@ void describe('web UI: alerts page', () => {
       ...(viewport === undefined ? {} : { viewport }),
     })
     ui.page.setDefaultTimeout(15_000)
-    pages.push(ui)
+    pages.push(teardown.add(ui, closePage))
     return ui
   }
 
   before(async () => {
     // The browser first and on its own: if a node fails to start, after() still closes it
-    // (an orphaned chromium keeps the test process alive).
-    browser = await launchBrowser()
-    node = await TestNode.start({ config: CONFIG, args: ['--node.name=ui-alerts'] })
+    // (an orphaned chromium keeps the test process alive), and last, after the nodes.
+    browser = teardown.add(await launchBrowser(), closeBrowser)
+    node = teardown.stop(await TestNode.start({ config: CONFIG, args: ['--node.name=ui-alerts'] }))
     const startsAt = iso(Date.now() - 5 * 60_000)
     const res = await node.postAlerts(
       [DISK_CRIT, DISK_WARN, MEM, CPU, NET].map((labels) => ({
@@ -104,9 +106,7 @@ void describe('web UI: alerts page', () => {
   }, T)
   after(async () => {
     // Everything is closed before asserting: a failed assertion must not leave processes behind.
-    await Promise.all(pages.map((ui) => ui.context.close()))
-    await browser.close()
-    await node.stop()
+    await teardown.run()
     assert.deepEqual(
       pages.flatMap((ui) => ui.errors),
       [],

@@ -7,10 +7,10 @@ import { after, before, describe, it } from 'node:test'
 
 import type { Browser } from 'playwright-core'
 
-import { launchBrowser, openPage, screenshot } from '../support/browser.js'
-import type { UiPage } from '../support/browser.js'
-import { startTestCluster } from '../support/cluster.js'
+import { closeBrowser, closePage, launchBrowser, openPage, screenshot } from '../support/browser.js'
+import { startTestCluster, stopMembers } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
+import { Teardown } from '../support/teardown.js'
 
 const CONFIG = `
 route:
@@ -24,13 +24,13 @@ const T = { timeout: 20_000 }
 void describe('web UI journey across two nodes', () => {
   let browser: Browser
   let members: ClusterMember[]
-  const pages: UiPage[] = []
+  const teardown = new Teardown()
 
   before(async () => {
     // The browser first and on its own: if a node fails to start, after() still closes it
-    // (an orphaned chromium keeps the test process alive).
-    browser = await launchBrowser()
-    members = await startTestCluster(2, { config: CONFIG })
+    // (an orphaned chromium keeps the test process alive), and last, after the nodes.
+    browser = teardown.add(await launchBrowser(), closeBrowser)
+    members = teardown.add(await startTestCluster(2, { config: CONFIG }), stopMembers)
     const alerts = [
       { labels: { alertname: 'Journey', instance: 'a' } },
       { labels: { alertname: 'Bystander', instance: 'b' } },
@@ -39,18 +39,19 @@ void describe('web UI journey across two nodes', () => {
       assert.equal((await member.node.postAlerts(alerts)).status, 200)
     }
   })
-  after(async () => {
-    await Promise.all(pages.map((p) => p.context.close()))
-    await browser.close()
-    await Promise.all(members.map((m) => m.node.stop()))
-  })
+  after(() => teardown.run())
 
   void it('silences an alert from node A and expires the silence from node B', async () => {
     const [a, b] = members.map((m) => m.node)
     assert.ok(a !== undefined && b !== undefined)
-    const onA = await openPage(browser, `${a.url}/#/alerts`, { refreshMs: 500 })
-    const onB = await openPage(browser, `${b.url}/#/silences`, { refreshMs: 500 })
-    pages.push(onA, onB)
+    const onA = teardown.add(
+      await openPage(browser, `${a.url}/#/alerts`, { refreshMs: 500 }),
+      closePage
+    )
+    const onB = teardown.add(
+      await openPage(browser, `${b.url}/#/silences`, { refreshMs: 500 }),
+      closePage
+    )
 
     const silenceLink = onA.page.getByRole('link', { name: 'Silence Journey' })
     await silenceLink.waitFor(T)

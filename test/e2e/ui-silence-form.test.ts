@@ -7,11 +7,12 @@ import { after, before, describe, it } from 'node:test'
 
 import type { Browser, Locator, Page } from 'playwright-core'
 
-import { launchBrowser, openPage, screenshot } from '../support/browser.js'
+import { closeBrowser, closePage, launchBrowser, openPage, screenshot } from '../support/browser.js'
 import type { UiPage } from '../support/browser.js'
-import { startTestCluster } from '../support/cluster.js'
+import { startTestCluster, stopMembers } from '../support/cluster.js'
 import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
 
 const CONFIG = `
@@ -114,19 +115,17 @@ void describe('web UI: the silence form', () => {
   let browser: Browser
   let nodeA: TestNode
   let nodeB: TestNode
-  const opened: UiPage[] = []
+  const teardown = new Teardown()
 
   async function open(hash: string, options = {}): Promise<UiPage> {
-    const ui = await openPage(browser, `${nodeA.url}/${hash}`, options)
-    opened.push(ui)
-    return ui
+    return teardown.add(await openPage(browser, `${nodeA.url}/${hash}`, options), closePage)
   }
 
   before(async () => {
     // The browser first and on its own: if a node fails to start, after() still closes it
-    // (an orphaned chromium keeps the test process alive).
-    browser = await launchBrowser()
-    const members = await startTestCluster(2, { config: CONFIG })
+    // (an orphaned chromium keeps the test process alive), and last, after the nodes.
+    browser = teardown.add(await launchBrowser(), closeBrowser)
+    const members = teardown.add(await startTestCluster(2, { config: CONFIG }), stopMembers)
     nodeA = (members[0] as { node: TestNode }).node
     nodeB = (members[1] as { node: TestNode }).node
     // Prometheus sends every alert to every node of an HA pair: so do we.
@@ -143,13 +142,7 @@ void describe('web UI: the silence form', () => {
     }
   })
 
-  after(async () => {
-    for (const ui of opened) {
-      await ui.context.close()
-    }
-    await browser.close()
-    await Promise.all([nodeA.stop(), nodeB.stop()])
-  })
+  after(() => teardown.run())
 
   void it('creates a silence after previewing exactly the alerts it mutes; the peer has it', async () => {
     const ui = await open('#/silences/new')
@@ -490,8 +483,7 @@ void describe('web UI: the silence form', () => {
   void it('keeps everything typed when the save fails, and shows why', async () => {
     const lone = await TestNode.start({ config: CONFIG, args: ['--node.name=ui-form-lone'] })
     try {
-      const ui = await openPage(browser, `${lone.url}/#/silences/new`)
-      opened.push(ui)
+      const ui = teardown.add(await openPage(browser, `${lone.url}/#/silences/new`), closePage)
       const { page } = ui
       await fillMatcher(page, 1, 'alertname', '=', 'Gone')
       await field(page, 'Created by').fill('frank')

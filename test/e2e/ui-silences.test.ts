@@ -4,14 +4,15 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 
-import { launchBrowser, openPage, screenshot } from '../support/browser.js'
+import { closeBrowser, closePage, launchBrowser, openPage, screenshot } from '../support/browser.js'
 import type { PageOptions, UiPage } from '../support/browser.js'
-import { startTestCluster, waitForFullMembership } from '../support/cluster.js'
+import { startTestCluster, stopMembers, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { iso } from '../support/fixtures.js'
 import type { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
 
 const CONFIG = `
@@ -87,21 +88,20 @@ void describe('web UI: silences list and silence page', () => {
   let members: ClusterMember[]
   let a: TestNode
   let b: TestNode
-  const contexts: BrowserContext[] = []
+  const teardown = new Teardown()
   const ids: Record<string, string> = {}
 
   const open = async (hash: string, options: PageOptions = {}): Promise<UiPage> => {
-    const ui = await openPage(browser, `${b.url}/${hash}`, options)
-    contexts.push(ui.context)
+    const ui = teardown.add(await openPage(browser, `${b.url}/${hash}`, options), closePage)
     ui.page.setDefaultTimeout(UI_TIMEOUT_MS)
     return ui
   }
 
   before(async () => {
     // The browser first and on its own: if a node fails to start, after() still closes it
-    // (an orphaned chromium keeps the test process alive).
-    browser = await launchBrowser()
-    members = await startTestCluster(2, { config: CONFIG })
+    // (an orphaned chromium keeps the test process alive), and last, after the nodes.
+    browser = teardown.add(await launchBrowser(), closeBrowser)
+    members = teardown.add(await startTestCluster(2, { config: CONFIG }), stopMembers)
     a = (members[0] as ClusterMember).node
     b = (members[1] as ClusterMember).node
     await waitForFullMembership(members)
@@ -173,13 +173,7 @@ void describe('web UI: silences list and silence page', () => {
     )
   })
 
-  after(async () => {
-    for (const context of contexts) {
-      await context.close()
-    }
-    await browser.close()
-    await Promise.all(members.map((m) => m.node.stop()))
-  })
+  after(() => teardown.run())
 
   void it('lists the replicated silences by state with creator, comment and muted alerts', async () => {
     const ui = await open('#/silences')

@@ -5,10 +5,11 @@ import { after, before, describe, it } from 'node:test'
 
 import type { Browser } from 'playwright-core'
 
-import { launchBrowser, openPage, screenshot } from '../support/browser.js'
+import { closeBrowser, closePage, launchBrowser, openPage, screenshot } from '../support/browser.js'
 import type { UiPage } from '../support/browser.js'
-import { startTestCluster, waitForFullMembership } from '../support/cluster.js'
+import { startTestCluster, stopMembers, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
+import { Teardown } from '../support/teardown.js'
 
 const CONFIG = `
 route:
@@ -35,22 +36,21 @@ void describe('web UI: status page', () => {
   let browser: Browser
   let members: ClusterMember[]
   const pages: UiPage[] = []
+  const teardown = new Teardown()
 
   const status = (index: number) =>
     (members[index] as ClusterMember).node.getJson<StatusBody>('/api/v2/status')
 
   before(async () => {
     // The browser first and on its own: if a node fails to start, after() still closes it
-    // (an orphaned chromium keeps the test process alive).
-    browser = await launchBrowser()
-    members = await startTestCluster(3, { config: CONFIG })
+    // (an orphaned chromium keeps the test process alive), and last, after the nodes.
+    browser = teardown.add(await launchBrowser(), closeBrowser)
+    members = teardown.add(await startTestCluster(3, { config: CONFIG }), stopMembers)
     await waitForFullMembership(members)
   }, T)
   after(async () => {
     // Everything is closed before asserting: a failed assertion must not leave processes behind.
-    await Promise.all(pages.map((ui) => ui.context.close()))
-    await browser.close()
-    await Promise.all(members.map((m) => m.node.stop()))
+    await teardown.run()
     assert.deepEqual(
       pages.flatMap((ui) => ui.errors),
       [],
@@ -64,7 +64,7 @@ void describe('web UI: status page', () => {
     async () => {
       const n0 = (members[0] as ClusterMember).node
       const ui = await openPage(browser, `${n0.url}/#/status`, { refreshMs: 500 })
-      pages.push(ui)
+      pages.push(teardown.add(ui, closePage))
       const { page } = ui
       page.setDefaultTimeout(15_000)
       const api = await status(0)
@@ -149,7 +149,7 @@ void describe('web UI: status page', () => {
       // Opened on the node first (the refresh setting needs its origin), and the status answer
       // replaced before the Status page loads.
       const ui = await openPage(browser, `${n0.url}/#/alerts`)
-      pages.push(ui)
+      pages.push(teardown.add(ui, closePage))
       const { page } = ui
       page.setDefaultTimeout(15_000)
       await page.route('**/api/v2/status', (route) =>
@@ -181,7 +181,7 @@ void describe('web UI: status page', () => {
 
     const n0 = (members[0] as ClusterMember).node
     const ui = await openPage(browser, `${n0.url}/#/status`, { refreshMs: 500 })
-    pages.push(ui)
+    pages.push(teardown.add(ui, closePage))
     const { page } = ui
     page.setDefaultTimeout(30_000)
     const row = page.locator('tr[data-peer="n2"]')

@@ -7,10 +7,11 @@ import { after, before, describe, it } from 'node:test'
 
 import type { Browser } from 'playwright-core'
 
-import { launchBrowser, openPage } from '../support/browser.js'
+import { closeBrowser, closePage, launchBrowser, openPage } from '../support/browser.js'
 import type { UiPage } from '../support/browser.js'
 import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 
 // Probes that call alert() (caught as dialogs) and probes that set window.__xss.
 const IMG_ALERT = `<img src=x onerror="alert('xss-label')">`
@@ -76,6 +77,7 @@ void describe('web UI: markup in data is text, never code', () => {
   let node: TestNode
   let silenceId: string
   const pages = new Map<string, UiPage>()
+  const teardown = new Teardown()
 
   /** open opens a page once (the text checks reuse the page the execution check opened). */
   async function open(name: string, hash: string): Promise<UiPage> {
@@ -84,7 +86,10 @@ void describe('web UI: markup in data is text, never code', () => {
       return known
     }
     // No refresh during the test: the page settles once its first answers have arrived.
-    const ui = await openPage(browser, `${node.url}/${hash}`, { refreshMs: 600_000 })
+    const ui = teardown.add(
+      await openPage(browser, `${node.url}/${hash}`, { refreshMs: 600_000 }),
+      closePage
+    )
     ui.page.setDefaultTimeout(15_000)
     await ui.page.getByRole('heading', { level: 1 }).waitFor()
     await ui.page.waitForLoadState('networkidle')
@@ -94,9 +99,11 @@ void describe('web UI: markup in data is text, never code', () => {
 
   before(async () => {
     // The browser first and on its own: if a node fails to start, after() still closes it
-    // (an orphaned chromium keeps the test process alive).
-    browser = await launchBrowser()
-    node = await TestNode.start({ config: CONFIG, args: [`--node.name=${NODE_NAME}`] })
+    // (an orphaned chromium keeps the test process alive), and last, after the nodes.
+    browser = teardown.add(await launchBrowser(), closeBrowser)
+    node = teardown.stop(
+      await TestNode.start({ config: CONFIG, args: [`--node.name=${NODE_NAME}`] })
+    )
     const startsAt = iso(Date.now() - 60_000)
     for (const alert of [
       {
@@ -130,9 +137,7 @@ void describe('web UI: markup in data is text, never code', () => {
   }, T)
   after(async () => {
     // Everything is closed before asserting: a failed assertion must not leave processes behind.
-    await Promise.all([...pages.values()].map((ui) => ui.context.close()))
-    await browser.close()
-    await node.stop()
+    await teardown.run()
     assert.deepEqual(
       [...pages.values()].flatMap((ui) => ui.errors),
       [],

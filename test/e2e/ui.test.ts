@@ -6,8 +6,9 @@ import { after, before, describe, it } from 'node:test'
 
 import type { Browser } from 'playwright-core'
 
-import { launchBrowser, openPage, screenshot } from '../support/browser.js'
+import { closeBrowser, launchBrowser, openPage, screenshot } from '../support/browser.js'
 import { TestNode } from '../support/node-process.js'
+import { Teardown } from '../support/teardown.js'
 
 const CONFIG = `
 route:
@@ -20,12 +21,13 @@ void describe('web UI frame', () => {
   let browser: Browser
   let node: TestNode
   let prefixed: TestNode
+  const teardown = new Teardown()
 
   before(async () => {
     // The browser first and on its own: if a node fails to start, after() still closes it
-    // (an orphaned chromium keeps the test process alive).
-    browser = await launchBrowser()
-    ;[node, prefixed] = await Promise.all([
+    // (an orphaned chromium keeps the test process alive), and last, after the nodes.
+    browser = teardown.add(await launchBrowser(), closeBrowser)
+    ;[node, prefixed] = await teardown.stopAll([
       TestNode.start({ config: CONFIG, args: ['--node.name=ui-frame'] }),
       TestNode.start({
         config: CONFIG,
@@ -34,10 +36,7 @@ void describe('web UI frame', () => {
       }),
     ])
   })
-  after(async () => {
-    await browser.close()
-    await Promise.all([node.stop(), prefixed.stop()])
-  })
+  after(() => teardown.run())
 
   void it('serves the page, script and stylesheet with no-cache and a strict CSP', async () => {
     const page = await fetch(`${node.url}/`)

@@ -26,6 +26,15 @@ export function launchBrowser(): Promise<Browser> {
   })
 }
 
+/**
+ * closeBrowser closes a browser from {@link launchBrowser} (a Teardown release).
+ *
+ * @param browser - the browser.
+ */
+export async function closeBrowser(browser: Browser): Promise<void> {
+  await browser.close()
+}
+
 /** UiPage is a page of the alertmesh UI with what went wrong in it. */
 export interface UiPage {
   readonly context: BrowserContext
@@ -81,6 +90,16 @@ export async function openPage(
   })
   await page.goto(url)
   return { context, page, errors, dialogs }
+}
+
+/**
+ * closePage closes the context of a page opened with {@link openPage} (a Teardown release);
+ * closing it again is harmless.
+ *
+ * @param ui - the page.
+ */
+export async function closePage(ui: UiPage): Promise<void> {
+  await ui.context.close()
 }
 
 /**

@@ -156,6 +156,7 @@ class DevAgent {
     })
     exited.catch(() => undefined)
     const url = `http://127.0.0.1:${this.httpPort}`
+    const polling = new AbortController()
     try {
       await Promise.race([
         exited,
@@ -166,10 +167,11 @@ class DevAgent {
             const leader: unknown = res.ok ? await res.json() : ''
             return typeof leader === 'string' && leader !== ''
           },
-          { timeoutMs: 30_000, intervalMs: 100 }
+          { timeoutMs: 30_000, intervalMs: 100, signal: polling.signal }
         ),
       ])
     } catch (err: unknown) {
+      polling.abort()
       await this.stop()
       throw err
     }

@@ -112,14 +112,17 @@ export class TestNode extends LoggedProcess {
       throw new Error(`node exited with ${code} before it was ready:\n${node.output}`)
     })
     const probe = options.waitReady === false ? 'healthy' : 'ready'
+    const polling = new AbortController()
     try {
       await Promise.race([
         exited,
         waitFor(`node ${probe}`, async () => (await fetch(`${base}/-/${probe}`)).ok, {
           timeoutMs: 30_000,
+          signal: polling.signal,
         }),
       ])
     } catch (err: unknown) {
+      polling.abort()
       if (child.exitCode !== null || child.signalCode !== null) {
         throw err
       }

@@ -102,14 +102,17 @@ export class Prometheus extends LoggedProcess {
     const exited = prometheus.exited().then((code) => {
       throw new Error(`prometheus exited with ${code} before it was ready:\n${prometheus.output}`)
     })
+    const polling = new AbortController()
     try {
       await Promise.race([
         exited,
         waitFor('prometheus ready', async () => (await fetch(`${url}/-/ready`)).ok, {
           timeoutMs: 30_000,
+          signal: polling.signal,
         }),
       ])
     } catch (err: unknown) {
+      polling.abort()
       // A server that never got ready would outlive the test file; its log says why.
       await prometheus.stop()
       const message = err instanceof Error ? err.message : String(err)

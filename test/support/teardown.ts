@@ -47,6 +47,30 @@ export class Teardown {
   }
 
   /**
+   * stopAll awaits resources started side by side, registering each the moment it is up, and
+   * settles only once every start has. With a bare Promise.all, a start still running when a
+   * sibling failed would finish after run() and never be stopped.
+   *
+   * @example
+   *   ;[node, alertmanager] = await teardown.stopAll([TestNode.start(a), TestNode.start(b)])
+   *
+   * @param starts - the starts, side by side.
+   * @returns the resources, in the order of `starts`.
+   */
+  async stopAll<const T extends readonly Stoppable[]>(starts: {
+    readonly [K in keyof T]: Promise<T[K]>
+  }): Promise<T> {
+    const settled = await Promise.allSettled(
+      (starts as readonly Promise<Stoppable>[]).map(async (start) => this.stop(await start))
+    )
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed !== undefined) {
+      throw failed.reason
+    }
+    return settled.map((r) => (r as PromiseFulfilledResult<Stoppable>).value) as unknown as T
+  }
+
+  /**
    * run releases everything registered so far, newest first. Every step runs; the failures are
    * thrown together afterwards.
    */

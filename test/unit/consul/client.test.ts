@@ -14,6 +14,7 @@ import { ConsulClient, ConsulError } from '../../../src/consul/index.js'
 import { buildAgentOptions } from '../../../src/consul/raw-client.js'
 import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
 import { freePort } from '../../support/ports.js'
+import { Teardown } from '../../support/teardown.js'
 
 import { FakeConsul, withFakeConsul } from './fake-consul.js'
 
@@ -384,11 +385,13 @@ describe('ConsulClient over TLS', () => {
   let clientCert: Buffer
   let clientKey: Buffer
   let url: string
-  let closeServer: () => Promise<void>
   const seen: { sni: string | false | null; clientCn: string | undefined }[] = []
+  const teardown = new Teardown()
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'alertmesh-consul-tls-'))
+    dir = teardown.add(mkdtempSync(join(tmpdir(), 'alertmesh-consul-tls-')), (d) => {
+      rmSync(d, { recursive: true, force: true })
+    })
     const openssl = (...args: string[]): void => {
       execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' })
     }
@@ -455,19 +458,19 @@ describe('ConsulClient over TLS', () => {
       }
     )
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`
-    closeServer = () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => {
-          resolve()
+    teardown.add(
+      server,
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.closeAllConnections()
+          s.close(() => {
+            resolve()
+          })
         })
-      })
+    )
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`
   })
-  after(async () => {
-    await closeServer()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  after(() => teardown.run())
 
   it('verifies the server against the CA under the server name and presents the client cert', async () => {
     const client = new ConsulClient({

@@ -10,6 +10,7 @@ import type { ConsulPeer, PeerCatalogOptions } from '../../../src/consul/index.j
 import { ClosedError } from '../../../src/util/index.js'
 import { startConsulStandin } from '../../support/consul-standin/index.js'
 import type { ConsulStandin } from '../../support/consul-standin/index.js'
+import { Teardown } from '../../support/teardown.js'
 import { waitFor } from '../../support/wait.js'
 
 const quiet = bunyan.createLogger({ name: 'peer-catalog-test', level: 'fatal' })
@@ -66,7 +67,7 @@ const names = (peers: readonly ConsulPeer[]): string[] => peers.map((p) => p.nod
 describe('PeerCatalog', () => {
   let consul: ConsulStandin
   let client: ConsulClient
-  const stoppers: (() => Promise<void>)[] = []
+  const teardown = new Teardown()
 
   /** register adds an instance with a TTL check long enough not to expire during a test. */
   const register = async (
@@ -109,19 +110,19 @@ describe('PeerCatalog', () => {
       waitMs: 5_000,
       ...overrides,
     })
-    stoppers.push(() => c.stop())
-    return c
+    return teardown.stop(c)
   }
 
   beforeEach(async () => {
-    consul = await startConsulStandin()
-    client = new ConsulClient({ baseUrl: consul.url }, { requestTimeoutMs: 2_000 })
+    consul = teardown.stop(await startConsulStandin())
+    client = teardown.add(
+      new ConsulClient({ baseUrl: consul.url }, { requestTimeoutMs: 2_000 }),
+      (c) => {
+        c.close()
+      }
+    )
   })
-  afterEach(async () => {
-    await Promise.all(stoppers.splice(0).map((stop) => stop()))
-    client.close()
-    await consul.stop()
-  })
+  afterEach(() => teardown.run())
 
   it('delivers the passing instances, self included, sorted, with meta or address fallbacks', async () => {
     await register('n2')
@@ -234,7 +235,7 @@ describe('PeerCatalog', () => {
         isHealthy: () => true,
         log,
       })
-      stoppers.push(() => r.stop())
+      teardown.stop(r)
       r.start()
       return r
     }

@@ -11,6 +11,7 @@ import type { ServiceInstance, ServiceRegistrarOptions } from '../../../src/cons
 import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
 import { startConsulStandin } from '../../support/consul-standin/index.js'
 import type { ConsulStandin, StandinOptions } from '../../support/consul-standin/index.js'
+import { Teardown } from '../../support/teardown.js'
 import { waitFor } from '../../support/wait.js'
 
 interface LogRecord {
@@ -99,11 +100,16 @@ const ids = (instances: readonly ServiceInstance[]): string[] => instances.map((
 describe('ServiceRegistrar', () => {
   let consul: ConsulStandin
   let client: ConsulClient
-  const registrars: ServiceRegistrar[] = []
+  const teardown = new Teardown()
 
   const start = async (options: StandinOptions = {}): Promise<void> => {
-    consul = await startConsulStandin(options)
-    client = new ConsulClient({ baseUrl: consul.url }, { requestTimeoutMs: 2_000 })
+    consul = teardown.stop(await startConsulStandin(options))
+    client = teardown.add(
+      new ConsulClient({ baseUrl: consul.url }, { requestTimeoutMs: 2_000 }),
+      (c) => {
+        c.close()
+      }
+    )
   }
 
   /** registrar builds a registrar for node n1 with a short TTL; the test starts it. */
@@ -122,18 +128,14 @@ describe('ServiceRegistrar', () => {
       log,
       ...overrides,
     })
-    registrars.push(r)
+    teardown.stop(r)
     return { registrar: r, records }
   }
 
   beforeEach(async () => {
     await start()
   })
-  afterEach(async () => {
-    await Promise.all(registrars.splice(0).map((r) => r.stop()))
-    client.close()
-    await consul.stop()
-  })
+  afterEach(() => teardown.run())
 
   it('registers with a critical TTL check and becomes a passing instance only once fed passing', async () => {
     let ready = false
@@ -339,7 +341,9 @@ describe('ServiceRegistrar', () => {
     client.close()
     await start({ reapIntervalMs: 100, minDeregisterMs: 500 })
     // The dying node has its own client, which it loses when it dies.
-    const nodeClient = new ConsulClient({ baseUrl: consul.url })
+    const nodeClient = teardown.add(new ConsulClient({ baseUrl: consul.url }), (c) => {
+      c.close()
+    })
     const { registrar: r, records } = registrar({
       client: nodeClient,
       ttlMs: 300,

@@ -17,6 +17,7 @@ import { initHashing, labelsHash } from '../../../src/labels/index.js'
 import type { LabelSet } from '../../../src/labels/index.js'
 import { Nflog } from '../../../src/nflog/index.js'
 import { freePort } from '../../support/ports.js'
+import { Teardown } from '../../support/teardown.js'
 import { waitFor } from '../../support/wait.js'
 import { WebhookReceiver } from '../../support/webhook-receiver.js'
 
@@ -132,16 +133,17 @@ function labelsAbove2p63(alertname: string): LabelSet {
 
 let root: string
 let receiver: WebhookReceiver
+const teardown = new Teardown()
 before(async () => {
   await initHashing()
-  root = await mkdtemp(join(tmpdir(), 'nflog-compat-'))
-  receiver = await WebhookReceiver.start()
+  root = teardown.add(await mkdtemp(join(tmpdir(), 'nflog-compat-')), (d) =>
+    rm(d, { recursive: true, force: true })
+  )
+  receiver = teardown.stop(await WebhookReceiver.start())
+  // Every Alertmanager a test started and did not stop (startAlertmanager records each at once).
+  teardown.add(running, (all) => Promise.all([...all].map((am) => stopAlertmanager(am))))
 })
-after(async () => {
-  await Promise.all([...running].map((am) => stopAlertmanager(am)))
-  await receiver.stop()
-  await rm(root, { recursive: true, force: true })
-})
+after(() => teardown.run())
 
 describe('nflog snapshot compatibility with Alertmanager 0.25', () => {
   it('reads the nflog Alertmanager wrote at SIGTERM after notifying', async () => {

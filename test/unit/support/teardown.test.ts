@@ -42,6 +42,33 @@ describe('Teardown', () => {
       return true
     })
   })
+
+  it('stopAll settles only once every start has, and registers the late ones too', async () => {
+    const teardown = new Teardown()
+    const stopped: string[] = []
+    const started = (name: string, ms: number) =>
+      new Promise<{ stop(): Promise<void> }>((resolve) =>
+        setTimeout(() => {
+          resolve({
+            stop: () => {
+              stopped.push(name)
+              return Promise.resolve()
+            },
+          })
+        }, ms)
+      )
+    const failed = new Promise<never>((_resolve, reject) => {
+      reject(new Error('start failed'))
+    })
+    await assert.rejects(teardown.stopAll([failed, started('slow', 50)]), /start failed/)
+    await teardown.run()
+    assert.deepEqual(stopped, ['slow'], 'the start still running when its sibling failed')
+
+    const [one, two] = await teardown.stopAll([started('one', 0), started('two', 0)])
+    assert.ok(one !== two)
+    await teardown.run()
+    assert.deepEqual(stopped.slice(1).sort(), ['one', 'two'])
+  })
 })
 
 describe('freePort', () => {

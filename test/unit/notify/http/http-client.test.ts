@@ -13,6 +13,7 @@ import { HttpConfigError } from '../../../../src/notify/http/errors.js'
 import { createHttpClient } from '../../../../src/notify/http/http-client.js'
 import type { HttpClient } from '../../../../src/notify/http/http-client.js'
 import { NotifyError } from '../../../../src/notify/notify-error.js'
+import { Teardown } from '../../../support/teardown.js'
 
 import { closedPort, httpConfig, listen, listenProxy, listenTLS, makeCerts } from './servers.js'
 import type { Certs, Running } from './servers.js'
@@ -186,14 +187,14 @@ describe('createHttpClient: plain requests', () => {
 describe('createHttpClient: authentication', () => {
   let server: Running
   let dir: string
+  const teardown = new Teardown()
   before(async () => {
-    server = await listen((_req, res) => res.writeHead(200).end())
-    dir = mkdtempSync(join(tmpdir(), 'alertmesh-auth-'))
+    server = teardown.add(await listen((_req, res) => res.writeHead(200).end()), (s) => s.close())
+    dir = teardown.add(mkdtempSync(join(tmpdir(), 'alertmesh-auth-')), (d) => {
+      rmSync(d, { recursive: true, force: true })
+    })
   })
-  after(async () => {
-    await server.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  after(() => teardown.run())
 
   const file = (name: string, content: string): string => {
     const path = join(dir, name)
@@ -377,21 +378,26 @@ describe('createHttpClient: TLS, HTTP/2 and proxies', () => {
   let certs: Certs
   let tlsServer: Running
   let mtlsServer: Running
+  const teardown = new Teardown()
   before(async () => {
-    certs = makeCerts()
+    certs = teardown.add(makeCerts(), (c) => {
+      c.cleanup()
+    })
     const key = certs.read(certs.serverKeyFile)
     const cert = certs.read(certs.serverCertFile)
-    tlsServer = await listenTLS({ key, cert }, (_req, res) => res.writeHead(200).end('tls ok'))
-    mtlsServer = await listenTLS(
-      { key, cert, ca: certs.read(certs.caFile), requestCert: true, rejectUnauthorized: true },
-      (_req, res) => res.writeHead(200).end('mtls ok')
+    tlsServer = teardown.add(
+      await listenTLS({ key, cert }, (_req, res) => res.writeHead(200).end('tls ok')),
+      (s) => s.close()
+    )
+    mtlsServer = teardown.add(
+      await listenTLS(
+        { key, cert, ca: certs.read(certs.caFile), requestCert: true, rejectUnauthorized: true },
+        (_req, res) => res.writeHead(200).end('mtls ok')
+      ),
+      (s) => s.close()
     )
   })
-  after(async () => {
-    await tlsServer.close()
-    await mtlsServer.close()
-    certs.cleanup()
-  })
+  after(() => teardown.run())
 
   it('verifies the server against ca_file and honours insecure_skip_verify and server_name', async () => {
     const cases = [

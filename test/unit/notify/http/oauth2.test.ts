@@ -11,6 +11,7 @@ import { TransportError } from '../../../../src/notify/http/errors.js'
 import { createHttpClient } from '../../../../src/notify/http/http-client.js'
 import { goQueryEscape, OAuth2TokenSource } from '../../../../src/notify/http/oauth2.js'
 import { NotifyError } from '../../../../src/notify/notify-error.js'
+import { Teardown } from '../../../support/teardown.js'
 
 import { httpConfig, listen } from './servers.js'
 import type { Running } from './servers.js'
@@ -23,8 +24,11 @@ describe('OAuth2TokenSource', () => {
   let server: Running
   let issued = 0
   let dir: string
+  const teardown = new Teardown()
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'alertmesh-oauth2-'))
+    dir = teardown.add(mkdtempSync(join(tmpdir(), 'alertmesh-oauth2-')), (d) => {
+      rmSync(d, { recursive: true, force: true })
+    })
     server = await listen((req, res) => {
       const form = new URLSearchParams(req.body.toString())
       switch (req.url) {
@@ -72,11 +76,9 @@ describe('OAuth2TokenSource', () => {
           res.writeHead(200).end('resource')
       }
     })
+    teardown.add(server, (s) => s.close())
   })
-  after(async () => {
-    await server.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  after(() => teardown.run())
 
   const oauth2 = (overrides: Partial<OAuth2>): OAuth2 => ({
     client_id: 'my id',

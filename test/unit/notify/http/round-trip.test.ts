@@ -7,6 +7,7 @@ import { Agent } from 'undici'
 
 import { TransportError } from '../../../../src/notify/http/errors.js'
 import { MAX_REQUESTS, roundTrip } from '../../../../src/notify/http/round-trip.js'
+import { Teardown } from '../../../support/teardown.js'
 
 import { listen } from './servers.js'
 import type { Running } from './servers.js'
@@ -14,9 +15,10 @@ import type { Running } from './servers.js'
 describe('roundTrip', () => {
   let a: Running
   let b: Running
-  const agent = new Agent()
+  const teardown = new Teardown()
+  const agent = teardown.add(new Agent(), (x) => x.close())
   before(async () => {
-    b = await listen((_req, res) => res.writeHead(200).end('b'))
+    b = teardown.add(await listen((_req, res) => res.writeHead(200).end('b')), (s) => s.close())
     a = await listen((req, res) => {
       if (req.url === '/to-b') {
         // Another port is another domain for Go's canonicalAddr.
@@ -27,12 +29,9 @@ describe('roundTrip', () => {
         res.writeHead(200).end('a')
       }
     })
+    teardown.add(a, (s) => s.close())
   })
-  after(async () => {
-    await agent.close()
-    await a.close()
-    await b.close()
-  })
+  after(() => teardown.run())
 
   const request = (url: string, headers: Record<string, string>, followRedirects = true) =>
     roundTrip({
