@@ -77,14 +77,21 @@ async function startAlertmanager(dir: string, webhookUrl: string): Promise<Alert
   running.add(am)
   child.stdout.on('data', (chunk: Buffer) => (am.output += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (am.output += chunk.toString()))
-  await Promise.race([
-    am.exited.then((code) => {
-      throw new Error(`alertmanager exited with ${code}:\n${am.output}`)
-    }),
-    waitFor('alertmanager ready', async () => (await fetch(`${am.url}/-/ready`)).ok, {
-      timeoutMs: 15_000,
-    }),
-  ])
+  // The poll stops once the race is decided, so an early exit does not hold the file open.
+  const polling = new AbortController()
+  try {
+    await Promise.race([
+      am.exited.then((code) => {
+        throw new Error(`alertmanager exited with ${code}:\n${am.output}`)
+      }),
+      waitFor('alertmanager ready', async () => (await fetch(`${am.url}/-/ready`)).ok, {
+        timeoutMs: 15_000,
+        signal: polling.signal,
+      }),
+    ])
+  } finally {
+    polling.abort()
+  }
   return am
 }
 
