@@ -6,7 +6,14 @@ import { after, before, describe, it } from 'node:test'
 
 import type { Browser, Page } from 'playwright-core'
 
-import { closeBrowser, closePage, launchBrowser, openPage, screenshot } from '../support/browser.js'
+import {
+  closeBrowser,
+  closePage,
+  launchBrowser,
+  openPage,
+  releaseAndCheckPages,
+  screenshot,
+} from '../support/browser.js'
 import type { UiPage } from '../support/browser.js'
 import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
@@ -104,15 +111,7 @@ void describe('web UI: alerts page', () => {
     assert.equal(res.status, 200)
     netSilence = await postSilence(node, 'Net')
   }, T)
-  after(async () => {
-    // Everything is closed before asserting: a failed assertion must not leave processes behind.
-    await teardown.run()
-    assert.deepEqual(
-      pages.flatMap((ui) => ui.errors),
-      [],
-      'no page errors'
-    )
-  })
+  after(() => releaseAndCheckPages(teardown, pages))
 
   void it(
     'shows the active alerts grouped by receiver and group labels, silenced and inhibited hidden',

@@ -5,7 +5,14 @@ import { after, before, describe, it } from 'node:test'
 
 import type { Browser } from 'playwright-core'
 
-import { closeBrowser, closePage, launchBrowser, openPage, screenshot } from '../support/browser.js'
+import {
+  closeBrowser,
+  closePage,
+  launchBrowser,
+  openPage,
+  releaseAndCheckPages,
+  screenshot,
+} from '../support/browser.js'
 import type { UiPage } from '../support/browser.js'
 import { startTestCluster, stopMembers, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
@@ -48,15 +55,7 @@ void describe('web UI: status page', () => {
     members = teardown.add(await startTestCluster(3, { config: CONFIG }), stopMembers)
     await waitForFullMembership(members)
   }, T)
-  after(async () => {
-    // Everything is closed before asserting: a failed assertion must not leave processes behind.
-    await teardown.run()
-    assert.deepEqual(
-      pages.flatMap((ui) => ui.errors),
-      [],
-      'no page errors'
-    )
-  })
+  after(() => releaseAndCheckPages(teardown, pages))
 
   void it(
     "lists this node's facts, every peer with its address, self marked, and the config",

@@ -7,7 +7,13 @@ import { after, before, describe, it } from 'node:test'
 
 import type { Browser } from 'playwright-core'
 
-import { closeBrowser, closePage, launchBrowser, openPage } from '../support/browser.js'
+import {
+  closeBrowser,
+  closePage,
+  launchBrowser,
+  openPage,
+  releaseAndCheckPages,
+} from '../support/browser.js'
 import type { UiPage } from '../support/browser.js'
 import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
@@ -135,15 +141,7 @@ void describe('web UI: markup in data is text, never code', () => {
     assert.equal(res.status, 200, await res.clone().text())
     silenceId = ((await res.json()) as { silenceID: string }).silenceID
   }, T)
-  after(async () => {
-    // Everything is closed before asserting: a failed assertion must not leave processes behind.
-    await teardown.run()
-    assert.deepEqual(
-      [...pages.values()].flatMap((ui) => ui.errors),
-      [],
-      'no page errors'
-    )
-  })
+  after(() => releaseAndCheckPages(teardown, pages.values()))
 
   void it(
     'alerts (silenced shown): labels, annotations, receiver and generator URLs run nothing',

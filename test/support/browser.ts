@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -5,6 +6,7 @@ import { chromium } from 'playwright-core'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 
 import { REPO_ROOT } from './node-process.js'
+import type { Teardown } from './teardown.js'
 
 /** Debian's chromium, installed by `npm test`; ALERTMESH_CHROMIUM points elsewhere. */
 export const CHROMIUM = process.env['ALERTMESH_CHROMIUM'] ?? '/usr/bin/chromium'
@@ -114,4 +116,24 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOT_DIR, `${name}.png`)
   await page.screenshot({ path, fullPage: true })
   return path
+}
+
+/**
+ * releaseAndCheckPages releases everything a browser suite started, then asserts that none of
+ * its pages reported an error. Release comes first: a failed assertion must not leave chromium
+ * or nodes running.
+ *
+ * @param teardown - the suite's teardown.
+ * @param pages - every page the suite opened.
+ */
+export async function releaseAndCheckPages(
+  teardown: Teardown,
+  pages: Iterable<UiPage>
+): Promise<void> {
+  await teardown.run()
+  assert.deepEqual(
+    [...pages].flatMap((ui) => ui.errors),
+    [],
+    'no page errors'
+  )
 }
