@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 
+import { waitFor } from './wait.js'
+
 /**
  * LoggedProcess is a child process whose stdout and stderr are kept as `output` (for failure
  * messages) and whose exit can be awaited; the test launchers build on it.
@@ -29,5 +31,43 @@ export class LoggedProcess {
   /** exited resolves with the exit code once the process ends. */
   exited(): Promise<number | null> {
     return this.#exit
+  }
+
+  /**
+   * untilReady waits until `check` holds, failing at once if the process exits first. A process
+   * still running when the wait fails is released with `release` (a server that never got ready
+   * would outlive the test file and keep the runner waiting), and the error carries the end of its
+   * output, which says why it did not get ready.
+   *
+   * @param name - what the process is, in messages ("node", "prometheus").
+   * @param what - the condition, in messages.
+   * @param check - polled until it returns true.
+   * @param release - stops a process that did not get ready.
+   */
+  protected async untilReady(
+    name: string,
+    what: string,
+    check: () => Promise<boolean>,
+    release: () => Promise<unknown>
+  ): Promise<void> {
+    const exited = this.exited().then((code) => {
+      throw new Error(`${name} exited with ${code} before it was ready:\n${this.output}`)
+    })
+    // The poll stops once the race is decided, so an early exit does not hold the file open.
+    const polling = new AbortController()
+    try {
+      await Promise.race([
+        exited,
+        waitFor(what, check, { timeoutMs: 30_000, signal: polling.signal }),
+      ])
+    } catch (err: unknown) {
+      polling.abort()
+      if (this.process.exitCode !== null || this.process.signalCode !== null) {
+        throw err
+      }
+      await release()
+      const message = err instanceof Error ? err.message : String(err)
+      throw new Error(`${message}; ${name} output:\n${this.output.slice(-4000)}`, { cause: err })
+    }
   }
 }

@@ -6,7 +6,6 @@ import { join, resolve } from 'node:path'
 
 import { LoggedProcess } from './logged-process.js'
 import { freePort } from './ports.js'
-import { waitFor } from './wait.js'
 
 /** REPO_ROOT is the repository root (tests run from dist/test/...). */
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..')
@@ -108,30 +107,13 @@ export class TestNode extends LoggedProcess {
     )
     const base = `http://127.0.0.1:${port}${options.routePrefix ?? ''}`
     const node = new TestNode(base, dir, configFile, child)
-    const exited = node.exited().then((code) => {
-      throw new Error(`node exited with ${code} before it was ready:\n${node.output}`)
-    })
     const probe = options.waitReady === false ? 'healthy' : 'ready'
-    const polling = new AbortController()
-    try {
-      await Promise.race([
-        exited,
-        waitFor(`node ${probe}`, async () => (await fetch(`${base}/-/${probe}`)).ok, {
-          timeoutMs: 30_000,
-          signal: polling.signal,
-        }),
-      ])
-    } catch (err: unknown) {
-      polling.abort()
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw err
-      }
-      // A node that never got ready would outlive the test file (and keep its runner waiting);
-      // its log says why it did not get ready.
-      await node.kill()
-      const message = err instanceof Error ? err.message : String(err)
-      throw new Error(`${message}; node output:\n${node.output.slice(-4000)}`, { cause: err })
-    }
+    await node.untilReady(
+      'node',
+      `node ${probe}`,
+      async () => (await fetch(`${base}/-/${probe}`)).ok,
+      () => node.kill()
+    )
     return node
   }
 

@@ -6,7 +6,6 @@ import { join } from 'node:path'
 
 import { LoggedProcess } from './logged-process.js'
 import { freePort } from './ports.js'
-import { waitFor } from './wait.js'
 
 /** PROMETHEUS_BIN is Debian's Prometheus 2.42 (package `prometheus`). */
 export const PROMETHEUS_BIN = '/usr/bin/prometheus'
@@ -99,27 +98,12 @@ export class Prometheus extends LoggedProcess {
       { stdio: ['ignore', 'pipe', 'pipe'] }
     )
     const prometheus = new Prometheus(url, dir, rulesFile, child)
-    const exited = prometheus.exited().then((code) => {
-      throw new Error(`prometheus exited with ${code} before it was ready:\n${prometheus.output}`)
-    })
-    const polling = new AbortController()
-    try {
-      await Promise.race([
-        exited,
-        waitFor('prometheus ready', async () => (await fetch(`${url}/-/ready`)).ok, {
-          timeoutMs: 30_000,
-          signal: polling.signal,
-        }),
-      ])
-    } catch (err: unknown) {
-      polling.abort()
-      // A server that never got ready would outlive the test file; its log says why.
-      await prometheus.stop()
-      const message = err instanceof Error ? err.message : String(err)
-      throw new Error(`${message}; prometheus output:\n${prometheus.output.slice(-4000)}`, {
-        cause: err,
-      })
-    }
+    await prometheus.untilReady(
+      'prometheus',
+      'prometheus ready',
+      async () => (await fetch(`${url}/-/ready`)).ok,
+      () => prometheus.stop()
+    )
     return prometheus
   }
 
