@@ -121,6 +121,27 @@ export default tseslint.config(
   },
   ...ownership,
   {
+    // nodejs/node#57736: a timeout signal reached only through AbortSignal.any can be collected
+    // before it fires, so a deadline silently never comes. src/util's Deadline owns its timer.
+    files: ['src/**/*.ts'],
+    ignores: ['src/ui/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'AbortSignal',
+          property: 'timeout',
+          message: 'use Deadline from src/util (a timer the code holds and clears)',
+        },
+        {
+          object: 'AbortSignal',
+          property: 'any',
+          message: 'use Deadline from src/util (a timer the code holds and clears)',
+        },
+      ],
+    },
+  },
+  {
     // The web UI runs in the browser: DOM globals, no Node, and the only src folder it may
     // borrow from is labels' browser-safe matcher syntax (its parser would bundle RE2).
     files: ['src/ui/**/*.{ts,tsx}'],

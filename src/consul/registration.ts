@@ -2,6 +2,7 @@ import type Logger from 'bunyan'
 
 import {
   ClosedError,
+  Deadline,
   ExponentialBackoff,
   InvalidArgumentError,
   WarnLimiter,
@@ -291,10 +292,9 @@ export class ServiceRegistrar {
     }
     // A registration aborted in flight may still have reached the agent, so deregister
     // whenever one was sent.
+    const deadline = new Deadline(this.#stopTimeoutMs)
     try {
-      await this.#client.deregisterService(this.serviceId, {
-        signal: AbortSignal.timeout(this.#stopTimeoutMs),
-      })
+      await this.#client.deregisterService(this.serviceId, { signal: deadline.signal })
       this.#log.info({ serviceId: this.serviceId }, 'Deregistered from Consul')
     } catch (err: unknown) {
       if (err instanceof ConsulError && err.status === 404) {
@@ -309,6 +309,8 @@ export class ServiceRegistrar {
         },
         'Cannot deregister from Consul; peers drop this node once its check expires'
       )
+    } finally {
+      deadline.clear()
     }
   }
 

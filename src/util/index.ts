@@ -1,11 +1,12 @@
 /**
  * @module util
  * Leaf helpers shared by every folder: errors, durations, time formatting, Go-compatible JSON,
- * retry backoff, URL redaction, a quantile-less summary metric. Imports nothing from other src
+ * retry backoff, deadlines, URL redaction, a quantile-less summary metric. Imports nothing from other src
  * folders.
  */
 export { atomicWrite, syncDir } from './atomic-write.js'
 export { ExponentialBackoff, BACKOFF_DEFAULTS } from './backoff.js'
+export { Deadline } from './deadline.js'
 export type { ExponentialBackoffOptions } from './backoff.js'
 export {
   DurationError,

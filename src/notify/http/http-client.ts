@@ -1,7 +1,13 @@
 import type { Dispatcher } from 'undici'
 
 import type { HttpClientConfig } from '../../config/index.js'
-import { ClosedError, errorMessage, REDACTED, redactURLInMessage } from '../../util/index.js'
+import {
+  ClosedError,
+  Deadline,
+  errorMessage,
+  REDACTED,
+  redactURLInMessage,
+} from '../../util/index.js'
 import type { FailureReason } from '../notify-error.js'
 import { NotifyError } from '../notify-error.js'
 
@@ -146,8 +152,8 @@ class ConfiguredHttpClient implements HttpClient {
         cause: new ClosedError('http client'),
       })
     }
-    const timeout = AbortSignal.timeout(this.#timeoutMs)
-    const combined = AbortSignal.any([signal, timeout])
+    const deadline = new Deadline(this.#timeoutMs, [signal])
+    const combined = deadline.signal
     const requestHeaders: Record<string, string> = { 'user-agent': this.#userAgent }
     for (const [name, value] of Object.entries(headers)) {
       requestHeaders[name.toLowerCase()] = value
@@ -170,7 +176,9 @@ class ConfiguredHttpClient implements HttpClient {
             : this.#oauth2.authorization(combined),
       })
     } catch (err) {
-      throw failure(err, url, signal, timeout, this.#timeoutMs)
+      throw failure(err, url, signal, deadline, this.#timeoutMs)
+    } finally {
+      deadline.clear()
     }
   }
 
@@ -227,7 +235,7 @@ function failure(
   err: unknown,
   url: string,
   signal: AbortSignal,
-  timeout: AbortSignal,
+  deadline: Deadline,
   timeoutMs: number
 ): NotifyError {
   let detail: string
@@ -239,7 +247,7 @@ function failure(
         ? 'context deadline exceeded'
         : 'context canceled'
     reason = 'timeout'
-  } else if (timeout.aborted) {
+  } else if (deadline.timedOut) {
     detail = `request timed out after ${timeoutMs} ms`
     reason = 'timeout'
   } else {
