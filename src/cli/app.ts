@@ -253,7 +253,6 @@ export async function startNode(
     userAgent: USER_AGENT,
     notifyMetrics: createNotifyMetrics(registry),
     dispatcherMetrics: createDispatcherMetrics(registry),
-    flushTimeoutMs: (groupIntervalMs) => Math.max(groupIntervalMs, 10_000),
     log,
   }
 

@@ -33,7 +33,6 @@ export interface RuntimeDeps {
   readonly userAgent: string
   readonly notifyMetrics: NotifyMetrics
   readonly dispatcherMetrics: DispatcherMetrics
-  readonly flushTimeoutMs: (groupIntervalMs: number) => number
   readonly log: Logger
 }
 
@@ -96,7 +95,7 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Runtime {
     pipeline,
     log: deps.log.child({ component: 'dispatcher' }),
     metrics: deps.dispatcherMetrics,
-    flushTimeoutMs: deps.flushTimeoutMs,
+    clusterWaitMs: deps.waitMs,
   })
   let integrationCount = 0
   for (const list of receivers.values()) {

@@ -5,6 +5,7 @@ import type { Alert } from '../alerts/index.js'
 import { labelSetString } from '../labels/index.js'
 import type { LabelSet } from '../labels/index.js'
 import type { NotifyContext } from '../notify/index.js'
+import { Deadline } from '../util/index.js'
 
 import type { Route } from './route.js'
 
@@ -16,7 +17,10 @@ export interface AggregationGroupOptions {
   readonly route: Route
   readonly labels: LabelSet
   readonly flush: FlushFn
-  /** Deadline of one flush, from the route's group_interval (Alertmanager's timeout func). */
+  /**
+   * Deadline of one flush from the route's group_interval (Alertmanager's timeout func), asked
+   * at the start of each flush.
+   */
   readonly flushTimeoutMs: (groupIntervalMs: number) => number
   readonly log: Logger
   readonly now: () => number
@@ -106,6 +110,7 @@ export class AggregationGroup {
       return
     }
     this.#flushing = true
+    let deadline: Deadline | undefined
     try {
       const now = this.#options.now()
       // Firing alerts go out with a zero end so they cannot resolve while in the pipeline.
@@ -113,16 +118,16 @@ export class AggregationGroup {
         .map((alert) => (isResolved(alert, now) ? alert : { ...alert, endsAt: 0 }))
         .sort(compareAlerts)
       const opts = this.route.opts
+      deadline = new Deadline(this.#options.flushTimeoutMs(opts.groupIntervalMs), [
+        this.#abort.signal,
+      ])
       const ctx: NotifyContext = {
         receiver: opts.receiver,
         groupKey: this.groupKey,
         groupLabels: this.labels,
         repeatIntervalMs: opts.repeatIntervalMs,
         now: at,
-        signal: AbortSignal.any([
-          this.#abort.signal,
-          AbortSignal.timeout(this.#options.flushTimeoutMs(opts.groupIntervalMs)),
-        ]),
+        signal: deadline.signal,
         muteTimeIntervals: opts.muteTimeIntervals,
         activeTimeIntervals: opts.activeTimeIntervals,
       }
@@ -132,6 +137,7 @@ export class AggregationGroup {
     } catch (err: unknown) {
       this.#options.log.error({ err, aggrGroup: this.groupKey }, 'flush failed')
     } finally {
+      deadline?.clear()
       this.#flushing = false
       const due = this.#tickDueAt
       this.#tickDueAt = undefined

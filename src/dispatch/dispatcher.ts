@@ -8,6 +8,7 @@ import type { Stage } from '../notify/index.js'
 import { ClosedError, errorMessage } from '../util/index.js'
 
 import { AggregationGroup } from './aggregation-group.js'
+import { flushTimeoutMs } from './flush-timeout.js'
 import type { DispatcherMetrics } from './metrics.js'
 import type { Route } from './route.js'
 
@@ -19,11 +20,11 @@ export interface DispatcherOptions {
   readonly log: Logger
   readonly metrics: DispatcherMetrics
   /**
-   * Deadline of one flush from its group_interval. Alertmanager uses max(interval, 10s) plus
-   * the node's cluster wait (position × peer_timeout).
-   * @default max(interval, 10 s)
+   * This node's cluster wait before notifying (position × peer_timeout), read at each flush:
+   * it extends the flush deadline (see {@link flushTimeoutMs}).
+   * @default no wait
    */
-  readonly flushTimeoutMs?: (groupIntervalMs: number) => number
+  readonly clusterWaitMs?: () => number
   /** @default Date.now */
   readonly now?: () => number
   /** How often empty groups are removed. @default 30 s */
@@ -36,8 +37,6 @@ export interface AlertGroupView {
   readonly receiver: string
   readonly alerts: readonly Alert[]
 }
-
-const MIN_FLUSH_TIMEOUT_MS = 10_000
 
 /**
  * Dispatcher routes every alert of the store into aggregation groups and hands their flushes
@@ -173,8 +172,8 @@ export class Dispatcher {
         route,
         labels,
         flush: (ctx, alerts) => this.#flush(ctx, alerts),
-        flushTimeoutMs:
-          this.#options.flushTimeoutMs ?? ((ms) => Math.max(ms, MIN_FLUSH_TIMEOUT_MS)),
+        flushTimeoutMs: (groupIntervalMs) =>
+          flushTimeoutMs(groupIntervalMs, this.#options.clusterWaitMs?.() ?? 0),
         log: this.#options.log,
         now: this.#now,
       })

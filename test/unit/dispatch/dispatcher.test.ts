@@ -76,7 +76,7 @@ async function settle(): Promise<void> {
 function setup(
   t: TestContext,
   config: RouteConfig,
-  options: { cleanupIntervalMs?: number; flushTimeoutMs?: (ms: number) => number } = {}
+  options: { cleanupIntervalMs?: number; clusterWaitMs?: () => number; pipeline?: Stage } = {}
 ) {
   t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: T0 })
   const registry = new Registry()
@@ -86,11 +86,11 @@ function setup(
   const dispatcher = new Dispatcher({
     store,
     route: buildRouteTree(config),
-    pipeline: recorder.stage,
     log,
     metrics,
     now: () => Date.now(),
     ...options,
+    pipeline: options.pipeline ?? recorder.stage,
   })
   t.after(() => dispatcher.stop())
   const gauge = async (): Promise<number | undefined> =>
@@ -284,15 +284,66 @@ describe('Dispatcher lifecycle', () => {
     ])
   })
 
-  it('derives the flush deadline from group_interval', async (t) => {
-    const seen: number[] = []
-    const { store, dispatcher, recorder } = setup(
+  // Alertmanager 0.25's timeout func (cmd/alertmanager/main.go): max(group_interval, 10 s) plus
+  // position × peer_timeout. Each row: group_interval, the node's cluster wait, the deadline.
+  const DEADLINES: readonly [string, number, number, number][] = [
+    ['a short interval is raised to the 10 s floor', 7000, 0, 10_000],
+    ['a long interval is used as it is', 60_000, 0, 60_000],
+    ['position 1 of 15 s peers gets the floor plus its wait', 7000, 15_000, 25_000],
+    ['position 2 adds its whole wait to a long interval', 60_000, 30_000, 90_000],
+  ]
+  for (const [name, groupInterval, waitMs, deadline] of DEADLINES) {
+    it(`aborts a flush at its deadline: ${name}`, async (t) => {
+      const aborted: number[] = []
+      const { store, dispatcher } = setup(
+        t,
+        route({ receiver: 'r', group_wait: 0, group_interval: groupInterval }),
+        {
+          clusterWaitMs: () => waitMs,
+          pipeline: {
+            exec(ctx) {
+              const started = Date.now()
+              return new Promise((_, reject) => {
+                ctx.signal.addEventListener('abort', () => {
+                  aborted.push(Date.now() - started)
+                  reject(new Error('aborted'))
+                })
+              })
+            },
+          },
+        }
+      )
+      dispatcher.start()
+      store.put([alert({ alertname: 'A' })])
+      t.mock.timers.tick(0)
+      await settle()
+      t.mock.timers.tick(deadline - 1)
+      await settle()
+      assert.deepEqual(aborted, [], 'aborted before its deadline')
+      t.mock.timers.tick(1)
+      await settle()
+      assert.deepEqual(aborted, [deadline])
+    })
+  }
+
+  it('reads the cluster wait at each flush, as positions change', async (t) => {
+    const deadlines: number[] = []
+    let waitMs = 15_000
+    const { store, dispatcher } = setup(
       t,
-      route({ receiver: 'r', group_wait: 0, group_interval: 7000 }),
+      route({ receiver: 'r', group_wait: 0, group_interval: 60_000 }),
       {
-        flushTimeoutMs: (ms) => {
-          seen.push(ms)
-          return ms
+        clusterWaitMs: () => waitMs,
+        pipeline: {
+          exec(ctx) {
+            const started = Date.now()
+            return new Promise((_, reject) => {
+              ctx.signal.addEventListener('abort', () => {
+                deadlines.push(Date.now() - started)
+                reject(new Error('aborted'))
+              })
+            })
+          },
         },
       }
     )
@@ -300,8 +351,13 @@ describe('Dispatcher lifecycle', () => {
     store.put([alert({ alertname: 'A' })])
     t.mock.timers.tick(0)
     await settle()
-    assert.equal(recorder.flushes.length, 1)
-    assert.deepEqual(seen, [7000])
+    waitMs = 0
+    t.mock.timers.tick(75_000)
+    await settle()
+    // The first flush ran past the second tick; the queued tick flushes at once, without a wait.
+    t.mock.timers.tick(60_000)
+    await settle()
+    assert.deepEqual(deadlines, [75_000, 60_000])
   })
 
   it('removes groups emptied by a successful flush at the next cleanup, then starts over', async (t) => {
