@@ -24,6 +24,7 @@ export interface IntegrationStageOptions {
 /**
  * integrationStage is one branch of a receiver's fan-out, in Alertmanager's order:
  * wait (position × peer_timeout) → dedup (nflog) → retry (send) → set-notifies (nflog write).
+ * Retries ask the dedup stage again, so a peer's notification sent meanwhile ends them.
  * The dedup result travels in a narrower context type, so the later steps cannot run without it.
  *
  * @param options - the integration and its collaborators.
@@ -48,6 +49,7 @@ export function integrationStage(options: IntegrationStageOptions): Stage {
     receiverName: options.receiverName,
     metrics: options.metrics,
     log: options.log,
+    stillNeeded: (ctx, alerts) => dedup(ctx, alerts).alerts.length > 0,
   })
   return {
     async exec(ctx, alerts) {
@@ -56,9 +58,10 @@ export function integrationStage(options: IntegrationStageOptions): Stage {
       if (deduped.alerts.length === 0) {
         return deduped
       }
-      const sent = await retry(deduped.ctx, deduped.alerts)
-      setNotifies(options.nflog, receiver, deduped.ctx)
-      return { ctx: deduped.ctx, alerts: sent }
+      if ((await retry(deduped.ctx, deduped.alerts)) === 'sent') {
+        setNotifies(options.nflog, receiver, deduped.ctx)
+      }
+      return deduped
     },
   }
 }

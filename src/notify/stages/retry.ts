@@ -16,7 +16,19 @@ export interface RetryOptions {
   readonly receiverName: string
   readonly metrics: NotifyMetrics
   readonly log: Logger
+  /**
+   * Asked before each retry (never before the first attempt, which the dedup stage just
+   * cleared): false when the notification log now shows that a peer sent this notification
+   * while this node was failing, so retrying would only repeat it.
+   */
+  readonly stillNeeded: (ctx: DedupedContext, alerts: readonly Alert[]) => boolean
 }
+
+/**
+ * RetryOutcome is how a notification ended without an error: `sent` by this node (the nflog
+ * records it), or `notified-by-peer` while this node was retrying (the peer's entry stands).
+ */
+export type RetryOutcome = 'sent' | 'notified-by-peer'
 
 /**
  * retryStage sends a notification through the integration, retrying with Alertmanager's
@@ -24,12 +36,16 @@ export interface RetryOptions {
  * (Alertmanager's RetryStage). An integration without send_resolved sends only the firing
  * alerts, and nothing at all when none fires (the nflog still records the flush).
  *
+ * Unlike Alertmanager, it stops retrying once a peer's nflog entry shows the notification was
+ * sent meanwhile: a position-0 node that cannot reach the receiver would otherwise keep
+ * retrying past the peer that took over and repeat the notification when it gets through.
+ *
  * @param options - the integration and where to report.
  * @returns the stage function; it rejects when the notification was not delivered.
  */
 export function retryStage(
   options: RetryOptions
-): (ctx: DedupedContext, alerts: readonly Alert[]) => Promise<readonly Alert[]> {
+): (ctx: DedupedContext, alerts: readonly Alert[]) => Promise<RetryOutcome> {
   const { integration, metrics } = options
   const label = { integration: integration.name }
   const name = `${options.receiverName}/${integration.name}[${integration.index}]`
@@ -51,11 +67,11 @@ export function retryStage(
     }
   }
 
-  async function send(ctx: DedupedContext, alerts: readonly Alert[]): Promise<readonly Alert[]> {
+  async function send(ctx: DedupedContext, alerts: readonly Alert[]): Promise<RetryOutcome> {
     let sent = alerts
     if (!integration.sendResolved) {
       if (ctx.firing.length === 0) {
-        return alerts
+        return 'sent'
       }
       sent = alerts.filter((alert) => alert.endsAt === 0)
     }
@@ -65,6 +81,13 @@ export function retryStage(
       if (ctx.signal.aborted) {
         throw canceled(name, attempts, lastError ?? ctx.signal.reason)
       }
+      if (attempts > 1 && !options.stillNeeded(ctx, alerts)) {
+        log.info(
+          { aggrGroup: ctx.groupKey, attempts: attempts - 1, err: errorMessage(lastError) },
+          'Notification sent by a peer while retrying, retries stopped'
+        )
+        return 'notified-by-peer'
+      }
       try {
         await attempt(ctx, sent)
         if (attempts > 1) {
@@ -72,7 +95,7 @@ export function retryStage(
         } else {
           log.debug({ attempts }, 'Notify success')
         }
-        return alerts
+        return 'sent'
       } catch (err: unknown) {
         if (!(err instanceof NotifyError) || !err.retryable) {
           throw new NotifyError(

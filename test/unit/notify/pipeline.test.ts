@@ -255,6 +255,67 @@ describe('buildPipeline', () => {
     assert.deepEqual(broken.sent, [[A1]])
   })
 
+  it('stops retrying once a peer logged the same notification, and logs nothing itself', async (t) => {
+    t.mock.method(Math, 'random', () => 0)
+    const attempts: number[] = []
+    const built: { h?: Harness } = {}
+    const unreachable: Integration = {
+      name: 'webhook',
+      index: 0,
+      sendResolved: true,
+      notifier: {
+        notify() {
+          attempts.push(attempts.length + 1)
+          const h = built.h
+          if (attempts.length === 2 && h !== undefined) {
+            // A peer's entry for the same firing alert, gossiped after this flush began.
+            h.clock.now = T0 + 5_000
+            h.nflog.log(RECEIVER0, GROUP_KEY, [labelsHash(A1.labels)], [], 8 * HOUR)
+          }
+          return Promise.reject(
+            new NotifyError('connection refused', { retryable: true, reason: 'connectionError' })
+          )
+        },
+      },
+    }
+    const h = (built.h = harness([unreachable]))
+    await h.flush([A1])
+    assert.deepEqual(attempts, [1, 2], 'retried after the peer had notified')
+    assert.equal(h.nflog.query(RECEIVER0, GROUP_KEY)?.timestamp, T0 + 5_000, "the peer's entry")
+  })
+
+  it('leaves what a peer notified meanwhile without to the next flush', async (t) => {
+    t.mock.method(Math, 'random', () => 0)
+    const hook = fakeIntegration(0)
+    let calls = 0
+    const built: { h?: Harness } = {}
+    const flaky: Integration = {
+      ...hook.integration,
+      notifier: {
+        notify(ctx, alerts) {
+          calls++
+          const h = built.h
+          if (calls === 1 && h !== undefined) {
+            // The peer notified its own view of the group, A1 only, after this flush began:
+            // as in the dedup stage, the newer entry wins over this flush's snapshot.
+            h.clock.now = T0 + 5_000
+            h.nflog.log(RECEIVER0, GROUP_KEY, [labelsHash(A1.labels)], [], 8 * HOUR)
+            return Promise.reject(
+              new NotifyError('HTTP 503', { retryable: true, reason: 'serverError' })
+            )
+          }
+          return hook.integration.notifier.notify(ctx, alerts)
+        },
+      },
+    }
+    const h = (built.h = harness([flaky]))
+    await h.flush([A1, A2])
+    assert.deepEqual(hook.sent, [])
+    h.clock.now = T0 + 60_000
+    await h.flush([A1, A2], { now: h.clock.now })
+    assert.deepEqual(hook.sent, [[A1, A2]], 'the next flush sends A2, which the peer lacked')
+  })
+
   it('waits for the cluster peer to settle before anything else', async () => {
     const hook = fakeIntegration(0)
     let release!: () => void

@@ -54,8 +54,9 @@ function context(
 type Attempt = (alerts: readonly Alert[], attempt: number) => Promise<void>
 
 /** setup builds the stage around a scripted notifier and a fresh registry. */
-function setup(script: Attempt, sendResolved = true) {
+function setup(script: Attempt, sendResolved = true, stillNeeded: () => boolean = () => true) {
   const sent: (readonly Alert[])[] = []
+  const asked: number[] = []
   const integration: Integration = {
     name: 'webhook',
     index: 0,
@@ -68,8 +69,17 @@ function setup(script: Attempt, sendResolved = true) {
     },
   }
   const metrics = createNotifyMetrics(new Registry())
-  const stage = retryStage({ integration, receiverName: 'team', metrics, log })
-  return { stage, sent, metrics }
+  const stage = retryStage({
+    integration,
+    receiverName: 'team',
+    metrics,
+    log,
+    stillNeeded: () => {
+      asked.push(sent.length)
+      return stillNeeded()
+    },
+  })
+  return { stage, sent, metrics, asked }
 }
 
 async function count(metric: Counter<'integration'>): Promise<number> {
@@ -109,11 +119,12 @@ async function rejection(promise: Promise<unknown>): Promise<NotifyError> {
 }
 
 describe('retryStage', () => {
-  it('sends once and passes the alerts on when the first attempt succeeds', async () => {
-    const { stage, sent, metrics } = setup(() => Promise.resolve())
+  it('sends once and reports it sent when the first attempt succeeds', async () => {
+    const { stage, sent, metrics, asked } = setup(() => Promise.resolve())
     const out = await stage(context(new AbortController().signal), [FIRING, RESOLVED])
-    assert.deepEqual(out, [FIRING, RESOLVED])
+    assert.equal(out, 'sent')
     assert.deepEqual(sent, [[FIRING, RESOLVED]])
+    assert.deepEqual(asked, [], 'the dedup stage had just cleared the first attempt')
     assert.deepEqual(await counts(metrics), {
       notifications: 1,
       notificationsFailed: 0,
@@ -140,6 +151,41 @@ describe('retryStage', () => {
       requestsFailed: 1,
       latencyObservations: 2,
     })
+  })
+
+  it('stops retrying, without a failure, once a peer notified meanwhile', async (t) => {
+    t.mock.method(Math, 'random', () => 0)
+    let peerSent = false
+    const { stage, sent, metrics, asked } = setup(
+      () => {
+        // The peer's nflog entry arrives while this node's first attempt fails.
+        peerSent = true
+        return Promise.reject(retryable('connection refused'))
+      },
+      true,
+      () => !peerSent
+    )
+    const out = await stage(context(new AbortController().signal), [FIRING])
+    assert.equal(out, 'notified-by-peer')
+    assert.equal(sent.length, 1, 'retried after the peer had sent')
+    assert.deepEqual(asked, [1], 'asked once, before the second attempt')
+    assert.deepEqual(await counts(metrics), {
+      notifications: 1,
+      notificationsFailed: 0,
+      requests: 1,
+      requestsFailed: 1,
+      latencyObservations: 1,
+    })
+  })
+
+  it('keeps retrying while no peer has sent', async (t) => {
+    t.mock.method(Math, 'random', () => 0)
+    const { stage, sent, asked } = setup((_alerts, n) =>
+      n < 3 ? Promise.reject(retryable('HTTP 503')) : Promise.resolve()
+    )
+    assert.equal(await stage(context(new AbortController().signal), [FIRING]), 'sent')
+    assert.equal(sent.length, 3)
+    assert.deepEqual(asked, [1, 2])
   })
 
   const unrecoverable: {
@@ -212,11 +258,11 @@ describe('retryStage', () => {
 })
 
 describe('retryStage without send_resolved', () => {
-  it('sends only the firing alerts but passes all of them on', async () => {
+  it('sends only the firing alerts', async () => {
     const { stage, sent } = setup(() => Promise.resolve(), false)
     const out = await stage(context(new AbortController().signal), [FIRING, RESOLVED])
     assert.deepEqual(sent, [[FIRING]])
-    assert.deepEqual(out, [FIRING, RESOLVED])
+    assert.equal(out, 'sent')
   })
 
   it('reports success without sending when nothing fires', async () => {
@@ -225,7 +271,7 @@ describe('retryStage without send_resolved', () => {
       false
     )
     const out = await stage(context(new AbortController().signal, [], [2n]), [RESOLVED])
-    assert.deepEqual(out, [RESOLVED])
+    assert.equal(out, 'sent')
     assert.equal(sent.length, 0)
     assert.deepEqual(await counts(metrics), {
       notifications: 1,
