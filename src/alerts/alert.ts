@@ -28,3 +28,27 @@ export interface Alert {
 export function isResolved(alert: Alert, now: number): boolean {
   return alert.endsAt !== 0 && alert.endsAt <= now
 }
+
+/**
+ * alertString is Alertmanager's `Alert.String()`, how its debug logs name an alert:
+ * `<alertname>[<first 7 fingerprint digits>][active|resolved]`.
+ *
+ * @param alert - the alert.
+ * @param now - epoch milliseconds, for resolved or active.
+ * @returns e.g. `HighLatency[5a3c1d2][active]`.
+ */
+export function alertString(alert: Alert, now: number): string {
+  const state = isResolved(alert, now) ? 'resolved' : 'active'
+  return `${alert.labels['alertname'] ?? ''}[${alert.fingerprint.slice(0, 7)}][${state}]`
+}
+
+/**
+ * alertsString is Go's `%v` of an alert slice in Alertmanager's debug logs: `[a b c]`.
+ *
+ * @param alerts - the alerts, in the order to print.
+ * @param now - epoch milliseconds.
+ * @returns e.g. `[A[5a3c1d2][active] B[0be1f00][resolved]]`.
+ */
+export function alertsString(alerts: readonly Alert[], now: number): string {
+  return `[${alerts.map((alert) => alertString(alert, now)).join(' ')}]`
+}

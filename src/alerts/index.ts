@@ -3,7 +3,7 @@
  * The alert model, Alertmanager's ingestion rules and the in-memory alert store with its
  * subscriptions. May import labels and util only.
  */
-export { isResolved } from './alert.js'
+export { alertString, alertsString, isResolved } from './alert.js'
 export type { Alert } from './alert.js'
 export { mergeAlerts } from './merge.js'
 export { prepareAlert } from './postable.js'

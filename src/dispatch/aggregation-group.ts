@@ -1,6 +1,6 @@
 import type Logger from 'bunyan'
 
-import { compareAlerts, isResolved } from '../alerts/index.js'
+import { alertsString, compareAlerts, isResolved } from '../alerts/index.js'
 import type { Alert } from '../alerts/index.js'
 import { labelSetString } from '../labels/index.js'
 import type { LabelSet } from '../labels/index.js'
@@ -117,6 +117,11 @@ export class AggregationGroup {
       const batch = [...this.#alerts.values()]
         .map((alert) => (isResolved(alert, now) ? alert : { ...alert, endsAt: 0 }))
         .sort(compareAlerts)
+      const log = this.#options.log
+      // bunyan's debug() without arguments says whether debug is on: no string at info level.
+      if (log.debug()) {
+        log.debug({ aggrGroup: this.groupKey, alerts: alertsString(batch, now) }, 'flushing')
+      }
       const opts = this.route.opts
       deadline = new Deadline(this.#options.flushTimeoutMs(opts.groupIntervalMs), [
         this.#abort.signal,
