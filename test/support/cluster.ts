@@ -6,6 +6,8 @@ import { waitFor } from './wait.js'
 export interface ClusterOptions {
   /** Config text for every node (file mode). */
   readonly config: string
+  /** Config text for one node, by index, in place of `config`. */
+  readonly configOf?: (index: number) => string
   /** Extra flags for every node. */
   readonly args?: readonly string[]
   /** Flags for one node only, by index. */
@@ -53,7 +55,7 @@ export async function startTestCluster(
     ports.map(async (clusterPort, index) => {
       const name = `n${index}`
       const node = await TestNode.start({
-        config: options.config,
+        config: options.configOf?.(index) ?? options.config,
         clusterArgs: clusterArgs(index, ports, options.consul !== undefined),
         args: [
           ...(options.consul === undefined ? [`--node.name=${name}`] : []),

@@ -49,6 +49,14 @@ export class WebhookReceiver {
   #waiters: Waiter[] = []
   /** Status to answer with; tests flip it to simulate a failing receiver. */
   status = 200
+  /**
+   * Paths whose requests get their connection reset without an answer, as if the sender had
+   * lost its route here: give each node its own path and cut off one node while the others
+   * still deliver.
+   */
+  readonly unreachable = new Set<string>()
+  /** Requests refused through {@link WebhookReceiver.unreachable}, with their path and time. */
+  readonly refused: { readonly path: string; readonly at: number }[] = []
 
   private constructor(server: Server) {
     this.#server = server
@@ -63,6 +71,12 @@ export class WebhookReceiver {
     const server = createServer()
     const receiver = new WebhookReceiver(server)
     server.on('request', (req, res) => {
+      const path = req.url ?? '/'
+      if (receiver.unreachable.has(path)) {
+        receiver.refused.push({ path, at: Date.now() - receiver.#started })
+        req.socket.destroy()
+        return
+      }
       const chunks: Buffer[] = []
       req.on('data', (chunk: Buffer) => chunks.push(chunk))
       req.on('end', () => {
@@ -74,7 +88,7 @@ export class WebhookReceiver {
         }
         const delivery: Delivery = {
           at: Date.now() - receiver.#started,
-          path: req.url ?? '/',
+          path,
           headers: req.headers,
           raw,
           payload: JSON.parse(raw) as WebhookPayload,
