@@ -6,6 +6,9 @@
  * - dedup: 50 groups (group_wait 1s) posted to every node; groups notified twice / never;
  * - failover: node 0 SIGKILLed right after the alert is posted to every node: delay to delivery
  *   and groups notified twice;
+ * - cut off: the position-0 node stays up but its requests to the receiver are reset; 20 groups
+ *   posted to every node: delay to delivery (by the next node), groups never delivered, and
+ *   groups delivered twice once position 0 reaches the receiver again;
  * - silence visibility: one silence posted to node 0, time until node 1 and 2 return it (p50/p99);
  * - 100 silences posted at once to node 0: time until both other nodes list all of them;
  * - SIGTERM to all nodes at once: time until the last one exited.
@@ -30,6 +33,7 @@ const COMMANDS: Record<string, readonly string[]> = {
   alertmesh: [process.execPath, join(ROOT, 'dist', 'src', 'cli', 'main.js')],
 }
 const GROUPS = 50
+const CUT_GROUPS = 20
 const SILENCES = 100
 
 interface Node {
@@ -42,7 +46,13 @@ interface Node {
 class Receiver {
   readonly counts = new Map<string, number>()
   readonly firstAt = new Map<string, number>()
+  /** Request paths whose connections are reset unanswered: a node that lost its route here. */
+  readonly unreachable = new Set<string>()
   readonly #server = createServer((req, res) => {
+    if (this.unreachable.has(req.url ?? '')) {
+      req.socket.destroy()
+      return
+    }
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
@@ -73,7 +83,8 @@ class Receiver {
   }
 }
 
-function config(port: number): string {
+// Each node posts to /hook/<its index>, so one node's route to the receiver can be cut.
+function config(port: number, node: number): string {
   return `route:
   receiver: r
   group_by: [alertname]
@@ -83,7 +94,7 @@ function config(port: number): string {
 receivers:
 - name: r
   webhook_configs:
-  - url: http://127.0.0.1:${port}/hook
+  - url: http://127.0.0.1:${port}/hook/${node}
 `
 }
 
@@ -91,13 +102,15 @@ async function startCluster(target: string, dir: string, receiverPort: number): 
   const command = COMMANDS[target] as readonly string[]
   const web = await Promise.all([0, 1, 2].map(() => freePort()))
   const gossip = await Promise.all([0, 1, 2].map(() => freePort()))
-  await writeFile(join(dir, 'am.yml'), config(receiverPort))
+  for (const i of [0, 1, 2]) {
+    await writeFile(join(dir, `am${i}.yml`), config(receiverPort, i))
+  }
   return web.map((port, i) => {
     const child = spawn(
       command[0] as string,
       [
         ...command.slice(1),
-        `--config.file=${join(dir, 'am.yml')}`,
+        `--config.file=${join(dir, `am${i}.yml`)}`,
         `--storage.path=${join(dir, `${target}-${i}`)}`,
         `--web.listen-address=127.0.0.1:${port}`,
         `--cluster.listen-address=127.0.0.1:${gossip[i] as number}`,
@@ -136,6 +149,23 @@ async function settled(nodes: readonly Node[], deadlineMs: number): Promise<bool
     await sleep(50)
   }
   return false
+}
+
+/**
+ * positionZero is the index of the node every member ranks first: Alertmanager sorts members by
+ * name (a random ULID per start), alertmesh by --node.name.
+ */
+async function positionZero(nodes: readonly Node[]): Promise<number> {
+  const names = await Promise.all(
+    nodes.map(async (n) => {
+      const s = (await (await fetch(`${n.base}/api/v2/status`)).json()) as {
+        cluster: { name: string }
+      }
+      return s.cluster.name
+    })
+  )
+  const first = [...names].sort()[0]
+  return names.findIndex((name) => name === first)
 }
 
 async function stopAll(nodes: readonly Node[]): Promise<number> {
@@ -187,7 +217,43 @@ interface RunResult {
   hundredSilencesMs: number
   failoverDelayMs: number
   failoverDup: number
+  cutDelayMs: number[]
+  cutMissed: number
+  cutDupAfterRecovery: number
   stopMs: number
+}
+
+/**
+ * cutOff keeps the position-0 node up but resets its requests to the receiver, posts
+ * CUT_GROUPS groups to every node, waits for their delivery by another node, gives position 0
+ * its route back and counts the groups delivered twice afterwards (past position 2's wait and a
+ * few of position 0's retries).
+ */
+async function cutOff(
+  nodes: readonly Node[],
+  receiver: Receiver,
+  tag: string
+): Promise<Pick<RunResult, 'cutDelayMs' | 'cutMissed' | 'cutDupAfterRecovery'>> {
+  const path = `/hook/${await positionZero(nodes)}`
+  receiver.unreachable.add(path)
+  const names = Array.from({ length: CUT_GROUPS }, (_, g) => `${tag}cut${g}`)
+  const t0 = Date.now()
+  await Promise.all(nodes.map((n) => post(n, '/api/v2/alerts', names.map(alert))))
+  while (names.some((g) => !receiver.firstAt.has(g)) && Date.now() - t0 < 45_000) {
+    await sleep(10)
+  }
+  const cutDelayMs = names.flatMap((g) => {
+    const at = receiver.firstAt.get(g)
+    return at === undefined ? [] : [at - t0]
+  })
+  const cutMissed = names.length - cutDelayMs.length
+  const before = new Map(names.map((g) => [g, receiver.counts.get(g) ?? 0]))
+  receiver.unreachable.delete(path)
+  await sleep(35_000)
+  const cutDupAfterRecovery = names.filter(
+    (g) => (receiver.counts.get(g) ?? 0) > (before.get(g) ?? 0)
+  ).length
+  return { cutDelayMs, cutMissed, cutDupAfterRecovery }
 }
 
 async function oneRun(target: string, dir: string, tag: string): Promise<RunResult> {
@@ -253,6 +319,7 @@ async function oneRun(target: string, dir: string, tag: string): Promise<RunResu
         missedGroups++
       }
     }
+    const cut = await cutOff(nodes, receiver, tag)
     // Failover: post to all, kill node 0 at once.
     const fo = `${tag}failover`
     const t0 = Date.now()
@@ -274,6 +341,7 @@ async function oneRun(target: string, dir: string, tag: string): Promise<RunResu
       hundredSilencesMs,
       failoverDelayMs,
       failoverDup,
+      ...cut,
       stopMs,
     }
   } finally {
@@ -294,6 +362,7 @@ async function main(): Promise<void> {
   const rounds = Number(args.get('rounds') ?? 3)
   const targets = (args.get('targets') ?? 'alertmanager,alertmesh').split(',')
   const rows: string[] = []
+  const cutRows: string[] = []
   for (const target of targets) {
     const results: RunResult[] = []
     for (let r = 0; r < rounds; r++) {
@@ -307,8 +376,13 @@ async function main(): Promise<void> {
       }
     }
     const all = (f: (r: RunResult) => number) => results.map(f)
+    const sum = (f: (r: RunResult) => number) => all(f).reduce((a, b) => a + b, 0)
     rows.push(
-      `| ${target} | ${((100 * all((r) => r.dupGroups).reduce((a, b) => a + b, 0)) / (GROUPS * rounds)).toFixed(1)} % | ${all((r) => r.missedGroups).reduce((a, b) => a + b, 0)} | ${median(all((r) => r.failoverDelayMs)).toFixed(0)} ms | ${all((r) => r.failoverDup).reduce((a, b) => a + b, 0)}/${rounds} | ${p99(results.flatMap((r) => r.silenceVisibleMs)).toFixed(0)} ms | ${median(all((r) => r.hundredSilencesMs)).toFixed(0)} ms | ${median(all((r) => r.settleMs)).toFixed(0)} ms | ${median(all((r) => r.stopMs)).toFixed(0)} ms |`
+      `| ${target} | ${((100 * sum((r) => r.dupGroups)) / (GROUPS * rounds)).toFixed(1)} % | ${sum((r) => r.missedGroups)} | ${median(all((r) => r.failoverDelayMs)).toFixed(0)} ms | ${sum((r) => r.failoverDup)}/${rounds} | ${p99(results.flatMap((r) => r.silenceVisibleMs)).toFixed(0)} ms | ${median(all((r) => r.hundredSilencesMs)).toFixed(0)} ms | ${median(all((r) => r.settleMs)).toFixed(0)} ms | ${median(all((r) => r.stopMs)).toFixed(0)} ms |`
+    )
+    const cutDelays = results.flatMap((r) => r.cutDelayMs)
+    cutRows.push(
+      `| ${target} | ${median(cutDelays).toFixed(0)} ms | ${Math.max(...cutDelays).toFixed(0)} ms | ${sum((r) => r.cutMissed)}/${CUT_GROUPS * rounds} | ${sum((r) => r.cutDupAfterRecovery)}/${CUT_GROUPS * rounds} |`
     )
   }
   process.stdout.write(
@@ -319,6 +393,12 @@ async function main(): Promise<void> {
       '| target | groups notified twice | never notified | node 0 killed: delay | killed: twice | silence visible p99 | 100 silences on all | start to settled | SIGTERM all, last exit |',
       '|---|---|---|---|---|---|---|---|---|',
       ...rows,
+      '',
+      `Position 0 up but cut off from the receiver, ${CUT_GROUPS} groups (group_wait 1s, peer_timeout 15s):`,
+      '',
+      '| target | delivery delay p50 | max | never delivered | delivered again after position 0 recovered |',
+      '|---|---|---|---|---|',
+      ...cutRows,
       '',
     ].join('\n')
   )
