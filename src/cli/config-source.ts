@@ -59,7 +59,7 @@ export function fileConfigSource(
         await controller.apply(loaded, undefined)
         applied = { hash: hashHex(loaded.hash), at: new Date().toISOString() }
         error = undefined
-        log.info({ file: path }, 'Completed loading of configuration file')
+        log.info({ file: path, hash: applied.hash }, 'Completed loading of configuration file')
       } catch (err: unknown) {
         controller.recordFailure()
         error = { message: errorMessage(err), at: new Date().toISOString() }

@@ -606,7 +606,13 @@ export class ClusterPeer {
       this.#peers.set(hello.name, conn)
       this.#metrics.peersJoined.inc()
       this.#log.info(
-        { peer: hello.name, address: hello.address, members: this.#peers.size + 1 },
+        {
+          peer: hello.name,
+          address: hello.address,
+          members: this.#peers.size + 1,
+          position: this.position(),
+          waitMs: this.waitMs(),
+        },
         'Peer joined'
       )
     }
@@ -690,7 +696,18 @@ export class ClusterPeer {
       this.#peers.delete(name)
       this.#metrics.peersLeft.inc()
       if (this.#stopping === undefined) {
-        this.#log.info({ peer: name, reason, members: this.#peers.size + 1 }, 'Peer left')
+        // The decision operators ask about: a peer known gone is no longer waited for, so the
+        // fields say where this node now stands.
+        this.#log.info(
+          {
+            peer: name,
+            reason,
+            members: this.#peers.size + 1,
+            position: this.position(),
+            waitMs: this.waitMs(),
+          },
+          'Peer left; no longer waited for'
+        )
         this.#dialer.disconnected(name)
       }
     }

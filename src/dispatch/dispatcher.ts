@@ -1,6 +1,6 @@
 import type Logger from 'bunyan'
 
-import { compareAlerts, compareLabelSets } from '../alerts/index.js'
+import { alertString, compareAlerts, compareLabelSets } from '../alerts/index.js'
 import type { Alert, AlertStore } from '../alerts/index.js'
 import { fingerprint } from '../labels/index.js'
 import type { LabelSet } from '../labels/index.js'
@@ -179,6 +179,15 @@ export class Dispatcher {
       })
       groups.set(id, group)
       this.#options.metrics.aggregationGroups.inc()
+    }
+    // Alertmanager logs "Received alert" once, before routing; here it is logged per group
+    // the alert joins, so every line that follows the alert carries its group key.
+    const log = this.#options.log
+    if (log.debug()) {
+      log.debug(
+        { alert: alertString(alert, this.#now()), aggrGroup: group.groupKey },
+        'Received alert'
+      )
     }
     group.insert(alert)
   }

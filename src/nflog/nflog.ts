@@ -232,6 +232,7 @@ export class Nflog {
       expiresAt: now + lifetime,
     }
     this.#entries.set(key, mesh)
+    this.#logEntries('gossiping new entry', [mesh])
     this.#changed([mesh])
   }
 
@@ -248,9 +249,35 @@ export class Nflog {
     const now = this.#now()
     const accepted = entries.filter((mesh) => this.#apply(mesh, now, false))
     if (accepted.length > 0) {
+      this.#logEntries('Merged entry from a peer', accepted)
       this.#changed(accepted)
     }
     return accepted
+  }
+
+  /**
+   * logEntries logs each entry at debug with its group key, so a dedup decision that follows
+   * can be traced to the entry behind it (nothing is built at info level).
+   */
+  #logEntries(msg: string, entries: readonly MeshEntry[]): void {
+    const log = this.#log
+    if (log?.debug() !== true) {
+      return
+    }
+    for (const { entry } of entries) {
+      const { receiver } = entry
+      log.debug(
+        {
+          aggrGroup: entry.groupKey,
+          receiver: receiver.groupName,
+          integration: `${receiver.integration}[${receiver.idx}]`,
+          notifiedAt: new Date(entry.timestamp).toISOString(),
+          firing: entry.firingAlerts.length,
+          resolved: entry.resolvedAlerts.length,
+        },
+        msg
+      )
+    }
   }
 
   /**

@@ -274,6 +274,7 @@ export class Silences {
       accepted.push(entry.mesh)
     }
     if (accepted.length > 0) {
+      this.#logChanges('Merged silence from a peer', accepted)
       this.#metrics.propagatedMessagesTotal.inc(accepted.length)
       this.#notify(accepted)
       this.#persist(accepted).catch((err: unknown) => {
@@ -399,8 +400,28 @@ export class Silences {
       this.#matching.changed(entry, indexable)
       return entry.mesh
     })
+    this.#logChanges('Gossiping new silence', changed)
     this.#notify(changed)
     await this.#persist(changed)
+  }
+
+  /** logChanges logs each changed silence at debug (nothing is built at info level). */
+  #logChanges(msg: string, changed: readonly MeshSilence[]): void {
+    if (!this.#log.debug()) {
+      return
+    }
+    const now = this.#now()
+    for (const { silence } of changed) {
+      this.#log.debug(
+        {
+          id: silence.id,
+          state: silenceState(silence, now),
+          createdBy: silence.createdBy,
+          endsAt: new Date(silence.endsAt).toISOString(),
+        },
+        msg
+      )
+    }
   }
 
   /**

@@ -1,3 +1,5 @@
+import type Logger from 'bunyan'
+
 import type { Alert } from '../../alerts/index.js'
 import { labelsHash } from '../../labels/index.js'
 import type { NflogEntry, NflogReceiver, NotificationLog } from '../interfaces.js'
@@ -19,20 +21,25 @@ export interface DedupOptions {
   readonly sendResolved: boolean
   /** Wall clock: Alertmanager compares the repeat interval with the current time, not the tick. */
   readonly now: () => number
+  /** The integration's logger: each decision is logged at debug with its reason. */
+  readonly log: Logger
 }
 
 /**
  * dedupStage decides from the notification log whether this integration must notify
- * (Alertmanager's DedupStage, plus: an entry logged after the flush began wins); it always records the firing and resolved hash sets in the
- * context, and passes no alert on when nothing needs sending.
+ * (Alertmanager's DedupStage, plus: an entry logged after the flush began wins); it always
+ * records the firing and resolved hash sets in the context, and passes no alert on when nothing
+ * needs sending. Each decision is logged at debug with its reason, unless called `'quiet'`
+ * (the retry stage asking again).
  *
- * @param options - the integration's nflog identity and send_resolved.
+ * @param options - the integration's nflog identity, send_resolved and logger.
  * @returns the stage function.
  */
 export function dedupStage(
   options: DedupOptions
-): (ctx: NotifyContext, alerts: readonly Alert[]) => StageResult<DedupedContext> {
-  return (ctx, alerts) => {
+): (ctx: NotifyContext, alerts: readonly Alert[], quiet?: 'quiet') => StageResult<DedupedContext> {
+  return (ctx, alerts, quiet) => {
+    const log = quiet === undefined ? options.log : undefined
     const firing: bigint[] = []
     const resolved: bigint[] = []
     for (const alert of alerts) {
@@ -46,17 +53,91 @@ export function dedupStage(
       // this node waited its turn (position × peer_timeout). This flush's older snapshot must
       // not override it; Alertmanager would re-send "firing" for a group a peer had just
       // notified as resolved. The next flush compares again, so nothing is lost.
+      logDecision(log, ctx, entry, 'notified after this flush began')
       return { ctx: next, alerts: [] }
     }
-    const send = needsUpdate(
+    const reason = updateReason(
       entry,
       firing,
       resolved,
       options.sendResolved,
       options.now() - ctx.repeatIntervalMs
     )
-    return { ctx: next, alerts: send ? alerts : [] }
+    logDecision(log, ctx, entry, reason)
+    return { ctx: next, alerts: reason.send ? alerts : [] }
   }
+}
+
+/** UpdateReason is the dedup stage's verdict and why, for the debug log. */
+export type UpdateReason =
+  { readonly send: true; readonly why: string } | { readonly send: false; readonly why: string }
+
+const SEND = {
+  firstNotification: { send: true, why: 'never notified' },
+  newFiring: { send: true, why: 'firing alerts not yet notified' },
+  allResolved: { send: true, why: 'all alerts resolved since the last notification' },
+  newResolved: { send: true, why: 'resolved alerts not yet notified' },
+  repeat: { send: true, why: 'repeat_interval passed' },
+} as const satisfies Record<string, UpdateReason>
+
+const SKIP = {
+  nothingFiring: { send: false, why: 'no firing alert to notify' },
+  stillResolved: { send: false, why: 'already notified as resolved' },
+  unchanged: { send: false, why: 'same alerts already notified, repeat_interval not passed' },
+} as const satisfies Record<string, UpdateReason>
+
+function logDecision(
+  log: Logger | undefined,
+  ctx: NotifyContext,
+  entry: NflogEntry | undefined,
+  reason: UpdateReason | string
+): void {
+  // bunyan's debug() without arguments says whether debug is on: nothing is built otherwise.
+  if (log?.debug() !== true) {
+    return
+  }
+  const send = typeof reason !== 'string' && reason.send
+  const fields = {
+    aggrGroup: ctx.groupKey,
+    reason: typeof reason === 'string' ? reason : reason.why,
+    ...(entry === undefined ? {} : { lastNotified: new Date(entry.timestamp).toISOString() }),
+  }
+  log.debug(fields, send ? 'Notification needed' : 'Notification already sent')
+}
+
+/**
+ * updateReason is Alertmanager 0.25's DedupStage.needsUpdate with the reason of its verdict.
+ *
+ * @param entry - the last notification of this group to this integration, if any.
+ * @param firing - hashes of the firing alerts now.
+ * @param resolved - hashes of the resolved alerts now.
+ * @param sendResolved - the integration's send_resolved.
+ * @param repeatCutoff - now minus repeat_interval, epoch ms.
+ * @returns whether a notification must be sent, and why.
+ */
+export function updateReason(
+  entry: NflogEntry | undefined,
+  firing: readonly bigint[],
+  resolved: readonly bigint[],
+  sendResolved: boolean,
+  repeatCutoff: number
+): UpdateReason {
+  if (entry === undefined) {
+    // Never notified: only a group with firing alerts is worth a first notification.
+    return firing.length > 0 ? SEND.firstNotification : SKIP.nothingFiring
+  }
+  if (!isSubset(firing, entry.firingAlerts)) {
+    return SEND.newFiring
+  }
+  if (firing.length === 0) {
+    // All resolved: notify (even without send_resolved) so the log stops listing them as firing,
+    // unless the last notification listed none either.
+    return entry.firingAlerts.length > 0 ? SEND.allResolved : SKIP.stillResolved
+  }
+  if (sendResolved && !isSubset(resolved, entry.resolvedAlerts)) {
+    return SEND.newResolved
+  }
+  return entry.timestamp < repeatCutoff ? SEND.repeat : SKIP.unchanged
 }
 
 /**
@@ -76,22 +157,7 @@ export function needsUpdate(
   sendResolved: boolean,
   repeatCutoff: number
 ): boolean {
-  if (entry === undefined) {
-    // Never notified: only a group with firing alerts is worth a first notification.
-    return firing.length > 0
-  }
-  if (!isSubset(firing, entry.firingAlerts)) {
-    return true
-  }
-  if (firing.length === 0) {
-    // All resolved: notify (even without send_resolved) so the log stops listing them as firing,
-    // unless the last notification listed none either.
-    return entry.firingAlerts.length > 0
-  }
-  if (sendResolved && !isSubset(resolved, entry.resolvedAlerts)) {
-    return true
-  }
-  return entry.timestamp < repeatCutoff
+  return updateReason(entry, firing, resolved, sendResolved, repeatCutoff).send
 }
 
 function isSubset(subset: readonly bigint[], of: readonly bigint[]): boolean {

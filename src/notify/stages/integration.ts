@@ -37,19 +37,27 @@ export function integrationStage(options: IntegrationStageOptions): Stage {
     integration: integration.name,
     idx: integration.index,
   }
-  const wait = waitStage(options.waitMs)
+  // Alertmanager's RetryStage logs with these two fields; every step of the branch does here.
+  const log = options.log.child({
+    receiver: options.receiverName,
+    integration: `${integration.name}[${integration.index}]`,
+  })
+  const wait = waitStage(options.waitMs, log)
   const dedup = dedupStage({
     nflog: options.nflog,
     receiver,
     sendResolved: integration.sendResolved,
     now: options.now,
+    log,
   })
   const retry = retryStage({
     integration,
     receiverName: options.receiverName,
     metrics: options.metrics,
-    log: options.log,
-    stillNeeded: (ctx, alerts) => dedup(ctx, alerts).alerts.length > 0,
+    log,
+    // Asked again before each retry; only a changed verdict is worth a log line, and the
+    // retry stage logs that one.
+    stillNeeded: (ctx, alerts) => dedup(ctx, alerts, 'quiet').alerts.length > 0,
   })
   return {
     async exec(ctx, alerts) {

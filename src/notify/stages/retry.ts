@@ -15,6 +15,7 @@ export interface RetryOptions {
   readonly integration: Integration
   readonly receiverName: string
   readonly metrics: NotifyMetrics
+  /** The integration's logger, with its `receiver` and `integration` fields. */
   readonly log: Logger
   /**
    * Asked before each retry (never before the first attempt, which the dedup stage just
@@ -49,10 +50,7 @@ export function retryStage(
   const { integration, metrics } = options
   const label = { integration: integration.name }
   const name = `${options.receiverName}/${integration.name}[${integration.index}]`
-  const log = options.log.child({
-    receiver: options.receiverName,
-    integration: `${integration.name}[${integration.index}]`,
-  })
+  const log = options.log
 
   async function attempt(ctx: DedupedContext, sent: readonly Alert[]): Promise<void> {
     const started = performance.now()
@@ -89,11 +87,14 @@ export function retryStage(
         return 'notified-by-peer'
       }
       try {
+        if (log.debug()) {
+          log.debug({ aggrGroup: ctx.groupKey, attempts, alerts: sent.length }, 'Notify attempt')
+        }
         await attempt(ctx, sent)
         if (attempts > 1) {
-          log.info({ attempts }, 'Notify success')
+          log.info({ aggrGroup: ctx.groupKey, attempts }, 'Notify success')
         } else {
-          log.debug({ attempts }, 'Notify success')
+          log.debug({ aggrGroup: ctx.groupKey, attempts }, 'Notify success')
         }
         return 'sent'
       } catch (err: unknown) {
@@ -111,7 +112,10 @@ export function retryStage(
           !isAborted(ctx.signal) &&
           (lastError === undefined || errorMessage(lastError) !== err.message)
         ) {
-          log.warn({ attempts, err: err.message }, 'Notify attempt failed, will retry later')
+          log.warn(
+            { aggrGroup: ctx.groupKey, attempts, err: err.message },
+            'Notify attempt failed, will retry later'
+          )
         }
         lastError = err
       }

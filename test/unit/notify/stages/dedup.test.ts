@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 
+import bunyan from 'bunyan'
+
 import type { Alert } from '../../../../src/alerts/index.js'
 import { fingerprint, initHashing, labelsHash } from '../../../../src/labels/index.js'
 import type { LabelSet } from '../../../../src/labels/index.js'
@@ -12,11 +14,32 @@ import type {
   NotificationLog,
   NotifyContext,
 } from '../../../../src/notify/index.js'
-import { dedupStage, needsUpdate } from '../../../../src/notify/stages/dedup.js'
+import { dedupStage, needsUpdate, updateReason } from '../../../../src/notify/stages/dedup.js'
 import { GO_ZERO_TIME_MS } from '../../../../src/util/time.js'
 
 const NOW = Date.UTC(2024, 0, 1, 12)
 const MIN = 60_000
+const QUIET = bunyan.createLogger({ name: 't', level: 'fatal' })
+
+/** debugLog records what the stage logs at debug. */
+function debugLog(): { log: bunyan; records: Record<string, unknown>[] } {
+  const records: Record<string, unknown>[] = []
+  const log = bunyan.createLogger({
+    name: 't',
+    streams: [
+      {
+        level: 'debug',
+        type: 'raw',
+        stream: {
+          write(record: object) {
+            records.push({ ...record })
+          },
+        },
+      },
+    ],
+  })
+  return { log, records }
+}
 
 function entry(fields: Partial<NflogEntry>): NflogEntry {
   return { timestamp: GO_ZERO_TIME_MS, firingAlerts: [], resolvedAlerts: [], ...fields }
@@ -148,6 +171,16 @@ describe('needsUpdate', () => {
         NOW - (c.repeatMs ?? 0)
       )
       assert.equal(got, c.want)
+      // The reason the debug log gives agrees with the verdict, row by row.
+      const reason = updateReason(
+        c.entry,
+        c.firing ?? [],
+        c.resolved ?? [],
+        c.sendResolved ?? false,
+        NOW - (c.repeatMs ?? 0)
+      )
+      assert.equal(reason.send, c.want)
+      assert.ok(reason.why.length > 0)
     })
   }
 })
@@ -206,7 +239,13 @@ describe('dedupStage', () => {
     const firing = alert({ alertname: 'A', i: '1' }, 0)
     const resolved = alert({ alertname: 'A', i: '2' }, NOW - 1)
     const nflog = memoryLog(undefined)
-    const stage = dedupStage({ nflog, receiver: RECEIVER, sendResolved: true, now: () => NOW })
+    const stage = dedupStage({
+      log: QUIET,
+      nflog,
+      receiver: RECEIVER,
+      sendResolved: true,
+      now: () => NOW,
+    })
     const result = stage(context(), [firing, resolved])
     assert.deepEqual(result.ctx.firing, [labelsHash(firing.labels)])
     assert.deepEqual(result.ctx.resolved, [labelsHash(resolved.labels)])
@@ -220,10 +259,13 @@ describe('dedupStage', () => {
     const nflog = memoryLog(
       entry({ firingAlerts: [labelsHash(firing.labels)], timestamp: NOW - MIN })
     )
-    const result = dedupStage({ nflog, receiver: RECEIVER, sendResolved: true, now: () => NOW })(
-      context(),
-      [firing]
-    )
+    const result = dedupStage({
+      log: QUIET,
+      nflog,
+      receiver: RECEIVER,
+      sendResolved: true,
+      now: () => NOW,
+    })(context(), [firing])
     assert.deepEqual(result.alerts, [])
     // The hashes are recorded even then.
     assert.deepEqual(result.ctx.firing, [labelsHash(firing.labels)])
@@ -237,6 +279,7 @@ describe('dedupStage', () => {
       entry({ resolvedAlerts: [labelsHash(firing.labels)], timestamp: NOW + 2_000 })
     )
     const result = dedupStage({
+      log: QUIET,
       nflog,
       receiver: RECEIVER,
       sendResolved: true,
@@ -248,6 +291,7 @@ describe('dedupStage', () => {
       entry({ resolvedAlerts: [labelsHash(firing.labels)], timestamp: NOW - 1 })
     )
     const again = dedupStage({
+      log: QUIET,
       nflog: older,
       receiver: RECEIVER,
       sendResolved: true,
@@ -262,10 +306,13 @@ describe('dedupStage', () => {
     const nflog = memoryLog(
       entry({ firingAlerts: [labelsHash(firing.labels)], timestamp: NOW - MIN })
     )
-    const result = dedupStage({ nflog, receiver: RECEIVER, sendResolved: true, now: () => NOW })(
-      context(),
-      [changed]
-    )
+    const result = dedupStage({
+      log: QUIET,
+      nflog,
+      receiver: RECEIVER,
+      sendResolved: true,
+      now: () => NOW,
+    })(context(), [changed])
     assert.deepEqual(result.alerts, [])
   })
 
@@ -277,13 +324,88 @@ describe('dedupStage', () => {
       entry({ firingAlerts: [labelsHash(firing.labels)], timestamp: NOW - 55 * MIN })
     )
     const late = dedupStage({
+      log: QUIET,
       nflog,
       receiver: RECEIVER,
       sendResolved: false,
       now: () => NOW + 10 * MIN,
     })
     assert.deepEqual(late(context(), [firing]).alerts, [firing])
-    const onTime = dedupStage({ nflog, receiver: RECEIVER, sendResolved: false, now: () => NOW })
+    const onTime = dedupStage({
+      log: QUIET,
+      nflog,
+      receiver: RECEIVER,
+      sendResolved: false,
+      now: () => NOW,
+    })
     assert.deepEqual(onTime(context(), [firing]).alerts, [])
+  })
+
+  it('logs each decision at debug with the group key and why', () => {
+    const firing = alert({ alertname: 'A' }, 0)
+    const { log, records } = debugLog()
+    const first = dedupStage({
+      log,
+      nflog: memoryLog(undefined),
+      receiver: RECEIVER,
+      sendResolved: true,
+      now: () => NOW,
+    })
+    first(context(), [firing])
+    const sent = dedupStage({
+      log,
+      nflog: memoryLog(entry({ firingAlerts: [labelsHash(firing.labels)], timestamp: NOW - MIN })),
+      receiver: RECEIVER,
+      sendResolved: true,
+      now: () => NOW,
+    })
+    sent(context(), [firing])
+    const byPeer = dedupStage({
+      log,
+      nflog: memoryLog(entry({ firingAlerts: [labelsHash(firing.labels)], timestamp: NOW + 5 })),
+      receiver: RECEIVER,
+      sendResolved: true,
+      now: () => NOW + 10,
+    })
+    byPeer(context(), [firing])
+    assert.deepEqual(
+      records.map((r) => [r['msg'], r['aggrGroup'], r['reason'], r['lastNotified']]),
+      [
+        ['Notification needed', '{}:{alertname="A"}', 'never notified', undefined],
+        [
+          'Notification already sent',
+          '{}:{alertname="A"}',
+          'same alerts already notified, repeat_interval not passed',
+          new Date(NOW - MIN).toISOString(),
+        ],
+        [
+          'Notification already sent',
+          '{}:{alertname="A"}',
+          'notified after this flush began',
+          new Date(NOW + 5).toISOString(),
+        ],
+      ]
+    )
+  })
+
+  it('builds no log record at info level', () => {
+    const firing = alert({ alertname: 'A' }, 0)
+    let built = 0
+    const log = bunyan.createLogger({ name: 't', level: 'info' })
+    const original = log.debug.bind(log)
+    log.debug = ((...args: unknown[]) => {
+      if (args.length > 0) {
+        built++
+      }
+      return (original as (...a: unknown[]) => boolean)(...args)
+    }) as typeof log.debug
+    dedupStage({
+      log,
+      nflog: memoryLog(undefined),
+      receiver: RECEIVER,
+      sendResolved: true,
+      now: () => NOW,
+    })(context(), [firing])
+    assert.equal(built, 0)
   })
 })
