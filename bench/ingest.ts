@@ -85,6 +85,10 @@ const FLAGS = {
     help: 'alertmesh entry point, run with this node binary',
   },
   'wrk-bin': { default: '/usr/bin/wrk', help: 'wrk binary' },
+  'log-level': {
+    default: 'info',
+    help: 'info or debug: --log.level of both targets (debug logs every alert and flush)',
+  },
   'results-dir': { default: join(REPO_ROOT, 'bench/results'), help: 'where the JSON record goes' },
 } satisfies Record<string, FlagSpec>
 
@@ -117,6 +121,7 @@ function readParams(flags: Record<keyof typeof FLAGS, string>): Params {
     alertmanagerBin: flags['alertmanager-bin'],
     alertmeshMain: flags['alertmesh-main'],
     wrkBin: flags['wrk-bin'],
+    logLevel: listOf('log-level', flags['log-level'], ['info', 'debug'] as const)[0] ?? 'info',
     resultsDir: flags['results-dir'],
   }
 }
@@ -131,12 +136,12 @@ function readParams(flags: Record<keyof typeof FLAGS, string>): Params {
 function targetSpec(name: TargetName, params: Params): TargetSpec {
   switch (name) {
     case 'alertmanager':
-      return { name, command: params.alertmanagerBin, args: [] }
+      return { name, command: params.alertmanagerBin, args: [`--log.level=${params.logLevel}`] }
     case 'alertmesh':
       return {
         name,
         command: process.execPath,
-        args: [params.alertmeshMain],
+        args: [params.alertmeshMain, `--log.level=${params.logLevel}`],
         requires: {
           path: params.alertmeshMain,
           hint: 'build alertmesh first: npx tsc -p tsconfig.json',

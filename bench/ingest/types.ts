@@ -39,6 +39,8 @@ export interface Params {
   readonly alertmanagerBin: string
   readonly alertmeshMain: string
   readonly wrkBin: string
+  /** --log.level given to both targets: debug shows what per-alert debug logging costs. */
+  readonly logLevel: 'info' | 'debug'
   readonly resultsDir: string
 }
 
