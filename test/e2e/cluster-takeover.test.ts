@@ -42,31 +42,11 @@ const alert = (alertname: string) => ({
   endsAt: iso(Date.now() + 3_600_000),
 })
 
-interface LogRecord {
-  readonly msg?: string
-  readonly aggrGroup?: string
-}
-
-function records(node: TestNode, fromOffset = 0): LogRecord[] {
-  return node.output
-    .slice(fromOffset)
-    .split('\n')
-    .flatMap((line) => {
-      if (!line.startsWith('{')) {
-        return []
-      }
-      try {
-        return [JSON.parse(line) as LogRecord]
-      } catch {
-        return []
-      }
-    })
-}
-
 /** flushes counts the node's "flushing" debug records for the group of `alertname`. */
 function flushes(node: TestNode, alertname: string, fromOffset = 0): number {
   const key = `{}:{alertname="${alertname}"}`
-  return records(node, fromOffset).filter((r) => r.msg === 'flushing' && r.aggrGroup === key).length
+  return node.logRecords(fromOffset).filter((r) => r.msg === 'flushing' && r.aggrGroup === key)
+    .length
 }
 
 /**
@@ -128,9 +108,9 @@ describe('position 0 alive but cut off from the receiver', () => {
       ['/n0']
     )
     for (const [i, { node: n }] of members.entries()) {
-      const failures = records(n).filter(
-        (r) => r.msg === 'Notify for alerts failed' || r.msg === 'flush failed'
-      )
+      const failures = n
+        .logRecords()
+        .filter((r) => r.msg === 'Notify for alerts failed' || r.msg === 'flush failed')
       assert.deepEqual(failures, [], `n${i} logged failed notifications`)
       assert.doesNotMatch(n.output, /aborted/i, `n${i} logged an abort`)
     }

@@ -16,30 +16,10 @@ import { WebhookReceiver } from '../support/webhook-receiver.js'
 
 const GROUP_KEY = '{}:{alertname="Traced"}'
 
-interface LogRecord {
-  readonly msg: string
-  readonly component?: string
-  readonly aggrGroup?: string
-  readonly level: number
-  readonly [field: string]: unknown
-}
-
-function records(node: TestNode): LogRecord[] {
-  return node.output.split('\n').flatMap((line) => {
-    if (!line.startsWith('{')) {
-      return []
-    }
-    try {
-      return [JSON.parse(line) as LogRecord]
-    } catch {
-      return []
-    }
-  })
-}
-
 /** trace is the node's log lines about the group, as (component, message) pairs in order. */
 function trace(node: TestNode): string[] {
-  return records(node)
+  return node
+    .logRecords()
     .filter((r) => r.aggrGroup === GROUP_KEY)
     .map((r) => `${r.component ?? '-'}: ${r.msg}`)
 }
@@ -125,17 +105,17 @@ receivers:
     assert.equal(receiver.deliveries.filter((d) => d.payload.groupKey === GROUP_KEY).length, 1)
 
     // The lines carry what an operator needs to read them: the alert, the receiver, the wait.
-    const received = records(n0).find((r) => r.msg === 'Received alert')
+    const received = n0.logRecords().find((r) => r.msg === 'Received alert')
     assert.match(String(received?.['alert']), /^Traced\[[0-9a-f]{7}\]\[active\]$/)
-    const skipped = records(n1).find((r) => r.msg === 'Notification already sent')
+    const skipped = n1.logRecords().find((r) => r.msg === 'Notification already sent')
     assert.ok(skipped !== undefined)
     assert.equal(skipped['receiver'], 'team')
     assert.equal(skipped['integration'], 'webhook[0]')
     assert.equal(typeof skipped['lastNotified'], 'string')
-    const waited = records(n1).find((r) => r.msg === 'Waiting for peers at lower positions')
+    const waited = n1.logRecords().find((r) => r.msg === 'Waiting for peers at lower positions')
     assert.equal(waited?.['waitMs'], 2000)
     // Every such line is at debug level (20): none of this is printed at the default info.
-    for (const r of records(n1).filter((r) => r.aggrGroup === GROUP_KEY)) {
+    for (const r of n1.logRecords().filter((r) => r.aggrGroup === GROUP_KEY)) {
       assert.equal(r.level, 20, `${r.msg} is not a debug line`)
     }
   })

@@ -2,6 +2,15 @@ import type { ChildProcess } from 'node:child_process'
 
 import { waitFor } from './wait.js'
 
+/** LogRecord is one bunyan JSON log line as tests read it. */
+export interface LogRecord {
+  readonly msg: string
+  readonly level: number
+  readonly component?: string
+  readonly aggrGroup?: string
+  readonly [field: string]: unknown
+}
+
 /**
  * LoggedProcess is a child process whose stdout and stderr are kept as `output` (for failure
  * messages) and whose exit can be awaited; the test launchers build on it.
@@ -26,6 +35,29 @@ export class LoggedProcess {
         resolve(code)
       })
     )
+  }
+
+  /**
+   * logRecords parses the JSON log lines (`--log.format=json`) the process printed, skipping
+   * anything else; `fromOffset` (a length of `output` taken earlier) keeps only later lines.
+   *
+   * @param fromOffset - where in `output` to start.
+   * @returns the records, in order.
+   */
+  logRecords(fromOffset = 0): LogRecord[] {
+    return this.output
+      .slice(fromOffset)
+      .split('\n')
+      .flatMap((line) => {
+        if (!line.startsWith('{')) {
+          return []
+        }
+        try {
+          return [JSON.parse(line) as LogRecord]
+        } catch {
+          return []
+        }
+      })
   }
 
   /** exited resolves with the exit code once the process ends. */

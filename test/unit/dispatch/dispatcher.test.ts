@@ -284,6 +284,21 @@ describe('Dispatcher lifecycle', () => {
     ])
   })
 
+  /** untilAborted is a pipeline whose flushes end only at their deadline, each timed. */
+  function untilAborted(elapsed: number[]): Stage {
+    return {
+      exec(ctx) {
+        const started = Date.now()
+        return new Promise((_, reject) => {
+          ctx.signal.addEventListener('abort', () => {
+            elapsed.push(Date.now() - started)
+            reject(new Error('aborted'))
+          })
+        })
+      },
+    }
+  }
+
   // Alertmanager 0.25's timeout func (cmd/alertmanager/main.go): max(group_interval, 10 s) plus
   // position × peer_timeout. Each row: group_interval, the node's cluster wait, the deadline.
   const DEADLINES: readonly [string, number, number, number][] = [
@@ -300,17 +315,7 @@ describe('Dispatcher lifecycle', () => {
         route({ receiver: 'r', group_wait: 0, group_interval: groupInterval }),
         {
           clusterWaitMs: () => waitMs,
-          pipeline: {
-            exec(ctx) {
-              const started = Date.now()
-              return new Promise((_, reject) => {
-                ctx.signal.addEventListener('abort', () => {
-                  aborted.push(Date.now() - started)
-                  reject(new Error('aborted'))
-                })
-              })
-            },
-          },
+          pipeline: untilAborted(aborted),
         }
       )
       dispatcher.start()
@@ -334,17 +339,7 @@ describe('Dispatcher lifecycle', () => {
       route({ receiver: 'r', group_wait: 0, group_interval: 60_000 }),
       {
         clusterWaitMs: () => waitMs,
-        pipeline: {
-          exec(ctx) {
-            const started = Date.now()
-            return new Promise((_, reject) => {
-              ctx.signal.addEventListener('abort', () => {
-                deadlines.push(Date.now() - started)
-                reject(new Error('aborted'))
-              })
-            })
-          },
-        },
+        pipeline: untilAborted(deadlines),
       }
     )
     dispatcher.start()
