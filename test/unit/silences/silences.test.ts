@@ -373,6 +373,28 @@ describe('Silences onChange', () => {
   })
 })
 
+describe('Silences debug log', () => {
+  it('logs each silence gossiped from here and each merged from a peer', async () => {
+    const { log, records } = quietLog()
+    const s = await openMemory(clock(), { log })
+    const id = await s.set({
+      matchers: [eq('a', 'b')],
+      startsAt: T0,
+      endsAt: T0 + HOUR,
+      createdBy: 'ops',
+      comment: 'maintenance',
+    })
+    s.merge([mesh('from-peer')])
+    const lines = (records() as { msg: string; id?: string; state?: string; level: number }[])
+      .filter((r) => r.msg.endsWith(' silence') || r.msg.endsWith(' from a peer'))
+      .map((r) => [r.level, r.msg, r.id, r.state])
+    assert.deepEqual(lines, [
+      [20, 'Gossiping new silence', id, 'active'],
+      [20, 'Merged silence from a peer', 'from-peer', 'active'],
+    ])
+  })
+})
+
 describe('Silences.expire', () => {
   const m = [eq('a', 'b')]
   const population = (now: number, retention: number): MeshSilence[] => [
