@@ -61,7 +61,10 @@ export class Settle {
   /** start begins the settle phase: the timeout and the reachability poll. */
   start(): void {
     this.#startedAt = this.#options.now()
-    this.#options.log.info({ timeoutMs: this.#options.timeoutMs }, 'Waiting for gossip to settle')
+    this.#options.log.info(
+      { timeoutMs: this.#options.timeoutMs },
+      'Waiting for gossip to settle...'
+    )
     if (this.#options.timeoutMs === 0) {
       this.settle('timeout')
       return
@@ -103,7 +106,8 @@ export class Settle {
     if (reason === 'timeout') {
       this.#options.log.info({ elapsedMs }, 'gossip not settled but continuing anyway')
     } else {
-      this.#options.log.info({ elapsedMs, reason }, 'gossip settled')
+      // Alertmanager's words (cluster/cluster.go); `reason` says what alertmesh settled on.
+      this.#options.log.info({ elapsedMs, reason }, 'gossip settled; proceeding')
     }
     for (const w of this.#waiters) {
       w.resolve()

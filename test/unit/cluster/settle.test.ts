@@ -22,7 +22,7 @@ function settle(overrides: Partial<SettleOptions> = {}) {
   const settled = () =>
     records().filter(
       (r) =>
-        r['msg'] === 'gossip settled' || r['msg'] === 'gossip not settled but continuing anyway'
+        r['msg'] === 'gossip settled; proceeding' || r['msg'] === 'gossip not settled but continuing anyway'
     )
   return { s, settled }
 }
@@ -47,7 +47,7 @@ describe('Settle', () => {
     assert.equal(s.ready, true)
     assert.deepEqual(
       settled().map((r) => [r['msg'], r['reason'], r['elapsedMs']]),
-      [['gossip settled', 'full_state', 250]]
+      [['gossip settled; proceeding', 'full_state', 250]]
     )
   })
 
