@@ -54,6 +54,7 @@ export function fileConfigSource(
   const reload = (): Promise<void> =>
     controller.serialize(async () => {
       try {
+        log.info({ file: path }, 'Loading configuration file')
         const loaded = await loadConfigFile(path)
         // Alertmanager rebuilds on every reload, restarting group timers; file mode keeps that.
         await controller.apply(loaded, undefined)
