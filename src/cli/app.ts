@@ -35,6 +35,7 @@ import { consulConfigSource, fileConfigSource } from './config-source.js'
 import { consulSettings } from './consul-flags.js'
 import type { Flags } from './flags.js'
 import { GossipBridge, nflogBridge } from './gossip-bridge.js'
+import { nodeIntegrations } from './integrations.js'
 import type { Listeners } from './listeners.js'
 import { buildRuntime } from './runtime.js'
 import type { Runtime, RuntimeDeps } from './runtime.js'
@@ -243,6 +244,7 @@ export async function startNode(
     clearInterval(silenceMaintenance)
   })
 
+  const integrations = nodeIntegrations()
   const runtimeDeps: RuntimeDeps = {
     store,
     nflog,
@@ -251,7 +253,8 @@ export async function startNode(
     waitMs: () => cluster?.waitMs() ?? 0,
     externalURL: url.toString().replace(/\/$/, ''),
     userAgent: USER_AGENT,
-    notifyMetrics: createNotifyMetrics(registry),
+    integrations: integrations.list,
+    notifyMetrics: createNotifyMetrics(registry, integrations.list),
     dispatcherMetrics: createDispatcherMetrics(registry),
     log,
   }
@@ -282,10 +285,17 @@ export async function startNode(
   }
   const source =
     flags.consul === undefined || consulClient === undefined
-      ? fileConfigSource(flags.configFile, controller, configLog, configReporter(nodeStatus))
+      ? fileConfigSource(
+          flags.configFile,
+          integrations.registry,
+          controller,
+          configLog,
+          configReporter(nodeStatus)
+        )
       : consulConfigSource(flags.consul, consulClient, {
           nodeName: name,
           storagePath: flags.storagePath,
+          registry: integrations.registry,
           controller,
           log: configLog,
           onReport: configReporter(nodeStatus),

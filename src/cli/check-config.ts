@@ -4,6 +4,8 @@ import { loadConfigFile } from '../config/index.js'
 import { buildIntegrations } from '../notify/index.js'
 import { errorMessage } from '../util/index.js'
 
+import { nodeIntegrations } from './integrations.js'
+
 /**
  * checkConfig validates config files like `amtool check-config`: each file is loaded with the
  * node's own loader, and its receivers are built, so a type the node would refuse fails here
@@ -19,11 +21,15 @@ export async function checkConfig(files: readonly string[], out: Writable): Prom
     return 1
   }
   let failed = 0
+  const { list, registry } = nodeIntegrations()
   for (const file of files) {
     try {
-      const { config } = await loadConfigFile(file)
+      const { config } = await loadConfigFile(file, registry)
       for (const receiver of config.receivers) {
-        buildIntegrations(receiver, { externalURL: 'http://localhost', userAgent: 'alertmesh' })
+        buildIntegrations(receiver, list, {
+          externalURL: 'http://localhost',
+          userAgent: 'alertmesh',
+        })
       }
       out.write(
         [

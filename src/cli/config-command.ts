@@ -15,6 +15,7 @@ import {
   consulSettings,
   resolveConsulFlags,
 } from './consul-flags.js'
+import { nodeIntegrations } from './integrations.js'
 
 const USAGE = `usage: alertmesh config push FILE [--template FILE]... [<consul flags>]
        alertmesh config pull [--output FILE] [--templates-dir DIR] [<consul flags>]
@@ -113,12 +114,13 @@ async function push(parsed: Parsed, env: Record<string, string | undefined>, out
     templates.set(basename(path), await readFile(path, 'utf8'))
   }
   // Validate first, exactly as a node will, so nothing invalid is ever written.
+  const { list, registry } = nodeIntegrations()
   const { loaded } = loadConfigDocument(
     { text, templates },
-    { name: file, templatePrefix: 'template ', templatesDir: dirname(file) }
+    { name: file, templatePrefix: 'template ', templatesDir: dirname(file), registry }
   )
   for (const receiver of loaded.config.receivers) {
-    buildIntegrations(receiver, { externalURL: 'http://localhost', userAgent: 'alertmesh' })
+    buildIntegrations(receiver, list, { externalURL: 'http://localhost', userAgent: 'alertmesh' })
   }
   const { client, prefix } = await connect(parsed, env)
   try {

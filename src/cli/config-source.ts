@@ -2,6 +2,7 @@ import type Logger from 'bunyan'
 
 import type { ConfigSourceView } from '../api/index.js'
 import { loadConfigFile } from '../config/index.js'
+import type { ConfigRegistry } from '../config/index.js'
 import type { ConsulClient } from '../consul/index.js'
 import { errorMessage } from '../util/index.js'
 
@@ -30,6 +31,7 @@ export interface ConfigSource {
  * fileConfigSource reads --config.file at start and on every reload, as Alertmanager does.
  *
  * @param path - the config file.
+ * @param registry - the integrations the config may use.
  * @param controller - applies the loaded config.
  * @param log - the configuration logger.
  * @param onReport - called with the view after each apply or refusal.
@@ -37,6 +39,7 @@ export interface ConfigSource {
  */
 export function fileConfigSource(
   path: string,
+  registry: ConfigRegistry,
   controller: ConfigController,
   log: Logger,
   onReport: OnConfigReport
@@ -55,7 +58,7 @@ export function fileConfigSource(
     controller.serialize(async () => {
       try {
         log.info({ file: path }, 'Loading configuration file')
-        const loaded = await loadConfigFile(path)
+        const loaded = await loadConfigFile(path, registry)
         // Alertmanager rebuilds on every reload, restarting group timers; file mode keeps that.
         await controller.apply(loaded, undefined)
         applied = { hash: hashHex(loaded.hash), at: new Date().toISOString() }
@@ -78,8 +81,8 @@ export function fileConfigSource(
  *
  * @param consul - the Consul flags.
  * @param client - the Consul client.
- * @param options - node name, storage path, controller, logger, the report hook and the
- *   teardown stack.
+ * @param options - node name, storage path, integration registry, controller, logger, the
+ *   report hook and the teardown stack.
  * @returns the source.
  */
 export function consulConfigSource(
@@ -88,6 +91,7 @@ export function consulConfigSource(
   options: {
     nodeName: string
     storagePath: string
+    registry: ConfigRegistry
     controller: ConfigController
     log: Logger
     onReport: OnConfigReport
@@ -100,6 +104,7 @@ export function consulConfigSource(
     prefix: consul.kvPrefix,
     nodeName: options.nodeName,
     storagePath: options.storagePath,
+    registry: options.registry,
     controller: options.controller,
     log: options.log,
     now: Date.now,

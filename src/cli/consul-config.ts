@@ -9,7 +9,12 @@ import {
   writeDocumentCache,
   writeTemplates,
 } from '../config/index.js'
-import type { CachedDocument, ConfigDocument, LoadedDocument } from '../config/index.js'
+import type {
+  CachedDocument,
+  ConfigDocument,
+  ConfigRegistry,
+  LoadedDocument,
+} from '../config/index.js'
 import { ConsulConfigWatch, fetchConfigDocument, writeNodeStatus } from '../consul/index.js'
 import type { ConsulClient, NodeStatus } from '../consul/index.js'
 import { errorMessage } from '../util/index.js'
@@ -24,6 +29,8 @@ export interface ConsulConfigSyncOptions {
   readonly prefix: string
   readonly nodeName: string
   readonly storagePath: string
+  /** The integrations a config may use. */
+  readonly registry: ConfigRegistry
   readonly controller: ConfigController
   readonly log: Logger
   readonly now: () => number
@@ -199,6 +206,7 @@ export class ConsulConfigSync {
       name: `consul key ${this.#configKey}`,
       templatePrefix: `${this.#o.prefix}/templates/`,
       templatesDir: this.#templatesDir,
+      registry: this.#o.registry,
     })
   }
 

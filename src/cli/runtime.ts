@@ -8,7 +8,14 @@ import { Dispatcher, buildRouteTree } from '../dispatch/index.js'
 import type { DispatcherMetrics } from '../dispatch/index.js'
 import { Inhibitor } from '../inhibit/index.js'
 import { buildIntegrations, buildPipeline } from '../notify/index.js'
-import type { Integration, Muter, NotificationLog, NotifyMetrics, Peer } from '../notify/index.js'
+import type {
+  Integration,
+  IntegrationDefinition,
+  Muter,
+  NotificationLog,
+  NotifyMetrics,
+  Peer,
+} from '../notify/index.js'
 
 /** Runtime is the config-scoped object graph: rebuilt whole on every reload. */
 export interface Runtime extends ApiRuntime {
@@ -31,6 +38,8 @@ export interface RuntimeDeps {
   readonly waitMs: () => number
   readonly externalURL: string
   readonly userAgent: string
+  /** The integration list the config registry was built from. */
+  readonly integrations: readonly IntegrationDefinition[]
   readonly notifyMetrics: NotifyMetrics
   readonly dispatcherMetrics: DispatcherMetrics
   readonly log: Logger
@@ -64,7 +73,7 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Runtime {
   for (const receiver of loaded.config.receivers) {
     // Every receiver is built, referenced or not, so an unsupported one is refused now rather
     // than when a later routing change starts to use it.
-    const integrations = buildIntegrations(receiver, {
+    const integrations = buildIntegrations(receiver, deps.integrations, {
       externalURL: deps.externalURL,
       userAgent: deps.userAgent,
     })

@@ -5,17 +5,16 @@ import { Matcher, newMatcher, sortMatchers } from '../labels/index.js'
 import type { Obj } from './checks.js'
 import { goUrlString } from './go-url.js'
 import type { GoURL } from './go-url.js'
+import type { IntegrationConfigSpec } from './integration-spec.js'
 import type {
   Config,
-  GenericIntegrationConfig,
   HttpClientConfig,
   InhibitRuleConfig,
-  IntegrationType,
+  IntegrationConfig,
   NamedTimeInterval,
   ReceiverConfig,
   RouteConfig,
   TLSConfig,
-  WebhookConfig,
 } from './types.js'
 
 /**
@@ -55,20 +54,6 @@ export const ROOT_ROUTE_DEFAULTS = {
   group_interval: 300_000,
   repeat_interval: 14_400_000,
 } as const
-
-const OTHER_TYPES: readonly Exclude<IntegrationType, 'webhook'>[] = [
-  'email',
-  'pagerduty',
-  'slack',
-  'opsgenie',
-  'wechat',
-  'pushover',
-  'victorops',
-  'sns',
-  'telegram',
-  'discord',
-  'webex',
-]
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isUrl = (v: unknown): v is GoURL =>
@@ -256,37 +241,32 @@ class Builder {
     return out
   }
 
-  receiver(rcv: Obj, yamlOrder: readonly string[], used: boolean): ReceiverConfig {
-    const list = (kind: string): Obj[] => (rcv[`${kind}_configs`] as Obj[] | undefined) ?? []
-    const webhooks = list('webhook').map((c) => this.integration(c) as unknown as WebhookConfig)
-    const other: Partial<Record<string, GenericIntegrationConfig[]>> = {}
-    const kinds = [...yamlOrder.map((k) => k.replace(/_configs$/, '')), ...OTHER_TYPES]
-    for (const kind of kinds) {
-      if (
-        (OTHER_TYPES as readonly string[]).includes(kind) &&
-        !Object.hasOwn(other, kind) &&
-        Object.hasOwn(rcv, `${kind}_configs`)
-      ) {
-        other[kind] = list(kind).map((c) => {
-          const cfg = this.integration(c)
-          if (kind === 'email' && used) {
-            emailHeaderDefaults(cfg)
-          }
-          return cfg as GenericIntegrationConfig
-        })
+  receiver(
+    rcv: Obj,
+    yamlOrder: readonly string[],
+    used: boolean,
+    integrations: readonly IntegrationConfigSpec[]
+  ): ReceiverConfig {
+    const specs = new Map(integrations.map((spec) => [spec.name, spec]))
+    const out: Partial<Record<string, IntegrationConfig[]>> = {}
+    // YAML order first; keys only a merge (`<<`) brought in follow in the list's order.
+    const names = [...yamlOrder.map((k) => k.replace(/_configs$/, '')), ...specs.keys()]
+    for (const name of names) {
+      const spec = specs.get(name)
+      const key = `${name}_configs`
+      if (spec === undefined || Object.hasOwn(out, name) || !Object.hasOwn(rcv, key)) {
+        continue
       }
+      out[name] = ((rcv[key] as Obj[] | undefined) ?? []).map((c) => {
+        const cfg = this.integration(c)
+        if (used) {
+          spec.whenRouted?.(cfg)
+        }
+        return cfg as IntegrationConfig
+      })
     }
-    return { name: String(rcv['name']), webhook_configs: webhooks, other_configs: other }
+    return { name: String(rcv['name']), integrations: out }
   }
-}
-
-/** emailHeaderDefaults mirrors notify/email.New, which fills headers of receivers in use. */
-function emailHeaderDefaults(cfg: Obj): void {
-  const headers = { ...((cfg['headers'] as Record<string, string> | undefined) ?? {}) }
-  headers['Subject'] ??= '{{ template "email.default.subject" . }}'
-  headers['To'] ??= typeof cfg['to'] === 'string' ? cfg['to'] : ''
-  headers['From'] ??= typeof cfg['from'] === 'string' ? cfg['from'] : ''
-  cfg['headers'] = headers
 }
 
 function usedReceivers(route: Obj, out: Set<string>): Set<string> {
@@ -318,9 +298,15 @@ function intervals(list: unknown): NamedTimeInterval[] {
  * @param c - the converted, finalized root object.
  * @param decoded - the decoded (pre-conversion) data, for the YAML order of integration types.
  * @param baseDir - directory relative paths are resolved against.
+ * @param integrations - the integration specs the config was decoded with.
  * @returns the typed config.
  */
-export function buildConfig(c: Obj, decoded: Obj, baseDir: string): Config {
+export function buildConfig(
+  c: Obj,
+  decoded: Obj,
+  baseDir: string,
+  integrations: readonly IntegrationConfigSpec[]
+): Config {
   const b = new Builder(baseDir)
   const g = c['global'] as Obj
   const global = { ...(typed(g) as Obj), http_config: b.http(g['http_config']) }
@@ -332,7 +318,12 @@ export function buildConfig(c: Obj, decoded: Obj, baseDir: string): Config {
     route: b.route(route, true),
     inhibit_rules: ((c['inhibit_rules'] as Obj[] | undefined) ?? []).map((r) => b.inhibit(r)),
     receivers: ((c['receivers'] as Obj[] | undefined) ?? []).map((rcv, i) =>
-      b.receiver(rcv, Object.keys(decodedReceivers[i] ?? {}), used.has(String(rcv['name'])))
+      b.receiver(
+        rcv,
+        Object.keys(decodedReceivers[i] ?? {}),
+        used.has(String(rcv['name'])),
+        integrations
+      )
     ),
     templates: ((c['templates'] as string[] | undefined) ?? []).map((t) => b.joinDir(t) ?? t),
     time_intervals: intervals(c['time_intervals']),

@@ -5,7 +5,9 @@ import { parseTimeRange } from './time-interval.js'
 
 /**
  * Struct validators run after a struct is decoded, in the order Go's `UnmarshalYAML` methods
- * run them (config/config.go, config/notifiers.go, prometheus/common http_config.go, sigv4).
+ * run them (config/config.go, prometheus/common http_config.go, sigv4). The validators of
+ * integration configs (config/notifiers.go) come with each integration's spec, see
+ * integration-spec.ts.
  * Each receives the converted struct, may normalise it in place (as the Go code does, e.g.
  * canonical email headers or the Bearer authorization type) and throws an Error carrying
  * Alertmanager's message. A validator may return a replacement value.
@@ -143,12 +145,6 @@ function httpConfig(o: Obj): void {
   }
 }
 
-function atMostOne(o: Obj, a: string, b: string): void {
-  if (o[a] !== undefined && o[a] !== '' && str(o, b) !== '') {
-    throw new Error(`at most one of ${a} & ${b} must be configured`)
-  }
-}
-
 /** canonicalHeaderKey is Go's textproto.CanonicalMIMEHeaderKey. */
 export function canonicalHeaderKey(s: string): string {
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(s)) {
@@ -158,188 +154,6 @@ export function canonicalHeaderKey(s: string): string {
     .split('-')
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase())
     .join('-')
-}
-
-function email(o: Obj): void {
-  if (str(o, 'to') === '') {
-    throw new Error('missing to address in email config')
-  }
-  const headers: Obj = {}
-  for (const [h, v] of Object.entries(obj(o, 'headers') ?? {})) {
-    const key = canonicalHeaderKey(h)
-    if (key in headers) {
-      throw new Error(`duplicate header ${q(key)} in email config`)
-    }
-    headers[key] = v
-  }
-  o['headers'] = headers
-}
-
-const PAGERDUTY_DETAILS: Readonly<Record<string, string>> = {
-  firing: '{{ template "pagerduty.default.instances" .Alerts.Firing }}',
-  resolved: '{{ template "pagerduty.default.instances" .Alerts.Resolved }}',
-  num_firing: '{{ .Alerts.Firing | len }}',
-  num_resolved: '{{ .Alerts.Resolved | len }}',
-}
-
-function pagerduty(o: Obj): void {
-  const rk = str(o, 'routing_key')
-  const sk = str(o, 'service_key')
-  if (
-    rk === '' &&
-    sk === '' &&
-    str(o, 'routing_key_file') === '' &&
-    str(o, 'service_key_file') === ''
-  ) {
-    throw new Error('missing service or routing key in PagerDuty config')
-  }
-  atMostOne(o, 'routing_key', 'routing_key_file')
-  atMostOne(o, 'service_key', 'service_key_file')
-  o['details'] = { ...PAGERDUTY_DETAILS, ...(obj(o, 'details') ?? {}) }
-  if (str(o, 'source') === '') {
-    o['source'] = str(o, 'client')
-  }
-}
-
-function slackField(o: Obj): void {
-  if (str(o, 'title') === '') {
-    throw new Error('missing title in Slack field configuration')
-  }
-  if (str(o, 'value') === '') {
-    throw new Error('missing value in Slack field configuration')
-  }
-}
-
-function slackAction(o: Obj): void {
-  if (str(o, 'type') === '') {
-    throw new Error('missing type in Slack action configuration')
-  }
-  if (str(o, 'text') === '') {
-    throw new Error('missing text in Slack action configuration')
-  }
-  if (str(o, 'url') !== '') {
-    delete o['name']
-    delete o['value']
-    delete o['confirm']
-  } else if (str(o, 'name') !== '') {
-    delete o['url']
-  } else {
-    throw new Error('missing name or url in Slack action configuration')
-  }
-}
-
-function opsgenie(o: Obj): void {
-  atMostOne(o, 'api_key', 'api_key_file')
-  const responders = Array.isArray(o['responders']) ? (o['responders'] as Obj[]) : []
-  for (const r of responders) {
-    const [id, name, username] = [str(r, 'id'), str(r, 'name'), str(r, 'username')]
-    const type = str(r, 'type')
-    const show = (t: string): string => `{${id} ${name} ${username} ${t}}`
-    if (id === '' && username === '' && name === '') {
-      throw new Error(
-        `opsGenieConfig responder ${show(type)} has to have at least one of id, username or name specified`
-      )
-    }
-    if (type.includes('{{')) {
-      const err = templateSyntaxError(type)
-      if (err !== undefined) {
-        throw new Error(
-          `opsGenieConfig responder ${show(type)} type is not a valid template: ${err}`
-        )
-      }
-    } else if (!/^(team|teams|user|escalation|schedule)$/.test(type.toLowerCase())) {
-      // Go lower-cases a copy of the responder: the message shows it, the config keeps the original.
-      throw new Error(
-        `opsGenieConfig responder ${show(type.toLowerCase())} type does not match valid options ^(team|teams|user|escalation|schedule)$`
-      )
-    }
-  }
-}
-
-/** templateSyntaxError approximates text/template's parse errors for unbalanced actions. */
-function templateSyntaxError(text: string): string | undefined {
-  let rest = text
-  for (;;) {
-    const open = rest.indexOf('{{')
-    if (open < 0) {
-      return undefined
-    }
-    const close = rest.indexOf('}}', open + 2)
-    if (close < 0) {
-      return 'template: :1: unclosed action'
-    }
-    rest = rest.slice(close + 2)
-  }
-}
-
-function wechat(o: Obj): void {
-  if (str(o, 'message_type') === '') {
-    o['message_type'] = 'text'
-  }
-  if (!/^(text|markdown)$/.test(str(o, 'message_type'))) {
-    throw new Error(
-      `weChat message type ${q(str(o, 'message_type'))} does not match valid options ^(text|markdown)$`
-    )
-  }
-}
-
-const VICTOROPS_RESERVED = [
-  'routing_key',
-  'message_type',
-  'state_message',
-  'entity_display_name',
-  'monitoring_tool',
-  'entity_id',
-  'entity_state',
-]
-
-function victorops(o: Obj): void {
-  if (str(o, 'routing_key') === '') {
-    throw new Error('missing Routing key in VictorOps config')
-  }
-  atMostOne(o, 'api_key', 'api_key_file')
-  const custom = obj(o, 'custom_fields') ?? {}
-  for (const f of VICTOROPS_RESERVED) {
-    if (f in custom) {
-      throw new Error(
-        `victorOps config contains custom field ${f} which cannot be used as it conflicts with the fixed/static fields`
-      )
-    }
-  }
-}
-
-function sns(o: Obj): void {
-  const target = str(o, 'target_arn') === ''
-  const topic = str(o, 'topic_arn') === ''
-  const phone = str(o, 'phone_number') === ''
-  // Go evaluates `(a != b) != c`, which also accepts all three destinations set.
-  if ((target !== topic) !== phone) {
-    throw new Error('must provide either a Target ARN, Topic ARN, or Phone Number for SNS config')
-  }
-}
-
-function telegram(o: Obj): void {
-  if (str(o, 'bot_token') === '') {
-    throw new Error('missing bot_token on telegram_config')
-  }
-  if (o['chat_id'] === undefined || o['chat_id'] === 0) {
-    throw new Error('missing chat_id on telegram_config')
-  }
-  const mode = str(o, 'parse_mode')
-  if (mode !== '' && mode !== 'Markdown' && mode !== 'MarkdownV2' && mode !== 'HTML') {
-    throw new Error(
-      'unknown parse_mode on telegram_config, must be Markdown, MarkdownV2, HTML or empty string'
-    )
-  }
-}
-
-function webex(o: Obj): void {
-  if (str(o, 'room_id') === '') {
-    throw new Error('missing room_id on webex_config')
-  }
-  if (obj(obj(o, 'http_config') ?? {}, 'authorization') === undefined) {
-    throw new Error('missing webex_configs.http_config.authorization')
-  }
 }
 
 const need =
@@ -370,29 +184,4 @@ export const CHECKS: Readonly<Record<string, Check>> = {
       )
     }
   },
-  webhook: (o) => {
-    if (o['url'] === undefined) {
-      throw new Error('missing URL in webhook config')
-    }
-  },
-  email,
-  pagerduty,
-  slack: (o) => {
-    if (o['api_url'] !== undefined && str(o, 'api_url_file') !== '') {
-      throw new Error('at most one of api_url & api_url_file must be configured')
-    }
-  },
-  slack_field: slackField,
-  slack_action: slackAction,
-  slack_confirm: need('text', 'missing text in Slack confirmation configuration'),
-  opsgenie,
-  wechat,
-  victorops,
-  pushover: (o) => {
-    need('user_key', 'missing user key in Pushover config')(o)
-    need('token', 'missing token in Pushover config')(o)
-  },
-  sns,
-  telegram,
-  webex,
 }

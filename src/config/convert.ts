@@ -1,5 +1,4 @@
-import { CHECKS } from './checks.js'
-import type { Obj } from './checks.js'
+import type { Check, Obj } from './checks.js'
 import type { NodePosition } from './decode.js'
 import { convertKind, parseMatcherLines } from './kinds.js'
 import { isStruct, propertiesOf, resolveSchema, schemaType } from './schema/index.js'
@@ -28,6 +27,7 @@ export interface Failure {
 }
 
 interface Ctx {
+  readonly checks: Readonly<Record<string, Check>>
   readonly positions: ReadonlyMap<string, NodePosition>
   readonly typeErrorPointers: readonly string[]
   readonly failures: Failure[]
@@ -40,15 +40,17 @@ interface Ctx {
  * @param schema - the root schema.
  * @param positions - pointer → source position, for failure ordering.
  * @param typeErrorPointers - pointers of ajv/yaml type errors (their parents skip checks).
+ * @param checks - the struct validators by `x-check` name (ConfigRegistry.checks).
  * @returns the converted document and the failures, in no particular order.
  */
 export function convertDocument(
   data: unknown,
   schema: SchemaNode,
   positions: ReadonlyMap<string, NodePosition>,
-  typeErrorPointers: readonly string[]
+  typeErrorPointers: readonly string[],
+  checks: Readonly<Record<string, Check>>
 ): { value: unknown; failures: Failure[] } {
-  const ctx: Ctx = { positions, typeErrorPointers, failures: [] }
+  const ctx: Ctx = { checks, positions, typeErrorPointers, failures: [] }
   const value = convert(data, schema, '', ctx)
   return { value, failures: ctx.failures }
 }
@@ -176,7 +178,7 @@ function convertObject(data: Obj, schema: SchemaNode, pointer: string, ctx: Ctx)
     !hasTypeErrorWithin(ctx, pointer) &&
     !hasFailureWithin(ctx, pointer)
   ) {
-    const check = CHECKS[checkName]
+    const check = ctx.checks[checkName]
     try {
       const replaced = check?.(out)
       if (isObj(replaced)) {

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path'
 import { atomicWrite } from '../util/index.js'
 
 import { ConfigError } from './errors.js'
+import type { ConfigRegistry } from './integration-spec.js'
 import { loadConfig } from './load.js'
 import type { LoadedConfig } from './types.js'
 
@@ -52,19 +53,29 @@ function checkTemplateName(name: string, where: string): void {
  *
  * @param doc - the document.
  * @param options - `name` for messages (e.g. `consul key alertmesh/config`), `templatePrefix` to
- *   name templates in messages, `templatesDir` for relative paths.
+ *   name templates in messages, `templatesDir` for relative paths, `registry` for the
+ *   integrations the config may use.
  * @returns the loaded config and its effective key.
  * @throws ConfigError for an invalid config or template name.
  */
 export function loadConfigDocument(
   doc: ConfigDocument,
-  options: { readonly name: string; readonly templatePrefix: string; readonly templatesDir: string }
+  options: {
+    readonly name: string
+    readonly templatePrefix: string
+    readonly templatesDir: string
+    readonly registry: ConfigRegistry
+  }
 ): LoadedDocument {
   const names = [...doc.templates.keys()].sort()
   for (const name of names) {
     checkTemplateName(name, `${options.templatePrefix}${name}`)
   }
-  const loaded = loadConfig(doc.text, { baseDir: options.templatesDir, fileName: options.name })
+  const loaded = loadConfig(doc.text, {
+    baseDir: options.templatesDir,
+    fileName: options.name,
+    registry: options.registry,
+  })
   const key = createHash('sha256').update(loaded.effectiveHash)
   for (const name of names) {
     key.update(`\0${name}\0${doc.templates.get(name) ?? ''}`)

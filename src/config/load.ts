@@ -10,8 +10,8 @@ import type { Decoded, TypeIssue } from './decode.js'
 import { ConfigError } from './errors.js'
 import { PhaseError, finalizeConfig } from './finalize.js'
 import { TagError } from './go-yaml-resolve.js'
+import type { ConfigRegistry } from './integration-spec.js'
 import { marshalConfig } from './marshal.js'
-import { CONFIG_SCHEMA } from './schema/index.js'
 import type { LoadedConfig } from './types.js'
 import { validateSchema } from './validate-schema.js'
 import { LineIndex, YamlSyntaxError, parseYamlTree } from './yaml-tree.js'
@@ -23,6 +23,8 @@ export interface LoadOptions {
   readonly baseDir: string
   /** Name used in error messages (file path or Consul key). */
   readonly fileName?: string
+  /** The integrations the config may use (built once by the composition root). */
+  readonly registry: ConfigRegistry
 }
 
 /**
@@ -48,11 +50,11 @@ export function configHash(raw: string | Uint8Array): number {
  * rejected), every custom check Alertmanager runs, in its order, then defaults.
  *
  * @param text - the YAML text.
- * @param options - base directory and a name for messages.
+ * @param options - base directory, a name for messages and the integration registry.
  * @returns the typed config, the raw text, the re-marshalled `config.original` and the hash.
  * @throws ConfigError carrying Alertmanager's message (`amMessage`) plus path, line and column.
  * @example
- * const { config } = loadConfig('route:\n  receiver: a\nreceivers:\n- name: a\n', { baseDir: '.' })
+ * const { config } = loadConfig('route:\n  receiver: a\nreceivers:\n- name: a\n', { baseDir: '.', registry })
  */
 export function loadConfig(text: string, options: LoadOptions): LoadedConfig {
   return loadBytes(text, text, options)
@@ -63,12 +65,20 @@ export function loadConfig(text: string, options: LoadOptions): LoadedConfig {
  * directory (Alertmanager's `LoadFile`). The hash covers the file's bytes.
  *
  * @param path - the config file.
+ * @param registry - the integrations the config may use.
  * @returns the loaded config.
  * @throws ConfigError for an invalid config; the fs error when the file cannot be read.
  */
-export async function loadConfigFile(path: string): Promise<LoadedConfig> {
+export async function loadConfigFile(
+  path: string,
+  registry: ConfigRegistry
+): Promise<LoadedConfig> {
   const bytes = await readFile(path)
-  return loadBytes(bytes.toString('utf8'), bytes, { baseDir: dirname(path), fileName: path })
+  return loadBytes(bytes.toString('utf8'), bytes, {
+    baseDir: dirname(path),
+    fileName: path,
+    registry,
+  })
 }
 
 function loadBytes(text: string, raw: string | Uint8Array, options: LoadOptions): LoadedConfig {
@@ -95,7 +105,7 @@ function loadBytes(text: string, raw: string | Uint8Array, options: LoadOptions)
   }
   let decoded: Decoded
   try {
-    decoded = decodeDocument(root, CONFIG_SCHEMA)
+    decoded = decodeDocument(root, options.registry.schema)
   } catch (err) {
     if (err instanceof FatalYamlError || err instanceof TagError) {
       const offset = err instanceof FatalYamlError ? err.offset : undefined
@@ -107,14 +117,15 @@ function loadBytes(text: string, raw: string | Uint8Array, options: LoadOptions)
   where.data = decoded.data
   const issues: TypeIssue[] = [
     ...decoded.issues,
-    ...validateSchema(decoded.data, decoded.positions),
+    ...validateSchema(decoded.data, decoded.positions, options.registry),
   ]
   issues.sort((a, b) => a.seq - b.seq)
   const { value, failures } = convertDocument(
     decoded.data,
-    CONFIG_SCHEMA,
+    options.registry.schema,
     decoded.positions,
-    issues.map((i) => i.pointer)
+    issues.map((i) => i.pointer),
+    options.registry.checks
   )
   const failure = firstFailure(failures)
   if (failure !== undefined) {
@@ -131,18 +142,23 @@ function loadBytes(text: string, raw: string | Uint8Array, options: LoadOptions)
   }
   const converted = value as Obj
   try {
-    finalizeConfig(converted)
+    finalizeConfig(converted, options.registry.integrations)
   } catch (err) {
     if (err instanceof PhaseError) {
       throw where.error(err.message, { pointer: err.pointer, cause: err })
     }
     throw err
   }
-  const config = buildConfig(converted, decoded.data as Obj, options.baseDir)
+  const config = buildConfig(
+    converted,
+    decoded.data as Obj,
+    options.baseDir,
+    options.registry.integrations
+  )
   return {
     config,
     raw: text,
-    original: marshalConfig(config),
+    original: marshalConfig(config, options.registry),
     hash: configHash(raw),
     effectiveHash: createHash('sha256').update(JSON.stringify(decoded.data)).digest('hex'),
   }

@@ -6,8 +6,9 @@ import type { InhibitHints, RouteHints } from './build.js'
 import { goUrlString, parseGoUrl } from './go-url.js'
 import { emitYaml } from './go-yaml-emit.js'
 import type { YOut } from './go-yaml-emit.js'
+import type { ConfigRegistry } from './integration-spec.js'
 import { SECRET_TOKEN } from './kinds.js'
-import { isStruct, propertiesOf, resolveSchema, schemaType, CONFIG_SCHEMA } from './schema/index.js'
+import { isStruct, propertiesOf, resolveSchema, schemaType } from './schema/index.js'
 import type { ScalarKind, SchemaNode } from './schema/index.js'
 import { formatClock, formatRange } from './time-interval.js'
 import type {
@@ -33,11 +34,13 @@ import type {
  * names (`TLS12`) so the output stays loadable.
  *
  * @param config - a typed config.
+ * @param registry - the integration registry the config was loaded with (its schema orders
+ *   and types every field).
  * @returns YAML text.
  * @example
- * marshalConfig(loadConfig(text, { baseDir: '.' }).config)
+ * marshalConfig(loadConfig(text, { baseDir: '.', registry }).config, registry)
  */
-export function marshalConfig(config: Config): string {
+export function marshalConfig(config: Config, registry: ConfigRegistry): string {
   const view = {
     global: config.global,
     route: routeView(config.route, true),
@@ -48,7 +51,11 @@ export function marshalConfig(config: Config): string {
     time_intervals: config.time_intervals.map(intervalView),
   }
   return emitYaml(
-    marshalValue(view, CONFIG_SCHEMA, { flow: false }) ?? { kind: 'map', entries: [], flow: false }
+    marshalValue(view, registry.schema, { flow: false }) ?? {
+      kind: 'map',
+      entries: [],
+      flow: false,
+    }
   )
 }
 
@@ -87,9 +94,9 @@ function inhibitView(r: InhibitRuleConfig): View {
 }
 
 function receiverView(r: ReceiverConfig): View {
-  const view: View = { name: r.name, webhook_configs: r.webhook_configs }
-  for (const [kind, list] of Object.entries(r.other_configs)) {
-    view[`${kind}_configs`] = list
+  const view: View = { name: r.name }
+  for (const [name, list] of Object.entries(r.integrations)) {
+    view[`${name}_configs`] = list
   }
   return view
 }

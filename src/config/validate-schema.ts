@@ -4,33 +4,38 @@ import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv'
 
 import { describeNode } from './decode.js'
 import type { NodePosition, TypeIssue } from './decode.js'
+import type { ConfigRegistry } from './integration-spec.js'
 import { SCHEMA_HASH, VALIDATOR_SOURCE } from './schema/compiled-validator.js'
-import { CONFIG_SCHEMA, schemaAt } from './schema/index.js'
+import { schemaAt } from './schema/index.js'
+import type { SchemaNode } from './schema/index.js'
 import { AJV_OPTIONS, schemaHash } from './schema/validator-source.js'
 
 /**
- * ajv validation of decoded config data against {@link CONFIG_SCHEMA}, with ajv's errors turned
+ * ajv validation of decoded config data against a registry's schema, with ajv's errors turned
  * into yaml.v2's unmarshal errors (`field x not found in type config.plain`, ``cannot unmarshal
  * !!str `abc` into bool``).
  *
- * The validator is built once, on first use, so that importing the config module costs nothing
- * at process start; see validator-source.ts for why its code is generated ahead of time.
+ * The validator is built once per registry, on first use, so that importing the config module
+ * costs nothing at process start; see validator-source.ts for why its code is generated ahead
+ * of time.
  */
 
-let compiled: ValidateFunction | undefined
+const validators = new WeakMap<SchemaNode, ValidateFunction>()
 let compileMs: number | undefined
 
 /**
- * configValidator returns the schema validator, instantiating it on the first call: from the
- * pre-generated standalone code when it matches the current schema, else by compiling with ajv.
+ * configValidator returns a registry's schema validator, instantiating it on the first call:
+ * from the pre-generated standalone code when it matches the schema, else by compiling with ajv.
  *
+ * @param registry - the integration registry.
  * @returns the ajv validate function.
  */
-export function configValidator(): ValidateFunction {
+export function configValidator(registry: ConfigRegistry): ValidateFunction {
+  let compiled = validators.get(registry.schema)
   if (compiled === undefined) {
     const started = performance.now()
     const require = createRequire(import.meta.url)
-    if (SCHEMA_HASH === schemaHash()) {
+    if (SCHEMA_HASH === schemaHash(registry.schema)) {
       const module = { exports: {} as unknown }
       // ajv's standalone output is what ajv would itself pass to `new Function` after code
       // generation; storing it skips the slow generation step (see validator-source.ts).
@@ -44,15 +49,16 @@ export function configValidator(): ValidateFunction {
       compiled = module.exports as ValidateFunction
     } else {
       const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }
-      compiled = new Ajv(AJV_OPTIONS).compile(CONFIG_SCHEMA)
+      compiled = new Ajv(AJV_OPTIONS).compile(registry.schema)
     }
     compileMs = performance.now() - started
+    validators.set(registry.schema, compiled)
   }
   return compiled
 }
 
 /**
- * schemaCompileMs reports how long instantiating (or compiling) the validator took.
+ * schemaCompileMs reports how long instantiating (or compiling) the last validator took.
  *
  * @returns milliseconds, or undefined before the first validation.
  */
@@ -65,20 +71,22 @@ export function schemaCompileMs(): number | undefined {
  *
  * @param data - the decoded document.
  * @param positions - pointer → source position, to name the offending YAML node.
+ * @param registry - the integration registry whose schema applies.
  * @returns one issue per offending value, with yaml.v2's message text.
  */
 export function validateSchema(
   data: unknown,
-  positions: ReadonlyMap<string, NodePosition>
+  positions: ReadonlyMap<string, NodePosition>,
+  registry: ConfigRegistry
 ): TypeIssue[] {
-  const validate = configValidator()
+  const validate = configValidator(registry)
   if (validate(data)) {
     return []
   }
   const issues: TypeIssue[] = []
   const seen = new Set<string>()
   for (const err of validate.errors ?? []) {
-    const issue = toIssue(err, positions)
+    const issue = toIssue(err, positions, registry.schema)
     if (issue !== undefined && !seen.has(issue.pointer)) {
       seen.add(issue.pointer)
       issues.push(issue)
@@ -89,9 +97,10 @@ export function validateSchema(
 
 function toIssue(
   err: ErrorObject,
-  positions: ReadonlyMap<string, NodePosition>
+  positions: ReadonlyMap<string, NodePosition>,
+  root: SchemaNode
 ): TypeIssue | undefined {
-  const declared = schemaAt(err.instancePath)?.['x-go-type']
+  const declared = schemaAt(root, err.instancePath)?.['x-go-type']
   const goType = typeof declared === 'string' ? declared : 'interface {}'
   if (err.keyword === 'additionalProperties') {
     const name = (err.params as { additionalProperty: string }).additionalProperty

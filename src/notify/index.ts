@@ -4,8 +4,19 @@
  * integrations that send. May import alerts, labels, config and util; it reaches nflog,
  * silences, inhibit and cluster only through the interfaces declared in interfaces.ts.
  */
-export { UnsupportedIntegrationError, buildIntegrations } from './integrations/build.js'
-export type { IntegrationBuildOptions } from './integrations/build.js'
+export {
+  INTEGRATIONS,
+  UnsupportedIntegrationError,
+  buildIntegrations,
+  defineIntegration,
+  integrationConfigSpecs,
+} from './integrations/index.js'
+export type {
+  IntegrationBuildOptions,
+  IntegrationDefinition,
+  IntegrationParts,
+  NotifierContext,
+} from './integrations/index.js'
 export type {
   Muter,
   NflogEntry,
@@ -14,7 +25,7 @@ export type {
   Peer,
   TimeIntervalChecker,
 } from './interfaces.js'
-export { INTEGRATION_NAMES, createNotifyMetrics } from './metrics.js'
+export { createNotifyMetrics, preinitialisedNames } from './metrics.js'
 export type { NotifyMetrics } from './metrics.js'
 export { NotifyError } from './notify-error.js'
 export type { FailureReason } from './notify-error.js'

@@ -1,19 +1,21 @@
 import { Counter, Histogram } from 'prom-client'
 import type { Registry } from 'prom-client'
 
-/** INTEGRATION_NAMES are pre-initialised in every metric, as Alertmanager 0.25 does. */
-export const INTEGRATION_NAMES = [
-  'email',
-  'pagerduty',
-  'wechat',
-  'pushover',
-  'slack',
-  'opsgenie',
-  'webhook',
-  'victorops',
-  'sns',
-  'telegram',
-] as const
+import type { IntegrationDefinition } from './integrations/definition.js'
+
+/**
+ * preinitialisedNames are the integration label values every metric starts with at 0, in the
+ * order notify/notify.go NewMetrics lists them (0.25 leaves out discord and webex).
+ *
+ * @param integrations - the integration list.
+ * @returns the names with a metricsOrder, in that order.
+ */
+export function preinitialisedNames(integrations: readonly IntegrationDefinition[]): string[] {
+  return integrations
+    .filter((i) => i.metricsOrder !== undefined)
+    .sort((a, b) => (a.metricsOrder ?? 0) - (b.metricsOrder ?? 0))
+    .map((i) => i.name)
+}
 
 /** NotifyMetrics are the notification metrics with Alertmanager 0.25's names and labels. */
 export interface NotifyMetrics {
@@ -28,9 +30,13 @@ export interface NotifyMetrics {
  * createNotifyMetrics registers the notification metrics once per registry.
  *
  * @param registry - where to register.
+ * @param integrations - the integration list; see {@link preinitialisedNames}.
  * @returns the metrics.
  */
-export function createNotifyMetrics(registry: Registry): NotifyMetrics {
+export function createNotifyMetrics(
+  registry: Registry,
+  integrations: readonly IntegrationDefinition[]
+): NotifyMetrics {
   const registers = [registry]
   const metrics: NotifyMetrics = {
     notifications: new Counter({
@@ -65,7 +71,7 @@ export function createNotifyMetrics(registry: Registry): NotifyMetrics {
       registers,
     }),
   }
-  for (const integration of INTEGRATION_NAMES) {
+  for (const integration of preinitialisedNames(integrations)) {
     metrics.notifications.inc({ integration }, 0)
     metrics.notificationsFailed.inc({ integration }, 0)
     metrics.requests.inc({ integration }, 0)

@@ -217,3 +217,13 @@ export function dflt(node: SchemaNode, value: unknown): SchemaNode {
 export function tmpl(template: string): SchemaNode {
   return dflt(str(), template)
 }
+
+/**
+ * sendResolved is `NotifierConfig.VSendResolved`, always marshalled, with the kind's default.
+ *
+ * @param value - the kind's default (true for most, false for email, slack and wechat).
+ * @returns the schema node.
+ */
+export function sendResolved(value: boolean): SchemaNode {
+  return dflt(always(BOOL), value)
+}

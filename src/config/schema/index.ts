@@ -1,5 +1,6 @@
+import type { IntegrationConfigSpec } from '../integration-spec.js'
+
 import {
-  BOOL,
   FALSE,
   MATCHERS,
   STRING_LIST,
@@ -16,22 +17,6 @@ import {
 } from './helpers.js'
 import type { SchemaNode } from './helpers.js'
 import { HTTP_CLIENT_CONFIG, TLS_CONFIG } from './http.js'
-import {
-  OPSGENIE_CONFIG,
-  PUSHOVER_CONFIG,
-  SNS_CONFIG,
-  TELEGRAM_CONFIG,
-  VICTOROPS_CONFIG,
-  WECHAT_CONFIG,
-} from './notifiers-more.js'
-import {
-  DISCORD_CONFIG,
-  EMAIL_CONFIG,
-  PAGERDUTY_CONFIG,
-  SLACK_CONFIG,
-  WEBEX_CONFIG,
-  WEBHOOK_CONFIG,
-} from './notifiers.js'
 
 /**
  * The complete JSON Schema (draft-07) of an Alertmanager 0.25 configuration file, with every
@@ -85,25 +70,17 @@ const INHIBIT_RULE: SchemaNode = struct(
   'inhibit_rule'
 )
 
-const RECEIVER: SchemaNode = struct(
-  'config.plain',
-  {
-    name: always(str()),
-    discord_configs: list(DISCORD_CONFIG, '[]*config.DiscordConfig'),
-    email_configs: list(EMAIL_CONFIG, '[]*config.EmailConfig'),
-    pagerduty_configs: list(PAGERDUTY_CONFIG, '[]*config.PagerdutyConfig'),
-    slack_configs: list(SLACK_CONFIG, '[]*config.SlackConfig'),
-    webhook_configs: list(WEBHOOK_CONFIG, '[]*config.WebhookConfig'),
-    opsgenie_configs: list(OPSGENIE_CONFIG, '[]*config.OpsGenieConfig'),
-    wechat_configs: list(WECHAT_CONFIG, '[]*config.WechatConfig'),
-    pushover_configs: list(PUSHOVER_CONFIG, '[]*config.PushoverConfig'),
-    victorops_configs: list(VICTOROPS_CONFIG, '[]*config.VictorOpsConfig'),
-    sns_configs: list(SNS_CONFIG, '[]*config.SNSConfig'),
-    telegram_configs: list(TELEGRAM_CONFIG, '[]*config.TelegramConfig'),
-    webex_configs: list(WEBEX_CONFIG, '[]*config.WebexConfig'),
-  },
-  'receiver'
-)
+/**
+ * receiverSchema is `config.Receiver`: its name, then `<name>_configs` of every integration in
+ * the list's order, which is the Go struct's field order.
+ */
+function receiverSchema(integrations: readonly IntegrationConfigSpec[]): SchemaNode {
+  const fields: Record<string, SchemaNode> = { name: always(str()) }
+  for (const spec of integrations) {
+    fields[`${spec.name}_configs`] = list(spec.schema, `[]*${spec.goType}`)
+  }
+  return struct('config.plain', fields, 'receiver')
+}
 
 const TIME_RANGE: SchemaNode = struct(
   'timeinterval.yamlTimeRange',
@@ -135,59 +112,52 @@ const namedInterval = (check: string): SchemaNode =>
     check
   )
 
-const GLOBAL: SchemaNode = reset(
-  struct('config.plain', {
+/**
+ * globalSchema is `config.GlobalConfig`: resolve_timeout and http_config, then the fields each
+ * integration owns. GlobalConfig declares them in Config.UnmarshalYAML's receiver order, so the
+ * integrations are taken in that order.
+ */
+function globalSchema(integrations: readonly IntegrationConfigSpec[]): SchemaNode {
+  const fields: Record<string, SchemaNode> = {
     resolve_timeout: always(dflt(str('duration'), '5m')),
     http_config: dflt(ref('http_config'), {}),
-    smtp_from: str(),
-    smtp_hello: dflt(str(), 'localhost'),
-    smtp_smarthost: str('hostport'),
-    smtp_auth_username: str(),
-    smtp_auth_password: str('secret'),
-    smtp_auth_password_file: str(),
-    smtp_auth_secret: str('secret'),
-    smtp_auth_identity: str(),
-    smtp_require_tls: always(dflt(BOOL, true)),
-    slack_api_url: str('secret-url'),
-    slack_api_url_file: str(),
-    pagerduty_url: dflt(str('url'), 'https://events.pagerduty.com/v2/enqueue'),
-    opsgenie_api_url: dflt(str('url'), 'https://api.opsgenie.com/'),
-    opsgenie_api_key: str('secret'),
-    opsgenie_api_key_file: str(),
-    wechat_api_url: dflt(str('url'), 'https://qyapi.weixin.qq.com/cgi-bin/'),
-    wechat_api_secret: str('secret'),
-    wechat_api_corp_id: str(),
-    victorops_api_url: dflt(
-      str('url'),
-      'https://alert.victorops.com/integrations/generic/20131114/alert/'
-    ),
-    victorops_api_key: str('secret'),
-    victorops_api_key_file: str(),
-    telegram_api_url: dflt(str('url'), 'https://api.telegram.org'),
-    webex_api_url: dflt(str('url'), 'https://webexapis.com/v1/messages'),
-  })
-)
-
-/** CONFIG_SCHEMA is the root schema: `config.Config` plus the shared definitions. */
-export const CONFIG_SCHEMA: SchemaNode = {
-  ...struct('config.plain', {
-    global: dflt(GLOBAL, {}),
-    route: ref('route'),
-    inhibit_rules: list(INHIBIT_RULE, '[]*config.InhibitRule'),
-    receivers: list(RECEIVER, '[]*config.Receiver'),
-    templates: always(STRING_LIST),
-    mute_time_intervals: list(namedInterval('mute_time_interval'), '[]config.MuteTimeInterval'),
-    time_intervals: list(namedInterval('time_interval'), '[]config.TimeInterval'),
-  }),
-  definitions: {
-    route: ROUTE,
-    http_config: HTTP_CLIENT_CONFIG,
-    tls_config: TLS_CONFIG,
-    time_interval: TIME_INTERVAL,
-  },
+  }
+  const ordered = [...integrations].sort((a, b) => a.unmarshalOrder - b.unmarshalOrder)
+  for (const spec of ordered) {
+    Object.assign(fields, spec.global?.fields ?? {})
+  }
+  return reset(struct('config.plain', fields))
 }
 
-const DEFINITIONS = CONFIG_SCHEMA['definitions'] as Readonly<Record<string, SchemaNode>>
+/** DEFINITIONS are the shared definitions `$ref` points at; no integration adds any. */
+const DEFINITIONS: Readonly<Record<string, SchemaNode>> = {
+  route: ROUTE,
+  http_config: HTTP_CLIENT_CONFIG,
+  tls_config: TLS_CONFIG,
+  time_interval: TIME_INTERVAL,
+}
+
+/**
+ * buildConfigSchema is the root schema, `config.Config` plus the shared definitions, for a list
+ * of integrations.
+ *
+ * @param integrations - the integration specs in Receiver struct order.
+ * @returns the schema.
+ */
+export function buildConfigSchema(integrations: readonly IntegrationConfigSpec[]): SchemaNode {
+  return {
+    ...struct('config.plain', {
+      global: dflt(globalSchema(integrations), {}),
+      route: ref('route'),
+      inhibit_rules: list(INHIBIT_RULE, '[]*config.InhibitRule'),
+      receivers: list(receiverSchema(integrations), '[]*config.Receiver'),
+      templates: always(STRING_LIST),
+      mute_time_intervals: list(namedInterval('mute_time_interval'), '[]config.MuteTimeInterval'),
+      time_intervals: list(namedInterval('time_interval'), '[]config.TimeInterval'),
+    }),
+    definitions: DEFINITIONS,
+  }
+}
 
 /**
  * resolveSchema follows a `$ref` to its definition.
@@ -248,11 +218,12 @@ export function isStruct(node: SchemaNode): boolean {
 /**
  * schemaAt finds the schema that governs the value at a JSON pointer.
  *
+ * @param root - the root schema (see buildConfigSchema).
  * @param pointer - an ajv instancePath such as `/route/routes/0/receiver`.
  * @returns the resolved schema node, or undefined where the schema has none (unknown fields).
  */
-export function schemaAt(pointer: string): SchemaNode | undefined {
-  let node: SchemaNode | undefined = CONFIG_SCHEMA
+export function schemaAt(root: SchemaNode, pointer: string): SchemaNode | undefined {
+  let node: SchemaNode | undefined = root
   for (const raw of pointer === '' ? [] : pointer.slice(1).split('/')) {
     if (node === undefined) {
       return undefined

@@ -1,15 +1,15 @@
-import type { IntegrationType, ReceiverConfig } from '../../config/index.js'
+import type { ReceiverConfig } from '../../config/index.js'
 import { AlertmeshError } from '../../util/index.js'
 import type { Integration } from '../types.js'
 
-import { WebhookNotifier } from './webhook/notifier.js'
+import type { IntegrationDefinition } from './definition.js'
 
-/** UnsupportedIntegrationError refuses a config whose receiver uses a type alertmesh cannot send. */
+/** UnsupportedIntegrationError refuses a config whose receiver uses a kind alertmesh cannot send. */
 export class UnsupportedIntegrationError extends AlertmeshError {
   readonly receiver: string
-  readonly integrationType: IntegrationType
+  readonly integrationType: string
 
-  constructor(receiver: string, integrationType: IntegrationType) {
+  constructor(receiver: string, integrationType: string) {
     super(
       'AM_CONFIG_UNSUPPORTED',
       `receiver "${receiver}": ${integrationType}_configs is not supported by alertmesh yet; ` +
@@ -29,33 +29,43 @@ export interface IntegrationBuildOptions {
 }
 
 /**
- * buildIntegrations creates the integrations of one receiver, in Alertmanager's order, indexed
- * per type as the nflog keys them.
+ * buildIntegrations creates the integrations of one receiver, kind by kind in the list's order,
+ * indexed per kind as the nflog keys them (`<receiver>/<kind>/<index>`).
  *
  * @param receiver - the receiver's config.
+ * @param integrations - the integration list the config was loaded with.
  * @param options - node-wide facts.
  * @returns the integrations (empty for a "blackhole" receiver).
- * @throws UnsupportedIntegrationError when the receiver uses a type that cannot be sent yet, so
- *   such a config is refused instead of silently dropping notifications.
+ * @throws UnsupportedIntegrationError naming the first kind, in the receiver's YAML order, that
+ *   has entries but no notifier yet, so such a config is refused instead of silently dropping
+ *   notifications.
  */
 export function buildIntegrations(
   receiver: ReceiverConfig,
+  integrations: readonly IntegrationDefinition[],
   options: IntegrationBuildOptions
 ): Integration[] {
-  for (const [type, configs] of Object.entries(receiver.other_configs)) {
-    if (configs.length > 0) {
-      throw new UnsupportedIntegrationError(receiver.name, type as IntegrationType)
+  const byName = new Map(integrations.map((i) => [i.name, i]))
+  for (const [name, entries] of Object.entries(receiver.integrations)) {
+    if (entries !== undefined && entries.length > 0 && byName.get(name)?.notifier === undefined) {
+      throw new UnsupportedIntegrationError(receiver.name, name)
     }
   }
-  return receiver.webhook_configs.map((config, index) => ({
-    name: 'webhook',
-    index,
-    sendResolved: config.send_resolved,
-    notifier: new WebhookNotifier({
-      config,
-      receiverName: receiver.name,
-      externalURL: options.externalURL,
-      userAgent: options.userAgent,
-    }),
-  }))
+  const context = {
+    receiverName: receiver.name,
+    externalURL: options.externalURL,
+    userAgent: options.userAgent,
+  }
+  const built: Integration[] = []
+  for (const integration of integrations) {
+    const entries = receiver.integrations[integration.name] ?? []
+    entries.forEach((entry, index) => {
+      // Checked above: every kind with entries has a notifier.
+      const notifier = integration.notifier?.(entry, context)
+      if (notifier !== undefined) {
+        built.push({ name: integration.name, index, sendResolved: entry.send_resolved, notifier })
+      }
+    })
+  }
+  return built
 }

@@ -4,28 +4,26 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
 import { loadConfig } from '../../../src/config/index.js'
-import type {
-  EmailConfig,
-  IntegrationConfigByType,
-  OpsGenieConfig,
-  PushoverConfig,
-  SlackConfig,
-} from '../../../src/config/index.js'
+import type { IntegrationConfig } from '../../../src/config/index.js'
+import type { EmailConfig } from '../../../src/notify/integrations/email/index.js'
+import type { OpsGenieConfig } from '../../../src/notify/integrations/opsgenie/index.js'
+import type { PushoverConfig } from '../../../src/notify/integrations/pushover/index.js'
+import type { SlackConfig } from '../../../src/notify/integrations/slack/index.js'
+import type { WebhookConfig } from '../../../src/notify/integrations/webhook/index.js'
+import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 import { R, fixture, load } from './helpers.js'
 
 const good = load(fixture('conf.good.yml')).config
 const receiver = (name: string) => good.receivers.find((r) => r.name === name)
-function others<K extends keyof IntegrationConfigByType>(
-  name: string,
-  kind: K
-): IntegrationConfigByType[K][] {
-  return (receiver(name)?.other_configs[kind] ?? []) as IntegrationConfigByType[K][]
+function others(name: string, kind: string): readonly IntegrationConfig[] {
+  return receiver(name)?.integrations[kind] ?? []
 }
+const webhooks = (name: string) => others(name, 'webhook') as readonly WebhookConfig[]
 
 describe('buildConfig fills Alertmanager 0.25 defaults', () => {
   // [integration, receiver in conf.good.yml, send_resolved default]
-  const sendResolved: [keyof IntegrationConfigByType, string, boolean][] = [
+  const sendResolved: [string, string, boolean][] = [
     ['email', 'team-a', false],
     ['slack', 'team-b', false],
     ['wechat', 'team-b', false],
@@ -45,15 +43,15 @@ describe('buildConfig fills Alertmanager 0.25 defaults', () => {
   }
 
   it('defaults send_resolved of webhook to true and max_alerts to 0', () => {
-    const hook = receiver('team-a')?.webhook_configs[1]
+    const hook = webhooks('team-a')[1]
     // The second webhook sets `send_resolved: no` (a YAML 1.1 false).
-    assert.equal(receiver('team-a')?.webhook_configs[0]?.send_resolved, true)
+    assert.equal(webhooks('team-a')[0]?.send_resolved, true)
     assert.equal(hook?.send_resolved, false)
     assert.equal(hook.max_alerts, 0)
   })
 
   it('gives notifiers without http_config the global one as a whole object', () => {
-    const first = receiver('team-a')?.webhook_configs[0]
+    const first = webhooks('team-a')[0]
     assert.equal(first?.http_config, good.global.http_config)
     assert.deepEqual(good.global.http_config, {
       follow_redirects: false,
@@ -61,23 +59,23 @@ describe('buildConfig fills Alertmanager 0.25 defaults', () => {
       tls_config: { insecure_skip_verify: false },
     })
     // A notifier with its own http_config gets no global field merged in.
-    assert.equal(receiver('team-a')?.webhook_configs[1]?.http_config.follow_redirects, true)
+    assert.equal(webhooks('team-a')[1]?.http_config.follow_redirects, true)
   })
 
   it('fills the global defaults even for an empty global block', () => {
     const { global } = load('global:\nroute:\n  receiver: a\n' + R).config
     assert.equal(global.resolve_timeout, 300_000)
-    assert.equal(global.smtp_hello, 'localhost')
-    assert.equal(global.smtp_require_tls, true)
-    assert.equal(global.pagerduty_url, 'https://events.pagerduty.com/v2/enqueue')
-    assert.equal(global.opsgenie_api_url, 'https://api.opsgenie.com/')
-    assert.equal(global.wechat_api_url, 'https://qyapi.weixin.qq.com/cgi-bin/')
+    assert.equal(global['smtp_hello'], 'localhost')
+    assert.equal(global['smtp_require_tls'], true)
+    assert.equal(global['pagerduty_url'], 'https://events.pagerduty.com/v2/enqueue')
+    assert.equal(global['opsgenie_api_url'], 'https://api.opsgenie.com/')
+    assert.equal(global['wechat_api_url'], 'https://qyapi.weixin.qq.com/cgi-bin/')
     assert.equal(
-      global.victorops_api_url,
+      global['victorops_api_url'],
       'https://alert.victorops.com/integrations/generic/20131114/alert/'
     )
-    assert.equal(global.telegram_api_url, 'https://api.telegram.org')
-    assert.equal(global.webex_api_url, 'https://webexapis.com/v1/messages')
+    assert.equal(global['telegram_api_url'], 'https://api.telegram.org')
+    assert.equal(global['webex_api_url'], 'https://webexapis.com/v1/messages')
     assert.deepEqual(global.http_config, {
       follow_redirects: true,
       enable_http2: true,
@@ -108,9 +106,9 @@ describe('buildConfig fills Alertmanager 0.25 defaults', () => {
       (others('team-b', 'opsgenie')[0] as OpsGenieConfig).api_url,
       'https://api.opsgenie.com/v2/'
     )
-    assert.equal(others('team-b', 'wechat')[0]?.api_url, 'https://qyapi.weixin.qq.com/cgi-bin/')
+    assert.equal(others('team-b', 'wechat')[0]?.['api_url'], 'https://qyapi.weixin.qq.com/cgi-bin/')
     assert.equal(
-      others('team-b', 'victorops')[0]?.api_url,
+      others('team-b', 'victorops')[0]?.['api_url'],
       'https://alert.victorops.com/integrations/generic/20131114/alert/'
     )
   })
@@ -128,11 +126,11 @@ describe('buildConfig fills Alertmanager 0.25 defaults', () => {
     const { config } = load(
       'global:\n  slack_api_url: <secret>\nroute:\n  receiver: a\nreceivers:\n- name: a\n  slack_configs:\n  - channel: x\n'
     )
-    assert.equal(config.global.slack_api_url, '')
+    assert.equal(config.global['slack_api_url'], '')
   })
 
-  it('lists the other integration types in YAML order', () => {
-    assert.deepEqual(Object.keys(receiver('team-b')?.other_configs ?? {}), [
+  it('lists the integration types in YAML order', () => {
+    assert.deepEqual(Object.keys(receiver('team-b')?.integrations ?? {}), [
       'slack',
       'pagerduty',
       'opsgenie',
@@ -209,10 +207,11 @@ describe('buildConfig paths', () => {
   it('joins relative templates and http_config files with the base directory', () => {
     const { config } = loadConfig(
       "route:\n  receiver: a\nreceivers:\n- name: a\n  webhook_configs:\n  - url: http://x/\n    http_config:\n      bearer_token_file: tok\n      tls_config: {ca_file: ca.pem, cert_file: /abs/c.pem, key_file: k.pem}\ntemplates: ['t/*.tmpl', '/abs/*.tmpl']\n",
-      { baseDir: '/etc/am' }
+      { baseDir: '/etc/am', registry: CONFIG_REGISTRY }
     )
     assert.deepEqual(config.templates, ['/etc/am/t/*.tmpl', '/abs/*.tmpl'])
-    const http = config.receivers[0]?.webhook_configs[0]?.http_config
+    const http = (config.receivers[0]?.integrations['webhook']?.[0] as WebhookConfig | undefined)
+      ?.http_config
     // bearer_token_file became an Authorization header config, as prometheus/common does.
     assert.deepEqual(http?.authorization, { type: 'Bearer', credentials_file: '/etc/am/tok' })
     assert.deepEqual(http.tls_config, {

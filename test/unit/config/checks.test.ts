@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
 import { CHECKS, canonicalHeaderKey } from '../../../src/config/checks.js'
+import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 import { loadError } from './helpers.js'
 
@@ -284,7 +285,7 @@ describe('struct checks reproduce the UnmarshalYAML validations of Alertmanager 
   }
 })
 
-describe('CHECKS', () => {
+describe("CHECKS and the integrations' checks", () => {
   it('normalises the deprecated bearer_token into an Authorization header', () => {
     const http: Record<string, unknown> = { bearer_token: 'tok' }
     CHECKS['http_config']?.(http)
@@ -300,7 +301,7 @@ describe('CHECKS', () => {
       value: 'v',
       confirm: {},
     }
-    CHECKS['slack_action']?.(action)
+    CONFIG_REGISTRY.checks['slack_action']?.(action)
     assert.deepEqual(action, { type: 'button', text: 't', url: 'u' })
   })
 
@@ -310,7 +311,7 @@ describe('CHECKS', () => {
       client: 'c',
       details: { firing: 'mine' },
     }
-    CHECKS['pagerduty']?.(pd)
+    CONFIG_REGISTRY.checks['pagerduty']?.(pd)
     assert.equal(pd['source'], 'c')
     assert.deepEqual(Object.keys(pd['details'] as object).sort(), [
       'firing',

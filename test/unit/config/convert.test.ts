@@ -6,14 +6,15 @@ import { describe, it } from 'node:test'
 import { convertDocument, firstFailure } from '../../../src/config/convert.js'
 import type { Failure } from '../../../src/config/convert.js'
 import { decodeDocument } from '../../../src/config/decode.js'
-import { CONFIG_SCHEMA } from '../../../src/config/index.js'
 import { parseYamlTree } from '../../../src/config/yaml-tree.js'
+import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 function convert(text: string, typeErrors: string[] = []): ReturnType<typeof convertDocument> {
   const root = parseYamlTree(text)
   assert.ok(root !== undefined)
-  const { data, positions } = decodeDocument(root, CONFIG_SCHEMA)
-  return convertDocument(data, CONFIG_SCHEMA, positions, typeErrors)
+  const { schema, checks } = CONFIG_REGISTRY
+  const { data, positions } = decodeDocument(root, schema)
+  return convertDocument(data, schema, positions, typeErrors, checks)
 }
 
 describe('convertDocument', () => {

@@ -4,15 +4,15 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
 import { FatalYamlError, decodeDocument, escapePointer } from '../../../src/config/decode.js'
-import { CONFIG_SCHEMA } from '../../../src/config/index.js'
 import { parseYamlTree } from '../../../src/config/yaml-tree.js'
+import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 import { R, checkRows, loadError } from './helpers.js'
 
 function decode(text: string): ReturnType<typeof decodeDocument> {
   const root = parseYamlTree(text)
   assert.ok(root !== undefined)
-  return decodeDocument(root, CONFIG_SCHEMA)
+  return decodeDocument(root, CONFIG_REGISTRY.schema)
 }
 
 describe('decodeDocument', () => {

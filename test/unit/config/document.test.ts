@@ -13,11 +13,13 @@ import {
   writeDocumentCache,
   writeTemplates,
 } from '../../../src/config/index.js'
+import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 const OPTIONS = {
   name: 'consul key am/config',
   templatePrefix: 'am/templates/',
   templatesDir: '/t',
+  registry: CONFIG_REGISTRY,
 }
 const BASE = `route:
   receiver: a

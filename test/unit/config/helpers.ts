@@ -9,6 +9,7 @@ import { it } from 'node:test'
 
 import { ConfigError, loadConfig } from '../../../src/config/index.js'
 import type { LoadedConfig } from '../../../src/config/index.js'
+import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 /** FIXTURES is test/fixtures/config of the checkout (tests run from dist/). */
 export const FIXTURES = ((): string => {
@@ -31,9 +32,9 @@ export function fixture(name: string): string {
   return readFileSync(join(FIXTURES, name), 'utf8')
 }
 
-/** load loads config text with the current directory as base. */
+/** load loads config text with the current directory as base and the node's integrations. */
 export function load(text: string): LoadedConfig {
-  return loadConfig(text, { baseDir: '.' })
+  return loadConfig(text, { baseDir: '.', registry: CONFIG_REGISTRY })
 }
 
 /** loadError loads text that must fail and returns the ConfigError. */

@@ -11,7 +11,8 @@ import {
   loadConfig,
   loadConfigFile,
 } from '../../../src/config/index.js'
-import type { WebhookConfig } from '../../../src/config/index.js'
+import type { WebhookConfig } from '../../../src/notify/integrations/webhook/index.js'
+import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 import { FIXTURES, R, checkRows, fixture, load, loadError } from './helpers.js'
 
@@ -300,7 +301,7 @@ describe('loadConfig decodes YAML as yaml.v2 does', () => {
     const { config } = load(
       'route:\n  receiver: a\nreceivers:\n- name: a\n  webhook_configs:\n  - url: http://x\n    send_resolved: off\n    max_alerts: 0x10\n'
     )
-    const hook = config.receivers[0]?.webhook_configs[0]
+    const hook = config.receivers[0]?.integrations['webhook']?.[0] as WebhookConfig | undefined
     assert.equal(hook?.send_resolved, false)
     assert.equal(hook.max_alerts, 16)
   })
@@ -338,6 +339,7 @@ describe('ConfigError', () => {
         loadConfig('route:\n  receiver: a\n  routes:\n  - group_wait: 5x\n' + R, {
           baseDir: '.',
           fileName: 'am.yml',
+          registry: CONFIG_REGISTRY,
         })
       } catch (e) {
         return e
@@ -375,18 +377,21 @@ describe('configHash', () => {
 
 describe('loadConfigFile', () => {
   it('resolves templates and http_config files against the file directory', async () => {
-    const { config, raw } = await loadConfigFile(join(FIXTURES, 'conf.good.yml'))
+    const { config, raw } = await loadConfigFile(join(FIXTURES, 'conf.good.yml'), CONFIG_REGISTRY)
     assert.equal(raw, fixture('conf.good.yml'))
     assert.deepEqual(config.templates, [join(FIXTURES, 'tmpl/*.tmpl')])
-    const hook = config.receivers[0]?.webhook_configs[1] as WebhookConfig
+    const hook = config.receivers[0]?.integrations['webhook']?.[1] as WebhookConfig
     assert.equal(hook.http_config.basic_auth?.password_file, join(FIXTURES, 'secrets/pw'))
   })
 
   it('names the file in errors', async () => {
-    await assert.rejects(loadConfigFile(join(FIXTURES, 'conf.bad.undefined-receiver.yml')), {
-      name: 'ConfigError',
-      message: `${join(FIXTURES, 'conf.bad.undefined-receiver.yml')}: line 6: route.routes[0].receiver: undefined receiver "nope" used in route`,
-    })
+    await assert.rejects(
+      loadConfigFile(join(FIXTURES, 'conf.bad.undefined-receiver.yml'), CONFIG_REGISTRY),
+      {
+        name: 'ConfigError',
+        message: `${join(FIXTURES, 'conf.bad.undefined-receiver.yml')}: line 6: route.routes[0].receiver: undefined receiver "nope" used in route`,
+      }
+    )
   })
 })
 

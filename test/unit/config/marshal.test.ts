@@ -7,6 +7,7 @@ import { marshalConfig } from '../../../src/config/index.js'
 import type { Config } from '../../../src/config/index.js'
 import { goKeyLess } from '../../../src/config/marshal.js'
 import { newMatcher } from '../../../src/labels/index.js'
+import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 import { R, amtoolCheck, fixture, load } from './helpers.js'
 
@@ -25,7 +26,7 @@ describe('marshalConfig reproduces config.original of Alertmanager 0.25', () => 
 
   it('is what loadConfig returns as original', () => {
     const loaded = load(fixture('conf.good.yml'))
-    assert.equal(marshalConfig(loaded.config), loaded.original)
+    assert.equal(marshalConfig(loaded.config, CONFIG_REGISTRY), loaded.original)
   })
 })
 
@@ -89,13 +90,13 @@ describe('marshalConfig of a hand-built config', () => {
   }
 
   it('writes every route matcher under matchers and the root timings explicitly', () => {
-    const text = marshalConfig(handBuilt)
+    const text = marshalConfig(handBuilt, CONFIG_REGISTRY)
     assert.match(text, /group_wait: 30s\n {2}group_interval: 5m\n {2}repeat_interval: 4h\n/)
     assert.match(text, /matchers:\n {4}- service=~"\^\(\?:api\)\$"\n {4}- team="db"\n/)
   })
 
   it('produces text that loads to the same routing', () => {
-    const again = load(marshalConfig(handBuilt)).config
+    const again = load(marshalConfig(handBuilt, CONFIG_REGISTRY)).config
     assert.deepEqual(again.route.routes[0]?.matchers.map(String), [
       'service=~"^(?:api)$"',
       'team="db"',

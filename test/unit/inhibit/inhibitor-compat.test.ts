@@ -19,6 +19,7 @@ import { loadConfig } from '../../../src/config/index.js'
 import { Inhibitor } from '../../../src/inhibit/index.js'
 import type { LabelSet } from '../../../src/labels/index.js'
 import { formatRFC3339Millis } from '../../../src/util/index.js'
+import { CONFIG_REGISTRY } from '../../support/integrations.js'
 import { freePort } from '../../support/ports.js'
 import { waitFor } from '../../support/wait.js'
 
@@ -158,7 +159,7 @@ describe('Inhibitor against Alertmanager 0.25', () => {
     assert.equal(res.status, 200, await res.text())
 
     // Ours: the same config through src/config, the same alerts through ingestion.
-    const { config } = loadConfig(CONFIG, { baseDir: dir })
+    const { config } = loadConfig(CONFIG, { baseDir: dir, registry: CONFIG_REGISTRY })
     const store = new AlertStore()
     const prepared = ALERTS.map((a) => {
       const p = prepareAlert(

@@ -18,6 +18,7 @@ import type {
   Peer,
   PipelineOptions,
 } from '../../../src/notify/index.js'
+import { TEST_INTEGRATIONS } from '../../support/integrations.js'
 
 const T0 = Date.UTC(2024, 0, 1, 12)
 const HOUR = 3_600_000
@@ -100,7 +101,7 @@ function harness(integrations: Integration[], options: Partial<PipelineOptions> 
     nflog,
     peer: undefined,
     waitMs: () => 0,
-    metrics: createNotifyMetrics(new Registry()),
+    metrics: createNotifyMetrics(new Registry(), TEST_INTEGRATIONS),
     log,
     now: () => clock.now,
     ...options,

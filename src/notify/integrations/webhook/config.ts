@@ -1,13 +1,31 @@
+import { schema } from '../../../config/index.js'
+import type {
+  HttpClientConfig,
+  IntegrationConfig,
+  IntegrationConfigSpec,
+  SecretString,
+} from '../../../config/index.js'
+
 /**
- * Webhook-specific facts used at run time. The config schema and defaulting live in src/config;
- * the values are repeated here as documentation and for the notifier's own checks.
+ * The webhook's config (schema fragment, defaults, check) as src/config consumes it, and the
+ * webhook-specific facts the notifier uses at run time.
  */
+
+const { always, dflt, reset, sendResolved, str, struct, HTTP_CONFIG, UINT64 } = schema
 
 /** WEBHOOK_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
 export const WEBHOOK_INTEGRATION_NAME = 'webhook'
 
 /** WEBHOOK_PAYLOAD_VERSION is the `version` field of Alertmanager 0.25's webhook message. */
 export const WEBHOOK_PAYLOAD_VERSION = '4'
+
+/** WebhookConfig is one entry of `webhook_configs`. */
+export interface WebhookConfig extends IntegrationConfig {
+  readonly url: SecretString
+  readonly max_alerts: number
+  /** The receiver's own http_config, or the global one when absent (whole-object fallback). */
+  readonly http_config: HttpClientConfig
+}
 
 /**
  * WEBHOOK_DEFAULTS are `webhook_configs` defaults in Alertmanager 0.25 (`config/notifiers.go`):
@@ -49,4 +67,36 @@ export function checkWebhookURL(url: string): string | undefined {
     return 'missing host for URL'
   }
   return undefined
+}
+
+/** WEBHOOK_SCHEMA is `config.WebhookConfig` (config/notifiers.go); `url_file` does not exist in 0.25. */
+const WEBHOOK_SCHEMA = reset(
+  struct(
+    'config.plain',
+    {
+      send_resolved: sendResolved(WEBHOOK_DEFAULTS.send_resolved),
+      http_config: HTTP_CONFIG,
+      url: always(str('url')),
+      max_alerts: always(dflt(UINT64, WEBHOOK_DEFAULTS.max_alerts)),
+    },
+    'webhook'
+  )
+)
+
+/**
+ * WEBHOOK_CONFIG_SPEC is the `webhook_configs` kind as src/config consumes it: no global field
+ * of its own, only the global http_config as a whole-object fallback.
+ */
+export const WEBHOOK_CONFIG_SPEC: IntegrationConfigSpec<WebhookConfig> = {
+  name: WEBHOOK_INTEGRATION_NAME,
+  goType: 'config.WebhookConfig',
+  schema: WEBHOOK_SCHEMA,
+  checks: {
+    webhook: (o) => {
+      if (o['url'] === undefined) {
+        throw new Error('missing URL in webhook config')
+      }
+    },
+  },
+  unmarshalOrder: 0,
 }

@@ -1,11 +1,11 @@
 import type { Alert } from '../../../alerts/index.js'
-import type { WebhookConfig } from '../../../config/index.js'
 import { REDACTED, redactURLInMessage } from '../../../util/index.js'
 import { classifyStatus, createHttpClient, HttpConfigError } from '../../http/index.js'
 import type { HttpClient } from '../../http/index.js'
 import type { Notifier, NotifyContext } from '../../types.js'
 
 import { checkWebhookURL, WEBHOOK_CONTENT_TYPE, WEBHOOK_RETRY_CODES } from './config.js'
+import type { WebhookConfig } from './config.js'
 import { buildWebhookPayload } from './payload.js'
 
 /** WebhookNotifierOptions are what one `webhook_configs` entry needs to send. */

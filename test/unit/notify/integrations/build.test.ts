@@ -3,13 +3,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import type {
-  IntegrationType,
-  ReceiverConfig,
-  WebhookConfig,
-} from '../../../../src/config/index.js'
+import type { ReceiverConfig } from '../../../../src/config/index.js'
 import { UnsupportedIntegrationError, buildIntegrations } from '../../../../src/notify/index.js'
+import type { WebhookConfig } from '../../../../src/notify/integrations/webhook/index.js'
 import { AlertmeshError } from '../../../../src/util/index.js'
+import { TEST_INTEGRATIONS } from '../../../support/integrations.js'
 import { httpConfig } from '../http/servers.js'
 
 const OPTIONS = { externalURL: 'http://am.example:9093', userAgent: 'Alertmanager/0.25.0' }
@@ -22,13 +20,11 @@ describe('buildIntegrations', () => {
   it('builds one webhook integration per config, indexed in order', () => {
     const receiver: ReceiverConfig = {
       name: 'team',
-      webhook_configs: [
-        webhook('http://127.0.0.1:1/a', true),
-        webhook('http://127.0.0.1:1/b', false),
-      ],
-      other_configs: {},
+      integrations: {
+        webhook: [webhook('http://127.0.0.1:1/a', true), webhook('http://127.0.0.1:1/b', false)],
+      },
     }
-    const integrations = buildIntegrations(receiver, OPTIONS)
+    const integrations = buildIntegrations(receiver, TEST_INTEGRATIONS, OPTIONS)
     assert.deepEqual(
       integrations.map((i) => [i.name, i.index, i.sendResolved]),
       [
@@ -41,7 +37,7 @@ describe('buildIntegrations', () => {
 
   it('builds nothing for a receiver without integrations (a blackhole)', () => {
     assert.deepEqual(
-      buildIntegrations({ name: 'null', webhook_configs: [], other_configs: {} }, OPTIONS),
+      buildIntegrations({ name: 'null', integrations: {} }, TEST_INTEGRATIONS, OPTIONS),
       []
     )
   })
@@ -49,13 +45,12 @@ describe('buildIntegrations', () => {
   it('ignores an unsupported type that is present but empty', () => {
     const receiver: ReceiverConfig = {
       name: 'team',
-      webhook_configs: [],
-      other_configs: { email: [] },
+      integrations: { webhook: [], email: [] },
     }
-    assert.deepEqual(buildIntegrations(receiver, OPTIONS), [])
+    assert.deepEqual(buildIntegrations(receiver, TEST_INTEGRATIONS, OPTIONS), [])
   })
 
-  const unsupported: { type: Exclude<IntegrationType, 'webhook'>; receiver: string }[] = [
+  const unsupported: { type: string; receiver: string }[] = [
     // Email, the most common one.
     { type: 'email', receiver: 'ops' },
     // A chat integration.
@@ -67,11 +62,13 @@ describe('buildIntegrations', () => {
     it(`refuses ${c.type}_configs, naming the receiver and the type`, () => {
       const receiver: ReceiverConfig = {
         name: c.receiver,
-        webhook_configs: [webhook('http://127.0.0.1:1/', true)],
-        other_configs: { [c.type]: [{ send_resolved: true }] },
+        integrations: {
+          webhook: [webhook('http://127.0.0.1:1/', true)],
+          [c.type]: [{ send_resolved: true }],
+        },
       }
       assert.throws(
-        () => buildIntegrations(receiver, OPTIONS),
+        () => buildIntegrations(receiver, TEST_INTEGRATIONS, OPTIONS),
         (err: unknown) => {
           assert.ok(err instanceof UnsupportedIntegrationError)
           assert.ok(err instanceof AlertmeshError)

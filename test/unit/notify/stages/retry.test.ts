@@ -12,6 +12,7 @@ import { NotifyError, createNotifyMetrics } from '../../../../src/notify/index.j
 import type { Integration, NotifyMetrics } from '../../../../src/notify/index.js'
 import type { DedupedContext } from '../../../../src/notify/stages/dedup.js'
 import { retryStage } from '../../../../src/notify/stages/retry.js'
+import { TEST_INTEGRATIONS } from '../../../support/integrations.js'
 
 const NOW = Date.UTC(2024, 0, 1, 12)
 const log = bunyan.createLogger({ name: 't', level: 'fatal' })
@@ -68,7 +69,7 @@ function setup(script: Attempt, sendResolved = true, stillNeeded: () => boolean 
       },
     },
   }
-  const metrics = createNotifyMetrics(new Registry())
+  const metrics = createNotifyMetrics(new Registry(), TEST_INTEGRATIONS)
   const stage = retryStage({
     integration,
     receiverName: 'team',

@@ -4,14 +4,15 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
 import type { Alert } from '../../../../../src/alerts/index.js'
-import type { WebhookConfig } from '../../../../../src/config/types.js'
 import { HttpConfigError } from '../../../../../src/notify/http/errors.js'
 import type { HttpClient } from '../../../../../src/notify/http/http-client.js'
+import type { WebhookConfig } from '../../../../../src/notify/integrations/webhook/index.js'
+import { WEBHOOK_RETRY_CODES } from '../../../../../src/notify/integrations/webhook/index.js'
 import { WebhookNotifier } from '../../../../../src/notify/integrations/webhook/notifier.js'
-import { NotifyError } from '../../../../../src/notify/notify-error.js'
 import type { NotifyContext } from '../../../../../src/notify/types.js'
-import { closedPort, httpConfig, listen } from '../../http/servers.js'
+import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
+import { runNotifierConformance } from '../notifier-conformance.js'
 
 import { GOLDEN_CASES, GOLDEN_NOW, loadGolden } from './fixtures.js'
 
@@ -46,31 +47,30 @@ const firing: Alert = {
   fingerprint: '0123456789abcdef',
 }
 
-/** rejection awaits a NotifyError. */
-async function rejection(promise: Promise<unknown>): Promise<NotifyError> {
-  try {
-    await promise
-  } catch (err) {
-    assert.ok(err instanceof NotifyError, String(err))
-    return err
-  }
-  assert.fail('expected a rejection')
-}
+// Status mapping, redaction, network errors, the flush deadline and close(): shared with every
+// integration, with Alertmanager's webhook texts.
+runNotifierConformance({
+  name: 'webhook',
+  build: (url) =>
+    new WebhookNotifier({
+      config: webhookConfig(url),
+      receiverName: 'r',
+      externalURL: 'http://am',
+      userAgent: UA,
+    }),
+  retryCodes: WEBHOOK_RETRY_CODES,
+  messages: {
+    status: (code, body) => `unexpected status code ${code}: <redacted>: ${body}`,
+    deadline: 'Post "<redacted>": context deadline exceeded',
+    canceled: 'Post "<redacted>": context canceled',
+  },
+})
 
 describe('WebhookNotifier', () => {
   let server: Running
   before(async () => {
-    server = await listen((req, res) => {
-      if (req.url.startsWith('/fail500')) {
-        res.writeHead(500).end('try later')
-      } else if (req.url.startsWith('/fail400')) {
-        // A receiver that echoes the (secret) request path back in its error body.
-        res.writeHead(400).end(`bad payload for ${req.url}`)
-      } else if (req.url.startsWith('/slow')) {
-        // never answers
-      } else {
-        res.writeHead(200).end()
-      }
+    server = await listen((_req, res) => {
+      res.writeHead(200).end()
     })
   })
   after(() => server.close())
@@ -108,73 +108,6 @@ describe('WebhookNotifier', () => {
       assert.equal(seen.headers['content-length'], String(golden.body.length))
     })
   }
-
-  it('maps responses and transport failures to NotifyErrors without the secret URL', async () => {
-    const refused = await closedPort()
-    const cases = [
-      // 5xx: retryable, Alertmanager's "unexpected status code" with "<url>: <body>" details.
-      {
-        path: '/fail500/s3cr3t',
-        retryable: true,
-        reason: 'serverError',
-        message: 'unexpected status code 500: <redacted>: try later',
-      },
-      // 4xx: final; the body echoing the secret path is redacted too.
-      {
-        path: '/fail400/s3cr3t',
-        retryable: false,
-        reason: 'clientError',
-        message: 'unexpected status code 400: <redacted>: bad payload for <redacted>',
-      },
-    ]
-    for (const c of cases) {
-      const notifier = new WebhookNotifier({
-        config: webhookConfig(`${server.origin}${c.path}?token=t0k`),
-        receiverName: 'r',
-        externalURL: 'http://am',
-        userAgent: UA,
-      })
-      const err = await rejection(notifier.notify(context(), [firing]))
-      await notifier.close()
-      assert.equal(err.retryable, c.retryable)
-      assert.equal(err.reason, c.reason)
-      assert.equal(err.message, c.message)
-    }
-    const notifier = new WebhookNotifier({
-      config: webhookConfig(`http://127.0.0.1:${refused}/hooks/s3cr3t?token=t0k`),
-      receiverName: 'r',
-      externalURL: 'http://am',
-      userAgent: UA,
-    })
-    const err = await rejection(notifier.notify(context(), [firing]))
-    await notifier.close()
-    // Connection refused: retryable, Go's url.Error shape with the URL redacted.
-    assert.equal(err.retryable, true)
-    assert.equal(err.reason, 'connectionError')
-    assert.match(err.message, /^Post "<redacted>": /)
-    for (const secret of ['s3cr3t', 't0k']) {
-      assert.ok(!err.message.includes(secret))
-      assert.ok(
-        !JSON.stringify({ message: err.message, cause: String(err.cause) }).includes(secret)
-      )
-    }
-  })
-
-  it('stops at the flush deadline with a retryable timeout', async () => {
-    const notifier = new WebhookNotifier({
-      config: webhookConfig(`${server.origin}/slow`),
-      receiverName: 'r',
-      externalURL: 'http://am',
-      userAgent: UA,
-    })
-    const err = await rejection(
-      notifier.notify(context({ signal: AbortSignal.timeout(100) }), [firing])
-    )
-    await notifier.close()
-    assert.equal(err.retryable, true)
-    assert.equal(err.reason, 'timeout')
-    assert.equal(err.message, 'Post "<redacted>": context deadline exceeded')
-  })
 
   it('refuses an unusable URL at construction without quoting it', () => {
     const cases = [

@@ -1,0 +1,25 @@
+/**
+ * The schema builders an integration's config fragment is written with (see helpers.ts for
+ * the annotation keywords), re-exported as one namespace through src/config's index.
+ */
+export {
+  BOOL,
+  FALSE,
+  HTTP_CONFIG,
+  INT64,
+  STRING_LIST,
+  STRING_MAP,
+  UINT64,
+  always,
+  dflt,
+  list,
+  ptr,
+  ref,
+  reset,
+  sendResolved,
+  str,
+  struct,
+  tmpl,
+} from './helpers.js'
+export type { SchemaNode } from './helpers.js'
+export { SIGV4_CONFIG } from './http.js'

@@ -1,0 +1,88 @@
+import type { Obj } from './checks.js'
+import type { GoURL } from './go-url.js'
+
+/**
+ * Small readers and mutators for converted structs, shared by the integration specs that
+ * src/notify/integrations implements (their checks and global defaults mirror Go code that
+ * reads fields as zero values and assigns them in place).
+ */
+
+/**
+ * stringField reads a string field as Go's zero value would.
+ *
+ * @param o - a converted struct.
+ * @param k - the field.
+ * @returns the string, or '' when absent or not a string.
+ */
+export function stringField(o: Obj, k: string): string {
+  return typeof o[k] === 'string' ? o[k] : ''
+}
+
+/**
+ * objectField reads a struct or map field.
+ *
+ * @param o - a converted struct.
+ * @param k - the field.
+ * @returns the object, or undefined when absent or not an object.
+ */
+export function objectField(o: Obj, k: string): Obj | undefined {
+  const v = o[k]
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined
+}
+
+/**
+ * atMostOne refuses a value and its `_file` twin both set (config/notifiers.go).
+ *
+ * @param o - a converted struct.
+ * @param a - the inline field.
+ * @param b - the file field.
+ * @throws Error `at most one of a & b must be configured`.
+ */
+export function atMostOne(o: Obj, a: string, b: string): void {
+  if (o[a] !== undefined && o[a] !== '' && stringField(o, b) !== '') {
+    throw new Error(`at most one of ${a} & ${b} must be configured`)
+  }
+}
+
+/**
+ * inheritGlobal copies a global field into an entry field the entry leaves empty, as
+ * Config.UnmarshalYAML does (config/config.go); objects such as URLs are shared, not copied.
+ *
+ * @param entry - the integration entry (mutated).
+ * @param global - the converted `global` block.
+ * @param field - the entry's field.
+ * @param globalField - the global field it falls back to.
+ * @param missing - Alertmanager's message when both are empty; without it nothing is required.
+ * @throws Error with `missing`.
+ */
+export function inheritGlobal(
+  entry: Obj,
+  global: Obj,
+  field: string,
+  globalField: string,
+  missing?: string
+): void {
+  if (entry[field] !== undefined && entry[field] !== '') {
+    return
+  }
+  if (global[globalField] === undefined || global[globalField] === '') {
+    if (missing !== undefined) {
+      throw new Error(missing)
+    }
+    return
+  }
+  entry[field] = global[globalField]
+}
+
+/**
+ * appendSlash is Go's `u.Path += "/"` unless the path already ends with one; it mutates the
+ * URL, which Go shares with `global` when the entry inherited it.
+ *
+ * @param u - a converted URL field.
+ */
+export function appendSlash(u: unknown): void {
+  const url = u as GoURL
+  if (!url.path.endsWith('/')) {
+    url.path += '/'
+  }
+}

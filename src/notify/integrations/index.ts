@@ -1,0 +1,59 @@
+/**
+ * @module notify/integrations
+ * The one list of Alertmanager 0.25's integration kinds. The composition root (src/cli) hands
+ * their config specs to src/config (schema, checks, global defaults, `config.original`), the
+ * metrics pre-initialise their names, and buildIntegrations builds their notifiers. Each kind
+ * lives in its own folder and imports neither this list nor another kind's folder.
+ */
+import type { IntegrationConfigSpec } from '../../config/index.js'
+
+import type { IntegrationDefinition } from './definition.js'
+import { DISCORD } from './discord/index.js'
+import { EMAIL } from './email/index.js'
+import { OPSGENIE } from './opsgenie/index.js'
+import { PAGERDUTY } from './pagerduty/index.js'
+import { PUSHOVER } from './pushover/index.js'
+import { SLACK } from './slack/index.js'
+import { SNS } from './sns/index.js'
+import { TELEGRAM } from './telegram/index.js'
+import { VICTOROPS } from './victorops/index.js'
+import { WEBEX } from './webex/index.js'
+import { WEBHOOK } from './webhook/index.js'
+import { WECHAT } from './wechat/index.js'
+
+export { UnsupportedIntegrationError, buildIntegrations } from './build.js'
+export type { IntegrationBuildOptions } from './build.js'
+export { defineIntegration } from './definition.js'
+export type { IntegrationDefinition, IntegrationParts, NotifierContext } from './definition.js'
+
+/**
+ * INTEGRATIONS are every kind, in the field order of config/config.go's Receiver struct, which
+ * is the order of `<name>_configs` in the schema and in `config.original`. Adding a kind is a
+ * folder plus one line here.
+ */
+export const INTEGRATIONS: readonly IntegrationDefinition[] = [
+  DISCORD,
+  EMAIL,
+  PAGERDUTY,
+  SLACK,
+  WEBHOOK,
+  OPSGENIE,
+  WECHAT,
+  PUSHOVER,
+  VICTOROPS,
+  SNS,
+  TELEGRAM,
+  WEBEX,
+]
+
+/**
+ * integrationConfigSpecs is what src/config consumes of a list of integrations.
+ *
+ * @param integrations - the definitions, by default {@link INTEGRATIONS}.
+ * @returns their config specs, in the same order.
+ */
+export function integrationConfigSpecs(
+  integrations: readonly IntegrationDefinition[] = INTEGRATIONS
+): IntegrationConfigSpec[] {
+  return integrations.map((i) => i.config)
+}

@@ -1,0 +1,161 @@
+import {
+  appendSlash,
+  atMostOne,
+  inheritGlobal,
+  schema,
+  stringField,
+} from '../../../config/index.js'
+import type {
+  HttpClientConfig,
+  IntegrationConfig,
+  IntegrationConfigSpec,
+  Obj,
+  SecretString,
+} from '../../../config/index.js'
+import { defineIntegration } from '../definition.js'
+
+const { dflt, list, reset, sendResolved, str, struct, tmpl, FALSE, HTTP_CONFIG, STRING_MAP } =
+  schema
+
+/** OpsGenieResponder is one OpsGenie responder. */
+export interface OpsGenieResponder {
+  readonly id?: string
+  readonly name?: string
+  readonly username?: string
+  readonly type?: string
+}
+
+/** OpsGenieConfig is an `opsgenie_configs` entry; api_url always ends with `/`. */
+export interface OpsGenieConfig extends IntegrationConfig {
+  readonly http_config: HttpClientConfig
+  readonly api_key?: SecretString
+  readonly api_key_file?: string
+  readonly api_url: string
+  readonly message: string
+  readonly description: string
+  readonly source: string
+  readonly details?: Readonly<Record<string, string>>
+  readonly entity?: string
+  readonly responders?: readonly OpsGenieResponder[]
+  readonly actions?: string
+  readonly tags?: string
+  readonly note?: string
+  readonly priority?: string
+  readonly update_alerts: boolean
+}
+
+const OPSGENIE_RESPONDER = struct('config.OpsGenieConfigResponder', {
+  id: str(),
+  name: str(),
+  username: str(),
+  type: str(),
+})
+
+/** OPSGENIE_SCHEMA is `config.OpsGenieConfig` (config/notifiers.go). */
+const OPSGENIE_SCHEMA = reset(
+  struct(
+    'config.plain',
+    {
+      send_resolved: sendResolved(true),
+      http_config: HTTP_CONFIG,
+      api_key: str('secret'),
+      api_key_file: str(),
+      api_url: str('url'),
+      message: tmpl('{{ template "opsgenie.default.message" . }}'),
+      description: tmpl('{{ template "opsgenie.default.description" . }}'),
+      source: tmpl('{{ template "opsgenie.default.source" . }}'),
+      details: STRING_MAP,
+      entity: str(),
+      responders: list(OPSGENIE_RESPONDER, '[]config.OpsGenieConfigResponder'),
+      actions: str(),
+      tags: str(),
+      note: str(),
+      priority: str(),
+      update_alerts: FALSE,
+    },
+    'opsgenie'
+  )
+)
+
+/** templateSyntaxError approximates text/template's parse errors for unbalanced actions. */
+function templateSyntaxError(text: string): string | undefined {
+  let rest = text
+  for (;;) {
+    const open = rest.indexOf('{{')
+    if (open < 0) {
+      return undefined
+    }
+    const close = rest.indexOf('}}', open + 2)
+    if (close < 0) {
+      return 'template: :1: unclosed action'
+    }
+    rest = rest.slice(close + 2)
+  }
+}
+
+/** OpsGenieConfig.UnmarshalYAML: key exclusion and every responder's identity and type. */
+function check(o: Obj): void {
+  atMostOne(o, 'api_key', 'api_key_file')
+  const responders = Array.isArray(o['responders']) ? (o['responders'] as Obj[]) : []
+  for (const r of responders) {
+    const [id, name, username] = [
+      stringField(r, 'id'),
+      stringField(r, 'name'),
+      stringField(r, 'username'),
+    ]
+    const type = stringField(r, 'type')
+    const show = (t: string): string => `{${id} ${name} ${username} ${t}}`
+    if (id === '' && username === '' && name === '') {
+      throw new Error(
+        `opsGenieConfig responder ${show(type)} has to have at least one of id, username or name specified`
+      )
+    }
+    if (type.includes('{{')) {
+      const err = templateSyntaxError(type)
+      if (err !== undefined) {
+        throw new Error(
+          `opsGenieConfig responder ${show(type)} type is not a valid template: ${err}`
+        )
+      }
+    } else if (!/^(team|teams|user|escalation|schedule)$/.test(type.toLowerCase())) {
+      // Go lower-cases a copy of the responder: the message shows it, the config keeps the original.
+      throw new Error(
+        `opsGenieConfig responder ${show(type.toLowerCase())} type does not match valid options ^(team|teams|user|escalation|schedule)$`
+      )
+    }
+  }
+}
+
+/** OPSGENIE_CONFIG_SPEC is the `opsgenie_configs` kind as src/config consumes it. */
+export const OPSGENIE_CONFIG_SPEC: IntegrationConfigSpec<OpsGenieConfig> = {
+  name: 'opsgenie',
+  goType: 'config.OpsGenieConfig',
+  schema: OPSGENIE_SCHEMA,
+  checks: { opsgenie: check },
+  global: {
+    fields: {
+      opsgenie_api_url: dflt(str('url'), 'https://api.opsgenie.com/'),
+      opsgenie_api_key: str('secret'),
+      opsgenie_api_key_file: str(),
+    },
+    exclusive: { pair: ['opsgenie_api_key', 'opsgenie_api_key_file'], order: 1 },
+  },
+  unmarshalOrder: 5,
+  fromGlobal: (c, g) => {
+    inheritGlobal(c, g, 'api_url', 'opsgenie_api_url', 'no global OpsGenie URL set')
+    appendSlash(c['api_url'])
+    if (stringField(c, 'api_key') === '' && stringField(c, 'api_key_file') === '') {
+      if (
+        stringField(g, 'opsgenie_api_key') === '' &&
+        stringField(g, 'opsgenie_api_key_file') === ''
+      ) {
+        throw new Error('no global OpsGenie API Key set either inline or in a file')
+      }
+      c['api_key'] = g['opsgenie_api_key']
+      c['api_key_file'] = g['opsgenie_api_key_file']
+    }
+  },
+}
+
+/** OPSGENIE is the OpsGenie integration; alertmesh cannot send to OpsGenie yet. */
+export const OPSGENIE = defineIntegration({ config: OPSGENIE_CONFIG_SPEC, metricsOrder: 5 })

@@ -1,0 +1,190 @@
+import { schema, stringField } from '../../../config/index.js'
+import type {
+  Check,
+  HttpClientConfig,
+  IntegrationConfig,
+  IntegrationConfigSpec,
+  Obj,
+  SecretString,
+} from '../../../config/index.js'
+import { defineIntegration } from '../definition.js'
+
+const { always, list, ptr, reset, sendResolved, str, struct, tmpl } = schema
+const { BOOL, FALSE, HTTP_CONFIG, STRING_LIST } = schema
+
+/** SlackField is a field of a Slack attachment. */
+export interface SlackField {
+  readonly title: string
+  readonly value: string
+  readonly short?: boolean
+}
+
+/** SlackConfirmationField asks for confirmation of a Slack action. */
+export interface SlackConfirmationField {
+  readonly text: string
+  readonly title?: string
+  readonly ok_text?: string
+  readonly dismiss_text?: string
+}
+
+/** SlackAction is a Slack message button. */
+export interface SlackAction {
+  readonly type: string
+  readonly text: string
+  readonly url?: string
+  readonly style?: string
+  readonly name?: string
+  readonly value?: string
+  readonly confirm?: SlackConfirmationField
+}
+
+/** SlackConfig is a `slack_configs` entry (api_url/api_url_file already taken from global). */
+export interface SlackConfig extends IntegrationConfig {
+  readonly http_config: HttpClientConfig
+  readonly api_url?: SecretString
+  readonly api_url_file?: string
+  readonly channel?: string
+  readonly username: string
+  readonly color: string
+  readonly title: string
+  readonly title_link: string
+  readonly pretext: string
+  readonly text: string
+  readonly fields?: readonly SlackField[]
+  readonly short_fields: boolean
+  readonly footer: string
+  readonly fallback: string
+  readonly callback_id: string
+  readonly icon_emoji: string
+  readonly icon_url: string
+  readonly image_url?: string
+  readonly thumb_url?: string
+  readonly link_names: boolean
+  readonly mrkdwn_in?: readonly string[]
+  readonly actions?: readonly SlackAction[]
+}
+
+const SLACK_FIELD = struct(
+  'config.plain',
+  { title: str(), value: str(), short: ptr(BOOL) },
+  'slack_field'
+)
+
+const SLACK_CONFIRM = struct(
+  'config.plain',
+  { text: str(), title: str(), ok_text: str(), dismiss_text: str() },
+  'slack_confirm'
+)
+
+const SLACK_ACTION = struct(
+  'config.plain',
+  {
+    type: str(),
+    text: str(),
+    url: str(),
+    style: str(),
+    name: str(),
+    value: str(),
+    confirm: SLACK_CONFIRM,
+  },
+  'slack_action'
+)
+
+/** SLACK_SCHEMA is `config.SlackConfig` (config/notifiers.go). */
+const SLACK_SCHEMA = reset(
+  struct(
+    'config.plain',
+    {
+      send_resolved: sendResolved(false),
+      http_config: HTTP_CONFIG,
+      api_url: str('secret-url'),
+      api_url_file: str(),
+      channel: str(),
+      username: tmpl('{{ template "slack.default.username" . }}'),
+      color: tmpl('{{ if eq .Status "firing" }}danger{{ else }}good{{ end }}'),
+      title: tmpl('{{ template "slack.default.title" . }}'),
+      title_link: tmpl('{{ template "slack.default.titlelink" . }}'),
+      pretext: tmpl('{{ template "slack.default.pretext" . }}'),
+      text: tmpl('{{ template "slack.default.text" . }}'),
+      fields: list(SLACK_FIELD, '[]*config.SlackField'),
+      short_fields: always(FALSE),
+      footer: tmpl('{{ template "slack.default.footer" . }}'),
+      fallback: tmpl('{{ template "slack.default.fallback" . }}'),
+      callback_id: tmpl('{{ template "slack.default.callbackid" . }}'),
+      icon_emoji: tmpl('{{ template "slack.default.iconemoji" . }}'),
+      icon_url: tmpl('{{ template "slack.default.iconurl" . }}'),
+      image_url: str(),
+      thumb_url: str(),
+      link_names: always(FALSE),
+      mrkdwn_in: STRING_LIST,
+      actions: list(SLACK_ACTION, '[]*config.SlackAction'),
+    },
+    'slack'
+  )
+)
+
+/** SlackAction.UnmarshalYAML: a url button drops name/value/confirm, a name button drops url. */
+function slackAction(o: Obj): void {
+  if (stringField(o, 'type') === '') {
+    throw new Error('missing type in Slack action configuration')
+  }
+  if (stringField(o, 'text') === '') {
+    throw new Error('missing text in Slack action configuration')
+  }
+  if (stringField(o, 'url') !== '') {
+    delete o['name']
+    delete o['value']
+    delete o['confirm']
+  } else if (stringField(o, 'name') !== '') {
+    delete o['url']
+  } else {
+    throw new Error('missing name or url in Slack action configuration')
+  }
+}
+
+const CHECKS: Readonly<Record<string, Check>> = {
+  slack: (o) => {
+    if (o['api_url'] !== undefined && stringField(o, 'api_url_file') !== '') {
+      throw new Error('at most one of api_url & api_url_file must be configured')
+    }
+  },
+  slack_field: (o) => {
+    if (stringField(o, 'title') === '') {
+      throw new Error('missing title in Slack field configuration')
+    }
+    if (stringField(o, 'value') === '') {
+      throw new Error('missing value in Slack field configuration')
+    }
+  },
+  slack_action: slackAction,
+  slack_confirm: (o) => {
+    if (stringField(o, 'text') === '') {
+      throw new Error('missing text in Slack confirmation configuration')
+    }
+  },
+}
+
+/** SLACK_CONFIG_SPEC is the `slack_configs` kind as src/config consumes it. */
+export const SLACK_CONFIG_SPEC: IntegrationConfigSpec<SlackConfig> = {
+  name: 'slack',
+  goType: 'config.SlackConfig',
+  schema: SLACK_SCHEMA,
+  checks: CHECKS,
+  global: {
+    fields: { slack_api_url: str('secret-url'), slack_api_url_file: str() },
+    exclusive: { pair: ['slack_api_url', 'slack_api_url_file'], order: 0 },
+  },
+  unmarshalOrder: 2,
+  fromGlobal: (c, g) => {
+    if (c['api_url'] === undefined && stringField(c, 'api_url_file') === '') {
+      if (g['slack_api_url'] === undefined && stringField(g, 'slack_api_url_file') === '') {
+        throw new Error('no global Slack API URL set either inline or in a file')
+      }
+      c['api_url'] = g['slack_api_url']
+      c['api_url_file'] = g['slack_api_url_file']
+    }
+  },
+}
+
+/** SLACK is the Slack integration; alertmesh cannot send to Slack yet. */
+export const SLACK = defineIntegration({ config: SLACK_CONFIG_SPEC, metricsOrder: 4 })

@@ -1,0 +1,73 @@
+import { inheritGlobal, schema, stringField } from '../../../config/index.js'
+import type {
+  HttpClientConfig,
+  IntegrationConfig,
+  IntegrationConfigSpec,
+  Obj,
+  SecretString,
+} from '../../../config/index.js'
+import { defineIntegration } from '../definition.js'
+
+const { always, dflt, reset, sendResolved, str, struct, tmpl, FALSE, HTTP_CONFIG, INT64 } = schema
+
+/** TelegramConfig is a `telegram_configs` entry. */
+export interface TelegramConfig extends IntegrationConfig {
+  readonly http_config: HttpClientConfig
+  readonly api_url: string
+  readonly bot_token: SecretString
+  readonly chat_id: number
+  readonly message: string
+  readonly disable_notifications: boolean
+  /** `HTML` (default), `Markdown`, `MarkdownV2` or ''. */
+  readonly parse_mode: string
+}
+
+/** TELEGRAM_SCHEMA is `config.TelegramConfig` (config/notifiers.go). */
+const TELEGRAM_SCHEMA = reset(
+  struct(
+    'config.plain',
+    {
+      send_resolved: sendResolved(true),
+      http_config: HTTP_CONFIG,
+      api_url: always(str('url')),
+      bot_token: str('secret'),
+      chat_id: INT64,
+      message: tmpl('{{ template "telegram.default.message" . }}'),
+      disable_notifications: FALSE,
+      parse_mode: dflt(str(), 'HTML'),
+    },
+    'telegram'
+  )
+)
+
+/** TelegramConfig.UnmarshalYAML: a bot token, a chat and a known parse mode. */
+function check(o: Obj): void {
+  if (stringField(o, 'bot_token') === '') {
+    throw new Error('missing bot_token on telegram_config')
+  }
+  if (o['chat_id'] === undefined || o['chat_id'] === 0) {
+    throw new Error('missing chat_id on telegram_config')
+  }
+  const mode = stringField(o, 'parse_mode')
+  if (mode !== '' && mode !== 'Markdown' && mode !== 'MarkdownV2' && mode !== 'HTML') {
+    throw new Error(
+      'unknown parse_mode on telegram_config, must be Markdown, MarkdownV2, HTML or empty string'
+    )
+  }
+}
+
+/** TELEGRAM_CONFIG_SPEC is the `telegram_configs` kind as src/config consumes it. */
+export const TELEGRAM_CONFIG_SPEC: IntegrationConfigSpec<TelegramConfig> = {
+  name: 'telegram',
+  goType: 'config.TelegramConfig',
+  schema: TELEGRAM_SCHEMA,
+  checks: { telegram: check },
+  global: { fields: { telegram_api_url: dflt(str('url'), 'https://api.telegram.org') } },
+  unmarshalOrder: 9,
+  fromGlobal: (c, g) => {
+    inheritGlobal(c, g, 'api_url', 'telegram_api_url')
+  },
+}
+
+/** TELEGRAM is the Telegram integration; alertmesh cannot send to Telegram yet. */
+export const TELEGRAM = defineIntegration({ config: TELEGRAM_CONFIG_SPEC, metricsOrder: 9 })

@@ -1,0 +1,116 @@
+import {
+  appendSlash,
+  atMostOne,
+  inheritGlobal,
+  objectField,
+  schema,
+  stringField,
+} from '../../../config/index.js'
+import type {
+  HttpClientConfig,
+  IntegrationConfig,
+  IntegrationConfigSpec,
+  Obj,
+  SecretString,
+} from '../../../config/index.js'
+import { defineIntegration } from '../definition.js'
+
+const { always, dflt, reset, sendResolved, str, struct, tmpl, HTTP_CONFIG, STRING_MAP } = schema
+
+/** VictorOpsConfig is a `victorops_configs` entry; api_url always ends with `/`. */
+export interface VictorOpsConfig extends IntegrationConfig {
+  readonly http_config: HttpClientConfig
+  readonly api_key?: SecretString
+  readonly api_key_file?: string
+  readonly api_url: string
+  readonly routing_key: string
+  readonly message_type: string
+  readonly state_message: string
+  readonly entity_display_name: string
+  readonly monitoring_tool: string
+  readonly custom_fields?: Readonly<Record<string, string>>
+}
+
+/** VICTOROPS_SCHEMA is `config.VictorOpsConfig` (config/notifiers.go). */
+const VICTOROPS_SCHEMA = reset(
+  struct(
+    'config.plain',
+    {
+      send_resolved: sendResolved(true),
+      http_config: HTTP_CONFIG,
+      api_key: str('secret'),
+      api_key_file: str(),
+      api_url: always(str('url')),
+      routing_key: always(str()),
+      message_type: always(dflt(str(), 'CRITICAL')),
+      state_message: always(tmpl('{{ template "victorops.default.state_message" . }}')),
+      entity_display_name: always(tmpl('{{ template "victorops.default.entity_display_name" . }}')),
+      monitoring_tool: always(tmpl('{{ template "victorops.default.monitoring_tool" . }}')),
+      custom_fields: STRING_MAP,
+    },
+    'victorops'
+  )
+)
+
+const RESERVED = [
+  'routing_key',
+  'message_type',
+  'state_message',
+  'entity_display_name',
+  'monitoring_tool',
+  'entity_id',
+  'entity_state',
+]
+
+/** VictorOpsConfig.UnmarshalYAML: a routing key, and no custom field shadowing a fixed one. */
+function check(o: Obj): void {
+  if (stringField(o, 'routing_key') === '') {
+    throw new Error('missing Routing key in VictorOps config')
+  }
+  atMostOne(o, 'api_key', 'api_key_file')
+  const custom = objectField(o, 'custom_fields') ?? {}
+  for (const f of RESERVED) {
+    if (f in custom) {
+      throw new Error(
+        `victorOps config contains custom field ${f} which cannot be used as it conflicts with the fixed/static fields`
+      )
+    }
+  }
+}
+
+/** VICTOROPS_CONFIG_SPEC is the `victorops_configs` kind as src/config consumes it. */
+export const VICTOROPS_CONFIG_SPEC: IntegrationConfigSpec<VictorOpsConfig> = {
+  name: 'victorops',
+  goType: 'config.VictorOpsConfig',
+  schema: VICTOROPS_SCHEMA,
+  checks: { victorops: check },
+  global: {
+    fields: {
+      victorops_api_url: dflt(
+        str('url'),
+        'https://alert.victorops.com/integrations/generic/20131114/alert/'
+      ),
+      victorops_api_key: str('secret'),
+      victorops_api_key_file: str(),
+    },
+    exclusive: { pair: ['victorops_api_key', 'victorops_api_key_file'], order: 2 },
+  },
+  unmarshalOrder: 7,
+  fromGlobal: (c, g) => {
+    inheritGlobal(c, g, 'api_url', 'victorops_api_url', 'no global VictorOps URL set')
+    appendSlash(c['api_url'])
+    if (stringField(c, 'api_key') === '' && stringField(c, 'api_key_file') === '') {
+      if (
+        stringField(g, 'victorops_api_key') === '' &&
+        stringField(g, 'victorops_api_key_file') === ''
+      ) {
+        throw new Error('no global VictorOps API Key set')
+      }
+      c['api_key'] = g['victorops_api_key']
+      c['api_key_file'] = g['victorops_api_key_file']
+    }
+  },
+}
+
+/** VICTOROPS is the VictorOps integration; alertmesh cannot send to VictorOps yet. */
+export const VICTOROPS = defineIntegration({ config: VICTOROPS_CONFIG_SPEC, metricsOrder: 7 })

@@ -1,0 +1,59 @@
+import { inheritGlobal, objectField, schema, stringField } from '../../../config/index.js'
+import type {
+  HttpClientConfig,
+  IntegrationConfig,
+  IntegrationConfigSpec,
+  Obj,
+} from '../../../config/index.js'
+import { defineIntegration } from '../definition.js'
+
+const { always, dflt, reset, sendResolved, str, struct, tmpl, HTTP_CONFIG } = schema
+
+/** WebexConfig is a `webex_configs` entry; http_config.authorization is always set. */
+export interface WebexConfig extends IntegrationConfig {
+  readonly http_config: HttpClientConfig
+  readonly api_url: string
+  readonly message: string
+  readonly room_id: string
+}
+
+/** WEBEX_SCHEMA is `config.WebexConfig` (config/notifiers.go). */
+const WEBEX_SCHEMA = reset(
+  struct(
+    'config.plain',
+    {
+      send_resolved: sendResolved(true),
+      http_config: HTTP_CONFIG,
+      api_url: str('url'),
+      message: tmpl('{{ template "webex.default.message" . }}'),
+      room_id: always(str()),
+    },
+    'webex'
+  )
+)
+
+/** WebexConfig.UnmarshalYAML: a room and an authorization to post with. */
+function check(o: Obj): void {
+  if (stringField(o, 'room_id') === '') {
+    throw new Error('missing room_id on webex_config')
+  }
+  if (objectField(objectField(o, 'http_config') ?? {}, 'authorization') === undefined) {
+    throw new Error('missing webex_configs.http_config.authorization')
+  }
+}
+
+/** WEBEX_CONFIG_SPEC is the `webex_configs` kind as src/config consumes it. */
+export const WEBEX_CONFIG_SPEC: IntegrationConfigSpec<WebexConfig> = {
+  name: 'webex',
+  goType: 'config.WebexConfig',
+  schema: WEBEX_SCHEMA,
+  checks: { webex: check },
+  global: { fields: { webex_api_url: dflt(str('url'), 'https://webexapis.com/v1/messages') } },
+  unmarshalOrder: 11,
+  fromGlobal: (c, g) => {
+    inheritGlobal(c, g, 'api_url', 'webex_api_url', 'no global Webex URL set')
+  },
+}
+
+/** WEBEX is the Webex integration; 0.25 does not pre-initialise its metrics. */
+export const WEBEX = defineIntegration({ config: WEBEX_CONFIG_SPEC })

@@ -1,0 +1,118 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
+   promises that the runner itself awaits; nothing here floats. */
+// The integration list against Alertmanager 0.25's Go sources: every order a spec declares
+// (Receiver struct, Config.UnmarshalYAML, its global checks, NewMetrics) must be Go's.
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { describe, it } from 'node:test'
+
+import { Registry } from 'prom-client'
+
+import { createNotifyMetrics, preinitialisedNames } from '../../../../src/notify/index.js'
+import { CONFIG_REGISTRY, TEST_INTEGRATIONS } from '../../../support/integrations.js'
+import { amtoolCheck, AMTOOL, loadError } from '../../config/helpers.js'
+
+const GO = '/usr/share/gocode/src/github.com/prometheus/alertmanager'
+const CONFIG_GO = readFileSync(`${GO}/config/config.go`, 'utf8')
+const NOTIFY_GO = readFileSync(`${GO}/notify/notify.go`, 'utf8')
+
+/** body returns the text of a Go func or type, from its header to the closing brace. */
+function body(source: string, header: string): string {
+  const start = source.indexOf(header)
+  assert.ok(start >= 0, `${header} not found`)
+  return source.slice(start, source.indexOf('\n}', start))
+}
+
+/** receiverKinds maps the Receiver struct's Go field names (WebhookConfigs) to kind names. */
+const RECEIVER_FIELDS = new Map(
+  [
+    ...body(CONFIG_GO, 'type Receiver struct').matchAll(
+      /(\w+)\s+\[\]\*\w+\s+`yaml:"(\w+)_configs/g
+    ),
+  ].map((m) => [m[1] ?? '', m[2] ?? ''])
+)
+
+describe('INTEGRATIONS follow Alertmanager 0.25', () => {
+  it('lists every kind in the Receiver struct order (config/config.go)', () => {
+    assert.deepEqual(
+      TEST_INTEGRATIONS.map((i) => i.name),
+      [...RECEIVER_FIELDS.values()]
+    )
+  })
+
+  it('declares the order of Config.UnmarshalYAML receiver loop', () => {
+    const unmarshal = body(CONFIG_GO, 'func (c *Config) UnmarshalYAML')
+    const goOrder = [...unmarshal.matchAll(/range rcv\.(\w+)/g)].map(
+      (m) => RECEIVER_FIELDS.get(m[1] ?? '') ?? m[1]
+    )
+    const ours = [...TEST_INTEGRATIONS]
+      .sort((a, b) => a.config.unmarshalOrder - b.config.unmarshalOrder)
+      .map((i) => i.name)
+    assert.deepEqual(ours, goOrder)
+  })
+
+  it("declares the order of Config.UnmarshalYAML's global `at most one of` checks", () => {
+    const unmarshal = body(CONFIG_GO, 'func (c *Config) UnmarshalYAML')
+    const goPairs = [...unmarshal.matchAll(/"at most one of (\w+) & (\w+) must be configured"/g)]
+      .map((m) => `${m[1]} & ${m[2]}`)
+      .filter((p) => !p.startsWith('api_'))
+    const ours = TEST_INTEGRATIONS.flatMap((i) =>
+      i.config.global?.exclusive === undefined ? [] : [i.config.global.exclusive]
+    )
+      .sort((a, b) => a.order - b.order)
+      .map((e) => e.pair.join(' & '))
+    assert.deepEqual(ours, goPairs)
+  })
+
+  it('pre-initialises the metric label values of notify/notify.go NewMetrics, in its order', async () => {
+    const list = body(NOTIFY_GO, 'for _, integration := range []string{')
+    const goNames = [...list.matchAll(/"(\w+)"/g)].map((m) => m[1])
+    assert.deepEqual(preinitialisedNames(TEST_INTEGRATIONS), goNames)
+    const registry = new Registry()
+    createNotifyMetrics(registry, TEST_INTEGRATIONS)
+    const text = await registry.metrics()
+    const labels = [
+      ...text.matchAll(/^alertmanager_notifications_total\{integration="(\w+)"\} 0$/gm),
+    ]
+    assert.deepEqual(
+      labels.map((m) => m[1]),
+      goNames
+    )
+  })
+
+  it('gives every kind an own registry entry and refuses a duplicate', async () => {
+    const { createConfigRegistry } = await import('../../../../src/config/index.js')
+    const specs = CONFIG_REGISTRY.integrations
+    assert.throws(() => createConfigRegistry([...specs, specs[0]!]), /listed twice/)
+  })
+})
+
+// Configs where two kinds (or two global pairs) fail at once: the first in Go's order wins,
+// although the Receiver struct (and our list) has discord first and smtp before victorops.
+const FIRST_FAILURE: readonly (readonly [string, string, string])[] = [
+  [
+    'discord without URL and email without smarthost',
+    'route:\n  receiver: a\nreceivers:\n- name: a\n  discord_configs:\n  - title: t\n  email_configs:\n  - to: x@y\n',
+    'no global SMTP smarthost set',
+  ],
+  [
+    'two global pairs both set',
+    'global:\n  smtp_auth_password: p\n  smtp_auth_password_file: /f\n  victorops_api_key: k\n  victorops_api_key_file: /g\nroute:\n  receiver: a\nreceivers:\n- name: a\n',
+    'at most one of victorops_api_key & victorops_api_key_file must be configured',
+  ],
+]
+
+describe('the first failing kind is the one Alertmanager 0.25 reports', () => {
+  for (const [name, text, message] of FIRST_FAILURE) {
+    it(`for ${name}`, async (t) => {
+      assert.equal(loadError(text).amMessage, message)
+      if (AMTOOL === undefined) {
+        t.diagnostic('amtool not installed: checked against the recorded message only')
+        return
+      }
+      const { code, output } = await amtoolCheck(text)
+      assert.equal(code, 1)
+      assert.ok(output.includes(message), output)
+    })
+  }
+})

@@ -1,0 +1,211 @@
+// What every HTTP notifier must do, whatever it sends (in the spirit of hono's shared
+// common.case.test.ts): one suite, run by each integration's test against a real HTTP server
+// on 127.0.0.1. Integration-specific facts (payload bytes, headers) stay in its own test.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+
+import type { Alert } from '../../../../src/alerts/index.js'
+import { NotifyError } from '../../../../src/notify/index.js'
+import type { Notifier, NotifyContext } from '../../../../src/notify/index.js'
+import { closedPort, listen } from '../http/servers.js'
+import type { Running } from '../http/servers.js'
+
+/** NotifierConformance describes the integration under test. */
+export interface NotifierConformance {
+  /** The integration's name, for test titles. */
+  readonly name: string
+  /**
+   * build makes a notifier that sends to `url`. The URL carries secrets (`s3cr3t` in the path,
+   * `t0k` in the query), as webhook and chat URLs do.
+   */
+  readonly build: (url: string) => Notifier
+  /** Statuses below 500 this integration retries (opsgenie's 429 later); [] for webhook. */
+  readonly retryCodes: readonly number[]
+  /** Further secrets the notifier is built with that must never show in an error. */
+  readonly secrets?: readonly string[]
+  /** Alertmanager's exact texts, when the integration reproduces them. */
+  readonly messages?: {
+    /** For a non-2xx status whose body is `body` (the URL already redacted in it). */
+    readonly status?: (code: number, body: string) => string
+    /** For the flush deadline. */
+    readonly deadline?: string
+    /** For a flush cancelled (reload, shutdown). */
+    readonly canceled?: string
+  }
+}
+
+const SECRETS = ['s3cr3t', 't0k']
+const FIRING: Alert = {
+  labels: { alertname: 'A' },
+  annotations: {},
+  startsAt: Date.UTC(2024, 0, 1),
+  endsAt: 0,
+  generatorURL: '',
+  updatedAt: Date.UTC(2024, 0, 1),
+  timeout: false,
+  fingerprint: '0123456789abcdef',
+}
+
+function context(signal: AbortSignal = new AbortController().signal): NotifyContext {
+  return {
+    receiver: 'team',
+    groupKey: '{}:{alertname="A"}',
+    groupLabels: { alertname: 'A' },
+    repeatIntervalMs: 4 * 3600_000,
+    now: Date.UTC(2024, 0, 1, 0, 5),
+    signal,
+    muteTimeIntervals: [],
+    activeTimeIntervals: [],
+  }
+}
+
+/** rejection awaits a NotifyError and checks that no secret leaks through it. */
+async function rejection(promise: Promise<unknown>, secrets: readonly string[]) {
+  try {
+    await promise
+  } catch (err) {
+    assert.ok(err instanceof NotifyError, String(err))
+    const shown = JSON.stringify({ message: err.message, cause: String(err.cause) })
+    for (const secret of secrets) {
+      assert.ok(!shown.includes(secret), `${secret} leaked: ${shown}`)
+    }
+    return err
+  }
+  assert.fail('expected a rejection')
+}
+
+/**
+ * runNotifierConformance declares the shared notifier tests: 2xx succeeds; statuses below 500
+ * are final except the integration's retry codes; 5xx, refused and reset connections are
+ * retryable; the URL and secrets are `<redacted>` in every error; the flush signal stops a
+ * hanging request promptly; close() is idempotent and later sends fail clearly.
+ *
+ * @param c - the integration under test.
+ */
+export function runNotifierConformance(c: NotifierConformance): void {
+  const secrets = [...SECRETS, ...(c.secrets ?? [])]
+  void describe(`${c.name} notifier conformance`, () => {
+    let server: Running
+    const notifiers: Notifier[] = []
+    const build = (url: string): Notifier => {
+      const notifier = c.build(url)
+      notifiers.push(notifier)
+      return notifier
+    }
+    const at = (path: string): string => `${server.origin}${path}/s3cr3t?token=t0k`
+
+    before(async () => {
+      server = await listen((req, res) => {
+        const status = /^\/status\/(\d+)\//.exec(req.url)?.[1]
+        if (status !== undefined) {
+          // The body echoes the (secret) path back, as some receivers do.
+          res.writeHead(Number(status)).end(`bad payload for ${req.url}`)
+        } else if (req.url.startsWith('/reset/')) {
+          res.socket?.destroy()
+        } else if (req.url.startsWith('/hang/')) {
+          // never answers
+        } else {
+          res.writeHead(200).end()
+        }
+      })
+    })
+    after(async () => {
+      await Promise.all(
+        notifiers.map(async (n) => {
+          await n.close?.()
+        })
+      )
+      await server.close()
+    })
+
+    void it('succeeds on 2xx and POSTs to the URL', async () => {
+      for (const code of [200, 202, 204]) {
+        const before = server.requests.length
+        await build(at(`/ok/${code}`)).notify(context(), [FIRING])
+        const seen = server.requests.at(-1)
+        assert.equal(server.requests.length, before + 1)
+        assert.equal(seen?.method, 'POST')
+      }
+    })
+
+    for (const code of [400, 401, 403, 404, 413, 429]) {
+      const retryable = c.retryCodes.includes(code)
+      void it(`${retryable ? 'retries' : 'gives up on'} ${code}, without the URL`, async () => {
+        const err = await rejection(
+          build(at(`/status/${code}`)).notify(context(), [FIRING]),
+          secrets
+        )
+        assert.equal(err.retryable, retryable)
+        assert.ok(err.message.includes('<redacted>'), err.message)
+        const body = `bad payload for <redacted>`
+        if (c.messages?.status !== undefined) {
+          assert.equal(err.message, c.messages.status(code, body))
+        }
+      })
+    }
+
+    for (const code of [500, 502, 503]) {
+      void it(`retries ${code}, without the URL`, async () => {
+        const err = await rejection(
+          build(at(`/status/${code}`)).notify(context(), [FIRING]),
+          secrets
+        )
+        assert.equal(err.retryable, true)
+        assert.equal(err.reason, 'serverError')
+        if (c.messages?.status !== undefined) {
+          assert.equal(err.message, c.messages.status(code, 'bad payload for <redacted>'))
+        }
+      })
+    }
+
+    void it('retries a refused connection, without the URL', async () => {
+      const port = await closedPort()
+      const url = `http://127.0.0.1:${port}/hooks/s3cr3t?token=t0k`
+      const err = await rejection(build(url).notify(context(), [FIRING]), secrets)
+      assert.equal(err.retryable, true)
+      assert.equal(err.reason, 'connectionError')
+      assert.ok(err.message.includes('<redacted>'), err.message)
+    })
+
+    void it('retries a reset connection, without the URL', async () => {
+      const err = await rejection(build(at('/reset')).notify(context(), [FIRING]), secrets)
+      assert.equal(err.retryable, true)
+      assert.ok(err.message.includes('<redacted>'), err.message)
+    })
+
+    // The flush deadline aborts with a TimeoutError (src/util Deadline); a reload or shutdown
+    // aborts with anything else. Both stop the request at once and may be retried.
+    const aborts = [
+      ['the flush deadline', () => new DOMException('flush deadline', 'TimeoutError'), 'deadline'],
+      ['a reload cancelling the flush', () => new Error('reload'), 'canceled'],
+    ] as const
+    for (const [what, reason, kind] of aborts) {
+      void it(`stops promptly at ${what}, as a retryable timeout`, async () => {
+        const flush = new AbortController()
+        const started = performance.now()
+        const pending = build(at('/hang')).notify(context(flush.signal), [FIRING])
+        setTimeout(() => {
+          flush.abort(reason())
+        }, 50)
+        const err = await rejection(pending, secrets)
+        assert.ok(performance.now() - started < 2_000, 'the abort was not prompt')
+        assert.equal(err.retryable, true)
+        assert.equal(err.reason, 'timeout')
+        const message = c.messages?.[kind]
+        if (message !== undefined) {
+          assert.equal(err.message, message)
+        }
+      })
+    }
+
+    void it('closes idempotently, and a send after close fails clearly and finally', async () => {
+      const notifier = build(at('/ok/200'))
+      await notifier.notify(context(), [FIRING])
+      await notifier.close?.()
+      await notifier.close?.()
+      const err = await rejection(notifier.notify(context(), [FIRING]), secrets)
+      assert.equal(err.retryable, false)
+      assert.match(err.message, /closed/)
+    })
+  })
+}
