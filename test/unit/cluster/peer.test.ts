@@ -32,7 +32,8 @@ function settledRecord(p: TestPeer): Record<string, unknown> | undefined {
     .records()
     .find(
       (r) =>
-        r['msg'] === 'gossip settled; proceeding' || r['msg'] === 'gossip not settled but continuing anyway'
+        r['msg'] === 'gossip settled; proceeding' ||
+        r['msg'] === 'gossip not settled but continuing anyway'
     )
 }
 

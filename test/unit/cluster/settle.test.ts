@@ -22,7 +22,8 @@ function settle(overrides: Partial<SettleOptions> = {}) {
   const settled = () =>
     records().filter(
       (r) =>
-        r['msg'] === 'gossip settled; proceeding' || r['msg'] === 'gossip not settled but continuing anyway'
+        r['msg'] === 'gossip settled; proceeding' ||
+        r['msg'] === 'gossip not settled but continuing anyway'
     )
   return { s, settled }
 }
