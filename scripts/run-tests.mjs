@@ -86,7 +86,7 @@ step('type-check and build (tsc)')
 // A clean build: compiled tests of deleted sources must not linger in dist/ and run again.
 rmSync(join(root, 'dist'), { recursive: true, force: true })
 run('npx', ['tsc', '-p', 'tsconfig.json'])
-// The e2e tests run the bundled command (dist/bin/alertmesh.js), as it ships.
+// The e2e tests run the bundled command (dist/bin/alertmesh.cjs), as it ships.
 step('bundle the alertmesh command (esbuild)')
 run(process.execPath, ['scripts/build-bundle.mjs'])
 step('type-check and bundle the web UI (tsc, esbuild)')

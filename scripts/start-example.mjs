@@ -39,7 +39,7 @@ receiver.on('error', (err) => {
 receiver.listen(9099, '127.0.0.1')
 
 const args = [
-  'dist/bin/alertmesh.js',
+  'dist/bin/alertmesh.cjs',
   '--config.file=scripts/example/alertmanager.yml',
   '--storage.path=data/',
   '--web.listen-address=127.0.0.1:9093',

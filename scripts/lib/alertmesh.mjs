@@ -10,7 +10,7 @@ import { ScriptError, step } from './cli.mjs'
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 /** MAIN_JS is the built alertmesh CLI. */
-export const MAIN_JS = join(ROOT, 'dist', 'bin', 'alertmesh.js')
+export const MAIN_JS = join(ROOT, 'dist', 'bin', 'alertmesh.cjs')
 
 /** STANDIN_JS is the built Consul stand-in (compiled with the tests, by tsconfig.json). */
 export const STANDIN_JS = join(ROOT, 'dist', 'test', 'support', 'consul-standin', 'main.js')
