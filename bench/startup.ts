@@ -16,6 +16,7 @@
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -41,6 +42,38 @@ receivers:
 `
 const GOAL_RATIO = 1.5
 const TIMEOUT_MS = 30_000
+
+// Every node this benchmark started and has not stopped yet, killed when the run is interrupted.
+const live = new Set<ChildProcess>()
+let tempDir: string | undefined
+
+function installCleanup(): void {
+  const killAll = (): void => {
+    for (const child of live) {
+      child.kill('SIGKILL')
+    }
+    live.clear()
+    if (tempDir !== undefined) {
+      rmSync(tempDir, { recursive: true, force: true })
+    }
+  }
+  process.on('exit', killAll)
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`\ninterrupted by ${signal}: killing the nodes\n`)
+      killAll()
+      process.exit(130)
+    })
+  }
+}
+
+function track(child: ChildProcess): ChildProcess {
+  live.add(child)
+  child.once('exit', () => {
+    live.delete(child)
+  })
+  return child
+}
 
 async function firstOk(url: string, deadline: number): Promise<boolean> {
   while (performance.now() < deadline) {
@@ -77,16 +110,18 @@ async function oneRun(
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const started = performance.now()
-  const child = spawn(
-    command[0] as string,
-    [
-      ...command.slice(1),
-      `--config.file=${join(dir, 'am.yml')}`,
-      `--storage.path=${join(dir, `data-${port}`)}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-    ],
-    { stdio: 'ignore' }
+  const child = track(
+    spawn(
+      command[0] as string,
+      [
+        ...command.slice(1),
+        `--config.file=${join(dir, 'am.yml')}`,
+        `--storage.path=${join(dir, `data-${port}`)}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=',
+      ],
+      { stdio: 'ignore' }
+    )
   )
   try {
     const deadline = started + TIMEOUT_MS
@@ -131,18 +166,20 @@ async function clusterRun(target: string, command: readonly string[], dir: strin
     const readyAt: number[] = []
     for (const i of [0, 1, 2]) {
       children.push(
-        spawn(
-          command[0] as string,
-          [
-            ...command.slice(1),
-            `--config.file=${join(dir, 'am.yml')}`,
-            `--storage.path=${join(dir, `${target}-${web[i] as number}`)}`,
-            `--web.listen-address=127.0.0.1:${web[i] as number}`,
-            `--cluster.listen-address=127.0.0.1:${gossip[i] as number}`,
-            ...gossip.map((g) => `--cluster.peer=127.0.0.1:${g}`),
-            ...(target === 'alertmesh' ? [`--node.name=n${i}`] : []),
-          ],
-          { stdio: 'ignore' }
+        track(
+          spawn(
+            command[0] as string,
+            [
+              ...command.slice(1),
+              `--config.file=${join(dir, 'am.yml')}`,
+              `--storage.path=${join(dir, `${target}-${web[i] as number}`)}`,
+              `--web.listen-address=127.0.0.1:${web[i] as number}`,
+              `--cluster.listen-address=127.0.0.1:${gossip[i] as number}`,
+              ...gossip.map((g) => `--cluster.peer=127.0.0.1:${g}`),
+              ...(target === 'alertmesh' ? [`--node.name=n${i}`] : []),
+            ],
+            { stdio: 'ignore' }
+          )
         )
       )
       if (!(await firstOk(`${bases[i] as string}/-/ready`, deadline))) {
@@ -185,7 +222,9 @@ async function main(): Promise<void> {
       throw new Error(`unknown target ${target}`)
     }
   }
+  installCleanup()
   const dir = await mkdtemp(join(tmpdir(), 'bench-startup-'))
+  tempDir = dir
   await writeFile(join(dir, 'am.yml'), CONFIG)
   const single: Record<string, { serves: number; ready: number; rss: number; rows: string }> = {}
   const cluster: Record<string, { settled: number; rows: string }> = {}
