@@ -30,7 +30,7 @@ import { freePort } from './lib/target.js'
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..')
 const COMMANDS: Record<string, readonly string[]> = {
   alertmanager: ['/usr/bin/prometheus-alertmanager'],
-  alertmesh: [process.execPath, join(ROOT, 'dist', 'src', 'cli', 'main.js')],
+  alertmesh: [process.execPath, join(ROOT, 'dist', 'bin', 'alertmesh.cjs')],
 }
 const GROUPS = 50
 const CUT_GROUPS = 20

@@ -30,7 +30,7 @@ import { median } from './lib/stats.js'
 import { freePort } from './lib/target.js'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..')
-const ALERTMESH = [process.execPath, join(ROOT, 'dist', 'src', 'cli', 'main.js')]
+const ALERTMESH = [process.execPath, join(ROOT, 'dist', 'bin', 'alertmesh.cjs')]
 const ALERTMANAGER = ['/usr/bin/prometheus-alertmanager']
 const NODES = 3
 const PREFIX = 'bench'

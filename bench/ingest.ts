@@ -81,7 +81,7 @@ const FLAGS = {
     help: 'Alertmanager 0.25 binary',
   },
   'alertmesh-main': {
-    default: join(REPO_ROOT, 'dist/src/cli/main.js'),
+    default: join(REPO_ROOT, 'dist/bin/alertmesh.cjs'),
     help: 'alertmesh entry point, run with this node binary',
   },
   'wrk-bin': { default: '/usr/bin/wrk', help: 'wrk binary' },

@@ -30,7 +30,7 @@ const SPECS: Record<TargetName, TargetSpec> = {
   alertmesh: {
     name: 'alertmesh',
     command: process.execPath,
-    args: [resolve(ROOT, 'dist', 'src', 'cli', 'main.js')],
+    args: [resolve(ROOT, 'dist', 'bin', 'alertmesh.cjs')],
   },
 }
 

@@ -1,24 +1,36 @@
 /**
- * Start-up benchmark: how long after exec a node serves HTTP (first 200 from /-/healthy) and is
- * ready (first 200 from /-/ready), for Alertmanager 0.25 and alertmesh in the same run, on the
- * same config. Supervisors and test harnesses start their clock at exec, so this does too.
+ * Start-up benchmark, Alertmanager 0.25 and alertmesh in the same run, on the same configs:
  *
- *   node dist/bench/startup.js [--runs=10] [--targets=alertmanager,alertmesh]
+ * - single: how long after exec one node (no cluster) serves HTTP (first 200 from /-/healthy)
+ *   and is ready (first 200 from /-/ready), and its RSS at idle afterwards. Supervisors and
+ *   test harnesses start their clock at exec, so this does too.
+ * - cluster: three nodes with --cluster.peer listing all three, started one after another as
+ *   Alertmanager's acceptance tests do (spawn node 1, wait for its /-/ready, then node 2, then
+ *   node 3), from just before the first spawn until every node's /api/v2/status says `ready`
+ *   with 3 peers.
+ *
+ * Goal (issue 13): alertmesh within 1.5x Alertmanager's median on both.
+ *
+ *   node dist/bench/startup.js [--runs=10] [--cluster-runs=5] [--idle-ms=2000]
+ *     [--targets=alertmanager,alertmesh] [--measures=single,cluster]
  */
 import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 
+import { readMemory } from './lib/proc.js'
 import { median } from './lib/stats.js'
 import { freePort } from './lib/target.js'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..')
 const COMMANDS: Record<string, readonly string[]> = {
   alertmanager: ['/usr/bin/prometheus-alertmanager'],
-  alertmesh: [process.execPath, join(ROOT, 'dist', 'src', 'cli', 'main.js')],
+  alertmesh: [process.execPath, join(ROOT, 'dist', 'bin', 'alertmesh.cjs')],
 }
 const CONFIG = `route:
   receiver: r
@@ -28,6 +40,40 @@ receivers:
   webhook_configs:
   - url: http://127.0.0.1:9/hook
 `
+const GOAL_RATIO = 1.5
+const TIMEOUT_MS = 30_000
+
+// Every node this benchmark started and has not stopped yet, killed when the run is interrupted.
+const live = new Set<ChildProcess>()
+let tempDir: string | undefined
+
+function installCleanup(): void {
+  const killAll = (): void => {
+    for (const child of live) {
+      child.kill('SIGKILL')
+    }
+    live.clear()
+    if (tempDir !== undefined) {
+      rmSync(tempDir, { recursive: true, force: true })
+    }
+  }
+  process.on('exit', killAll)
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`\ninterrupted by ${signal}: killing the nodes\n`)
+      killAll()
+      process.exit(130)
+    })
+  }
+}
+
+function track(child: ChildProcess): ChildProcess {
+  live.add(child)
+  child.once('exit', () => {
+    live.delete(child)
+  })
+  return child
+}
 
 async function firstOk(url: string, deadline: number): Promise<boolean> {
   while (performance.now() < deadline) {
@@ -43,38 +89,123 @@ async function firstOk(url: string, deadline: number): Promise<boolean> {
   return false
 }
 
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      done()
+      return
+    }
+    child.once('exit', () => {
+      done()
+    })
+    child.kill('SIGTERM')
+  })
+}
+
 async function oneRun(
   command: readonly string[],
-  dir: string
-): Promise<{ servesMs: number; readyMs: number }> {
+  dir: string,
+  idleMs: number
+): Promise<{ servesMs: number; readyMs: number; idleRssMiB: number }> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const started = performance.now()
-  const child = spawn(
-    command[0] as string,
-    [
-      ...command.slice(1),
-      `--config.file=${join(dir, 'am.yml')}`,
-      `--storage.path=${join(dir, `data-${port}`)}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-    ],
-    { stdio: 'ignore' }
+  const child = track(
+    spawn(
+      command[0] as string,
+      [
+        ...command.slice(1),
+        `--config.file=${join(dir, 'am.yml')}`,
+        `--storage.path=${join(dir, `data-${port}`)}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=',
+      ],
+      { stdio: 'ignore' }
+    )
   )
   try {
-    const deadline = started + 20_000
+    const deadline = started + TIMEOUT_MS
     if (!(await firstOk(`${base}/-/healthy`, deadline))) {
-      throw new Error(`${command.join(' ')} did not serve /-/healthy within 20 s`)
+      throw new Error(`${command.join(' ')} did not serve /-/healthy within 30 s`)
     }
     const servesMs = performance.now() - started
     if (!(await firstOk(`${base}/-/ready`, deadline))) {
-      throw new Error(`${command.join(' ')} did not get ready within 20 s`)
+      throw new Error(`${command.join(' ')} did not get ready within 30 s`)
     }
-    return { servesMs, readyMs: performance.now() - started }
+    const readyMs = performance.now() - started
+    // Idle: nothing is sent to the node after ready; what it holds then is its baseline.
+    await sleep(idleMs)
+    const { rssMiB } = await readMemory(child.pid as number)
+    return { servesMs, readyMs, idleRssMiB: rssMiB }
   } finally {
-    child.kill('SIGTERM')
-    await new Promise((done) => child.once('exit', done))
+    await stop(child)
   }
+}
+
+interface ClusterStatus {
+  cluster: { status: string; peers: unknown[] }
+}
+
+async function clusterReady(base: string): Promise<boolean> {
+  try {
+    const s = (await (await fetch(`${base}/api/v2/status`)).json()) as ClusterStatus
+    return s.cluster.status === 'ready' && s.cluster.peers.length === 3
+  } catch {
+    return false
+  }
+}
+
+async function clusterRun(target: string, command: readonly string[], dir: string) {
+  const web = await Promise.all([0, 1, 2].map(() => freePort()))
+  const gossip = await Promise.all([0, 1, 2].map(() => freePort()))
+  const children: ChildProcess[] = []
+  const bases = web.map((port) => `http://127.0.0.1:${port}`)
+  const started = performance.now()
+  const deadline = started + TIMEOUT_MS
+  try {
+    const readyAt: number[] = []
+    for (const i of [0, 1, 2]) {
+      children.push(
+        track(
+          spawn(
+            command[0] as string,
+            [
+              ...command.slice(1),
+              `--config.file=${join(dir, 'am.yml')}`,
+              `--storage.path=${join(dir, `${target}-${web[i] as number}`)}`,
+              `--web.listen-address=127.0.0.1:${web[i] as number}`,
+              `--cluster.listen-address=127.0.0.1:${gossip[i] as number}`,
+              ...gossip.map((g) => `--cluster.peer=127.0.0.1:${g}`),
+              ...(target === 'alertmesh' ? [`--node.name=n${i}`] : []),
+            ],
+            { stdio: 'ignore' }
+          )
+        )
+      )
+      if (!(await firstOk(`${bases[i] as string}/-/ready`, deadline))) {
+        throw new Error(`${target} node ${i} did not get ready within 30 s`)
+      }
+      readyAt.push(performance.now() - started)
+    }
+    while (performance.now() < deadline) {
+      const ok = await Promise.all(bases.map(clusterReady))
+      if (ok.every(Boolean)) {
+        return { thirdReadyMs: readyAt[2] as number, settledMs: performance.now() - started }
+      }
+      await sleep(5)
+    }
+    throw new Error(`${target}: the 3 nodes did not all see 3 peers and "ready" within 30 s`)
+  } finally {
+    await Promise.all(children.map(stop))
+  }
+}
+
+function ratioText(mesh: number | undefined, am: number | undefined): string {
+  if (mesh === undefined || am === undefined) {
+    return 'n/a'
+  }
+  const r = mesh / am
+  return `${r.toFixed(2)}x (goal <= ${GOAL_RATIO}x: ${r <= GOAL_RATIO ? 'met' : 'missed'})`
 }
 
 async function main(): Promise<void> {
@@ -82,54 +213,112 @@ async function main(): Promise<void> {
     process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string])
   )
   const runs = Number(args.get('runs') ?? 10)
+  const clusterRuns = Number(args.get('cluster-runs') ?? 5)
+  const idleMs = Number(args.get('idle-ms') ?? 2000)
   const targets = (args.get('targets') ?? 'alertmanager,alertmesh').split(',')
+  const measures = (args.get('measures') ?? 'single,cluster').split(',')
+  for (const target of targets) {
+    if (COMMANDS[target] === undefined) {
+      throw new Error(`unknown target ${target}`)
+    }
+  }
+  installCleanup()
   const dir = await mkdtemp(join(tmpdir(), 'bench-startup-'))
+  tempDir = dir
   await writeFile(join(dir, 'am.yml'), CONFIG)
-  const rows: string[] = []
-  const results: Record<string, { serves: number; ready: number }> = {}
+  const single: Record<string, { serves: number; ready: number; rss: number; rows: string }> = {}
+  const cluster: Record<string, { settled: number; rows: string }> = {}
   try {
-    for (const target of targets) {
-      const command = COMMANDS[target]
-      if (command === undefined) {
-        throw new Error(`unknown target ${target}`)
-      }
-      const serves: number[] = []
-      const ready: number[] = []
-      for (let i = 0; i < runs; i++) {
-        const run = await oneRun(command, dir)
-        serves.push(run.servesMs)
-        ready.push(run.readyMs)
-        process.stdout.write(
-          `[${target}] run ${i + 1}/${runs}: serves HTTP after ${run.servesMs.toFixed(0)} ms, ready after ${run.readyMs.toFixed(0)} ms\n`
-        )
-      }
-      results[target] = { serves: median(serves), ready: median(ready) }
-      rows.push(
-        `| ${target} | ${median(serves).toFixed(0)} | ${Math.max(...serves).toFixed(0)} | ${median(ready).toFixed(0)} | ${Math.max(...ready).toFixed(0)} |`
+    // Runs alternate between the targets, so a burst of load on the machine hits both alike.
+    if (measures.includes('single')) {
+      const samples = new Map(
+        targets.map((t) => [
+          t,
+          { serves: [] as number[], ready: [] as number[], rss: [] as number[] },
+        ])
       )
+      for (let i = 0; i < runs; i++) {
+        for (const target of targets) {
+          const run = await oneRun(COMMANDS[target] as readonly string[], dir, idleMs)
+          const s = samples.get(target) as { serves: number[]; ready: number[]; rss: number[] }
+          s.serves.push(run.servesMs)
+          s.ready.push(run.readyMs)
+          s.rss.push(run.idleRssMiB)
+          process.stdout.write(
+            `[${target}] run ${i + 1}/${runs}: serves HTTP after ${run.servesMs.toFixed(0)} ms, ready after ${run.readyMs.toFixed(0)} ms, RSS at idle ${run.idleRssMiB.toFixed(1)} MiB\n`
+          )
+        }
+      }
+      for (const [target, s] of samples) {
+        single[target] = {
+          serves: median(s.serves),
+          ready: median(s.ready),
+          rss: median(s.rss),
+          rows: `| ${target} | ${median(s.serves).toFixed(0)} | ${median(s.ready).toFixed(0)} | ${Math.max(...s.ready).toFixed(0)} | ${median(s.rss).toFixed(1)} |`,
+        }
+      }
+    }
+    if (measures.includes('cluster')) {
+      const samples = new Map(
+        targets.map((t) => [t, { third: [] as number[], all: [] as number[] }])
+      )
+      for (let i = 0; i < clusterRuns; i++) {
+        for (const target of targets) {
+          const run = await clusterRun(target, COMMANDS[target] as readonly string[], dir)
+          const s = samples.get(target) as { third: number[]; all: number[] }
+          s.third.push(run.thirdReadyMs)
+          s.all.push(run.settledMs)
+          process.stdout.write(
+            `[${target}] cluster run ${i + 1}/${clusterRuns}: node 3 ready after ${run.thirdReadyMs.toFixed(0)} ms, 3 peers and ready on every node after ${run.settledMs.toFixed(0)} ms\n`
+          )
+        }
+      }
+      for (const [target, s] of samples) {
+        cluster[target] = {
+          settled: median(s.all),
+          rows: `| ${target} | ${median(s.third).toFixed(0)} | ${median(s.all).toFixed(0)} | ${Math.max(...s.all).toFixed(0)} |`,
+        }
+      }
     }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
-  process.stdout.write(
-    [
+  const lines = ['', `## Start-up (${new Date().toISOString()})`, '']
+  if (Object.keys(single).length > 0) {
+    lines.push(
+      `One node, no cluster (${runs} runs each):`,
       '',
-      `## Start-up (${runs} runs each, ${new Date().toISOString()})`,
-      '',
-      '| target | serves HTTP, median (ms) | max (ms) | ready, median (ms) | max (ms) |',
+      '| target | serves HTTP, median (ms) | ready, median (ms) | ready, max (ms) | RSS at idle, median (MiB) |',
       '|---|---|---|---|---|',
-      ...rows,
-      '',
-      'Target: alertmesh serves HTTP within 500 ms of exec.',
-      '',
-    ].join('\n')
-  )
-  const mesh = results['alertmesh']
-  if (mesh !== undefined) {
-    process.stdout.write(
-      `alertmesh serves HTTP after ${mesh.serves.toFixed(0)} ms (median): target ${mesh.serves <= 500 ? 'met' : 'missed'}\n`
+      ...Object.values(single).map((s) => s.rows),
+      ''
     )
   }
+  if (Object.keys(cluster).length > 0) {
+    lines.push(
+      `Three nodes started one after another (${clusterRuns} runs each):`,
+      '',
+      '| target | node 3 ready, median (ms) | all 3 ready with 3 peers, median (ms) | max (ms) |',
+      '|---|---|---|---|',
+      ...Object.values(cluster).map((s) => s.rows),
+      ''
+    )
+  }
+  const am = single['alertmanager']
+  const mesh = single['alertmesh']
+  if (am !== undefined && mesh !== undefined) {
+    lines.push(
+      `exec to /-/ready, alertmesh / alertmanager: ${ratioText(mesh.ready, am.ready)}; RSS at idle ${mesh.rss.toFixed(1)} MiB vs ${am.rss.toFixed(1)} MiB (${(mesh.rss / am.rss).toFixed(2)}x)`
+    )
+  }
+  const amCluster = cluster['alertmanager']
+  const meshCluster = cluster['alertmesh']
+  if (amCluster !== undefined && meshCluster !== undefined) {
+    lines.push(
+      `3-node cluster to 3 peers and ready, alertmesh / alertmanager: ${ratioText(meshCluster.settled, amCluster.settled)}`
+    )
+  }
+  process.stdout.write(`${lines.join('\n')}\n`)
 }
 
 main().catch((err: unknown) => {

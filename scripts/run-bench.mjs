@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run bench [-- --only=ingest --targets=alertmanager,alertmesh --duration=20 ...]
 //
-// Builds the project with `npx tsc -p tsconfig.json`, then runs each compiled benchmark
+// Builds the project with `npx tsc -p tsconfig.json` and bundles the alertmesh command (what
+// the benchmarks run, as it ships), then runs each compiled benchmark
 // (dist/bench/<name>.js, one per bench/<name>.ts) in turn. `--only=a,b` picks benchmarks;
 // every other argument is passed to each benchmark unchanged (`--help` lists their flags).
 // tsc exits non-zero while other folders have type errors but still emits; only type errors
@@ -55,6 +56,15 @@ if (tsc.status !== 0) {
   console.log(
     `run-bench: tsc reported ${tscLines.length} type error(s) outside bench/; output was emitted, continuing`
   )
+}
+
+console.log('run-bench: bundling alertmesh (scripts/build-bundle.mjs)...')
+const bundle = spawnSync(process.execPath, ['scripts/build-bundle.mjs'], {
+  cwd: root,
+  stdio: 'inherit',
+})
+if (bundle.status !== 0) {
+  process.exit(1)
 }
 
 let exitCode = 0

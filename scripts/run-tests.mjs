@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The whole test suite, as the README and CI run it: installs the Debian packages the tests
 // drive (Alertmanager 0.25 and amtool as oracles), checks format and lint, type-checks and
-// builds everything, then runs every test file with node's test runner.
+// builds everything (tsc, the bundled command, the web UI), then runs every test file with
+// node's test runner.
 //
 //   npm test                 everything
 //   npm test -- --only=unit  only test/unit (also: --only=e2e)
@@ -85,6 +86,9 @@ step('type-check and build (tsc)')
 // A clean build: compiled tests of deleted sources must not linger in dist/ and run again.
 rmSync(join(root, 'dist'), { recursive: true, force: true })
 run('npx', ['tsc', '-p', 'tsconfig.json'])
+// The e2e tests run the bundled command (dist/bin/alertmesh.cjs), as it ships.
+step('bundle the alertmesh command (esbuild)')
+run(process.execPath, ['scripts/build-bundle.mjs'])
 step('type-check and bundle the web UI (tsc, esbuild)')
 run('npx', ['tsc', '-p', 'src/ui/tsconfig.json'])
 run(process.execPath, ['scripts/build-ui.mjs'])

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { createServer } from 'node:http'
 
 const root = new URL('..', import.meta.url).pathname
-process.stdout.write('==> building (tsc, then the web UI with esbuild)\n')
+process.stdout.write('==> building (tsc, then the bundle and the web UI with esbuild)\n')
 const build = spawnSync('npm', ['run', '--silent', 'build'], {
   cwd: root,
   stdio: 'inherit',
@@ -39,7 +39,7 @@ receiver.on('error', (err) => {
 receiver.listen(9099, '127.0.0.1')
 
 const args = [
-  'dist/src/cli/main.js',
+  'dist/bin/alertmesh.cjs',
   '--config.file=scripts/example/alertmanager.yml',
   '--storage.path=data/',
   '--web.listen-address=127.0.0.1:9093',

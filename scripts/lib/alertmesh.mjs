@@ -10,7 +10,7 @@ import { ScriptError, step } from './cli.mjs'
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 /** MAIN_JS is the built alertmesh CLI. */
-export const MAIN_JS = join(ROOT, 'dist', 'src', 'cli', 'main.js')
+export const MAIN_JS = join(ROOT, 'dist', 'bin', 'alertmesh.cjs')
 
 /** STANDIN_JS is the built Consul stand-in (compiled with the tests, by tsconfig.json). */
 export const STANDIN_JS = join(ROOT, 'dist', 'test', 'support', 'consul-standin', 'main.js')
@@ -20,16 +20,17 @@ const UI_INDEX = join(ROOT, 'dist', 'ui', 'index.html')
 /**
  * ensureBuilt builds alertmesh, its web UI and the test support (the Consul stand-in) when any
  * of them is missing from dist/. An existing dist/ is used as it is: rebuild after changing the
- * sources with `npx tsc -p tsconfig.json && node scripts/build-ui.mjs`.
+ * sources with `npx tsc -p tsconfig.json && node scripts/build-bundle.mjs && node scripts/build-ui.mjs`.
  */
 export function ensureBuilt() {
   if ([MAIN_JS, STANDIN_JS, UI_INDEX].every((f) => existsSync(f))) {
     return
   }
-  step('building (dist/ is missing): tsc, then the web UI with esbuild')
+  step('building (dist/ is missing): tsc, then the bundle and the web UI with esbuild')
   /** @type {[string, string[]][]} */
   const commands = [
     ['npx', ['tsc', '-p', 'tsconfig.json']],
+    [process.execPath, ['scripts/build-bundle.mjs']],
     [process.execPath, ['scripts/build-ui.mjs']],
   ]
   for (const [command, args] of commands) {

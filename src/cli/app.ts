@@ -14,7 +14,6 @@ import {
 } from '../api/index.js'
 import type { AlertStatus } from '../api/index.js'
 import { NodeStatusState } from '../cluster/index.js'
-import { ConsulClient } from '../consul/index.js'
 import { createDispatcherMetrics } from '../dispatch/index.js'
 import { initHashing } from '../labels/index.js'
 import { Nflog } from '../nflog/index.js'
@@ -23,16 +22,9 @@ import { Silencer, Silences, encodeMeshSilences } from '../silences/index.js'
 import type { MeshSilence } from '../silences/index.js'
 import { errorMessage } from '../util/index.js'
 
-import {
-  clusterView,
-  configReporter,
-  joinThroughConsul,
-  memberConfigOf,
-  startCluster,
-} from './cluster-setup.js'
+import { clusterView, configReporter, memberConfigOf, startCluster } from './cluster-setup.js'
 import { ConfigController } from './config-controller.js'
-import { consulConfigSource, fileConfigSource } from './config-source.js'
-import { consulSettings } from './consul-flags.js'
+import { fileConfigSource } from './config-source.js'
 import type { Flags } from './flags.js'
 import { GossipBridge, nflogBridge } from './gossip-bridge.js'
 import { nodeIntegrations } from './integrations.js'
@@ -276,15 +268,18 @@ export async function startNode(
   }, 15 * 60_000)
   inhibitorGc.unref()
 
+  const consulMode = flags.consul === undefined ? undefined : await import('./consul-mode.js')
   const consulClient =
-    flags.consul === undefined ? undefined : new ConsulClient(await consulSettings(flags.consul))
+    flags.consul === undefined || consulMode === undefined
+      ? undefined
+      : await consulMode.createConsulClient(flags.consul)
   if (consulClient !== undefined) {
     onStop('consul client', () => {
       consulClient.close()
     })
   }
   const source =
-    flags.consul === undefined || consulClient === undefined
+    flags.consul === undefined || consulClient === undefined || consulMode === undefined
       ? fileConfigSource(
           flags.configFile,
           integrations.registry,
@@ -292,7 +287,7 @@ export async function startNode(
           configLog,
           configReporter(nodeStatus)
         )
-      : consulConfigSource(flags.consul, consulClient, {
+      : consulMode.consulConfigSource(flags.consul, consulClient, {
           nodeName: name,
           storagePath: flags.storagePath,
           registry: integrations.registry,
@@ -332,8 +327,13 @@ export async function startNode(
   onStop('http', () => listeners.close())
   const addresses = listeners.addresses
   log.info({ addresses, externalURL: runtimeDeps.externalURL, routePrefix }, 'Listening')
-  if (cluster !== undefined && consulClient !== undefined && flags.consul !== undefined) {
-    joinThroughConsul(consulClient, flags.consul, cluster, {
+  if (
+    cluster !== undefined &&
+    consulClient !== undefined &&
+    consulMode !== undefined &&
+    flags.consul !== undefined
+  ) {
+    consulMode.joinThroughConsul(consulClient, flags.consul, cluster, {
       name,
       webUrl: runtimeDeps.externalURL,
       isHealthy: () => controller.runtime !== undefined && cluster.ready,

@@ -7,8 +7,6 @@ import type { Registry } from 'prom-client'
 import type { ClusterView, ConfigSourceView, MemberConfigView } from '../api/index.js'
 import { ClusterPeer, NODE_STATUS_KEY } from '../cluster/index.js'
 import type { NodeStatusState } from '../cluster/index.js'
-import { PeerCatalog, ServiceRegistrar } from '../consul/index.js'
-import type { ConsulClient } from '../consul/index.js'
 import type { MeshEntry, Nflog } from '../nflog/index.js'
 import type { MeshSilence, Silences } from '../silences/index.js'
 import { errorMessage } from '../util/index.js'
@@ -17,7 +15,6 @@ import type { OnConfigReport } from './config-source.js'
 import type { Flags } from './flags.js'
 import { nflogGossipState, silencesGossipState } from './gossip-bridge.js'
 import type { GossipBridge } from './gossip-bridge.js'
-import { splitHostPort } from './listeners.js'
 
 type OnStop = (name: string, fn: () => Promise<void> | void) => void
 
@@ -170,59 +167,4 @@ export function memberConfigOf(
       ...(entry.error === undefined ? {} : { error: entry.error }),
     }
   }
-}
-
-/**
- * joinThroughConsul registers the node as an instance of the Consul service, with a TTL check
- * that passes while `isHealthy` holds, and feeds the passing instances to the peer as its
- * discovered members. Deregistration on stop makes peers drop the node at once.
- *
- * @param client - the Consul client.
- * @param consul - --consul.service-name and --consul.check-ttl.
- * @param peer - the cluster peer.
- * @param options - node name, health, logger and the teardown stack.
- */
-export function joinThroughConsul(
-  client: ConsulClient,
-  consul: { readonly serviceName: string; readonly checkTtlMs: number },
-  peer: ClusterPeer,
-  options: {
-    readonly name: string
-    readonly webUrl: string
-    readonly isHealthy: () => boolean
-    readonly healthOutput: () => string
-    readonly log: Logger
-    readonly onStop: OnStop
-  }
-): void {
-  const log = options.log.child({ component: 'consul-membership' })
-  const self = peer.self()
-  const { host, port } = splitHostPort(self.address)
-  const catalog = new PeerCatalog({
-    client,
-    serviceName: consul.serviceName,
-    log,
-    onPeers: (peers) => {
-      const others = peers.filter((p) => p.nodeName !== options.name).map((p) => p.clusterAddress)
-      log.debug({ peers: others }, 'Consul peers changed')
-      peer.setDiscoveredPeers(others)
-    },
-  })
-  const registrar = new ServiceRegistrar({
-    client,
-    serviceName: consul.serviceName,
-    ttlMs: consul.checkTtlMs,
-    nodeName: options.name,
-    address: host,
-    port,
-    meta: { cluster_address: self.address, node_name: options.name, web_url: options.webUrl },
-    isHealthy: options.isHealthy,
-    healthOutput: options.healthOutput,
-    log,
-  })
-  registrar.start()
-  catalog.start()
-  // LIFO: the catalog stops after the registrar has deregistered.
-  options.onStop('consul peer catalog', () => catalog.stop())
-  options.onStop('consul registration', () => registrar.stop())
 }

@@ -3,13 +3,10 @@ import type Logger from 'bunyan'
 import type { ConfigSourceView } from '../api/index.js'
 import { loadConfigFile } from '../config/index.js'
 import type { ConfigRegistry } from '../config/index.js'
-import type { ConsulClient } from '../consul/index.js'
 import { errorMessage } from '../util/index.js'
 
 import type { ConfigController } from './config-controller.js'
 import { hashHex } from './config-controller.js'
-import { ConsulConfigSync } from './consul-config.js'
-import type { ConsulFlags } from './consul-flags.js'
 
 /**
  * OnConfigReport receives the source's view after every apply and every refusal (or missing
@@ -74,46 +71,4 @@ export function fileConfigSource(
       }
     })
   return { start: reload, reload, view }
-}
-
-/**
- * consulConfigSource keeps the node on `<prefix>/config` in Consul KV (see ConsulConfigSync).
- *
- * @param consul - the Consul flags.
- * @param client - the Consul client.
- * @param options - node name, storage path, integration registry, controller, logger, the
- *   report hook and the teardown stack.
- * @returns the source.
- */
-export function consulConfigSource(
-  consul: ConsulFlags,
-  client: ConsulClient,
-  options: {
-    nodeName: string
-    storagePath: string
-    registry: ConfigRegistry
-    controller: ConfigController
-    log: Logger
-    onReport: OnConfigReport
-    onStop: (name: string, fn: () => Promise<void> | void) => void
-  }
-): ConfigSource {
-  const sync = new ConsulConfigSync({
-    client,
-    address: consul.baseUrl,
-    prefix: consul.kvPrefix,
-    nodeName: options.nodeName,
-    storagePath: options.storagePath,
-    registry: options.registry,
-    controller: options.controller,
-    log: options.log,
-    now: Date.now,
-    onReport: options.onReport,
-  })
-  options.onStop('consul config watch', () => sync.stop())
-  options.log.info(
-    { address: consul.baseUrl, key: `${consul.kvPrefix}/config`, node: options.nodeName },
-    'Reading the configuration from Consul'
-  )
-  return { start: () => sync.start(), reload: () => sync.reload(), view: () => sync.view() }
 }

@@ -2,8 +2,14 @@ import { readFileSync } from 'node:fs'
 
 import type { UiAsset, UiFiles } from '../api/index.js'
 
-// `npm run build` writes the bundled UI to dist/ui; this module runs from dist/src/cli.
-const DEFAULT_UI_DIR = new URL('../../ui/', import.meta.url)
+// Set by scripts/build-bundle.mjs to where dist/ui is from the bundle; undefined in tsc's
+// output (dist/src/cli), two folders below dist.
+declare const __ALERTMESH_UI_DIR__: string | undefined
+// `npm run build` writes the bundled UI to dist/ui.
+const DEFAULT_UI_DIR = new URL(
+  typeof __ALERTMESH_UI_DIR__ === 'string' ? __ALERTMESH_UI_DIR__ : '../../ui/',
+  import.meta.url
+)
 
 const ASSETS: readonly (readonly [string, string])[] = [
   ['script.js', 'application/javascript; charset=utf-8'],

@@ -358,7 +358,7 @@ void describe('systemd units', () => {
     ['EnvironmentFile', '-/etc/default/alertmesh', 'flags from the env file, optional'],
     [
       'ExecStart',
-      '/usr/bin/node /opt/alertmesh/dist/src/cli/main.js $ALERTMESH_OPTS',
+      '/usr/bin/node /opt/alertmesh/dist/bin/alertmesh.cjs $ALERTMESH_OPTS',
       'the built CLI under /opt/alertmesh, flags split into words',
     ],
     ['ExecReload', '/bin/kill -HUP $MAINPID', 'the node reloads on SIGHUP'],

@@ -11,7 +11,7 @@ import { freePort } from './ports.js'
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..')
 
 /** MAIN_JS is the built CLI entry point. */
-export const MAIN_JS = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js')
+export const MAIN_JS = join(REPO_ROOT, 'dist', 'bin', 'alertmesh.cjs')
 
 /**
  * testEnv is the environment for child processes: the test machine's CONSUL_HTTP_* variables
