@@ -15,6 +15,13 @@ export const GO_BINARY = '/usr/bin/go'
 /** EXEC_TEST_GO is Go 1.19's exec_test.go, whose execTests table the oracle reads. */
 export const EXEC_TEST_GO = '/usr/share/go-1.19/src/text/template/exec_test.go'
 
+/** PARSE_TEST_GO is Go 1.19's parse_test.go, whose parse, error, number and isEmpty tables the
+ * oracle reads and parses with text/template/parse. */
+export const PARSE_TEST_GO = '/usr/share/go-1.19/src/text/template/parse/parse_test.go'
+
+/** LEX_TEST_GO is Go 1.19's lex_test.go, whose lex tables the oracle evaluates. */
+export const LEX_TEST_GO = '/usr/share/go-1.19/src/text/template/parse/lex_test.go'
+
 const SOURCE_DIR = new URL('../../../test/support/go-oracle/texttemplate/', import.meta.url)
   .pathname
 

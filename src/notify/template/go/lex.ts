@@ -3,7 +3,7 @@
  * feeding a channel; here the parser pulls items and the state machine runs until one is
  * ready, which yields the same items in the same order, errors included.
  */
-import { quoteWith } from './strconv.js'
+import { isPrint, quoteWith } from './strconv.js'
 
 /** ItemType is the type of a lexed item (Go's itemType). */
 export enum ItemType {
@@ -143,9 +143,9 @@ function countNewlines(s: string, from: number, to: number): number {
 }
 
 function describeRune(r: number): string {
-  // Go's %#U: U+0023 '#'.
+  // Go's %#U (fmt/format.go fmtUnicode): U+0023 '#', the quoted rune only when printable.
   const hex = r.toString(16).toUpperCase().padStart(4, '0')
-  return `U+${hex} '${String.fromCodePoint(r)}'`
+  return isPrint(r) ? `U+${hex} '${String.fromCodePoint(r)}'` : `U+${hex}`
 }
 
 type StateFn = ((l: Lexer) => StateFn) | null

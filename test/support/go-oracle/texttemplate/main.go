@@ -335,6 +335,14 @@ func str(e ast.Expr) (string, bool) {
 }
 
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == "parsetests" {
+		must(json.NewEncoder(os.Stdout).Encode(parseTestRows(os.Args[2])))
+		return
+	}
+	if len(os.Args) == 3 && os.Args[1] == "lextests" {
+		must(json.NewEncoder(os.Stdout).Encode(lexTestRows(os.Args[2])))
+		return
+	}
 	if len(os.Args) == 3 && os.Args[1] == "exectests" {
 		rows := execRows(os.Args[2])
 		type out struct {
