@@ -22,6 +22,9 @@ export const PARSE_TEST_GO = '/usr/share/go-1.19/src/text/template/parse/parse_t
 /** LEX_TEST_GO is Go 1.19's lex_test.go, whose lex tables the oracle evaluates. */
 export const LEX_TEST_GO = '/usr/share/go-1.19/src/text/template/parse/lex_test.go'
 
+/** FMT_TEST_GO is Go 1.19's fmt_test.go, whose fmtTests table the oracle translates. */
+export const FMT_TEST_GO = '/usr/share/go-1.19/src/fmt/fmt_test.go'
+
 const SOURCE_DIR = new URL('../../../test/support/go-oracle/texttemplate/', import.meta.url)
   .pathname
 

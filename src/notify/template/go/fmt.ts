@@ -257,9 +257,10 @@ class Printer {
     this.pad(this.truncateString(s))
   }
 
-  fmtSx(s: string, digits: string): void {
+  fmtSx(s: string | Uint8Array, digits: string): void {
     const f = this.f
-    const bytes = Buffer.from(s, 'utf8')
+    // A byte slice is formatted byte for byte (fmt/format.go fmtSbx), not through UTF-8.
+    const bytes = typeof s === 'string' ? Buffer.from(s, 'utf8') : s
     let length = bytes.length
     if (f.precPresent && f.prec < length) {
       length = f.prec
@@ -407,8 +408,11 @@ class Printer {
       case 'v':
         this.fmtFloatF(v, size, 'g', -1)
         return
+      case 'b':
       case 'g':
       case 'G':
+      case 'x':
+      case 'X':
         this.fmtFloatF(v, size, verb, -1)
         return
       case 'f':
@@ -452,14 +456,15 @@ class Printer {
       case 'X':
         this.fmtInteger(v, 16, isSigned, verb, UDIGITS)
         return
+      // fmt/print.go fmtInteger passes these the value as a uint64, so a negative one is huge.
       case 'c':
-        this.fmtC(v)
+        this.fmtC(BigInt.asUintN(64, v))
         return
       case 'q':
-        this.fmtQc(v)
+        this.fmtQc(BigInt.asUintN(64, v))
         return
       case 'U':
-        this.fmtUnicode(v)
+        this.fmtUnicode(BigInt.asUintN(64, v))
         return
       default:
         this.badVerb(verb)
@@ -691,19 +696,20 @@ class Printer {
       const elem = t.elem as GoType
       if ((verb === 's' || verb === 'q' || verb === 'x' || verb === 'X') && elem.kind === 'uint8') {
         const bytes = listOf(value).map((b) => Number(payload(b)))
-        const s = Buffer.from(bytes).toString('latin1')
         if (verb === 's') {
           this.fmtS(Buffer.from(bytes).toString('utf8'))
         } else if (verb === 'q') {
           this.fmtQ(Buffer.from(bytes).toString('utf8'))
         } else {
-          this.fmtSx(Buffer.from(s, 'latin1').toString('utf8'), verb === 'x' ? LDIGITS : UDIGITS)
+          this.fmtSx(Uint8Array.from(bytes), verb === 'x' ? LDIGITS : UDIGITS)
         }
         return
       }
       const items = listOf(value)
       if (this.f.sharpV) {
-        this.buf += t.name
+        // fmt/print.go printArg's `case []byte` names an unnamed top-level []uint8 "[]byte";
+        // nested ones print reflect's "[]uint8".
+        this.buf += depth === 0 && t.name === '[]uint8' ? '[]byte' : t.name
         if (k === 'slice' && p === null) {
           this.buf += '(nil)'
           return
@@ -1025,12 +1031,14 @@ function keyValue(t: GoType, k: MapKey): GoValue {
 }
 
 function canBackquote(s: string): boolean {
+  // strconv/quote.go CanBackquote: multi-byte runes pass except the BOM (a U+FFFD here is a
+  // real one; JS strings hold no invalid UTF-8).
   for (const ch of s) {
     const r = ch.codePointAt(0) as number
-    if (r === 0xfffd) {
-      return false
-    }
-    if (ch.length > 1) {
+    if (r >= 0x80) {
+      if (r === 0xfeff) {
+        return false
+      }
       continue
     }
     if (r === 0x60 || r === 0x7f || (r < 0x20 && r !== 0x09)) {

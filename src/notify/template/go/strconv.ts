@@ -519,9 +519,95 @@ function fmtF(neg: boolean, d: Decimal, prec: number): string {
   return out
 }
 
+const MASK64 = (1n << 64n) - 1n
+
 /**
- * formatFloat is strconv.FormatFloat for formats e, E, f, g, G (prec -1 for the shortest
- * representation that reads back exactly).
+ * floatBits splits a float into Go's (mant, exp) of strconv/ftoa.go genericFtoa: the mantissa
+ * with its implicit bit and the unbiased binary exponent.
+ */
+function floatBits(x: number, bitSize: 32 | 64): { mant: bigint; exp: number; mantbits: number } {
+  const mantbits = bitSize === 32 ? 23 : 52
+  const expbits = bitSize === 32 ? 8 : 11
+  const bias = bitSize === 32 ? -127 : -1023
+  let bits: bigint
+  if (bitSize === 32) {
+    const b = new DataView(new ArrayBuffer(4))
+    b.setFloat32(0, x)
+    bits = BigInt(b.getUint32(0))
+  } else {
+    const b = new DataView(new ArrayBuffer(8))
+    b.setFloat64(0, x)
+    bits = b.getBigUint64(0)
+  }
+  let exp = Number((bits >> BigInt(mantbits)) & ((1n << BigInt(expbits)) - 1n))
+  let mant = bits & ((1n << BigInt(mantbits)) - 1n)
+  if (exp === 0) {
+    exp++ // denormal
+  } else {
+    mant |= 1n << BigInt(mantbits)
+  }
+  exp += bias
+  return { mant, exp, mantbits }
+}
+
+/** fmtB is strconv/ftoa.go's %b: -ddddddddp±ddd. */
+function fmtB(neg: boolean, x: number, bitSize: 32 | 64): string {
+  const { mant, exp, mantbits } = floatBits(x, bitSize)
+  const e = exp - mantbits
+  return `${neg ? '-' : ''}${mant.toString()}p${e >= 0 ? '+' : ''}${e}`
+}
+
+/** fmtX is strconv/ftoa.go's %x: -0x1.yyyyyyyyp±ddd or -0x0p+00. */
+function fmtX(neg: boolean, x: number, prec: number, fmt: string, bitSize: 32 | 64): string {
+  let { mant, exp } = floatBits(x, bitSize)
+  const { mantbits } = floatBits(x, bitSize)
+  if (mant === 0n) {
+    exp = 0
+  }
+  // Shift digits so the leading 1 (if any) is at bit 1<<60; Go's uint64 arithmetic wraps.
+  mant = (mant << BigInt(60 - mantbits)) & MASK64
+  while (mant !== 0n && (mant & (1n << 60n)) === 0n) {
+    mant = (mant << 1n) & MASK64
+    exp--
+  }
+  if (prec >= 0 && prec < 15) {
+    const shift = BigInt(prec * 4)
+    const extra = (mant << shift) & ((1n << 60n) - 1n)
+    mant >>= 60n - shift
+    if ((extra | (mant & 1n)) > 1n << 59n) {
+      mant++
+    }
+    mant = (mant << (60n - shift)) & MASK64
+    if ((mant & (1n << 61n)) !== 0n) {
+      mant >>= 1n
+      exp++
+    }
+  }
+  const hex = fmt === 'X' ? '0123456789ABCDEF' : '0123456789abcdef'
+  let out = `${neg ? '-' : ''}0${fmt}${(mant >> 60n) & 1n}`
+  mant = (mant << 4n) & MASK64
+  if (prec < 0 && mant !== 0n) {
+    out += '.'
+    while (mant !== 0n) {
+      out += hex[Number((mant >> 60n) & 15n)] as string
+      mant = (mant << 4n) & MASK64
+    }
+  } else if (prec > 0) {
+    out += '.'
+    for (let i = 0; i < prec; i++) {
+      out += hex[Number((mant >> 60n) & 15n)] as string
+      mant = (mant << 4n) & MASK64
+    }
+  }
+  out += fmt === 'X' ? 'P' : 'p'
+  out += exp < 0 ? '-' : '+'
+  const e = Math.abs(exp)
+  return out + (e < 10 ? `0${e}` : String(e))
+}
+
+/**
+ * formatFloat is strconv.FormatFloat for formats b, e, E, f, g, G, x, X (prec -1 for the
+ * shortest representation that reads back exactly).
  *
  * @param x - the number.
  * @param fmt - the format byte.
@@ -537,6 +623,12 @@ export function formatFloat(x: number, fmt: string, precIn: number, bitSize: 32 
     return x > 0 ? '+Inf' : '-Inf'
   }
   const neg = x < 0 || Object.is(x, -0)
+  if (fmt === 'b') {
+    return fmtB(neg, Math.abs(x), bitSize)
+  }
+  if (fmt === 'x' || fmt === 'X') {
+    return fmtX(neg, Math.abs(x), precIn, fmt, bitSize)
+  }
   const abs = Math.abs(x)
   let prec = precIn
   const shortest = prec < 0

@@ -91,6 +91,11 @@ func (env *litEnv) eval(e ast.Expr) any {
 			return env.eval(d)
 		}
 	case *ast.CallExpr:
+		if fn, ok := x.Fun.(*ast.Ident); ok && fn.Name == "zeroFill" {
+			// fmt_test.go's zeroFill(prefix, width, suffix).
+			suffix := env.eval(x.Args[2]).(string)
+			return env.eval(x.Args[0]).(string) + strings.Repeat("0", env.eval(x.Args[1]).(int)-len(suffix)) + suffix
+		}
 		if fn, ok := x.Fun.(*ast.Ident); ok && fn.Name == "mkItem" {
 			return LexItem{Typ: env.eval(x.Args[0]).(string), Pos: -1, Val: env.eval(x.Args[1]).(string), Line: -1}
 		}
