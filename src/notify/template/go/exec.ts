@@ -23,11 +23,14 @@ import { quoteWith } from './strconv.js'
 import {
   BOOL,
   FLOAT64,
+  GoAddrBox,
   GoBox,
   GoIface,
   INT,
   REFLECT_VALUE,
   STRING,
+  addrOf,
+  addressable,
   assignableTo,
   elemValue,
   isFloatKind,
@@ -195,7 +198,8 @@ class State {
     this.node = r
     const mark0 = this.vars.length
     try {
-      const val = indirect(this.evalPipeline(dot, r.pipe)).v
+      const ind = indirect(this.evalPipeline(dot, r.pipe))
+      const val = ind.v
       const mark = this.vars.length
       const nDecl = r.pipe.decl.length
       const oneIteration = (index: GoValue, elem: GoValue): boolean => {
@@ -223,8 +227,11 @@ class State {
         const items = listOf(val)
         if (items.length > 0) {
           const et = (t as GoType).elem as GoType
+          // reflect's Index: slice elements are addressable, array elements if the array is.
+          const addr = (k === 'slice' || ind.addr) && et.addrMatters
           for (let i = 0; i < items.length; i++) {
-            oneIteration(i, elemValue(et, items[i]))
+            const elem = elemValue(et, items[i])
+            oneIteration(i, addr ? addressable(elem) : elem)
           }
           return
         }
@@ -478,6 +485,13 @@ class State {
       }
     } else {
       method = rt.methods.get(fieldName)
+      if (method === undefined && receiver instanceof GoAddrBox) {
+        // exec.go evalField: `if ptr.CanAddr() { ptr = ptr.Addr() }` finds *T's methods.
+        method = rt.ptrMethods.get(fieldName)
+        if (method !== undefined) {
+          self = addrOf(receiver)
+        }
+      }
     }
     if (method !== undefined) {
       return this.evalCall(dot, method, false, self, node, fieldName, args, final)
@@ -495,7 +509,9 @@ class State {
           if (hasArgs) {
             this.errorf(`${fieldName} has arguments but cannot be invoked as function`)
           }
-          return elemValue(f.type, (payload(receiver) as GoValue[])[idx])
+          const field = elemValue(f.type, (payload(receiver) as GoValue[])[idx])
+          // A field of an addressable struct is addressable (reflect's Field).
+          return ind.addr ? addressable(field) : field
         }
         break
       }
@@ -633,6 +649,11 @@ class State {
       this.errorf(`error calling ${name}: ${e instanceof Error ? e.message : sprint([String(e)])}`)
     }
     const rt = fun.results[0] as GoType
+    if (v instanceof GoAddrBox && rt !== REFLECT_VALUE) {
+      // A Go function returns a copy; only a builtin's reflect.Value result (index) keeps
+      // the addressability of what it reached.
+      v = new GoBox(v.t, v.v)
+    }
     if (rt.kind === 'interface' && !(v instanceof GoIface)) {
       return new GoIface(rt, v)
     }
@@ -671,6 +692,11 @@ class State {
           this.errorf(`dereference of nil pointer of type ${typ.name}`)
         }
         return p as GoValue
+      }
+      if (v instanceof GoAddrBox && assignableTo(t2.ptrTo(), typ)) {
+        // exec.go validateType: `reflect.PointerTo(value.Type()).AssignableTo(typ) &&
+        // value.CanAddr()` passes the address.
+        return addrOf(v)
       }
       this.errorf(`wrong type for value; expected ${typ.name}; got ${t2.name}`)
     }

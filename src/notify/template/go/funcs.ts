@@ -8,12 +8,15 @@ import {
   ANY,
   BOOL,
   ERROR,
+  GoAddrBox,
   GoBox,
   GoIface,
   INT,
   REFLECT_VALUE,
   STRING,
   UINT8,
+  addrOf,
+  addressable,
   assignableTo,
   elemValue,
   isFloatKind,
@@ -39,25 +42,35 @@ export class FuncError extends Error {
  * indirect follows pointers and interfaces to the value they hold (Go's indirect in exec.go).
  *
  * @param v - the value.
- * @returns the final value, whether it stopped at a nil, and the last pointer followed.
+ * @returns the final value, whether it stopped at a nil, the last pointer followed, and
+ *   whether the final value is addressable (reached last through a pointer).
  */
-export function indirect(v: GoValue): { v: GoValue; isNil: boolean; ptr: GoBox | undefined } {
+export function indirect(v: GoValue): {
+  v: GoValue
+  isNil: boolean
+  ptr: GoBox | undefined
+  addr: boolean
+} {
   let x = v
   let ptr: GoBox | undefined
+  // The pointee of a pointer is addressable, an interface's dynamic value is not.
+  let addr = v instanceof GoAddrBox
   for (;;) {
     if (x instanceof GoIface) {
       if (x.v === undefined || x.v === null) {
-        return { v: x, isNil: true, ptr }
+        return { v: x, isNil: true, ptr, addr }
       }
       x = x.v
+      addr = false
     } else if (x instanceof GoBox && x.t.kind === 'ptr') {
       if (x.v === null || x.v === undefined) {
-        return { v: x, isNil: true, ptr }
+        return { v: x, isNil: true, ptr, addr }
       }
       ptr = x
       x = x.v as GoValue
+      addr = true
     } else {
-      return { v: x, isNil: false, ptr }
+      return { v: x, isNil: false, ptr, addr }
     }
   }
 }
@@ -233,6 +246,10 @@ function indexFn(itemIn: GoValue, ...indexes: GoValue[]): GoValue {
           throw new FuncError(`reflect: ${t.kind} index out of range`)
         }
         item = elemValue(t.elem as GoType, items[x])
+        // reflect's Index: a slice element is addressable, an array's if the array is.
+        if (t.kind === 'slice' || ind.addr) {
+          item = addressable(item)
+        }
         break
       }
       case 'string': {
@@ -486,6 +503,15 @@ export function printableValue(v: GoValue): { value: GoValue; ok: boolean } {
   }
   if (x === undefined || x === null) {
     return { value: '<no value>', ok: true }
+  }
+  if (x instanceof GoAddrBox) {
+    // exec.go printableValue: an addressable value whose pointer type has the String or
+    // Error method prints through it.
+    const t = x.t
+    const hasMethods = t.methods.has('Error') || t.methods.has('String')
+    if (!hasMethods && (t.ptrMethods.has('Error') || t.ptrMethods.has('String'))) {
+      x = addrOf(x)
+    }
   }
   const t = typeOf(x) as GoType
   if (t.kind === 'func' && !t.methods.has('Error') && !t.methods.has('String')) {

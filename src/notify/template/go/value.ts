@@ -101,6 +101,7 @@ export class GoType {
   readonly methods: ReadonlyMap<string, GoFunc>
   readonly ptrMethods: ReadonlyMap<string, GoFunc>
   #ptr: GoType | undefined
+  #addrMatters: boolean | undefined
 
   /**
    * GoType's constructor builds a type from its description.
@@ -127,6 +128,25 @@ export class GoType {
    */
   toString(): string {
     return this.name
+  }
+
+  /**
+   * addrMatters reports whether being addressable changes what a value of this type can do:
+   * the type has pointer-receiver methods, or is a struct or array holding such a value by
+   * value. Only such values are tracked as {@link GoAddrBox}, so other values cost nothing.
+   *
+   * @returns true when addressability is tracked for the type.
+   */
+  get addrMatters(): boolean {
+    if (this.#addrMatters === undefined) {
+      // Struct fields and array elements are the only by-value nesting; Go forbids a type
+      // containing itself by value, so this ends.
+      this.#addrMatters =
+        this.ptrMethods.size > 0 ||
+        (this.kind === 'struct' && this.fields.some((f) => f.type.addrMatters)) ||
+        (this.kind === 'array' && this.elem?.addrMatters === true)
+    }
+    return this.#addrMatters
   }
 
   /**
@@ -162,6 +182,38 @@ export class GoBox {
     readonly t: GoType,
     readonly v: unknown
   ) {}
+}
+
+/**
+ * GoAddrBox is a {@link GoBox} that is addressable in Go's sense (reflect's CanAddr): reached
+ * through a pointer, as a slice element, or as a field or element of an addressable struct or
+ * array. Go takes the address of such a value to find pointer-receiver methods (exec.go
+ * evalField, printableValue) and to pass it as a `*T` argument (validateType). It shares its
+ * payload with the box it was made from; only types whose {@link GoType.addrMatters} is true
+ * get one.
+ */
+export class GoAddrBox extends GoBox {}
+
+/**
+ * addressable marks a value read from an addressable place, when that matters for its type.
+ *
+ * @param v - the value.
+ * @returns a {@link GoAddrBox} for boxes whose type tracks addressability, else v.
+ */
+export function addressable(v: GoValue): GoValue {
+  return v instanceof GoBox && !(v instanceof GoAddrBox) && v.t.addrMatters
+    ? new GoAddrBox(v.t, v.v)
+    : v
+}
+
+/**
+ * addrOf is reflect's Value.Addr: a pointer to an addressable value.
+ *
+ * @param v - an addressable value.
+ * @returns the pointer, of type `*T`.
+ */
+export function addrOf(v: GoAddrBox): GoBox {
+  return new GoBox(v.t.ptrTo(), v)
 }
 
 /**

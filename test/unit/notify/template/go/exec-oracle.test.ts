@@ -63,13 +63,6 @@ const SKIPPED: Record<string, string> = {
   bug17c: 'pointer to an interface (*I): not in Alertmanager data',
   bug17d: 'pointer to an interface (*I): not in Alertmanager data',
   bug17e: 'pointer to an interface (*I): not in Alertmanager data',
-  // KNOWN GAP, not a Go feature Alertmanager lacks: Go takes the address of an addressable
-  // struct value (a field reached through a pointer, a slice element) to find pointer-receiver
-  // String/Error methods and to pass *T parameters; the model does not track addressability.
-  'V{6666}.String()': 'KNOWN GAP: addressable values (see above)',
-  'W{888}.Error()': 'KNOWN GAP: addressable values (see above)',
-  bug6b: 'KNOWN GAP: addressable values (see above)',
-  bug6c: 'KNOWN GAP: addressable values (see above)',
 }
 
 function run(row: Row): string {
