@@ -33,6 +33,7 @@ import {
   addressable,
   assignableTo,
   elemValue,
+  intPayload,
   isFloatKind,
   isIntKind,
   isUintKind,
@@ -369,7 +370,9 @@ class State {
       return new GoBox(FLOAT64, constant.float64)
     }
     if (constant.isInt) {
-      return Number(constant.int64)
+      // An int beyond 2^53 stays exact as an int box with a bigint payload.
+      const v = intPayload(constant.int64, 'int')
+      return typeof v === 'number' ? v : new GoBox(INT, v)
     }
     if (constant.isUint) {
       this.errorf(`${text} overflows int`)
@@ -742,7 +745,9 @@ class State {
     }
     if (isIntKind(k)) {
       if (n.type === NodeType.Number && n.isInt) {
-        return t === INT ? Number(n.int64) : new GoBox(t, Number(n.int64))
+        // exec.go evalInteger's SetInt truncates to the parameter's size.
+        const v = intPayload(n.int64, k)
+        return t === INT && typeof v === 'number' ? v : new GoBox(t, v)
       }
       this.errorf(`expected integer; found ${n.toString()}`)
     }
@@ -760,7 +765,7 @@ class State {
     }
     if (isUintKind(k)) {
       if (n.type === NodeType.Number && n.isUint) {
-        return new GoBox(t, Number(n.uint64))
+        return new GoBox(t, intPayload(n.uint64, k))
       }
       this.errorf(`expected unsigned integer; found ${n.toString()}`)
     }

@@ -19,6 +19,7 @@ import {
   addressable,
   assignableTo,
   elemValue,
+  intValue,
   isFloatKind,
   isIntKind,
   isUintKind,
@@ -172,7 +173,7 @@ function indexArg(index: GoValue, cap: number): number {
     throw new FuncError(`cannot index slice/array with type ${typeName(index)}`)
   }
   if (x < 0 || x > cap) {
-    throw new FuncError(`index out of range: ${x}`)
+    throw new FuncError(`index out of range: ${String(payload(index))}`)
   }
   return x
 }
@@ -408,11 +409,11 @@ function eqFn(arg1In: GoValue, ...arg2: GoValue[]): boolean {
     let t = false
     if (k1 !== k2) {
       if (k1 === 'int' && k2 === 'uint') {
-        const x = Number(payload(arg1))
-        t = x >= 0 && x === Number(payload(arg))
+        const x = intValue(arg1)
+        t = x >= 0n && x === intValue(arg)
       } else if (k1 === 'uint' && k2 === 'int') {
-        const y = Number(payload(arg))
-        t = y >= 0 && Number(payload(arg1)) === y
+        const y = intValue(arg)
+        t = y >= 0n && intValue(arg1) === y
       } else if (arg1 !== undefined && arg1 !== null && arg !== undefined && arg !== null) {
         throw new FuncError(ERR_BAD_COMPARISON)
       }
@@ -433,6 +434,11 @@ function eqFn(arg1In: GoValue, ...arg2: GoValue[]): boolean {
         }
         t = deepEqualComparable(arg1, arg)
       }
+    } else if (k1 === 'int' || k1 === 'uint') {
+      // Payloads are numbers, or bigints beyond 2^53; compare them exactly.
+      const a = payload(arg1)
+      const b = payload(arg)
+      t = typeof a === typeof b ? a === b : intValue(arg1) === intValue(arg)
     } else {
       t = payload(arg1) === payload(arg)
     }
@@ -456,23 +462,24 @@ function ltFn(arg1In: GoValue, arg2In: GoValue): boolean {
   }
   if (k1 !== k2) {
     if (k1 === 'int' && k2 === 'uint') {
-      const x = Number(payload(arg1))
-      return x < 0 || x < Number(payload(arg2))
+      const x = intValue(arg1)
+      return x < 0n || x < intValue(arg2)
     }
     if (k1 === 'uint' && k2 === 'int') {
-      const y = Number(payload(arg2))
-      return y >= 0 && Number(payload(arg1)) < y
+      const y = intValue(arg2)
+      return y >= 0n && intValue(arg1) < y
     }
     throw new FuncError(ERR_BAD_COMPARISON)
   }
   if (k1 === 'bool' || k1 === 'complex') {
     throw new FuncError(ERR_BAD_COMPARISON_TYPE)
   }
-  const a = payload(arg1) as string | number
-  const b = payload(arg2) as string | number
+  const a = payload(arg1) as string | number | bigint
+  const b = payload(arg2) as string | number | bigint
   if (k1 === 'string') {
     return Buffer.compare(Buffer.from(a as string), Buffer.from(b as string)) < 0
   }
+  // JS compares a bigint with a number exactly.
   return a < b
 }
 

@@ -489,6 +489,42 @@ export function payload(v: GoValue): unknown {
   return v instanceof GoBox ? v.v : v
 }
 
+const INT_BITS: Partial<Record<Kind, number>> = {
+  int8: 8,
+  int16: 16,
+  int32: 32,
+  uint8: 8,
+  uint16: 16,
+  uint32: 32,
+}
+
+/**
+ * intPayload is reflect's SetInt/SetUint for a kind: the value truncated to the kind's size
+ * (int and uint are 64 bits, as on the platforms Alertmanager runs on), as a JS number when
+ * that is exact and as a bigint beyond 2^53, so int64 and uint64 values keep every digit.
+ *
+ * @param v - the integer.
+ * @param k - an integer kind.
+ * @returns the payload.
+ */
+export function intPayload(v: bigint, k: Kind): number | bigint {
+  const bits = INT_BITS[k] ?? 64
+  const x = isUintKind(k) ? BigInt.asUintN(bits, v) : BigInt.asIntN(bits, v)
+  const n = Number(x)
+  return Number.isSafeInteger(n) ? n : x
+}
+
+/**
+ * intValue returns the payload of an integer value as a bigint (exact for both payload forms).
+ *
+ * @param v - a value of an integer kind.
+ * @returns the integer.
+ */
+export function intValue(v: GoValue): bigint {
+  const p = payload(v)
+  return typeof p === 'bigint' ? p : BigInt(p as number)
+}
+
 /**
  * isIntKind reports whether a kind is a signed integer kind.
  *
