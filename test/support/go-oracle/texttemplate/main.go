@@ -339,6 +339,10 @@ func main() {
 		must(json.NewEncoder(os.Stdout).Encode(parseTestRows(os.Args[2])))
 		return
 	}
+	if len(os.Args) == 2 && os.Args[1] == "bench" {
+		runBench()
+		return
+	}
 	if len(os.Args) == 3 && os.Args[1] == "fmttests" {
 		must(json.NewEncoder(os.Stdout).Encode(fmtTestRows(os.Args[2])))
 		return
