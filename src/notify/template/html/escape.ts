@@ -217,6 +217,8 @@ export class Escaper {
     }
     const s: string[] = []
     switch (c.state) {
+      case 'stateError':
+        return c
       case 'stateURL':
       case 'stateCSSDqStr':
       case 'stateCSSSqStr':

@@ -114,7 +114,9 @@ export class Template {
       existing.tree = empty.tree
       existing.#ns = empty.#ns
     }
-    this.#ns.set.set(name, tmpl)
+    // tmpl's name space, not this one's: when this template is the one replaced (Go's
+    // `t.New(t.Name())`), this.#ns is already the fresh one.
+    tmpl.#ns.set.set(name, tmpl)
     return tmpl
   }
 
