@@ -389,6 +389,52 @@ function buildCases(tables: GoHtmlTemplateTables): Map<string, OracleCase[]> {
       ],
     },
   ])
+  // Values of every kind through every escaper: encoding/json for script values (floats
+  // at the 'e' format thresholds, nested maps, nil), entities inside attributes, srcset,
+  // RCDATA and comments.
+  const contexts = [
+    '<script>var v = {{.}};</script>',
+    '<script>var s = "{{.}}"; var r = /{{.}}/;</script>',
+    '<a onclick="x = &quot;{{.}}&quot;" href="&#x6a;avascript:{{.}}">',
+    '<img srcset="{{.}}"><a style="background: url(\'{{.}}\')">',
+    '<textarea>{{.}}</textarea><title>{{.}}</title><!-- {{.}} -->',
+    '<p class={{.}} {{.}}>',
+  ]
+  const values: TypedJson[] = [
+    { f: 1e21 },
+    { f: 1e-7 },
+    { f: 0.000001 },
+    { f: -1.5 },
+    { i: -42 },
+    { b: true },
+    { nil: true },
+    str('a\u2028b "q" \'s\' </script> & /x/ \\'),
+    str('http://x.example.com/a b,c 2x, javascript:alert(1) 1x'),
+    { slice: 'any', items: [{ i: 1 }, str('<'), { nil: true }, { f: 2.5 }] },
+    {
+      map: 'any',
+      entries: {
+        z: { map: 'string', entries: { '<k>': str('&v') } },
+        a: { slice: 'string', items: [] },
+        m: { content: 'JS', s: 'alert(1)' },
+      },
+    },
+    { content: 'JSStr', s: "it's" },
+    { content: 'HTMLAttr', s: 'dir="ltr"' },
+  ]
+  groups.set(
+    'escapers by value kind',
+    contexts.flatMap((text, i) =>
+      values.map((data, j) => ({
+        id: `values/${i}/${j}`,
+        steps: [
+          { op: 'new', name: 'v' },
+          { op: 'parse', text },
+          { op: 'execute', data },
+        ],
+      }))
+    )
+  )
   groups.set('Alertmanager 0.25 email.tmpl', amCases())
   return groups
 }
@@ -418,6 +464,7 @@ describe('html/template against Go 1.19 html/template', () => {
     'TestEscapeMalformedPipelines',
     'TestTypedContent',
     'other Go tests',
+    'escapers by value kind',
     'Alertmanager 0.25 email.tmpl',
   ]) {
     it(`${group}: same output and errors as Go, byte for byte`, () => {
