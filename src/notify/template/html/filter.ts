@@ -1,0 +1,2 @@
+/** FILTER_FAILSAFE is what a filter outputs for an unsafe value (Go's filterFailsafe). */
+export const FILTER_FAILSAFE = 'ZgotmplZ'
