@@ -51,9 +51,9 @@ function compileSegment(pattern: string): RegExp {
           if ((lo.ch.codePointAt(0) ?? 0) > (hi.ch.codePointAt(0) ?? 0)) {
             throw new ErrBadPattern()
           }
-          cls += `${escapeRe(lo.ch)}-${escapeRe(hi.ch)}`
+          cls += `${escapeClass(lo.ch)}-${escapeClass(hi.ch)}`
         } else {
-          cls += escapeRe(lo.ch)
+          cls += escapeClass(lo.ch)
         }
         n++
       }
@@ -83,7 +83,11 @@ function classChar(chars: readonly string[], at: number): { ch: string; next: nu
 }
 
 function escapeRe(c: string): string {
-  return c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
+  return c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')
+}
+
+function escapeClass(c: string): string {
+  return c.replace(/[\\\]^[-]/g, '\\$&')
 }
 
 /**

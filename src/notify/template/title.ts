@@ -89,7 +89,7 @@ function isMid(ch: string): boolean {
 }
 
 function isBreak(ch: string): boolean {
-  return !NOT_BREAK.test(ch) || BREAKING_LETTER.test(ch)
+  return (!NOT_BREAK.test(ch) && !isMid(ch)) || BREAKING_LETTER.test(ch)
 }
 
 /**
