@@ -42,6 +42,8 @@ const DEBIAN = [
     probe: '/usr/share/gocode/src/github.com/prometheus/alertmanager/config/config.go',
   },
   { pkg: 'prometheus', probe: '/usr/bin/prometheus' },
+  // Go builds the template oracle that renders with Alertmanager 0.25's own template package.
+  { pkg: 'golang-go', probe: '/usr/bin/go' },
 ]
 
 function ensureDebianPackages() {
