@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 
+import { GoBox, Template, float64 } from '../../../../src/notify/template/go/index.js'
 import {
   AlertTemplate,
   DEFAULT_TMPL,
@@ -18,10 +19,9 @@ import {
   loadLocation,
   timeValue,
 } from '../../../../src/notify/template/index.js'
-import { GoBox, Template, float64 } from '../../../../src/notify/template/go/index.js'
 
 const tmpl = AlertTemplate.fromGlobs([])
-const render = (text: string, data: unknown = undefined): string =>
+const render = (text: string, data?: unknown): string =>
   tmpl.executeTextString(text, data as GoBox)
 
 describe('default templates', () => {
