@@ -21,8 +21,7 @@ import {
 } from '../../../../src/notify/template/index.js'
 
 const tmpl = AlertTemplate.fromGlobs([])
-const render = (text: string, data?: unknown): string =>
-  tmpl.executeTextString(text, data as GoBox)
+const render = (text: string, data?: unknown): string => tmpl.executeTextString(text, data as GoBox)
 
 describe('default templates', () => {
   for (const [name, text] of [
