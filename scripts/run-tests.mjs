@@ -43,7 +43,9 @@ const DEBIAN = [
     probe: '/usr/share/gocode/src/github.com/prometheus/alertmanager/config/config.go',
   },
   { pkg: 'prometheus', probe: '/usr/bin/prometheus' },
-  // Go 1.19 and its sources: the oracle for the text/template port builds against them.
+  // Go 1.19 and its sources build the template oracles: Go's own text/template and
+  // html/template (their test tables are read from the sources), and Alertmanager 0.25's
+  // template package.
   { pkg: 'golang-go', probe: '/usr/bin/go' },
   { pkg: 'golang-1.19-src', probe: '/usr/share/go-1.19/src/text/template/exec_test.go' },
 ]

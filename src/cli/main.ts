@@ -17,6 +17,11 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exitCode = await checkConfig(argv.slice(1), process.stdout)
     return
   }
+  if (argv[0] === 'template' && argv[1] === 'render') {
+    const { templateRender } = await import('./template-render.js')
+    process.exitCode = templateRender(argv.slice(2), process.stdout, process.stderr)
+    return
+  }
   if (argv[0] === 'config') {
     const { configCommand } = await import('./config-command.js')
     process.exitCode = await configCommand(

@@ -1,0 +1,213 @@
+/**
+ * Alertmanager 0.25's template.Template (template/template.go): a text and an HTML template
+ * set built from the default templates and the config's `templates:` globs, executing
+ * notification fields with `missingkey=zero`.
+ */
+import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
+
+import type { Alert } from '../../alerts/index.js'
+import type { LabelSet } from '../../labels/index.js'
+
+import { buildData, dataPointer } from './data.js'
+import { DEFAULT_TMPL, EMAIL_TMPL } from './default-templates.js'
+import { ALL_FUNCS } from './funcs.js'
+import { Template } from './go/index.js'
+import type { FuncMap, GoValue } from './go/index.js'
+import { goGlob } from './go-glob.js'
+
+/**
+ * GoTemplateSet is what Alertmanager's Template needs of a Go template set: text/template's
+ * Template satisfies it, and html/template's port will too.
+ */
+export interface GoTemplateSet {
+  /** name is the template's name. */
+  readonly name: string
+  /**
+   * parse parses text as this template's body; `define`d templates join the set.
+   *
+   * @param text - the template text.
+   * @returns this set.
+   * @throws Error with Go's parse error message.
+   */
+  parse(text: string): GoTemplateSet
+  /**
+   * newAssociated is Go's Template.New: a template of the same set, with its functions and options.
+   *
+   * @param name - the new template's name.
+   * @returns the template.
+   */
+  newAssociated(name: string): GoTemplateSet
+  /**
+   * option is Go's Template.Option.
+   *
+   * @param opts - options such as `missingkey=zero`.
+   * @returns this set.
+   */
+  option(...opts: string[]): GoTemplateSet
+  /**
+   * clone is Go's Template.Clone: a copy whose later parses do not change this set.
+   *
+   * @returns the copy.
+   */
+  clone(): GoTemplateSet
+  /**
+   * execute is Go's Template.Execute.
+   *
+   * @param data - dot.
+   * @returns the output.
+   * @throws Error with Go's execution error message.
+   */
+  execute(data: GoValue): string
+}
+
+/**
+ * TemplateSetFactory makes the root template of a set, Go's `New("").Option("missingkey=zero")`
+ * followed by `.Funcs(funcs)`. The html/template port provides one for the HTML side.
+ */
+export type TemplateSetFactory = (name: string, funcs: FuncMap) => GoTemplateSet
+
+/** TEXT_TEMPLATE_SET is the text/template factory. */
+export const TEXT_TEMPLATE_SET: TemplateSetFactory = (name, funcs) =>
+  Template.new(name).option('missingkey=zero').funcs(funcs)
+
+/** TemplateOptions configures {@link AlertTemplate.fromGlobs}. */
+export interface TemplateOptions {
+  /** html makes the HTML set; without it executeHTMLString throws. */
+  readonly html?: TemplateSetFactory
+  /** funcs replaces the installed functions (default: 0.25's plus the newer ones). */
+  readonly funcs?: FuncMap
+  /** defaults are the default template texts parsed first (default: 0.25's default.tmpl and email.tmpl). */
+  readonly defaults?: readonly string[]
+  /** externalURL is what `.ExternalURL` says in data built by {@link AlertTemplate.data}. */
+  readonly externalURL?: string
+}
+
+/**
+ * HTMLUnavailableError is thrown by executeHTMLString when no html/template set was given.
+ */
+export class HTMLUnavailableError extends Error {
+  override name = 'HTMLUnavailableError'
+}
+
+/**
+ * parseFile adds one template file to a set as Go's parseFiles does: the file's base name
+ * names its template.
+ */
+function parseFile(set: GoTemplateSet, filename: string): GoTemplateSet {
+  const text = readFileSync(filename, 'utf8')
+  const name = basename(filename)
+  const tmpl = name === set.name ? set : set.newAssociated(name)
+  tmpl.parse(text)
+  return set
+}
+
+/**
+ * AlertTemplate is Alertmanager's template.Template: notification fields are rendered with it.
+ *
+ * @example
+ * ```ts
+ * const tmpl = AlertTemplate.fromGlobs(['/etc/alertmanager/templates/*.tmpl'], {
+ *   externalURL: 'http://am:9093',
+ * })
+ * const data = tmpl.data('team-x', { alertname: 'Down' }, alerts, Date.now())
+ * tmpl.executeTextString('{{ template "slack.default.title" . }}', data)
+ * ```
+ */
+export class AlertTemplate {
+  readonly #text: GoTemplateSet
+  readonly #html: GoTemplateSet | undefined
+  /** externalURL is `.ExternalURL` of data built by {@link AlertTemplate.data}. */
+  readonly externalURL: string
+
+  private constructor(text: GoTemplateSet, html: GoTemplateSet | undefined, externalURL: string) {
+    this.#text = text
+    this.#html = html
+    this.externalURL = externalURL
+  }
+
+  /**
+   * fromGlobs is 0.25's FromGlobs: the default templates, then for each glob the files it
+   * matches (Go's filepath.Glob order; a glob matching nothing is fine), parsed into both sets.
+   *
+   * @param globs - the config's `templates:` patterns.
+   * @param options - HTML set, functions, defaults and external URL.
+   * @returns the template.
+   * @throws Error with Go's message for a bad pattern, an unreadable file or a parse error.
+   */
+  static fromGlobs(globs: readonly string[], options: TemplateOptions = {}): AlertTemplate {
+    const funcs = options.funcs ?? ALL_FUNCS
+    let text = TEXT_TEMPLATE_SET('', funcs)
+    let html = options.html?.('', funcs)
+    for (const body of options.defaults ?? [DEFAULT_TMPL, EMAIL_TMPL]) {
+      text = text.parse(body)
+      html = html?.parse(body)
+    }
+    for (const glob of globs) {
+      const files = goGlob(glob)
+      for (const file of files) {
+        text = parseFile(text, file)
+      }
+      if (html !== undefined) {
+        for (const file of files) {
+          html = parseFile(html, file)
+        }
+      }
+    }
+    return new AlertTemplate(text, html, options.externalURL ?? '')
+  }
+
+  /**
+   * executeTextString is 0.25's ExecuteTextString: '' for empty text; otherwise the text is
+   * parsed as a new unnamed template in a clone of the set and executed with missingkey=zero.
+   *
+   * @param text - the template text (a notifier field).
+   * @param data - dot, usually from {@link AlertTemplate.data}.
+   * @returns the output.
+   * @throws Error with Go's parse or execution error message.
+   */
+  executeTextString(text: string, data: GoValue): string {
+    return execute(this.#text, text, data)
+  }
+
+  /**
+   * executeHTMLString is 0.25's ExecuteHTMLString, on the html/template set.
+   *
+   * @param html - the template text (e.g. an email's `html:`).
+   * @param data - dot.
+   * @returns the output, escaped by html/template.
+   * @throws HTMLUnavailableError without an HTML set; otherwise as executeTextString.
+   */
+  executeHTMLString(html: string, data: GoValue): string {
+    if (html === '') {
+      return ''
+    }
+    if (this.#html === undefined) {
+      throw new HTMLUnavailableError('html/template is not available in this build')
+    }
+    return execute(this.#html, html, data)
+  }
+
+  /**
+   * data is 0.25's Template.Data: the `*template.Data` notifiers execute templates with.
+   *
+   * @param receiver - the receiver's name (quoted with regexp.QuoteMeta in the data).
+   * @param groupLabels - the group's labels.
+   * @param alerts - the alerts of the notification.
+   * @param now - the instant alert status is judged at (epoch ms).
+   * @returns a `*template.Data` value.
+   */
+  data(receiver: string, groupLabels: LabelSet, alerts: readonly Alert[], now: number): GoValue {
+    return dataPointer(
+      buildData({ receiver, groupLabels, alerts, externalURL: this.externalURL, now })
+    )
+  }
+}
+
+function execute(set: GoTemplateSet, text: string, data: GoValue): string {
+  if (text === '') {
+    return ''
+  }
+  const tmpl = set.clone().newAssociated('').option('missingkey=zero').parse(text)
+  return tmpl.execute(data)
+}
