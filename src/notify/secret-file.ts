@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises'
+
+// The texts of Go's syscall errors that os.ReadFile can return for a secret file.
+const GO_ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+}
+
+/** SecretFileError is a secret file that could not be read, worded as Go's *fs.PathError. */
+export class SecretFileError extends Error {
+  override name = 'SecretFileError'
+}
+
+/**
+ * readSecretFile reads a `*_file` secret (api_key_file, routing_key_file, auth_password_file,
+ * api_url_file, …) at notification time, as Alertmanager 0.25's notifiers do with os.ReadFile:
+ * a rotated file is used by the next notification without a reload. Whether surrounding white
+ * space is trimmed differs per field in 0.25 (PagerDuty, VictorOps and Slack trim; email's
+ * password and OpsGenie's key do not), so the caller says.
+ *
+ * @param path - the configured file.
+ * @param whitespace - `'trim'` for strings.TrimSpace, `'keep'` for the bytes as they are.
+ * @returns the secret.
+ * @throws SecretFileError with Go's message, e.g. `open /etc/key: no such file or directory`;
+ *   each notifier wraps it in its own words, as 0.25 does.
+ */
+export async function readSecretFile(path: string, whitespace: 'trim' | 'keep'): Promise<string> {
+  let content: string
+  try {
+    content = await readFile(path, 'utf8')
+  } catch (err: unknown) {
+    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : ''
+    // Go opens first and reads second: a directory opens fine and fails on read.
+    const op = code === 'EISDIR' ? 'read' : 'open'
+    throw new SecretFileError(`${op} ${path}: ${GO_ERRNO_TEXT[code] ?? code.toLowerCase()}`, {
+      cause: err,
+    })
+  }
+  // Go's strings.TrimSpace: Unicode white space at both ends.
+  return whitespace === 'trim' ? content.replace(/^\s+|\s+$/gu, '') : content
+}
