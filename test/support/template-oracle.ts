@@ -123,3 +123,52 @@ export function askOracle(bin: string, cases: readonly OracleCase[]): OracleResu
   }
   return JSON.parse(r.stdout.toString()) as OracleResult[]
 }
+
+/** OracleBenchRender is one timed render: ExecuteHTMLString when html, else ExecuteTextString. */
+export interface OracleBenchRender {
+  name: string
+  html: boolean
+  text: string
+}
+
+/** OracleBench is the oracle's `bench` mode input: one group and the renders to time on it. */
+export interface OracleBench {
+  globs: string[]
+  receiver: string
+  groupLabels: Record<string, string>
+  alerts: OracleAlert[]
+  externalURL: string
+  /** iterations is the number of timed runs of each render. */
+  iterations: number
+  /** parseIterations is the number of timed FromGlobs calls. */
+  parseIterations: number
+  renders: OracleBenchRender[]
+}
+
+/** OracleBenchResult is what Go measured; each render's output is there to compare with ours. */
+export interface OracleBenchResult {
+  /** parseColdNs is the first FromGlobs in the oracle process. */
+  parseColdNs: number
+  parseNsPerOp: number
+  renders: { name: string; nsPerOp: number; out: string }[]
+}
+
+/**
+ * benchOracle times FromGlobs and the renders with Alertmanager 0.25's Go code.
+ *
+ * @param bin - the oracle binary from buildOracle.
+ * @param input - the group, the renders and the iteration counts.
+ * @returns Go's ns/op figures and outputs.
+ * @throws Error when the oracle fails (a template error included).
+ */
+export function benchOracle(bin: string, input: OracleBench): OracleBenchResult {
+  const r = spawnSync(bin, ['bench'], {
+    input: JSON.stringify(input),
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, TZ: 'UTC' },
+  })
+  if (r.status !== 0) {
+    throw new Error(`template oracle (bench) failed: ${r.stderr.toString()}`)
+  }
+  return JSON.parse(r.stdout.toString()) as OracleBenchResult
+}

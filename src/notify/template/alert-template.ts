@@ -13,7 +13,7 @@ import { buildData, dataPointer } from './data.js'
 import { DEFAULT_TMPL, EMAIL_TMPL } from './default-templates.js'
 import { ALL_FUNCS } from './funcs.js'
 import { Template } from './go/index.js'
-import type { FuncMap, GoValue } from './go/index.js'
+import type { FuncMap, GoValue, Tree } from './go/index.js'
 import { goGlob } from './go-glob.js'
 
 /**
@@ -59,6 +59,15 @@ export interface GoTemplateSet {
    * @throws Error with Go's execution error message.
    */
   execute(data: GoValue): string
+  /**
+   * addParseTreeCopies, when the set has it, adds copies of trees a text/template set parsed
+   * from the same text with the same functions, as parse would; fromGlobs then parses each
+   * template once for both sets.
+   *
+   * @param trees - the trees, by template name.
+   * @returns this set.
+   */
+  addParseTreeCopies?(trees: ReadonlyMap<string, Tree>): GoTemplateSet
 }
 
 /**
@@ -91,15 +100,29 @@ export class HTMLUnavailableError extends Error {
 }
 
 /**
- * parseFile adds one template file to a set as Go's parseFiles does: the file's base name
- * names its template.
+ * parseBoth parses one template text into the text set and, from copies of the same trees,
+ * into the HTML set (Go's FromGlobs parses it twice; the trees are the same, as both sets
+ * have the same functions and delimiters). `name` names the text's template, as Go's
+ * parseFiles names a file's template after the file; undefined parses into the set's root.
  */
-function parseFile(set: GoTemplateSet, filename: string): GoTemplateSet {
-  const text = readFileSync(filename, 'utf8')
-  const name = basename(filename)
-  const tmpl = name === set.name ? set : set.newAssociated(name)
-  tmpl.parse(text)
-  return set
+function parseBoth(
+  text: Template,
+  html: GoTemplateSet | undefined,
+  name: string | undefined,
+  body: string
+): void {
+  const tt = name === undefined || name === text.name ? text : text.newAssociated(name)
+  const trees = tt.parseTrees(body)
+  tt.addParseTrees(trees)
+  if (html === undefined) {
+    return
+  }
+  const ht = name === undefined || name === html.name ? html : html.newAssociated(name)
+  if (ht.addParseTreeCopies === undefined) {
+    ht.parse(body)
+  } else {
+    ht.addParseTreeCopies(trees)
+  }
 }
 
 /**
@@ -137,21 +160,16 @@ export class AlertTemplate {
    */
   static fromGlobs(globs: readonly string[], options: TemplateOptions = {}): AlertTemplate {
     const funcs = options.funcs ?? ALL_FUNCS
-    let text = TEXT_TEMPLATE_SET('', funcs)
-    let html = options.html?.('', funcs)
+    const text = Template.new('').option('missingkey=zero').funcs(funcs)
+    const html = options.html?.('', funcs)
     for (const body of options.defaults ?? [DEFAULT_TMPL, EMAIL_TMPL]) {
-      text = text.parse(body)
-      html = html?.parse(body)
+      parseBoth(text, html, undefined, body)
     }
     for (const glob of globs) {
-      const files = goGlob(glob)
-      for (const file of files) {
-        text = parseFile(text, file)
-      }
-      if (html !== undefined) {
-        for (const file of files) {
-          html = parseFile(html, file)
-        }
+      // A file is read once for both sets; Go reads it twice. A parse error in a file still
+      // fails FromGlobs before the set is used, as in Go.
+      for (const file of goGlob(glob)) {
+        parseBoth(text, html, basename(file), readFileSync(file, 'utf8'))
       }
     }
     return new AlertTemplate(text, html, options.externalURL ?? '')

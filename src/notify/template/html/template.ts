@@ -200,7 +200,37 @@ export class Template {
    */
   parse(text: string): this {
     this.#checkCanParse()
-    this.text.parse(text)
+    return this.addParseTrees(this.text.parseTrees(text))
+  }
+
+  /**
+   * addParseTreeCopies adds copies of trees another set parsed ({@link TextTemplate.parseTrees})
+   * as {@link Template.parse} adds the trees it parsed: the same result as parsing the same
+   * text with the same delimiters and functions, without lexing and parsing it again.
+   *
+   * @param trees - the trees, by template name; they are copied, not taken.
+   * @returns this template.
+   * @throws Error after execution.
+   */
+  addParseTreeCopies(trees: ReadonlyMap<string, Tree>): this {
+    const copies = new Map<string, Tree>()
+    for (const [name, tree] of trees) {
+      copies.set(name, copyTree(tree))
+    }
+    return this.addParseTrees(copies)
+  }
+
+  /**
+   * addParseTrees adds the trees of a text/template parse ({@link TextTemplate.parseTrees})
+   * as {@link Template.parse} adds the trees it parsed; the trees become this set's.
+   *
+   * @param trees - the trees, by template name.
+   * @returns this template.
+   * @throws Error after execution.
+   */
+  addParseTrees(trees: ReadonlyMap<string, Tree>): this {
+    this.#checkCanParse()
+    this.text.addParseTrees(trees)
     // In the common case, the templates of the set all come from this parse.
     for (const v of this.text.templates()) {
       const name = v.name

@@ -2,15 +2,20 @@
    promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
 
 import { GoBox, Template, float64 } from '../../../../src/notify/template/go/index.js'
+import { Template as HtmlTemplate } from '../../../../src/notify/template/html/index.js'
 import {
   AlertTemplate,
   DEFAULT_TMPL,
   EMAIL_TMPL,
   HTMLUnavailableError,
   KV,
+  buildData,
+  dataPointer,
   durationString,
   fixedZone,
   formatTime,
@@ -19,6 +24,7 @@ import {
   loadLocation,
   timeValue,
 } from '../../../../src/notify/template/index.js'
+import type { GoTemplateSet, TemplateSetFactory } from '../../../../src/notify/template/index.js'
 
 const tmpl = AlertTemplate.fromGlobs([])
 const render = (text: string, data?: unknown): string => tmpl.executeTextString(text, data as GoBox)
@@ -201,5 +207,76 @@ describe('AlertTemplate', () => {
       html: (name, funcs) => Template.new(name).option('missingkey=zero').funcs(funcs),
     })
     assert.equal(t.executeHTMLString('{{ "a" | toUpper }}', undefined), 'A')
+  })
+
+  // fromGlobs parses each text once and gives the html set copies of the trees; a set
+  // without addParseTreeCopies parses the text again, as Go does. Both must give the same set.
+  const htmlSet: TemplateSetFactory = (name, funcs) =>
+    HtmlTemplate.new(name).option('missingkey=zero').funcs(funcs)
+  const withoutCopies = (t: GoTemplateSet): GoTemplateSet => ({
+    get name() {
+      return t.name
+    },
+    parse: (text) => withoutCopies(t.parse(text)),
+    newAssociated: (name) => withoutCopies(t.newAssociated(name)),
+    option: (...opts) => withoutCopies(t.option(...opts)),
+    clone: () => withoutCopies(t.clone()),
+    execute: (data) => t.execute(data),
+  })
+  const fixtures = join(
+    dirname(fileURLToPath(import.meta.url)),
+    '../../../../../test/fixtures/templates'
+  )
+  it('builds the HTML set from tree copies exactly as by parsing again', () => {
+    const globs = [
+      join(fixtures, '0*.tmpl'),
+      join(fixtures, '2*.tmpl'),
+      join(fixtures, '30-*.tmpl'),
+    ]
+    const copied = AlertTemplate.fromGlobs(globs, { html: htmlSet })
+    const parsed = AlertTemplate.fromGlobs(globs, {
+      html: (name, funcs) => withoutCopies(htmlSet(name, funcs)),
+    })
+    const data = dataPointer(
+      buildData({
+        receiver: 'r',
+        groupLabels: { alertname: 'A' },
+        alerts: [
+          {
+            labels: { alertname: 'A', x: '<b>&"' },
+            annotations: { summary: "it's <down>" },
+            startsAt: 1_700_000_000_000,
+            endsAt: 0,
+            generatorURL: 'http://p/graph?g0.expr=up&x=<1>',
+            updatedAt: 0,
+            timeout: false,
+            fingerprint: '0000000000000001',
+          },
+        ],
+        externalURL: 'http://am',
+        now: 1_700_000_100_000,
+      })
+    )
+    for (const text of [
+      '{{ template "email.default.html" . }}',
+      '{{ template "x.all" . }}',
+      '{{ template "teams.title" . }}',
+      '{{ template "05-nested-defines.tmpl" . }}',
+    ]) {
+      const want = parsed.executeHTMLString(text, data)
+      assert.equal(copied.executeHTMLString(text, data), want)
+      assert.ok(want.length > 0)
+    }
+    const bad = [join(fixtures, '36-*.tmpl')]
+    assert.throws(
+      () => AlertTemplate.fromGlobs(bad, { html: htmlSet }),
+      (e: Error) => {
+        assert.throws(
+          () => AlertTemplate.fromGlobs(bad, { html: (n, f) => withoutCopies(htmlSet(n, f)) }),
+          { message: e.message }
+        )
+        return true
+      }
+    )
   })
 })
