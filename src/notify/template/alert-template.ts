@@ -15,10 +15,11 @@ import { ALL_FUNCS } from './funcs.js'
 import { Template } from './go/index.js'
 import type { FuncMap, GoValue } from './go/index.js'
 import { goGlob } from './go-glob.js'
+import { Template as HtmlTemplate } from './html/index.js'
 
 /**
  * GoTemplateSet is what Alertmanager's Template needs of a Go template set: text/template's
- * Template satisfies it, and html/template's port will too.
+ * Template and html/template's Template both satisfy it.
  */
 export interface GoTemplateSet {
   /** name is the template's name. */
@@ -63,7 +64,7 @@ export interface GoTemplateSet {
 
 /**
  * TemplateSetFactory makes the root template of a set, Go's `New("").Option("missingkey=zero")`
- * followed by `.Funcs(funcs)`. The html/template port provides one for the HTML side.
+ * followed by `.Funcs(funcs)`.
  */
 export type TemplateSetFactory = (name: string, funcs: FuncMap) => GoTemplateSet
 
@@ -71,10 +72,20 @@ export type TemplateSetFactory = (name: string, funcs: FuncMap) => GoTemplateSet
 export const TEXT_TEMPLATE_SET: TemplateSetFactory = (name, funcs) =>
   Template.new(name).option('missingkey=zero').funcs(funcs)
 
+/**
+ * HTML_TEMPLATE_SET is the html/template factory: 0.25's FromGlobs builds its `html` set with
+ * `tmplhtml.New("").Option("missingkey=zero")` and the same functions.
+ */
+export const HTML_TEMPLATE_SET: TemplateSetFactory = (name, funcs) =>
+  HtmlTemplate.new(name).option('missingkey=zero').funcs(funcs)
+
 /** TemplateOptions configures {@link AlertTemplate.fromGlobs}. */
 export interface TemplateOptions {
-  /** html makes the HTML set; without it executeHTMLString throws. */
-  readonly html?: TemplateSetFactory
+  /**
+   * html makes the HTML set (default: {@link HTML_TEMPLATE_SET}); `false` builds none, and
+   * executeHTMLString then throws.
+   */
+  readonly html?: TemplateSetFactory | false
   /** funcs replaces the installed functions (default: 0.25's plus the newer ones). */
   readonly funcs?: FuncMap
   /** defaults are the default template texts parsed first (default: 0.25's default.tmpl and email.tmpl). */
@@ -138,7 +149,8 @@ export class AlertTemplate {
   static fromGlobs(globs: readonly string[], options: TemplateOptions = {}): AlertTemplate {
     const funcs = options.funcs ?? ALL_FUNCS
     let text = TEXT_TEMPLATE_SET('', funcs)
-    let html = options.html?.('', funcs)
+    const htmlFactory = options.html ?? HTML_TEMPLATE_SET
+    let html = htmlFactory === false ? undefined : htmlFactory('', funcs)
     for (const body of options.defaults ?? [DEFAULT_TMPL, EMAIL_TMPL]) {
       text = text.parse(body)
       html = html?.parse(body)
