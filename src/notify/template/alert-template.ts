@@ -102,15 +102,73 @@ export class HTMLUnavailableError extends Error {
 }
 
 /**
+ * TemplateFileError is a template file that could not be read or parsed. Its message is Go's
+ * (`template: broken.tmpl:3: missing value for if`, which names the file by its base name
+ * only, as text/template does); `file` is the full path, for messages that must say which of
+ * several same-named files failed.
+ */
+export class TemplateFileError extends Error {
+  override name = 'TemplateFileError'
+  /** file is the path of the file that failed. */
+  readonly file: string
+
+  /**
+   * TemplateFileError's constructor keeps Go's message and the file.
+   *
+   * @param message - Go's error message.
+   * @param file - the file's path.
+   * @param cause - the underlying error.
+   */
+  constructor(message: string, file: string, cause: unknown) {
+    super(message, { cause })
+    this.file = file
+  }
+}
+
+/**
  * parseFile adds one template file to a set as Go's parseFiles does: the file's base name
  * names its template.
  */
 function parseFile(set: GoTemplateSet, filename: string): GoTemplateSet {
-  const text = readFileSync(filename, 'utf8')
-  const name = basename(filename)
-  const tmpl = name === set.name ? set : set.newAssociated(name)
-  tmpl.parse(text)
+  try {
+    const text = readFileSync(filename, 'utf8')
+    const name = basename(filename)
+    const tmpl = name === set.name ? set : set.newAssociated(name)
+    tmpl.parse(text)
+  } catch (err) {
+    throw new TemplateFileError(err instanceof Error ? err.message : String(err), filename, err)
+  }
   return set
+}
+
+/**
+ * Sets holding only the default templates, parsed once per process and factory: parsing
+ * default.tmpl and email.tmpl into both sets is most of a build's cost, and every config
+ * (each reload, each Consul change, each check) starts from the same text. Builds clone
+ * them (Go's Clone: the copy's later parses do not touch the cached set), which is what
+ * ExecuteTextString does on every call anyway. Only the default functions and defaults are
+ * cached; a caller's own `funcs` or `defaults` parse afresh.
+ */
+const defaultSets = new WeakMap<TemplateSetFactory, GoTemplateSet>()
+
+function baseSet(
+  factory: TemplateSetFactory,
+  funcs: FuncMap,
+  defaults: readonly string[] | undefined
+): GoTemplateSet {
+  const cacheable = funcs === ALL_FUNCS && defaults === undefined
+  let set = cacheable ? defaultSets.get(factory) : undefined
+  if (set === undefined) {
+    set = factory('', funcs)
+    for (const body of defaults ?? [DEFAULT_TMPL, EMAIL_TMPL]) {
+      set = set.parse(body)
+    }
+    if (!cacheable) {
+      return set
+    }
+    defaultSets.set(factory, set)
+  }
+  return set.clone()
 }
 
 /**
@@ -144,17 +202,14 @@ export class AlertTemplate {
    * @param globs - the config's `templates:` patterns.
    * @param options - HTML set, functions, defaults and external URL.
    * @returns the template.
-   * @throws Error with Go's message for a bad pattern, an unreadable file or a parse error.
+   * @throws ErrBadPattern for a bad pattern; TemplateFileError (Go's message, and the file)
+   *   for a file that cannot be read or parsed.
    */
   static fromGlobs(globs: readonly string[], options: TemplateOptions = {}): AlertTemplate {
     const funcs = options.funcs ?? ALL_FUNCS
-    let text = TEXT_TEMPLATE_SET('', funcs)
+    let text = baseSet(TEXT_TEMPLATE_SET, funcs, options.defaults)
     const htmlFactory = options.html ?? HTML_TEMPLATE_SET
-    let html = htmlFactory === false ? undefined : htmlFactory('', funcs)
-    for (const body of options.defaults ?? [DEFAULT_TMPL, EMAIL_TMPL]) {
-      text = text.parse(body)
-      html = html?.parse(body)
-    }
+    let html = htmlFactory === false ? undefined : baseSet(htmlFactory, funcs, options.defaults)
     for (const glob of globs) {
       const files = goGlob(glob)
       for (const file of files) {

@@ -9,6 +9,7 @@ export {
   HTML_TEMPLATE_SET,
   HTMLUnavailableError,
   TEXT_TEMPLATE_SET,
+  TemplateFileError,
 } from './alert-template.js'
 export type { GoTemplateSet, TemplateOptions, TemplateSetFactory } from './alert-template.js'
 export {
