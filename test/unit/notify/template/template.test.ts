@@ -1,7 +1,9 @@
 /* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
    promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
 
 import { GoBox, Template, float64 } from '../../../../src/notify/template/go/index.js'
@@ -247,5 +249,24 @@ describe('AlertTemplate HTML set (html/template by default)', () => {
     assert.match(out, /summary = a &amp; b<br/)
     assert.match(out, /href="http:\/\/prom\/graph\?x=1&amp;y=2"/)
     assert.match(out, /href="http:\/\/am:9093\/#\/alerts\?receiver=team"/)
+  })
+})
+
+describe('AlertTemplate defaults cache', () => {
+  it('clones the cached default sets: one build never leaks into the next', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alertmesh-tmpl-'))
+    try {
+      writeFileSync(join(dir, 'over.tmpl'), '{{ define "__alertmanager" }}Mine{{ end }}')
+      const mine = AlertTemplate.fromGlobs([join(dir, '*.tmpl')])
+      const text = '{{ template "__alertmanager" . }}'
+      assert.equal(mine.executeTextString(text, undefined), 'Mine')
+      assert.equal(mine.executeHTMLString(text, undefined), 'Mine')
+      const plain = AlertTemplate.fromGlobs([])
+      assert.equal(plain.executeTextString(text, undefined), 'Alertmanager')
+      assert.equal(plain.executeHTMLString(text, undefined), 'Alertmanager')
+      assert.equal(AlertTemplate.fromGlobs([]).executeHTMLString(text, undefined), 'Alertmanager')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
