@@ -249,7 +249,7 @@ function dict(...args: GoValue[]): GoValue {
 
 /**
  * DEFAULT_FUNCS are Alertmanager 0.25's DefaultFuncs (template/template.go), exactly these
- * nine: toUpper, toLower, title, join, match, safeHtml, reReplaceAll, stringSlice.
+ * eight: toUpper, toLower, title, join, match, safeHtml, reReplaceAll, stringSlice.
  */
 export const DEFAULT_FUNCS: FuncMap = {
   // strings.ToUpper / strings.ToLower: per-rune simple case mappings.
