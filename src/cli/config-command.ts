@@ -1,8 +1,9 @@
-import { readFile, mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import type { Writable } from 'node:stream'
 
-import { configHash, loadConfigDocument } from '../config/index.js'
+import { configHash, loadConfigDocument, writeTemplates } from '../config/index.js'
 import { ConsulClient, fetchConfigDocument, readNodeStatuses } from '../consul/index.js'
 import type { NodeStatus } from '../consul/index.js'
 import { buildIntegrations } from '../notify/index.js'
@@ -16,6 +17,7 @@ import {
   resolveConsulFlags,
 } from './consul-flags.js'
 import { nodeIntegrations } from './integrations.js'
+import { buildConfigTemplate } from './templates.js'
 
 const USAGE = `usage: alertmesh config push FILE [--template FILE]... [<consul flags>]
        alertmesh config pull [--output FILE] [--templates-dir DIR] [<consul flags>]
@@ -110,15 +112,32 @@ async function push(parsed: Parsed, env: Record<string, string | undefined>, out
   }
   const text = await readFile(file, 'utf8')
   const templates = new Map<string, string>()
+  const localPath = new Map<string, string>()
   for (const path of parsed.templates) {
     templates.set(basename(path), await readFile(path, 'utf8'))
+    localPath.set(basename(path), path)
   }
-  // Validate first, exactly as a node will, so nothing invalid is ever written.
+  // Validate first, exactly as a node will, so nothing invalid is ever written: the pushed
+  // templates are laid out as a node lays them out under <storage.path>/templates/, where the
+  // config's relative globs resolve, and parsed with the config.
   const { list, registry } = nodeIntegrations()
-  const { loaded } = loadConfigDocument(
-    { text, templates },
-    { name: file, templatePrefix: 'template ', templatesDir: dirname(file), registry }
-  )
+  const staging = await mkdtemp(join(tmpdir(), 'alertmesh-push-'))
+  let loaded
+  try {
+    const templatesDir = join(staging, 'templates')
+    ;({ loaded } = loadConfigDocument(
+      { text, templates },
+      { name: file, templatePrefix: 'template ', templatesDir, registry }
+    ))
+    await writeTemplates(templatesDir, templates)
+    // A failing template is named by the --template file it came from, not the staged copy.
+    buildConfigTemplate(loaded.config, 'http://localhost', (path) => {
+      const name = path.startsWith(`${templatesDir}/`) ? path.slice(templatesDir.length + 1) : ''
+      return localPath.get(name) ?? path
+    })
+  } finally {
+    await rm(staging, { recursive: true, force: true })
+  }
   for (const receiver of loaded.config.receivers) {
     buildIntegrations(receiver, list, { externalURL: 'http://localhost', userAgent: 'alertmesh' })
   }

@@ -219,6 +219,9 @@ export class ConsulConfigSync {
     await controller.serialize(async () => {
       try {
         const { loaded, effectiveKey } = this.#loadDocument(doc)
+        // The templates the config's globs name must be on disk before the build parses them,
+        // so a config and its templates arriving together are validated together.
+        await this.#stageTemplates(doc)
         const outcome = await controller.apply(loaded, effectiveKey)
         const appliedAt = new Date(this.#o.now()).toISOString()
         this.#applied = {
@@ -238,6 +241,7 @@ export class ConsulConfigSync {
         )
         await this.#persist(doc, version, appliedAt)
       } catch (err: unknown) {
+        await this.#restoreTemplates()
         controller.recordFailure()
         this.#error = {
           message: errorMessage(err),
@@ -259,9 +263,36 @@ export class ConsulConfigSync {
     })
   }
 
+  /**
+   * stageTemplates writes the document's templates under <storage.path>/templates/ for the
+   * build to parse (before the apply, not after it: the build reads them).
+   */
+  async #stageTemplates(doc: ConfigDocument): Promise<void> {
+    await writeTemplates(this.#templatesDir, doc.templates)
+  }
+
+  /**
+   * restoreTemplates puts the running config's templates back after a refused document, so
+   * <storage.path>/templates/ keeps holding what runs (a failure here is only logged: the
+   * running graph holds its templates parsed, and the next build writes its own first).
+   */
+  async #restoreTemplates(): Promise<void> {
+    const applied = this.#applied
+    if (applied === undefined) {
+      return
+    }
+    try {
+      await writeTemplates(this.#templatesDir, applied.doc.templates)
+    } catch (err: unknown) {
+      this.#o.log.warn(
+        { dir: this.#templatesDir, err: errorMessage(err) },
+        "Restoring the running config's templates failed"
+      )
+    }
+  }
+
   async #persist(doc: ConfigDocument, version: string, appliedAt: string): Promise<void> {
     try {
-      await writeTemplates(this.#templatesDir, doc.templates)
       await writeDocumentCache(this.#cachePath, {
         ...doc,
         origin: `consul key ${this.#configKey}`,
@@ -285,6 +316,7 @@ export class ConsulConfigSync {
       }
       try {
         const { loaded, effectiveKey } = this.#loadDocument(cached)
+        await this.#stageTemplates(cached)
         await controller.apply(loaded, effectiveKey)
         this.#applied = {
           doc: cached,

@@ -9,6 +9,7 @@ import type { DispatcherMetrics } from '../dispatch/index.js'
 import { Inhibitor } from '../inhibit/index.js'
 import { buildIntegrations, buildPipeline } from '../notify/index.js'
 import type {
+  AlertTemplate,
   Integration,
   IntegrationDefinition,
   Muter,
@@ -16,6 +17,8 @@ import type {
   NotifyMetrics,
   Peer,
 } from '../notify/index.js'
+
+import { configTemplate } from './templates.js'
 
 /** Runtime is the config-scoped object graph: rebuilt whole on every reload. */
 export interface Runtime extends ApiRuntime {
@@ -25,6 +28,11 @@ export interface Runtime extends ApiRuntime {
   readonly receiverCount: number
   /** Number of built integrations (`alertmanager_integrations`). */
   readonly integrationCount: number
+  /**
+   * The config's notification templates (0.25's `tmpl`): built with the runtime when the config
+   * has `templates:`, otherwise on first use (see configTemplate).
+   */
+  readonly template: () => AlertTemplate
   /** Releases what the graph holds (HTTP connection pools). */
   close(): Promise<void>
 }
@@ -62,9 +70,12 @@ function withinTimeInterval(config: Config): (name: string, instantMs: number) =
  * @param loaded - the validated config.
  * @param deps - long-lived collaborators.
  * @returns the graph; its dispatcher is not started.
- * @throws when an integration cannot be built (e.g. an unsupported type).
+ * @throws TemplateBuildError when a `templates:` file does not parse; or when an integration
+ *   cannot be built (e.g. an unsupported type).
  */
 export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Runtime {
+  // First, as 0.25's reload does (cmd/alertmanager/main.go builds tmpl before the routes).
+  const template = configTemplate(loaded.config, deps.externalURL)
   const route = buildRouteTree(loaded.config.route)
   const referenced = new Set<string>()
   route.walk((r) => referenced.add(r.opts.receiver))
@@ -117,6 +128,7 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Runtime {
     inhibitor,
     receiverCount: receivers.size,
     integrationCount,
+    template,
     async close() {
       await Promise.all(
         all.map(async (integration) => {

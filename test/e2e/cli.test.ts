@@ -1,7 +1,7 @@
 // The command line and process lifecycle: flags, check-config, signals.
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -119,6 +119,68 @@ receivers:
     } finally {
       assert.equal(await node.stop('SIGTERM'), 0)
     }
+  })
+
+  void it('refuses a reload whose template files do not parse and keeps the old config', async () => {
+    const receiver = teardown.stop(await WebhookReceiver.start())
+    const config = (path: string, templates: string): string => `
+route:
+  receiver: r
+  group_wait: 200ms
+receivers:
+- name: r
+  webhook_configs:
+  - url: ${receiver.url}${path}
+templates: ['${templates}']
+`
+    const node = teardown.stop(await TestNode.start({ config: config('/before', 'none-*.tmpl') }))
+    try {
+      // Relative globs resolve against the config file's directory.
+      await writeFile(join(node.dir, 'broken.tmpl'), 'line 1\n{{ if }}\n')
+      await node.writeConfig(config('/after', '*.tmpl'))
+      const res = await fetch(`${node.url}/-/reload`, { method: 'POST' })
+      assert.equal(res.status, 500)
+      const body = await res.text()
+      assert.match(
+        body,
+        /failed to parse templates: template: broken\.tmpl:2: missing value for if/
+      )
+      assert.ok(body.includes(join(node.dir, 'broken.tmpl')), body)
+      const metrics = await (await fetch(`${node.url}/metrics`)).text()
+      assert.match(metrics, /^alertmanager_config_last_reload_successful 0$/m)
+      await node.postAlerts([{ labels: { alertname: 'StillBefore' } }])
+      assert.equal((await receiver.next()).path, '/before')
+      // The same refusal on SIGHUP, in the log.
+      node.process.kill('SIGHUP')
+      for (
+        let i = 0;
+        i < 200 && !/Loading configuration file failed[^\n]*broken\.tmpl:2/.test(node.output);
+        i++
+      ) {
+        await new Promise((r) => setTimeout(r, 25))
+      }
+      assert.match(node.output, /Loading configuration file failed[^\n]*broken\.tmpl:2/)
+    } finally {
+      assert.equal(await node.stop('SIGTERM'), 0)
+    }
+  })
+
+  void it('check-config refuses templates that do not parse, naming file and line', async () => {
+    const tdir = join(dir, 'tmpl-check')
+    await mkdir(tdir)
+    const file = join(tdir, 'am.yml')
+    await writeFile(file, "route:\n  receiver: r\nreceivers:\n- name: r\ntemplates: ['*.tmpl']\n")
+    await writeFile(join(tdir, 'ok.tmpl'), '{{ define "ok" }}ok{{ end }}')
+    const ok = await alertmesh(['check-config', file])
+    assert.equal(ok.code, 0, ok.stdout)
+    assert.match(ok.stdout, / - 1 templates\n {2}SUCCESS\n/)
+    await writeFile(join(tdir, 'x.tmpl'), '{{ nosuchfn }}')
+    const bad = await alertmesh(['check-config', file])
+    assert.equal(bad.code, 1)
+    assert.equal(
+      bad.stdout,
+      `Checking '${file}'  FAILED: failed to parse templates: template: x.tmpl:1: function "nosuchfn" not defined (file ${join(tdir, 'x.tmpl')})\n\nalertmesh: error: failed to validate 1 file(s)\n`
+    )
   })
 
   void it('serves HTTP quickly after exec', async () => {

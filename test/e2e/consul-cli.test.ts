@@ -75,6 +75,23 @@ describe('alertmesh config push, pull and status', () => {
     assert.equal(res.status, 404)
   })
 
+  it('refuses a config whose pushed template does not parse, naming the local file and line', async () => {
+    const file = join(dir, 'tmpl.yml')
+    const template = join(dir, 'broken.tmpl')
+    await writeFile(file, "route:\n  receiver: r\nreceivers:\n- name: r\ntemplates: ['*.tmpl']\n")
+    await writeFile(template, '{{ define "x" }}{{ if }}{{ end }}{{ end }}')
+    const run = await alertmesh(['config', 'push', file, `--template=${template}`, ...flags])
+    assert.equal(run.code, 1)
+    assert.ok(
+      run.stderr.includes(
+        `failed to parse templates: template: broken.tmpl:1: missing value for if (file ${template})`
+      ),
+      run.stderr
+    )
+    assert.equal((await fetch(`${consul.url}/v1/kv/${prefix}/config`)).status, 404)
+    assert.equal((await fetch(`${consul.url}/v1/kv/${prefix}/templates/broken.tmpl`)).status, 404)
+  })
+
   it('pushes a valid config with its templates; every node applies it; pull gives it back', async () => {
     const file = join(dir, 'good.yml')
     const template = join(dir, 'team.tmpl')

@@ -151,6 +151,31 @@ describe('config from Consul KV', () => {
     })
   }
 
+  it('parses the templates with the config: a broken file is refused, naming file and line', async () => {
+    const before = await configView(node)
+    const withTemplates = `${fastWebhookConfig(`${receiver.url}/tmpl`)}templates:\n- '*.tmpl'\n`
+    // The template first, then the config that uses it: the node must parse the file it got.
+    await kvPut(consul, `${prefix}/templates/team.tmpl`, '{{ define "x" }}\n{{ if }}{{ end }}\n')
+    await kvPut(consul, `${prefix}/config`, withTemplates)
+    const reason = 'failed to parse templates: template: team.tmpl:2: missing value for if'
+    await waitFor('template refusal', async () =>
+      ((await configView(node)).error?.message ?? '').includes(reason)
+    )
+    assert.equal((await configView(node)).hash, before.hash)
+    assert.equal(await metric(node, 'alertmanager_config_last_reload_successful'), 0)
+    assert.equal(await fire(node, receiver), '/b')
+    // Fixing the template alone makes the same config valid: both are parsed together.
+    await kvPut(consul, `${prefix}/templates/team.tmpl`, '{{ define "x" }}ok{{ end }}\n')
+    await waitFor(
+      'config with a good template applied',
+      async () => (await configView(node)).hash === hashHex(configHash(withTemplates))
+    )
+    assert.equal((await configView(node)).error, undefined)
+    assert.equal(await fire(node, receiver), '/tmpl')
+    await kvPut(consul, `${prefix}/config`, fastWebhookConfig(`${receiver.url}/b`))
+    await waitFor('back to /b', async () => (await configView(node)).hash === before.hash)
+  })
+
   it('keeps group timers when a change alters nothing effective', async () => {
     // group_interval 2s: a second alert in a running group waits for the next interval. A
     // rebuilt graph would start the group over and send it after group_wait (100ms) instead.

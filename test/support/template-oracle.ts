@@ -31,6 +31,8 @@ export interface OracleCase {
   alerts?: OracleAlert[]
   externalURL?: string
   rawData?: unknown
+  /** html renders with ExecuteHTMLString (html/template) rather than ExecuteTextString. */
+  html?: boolean
 }
 
 /** OracleResult is the rendered text or Go's error message. */

@@ -15,6 +15,7 @@ import { ALL_FUNCS } from './funcs.js'
 import { Template } from './go/index.js'
 import type { FuncMap, GoValue, Tree } from './go/index.js'
 import { goGlob } from './go-glob.js'
+import { Template as HtmlTemplate } from './html/index.js'
 
 /**
  * GoTemplateSet is what Alertmanager's Template needs of a Go template set: text/template's
@@ -80,10 +81,20 @@ export type TemplateSetFactory = (name: string, funcs: FuncMap) => GoTemplateSet
 export const TEXT_TEMPLATE_SET: TemplateSetFactory = (name, funcs) =>
   Template.new(name).option('missingkey=zero').funcs(funcs)
 
+/**
+ * HTML_TEMPLATE_SET is the html/template factory: 0.25's FromGlobs builds its `html` set with
+ * `tmplhtml.New("").Option("missingkey=zero")` and the same functions.
+ */
+export const HTML_TEMPLATE_SET: TemplateSetFactory = (name, funcs) =>
+  HtmlTemplate.new(name).option('missingkey=zero').funcs(funcs)
+
 /** TemplateOptions configures {@link AlertTemplate.fromGlobs}. */
 export interface TemplateOptions {
-  /** html makes the HTML set; without it executeHTMLString throws. */
-  readonly html?: TemplateSetFactory
+  /**
+   * html makes the HTML set (default: {@link HTML_TEMPLATE_SET}); `false` builds none, and
+   * executeHTMLString then throws.
+   */
+  readonly html?: TemplateSetFactory | false
   /** funcs replaces the installed functions (default: 0.25's plus the newer ones). */
   readonly funcs?: FuncMap
   /** defaults are the default template texts parsed first (default: 0.25's default.tmpl and email.tmpl). */
@@ -97,6 +108,30 @@ export interface TemplateOptions {
  */
 export class HTMLUnavailableError extends Error {
   override name = 'HTMLUnavailableError'
+}
+
+/**
+ * TemplateFileError is a template file that could not be read or parsed. Its message is Go's
+ * (`template: broken.tmpl:3: missing value for if`, which names the file by its base name
+ * only, as text/template does); `file` is the full path, for messages that must say which of
+ * several same-named files failed.
+ */
+export class TemplateFileError extends Error {
+  override name = 'TemplateFileError'
+  /** file is the path of the file that failed. */
+  readonly file: string
+
+  /**
+   * TemplateFileError's constructor keeps Go's message and the file.
+   *
+   * @param message - Go's error message.
+   * @param file - the file's path.
+   * @param cause - the underlying error.
+   */
+  constructor(message: string, file: string, cause: unknown) {
+    super(message, { cause })
+    this.file = file
+  }
 }
 
 /**
@@ -123,6 +158,44 @@ function parseBoth(
   } else {
     ht.addParseTreeCopies(trees)
   }
+}
+
+/** DefaultSets are a text set and its HTML twin holding only the default templates. */
+interface DefaultSets {
+  readonly text: Template
+  readonly html: GoTemplateSet | undefined
+}
+
+/**
+ * Sets holding only the default templates, parsed once per process and HTML factory: parsing
+ * default.tmpl and email.tmpl into both sets is most of a build's cost, and every config (each
+ * reload, each Consul change, each check) starts from the same text. Builds clone them (Go's
+ * Clone: the copy's later parses do not touch the cached set), which is what
+ * ExecuteTextString does on every call anyway. Only the default functions and defaults are
+ * cached; a caller's own `funcs` or `defaults` parse afresh.
+ */
+const defaultSets = new Map<TemplateSetFactory | false, DefaultSets>()
+
+function baseSets(
+  htmlFactory: TemplateSetFactory | false,
+  funcs: FuncMap,
+  defaults: readonly string[] | undefined
+): DefaultSets {
+  const cacheable = funcs === ALL_FUNCS && defaults === undefined
+  let sets = cacheable ? defaultSets.get(htmlFactory) : undefined
+  if (sets === undefined) {
+    const text = Template.new('').option('missingkey=zero').funcs(funcs)
+    const html = htmlFactory === false ? undefined : htmlFactory('', funcs)
+    for (const body of defaults ?? [DEFAULT_TMPL, EMAIL_TMPL]) {
+      parseBoth(text, html, undefined, body)
+    }
+    sets = { text, html }
+    if (!cacheable) {
+      return sets
+    }
+    defaultSets.set(htmlFactory, sets)
+  }
+  return { text: sets.text.clone(), html: sets.html?.clone() }
 }
 
 /**
@@ -156,20 +229,22 @@ export class AlertTemplate {
    * @param globs - the config's `templates:` patterns.
    * @param options - HTML set, functions, defaults and external URL.
    * @returns the template.
-   * @throws Error with Go's message for a bad pattern, an unreadable file or a parse error.
+   * @throws ErrBadPattern for a bad pattern; TemplateFileError (Go's message, and the file)
+   *   for a file that cannot be read or parsed.
    */
   static fromGlobs(globs: readonly string[], options: TemplateOptions = {}): AlertTemplate {
     const funcs = options.funcs ?? ALL_FUNCS
-    const text = Template.new('').option('missingkey=zero').funcs(funcs)
-    const html = options.html?.('', funcs)
-    for (const body of options.defaults ?? [DEFAULT_TMPL, EMAIL_TMPL]) {
-      parseBoth(text, html, undefined, body)
-    }
+    const { text, html } = baseSets(options.html ?? HTML_TEMPLATE_SET, funcs, options.defaults)
     for (const glob of globs) {
       // A file is read once for both sets; Go reads it twice. A parse error in a file still
       // fails FromGlobs before the set is used, as in Go.
       for (const file of goGlob(glob)) {
-        parseBoth(text, html, basename(file), readFileSync(file, 'utf8'))
+        try {
+          parseBoth(text, html, basename(file), readFileSync(file, 'utf8'))
+        } catch (err: unknown) {
+          const message = err instanceof Error ? err.message : String(err)
+          throw new TemplateFileError(message, file, err)
+        }
       }
     }
     return new AlertTemplate(text, html, options.externalURL ?? '')

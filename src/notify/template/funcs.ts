@@ -11,7 +11,6 @@ import {
   BOOL,
   ERROR,
   GoBox,
-  GoType,
   MAP_STRING_ANY,
   SLICE_ANY,
   STRING,
@@ -22,8 +21,9 @@ import {
   typeOf,
   unboxIface,
 } from './go/index.js'
-import type { FuncMap, GoFunc, GoValue } from './go/index.js'
+import type { FuncMap, GoFunc, GoType, GoValue } from './go/index.js'
 import { parseGoFloat } from './go/strconv.js'
+import { HTML_CONTENT, URL_CONTENT } from './html/index.js'
 import { marshalJSON } from './json-marshal.js'
 import {
   DURATION,
@@ -39,21 +39,14 @@ import { goToLower, goToUpper, titleCase } from './title.js'
 import { loadLocation } from './zone.js'
 
 /**
- * TEMPLATE_HTML is html/template's `template.HTML`, what `safeHtml` returns. The html/template
- * escaper recognises content as safe HTML by this type name.
+ * TEMPLATE_HTML is html/template's `template.HTML`, what `safeHtml` returns. It is the html
+ * package's own type, not a look-alike: the escaper recognises trusted content by type
+ * identity (html/content.ts stringify), so a second GoType of the same name would be escaped.
  */
-export const TEMPLATE_HTML: GoType = new GoType({
-  kind: 'string',
-  name: 'template.HTML',
-  named: true,
-})
+export const TEMPLATE_HTML: GoType = HTML_CONTENT
 
-/** TEMPLATE_URL is html/template's `template.URL`, what `safeUrl` returns. */
-export const TEMPLATE_URL: GoType = new GoType({
-  kind: 'string',
-  name: 'template.URL',
-  named: true,
-})
+/** TEMPLATE_URL is html/template's `template.URL`, what `safeUrl` returns (same reason). */
+export const TEMPLATE_URL: GoType = URL_CONTENT
 
 function fn(
   params: GoType[],
@@ -256,7 +249,7 @@ function dict(...args: GoValue[]): GoValue {
 
 /**
  * DEFAULT_FUNCS are Alertmanager 0.25's DefaultFuncs (template/template.go), exactly these
- * nine: toUpper, toLower, title, join, match, safeHtml, reReplaceAll, stringSlice.
+ * eight: toUpper, toLower, title, join, match, safeHtml, reReplaceAll, stringSlice.
  */
 export const DEFAULT_FUNCS: FuncMap = {
   // strings.ToUpper / strings.ToLower: per-rune simple case mappings.

@@ -4,7 +4,13 @@
  * data as Go types, time.Time and time.Duration, the template functions, the default
  * templates and the Template class that notifiers render their fields with.
  */
-export { AlertTemplate, HTMLUnavailableError, TEXT_TEMPLATE_SET } from './alert-template.js'
+export {
+  AlertTemplate,
+  HTML_TEMPLATE_SET,
+  HTMLUnavailableError,
+  TEXT_TEMPLATE_SET,
+  TemplateFileError,
+} from './alert-template.js'
 export type { GoTemplateSet, TemplateOptions, TemplateSetFactory } from './alert-template.js'
 export {
   ALERT,

@@ -32,6 +32,8 @@ type caseIn struct {
 	ExternalURL string            `json:"externalURL"`
 	// RawData, when set, is decoded into template.Data instead (as amtool does).
 	RawData json.RawMessage `json:"rawData"`
+	// HTML renders with ExecuteHTMLString (html/template) instead of ExecuteTextString.
+	HTML bool `json:"html"`
 }
 
 type result struct {
@@ -84,7 +86,11 @@ func run(c caseIn) result {
 		tmpl.ExternalURL = u
 		data = tmpl.Data(c.Receiver, labelSet(c.GroupLabels), buildAlerts(c.Alerts)...)
 	}
-	out, err := tmpl.ExecuteTextString(c.Text, data)
+	execute := tmpl.ExecuteTextString
+	if c.HTML {
+		execute = tmpl.ExecuteHTMLString
+	}
+	out, err := execute(c.Text, data)
 	if err != nil {
 		s := err.Error()
 		return result{Err: &s}

@@ -21,8 +21,22 @@ function table(lines: readonly string[]): Map<string, number[]> {
   return m
 }
 
-/** ENTITIES maps an entity name to its code points (Go's entity and entity2 maps). */
-export const ENTITIES: ReadonlyMap<string, readonly number[]> = table([
+let built: ReadonlyMap<string, readonly number[]> | undefined
+
+/**
+ * entityCodePoints looks an entity name up in Go's entity and entity2 maps. The map of
+ * ~2200 entries is built on the first lookup, not when the module loads: a node loads the
+ * template layer at start but unescapes attribute values only when an HTML template runs.
+ *
+ * @param name - the entity name, with its `;` when it has one.
+ * @returns its code points, or undefined.
+ */
+export function entityCodePoints(name: string): readonly number[] | undefined {
+  built ??= table(LINES)
+  return built.get(name)
+}
+
+const LINES: readonly string[] = [
   'AElig;=c6 AMP;=26 Aacute;=c1 Abreve;=102 Acirc;=c2 Acy;=410 Afr;=1d504 Agrave;=c0',
   'Alpha;=391 Amacr;=100 And;=2a53 Aogon;=104 Aopf;=1d538 ApplyFunction;=2061 Aring;=c5',
   'Ascr;=1d49c Assign;=2254 Atilde;=c3 Auml;=c4 Backslash;=2216 Barv;=2ae7 Barwed;=2306',
@@ -387,4 +401,4 @@ export const ENTITIES: ReadonlyMap<string, readonly number[]> = table([
   'varsubsetneqq;=2acb,fe00 varsupsetneq;=228b,fe00 varsupsetneqq;=2acc,fe00',
   'vnsub;=2282,20d2 vnsup;=2283,20d2 vsubnE;=2acb,fe00 vsubne;=228a,fe00 vsupnE;=2acc,fe00',
   'vsupne;=228b,fe00',
-])
+]

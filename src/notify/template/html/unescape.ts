@@ -2,7 +2,7 @@
  * HTML character reference decoding, a port of Go 1.19 html/escape.go UnescapeString, which
  * the escaper applies to attribute values before following them through the state machine.
  */
-import { ENTITIES } from './entity.js'
+import { entityCodePoints } from './entity.js'
 
 // All entities that do not end with ';' are 6 or fewer bytes long.
 const LONGEST_ENTITY_WITHOUT_SEMICOLON = 6
@@ -85,13 +85,13 @@ function unescapeEntity(s: string): { out: string; n: number } {
   }
   const entityName = s.slice(1, i)
   if (entityName.length > 0) {
-    const x = ENTITIES.get(entityName)
+    const x = entityCodePoints(entityName)
     if (x !== undefined) {
       return { out: String.fromCodePoint(...x), n: i }
     }
     const maxLen = Math.min(entityName.length - 1, LONGEST_ENTITY_WITHOUT_SEMICOLON)
     for (let j = maxLen; j > 1; j--) {
-      const y = ENTITIES.get(entityName.slice(0, j))
+      const y = entityCodePoints(entityName.slice(0, j))
       if (y?.length === 1) {
         return { out: String.fromCodePoint(...y), n: j + 1 }
       }

@@ -3,7 +3,8 @@
 // Differential test: every case is rendered by Alertmanager 0.25's own template package (the
 // Go oracle of test/support/template-oracle.ts) and by alertmesh; output and errors must be
 // byte-identical. Cases: 0.25's template_test.go, every named template of default.tmpl over
-// firing, resolved and mixed groups, and the user-template corpus of test/fixtures/templates.
+// firing, resolved and mixed groups, and the user-template corpus of test/fixtures/templates;
+// on the HTML side (html/template) email.default.html, HTML contexts and corpus templates.
 import assert from 'node:assert/strict'
 import { readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -102,13 +103,14 @@ function toAlert(a: OracleAlert): Alert {
 
 function buildCases(): { name: string; c: OracleCase }[] {
   const cases: { name: string; c: OracleCase }[] = []
-  const withGroups = (name: string, text: string, globs: string[] = []): void => {
+  const withGroups = (name: string, text: string, globs: string[] = [], html = false): void => {
     for (const g of GROUPS) {
       cases.push({
-        name: `${name} [${g.name}]`,
+        name: `${name} [${g.name}]${html ? ' (html)' : ''}`,
         c: {
           globs,
           text,
+          html,
           receiver: g.receiver,
           groupLabels: g.groupLabels,
           alerts: g.alerts,
@@ -171,6 +173,36 @@ function buildCases(): { name: string; c: OracleCase }[] {
   )
   withGroups('glob matching nothing', 'ok', [join(dir, 'nothing-*.tmpl')])
   withGroups('glob with a parse error', 'x', [join(dir, '36-*.tmpl')])
+  // The HTML side (ExecuteHTMLString, html/template): the default email over every group,
+  // whose labels hold HTML, quotes and non-ASCII text, and corpus templates in HTML contexts.
+  withGroups('email.default.html', '{{ template "email.default.html" . }}', [], true)
+  withGroups('email.default.subject', '{{ template "email.default.subject" . }}', [], true)
+  withGroups(
+    'html contexts',
+    '<p title="{{ .CommonLabels.msg }}">{{ .CommonLabels.msg }}</p><a href="{{ .ExternalURL }}/x?r={{ .Receiver }}">' +
+      '{{ "<b>x</b>" | safeHtml }}</a><script>var r = {{ .Receiver }};</script>' +
+      '<style>p { color: {{ .Status }} }</style>',
+    [],
+    true
+  )
+  withGroups('html safeHtml', '{{ "<b>x</b>" | safeHtml }}|{{ "<b>x</b>" }}', [], true)
+  withGroups('html parse error', '{{ if }}', [], true)
+  withGroups('html escape error', '<a href="{{ if .Receiver }}x">{{ end }}', [], true)
+  for (const file of [
+    '01-slack-title.tmpl',
+    '03-sortedpairs-table.tmpl',
+    '16-email-subject.tmpl',
+    '23-generator-links.tmpl',
+    '32-error-bad-field.tmpl',
+  ]) {
+    withGroups(`corpus ${file}`, readFileSync(join(dir, file), 'utf8'), [], true)
+  }
+  withGroups(
+    'corpus via glob',
+    '{{ template "x.all" . }}|{{ template "teams.title" . }}',
+    [join(dir, '0*.tmpl'), join(dir, '30-*.tmpl')],
+    true
+  )
   withGroups('data print', '{{ . }}')
   withGroups('printf %v of data', '{{ printf "%v|%+v|%T" .Alerts .CommonLabels . }}')
   return cases
@@ -204,7 +236,12 @@ describe('templates: alertmesh vs Alertmanager 0.25 (Go oracle)', { skip: skip ?
                   now: Date.now(),
                 })
               )
-        got = { out: tmpl.executeTextString(c.text, data) }
+        got = {
+          out:
+            c.html === true
+              ? tmpl.executeHTMLString(c.text, data)
+              : tmpl.executeTextString(c.text, data),
+        }
       } catch (e) {
         got = { err: e instanceof Error ? e.message : String(e) }
       }

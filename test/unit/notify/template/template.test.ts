@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
    promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
@@ -198,9 +199,11 @@ describe('newer functions (golden)', () => {
 })
 
 describe('AlertTemplate', () => {
-  it('empty text renders nothing and HTML needs an html/template set', () => {
+  it('empty text renders nothing; HTML needs an html/template set', () => {
     assert.equal(tmpl.executeTextString('', undefined), '')
-    assert.throws(() => tmpl.executeHTMLString('x', undefined), HTMLUnavailableError)
+    assert.equal(tmpl.executeHTMLString('', undefined), '')
+    const textOnly = AlertTemplate.fromGlobs([], { html: false })
+    assert.throws(() => textOnly.executeHTMLString('x', undefined), HTMLUnavailableError)
   })
   it('takes an HTML set through the TemplateSetFactory interface', () => {
     const t = AlertTemplate.fromGlobs([], {
@@ -278,5 +281,68 @@ describe('AlertTemplate', () => {
         return true
       }
     )
+  })
+})
+
+describe('AlertTemplate HTML set (html/template by default)', () => {
+  it('escapes plain strings for their context', () => {
+    assert.equal(
+      tmpl.executeHTMLString('<a href="{{ . }}">{{ . }}</a>', `O'Reilly & <co>`),
+      '<a href="O%27Reilly%20&amp;%20%3cco%3e">O&#39;Reilly &amp; &lt;co&gt;</a>'
+    )
+  })
+  it('does not escape safeHtml output: it is html/template.HTML itself', () => {
+    assert.equal(tmpl.executeHTMLString('{{ "<b>x</b>" | safeHtml }}', undefined), '<b>x</b>')
+  })
+  it('keeps a safeUrl scheme that a plain string would lose (only normalised, as Go)', () => {
+    assert.equal(
+      tmpl.executeHTMLString('<a href="{{ "javascript:x()" }}">', undefined),
+      '<a href="#ZgotmplZ">'
+    )
+    assert.equal(
+      tmpl.executeHTMLString('<a href="{{ "javascript:x()" | safeUrl }}">', undefined),
+      '<a href="javascript:x%28%29">'
+    )
+  })
+  it('renders the default email.default.html', () => {
+    const alerts = [
+      {
+        labels: { alertname: 'Down', msg: '<i>"q"</i>' },
+        annotations: { summary: 'a & b' },
+        startsAt: 1_700_000_000_000,
+        endsAt: 0,
+        generatorURL: 'http://prom/graph?x=1&y=2',
+        updatedAt: 0,
+        timeout: false,
+        fingerprint: '0000000000000001',
+      },
+    ]
+    const t = AlertTemplate.fromGlobs([], { externalURL: 'http://am:9093' })
+    const data = t.data('team', { alertname: 'Down' }, alerts, 1_700_000_100_000)
+    const out = t.executeHTMLString('{{ template "email.default.html" . }}', data)
+    assert.match(out, /^\s*<!DOCTYPE html/)
+    assert.match(out, /msg = &lt;i&gt;&#34;q&#34;&lt;\/i&gt;<br/)
+    assert.match(out, /summary = a &amp; b<br/)
+    assert.match(out, /href="http:\/\/prom\/graph\?x=1&amp;y=2"/)
+    assert.match(out, /href="http:\/\/am:9093\/#\/alerts\?receiver=team"/)
+  })
+})
+
+describe('AlertTemplate defaults cache', () => {
+  it('clones the cached default sets: one build never leaks into the next', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alertmesh-tmpl-'))
+    try {
+      writeFileSync(join(dir, 'over.tmpl'), '{{ define "__alertmanager" }}Mine{{ end }}')
+      const mine = AlertTemplate.fromGlobs([join(dir, '*.tmpl')])
+      const text = '{{ template "__alertmanager" . }}'
+      assert.equal(mine.executeTextString(text, undefined), 'Mine')
+      assert.equal(mine.executeHTMLString(text, undefined), 'Mine')
+      const plain = AlertTemplate.fromGlobs([])
+      assert.equal(plain.executeTextString(text, undefined), 'Alertmanager')
+      assert.equal(plain.executeHTMLString(text, undefined), 'Alertmanager')
+      assert.equal(AlertTemplate.fromGlobs([]).executeHTMLString(text, undefined), 'Alertmanager')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
