@@ -4,25 +4,16 @@
  * temp dir under a hash of its sources, so a test run builds it at most once; all cases of
  * a run go to one process.
  */
-import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-
-/** GO_BINARY is where Debian's golang-go puts `go`. */
-export const GO_BINARY = '/usr/bin/go'
+import type { GoProgram } from './go-program.js'
+import { buildGoProgram, runGoProgram } from './go-program.js'
 
 /** GO_HTML_TEMPLATE_SRC is Go 1.19's html/template source, whose test tables the oracle reads. */
 export const GO_HTML_TEMPLATE_SRC = '/usr/share/go-1.19/src/html/template'
 
-const SOURCE_DIR = new URL('../../../test/support/go-oracle/htmltemplate/', import.meta.url)
-  .pathname
-
-function sourceDir(): string {
-  // Compiled tests run from dist/test/support; the Go sources stay in the repository.
-  const fromDist = SOURCE_DIR.replace(/\/dist\/test\//, '/test/')
-  return existsSync(fromDist) ? fromDist : SOURCE_DIR
+const HTML_TEMPLATE_ORACLE: GoProgram = {
+  name: 'go-html-oracle',
+  source: 'test/support/go-oracle/htmltemplate',
+  importPath: 'htmltemplateoracle',
 }
 
 /**
@@ -31,50 +22,11 @@ function sourceDir(): string {
  * @returns the binary's path.
  */
 export function buildHtmlTemplateOracle(): string {
-  const dir = sourceDir()
-  const hash = createHash('sha256')
-  for (const f of readdirSync(dir).sort()) {
-    hash.update(f).update(readFileSync(join(dir, f)))
-  }
-  const root = join(tmpdir(), `alertmesh-go-html-oracle-${hash.digest('hex').slice(0, 16)}`)
-  const bin = join(root, 'htmltemplate-oracle')
-  if (existsSync(bin)) {
-    return bin
-  }
-  const gopath = join(root, 'gopath')
-  const pkg = join(gopath, 'src', 'htmltemplateoracle')
-  mkdirSync(pkg, { recursive: true })
-  cpSync(dir, pkg, { recursive: true })
-  const tmpBin = `${bin}.${process.pid}`
-  const r = spawnSync(GO_BINARY, ['build', '-o', tmpBin, '.'], {
-    cwd: pkg,
-    env: {
-      ...process.env,
-      GO111MODULE: 'off',
-      GOPATH: gopath,
-      GOCACHE: join(root, 'cache'),
-      GOFLAGS: '',
-      GOPROXY: 'off',
-    },
-    encoding: 'utf8',
-  })
-  if (r.status !== 0) {
-    throw new Error(`building the Go html/template oracle failed: ${r.stderr}`)
-  }
-  renameSync(tmpBin, bin)
-  return bin
+  return buildGoProgram(HTML_TEMPLATE_ORACLE)
 }
 
 function runOracle(args: string[], input: string): unknown {
-  const r = spawnSync(buildHtmlTemplateOracle(), args, {
-    input,
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  })
-  if (r.status !== 0) {
-    throw new Error(`the Go html/template oracle failed (${String(r.status)}): ${r.stderr}`)
-  }
-  return JSON.parse(r.stdout) as unknown
+  return runGoProgram(HTML_TEMPLATE_ORACLE, args, input)
 }
 
 /** TypedJson is a Go value in the oracle's typed JSON encoding (decode.go there). */

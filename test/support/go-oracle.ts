@@ -3,14 +3,8 @@
  * standard-library Go program, in GOPATH mode with no network. The binary is cached in the
  * temp dir under a hash of its sources, so a test run builds it at most once.
  */
-import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-
-/** GO_BINARY is where Debian's golang-go puts `go`. */
-export const GO_BINARY = '/usr/bin/go'
+import type { GoProgram } from './go-program.js'
+import { buildGoProgram, runGoProgram } from './go-program.js'
 
 /** EXEC_TEST_GO is Go 1.19's exec_test.go, whose execTests table the oracle reads. */
 export const EXEC_TEST_GO = '/usr/share/go-1.19/src/text/template/exec_test.go'
@@ -25,13 +19,10 @@ export const LEX_TEST_GO = '/usr/share/go-1.19/src/text/template/parse/lex_test.
 /** FMT_TEST_GO is Go 1.19's fmt_test.go, whose fmtTests table the oracle translates. */
 export const FMT_TEST_GO = '/usr/share/go-1.19/src/fmt/fmt_test.go'
 
-const SOURCE_DIR = new URL('../../../test/support/go-oracle/texttemplate/', import.meta.url)
-  .pathname
-
-function sourceDir(): string {
-  // Compiled tests run from dist/test/support; the Go sources stay in the repository.
-  const fromDist = SOURCE_DIR.replace(/\/dist\/test\//, '/test/')
-  return existsSync(fromDist) ? fromDist : SOURCE_DIR
+const TEXT_TEMPLATE_ORACLE: GoProgram = {
+  name: 'go-oracle',
+  source: 'test/support/go-oracle/texttemplate',
+  importPath: 'texttemplateoracle',
 }
 
 /**
@@ -40,38 +31,7 @@ function sourceDir(): string {
  * @returns the binary's path.
  */
 export function buildTextTemplateOracle(): string {
-  const dir = sourceDir()
-  const hash = createHash('sha256')
-  for (const f of readdirSync(dir).sort()) {
-    hash.update(f).update(readFileSync(join(dir, f)))
-  }
-  const root = join(tmpdir(), `alertmesh-go-oracle-${hash.digest('hex').slice(0, 16)}`)
-  const bin = join(root, 'texttemplate-oracle')
-  if (existsSync(bin)) {
-    return bin
-  }
-  const gopath = join(root, 'gopath')
-  const pkg = join(gopath, 'src', 'texttemplateoracle')
-  mkdirSync(pkg, { recursive: true })
-  cpSync(dir, pkg, { recursive: true })
-  const tmpBin = `${bin}.${process.pid}`
-  const r = spawnSync(GO_BINARY, ['build', '-o', tmpBin, '.'], {
-    cwd: pkg,
-    env: {
-      ...process.env,
-      GO111MODULE: 'off',
-      GOPATH: gopath,
-      GOCACHE: join(root, 'cache'),
-      GOFLAGS: '',
-      GOPROXY: 'off',
-    },
-    encoding: 'utf8',
-  })
-  if (r.status !== 0) {
-    throw new Error(`building the Go oracle failed: ${r.stderr}`)
-  }
-  renameSync(tmpBin, bin)
-  return bin
+  return buildGoProgram(TEXT_TEMPLATE_ORACLE)
 }
 
 /**
@@ -82,13 +42,5 @@ export function buildTextTemplateOracle(): string {
  * @returns the decoded JSON.
  */
 export function runOracle(args: string[], input: string): unknown {
-  const r = spawnSync(buildTextTemplateOracle(), args, {
-    input,
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  })
-  if (r.status !== 0) {
-    throw new Error(`the Go oracle failed: ${r.stderr}`)
-  }
-  return JSON.parse(r.stdout) as unknown
+  return runGoProgram(TEXT_TEMPLATE_ORACLE, args, input)
 }

@@ -1,8 +1,8 @@
 /**
  * The TypeScript side of the Go html/template oracle's typed JSON values (see
  * test/support/go-oracle/htmltemplate/decode.go): decodes them into the Go value model of
- * src/notify/template/go, with Alertmanager 0.25's template data types (KV.SortedPairs,
- * Alerts.Firing, ...) and the functions the oracle can install by name.
+ * src/notify/template/go, with Alertmanager 0.25's template data from src/notify/template
+ * (KV.SortedPairs, Alerts.Firing, ...) and the functions the oracle can install by name.
  */
 import {
   ANY,
@@ -17,9 +17,7 @@ import {
   float64,
   goStruct,
   listOf,
-  mapEntries,
   mapOf,
-  payload,
   ptrTo,
   sliceOf,
   sprintf,
@@ -36,6 +34,16 @@ import {
   URL_CONTENT,
   typedContent,
 } from '../../src/notify/template/html/index.js'
+import {
+  ALERT,
+  ALERTS,
+  DATA,
+  SLICE_STRING,
+  dataPointer,
+  kvValue,
+  parseRFC3339Time,
+  timeValue,
+} from '../../src/notify/template/index.js'
 
 import type { AmDataJson, DataItemJson, TypedJson } from './go-html-oracle.js'
 
@@ -62,14 +70,6 @@ const FIELD_TYPES: Readonly<Record<string, GoType>> = {
   map: mapOf(STRING, STRING),
 }
 
-function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
-}
-
-function method(params: GoType[], results: GoType[], fn: GoFunc['fn']): GoFunc {
-  return { params, variadic: false, results, fn }
-}
-
 // TestEscapeSet's `type dataItem struct { Children []*dataItem; X string }`: the field
 // list is completed once the pointer type exists.
 const childrenField: { name: string; type: GoType } = { name: 'Children', type: ANY }
@@ -92,153 +92,10 @@ function dataItem(d: DataItemJson): GoBox {
   return goStruct(DATA_ITEM, { Children: children, X: d.x ?? '' })
 }
 
-const SLICE_STRING = sliceOf(STRING)
-
-/** PAIR is Alertmanager's template.Pair. */
-export const PAIR = new GoType({
-  kind: 'struct',
-  name: 'template.Pair',
-  named: true,
-  fields: [
-    { name: 'Name', type: STRING },
-    { name: 'Value', type: STRING },
-  ],
-})
-
-function pairField(p: GoValue, i: 0 | 1): string {
-  return (payload(p) as string[])[i] as string
-}
-
-/** PAIRS is Alertmanager's template.Pairs with Names and Values. */
-export const PAIRS = new GoType({
-  kind: 'slice',
-  name: 'template.Pairs',
-  named: true,
-  elem: PAIR,
-  methods: {
-    Names: method(
-      [],
-      [SLICE_STRING],
-      (ps) =>
-        new GoBox(
-          SLICE_STRING,
-          listOf(ps).map((p) => pairField(p, 0))
-        )
-    ),
-    Values: method(
-      [],
-      [SLICE_STRING],
-      (ps) =>
-        new GoBox(
-          SLICE_STRING,
-          listOf(ps).map((p) => pairField(p, 1))
-        )
-    ),
-  },
-})
-
-function sortedPairs(kv: GoValue): GoBox {
-  const entries = mapEntries(kv) as [string, string][]
-  const keys = entries.map(([k]) => k).filter((k) => k !== 'alertname')
-  keys.sort(compareBytes)
-  if (entries.some(([k]) => k === 'alertname')) {
-    keys.unshift('alertname')
-  }
-  const m = new Map(entries)
-  return new GoBox(
-    PAIRS,
-    keys.map((k) => goStruct(PAIR, { Name: k, Value: m.get(k) ?? '' }))
-  )
-}
-
-// KV.Remove returns a KV: its result list is completed once the type exists.
-const removeResults: GoType[] = []
-
-/** KV is Alertmanager's template.KV with SortedPairs, Remove, Names and Values. */
-export const KV: GoType = new GoType({
-  kind: 'map',
-  name: 'template.KV',
-  named: true,
-  key: STRING,
-  elem: STRING,
-  methods: {
-    SortedPairs: method([], [PAIRS], (m) => sortedPairs(m)),
-    Remove: method([SLICE_STRING], removeResults, (m, keys) => {
-      const drop = new Set(listOf(keys) as string[])
-      return new GoBox(KV, new Map(mapEntries(m).filter(([k]) => !drop.has(k as string))))
-    }),
-    Names: method([], [SLICE_STRING], (m) =>
-      (PAIRS.methods.get('Names') as GoFunc).fn(sortedPairs(m))
-    ),
-    Values: method([], [SLICE_STRING], (m) =>
-      (PAIRS.methods.get('Values') as GoFunc).fn(sortedPairs(m))
-    ),
-  },
-})
-removeResults.push(KV)
-
-function kv(o: Record<string, string>): GoBox {
-  return new GoBox(KV, new Map(Object.entries(o)))
-}
-
-/** TIME is Go's time.Time; templates here never print it. */
-export const TIME = new GoType({ kind: 'struct', name: 'time.Time', named: true })
-
-/** ALERT is Alertmanager's template.Alert. */
-export const ALERT = new GoType({
-  kind: 'struct',
-  name: 'template.Alert',
-  named: true,
-  fields: [
-    { name: 'Status', type: STRING },
-    { name: 'Labels', type: KV },
-    { name: 'Annotations', type: KV },
-    { name: 'StartsAt', type: TIME },
-    { name: 'EndsAt', type: TIME },
-    { name: 'GeneratorURL', type: STRING },
-    { name: 'Fingerprint', type: STRING },
-  ],
-})
-
-const SLICE_ALERT = sliceOf(ALERT)
-
-function withStatus(as: GoValue, status: string): GoBox {
-  return new GoBox(
-    SLICE_ALERT,
-    listOf(as).filter((a) => (payload(a) as GoValue[])[0] === status)
-  )
-}
-
-/** ALERTS is Alertmanager's template.Alerts with Firing and Resolved. */
-export const ALERTS = new GoType({
-  kind: 'slice',
-  name: 'template.Alerts',
-  named: true,
-  elem: ALERT,
-  methods: {
-    Firing: method([], [SLICE_ALERT], (as) => withStatus(as, 'firing')),
-    Resolved: method([], [SLICE_ALERT], (as) => withStatus(as, 'resolved')),
-  },
-})
-
-/** DATA is Alertmanager's template.Data. */
-export const DATA = new GoType({
-  kind: 'struct',
-  name: 'template.Data',
-  named: true,
-  fields: [
-    { name: 'Receiver', type: STRING },
-    { name: 'Status', type: STRING },
-    { name: 'Alerts', type: ALERTS },
-    { name: 'GroupLabels', type: KV },
-    { name: 'CommonLabels', type: KV },
-    { name: 'CommonAnnotations', type: KV },
-    { name: 'ExternalURL', type: STRING },
-  ],
-})
-
 /**
- * amData builds `*template.Data` as Alertmanager passes it to templates.
+ * amData builds `*template.Data` as Alertmanager passes it to templates, with the real
+ * template data model of src/notify/template, so that the differential test checks the
+ * types notifiers render with.
  *
  * @param d - the data.
  * @returns the pointer value.
@@ -247,24 +104,31 @@ export function amData(d: AmDataJson): GoBox {
   const alerts = d.alerts.map((a) =>
     goStruct(ALERT, {
       Status: a.status,
-      Labels: kv(a.labels),
-      Annotations: kv(a.annotations),
+      Labels: kvValue(Object.entries(a.labels)),
+      Annotations: kvValue(Object.entries(a.annotations)),
+      ...timeField('StartsAt', a.startsAt),
+      ...timeField('EndsAt', a.endsAt),
       GeneratorURL: a.generatorURL,
       Fingerprint: a.fingerprint,
     })
   )
-  return ptrTo(
-    DATA,
+  return dataPointer(
     goStruct(DATA, {
       Receiver: d.receiver,
       Status: d.status,
       Alerts: new GoBox(ALERTS, alerts),
-      GroupLabels: kv(d.groupLabels),
-      CommonLabels: kv(d.commonLabels),
-      CommonAnnotations: kv(d.commonAnnotations),
+      GroupLabels: kvValue(Object.entries(d.groupLabels)),
+      CommonLabels: kvValue(Object.entries(d.commonLabels)),
+      CommonAnnotations: kvValue(Object.entries(d.commonAnnotations)),
       ExternalURL: d.externalURL,
     })
   )
+}
+
+// am.go's parseTime leaves an empty time zero (the cases send no malformed one).
+function timeField(name: string, text: string): Record<string, GoBox> {
+  const t = parseRFC3339Time(text)
+  return t === undefined ? {} : { [name]: timeValue(t) }
 }
 
 function structType(fields: readonly GoField[]): GoType {

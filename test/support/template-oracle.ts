@@ -3,15 +3,21 @@
  * Alertmanager 0.25's own template package from Debian's Go sources (GOPATH mode, offline).
  * The binary is cached under the OS temp dir by the hash of its source.
  */
-import { execFileSync, spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { existsSync } from 'node:fs'
 
+import type { GoProgram } from './go-program.js'
+import { GO_BINARY, buildGoProgram, runGoBinary } from './go-program.js'
+
+/** GOCODE is where Debian's golang-*-dev packages put their Go sources, Alertmanager's too. */
 const GOCODE = '/usr/share/gocode'
 const AM_TEMPLATE = `${GOCODE}/src/github.com/prometheus/alertmanager/template/template.go`
+
+const TEMPLATE_ORACLE: GoProgram = {
+  name: 'template-oracle',
+  source: 'test/support/template-oracle',
+  importPath: 'amtemplateoracle',
+  gopath: [GOCODE],
+}
 
 /** OracleAlert is an alert as the oracle takes it (times in RFC 3339). */
 export interface OracleAlert {
@@ -41,29 +47,13 @@ export interface OracleResult {
   err?: string
 }
 
-/** findSource locates main.go from the source tree or the compiled test tree. */
-function findSource(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (;;) {
-    const candidate = join(dir, 'test', 'support', 'template-oracle', 'main.go')
-    if (existsSync(candidate)) {
-      return candidate
-    }
-    const parent = dirname(dir)
-    if (parent === dir) {
-      throw new Error('test/support/template-oracle/main.go not found')
-    }
-    dir = parent
-  }
-}
-
 /**
  * oracleUnavailable says why the oracle cannot run here, or undefined when it can.
  *
  * @returns the reason, for a test skip message.
  */
 export function oracleUnavailable(): string | undefined {
-  if (!existsSync('/usr/bin/go')) {
+  if (!existsSync(GO_BINARY)) {
     return 'Go is not installed (Debian golang-go)'
   }
   if (!existsSync(AM_TEMPLATE)) {
@@ -81,30 +71,7 @@ export function oracleUnavailable(): string | undefined {
  * @returns the binary's path.
  */
 export function buildOracle(): string {
-  const src = findSource()
-  const hash = createHash('sha256').update(readFileSync(src)).digest('hex').slice(0, 16)
-  const root = join(tmpdir(), 'alertmesh-template-oracle')
-  const bin = join(root, `oracle-${hash}`)
-  if (existsSync(bin)) {
-    return bin
-  }
-  const work = join(root, `build-${hash}-${process.pid}`)
-  const pkg = join(work, 'src', 'amtemplateoracle')
-  mkdirSync(pkg, { recursive: true })
-  copyFileSync(src, join(pkg, 'main.go'))
-  execFileSync('go', ['build', '-o', `${bin}.${process.pid}`, 'amtemplateoracle'], {
-    cwd: work,
-    env: {
-      ...process.env,
-      GO111MODULE: 'off',
-      GOPATH: `${work}:${GOCODE}`,
-      GOCACHE: join(root, 'cache'),
-      GOFLAGS: '',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
-  renameSync(`${bin}.${process.pid}`, bin)
-  return bin
+  return buildGoProgram(TEMPLATE_ORACLE)
 }
 
 /**
@@ -115,15 +82,10 @@ export function buildOracle(): string {
  * @returns one result per case.
  */
 export function askOracle(bin: string, cases: readonly OracleCase[]): OracleResult[] {
-  const r = spawnSync(bin, [], {
-    input: JSON.stringify(cases),
-    maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, TZ: 'UTC' },
-  })
-  if (r.status !== 0) {
-    throw new Error(`template oracle failed: ${r.stderr.toString()}`)
-  }
-  return JSON.parse(r.stdout.toString()) as OracleResult[]
+  // Rendered times depend on Go's local zone; the expected outputs are in UTC.
+  return runGoBinary(bin, TEMPLATE_ORACLE.name, [], JSON.stringify(cases), {
+    TZ: 'UTC',
+  }) as OracleResult[]
 }
 
 /** OracleBenchRender is one timed render: ExecuteHTMLString when html, else ExecuteTextString. */
@@ -164,13 +126,7 @@ export interface OracleBenchResult {
  * @throws Error when the oracle fails (a template error included).
  */
 export function benchOracle(bin: string, input: OracleBench): OracleBenchResult {
-  const r = spawnSync(bin, ['bench'], {
-    input: JSON.stringify(input),
-    maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, TZ: 'UTC' },
-  })
-  if (r.status !== 0) {
-    throw new Error(`template oracle (bench) failed: ${r.stderr.toString()}`)
-  }
-  return JSON.parse(r.stdout.toString()) as OracleBenchResult
+  return runGoBinary(bin, TEMPLATE_ORACLE.name, ['bench'], JSON.stringify(input), {
+    TZ: 'UTC',
+  }) as OracleBenchResult
 }
