@@ -135,44 +135,53 @@ export class TemplateFileError extends Error {
 }
 
 /**
- * parseBoth parses one template text into the text set and, from copies of the same trees,
- * into the HTML set (Go's FromGlobs parses it twice; the trees are the same, as both sets
- * have the same functions and delimiters). `name` names the text's template, as Go's
- * parseFiles names a file's template after the file; undefined parses into the set's root.
+ * ParseStep is one text parsed into the text set: the HTML set is built from the same steps,
+ * with copies of the same trees (Go's FromGlobs parses each text twice; the trees are the same,
+ * as both sets have the same functions and delimiters). `name` names the text's template, as
+ * Go's parseFiles names a file's template after the file; undefined parses into the root.
  */
-function parseBoth(
-  text: Template,
-  html: GoTemplateSet | undefined,
-  name: string | undefined,
-  body: string
-): void {
+interface ParseStep {
+  readonly name: string | undefined
+  readonly body: string
+  readonly trees: ReadonlyMap<string, Tree>
+}
+
+function parseText(text: Template, name: string | undefined, body: string): ParseStep {
   const tt = name === undefined || name === text.name ? text : text.newAssociated(name)
   const trees = tt.parseTrees(body)
   tt.addParseTrees(trees)
-  if (html === undefined) {
-    return
-  }
-  const ht = name === undefined || name === html.name ? html : html.newAssociated(name)
-  if (ht.addParseTreeCopies === undefined) {
-    ht.parse(body)
-  } else {
-    ht.addParseTreeCopies(trees)
-  }
+  return { name, body, trees }
 }
 
-/** DefaultSets are a text set and its HTML twin holding only the default templates. */
+function replay(html: GoTemplateSet, steps: readonly ParseStep[]): GoTemplateSet {
+  for (const { name, body, trees } of steps) {
+    const ht = name === undefined || name === html.name ? html : html.newAssociated(name)
+    if (ht.addParseTreeCopies === undefined) {
+      ht.parse(body)
+    } else {
+      ht.addParseTreeCopies(trees)
+    }
+  }
+  return html
+}
+
+/**
+ * DefaultSets hold only the default templates: the text set, and the HTML set made from the
+ * same parse steps the first time an HTML field is rendered (most configs never render one,
+ * and copying the trees is a third of the cold parse).
+ */
 interface DefaultSets {
   readonly text: Template
-  readonly html: GoTemplateSet | undefined
+  readonly html: (() => GoTemplateSet) | undefined
 }
 
 /**
  * Sets holding only the default templates, parsed once per process and HTML factory: parsing
- * default.tmpl and email.tmpl into both sets is most of a build's cost, and every config (each
- * reload, each Consul change, each check) starts from the same text. Builds clone them (Go's
- * Clone: the copy's later parses do not touch the cached set), which is what
- * ExecuteTextString does on every call anyway. Only the default functions and defaults are
- * cached; a caller's own `funcs` or `defaults` parse afresh.
+ * default.tmpl and email.tmpl is most of a build's cost, and every config (each reload, each
+ * Consul change, each check) starts from the same text. Builds clone them (Go's Clone: the
+ * copy's later parses do not touch the cached set), which is what ExecuteTextString does on
+ * every call anyway. Only the default functions and defaults are cached; a caller's own
+ * `funcs` or `defaults` parse afresh.
  */
 const defaultSets = new Map<TemplateSetFactory | false, DefaultSets>()
 
@@ -185,17 +194,25 @@ function baseSets(
   let sets = cacheable ? defaultSets.get(htmlFactory) : undefined
   if (sets === undefined) {
     const text = Template.new('').option('missingkey=zero').funcs(funcs)
-    const html = htmlFactory === false ? undefined : htmlFactory('', funcs)
-    for (const body of defaults ?? [DEFAULT_TMPL, EMAIL_TMPL]) {
-      parseBoth(text, html, undefined, body)
+    const steps = (defaults ?? [DEFAULT_TMPL, EMAIL_TMPL]).map((body) =>
+      parseText(text, undefined, body)
+    )
+    sets = {
+      text,
+      html: htmlFactory === false ? undefined : once(() => replay(htmlFactory('', funcs), steps)),
     }
-    sets = { text, html }
     if (!cacheable) {
       return sets
     }
     defaultSets.set(htmlFactory, sets)
   }
-  return { text: sets.text.clone(), html: sets.html?.clone() }
+  const { text, html } = sets
+  return { text: text.clone(), html: html === undefined ? undefined : () => html().clone() }
+}
+
+function once<T>(make: () => T): () => T {
+  let made: { readonly value: T } | undefined
+  return () => (made ??= { value: make() }).value
 }
 
 /**
@@ -212,11 +229,15 @@ function baseSets(
  */
 export class AlertTemplate {
   readonly #text: GoTemplateSet
-  readonly #html: GoTemplateSet | undefined
+  readonly #html: (() => GoTemplateSet) | undefined
   /** externalURL is `.ExternalURL` of data built by {@link AlertTemplate.data}. */
   readonly externalURL: string
 
-  private constructor(text: GoTemplateSet, html: GoTemplateSet | undefined, externalURL: string) {
+  private constructor(
+    text: GoTemplateSet,
+    html: (() => GoTemplateSet) | undefined,
+    externalURL: string
+  ) {
     this.#text = text
     this.#html = html
     this.externalURL = externalURL
@@ -235,19 +256,21 @@ export class AlertTemplate {
   static fromGlobs(globs: readonly string[], options: TemplateOptions = {}): AlertTemplate {
     const funcs = options.funcs ?? ALL_FUNCS
     const { text, html } = baseSets(options.html ?? HTML_TEMPLATE_SET, funcs, options.defaults)
+    const steps: ParseStep[] = []
     for (const glob of globs) {
-      // A file is read once for both sets; Go reads it twice. A parse error in a file still
-      // fails FromGlobs before the set is used, as in Go.
+      // A file is read and parsed once for both sets; Go does both twice. A parse error in a
+      // file still fails FromGlobs before either set is used, as in Go.
       for (const file of goGlob(glob)) {
         try {
-          parseBoth(text, html, basename(file), readFileSync(file, 'utf8'))
+          steps.push(parseText(text, basename(file), readFileSync(file, 'utf8')))
         } catch (err: unknown) {
           const message = err instanceof Error ? err.message : String(err)
           throw new TemplateFileError(message, file, err)
         }
       }
     }
-    return new AlertTemplate(text, html, options.externalURL ?? '')
+    const htmlSet = html === undefined ? undefined : once(() => replay(html(), steps))
+    return new AlertTemplate(text, htmlSet, options.externalURL ?? '')
   }
 
   /**
@@ -278,7 +301,7 @@ export class AlertTemplate {
     if (this.#html === undefined) {
       throw new HTMLUnavailableError('html/template is not available in this build')
     }
-    return execute(this.#html, html, data)
+    return execute(this.#html(), html, data)
   }
 
   /**
