@@ -30,7 +30,7 @@ import type { OracleAlert, OracleBenchRender } from '../test/support/template-or
 import { benchOracle, buildOracle, oracleUnavailable } from '../test/support/template-oracle.js'
 
 import { ALERT_NAMES, INSTANCE_COUNT, JOBS, ONE_HOUR_MS } from './lib/alerts.js'
-import { UsageError, parseFlags, positiveInteger, usage } from './lib/args.js'
+import { commandFlags, positiveInteger } from './lib/args.js'
 import { cpuSnapshot, cpuUse } from './lib/proc.js'
 import { markdownTable } from './lib/report.js'
 import { median } from './lib/stats.js'
@@ -155,18 +155,8 @@ interface Round {
 }
 
 async function main(): Promise<void> {
-  let flags
-  try {
-    flags = parseFlags(process.argv.slice(2), FLAGS)
-  } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`${e.message}\n${usage('node dist/bench/alert-template.js', FLAGS)}`)
-      process.exit(2)
-    }
-    throw e
-  }
-  if (flags === 'help') {
-    console.log(usage('node dist/bench/alert-template.js', FLAGS))
+  const flags = commandFlags('node dist/bench/alert-template.js', FLAGS)
+  if (flags === undefined) {
     return
   }
   if (flags.mode === 'cold-child') {

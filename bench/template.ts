@@ -25,7 +25,7 @@ import {
 import type { GoFunc, GoValue } from '../src/notify/template/go/index.js'
 import { buildTextTemplateOracle } from '../test/support/go-oracle.js'
 
-import { UsageError, parseFlags, usage } from './lib/args.js'
+import { commandFlags } from './lib/args.js'
 
 const RENDER_SET = `{{define "title"}}[{{.Status}}{{if eq .Status "firing"}}:{{len .Alerts.Firing}}{{end}}] {{range .GroupLabels.SortedPairs}}{{.Value}} {{end}}{{end}}
 {{define "alert"}}*Alert:* {{index .Labels "alertname"}} - \`{{index .Labels "severity"}}\`
@@ -188,18 +188,8 @@ const FLAGS = {
 }
 
 function main(): void {
-  let flags
-  try {
-    flags = parseFlags(process.argv.slice(2), FLAGS)
-  } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`${e.message}\n${usage('node dist/bench/template.js', FLAGS)}`)
-      process.exit(2)
-    }
-    throw e
-  }
-  if (flags === 'help') {
-    console.log(usage('node dist/bench/template.js', FLAGS))
+  const flags = commandFlags('node dist/bench/template.js', FLAGS)
+  if (flags === undefined) {
     return
   }
   const n = Number(flags.iterations)

@@ -137,3 +137,33 @@ export function listOf<T extends string>(name: string, value: string, allowed: r
   }
   return allowed.filter((a) => items.includes(a))
 }
+
+/**
+ * commandFlags is the flag handling every simple benchmark's main needs: it prints the usage
+ * and returns undefined for `--help`, and prints the error with the usage and exits 2 on a bad
+ * flag.
+ *
+ * @param command - how the benchmark is run, for the usage text.
+ * @param specs - its flags.
+ * @returns the flags, or undefined when only help was asked for.
+ */
+export function commandFlags<K extends string>(
+  command: string,
+  specs: Readonly<Record<K, FlagSpec>>
+): Record<K, string> | undefined {
+  let flags: Record<K, string> | 'help'
+  try {
+    flags = parseFlags(process.argv.slice(2), specs)
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n${usage(command, specs)}`)
+      process.exit(2)
+    }
+    throw err
+  }
+  if (flags === 'help') {
+    console.log(usage(command, specs))
+    return undefined
+  }
+  return flags
+}
