@@ -25,7 +25,14 @@ export { configHash, formatPath, loadConfig, loadConfigFile } from './load.js'
 export type { LoadOptions } from './load.js'
 export { marshalConfig } from './marshal.js'
 export * as schema from './schema/fragments.js'
-export { appendSlash, atMostOne, inheritGlobal, objectField, stringField } from './spec-helpers.js'
+export {
+  appendSlash,
+  atMostOne,
+  inheritGlobal,
+  inheritGlobalSecret,
+  objectField,
+  stringField,
+} from './spec-helpers.js'
 export { timeIntervalContains } from './time-interval.js'
 export { schemaCompileMs } from './validate-schema.js'
 export type * from './types.js'

@@ -75,6 +75,43 @@ export function inheritGlobal(
 }
 
 /**
+ * inheritGlobalSecret copies a global secret and its `_file` twin into an entry that sets
+ * neither, as Config.UnmarshalYAML does for OpsGenie and VictorOps API keys and SMTP passwords
+ * (config/config.go): the pair moves together, so an entry never mixes a local file with a
+ * global key.
+ *
+ * @param entry - the integration entry (mutated).
+ * @param global - the converted `global` block.
+ * @param fields - the entry's secret field and its `_file` field.
+ * @param globalFields - the global secret field and its `_file` field.
+ * @param missing - Alertmanager's message when the global sets neither; without it nothing is
+ *   required.
+ * @throws Error with `missing`.
+ */
+export function inheritGlobalSecret(
+  entry: Obj,
+  global: Obj,
+  fields: readonly [string, string],
+  globalFields: readonly [string, string],
+  missing?: string
+): void {
+  const [field, fileField] = fields
+  const [globalField, globalFileField] = globalFields
+  if (stringField(entry, field) !== '' || stringField(entry, fileField) !== '') {
+    return
+  }
+  if (
+    missing !== undefined &&
+    stringField(global, globalField) === '' &&
+    stringField(global, globalFileField) === ''
+  ) {
+    throw new Error(missing)
+  }
+  entry[field] = global[globalField]
+  entry[fileField] = global[globalFileField]
+}
+
+/**
  * appendSlash is Go's `u.Path += "/"` unless the path already ends with one; it mutates the
  * URL, which Go shares with `global` when the entry inherited it.
  *

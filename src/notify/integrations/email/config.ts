@@ -1,6 +1,7 @@
 import {
   canonicalHeaderKey,
   inheritGlobal,
+  inheritGlobalSecret,
   objectField,
   schema,
   stringField,
@@ -84,10 +85,12 @@ function fromGlobal(c: Obj, g: Obj): void {
   inheritGlobal(c, g, 'from', 'smtp_from', 'no global SMTP from set')
   inheritGlobal(c, g, 'hello', 'smtp_hello')
   inheritGlobal(c, g, 'auth_username', 'smtp_auth_username')
-  if (stringField(c, 'auth_password') === '' && stringField(c, 'auth_password_file') === '') {
-    c['auth_password'] = g['smtp_auth_password']
-    c['auth_password_file'] = g['smtp_auth_password_file']
-  }
+  inheritGlobalSecret(
+    c,
+    g,
+    ['auth_password', 'auth_password_file'],
+    ['smtp_auth_password', 'smtp_auth_password_file']
+  )
   inheritGlobal(c, g, 'auth_secret', 'smtp_auth_secret')
   inheritGlobal(c, g, 'auth_identity', 'smtp_auth_identity')
   if (c['require_tls'] === undefined) {

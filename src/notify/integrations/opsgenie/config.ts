@@ -2,6 +2,7 @@ import {
   appendSlash,
   atMostOne,
   inheritGlobal,
+  inheritGlobalSecret,
   schema,
   stringField,
 } from '../../../config/index.js'
@@ -144,16 +145,13 @@ export const OPSGENIE_CONFIG_SPEC: IntegrationConfigSpec<OpsGenieConfig> = {
   fromGlobal: (c, g) => {
     inheritGlobal(c, g, 'api_url', 'opsgenie_api_url', 'no global OpsGenie URL set')
     appendSlash(c['api_url'])
-    if (stringField(c, 'api_key') === '' && stringField(c, 'api_key_file') === '') {
-      if (
-        stringField(g, 'opsgenie_api_key') === '' &&
-        stringField(g, 'opsgenie_api_key_file') === ''
-      ) {
-        throw new Error('no global OpsGenie API Key set either inline or in a file')
-      }
-      c['api_key'] = g['opsgenie_api_key']
-      c['api_key_file'] = g['opsgenie_api_key_file']
-    }
+    inheritGlobalSecret(
+      c,
+      g,
+      ['api_key', 'api_key_file'],
+      ['opsgenie_api_key', 'opsgenie_api_key_file'],
+      'no global OpsGenie API Key set either inline or in a file'
+    )
   },
 }
 

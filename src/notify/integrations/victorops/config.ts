@@ -2,6 +2,7 @@ import {
   appendSlash,
   atMostOne,
   inheritGlobal,
+  inheritGlobalSecret,
   objectField,
   schema,
   stringField,
@@ -99,16 +100,13 @@ export const VICTOROPS_CONFIG_SPEC: IntegrationConfigSpec<VictorOpsConfig> = {
   fromGlobal: (c, g) => {
     inheritGlobal(c, g, 'api_url', 'victorops_api_url', 'no global VictorOps URL set')
     appendSlash(c['api_url'])
-    if (stringField(c, 'api_key') === '' && stringField(c, 'api_key_file') === '') {
-      if (
-        stringField(g, 'victorops_api_key') === '' &&
-        stringField(g, 'victorops_api_key_file') === ''
-      ) {
-        throw new Error('no global VictorOps API Key set')
-      }
-      c['api_key'] = g['victorops_api_key']
-      c['api_key_file'] = g['victorops_api_key_file']
-    }
+    inheritGlobalSecret(
+      c,
+      g,
+      ['api_key', 'api_key_file'],
+      ['victorops_api_key', 'victorops_api_key_file'],
+      'no global VictorOps API Key set'
+    )
   },
 }
 
