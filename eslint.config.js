@@ -1,12 +1,12 @@
 // ESLint flat config: typescript-eslint's strict type-checked presets plus the import
-// boundaries of STYLE.md §2 (the equivalent of Alertmanager's depguard rules).
+// boundaries between src folders (the equivalent of Alertmanager's depguard rules).
 import js from '@eslint/js'
 import importX from 'eslint-plugin-import-x'
 import nodePlugin from 'eslint-plugin-n'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
-/** Which src folders each src folder may import (STYLE.md §2). */
+/** Which src folders each src folder may import (README's Layout section says why). */
 const ALLOWED = {
   util: [],
   labels: ['util'],
@@ -30,12 +30,12 @@ const boundaryPatterns = (folder) =>
   FOLDERS.filter((other) => other !== folder && !(ALLOWED[folder] ?? FOLDERS).includes(other))
     .map((other) => ({
       regex: `^(\\.\\./)+${other}/`,
-      message: `src/${folder} may not import src/${other} (STYLE.md §2)`,
+      message: `src/${folder} may not import src/${other} (eslint.config.js)`,
     }))
     .concat([
       {
         regex: '^(\\.\\./)+[a-z]+/(?!index\\.js$)',
-        message: 'import a sibling folder through its index.ts, not its internals (STYLE.md §2)',
+        message: 'import a sibling folder through its index.ts, not its internals',
       },
     ])
 

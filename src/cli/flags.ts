@@ -13,7 +13,7 @@ interface FlagSpec {
   readonly help: string
 }
 
-// Alertmanager 0.25's flags with upstream defaults (spec §1), plus alertmesh's own at the end.
+// Alertmanager 0.25's flags with upstream defaults (cmd/alertmanager/main.go), plus alertmesh's own at the end.
 const FLAGS: readonly FlagSpec[] = [
   {
     name: 'config.file',

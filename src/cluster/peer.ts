@@ -32,7 +32,7 @@ import { Connection, newNonce } from './transport.js'
 import type { ConnectionOwner, Message, Refusal } from './transport.js'
 
 // DESIGN: node names are stable (--node.name), where Alertmanager draws a fresh ULID at every
-// start (spec §9.1). Alertmanager does that so a restarted replica is a new member and, its
+// start (cluster/cluster.go Create). Alertmanager does that so a restarted replica is a new member and, its
 // ULID being the newest, sorts last: it cannot take position 0 and notify at once with an
 // empty nflog, duplicating what its peers already sent. Here that risk is removed at its root
 // instead: a restarting node settles (pulls the nflog and silences from a peer, see settle.ts)

@@ -14,7 +14,7 @@ export function sortMembers(members: Iterable<PeerInfo>): PeerInfo[] {
 }
 
 /**
- * positionOf is a node's index among the sorted members (spec §9.4): 0 sends at once, p waits
+ * positionOf is a node's index among the sorted members (cluster/cluster.go Position): 0 sends at once, p waits
  * p × peer_timeout.
  *
  * @param sorted - members sorted by {@link sortMembers}.

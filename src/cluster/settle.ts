@@ -32,7 +32,7 @@ export interface SettleOptions {
  * Alertmanager instead waits until the member count has been stable for three polls of
  * 2 s each (at least ~10 s, and the whole settle timeout when peers are down); here a lone node
  * or a node whose peers are all down is ready after a second, and a node with a reachable peer
- * as soon as that peer's state is in (cluster/cluster.go `Settle`, spec §9.3).
+ * as soon as that peer's state is in (cluster/cluster.go `Settle`).
  */
 export class Settle {
   readonly #options: SettleOptions

@@ -21,7 +21,7 @@ export interface InhibitorOptions {
 
 /**
  * Inhibitor mutes alerts that an inhibit rule's firing source alert covers (0.25's
- * `inhibit.Inhibitor`, spec §2.5 and §4.4). Every alert the store delivers that matches a rule's
+ * `inhibit.Inhibitor`, inhibit/inhibit.go). Every alert the store delivers that matches a rule's
  * source matchers is cached for that rule by fingerprint, the latest version winning; resolved
  * sources stop inhibiting as soon as their `endsAt` passes and leave the cache on {@link gc}.
  * It is config-scoped: a reload builds a new one, whose cache the store's synchronous replay

@@ -101,7 +101,7 @@ function encodeLabels(labels: LabelSet): number {
 
 /**
  * fingerprint returns a label set's Alertmanager fingerprint: FNV-1a 64 over the sorted label
- * names and values (name, 0xFF, value, 0xFF as UTF-8), as 16 lowercase hex digits (spec §4.1).
+ * names and values (name, 0xFF, value, 0xFF as UTF-8), as 16 lowercase hex digits (prometheus/common model/signature.go).
  * It identifies an alert and an aggregation group; an empty set gives the FNV offset basis.
  *
  * @param labels - the label set.
@@ -174,7 +174,7 @@ export function initHashing(): Promise<void> {
 
 /**
  * labelsHash returns the dedup hash of a label set: xxHash64 (seed 0) over the same bytes as
- * {@link fingerprint} (spec §6.2, 0.25's `notify.hashAlert`). Only labels count, so annotation
+ * {@link fingerprint} (0.25's `hashAlert`, notify/notify.go). Only labels count, so annotation
  * changes never cause a notification.
  *
  * @param labels - the alert's labels.

@@ -26,7 +26,7 @@ export function isValidLabelName(name: string): boolean {
 /**
  * labelSetString renders a label set like Go's `model.LabelSet.String`: `name=<%q value>` pairs
  * sorted byte-wise as whole strings and joined by `", "`, in braces. It is the label part of a
- * group key (spec §5.2), e.g. `{alertname="A", team="db"}`.
+ * group key (dispatch/dispatch.go), e.g. `{alertname="A", team="db"}`.
  *
  * Sorting the rendered pairs, not the names, is deliberate: Go sorts the pair strings, so `a1="x"`
  * comes before `a="x"` because `1` (0x31) < `=` (0x3d).

@@ -4,7 +4,7 @@ import type { LabelSet } from './labels.js'
 
 /**
  * MatchType is a matcher operator: `=` equal, `!=` not equal, `=~` regex match, `!~` regex
- * not-match (spec §3).
+ * not-match (pkg/labels/matcher.go).
  */
 export type MatchType = '=' | '!=' | '=~' | '!~'
 
@@ -176,7 +176,7 @@ export function sortMatchers(ms: readonly Matcher[]): Matcher[] {
 
 /**
  * matchersToString renders a matcher list like 0.25's `labels.Matchers.String`: `{m1,m2}` with a
- * comma and no space, in the given order. A route key is built from it (spec §5.1).
+ * comma and no space, in the given order. A route key is built from it (dispatch/route.go Key).
  *
  * @param ms - the matchers, in the order to render.
  * @returns the rendered list; `{}` when empty.

@@ -5,7 +5,7 @@ export const SILENCE_NOT_FOUND_MESSAGE = 'silence not found'
 
 /**
  * SilenceInvalidError reports a silence that fails validation, with 0.25's message, e.g.
- * `silence invalid: at least one matcher required` (spec §8.3). The API answers it with 400.
+ * `silence invalid: at least one matcher required` (silence/silence.go validateSilence). The API answers it with 400.
  */
 export class SilenceInvalidError extends AlertmeshError {
   /**

@@ -1,6 +1,6 @@
 /**
  * @module silences
- * Owns silences (spec §8): the model and 0.25's validation, the store with its create/update/
+ * Owns silences (Alertmanager's silence/silence.go): the model and 0.25's validation, the store with its create/update/
  * expire/merge/GC rules, muting queries (matcher index and a per-alert cache keyed by the store's
  * version), metrics, and durable storage in Alertmanager's snapshot format plus a write-ahead
  * journal. Imports nothing from other src folders except src/labels and src/util.

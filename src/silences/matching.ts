@@ -46,7 +46,7 @@ function sameIds(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * SilenceMatching answers "which silences mute this alert" for the store, and owns its version
- * (spec §8.6): a {@link MatcherIndex} for full queries, a {@link MuteCache} of per-alert results
+ * (silence/silence.go Mutes): a {@link MatcherIndex} for full queries, a {@link MuteCache} of per-alert results
  * keyed by version, and a log of which silence changed at which version.
  *
  * 0.25 re-runs a full query for every alert after any change. Here an alert cached at version v

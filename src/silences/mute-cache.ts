@@ -1,6 +1,6 @@
 /**
  * MutedBy is which silences mute an alert: sorted ids of the active ones, and of the pending ones
- * that match it and will become active later (spec §8.6).
+ * that match it and will become active later (silence/silence.go Mutes and its cache).
  */
 export interface MutedBy {
   readonly active: readonly string[]

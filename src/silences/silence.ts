@@ -199,7 +199,7 @@ function matchesEmpty(m: SilenceMatcher): boolean {
 }
 
 /**
- * validateSilence checks a silence as 0.25's `validateSilence` does before storing it (spec §8.3),
+ * validateSilence checks a silence as 0.25's `validateSilence` does before storing it (silence/silence.go),
  * in the same order, so the first problem reported is the same.
  *
  * @param s - the silence as it would be stored (id and updatedAt set).
@@ -265,7 +265,7 @@ function unixSeconds(ms: number): number {
 
 /**
  * canUpdate reports whether `prev` may be changed into `next` in place without rewriting history
- * (0.25's `canUpdate`, spec §8.4): matchers identical, and by prev's state now: active → same
+ * (0.25's `canUpdate`, silence/silence.go): matchers identical, and by prev's state now: active → same
  * start second and next does not end before now; pending → next does not start before now;
  * expired → never.
  *

@@ -49,7 +49,7 @@ export class Silencer {
   }
 
   /**
-   * status returns the alert's silence status for the API (spec §4.4): the complete sorted set
+   * status returns the alert's silence status for the API (api/v2/api.go): the complete sorted set
    * of active matching silences, and the pending ones.
    *
    * @param labels - the alert's labels.

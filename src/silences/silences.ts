@@ -53,7 +53,7 @@ interface Entry extends MatchableSilence {
 }
 
 /**
- * Silences is the silence store (Alertmanager 0.25's `silence.Silences`, spec §8): create,
+ * Silences is the silence store (Alertmanager 0.25's `silence.Silences`, silence/silence.go): create,
  * update and expire with 0.25's rules, merge from gossip, GC by retention, and muting queries
  * through an index and a per-alert cache keyed by the store's version. With a snapshot dir every
  * write is durable before its promise resolves (see {@link Journal}); the snapshot file is
@@ -182,7 +182,7 @@ export class Silences {
   }
 
   /**
-   * set creates or updates a silence with 0.25's rules (spec §8.4). An id that is not stored
+   * set creates or updates a silence with 0.25's rules (silence/silence.go Set, canUpdate). An id that is not stored
    * fails. The silence is updated in place when its matchers are unchanged and its state allows
    * it (active: same start second and not ending before now; pending: not starting before now);
    * otherwise the old silence is expired (unless already expired) and a new one with a fresh
@@ -224,7 +224,7 @@ export class Silences {
   }
 
   /**
-   * expire ends a silence now (spec §8.5): active → endsAt = now; pending → startsAt = endsAt =
+   * expire ends a silence now (silence/silence.go Expire): active → endsAt = now; pending → startsAt = endsAt =
    * now; already expired → nothing to do.
    *
    * @param id - the silence id.
@@ -339,7 +339,7 @@ export class Silences {
   }
 
   /**
-   * mutedBy tells which silences mute an alert, with 0.25's per-alert cache (spec §8.6): while
+   * mutedBy tells which silences mute an alert, with 0.25's per-alert cache (silence/silence.go Mutes): while
    * the version is unchanged only the alert's remembered silences are re-checked against the
    * clock; after any change a full indexed query runs.
    *

@@ -1,6 +1,6 @@
 // The silence form's state and rules, kept free of rendering so each rule reads on its own: the
 // matcher rows, the linked start/end/duration fields, what blocks saving, and whether saving an
-// edit keeps the silence's ID (Alertmanager 0.25's silence.go canUpdate, spec §8.4).
+// edit keeps the silence's ID (Alertmanager 0.25's silence/silence.go canUpdate).
 import { formatMatcher, matcherOf, matcherProblem, matchesEmpty, operatorOf } from './matchers'
 import type { MatcherOperator } from './matchers'
 import { formatDuration, fromLocalInput, parseDuration, toLocalInput } from './time'
@@ -166,7 +166,7 @@ export function timeProblems(t: TimeFields, now: number): TimeProblems {
   return problems
 }
 
-/** SilenceStateNow is a silence's state at an instant, by 0.25's internal rule (spec §8.2). */
+/** SilenceStateNow is a silence's state at an instant, by 0.25's internal rule (silence/silence.go getState). */
 export type SilenceStateNow = 'active' | 'pending' | 'expired'
 
 /** stateAt is the state 0.25's canUpdate looks at: pending before start, expired after end. */

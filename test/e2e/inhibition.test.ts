@@ -1,4 +1,4 @@
-// Inhibition and time intervals end to end (spec §2.5, §2.7, §4.4, §6.1).
+// Inhibition and time intervals end to end (Alertmanager's inhibit/inhibit.go, timeinterval/timeinterval.go, notify/notify.go).
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'

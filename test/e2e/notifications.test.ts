@@ -1,5 +1,5 @@
 // End-to-end notification behaviour of one node against a real webhook receiver, compared
-// with what Alertmanager 0.25 does (spec §5, §6; its acceptance tests TestMerge/TestRepeat/
+// with what Alertmanager 0.25 does (dispatch/ and notify/; its acceptance tests TestMerge/TestRepeat/
 // TestReload/TestResolved). Timing assertions use windows around the expected instant.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'

@@ -1,4 +1,4 @@
-// Silences end to end (spec §8): states over time, muting in the pipeline and in the API, and
+// Silences end to end (Alertmanager's silence/silence.go): states over time, muting in the pipeline and in the API, and
 // notifications resuming when a silence ends; Alertmanager 0.25's acceptance TestSilencing in
 // spirit, with a real webhook receiver.
 import assert from 'node:assert/strict'

@@ -194,7 +194,7 @@ const OPS: Record<SilenceMatcher['type'], MatchType> = {
   NOT_REGEXP: '!~',
 }
 
-/** bruteForce is spec §8.6 by definition: every stored silence, all matchers, state now. */
+/** bruteForce is silence/silence.go Mutes by definition: every stored silence, all matchers, state now. */
 function bruteForce(
   list: readonly Silence[],
   labels: LabelSet,

@@ -181,7 +181,7 @@ describe('validateSilence', () => {
 
 describe('canUpdate', () => {
   const base = { matchers: [eq('a', 'b')], updatedAt: NOW - HOUR }
-  // Rows port 0.25's TestSilenceCanUpdate, plus the matcher and same-second rules of spec §8.4.
+  // Rows port 0.25's TestSilenceCanUpdate, plus the matcher and same-second rules of silence/silence.go canUpdate.
   const cases: {
     name: string
     a: Pick<Silence, 'startsAt' | 'endsAt'> & { matchers?: SilenceMatcher[] }

@@ -16,7 +16,7 @@ export interface WebhookPayloadInput {
   readonly externalURL: string
   /** `max_alerts`; 0 sends every alert. */
   readonly maxAlerts: number
-  /** The flush's alerts in notification order (spec §6.7); firing ones have `endsAt` 0. */
+  /** The flush's alerts in notification order (types.AlertSlice, types/types.go); firing ones have `endsAt` 0. */
   readonly alerts: readonly Alert[]
   /** The instant alert status is judged at (epoch ms): resolved when `0 < endsAt <= now`. */
   readonly now: number
