@@ -5,7 +5,7 @@ import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv'
 import { describeNode } from './decode.js'
 import type { NodePosition, TypeIssue } from './decode.js'
 import type { ConfigRegistry } from './integration-spec.js'
-import { SCHEMA_HASH, VALIDATOR_SOURCE } from './schema/compiled-validator.js'
+import { SCHEMA_HASH, createValidator } from './schema/compiled-validator.js'
 import { schemaAt } from './schema/index.js'
 import type { SchemaNode } from './schema/index.js'
 import { AJV_OPTIONS, schemaHash } from './schema/validator-source.js'
@@ -34,20 +34,10 @@ export function configValidator(registry: ConfigRegistry): ValidateFunction {
   let compiled = validators.get(registry.schema)
   if (compiled === undefined) {
     const started = performance.now()
-    const require = createRequire(import.meta.url)
     if (SCHEMA_HASH === schemaHash(registry.schema)) {
-      const module = { exports: {} as unknown }
-      // ajv's standalone output is what ajv would itself pass to `new Function` after code
-      // generation; storing it skips the slow generation step (see validator-source.ts).
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval
-      const factory = new Function('module', 'exports', 'require', VALIDATOR_SOURCE) as (
-        module: { exports: unknown },
-        exports: unknown,
-        require: NodeJS.Require
-      ) => void
-      factory(module, module.exports, require)
-      compiled = module.exports as ValidateFunction
+      compiled = createValidator()
     } else {
+      const require = createRequire(import.meta.url)
       const { Ajv } = require('ajv') as { Ajv: typeof AjvClass }
       compiled = new Ajv(AJV_OPTIONS).compile(registry.schema)
     }
