@@ -1,10 +1,12 @@
+import { createRequire } from 'node:module'
+
 import type * as Undici from 'undici'
 import type { Dispatcher } from 'undici'
 
 import { HttpConfigError } from './errors.js'
 import type { TLSOptions } from './tls-options.js'
 
-let undiciModule: Promise<typeof Undici> | undefined
+let undiciModule: typeof Undici | undefined
 
 /** PROXY_SCHEMES are the proxy_url schemes Go's `http.Transport` (and undici) can use. */
 export const PROXY_SCHEMES: readonly string[] = ['http:', 'https:', 'socks5:']
@@ -25,15 +27,24 @@ export interface DispatcherOptions {
  * as absolute-URI requests and https targets through a CONNECT tunnel; proxy credentials in the
  * URL's userinfo become `Proxy-Authorization: Basic ...`.
  *
- * undici is imported on first use: it is the largest module a node loads, and a node that has
- * not sent a notification yet does not need it, so start-up skips it.
+ * undici is loaded on first use: it is the largest module a node loads, and a node that has
+ * not sent a notification yet does not need it, so start-up skips it. It is required rather
+ * than imported: the bundled command runs from a vm.Script (for its code cache, see
+ * scripts/build-bundle.mjs), where a dynamic import() would need Node's experimental loader hook.
  *
  * @param options - TLS, proxy and HTTP/2 settings.
  * @returns a dispatcher the caller must close.
  * @throws HttpConfigError for a proxy_url that does not parse or has an unsupported scheme.
  */
-export async function buildDispatcher(options: DispatcherOptions): Promise<Dispatcher> {
-  const { Agent, ProxyAgent } = await (undiciModule ??= import('undici'))
+export function buildDispatcher(options: DispatcherOptions): Promise<Dispatcher> {
+  // A promise still, so that callers share one pending pool and see a bad proxy_url as a
+  // rejection, as they did when undici was imported.
+  return Promise.resolve().then(() => createDispatcher(options))
+}
+
+function createDispatcher(options: DispatcherOptions): Dispatcher {
+  undiciModule ??= createRequire(import.meta.url)('undici') as typeof Undici
+  const { Agent, ProxyAgent } = undiciModule
   const connect = { ...options.tls, allowH2: options.allowH2 }
   if (options.proxyURL === undefined || options.proxyURL === '') {
     return new Agent({ connect, allowH2: options.allowH2 })
