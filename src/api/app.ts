@@ -57,7 +57,9 @@ export function normalizeRoutePrefix(prefix: string): string {
 
 function text(ctx: Context, status: number, body: string): void {
   ctx.status = status
-  ctx.type = 'text/plain; charset=utf-8'
+  // Set as a header: koa's `ctx.type` setter looks the value up in mime-db, whose tables
+  // would then be built by the first /-/ready at every start (the bundle loads them lazily).
+  ctx.set('Content-Type', 'text/plain; charset=utf-8')
   ctx.body = body
 }
 
