@@ -11,8 +11,12 @@
  *
  * Goal (issue 13): alertmesh within 1.5x Alertmanager's median on both.
  *
+ * A third target, node-http, is the floor for any Node.js program: `node` running nothing but an
+ * HTTP server that answers 200 to every path (single-node measure only). What alertmesh takes
+ * beyond it is alertmesh's own start-up.
+ *
  *   node dist/bench/startup.js [--runs=10] [--cluster-runs=5] [--idle-ms=2000]
- *     [--targets=alertmanager,alertmesh] [--measures=single,cluster]
+ *     [--targets=alertmanager,alertmesh,node-http] [--measures=single,cluster]
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -31,7 +35,17 @@ const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..')
 const COMMANDS: Record<string, readonly string[]> = {
   alertmanager: ['/usr/bin/prometheus-alertmanager'],
   alertmesh: [process.execPath, join(ROOT, 'dist', 'bin', 'alertmesh.cjs')],
+  'node-http': [
+    process.execPath,
+    '-e',
+    `const flag = process.argv.find((a) => a.startsWith('--web.listen-address='))
+const [host, port] = flag.slice(flag.indexOf('=') + 1).split(':')
+require('node:http').createServer((req, res) => res.end('OK')).listen(Number(port), host)`,
+    '--',
+  ],
 }
+// Targets that run a whole Alertmanager; the floor has no cluster to measure.
+const CLUSTER_TARGETS = new Set(['alertmanager', 'alertmesh'])
 const CONFIG = `route:
   receiver: r
   group_by: [alertname]
@@ -215,7 +229,7 @@ async function main(): Promise<void> {
   const runs = Number(args.get('runs') ?? 10)
   const clusterRuns = Number(args.get('cluster-runs') ?? 5)
   const idleMs = Number(args.get('idle-ms') ?? 2000)
-  const targets = (args.get('targets') ?? 'alertmanager,alertmesh').split(',')
+  const targets = (args.get('targets') ?? 'alertmanager,alertmesh,node-http').split(',')
   const measures = (args.get('measures') ?? 'single,cluster').split(',')
   for (const target of targets) {
     if (COMMANDS[target] === undefined) {
@@ -259,11 +273,12 @@ async function main(): Promise<void> {
       }
     }
     if (measures.includes('cluster')) {
+      const clusterTargets = targets.filter((t) => CLUSTER_TARGETS.has(t))
       const samples = new Map(
-        targets.map((t) => [t, { third: [] as number[], all: [] as number[] }])
+        clusterTargets.map((t) => [t, { third: [] as number[], all: [] as number[] }])
       )
       for (let i = 0; i < clusterRuns; i++) {
-        for (const target of targets) {
+        for (const target of clusterTargets) {
           const run = await clusterRun(target, COMMANDS[target] as readonly string[], dir)
           const s = samples.get(target) as { third: number[]; all: number[] }
           s.third.push(run.thirdReadyMs)
@@ -309,6 +324,15 @@ async function main(): Promise<void> {
   if (am !== undefined && mesh !== undefined) {
     lines.push(
       `exec to /-/ready, alertmesh / alertmanager: ${ratioText(mesh.ready, am.ready)}; RSS at idle ${mesh.rss.toFixed(1)} MiB vs ${am.rss.toFixed(1)} MiB (${(mesh.rss / am.rss).toFixed(2)}x)`
+    )
+  }
+  const floor = single['node-http']
+  if (am !== undefined && floor !== undefined) {
+    lines.push(
+      `floor, a bare Node.js HTTP server / alertmanager: ${(floor.ready / am.ready).toFixed(2)}x` +
+        (mesh === undefined
+          ? ''
+          : `; alertmesh's own start-up beyond that floor: ${(mesh.ready - floor.ready).toFixed(0)} ms`)
     )
   }
   const amCluster = cluster['alertmanager']
