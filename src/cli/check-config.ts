@@ -5,7 +5,11 @@ import { buildIntegrations } from '../notify/index.js'
 import { errorMessage } from '../util/index.js'
 
 import { nodeIntegrations } from './integrations.js'
-import { buildConfigTemplate } from './templates.js'
+import { createLogger } from './logger.js'
+import { configTemplate } from './templates.js'
+
+/** Building a notifier logs nothing worth showing next to check-config's report. */
+const QUIET_LOG = createLogger({ level: 'fatal', format: 'logfmt' })
 
 /**
  * checkConfig validates config files like `amtool check-config`: each file is loaded with the
@@ -30,13 +34,13 @@ export async function checkConfig(files: readonly string[], out: Writable): Prom
       const { config } = await loadConfigFile(file, registry)
       // The node's order (0.25's reload): templates, then receivers. amtool parses templates
       // only when the config lists some; a config without has the defaults, which parse.
-      if (config.templates.length > 0) {
-        buildConfigTemplate(config, 'http://localhost')
-      }
+      const template = configTemplate(config, 'http://localhost')
       for (const receiver of config.receivers) {
         buildIntegrations(receiver, list, {
           externalURL: 'http://localhost',
           userAgent: 'alertmesh',
+          template,
+          log: QUIET_LOG,
         })
       }
       out.write(

@@ -17,6 +17,7 @@ import {
   resolveConsulFlags,
 } from './consul-flags.js'
 import { nodeIntegrations } from './integrations.js'
+import { createLogger } from './logger.js'
 import { buildConfigTemplate } from './templates.js'
 
 const USAGE = `usage: alertmesh config push FILE [--template FILE]... [<consul flags>]
@@ -138,8 +139,15 @@ async function push(parsed: Parsed, env: Record<string, string | undefined>, out
   } finally {
     await rm(staging, { recursive: true, force: true })
   }
-  for (const receiver of loaded.config.receivers) {
-    buildIntegrations(receiver, list, { externalURL: 'http://localhost', userAgent: 'alertmesh' })
+  const config = loaded.config
+  const log = createLogger({ level: 'fatal', format: 'logfmt' })
+  for (const receiver of config.receivers) {
+    buildIntegrations(receiver, list, {
+      externalURL: 'http://localhost',
+      userAgent: 'alertmesh',
+      template: () => buildConfigTemplate(config, 'http://localhost'),
+      log,
+    })
   }
   const { client, prefix } = await connect(parsed, env)
   try {

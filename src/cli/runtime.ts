@@ -87,6 +87,8 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Runtime {
     const integrations = buildIntegrations(receiver, deps.integrations, {
       externalURL: deps.externalURL,
       userAgent: deps.userAgent,
+      template,
+      log: deps.log.child({ component: 'notify' }),
     })
     all.push(...integrations)
     if (referenced.has(receiver.name)) {

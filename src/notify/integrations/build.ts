@@ -1,5 +1,8 @@
+import type Logger from 'bunyan'
+
 import type { ReceiverConfig } from '../../config/index.js'
 import { AlertmeshError } from '../../util/index.js'
+import type { AlertTemplate } from '../template/index.js'
 import type { Integration } from '../types.js'
 
 import type { IntegrationDefinition } from './definition.js'
@@ -26,6 +29,10 @@ export interface IntegrationBuildOptions {
   readonly externalURL: string
   /** `Alertmanager/<version>`, the User-Agent Alertmanager sends. */
   readonly userAgent: string
+  /** The config's notification templates, built on first call. */
+  readonly template: () => AlertTemplate
+  /** The node's logger; each integration logs through a child naming it. */
+  readonly log: Logger
 }
 
 /**
@@ -51,17 +58,21 @@ export function buildIntegrations(
       throw new UnsupportedIntegrationError(receiver.name, name)
     }
   }
-  const context = {
+  const base = {
     receiverName: receiver.name,
     externalURL: options.externalURL,
     userAgent: options.userAgent,
+    template: options.template,
   }
   const built: Integration[] = []
   for (const integration of integrations) {
     const entries = receiver.integrations[integration.name] ?? []
     entries.forEach((entry, index) => {
       // Checked above: every kind with entries has a notifier.
-      const notifier = integration.notifier?.(entry, context)
+      const notifier = integration.notifier?.(entry, {
+        ...base,
+        log: options.log.child({ integration: integration.name }),
+      })
       if (notifier !== undefined) {
         built.push({ name: integration.name, index, sendResolved: entry.send_resolved, notifier })
       }

@@ -1,4 +1,7 @@
+import type Logger from 'bunyan'
+
 import type { IntegrationConfig, IntegrationConfigSpec } from '../../config/index.js'
+import type { AlertTemplate } from '../template/index.js'
 import type { Notifier } from '../types.js'
 
 /** NotifierContext is what a notifier is built from besides its own config entry. */
@@ -9,6 +12,13 @@ export interface NotifierContext {
   readonly externalURL: string
   /** `Alertmanager/<version>`, the User-Agent Alertmanager sends. */
   readonly userAgent: string
+  /**
+   * The config's notification templates, built on first call (a config without `templates:`
+   * parses the default templates only when a notifier first renders a field).
+   */
+  readonly template: () => AlertTemplate
+  /** The integration's logger (`integration=<kind>`, as 0.25's notifiers log). */
+  readonly log: Logger
 }
 
 /**

@@ -3,14 +3,25 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
+import bunyan from 'bunyan'
+
 import type { ReceiverConfig } from '../../../../src/config/index.js'
-import { UnsupportedIntegrationError, buildIntegrations } from '../../../../src/notify/index.js'
+import {
+  AlertTemplate,
+  UnsupportedIntegrationError,
+  buildIntegrations,
+} from '../../../../src/notify/index.js'
 import type { WebhookConfig } from '../../../../src/notify/integrations/webhook/index.js'
 import { AlertmeshError } from '../../../../src/util/index.js'
 import { TEST_INTEGRATIONS } from '../../../support/integrations.js'
 import { httpConfig } from '../http/servers.js'
 
-const OPTIONS = { externalURL: 'http://am.example:9093', userAgent: 'Alertmanager/0.25.0' }
+const OPTIONS = {
+  externalURL: 'http://am.example:9093',
+  userAgent: 'Alertmanager/0.25.0',
+  template: () => AlertTemplate.fromGlobs([]),
+  log: bunyan.createLogger({ name: 'test', level: 'fatal' }),
+}
 
 function webhook(url: string, sendResolved: boolean): WebhookConfig {
   return { send_resolved: sendResolved, url, max_alerts: 0, http_config: httpConfig() }
