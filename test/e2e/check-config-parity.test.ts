@@ -1,7 +1,8 @@
 // check-config parity with Debian's amtool 0.25: every file of Alertmanager 0.25's
 // config/testdata, and configs whose template files do not parse. Where amtool refuses, we
 // refuse; where it accepts, we accept, unless the config uses an integration kind alertmesh
-// cannot send yet (everything but webhook), which we refuse naming the kind.
+// cannot send yet (those of NOT_YET_SENDABLE), which we refuse naming the kind. The example
+// configs this repository ships are checked the same way.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -10,10 +11,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import { MAIN_JS } from '../support/node-process.js'
+import { MAIN_JS, REPO_ROOT } from '../support/node-process.js'
 import { Teardown } from '../support/teardown.js'
 
 const AMTOOL = '/usr/bin/amtool'
+/** The kinds alertmesh refuses by name until it can send them (the receivers' next issue). */
+const NOT_YET_SENDABLE = ['pushover_configs', 'victorops_configs', 'sns_configs', 'wechat_configs']
+/** The configs this repository ships. */
+const EXAMPLES = ['scripts/example/alertmanager.yml', 'consul/alertmanager.yml']
 const TESTDATA = '/usr/share/gocode/src/github.com/prometheus/alertmanager/config/testdata'
 
 interface Run {
@@ -62,7 +67,7 @@ void describe('check-config parity with amtool 0.25', { skip }, () => {
       const text = await readFile(join(data, file), 'utf8')
       const unsupported = [...text.matchAll(/^\s*-?\s*(\w+_configs):/gm)]
         .map((m) => m[1] ?? '')
-        .filter((kind) => kind !== 'webhook_configs')
+        .filter((kind) => NOT_YET_SENDABLE.includes(kind))
       const kindRefusal = /(\w+_configs) is not supported by alertmesh yet/.exec(ours.stdout)
       table.push(
         `${file} → amtool ${amtool.ok ? 'accepts' : 'refuses'} → ours ${ours.ok ? 'accepts' : `refuses${kindRefusal === null ? '' : ` (${kindRefusal[1] ?? ''} not supported)`}`}`
@@ -82,6 +87,21 @@ void describe('check-config parity with amtool 0.25', { skip }, () => {
     console.log(`check-config parity:\n  ${table.join('\n  ')}`)
     assert.deepEqual(problems, [])
   })
+
+  for (const example of EXAMPLES) {
+    void it(`agrees on the shipped ${example}, and both accept it`, async () => {
+      const file = join(REPO_ROOT, example)
+      const [amtool, ours] = await Promise.all([
+        run(AMTOOL, ['check-config', file], dir),
+        run(process.execPath, [MAIN_JS, 'check-config', file], dir),
+      ])
+      assert.ok(amtool.ok, amtool.stdout)
+      assert.ok(ours.ok, ours.stdout)
+      // The same summary: receivers, inhibit rules, templates found.
+      const found = (out: string) => out.slice(out.indexOf('Found:'))
+      assert.equal(found(ours.stdout), found(amtool.stdout))
+    })
+  }
 
   const broken: Record<string, string> = {
     'unclosed action': '{{ define "team.title" }}{{ .Status \n{{ end }}\n',
