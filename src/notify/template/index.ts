@@ -12,6 +12,7 @@ export {
   TemplateFileError,
 } from './alert-template.js'
 export type { GoTemplateSet, TemplateOptions, TemplateSetFactory } from './alert-template.js'
+export { ExecError } from './go/index.js'
 export type { GoValue } from './go/index.js'
 export {
   ALERT,
