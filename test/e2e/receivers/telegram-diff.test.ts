@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test'
 
 import { SideBySide, assertSameRequests } from '../../support/side-by-side.js'
 import type { CapturedRequest } from '../../support/side-by-side.js'
+import { waitFor } from '../../support/wait.js'
 
 // Each receiver has its own bot token, so the request path says which receiver sent it.
 const CONFIG = `
@@ -158,5 +159,80 @@ describe('side by side with Alertmanager 0.25: telegram', { timeout: 180_000 }, 
     await run.post(alertsFor('html').map((a) => ({ ...a, endsAt })))
     const [am, mesh] = await run.waitForRequests(cases + 1)
     assertSamePerReceiver(am, mesh)
+  })
+})
+
+// Telegram's errors: both retry a 400 (0.25 treats every Telegram error as retryable) and log
+// the same telebot text for it, the known description shortened and the unknown one whole.
+const ERROR_CONFIG = `
+route:
+  receiver: known
+  group_by: [case]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+  routes:
+    - {matchers: [case="unknown"], receiver: unknown}
+receivers:
+  - name: known
+    telegram_configs:
+      - {api_url: '{{CAPTURE}}', bot_token: '901:known', chat_id: 42}
+  - name: unknown
+    telegram_configs:
+      - {api_url: '{{CAPTURE}}', bot_token: '902:unknown', chat_id: 42}
+`
+
+const DESCRIPTIONS: Readonly<Record<string, string>> = {
+  '901:known': 'Bad Request: chat not found',
+  '902:unknown': 'Bad Request: message text is empty',
+}
+
+describe('side by side with Alertmanager 0.25: telegram errors', { timeout: 180_000 }, () => {
+  let run: SideBySide
+  before(async () => {
+    run = await SideBySide.start({
+      config: ERROR_CONFIG,
+      reply: (request) => {
+        const token = TOKEN_PATH.exec(request.path)?.[1] ?? ''
+        return {
+          status: 400,
+          body: JSON.stringify({
+            ok: false,
+            error_code: 400,
+            description: DESCRIPTIONS[token] ?? 'Bad Request: unexpected',
+          }),
+          headers: { 'content-type': 'application/json' },
+        }
+      },
+    })
+  })
+  after(() => run.stop())
+
+  it('retries a 400 and logs the same error for it', async () => {
+    startsAt = new Date().toISOString()
+    await run.post([...alertsFor('known'), ...alertsFor('unknown')])
+    // Two sends per receiver: the first attempt and at least one retry, on both sides.
+    for (const capture of [run.am.capture, run.mesh.capture]) {
+      await waitFor(
+        'a retry per receiver',
+        () => {
+          const sent = byToken(capture.requests)
+          return sent.size === 2 && [...sent.values()].every((r) => r.length >= 2)
+        },
+        { timeoutMs: 30_000 }
+      )
+    }
+    const am = byToken(run.am.capture.requests)
+    const mesh = byToken(run.mesh.capture.requests)
+    for (const [token, requests] of am) {
+      assertSameRequests(requests.slice(0, 2), (mesh.get(token) ?? []).slice(0, 2))
+    }
+    for (const text of [
+      'telegram: chat not found (400)',
+      'telegram: Bad Request: message text is empty (400)',
+    ]) {
+      assert.ok(run.am.node.output.includes(text), `Alertmanager did not log ${text}`)
+      assert.ok(run.mesh.node.output.includes(text), `alertmesh did not log ${text}`)
+    }
   })
 })
