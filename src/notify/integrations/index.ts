@@ -1,15 +1,17 @@
 /**
  * @module notify/integrations
- * The one list of Alertmanager 0.25's integration kinds. The composition root (src/cli) hands
- * their config specs to src/config (schema, checks, global defaults, `config.original`), the
- * metrics pre-initialise their names, and buildIntegrations builds their notifiers. Each kind
- * lives in its own folder and imports neither this list nor another kind's folder.
+ * The one list of integration kinds: Alertmanager 0.25's, plus msteams from newer releases.
+ * The composition root (src/cli) hands their config specs to src/config (schema, checks, global
+ * defaults, `config.original`), the metrics pre-initialise their names, and buildIntegrations
+ * builds their notifiers. Each kind lives in its own folder and imports neither this list nor
+ * another kind's folder.
  */
 import type { IntegrationConfigSpec } from '../../config/index.js'
 
 import type { IntegrationDefinition } from './definition.js'
 import { DISCORD } from './discord/index.js'
 import { EMAIL } from './email/index.js'
+import { MSTEAMS } from './msteams/index.js'
 import { OPSGENIE } from './opsgenie/index.js'
 import { PAGERDUTY } from './pagerduty/index.js'
 import { PUSHOVER } from './pushover/index.js'
@@ -29,7 +31,8 @@ export type { IntegrationDefinition, IntegrationParts, NotifierContext } from '.
 /**
  * INTEGRATIONS are every kind, in the field order of config/config.go's Receiver struct, which
  * is the order of `<name>_configs` in the schema and in `config.original`. Adding a kind is a
- * folder plus one line here.
+ * folder plus one line here. Kinds newer than 0.25 (msteams) come where newer Alertmanager's
+ * Receiver struct has them.
  */
 export const INTEGRATIONS: readonly IntegrationDefinition[] = [
   DISCORD,
@@ -44,6 +47,8 @@ export const INTEGRATIONS: readonly IntegrationDefinition[] = [
   SNS,
   TELEGRAM,
   WEBEX,
+  // Newer than 0.25 (Alertmanager 0.26+), where config.Receiver lists it after webex.
+  MSTEAMS,
 ]
 
 /**

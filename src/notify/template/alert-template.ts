@@ -10,7 +10,7 @@ import type { Alert } from '../../alerts/index.js'
 import type { LabelSet } from '../../labels/index.js'
 
 import { buildData, dataPointer } from './data.js'
-import { DEFAULT_TMPL, EMAIL_TMPL } from './default-templates.js'
+import { DEFAULT_TMPL, EMAIL_TMPL, NEWER_KINDS_TMPL } from './default-templates.js'
 import { ALL_FUNCS } from './funcs.js'
 import { Template } from './go/index.js'
 import type { FuncMap, GoValue, Tree } from './go/index.js'
@@ -97,7 +97,10 @@ export interface TemplateOptions {
   readonly html?: TemplateSetFactory | false
   /** funcs replaces the installed functions (default: 0.25's plus the newer ones). */
   readonly funcs?: FuncMap
-  /** defaults are the default template texts parsed first (default: 0.25's default.tmpl and email.tmpl). */
+  /**
+   * defaults are the default template texts parsed first (default: 0.25's default.tmpl and
+   * email.tmpl, then the defaults of newer kinds, NEWER_KINDS_TMPL).
+   */
   readonly defaults?: readonly string[]
   /** externalURL is what `.ExternalURL` says in data built by {@link AlertTemplate.data}. */
   readonly externalURL?: string
@@ -194,7 +197,7 @@ function baseSets(
   let sets = cacheable ? defaultSets.get(htmlFactory) : undefined
   if (sets === undefined) {
     const text = Template.new('').option('missingkey=zero').funcs(funcs)
-    const steps = (defaults ?? [DEFAULT_TMPL, EMAIL_TMPL]).map((body) =>
+    const steps = (defaults ?? [DEFAULT_TMPL, EMAIL_TMPL, NEWER_KINDS_TMPL]).map((body) =>
       parseText(text, undefined, body)
     )
     sets = {

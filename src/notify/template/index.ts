@@ -12,6 +12,7 @@ export {
   TemplateFileError,
 } from './alert-template.js'
 export type { GoTemplateSet, TemplateOptions, TemplateSetFactory } from './alert-template.js'
+export { ExecError } from './go/index.js'
 export type { GoValue } from './go/index.js'
 export {
   ALERT,
@@ -30,7 +31,7 @@ export {
 } from './data.js'
 export type { DataInput } from './data.js'
 export { DataJSONError, dataFromJSON } from './data-json.js'
-export { DEFAULT_TMPL, EMAIL_TMPL } from './default-templates.js'
+export { DEFAULT_TMPL, EMAIL_TMPL, NEWER_KINDS_TMPL } from './default-templates.js'
 export {
   ALL_FUNCS,
   DEFAULT_FUNCS,

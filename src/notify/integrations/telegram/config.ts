@@ -6,9 +6,28 @@ import type {
   Obj,
   SecretString,
 } from '../../../config/index.js'
-import { defineIntegration } from '../definition.js'
-
 const { always, dflt, reset, sendResolved, str, struct, tmpl, FALSE, HTTP_CONFIG, INT64 } = schema
+
+/** TELEGRAM_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
+export const TELEGRAM_INTEGRATION_NAME = 'telegram'
+
+/** TELEGRAM_MAX_MESSAGE_RUNES is 0.25's maxMessageLenRunes (notify/telegram/telegram.go). */
+export const TELEGRAM_MAX_MESSAGE_RUNES = 4096
+
+/** TELEGRAM_CONTENT_TYPE is what telebot.v3's Bot.Raw sends (api.go). */
+export const TELEGRAM_CONTENT_TYPE = 'application/json'
+
+/**
+ * TELEGRAM_DEFAULTS are `telegram_configs` defaults in Alertmanager 0.25 (config/notifiers.go
+ * DefaultTelegramConfig and the global `telegram_api_url`). 0.25 has no `bot_token_file`: it
+ * arrived in a later release, so it is refused here as 0.25 refuses it.
+ */
+export const TELEGRAM_DEFAULTS = {
+  send_resolved: true,
+  message: '{{ template "telegram.default.message" . }}',
+  parse_mode: 'HTML',
+  api_url: 'https://api.telegram.org',
+} as const
 
 /** TelegramConfig is a `telegram_configs` entry. */
 export interface TelegramConfig extends IntegrationConfig {
@@ -27,14 +46,14 @@ const TELEGRAM_SCHEMA = reset(
   struct(
     'config.plain',
     {
-      send_resolved: sendResolved(true),
+      send_resolved: sendResolved(TELEGRAM_DEFAULTS.send_resolved),
       http_config: HTTP_CONFIG,
       api_url: always(str('url')),
       bot_token: str('secret'),
       chat_id: INT64,
-      message: tmpl('{{ template "telegram.default.message" . }}'),
+      message: tmpl(TELEGRAM_DEFAULTS.message),
       disable_notifications: FALSE,
-      parse_mode: dflt(str(), 'HTML'),
+      parse_mode: dflt(str(), TELEGRAM_DEFAULTS.parse_mode),
     },
     'telegram'
   )
@@ -58,16 +77,13 @@ function check(o: Obj): void {
 
 /** TELEGRAM_CONFIG_SPEC is the `telegram_configs` kind as src/config consumes it. */
 export const TELEGRAM_CONFIG_SPEC: IntegrationConfigSpec<TelegramConfig> = {
-  name: 'telegram',
+  name: TELEGRAM_INTEGRATION_NAME,
   goType: 'config.TelegramConfig',
   schema: TELEGRAM_SCHEMA,
   checks: { telegram: check },
-  global: { fields: { telegram_api_url: dflt(str('url'), 'https://api.telegram.org') } },
+  global: { fields: { telegram_api_url: dflt(str('url'), TELEGRAM_DEFAULTS.api_url) } },
   unmarshalOrder: 9,
   fromGlobal: (c, g) => {
     inheritGlobal(c, g, 'api_url', 'telegram_api_url')
   },
 }
-
-/** TELEGRAM is the Telegram integration; alertmesh cannot send to Telegram yet. */
-export const TELEGRAM = defineIntegration({ config: TELEGRAM_CONFIG_SPEC, metricsOrder: 9 })

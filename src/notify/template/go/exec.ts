@@ -61,6 +61,12 @@ export interface ExecTemplate {
 export class ExecError extends Error {
   override name = 'ExecError'
   /**
+   * output is what the template wrote before it failed: Go's Execute leaves it in the buffer,
+   * and Alertmanager 0.25's ExecuteTextString/ExecuteHTMLString return it with the error, so a
+   * notifier that ignores the error (0.25's Telegram) sends it.
+   */
+  output = ''
+  /**
    * ExecError's constructor records the template name.
    *
    * @param templateName - the template that was executing.
@@ -867,6 +873,13 @@ export function execute(tmpl: ExecTemplate, data: GoValue): string {
   if (root === undefined) {
     state.errorf(`${quoteWith(tmpl.name, false)} is an incomplete or empty template`)
   }
-  state.walk(data, root)
+  try {
+    state.walk(data, root)
+  } catch (err: unknown) {
+    if (err instanceof ExecError) {
+      err.output = state.out
+    }
+    throw err
+  }
   return state.out
 }

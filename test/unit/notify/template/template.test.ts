@@ -13,6 +13,7 @@ import {
   AlertTemplate,
   DEFAULT_TMPL,
   EMAIL_TMPL,
+  NEWER_KINDS_TMPL,
   HTMLUnavailableError,
   KV,
   buildData,
@@ -40,6 +41,34 @@ describe('default templates', () => {
       assert.equal(text, readFileSync(path, 'utf8'))
     })
   }
+})
+
+describe('the defaults of kinds newer than 0.25', () => {
+  const names = (text: string) =>
+    [...text.matchAll(/\{\{ define "([^"]+)" \}\}/g)].map((m) => m[1] ?? '')
+  it("define no name 0.25's default files define, so 0.25's renderings are unchanged", () => {
+    const old = new Set([...names(DEFAULT_TMPL), ...names(EMAIL_TMPL)])
+    assert.deepEqual(
+      names(NEWER_KINDS_TMPL).filter((n) => old.has(n)),
+      []
+    )
+    assert.deepEqual(names(NEWER_KINDS_TMPL), [
+      '__text_alert_list_markdown',
+      'msteams.default.summary',
+      'msteams.default.title',
+      'msteams.default.text',
+    ])
+  })
+  it('are parsed with the defaults, so msteams_configs work without a template file', () => {
+    assert.equal(render('{{ template "__text_alert_list_markdown" . }}', []), '\n')
+    assert.match(
+      tmpl.executeTextString(
+        '{{ template "msteams.default.title" . }}',
+        tmpl.data('r', { a: 'b' }, [], 0)
+      ),
+      /^\[RESOLVED\] b/
+    )
+  })
 })
 
 describe('KV, Pairs and Alerts methods (0.25 template_test.go)', () => {

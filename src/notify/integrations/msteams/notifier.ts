@@ -1,0 +1,130 @@
+import type { Alert } from '../../../alerts/index.js'
+import { isResolved } from '../../../alerts/index.js'
+import { errorMessage, redactURLInMessage } from '../../../util/index.js'
+import { classifyStatus, createHttpClient } from '../../http/index.js'
+import type { HttpClient } from '../../http/index.js'
+import { NotifyError } from '../../notify-error.js'
+import { readSecretFile } from '../../secret-file.js'
+import type { AlertTemplate } from '../../template/index.js'
+import type { Notifier, NotifyContext } from '../../types.js'
+import { FieldRenderer } from '../fields.js'
+
+import { MSTEAMS_CONTENT_TYPE, MSTEAMS_RETRY_CODES } from './config.js'
+import type { MSTeamsConfig } from './config.js'
+import { buildMessageCard } from './payload.js'
+
+/** MSTeamsNotifierOptions are what one `msteams_configs` entry needs to send. */
+export interface MSTeamsNotifierOptions {
+  readonly config: MSTeamsConfig
+  /** The config's templates, built on first use. */
+  readonly template: () => AlertTemplate
+  /** `User-Agent`, `Alertmanager/<version>` as notify.PostJSON sends it. */
+  readonly userAgent: string
+  /** The client to send with; by default one is built from `config.http_config` and owned. */
+  readonly httpClient?: HttpClient
+}
+
+/**
+ * MSTeamsNotifier is newer Alertmanager's Microsoft Teams integration (notify/msteams/msteams.go
+ * at 68fb2d5, unchanged in behaviour since 0.27.0): it renders title, text and summary with
+ * text/template (the first failing one fails the notification for good), reads
+ * `webhook_url_file` at every notification, and POSTs a MessageCard whose colour says whether
+ * any alert fires. 2xx succeeds, 5xx and failures to get a response are retried, other
+ * statuses are final (`unexpected status code <code>: <body>`); the URL is `<redacted>` in
+ * every error.
+ */
+export class MSTeamsNotifier implements Notifier {
+  readonly #config: MSTeamsConfig
+  readonly #template: () => AlertTemplate
+  readonly #client: HttpClient
+  readonly #ownsClient: boolean
+
+  /**
+   * MSTeamsNotifier's constructor builds the HTTP client.
+   *
+   * @param options - config, templates, user agent, logger.
+   * @throws HttpConfigError for an unusable http_config.
+   */
+  constructor(options: MSTeamsNotifierOptions) {
+    this.#config = options.config
+    this.#template = options.template
+    this.#ownsClient = options.httpClient === undefined
+    this.#client =
+      options.httpClient ??
+      createHttpClient(options.config.http_config, { userAgent: options.userAgent })
+  }
+
+  /**
+   * notify sends one attempt for the flush.
+   *
+   * @param ctx - the flush.
+   * @param alerts - the alerts in notification order.
+   * @throws NotifyError with `retryable` as the msteams notifier returns it.
+   */
+  async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
+    const config = this.#config
+    const fields = new FieldRenderer(this.#template(), ctx, alerts)
+    // The order msteams.go renders them in: with first-error semantics it picks the error.
+    const title = fields.text(config.title)
+    const text = fields.text(config.text)
+    const summary = fields.text(config.summary)
+    if (fields.error !== undefined) {
+      throw new NotifyError(fields.error.message, {
+        retryable: false,
+        reason: 'other',
+        cause: fields.error,
+      })
+    }
+    const firing = alerts.some((alert) => !isResolved(alert, ctx.now))
+    const body = buildMessageCard({
+      title,
+      summary,
+      text,
+      status: firing ? 'firing' : 'resolved',
+    })
+    const url = await this.#url()
+    const response = await this.#client.post(
+      url,
+      body,
+      { 'Content-Type': MSTEAMS_CONTENT_TYPE },
+      ctx.signal
+    )
+    // Retrier.Check quotes the body; it may echo the (secret) URL back.
+    const failure = classifyStatus(
+      response.status,
+      MSTEAMS_RETRY_CODES,
+      redactURLInMessage(response.body, url)
+    )
+    if (failure !== undefined) {
+      throw failure
+    }
+  }
+
+  /**
+   * close releases the HTTP client when this notifier built it; idempotent.
+   *
+   * @returns when connections are closed.
+   */
+  async close(): Promise<void> {
+    if (this.#ownsClient) {
+      await this.#client.close()
+    }
+  }
+
+  /** url is `webhook_url`, or the trimmed content of `webhook_url_file`, read now. */
+  async #url(): Promise<string> {
+    const { webhook_url: url, webhook_url_file: file } = this.#config
+    if (url !== undefined && url !== '') {
+      return url
+    }
+    try {
+      return await readSecretFile(file ?? '', 'trim')
+    } catch (err: unknown) {
+      throw new NotifyError(`read webhook_url_file: ${errorMessage(err)}`, {
+        retryable: false,
+        reason: 'other',
+        cause: err,
+      })
+    }
+  }
+}

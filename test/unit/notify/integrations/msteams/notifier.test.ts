@@ -1,0 +1,182 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
+   promises that the runner itself awaits; nothing here floats. */
+import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+
+import type { Alert } from '../../../../../src/alerts/index.js'
+import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
+import type { NotifyContext } from '../../../../../src/notify/index.js'
+import type { MSTeamsConfig } from '../../../../../src/notify/integrations/msteams/index.js'
+import {
+  MSTEAMS_DEFAULTS,
+  MSTEAMS_RETRY_CODES,
+  MSTeamsNotifier,
+} from '../../../../../src/notify/integrations/msteams/index.js'
+import { encodeMessageCards } from '../../../../support/msteams-oracle.js'
+import { httpConfig, listen } from '../../http/servers.js'
+import type { Running } from '../../http/servers.js'
+import { runNotifierConformance } from '../notifier-conformance.js'
+
+const UA = 'Alertmanager/0.25.0'
+
+function teamsConfig(overrides: Partial<MSTeamsConfig> = {}): MSTeamsConfig {
+  return {
+    send_resolved: true,
+    http_config: httpConfig(),
+    title: MSTEAMS_DEFAULTS.title,
+    summary: MSTEAMS_DEFAULTS.summary,
+    text: MSTEAMS_DEFAULTS.text,
+    ...overrides,
+  }
+}
+
+function notifier(overrides: Partial<MSTeamsConfig>): MSTeamsNotifier {
+  const template = AlertTemplate.fromGlobs([])
+  return new MSTeamsNotifier({
+    config: teamsConfig(overrides),
+    template: () => template,
+    userAgent: UA,
+  })
+}
+
+function context(): NotifyContext {
+  return {
+    receiver: 'team',
+    groupKey: '{}:{alertname="A"}',
+    groupLabels: { alertname: 'A' },
+    repeatIntervalMs: 4 * 3600_000,
+    now: Date.UTC(2024, 0, 1, 0, 5),
+    signal: new AbortController().signal,
+    muteTimeIntervals: [],
+    activeTimeIntervals: [],
+  }
+}
+
+function alert(labels: Record<string, string>, endsAt = 0): Alert {
+  return {
+    labels,
+    annotations: { summary: 'x < y' },
+    startsAt: Date.UTC(2024, 0, 1),
+    endsAt,
+    generatorURL: 'http://prom/graph',
+    updatedAt: Date.UTC(2024, 0, 1),
+    timeout: false,
+    fingerprint: '0123456789abcdef',
+  }
+}
+
+// Status mapping, redaction, network errors, the flush deadline and close(), with the texts
+// of newer Alertmanager's Retrier (`unexpected status code <code>: <body>`, no URL) and of
+// notify.RedactURL for transport errors.
+runNotifierConformance({
+  name: 'msteams',
+  build: (url) => notifier({ webhook_url: url }),
+  retryCodes: MSTEAMS_RETRY_CODES,
+  messages: {
+    status: (code, body) => `unexpected status code ${code}: ${body}`,
+    deadline: 'Post "<redacted>": context deadline exceeded',
+    canceled: 'Post "<redacted>": context canceled',
+  },
+})
+
+describe('MSTeamsNotifier', () => {
+  let server: Running
+  before(async () => {
+    server = await listen((_req, res) => {
+      res.writeHead(200).end('1')
+    })
+  })
+  after(() => server.close())
+
+  const last = () => {
+    const request = server.requests.at(-1)
+    assert.ok(request !== undefined)
+    return request
+  }
+
+  it('POSTs the MessageCard Go encodes, with the default templates and PostJSON headers', async () => {
+    const n = notifier({ webhook_url: `${server.origin}/webhookb2/abc` })
+    const firing = [
+      alert({ alertname: 'A', instance: 'a<1>' }),
+      alert({ alertname: 'A', instance: 'b' }),
+    ]
+    await n.notify(context(), firing)
+    const request = last()
+    assert.equal(request.method, 'POST')
+    assert.equal(request.url, '/webhookb2/abc')
+    assert.equal(request.headers['content-type'], 'application/json')
+    assert.equal(request.headers['user-agent'], UA)
+    const template = AlertTemplate.fromGlobs([])
+    const data = template.data('team', { alertname: 'A' }, firing, context().now)
+    const render = (t: string) => template.executeTextString(t, data)
+    const [expected] = encodeMessageCards([
+      {
+        title: render(MSTEAMS_DEFAULTS.title),
+        summary: render(MSTEAMS_DEFAULTS.summary),
+        text: render(MSTEAMS_DEFAULTS.text),
+        status: 'firing',
+      },
+    ])
+    assert.equal(request.body.toString('utf8'), expected)
+    assert.match(request.body.toString('utf8'), /"title":"\[FIRING:2\] A "/)
+    await n.close()
+  })
+
+  it('colours the card green when every alert is resolved, red when any fires', async () => {
+    const n = notifier({ webhook_url: `${server.origin}/x`, title: 't', text: 't', summary: 't' })
+    const resolved = alert({ alertname: 'A' }, Date.UTC(2024, 0, 1, 0, 1))
+    await n.notify(context(), [resolved])
+    assert.match(last().body.toString(), /"themeColor":"2DC72D"/)
+    await n.notify(context(), [resolved, alert({ alertname: 'B' })])
+    assert.match(last().body.toString(), /"themeColor":"8C1A1A"/)
+    await n.close()
+  })
+
+  it('fails for good on a template error, naming the first failing field', async () => {
+    const n = notifier({
+      webhook_url: `${server.origin}/x`,
+      title: 'ok',
+      text: '{{ template "missing" . }}',
+      summary: '{{ .Nope.Deeper }}',
+    })
+    const before = server.requests.length
+    await assert.rejects(n.notify(context(), [alert({ alertname: 'A' })]), (err: unknown) => {
+      assert.ok(err instanceof NotifyError)
+      assert.equal(err.retryable, false)
+      assert.match(err.message, /template "missing" not defined/)
+      return true
+    })
+    assert.equal(server.requests.length, before)
+    await n.close()
+  })
+
+  it('reads webhook_url_file at each notification, trimmed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msteams-'))
+    const file = join(dir, 'url')
+    writeFileSync(file, `  ${server.origin}/first\n`)
+    const n = notifier({ webhook_url_file: file, title: 't', text: 't', summary: 't' })
+    await n.notify(context(), [alert({ alertname: 'A' })])
+    assert.equal(last().url, '/first')
+    writeFileSync(file, `${server.origin}/second`)
+    await n.notify(context(), [alert({ alertname: 'A' })])
+    assert.equal(last().url, '/second')
+    await n.close()
+  })
+
+  it("fails for good when webhook_url_file cannot be read, in Go's words", async () => {
+    const n = notifier({ webhook_url_file: '/nonexistent/teams-url' })
+    await assert.rejects(n.notify(context(), [alert({ alertname: 'A' })]), (err: unknown) => {
+      assert.ok(err instanceof NotifyError)
+      assert.equal(
+        err.message,
+        'read webhook_url_file: open /nonexistent/teams-url: no such file or directory'
+      )
+      assert.equal(err.retryable, false)
+      return true
+    })
+    await n.close()
+  })
+})
