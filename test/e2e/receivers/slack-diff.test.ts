@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import { SideBySide, assertSameRequests } from '../../support/side-by-side.js'
-import type { CapturedRequest } from '../../support/side-by-side.js'
+import { SideBySide } from '../../support/side-by-side.js'
+
+import { assertSamePerPath, byPath } from './by-path.js'
 
 const CONFIG = `
 global:
@@ -128,24 +129,6 @@ const FIRING = [
   alert({ alertname: 'Custom', case: 'custom', ...TRICKY }),
   alert({ alertname: 'Long', case: 'long', long: 'ü😀'.repeat(600) }),
 ]
-
-/** byPath groups one side's requests by path, in arrival order. */
-function byPath(requests: readonly CapturedRequest[]): Map<string, CapturedRequest[]> {
-  const paths = new Map<string, CapturedRequest[]>()
-  for (const request of requests) {
-    paths.set(request.path, [...(paths.get(request.path) ?? []), request])
-  }
-  return paths
-}
-
-function assertSamePerPath(am: readonly CapturedRequest[], mesh: readonly CapturedRequest[]) {
-  const amPaths = byPath(am)
-  const meshPaths = byPath(mesh)
-  assert.deepEqual([...meshPaths.keys()].sort(), [...amPaths.keys()].sort())
-  for (const [path, requests] of amPaths) {
-    assertSameRequests(requests, meshPaths.get(path) ?? [])
-  }
-}
 
 describe('side by side with Alertmanager 0.25: slack', { timeout: 120_000 }, () => {
   let run: SideBySide
