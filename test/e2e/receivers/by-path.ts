@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 
 import { assertSameRequests } from '../../support/side-by-side.js'
-import type { CapturedRequest } from '../../support/side-by-side.js'
+import type { CapturedRequest, SideBySide } from '../../support/side-by-side.js'
 
 /**
  * byPath groups one side's requests by path (and query), in arrival order.
@@ -38,4 +38,24 @@ export function assertSamePerPath(
   for (const [path, requests] of amPaths) {
     assertSameRequests(requests, meshPaths.get(path) ?? [], headers)
   }
+}
+
+/**
+ * assertSameConfigShown checks that both nodes show the same `config.original` in
+ * GET /api/v2/status (secrets as `<secret>`, defaults filled in, 0.25's key order), once each
+ * side's capture URL and directory are put back as `{{CAPTURE}}` and `{{DIR}}`.
+ *
+ * @param run - the two nodes.
+ */
+export async function assertSameConfigShown(run: SideBySide): Promise<void> {
+  const [am, mesh] = await Promise.all(
+    [run.am, run.mesh].map(async (side) => {
+      const response = await fetch(`${side.node.url}/api/v2/status`)
+      const status = (await response.json()) as { config: { original: string } }
+      return status.config.original
+        .replaceAll(side.capture.url, '{{CAPTURE}}')
+        .replaceAll(side.node.dir, '{{DIR}}')
+    })
+  )
+  assert.equal(mesh, am)
 }

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test'
 
 import { SideBySide } from '../../support/side-by-side.js'
 
-import { assertSamePerPath, byPath } from './by-path.js'
+import { assertSameConfigShown, assertSamePerPath, byPath } from './by-path.js'
 
 const CONFIG = `
 global:
@@ -140,6 +140,10 @@ describe('side by side with Alertmanager 0.25: slack', { timeout: 120_000 }, () 
     })
   })
   after(() => run.stop())
+
+  it('shows the same config, secrets hidden, in /api/v2/status', async () => {
+    await assertSameConfigShown(run)
+  })
 
   it('sends the same requests for every case, firing and then resolved', async () => {
     await run.post(FIRING)
