@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict'
 
 import { assertSameRequests } from '../../support/side-by-side.js'
-import type { CapturedRequest, SideBySide } from '../../support/side-by-side.js'
+import type { CapturedRequest, Reply, SideBySide } from '../../support/side-by-side.js'
+import { waitFor } from '../../support/wait.js'
 
 /**
  * byPath groups one side's requests by path (and query), in arrival order.
@@ -58,4 +59,66 @@ export async function assertSameConfigShown(run: SideBySide): Promise<void> {
     })
   )
   assert.equal(mesh, am)
+}
+
+/**
+ * assertSameNotificationCounts checks that both nodes count the same notifications and
+ * failures for an integration (`alertmanager_notifications_total` and
+ * `alertmanager_notifications_failed_total`, with their labels), and that both observed the
+ * same number of latencies.
+ *
+ * @param run - the two nodes.
+ * @param integration - the integration label value, e.g. `slack`.
+ */
+export async function assertSameNotificationCounts(
+  run: SideBySide,
+  integration: string
+): Promise<void> {
+  const pattern = new RegExp(
+    `^alertmanager_(notifications_total|notifications_failed_total|notification_latency_seconds_count)\\{[^}]*integration="${integration}"[^}]*\\} .*$`,
+    'gm'
+  )
+  const [am, mesh] = await Promise.all(
+    [run.am, run.mesh].map(async (side) => {
+      const text = await (await fetch(`${side.node.url}/metrics`)).text()
+      return [...text.matchAll(pattern)].map((m) => m[0]).sort()
+    })
+  )
+  assert.ok(am !== undefined && am.length > 0, `no ${integration} metrics from Alertmanager`)
+  assert.deepEqual(mesh, am)
+}
+
+/** FAIL_PATH_PREFIX marks the paths {@link failingReply} answers with a final 400. */
+export const FAIL_PATH_PREFIX = '/fail'
+
+/** FAIL_BODY is the 400's body, quoted back in both nodes' errors. */
+export const FAIL_BODY = 'invalid_payload <for> "you"'
+
+/**
+ * failingReply answers 400 with {@link FAIL_BODY} under {@link FAIL_PATH_PREFIX}, else 200.
+ *
+ * @param request - the captured request.
+ * @returns the answer.
+ */
+export function failingReply(request: CapturedRequest): Reply {
+  return request.path.startsWith(FAIL_PATH_PREFIX)
+    ? { status: 400, body: FAIL_BODY }
+    : { status: 200 }
+}
+
+/**
+ * assertSameFailureLogged checks that both nodes logged the given error text for a failed
+ * notification.
+ *
+ * @param run - the two nodes.
+ * @param message - the notifier's error, e.g. `unexpected status code 400: …`.
+ */
+export async function assertSameFailureLogged(run: SideBySide, message: string): Promise<void> {
+  // logfmt and JSON both backslash-escape quotes; neither escapes anything else used here.
+  const quoted = JSON.stringify(message).slice(1, -1)
+  for (const side of [run.am, run.mesh]) {
+    await waitFor(`${side.name} logging ${message}`, () =>
+      side.node.output.includes(quoted) ? true : undefined
+    )
+  }
 }

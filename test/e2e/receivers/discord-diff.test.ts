@@ -10,7 +10,15 @@ import { after, before, describe, it } from 'node:test'
 
 import { SideBySide } from '../../support/side-by-side.js'
 
-import { assertSameConfigShown, assertSamePerPath, byPath } from './by-path.js'
+import {
+  assertSameConfigShown,
+  assertSameFailureLogged,
+  assertSameNotificationCounts,
+  assertSamePerPath,
+  byPath,
+  failingReply,
+  FAIL_BODY,
+} from './by-path.js'
 
 const CONFIG = `
 templates: ['custom.tmpl']
@@ -24,6 +32,8 @@ route:
     - { matchers: ['case="sixty"'], receiver: sixty }
     - { matchers: ['case="custom"'], receiver: custom }
     - { matchers: ['case="long"'], receiver: long }
+    # One attempt only: a failed flush is retried at every group_interval.
+    - { matchers: ['case="fail"'], receiver: fail, group_interval: 1h }
 receivers:
   # Every default; resolved notifications are on by default.
   - name: defaults
@@ -45,6 +55,10 @@ receivers:
       - webhook_url: '{{CAPTURE}}/api/webhooks/4/s3cr3t-long'
         title: '{{ range .Alerts }}{{ .Labels.long }}{{ end }}'
         message: '{{ range .Alerts }}{{ .Annotations.long }}{{ end }}'
+  # Answered with a 400.
+  - name: fail
+    discord_configs:
+      - webhook_url: '{{CAPTURE}}/fail/api/webhooks/5/s3cr3t'
 `
 
 const TEMPLATE = `
@@ -62,6 +76,7 @@ function alert(labels: Record<string, string>, annotations: Record<string, strin
 }
 
 const FIRING = [
+  alert({ alertname: 'Fail', case: 'fail' }),
   alert({ alertname: 'Disk<&>', case: 'defaults', ...TRICKY }, { summary: 'x < y & "z"' }),
   ...Array.from({ length: 60 }, (_, i) =>
     alert(
@@ -76,7 +91,11 @@ const FIRING = [
 describe('side by side with Alertmanager 0.25: discord', { timeout: 120_000 }, () => {
   let run: SideBySide
   before(async () => {
-    run = await SideBySide.start({ config: CONFIG, templates: { 'custom.tmpl': TEMPLATE } })
+    run = await SideBySide.start({
+      config: CONFIG,
+      templates: { 'custom.tmpl': TEMPLATE },
+      reply: failingReply,
+    })
   })
   after(() => run.stop())
 
@@ -86,12 +105,12 @@ describe('side by side with Alertmanager 0.25: discord', { timeout: 120_000 }, (
 
   it('sends the same requests for every case, firing and then resolved', async () => {
     await run.post(FIRING)
-    const [firingAm, firingMesh] = await run.waitForRequests(4)
+    const [firingAm, firingMesh] = await run.waitForRequests(5)
     assertSamePerPath(firingAm, firingMesh)
     // Every case is resolved too: discord sends resolved notifications by default.
     const endsAt = new Date().toISOString()
-    await run.post(FIRING.map((a) => ({ ...a, endsAt })))
-    const [am, mesh] = await run.waitForRequests(8)
+    await run.post(FIRING.filter((a) => a.labels['case'] !== 'fail').map((a) => ({ ...a, endsAt })))
+    const [am, mesh] = await run.waitForRequests(9)
     assertSamePerPath(am, mesh)
     const defaults = byPath(mesh).get('/api/webhooks/1/s3cr3t-defaults') ?? []
     assert.match(defaults[0]?.body.toString() ?? '', /"color":10038562\}/)
@@ -101,5 +120,13 @@ describe('side by side with Alertmanager 0.25: discord', { timeout: 120_000 }, (
     ) as { embeds: { title: string; description: string }[] }
     assert.equal(Array.from(long.embeds[0]?.title ?? '').length, 400)
     assert.equal(Array.from(long.embeds[0]?.description ?? '').length, 5000)
+  })
+
+  it('gives up on a 400 at once, logging the same error', async () => {
+    await assertSameFailureLogged(run, `unexpected status code 400: ${FAIL_BODY}`)
+  })
+
+  it('counts the same notifications in /metrics', async () => {
+    await assertSameNotificationCounts(run, 'discord')
   })
 })

@@ -8,7 +8,15 @@ import { after, before, describe, it } from 'node:test'
 
 import { SideBySide } from '../../support/side-by-side.js'
 
-import { assertSameConfigShown, assertSamePerPath, byPath } from './by-path.js'
+import {
+  assertSameConfigShown,
+  assertSameFailureLogged,
+  assertSameNotificationCounts,
+  assertSamePerPath,
+  byPath,
+  failingReply,
+  FAIL_BODY,
+} from './by-path.js'
 
 const CONFIG = `
 global:
@@ -25,6 +33,8 @@ route:
     - { matchers: ['case="every"'], receiver: every }
     - { matchers: ['case="custom"'], receiver: custom }
     - { matchers: ['case="long"'], receiver: long }
+    # One attempt only: a failed flush is retried at every group_interval.
+    - { matchers: ['case="fail"'], receiver: fail, group_interval: 1h }
 receivers:
   # Every default, the URL from global, resolved notifications on.
   - name: defaults
@@ -91,6 +101,11 @@ receivers:
     slack_configs:
       - api_url: '{{CAPTURE}}/long'
         title: '{{ range .Alerts }}{{ .Labels.long }}{{ end }}'
+  # Answered with a 400.
+  - name: fail
+    slack_configs:
+      - api_url: '{{CAPTURE}}/fail/s3cr3t'
+        channel: '#fail'
 `
 
 const TEMPLATE = `
@@ -109,6 +124,7 @@ function alert(labels: Record<string, string>, annotations: Record<string, strin
 }
 
 const FIRING = [
+  alert({ alertname: 'Fail', case: 'fail' }),
   alert({ alertname: 'Disk<&>', case: 'defaults', ...TRICKY }, { summary: 'x < y & "z"' }),
   ...Array.from({ length: 60 }, (_, i) =>
     alert(
@@ -136,6 +152,7 @@ describe('side by side with Alertmanager 0.25: slack', { timeout: 120_000 }, () 
     run = await SideBySide.start({
       config: CONFIG,
       templates: { 'custom.tmpl': TEMPLATE },
+      reply: failingReply,
       files: { 'slack-url': '  {{CAPTURE}}/custom\n' },
     })
   })
@@ -147,11 +164,12 @@ describe('side by side with Alertmanager 0.25: slack', { timeout: 120_000 }, () 
 
   it('sends the same requests for every case, firing and then resolved', async () => {
     await run.post(FIRING)
-    const [firingAm, firingMesh] = await run.waitForRequests(5)
+    const [firingAm, firingMesh] = await run.waitForRequests(6)
     assertSamePerPath(firingAm, firingMesh)
     assert.deepEqual([...byPath(firingAm).keys()].sort(), [
       '/custom',
       '/every?token=x',
+      '/fail/s3cr3t',
       '/global/s3cr3t',
       '/long',
       '/sixty',
@@ -161,7 +179,7 @@ describe('side by side with Alertmanager 0.25: slack', { timeout: 120_000 }, () 
     await run.post(
       FIRING.filter((a) => a.labels['case'] === 'defaults').map((a) => ({ ...a, endsAt }))
     )
-    const [am, mesh] = await run.waitForRequests(6)
+    const [am, mesh] = await run.waitForRequests(7)
     assertSamePerPath(am, mesh)
     const resolved = byPath(mesh).get('/global/s3cr3t')?.at(-1)
     assert.match(resolved?.body.toString() ?? '', /"color":"good"/)
@@ -170,5 +188,13 @@ describe('side by side with Alertmanager 0.25: slack', { timeout: 120_000 }, () 
       attachments: { title: string }[]
     }
     assert.equal(Array.from(long.attachments[0]?.title ?? '').length, 1024)
+  })
+
+  it('gives up on a 400 at once, logging the same error', async () => {
+    await assertSameFailureLogged(run, `channel "#fail": unexpected status code 400: ${FAIL_BODY}`)
+  })
+
+  it('counts the same notifications in /metrics', async () => {
+    await assertSameNotificationCounts(run, 'slack')
   })
 })

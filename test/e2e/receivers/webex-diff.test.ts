@@ -8,7 +8,15 @@ import { after, before, describe, it } from 'node:test'
 
 import { SideBySide } from '../../support/side-by-side.js'
 
-import { assertSameConfigShown, assertSamePerPath, byPath } from './by-path.js'
+import {
+  assertSameConfigShown,
+  assertSameFailureLogged,
+  assertSameNotificationCounts,
+  assertSamePerPath,
+  byPath,
+  failingReply,
+  FAIL_BODY,
+} from './by-path.js'
 
 const CONFIG = `
 global:
@@ -24,6 +32,8 @@ route:
     - { matchers: ['case="sixty"'], receiver: sixty }
     - { matchers: ['case="custom"'], receiver: custom }
     - { matchers: ['case="long"'], receiver: long }
+    # One attempt only: a failed flush is retried at every group_interval.
+    - { matchers: ['case="fail"'], receiver: fail, group_interval: 1h }
 receivers:
   # Every default, the URL from global; resolved notifications are on by default.
   - name: defaults
@@ -50,6 +60,12 @@ receivers:
         room_id: 'room-long'
         message: '{{ range .Alerts }}{{ .Annotations.long }}{{ end }}'
         http_config: { authorization: { credentials: 'b0tT0ken' } }
+  # Answered with a 400.
+  - name: fail
+    webex_configs:
+      - api_url: '{{CAPTURE}}/fail/v1/messages'
+        room_id: 'room-fail'
+        http_config: { authorization: { credentials: 'b0tT0ken' } }
 `
 
 const TEMPLATE = `
@@ -67,6 +83,7 @@ function alert(labels: Record<string, string>, annotations: Record<string, strin
 }
 
 const FIRING = [
+  alert({ alertname: 'Fail', case: 'fail' }),
   alert({ alertname: 'Disk<&>', case: 'defaults', ...TRICKY }, { summary: 'x < y & "z"' }),
   ...Array.from({ length: 60 }, (_, i) =>
     alert(
@@ -83,7 +100,11 @@ const FIRING = [
 describe('side by side with Alertmanager 0.25: webex', { timeout: 120_000 }, () => {
   let run: SideBySide
   before(async () => {
-    run = await SideBySide.start({ config: CONFIG, templates: { 'custom.tmpl': TEMPLATE } })
+    run = await SideBySide.start({
+      config: CONFIG,
+      templates: { 'custom.tmpl': TEMPLATE },
+      reply: failingReply,
+    })
   })
   after(() => run.stop())
 
@@ -93,11 +114,11 @@ describe('side by side with Alertmanager 0.25: webex', { timeout: 120_000 }, () 
 
   it('sends the same requests for every case, firing and then resolved', async () => {
     await run.post(FIRING)
-    const [firingAm, firingMesh] = await run.waitForRequests(4)
+    const [firingAm, firingMesh] = await run.waitForRequests(5)
     assertSamePerPath(firingAm, firingMesh)
     const endsAt = new Date().toISOString()
-    await run.post(FIRING.map((a) => ({ ...a, endsAt })))
-    const [am, mesh] = await run.waitForRequests(8)
+    await run.post(FIRING.filter((a) => a.labels['case'] !== 'fail').map((a) => ({ ...a, endsAt })))
+    const [am, mesh] = await run.waitForRequests(9)
     assertSamePerPath(am, mesh)
     const paths = byPath(mesh)
     assert.equal(paths.get('/sixty/v1/messages?x=1')?.[0]?.headers.authorization, 'Token other')
@@ -109,6 +130,14 @@ describe('side by side with Alertmanager 0.25: webex', { timeout: 120_000 }, () 
       assert.ok(body.markdown.endsWith('…'), path)
       assert.ok(Buffer.byteLength(body.markdown) <= 7439, path)
     }
+  })
+
+  it('gives up on a 400 at once, logging the same error', async () => {
+    await assertSameFailureLogged(run, `unexpected status code 400: ${FAIL_BODY}`)
+  })
+
+  it('counts the same notifications in /metrics', async () => {
+    await assertSameNotificationCounts(run, 'webex')
   })
 })
 
