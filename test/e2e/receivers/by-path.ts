@@ -122,3 +122,24 @@ export async function assertSameFailureLogged(run: SideBySide, message: string):
     )
   }
 }
+
+/** PostableAlert is the part of a postable alert the differential tests vary. */
+export interface PostableAlert {
+  readonly labels: Record<string, string>
+  readonly annotations: Record<string, string>
+}
+
+/**
+ * startingNow gives alerts a `startsAt` of now. Post them at once: both nodes flush a new
+ * group immediately when its first alert is already older than group_wait, which would race
+ * the rest of the POST; a fresh `startsAt` keeps group_wait in force.
+ *
+ * @param alerts - the alerts.
+ * @returns the alerts with `startsAt`.
+ */
+export function startingNow<T extends PostableAlert>(
+  alerts: readonly T[]
+): (T & { startsAt: string })[] {
+  const startsAt = new Date().toISOString()
+  return alerts.map((a) => ({ ...a, startsAt }))
+}

@@ -17,6 +17,7 @@ import {
   assertSamePerPath,
   byPath,
   failingReply,
+  startingNow,
   FAIL_BODY,
 } from './by-path.js'
 
@@ -67,12 +68,10 @@ const TEMPLATE = `
 {{ end }}{{ end }}
 `
 
-// Recent, so group_wait holds the first flush until every alert of a POST is in.
-const startsAt = new Date().toISOString()
 const TRICKY = { note: 'é "q" <b>&amp;</b> 😀 \u2028', quote: "it's \\ fine" }
 
 function alert(labels: Record<string, string>, annotations: Record<string, string> = {}) {
-  return { labels, annotations, startsAt }
+  return { labels, annotations }
 }
 
 const FIRING = [
@@ -104,12 +103,13 @@ describe('side by side with Alertmanager 0.25: discord', { timeout: 120_000 }, (
   })
 
   it('sends the same requests for every case, firing and then resolved', async () => {
-    await run.post(FIRING)
+    const firing = startingNow(FIRING)
+    await run.post(firing)
     const [firingAm, firingMesh] = await run.waitForRequests(5)
     assertSamePerPath(firingAm, firingMesh)
     // Every case is resolved too: discord sends resolved notifications by default.
     const endsAt = new Date().toISOString()
-    await run.post(FIRING.filter((a) => a.labels['case'] !== 'fail').map((a) => ({ ...a, endsAt })))
+    await run.post(firing.filter((a) => a.labels['case'] !== 'fail').map((a) => ({ ...a, endsAt })))
     const [am, mesh] = await run.waitForRequests(9)
     assertSamePerPath(am, mesh)
     const defaults = byPath(mesh).get('/api/webhooks/1/s3cr3t-defaults') ?? []

@@ -15,6 +15,7 @@ import {
   assertSamePerPath,
   byPath,
   failingReply,
+  startingNow,
   FAIL_BODY,
 } from './by-path.js'
 
@@ -114,13 +115,10 @@ const TEMPLATE = `
 {{ end }}{{ end }}
 `
 
-// Recent, so group_wait holds the first flush until all 60 alerts are in: both nodes flush an
-// alert older than group_wait at once, racing the rest of the POST.
-const startsAt = new Date().toISOString()
 const TRICKY = { note: 'é "q" <b>&amp;</b> 😀 \u2028', quote: "it's \\ fine" }
 
 function alert(labels: Record<string, string>, annotations: Record<string, string> = {}) {
-  return { labels, annotations, startsAt }
+  return { labels, annotations }
 }
 
 const FIRING = [
@@ -163,7 +161,8 @@ describe('side by side with Alertmanager 0.25: slack', { timeout: 120_000 }, () 
   })
 
   it('sends the same requests for every case, firing and then resolved', async () => {
-    await run.post(FIRING)
+    const firing = startingNow(FIRING)
+    await run.post(firing)
     const [firingAm, firingMesh] = await run.waitForRequests(6)
     assertSamePerPath(firingAm, firingMesh)
     assert.deepEqual([...byPath(firingAm).keys()].sort(), [
@@ -177,7 +176,7 @@ describe('side by side with Alertmanager 0.25: slack', { timeout: 120_000 }, () 
     // Only the defaults receiver sends resolved notifications (send_resolved defaults to false).
     const endsAt = new Date().toISOString()
     await run.post(
-      FIRING.filter((a) => a.labels['case'] === 'defaults').map((a) => ({ ...a, endsAt }))
+      firing.filter((a) => a.labels['case'] === 'defaults').map((a) => ({ ...a, endsAt }))
     )
     const [am, mesh] = await run.waitForRequests(7)
     assertSamePerPath(am, mesh)

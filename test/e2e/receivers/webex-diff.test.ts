@@ -15,6 +15,7 @@ import {
   assertSamePerPath,
   byPath,
   failingReply,
+  startingNow,
   FAIL_BODY,
 } from './by-path.js'
 
@@ -74,12 +75,10 @@ const TEMPLATE = `
 {{ end }}{{ end }}
 `
 
-// Recent, so group_wait holds the first flush until every alert of a POST is in.
-const startsAt = new Date().toISOString()
 const TRICKY = { note: 'é "q" <b>&amp;</b> 😀 \u2028', quote: "it's \\ fine" }
 
 function alert(labels: Record<string, string>, annotations: Record<string, string> = {}) {
-  return { labels, annotations, startsAt }
+  return { labels, annotations }
 }
 
 const FIRING = [
@@ -113,11 +112,12 @@ describe('side by side with Alertmanager 0.25: webex', { timeout: 120_000 }, () 
   })
 
   it('sends the same requests for every case, firing and then resolved', async () => {
-    await run.post(FIRING)
+    const firing = startingNow(FIRING)
+    await run.post(firing)
     const [firingAm, firingMesh] = await run.waitForRequests(5)
     assertSamePerPath(firingAm, firingMesh)
     const endsAt = new Date().toISOString()
-    await run.post(FIRING.filter((a) => a.labels['case'] !== 'fail').map((a) => ({ ...a, endsAt })))
+    await run.post(firing.filter((a) => a.labels['case'] !== 'fail').map((a) => ({ ...a, endsAt })))
     const [am, mesh] = await run.waitForRequests(9)
     assertSamePerPath(am, mesh)
     const paths = byPath(mesh)
@@ -165,7 +165,7 @@ receivers:
   after(() => run.stop())
 
   it('Alertmanager 0.25 panics; alertmesh sends the message truncated', async () => {
-    await run.post([alert({ alertname: 'Long' }, { long: 'é€😀'.repeat(900) })])
+    await run.post(startingNow([alert({ alertname: 'Long' }, { long: 'é€😀'.repeat(900) })]))
     const exit = await run.am.node.exited()
     assert.notEqual(exit, 0)
     assert.match(run.am.node.output, /panic: runtime error: slice bounds out of range/)
