@@ -143,3 +143,23 @@ export function startingNow<T extends PostableAlert>(
   const startsAt = new Date().toISOString()
   return alerts.map((a) => ({ ...a, startsAt }))
 }
+
+/**
+ * assertSameErrorLogged waits for Alertmanager to log a notification error containing
+ * `marker`, takes the error as it logged it, and checks that alertmesh logged the same text:
+ * for errors whose exact words come from elsewhere (Go's template engine), so the test does
+ * not type them by hand.
+ *
+ * @param run - the two nodes.
+ * @param marker - a fragment of the error, as logged.
+ */
+export async function assertSameErrorLogged(run: SideBySide, marker: string): Promise<void> {
+  // logfmt: err="<receiver>/<kind>[i]: notify retry canceled ... attempts: <message>"
+  const logged = await waitFor(`Alertmanager logging ${marker}`, () => {
+    const line = run.am.node.output.split('\n').find((l) => l.includes(marker))
+    return line === undefined ? undefined : /attempts: (.*)"$/.exec(line)?.[1]
+  })
+  await waitFor(`alertmesh logging ${logged}`, () =>
+    run.mesh.node.output.includes(logged) ? true : undefined
+  )
+}

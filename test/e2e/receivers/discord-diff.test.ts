@@ -12,6 +12,7 @@ import { SideBySide } from '../../support/side-by-side.js'
 
 import {
   assertSameConfigShown,
+  assertSameErrorLogged,
   assertSameFailureLogged,
   assertSameNotificationCounts,
   assertSamePerPath,
@@ -35,6 +36,7 @@ route:
     - { matchers: ['case="long"'], receiver: long }
     # One attempt only: a failed flush is retried at every group_interval.
     - { matchers: ['case="fail"'], receiver: fail, group_interval: 1h }
+    - { matchers: ['case="broken"'], receiver: broken, group_interval: 1h }
 receivers:
   # Every default; resolved notifications are on by default.
   - name: defaults
@@ -60,6 +62,11 @@ receivers:
   - name: fail
     discord_configs:
       - webhook_url: '{{CAPTURE}}/fail/api/webhooks/5/s3cr3t'
+  # A template that fails at notification time (the message).
+  - name: broken
+    discord_configs:
+      - webhook_url: '{{CAPTURE}}/broken/api/webhooks/6/s3cr3t'
+        message: '{{ .CommonLabels.alertname }} {{ template "nope" . }}'
 `
 
 const TEMPLATE = `
@@ -76,6 +83,7 @@ function alert(labels: Record<string, string>, annotations: Record<string, strin
 
 const FIRING = [
   alert({ alertname: 'Fail', case: 'fail' }),
+  alert({ alertname: 'Broken', case: 'broken' }),
   alert({ alertname: 'Disk<&>', case: 'defaults', ...TRICKY }, { summary: 'x < y & "z"' }),
   ...Array.from({ length: 60 }, (_, i) =>
     alert(
@@ -109,7 +117,11 @@ describe('side by side with Alertmanager 0.25: discord', { timeout: 120_000 }, (
     assertSamePerPath(firingAm, firingMesh)
     // Every case is resolved too: discord sends resolved notifications by default.
     const endsAt = new Date().toISOString()
-    await run.post(firing.filter((a) => a.labels['case'] !== 'fail').map((a) => ({ ...a, endsAt })))
+    await run.post(
+      firing
+        .filter((a) => !['fail', 'broken'].includes(a.labels['case'] ?? ''))
+        .map((a) => ({ ...a, endsAt }))
+    )
     const [am, mesh] = await run.waitForRequests(9)
     assertSamePerPath(am, mesh)
     const defaults = byPath(mesh).get('/api/webhooks/1/s3cr3t-defaults') ?? []
@@ -124,6 +136,10 @@ describe('side by side with Alertmanager 0.25: discord', { timeout: 120_000 }, (
 
   it('gives up on a 400 at once, logging the same error', async () => {
     await assertSameFailureLogged(run, `unexpected status code 400: ${FAIL_BODY}`)
+  })
+
+  it('fails for good on a template error, logging the same error', async () => {
+    await assertSameErrorLogged(run, 'template \\"nope\\" not defined')
   })
 
   it('counts the same notifications in /metrics', async () => {

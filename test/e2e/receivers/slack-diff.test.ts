@@ -10,6 +10,7 @@ import { SideBySide } from '../../support/side-by-side.js'
 
 import {
   assertSameConfigShown,
+  assertSameErrorLogged,
   assertSameFailureLogged,
   assertSameNotificationCounts,
   assertSamePerPath,
@@ -36,6 +37,7 @@ route:
     - { matchers: ['case="long"'], receiver: long }
     # One attempt only: a failed flush is retried at every group_interval.
     - { matchers: ['case="fail"'], receiver: fail, group_interval: 1h }
+    - { matchers: ['case="broken"'], receiver: broken, group_interval: 1h }
 receivers:
   # Every default, the URL from global, resolved notifications on.
   - name: defaults
@@ -107,6 +109,11 @@ receivers:
     slack_configs:
       - api_url: '{{CAPTURE}}/fail/s3cr3t'
         channel: '#fail'
+  # A template that fails at notification time (footer), after the title rendered.
+  - name: broken
+    slack_configs:
+      - api_url: '{{CAPTURE}}/broken'
+        footer: '{{ template "nope" . }}'
 `
 
 const TEMPLATE = `
@@ -123,6 +130,7 @@ function alert(labels: Record<string, string>, annotations: Record<string, strin
 
 const FIRING = [
   alert({ alertname: 'Fail', case: 'fail' }),
+  alert({ alertname: 'Broken', case: 'broken' }),
   alert({ alertname: 'Disk<&>', case: 'defaults', ...TRICKY }, { summary: 'x < y & "z"' }),
   ...Array.from({ length: 60 }, (_, i) =>
     alert(
@@ -191,6 +199,10 @@ describe('side by side with Alertmanager 0.25: slack', { timeout: 120_000 }, () 
 
   it('gives up on a 400 at once, logging the same error', async () => {
     await assertSameFailureLogged(run, `channel "#fail": unexpected status code 400: ${FAIL_BODY}`)
+  })
+
+  it('fails for good on a template error, logging the same error', async () => {
+    await assertSameErrorLogged(run, 'template \\"nope\\" not defined')
   })
 
   it('counts the same notifications in /metrics', async () => {

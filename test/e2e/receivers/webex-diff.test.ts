@@ -10,6 +10,7 @@ import { SideBySide } from '../../support/side-by-side.js'
 
 import {
   assertSameConfigShown,
+  assertSameErrorLogged,
   assertSameFailureLogged,
   assertSameNotificationCounts,
   assertSamePerPath,
@@ -35,6 +36,7 @@ route:
     - { matchers: ['case="long"'], receiver: long }
     # One attempt only: a failed flush is retried at every group_interval.
     - { matchers: ['case="fail"'], receiver: fail, group_interval: 1h }
+    - { matchers: ['case="broken"'], receiver: broken, group_interval: 1h }
 receivers:
   # Every default, the URL from global; resolved notifications are on by default.
   - name: defaults
@@ -67,6 +69,13 @@ receivers:
       - api_url: '{{CAPTURE}}/fail/v1/messages'
         room_id: 'room-fail'
         http_config: { authorization: { credentials: 'b0tT0ken' } }
+  # A template that fails at notification time (the message).
+  - name: broken
+    webex_configs:
+      - api_url: '{{CAPTURE}}/broken'
+        room_id: 'room-broken'
+        message: '{{ .CommonLabels.alertname }} {{ template "nope" . }}'
+        http_config: { authorization: { credentials: 'b0tT0ken' } }
 `
 
 const TEMPLATE = `
@@ -83,6 +92,7 @@ function alert(labels: Record<string, string>, annotations: Record<string, strin
 
 const FIRING = [
   alert({ alertname: 'Fail', case: 'fail' }),
+  alert({ alertname: 'Broken', case: 'broken' }),
   alert({ alertname: 'Disk<&>', case: 'defaults', ...TRICKY }, { summary: 'x < y & "z"' }),
   ...Array.from({ length: 60 }, (_, i) =>
     alert(
@@ -117,7 +127,11 @@ describe('side by side with Alertmanager 0.25: webex', { timeout: 120_000 }, () 
     const [firingAm, firingMesh] = await run.waitForRequests(5)
     assertSamePerPath(firingAm, firingMesh)
     const endsAt = new Date().toISOString()
-    await run.post(firing.filter((a) => a.labels['case'] !== 'fail').map((a) => ({ ...a, endsAt })))
+    await run.post(
+      firing
+        .filter((a) => !['fail', 'broken'].includes(a.labels['case'] ?? ''))
+        .map((a) => ({ ...a, endsAt }))
+    )
     const [am, mesh] = await run.waitForRequests(9)
     assertSamePerPath(am, mesh)
     const paths = byPath(mesh)
@@ -134,6 +148,10 @@ describe('side by side with Alertmanager 0.25: webex', { timeout: 120_000 }, () 
 
   it('gives up on a 400 at once, logging the same error', async () => {
     await assertSameFailureLogged(run, `unexpected status code 400: ${FAIL_BODY}`)
+  })
+
+  it('fails for good on a template error, logging the same error', async () => {
+    await assertSameErrorLogged(run, 'template \\"nope\\" not defined')
   })
 
   it('counts the same notifications in /metrics', async () => {
