@@ -49,13 +49,14 @@ receivers:
       - api_url: '{{CAPTURE}}/sixty/v1/messages?x=1'
         room_id: 'room-60'
         http_config: { authorization: { type: 'Token', credentials: 'other' } }
-  # The message from a template file.
+  # The message from a template file, the token from a file.
   - name: custom
     webex_configs:
       - api_url: '{{CAPTURE}}/custom'
         room_id: 'room-custom'
         message: '{{ template "custom.message" . }}'
-        http_config: { authorization: { credentials: 'b0tT0ken' } }
+        # Relative to the config file's directory, read at each request.
+        http_config: { authorization: { type: Bot, credentials_file: webex-token } }
   # Multi-byte runes across the 7439-byte limit.
   - name: long
     webex_configs:
@@ -112,6 +113,7 @@ describe('side by side with Alertmanager 0.25: webex', { timeout: 120_000 }, () 
     run = await SideBySide.start({
       config: CONFIG,
       templates: { 'custom.tmpl': TEMPLATE },
+      files: { 'webex-token': ' f1leT0ken\n' },
       reply: failingReply,
     })
   })
@@ -136,6 +138,7 @@ describe('side by side with Alertmanager 0.25: webex', { timeout: 120_000 }, () 
     assertSamePerPath(am, mesh)
     const paths = byPath(mesh)
     assert.equal(paths.get('/sixty/v1/messages?x=1')?.[0]?.headers.authorization, 'Token other')
+    assert.match(paths.get('/custom')?.[0]?.headers.authorization ?? '', /^Bot .*f1leT0ken/)
     // Both long messages were cut (compared above) to within 7439 bytes, ending with the marker.
     for (const path of ['/sixty/v1/messages?x=1', '/long']) {
       const body = JSON.parse(paths.get(path)?.[0]?.body.toString() ?? '{}') as {
