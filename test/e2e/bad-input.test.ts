@@ -185,9 +185,9 @@ void describe('bad input', () => {
         [
           CONFIG(`${receiver.url}${path}`).replace(
             '  webhook_configs:',
-            '  slack_configs:\n  - api_url: http://127.0.0.1:1/x\n    channel: c\n  webhook_configs:'
+            '  pushover_configs:\n  - user_key: u\n    token: t\n  webhook_configs:'
           ),
-          /slack_configs is not supported/,
+          /pushover_configs is not supported/,
         ],
       ]
       for (const [text, message] of invalid) {

@@ -98,7 +98,9 @@ export class CaptureServer {
   stop(): Promise<void> {
     return new Promise((resolve) => {
       this.#server.closeAllConnections()
-      this.#server.close(() => { resolve(); })
+      this.#server.close(() => {
+        resolve()
+      })
     })
   }
 }
@@ -114,7 +116,8 @@ export interface Side {
 export interface SideBySideOptions {
   /**
    * The config; every `{{CAPTURE}}` becomes the side's capture server URL
-   * (`http://127.0.0.1:<port>`, no trailing slash).
+   * (`http://127.0.0.1:<port>`, no trailing slash), every `{{DIR}}` the side's directory (for
+   * `*_file` paths that 0.25 reads relative to its working directory, not the config's).
    */
   readonly config: string
   /** Template files written next to the config; list them in `templates:` by file name. */
@@ -162,12 +165,14 @@ export class SideBySide {
         started.push(capture)
         const dir = await mkdtemp(join(tmpdir(), `side-by-side-${name}-`))
         await mkdir(join(dir, 'data'), { recursive: true })
+        const fill = (text: string): string =>
+          text.replaceAll('{{CAPTURE}}', capture.url).replaceAll('{{DIR}}', dir)
         for (const [file, text] of Object.entries({ ...options.templates, ...options.files })) {
-          await writeFile(join(dir, file), text.replaceAll('{{CAPTURE}}', capture.url))
+          await writeFile(join(dir, file), fill(text))
         }
         const node = await TestNode.start({
           dir,
-          config: options.config.replaceAll('{{CAPTURE}}', capture.url),
+          config: fill(options.config),
           args: [
             `--web.external-url=${EXTERNAL_URL}`,
             '--log.level=debug',

@@ -5,9 +5,23 @@ import type {
   IntegrationConfigSpec,
   SecretString,
 } from '../../../config/index.js'
-import { defineIntegration } from '../definition.js'
 
 const { reset, sendResolved, str, struct, tmpl, HTTP_CONFIG } = schema
+
+/** DISCORD_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
+export const DISCORD_INTEGRATION_NAME = 'discord'
+
+/**
+ * DISCORD_RETRY_CODES are the non-5xx statuses Discord retries: none, as 0.25's Discord
+ * notifier uses a bare `notify.Retrier{}` (notify/discord/discord.go).
+ */
+export const DISCORD_RETRY_CODES: readonly number[] = []
+
+/**
+ * DISCORD_COLORS are the embed colours of 0.25 (notify/discord/discord.go): red while any
+ * alert fires, else green. (Its grey is unreachable: a group's status is firing or resolved.)
+ */
+export const DISCORD_COLORS = { firing: 0x992d22, resolved: 0x2ecc71 } as const
 
 /** DiscordConfig is a `discord_configs` entry. */
 export interface DiscordConfig extends IntegrationConfig {
@@ -30,7 +44,7 @@ const DISCORD_SCHEMA = reset(
 
 /** DISCORD_CONFIG_SPEC is the `discord_configs` kind as src/config consumes it. */
 export const DISCORD_CONFIG_SPEC: IntegrationConfigSpec<DiscordConfig> = {
-  name: 'discord',
+  name: DISCORD_INTEGRATION_NAME,
   goType: 'config.DiscordConfig',
   schema: DISCORD_SCHEMA,
   unmarshalOrder: 10,
@@ -41,6 +55,3 @@ export const DISCORD_CONFIG_SPEC: IntegrationConfigSpec<DiscordConfig> = {
     }
   },
 }
-
-/** DISCORD is the Discord integration; 0.25 does not pre-initialise its metrics. */
-export const DISCORD = defineIntegration({ config: DISCORD_CONFIG_SPEC })

@@ -7,10 +7,30 @@ import type {
   Obj,
   SecretString,
 } from '../../../config/index.js'
-import { defineIntegration } from '../definition.js'
 
 const { always, list, ptr, reset, sendResolved, str, struct, tmpl } = schema
 const { BOOL, FALSE, HTTP_CONFIG, STRING_LIST } = schema
+
+/** SLACK_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
+export const SLACK_INTEGRATION_NAME = 'slack'
+
+/**
+ * SLACK_RETRY_CODES are the non-5xx statuses Slack retries: none, as 0.25's Slack notifier uses
+ * a bare `notify.Retrier{}` (notify/slack/slack.go).
+ */
+export const SLACK_RETRY_CODES: readonly number[] = []
+
+/**
+ * SLACK_MAX_TITLE_RUNES is 0.25's `maxTitleLenRunes`: Slack's limit on an attachment title,
+ * which the notifier truncates to with a warning.
+ */
+export const SLACK_MAX_TITLE_RUNES = 1024
+
+/**
+ * SLACK_DEFAULT_MRKDWN_IN is the attachment's `mrkdwn_in` when the config sets none (or an
+ * empty list).
+ */
+export const SLACK_DEFAULT_MRKDWN_IN: readonly string[] = ['fallback', 'pretext', 'text']
 
 /** SlackField is a field of a Slack attachment. */
 export interface SlackField {
@@ -166,7 +186,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
 
 /** SLACK_CONFIG_SPEC is the `slack_configs` kind as src/config consumes it. */
 export const SLACK_CONFIG_SPEC: IntegrationConfigSpec<SlackConfig> = {
-  name: 'slack',
+  name: SLACK_INTEGRATION_NAME,
   goType: 'config.SlackConfig',
   schema: SLACK_SCHEMA,
   checks: CHECKS,
@@ -185,6 +205,3 @@ export const SLACK_CONFIG_SPEC: IntegrationConfigSpec<SlackConfig> = {
     }
   },
 }
-
-/** SLACK is the Slack integration; alertmesh cannot send to Slack yet. */
-export const SLACK = defineIntegration({ config: SLACK_CONFIG_SPEC, metricsOrder: 4 })

@@ -5,9 +5,23 @@ import type {
   IntegrationConfigSpec,
   Obj,
 } from '../../../config/index.js'
-import { defineIntegration } from '../definition.js'
 
 const { always, dflt, reset, sendResolved, str, struct, tmpl, HTTP_CONFIG } = schema
+
+/** WEBEX_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
+export const WEBEX_INTEGRATION_NAME = 'webex'
+
+/**
+ * WEBEX_RETRY_CODES are the non-5xx statuses Webex retries: none, as 0.25's Webex notifier
+ * uses a bare `notify.Retrier{}` (notify/webex/webex.go).
+ */
+export const WEBEX_RETRY_CODES: readonly number[] = []
+
+/**
+ * WEBEX_MAX_MESSAGE_BYTES is 0.25's `maxMessageSize`: the longest markdown Webex takes, in
+ * bytes of UTF-8; the notifier truncates the message to it.
+ */
+export const WEBEX_MAX_MESSAGE_BYTES = 7439
 
 /** WebexConfig is a `webex_configs` entry; http_config.authorization is always set. */
 export interface WebexConfig extends IntegrationConfig {
@@ -44,7 +58,7 @@ function check(o: Obj): void {
 
 /** WEBEX_CONFIG_SPEC is the `webex_configs` kind as src/config consumes it. */
 export const WEBEX_CONFIG_SPEC: IntegrationConfigSpec<WebexConfig> = {
-  name: 'webex',
+  name: WEBEX_INTEGRATION_NAME,
   goType: 'config.WebexConfig',
   schema: WEBEX_SCHEMA,
   checks: { webex: check },
@@ -54,6 +68,3 @@ export const WEBEX_CONFIG_SPEC: IntegrationConfigSpec<WebexConfig> = {
     inheritGlobal(c, g, 'api_url', 'webex_api_url', 'no global Webex URL set')
   },
 }
-
-/** WEBEX is the Webex integration; 0.25 does not pre-initialise its metrics. */
-export const WEBEX = defineIntegration({ config: WEBEX_CONFIG_SPEC })

@@ -11,6 +11,7 @@ import {
   UnsupportedIntegrationError,
   buildIntegrations,
 } from '../../../../src/notify/index.js'
+import type { IntegrationDefinition } from '../../../../src/notify/index.js'
 import type { WebhookConfig } from '../../../../src/notify/integrations/webhook/index.js'
 import { AlertmeshError } from '../../../../src/util/index.js'
 import { TEST_INTEGRATIONS } from '../../../support/integrations.js'
@@ -61,6 +62,10 @@ describe('buildIntegrations', () => {
     assert.deepEqual(buildIntegrations(receiver, TEST_INTEGRATIONS, OPTIONS), [])
   })
 
+  // The refusal is for any kind without a notifier: each row takes its kind's notifier away,
+  // so the test holds whichever kinds can send already.
+  const withoutNotifier = (type: string): IntegrationDefinition[] =>
+    TEST_INTEGRATIONS.map((i) => (i.name === type ? { name: i.name, config: i.config } : i))
   const unsupported: { type: string; receiver: string }[] = [
     // Email, the most common one.
     { type: 'email', receiver: 'ops' },
@@ -79,7 +84,7 @@ describe('buildIntegrations', () => {
         },
       }
       assert.throws(
-        () => buildIntegrations(receiver, TEST_INTEGRATIONS, OPTIONS),
+        () => buildIntegrations(receiver, withoutNotifier(c.type), OPTIONS),
         (err: unknown) => {
           assert.ok(err instanceof UnsupportedIntegrationError)
           assert.ok(err instanceof AlertmeshError)

@@ -1,0 +1,143 @@
+import type Logger from 'bunyan'
+
+import type { Alert } from '../../../alerts/index.js'
+import { goQuote } from '../../../labels/index.js'
+import { redactURLInMessage } from '../../../util/index.js'
+import { classifyStatus, createHttpClient } from '../../http/index.js'
+import type { HttpClient } from '../../http/index.js'
+import { NotifyError } from '../../notify-error.js'
+import { readSecretFile, SecretFileError } from '../../secret-file.js'
+import type { AlertTemplate } from '../../template/index.js'
+import type { Notifier, NotifyContext } from '../../types.js'
+import { FieldRenderer } from '../fields.js'
+
+import { SLACK_RETRY_CODES } from './config.js'
+import type { SlackConfig } from './config.js'
+import { encodeSlackMessage, renderSlackMessage } from './payload.js'
+
+/** SlackNotifierOptions are what one `slack_configs` entry needs to send. */
+export interface SlackNotifierOptions {
+  readonly config: SlackConfig
+  /** The config's templates, built on first call. */
+  readonly template: () => AlertTemplate
+  /** The integration's logger. */
+  readonly log: Logger
+  /** `User-Agent`, `Alertmanager/0.25.0` to look like Alertmanager. */
+  readonly userAgent: string
+  /**
+   * The client to send with; by default one is built from `config.http_config` and owned
+   * (closed by {@link SlackNotifier.close}).
+   */
+  readonly httpClient?: HttpClient
+}
+
+/** SLACK_CONTENT_TYPE is the request's Content-Type (`notify.PostJSON`). */
+const SLACK_CONTENT_TYPE = 'application/json'
+
+/**
+ * SlackNotifier is Alertmanager 0.25's Slack integration (`notify/slack/slack.go`): it renders
+ * one attachment from the entry's templates and POSTs it as JSON to `api_url`, or to the URL
+ * read (and trimmed) from `api_url_file` at each notification. A template error fails the
+ * notification for good with the template's message; so does an unreadable `api_url_file`.
+ * 2xx succeeds; 5xx and failures to get a response are retryable, any other status is final
+ * (Slack adds no retry codes). A status error reads as 0.25's does,
+ * `channel "<channel>": unexpected status code <code>: <body>`, with the URL redacted wherever
+ * it shows, because Slack webhook URLs are secrets.
+ *
+ * @example
+ * ```ts
+ * const notifier = new SlackNotifier({ config, template: () => tmpl, log,
+ *   userAgent: 'Alertmanager/0.25.0' })
+ * await notifier.notify(ctx, alerts)
+ * ```
+ */
+export class SlackNotifier implements Notifier {
+  readonly #config: SlackConfig
+  readonly #template: () => AlertTemplate
+  readonly #log: Logger
+  readonly #client: HttpClient
+  readonly #ownsClient: boolean
+
+  /**
+   * SlackNotifier's constructor builds the HTTP client.
+   *
+   * @param options - config, templates, logger and user agent.
+   * @throws HttpConfigError for an unusable http_config.
+   */
+  constructor(options: SlackNotifierOptions) {
+    this.#config = options.config
+    this.#template = options.template
+    this.#log = options.log
+    this.#ownsClient = options.httpClient === undefined
+    this.#client =
+      options.httpClient ??
+      createHttpClient(options.config.http_config, { userAgent: options.userAgent })
+  }
+
+  /**
+   * notify sends one attempt for the flush.
+   *
+   * @param ctx - the flush: receiver, group key and labels, judging instant, deadline signal.
+   * @param alerts - the alerts in notification order.
+   * @throws NotifyError with `retryable` as 0.25's Slack notifier returns it.
+   */
+  async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
+    const fields = new FieldRenderer(this.#template(), ctx, alerts)
+    const message = renderSlackMessage(this.#config, fields, ctx.groupKey, this.#log)
+    if (fields.error !== undefined) {
+      throw new NotifyError(fields.error.message, {
+        retryable: false,
+        reason: 'other',
+        cause: fields.error,
+      })
+    }
+    const body = encodeSlackMessage(message)
+    const url = await this.#url()
+    // The client's errors are already redacted NotifyErrors, without the channel (0.25 wraps
+    // only the status error with it).
+    const response = await this.#client.post(
+      url,
+      body,
+      { 'Content-Type': SLACK_CONTENT_TYPE },
+      ctx.signal
+    )
+    // 0.25 quotes the body as it is; a body echoing the secret URL back gets it redacted.
+    const failure = classifyStatus(
+      response.status,
+      SLACK_RETRY_CODES,
+      redactURLInMessage(response.body, url)
+    )
+    if (failure !== undefined) {
+      throw new NotifyError(`channel ${goQuote(message.channel)}: ${failure.message}`, {
+        retryable: failure.retryable,
+        reason: failure.reason,
+      })
+    }
+  }
+
+  /**
+   * close releases the HTTP client when this notifier built it; idempotent.
+   *
+   * @returns when connections are closed.
+   */
+  async close(): Promise<void> {
+    if (this.#ownsClient) {
+      await this.#client.close()
+    }
+  }
+
+  /** The webhook URL: `api_url`, else `api_url_file`'s content, read now as 0.25 does. */
+  async #url(): Promise<string> {
+    if (this.#config.api_url !== undefined) {
+      return this.#config.api_url
+    }
+    try {
+      return await readSecretFile(this.#config.api_url_file ?? '', 'trim')
+    } catch (err: unknown) {
+      if (err instanceof SecretFileError) {
+        throw new NotifyError(err.message, { retryable: false, reason: 'other', cause: err })
+      }
+      throw err
+    }
+  }
+}
