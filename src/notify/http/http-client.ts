@@ -12,7 +12,7 @@ import type { FailureReason } from '../notify-error.js'
 import { NotifyError } from '../notify-error.js'
 
 import { configuredAuthorization } from './auth.js'
-import { buildDispatcher, validateProxyURL } from './dispatcher.js'
+import { buildDispatcher } from './dispatcher.js'
 import { TransportError } from './errors.js'
 import { OAuth2TokenSource } from './oauth2.js'
 import { roundTrip } from './round-trip.js'
@@ -117,9 +117,9 @@ class ConfiguredHttpClient implements HttpClient {
     this.#userAgent = options.userAgent
     this.#timeoutMs = options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS
     this.#maxBodyBytes = options.maxResponseBodyBytes ?? DEFAULT_MAX_RESPONSE_BODY_BYTES
-    if (config.proxy_url !== undefined && config.proxy_url !== '') {
-      validateProxyURL(config.proxy_url)
-    }
+    // A proxy_url that cannot work is not refused here: 0.25 loads such a config (Go parses
+    // `foo` as a URL) and fails each notification, so alertmesh does the same, with the
+    // reason in every failed attempt's log line (the pool is built, and checks it, per request).
     // Reading the TLS files now refuses a broken config at build time; the connection pool
     // itself is created with the first request.
     buildTLSOptions(config.tls_config)

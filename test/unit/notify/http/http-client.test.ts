@@ -640,17 +640,23 @@ describe('createHttpClient: TLS, HTTP/2 and proxies', () => {
     }
   })
 
-  it('rejects a proxy_url it cannot use at build time without quoting it', () => {
+  it('builds with a proxy_url it cannot use, as 0.25 loads one, and fails every request retryably without quoting it', async () => {
     const cases = [
-      // Not a URL at all.
+      // Not a URL at all (Go parses `foo` as a relative URL and fails at connect time).
       { proxy: 'not a url', message: 'invalid proxy_url: not a URL' },
       // A scheme Go's transport cannot proxy through.
       { proxy: 'ftp://user:secret@proxy:21', message: 'unsupported scheme "ftp" for proxy_url' },
     ]
     for (const c of cases) {
-      assert.throws(() => createHttpClient(httpConfig({ proxy_url: c.proxy }), { userAgent: UA }), {
-        message: c.message,
+      const client = createHttpClient(httpConfig({ proxy_url: c.proxy }), { userAgent: UA })
+      await assert.rejects(postOnce(client, 'http://127.0.0.1:9/hook'), (err: unknown) => {
+        assert.ok(err instanceof NotifyError, String(err))
+        assert.ok(err.retryable)
+        assert.match(err.message, new RegExp(c.message.replaceAll('"', '.')))
+        assert.ok(!err.message.includes('secret'), err.message)
+        return true
       })
+      await client.close()
     }
   })
 })
