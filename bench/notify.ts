@@ -309,13 +309,16 @@ async function oneRun(
     // A request error is most often the target dying; a timeout is most often a target that
     // accepted the config but cannot send on this path. Both show in its output.
     await sleep(200)
-    const failure =
-      err instanceof TargetError
-        ? err
-        : target.failure(
-            target.exitInfo === undefined ? `${path} run failed` : `died during the ${path} run`,
-            err
-          )
+    let failure: unknown
+    if (err instanceof TargetError) {
+      failure = err
+    } else if (err instanceof IncompleteError && target.exitInfo === undefined) {
+      // The count is the headline; the output tail says why (e.g. SMTP errors).
+      failure = target.failure(err.message)
+    } else {
+      const what = target.exitInfo === undefined ? `${path} run failed` : 'died during the run'
+      failure = target.failure(what, err)
+    }
     const error = errorText(failure)
     console.error(`[${spec.name}] ERROR: ${path} run ${run} failed\n${error}`)
     outcome = {
