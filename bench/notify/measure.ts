@@ -182,8 +182,9 @@ export class Arrivals {
     this.#received++
     this.#bytes += payload.length
     const text = payload.toString('latin1')
-    // The subject or title names the group; in a mail the body could be the first place a
-    // quoted-printable soft line break splits the id, so retry on the joined text.
+    // The Slack title, the mail's Subject and the webhook's groupLabels carry the id. Should a
+    // Subject ever be encoded, the id is still in the mail's quoted-printable body, where a soft
+    // line break may split it: the second try joins those lines.
     const match = this.#idPattern.exec(text) ?? this.#idPattern.exec(text.replace(/=\r?\n/g, ''))
     if (match?.[1] === undefined) {
       this.#unidentified++
