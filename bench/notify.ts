@@ -316,8 +316,9 @@ async function oneRun(
       // The count is the headline; the output tail says why (e.g. SMTP errors).
       failure = target.failure(err.message)
     } else {
+      const message = err instanceof Error ? err.message : String(err)
       const what = target.exitInfo === undefined ? `${path} run failed` : 'died during the run'
-      failure = target.failure(what, err)
+      failure = target.failure(`${what}: ${message}`, err)
     }
     const error = errorText(failure)
     console.error(`[${spec.name}] ERROR: ${path} run ${run} failed\n${error}`)

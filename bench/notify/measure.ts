@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Pool } from 'undici'
 
 import { loadAlerts } from '../lib/http.js'
+import type { LoadResult } from '../lib/http.js'
 import type { MemorySample } from '../lib/proc.js'
 import type { RunningTarget } from '../lib/target.js'
 
@@ -260,16 +261,26 @@ export async function measureNotify(ctx: NotifyContext): Promise<NotifyRun> {
   const sentAt = new Array<number>(params.groups)
   const started = performance.now()
   say(`posting ${params.groups} alerts (${params.batch} per POST, ${params.connections} in flight)`)
-  const load = await loadAlerts(ctx.pool, {
-    prefix: ctx.prefix,
-    from: 0,
-    to: params.groups,
-    batch: params.batch,
-    concurrency: params.connections,
-    onBatch: (first, size, sentMs) => {
-      sentAt.fill(sentMs, first, first + size)
-    },
-  })
+  let load: LoadResult
+  try {
+    load = await loadAlerts(ctx.pool, {
+      prefix: ctx.prefix,
+      from: 0,
+      to: params.groups,
+      batch: params.batch,
+      concurrency: params.connections,
+      onBatch: (first, size, sentMs) => {
+        sentAt.fill(sentMs, first, first + size)
+      },
+    })
+  } catch (err) {
+    // Name the phase: a reset here is the target failing to take alerts while it notifies.
+    throw new Error(
+      `POST /api/v2/alerts failed after ${((performance.now() - started) / 1000).toFixed(1)} s ` +
+        `(${arrivals.notified} groups notified by then): ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err }
+    )
+  }
   say(`posted in ${(load.durationS * 1000).toFixed(0)} ms; ${arrivals.notified} groups notified`)
   const deadline = started + params.timeoutS * 1000
   let lastReport = performance.now()
