@@ -55,6 +55,11 @@ export interface LoadOptions {
   readonly concurrency: number
   /** Called every PROGRESS_EVERY_MS and at the end with the alerts accepted so far. */
   readonly onProgress?: (sent: number) => void
+  /**
+   * Called just before each POST with its alert numbers and `performance.now()`, so a
+   * benchmark can time what happens to each alert from the moment it was sent.
+   */
+  readonly onBatch?: (first: number, size: number, sentMs: number) => void
 }
 
 /** LoadResult is what loadAlerts did. */
@@ -84,11 +89,13 @@ export async function loadAlerts(pool: Pool, opts: LoadOptions): Promise<LoadRes
       const first = next
       const size = Math.min(opts.batch, opts.to - first)
       next += size
+      const body = makeBatch(opts.prefix, 0, first, size, Date.now())
+      opts.onBatch?.(first, size, performance.now())
       const res = await pool.request({
         method: 'POST',
         path: '/api/v2/alerts',
         headers: { 'content-type': 'application/json' },
-        body: makeBatch(opts.prefix, 0, first, size, Date.now()),
+        body,
       })
       const text = await res.body.text()
       requests++

@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { performance } from 'node:perf_hooks'
 
 /** SinkCounts is what the sink received since it started. */
 export interface SinkCounts {
@@ -28,9 +29,12 @@ export class WebhookSink {
   /**
    * start listens on a free port of 127.0.0.1.
    *
+   * @param onRequest - called with each request's body and `performance.now()` when its last
+   *   byte arrived, for benchmarks that time or identify notifications; without it the sink
+   *   keeps no bodies.
    * @returns the running sink.
    */
-  static async start(): Promise<WebhookSink> {
+  static async start(onRequest?: (body: Buffer, receivedMs: number) => void): Promise<WebhookSink> {
     const server = createServer()
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -42,11 +46,16 @@ export class WebhookSink {
     }
     const sink = new WebhookSink(server, address.port)
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const chunks: Buffer[] = []
       req.on('data', (chunk: Buffer) => {
         sink.#bytes += chunk.length
+        if (onRequest !== undefined) {
+          chunks.push(chunk)
+        }
       })
       req.on('end', () => {
         sink.#requests++
+        onRequest?.(Buffer.concat(chunks), performance.now())
         res.writeHead(200, { 'content-type': 'text/plain' }).end('ok')
       })
     })

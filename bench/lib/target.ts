@@ -34,13 +34,24 @@ export interface TargetSpec {
   readonly requires?: { readonly path: string; readonly hint: string }
 }
 
-/** StartOptions configures startTarget. */
-export interface StartOptions {
-  /** URL of the webhook sink the target's only receiver posts to. */
-  readonly webhookUrl: string
+/**
+ * StartOptions configures startTarget: either the webhook sink of the default config
+ * (benchConfig), or a whole config of the benchmark's own (the notify benchmark needs email
+ * and Slack receivers).
+ */
+export type StartOptions = {
   /** How long to wait for GET /-/ready to answer 200. */
   readonly readyTimeoutMs: number
-}
+} & (
+  | {
+      /** URL of the webhook sink the target's only receiver posts to. */
+      readonly webhookUrl: string
+    }
+  | {
+      /** The config file's text, written as it is. */
+      readonly config: string
+    }
+)
 
 /** ExitInfo is how a target process ended. */
 export interface ExitInfo {
@@ -287,7 +298,7 @@ export async function startTarget(spec: TargetSpec, opts: StartOptions): Promise
   const dir = await mkdtemp(join(tmpdir(), `alertmesh-bench-${spec.name}-`))
   const configFile = join(dir, 'config.yml')
   const storage = join(dir, 'data')
-  await writeFile(configFile, benchConfig(opts.webhookUrl))
+  await writeFile(configFile, 'config' in opts ? opts.config : benchConfig(opts.webhookUrl))
   await mkdir(storage)
   const port = await freePort()
   const args = [
