@@ -136,10 +136,13 @@ export function runNotifierConformance(c: NotifierConformance): void {
           secrets
         )
         assert.equal(err.retryable, retryable)
-        assert.ok(err.message.includes('<redacted>'), err.message)
         const body = `bad payload for <redacted>`
         if (c.messages?.status !== undefined) {
           assert.equal(err.message, c.messages.status(code, body))
+        } else {
+          // Without an exact text, at least the echoed URL must show redacted; kinds that do
+          // not quote the body (PagerDuty) give their exact text instead.
+          assert.ok(err.message.includes('<redacted>'), err.message)
         }
       })
     }
