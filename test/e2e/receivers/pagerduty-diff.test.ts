@@ -28,8 +28,8 @@ templates: ['custom.tmpl']
 route:
   receiver: defaults
   group_by: [alertname]
-  group_wait: 1s
-  group_interval: 1s
+  group_wait: 3s
+  group_interval: 3s
   repeat_interval: 1h
   routes:
     - {receiver: defaults, continue: true}
@@ -90,18 +90,29 @@ receivers:
 `
 }
 
-const startsAt = '2024-03-01T10:00:00.120Z'
-const SINGLE = {
-  labels: { alertname: 'Disk<&>', instance: 'a', note: 'é "q" 😀 <b>' },
-  annotations: { summary: 'x < y & "z"' },
-  startsAt,
+/**
+ * alerts is a group of 1 and a group of 60. They start now: 0.25 flushes a new group at once
+ * when its first alert started more than group_wait ago, racing the rest of the POST (seen as
+ * [FIRING:27] of 60); a fresh start makes both nodes wait group_wait (3s) for the whole batch.
+ * The resolved alerts are posted right after a flush, so the next one is group_interval away.
+ */
+function alerts(startsAt: string) {
+  const single = {
+    labels: { alertname: 'Disk<&>', instance: 'a', note: 'é "q" 😀 <b>' },
+    annotations: { summary: 'x < y & "z"' },
+    startsAt,
+  }
+  const sixty = Array.from({ length: 60 }, (_, i) => ({
+    labels: {
+      alertname: 'Many',
+      instance: `host-${String(i).padStart(2, '0')}`,
+      note: `n°${i} ✓`,
+    },
+    annotations: { summary: `load ${i} > 1` },
+    startsAt,
+  }))
+  return [single, ...sixty]
 }
-const SIXTY = Array.from({ length: 60 }, (_, i) => ({
-  labels: { alertname: 'Many', instance: `host-${String(i).padStart(2, '0')}`, note: `n°${i} ✓` },
-  annotations: { summary: `load ${i} > 1` },
-  startsAt,
-}))
-const ALERTS = [SINGLE, ...SIXTY]
 const PATHS = ['/defaults', '/full?x=1&y=%20z', '/custom', '/global/enqueue', '/keyfile', '/long']
 
 /** eventKey names a request by its path, its dedup key (the group) and its action. */
@@ -139,7 +150,8 @@ describe('side by side with Alertmanager 0.25: pagerduty', { timeout: 180_000 },
   after(() => run.stop())
 
   it('sends the same v2 events, firing and then resolved', async () => {
-    await run.post(ALERTS)
+    const firing = alerts(new Date().toISOString())
+    await run.post(firing)
     // Six receivers, two groups each.
     const [firingAm, firingMesh] = await run.waitForRequests(12)
     assertSameEvents(firingAm, firingMesh)
@@ -148,7 +160,7 @@ describe('side by side with Alertmanager 0.25: pagerduty', { timeout: 180_000 },
     assert.ok(firingAm.some((r) => r.path === '/long' && r.body.toString('utf8').includes('…')))
 
     const endsAt = new Date(Date.now() - 1000).toISOString()
-    await run.post(ALERTS.map((a) => ({ ...a, endsAt })))
+    await run.post(firing.map((a) => ({ ...a, endsAt })))
     const [am, mesh] = await run.waitForRequests(24)
     assertSameEvents(am.slice(12), mesh.slice(12))
     assert.ok(am.slice(12).every((r) => eventKey(r).endsWith(' resolve')))

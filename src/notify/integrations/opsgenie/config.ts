@@ -13,10 +13,17 @@ import type {
   Obj,
   SecretString,
 } from '../../../config/index.js'
-import { defineIntegration } from '../definition.js'
-
 const { dflt, list, reset, sendResolved, str, struct, tmpl, FALSE, HTTP_CONFIG, STRING_MAP } =
   schema
+
+/** OPSGENIE_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
+export const OPSGENIE_INTEGRATION_NAME = 'opsgenie'
+
+/** OPSGENIE_RETRY_CODES: OpsGenie answers 429 when rate limiting, which is worth retrying. */
+export const OPSGENIE_RETRY_CODES: readonly number[] = [429]
+
+/** OPSGENIE_MAX_MESSAGE_RUNES is OpsGenie's limit on an alert's message (130 runes). */
+export const OPSGENIE_MAX_MESSAGE_RUNES = 130
 
 /** OpsGenieResponder is one OpsGenie responder. */
 export interface OpsGenieResponder {
@@ -129,7 +136,7 @@ function check(o: Obj): void {
 
 /** OPSGENIE_CONFIG_SPEC is the `opsgenie_configs` kind as src/config consumes it. */
 export const OPSGENIE_CONFIG_SPEC: IntegrationConfigSpec<OpsGenieConfig> = {
-  name: 'opsgenie',
+  name: OPSGENIE_INTEGRATION_NAME,
   goType: 'config.OpsGenieConfig',
   schema: OPSGENIE_SCHEMA,
   checks: { opsgenie: check },
@@ -154,6 +161,3 @@ export const OPSGENIE_CONFIG_SPEC: IntegrationConfigSpec<OpsGenieConfig> = {
     )
   },
 }
-
-/** OPSGENIE is the OpsGenie integration; alertmesh cannot send to OpsGenie yet. */
-export const OPSGENIE = defineIntegration({ config: OPSGENIE_CONFIG_SPEC, metricsOrder: 5 })
