@@ -5,17 +5,18 @@
 // pagerduty_url, with a routing key file and with a summary past 1024 runes; groups of 1 and 60
 // alerts with unicode, quotes and HTML in their labels; firing, then resolved.
 //
-// Not compared here: Events API v1 (`service_key`), which 0.25 sends to PagerDuty's fixed
-// https endpoint, where no capture server can stand; its body is built by the same encoder and
-// checked in test/unit/notify/integrations/pagerduty/notifier.test.ts.
+// Events API v1 (`service_key`, inline or from a file) goes to PagerDuty's fixed https endpoint:
+// each node reaches it through its capture server as `proxy_url`, which terminates the CONNECT
+// tunnel with a certificate for events.pagerduty.com from a CA both nodes trust via ca_file.
 import assert from 'node:assert/strict'
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
 import { SideBySide, assertSameRequest } from '../../support/side-by-side.js'
-import type { CapturedRequest } from '../../support/side-by-side.js'
+import type { CapturedRequest, ConnectTLS } from '../../support/side-by-side.js'
 
 const CUSTOM_TMPL = `{{ define "pd.custom" }}{{ .Status | toUpper }} <{{ .CommonLabels.alertname }}> {{ range .Alerts }}{{ .Labels.instance }}={{ .Annotations.summary }} {{ end }}{{ end }}
 {{ define "pd.details" }}{{ range .Alerts.Firing }}{{ .Labels.note }};{{ end }}{{ end }}`
@@ -115,10 +116,17 @@ function alerts(startsAt: string) {
 }
 const PATHS = ['/defaults', '/full?x=1&y=%20z', '/custom', '/global/enqueue', '/keyfile', '/long']
 
-/** eventKey names a request by its path, its dedup key (the group) and its action. */
+/**
+ * eventKey names a request by its path, its routing or service key, its dedup key (the group:
+ * v2's dedup_key, v1's incident_key) and its action.
+ */
 function eventKey(request: CapturedRequest): string {
   const event = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>
-  return `${request.path} ${String(event['dedup_key'])} ${String(event['event_action'])}`
+  const group = event['dedup_key'] ?? event['incident_key']
+  const action = event['event_action'] === '' ? event['event_type'] : event['event_action']
+  // Routes without matchers share a key, so the group is only unique with the receiver's key.
+  const key = event['routing_key'] ?? event['service_key']
+  return `${request.path} ${String(key)} ${String(group)} ${String(action)}`
 }
 
 /**
@@ -164,5 +172,131 @@ describe('side by side with Alertmanager 0.25: pagerduty', { timeout: 180_000 },
     const [am, mesh] = await run.waitForRequests(24)
     assertSameEvents(am.slice(12), mesh.slice(12))
     assert.ok(am.slice(12).every((r) => eventKey(r).endsWith(' resolve')))
+  })
+})
+
+/** pagerdutyCertificate makes a CA and a certificate for PagerDuty's v1 host signed by it. */
+async function pagerdutyCertificate(dir: string): Promise<ConnectTLS & { caFile: string }> {
+  const path = (name: string): string => join(dir, name)
+  const ssl = (...args: string[]): void => {
+    execFileSync('openssl', args, { stdio: 'ignore' })
+  }
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
+  ssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    path('ca.key'),
+    '-out',
+    path('ca.crt'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=alertmesh test CA'
+  )
+  ssl(
+    'req',
+    ...ec,
+    '-keyout',
+    path('pd.key'),
+    '-out',
+    path('pd.csr'),
+    '-subj',
+    '/CN=events.pagerduty.com'
+  )
+  await writeFile(path('pd.ext'), 'subjectAltName=DNS:events.pagerduty.com\n')
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    path('pd.csr'),
+    '-CA',
+    path('ca.crt'),
+    '-CAkey',
+    path('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    path('pd.ext'),
+    '-out',
+    path('pd.crt')
+  )
+  return {
+    key: await readFile(path('pd.key'), 'utf8'),
+    cert: await readFile(path('pd.crt'), 'utf8'),
+    caFile: path('ca.crt'),
+  }
+}
+
+function v1Config(caFile: string, keyFile: string): string {
+  const http = `http_config: {proxy_url: '{{CAPTURE}}', tls_config: {ca_file: '${caFile}'}}`
+  return `
+templates: ['custom.tmpl']
+route:
+  receiver: v1
+  group_by: [alertname]
+  group_wait: 3s
+  group_interval: 3s
+  repeat_interval: 1h
+  routes:
+    - {receiver: v1, continue: true}
+    - {receiver: v1full, continue: true}
+    - {receiver: v1file}
+receivers:
+  - name: v1
+    pagerduty_configs:
+      - service_key: 'sk-defaults'
+        ${http}
+  - name: v1full
+    pagerduty_configs:
+      - service_key: 'sk-{{ .GroupLabels.alertname }}'
+        client: 'Client "{{ .Receiver }}" <&>'
+        client_url: '{{ .ExternalURL }}/?r={{ .Receiver | urlquery }}'
+        description: '{{ range .Alerts }}{{ .Labels.instance }} « {{ .Labels.note }} » {{ end }}'
+        details:
+          custom: '{{ template "pd.custom" . }}'
+          empty: ''
+        # v2-only fields, ignored by v1.
+        severity: critical
+        class: disk
+        ${http}
+  - name: v1file
+    pagerduty_configs:
+      - service_key_file: '${keyFile}'
+        ${http}
+`
+}
+
+describe('side by side with Alertmanager 0.25: pagerduty v1', { timeout: 180_000 }, () => {
+  let run: SideBySide
+  before(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pd-v1-diff-'))
+    const { caFile, ...connectTLS } = await pagerdutyCertificate(dir)
+    const keyFile = join(dir, 'service.key')
+    await writeFile(keyFile, '\tsk-from-file\n')
+    run = await SideBySide.start({
+      config: v1Config(caFile, keyFile),
+      templates: { 'custom.tmpl': CUSTOM_TMPL },
+      connectTLS,
+    })
+  })
+  after(() => run.stop())
+
+  it('sends the same v1 events to the fixed endpoint, firing and then resolved', async () => {
+    const firing = alerts(new Date().toISOString())
+    await run.post(firing)
+    // Three receivers, two groups each.
+    const [firingAm, firingMesh] = await run.waitForRequests(6)
+    assertSameEvents(firingAm, firingMesh)
+    assert.ok(firingAm.every((r) => r.path === '/generic/2010-04-15/create_event.json'))
+    assert.ok(firingAm.some((r) => r.body.toString('utf8').includes('…')))
+
+    const endsAt = new Date(Date.now() - 1000).toISOString()
+    await run.post(firing.map((a) => ({ ...a, endsAt })))
+    const [am, mesh] = await run.waitForRequests(12)
+    assertSameEvents(am.slice(6), mesh.slice(6))
+    assert.ok(am.slice(6).every((r) => eventKey(r).endsWith(' resolve')))
   })
 })
