@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
+import { assertSameNotificationMetrics } from '../../support/notification-metrics.js'
 import { SideBySide, assertSameRequests } from '../../support/side-by-side.js'
-import type { CapturedRequest } from '../../support/side-by-side.js'
+import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
 
 const CUSTOM_TMPL = `{{ define "og.custom" }}{{ .Status | toUpper }} <{{ .CommonLabels.alertname }}> {{ range .Alerts }}{{ .Labels.instance }} {{ end }}{{ end }}`
 
@@ -192,5 +193,68 @@ describe('side by side with Alertmanager 0.25: opsgenie', { timeout: 180_000 }, 
     const closes = am.slice(FIRING_REQUESTS)
     assertSameNotifications(closes, mesh.slice(FIRING_REQUESTS))
     assert.ok(closes.every((r) => r.path.includes('/close?')))
+    await assertSameNotificationMetrics(run, 'opsgenie', { notifications: 28, failed: 0 })
+  })
+})
+
+/**
+ * rateLimitedOnce answers 429 to the first request to /limited/ of each capture server (told
+ * apart by the Host header), and 422 to every request to /invalid/.
+ */
+function rateLimitedOnce(): (request: CapturedRequest) => Reply {
+  const limited = new Set<string>()
+  return (request) => {
+    if (request.path.startsWith('/invalid/')) {
+      return { status: 422, body: '{"message":"Request body is not processable."}' }
+    }
+    const server = String(request.headers.host)
+    if (request.path.startsWith('/limited/') && !limited.has(server)) {
+      limited.add(server)
+      return { status: 429, body: '{"message":"rate limited"}' }
+    }
+    return { status: 202, body: '{"result":"Request will be processed"}' }
+  }
+}
+
+describe('side by side with Alertmanager 0.25: opsgenie errors', { timeout: 180_000 }, () => {
+  let run: SideBySide
+  before(async () => {
+    run = await SideBySide.start({
+      config: `
+route:
+  receiver: limited
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 1h
+  routes:
+    - {receiver: limited, continue: true}
+    - {receiver: invalid}
+receivers:
+  - name: limited
+    opsgenie_configs:
+      - {api_url: '{{CAPTURE}}/limited/', api_key: k, update_alerts: true}
+  - name: invalid
+    opsgenie_configs:
+      - {api_url: '{{CAPTURE}}/invalid/', api_key: k, update_alerts: true}
+`,
+      reply: rateLimitedOnce(),
+    })
+  })
+  after(() => run.stop())
+
+  it('retries a 429 from the start, stops at a 422, and counts both alike', async () => {
+    await run.post(alerts(new Date().toISOString()).slice(0, 1))
+    // limited: the create answered 429, then create, message and description; invalid: the
+    // create alone, as the first failure ends the attempt and 422 is not retried.
+    const [am, mesh] = await run.waitForRequests(5)
+    const under = (requests: readonly CapturedRequest[], prefix: string) =>
+      requests.filter((r) => r.path.startsWith(prefix))
+    assertSameRequests(under(am, '/limited/'), under(mesh, '/limited/'))
+    assertSameRequests(under(am, '/invalid/'), under(mesh, '/invalid/'))
+    assert.deepEqual(
+      under(am, '/limited/').map((r) => r.method),
+      ['POST', 'POST', 'PUT', 'PUT']
+    )
+    await assertSameNotificationMetrics(run, 'opsgenie', { notifications: 2, failed: 1 })
   })
 })

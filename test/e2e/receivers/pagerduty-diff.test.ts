@@ -15,8 +15,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import { SideBySide, assertSameRequest } from '../../support/side-by-side.js'
-import type { CapturedRequest, ConnectTLS } from '../../support/side-by-side.js'
+import { assertSameNotificationMetrics } from '../../support/notification-metrics.js'
+import { SideBySide, assertSameRequest, assertSameRequests } from '../../support/side-by-side.js'
+import type { CapturedRequest, ConnectTLS, Reply } from '../../support/side-by-side.js'
 
 const CUSTOM_TMPL = `{{ define "pd.custom" }}{{ .Status | toUpper }} <{{ .CommonLabels.alertname }}> {{ range .Alerts }}{{ .Labels.instance }}={{ .Annotations.summary }} {{ end }}{{ end }}
 {{ define "pd.details" }}{{ range .Alerts.Firing }}{{ .Labels.note }};{{ end }}{{ end }}`
@@ -171,6 +172,7 @@ describe('side by side with Alertmanager 0.25: pagerduty', { timeout: 180_000 },
     await run.post(firing.map((a) => ({ ...a, endsAt })))
     const [am, mesh] = await run.waitForRequests(24)
     assertSameEvents(am.slice(12), mesh.slice(12))
+    await assertSameNotificationMetrics(run, 'pagerduty', { notifications: 24, failed: 0 })
     assert.ok(am.slice(12).every((r) => eventKey(r).endsWith(' resolve')))
   })
 })
@@ -297,6 +299,69 @@ describe('side by side with Alertmanager 0.25: pagerduty v1', { timeout: 180_000
     await run.post(firing.map((a) => ({ ...a, endsAt })))
     const [am, mesh] = await run.waitForRequests(12)
     assertSameEvents(am.slice(6), mesh.slice(6))
+    await assertSameNotificationMetrics(run, 'pagerduty', { notifications: 12, failed: 0 })
     assert.ok(am.slice(6).every((r) => eventKey(r).endsWith(' resolve')))
+  })
+})
+
+/**
+ * rateLimitedOnce answers 429 to the first request to /limited of each capture server (told
+ * apart by the Host header), and 400 with PagerDuty's JSON to every request to /invalid.
+ */
+function rateLimitedOnce(): (request: CapturedRequest) => Reply {
+  const limited = new Set<string>()
+  return (request) => {
+    if (request.path.startsWith('/invalid')) {
+      return {
+        status: 400,
+        body: '{"status":"invalid event","message":"Event object is invalid","errors":["\'routing_key\' is invalid"]}',
+      }
+    }
+    const server = String(request.headers.host)
+    if (request.path.startsWith('/limited') && !limited.has(server)) {
+      limited.add(server)
+      return {
+        status: 429,
+        body: '{"status":"throttle event","message":"Requests for this service are arriving too quickly."}',
+      }
+    }
+    return { status: 202, body: '{"status":"success","message":"Event processed"}' }
+  }
+}
+
+describe('side by side with Alertmanager 0.25: pagerduty errors', { timeout: 180_000 }, () => {
+  let run: SideBySide
+  before(async () => {
+    run = await SideBySide.start({
+      config: `
+route:
+  receiver: limited
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 1h
+  routes:
+    - {receiver: limited, continue: true}
+    - {receiver: invalid}
+receivers:
+  - name: limited
+    pagerduty_configs: [{url: '{{CAPTURE}}/limited', routing_key: rk-limited}]
+  - name: invalid
+    pagerduty_configs: [{url: '{{CAPTURE}}/invalid', routing_key: rk-invalid}]
+`,
+      reply: rateLimitedOnce(),
+    })
+  })
+  after(() => run.stop())
+
+  it('retries a 429 with the same event, gives up on a 400, and counts both alike', async () => {
+    await run.post(alerts(new Date().toISOString()).slice(0, 1))
+    // limited: the 429 and its retry; invalid: one request.
+    const [am, mesh] = await run.waitForRequests(3)
+    const byPath = (requests: readonly CapturedRequest[], path: string) =>
+      requests.filter((r) => r.path === path)
+    assertSameRequests(byPath(am, '/limited'), byPath(mesh, '/limited'))
+    assertSameRequests(byPath(am, '/invalid'), byPath(mesh, '/invalid'))
+    assert.equal(byPath(am, '/limited').length, 2)
+    await assertSameNotificationMetrics(run, 'pagerduty', { notifications: 2, failed: 1 })
   })
 })
