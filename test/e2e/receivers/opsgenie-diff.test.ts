@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
 import { assertSameNotificationMetrics } from '../../support/notification-metrics.js'
+import { assertSameShownConfig } from '../../support/shown-config.js'
 import { SideBySide, assertSameRequests } from '../../support/side-by-side.js'
 import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
 
@@ -194,6 +195,12 @@ describe('side by side with Alertmanager 0.25: opsgenie', { timeout: 180_000 }, 
     assertSameNotifications(closes, mesh.slice(FIRING_REQUESTS))
     assert.ok(closes.every((r) => r.path.includes('/close?')))
     await assertSameNotificationMetrics(run, 'opsgenie', { notifications: 28, failed: 0 })
+  })
+
+  it('shows the same config, keys as <secret>', async () => {
+    const shown = await assertSameShownConfig(run)
+    assert.ok(shown.includes('opsgenie_api_key: <secret>'), shown)
+    assert.ok(shown.includes('api_key: <secret>'), shown)
   })
 })
 
