@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
 import { assertSameNotificationMetrics } from '../../support/notification-metrics.js'
+import { assertSameNotifyErrors } from '../../support/notify-errors.js'
 import { assertSameShownConfig } from '../../support/shown-config.js'
 import { SideBySide, assertSameRequests } from '../../support/side-by-side.js'
 import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
@@ -235,8 +236,12 @@ route:
   group_interval: 1h
   routes:
     - {receiver: limited, continue: true}
-    - {receiver: invalid}
+    - {receiver: invalid, continue: true}
+    - {receiver: broken}
 receivers:
+  - name: broken
+    opsgenie_configs:
+      - {api_url: '{{CAPTURE}}/broken/', api_key: k, note: '{{ template "nope" . }}'}
   - name: limited
     opsgenie_configs:
       - {api_url: '{{CAPTURE}}/limited/', api_key: k, update_alerts: true}
@@ -249,10 +254,11 @@ receivers:
   })
   after(() => run.stop())
 
-  it('retries a 429 from the start, stops at a 422, and counts both alike', async () => {
+  it('retries a 429 from the start, stops at a 422 and at a template error, counting alike', async () => {
     await run.post(alerts(new Date().toISOString()).slice(0, 1))
     // limited: the create answered 429, then create, message and description; invalid: the
-    // create alone, as the first failure ends the attempt and 422 is not retried.
+    // create alone, as the first failure ends the attempt and 422 is not retried; broken:
+    // nothing, its note fails to render.
     const [am, mesh] = await run.waitForRequests(5)
     const under = (requests: readonly CapturedRequest[], prefix: string) =>
       requests.filter((r) => r.path.startsWith(prefix))
@@ -262,6 +268,10 @@ receivers:
       under(am, '/limited/').map((r) => r.method),
       ['POST', 'POST', 'PUT', 'PUT']
     )
-    await assertSameNotificationMetrics(run, 'opsgenie', { notifications: 2, failed: 1 })
+    await assertSameNotificationMetrics(run, 'opsgenie', { notifications: 3, failed: 2 })
+    // The 429 attempt, the final refusal and the template error, in the same words.
+    await assertSameNotifyErrors(run, 3)
+    assert.equal(under(am, '/broken/').length, 0)
+    assert.equal(under(mesh, '/broken/').length, 0)
   })
 })

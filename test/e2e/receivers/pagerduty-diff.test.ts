@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
 import { assertSameNotificationMetrics } from '../../support/notification-metrics.js'
+import { assertSameNotifyErrors } from '../../support/notify-errors.js'
 import { assertSameShownConfig, shownConfigs } from '../../support/shown-config.js'
 import { SideBySide, assertSameRequest, assertSameRequests } from '../../support/side-by-side.js'
 import type { CapturedRequest, ConnectTLS, Reply } from '../../support/side-by-side.js'
@@ -362,8 +363,12 @@ route:
   group_interval: 1h
   routes:
     - {receiver: limited, continue: true}
-    - {receiver: invalid}
+    - {receiver: invalid, continue: true}
+    - {receiver: broken}
 receivers:
+  - name: broken
+    pagerduty_configs:
+      - {url: '{{CAPTURE}}/broken', routing_key: rk, class: '{{ template "nope" . }}'}
   - name: limited
     pagerduty_configs: [{url: '{{CAPTURE}}/limited', routing_key: rk-limited}]
   - name: invalid
@@ -374,15 +379,19 @@ receivers:
   })
   after(() => run.stop())
 
-  it('retries a 429 with the same event, gives up on a 400, and counts both alike', async () => {
+  it('retries a 429, gives up on a 400 and on a template error, and counts them alike', async () => {
     await run.post(alerts(new Date().toISOString()).slice(0, 1))
-    // limited: the 429 and its retry; invalid: one request.
+    // limited: the 429 and its retry; invalid: one request; broken: none, its class fails.
     const [am, mesh] = await run.waitForRequests(3)
     const byPath = (requests: readonly CapturedRequest[], path: string) =>
       requests.filter((r) => r.path === path)
     assertSameRequests(byPath(am, '/limited'), byPath(mesh, '/limited'))
     assertSameRequests(byPath(am, '/invalid'), byPath(mesh, '/invalid'))
     assert.equal(byPath(am, '/limited').length, 2)
-    await assertSameNotificationMetrics(run, 'pagerduty', { notifications: 2, failed: 1 })
+    await assertSameNotificationMetrics(run, 'pagerduty', { notifications: 3, failed: 2 })
+    // The 429 attempt, the final refusal and the template error, in the same words.
+    await assertSameNotifyErrors(run, 3)
+    assert.equal(byPath(am, '/broken').length, 0)
+    assert.equal(byPath(mesh, '/broken').length, 0)
   })
 })
