@@ -13,6 +13,7 @@ import type {
   Obj,
   SecretString,
 } from '../../../config/index.js'
+import { TEXT_TEMPLATE_SET } from '../../template/index.js'
 const { dflt, list, reset, sendResolved, str, struct, tmpl, FALSE, HTTP_CONFIG, STRING_MAP } =
   schema
 
@@ -85,19 +86,16 @@ const OPSGENIE_SCHEMA = reset(
   )
 )
 
-/** templateSyntaxError approximates text/template's parse errors for unbalanced actions. */
+/**
+ * templateSyntaxError parses a responder type as 0.25 does (`template.New("").Parse`, plain
+ * text/template: built-in functions only, so Alertmanager's own functions are undefined here).
+ */
 function templateSyntaxError(text: string): string | undefined {
-  let rest = text
-  for (;;) {
-    const open = rest.indexOf('{{')
-    if (open < 0) {
-      return undefined
-    }
-    const close = rest.indexOf('}}', open + 2)
-    if (close < 0) {
-      return 'template: :1: unclosed action'
-    }
-    rest = rest.slice(close + 2)
+  try {
+    TEXT_TEMPLATE_SET('', {}).parse(text)
+    return undefined
+  } catch (err: unknown) {
+    return err instanceof Error ? err.message : String(err)
   }
 }
 
