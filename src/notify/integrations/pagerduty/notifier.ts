@@ -5,7 +5,7 @@ import { isResolved } from '../../../alerts/index.js'
 import { goQuote } from '../../../labels/index.js'
 import { errorMessage } from '../../../util/index.js'
 import { classifyStatus, createHttpClient } from '../../http/index.js'
-import type { HttpClient } from '../../http/index.js'
+import type { HttpClient, HttpResponse } from '../../http/index.js'
 import { NotifyError } from '../../notify-error.js'
 import { goTrimSpace } from '../../template/index.js'
 import type { AlertTemplate } from '../../template/index.js'
@@ -115,7 +115,7 @@ export class PagerdutyNotifier implements Notifier {
         ? await this.#v2(ctx, fields, eventType, details)
         : await this.#v1(ctx, fields, eventType, details)
     const url = this.#v1URL ?? this.#config.url
-    let response
+    let response: HttpResponse
     try {
       response = await this.#client.post(url, body, { 'Content-Type': CONTENT_TYPE }, ctx.signal)
     } catch (err) {
