@@ -12,7 +12,10 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
 import { assertSameNotificationMetrics } from '../../support/notification-metrics.js'
-import { assertSameNotifyErrors } from '../../support/notify-errors.js'
+import {
+  assertSameNotifyErrors,
+  assertSameTruncationWarnings,
+} from '../../support/notify-errors.js'
 import { assertSameShownConfig } from '../../support/shown-config.js'
 import { SideBySide, assertSameRequests } from '../../support/side-by-side.js'
 import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
@@ -196,6 +199,8 @@ describe('side by side with Alertmanager 0.25: opsgenie', { timeout: 180_000 }, 
     assertSameNotifications(closes, mesh.slice(FIRING_REQUESTS))
     assert.ok(closes.every((r) => r.path.includes('/close?')))
     await assertSameNotificationMetrics(run, 'opsgenie', { notifications: 28, failed: 0 })
+    // The message past 130 runes, logged under `alert`.
+    await assertSameTruncationWarnings(run, 1)
   })
 
   it('shows the same config, keys as <secret>', async () => {

@@ -2,8 +2,9 @@
    promises that the runner itself awaits; nothing here floats. */
 // PagerDuty events from alertmesh match Alertmanager 0.25's byte for byte: Events API v2 with
 // the defaults, with every optional field set, with a custom template file, with the global
-// pagerduty_url, with a routing key file and with a summary past 1024 runes; groups of 1 and 60
-// alerts with unicode, quotes and HTML in their labels; firing, then resolved.
+// pagerduty_url, with a routing key file, with a summary past 1024 runes and with details too
+// big for an event; groups of 1 and 60 alerts with unicode, quotes and HTML in their labels;
+// firing, then resolved.
 //
 // Events API v1 (`service_key`, inline or from a file) goes to PagerDuty's fixed https endpoint:
 // each node reaches it through its capture server as `proxy_url`, which terminates the CONNECT
@@ -16,7 +17,10 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
 import { assertSameNotificationMetrics } from '../../support/notification-metrics.js'
-import { assertSameNotifyErrors } from '../../support/notify-errors.js'
+import {
+  assertSameNotifyErrors,
+  assertSameTruncationWarnings,
+} from '../../support/notify-errors.js'
 import { assertSameShownConfig, shownConfigs } from '../../support/shown-config.js'
 import { SideBySide, assertSameRequest, assertSameRequests } from '../../support/side-by-side.js'
 import type { CapturedRequest, ConnectTLS, Reply } from '../../support/side-by-side.js'
@@ -41,7 +45,8 @@ route:
     - {receiver: custom, continue: true}
     - {receiver: global, continue: true}
     - {receiver: keyfile, continue: true}
-    - {receiver: long}
+    - {receiver: long, continue: true}
+    - {receiver: huge}
 receivers:
   - name: defaults
     pagerduty_configs:
@@ -91,6 +96,11 @@ receivers:
       - url: '{{CAPTURE}}/long'
         routing_key: 'rk-long'
         description: '{{ range .Alerts }}{{ .Labels.instance }} « {{ .Labels.note }} » {{ end }}'
+  - name: huge
+    pagerduty_configs:
+      - url: '{{CAPTURE}}/huge'
+        routing_key: 'rk-huge'
+        details: {big: '${'é'.repeat(260_000)}'}
 `
 }
 
@@ -117,7 +127,15 @@ function alerts(startsAt: string) {
   }))
   return [single, ...sixty]
 }
-const PATHS = ['/defaults', '/full?x=1&y=%20z', '/custom', '/global/enqueue', '/keyfile', '/long']
+const PATHS = [
+  '/defaults',
+  '/full?x=1&y=%20z',
+  '/custom',
+  '/global/enqueue',
+  '/keyfile',
+  '/long',
+  '/huge',
+]
 
 /**
  * eventKey names a request by its path, its routing or service key, its dedup key (the group:
@@ -168,19 +186,24 @@ describe('side by side with Alertmanager 0.25: pagerduty', { timeout: 180_000 },
   it('sends the same v2 events, firing and then resolved', async () => {
     const firing = alerts(new Date().toISOString())
     await run.post(firing)
-    // Six receivers, two groups each.
-    const [firingAm, firingMesh] = await run.waitForRequests(12)
+    // Seven receivers, two groups each.
+    const [firingAm, firingMesh] = await run.waitForRequests(14)
     assertSameEvents(firingAm, firingMesh)
     assert.deepEqual([...new Set(firingAm.map((r) => r.path))].sort(), [...PATHS].sort())
     // The summary past 1024 runes is cut with the marker on both.
     assert.ok(firingAm.some((r) => r.path === '/long' && r.body.toString('utf8').includes('…')))
+    // Details of 520000 bytes make the event too big: both replace them with the same notice.
+    const huge = firingAm.filter((r) => r.path === '/huge')
+    assert.ok(huge.every((r) => r.body.includes('Custom details have been removed')))
 
     const endsAt = new Date(Date.now() - 1000).toISOString()
     await run.post(firing.map((a) => ({ ...a, endsAt })))
-    const [am, mesh] = await run.waitForRequests(24)
-    assertSameEvents(am.slice(12), mesh.slice(12))
-    await assertSameNotificationMetrics(run, 'pagerduty', { notifications: 24, failed: 0 })
-    assert.ok(am.slice(12).every((r) => eventKey(r).endsWith(' resolve')))
+    const [am, mesh] = await run.waitForRequests(28)
+    assertSameEvents(am.slice(14), mesh.slice(14))
+    await assertSameNotificationMetrics(run, 'pagerduty', { notifications: 28, failed: 0 })
+    // Summaries past 1024 runes and events past 512000 bytes, firing and resolved alike.
+    await assertSameTruncationWarnings(run, 8)
+    assert.ok(am.slice(14).every((r) => eventKey(r).endsWith(' resolve')))
   })
 
   // Known difference: 0.25's notifyV2 defaults the severity by writing `error` into the live
@@ -317,6 +340,8 @@ describe('side by side with Alertmanager 0.25: pagerduty v1', { timeout: 180_000
     const [am, mesh] = await run.waitForRequests(12)
     assertSameEvents(am.slice(6), mesh.slice(6))
     await assertSameNotificationMetrics(run, 'pagerduty', { notifications: 12, failed: 0 })
+    // The v1 description past 1024 runes.
+    await assertSameTruncationWarnings(run, 2)
     assert.ok(am.slice(6).every((r) => eventKey(r).endsWith(' resolve')))
   })
 
