@@ -111,6 +111,11 @@ describe('OpsGenieNotifier', () => {
   before(async () => {
     server = await listen((req, res) => {
       const status = statuses.find(([part]) => req.url.includes(part))?.[1] ?? 202
+      if (status === 0) {
+        // 0 stands for a connection reset without an answer.
+        res.socket?.destroy()
+        return
+      }
       res.writeHead(status).end(status === 202 ? '' : `{"message":"no ${req.url}"}`)
     })
   })
@@ -175,6 +180,19 @@ describe('OpsGenieNotifier', () => {
     )
     // The description update was not sent.
     assert.ok(!server.requests.at(-1)?.url.includes('/description'))
+  })
+
+  it('names the PUT of an update request that got no answer, and retries it', async () => {
+    statuses = [['/description', 0]]
+    await assert.rejects(
+      send(opsgenieConfig(`${server.origin}/api/`, { update_alerts: true }), [firing]),
+      (err) => {
+        assert.ok(err instanceof NotifyError)
+        assert.match(err.message, /^Put "<redacted>": /)
+        assert.equal(err.retryable, true)
+        return true
+      }
+    )
   })
 
   it('retries a 429 from the create request', async () => {
