@@ -5,9 +5,10 @@ import assert from 'node:assert/strict'
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { IncomingHttpHeaders, Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { TLSSocket } from 'node:tls'
 
 import { TestNode } from './node-process.js'
 import { waitFor } from './wait.js'
@@ -40,7 +41,10 @@ export class CaptureServer {
   readonly #server: Server
   #url = ''
 
-  private constructor(reply: (request: CapturedRequest, index: number) => Reply) {
+  private constructor(
+    reply: (request: CapturedRequest, index: number) => Reply,
+    connectTLS?: ConnectTLS
+  ) {
     this.#server = createServer((req, res) => {
       const chunks: Buffer[] = []
       req.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -56,6 +60,16 @@ export class CaptureServer {
         res.writeHead(answer.status, answer.headers).end(answer.body ?? '')
       })
     })
+    if (connectTLS !== undefined) {
+      // Used as a node's proxy_url, the server accepts CONNECT and terminates TLS itself with a
+      // certificate for the tunnelled host: requests to fixed https endpoints (PagerDuty v1)
+      // are captured like the others.
+      this.#server.on('connect', (_req, socket: Socket) => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        const tls = new TLSSocket(socket, { isServer: true, ...connectTLS })
+        this.#server.emit('connection', tls)
+      })
+    }
   }
 
   /** url is the base URL, `http://127.0.0.1:<port>` without a trailing slash. */
@@ -67,12 +81,14 @@ export class CaptureServer {
    * start listens on a free port of 127.0.0.1.
    *
    * @param reply - the answer to the `index`th request (default: 200 with an empty body).
+   * @param connectTLS - key and certificate to answer CONNECT tunnels with, if any.
    * @returns the running server.
    */
   static async start(
-    reply: (request: CapturedRequest, index: number) => Reply = () => ({ status: 200 })
+    reply: (request: CapturedRequest, index: number) => Reply = () => ({ status: 200 }),
+    connectTLS?: ConnectTLS
   ): Promise<CaptureServer> {
-    const capture = new CaptureServer(reply)
+    const capture = new CaptureServer(reply, connectTLS)
     await new Promise<void>((resolve) => capture.#server.listen(0, '127.0.0.1', resolve))
     const { port } = capture.#server.address() as AddressInfo
     capture.#url = `http://127.0.0.1:${port}`
@@ -105,6 +121,12 @@ export class CaptureServer {
   }
 }
 
+/** ConnectTLS is the PEM key and certificate a capture server terminates CONNECT tunnels with. */
+export interface ConnectTLS {
+  readonly key: string
+  readonly cert: string
+}
+
 /** Side is one of the two systems: its node and the capture server it sends to. */
 export interface Side {
   readonly name: 'alertmanager' | 'alertmesh'
@@ -128,6 +150,11 @@ export interface SideBySideOptions {
   readonly reply?: (request: CapturedRequest, index: number) => Reply
   /** Extra flags for both nodes. */
   readonly args?: readonly string[]
+  /**
+   * When set, each capture server also works as the nodes' `proxy_url`: it accepts CONNECT and
+   * serves TLS with this key and certificate (trusted through `tls_config.ca_file`).
+   */
+  readonly connectTLS?: ConnectTLS
 }
 
 /**
@@ -161,7 +188,7 @@ export class SideBySide {
     const started: (CaptureServer | TestNode)[] = []
     try {
       const side = async (name: Side['name']): Promise<Side> => {
-        const capture = await CaptureServer.start(options.reply)
+        const capture = await CaptureServer.start(options.reply, options.connectTLS)
         started.push(capture)
         const dir = await mkdtemp(join(tmpdir(), `side-by-side-${name}-`))
         await mkdir(join(dir, 'data'), { recursive: true })

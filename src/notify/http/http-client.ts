@@ -58,12 +58,16 @@ export interface HttpClient {
    * post sends one POST. Every failure to get a response is a retryable NotifyError whose message
    * reads like Go's `*url.Error` with the URL redacted: `Post "<redacted>": <cause>`. A response
    * with any status is returned, not thrown: see `classifyStatus`.
+   *
+   * `method` is `POST` unless given: OpsGenie's update requests are `PUT`s on the same client
+   * (notify/opsgenie/opsgenie.go), and their errors then read `Put "<redacted>": <cause>`.
    */
   post(
     url: string,
     body: string | Uint8Array,
     headers: Readonly<Record<string, string>>,
-    signal: AbortSignal
+    signal: AbortSignal,
+    method?: 'POST' | 'PUT'
   ): Promise<HttpResponse>
   /** close releases connections; idempotent. Later posts fail with a non-retryable NotifyError. */
   close(): Promise<void>
@@ -143,10 +147,13 @@ class ConfiguredHttpClient implements HttpClient {
     url: string,
     body: string | Uint8Array,
     headers: Readonly<Record<string, string>>,
-    signal: AbortSignal
+    signal: AbortSignal,
+    method: 'POST' | 'PUT' = 'POST'
   ): Promise<HttpResponse> {
+    // Go's url.Error names the operation as the method with only its first letter upper-case.
+    const op = `${method.slice(0, 1)}${method.slice(1).toLowerCase()}`
     if (this.#closed) {
-      throw new NotifyError(`Post "${REDACTED}": http client is closed`, {
+      throw new NotifyError(`${op} "${REDACTED}": http client is closed`, {
         retryable: false,
         reason: 'other',
         cause: new ClosedError('http client'),
@@ -163,7 +170,7 @@ class ConfiguredHttpClient implements HttpClient {
       const dispatcher = await this.#currentDispatcher()
       return await roundTrip({
         dispatcher,
-        method: 'POST',
+        method,
         url: target,
         headers: requestHeaders,
         body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
@@ -176,7 +183,7 @@ class ConfiguredHttpClient implements HttpClient {
             : this.#oauth2.authorization(combined),
       })
     } catch (err) {
-      throw failure(err, url, signal, deadline, this.#timeoutMs)
+      throw failure(err, url, signal, deadline, this.#timeoutMs, op)
     } finally {
       deadline.clear()
     }
@@ -236,7 +243,8 @@ function failure(
   url: string,
   signal: AbortSignal,
   deadline: Deadline,
-  timeoutMs: number
+  timeoutMs: number,
+  op: string
 ): NotifyError {
   let detail: string
   let reason: FailureReason
@@ -263,7 +271,7 @@ function failure(
   const redacted = redactURLInMessage(detail, url)
   // The cause may be logged with its message; keep it only when it cannot leak the URL.
   const cause = redacted === detail ? err : new Error(redacted)
-  return new NotifyError(`Post "${REDACTED}": ${redacted}`, { retryable: true, reason, cause })
+  return new NotifyError(`${op} "${REDACTED}": ${redacted}`, { retryable: true, reason, cause })
 }
 
 function errorCode(err: unknown): string | undefined {

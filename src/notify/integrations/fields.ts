@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 
 import type Logger from 'bunyan'
 
@@ -123,4 +124,40 @@ export function truncateField(
     log.warn({ key: groupKey, [limit.unit]: limit.max }, limit.message)
   }
   return cut.text
+}
+
+/** Go's syscall error strings for the errno codes a secret file read can meet. */
+const GO_ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+}
+
+/**
+ * readFileAsGo reads a `*_file` secret when a notification is sent, as 0.25's notifiers do with
+ * os.ReadFile (so a rotated key needs no reload), failing with Go's *PathError text
+ * (`open <path>: no such file or directory`), which 0.25 wraps into the notification's error.
+ *
+ * @param path - the file, as configured.
+ * @returns its content, untrimmed.
+ * @throws Error with Go's message; the content is never quoted.
+ */
+export async function readFileAsGo(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (err: unknown) {
+    const code =
+      typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined
+    const text = code === undefined ? undefined : GO_ERRNO_TEXT[code]
+    // Reading a directory opens it fine in Go and fails on read.
+    const op = code === 'EISDIR' ? 'read' : 'open'
+    throw new Error(
+      `${op} ${path}: ${text ?? (err instanceof Error ? err.message : String(err))}`,
+      { cause: err }
+    )
+  }
 }

@@ -13,10 +13,18 @@ import type {
   Obj,
   SecretString,
 } from '../../../config/index.js'
-import { defineIntegration } from '../definition.js'
-
+import { TEXT_TEMPLATE_SET } from '../../template/index.js'
 const { dflt, list, reset, sendResolved, str, struct, tmpl, FALSE, HTTP_CONFIG, STRING_MAP } =
   schema
+
+/** OPSGENIE_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
+export const OPSGENIE_INTEGRATION_NAME = 'opsgenie'
+
+/** OPSGENIE_RETRY_CODES: OpsGenie answers 429 when rate limiting, which is worth retrying. */
+export const OPSGENIE_RETRY_CODES: readonly number[] = [429]
+
+/** OPSGENIE_MAX_MESSAGE_RUNES is OpsGenie's limit on an alert's message (130 runes). */
+export const OPSGENIE_MAX_MESSAGE_RUNES = 130
 
 /** OpsGenieResponder is one OpsGenie responder. */
 export interface OpsGenieResponder {
@@ -78,19 +86,16 @@ const OPSGENIE_SCHEMA = reset(
   )
 )
 
-/** templateSyntaxError approximates text/template's parse errors for unbalanced actions. */
+/**
+ * templateSyntaxError parses a responder type as 0.25 does (`template.New("").Parse`, plain
+ * text/template: built-in functions only, so Alertmanager's own functions are undefined here).
+ */
 function templateSyntaxError(text: string): string | undefined {
-  let rest = text
-  for (;;) {
-    const open = rest.indexOf('{{')
-    if (open < 0) {
-      return undefined
-    }
-    const close = rest.indexOf('}}', open + 2)
-    if (close < 0) {
-      return 'template: :1: unclosed action'
-    }
-    rest = rest.slice(close + 2)
+  try {
+    TEXT_TEMPLATE_SET('', {}).parse(text)
+    return undefined
+  } catch (err: unknown) {
+    return err instanceof Error ? err.message : String(err)
   }
 }
 
@@ -129,7 +134,7 @@ function check(o: Obj): void {
 
 /** OPSGENIE_CONFIG_SPEC is the `opsgenie_configs` kind as src/config consumes it. */
 export const OPSGENIE_CONFIG_SPEC: IntegrationConfigSpec<OpsGenieConfig> = {
-  name: 'opsgenie',
+  name: OPSGENIE_INTEGRATION_NAME,
   goType: 'config.OpsGenieConfig',
   schema: OPSGENIE_SCHEMA,
   checks: { opsgenie: check },
@@ -154,6 +159,3 @@ export const OPSGENIE_CONFIG_SPEC: IntegrationConfigSpec<OpsGenieConfig> = {
     )
   },
 }
-
-/** OPSGENIE is the OpsGenie integration; alertmesh cannot send to OpsGenie yet. */
-export const OPSGENIE = defineIntegration({ config: OPSGENIE_CONFIG_SPEC, metricsOrder: 5 })

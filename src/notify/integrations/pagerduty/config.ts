@@ -12,9 +12,31 @@ import type {
   Obj,
   SecretString,
 } from '../../../config/index.js'
-import { defineIntegration } from '../definition.js'
-
 const { dflt, list, reset, sendResolved, str, struct, tmpl, HTTP_CONFIG, STRING_MAP } = schema
+
+/** PAGERDUTY_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
+export const PAGERDUTY_INTEGRATION_NAME = 'pagerduty'
+
+/**
+ * PAGERDUTY_V1_URL is where 0.25 sends Events API v1 events (`service_key`): fixed, `url` and
+ * the global `pagerduty_url` apply to v2 only (notify/pagerduty/pagerduty.go).
+ */
+export const PAGERDUTY_V1_URL = 'https://events.pagerduty.com/generic/2010-04-15/create_event.json'
+
+/** PAGERDUTY_V1_RETRY_CODES: v1 answers 403 when rate limiting, which is worth retrying. */
+export const PAGERDUTY_V1_RETRY_CODES: readonly number[] = [403]
+
+/** PAGERDUTY_V2_RETRY_CODES: v2 answers 429 when rate limiting. */
+export const PAGERDUTY_V2_RETRY_CODES: readonly number[] = [429]
+
+/** PAGERDUTY_MAX_DESCRIPTION_RUNES caps v1's description and v2's summary (1024 runes). */
+export const PAGERDUTY_MAX_DESCRIPTION_RUNES = 1024
+
+/** PAGERDUTY_MAX_EVENT_BYTES is the event size above which 0.25 drops the custom details. */
+export const PAGERDUTY_MAX_EVENT_BYTES = 512_000
+
+/** PAGERDUTY_DEFAULT_SEVERITY is v2's severity when none is configured. */
+export const PAGERDUTY_DEFAULT_SEVERITY = 'error'
 
 /** PagerdutyImage is an image attached to a PagerDuty event. */
 export interface PagerdutyImage {
@@ -111,7 +133,7 @@ function check(o: Obj): void {
 
 /** PAGERDUTY_CONFIG_SPEC is the `pagerduty_configs` kind as src/config consumes it. */
 export const PAGERDUTY_CONFIG_SPEC: IntegrationConfigSpec<PagerdutyConfig> = {
-  name: 'pagerduty',
+  name: PAGERDUTY_INTEGRATION_NAME,
   goType: 'config.PagerdutyConfig',
   schema: PAGERDUTY_SCHEMA,
   checks: { pagerduty: check },
@@ -123,6 +145,3 @@ export const PAGERDUTY_CONFIG_SPEC: IntegrationConfigSpec<PagerdutyConfig> = {
     inheritGlobal(c, g, 'url', 'pagerduty_url', 'no global PagerDuty URL set')
   },
 }
-
-/** PAGERDUTY is the PagerDuty integration; alertmesh cannot send to PagerDuty yet. */
-export const PAGERDUTY = defineIntegration({ config: PAGERDUTY_CONFIG_SPEC, metricsOrder: 1 })

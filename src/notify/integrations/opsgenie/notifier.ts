@@ -1,0 +1,237 @@
+import type Logger from 'bunyan'
+
+import type { Alert } from '../../../alerts/index.js'
+import { isResolved } from '../../../alerts/index.js'
+import { errorMessage, redactURLInMessage } from '../../../util/index.js'
+import { classifyStatus, createHttpClient } from '../../http/index.js'
+import type { HttpClient } from '../../http/index.js'
+import { NotifyError } from '../../notify-error.js'
+import type { AlertTemplate } from '../../template/index.js'
+import { truncateInRunes } from '../../truncate.js'
+import type { Notifier, NotifyContext } from '../../types.js'
+import { FieldRenderer, groupKeyHash, readFileAsGo } from '../fields.js'
+
+import { OPSGENIE_MAX_MESSAGE_RUNES, OPSGENIE_RETRY_CODES } from './config.js'
+import type { OpsGenieConfig, OpsGenieResponder } from './config.js'
+import {
+  commonLabels,
+  encodeCreate,
+  encodeField,
+  OpsGenieEndpoints,
+  safeSplit,
+} from './requests.js'
+import type { OpsGenieRequest } from './requests.js'
+
+/** OpsGenieNotifierOptions are what one `opsgenie_configs` entry needs to send. */
+export interface OpsGenieNotifierOptions {
+  readonly config: OpsGenieConfig
+  /** The config's templates. */
+  readonly template: () => AlertTemplate
+  /** The integration's logger. */
+  readonly log: Logger
+  /** `User-Agent`, `Alertmanager/0.25.0` to look like Alertmanager. */
+  readonly userAgent: string
+  /** The client to send with; by default one is built from `http_config` and owned. */
+  readonly httpClient?: HttpClient
+}
+
+const CONTENT_TYPE = 'application/json'
+
+/**
+ * OpsGenieNotifier is Alertmanager 0.25's OpsGenie integration (notify/opsgenie/opsgenie.go).
+ * While any alert fires it creates the alert (`POST v2/alerts`, alias = SHA-256 of the group
+ * key) and, with `update_alerts`, then sets its message and description (`PUT
+ * v2/alerts/<alias>/message` and `/description`); once all are resolved it closes it (`POST
+ * v2/alerts/<alias>/close`). Requests go one after the other with `Authorization: GenieKey
+ * <key>`; the first failure ends the attempt, retryable for 5xx, 429 and failures to get a
+ * response. A failed status quotes the response body.
+ */
+export class OpsGenieNotifier implements Notifier {
+  readonly #config: OpsGenieConfig
+  readonly #template: () => AlertTemplate
+  readonly #log: Logger
+  readonly #endpoints: OpsGenieEndpoints
+  readonly #client: HttpClient
+  readonly #ownsClient: boolean
+
+  /**
+   * OpsGenieNotifier's constructor builds the HTTP client.
+   *
+   * @param options - config, templates, logger and node-wide facts.
+   * @throws HttpConfigError for an unusable http_config.
+   */
+  constructor(options: OpsGenieNotifierOptions) {
+    this.#config = options.config
+    this.#template = options.template
+    this.#log = options.log
+    this.#endpoints = new OpsGenieEndpoints(options.config.api_url)
+    this.#ownsClient = options.httpClient === undefined
+    this.#client =
+      options.httpClient ??
+      createHttpClient(options.config.http_config, { userAgent: options.userAgent })
+  }
+
+  /**
+   * notify sends the flush's requests in order, stopping at the first failure.
+   *
+   * @param ctx - the flush.
+   * @param alerts - the alerts in notification order.
+   * @throws NotifyError with `retryable` as 0.25's notifier returns it.
+   */
+  async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
+    const { requests, apiKey } = await this.#createRequests(ctx, alerts)
+    const headers = { 'Content-Type': CONTENT_TYPE, Authorization: `GenieKey ${apiKey}` }
+    for (const request of requests) {
+      // The client's errors are already redacted, retryable NotifyErrors, as 0.25 returns them.
+      const response = await this.#client.post(
+        request.url,
+        request.body,
+        headers,
+        ctx.signal,
+        request.method
+      )
+      // 0.25 quotes the body unredacted; a body may echo the URL, which may carry secrets.
+      const failure = classifyStatus(
+        response.status,
+        OPSGENIE_RETRY_CODES,
+        redactURLInMessage(response.body, request.url)
+      )
+      if (failure !== undefined) {
+        throw failure
+      }
+    }
+  }
+
+  /** #createRequests is 0.25's createRequests: the requests and the API key to send them with. */
+  async #createRequests(
+    ctx: NotifyContext,
+    alerts: readonly Alert[]
+  ): Promise<{ requests: OpsGenieRequest[]; apiKey: string }> {
+    const config = this.#config
+    const fields = new FieldRenderer(this.#template(), ctx, alerts)
+    this.#log.debug({ alert: ctx.groupKey }, 'opsgenie alert')
+    // TmplText's first-error rule: the order of the renders below is 0.25's, which decides
+    // whose error is reported when several fields fail. Go walks the details map in random
+    // order; ours is sorted, one of Go's possible orders.
+    const details = Object.assign(
+      Object.create(null) as Record<string, string>,
+      commonLabels(alerts)
+    )
+    for (const [key, text] of Object.entries(config.details ?? {}).sort(([a], [b]) =>
+      a < b ? -1 : 1
+    )) {
+      details[key] = fields.text(text)
+    }
+    const alias = groupKeyHash(ctx.groupKey)
+    const requests: OpsGenieRequest[] = []
+    if (alerts.every((a) => isResolved(a, ctx.now))) {
+      requests.push({
+        method: 'POST',
+        url: this.#endpoints.byAlias(alias, 'close'),
+        body: encodeField('source', fields.text(config.source), false),
+      })
+    } else {
+      const cut = truncateInRunes(fields.text(config.message), OPSGENIE_MAX_MESSAGE_RUNES)
+      if (cut.truncated) {
+        // 0.25 logs the group key as `alert` here, not `key`.
+        this.#log.warn(
+          { alert: ctx.groupKey, max_runes: OPSGENIE_MAX_MESSAGE_RUNES },
+          'Truncated message'
+        )
+      }
+      const responders = renderResponders(config.responders ?? [], fields)
+      const alert = {
+        alias,
+        message: cut.text,
+        description: fields.text(config.description),
+        details,
+        source: fields.text(config.source),
+        responders,
+        tags: safeSplit(fields.text(config.tags ?? ''), ','),
+        note: fields.text(config.note ?? ''),
+        priority: fields.text(config.priority ?? ''),
+        entity: fields.text(config.entity ?? ''),
+        actions: safeSplit(fields.text(config.actions ?? ''), ','),
+      }
+      requests.push({ method: 'POST', url: this.#endpoints.create(), body: encodeCreate(alert) })
+      if (config.update_alerts) {
+        requests.push(
+          {
+            method: 'PUT',
+            url: this.#endpoints.byAlias(alias, 'message'),
+            body: encodeField('message', alert.message, true),
+          },
+          {
+            method: 'PUT',
+            url: this.#endpoints.byAlias(alias, 'description'),
+            body: encodeField('description', alert.description, true),
+          }
+        )
+      }
+    }
+    let apiKey: string
+    if ((config.api_key ?? '') !== '') {
+      apiKey = fields.text(config.api_key ?? '')
+    } else {
+      let content: string
+      try {
+        content = await readFileAsGo(config.api_key_file ?? '')
+      } catch (err) {
+        throw final(`read key_file error: ${errorMessage(err)}`, err)
+      }
+      // Not trimmed: 0.25 templates the file's content as it is, newline included.
+      apiKey = fields.text(content)
+    }
+    if (fields.error !== undefined) {
+      throw final(`templating error: ${fields.error.message}`, fields.error)
+    }
+    return { requests, apiKey }
+  }
+
+  /**
+   * close releases the HTTP client when this notifier built it; idempotent.
+   *
+   * @returns when connections are closed.
+   */
+  async close(): Promise<void> {
+    if (this.#ownsClient) {
+      await this.#client.close()
+    }
+  }
+}
+
+/**
+ * renderResponders renders each responder's fields; a responder rendering all empty is dropped
+ * (so responders can come from labels), and a `teams` responder becomes one `team` responder
+ * per comma-separated name, each name rendered once more, as 0.25 does.
+ */
+function renderResponders(
+  responders: readonly OpsGenieResponder[],
+  fields: FieldRenderer
+): Required<OpsGenieResponder>[] {
+  const out: Required<OpsGenieResponder>[] = []
+  for (const r of responders) {
+    const responder = {
+      id: fields.text(r.id ?? ''),
+      name: fields.text(r.name ?? ''),
+      username: fields.text(r.username ?? ''),
+      type: fields.text(r.type ?? ''),
+    }
+    if (Object.values(responder).every((v) => v === '')) {
+      continue
+    }
+    if (responder.type === 'teams') {
+      for (const team of safeSplit(responder.name, ',')) {
+        out.push({ id: '', name: fields.text(team), username: '', type: fields.text('team') })
+      }
+      continue
+    }
+    out.push(responder)
+  }
+  return out
+}
+
+/** final is a notification failure that retrying cannot fix. */
+function final(message: string, cause: unknown): NotifyError {
+  return new NotifyError(message, { retryable: false, reason: 'other', cause })
+}

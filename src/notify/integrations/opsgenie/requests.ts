@@ -1,0 +1,208 @@
+import type { Alert } from '../../../alerts/index.js'
+import type { LabelSet } from '../../../labels/index.js'
+import { goJSONString, goJSONStringMap } from '../../../util/index.js'
+import { goQueryEscape } from '../../http/index.js'
+import { goTrimSpace, queryUnescape } from '../../template/index.js'
+
+import type { OpsGenieResponder } from './config.js'
+
+/** OpsGenieRequest is one HTTP request of a notification, before its headers. */
+export interface OpsGenieRequest {
+  readonly method: 'POST' | 'PUT'
+  readonly url: string
+  readonly body: string
+}
+
+/** OpsGenieAlert is the rendered create message (opsGenieCreateMessage). */
+export interface OpsGenieAlert {
+  readonly alias: string
+  readonly message: string
+  readonly description: string
+  readonly details: Readonly<Record<string, string>>
+  readonly source: string
+  readonly responders: readonly Required<OpsGenieResponder>[]
+  readonly tags: readonly string[]
+  readonly note: string
+  readonly priority: string
+  readonly entity: string
+  readonly actions: readonly string[]
+}
+
+/**
+ * OpsGenieEndpoints builds 0.25's request URLs from `api_url` (already ending in `/`): the path
+ * is extended, and the alias-addressed ones get `identifierType=alias` merged into the query,
+ * which Go's url.Values re-encodes with its keys sorted.
+ */
+export class OpsGenieEndpoints {
+  /** #base is the URL up to and including its path. */
+  readonly #base: string
+  /** #query is `?` and the raw query as configured, or ''. */
+  readonly #query: string
+  readonly #rawQuery: string
+
+  /**
+   * OpsGenieEndpoints's constructor splits the configured URL.
+   *
+   * @param apiURL - `api_url` as the config prints it (Go's URL.String()).
+   */
+  constructor(apiURL: string) {
+    // The fragment is never sent.
+    const hash = apiURL.indexOf('#')
+    const url = hash < 0 ? apiURL : apiURL.slice(0, hash)
+    const question = url.indexOf('?')
+    this.#base = question < 0 ? url : url.slice(0, question)
+    this.#query = question < 0 ? '' : url.slice(question)
+    this.#rawQuery = this.#query.slice(1)
+  }
+
+  /** create is `<api_url>v2/alerts`, its query as configured. */
+  create(): string {
+    return `${this.#base}v2/alerts${this.#query}`
+  }
+
+  /**
+   * byAlias is `<api_url>v2/alerts/<alias>/<action>?identifierType=alias` (close, message,
+   * description).
+   *
+   * @param alias - the alert's alias.
+   * @param action - the last path segment.
+   * @returns the URL.
+   */
+  byAlias(alias: string, action: 'close' | 'message' | 'description'): string {
+    const values = parseGoQuery(this.#rawQuery)
+    values.set('identifierType', ['alias'])
+    return `${this.#base}v2/alerts/${alias}/${action}?${encodeGoQuery(values)}`
+  }
+}
+
+/**
+ * parseGoQuery is Go 1.19's url.ParseQuery as URL.Query() uses it, errors ignored: pairs split
+ * on `&`, those with a `;` or a bad escape dropped, values kept in order.
+ */
+function parseGoQuery(rawQuery: string): Map<string, string[]> {
+  const values = new Map<string, string[]>()
+  for (const pair of rawQuery.split('&')) {
+    if (pair === '' || pair.includes(';')) {
+      continue
+    }
+    const eq = pair.indexOf('=')
+    try {
+      const key = queryUnescape(eq < 0 ? pair : pair.slice(0, eq))
+      const value = queryUnescape(eq < 0 ? '' : pair.slice(eq + 1))
+      values.set(key, [...(values.get(key) ?? []), value])
+    } catch {
+      continue
+    }
+  }
+  return values
+}
+
+/** encodeGoQuery is url.Values.Encode: keys sorted (by bytes), each value query-escaped. */
+function encodeGoQuery(values: Map<string, string[]>): string {
+  const keys = [...values.keys()].sort((a, b) =>
+    Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
+  )
+  return keys
+    .flatMap((k) => (values.get(k) ?? []).map((v) => `${goQueryEscape(k)}=${goQueryEscape(v)}`))
+    .join('&')
+}
+
+/**
+ * safeSplit is 0.25's safeSplit: the text trimmed, split on `sep`, empty items dropped (items
+ * themselves are not trimmed).
+ *
+ * @param s - the rendered field.
+ * @param sep - the separator.
+ * @returns the items.
+ */
+export function safeSplit(s: string, sep: string): string[] {
+  return goTrimSpace(s)
+    .split(sep)
+    .filter((x) => x !== '')
+}
+
+/**
+ * commonLabels is template.Data's CommonLabels: the pairs of the first alert every other alert
+ * has too (a missing label reads as "", as Go's map lookup does).
+ *
+ * @param alerts - the notification's alerts.
+ * @returns the common pairs.
+ */
+export function commonLabels(alerts: readonly Alert[]): LabelSet {
+  const [first, ...rest] = alerts
+  const common = new Map<string, string>(first === undefined ? [] : Object.entries(first.labels))
+  for (const alert of rest) {
+    for (const [name, value] of common) {
+      const other = Object.hasOwn(alert.labels, name) ? alert.labels[name] : undefined
+      if ((other ?? '') !== value) {
+        common.delete(name)
+      }
+    }
+  }
+  return Object.fromEntries(common)
+}
+
+/**
+ * encodeCreate is opsGenieCreateMessage as Go's json.Encoder writes it: field order,
+ * `omitempty` (description, responders, tags, note, priority, entity, actions; responders'
+ * id, name and username), `details` always present, HTML escaping, trailing newline.
+ *
+ * @param alert - the rendered message.
+ * @returns the body.
+ */
+export function encodeCreate(alert: OpsGenieAlert): string {
+  const parts = [`"alias":${goJSONString(alert.alias)}`, `"message":${goJSONString(alert.message)}`]
+  if (alert.description !== '') {
+    parts.push(`"description":${goJSONString(alert.description)}`)
+  }
+  parts.push(
+    `"details":${goJSONStringMap(alert.details)}`,
+    `"source":${goJSONString(alert.source)}`
+  )
+  if (alert.responders.length > 0) {
+    const responders = alert.responders.map((r) => {
+      const fields: string[] = []
+      for (const [name, value] of [
+        ['id', r.id],
+        ['name', r.name],
+        ['username', r.username],
+      ] as const) {
+        if (value !== '') {
+          fields.push(`"${name}":${goJSONString(value)}`)
+        }
+      }
+      fields.push(`"type":${goJSONString(r.type)}`)
+      return `{${fields.join(',')}}`
+    })
+    parts.push(`"responders":[${responders.join(',')}]`)
+  }
+  if (alert.tags.length > 0) {
+    parts.push(`"tags":[${alert.tags.map(goJSONString).join(',')}]`)
+  }
+  for (const [name, value] of [
+    ['note', alert.note],
+    ['priority', alert.priority],
+    ['entity', alert.entity],
+  ] as const) {
+    if (value !== '') {
+      parts.push(`"${name}":${goJSONString(value)}`)
+    }
+  }
+  if (alert.actions.length > 0) {
+    parts.push(`"actions":[${alert.actions.map(goJSONString).join(',')}]`)
+  }
+  return `{${parts.join(',')}}\n`
+}
+
+/**
+ * encodeField is a one-field message (`{"source":…}` to close; `{"message":…}` and
+ * `{"description":…}` to update, whose field is `omitempty`).
+ *
+ * @param name - the field.
+ * @param value - its value.
+ * @param omitEmpty - whether '' leaves the field out.
+ * @returns the body.
+ */
+export function encodeField(name: string, value: string, omitEmpty: boolean): string {
+  return omitEmpty && value === '' ? '{}\n' : `{"${name}":${goJSONString(value)}}\n`
+}
