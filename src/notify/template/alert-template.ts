@@ -233,6 +233,8 @@ function once<T>(make: () => T): () => T {
 export class AlertTemplate {
   readonly #text: GoTemplateSet
   readonly #html: (() => GoTemplateSet) | undefined
+  readonly #preparedText = new PreparedFields()
+  readonly #preparedHTML = new PreparedFields()
   /** externalURL is `.ExternalURL` of data built by {@link AlertTemplate.data}. */
   readonly externalURL: string
 
@@ -286,7 +288,10 @@ export class AlertTemplate {
    * @throws Error with Go's parse or execution error message.
    */
   executeTextString(text: string, data: GoValue): string {
-    return execute(this.#text, text, data)
+    if (text === '') {
+      return ''
+    }
+    return this.#preparedText.get(this.#text, text).execute(data)
   }
 
   /**
@@ -304,7 +309,7 @@ export class AlertTemplate {
     if (this.#html === undefined) {
       throw new HTMLUnavailableError('html/template is not available in this build')
     }
-    return execute(this.#html(), html, data)
+    return this.#preparedHTML.get(this.#html(), html).execute(data)
   }
 
   /**
@@ -323,10 +328,30 @@ export class AlertTemplate {
   }
 }
 
-function execute(set: GoTemplateSet, text: string, data: GoValue): string {
-  if (text === '') {
-    return ''
+/** At most this many field texts stay prepared per set; configs have far fewer. */
+const PREPARED_LIMIT = 1024
+
+/**
+ * PreparedFields keeps each notifier field's template as ExecuteTextString builds it: a clone of
+ * the set with the text parsed as a new unnamed template. Go repeats the clone and the parse on
+ * every call; their result depends only on the set and the text, and executing a template does
+ * not change it, so alertmesh builds it once per field text. That was most of a notification's
+ * cost (Slack renders a dozen fields, each a clone of every default template and a parse).
+ * A `define` in a field still lands only in that field's own clone, as in Go.
+ */
+class PreparedFields {
+  readonly #byText = new Map<string, GoTemplateSet>()
+
+  get(set: GoTemplateSet, text: string): GoTemplateSet {
+    let tmpl = this.#byText.get(text)
+    if (tmpl === undefined) {
+      // A text that does not parse throws here and is parsed (and refused) again next time.
+      tmpl = set.clone().newAssociated('').option('missingkey=zero').parse(text)
+      if (this.#byText.size >= PREPARED_LIMIT) {
+        this.#byText.delete(this.#byText.keys().next().value as string)
+      }
+      this.#byText.set(text, tmpl)
+    }
+    return tmpl
   }
-  const tmpl = set.clone().newAssociated('').option('missingkey=zero').parse(text)
-  return tmpl.execute(data)
 }
