@@ -62,8 +62,6 @@ describe('buildIntegrations', () => {
   })
 
   const unsupported: { type: string; receiver: string }[] = [
-    // Email, the most common one.
-    { type: 'email', receiver: 'ops' },
     // A chat integration.
     { type: 'slack', receiver: 'chat' },
     // Receiver names with quotes are shown as they are.
