@@ -38,6 +38,8 @@ export interface SmtpCaptureOptions {
   readonly tls?: { readonly key: string; readonly cert: string }
   /** Implicit TLS from the first byte (Alertmanager does this only on port 465). */
   readonly secure?: boolean
+  /** The port to listen on (default: any free one). */
+  readonly port?: number
   /** AUTH mechanisms to advertise, in order; none disables AUTH. */
   readonly authMethods?: readonly string[]
   /** Accepted users and their passwords (the CRAM-MD5 secret too). */
@@ -147,7 +149,7 @@ export class SmtpCapture {
     const capture = new SmtpCapture(options)
     await new Promise<void>((resolve, reject) => {
       capture.#server.once('error', reject)
-      capture.#server.listen(0, '127.0.0.1', () => {
+      capture.#server.listen(options.port ?? 0, '127.0.0.1', () => {
         capture.#server.off('error', reject)
         resolve()
       })

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { hostname as osHostname } from 'node:os'
 
 import type Logger from 'bunyan'
@@ -256,7 +257,10 @@ export class EmailNotifier implements Notifier {
       throw final(`parse TLS configuration: ${message(err)}`)
     }
     // Go verifies the certificate against the smarthost's host unless server_name says otherwise.
-    return options.servername === undefined ? { ...options, servername: host } : options
+    // Node does that by itself for an IP address, which must not be sent as SNI (RFC 6066).
+    return options.servername === undefined && isIP(host) === 0
+      ? { ...options, servername: host }
+      : options
   }
 
   /** authenticate is 0.25's `auth(mechs)` over the AUTH extension the server advertised. */

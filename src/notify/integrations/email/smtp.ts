@@ -236,16 +236,18 @@ export class SmtpSession {
     }
   }
 
+  /** connectStep names the step of 0.25's that failed while the session was being set up. */
   #connectStep(err: Error): SmtpStepError {
     const command = (err as { command?: unknown }).command
     const text = serverReply(err)
+    if (command === 'STARTTLS' || this.#connection.upgrading === true) {
+      return new SmtpStepError('send STARTTLS command', text, err)
+    }
     if (command === 'EHLO' || command === 'HELO') {
       return new SmtpStepError('send EHLO command', text, err)
     }
-    if (command === 'STARTTLS') {
-      return new SmtpStepError('send STARTTLS command', text, err)
-    }
-    if ((err as { code?: unknown }).code === 'EPROTOCOL') {
+    if (this.#connection.stage === 'connected') {
+      // Connected, but no usable greeting: smtp.NewClient failed.
       return new SmtpStepError('create SMTP client', text, err)
     }
     const what =
