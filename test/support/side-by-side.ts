@@ -98,7 +98,9 @@ export class CaptureServer {
   stop(): Promise<void> {
     return new Promise((resolve) => {
       this.#server.closeAllConnections()
-      this.#server.close(() => { resolve(); })
+      this.#server.close(() => {
+        resolve()
+      })
     })
   }
 }
@@ -113,10 +115,11 @@ export interface Side {
 /** SideBySideOptions describe one differential run. */
 export interface SideBySideOptions {
   /**
-   * The config; every `{{CAPTURE}}` becomes the side's capture server URL
+   * The config, or a function making each side's (e.g. to point it at that side's SMTP
+   * capture); every `{{CAPTURE}}` becomes the side's capture server URL
    * (`http://127.0.0.1:<port>`, no trailing slash).
    */
-  readonly config: string
+  readonly config: string | ((side: Side['name']) => string)
   /** Template files written next to the config; list them in `templates:` by file name. */
   readonly templates?: Readonly<Record<string, string>>
   /** Extra files written next to the config (e.g. `*_file` secrets), by name. */
@@ -167,7 +170,10 @@ export class SideBySide {
         }
         const node = await TestNode.start({
           dir,
-          config: options.config.replaceAll('{{CAPTURE}}', capture.url),
+          config: (typeof options.config === 'string'
+            ? options.config
+            : options.config(name)
+          ).replaceAll('{{CAPTURE}}', capture.url),
           args: [
             `--web.external-url=${EXTERNAL_URL}`,
             '--log.level=debug',

@@ -1,0 +1,210 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
+   promises that the runner itself awaits; nothing here floats. */
+// Alertmanager 0.25 and alertmesh send email for the same config and alerts, each to its own
+// SMTP server (STARTTLS with a test certificate, AUTH PLAIN with an identity); the messages
+// must be the same: the envelope, every header, and the text and HTML parts byte for byte, both
+// as sent (quoted-printable, Q-encoded) and as mailparser decodes them. What differs by design:
+// - Date: each node's clock when it wrote the message;
+// - Message-Id: its nanoseconds and random number (the host part is compared);
+// - the multipart boundary: 30 random bytes (replaced by a placeholder before comparing);
+// - the order of the header lines, random in 0.25 (a Go map), so compared as a sorted list.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+
+import { SideBySide } from '../../support/side-by-side.js'
+import { parseMail, SmtpCapture } from '../../support/smtp-capture.js'
+import type { CapturedMail } from '../../support/smtp-capture.js'
+import { makeCerts } from '../../unit/notify/http/servers.js'
+import type { Certs } from '../../unit/notify/http/servers.js'
+
+const CUSTOM_TEMPLATE = `
+{{ define "custom.text" }}{{ range .Alerts }}{{ .Status }} {{ .Labels.instance }}: {{ .Annotations.summary }}
+{{ end }}{{ end }}
+{{ define "custom.html" }}<h1>{{ .CommonLabels.alertname }}</h1>{{ range .Alerts -}}
+<p title="{{ .Labels.note }}"><a href="{{ .GeneratorURL }}">{{ .Labels.note }}</a></p>
+{{ end }}{{ end }}
+{{ define "custom.subject" }}{{ .Status | toUpper }} {{ .GroupLabels.alertname }} — {{ len .Alerts }} ✓{{ end }}
+`
+
+function config(smarthost: string, caFile: string): string {
+  return `
+global:
+  smtp_smarthost: '${smarthost}'
+  smtp_from: 'Alertmanager <am@example.com>'
+  smtp_hello: mail.alertmesh.test
+  smtp_auth_username: alice
+  smtp_auth_password: pw
+  smtp_auth_identity: boss
+templates: ['custom.tmpl']
+route:
+  receiver: default-mail
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+  routes:
+    - matchers: ['alertname="Custom"']
+      receiver: custom-mail
+receivers:
+  - name: default-mail
+    email_configs:
+      - to: 'oncall@example.com, "Ops Team" <ops@example.com>'
+        send_resolved: true
+        tls_config: {ca_file: '${caFile}'}
+  - name: custom-mail
+    email_configs:
+      - to: custom@example.com
+        send_resolved: true
+        tls_config: {ca_file: '${caFile}'}
+        text: '{{ template "custom.text" . }}'
+        html: '{{ template "custom.html" . }}'
+        headers:
+          subject: '{{ template "custom.subject" . }}'
+          X-Group: '{{ .GroupLabels.alertname }} ünï "q" <b>'
+          reply-to: noreply@example.com
+`
+}
+
+// A recent start, so that group_wait holds each group until all 60 alerts are in: 0.25 flushes
+// a new group at once when its first alert started more than group_wait ago.
+const startsAt = new Date(Date.now() - 120).toISOString()
+const NOTE = 'é "q" <b>&amp;</b> \'s\' 😀'
+const ALERTS = [
+  // A group of one, with unicode, quotes and HTML in its labels and annotations.
+  {
+    labels: { alertname: 'Single', instance: 'db-1', note: NOTE },
+    annotations: { summary: `disk <full> & "quoted" ${NOTE}`, description: 'line 1\nline 2' },
+    generatorURL: 'http://prom.example.com/graph?g0.expr=up%3D%3D0&x="y"',
+    startsAt,
+  },
+  // A group of 60.
+  ...Array.from({ length: 60 }, (_, i) => ({
+    labels: { alertname: 'Many', instance: `host-${String(i).padStart(2, '0')}`, note: NOTE },
+    annotations: { summary: `alert number ${i} ${'long text '.repeat(i % 7)}` },
+    startsAt,
+  })),
+  // A group for the receiver with the custom template and headers.
+  ...['a', 'b'].map((instance) => ({
+    labels: { alertname: 'Custom', instance, note: `${instance} ${NOTE}` },
+    annotations: { summary: `custom ${instance} <i>x</i>` },
+    generatorURL: `http://prom.example.com/graph?i=${instance}&q="1"`,
+    startsAt,
+  })),
+]
+
+/** Header lines whose values differ by design, compared by shape only. */
+const BY_DESIGN = new Set(['date', 'message-id'])
+
+interface Normalised {
+  /** Header lines other than Date and Message-Id, sorted. */
+  readonly headers: readonly string[]
+  /** The body after the blank line, with the boundary replaced. */
+  readonly body: string
+  readonly messageIdHost: string
+}
+
+function normalise(mail: CapturedMail): Normalised {
+  const raw = mail.raw.toString('utf8')
+  const end = raw.indexOf('\r\n\r\n')
+  const head = raw.slice(0, end).split('\r\n')
+  const boundary = /boundary=([0-9a-f]{60})/.exec(raw)?.[1]
+  assert.ok(boundary !== undefined, `no boundary in ${raw}`)
+  const date = head.find((l) => l.startsWith('Date: '))
+  assert.match(date ?? '', /^Date: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4}$/)
+  const id = head.find((l) => l.startsWith('Message-Id: '))
+  const idParts = /^Message-Id: <\d+\.\d+@(.+)>$/.exec(id ?? '')
+  assert.ok(idParts?.[1] !== undefined, `Message-Id ${String(id)}`)
+  return {
+    headers: head
+      .filter((l) => !BY_DESIGN.has(l.slice(0, l.indexOf(':')).toLowerCase()))
+      .map((l) => l.replaceAll(boundary, 'BOUNDARY'))
+      .sort(),
+    body: raw.slice(end + 4).replaceAll(boundary, 'BOUNDARY'),
+    messageIdHost: idParts[1],
+  }
+}
+
+/** subjectOf reads the decoded Subject, to pair messages that arrived in different orders. */
+async function bySubject(mails: readonly CapturedMail[]): Promise<Map<string, CapturedMail>> {
+  const out = new Map<string, CapturedMail>()
+  for (const mail of mails) {
+    const subject = (await parseMail(mail)).subject ?? ''
+    assert.ok(!out.has(subject), `two messages with subject ${subject}`)
+    out.set(subject, mail)
+  }
+  return out
+}
+
+async function assertSameMail(am: CapturedMail, mesh: CapturedMail, what: string): Promise<void> {
+  assert.equal(mesh.from, am.from, `${what}: MAIL FROM`)
+  assert.deepEqual(mesh.to, am.to, `${what}: RCPT TO`)
+  assert.equal(mesh.hello, am.hello, `${what}: EHLO`)
+  assert.equal(mesh.secure, am.secure, `${what}: STARTTLS`)
+  assert.deepEqual(mesh.auth, am.auth, `${what}: AUTH`)
+  const [a, m] = [normalise(am), normalise(mesh)]
+  assert.deepEqual(m.headers, a.headers, `${what}: headers`)
+  assert.equal(m.messageIdHost, a.messageIdHost, `${what}: Message-Id host`)
+  assert.equal(m.body, a.body, `${what}: body as sent`)
+  const [pa, pm] = await Promise.all([parseMail(am), parseMail(mesh)])
+  assert.equal(pm.subject, pa.subject, `${what}: Subject`)
+  assert.equal(pm.text, pa.text, `${what}: text part`)
+  assert.equal(pm.html, pa.html, `${what}: HTML part`)
+  assert.equal(JSON.stringify(pm.to), JSON.stringify(pa.to), `${what}: To`)
+  assert.equal(pm.from?.text, pa.from?.text, `${what}: From`)
+}
+
+describe('side by side with Alertmanager 0.25: email', { timeout: 180_000 }, () => {
+  let certs: Certs
+  let run: SideBySide
+  const smtp: Record<'alertmanager' | 'alertmesh', SmtpCapture | undefined> = {
+    alertmanager: undefined,
+    alertmesh: undefined,
+  }
+
+  before(async () => {
+    certs = makeCerts()
+    const tls = { key: certs.read(certs.serverKeyFile), cert: certs.read(certs.serverCertFile) }
+    for (const side of ['alertmanager', 'alertmesh'] as const) {
+      smtp[side] = await SmtpCapture.start({
+        tls,
+        authMethods: ['PLAIN', 'LOGIN'],
+        users: { alice: 'pw' },
+      })
+    }
+    run = await SideBySide.start({
+      config: (side) => config(smtp[side]?.address ?? '', certs.caFile),
+      templates: { 'custom.tmpl': CUSTOM_TEMPLATE },
+    })
+  })
+  after(async () => {
+    await run.stop()
+    for (const capture of Object.values(smtp)) {
+      await capture?.stop()
+    }
+    certs.cleanup()
+  })
+
+  async function compare(count: number): Promise<void> {
+    const [am, mesh] = await Promise.all([
+      smtp.alertmanager?.waitForMessages(count, 60_000),
+      smtp.alertmesh?.waitForMessages(count, 60_000),
+    ])
+    assert.ok(am !== undefined && mesh !== undefined)
+    const [amBy, meshBy] = await Promise.all([bySubject(am), bySubject(mesh)])
+    assert.deepEqual([...meshBy.keys()].sort(), [...amBy.keys()].sort(), 'subjects')
+    for (const [subject, mail] of amBy) {
+      await assertSameMail(mail, meshBy.get(subject) as CapturedMail, subject)
+    }
+  }
+
+  it('sends the same firing messages: groups of 1 and 60, default and custom templates', async () => {
+    await run.post(ALERTS)
+    await compare(3)
+  })
+
+  it('sends the same resolved messages', async () => {
+    const endsAt = new Date(Date.now() - 1000).toISOString()
+    await run.post(ALERTS.map((a) => ({ ...a, endsAt })))
+    await compare(6)
+  })
+})
