@@ -12,8 +12,10 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
 import { SideBySide } from '../../support/side-by-side.js'
+import type { Side } from '../../support/side-by-side.js'
 import { parseMail, SmtpCapture } from '../../support/smtp-capture.js'
-import type { CapturedMail } from '../../support/smtp-capture.js'
+import type { CapturedMail, SmtpCaptureOptions } from '../../support/smtp-capture.js'
+import { waitFor } from '../../support/wait.js'
 import { makeCerts } from '../../unit/notify/http/servers.js'
 import type { Certs } from '../../unit/notify/http/servers.js'
 
@@ -153,6 +155,31 @@ async function assertSameMail(am: CapturedMail, mesh: CapturedMail, what: string
   assert.equal(pm.from?.text, pa.from?.text, `${what}: From`)
 }
 
+/** The notify metrics of integration="email", as one node exposes them. */
+interface EmailMetrics {
+  readonly notifications: number
+  readonly failed: number
+  readonly requests: number
+  readonly requestsFailed: number
+  readonly latencyCount: number
+}
+
+async function emailMetrics(side: Side): Promise<EmailMetrics> {
+  const text = await (await fetch(`${side.node.url}/metrics`)).text()
+  const value = (name: string): number => {
+    const line = new RegExp(`^${name}\\{integration="email"\\} (\\S+)$`, 'm').exec(text)
+    assert.ok(line?.[1] !== undefined, `${side.name}: no ${name}{integration="email"}`)
+    return Number(line[1])
+  }
+  return {
+    notifications: value('alertmanager_notifications_total'),
+    failed: value('alertmanager_notifications_failed_total'),
+    requests: value('alertmanager_notification_requests_total'),
+    requestsFailed: value('alertmanager_notification_requests_failed_total'),
+    latencyCount: value('alertmanager_notification_latency_seconds_count'),
+  }
+}
+
 describe('side by side with Alertmanager 0.25: email', { timeout: 180_000 }, () => {
   let certs: Certs
   let run: SideBySide
@@ -209,4 +236,143 @@ describe('side by side with Alertmanager 0.25: email', { timeout: 180_000 }, () 
     await run.post(alerts(startsAt).map((a) => ({ ...a, endsAt })))
     await compare(6)
   })
+
+  it('counts the same notifications under integration="email"', async () => {
+    // The counters move once the SMTP session has ended, just after the message arrived.
+    const want = { notifications: 6, failed: 0, requests: 6, requestsFailed: 0, latencyCount: 6 }
+    for (const side of [run.am, run.mesh]) {
+      await waitFor(`${side.name}'s email metrics`, async () => {
+        const got = await emailMetrics(side)
+        return JSON.stringify(got) === JSON.stringify(want) ? got : undefined
+      })
+    }
+  })
+})
+
+/**
+ * The failure cases: each runs both nodes against SMTP servers that fail the same way and
+ * compares what the metrics say about retries (more requests than notifications) and final
+ * failures. 0.25's flush deadline is at least 10 s, so a retried failure takes that long.
+ */
+describe('side by side with Alertmanager 0.25: email failures', { timeout: 240_000 }, () => {
+  const cases: {
+    name: string
+    server: SmtpCaptureOptions
+    email?: string
+    /** The `from` field (default am@example.com). */
+    from?: string
+    /** What both nodes do. */
+    retried: boolean
+    /** Differences that must exist: what each side counts as failed, and delivers. */
+    amFails?: boolean
+    amDelivers?: boolean
+  }[] = [
+    // A refused recipient: retried until the flush deadline, then counted as failed.
+    {
+      name: 'a 550 to RCPT TO',
+      server: { rejectRcpt: { code: 550, message: 'no' } },
+      retried: true,
+    },
+    // Authentication refused: retried.
+    {
+      name: 'a refused AUTH',
+      server: { authMethods: ['PLAIN'], users: { alice: 'other' } },
+      email: 'auth_username: alice\n        auth_password: pw',
+      retried: true,
+    },
+    // A broken `from` template: not retried.
+    { name: 'a broken from template', server: {}, from: "'{{ .Nope.X }}'", retried: false },
+    // The message refused after DATA: 0.25 ignores the reply and counts a success; alertmesh
+    // retries and counts a failure (deliberate: nothing was delivered).
+    {
+      name: 'a 554 after DATA (a deliberate difference)',
+      server: { rejectData: { code: 554, message: 'spam' } },
+      retried: true,
+      amFails: false,
+    },
+    // A broken header template: neither retries; 0.25 has already sent DATA and delivers the
+    // message without its body, alertmesh sends nothing (deliberate).
+    {
+      name: 'a broken header template (a deliberate difference)',
+      server: {},
+      email: 'headers: {X-Broken: \'{{ template "nope" . }}\'}',
+      retried: false,
+      amDelivers: true,
+    },
+  ]
+  for (const c of cases) {
+    it(`fails as 0.25 does on ${c.name}`, async () => {
+      const smtp = {
+        alertmanager: await SmtpCapture.start(c.server),
+        alertmesh: await SmtpCapture.start(c.server),
+      }
+      const run = await SideBySide.start({
+        config: (side) => `
+route: {receiver: mail, group_by: [alertname], group_wait: 1s, group_interval: 1s, repeat_interval: 1h}
+receivers:
+  - name: mail
+    email_configs:
+      - to: oncall@example.com
+        from: ${c.from ?? 'am@example.com'}
+        smarthost: '${smtp[side].address}'
+        require_tls: false
+        ${c.email ?? ''}
+`,
+      })
+      try {
+        await run.post([{ labels: { alertname: 'Broken' }, startsAt: new Date().toISOString() }])
+        const settled = async (side: Side): Promise<EmailMetrics> =>
+          waitFor(
+            `${side.name}'s first email notification to end`,
+            async () => {
+              const m = await emailMetrics(side)
+              return m.latencyCount >= 1 && m.notifications >= 1 && m.requests >= 1 ? m : undefined
+            },
+            { timeoutMs: 60_000, intervalMs: 200 }
+          )
+        // The first flush ends with a failure counted, or (0.25 on the refused DATA) a success.
+        const amFails = c.amFails ?? true
+        const am = await waitFor(
+          "Alertmanager's first flush",
+          async () => {
+            const m = await settled(run.am)
+            return (amFails ? m.failed >= 1 : m.requests >= 1) ? m : undefined
+          },
+          { timeoutMs: 60_000, intervalMs: 200 }
+        )
+        const mesh = await waitFor(
+          "alertmesh's first flush",
+          async () => {
+            const m = await settled(run.mesh)
+            return m.failed >= 1 ? m : undefined
+          },
+          { timeoutMs: 60_000, intervalMs: 200 }
+        )
+        assert.equal(
+          mesh.requests > mesh.notifications,
+          c.retried,
+          `alertmesh retried: ${JSON.stringify(mesh)}`
+        )
+        if (amFails) {
+          assert.equal(
+            am.requests > am.notifications,
+            c.retried,
+            `0.25 retried: ${JSON.stringify(am)}`
+          )
+        } else {
+          assert.equal(am.failed, 0, `0.25 counted a success: ${JSON.stringify(am)}`)
+        }
+        assert.equal(smtp.alertmesh.messages.length, 0, 'alertmesh delivered nothing')
+        assert.equal(
+          smtp.alertmanager.messages.length > 0,
+          c.amDelivers === true,
+          `0.25 delivered ${smtp.alertmanager.messages.length}`
+        )
+      } finally {
+        await run.stop()
+        await smtp.alertmanager.stop()
+        await smtp.alertmesh.stop()
+      }
+    })
+  }
 })
