@@ -8,6 +8,11 @@
 // - Message-Id: its nanoseconds and random number (the host part is compared);
 // - the multipart boundary: 30 random bytes (replaced by a placeholder before comparing);
 // - the order of the header lines, random in 0.25 (a Go map), so compared as a sorted list.
+// The metrics under integration="email" must agree too. The failure cases compare what each
+// side retries and counts as failed, and show the two differences that must exist: 0.25 counts
+// a message the server refuses after DATA as sent, and when a header template fails it has
+// already sent DATA and delivers the message without a body; alertmesh fails both, sending
+// nothing in the second case.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
