@@ -140,7 +140,12 @@ export class EmailNotifier implements Notifier {
       await session.send(from[0] ?? '', to, message)
       session.quit()
     } catch (err) {
-      session?.close()
+      // 0.25's deferred c.Quit: a session still in order is ended politely.
+      if (err instanceof FinalError) {
+        session?.quit()
+      } else {
+        session?.close()
+      }
       throw toNotifyError(err, ctx.signal)
     } finally {
       if (session !== undefined) {

@@ -450,6 +450,22 @@ describe('EmailNotifier', () => {
     )
   })
 
+  it('keeps the password and the secret out of a failed AUTH, whatever the mechanism', async () => {
+    for (const method of ['PLAIN', 'LOGIN', 'CRAM-MD5']) {
+      const server = await capture({ authMethods: [method], users: { alice: 'right' } })
+      const config = emailConfig(server.address, {
+        auth_username: 'alice',
+        auth_password: 's3cr3t-pw',
+        auth_secret: 's3cr3t-cram',
+      })
+      const err = await rejection(notifier(config).notify(context(), [FIRING]))
+      assert.equal(err.retryable, true)
+      const shown = JSON.stringify({ message: err.message, cause: String(err.cause) })
+      assert.ok(!shown.includes('s3cr3t'), `${method}: ${shown}`)
+      assert.ok(!shown.includes(Buffer.from('s3cr3t-pw').toString('base64')), shown)
+    }
+  })
+
   it('retries a refused connection', async () => {
     const port = await closedPort()
     const err = await rejection(
