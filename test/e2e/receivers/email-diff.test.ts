@@ -381,3 +381,69 @@ receivers:
     })
   }
 })
+
+/**
+ * 0.25 takes the first mechanism of the server's AUTH list that its credentials allow; each
+ * receiver here sends to its own server advertising CRAM-MD5, LOGIN and PLAIN in that order.
+ */
+describe('side by side with Alertmanager 0.25: email AUTH choice', { timeout: 120_000 }, () => {
+  const receivers = [
+    // A password only: CRAM-MD5 is skipped, LOGIN comes next.
+    { name: 'password', email: 'auth_password: pw' },
+    // A secret too: CRAM-MD5, first in the list.
+    { name: 'secret', email: 'auth_password: pw\n        auth_secret: pw' },
+  ]
+  it('picks the same mechanism', async () => {
+    const start = (): Promise<SmtpCapture[]> =>
+      Promise.all(
+        receivers.map(() =>
+          SmtpCapture.start({ authMethods: ['CRAM-MD5', 'LOGIN', 'PLAIN'], users: { alice: 'pw' } })
+        )
+      )
+    const servers = { alertmanager: await start(), alertmesh: await start() }
+    const run = await SideBySide.start({
+      config: (side) => `
+route:
+  receiver: ${receivers[0]?.name}
+  group_by: [alertname]
+  group_wait: 1s
+  routes:
+${receivers.map((r) => `    - {matchers: ['alertname="${r.name}"'], receiver: ${r.name}}`).join('\n')}
+receivers:
+${receivers
+  .map(
+    (r, i) => `  - name: ${r.name}
+    email_configs:
+      - to: oncall@example.com
+        from: am@example.com
+        smarthost: '${servers[side][i]?.address ?? ''}'
+        require_tls: false
+        auth_username: alice
+        ${r.email}`
+  )
+  .join('\n')}
+`,
+    })
+    try {
+      const startsAt = new Date().toISOString()
+      await run.post(receivers.map((r) => ({ labels: { alertname: r.name }, startsAt })))
+      for (let i = 0; i < receivers.length; i++) {
+        const [am, mesh] = await Promise.all([
+          servers.alertmanager[i]?.waitForMessages(1),
+          servers.alertmesh[i]?.waitForMessages(1),
+        ])
+        assert.ok(am?.[0]?.auth !== undefined, `0.25 did not authenticate (${receivers[i]?.name})`)
+        assert.deepEqual(mesh?.[0]?.auth, am[0].auth, receivers[i]?.name)
+      }
+      assert.deepEqual(
+        servers.alertmanager.map((s) => s.messages[0]?.auth?.method),
+        ['LOGIN', 'CRAM-MD5']
+      )
+    } finally {
+      await run.stop()
+      for (const s of [...servers.alertmanager, ...servers.alertmesh]) {
+        await s.stop()
+      }
+    }
+  })
+})
