@@ -242,6 +242,21 @@ describe('side by side with Alertmanager 0.25: email', { timeout: 180_000 }, () 
     await compare(6)
   })
 
+  it('shows the same config in /api/v2/status, secrets hidden', async () => {
+    const original = async (side: Side): Promise<string> => {
+      const status = await side.node.getJson<{ config: { original: string } }>('/api/v2/status')
+      const address = smtp[side.name]?.address ?? ''
+      // Each side has its own SMTP server and config directory (where custom.tmpl is).
+      return status.config.original
+        .replaceAll(address, 'SMARTHOST')
+        .replaceAll(side.node.dir, 'CONFIG_DIR')
+    }
+    const [am, mesh] = await Promise.all([original(run.am), original(run.mesh)])
+    assert.ok(am.includes('smtp_auth_password: <secret>'), am)
+    assert.ok(!am.includes(': pw\n'), am)
+    assert.equal(mesh, am)
+  })
+
   it('counts the same notifications under integration="email"', async () => {
     // The counters move once the SMTP session has ended, just after the message arrived.
     const want = { notifications: 6, failed: 0, requests: 6, requestsFailed: 0, latencyCount: 6 }
