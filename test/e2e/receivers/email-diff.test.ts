@@ -281,6 +281,8 @@ describe('side by side with Alertmanager 0.25: email failures', { timeout: 240_0
     email?: string
     /** The `from` field (default am@example.com). */
     from?: string
+    /** The `to` field (default oncall@example.com). */
+    to?: string
     /** What both nodes do. */
     retried: boolean
     /** Differences that must exist: what each side counts as failed, and delivers. */
@@ -291,6 +293,13 @@ describe('side by side with Alertmanager 0.25: email failures', { timeout: 240_0
     {
       name: 'a 550 to RCPT TO',
       server: { rejectRcpt: { code: 550, message: 'no' } },
+      retried: true,
+    },
+    // One recipient of two refused: retried, and nobody receives the message.
+    {
+      name: 'a 550 to one RCPT TO of two',
+      server: { rejectRcpt: { code: 550, message: 'no', recipients: ['b@example.com'] } },
+      to: 'a@example.com, b@example.com',
       retried: true,
     },
     // Authentication refused: retried.
@@ -332,7 +341,7 @@ route: {receiver: mail, group_by: [alertname], group_wait: 1s, group_interval: 1
 receivers:
   - name: mail
     email_configs:
-      - to: oncall@example.com
+      - to: '${c.to ?? 'oncall@example.com'}'
         from: ${c.from ?? 'am@example.com'}
         smarthost: '${smtp[side].address}'
         require_tls: false

@@ -14,8 +14,15 @@
  *   advertised order that its credentials allow, and sends `auth_identity`; so the mechanisms
  *   are read from the EHLO reply, and each runs as a custom handler that is Go's smtp.Client.Auth
  *   loop (including PlainAuth's refusal to send a password in clear text to a remote host).
+ * - RCPT: 0.25 gives up at the first refused recipient; SMTPConnection would deliver to the
+ *   others, so the message is withheld and the connection dropped before the final dot.
+ *
+ * What remains different on the wire, invisible in the message: SMTPConnection pipelines MAIL,
+ * RCPT and DATA when the server offers PIPELINING (net/smtp waits for each reply), and adds
+ * SMTPUTF8 to MAIL FROM only for non-ASCII addresses (net/smtp whenever the server offers it).
  */
 import { createHmac } from 'node:crypto'
+import { Readable } from 'node:stream'
 
 import type SMTPConnection from 'nodemailer/lib/smtp-connection'
 import type { SMTPConnectionCustomAuthContext } from 'nodemailer/lib/smtp-connection'
@@ -200,16 +207,48 @@ export class SmtpSession {
    *   `send DATA command`) or `delivery failure` for a refused message.
    */
   async send(from: string, to: readonly string[], message: string): Promise<void> {
-    const info = await this.#step<SMTPConnection.SentMessageInfo>(
-      (done) => {
-        this.#connection.send({ from, to: [...to], use8BitMime: true }, message, (err, sent) => {
-          done(err ?? undefined, sent)
-        })
+    // 0.25 stops at the first refused recipient, before DATA; SMTPConnection goes on to DATA
+    // for the recipients the server accepted. The message is therefore a stream that, when
+    // SMTPConnection starts reading it (DATA accepted), looks at the envelope's refusals and
+    // fails instead of giving any byte; the connection is then dropped before the final dot, so
+    // the server discards the message and nobody receives it, as with 0.25. This reads
+    // SMTPConnection's internal envelope: should that change, the refusal is still reported
+    // (from the send result) but the accepted recipients get the message.
+    let refusedBeforeData: Error | undefined
+    const connection = this.#connection as unknown as {
+      _envelope?: { rejectedErrors?: unknown }
+    }
+    const source = new Readable({
+      read() {
+        const refused = connection._envelope?.rejectedErrors
+        if (Array.isArray(refused) && refused[0] instanceof Error) {
+          refusedBeforeData = refused[0]
+          this.destroy(refused[0])
+          return
+        }
+        this.push(message)
+        this.push(null)
       },
-      (err) => sendStepError(err)
-    )
-    // 0.25 stops at the first refused recipient, before DATA; SMTPConnection delivers to the
-    // recipients the server accepted. Reporting the refusal keeps 0.25's retryable failure.
+    })
+    let info: SMTPConnection.SentMessageInfo
+    try {
+      info = await this.#step<SMTPConnection.SentMessageInfo>(
+        (done) => {
+          this.#connection.send({ from, to: [...to], use8BitMime: true }, source, (err, sent) => {
+            done(err ?? undefined, sent)
+          })
+        },
+        (err) =>
+          refusedBeforeData === undefined
+            ? sendStepError(err)
+            : new SmtpStepError('send RCPT command', serverReply(refusedBeforeData), err)
+      )
+    } catch (err) {
+      if (refusedBeforeData !== undefined) {
+        this.close()
+      }
+      throw err
+    }
     const refused = info.rejectedErrors?.[0]
     if (refused !== undefined) {
       throw new SmtpStepError('send RCPT command', serverReply(refused), refused)
