@@ -137,11 +137,12 @@ export interface Side {
 /** SideBySideOptions describe one differential run. */
 export interface SideBySideOptions {
   /**
-   * The config; every `{{CAPTURE}}` becomes the side's capture server URL
+   * The config, or a function making each side's (e.g. to point it at that side's SMTP
+   * capture); every `{{CAPTURE}}` becomes the side's capture server URL
    * (`http://127.0.0.1:<port>`, no trailing slash), every `{{DIR}}` the side's directory (for
    * `*_file` paths that 0.25 reads relative to its working directory, not the config's).
    */
-  readonly config: string
+  readonly config: string | ((side: Side['name']) => string)
   /** Template files written next to the config; list them in `templates:` by file name. */
   readonly templates?: Readonly<Record<string, string>>
   /** Extra files written next to the config (e.g. `*_file` secrets), by name. */
@@ -199,7 +200,7 @@ export class SideBySide {
         }
         const node = await TestNode.start({
           dir,
-          config: fill(options.config),
+          config: fill(typeof options.config === 'string' ? options.config : options.config(name)),
           args: [
             `--web.external-url=${EXTERNAL_URL}`,
             '--log.level=debug',

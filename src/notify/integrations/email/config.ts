@@ -14,7 +14,6 @@ import type {
   TLSConfig,
 } from '../../../config/index.js'
 import { goQuote } from '../../../labels/index.js'
-import { defineIntegration } from '../definition.js'
 
 const { always, dflt, ptr, ref, reset, sendResolved, str, struct, tmpl, BOOL, STRING_MAP } = schema
 
@@ -98,13 +97,31 @@ function fromGlobal(c: Obj, g: Obj): void {
   }
 }
 
+/** DEFAULT_EMAIL_SUBJECT is config.DefaultEmailSubject, the Subject header when none is configured. */
+export const DEFAULT_EMAIL_SUBJECT = '{{ template "email.default.subject" . }}'
+
+/**
+ * defaultHeaders is what notify/email.New makes of the configured headers: Subject, To and From
+ * are added, after the configured ones, when missing.
+ *
+ * @param c - the entry (its headers already canonical).
+ * @returns the headers to render, in order.
+ */
+export function defaultHeaders(c: {
+  readonly headers?: Readonly<Record<string, string>>
+  readonly to?: unknown
+  readonly from?: unknown
+}): Record<string, string> {
+  const headers: Record<string, string> = { ...(c.headers ?? {}) }
+  headers['Subject'] ??= DEFAULT_EMAIL_SUBJECT
+  headers['To'] ??= typeof c.to === 'string' ? c.to : ''
+  headers['From'] ??= typeof c.from === 'string' ? c.from : ''
+  return headers
+}
+
 /** notify/email.New fills these headers of receivers in use, before config.original shows them. */
 function whenRouted(c: Obj): void {
-  const headers = { ...((c['headers'] as Record<string, string> | undefined) ?? {}) }
-  headers['Subject'] ??= '{{ template "email.default.subject" . }}'
-  headers['To'] ??= typeof c['to'] === 'string' ? c['to'] : ''
-  headers['From'] ??= typeof c['from'] === 'string' ? c['from'] : ''
-  c['headers'] = headers
+  c['headers'] = defaultHeaders(c)
 }
 
 /** EMAIL_CONFIG_SPEC is the `email_configs` kind as src/config consumes it. */
@@ -131,6 +148,3 @@ export const EMAIL_CONFIG_SPEC: IntegrationConfigSpec<EmailConfig> = {
   fromGlobal,
   whenRouted,
 }
-
-/** EMAIL is the email integration; alertmesh cannot send email yet. */
-export const EMAIL = defineIntegration({ config: EMAIL_CONFIG_SPEC, metricsOrder: 0 })

@@ -67,8 +67,6 @@ describe('buildIntegrations', () => {
   const withoutNotifier = (type: string): IntegrationDefinition[] =>
     TEST_INTEGRATIONS.map((i) => (i.name === type ? { name: i.name, config: i.config } : i))
   const unsupported: { type: string; receiver: string }[] = [
-    // Email, the most common one.
-    { type: 'email', receiver: 'ops' },
     // A chat integration.
     { type: 'slack', receiver: 'chat' },
     // Receiver names with quotes are shown as they are.
