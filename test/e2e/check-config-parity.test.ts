@@ -41,11 +41,6 @@ function run(cmd: string, args: readonly string[], cwd: string): Promise<Run> {
   })
 }
 
-/** The `<kind>_configs` alertmesh can send, so accepts like amtool. */
-const SENDABLE = new Set(
-  INTEGRATIONS.filter((i) => i.notifier !== undefined).map((i) => `${i.name}_configs`)
-)
-
 const skip = !existsSync(AMTOOL)
   ? 'Debian amtool 0.25 is not installed (prometheus-alertmanager)'
   : !existsSync(TESTDATA)
