@@ -106,7 +106,15 @@ describe('a Consul cluster notifying email, Slack and PagerDuty', { timeout: 180
   before(async () => {
     const consul = teardown.stop(await startConsulStandin())
     const smtp = await startSmtp(mails)
-    teardown.add(smtp, (s) => new Promise<void>((resolve) => { s.close(() => { resolve(); }); }))
+    teardown.add(
+      smtp,
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.close(() => {
+            resolve()
+          })
+        })
+    )
     slack = teardown.stop(await CaptureServer.start(() => ({ status: 200, body: 'ok' })))
     pagerduty = teardown.stop(
       await CaptureServer.start((request) => {
