@@ -79,14 +79,8 @@ export class OwnedHttpClient implements HttpClient {
   }
 
   /** post is {@link HttpClient.post} on the client in use. */
-  post(
-    url: string,
-    body: string | Uint8Array,
-    headers: Readonly<Record<string, string>>,
-    signal: AbortSignal,
-    method?: 'POST' | 'PUT'
-  ): Promise<HttpResponse> {
-    return this.#client.post(url, body, headers, signal, method)
+  post(...args: Parameters<HttpClient['post']>): Promise<HttpResponse> {
+    return this.#client.post(...args)
   }
 
   /**
