@@ -3,10 +3,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import type { Alert } from '../../../../src/alerts/index.js'
 import type { HttpClient, HttpResponse } from '../../../../src/notify/http/index.js'
 import { AlertTemplate, NotifyError } from '../../../../src/notify/index.js'
-import type { NotifyContext } from '../../../../src/notify/index.js'
 import { FieldRenderer } from '../../../../src/notify/integrations/fields.js'
 import {
   finalError,
@@ -16,7 +14,8 @@ import {
 } from '../../../../src/notify/integrations/http-notifier.js'
 import { httpConfig } from '../http/servers.js'
 
-const UA = 'Alertmanager/0.25.0'
+import { context, FIRING, UA } from './fixtures.js'
+
 const SIGNAL = new AbortController().signal
 
 interface Call {
@@ -41,28 +40,6 @@ function fakeClient(response: Partial<HttpResponse> = {}) {
     },
   }
   return { client, calls, closes: () => closes }
-}
-
-const CTX: NotifyContext = {
-  receiver: 'team',
-  groupKey: '{}:{alertname="A"}',
-  groupLabels: { alertname: 'A' },
-  repeatIntervalMs: 3600_000,
-  now: Date.UTC(2024, 0, 1, 0, 5),
-  signal: SIGNAL,
-  muteTimeIntervals: [],
-  activeTimeIntervals: [],
-}
-
-const ALERT: Alert = {
-  labels: { alertname: 'A' },
-  annotations: {},
-  startsAt: Date.UTC(2024, 0, 1),
-  endsAt: 0,
-  generatorURL: '',
-  updatedAt: Date.UTC(2024, 0, 1),
-  timeout: false,
-  fingerprint: '0123456789abcdef',
 }
 
 describe('OwnedHttpClient', () => {
@@ -161,13 +138,13 @@ describe('throwOnTemplateError', () => {
   const template = AlertTemplate.fromGlobs([])
 
   it('does nothing when every field rendered', () => {
-    const fields = new FieldRenderer(template, CTX, [ALERT])
+    const fields = new FieldRenderer(template, context(), [FIRING])
     fields.text('{{ .Status }}')
     throwOnTemplateError(fields)
   })
 
   it("fails for good with the first template's message, after the prefix", () => {
-    const fields = new FieldRenderer(template, CTX, [ALERT])
+    const fields = new FieldRenderer(template, context(), [FIRING])
     fields.text('{{ .Nope.Deeper }}')
     const first = fields.error
     assert.ok(first !== undefined)

@@ -13,7 +13,7 @@ import {
 } from '../../../../../src/notify/integrations/telegram/index.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, context } from '../fixtures.js'
+import { capture, context, FIRING } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 const TOKEN = '123456:S3CR3T-TOKEN'
@@ -48,17 +48,9 @@ function notifier(
   return { notifier: n, records }
 }
 
+/** alert is FIRING with the given labels. */
 function alert(labels: Record<string, string>): Alert {
-  return {
-    labels,
-    annotations: {},
-    startsAt: Date.UTC(2024, 0, 1),
-    endsAt: 0,
-    generatorURL: '',
-    updatedAt: Date.UTC(2024, 0, 1),
-    timeout: false,
-    fingerprint: '0123456789abcdef',
-  }
+  return { ...FIRING, labels }
 }
 
 // Every failure is retryable in 0.25's Telegram notifier (it returns true with any error), so
