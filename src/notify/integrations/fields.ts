@@ -12,14 +12,14 @@ import type { NotifyContext } from '../types.js'
  * FieldRenderer renders one notification's templated fields as Alertmanager 0.25's notifiers
  * do with notify.TmplText and notify.TmplHTML (notify/util.go): the first failing field keeps
  * its error and every later field renders as '', so a notifier renders all its fields and then
- * asks {@link FieldRenderer.error} once, and a broken template fails the notification with
- * that template's message.
+ * asks {@link FieldRenderer.error} once (throwOnTemplateError in http-notifier.ts), and a
+ * broken template fails the notification with that template's message.
  *
  * @example
  * ```ts
  * const fields = new FieldRenderer(context.template(), ctx, alerts)
  * const title = fields.text(config.title)
- * if (fields.error !== undefined) throw new NotifyError(fields.error.message, { retryable: false })
+ * throwOnTemplateError(fields) // a NotifyError, not retryable, if a field failed
  * ```
  */
 export class FieldRenderer {

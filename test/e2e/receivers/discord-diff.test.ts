@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test'
 
 import { SideBySide } from '../../support/side-by-side.js'
 
+import { alert, TRICKY } from './alerts.js'
 import {
   assertSameConfigShown,
   assertSameErrorLogged,
@@ -74,12 +75,6 @@ const TEMPLATE = `
 {{ define "custom.message" }}{{ range .Alerts }}* {{ .Labels.alertname }} <{{ .Labels.note }}> {{ .Annotations.summary | title }}
 {{ end }}{{ end }}
 `
-
-const TRICKY = { note: 'é "q" <b>&amp;</b> 😀 \u2028', quote: "it's \\ fine" }
-
-function alert(labels: Record<string, string>, annotations: Record<string, string> = {}) {
-  return { labels, annotations }
-}
 
 const FIRING = [
   alert({ alertname: 'Fail', case: 'fail' }),

@@ -20,6 +20,8 @@ import { assertSameShownConfig } from '../../support/shown-config.js'
 import { SideBySide, assertSameRequests } from '../../support/side-by-side.js'
 import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
 
+import { oneAndSixty } from './alerts.js'
+
 const CUSTOM_TMPL = `{{ define "og.custom" }}{{ .Status | toUpper }} <{{ .CommonLabels.alertname }}> {{ range .Alerts }}{{ .Labels.instance }} {{ end }}{{ end }}`
 
 function config(keyFile: string): string {
@@ -97,29 +99,6 @@ receivers:
 `
 }
 
-/**
- * alerts is a group of 1 and a group of 60. They start now: 0.25 flushes a new group at once
- * when its first alert started more than group_wait ago, racing the rest of the POST (seen as
- * [FIRING:27] of 60); a fresh start makes both nodes wait group_wait (3s) for the whole batch.
- * The resolved alerts are posted right after a flush, so the next one is group_interval away.
- */
-function alerts(startsAt: string) {
-  const single = {
-    labels: { alertname: 'Disk<&>', instance: 'a', note: 'é "q" 😀 <b>' },
-    annotations: { summary: 'x < y & "z"' },
-    startsAt,
-  }
-  const sixty = Array.from({ length: 60 }, (_, i) => ({
-    labels: {
-      alertname: 'Many',
-      instance: `host-${String(i).padStart(2, '0')}`,
-      note: `n°${i} ✓`,
-    },
-    annotations: { summary: `load ${i} > 1` },
-    startsAt,
-  }))
-  return [single, ...sixty]
-}
 /** Requests per notification of each receiver while firing (update_alerts adds two). */
 const PER_FIRING: Readonly<Record<string, number>> = {
   defaults: 1,
@@ -180,7 +159,7 @@ describe('side by side with Alertmanager 0.25: opsgenie', { timeout: 180_000 }, 
   after(() => run.stop())
 
   it('sends the same requests, in order, firing and then resolved', async () => {
-    const firing = alerts(new Date().toISOString())
+    const firing = oneAndSixty(new Date().toISOString())
     await run.post(firing)
     const [firingAm, firingMesh] = await run.waitForRequests(FIRING_REQUESTS)
     const groups = assertSameNotifications(firingAm, firingMesh)
@@ -260,7 +239,7 @@ receivers:
   after(() => run.stop())
 
   it('retries a 429 from the start, stops at a 422 and at a template error, counting alike', async () => {
-    await run.post(alerts(new Date().toISOString()).slice(0, 1))
+    await run.post(oneAndSixty(new Date().toISOString()).slice(0, 1))
     // limited: the create answered 429, then create, message and description; invalid: the
     // create alone, as the first failure ends the attempt and 422 is not retried; broken:
     // nothing, its note fails to render.

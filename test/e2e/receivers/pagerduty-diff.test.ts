@@ -25,6 +25,8 @@ import { assertSameShownConfig, shownConfigs } from '../../support/shown-config.
 import { SideBySide, assertSameRequest, assertSameRequests } from '../../support/side-by-side.js'
 import type { CapturedRequest, ConnectTLS, Reply } from '../../support/side-by-side.js'
 
+import { oneAndSixty } from './alerts.js'
+
 const CUSTOM_TMPL = `{{ define "pd.custom" }}{{ .Status | toUpper }} <{{ .CommonLabels.alertname }}> {{ range .Alerts }}{{ .Labels.instance }}={{ .Annotations.summary }} {{ end }}{{ end }}
 {{ define "pd.details" }}{{ range .Alerts.Firing }}{{ .Labels.note }};{{ end }}{{ end }}`
 
@@ -104,29 +106,6 @@ receivers:
 `
 }
 
-/**
- * alerts is a group of 1 and a group of 60. They start now: 0.25 flushes a new group at once
- * when its first alert started more than group_wait ago, racing the rest of the POST (seen as
- * [FIRING:27] of 60); a fresh start makes both nodes wait group_wait (3s) for the whole batch.
- * The resolved alerts are posted right after a flush, so the next one is group_interval away.
- */
-function alerts(startsAt: string) {
-  const single = {
-    labels: { alertname: 'Disk<&>', instance: 'a', note: 'é "q" 😀 <b>' },
-    annotations: { summary: 'x < y & "z"' },
-    startsAt,
-  }
-  const sixty = Array.from({ length: 60 }, (_, i) => ({
-    labels: {
-      alertname: 'Many',
-      instance: `host-${String(i).padStart(2, '0')}`,
-      note: `n°${i} ✓`,
-    },
-    annotations: { summary: `load ${i} > 1` },
-    startsAt,
-  }))
-  return [single, ...sixty]
-}
 const PATHS = [
   '/defaults',
   '/full?x=1&y=%20z',
@@ -184,7 +163,7 @@ describe('side by side with Alertmanager 0.25: pagerduty', { timeout: 180_000 },
   })
 
   it('sends the same v2 events, firing and then resolved', async () => {
-    const firing = alerts(new Date().toISOString())
+    const firing = oneAndSixty(new Date().toISOString())
     await run.post(firing)
     // Seven receivers, two groups each.
     const [firingAm, firingMesh] = await run.waitForRequests(14)
@@ -327,7 +306,7 @@ describe('side by side with Alertmanager 0.25: pagerduty v1', { timeout: 180_000
   after(() => run.stop())
 
   it('sends the same v1 events to the fixed endpoint, firing and then resolved', async () => {
-    const firing = alerts(new Date().toISOString())
+    const firing = oneAndSixty(new Date().toISOString())
     await run.post(firing)
     // Three receivers, two groups each.
     const [firingAm, firingMesh] = await run.waitForRequests(6)
@@ -405,7 +384,7 @@ receivers:
   after(() => run.stop())
 
   it('retries a 429, gives up on a 400 and on a template error, and counts them alike', async () => {
-    await run.post(alerts(new Date().toISOString()).slice(0, 1))
+    await run.post(oneAndSixty(new Date().toISOString()).slice(0, 1))
     // limited: the 429 and its retry; invalid: one request; broken: none, its class fails.
     const [am, mesh] = await run.waitForRequests(3)
     const byPath = (requests: readonly CapturedRequest[], path: string) =>

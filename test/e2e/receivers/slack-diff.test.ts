@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test'
 
 import { SideBySide } from '../../support/side-by-side.js'
 
+import { alert, TRICKY } from './alerts.js'
 import {
   assertSameConfigShown,
   assertSameErrorLogged,
@@ -121,12 +122,6 @@ const TEMPLATE = `
 {{ define "custom.text" }}{{ range .Alerts.Firing }}* {{ .Labels.alertname }} <{{ .Labels.note }}> {{ .StartsAt.Format "2006-01-02 15:04:05" }}
 {{ end }}{{ end }}
 `
-
-const TRICKY = { note: 'é "q" <b>&amp;</b> 😀 \u2028', quote: "it's \\ fine" }
-
-function alert(labels: Record<string, string>, annotations: Record<string, string> = {}) {
-  return { labels, annotations }
-}
 
 const FIRING = [
   alert({ alertname: 'Fail', case: 'fail' }),

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test'
 
 import { SideBySide } from '../../support/side-by-side.js'
 
+import { alert, TRICKY } from './alerts.js'
 import {
   assertSameConfigShown,
   assertSameErrorLogged,
@@ -84,12 +85,6 @@ const TEMPLATE = `
 {{ range .Alerts }}- {{ .Labels.alertname }} <{{ .Labels.note }}> {{ .Annotations.summary | reReplaceAll "[aeiou]" "_" }}
 {{ end }}{{ end }}
 `
-
-const TRICKY = { note: 'é "q" <b>&amp;</b> 😀 \u2028', quote: "it's \\ fine" }
-
-function alert(labels: Record<string, string>, annotations: Record<string, string> = {}) {
-  return { labels, annotations }
-}
 
 const FIRING = [
   alert({ alertname: 'Fail', case: 'fail' }),

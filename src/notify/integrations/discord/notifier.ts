@@ -2,36 +2,21 @@ import type Logger from 'bunyan'
 
 import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
-import { redactURLInMessage } from '../../../util/index.js'
-import { classifyStatus, createHttpClient } from '../../http/index.js'
-import type { HttpClient } from '../../http/index.js'
-import { NotifyError } from '../../notify-error.js'
 import type { AlertTemplate } from '../../template/index.js'
 import type { Notifier, NotifyContext } from '../../types.js'
 import { FieldRenderer } from '../fields.js'
+import { OwnedHttpClient, throwOnTemplateError } from '../http-notifier.js'
+import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { DISCORD_COLORS, DISCORD_RETRY_CODES } from './config.js'
 import type { DiscordConfig } from './config.js'
 import { encodeDiscordMessage } from './payload.js'
 
-/** DiscordNotifierOptions are what one `discord_configs` entry needs to send. */
-export interface DiscordNotifierOptions {
-  readonly config: DiscordConfig
-  /** The config's templates, built on first call. */
-  readonly template: () => AlertTemplate
-  /** The integration's logger. */
-  readonly log: Logger
-  /** `User-Agent`, `Alertmanager/0.25.0` to look like Alertmanager. */
-  readonly userAgent: string
-  /**
-   * The client to send with; by default one is built from `config.http_config` and owned
-   * (closed by {@link DiscordNotifier.close}).
-   */
-  readonly httpClient?: HttpClient
-}
-
-/** DISCORD_CONTENT_TYPE is the request's Content-Type (`notify.PostJSON`). */
-const DISCORD_CONTENT_TYPE = 'application/json'
+/**
+ * DiscordNotifierOptions are what one `discord_configs` entry needs to send; an injected
+ * `httpClient` is not closed by {@link DiscordNotifier.close}.
+ */
+export type DiscordNotifierOptions = HttpNotifierOptions<DiscordConfig>
 
 /**
  * DiscordNotifier is Alertmanager 0.25's Discord integration (`notify/discord/discord.go`): it
@@ -52,8 +37,7 @@ export class DiscordNotifier implements Notifier {
   readonly #config: DiscordConfig
   readonly #template: () => AlertTemplate
   readonly #log: Logger
-  readonly #client: HttpClient
-  readonly #ownsClient: boolean
+  readonly #client: OwnedHttpClient
 
   /**
    * DiscordNotifier's constructor builds the HTTP client.
@@ -65,10 +49,7 @@ export class DiscordNotifier implements Notifier {
     this.#config = options.config
     this.#template = options.template
     this.#log = options.log
-    this.#ownsClient = options.httpClient === undefined
-    this.#client =
-      options.httpClient ??
-      createHttpClient(options.config.http_config, { userAgent: options.userAgent })
+    this.#client = new OwnedHttpClient(options.config.http_config, options)
   }
 
   /**
@@ -83,33 +64,20 @@ export class DiscordNotifier implements Notifier {
     const fields = new FieldRenderer(this.#template(), ctx, alerts)
     const title = fields.text(this.#config.title)
     const description = fields.text(this.#config.message)
-    if (fields.error !== undefined) {
-      throw new NotifyError(fields.error.message, {
-        retryable: false,
-        reason: 'other',
-        cause: fields.error,
-      })
-    }
+    throwOnTemplateError(fields)
     const firing = alerts.some((alert) => !isResolved(alert, ctx.now))
     const body = encodeDiscordMessage({
       title,
       description,
       color: firing ? DISCORD_COLORS.firing : DISCORD_COLORS.resolved,
     })
-    const url = this.#config.webhook_url
-    // The client's errors are already redacted NotifyErrors.
-    const response = await this.#client.post(
-      url,
-      body,
-      { 'Content-Type': DISCORD_CONTENT_TYPE },
-      ctx.signal
-    )
     // 0.25 quotes the body as it is; a body echoing the secret URL back gets it redacted.
-    const failure = classifyStatus(
-      response.status,
-      DISCORD_RETRY_CODES,
-      redactURLInMessage(response.body, url)
-    )
+    const failure = await this.#client.postJSON({
+      url: this.#config.webhook_url,
+      body,
+      retryCodes: DISCORD_RETRY_CODES,
+      signal: ctx.signal,
+    })
     if (failure !== undefined) {
       throw failure
     }
@@ -121,8 +89,6 @@ export class DiscordNotifier implements Notifier {
    * @returns when connections are closed.
    */
   async close(): Promise<void> {
-    if (this.#ownsClient) {
-      await this.#client.close()
-    }
+    await this.#client.close()
   }
 }

@@ -29,9 +29,6 @@ export const MSTEAMS_DEFAULTS = {
 /** MSTEAMS_RETRY_CODES are the non-5xx statuses msteams retries: none (a bare notify.Retrier). */
 export const MSTEAMS_RETRY_CODES: readonly number[] = []
 
-/** MSTEAMS_CONTENT_TYPE is notify.PostJSON's Content-Type. */
-export const MSTEAMS_CONTENT_TYPE = 'application/json'
-
 /** MSTeamsConfig is one entry of `msteams_configs`. */
 export interface MSTeamsConfig extends IntegrationConfig {
   /** The receiver's own http_config, or the global one when absent (whole-object fallback). */

@@ -1,28 +1,23 @@
 import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
-import { errorMessage, redactURLInMessage } from '../../../util/index.js'
-import { classifyStatus, createHttpClient } from '../../http/index.js'
-import type { HttpClient } from '../../http/index.js'
-import { NotifyError } from '../../notify-error.js'
+import { errorMessage } from '../../../util/index.js'
 import { readSecretFile } from '../../secret-file.js'
 import type { AlertTemplate } from '../../template/index.js'
 import type { Notifier, NotifyContext } from '../../types.js'
 import { FieldRenderer } from '../fields.js'
+import { finalError, OwnedHttpClient, throwOnTemplateError } from '../http-notifier.js'
+import type { HttpNotifierOptions } from '../http-notifier.js'
 
-import { MSTEAMS_CONTENT_TYPE, MSTEAMS_RETRY_CODES } from './config.js'
+import { MSTEAMS_RETRY_CODES } from './config.js'
 import type { MSTeamsConfig } from './config.js'
 import { buildMessageCard } from './payload.js'
 
-/** MSTeamsNotifierOptions are what one `msteams_configs` entry needs to send. */
-export interface MSTeamsNotifierOptions {
-  readonly config: MSTeamsConfig
-  /** The config's templates, built on first use. */
-  readonly template: () => AlertTemplate
-  /** `User-Agent`, `Alertmanager/<version>` as notify.PostJSON sends it. */
-  readonly userAgent: string
-  /** The client to send with; by default one is built from `config.http_config` and owned. */
-  readonly httpClient?: HttpClient
-}
+/**
+ * MSTeamsNotifierOptions are what one `msteams_configs` entry needs to send: no logger, since
+ * msteams.go logs nothing of its own. `userAgent` is `Alertmanager/<version>` as
+ * notify.PostJSON sends it.
+ */
+export type MSTeamsNotifierOptions = Omit<HttpNotifierOptions<MSTeamsConfig>, 'log'>
 
 /**
  * MSTeamsNotifier is newer Alertmanager's Microsoft Teams integration (notify/msteams/msteams.go
@@ -36,8 +31,7 @@ export interface MSTeamsNotifierOptions {
 export class MSTeamsNotifier implements Notifier {
   readonly #config: MSTeamsConfig
   readonly #template: () => AlertTemplate
-  readonly #client: HttpClient
-  readonly #ownsClient: boolean
+  readonly #client: OwnedHttpClient
 
   /**
    * MSTeamsNotifier's constructor builds the HTTP client.
@@ -48,10 +42,7 @@ export class MSTeamsNotifier implements Notifier {
   constructor(options: MSTeamsNotifierOptions) {
     this.#config = options.config
     this.#template = options.template
-    this.#ownsClient = options.httpClient === undefined
-    this.#client =
-      options.httpClient ??
-      createHttpClient(options.config.http_config, { userAgent: options.userAgent })
+    this.#client = new OwnedHttpClient(options.config.http_config, options)
   }
 
   /**
@@ -68,13 +59,7 @@ export class MSTeamsNotifier implements Notifier {
     const title = fields.text(config.title)
     const text = fields.text(config.text)
     const summary = fields.text(config.summary)
-    if (fields.error !== undefined) {
-      throw new NotifyError(fields.error.message, {
-        retryable: false,
-        reason: 'other',
-        cause: fields.error,
-      })
-    }
+    throwOnTemplateError(fields)
     const firing = alerts.some((alert) => !isResolved(alert, ctx.now))
     const body = buildMessageCard({
       title,
@@ -82,19 +67,13 @@ export class MSTeamsNotifier implements Notifier {
       text,
       status: firing ? 'firing' : 'resolved',
     })
-    const url = await this.#url()
-    const response = await this.#client.post(
-      url,
-      body,
-      { 'Content-Type': MSTEAMS_CONTENT_TYPE },
-      ctx.signal
-    )
     // Retrier.Check quotes the body; it may echo the (secret) URL back.
-    const failure = classifyStatus(
-      response.status,
-      MSTEAMS_RETRY_CODES,
-      redactURLInMessage(response.body, url)
-    )
+    const failure = await this.#client.postJSON({
+      url: await this.#url(),
+      body,
+      retryCodes: MSTEAMS_RETRY_CODES,
+      signal: ctx.signal,
+    })
     if (failure !== undefined) {
       throw failure
     }
@@ -106,9 +85,7 @@ export class MSTeamsNotifier implements Notifier {
    * @returns when connections are closed.
    */
   async close(): Promise<void> {
-    if (this.#ownsClient) {
-      await this.#client.close()
-    }
+    await this.#client.close()
   }
 
   /** url is `webhook_url`, or the trimmed content of `webhook_url_file`, read now. */
@@ -120,11 +97,7 @@ export class MSTeamsNotifier implements Notifier {
     try {
       return await readSecretFile(file ?? '', 'trim')
     } catch (err: unknown) {
-      throw new NotifyError(`read webhook_url_file: ${errorMessage(err)}`, {
-        retryable: false,
-        reason: 'other',
-        cause: err,
-      })
+      throw finalError(`read webhook_url_file: ${errorMessage(err)}`, err)
     }
   }
 }

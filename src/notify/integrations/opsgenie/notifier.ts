@@ -2,14 +2,13 @@ import type Logger from 'bunyan'
 
 import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
-import { errorMessage, redactURLInMessage } from '../../../util/index.js'
-import { classifyStatus, createHttpClient } from '../../http/index.js'
-import type { HttpClient } from '../../http/index.js'
-import { NotifyError } from '../../notify-error.js'
+import { errorMessage } from '../../../util/index.js'
 import type { AlertTemplate } from '../../template/index.js'
 import { truncateInRunes } from '../../truncate.js'
 import type { Notifier, NotifyContext } from '../../types.js'
 import { FieldRenderer, groupKeyHash, readFileAsGo } from '../fields.js'
+import { finalError, OwnedHttpClient, throwOnTemplateError } from '../http-notifier.js'
+import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { OPSGENIE_MAX_MESSAGE_RUNES, OPSGENIE_RETRY_CODES } from './config.js'
 import type { OpsGenieConfig, OpsGenieResponder } from './config.js'
@@ -23,19 +22,7 @@ import {
 import type { OpsGenieRequest } from './requests.js'
 
 /** OpsGenieNotifierOptions are what one `opsgenie_configs` entry needs to send. */
-export interface OpsGenieNotifierOptions {
-  readonly config: OpsGenieConfig
-  /** The config's templates. */
-  readonly template: () => AlertTemplate
-  /** The integration's logger. */
-  readonly log: Logger
-  /** `User-Agent`, `Alertmanager/0.25.0` to look like Alertmanager. */
-  readonly userAgent: string
-  /** The client to send with; by default one is built from `http_config` and owned. */
-  readonly httpClient?: HttpClient
-}
-
-const CONTENT_TYPE = 'application/json'
+export type OpsGenieNotifierOptions = HttpNotifierOptions<OpsGenieConfig>
 
 /**
  * OpsGenieNotifier is Alertmanager 0.25's OpsGenie integration (notify/opsgenie/opsgenie.go).
@@ -51,8 +38,7 @@ export class OpsGenieNotifier implements Notifier {
   readonly #template: () => AlertTemplate
   readonly #log: Logger
   readonly #endpoints: OpsGenieEndpoints
-  readonly #client: HttpClient
-  readonly #ownsClient: boolean
+  readonly #client: OwnedHttpClient
 
   /**
    * OpsGenieNotifier's constructor builds the HTTP client.
@@ -65,10 +51,7 @@ export class OpsGenieNotifier implements Notifier {
     this.#template = options.template
     this.#log = options.log
     this.#endpoints = new OpsGenieEndpoints(options.config.api_url)
-    this.#ownsClient = options.httpClient === undefined
-    this.#client =
-      options.httpClient ??
-      createHttpClient(options.config.http_config, { userAgent: options.userAgent })
+    this.#client = new OwnedHttpClient(options.config.http_config, options)
   }
 
   /**
@@ -80,22 +63,16 @@ export class OpsGenieNotifier implements Notifier {
    */
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
     const { requests, apiKey } = await this.#createRequests(ctx, alerts)
-    const headers = { 'Content-Type': CONTENT_TYPE, Authorization: `GenieKey ${apiKey}` }
+    const headers = { Authorization: `GenieKey ${apiKey}` }
     for (const request of requests) {
       // The client's errors are already redacted, retryable NotifyErrors, as 0.25 returns them.
-      const response = await this.#client.post(
-        request.url,
-        request.body,
-        headers,
-        ctx.signal,
-        request.method
-      )
       // 0.25 quotes the body unredacted; a body may echo the URL, which may carry secrets.
-      const failure = classifyStatus(
-        response.status,
-        OPSGENIE_RETRY_CODES,
-        redactURLInMessage(response.body, request.url)
-      )
+      const failure = await this.#client.postJSON({
+        ...request,
+        headers,
+        retryCodes: OPSGENIE_RETRY_CODES,
+        signal: ctx.signal,
+      })
       if (failure !== undefined) {
         throw failure
       }
@@ -177,14 +154,12 @@ export class OpsGenieNotifier implements Notifier {
       try {
         content = await readFileAsGo(config.api_key_file ?? '')
       } catch (err) {
-        throw final(`read key_file error: ${errorMessage(err)}`, err)
+        throw finalError(`read key_file error: ${errorMessage(err)}`, err)
       }
       // Not trimmed: 0.25 templates the file's content as it is, newline included.
       apiKey = fields.text(content)
     }
-    if (fields.error !== undefined) {
-      throw final(`templating error: ${fields.error.message}`, fields.error)
-    }
+    throwOnTemplateError(fields, 'templating error: ')
     return { requests, apiKey }
   }
 
@@ -194,9 +169,7 @@ export class OpsGenieNotifier implements Notifier {
    * @returns when connections are closed.
    */
   async close(): Promise<void> {
-    if (this.#ownsClient) {
-      await this.#client.close()
-    }
+    await this.#client.close()
   }
 }
 
@@ -229,9 +202,4 @@ function renderResponders(
     out.push(responder)
   }
   return out
-}
-
-/** final is a notification failure that retrying cannot fix. */
-function final(message: string, cause: unknown): NotifyError {
-  return new NotifyError(message, { retryable: false, reason: 'other', cause })
 }

@@ -4,13 +4,20 @@ import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
 import { goQuote } from '../../../labels/index.js'
 import { errorMessage } from '../../../util/index.js'
-import { classifyStatus, createHttpClient } from '../../http/index.js'
-import type { HttpClient, HttpResponse } from '../../http/index.js'
+import { classifyStatus } from '../../http/index.js'
+import type { HttpResponse } from '../../http/index.js'
 import { NotifyError } from '../../notify-error.js'
 import { goTrimSpace } from '../../template/index.js'
 import type { AlertTemplate } from '../../template/index.js'
 import type { Notifier, NotifyContext } from '../../types.js'
 import { FieldRenderer, groupKeyHash, readFileAsGo, truncateField } from '../fields.js'
+import {
+  finalError,
+  JSON_CONTENT_TYPE,
+  OwnedHttpClient,
+  throwOnTemplateError,
+} from '../http-notifier.js'
+import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import {
   PAGERDUTY_DEFAULT_SEVERITY,
@@ -23,24 +30,13 @@ import type { PagerdutyConfig } from './config.js'
 import { encodePagerdutyEvent } from './message.js'
 
 /** PagerdutyNotifierOptions are what one `pagerduty_configs` entry needs to send. */
-export interface PagerdutyNotifierOptions {
-  readonly config: PagerdutyConfig
-  /** The config's templates. */
-  readonly template: () => AlertTemplate
-  /** The integration's logger. */
-  readonly log: Logger
-  /** `User-Agent`, `Alertmanager/0.25.0` to look like Alertmanager. */
-  readonly userAgent: string
+export interface PagerdutyNotifierOptions extends HttpNotifierOptions<PagerdutyConfig> {
   /**
    * Where v1 events go instead of PagerDuty's fixed endpoint: for tests only, as the `apiV1`
    * field of 0.25's notifier.
    */
   readonly v1URL?: string
-  /** The client to send with; by default one is built from `http_config` and owned. */
-  readonly httpClient?: HttpClient
 }
-
-const CONTENT_TYPE = 'application/json'
 
 /**
  * PagerdutyNotifier is Alertmanager 0.25's PagerDuty integration
@@ -56,8 +52,7 @@ export class PagerdutyNotifier implements Notifier {
   readonly #config: PagerdutyConfig
   readonly #template: () => AlertTemplate
   readonly #log: Logger
-  readonly #client: HttpClient
-  readonly #ownsClient: boolean
+  readonly #client: OwnedHttpClient
   /** Set for v1 (a service key configured), as 0.25's `apiV1`. */
   readonly #v1URL: string | undefined
 
@@ -74,9 +69,7 @@ export class PagerdutyNotifier implements Notifier {
     this.#log = options.log
     const v1 = (config.service_key ?? '') !== '' || (config.service_key_file ?? '') !== ''
     this.#v1URL = v1 ? (options.v1URL ?? PAGERDUTY_V1_URL) : undefined
-    this.#ownsClient = options.httpClient === undefined
-    this.#client =
-      options.httpClient ?? createHttpClient(config.http_config, { userAgent: options.userAgent })
+    this.#client = new OwnedHttpClient(config.http_config, options)
   }
 
   /**
@@ -104,7 +97,7 @@ export class PagerdutyNotifier implements Notifier {
       try {
         details[key] = template.executeTextString(text, fields.data)
       } catch (err) {
-        throw final(
+        throw finalError(
           `${goQuote(key)}: failed to template ${goQuote(text)}: ${errorMessage(err)}`,
           err
         )
@@ -117,7 +110,12 @@ export class PagerdutyNotifier implements Notifier {
     const url = this.#v1URL ?? this.#config.url
     let response: HttpResponse
     try {
-      response = await this.#client.post(url, body, { 'Content-Type': CONTENT_TYPE }, ctx.signal)
+      response = await this.#client.post(
+        url,
+        body,
+        { 'Content-Type': JSON_CONTENT_TYPE },
+        ctx.signal
+      )
     } catch (err) {
       // The client's errors are redacted NotifyErrors; 0.25 wraps them like this.
       throw err instanceof NotifyError
@@ -164,11 +162,9 @@ export class PagerdutyNotifier implements Notifier {
       clientURL: eventType === 'trigger' ? fields.text(config.client_url) : '',
       details,
     }
-    if (fields.error !== undefined) {
-      throw final(`failed to template PagerDuty v1 message: ${fields.error.message}`, fields.error)
-    }
+    throwOnTemplateError(fields, 'failed to template PagerDuty v1 message: ')
     if (event.serviceKey === '') {
-      throw final('service key cannot be empty')
+      throw finalError('service key cannot be empty')
     }
     return encodePagerdutyEvent(event, this.#log)
   }
@@ -210,11 +206,9 @@ export class PagerdutyNotifier implements Notifier {
     const links = (config.links ?? [])
       .map((l) => ({ href: fields.text(l.href ?? ''), text: fields.text(l.text ?? '') }))
       .filter((l) => l.href !== '')
-    if (fields.error !== undefined) {
-      throw final(`failed to template PagerDuty v2 message: ${fields.error.message}`, fields.error)
-    }
+    throwOnTemplateError(fields, 'failed to template PagerDuty v2 message: ')
     if (renderedKey === '') {
-      throw final('routing key cannot be empty')
+      throw finalError('routing key cannot be empty')
     }
     return encodePagerdutyEvent(
       {
@@ -244,15 +238,8 @@ export class PagerdutyNotifier implements Notifier {
    * @returns when connections are closed.
    */
   async close(): Promise<void> {
-    if (this.#ownsClient) {
-      await this.#client.close()
-    }
+    await this.#client.close()
   }
-}
-
-/** final is a notification failure that retrying cannot fix. */
-function final(message: string, cause?: unknown): NotifyError {
-  return new NotifyError(message, { retryable: false, reason: 'other', cause })
 }
 
 /** keyOf is the inline key, else the key file's trimmed content, read at each notification. */
@@ -267,7 +254,7 @@ async function keyOf(
   try {
     return goTrimSpace(await readFileAsGo(file ?? ''))
   } catch (err) {
-    throw final(`failed to read ${kind} key from file: ${errorMessage(err)}`, err)
+    throw finalError(`failed to read ${kind} key from file: ${errorMessage(err)}`, err)
   }
 }
 

@@ -2,37 +2,23 @@ import type Logger from 'bunyan'
 
 import type { Alert } from '../../../alerts/index.js'
 import { goQuote } from '../../../labels/index.js'
-import { redactURLInMessage } from '../../../util/index.js'
-import { classifyStatus, createHttpClient } from '../../http/index.js'
-import type { HttpClient } from '../../http/index.js'
 import { NotifyError } from '../../notify-error.js'
 import { readSecretFile, SecretFileError } from '../../secret-file.js'
 import type { AlertTemplate } from '../../template/index.js'
 import type { Notifier, NotifyContext } from '../../types.js'
 import { FieldRenderer } from '../fields.js'
+import { finalError, OwnedHttpClient, throwOnTemplateError } from '../http-notifier.js'
+import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { SLACK_RETRY_CODES } from './config.js'
 import type { SlackConfig } from './config.js'
 import { encodeSlackMessage, renderSlackMessage } from './payload.js'
 
-/** SlackNotifierOptions are what one `slack_configs` entry needs to send. */
-export interface SlackNotifierOptions {
-  readonly config: SlackConfig
-  /** The config's templates, built on first call. */
-  readonly template: () => AlertTemplate
-  /** The integration's logger. */
-  readonly log: Logger
-  /** `User-Agent`, `Alertmanager/0.25.0` to look like Alertmanager. */
-  readonly userAgent: string
-  /**
-   * The client to send with; by default one is built from `config.http_config` and owned
-   * (closed by {@link SlackNotifier.close}).
-   */
-  readonly httpClient?: HttpClient
-}
-
-/** SLACK_CONTENT_TYPE is the request's Content-Type (`notify.PostJSON`). */
-const SLACK_CONTENT_TYPE = 'application/json'
+/**
+ * SlackNotifierOptions are what one `slack_configs` entry needs to send; an injected
+ * `httpClient` is not closed by {@link SlackNotifier.close}.
+ */
+export type SlackNotifierOptions = HttpNotifierOptions<SlackConfig>
 
 /**
  * SlackNotifier is Alertmanager 0.25's Slack integration (`notify/slack/slack.go`): it renders
@@ -55,8 +41,7 @@ export class SlackNotifier implements Notifier {
   readonly #config: SlackConfig
   readonly #template: () => AlertTemplate
   readonly #log: Logger
-  readonly #client: HttpClient
-  readonly #ownsClient: boolean
+  readonly #client: OwnedHttpClient
 
   /**
    * SlackNotifier's constructor builds the HTTP client.
@@ -68,10 +53,7 @@ export class SlackNotifier implements Notifier {
     this.#config = options.config
     this.#template = options.template
     this.#log = options.log
-    this.#ownsClient = options.httpClient === undefined
-    this.#client =
-      options.httpClient ??
-      createHttpClient(options.config.http_config, { userAgent: options.userAgent })
+    this.#client = new OwnedHttpClient(options.config.http_config, options)
   }
 
   /**
@@ -84,29 +66,17 @@ export class SlackNotifier implements Notifier {
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
     const fields = new FieldRenderer(this.#template(), ctx, alerts)
     const message = renderSlackMessage(this.#config, fields, ctx.groupKey, this.#log)
-    if (fields.error !== undefined) {
-      throw new NotifyError(fields.error.message, {
-        retryable: false,
-        reason: 'other',
-        cause: fields.error,
-      })
-    }
+    throwOnTemplateError(fields)
     const body = encodeSlackMessage(message)
-    const url = await this.#url()
-    // The client's errors are already redacted NotifyErrors, without the channel (0.25 wraps
-    // only the status error with it).
-    const response = await this.#client.post(
-      url,
+    // The client's errors are thrown as they are, without the channel: 0.25 wraps only the
+    // status error with it. 0.25 quotes the body as it is; a body echoing the secret URL back
+    // gets it redacted.
+    const failure = await this.#client.postJSON({
+      url: await this.#url(),
       body,
-      { 'Content-Type': SLACK_CONTENT_TYPE },
-      ctx.signal
-    )
-    // 0.25 quotes the body as it is; a body echoing the secret URL back gets it redacted.
-    const failure = classifyStatus(
-      response.status,
-      SLACK_RETRY_CODES,
-      redactURLInMessage(response.body, url)
-    )
+      retryCodes: SLACK_RETRY_CODES,
+      signal: ctx.signal,
+    })
     if (failure !== undefined) {
       throw new NotifyError(`channel ${goQuote(message.channel)}: ${failure.message}`, {
         retryable: failure.retryable,
@@ -121,9 +91,7 @@ export class SlackNotifier implements Notifier {
    * @returns when connections are closed.
    */
   async close(): Promise<void> {
-    if (this.#ownsClient) {
-      await this.#client.close()
-    }
+    await this.#client.close()
   }
 
   /** The webhook URL: `api_url`, else `api_url_file`'s content, read now as 0.25 does. */
@@ -135,7 +103,7 @@ export class SlackNotifier implements Notifier {
       return await readSecretFile(this.#config.api_url_file ?? '', 'trim')
     } catch (err: unknown) {
       if (err instanceof SecretFileError) {
-        throw new NotifyError(err.message, { retryable: false, reason: 'other', cause: err })
+        throw finalError(err.message, err)
       }
       throw err
     }

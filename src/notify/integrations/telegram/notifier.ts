@@ -2,13 +2,15 @@ import type Logger from 'bunyan'
 
 import type { Alert } from '../../../alerts/index.js'
 import { errorMessage, REDACTED, redactURLInMessage } from '../../../util/index.js'
-import { createHttpClient, reasonForStatus } from '../../http/index.js'
-import type { HttpClient, HttpResponse } from '../../http/index.js'
+import { reasonForStatus } from '../../http/index.js'
+import type { HttpResponse } from '../../http/index.js'
 import { NotifyError } from '../../notify-error.js'
 import { ExecError } from '../../template/index.js'
 import type { AlertTemplate } from '../../template/index.js'
 import { truncateInRunes } from '../../truncate.js'
 import type { Notifier, NotifyContext } from '../../types.js'
+import { OwnedHttpClient } from '../http-notifier.js'
+import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { TELEGRAM_CONTENT_TYPE, TELEGRAM_MAX_MESSAGE_RUNES } from './config.js'
 import type { TelegramConfig } from './config.js'
@@ -22,16 +24,11 @@ import { readSendMessageResponse } from './response.js'
  */
 export const TELEGRAM_USER_AGENT = 'Go-http-client/1.1'
 
-/** TelegramNotifierOptions are what one `telegram_configs` entry needs to send. */
-export interface TelegramNotifierOptions {
-  readonly config: TelegramConfig
-  /** The config's templates, built on first use. */
-  readonly template: () => AlertTemplate
-  /** The integration's logger. */
-  readonly log: Logger
-  /** The client to send with; by default one is built from `config.http_config` and owned. */
-  readonly httpClient?: HttpClient
-}
+/**
+ * TelegramNotifierOptions are what one `telegram_configs` entry needs to send: no user agent,
+ * since a client built here always sends {@link TELEGRAM_USER_AGENT}.
+ */
+export type TelegramNotifierOptions = Omit<HttpNotifierOptions<TelegramConfig>, 'userAgent'>
 
 /**
  * TelegramNotifier is Alertmanager 0.25's Telegram integration (notify/telegram/telegram.go,
@@ -53,8 +50,7 @@ export class TelegramNotifier implements Notifier {
   readonly #config: TelegramConfig
   readonly #template: () => AlertTemplate
   readonly #log: Logger
-  readonly #client: HttpClient
-  readonly #ownsClient: boolean
+  readonly #client: OwnedHttpClient
 
   /**
    * TelegramNotifier's constructor builds the HTTP client.
@@ -66,10 +62,10 @@ export class TelegramNotifier implements Notifier {
     this.#config = options.config
     this.#template = options.template
     this.#log = options.log
-    this.#ownsClient = options.httpClient === undefined
-    this.#client =
-      options.httpClient ??
-      createHttpClient(options.config.http_config, { userAgent: TELEGRAM_USER_AGENT })
+    this.#client = new OwnedHttpClient(options.config.http_config, {
+      userAgent: TELEGRAM_USER_AGENT,
+      httpClient: options.httpClient,
+    })
   }
 
   /**
@@ -142,9 +138,7 @@ export class TelegramNotifier implements Notifier {
    * @returns when connections are closed.
    */
   async close(): Promise<void> {
-    if (this.#ownsClient) {
-      await this.#client.close()
-    }
+    await this.#client.close()
   }
 
   /**

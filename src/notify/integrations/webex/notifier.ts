@@ -1,37 +1,23 @@
 import type Logger from 'bunyan'
 
 import type { Alert } from '../../../alerts/index.js'
-import { redactURLInMessage } from '../../../util/index.js'
-import { classifyStatus, createHttpClient } from '../../http/index.js'
-import type { HttpClient } from '../../http/index.js'
-import { NotifyError } from '../../notify-error.js'
 import type { AlertTemplate } from '../../template/index.js'
 import { truncateInBytes } from '../../truncate.js'
 import type { Notifier, NotifyContext } from '../../types.js'
 import { FieldRenderer } from '../fields.js'
+import { OwnedHttpClient, throwOnTemplateError } from '../http-notifier.js'
+import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { WEBEX_MAX_MESSAGE_BYTES, WEBEX_RETRY_CODES } from './config.js'
 import type { WebexConfig } from './config.js'
 import { encodeWebexMessage } from './payload.js'
 
-/** WebexNotifierOptions are what one `webex_configs` entry needs to send. */
-export interface WebexNotifierOptions {
-  readonly config: WebexConfig
-  /** The config's templates, built on first call. */
-  readonly template: () => AlertTemplate
-  /** The integration's logger. */
-  readonly log: Logger
-  /** `User-Agent`, `Alertmanager/0.25.0` to look like Alertmanager. */
-  readonly userAgent: string
-  /**
-   * The client to send with; by default one is built from `config.http_config` (whose
-   * `authorization` the config requires) and owned (closed by {@link WebexNotifier.close}).
-   */
-  readonly httpClient?: HttpClient
-}
-
-/** WEBEX_CONTENT_TYPE is the request's Content-Type (`notify.PostJSON`). */
-const WEBEX_CONTENT_TYPE = 'application/json'
+/**
+ * WebexNotifierOptions are what one `webex_configs` entry needs to send. The client is built
+ * from `config.http_config`, whose `authorization` the config requires, unless one is injected;
+ * an injected one is not closed by {@link WebexNotifier.close}.
+ */
+export type WebexNotifierOptions = HttpNotifierOptions<WebexConfig>
 
 /**
  * WebexNotifier is Alertmanager 0.25's Webex integration (`notify/webex/webex.go`): it renders
@@ -52,8 +38,7 @@ export class WebexNotifier implements Notifier {
   readonly #config: WebexConfig
   readonly #template: () => AlertTemplate
   readonly #log: Logger
-  readonly #client: HttpClient
-  readonly #ownsClient: boolean
+  readonly #client: OwnedHttpClient
 
   /**
    * WebexNotifier's constructor builds the HTTP client.
@@ -65,10 +50,7 @@ export class WebexNotifier implements Notifier {
     this.#config = options.config
     this.#template = options.template
     this.#log = options.log
-    this.#ownsClient = options.httpClient === undefined
-    this.#client =
-      options.httpClient ??
-      createHttpClient(options.config.http_config, { userAgent: options.userAgent })
+    this.#client = new OwnedHttpClient(options.config.http_config, options)
   }
 
   /**
@@ -82,13 +64,7 @@ export class WebexNotifier implements Notifier {
     this.#log.debug({ incident: ctx.groupKey })
     const fields = new FieldRenderer(this.#template(), ctx, alerts)
     const rendered = fields.text(this.#config.message)
-    if (fields.error !== undefined) {
-      throw new NotifyError(fields.error.message, {
-        retryable: false,
-        reason: 'other',
-        cause: fields.error,
-      })
-    }
+    throwOnTemplateError(fields)
     const message = truncateInBytes(rendered, WEBEX_MAX_MESSAGE_BYTES)
     if (message.truncated) {
       // 0.25 logs this one at debug level, with the message as cut (not a group key).
@@ -98,20 +74,13 @@ export class WebexNotifier implements Notifier {
       )
     }
     const body = encodeWebexMessage(message.text, this.#config.room_id)
-    const url = this.#config.api_url
-    // The client's errors are already redacted NotifyErrors.
-    const response = await this.#client.post(
-      url,
-      body,
-      { 'Content-Type': WEBEX_CONTENT_TYPE },
-      ctx.signal
-    )
     // 0.25 quotes the body as it is; a body echoing the URL back gets it redacted.
-    const failure = classifyStatus(
-      response.status,
-      WEBEX_RETRY_CODES,
-      redactURLInMessage(response.body, url)
-    )
+    const failure = await this.#client.postJSON({
+      url: this.#config.api_url,
+      body,
+      retryCodes: WEBEX_RETRY_CODES,
+      signal: ctx.signal,
+    })
     if (failure !== undefined) {
       throw failure
     }
@@ -123,8 +92,6 @@ export class WebexNotifier implements Notifier {
    * @returns when connections are closed.
    */
   async close(): Promise<void> {
-    if (this.#ownsClient) {
-      await this.#client.close()
-    }
+    await this.#client.close()
   }
 }

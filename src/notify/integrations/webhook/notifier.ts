@@ -1,8 +1,9 @@
 import type { Alert } from '../../../alerts/index.js'
 import { REDACTED, redactURLInMessage } from '../../../util/index.js'
-import { classifyStatus, createHttpClient, HttpConfigError } from '../../http/index.js'
+import { classifyStatus, HttpConfigError } from '../../http/index.js'
 import type { HttpClient } from '../../http/index.js'
 import type { Notifier, NotifyContext } from '../../types.js'
+import { OwnedHttpClient } from '../http-notifier.js'
 
 import { checkWebhookURL, WEBHOOK_CONTENT_TYPE, WEBHOOK_RETRY_CODES } from './config.js'
 import type { WebhookConfig } from './config.js'
@@ -43,8 +44,7 @@ export class WebhookNotifier implements Notifier {
   readonly #config: WebhookConfig
   readonly #receiverName: string
   readonly #externalURL: string
-  readonly #client: HttpClient
-  readonly #ownsClient: boolean
+  readonly #client: OwnedHttpClient
 
   /**
    * WebhookNotifier's constructor validates the URL and builds the HTTP client.
@@ -60,10 +60,7 @@ export class WebhookNotifier implements Notifier {
     this.#config = options.config
     this.#receiverName = options.receiverName
     this.#externalURL = options.externalURL
-    this.#ownsClient = options.httpClient === undefined
-    this.#client =
-      options.httpClient ??
-      createHttpClient(options.config.http_config, { userAgent: options.userAgent })
+    this.#client = new OwnedHttpClient(options.config.http_config, options)
   }
 
   /**
@@ -105,8 +102,6 @@ export class WebhookNotifier implements Notifier {
    * @returns when connections are closed.
    */
   async close(): Promise<void> {
-    if (this.#ownsClient) {
-      await this.#client.close()
-    }
+    await this.#client.close()
   }
 }

@@ -4,11 +4,12 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '../../../../src/alerts/index.js'
 import { NotifyError } from '../../../../src/notify/index.js'
-import type { Notifier, NotifyContext } from '../../../../src/notify/index.js'
+import type { Notifier } from '../../../../src/notify/index.js'
 import { closedPort, listen } from '../http/servers.js'
 import type { Running } from '../http/servers.js'
+
+import { context, FIRING } from './fixtures.js'
 
 /** NotifierConformance describes the integration under test. */
 export interface NotifierConformance {
@@ -45,30 +46,6 @@ export interface NotifierConformance {
 }
 
 const SECRETS = ['s3cr3t', 't0k']
-const FIRING: Alert = {
-  labels: { alertname: 'A' },
-  annotations: {},
-  startsAt: Date.UTC(2024, 0, 1),
-  endsAt: 0,
-  generatorURL: '',
-  updatedAt: Date.UTC(2024, 0, 1),
-  timeout: false,
-  fingerprint: '0123456789abcdef',
-}
-
-function context(signal: AbortSignal = new AbortController().signal): NotifyContext {
-  return {
-    receiver: 'team',
-    groupKey: '{}:{alertname="A"}',
-    groupLabels: { alertname: 'A' },
-    repeatIntervalMs: 4 * 3600_000,
-    now: Date.UTC(2024, 0, 1, 0, 5),
-    signal,
-    muteTimeIntervals: [],
-    activeTimeIntervals: [],
-  }
-}
-
 /** rejection awaits a NotifyError and checks that no secret leaks through it. */
 async function rejection(promise: Promise<unknown>, secrets: readonly string[]) {
   try {
@@ -196,7 +173,7 @@ export function runNotifierConformance(c: NotifierConformance): void {
       void it(`stops promptly at ${what}, as a retryable timeout`, async () => {
         const flush = new AbortController()
         const started = performance.now()
-        const pending = build(at('/hang')).notify(context(flush.signal), [FIRING])
+        const pending = build(at('/hang')).notify(context({ signal: flush.signal }), [FIRING])
         setTimeout(() => {
           flush.abort(reason())
         }, 50)

@@ -4,14 +4,10 @@
 // by test/e2e/receivers/discord-diff.test.ts; here the error paths, the colours and the
 // absence of truncation in 0.25.
 import assert from 'node:assert/strict'
-import { Writable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
-
-import bunyan from 'bunyan'
 
 import type { Alert } from '../../../../../src/alerts/index.js'
 import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import type { NotifyContext } from '../../../../../src/notify/index.js'
 import {
   DISCORD_COLORS,
   DISCORD_RETRY_CODES,
@@ -20,9 +16,9 @@ import {
 import type { DiscordConfig } from '../../../../../src/notify/integrations/discord/index.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
+import { capture, context, FIRING, NOW, UA } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
-const UA = 'Alertmanager/0.25.0'
 const TEMPLATE = AlertTemplate.fromGlobs([])
 
 /** discordConfig is DefaultDiscordConfig (config/notifiers.go) with the given overrides. */
@@ -37,46 +33,11 @@ function discordConfig(webhookURL: string, overrides: Partial<DiscordConfig> = {
   }
 }
 
-function capture() {
-  const records: Record<string, unknown>[] = []
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      records.push(JSON.parse(chunk.toString()) as Record<string, unknown>)
-      done()
-    },
-  })
-  return { records, log: bunyan.createLogger({ name: 't', level: 'debug', stream }) }
-}
-
-function notifier(config: DiscordConfig, log = capture().log): DiscordNotifier {
+function notifier(config: DiscordConfig, log = capture('debug').log): DiscordNotifier {
   return new DiscordNotifier({ config, template: () => TEMPLATE, log, userAgent: UA })
 }
 
-const NOW = Date.UTC(2024, 0, 1, 0, 5)
-
-function context(): NotifyContext {
-  return {
-    receiver: 'team',
-    groupKey: '{}:{alertname="A"}',
-    groupLabels: { alertname: 'A' },
-    repeatIntervalMs: 4 * 3600_000,
-    now: NOW,
-    signal: new AbortController().signal,
-    muteTimeIntervals: [],
-    activeTimeIntervals: [],
-  }
-}
-
-const firing: Alert = {
-  labels: { alertname: 'A' },
-  annotations: { summary: 'x' },
-  startsAt: Date.UTC(2024, 0, 1),
-  endsAt: 0,
-  generatorURL: '',
-  updatedAt: Date.UTC(2024, 0, 1),
-  timeout: false,
-  fingerprint: '0123456789abcdef',
-}
+const firing: Alert = { ...FIRING, annotations: { summary: 'x' } }
 const resolved: Alert = { ...firing, endsAt: NOW - 1000, fingerprint: 'fedcba9876543210' }
 
 // Status mapping, redaction of the secret webhook URL, network errors, the flush deadline and
@@ -95,7 +56,7 @@ runNotifierConformance({
 describe('DiscordNotifier', () => {
   let server: Running
   const notifiers: DiscordNotifier[] = []
-  const build = (overrides: Partial<DiscordConfig> = {}, log = capture().log) => {
+  const build = (overrides: Partial<DiscordConfig> = {}, log = capture('debug').log) => {
     const n = notifier(discordConfig(`${server.origin}/api/webhooks/1/s3cr3t`, overrides), log)
     notifiers.push(n)
     return n
@@ -134,7 +95,7 @@ describe('DiscordNotifier', () => {
   })
 
   it('sends long titles and descriptions whole, as 0.25 does, logging no truncation', async () => {
-    const { records, log } = capture()
+    const { records, log } = capture('debug')
     const title = 'ü'.repeat(300)
     const message = '😀'.repeat(5000)
     await build({ title, message }, log).notify(context(), [firing])

@@ -8,7 +8,6 @@ import { after, before, describe, it } from 'node:test'
 
 import type { Alert } from '../../../../../src/alerts/index.js'
 import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import type { NotifyContext } from '../../../../../src/notify/index.js'
 import type { MSTeamsConfig } from '../../../../../src/notify/integrations/msteams/index.js'
 import {
   MSTEAMS_DEFAULTS,
@@ -18,9 +17,8 @@ import {
 import { encodeMessageCards } from '../../../../support/msteams-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
+import { context, UA } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
-
-const UA = 'Alertmanager/0.25.0'
 
 function teamsConfig(overrides: Partial<MSTeamsConfig> = {}): MSTeamsConfig {
   return {
@@ -40,19 +38,6 @@ function notifier(overrides: Partial<MSTeamsConfig>): MSTeamsNotifier {
     template: () => template,
     userAgent: UA,
   })
-}
-
-function context(): NotifyContext {
-  return {
-    receiver: 'team',
-    groupKey: '{}:{alertname="A"}',
-    groupLabels: { alertname: 'A' },
-    repeatIntervalMs: 4 * 3600_000,
-    now: Date.UTC(2024, 0, 1, 0, 5),
-    signal: new AbortController().signal,
-    muteTimeIntervals: [],
-    activeTimeIntervals: [],
-  }
 }
 
 function alert(labels: Record<string, string>, endsAt = 0): Alert {

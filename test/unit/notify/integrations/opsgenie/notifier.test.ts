@@ -7,14 +7,10 @@ import assert from 'node:assert/strict'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
-
-import bunyan from 'bunyan'
 
 import type { Alert } from '../../../../../src/alerts/index.js'
 import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import type { NotifyContext } from '../../../../../src/notify/index.js'
 import { groupKeyHash } from '../../../../../src/notify/integrations/fields.js'
 import {
   OPSGENIE_RETRY_CODES,
@@ -26,22 +22,11 @@ import {
 import type { OpsGenieConfig } from '../../../../../src/notify/integrations/opsgenie/index.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
+import { capture, context, FIRING, UA } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
-const UA = 'Alertmanager/0.25.0'
 const TEMPLATE = AlertTemplate.fromGlobs([])
 const KEY = 'og-s3cr3t-key'
-
-function capture() {
-  const records: Record<string, unknown>[] = []
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      records.push(JSON.parse(chunk.toString()) as Record<string, unknown>)
-      done()
-    },
-  })
-  return { records, log: bunyan.createLogger({ name: 't', level: 'warn', stream }) }
-}
 
 /** The config as loading `api_key` and `api_url` yields it, defaults applied. */
 function opsgenieConfig(apiURL: string, overrides: Partial<OpsGenieConfig> = {}): OpsGenieConfig {
@@ -58,34 +43,11 @@ function opsgenieConfig(apiURL: string, overrides: Partial<OpsGenieConfig> = {})
   }
 }
 
-function build(config: OpsGenieConfig, log = capture().log): OpsGenieNotifier {
+function build(config: OpsGenieConfig, log = capture('warn').log): OpsGenieNotifier {
   return new OpsGenieNotifier({ config, template: () => TEMPLATE, log, userAgent: UA })
 }
 
-function context(overrides: Partial<NotifyContext> = {}): NotifyContext {
-  return {
-    receiver: 'team',
-    groupKey: '{}:{alertname="A"}',
-    groupLabels: { alertname: 'A' },
-    repeatIntervalMs: 4 * 3600_000,
-    now: Date.UTC(2024, 0, 1, 0, 5),
-    signal: new AbortController().signal,
-    muteTimeIntervals: [],
-    activeTimeIntervals: [],
-    ...overrides,
-  }
-}
-
-const firing: Alert = {
-  labels: { alertname: 'A' },
-  annotations: {},
-  startsAt: Date.UTC(2024, 0, 1),
-  endsAt: 0,
-  generatorURL: '',
-  updatedAt: Date.UTC(2024, 0, 1),
-  timeout: false,
-  fingerprint: '0123456789abcdef',
-}
+const firing = FIRING
 const resolved: Alert = { ...firing, endsAt: Date.UTC(2024, 0, 1, 0, 1) }
 
 // The conformance server answers by path prefix, so api_url is the test URL with a slash.
@@ -121,7 +83,7 @@ describe('OpsGenieNotifier', () => {
   })
   after(() => server.close())
 
-  async function send(config: OpsGenieConfig, alerts: readonly Alert[], log = capture().log) {
+  async function send(config: OpsGenieConfig, alerts: readonly Alert[], log = capture('warn').log) {
     const before = server.requests.length
     const notifier = build(config, log)
     try {
@@ -217,7 +179,7 @@ describe('OpsGenieNotifier', () => {
   })
 
   it('truncates the message to 130 runes with the marker and logs it under `alert`', async () => {
-    const { records, log } = capture()
+    const { records, log } = capture('warn')
     const config = opsgenieConfig(`${server.origin}/api/`, { message: 'ü'.repeat(200) })
     const [created] = await send(config, [firing], log)
     const message = String(

@@ -7,14 +7,10 @@ import assert from 'node:assert/strict'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
-
-import bunyan from 'bunyan'
 
 import type { Alert } from '../../../../../src/alerts/index.js'
 import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import type { NotifyContext } from '../../../../../src/notify/index.js'
 import { groupKeyHash } from '../../../../../src/notify/integrations/fields.js'
 import {
   metricBytes,
@@ -26,21 +22,10 @@ import {
 import type { PagerdutyConfig } from '../../../../../src/notify/integrations/pagerduty/index.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
+import { capture, context, FIRING, UA } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
-const UA = 'Alertmanager/0.25.0'
 const TEMPLATE = AlertTemplate.fromGlobs([])
-
-function capture() {
-  const records: Record<string, unknown>[] = []
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      records.push(JSON.parse(chunk.toString()) as Record<string, unknown>)
-      done()
-    },
-  })
-  return { records, log: bunyan.createLogger({ name: 't', level: 'warn', stream }) }
-}
 
 /** The config as loading `routing_key: rk` (or `service_key`) yields it, defaults applied. */
 function pagerdutyConfig(url: string, overrides: Partial<PagerdutyConfig> = {}): PagerdutyConfig {
@@ -63,7 +48,11 @@ function pagerdutyConfig(url: string, overrides: Partial<PagerdutyConfig> = {}):
   }
 }
 
-function build(config: PagerdutyConfig, log = capture().log, v1URL?: string): PagerdutyNotifier {
+function build(
+  config: PagerdutyConfig,
+  log = capture('warn').log,
+  v1URL?: string
+): PagerdutyNotifier {
   return new PagerdutyNotifier({
     config,
     template: () => TEMPLATE,
@@ -73,30 +62,7 @@ function build(config: PagerdutyConfig, log = capture().log, v1URL?: string): Pa
   })
 }
 
-function context(overrides: Partial<NotifyContext> = {}): NotifyContext {
-  return {
-    receiver: 'team',
-    groupKey: '{}:{alertname="A"}',
-    groupLabels: { alertname: 'A' },
-    repeatIntervalMs: 4 * 3600_000,
-    now: Date.UTC(2024, 0, 1, 0, 5),
-    signal: new AbortController().signal,
-    muteTimeIntervals: [],
-    activeTimeIntervals: [],
-    ...overrides,
-  }
-}
-
-const firing: Alert = {
-  labels: { alertname: 'A' },
-  annotations: {},
-  startsAt: Date.UTC(2024, 0, 1),
-  endsAt: 0,
-  generatorURL: '',
-  updatedAt: Date.UTC(2024, 0, 1),
-  timeout: false,
-  fingerprint: '0123456789abcdef',
-}
+const firing = FIRING
 const resolved: Alert = { ...firing, endsAt: Date.UTC(2024, 0, 1, 0, 1) }
 
 // v2: 429 is PagerDuty's rate limit; other bodies are never quoted, so the exact text is known.
@@ -118,7 +84,7 @@ runNotifierConformance({
   build: (url) =>
     build(
       pagerdutyConfig('http://127.0.0.1:1/unused', { routing_key: '', service_key: 'sk-s3cr3t' }),
-      capture().log,
+      capture('warn').log,
       url
     ),
   retryCodes: PAGERDUTY_V1_RETRY_CODES,
@@ -140,7 +106,11 @@ describe('PagerdutyNotifier', () => {
   })
   after(() => server.close())
 
-  async function send(config: PagerdutyConfig, alerts: readonly Alert[], log = capture().log) {
+  async function send(
+    config: PagerdutyConfig,
+    alerts: readonly Alert[],
+    log = capture('warn').log
+  ) {
     const notifier = build(config, log)
     try {
       await notifier.notify(context(), alerts)
@@ -209,7 +179,7 @@ describe('PagerdutyNotifier', () => {
   })
 
   it('truncates the summary to 1024 runes with the marker and logs it', async () => {
-    const { records, log } = capture()
+    const { records, log } = capture('warn')
     const config = pagerdutyConfig(`${server.origin}/v2`, { description: 'é'.repeat(2000) })
     const event = await send(config, [firing], log)
     const summary = (event['payload'] as Record<string, string>)['summary'] ?? ''
@@ -222,7 +192,7 @@ describe('PagerdutyNotifier', () => {
   })
 
   it('truncates the v1 description to 1024 runes and logs it', async () => {
-    const { records, log } = capture()
+    const { records, log } = capture('warn')
     const config = pagerdutyConfig('http://127.0.0.1:1/', {
       routing_key: '',
       service_key: 'sk',
@@ -241,7 +211,7 @@ describe('PagerdutyNotifier', () => {
   })
 
   it('drops custom details from an event above 512000 bytes and says why', async () => {
-    const { records, log } = capture()
+    const { records, log } = capture('warn')
     const config = pagerdutyConfig(`${server.origin}/v2`, { details: { big: 'x'.repeat(600_000) } })
     const event = await send(config, [firing], log)
     assert.deepEqual((event['payload'] as Record<string, unknown>)['custom_details'], {

@@ -7,14 +7,10 @@ import assert from 'node:assert/strict'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
-
-import bunyan from 'bunyan'
 
 import type { Alert } from '../../../../../src/alerts/index.js'
 import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import type { NotifyContext } from '../../../../../src/notify/index.js'
 import {
   SLACK_RETRY_CODES,
   SlackNotifier,
@@ -22,9 +18,9 @@ import {
 import type { SlackConfig } from '../../../../../src/notify/integrations/slack/index.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
+import { capture, context, FIRING, UA } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
-const UA = 'Alertmanager/0.25.0'
 const TEMPLATE = AlertTemplate.fromGlobs([])
 
 /** slackConfig is DefaultSlackConfig (config/notifiers.go) with the given overrides. */
@@ -49,45 +45,11 @@ function slackConfig(overrides: Partial<SlackConfig> = {}): SlackConfig {
   }
 }
 
-function capture(level: bunyan.LogLevel = 'warn') {
-  const records: Record<string, unknown>[] = []
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      records.push(JSON.parse(chunk.toString()) as Record<string, unknown>)
-      done()
-    },
-  })
-  return { records, log: bunyan.createLogger({ name: 't', level, stream }) }
-}
-
-function notifier(config: SlackConfig, log = capture().log): SlackNotifier {
+function notifier(config: SlackConfig, log = capture('warn').log): SlackNotifier {
   return new SlackNotifier({ config, template: () => TEMPLATE, log, userAgent: UA })
 }
 
-function context(overrides: Partial<NotifyContext> = {}): NotifyContext {
-  return {
-    receiver: 'team',
-    groupKey: '{}:{alertname="A"}',
-    groupLabels: { alertname: 'A' },
-    repeatIntervalMs: 4 * 3600_000,
-    now: Date.UTC(2024, 0, 1, 0, 5),
-    signal: new AbortController().signal,
-    muteTimeIntervals: [],
-    activeTimeIntervals: [],
-    ...overrides,
-  }
-}
-
-const firing: Alert = {
-  labels: { alertname: 'A' },
-  annotations: { summary: 'x' },
-  startsAt: Date.UTC(2024, 0, 1),
-  endsAt: 0,
-  generatorURL: '',
-  updatedAt: Date.UTC(2024, 0, 1),
-  timeout: false,
-  fingerprint: '0123456789abcdef',
-}
+const firing: Alert = { ...FIRING, annotations: { summary: 'x' } }
 
 // Status mapping, redaction, network errors, the flush deadline and close(), with 0.25's
 // texts: the status error is wrapped with the channel, transport errors are not.
@@ -105,7 +67,7 @@ runNotifierConformance({
 describe('SlackNotifier', () => {
   let server: Running
   const notifiers: SlackNotifier[] = []
-  const build = (overrides: Partial<SlackConfig>, log = capture().log): SlackNotifier => {
+  const build = (overrides: Partial<SlackConfig>, log = capture('warn').log): SlackNotifier => {
     const n = notifier(slackConfig({ api_url: `${server.origin}/hook`, ...overrides }), log)
     notifiers.push(n)
     return n
@@ -210,7 +172,7 @@ describe('SlackNotifier', () => {
   })
 
   it('truncates the title to 1024 runes with the marker and warns with the group key', async () => {
-    const { records, log } = capture()
+    const { records, log } = capture('warn')
     await build({ title: '{{ .Status }}' + 'é'.repeat(1030) }, log).notify(context(), [firing])
     const title = attachment()['title'] as string
     assert.equal(Array.from(title).length, 1024)
@@ -220,7 +182,7 @@ describe('SlackNotifier', () => {
       [['Truncated title', '{}:{alertname="A"}', 1024]]
     )
     // Exactly 1024 runes is left alone.
-    const quiet = capture()
+    const quiet = capture('warn')
     await build({ title: '😀'.repeat(1024) }, quiet.log).notify(context(), [firing])
     assert.equal(attachment()['title'], '😀'.repeat(1024))
     assert.deepEqual(quiet.records, [])

@@ -1,14 +1,10 @@
 /* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
    promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
-import { Writable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
-
-import bunyan from 'bunyan'
 
 import type { Alert } from '../../../../../src/alerts/index.js'
 import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import type { NotifyContext } from '../../../../../src/notify/index.js'
 import type { TelegramConfig } from '../../../../../src/notify/integrations/telegram/index.js'
 import {
   TELEGRAM_DEFAULTS,
@@ -17,6 +13,7 @@ import {
 } from '../../../../../src/notify/integrations/telegram/index.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
+import { capture, context, FIRING } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 const TOKEN = '123456:S3CR3T-TOKEN'
@@ -36,24 +33,12 @@ function telegramConfig(apiURL: string, overrides: Partial<TelegramConfig> = {})
   }
 }
 
-/** logger records what the notifier logs. */
-function logger() {
-  const records: Record<string, unknown>[] = []
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      records.push(JSON.parse(chunk.toString()) as Record<string, unknown>)
-      done()
-    },
-  })
-  return { records, log: bunyan.createLogger({ name: 't', level: 'debug', stream }) }
-}
-
 function notifier(
   apiURL: string,
   overrides: Partial<TelegramConfig> = {},
   templates: readonly string[] = []
 ) {
-  const { records, log } = logger()
+  const { records, log } = capture('debug')
   const template = AlertTemplate.fromGlobs([...templates])
   const n = new TelegramNotifier({
     config: telegramConfig(apiURL, overrides),
@@ -63,30 +48,9 @@ function notifier(
   return { notifier: n, records }
 }
 
-function context(): NotifyContext {
-  return {
-    receiver: 'team',
-    groupKey: '{}:{alertname="A"}',
-    groupLabels: { alertname: 'A' },
-    repeatIntervalMs: 4 * 3600_000,
-    now: Date.UTC(2024, 0, 1, 0, 5),
-    signal: new AbortController().signal,
-    muteTimeIntervals: [],
-    activeTimeIntervals: [],
-  }
-}
-
+/** alert is FIRING with the given labels. */
 function alert(labels: Record<string, string>): Alert {
-  return {
-    labels,
-    annotations: {},
-    startsAt: Date.UTC(2024, 0, 1),
-    endsAt: 0,
-    generatorURL: '',
-    updatedAt: Date.UTC(2024, 0, 1),
-    timeout: false,
-    fingerprint: '0123456789abcdef',
-  }
+  return { ...FIRING, labels }
 }
 
 // Every failure is retryable in 0.25's Telegram notifier (it returns true with any error), so

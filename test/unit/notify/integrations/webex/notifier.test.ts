@@ -4,14 +4,10 @@
 // test/e2e/receivers/webex-diff.test.ts; here the error paths, the Authorization header and
 // the 7439-byte truncation with its debug log.
 import assert from 'node:assert/strict'
-import { Writable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
-
-import bunyan from 'bunyan'
 
 import type { Alert } from '../../../../../src/alerts/index.js'
 import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import type { NotifyContext } from '../../../../../src/notify/index.js'
 import {
   WEBEX_MAX_MESSAGE_BYTES,
   WEBEX_RETRY_CODES,
@@ -20,9 +16,9 @@ import {
 import type { WebexConfig } from '../../../../../src/notify/integrations/webex/index.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
+import { capture, context, FIRING, UA } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
-const UA = 'Alertmanager/0.25.0'
 const TEMPLATE = AlertTemplate.fromGlobs([])
 const TOKEN = 'b0tT0ken'
 
@@ -38,44 +34,11 @@ function webexConfig(apiURL: string, overrides: Partial<WebexConfig> = {}): Webe
   }
 }
 
-function capture() {
-  const records: Record<string, unknown>[] = []
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      records.push(JSON.parse(chunk.toString()) as Record<string, unknown>)
-      done()
-    },
-  })
-  return { records, log: bunyan.createLogger({ name: 't', level: 'debug', stream }) }
-}
-
-function notifier(config: WebexConfig, log = capture().log): WebexNotifier {
+function notifier(config: WebexConfig, log = capture('debug').log): WebexNotifier {
   return new WebexNotifier({ config, template: () => TEMPLATE, log, userAgent: UA })
 }
 
-function context(): NotifyContext {
-  return {
-    receiver: 'team',
-    groupKey: '{}:{alertname="A"}',
-    groupLabels: { alertname: 'A' },
-    repeatIntervalMs: 4 * 3600_000,
-    now: Date.UTC(2024, 0, 1, 0, 5),
-    signal: new AbortController().signal,
-    muteTimeIntervals: [],
-    activeTimeIntervals: [],
-  }
-}
-
-const firing: Alert = {
-  labels: { alertname: 'A' },
-  annotations: { summary: 'x' },
-  startsAt: Date.UTC(2024, 0, 1),
-  endsAt: 0,
-  generatorURL: '',
-  updatedAt: Date.UTC(2024, 0, 1),
-  timeout: false,
-  fingerprint: '0123456789abcdef',
-}
+const firing: Alert = { ...FIRING, annotations: { summary: 'x' } }
 
 // Status mapping, redaction, network errors, the flush deadline and close(), with 0.25's
 // texts; the bearer token never shows in an error.
@@ -94,7 +57,7 @@ runNotifierConformance({
 describe('WebexNotifier', () => {
   let server: Running
   const notifiers: WebexNotifier[] = []
-  const build = (overrides: Partial<WebexConfig> = {}, log = capture().log) => {
+  const build = (overrides: Partial<WebexConfig> = {}, log = capture('debug').log) => {
     const n = notifier(webexConfig(`${server.origin}/v1/messages`, overrides), log)
     notifiers.push(n)
     return n
@@ -123,7 +86,7 @@ describe('WebexNotifier', () => {
   })
 
   it('cuts the message to 7439 bytes, never inside a rune, and logs it at debug', async () => {
-    const { records, log } = capture()
+    const { records, log } = capture('debug')
     // 3-byte runes: 2479 of them fill 7437 bytes, then the 3-byte marker would not fit.
     await build({ message: '€'.repeat(3000) }, log).notify(context(), [firing])
     const markdown = (JSON.parse(lastBody()) as { markdown: string }).markdown
@@ -143,7 +106,7 @@ describe('WebexNotifier', () => {
   })
 
   it('leaves a message of exactly 7439 bytes alone and logs no truncation', async () => {
-    const { records, log } = capture()
+    const { records, log } = capture('debug')
     const message = 'x'.repeat(WEBEX_MAX_MESSAGE_BYTES)
     await build({ message }, log).notify(context(), [firing])
     assert.equal((JSON.parse(lastBody()) as { markdown: string }).markdown, message)

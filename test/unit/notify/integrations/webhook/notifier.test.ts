@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
 import { HttpConfigError } from '../../../../../src/notify/http/errors.js'
 import type { HttpClient } from '../../../../../src/notify/http/http-client.js'
 import type { WebhookConfig } from '../../../../../src/notify/integrations/webhook/index.js'
@@ -12,40 +11,21 @@ import { WebhookNotifier } from '../../../../../src/notify/integrations/webhook/
 import type { NotifyContext } from '../../../../../src/notify/types.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
+import { context as flush, FIRING, UA } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 import { GOLDEN_CASES, GOLDEN_NOW, loadGolden } from './fixtures.js'
 
-const UA = 'Alertmanager/0.25.0'
-
+/** context is a flush judged at GOLDEN_NOW, after every captured alert's end. */
 function context(overrides: Partial<NotifyContext> = {}): NotifyContext {
-  return {
-    receiver: 'team',
-    groupKey: '{}:{alertname="A"}',
-    groupLabels: { alertname: 'A' },
-    repeatIntervalMs: 4 * 3600_000,
-    now: GOLDEN_NOW,
-    signal: new AbortController().signal,
-    muteTimeIntervals: [],
-    activeTimeIntervals: [],
-    ...overrides,
-  }
+  return flush({ now: GOLDEN_NOW, ...overrides })
 }
 
 function webhookConfig(url: string, overrides: Partial<WebhookConfig> = {}): WebhookConfig {
   return { send_resolved: true, url, max_alerts: 0, http_config: httpConfig(), ...overrides }
 }
 
-const firing: Alert = {
-  labels: { alertname: 'A' },
-  annotations: {},
-  startsAt: Date.UTC(2024, 0, 1),
-  endsAt: 0,
-  generatorURL: '',
-  updatedAt: Date.UTC(2024, 0, 1),
-  timeout: false,
-  fingerprint: '0123456789abcdef',
-}
+const firing = FIRING
 
 // Status mapping, redaction, network errors, the flush deadline and close(): shared with every
 // integration, with Alertmanager's webhook texts.

@@ -1,0 +1,143 @@
+import type Logger from 'bunyan'
+
+import type { HttpClientConfig } from '../../config/index.js'
+import { redactURLInMessage } from '../../util/index.js'
+import { classifyStatus, createHttpClient } from '../http/index.js'
+import type { HttpClient, HttpResponse } from '../http/index.js'
+import { NotifyError } from '../notify-error.js'
+import type { AlertTemplate } from '../template/index.js'
+
+import type { FieldRenderer } from './fields.js'
+
+/**
+ * HttpNotifierOptions are what one entry of an HTTP integration needs to send; each kind's
+ * `<Kind>NotifierOptions` is this with its own config type, minus what it does not use.
+ */
+export interface HttpNotifierOptions<C> {
+  readonly config: C
+  /** The config's templates, built on first call. */
+  readonly template: () => AlertTemplate
+  /** The integration's logger. */
+  readonly log: Logger
+  /** `User-Agent`, `Alertmanager/0.25.0` to look like Alertmanager. */
+  readonly userAgent: string
+  /**
+   * The client to send with; by default one is built from `config.http_config` and owned
+   * (closed by the notifier's `close`).
+   */
+  readonly httpClient?: HttpClient
+}
+
+/** JSON_CONTENT_TYPE is the Content-Type of 0.25's `notify.PostJSON`. */
+export const JSON_CONTENT_TYPE = 'application/json'
+
+/** JSONRequest is one request {@link OwnedHttpClient.postJSON} sends. */
+export interface JSONRequest {
+  readonly url: string
+  readonly body: string
+  /** @default 'POST' */
+  readonly method?: 'POST' | 'PUT'
+  /** Headers sent after the Content-Type, e.g. OpsGenie's `Authorization`. */
+  readonly headers?: Readonly<Record<string, string>>
+  /** The integration's retry codes on top of 5xx (0.25's `Retrier.RetryCodes`). */
+  readonly retryCodes: readonly number[]
+  /** The flush's deadline and shutdown signal. */
+  readonly signal: AbortSignal
+}
+
+/**
+ * OwnedHttpClient is a notifier's HTTP client: the injected one, else one built from the
+ * entry's `http_config` that the notifier owns, so that {@link OwnedHttpClient.close} releases
+ * only a client this notifier built.
+ *
+ * @example
+ * ```ts
+ * const client = new OwnedHttpClient(config.http_config, { userAgent: 'Alertmanager/0.25.0' })
+ * const failure = await client.postJSON({ url, body, retryCodes: [], signal: ctx.signal })
+ * if (failure !== undefined) throw failure
+ * await client.close()
+ * ```
+ */
+export class OwnedHttpClient implements HttpClient {
+  readonly #client: HttpClient
+  readonly #owned: boolean
+
+  /**
+   * OwnedHttpClient's constructor builds the client unless one is injected.
+   *
+   * @param httpConfig - the entry's `http_config`.
+   * @param options - the User-Agent to build with, and the client to use instead, if any.
+   * @throws HttpConfigError for an unusable http_config.
+   */
+  constructor(
+    httpConfig: HttpClientConfig,
+    options: { readonly userAgent: string; readonly httpClient?: HttpClient | undefined }
+  ) {
+    this.#owned = options.httpClient === undefined
+    this.#client =
+      options.httpClient ?? createHttpClient(httpConfig, { userAgent: options.userAgent })
+  }
+
+  /** post is {@link HttpClient.post} on the client in use. */
+  post(...args: Parameters<HttpClient['post']>): Promise<HttpResponse> {
+    return this.#client.post(...args)
+  }
+
+  /**
+   * postJSON is 0.25's `notify.PostJSON` followed by `Retrier.Check`: it sends the JSON body
+   * and judges the status with {@link classifyStatus}, quoting the response body as 0.25 does
+   * but with the request URL redacted, since a body may echo back a URL that carries secrets.
+   *
+   * @param request - URL, body, method, extra headers, retry codes and signal.
+   * @returns undefined on 2xx, else the status failure to throw.
+   * @throws NotifyError when no response came; the client's errors are already redacted.
+   */
+  async postJSON(request: JSONRequest): Promise<NotifyError | undefined> {
+    const { url, retryCodes } = request
+    const response = await this.#client.post(
+      url,
+      request.body,
+      { 'Content-Type': JSON_CONTENT_TYPE, ...request.headers },
+      request.signal,
+      request.method
+    )
+    return classifyStatus(response.status, retryCodes, redactURLInMessage(response.body, url))
+  }
+
+  /**
+   * close releases the HTTP client when the notifier built it; idempotent.
+   *
+   * @returns when connections are closed.
+   */
+  async close(): Promise<void> {
+    if (this.#owned) {
+      await this.#client.close()
+    }
+  }
+}
+
+/**
+ * finalError is a notification failure that retrying cannot fix.
+ *
+ * @param message - the error's message.
+ * @param cause - what caused it, if anything.
+ * @returns a non-retryable NotifyError with reason `other`.
+ */
+export function finalError(message: string, cause?: unknown): NotifyError {
+  return new NotifyError(message, { retryable: false, reason: 'other', cause })
+}
+
+/**
+ * throwOnTemplateError fails the notification for good once any field failed to render, with
+ * the first failing template's message (after `prefix`, where 0.25 wraps it), as 0.25's
+ * notifiers do after rendering all their fields with notify.TmplText.
+ *
+ * @param fields - the notification's rendered fields.
+ * @param prefix - what 0.25 puts before the template's message, e.g. `templating error: `.
+ * @throws NotifyError, not retryable, caused by the template error.
+ */
+export function throwOnTemplateError(fields: FieldRenderer, prefix = ''): void {
+  if (fields.error !== undefined) {
+    throw finalError(`${prefix}${fields.error.message}`, fields.error)
+  }
+}

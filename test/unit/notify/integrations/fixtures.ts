@@ -1,0 +1,64 @@
+// What the notifier tests share: one flush of one alert, Alertmanager's User-Agent and a logger
+// that records what a notifier logs. Each kind's config and payload facts stay in its own test.
+import { Writable } from 'node:stream'
+
+import bunyan from 'bunyan'
+
+import type { Alert } from '../../../../src/alerts/index.js'
+import type { NotifyContext } from '../../../../src/notify/index.js'
+
+/** UA is the User-Agent Alertmanager 0.25 sends, which the notifiers are built with. */
+export const UA = 'Alertmanager/0.25.0'
+
+/** NOW is the instant the flush judges alerts at: five minutes after FIRING started. */
+export const NOW = Date.UTC(2024, 0, 1, 0, 5)
+
+/** FIRING is alert `A`, firing since 2024-01-01 (no end). */
+export const FIRING: Alert = {
+  labels: { alertname: 'A' },
+  annotations: {},
+  startsAt: Date.UTC(2024, 0, 1),
+  endsAt: 0,
+  generatorURL: '',
+  updatedAt: Date.UTC(2024, 0, 1),
+  timeout: false,
+  fingerprint: '0123456789abcdef',
+}
+
+/**
+ * context is one flush of group `{}:{alertname="A"}` for receiver `team` at {@link NOW}, with a
+ * signal of its own that never aborts.
+ *
+ * @param overrides - fields to replace, e.g. the signal or the group key.
+ * @returns the flush.
+ */
+export function context(overrides: Partial<NotifyContext> = {}): NotifyContext {
+  return {
+    receiver: 'team',
+    groupKey: '{}:{alertname="A"}',
+    groupLabels: { alertname: 'A' },
+    repeatIntervalMs: 4 * 3600_000,
+    now: NOW,
+    signal: new AbortController().signal,
+    muteTimeIntervals: [],
+    activeTimeIntervals: [],
+    ...overrides,
+  }
+}
+
+/**
+ * capture is a logger that keeps each record it is given, parsed.
+ *
+ * @param level - the lowest level kept: what the test means to observe.
+ * @returns the records (filled as the notifier logs) and the logger.
+ */
+export function capture(level: bunyan.LogLevel) {
+  const records: Record<string, unknown>[] = []
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      records.push(JSON.parse(chunk.toString()) as Record<string, unknown>)
+      done()
+    },
+  })
+  return { records, log: bunyan.createLogger({ name: 't', level, stream }) }
+}
