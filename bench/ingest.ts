@@ -36,7 +36,7 @@ import { openPool } from './lib/http.js'
 import { cpuSnapshot, cpuUse, waitForQuiet } from './lib/proc.js'
 import { machineFacts, writeResults } from './lib/report.js'
 import { WebhookSink } from './lib/sink.js'
-import { TARGET_NAMES, TargetError, installCleanup, startTarget } from './lib/target.js'
+import { TARGET_NAMES, TargetError, installCleanup, startTarget, targetSpec } from './lib/target.js'
 import type { TargetName, TargetSpec } from './lib/target.js'
 import { writeWrkScript } from './lib/wrk.js'
 
@@ -123,30 +123,6 @@ function readParams(flags: Record<keyof typeof FLAGS, string>): Params {
     wrkBin: flags['wrk-bin'],
     logLevel: listOf('log-level', flags['log-level'], ['info', 'debug'] as const)[0] ?? 'info',
     resultsDir: flags['results-dir'],
-  }
-}
-
-/**
- * targetSpec says how to launch a target.
- *
- * @param name - which one.
- * @param params - binaries.
- * @returns the spec.
- */
-function targetSpec(name: TargetName, params: Params): TargetSpec {
-  switch (name) {
-    case 'alertmanager':
-      return { name, command: params.alertmanagerBin, args: [`--log.level=${params.logLevel}`] }
-    case 'alertmesh':
-      return {
-        name,
-        command: process.execPath,
-        args: [params.alertmeshMain, `--log.level=${params.logLevel}`],
-        requires: {
-          path: params.alertmeshMain,
-          hint: 'build alertmesh first: npx tsc -p tsconfig.json',
-        },
-      }
   }
 }
 

@@ -38,7 +38,7 @@ import { formatFigure, machineFacts, writeResults } from './lib/report.js'
 import { WebhookSink } from './lib/sink.js'
 import { SmtpSink } from './lib/smtp-sink.js'
 import { median, ratio } from './lib/stats.js'
-import { TARGET_NAMES, TargetError, installCleanup, startTarget } from './lib/target.js'
+import { TARGET_NAMES, TargetError, installCleanup, startTarget, targetSpec } from './lib/target.js'
 import type { RunningTarget, TargetName, TargetSpec } from './lib/target.js'
 import {
   Arrivals,
@@ -165,30 +165,6 @@ function readParams(flags: Record<keyof typeof FLAGS, string>): Params {
     alertmeshMain: flags['alertmesh-main'],
     logLevel: listOf('log-level', flags['log-level'], ['info', 'debug'] as const)[0] ?? 'info',
     resultsDir: flags['results-dir'],
-  }
-}
-
-/**
- * targetSpec says how to launch a target.
- *
- * @param name - which one.
- * @param params - binaries.
- * @returns the spec.
- */
-function targetSpec(name: TargetName, params: Params): TargetSpec {
-  switch (name) {
-    case 'alertmanager':
-      return { name, command: params.alertmanagerBin, args: [`--log.level=${params.logLevel}`] }
-    case 'alertmesh':
-      return {
-        name,
-        command: process.execPath,
-        args: [params.alertmeshMain, `--log.level=${params.logLevel}`],
-        requires: {
-          path: params.alertmeshMain,
-          hint: 'build alertmesh first: npx tsc -p tsconfig.json && node scripts/build-bundle.mjs',
-        },
-      }
   }
 }
 

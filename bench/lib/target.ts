@@ -82,6 +82,41 @@ export class TargetError extends Error {
   }
 }
 
+/** TargetBinaries are the flags that say which binaries a benchmark runs. */
+export interface TargetBinaries {
+  readonly alertmanagerBin: string
+  readonly alertmeshMain: string
+  readonly logLevel: 'info' | 'debug'
+}
+
+/**
+ * targetSpec says how to launch a target, the way an operator starts it.
+ *
+ * @param name - which one.
+ * @param binaries - the Alertmanager binary, alertmesh's command and the log level.
+ * @returns the spec.
+ */
+export function targetSpec(name: TargetName, binaries: TargetBinaries): TargetSpec {
+  switch (name) {
+    case 'alertmanager':
+      return {
+        name,
+        command: binaries.alertmanagerBin,
+        args: [`--log.level=${binaries.logLevel}`],
+      }
+    case 'alertmesh':
+      return {
+        name,
+        command: process.execPath,
+        args: [binaries.alertmeshMain, `--log.level=${binaries.logLevel}`],
+        requires: {
+          path: binaries.alertmeshMain,
+          hint: 'build alertmesh first: npx tsc -p tsconfig.json && node scripts/build-bundle.mjs',
+        },
+      }
+  }
+}
+
 /**
  * benchConfig renders the target's Alertmanager configuration: one route grouping by
  * alertname, one webhook receiver, default group_wait (30s) so few notifications happen
