@@ -17,7 +17,7 @@ const TRUNCATION_MARKER = '…'
  * @param extraRetryCodes - non-5xx codes that are worth retrying for this integration.
  * @param details - what to quote after the status, usually the response body; capped at
  *   {@link MAX_ERROR_DETAILS_CHARS} characters with Alertmanager's `…` marker. Callers quoting a
- *   URL must redact it first.
+ *   URL must redact it first. A function is called only when the status is a failure.
  * @returns undefined on success, else the NotifyError to throw. Its reason is `serverError` for
  *   5xx, `clientError` for 4xx and `other` for anything else.
  *
@@ -31,11 +31,14 @@ const TRUNCATION_MARKER = '…'
 export function classifyStatus(
   status: number,
   extraRetryCodes: readonly number[] = [],
-  details = ''
+  details: string | (() => string) = ''
 ): NotifyError | undefined {
   if (Math.trunc(status / 100) === 2) {
     return undefined
   }
+  // A function is only called for a failure: redacting the body of every successful response
+  // showed in profiles of the notification path.
+  details = typeof details === 'string' ? details : details()
   const retryable = Math.trunc(status / 100) === 5 || extraRetryCodes.includes(status)
   let message = `unexpected status code ${status}`
   if (details !== '') {

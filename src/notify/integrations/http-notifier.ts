@@ -101,7 +101,7 @@ export class OwnedHttpClient implements HttpClient {
       request.signal,
       request.method
     )
-    return classifyStatus(response.status, retryCodes, redactURLInMessage(response.body, url))
+    return classifyStatus(response.status, retryCodes, () => redactURLInMessage(response.body, url))
   }
 
   /**

@@ -89,8 +89,9 @@ export class WebhookNotifier implements Notifier {
       ctx.signal
     )
     // Alertmanager's errDetails quotes "<url>: <body>"; the body may echo the URL back.
-    const details = redactURLInMessage(`${REDACTED}: ${response.body}`, url)
-    const failure = classifyStatus(response.status, WEBHOOK_RETRY_CODES, details)
+    const failure = classifyStatus(response.status, WEBHOOK_RETRY_CODES, () =>
+      redactURLInMessage(`${REDACTED}: ${response.body}`, url)
+    )
     if (failure !== undefined) {
       throw failure
     }
