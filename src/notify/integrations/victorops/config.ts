@@ -14,8 +14,6 @@ import type {
   Obj,
   SecretString,
 } from '../../../config/index.js'
-import { defineIntegration } from '../definition.js'
-
 const { always, dflt, reset, sendResolved, str, struct, tmpl, HTTP_CONFIG, STRING_MAP } = schema
 
 /** VictorOpsConfig is a `victorops_configs` entry; api_url always ends with `/`. */
@@ -110,5 +108,11 @@ export const VICTOROPS_CONFIG_SPEC: IntegrationConfigSpec<VictorOpsConfig> = {
   },
 }
 
-/** VICTOROPS is the VictorOps integration; alertmesh cannot send to VictorOps yet. */
-export const VICTOROPS = defineIntegration({ config: VICTOROPS_CONFIG_SPEC, metricsOrder: 7 })
+/**
+ * VICTOROPS_MAX_STATE_MESSAGE_RUNES is 0.25's maxMessageLenRunes: VictorOps' limit on
+ * state_message (notify/victorops/victorops.go).
+ */
+export const VICTOROPS_MAX_STATE_MESSAGE_RUNES = 20480
+
+/** VICTOROPS_RETRY_CODES: 0.25 retries only 5xx, VictorOps documenting no other code. */
+export const VICTOROPS_RETRY_CODES: readonly number[] = []
