@@ -185,9 +185,9 @@ void describe('bad input', () => {
         [
           CONFIG(`${receiver.url}${path}`).replace(
             '  webhook_configs:',
-            '  pushover_configs:\n  - user_key: u\n    token: t\n  webhook_configs:'
+            '  victorops_configs:\n  - api_key: k\n    routing_key: r\n  webhook_configs:'
           ),
-          /pushover_configs is not supported/,
+          /victorops_configs is not supported/,
         ],
       ]
       for (const [text, message] of invalid) {

@@ -45,7 +45,7 @@ export async function assertSameNotifyErrors(run: SideBySide, count: number): Pr
 }
 
 /** The fields of 0.25's truncation warnings, in the order they are compared. */
-const TRUNCATION_FIELDS = ['msg', 'key', 'alert', 'max_runes', 'max_bytes']
+const TRUNCATION_FIELDS = ['msg', 'key', 'incident', 'alert', 'max_runes', 'max_bytes']
 
 /**
  * truncationWarnings takes every `Truncated …` warning of a node's logfmt output as its message
