@@ -231,6 +231,13 @@ describe('loadConfig refuses what Alertmanager 0.25 refuses, with its messages (
       'receivers[0].webhook_configs[0].url_file',
       6,
     ],
+    // user_key_file and token_file arrived in 0.26 too (amtool 0.25 says the same).
+    'a pushover token_file': [
+      'route:\n  receiver: a\nreceivers:\n- name: a\n  pushover_configs:\n  - user_key: u\n    token: t\n    token_file: /x\n',
+      'yaml: unmarshal errors:\n  line 8: field token_file not found in type config.plain',
+      'receivers[0].pushover_configs[0].token_file',
+      8,
+    ],
     // Only http and https URLs.
     'an ftp url': [
       'route:\n  receiver: a\nreceivers:\n- name: a\n  webhook_configs:\n  - url: ftp://x/\n',

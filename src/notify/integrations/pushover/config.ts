@@ -5,11 +5,38 @@ import type {
   IntegrationConfigSpec,
   SecretString,
 } from '../../../config/index.js'
-import { defineIntegration } from '../definition.js'
 
 const { always, dflt, reset, sendResolved, str, struct, tmpl, FALSE, HTTP_CONFIG } = schema
 
-/** PushoverConfig is a `pushover_configs` entry. */
+/** PUSHOVER_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
+export const PUSHOVER_INTEGRATION_NAME = 'pushover'
+
+/**
+ * PUSHOVER_API_URL is where 0.25 sends every message: a fixed endpoint, not configurable in
+ * 0.25 (notify/pushover/pushover.go sets `apiURL` in New; only its tests replace it).
+ */
+export const PUSHOVER_API_URL = 'https://api.pushover.net/1/messages.json'
+
+/**
+ * PUSHOVER_RETRY_CODES are the non-5xx statuses Pushover retries: none, as 0.25's notifier uses
+ * a bare `notify.Retrier{}`.
+ */
+export const PUSHOVER_RETRY_CODES: readonly number[] = []
+
+/** PUSHOVER_MAX_TITLE_RUNES is 0.25's `maxTitleLenRunes` (Pushover's API limits). */
+export const PUSHOVER_MAX_TITLE_RUNES = 250
+
+/** PUSHOVER_MAX_MESSAGE_RUNES is 0.25's `maxMessageLenRunes`. */
+export const PUSHOVER_MAX_MESSAGE_RUNES = 1024
+
+/** PUSHOVER_MAX_URL_RUNES is 0.25's `maxURLLenRunes`. */
+export const PUSHOVER_MAX_URL_RUNES = 512
+
+/**
+ * PushoverConfig is a `pushover_configs` entry. 0.25 has no `user_key_file` or `token_file`
+ * (they came in 0.26), so neither has alertmesh: a config using them is refused as an unknown
+ * field, as 0.25 refuses it.
+ */
 export interface PushoverConfig extends IntegrationConfig {
   readonly http_config: HttpClientConfig
   readonly user_key: SecretString
@@ -52,7 +79,7 @@ const PUSHOVER_SCHEMA = reset(
 
 /** PUSHOVER_CONFIG_SPEC is the `pushover_configs` kind as src/config consumes it. */
 export const PUSHOVER_CONFIG_SPEC: IntegrationConfigSpec<PushoverConfig> = {
-  name: 'pushover',
+  name: PUSHOVER_INTEGRATION_NAME,
   goType: 'config.PushoverConfig',
   schema: PUSHOVER_SCHEMA,
   checks: {
@@ -67,6 +94,3 @@ export const PUSHOVER_CONFIG_SPEC: IntegrationConfigSpec<PushoverConfig> = {
   },
   unmarshalOrder: 3,
 }
-
-/** PUSHOVER is the Pushover integration; alertmesh cannot send to Pushover yet. */
-export const PUSHOVER = defineIntegration({ config: PUSHOVER_CONFIG_SPEC, metricsOrder: 3 })
