@@ -50,10 +50,11 @@ receivers:
       - send_resolved: true
         api_url: '{{CAPTURE}}/sixty'
         message: '{{ range .Alerts }}{{ .Labels.instance }}: {{ .Annotations.summary }}{{ "\\n" }}{{ end }}'
-  # Markdown with every recipient field templated, its own secret and corp id, a query kept.
+  # Markdown with every recipient field templated, its own secret and corp id, a query kept,
+  # and a path Go re-escapes once it extends it.
   - name: markdown
     wechat_configs:
-      - api_url: '{{CAPTURE}}/markdown/?z=1&a=%2F'
+      - api_url: '{{CAPTURE}}/markdown/x!y(1)%41/?z=1&a=%2F'
         api_secret: 'md secret&{{ .Receiver }}'
         corp_id: 'corp-{{ .GroupLabels.case }}'
         message_type: markdown
@@ -191,7 +192,7 @@ describe('side by side with Alertmanager 0.25: wechat', { timeout: 120_000 }, ()
       '/expired/message/send?access_token=expired-1',
       '/expired/message/send?access_token=expired-2',
       '/fail/message/send?access_token=fail-1',
-      '/markdown/message/send?a=%2F&access_token=markdown-1&z=1',
+      '/markdown/x%21y%281%29A/message/send?a=%2F&access_token=markdown-1&z=1',
       '/sixty/message/send?access_token=sixty-1',
     ])
     // Only defaults and sixty send resolved notifications (send_resolved defaults to false),

@@ -28,6 +28,21 @@ export class WechatEndpoints {
   }
 
   /**
+   * at is the base with `suffix` added to its path as Go's `u.Path += suffix` does: the path is
+   * then written with Go's default escaping, since the configured spelling (URL.RawPath) no
+   * longer matches, so `/a!b/` becomes `/a%21b/gettoken`.
+   */
+  #at(suffix: string): string {
+    const slashes = this.#base.indexOf('//')
+    const pathStart = this.#base.indexOf('/', slashes < 0 ? 0 : slashes + 2)
+    if (pathStart < 0) {
+      return `${this.#base}/${suffix}`
+    }
+    const path = decodeGoPath(this.#base.slice(pathStart))
+    return `${this.#base.slice(0, pathStart)}${escapeGoPath(path + suffix)}`
+  }
+
+  /**
    * getToken is `<api_url>gettoken?corpid=…&corpsecret=…`.
    *
    * @param corpID - the rendered corp_id.
@@ -39,7 +54,7 @@ export class WechatEndpoints {
       ['corpsecret', [secret]],
       ['corpid', [corpID]],
     ])
-    return `${this.#base}gettoken?${encodeGoQuery(values)}`
+    return `${this.#at('gettoken')}?${encodeGoQuery(values)}`
   }
 
   /**
@@ -51,7 +66,7 @@ export class WechatEndpoints {
   sendMessage(accessToken: string): string {
     const values = parseGoQuery(this.#rawQuery)
     values.set('access_token', [accessToken])
-    return `${this.#base}message/send?${encodeGoQuery(values)}`
+    return `${this.#at('message/send')}?${encodeGoQuery(values)}`
   }
 }
 
@@ -122,4 +137,35 @@ function encodeGoQuery(values: Map<string, string[]>): string {
   return keys
     .flatMap((k) => (values.get(k) ?? []).map((v) => `${goQueryEscape(k)}=${goQueryEscape(v)}`))
     .join('&')
+}
+
+/** decodeGoPath is url.unescape in path mode, on a path the config already found valid. */
+function decodeGoPath(path: string): string {
+  const bytes: number[] = []
+  const utf8 = Buffer.from(path, 'utf8')
+  for (let i = 0; i < utf8.length; i++) {
+    const c = utf8[i] ?? 0
+    if (c === 0x25 && i + 2 < utf8.length) {
+      const hex = utf8.subarray(i + 1, i + 3).toString('latin1')
+      if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+        bytes.push(parseInt(hex, 16))
+        i += 2
+        continue
+      }
+    }
+    bytes.push(c)
+  }
+  return Buffer.from(bytes).toString('utf8')
+}
+
+/** escapeGoPath is url.escape in path mode (Go's shouldEscape with encodePath). */
+function escapeGoPath(path: string): string {
+  let out = ''
+  for (const byte of Buffer.from(path, 'utf8')) {
+    const c = String.fromCharCode(byte)
+    out += /[A-Za-z0-9\-_.~$&+,/:;=@]/.test(c)
+      ? c
+      : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+  }
+  return out
 }
