@@ -39,6 +39,9 @@ route:
     - { matchers: ['case="fail"'], receiver: fail, group_interval: 1h }
     - { matchers: ['case="broken"'], receiver: broken, group_interval: 1h }
     - { matchers: ['case="notoken"'], receiver: notoken, group_interval: 1h }
+    - { matchers: ['case="htmltoken"'], receiver: htmltoken, group_interval: 1h }
+    - { matchers: ['case="numtoken"'], receiver: numtoken, group_interval: 1h }
+    - { matchers: ['case="badsecret"'], receiver: badsecret, group_interval: 1h }
 receivers:
   # Every default: URL, secret and corp id from global, text message.
   - name: defaults
@@ -90,6 +93,19 @@ receivers:
     wechat_configs:
       - api_url: '{{CAPTURE}}/notoken/'
         corp_id: 'corp-{{ .Receiver }}'
+  # gettoken answers a 502 with an HTML page: encoding/json's error, final.
+  - name: htmltoken
+    wechat_configs:
+      - api_url: '{{CAPTURE}}/htmltoken/'
+  # gettoken answers a token that is a number: encoding/json's type error, final.
+  - name: numtoken
+    wechat_configs:
+      - api_url: '{{CAPTURE}}/numtoken/'
+  # The secret's template fails: nothing is sent.
+  - name: badsecret
+    wechat_configs:
+      - api_url: '{{CAPTURE}}/badsecret/'
+        api_secret: '{{ template "nope" . }}'
 `
 
 const TEMPLATE = `
@@ -110,8 +126,13 @@ function wechatReply(): (request: CapturedRequest) => Reply {
   return (request) => {
     const receiver = prefix(request.path)
     if (request.path.includes('/gettoken?')) {
-      if (receiver === 'notoken') {
-        return { status: 200, body: '{"errcode":40001,"errmsg":"invalid credential"}' }
+      switch (receiver) {
+        case 'notoken':
+          return { status: 200, body: '{"errcode":40001,"errmsg":"invalid credential"}' }
+        case 'htmltoken':
+          return { status: 502, body: '<html>bad gateway</html>' }
+        case 'numtoken':
+          return { status: 200, body: '{"access_token":42}' }
       }
       const key = `${String(request.headers.host)} ${receiver}`
       const count = (fetched.get(key) ?? 0) + 1
@@ -157,6 +178,9 @@ const FIRING = [
   alert({ alertname: 'Fail', case: 'fail' }),
   alert({ alertname: 'Broken', case: 'broken' }),
   alert({ alertname: 'NoToken', case: 'notoken' }),
+  alert({ alertname: 'HtmlToken', case: 'htmltoken' }),
+  alert({ alertname: 'NumToken', case: 'numtoken' }),
+  alert({ alertname: 'BadSecret', case: 'badsecret' }),
 ]
 
 describe('side by side with Alertmanager 0.25: wechat', { timeout: 120_000 }, () => {
@@ -180,9 +204,9 @@ describe('side by side with Alertmanager 0.25: wechat', { timeout: 120_000 }, ()
   it('sends the same requests for every case, firing and then resolved', async () => {
     const firing = startingNow(FIRING)
     await run.post(firing)
-    // Two requests per receiver; expired four (a second token and send); broken and notoken
-    // stop after gettoken.
-    const [firingAm, firingMesh] = await run.waitForRequests(18)
+    // Two requests per receiver; expired four (a second token and send); broken, notoken,
+    // htmltoken and numtoken stop after gettoken; badsecret sends nothing.
+    const [firingAm, firingMesh] = await run.waitForRequests(20)
     assertSamePerPath(firingAm, firingMesh)
     const paths = [...byPath(firingAm).keys()]
     assert.deepEqual(paths.filter((p) => p.includes('message/send')).sort(), [
@@ -203,19 +227,20 @@ describe('side by side with Alertmanager 0.25: wechat', { timeout: 120_000 }, ()
         .filter((a) => ['defaults', 'sixty'].includes(a.labels['case'] ?? ''))
         .map((a) => ({ ...a, endsAt }))
     )
-    const [am, mesh] = await run.waitForRequests(20)
+    const [am, mesh] = await run.waitForRequests(22)
     assertSamePerPath(am, mesh)
     const resolved = byPath(mesh).get('/cgi-bin/message/send?access_token=cgi-bin-1')?.at(-1)
     assert.match(resolved?.body.toString() ?? '', /\[RESOLVED\]/)
   })
 
   it('logs the same errors: the expired token retried, the others final', async () => {
-    // expired's first attempt, fail's code, broken's template and notoken's missing token.
-    await assertSameNotifyErrors(run, 4)
+    // expired's first attempt, fail's code, broken's and badsecret's templates, and the
+    // three gettoken answers without a usable token.
+    await assertSameNotifyErrors(run, 7)
   })
 
   it('counts the same notifications in /metrics', async () => {
-    // Nine receivers firing, two resolved; fail, broken and notoken failed.
-    await assertSameNotificationMetrics(run, 'wechat', { notifications: 11, failed: 3 })
+    // Twelve receivers firing, two resolved; six failed for good.
+    await assertSameNotificationMetrics(run, 'wechat', { notifications: 14, failed: 6 })
   })
 })
