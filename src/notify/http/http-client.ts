@@ -61,13 +61,14 @@ export interface HttpClient {
    *
    * `method` is `POST` unless given: OpsGenie's update requests are `PUT`s on the same client
    * (notify/opsgenie/opsgenie.go), and their errors then read `Put "<redacted>": <cause>`.
+   * WeChat fetches its token with a `GET` (notify/wechat/wechat.go), sent without a body.
    */
   post(
     url: string,
     body: string | Uint8Array,
     headers: Readonly<Record<string, string>>,
     signal: AbortSignal,
-    method?: 'POST' | 'PUT'
+    method?: 'POST' | 'PUT' | 'GET'
   ): Promise<HttpResponse>
   /** close releases connections; idempotent. Later posts fail with a non-retryable NotifyError. */
   close(): Promise<void>
@@ -148,7 +149,7 @@ class ConfiguredHttpClient implements HttpClient {
     body: string | Uint8Array,
     headers: Readonly<Record<string, string>>,
     signal: AbortSignal,
-    method: 'POST' | 'PUT' = 'POST'
+    method: 'POST' | 'PUT' | 'GET' = 'POST'
   ): Promise<HttpResponse> {
     // Go's url.Error names the operation as the method with only its first letter upper-case.
     const op = `${method.slice(0, 1)}${method.slice(1).toLowerCase()}`
@@ -173,7 +174,13 @@ class ConfiguredHttpClient implements HttpClient {
         method,
         url: target,
         headers: requestHeaders,
-        body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+        // Go's notify.Get sends no body, hence no Content-Length.
+        body:
+          method === 'GET'
+            ? undefined
+            : typeof body === 'string'
+              ? Buffer.from(body, 'utf8')
+              : body,
         followRedirects: this.#config.follow_redirects,
         signal: combined,
         maxBodyBytes: this.#maxBodyBytes,

@@ -7,7 +7,6 @@ import type {
   SecretString,
 } from '../../../config/index.js'
 import { goQuote } from '../../../labels/index.js'
-import { defineIntegration } from '../definition.js'
 
 const { dflt, reset, sendResolved, str, struct, tmpl, HTTP_CONFIG } = schema
 
@@ -80,6 +79,3 @@ export const WECHAT_CONFIG_SPEC: IntegrationConfigSpec<WechatConfig> = {
     appendSlash(c['api_url'])
   },
 }
-
-/** WECHAT is the WeChat integration; alertmesh cannot send to WeChat yet. */
-export const WECHAT = defineIntegration({ config: WECHAT_CONFIG_SPEC, metricsOrder: 2 })

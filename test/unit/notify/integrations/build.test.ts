@@ -70,7 +70,7 @@ describe('buildIntegrations', () => {
     // A chat integration.
     { type: 'slack', receiver: 'chat' },
     // Receiver names with quotes are shown as they are.
-    { type: 'wechat', receiver: 'on"call' },
+    { type: 'pushover', receiver: 'on"call' },
   ]
   for (const c of unsupported) {
     it(`refuses ${c.type}_configs, naming the receiver and the type`, () => {

@@ -22,7 +22,7 @@ interface Call {
   readonly url: string
   readonly body: string | Uint8Array
   readonly headers: Readonly<Record<string, string>>
-  readonly method: 'POST' | 'PUT' | undefined
+  readonly method: 'POST' | 'PUT' | 'GET' | undefined
 }
 
 /** fakeClient answers every post with `response` and records the calls and closes. */
