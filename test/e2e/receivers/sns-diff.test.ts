@@ -18,6 +18,7 @@ import { assertSameShownConfig } from '../../support/shown-config.js'
 import { SideBySide, assertSameRequest } from '../../support/side-by-side.js'
 import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
 import { parseAuthorization, signatureIsValid } from '../../support/sigv4.js'
+import { waitFor } from '../../support/wait.js'
 
 import { oneAndSixty } from './alerts.js'
 import { assertSameFailureLogged } from './by-path.js'
@@ -216,6 +217,9 @@ describe('side by side with Alertmanager 0.25: sns', { timeout: 180_000 }, () =>
 const ERROR_CONFIG = `
 route:
   receiver: fail
+  group_by: [alertname]
+  routes:
+    - {matchers: [alertname="B"], receiver: unavailable}
   group_wait: 1s
   group_interval: 1s
   repeat_interval: 1h
@@ -223,6 +227,11 @@ receivers:
   - name: fail
     sns_configs:
       - api_url: '{{CAPTURE}}/fail'
+        sigv4: ${SIGV4}
+        topic_arn: 'arn:aws:sns:eu-west-1:123456789012:alerts'
+  - name: unavailable
+    sns_configs:
+      - api_url: '{{CAPTURE}}/unavailable'
         sigv4: ${SIGV4}
         topic_arn: 'arn:aws:sns:eu-west-1:123456789012:alerts'
 `
@@ -241,7 +250,10 @@ describe('side by side with Alertmanager 0.25: sns errors', { timeout: 180_000 }
   before(async () => {
     run = await SideBySide.start({
       config: ERROR_CONFIG,
-      reply: () => ({ status: 400, body: INVALID, headers: { 'content-type': 'text/xml' } }),
+      reply: (request) =>
+        request.path.startsWith('/unavailable')
+          ? { status: 500, body: '' }
+          : { status: 400, body: INVALID, headers: { 'content-type': 'text/xml' } },
     })
   })
   after(() => run.stop())
@@ -252,10 +264,34 @@ describe('side by side with Alertmanager 0.25: sns errors', { timeout: 180_000 }
       run,
       'unexpected status code 400: Invalid parameter: TopicArn <x> & "y"'
     )
-    const [am, mesh] = await run.waitForRequests(1)
-    assertSamePublishes(am.slice(0, 1), mesh.slice(0, 1))
+    const fail = (side: SideBySide['am']) =>
+      side.capture.requests.filter((r) => r.path === '/fail/')
+    assertSamePublishes(fail(run.am).slice(0, 1), fail(run.mesh).slice(0, 1))
     await assertSameNotificationMetrics(run, 'sns', { notifications: 1, failed: 1 })
-    assert.equal(run.am.capture.requests.length, 1)
-    assert.equal(run.mesh.capture.requests.length, 1)
+    assert.equal(fail(run.am).length, 1)
+    assert.equal(fail(run.mesh).length, 1)
+  })
+
+  // aws-sdk-go retries a 5xx three times within one Publish call (30 ms × 2ⁿ apart), before
+  // 0.25's own retry stage sees the error: both sides send four requests for the first attempt.
+  it('sends a 5xx three retries within one attempt, as aws-sdk-go does', async () => {
+    const unavailable = (side: SideBySide['am']) =>
+      side.capture.requests.filter((r) => r.path === '/unavailable/')
+    await run.post([{ labels: { alertname: 'B' }, startsAt: new Date().toISOString() }])
+    // When a side first logs the failure, its first attempt is over and the next one has not
+    // started (the retry stage waits first): four requests, not one.
+    const counts: number[] = []
+    for (const side of [run.am, run.mesh]) {
+      await waitFor(`${side.name} logging the 500`, () =>
+        side.node.output.includes('unexpected status code 500') ? true : undefined
+      )
+      counts.push(unavailable(side).length)
+    }
+    assert.deepEqual(counts, [4, 4])
+    const am = unavailable(run.am)
+    const mesh = unavailable(run.mesh)
+    for (let i = 0; i < 4; i++) {
+      assertSamePublishes(am.slice(i, i + 1), mesh.slice(i, i + 1))
+    }
   })
 })

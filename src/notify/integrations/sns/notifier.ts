@@ -1,3 +1,5 @@
+import { setTimeout as wait } from 'node:timers/promises'
+
 import aws4 from 'aws4'
 import type Logger from 'bunyan'
 
@@ -338,7 +340,6 @@ function retryDelayMs(retry: number, throttled: boolean): number {
 }
 
 async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  const { setTimeout: wait } = await import('node:timers/promises')
   await wait(ms, undefined, { signal }).catch(() => undefined)
 }
 
