@@ -116,7 +116,18 @@ export class SNSNotifier implements Notifier {
     }
     let credentials = settings.credentials
     if ((config.sigv4.role_arn ?? '') !== '') {
-      credentials = await this.#assumeRole(settings.region, credentials, ctx.signal)
+      // Without api_url, 0.25 asks STS through the SNS session, which was built without the
+      // static keys: the role is then assumed with the environment's or the shared files'.
+      const stsCredentials =
+        (config.api_url ?? '') === ''
+          ? (
+              await resolveAwsSettings(
+                { ...config.sigv4, access_key: '', secret_key: '' },
+                this.#env
+              )
+            ).credentials
+          : credentials
+      credentials = await this.#assumeRole(settings.region, stsCredentials, ctx.signal)
     }
     const input = renderPublishInput(config, fields, ctx.groupKey)
     this.#logTemplateError(ctx, fields.reset())
