@@ -6,7 +6,6 @@ import type {
   Obj,
   SecretString,
 } from '../../../config/index.js'
-import { defineIntegration } from '../definition.js'
 
 const { always, dflt, reset, sendResolved, str, struct, tmpl, HTTP_CONFIG, SIGV4_CONFIG } = schema
 const { STRING_MAP } = schema
@@ -72,6 +71,3 @@ export const SNS_CONFIG_SPEC: IntegrationConfigSpec<SNSConfig> = {
   checks: { sns: check },
   unmarshalOrder: 8,
 }
-
-/** SNS is the AWS SNS integration; alertmesh cannot send to SNS yet. */
-export const SNS = defineIntegration({ config: SNS_CONFIG_SPEC, metricsOrder: 8 })
