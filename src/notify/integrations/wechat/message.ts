@@ -1,6 +1,5 @@
 import { goJSONString } from '../../../util/index.js'
-import { goQueryEscape } from '../../http/index.js'
-import { queryUnescape } from '../../template/index.js'
+import { encodeGoQuery, parseGoQuery } from '../go-query.js'
 
 /**
  * WechatEndpoints builds 0.25's two request URLs from `api_url` (already ending in `/`), as
@@ -105,38 +104,6 @@ export function encodeWechatMessage(message: WechatMessage): string {
     optional('msgtype', message.type) +
     `,"markdown":${content(markdown ? message.content : '')}}\n`
   )
-}
-
-/**
- * parseGoQuery is Go 1.19's url.ParseQuery as URL.Query() uses it, errors ignored: pairs split
- * on `&`, those with a `;` or a bad escape dropped, values kept in order.
- */
-function parseGoQuery(rawQuery: string): Map<string, string[]> {
-  const values = new Map<string, string[]>()
-  for (const pair of rawQuery.split('&')) {
-    if (pair === '' || pair.includes(';')) {
-      continue
-    }
-    const eq = pair.indexOf('=')
-    try {
-      const key = queryUnescape(eq < 0 ? pair : pair.slice(0, eq))
-      const value = queryUnescape(eq < 0 ? '' : pair.slice(eq + 1))
-      values.set(key, [...(values.get(key) ?? []), value])
-    } catch {
-      continue
-    }
-  }
-  return values
-}
-
-/** encodeGoQuery is url.Values.Encode: keys sorted (by bytes), each value query-escaped. */
-function encodeGoQuery(values: Map<string, string[]>): string {
-  const keys = [...values.keys()].sort((a, b) =>
-    Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
-  )
-  return keys
-    .flatMap((k) => (values.get(k) ?? []).map((v) => `${goQueryEscape(k)}=${goQueryEscape(v)}`))
-    .join('&')
 }
 
 /** decodeGoPath is url.unescape in path mode, on a path the config already found valid. */
