@@ -41,3 +41,19 @@ export function encodeGoQuery(values: ReadonlyMap<string, readonly string[]>): s
     .flatMap((k) => (values.get(k) ?? []).map((v) => `${goQueryEscape(k)}=${goQueryEscape(v)}`))
     .join('&')
 }
+
+/**
+ * splitAPIURL splits a configured `api_url` (Go's URL.String()) into what comes before its query
+ * and the query, dropping the fragment, which Go never sends.
+ *
+ * @param apiURL - the URL as the config prints it.
+ * @returns the base (scheme, host and path) and the query with its `?` ('' if there is none).
+ */
+export function splitAPIURL(apiURL: string): { base: string; query: string } {
+  const hash = apiURL.indexOf('#')
+  const url = hash < 0 ? apiURL : apiURL.slice(0, hash)
+  const question = url.indexOf('?')
+  return question < 0
+    ? { base: url, query: '' }
+    : { base: url.slice(0, question), query: url.slice(question) }
+}

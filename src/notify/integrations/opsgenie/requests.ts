@@ -2,7 +2,7 @@ import type { Alert } from '../../../alerts/index.js'
 import type { LabelSet } from '../../../labels/index.js'
 import { goJSONString, goJSONStringMap } from '../../../util/index.js'
 import { goTrimSpace } from '../../template/index.js'
-import { encodeGoQuery, parseGoQuery } from '../go-query.js'
+import { encodeGoQuery, parseGoQuery, splitAPIURL } from '../go-query.js'
 
 import type { OpsGenieResponder } from './config.js'
 
@@ -46,13 +46,10 @@ export class OpsGenieEndpoints {
    * @param apiURL - `api_url` as the config prints it (Go's URL.String()).
    */
   constructor(apiURL: string) {
-    // The fragment is never sent.
-    const hash = apiURL.indexOf('#')
-    const url = hash < 0 ? apiURL : apiURL.slice(0, hash)
-    const question = url.indexOf('?')
-    this.#base = question < 0 ? url : url.slice(0, question)
-    this.#query = question < 0 ? '' : url.slice(question)
-    this.#rawQuery = this.#query.slice(1)
+    const { base, query } = splitAPIURL(apiURL)
+    this.#base = base
+    this.#query = query
+    this.#rawQuery = query.slice(1)
   }
 
   /** create is `<api_url>v2/alerts`, its query as configured. */

@@ -1,5 +1,5 @@
 import { goJSONString } from '../../../util/index.js'
-import { encodeGoQuery, parseGoQuery } from '../go-query.js'
+import { encodeGoQuery, parseGoQuery, splitAPIURL } from '../go-query.js'
 
 /**
  * WechatEndpoints builds 0.25's two request URLs from `api_url` (already ending in `/`), as
@@ -18,12 +18,9 @@ export class WechatEndpoints {
    * @param apiURL - `api_url` as the config prints it (Go's URL.String()).
    */
   constructor(apiURL: string) {
-    // The fragment is never sent.
-    const hash = apiURL.indexOf('#')
-    const url = hash < 0 ? apiURL : apiURL.slice(0, hash)
-    const question = url.indexOf('?')
-    this.#base = question < 0 ? url : url.slice(0, question)
-    this.#rawQuery = question < 0 ? '' : url.slice(question + 1)
+    const { base, query } = splitAPIURL(apiURL)
+    this.#base = base
+    this.#rawQuery = query.slice(1)
   }
 
   /**
