@@ -247,13 +247,22 @@ const INVALID = `<ErrorResponse xmlns="https://sns.amazonaws.com/doc/2010-03-31/
 
 describe('side by side with Alertmanager 0.25: sns errors', { timeout: 180_000 }, () => {
   let run: SideBySide
+  const unavailableSeen = new Map<string, number>()
   before(async () => {
     run = await SideBySide.start({
       config: ERROR_CONFIG,
-      reply: (request) =>
-        request.path.startsWith('/unavailable')
-          ? { status: 500, body: '' }
-          : { status: 400, body: INVALID, headers: { 'content-type': 'text/xml' } },
+      // /unavailable answers 500 to each side's first four requests (one attempt: the call and
+      // the SDK's three retries) and accepts the fifth (the retry stage's second attempt). The
+      // sides are told apart by the Host header: each has its own capture server.
+      reply: (request) => {
+        if (!request.path.startsWith('/unavailable')) {
+          return { status: 400, body: INVALID, headers: { 'content-type': 'text/xml' } }
+        }
+        const host = request.headers.host ?? ''
+        const seen = (unavailableSeen.get(host) ?? 0) + 1
+        unavailableSeen.set(host, seen)
+        return seen <= 4 ? { status: 500, body: '' } : ok()
+      },
     })
   })
   after(() => run.stop())
@@ -278,19 +287,25 @@ describe('side by side with Alertmanager 0.25: sns errors', { timeout: 180_000 }
     const unavailable = (side: SideBySide['am']) =>
       side.capture.requests.filter((r) => r.path === '/unavailable/')
     await run.post([{ labels: { alertname: 'B' }, startsAt: new Date().toISOString() }])
-    // When a side first logs the failure, its first attempt is over and the next one has not
-    // started (the retry stage waits first): four requests, not one.
-    const counts: number[] = []
+    // A side logs the 500 only once its first attempt is over: four requests by then (five if
+    // the retry stage's second attempt has already begun), where without the SDK's own
+    // retries there would be one. The second attempt's request is accepted, and no more come.
+    const atFirstFailure: number[] = []
     for (const side of [run.am, run.mesh]) {
       await waitFor(`${side.name} logging the 500`, () =>
         side.node.output.includes('unexpected status code 500') ? true : undefined
       )
-      counts.push(unavailable(side).length)
+      atFirstFailure.push(unavailable(side).length)
+      await waitFor(`${side.name}'s fifth request`, () => unavailable(side).length >= 5)
     }
-    assert.deepEqual(counts, [4, 4])
+    assert.ok(
+      atFirstFailure.every((n) => n === 4 || n === 5),
+      `requests when the 500 was first logged: ${atFirstFailure.join(', ')}`
+    )
+    assert.deepEqual([unavailable(run.am).length, unavailable(run.mesh).length], [5, 5])
     const am = unavailable(run.am)
     const mesh = unavailable(run.mesh)
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 5; i++) {
       assertSamePublishes(am.slice(i, i + 1), mesh.slice(i, i + 1))
     }
   })
