@@ -23,13 +23,11 @@ import type { MeasureContext } from './ingest/measures.js'
 import { MEASURES, NOISY_OTHER_PERCENT } from './ingest/types.js'
 import type { Outcome, Params, TargetRecord } from './ingest/types.js'
 import {
-  UsageError,
+  commandParams,
   listOf,
   nonNegativeNumber,
-  parseFlags,
   positiveInteger,
   positiveNumber,
-  usage,
 } from './lib/args.js'
 import type { FlagSpec } from './lib/args.js'
 import { openPool } from './lib/http.js'
@@ -373,22 +371,11 @@ function noiseLines(records: readonly TargetRecord[]): string[] {
  * @returns the exit code: 0 when every selected measure ran on every selected target.
  */
 async function main(): Promise<number> {
-  const command = 'npm run bench -- --only=ingest'
-  let params: Params
-  try {
-    const flags = parseFlags(process.argv.slice(2), FLAGS)
-    if (flags === 'help') {
-      console.log(usage(command, FLAGS))
-      return 0
-    }
-    params = readParams(flags)
-  } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`${err.message}\n\n${usage(command, FLAGS)}`)
-      return 2
-    }
-    throw err
+  const parsed = commandParams('npm run bench -- --only=ingest', FLAGS, readParams)
+  if ('exitCode' in parsed) {
+    return parsed.exitCode
   }
+  const { params } = parsed
   installCleanup()
   const started = new Date()
   const machine = await machineFacts({

@@ -22,13 +22,11 @@ import { fileURLToPath } from 'node:url'
 import { renderTable } from './ingest/compare.js'
 import type { ComparisonRow, GoalStatus } from './ingest/compare.js'
 import {
-  UsageError,
+  commandParams,
   listOf,
   nonNegativeNumber,
-  parseFlags,
   positiveInteger,
   positiveNumber,
-  usage,
 } from './lib/args.js'
 import type { FlagSpec } from './lib/args.js'
 import { openPool } from './lib/http.js'
@@ -455,22 +453,11 @@ function failures(params: Params, records: readonly PathRecord[]): string[] {
  * @returns the exit code: 0 when every run produced a result.
  */
 async function main(): Promise<number> {
-  const command = 'npm run bench -- --only=notify'
-  let params: Params
-  try {
-    const flags = parseFlags(process.argv.slice(2), FLAGS)
-    if (flags === 'help') {
-      console.log(usage(command, FLAGS))
-      return 0
-    }
-    params = readParams(flags)
-  } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`${err.message}\n\n${usage(command, FLAGS)}`)
-      return 2
-    }
-    throw err
+  const parsed = commandParams('npm run bench -- --only=notify', FLAGS, readParams)
+  if ('exitCode' in parsed) {
+    return parsed.exitCode
   }
+  const { params } = parsed
   installCleanup()
   const started = new Date()
   const machine = await machineFacts({

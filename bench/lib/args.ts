@@ -167,3 +167,34 @@ export function commandFlags<K extends string>(
   }
   return flags
 }
+
+/**
+ * commandParams is {@link commandFlags} for a benchmark that turns its flags into typed
+ * parameters: a bad flag or a bad value ({@link UsageError} from `read`) prints the error with
+ * the usage and gives exit code 2; `--help` prints the usage and gives 0.
+ *
+ * @param command - how the benchmark is run, for the usage text.
+ * @param specs - its flags.
+ * @param read - turns the flags into parameters, throwing UsageError for a bad value.
+ * @returns the parameters, or the exit code to end with.
+ */
+export function commandParams<K extends string, P>(
+  command: string,
+  specs: Readonly<Record<K, FlagSpec>>,
+  read: (flags: Record<K, string>) => P
+): { readonly params: P } | { readonly exitCode: number } {
+  try {
+    const flags = parseFlags(process.argv.slice(2), specs)
+    if (flags === 'help') {
+      console.log(usage(command, specs))
+      return { exitCode: 0 }
+    }
+    return { params: read(flags) }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n\n${usage(command, specs)}`)
+      return { exitCode: 2 }
+    }
+    throw err
+  }
+}
