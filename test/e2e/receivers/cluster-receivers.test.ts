@@ -29,7 +29,10 @@ import { waitFor } from '../../support/wait.js'
 const GROUPS = ['DiskFull', 'HighLatency', 'Flaky'] as const
 const PREFIX = 'receivers'
 // Position 2 waits 2 × peer_timeout before it looks at the nflog: wait past that for duplicates.
-const PEER_TIMEOUT_S = 2
+// Position 0's three failed PagerDuty attempts and the fourth take up to about 3.5 s (0.5 s
+// backoff growing by 1.5, ±50%); positions 1 and 2 must start after that, or they too try while
+// position 0 still fails and one of them can get through a moment before its entry arrives.
+const PEER_TIMEOUT_S = 6
 
 interface Mail {
   readonly subject: string
