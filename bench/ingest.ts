@@ -32,7 +32,7 @@ import {
 import type { FlagSpec } from './lib/args.js'
 import { openPool } from './lib/http.js'
 import { cpuSnapshot, cpuUse, waitForQuiet } from './lib/proc.js'
-import { machineFacts, writeResults } from './lib/report.js'
+import { errorText, log, machineFacts, writeResults } from './lib/report.js'
 import { WebhookSink } from './lib/sink.js'
 import { TARGET_NAMES, TargetError, installCleanup, startTarget, targetSpec } from './lib/target.js'
 import type { TargetName, TargetSpec } from './lib/target.js'
@@ -129,30 +129,6 @@ interface Bench {
   readonly params: Params
   readonly sink: WebhookSink
   readonly scriptPath: string
-}
-
-/**
- * log prints a progress line tagged with the target.
- *
- * @param who - target name or `bench`.
- * @param message - the line.
- */
-function log(who: string, message: string): void {
-  console.log(`[${who}] ${message}`)
-}
-
-/**
- * errorText renders an error and its cause chain for the console and the JSON record.
- *
- * @param err - what was thrown.
- * @returns the message, causes appended.
- */
-function errorText(err: unknown): string {
-  if (!(err instanceof Error)) {
-    return String(err)
-  }
-  const cause = err.cause === undefined ? '' : `\n  cause: ${errorText(err.cause)}`
-  return `${err.message}${cause}`
 }
 
 /**

@@ -32,7 +32,7 @@ import type { FlagSpec } from './lib/args.js'
 import { openPool } from './lib/http.js'
 import { cpuSnapshot, cpuUse, waitForQuiet } from './lib/proc.js'
 import type { CpuUse } from './lib/proc.js'
-import { formatFigure, machineFacts, writeResults } from './lib/report.js'
+import { errorText, formatFigure, log, machineFacts, writeResults } from './lib/report.js'
 import { WebhookSink } from './lib/sink.js'
 import { SmtpSink } from './lib/smtp-sink.js'
 import { median, ratio } from './lib/stats.js'
@@ -164,30 +164,6 @@ function readParams(flags: Record<keyof typeof FLAGS, string>): Params {
     logLevel: listOf('log-level', flags['log-level'], ['info', 'debug'] as const)[0] ?? 'info',
     resultsDir: flags['results-dir'],
   }
-}
-
-/**
- * log prints a progress line tagged with the target.
- *
- * @param who - target name or `bench`.
- * @param message - the line.
- */
-function log(who: string, message: string): void {
-  console.log(`[${who}] ${message}`)
-}
-
-/**
- * errorText renders an error and its cause chain for the console and the JSON record.
- *
- * @param err - what was thrown.
- * @returns the message, causes appended.
- */
-function errorText(err: unknown): string {
-  if (!(err instanceof Error)) {
-    return String(err)
-  }
-  const cause = err.cause === undefined ? '' : `\n  cause: ${errorText(err.cause)}`
-  return `${err.message}${cause}`
 }
 
 /** Receiver is a running sink for one path, with the address the target's config names. */

@@ -141,3 +141,27 @@ export function formatFigure(value: number | undefined, digits = 0): string {
     maximumFractionDigits: digits,
   })
 }
+
+/**
+ * log prints a progress line tagged with the target.
+ *
+ * @param who - target name or `bench`.
+ * @param message - the line.
+ */
+export function log(who: string, message: string): void {
+  console.log(`[${who}] ${message}`)
+}
+
+/**
+ * errorText renders an error and its cause chain for the console and the JSON record.
+ *
+ * @param err - what was thrown.
+ * @returns the message, causes appended.
+ */
+export function errorText(err: unknown): string {
+  if (!(err instanceof Error)) {
+    return String(err)
+  }
+  const cause = err.cause === undefined ? '' : `\n  cause: ${errorText(err.cause)}`
+  return `${err.message}${cause}`
+}
