@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises'
 import type Logger from 'bunyan'
 
 import type { Alert } from '../../alerts/index.js'
+import { ExecError } from '../template/index.js'
 import type { AlertTemplate, GoValue } from '../template/index.js'
 import { truncateInBytes, truncateInRunes } from '../truncate.js'
 import type { NotifyContext } from '../types.js'
@@ -11,9 +12,12 @@ import type { NotifyContext } from '../types.js'
 /**
  * FieldRenderer renders one notification's templated fields as Alertmanager 0.25's notifiers
  * do with notify.TmplText and notify.TmplHTML (notify/util.go): the first failing field keeps
- * its error and every later field renders as '', so a notifier renders all its fields and then
- * asks {@link FieldRenderer.error} once (throwOnTemplateError in http-notifier.ts), and a
- * broken template fails the notification with that template's message.
+ * its error and yields what its template wrote before failing ('' for a parse error: Go's
+ * ExecuteTextString returns its buffer with the error), and every later field renders as '',
+ * so a notifier renders all its fields and then asks {@link FieldRenderer.error} once
+ * (throwOnTemplateError in http-notifier.ts), and a broken template fails the notification
+ * with that template's message. Where 0.25 overwrites the error instead (SNS), the notifier
+ * sends the partial output and calls {@link FieldRenderer.reset}.
  *
  * @example
  * ```ts
@@ -46,7 +50,20 @@ export class FieldRenderer {
   }
 
   /**
-   * text is TmplText: the field rendered with text/template, '' once any field has failed.
+   * reset clears the error, as 0.25 does where it overwrites TmplText's error variable (SNS's
+   * `client, err := n.createSNSClient(tmpl)`), so later fields render again.
+   *
+   * @returns the error it cleared.
+   */
+  reset(): Error | undefined {
+    const error = this.#error
+    this.#error = undefined
+    return error
+  }
+
+  /**
+   * text is TmplText: the field rendered with text/template; on its own error what it wrote
+   * before failing; '' once an earlier field has failed.
    *
    * @param template - the field's template text.
    * @returns the rendered text.
@@ -56,7 +73,7 @@ export class FieldRenderer {
   }
 
   /**
-   * html is TmplHTML: the field rendered with html/template, '' once any field has failed.
+   * html is TmplHTML: as {@link FieldRenderer.text}, with html/template.
    *
    * @param template - the field's template text.
    * @returns the rendered, escaped text.
@@ -73,7 +90,7 @@ export class FieldRenderer {
       return render()
     } catch (err: unknown) {
       this.#error = err instanceof Error ? err : new Error(String(err))
-      return ''
+      return err instanceof ExecError ? err.output : ''
     }
   }
 }

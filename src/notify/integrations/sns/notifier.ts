@@ -10,6 +10,7 @@ import type { HttpClient, HttpResponse } from '../../http/index.js'
 import { NotifyError } from '../../notify-error.js'
 import type { AlertTemplate } from '../../template/index.js'
 import type { Notifier, NotifyContext } from '../../types.js'
+import { FieldRenderer } from '../fields.js'
 import { OwnedHttpClient } from '../http-notifier.js'
 
 import type { SNSConfig } from './config.js'
@@ -18,7 +19,6 @@ import type { AwsCredentials, Env } from './credentials.js'
 import { encodePublishBody, renderPublishInput, SNS_CONTENT_TYPE } from './publish.js'
 import { readMessageID, readQueryError } from './response.js'
 import { assumeRole, stsEndpoint } from './sts.js'
-import { TmplText } from './tmpl-text.js'
 
 /**
  * SNS_USER_AGENT is the User-Agent of Debian's Alertmanager 0.25 SNS requests: aws-sdk-go's
@@ -105,7 +105,7 @@ export class SNSNotifier implements Notifier {
    */
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
     const config = this.#config
-    const fields = new TmplText(this.#template(), ctx, alerts)
+    const fields = new FieldRenderer(this.#template(), ctx, alerts)
     const endpoint = fields.text(config.api_url ?? '')
     // createSNSClient's result overwrites the template error, so the publish fields render
     // afresh; neither error fails the notification in 0.25, so both are only logged here.

@@ -1,7 +1,7 @@
 import { groupKeyHash } from '../fields.js'
+import type { FieldRenderer } from '../fields.js'
 
 import type { SNSConfig } from './config.js'
-import type { TmplText } from './tmpl-text.js'
 
 /** SNS_API_VERSION is the Query API version aws-sdk-go's SNS client sends. */
 export const SNS_API_VERSION = '2010-03-31'
@@ -30,14 +30,14 @@ export interface PublishInput {
  * 0.25's order so that after a template error the same later fields come out empty.
  *
  * @param config - the entry.
- * @param fields - the flush's TmplText.
+ * @param fields - the flush's fields (0.25's TmplText).
  * @param groupKey - the aggregation group's key.
  * @returns the input.
  * @throws Error `non utf8 encoded message string` as 0.25 (cannot happen from a JS string).
  */
 export function renderPublishInput(
   config: SNSConfig,
-  fields: TmplText,
+  fields: FieldRenderer,
   groupKey: string
 ): PublishInput {
   const out = new Map<string, Buffer>()
