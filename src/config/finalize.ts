@@ -33,7 +33,7 @@ const size = (v: unknown): number =>
 /** globalExclusions refuses the pairs of global fields the integrations declare exclusive. */
 function globalExclusions(g: Obj, integrations: readonly IntegrationConfigSpec[]): void {
   const checks = integrations
-    .flatMap((spec) => (spec.global?.exclusive === undefined ? [] : [spec.global.exclusive]))
+    .flatMap((spec) => spec.global?.exclusive ?? [])
     .sort((x, y) => x.order - y.order)
   for (const {
     pair: [a, b],

@@ -22,7 +22,12 @@ export { goUrlString, parseGoUrl } from './go-url.js'
 export type { GoURL } from './go-url.js'
 export type { ConfigErrorDetails } from './errors.js'
 export { configsOf, createConfigRegistry } from './integration-spec.js'
-export type { ConfigRegistry, GlobalSpec, IntegrationConfigSpec } from './integration-spec.js'
+export type {
+  ConfigRegistry,
+  GlobalExclusion,
+  GlobalSpec,
+  IntegrationConfigSpec,
+} from './integration-spec.js'
 export { configHash, formatPath, loadConfig, loadConfigFile } from './load.js'
 export type { LoadOptions } from './load.js'
 export { marshalConfig } from './marshal.js'

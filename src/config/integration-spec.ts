@@ -12,19 +12,28 @@ import type { IntegrationConfig, ReceiverConfig } from './types.js'
  * kind lives in one folder.
  */
 
+/** GlobalExclusion is a pair of global fields that may not both be set. */
+export interface GlobalExclusion {
+  readonly pair: readonly [string, string]
+  readonly order: number
+}
+
 /** GlobalSpec is what an integration adds to `global` (config/config.go GlobalConfig). */
 export interface GlobalSpec {
   /** The `global` fields it owns, in GlobalConfig's field order (e.g. `smtp_*`). */
   readonly fields: Readonly<Record<string, SchemaNode>>
   /**
-   * A pair of global fields refused together (`at most one of a & b must be configured`) and
-   * the position of that check among Config.UnmarshalYAML's global checks, which run in their
-   * own order (slack, opsgenie, victorops, smtp in 0.25).
+   * Pairs of global fields refused together (`at most one of a & b must be configured`), each
+   * with the position of that check among Config.UnmarshalYAML's global checks, which run in
+   * their own order (slack, opsgenie, victorops, smtp in 0.25; newer releases add rocketchat's
+   * two and mattermost's after them).
    */
-  readonly exclusive?: {
-    readonly pair: readonly [string, string]
-    readonly order: number
-  }
+  readonly exclusive?: readonly GlobalExclusion[]
+  /**
+   * Where GlobalConfig declares the fields: by default in the receiver loop's order, `first`
+   * right after `http_config` (newer Alertmanager puts `jira_api_url` there).
+   */
+  readonly position?: 'first'
 }
 
 /**

@@ -115,7 +115,7 @@ const namedInterval = (check: string): SchemaNode =>
 /**
  * globalSchema is `config.GlobalConfig`: resolve_timeout and http_config, then the fields each
  * integration owns. GlobalConfig declares them in Config.UnmarshalYAML's receiver order, so the
- * integrations are taken in that order.
+ * integrations are taken in that order, except those that ask to come first (after http_config).
  */
 function globalSchema(integrations: readonly IntegrationConfigSpec[]): SchemaNode {
   const fields: Record<string, SchemaNode> = {
@@ -123,7 +123,8 @@ function globalSchema(integrations: readonly IntegrationConfigSpec[]): SchemaNod
     http_config: dflt(ref('http_config'), {}),
   }
   const ordered = [...integrations].sort((a, b) => a.unmarshalOrder - b.unmarshalOrder)
-  for (const spec of ordered) {
+  const first = ordered.filter((spec) => spec.global?.position === 'first')
+  for (const spec of [...first, ...ordered.filter((spec) => !first.includes(spec))]) {
     Object.assign(fields, spec.global?.fields ?? {})
   }
   return reset(struct('config.plain', fields))

@@ -142,7 +142,7 @@ export const EMAIL_CONFIG_SPEC: IntegrationConfigSpec<EmailConfig> = {
       smtp_auth_identity: str(),
       smtp_require_tls: always(dflt(BOOL, true)),
     },
-    exclusive: { pair: ['smtp_auth_password', 'smtp_auth_password_file'], order: 3 },
+    exclusive: [{ pair: ['smtp_auth_password', 'smtp_auth_password_file'], order: 3 }],
   },
   unmarshalOrder: 1,
   fromGlobal,

@@ -144,7 +144,7 @@ export const OPSGENIE_CONFIG_SPEC: IntegrationConfigSpec<OpsGenieConfig> = {
       opsgenie_api_key: str('secret'),
       opsgenie_api_key_file: str(),
     },
-    exclusive: { pair: ['opsgenie_api_key', 'opsgenie_api_key_file'], order: 1 },
+    exclusive: [{ pair: ['opsgenie_api_key', 'opsgenie_api_key_file'], order: 1 }],
   },
   unmarshalOrder: 5,
   fromGlobal: (c, g) => {

@@ -192,7 +192,7 @@ export const SLACK_CONFIG_SPEC: IntegrationConfigSpec<SlackConfig> = {
   checks: CHECKS,
   global: {
     fields: { slack_api_url: str('secret-url'), slack_api_url_file: str() },
-    exclusive: { pair: ['slack_api_url', 'slack_api_url_file'], order: 0 },
+    exclusive: [{ pair: ['slack_api_url', 'slack_api_url_file'], order: 0 }],
   },
   unmarshalOrder: 2,
   fromGlobal: (c, g) => {

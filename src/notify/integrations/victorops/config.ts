@@ -92,7 +92,7 @@ export const VICTOROPS_CONFIG_SPEC: IntegrationConfigSpec<VictorOpsConfig> = {
       victorops_api_key: str('secret'),
       victorops_api_key_file: str(),
     },
-    exclusive: { pair: ['victorops_api_key', 'victorops_api_key_file'], order: 2 },
+    exclusive: [{ pair: ['victorops_api_key', 'victorops_api_key_file'], order: 2 }],
   },
   unmarshalOrder: 7,
   fromGlobal: (c, g) => {

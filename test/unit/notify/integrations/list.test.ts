@@ -80,9 +80,7 @@ describe('INTEGRATIONS follow Alertmanager 0.25', () => {
     const goPairs = [...unmarshal.matchAll(/"at most one of (\w+) & (\w+) must be configured"/g)]
       .map((m) => `${m[1]} & ${m[2]}`)
       .filter((p) => !p.startsWith('api_'))
-    const ours = TEST_INTEGRATIONS.flatMap((i) =>
-      i.config.global?.exclusive === undefined ? [] : [i.config.global.exclusive]
-    )
+    const ours = TEST_INTEGRATIONS.flatMap((i) => i.config.global?.exclusive ?? [])
       .sort((a, b) => a.order - b.order)
       .map((e) => e.pair.join(' & '))
     assert.deepEqual(ours, goPairs)

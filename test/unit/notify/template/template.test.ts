@@ -45,7 +45,7 @@ describe('default templates', () => {
 
 describe('the defaults of kinds newer than 0.25', () => {
   const names = (text: string) =>
-    [...text.matchAll(/\{\{ define "([^"]+)" \}\}/g)].map((m) => m[1] ?? '')
+    [...text.matchAll(/\{\{-? define "([^"]+)" -?\}\}/g)].map((m) => m[1] ?? '')
   it("define no name 0.25's default files define, so 0.25's renderings are unchanged", () => {
     const old = new Set([...names(DEFAULT_TMPL), ...names(EMAIL_TMPL)])
     assert.deepEqual(
@@ -57,6 +57,23 @@ describe('the defaults of kinds newer than 0.25', () => {
       'msteams.default.summary',
       'msteams.default.title',
       'msteams.default.text',
+      'msteamsv2.default.title',
+      'msteamsv2.default.text',
+      'jira.default.summary',
+      'jira.default.description',
+      'jira.default.priority',
+      'rocketchat.default.title',
+      'rocketchat.default.alias',
+      'rocketchat.default.titlelink',
+      'rocketchat.default.emoji',
+      'rocketchat.default.iconurl',
+      'rocketchat.default.text',
+      'mattermost.default.color',
+      'mattermost.default.username',
+      'mattermost.default.title',
+      'mattermost.default.titlelink',
+      'mattermost.default.fallback',
+      'mattermost.default.text',
     ])
   })
   it('are parsed with the defaults, so msteams_configs work without a template file', () => {
