@@ -33,19 +33,33 @@ const RECEIVER_FIELDS = new Map(
 )
 
 /**
- * NEWER_KINDS are the kinds alertmesh has that 0.25 lacks, each after the 0.25 kind newer
- * Alertmanager's Receiver struct and UnmarshalYAML loop put it after (config/config.go at
- * 68fb2d5: msteams, from 0.26, right after webex in both). Exactly these may be added.
+ * NEWER_KINDS are the kinds alertmesh has that 0.25 lacks, each with the kind newer
+ * Alertmanager's Receiver struct and its UnmarshalYAML receiver loop put it right after
+ * (config/config.go at 68fb2d5: msteams, from 0.26, right after webex in both). Exactly these
+ * may be added, in this order.
  */
-const NEWER_KINDS: readonly (readonly [kind: string, after: string])[] = [['msteams', 'webex']]
+const NEWER_KINDS: readonly NewerKind[] = [
+  { kind: 'msteams', structAfter: 'webex', loopAfter: 'webex' },
+]
+
+interface NewerKind {
+  readonly kind: string
+  /** The kind it follows in the Receiver struct. */
+  readonly structAfter: string
+  /** The kind it follows in Config.UnmarshalYAML's receiver loop. */
+  readonly loopAfter: string
+}
 
 /** withNewer inserts the newer kinds into a 0.25 order. */
-function withNewer(order: readonly (string | undefined)[]): (string | undefined)[] {
+function withNewer(
+  order: readonly (string | undefined)[],
+  after: 'structAfter' | 'loopAfter'
+): (string | undefined)[] {
   const out = [...order]
-  for (const [kind, after] of NEWER_KINDS) {
-    const at = out.indexOf(after)
-    assert.ok(at >= 0, `${after} not found`)
-    out.splice(at + 1, 0, kind)
+  for (const newer of NEWER_KINDS) {
+    const at = out.indexOf(newer[after])
+    assert.ok(at >= 0, `${newer[after]} not found`)
+    out.splice(at + 1, 0, newer.kind)
   }
   return out
 }
@@ -54,7 +68,7 @@ describe('INTEGRATIONS follow Alertmanager 0.25', () => {
   it('lists every kind in the Receiver struct order (config/config.go), newer kinds documented', () => {
     assert.deepEqual(
       TEST_INTEGRATIONS.map((i) => i.name),
-      withNewer([...RECEIVER_FIELDS.values()])
+      withNewer([...RECEIVER_FIELDS.values()], 'structAfter')
     )
   })
 
@@ -66,11 +80,11 @@ describe('INTEGRATIONS follow Alertmanager 0.25', () => {
     const ours = [...TEST_INTEGRATIONS]
       .sort((a, b) => a.config.unmarshalOrder - b.config.unmarshalOrder)
       .map((i) => i.name)
-    assert.deepEqual(ours, withNewer(goOrder))
+    assert.deepEqual(ours, withNewer(goOrder, 'loopAfter'))
   })
 
   it("pre-initialises no metrics for the newer kinds, so /metrics stays 0.25's", () => {
-    for (const [kind] of NEWER_KINDS) {
+    for (const { kind } of NEWER_KINDS) {
       assert.equal(TEST_INTEGRATIONS.find((i) => i.name === kind)?.metricsOrder, undefined)
     }
   })
