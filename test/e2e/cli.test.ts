@@ -1,29 +1,14 @@
 // The command line and process lifecycle: flags, check-config, signals.
 import assert from 'node:assert/strict'
-import { execFile, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { promisify } from 'node:util'
 
-import { MAIN_JS, TestNode } from '../support/node-process.js'
+import { MAIN_JS, TestNode, runAlertmesh } from '../support/node-process.js'
 import { Teardown } from '../support/teardown.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
-
-const exec = promisify(execFile)
-
-async function alertmesh(
-  args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [MAIN_JS, ...args])
-    return { code: 0, stdout, stderr }
-  } catch (err: unknown) {
-    const e = err as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
 
 void describe('command line', () => {
   let dir: string
@@ -52,14 +37,14 @@ void describe('command line', () => {
   ]
   for (const [args, message] of bad) {
     void it(`exits 1 with one line for ${args.join(' ')}`, async () => {
-      const res = await alertmesh(args)
+      const res = await runAlertmesh(args)
       assert.equal(res.code, 1)
       assert.match(res.stderr, message)
     })
   }
 
   void it('prints its version', async () => {
-    const res = await alertmesh(['--version'])
+    const res = await runAlertmesh(['--version'])
     assert.equal(res.code, 0)
     assert.match(res.stdout, /^alertmesh, version \d+\.\d+\.\d+/)
   })
@@ -69,10 +54,10 @@ void describe('command line', () => {
     const badFile = join(dir, 'bad.yml')
     await writeFile(good, 'route:\n  receiver: r\nreceivers:\n- name: r\n')
     await writeFile(badFile, 'route:\n  receiver: r\n  group_wait: 5x\nreceivers:\n- name: r\n')
-    const ok = await alertmesh(['check-config', good])
+    const ok = await runAlertmesh(['check-config', good])
     assert.equal(ok.code, 0)
     assert.match(ok.stdout, /Checking '.*good\.yml' {2}SUCCESS/)
-    const fail = await alertmesh(['check-config', good, badFile])
+    const fail = await runAlertmesh(['check-config', good, badFile])
     assert.equal(fail.code, 1)
     assert.match(
       fail.stdout,
@@ -83,7 +68,7 @@ void describe('command line', () => {
   void it('exits 1 when the config at start is invalid', async () => {
     const file = join(dir, 'invalid.yml')
     await writeFile(file, 'route:\n  receiver: nope\n')
-    const res = await alertmesh([
+    const res = await runAlertmesh([
       `--config.file=${file}`,
       `--storage.path=${join(dir, 'data')}`,
       '--web.listen-address=127.0.0.1:0',
@@ -171,11 +156,11 @@ templates: ['${templates}']
     const file = join(tdir, 'am.yml')
     await writeFile(file, "route:\n  receiver: r\nreceivers:\n- name: r\ntemplates: ['*.tmpl']\n")
     await writeFile(join(tdir, 'ok.tmpl'), '{{ define "ok" }}ok{{ end }}')
-    const ok = await alertmesh(['check-config', file])
+    const ok = await runAlertmesh(['check-config', file])
     assert.equal(ok.code, 0, ok.stdout)
     assert.match(ok.stdout, / - 1 templates\n {2}SUCCESS\n/)
     await writeFile(join(tdir, 'x.tmpl'), '{{ nosuchfn }}')
-    const bad = await alertmesh(['check-config', file])
+    const bad = await runAlertmesh(['check-config', file])
     assert.equal(bad.code, 1)
     assert.equal(
       bad.stdout,

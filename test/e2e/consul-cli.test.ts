@@ -4,7 +4,6 @@
 // nodes: an invalid config never reaches Consul, a valid one is applied by every node, status
 // shows each node's hash and marks drift, pull gives back what was pushed.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,32 +13,9 @@ import { hashHex } from '../../src/cli/config-controller.js'
 import { configHash } from '../../src/config/index.js'
 import { startConsulForTests } from '../support/consul.js'
 import type { ConsulUnderTest } from '../support/consul.js'
-import { MAIN_JS, TestNode, testEnv } from '../support/node-process.js'
+import { TestNode, runAlertmesh } from '../support/node-process.js'
 import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function alertmesh(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN_JS, ...args], {
-      env: { ...testEnv(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-    child.once('error', reject)
-    child.once('exit', (code) => {
-      resolve({ code, stdout, stderr })
-    })
-  })
-}
 
 const config = (wait: string): string => `route:
   receiver: r
@@ -68,7 +44,7 @@ describe('alertmesh config push, pull and status', () => {
   it('refuses an invalid config before it reaches Consul, naming file, line and field', async () => {
     const file = join(dir, 'bad.yml')
     await writeFile(file, 'route:\n  receiver: r\n  group_wait: soon\nreceivers:\n- name: r\n')
-    const run = await alertmesh(['config', 'push', file, ...flags])
+    const run = await runAlertmesh(['config', 'push', file, ...flags])
     assert.equal(run.code, 1)
     assert.match(run.stderr, /bad\.yml: line 3: route\.group_wait: .*"soon"/)
     const res = await fetch(`${consul.url}/v1/kv/${prefix}/config`)
@@ -80,7 +56,7 @@ describe('alertmesh config push, pull and status', () => {
     const template = join(dir, 'broken.tmpl')
     await writeFile(file, "route:\n  receiver: r\nreceivers:\n- name: r\ntemplates: ['*.tmpl']\n")
     await writeFile(template, '{{ define "x" }}{{ if }}{{ end }}{{ end }}')
-    const run = await alertmesh(['config', 'push', file, `--template=${template}`, ...flags])
+    const run = await runAlertmesh(['config', 'push', file, `--template=${template}`, ...flags])
     assert.equal(run.code, 1)
     assert.ok(
       run.stderr.includes(
@@ -98,7 +74,7 @@ describe('alertmesh config push, pull and status', () => {
     await writeFile(file, config('1s'))
     await writeFile(template, '{{ define "team" }}ops{{ end }}')
     // The address from CONSUL_HTTP_ADDR, as the consul CLI is usually pointed at its agent.
-    const ours = await alertmesh(
+    const ours = await runAlertmesh(
       ['config', 'push', file, `--template=${template}`, `--consul.kv-prefix=${prefix}`],
       { CONSUL_HTTP_ADDR: consul.address }
     )
@@ -123,7 +99,7 @@ describe('alertmesh config push, pull and status', () => {
         '{{ define "team" }}ops{{ end }}'
       )
     }
-    const pulled = await alertmesh([
+    const pulled = await runAlertmesh([
       'config',
       'pull',
       ...flags,
@@ -140,7 +116,7 @@ describe('alertmesh config push, pull and status', () => {
   it('lists every node with its applied hash, and marks drift and errors', async () => {
     const hash = hashHex(configHash(config('1s')))
     const statusRun = await waitFor('both nodes reported', async () => {
-      const r = await alertmesh(['config', 'status', ...flags])
+      const r = await runAlertmesh(['config', 'status', ...flags])
       return r.code === 0 && /^a .*\n^b /m.test(r.stdout) ? r : undefined
     })
     assert.match(statusRun.stdout, new RegExp(`^cli/config: hash ${hash}`, 'm'))
@@ -155,7 +131,7 @@ describe('alertmesh config push, pull and status', () => {
     })
     assert.equal(res.status, 200)
     const drift = await waitFor('drift reported', async () => {
-      const r = await alertmesh(['config', 'status', ...flags])
+      const r = await runAlertmesh(['config', 'status', ...flags])
       return r.code === 1 &&
         (r.stdout.match(/DRIFT; error: .*undefined receiver "missing"/g) ?? []).length === 2
         ? r
@@ -171,22 +147,22 @@ describe('alertmesh config push, pull and status', () => {
     assert.match(await refused.text(), /undefined receiver "missing"/)
     const file = join(dir, 'fixed.yml')
     await writeFile(file, config('2s'))
-    assert.equal((await alertmesh(['config', 'push', file, ...flags])).code, 0)
+    assert.equal((await runAlertmesh(['config', 'push', file, ...flags])).code, 0)
     const ok = await node.reload()
     assert.equal(ok.status, 200)
   })
 
   it('explains a missing address and an unknown verb', async () => {
-    const noAddress = await alertmesh(['config', 'status'])
+    const noAddress = await runAlertmesh(['config', 'status'])
     assert.equal(noAddress.code, 1)
     assert.match(
       noAddress.stderr,
       /no Consul address: give --consul\.address or set CONSUL_HTTP_ADDR/
     )
-    const unknown = await alertmesh(['config', 'frobnicate', ...flags])
+    const unknown = await runAlertmesh(['config', 'frobnicate', ...flags])
     assert.equal(unknown.code, 1)
     assert.match(unknown.stderr, /unknown command config frobnicate/)
-    const down = await alertmesh(['config', 'pull', '--consul.address=127.0.0.1:1'])
+    const down = await runAlertmesh(['config', 'pull', '--consul.address=127.0.0.1:1'])
     assert.equal(down.code, 1)
     assert.match(down.stderr, /cannot reach Consul at http:\/\/127\.0\.0\.1:1/)
   })

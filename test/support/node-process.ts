@@ -23,6 +23,40 @@ export function testEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONSUL_')))
 }
 
+/** CommandRun is how one `alertmesh` command ended and what it printed. */
+export interface CommandRun {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/**
+ * runAlertmesh runs the built `alertmesh` command (e.g. `config push`) to its end.
+ *
+ * @param args - its arguments.
+ * @param env - variables added to {@link testEnv}.
+ * @returns its exit code and output.
+ */
+export function runAlertmesh(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {}
+): Promise<CommandRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN_JS, ...args], {
+      env: { ...testEnv(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    child.once('error', reject)
+    child.once('exit', (code) => {
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
 /** NodeOptions configure one alertmesh (or Alertmanager) process for a test. */
 export interface NodeOptions {
   /** YAML config text (written to the config file; unused in Consul mode). */

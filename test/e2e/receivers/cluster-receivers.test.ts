@@ -5,7 +5,6 @@
 // posts each alert to every node; each group must reach each receiver exactly once, and a
 // PagerDuty that answers 500 three times before it accepts gets the group once, by retries.
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -20,7 +19,7 @@ import { startTestCluster, stopMembers, waitForFullMembership } from '../../supp
 import type { ClusterMember } from '../../support/cluster.js'
 import { startConsulStandin } from '../../support/consul-standin/index.js'
 import { iso } from '../../support/fixtures.js'
-import { MAIN_JS, testEnv } from '../../support/node-process.js'
+import { runAlertmesh } from '../../support/node-process.js'
 import { CaptureServer } from '../../support/side-by-side.js'
 import type { CapturedRequest } from '../../support/side-by-side.js'
 import { Teardown } from '../../support/teardown.js'
@@ -132,24 +131,14 @@ describe('a Consul cluster notifying email, Slack and PagerDuty', { timeout: 180
     )
     const file = join(dir, 'alertmanager.yml')
     await writeFile(file, config(smtp.port, slack.url, pagerduty.url))
-    const pushed = await new Promise<{ code: number; output: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [
-          MAIN_JS,
-          'config',
-          'push',
-          file,
-          `--consul.address=${consul.address}`,
-          `--consul.kv-prefix=${PREFIX}`,
-        ],
-        { env: testEnv() },
-        (err, stdout, stderr) => {
-          resolve({ code: err === null ? 0 : 1, output: stdout + stderr })
-        }
-      )
-    })
-    assert.equal(pushed.code, 0, pushed.output)
+    const pushed = await runAlertmesh([
+      'config',
+      'push',
+      file,
+      `--consul.address=${consul.address}`,
+      `--consul.kv-prefix=${PREFIX}`,
+    ])
+    assert.equal(pushed.code, 0, pushed.stderr)
     members = teardown.add(
       await startTestCluster(3, {
         config: '',

@@ -10,8 +10,7 @@
 // each node reaches it through its capture server as `proxy_url`, which terminates the CONNECT
 // tunnel with a certificate for events.pagerduty.com from a CA both nodes trust via ca_file.
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -23,7 +22,8 @@ import {
 } from '../../support/notify-errors.js'
 import { assertSameShownConfig, shownConfigs } from '../../support/shown-config.js'
 import { SideBySide, assertSameRequest, assertSameRequests } from '../../support/side-by-side.js'
-import type { CapturedRequest, ConnectTLS, Reply } from '../../support/side-by-side.js'
+import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
+import { tunnelCertificate } from '../../support/tunnel-certificate.js'
 
 import { oneAndSixty } from './alerts.js'
 
@@ -196,61 +196,6 @@ describe('side by side with Alertmanager 0.25: pagerduty', { timeout: 180_000 },
   })
 })
 
-/** pagerdutyCertificate makes a CA and a certificate for PagerDuty's v1 host signed by it. */
-async function pagerdutyCertificate(dir: string): Promise<ConnectTLS & { caFile: string }> {
-  const path = (name: string): string => join(dir, name)
-  const ssl = (...args: string[]): void => {
-    execFileSync('openssl', args, { stdio: 'ignore' })
-  }
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
-  ssl(
-    'req',
-    '-x509',
-    ...ec,
-    '-keyout',
-    path('ca.key'),
-    '-out',
-    path('ca.crt'),
-    '-days',
-    '2',
-    '-subj',
-    '/CN=alertmesh test CA'
-  )
-  ssl(
-    'req',
-    ...ec,
-    '-keyout',
-    path('pd.key'),
-    '-out',
-    path('pd.csr'),
-    '-subj',
-    '/CN=events.pagerduty.com'
-  )
-  await writeFile(path('pd.ext'), 'subjectAltName=DNS:events.pagerduty.com\n')
-  ssl(
-    'x509',
-    '-req',
-    '-in',
-    path('pd.csr'),
-    '-CA',
-    path('ca.crt'),
-    '-CAkey',
-    path('ca.key'),
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-extfile',
-    path('pd.ext'),
-    '-out',
-    path('pd.crt')
-  )
-  return {
-    key: await readFile(path('pd.key'), 'utf8'),
-    cert: await readFile(path('pd.crt'), 'utf8'),
-    caFile: path('ca.crt'),
-  }
-}
-
 function v1Config(caFile: string, keyFile: string): string {
   const http = `http_config: {proxy_url: '{{CAPTURE}}', tls_config: {ca_file: '${caFile}'}}`
   return `
@@ -294,7 +239,7 @@ describe('side by side with Alertmanager 0.25: pagerduty v1', { timeout: 180_000
   let run: SideBySide
   before(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pd-v1-diff-'))
-    const { caFile, ...connectTLS } = await pagerdutyCertificate(dir)
+    const { caFile, ...connectTLS } = await tunnelCertificate(dir, ['events.pagerduty.com'])
     const keyFile = join(dir, 'service.key')
     await writeFile(keyFile, '\tsk-from-file\n')
     run = await SideBySide.start({

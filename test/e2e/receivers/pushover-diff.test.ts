@@ -11,8 +11,7 @@
 // retried, a 4xx given up on and a template error, with the same logs and metrics.
 // No difference from 0.25 is expected.
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -24,7 +23,8 @@ import {
 } from '../../support/notify-errors.js'
 import { assertSameShownConfig } from '../../support/shown-config.js'
 import { SideBySide, assertSameRequest } from '../../support/side-by-side.js'
-import type { CapturedRequest, ConnectTLS, Reply } from '../../support/side-by-side.js'
+import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
+import { tunnelCertificate } from '../../support/tunnel-certificate.js'
 
 import { oneAndSixty } from './alerts.js'
 
@@ -36,50 +36,6 @@ const ENDPOINT = '/1/messages.json?'
 const CUSTOM_TMPL = `{{ define "po.title" }}{{ .Status | toUpper }} <{{ .CommonLabels.alertname }}>{{ end }}
 {{ define "po.message" }}{{ range .Alerts }}{{ .Labels.instance }}={{ .Annotations.summary }} « {{ .Labels.note }} »
 {{ end }}{{ end }}`
-
-/** pushoverCertificate makes a CA and a certificate for api.pushover.net signed by it. */
-async function pushoverCertificate(dir: string): Promise<ConnectTLS & { caFile: string }> {
-  const path = (name: string): string => join(dir, name)
-  const ssl = (...args: string[]): void => {
-    execFileSync('openssl', args, { stdio: 'ignore' })
-  }
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
-  const [caKey, caCert] = [path('ca.key'), path('ca.crt')]
-  ssl('req', '-x509', ...ec, '-keyout', caKey, '-out', caCert, '-days', '2', '-subj', '/CN=test CA')
-  ssl(
-    'req',
-    ...ec,
-    '-keyout',
-    path('po.key'),
-    '-out',
-    path('po.csr'),
-    '-subj',
-    '/CN=api.pushover.net'
-  )
-  await writeFile(path('po.ext'), 'subjectAltName=DNS:api.pushover.net\n')
-  ssl(
-    'x509',
-    '-req',
-    '-in',
-    path('po.csr'),
-    '-CA',
-    path('ca.crt'),
-    '-CAkey',
-    path('ca.key'),
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-extfile',
-    path('po.ext'),
-    '-out',
-    path('po.crt')
-  )
-  return {
-    key: await readFile(path('po.key'), 'utf8'),
-    cert: await readFile(path('po.crt'), 'utf8'),
-    caFile: path('ca.crt'),
-  }
-}
 
 function config(caFile: string): string {
   const http = `http_config: {proxy_url: '{{CAPTURE}}', tls_config: {ca_file: '${caFile}'}}`
@@ -188,7 +144,7 @@ describe('side by side with Alertmanager 0.25: pushover', { timeout: 180_000 }, 
   let run: SideBySide
   before(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'po-diff-'))
-    const { caFile, ...connectTLS } = await pushoverCertificate(dir)
+    const { caFile, ...connectTLS } = await tunnelCertificate(dir, ['api.pushover.net'])
     run = await SideBySide.start({
       config: config(caFile),
       templates: { 'custom.tmpl': CUSTOM_TMPL },
@@ -266,7 +222,7 @@ describe('side by side with Alertmanager 0.25: pushover errors', { timeout: 180_
   let run: SideBySide
   before(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'po-err-'))
-    const { caFile, ...connectTLS } = await pushoverCertificate(dir)
+    const { caFile, ...connectTLS } = await tunnelCertificate(dir, ['api.pushover.net'])
     const http = `http_config: {proxy_url: '{{CAPTURE}}', tls_config: {ca_file: '${caFile}'}}`
     run = await SideBySide.start({
       config: `
