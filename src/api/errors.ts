@@ -37,7 +37,6 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   AM_SILENCE_INVALID: 400,
   AM_SILENCE_NOT_FOUND: 404,
   AM_CONFIG_INVALID: 500,
-  AM_CONFIG_UNSUPPORTED: 500,
 }
 
 /**

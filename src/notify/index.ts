@@ -6,7 +6,6 @@
  */
 export {
   INTEGRATIONS,
-  UnsupportedIntegrationError,
   buildIntegrations,
   defineIntegration,
   integrationConfigSpecs,

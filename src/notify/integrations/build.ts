@@ -1,27 +1,10 @@
 import type Logger from 'bunyan'
 
 import type { ReceiverConfig } from '../../config/index.js'
-import { AlertmeshError } from '../../util/index.js'
 import type { AlertTemplate } from '../template/index.js'
 import type { Integration } from '../types.js'
 
 import type { IntegrationDefinition } from './definition.js'
-
-/** UnsupportedIntegrationError refuses a config whose receiver uses a kind alertmesh cannot send. */
-export class UnsupportedIntegrationError extends AlertmeshError {
-  readonly receiver: string
-  readonly integrationType: string
-
-  constructor(receiver: string, integrationType: string) {
-    super(
-      'AM_CONFIG_UNSUPPORTED',
-      `receiver "${receiver}": ${integrationType}_configs is not supported by alertmesh yet; ` +
-        'remove it or route that receiver through a webhook'
-    )
-    this.receiver = receiver
-    this.integrationType = integrationType
-  }
-}
 
 /** IntegrationBuildOptions are the node-wide facts integrations need. */
 export interface IntegrationBuildOptions {
@@ -43,21 +26,13 @@ export interface IntegrationBuildOptions {
  * @param integrations - the integration list the config was loaded with.
  * @param options - node-wide facts.
  * @returns the integrations (empty for a "blackhole" receiver).
- * @throws UnsupportedIntegrationError naming the first kind, in the receiver's YAML order, that
- *   has entries but no notifier yet, so such a config is refused instead of silently dropping
- *   notifications.
+ * @throws what a notifier's constructor throws for an unusable entry (HttpConfigError).
  */
 export function buildIntegrations(
   receiver: ReceiverConfig,
   integrations: readonly IntegrationDefinition[],
   options: IntegrationBuildOptions
 ): Integration[] {
-  const byName = new Map(integrations.map((i) => [i.name, i]))
-  for (const [name, entries] of Object.entries(receiver.integrations)) {
-    if (entries !== undefined && entries.length > 0 && byName.get(name)?.notifier === undefined) {
-      throw new UnsupportedIntegrationError(receiver.name, name)
-    }
-  }
   const base = {
     receiverName: receiver.name,
     externalURL: options.externalURL,
@@ -68,14 +43,11 @@ export function buildIntegrations(
   for (const integration of integrations) {
     const entries = receiver.integrations[integration.name] ?? []
     entries.forEach((entry, index) => {
-      // Checked above: every kind with entries has a notifier.
-      const notifier = integration.notifier?.(entry, {
+      const notifier = integration.notifier(entry, {
         ...base,
         log: options.log.child({ integration: integration.name }),
       })
-      if (notifier !== undefined) {
-        built.push({ name: integration.name, index, sendResolved: entry.send_resolved, notifier })
-      }
+      built.push({ name: integration.name, index, sendResolved: entry.send_resolved, notifier })
     })
   }
   return built

@@ -35,18 +35,15 @@ export interface IntegrationDefinition {
    * (its own order); absent for kinds 0.25 does not pre-initialise (discord, webex).
    */
   readonly metricsOrder?: number
-  /**
-   * Builds the notifier of one entry; absent while alertmesh cannot send this kind, so a config
-   * using it is refused rather than silently dropping notifications.
-   */
-  readonly notifier?: (entry: IntegrationConfig, context: NotifierContext) => Notifier
+  /** Builds the notifier of one entry. */
+  readonly notifier: (entry: IntegrationConfig, context: NotifierContext) => Notifier
 }
 
 /** IntegrationParts is what a folder declares, typed with its own entry type `C`. */
 export interface IntegrationParts<C extends IntegrationConfig> {
   readonly config: IntegrationConfigSpec<C>
   readonly metricsOrder?: number
-  readonly notifier?: (entry: C, context: NotifierContext) => Notifier
+  readonly notifier: (entry: C, context: NotifierContext) => Notifier
 }
 
 /**
@@ -63,12 +60,7 @@ export function defineIntegration<C extends IntegrationConfig>(
     name: config.name,
     config,
     ...(metricsOrder === undefined ? {} : { metricsOrder }),
-    ...(notifier === undefined
-      ? {}
-      : {
-          // The entry was validated against config.schema, whose typed view C is.
-          notifier: (entry: IntegrationConfig, context: NotifierContext) =>
-            notifier(entry as C, context),
-        }),
+    // The entry was validated against config.schema, whose typed view C is.
+    notifier: (entry: IntegrationConfig, context: NotifierContext) => notifier(entry as C, context),
   }
 }

@@ -23,7 +23,7 @@ import { WEBEX } from './webex/index.js'
 import { WEBHOOK } from './webhook/index.js'
 import { WECHAT } from './wechat/index.js'
 
-export { UnsupportedIntegrationError, buildIntegrations } from './build.js'
+export { buildIntegrations } from './build.js'
 export type { IntegrationBuildOptions } from './build.js'
 export { defineIntegration } from './definition.js'
 export type { IntegrationDefinition, IntegrationParts, NotifierContext } from './definition.js'

@@ -6,14 +6,8 @@ import { describe, it } from 'node:test'
 import bunyan from 'bunyan'
 
 import type { ReceiverConfig } from '../../../../src/config/index.js'
-import {
-  AlertTemplate,
-  UnsupportedIntegrationError,
-  buildIntegrations,
-} from '../../../../src/notify/index.js'
-import type { IntegrationDefinition } from '../../../../src/notify/index.js'
+import { AlertTemplate, buildIntegrations } from '../../../../src/notify/index.js'
 import type { WebhookConfig } from '../../../../src/notify/integrations/webhook/index.js'
-import { AlertmeshError } from '../../../../src/util/index.js'
 import { TEST_INTEGRATIONS } from '../../../support/integrations.js'
 import { httpConfig } from '../http/servers.js'
 
@@ -54,46 +48,11 @@ describe('buildIntegrations', () => {
     )
   })
 
-  it('ignores an unsupported type that is present but empty', () => {
+  it('builds nothing for kinds that are present but empty', () => {
     const receiver: ReceiverConfig = {
       name: 'team',
       integrations: { webhook: [], email: [] },
     }
     assert.deepEqual(buildIntegrations(receiver, TEST_INTEGRATIONS, OPTIONS), [])
   })
-
-  // The refusal is for any kind without a notifier: each row takes its kind's notifier away,
-  // so the test holds whichever kinds can send already.
-  const withoutNotifier = (type: string): IntegrationDefinition[] =>
-    TEST_INTEGRATIONS.map((i) => (i.name === type ? { name: i.name, config: i.config } : i))
-  const unsupported: { type: string; receiver: string }[] = [
-    // A chat integration.
-    { type: 'slack', receiver: 'chat' },
-    // Receiver names with quotes are shown as they are.
-    { type: 'pushover', receiver: 'on"call' },
-  ]
-  for (const c of unsupported) {
-    it(`refuses ${c.type}_configs, naming the receiver and the type`, () => {
-      const receiver: ReceiverConfig = {
-        name: c.receiver,
-        integrations: {
-          webhook: [webhook('http://127.0.0.1:1/', true)],
-          [c.type]: [{ send_resolved: true }],
-        },
-      }
-      assert.throws(
-        () => buildIntegrations(receiver, withoutNotifier(c.type), OPTIONS),
-        (err: unknown) => {
-          assert.ok(err instanceof UnsupportedIntegrationError)
-          assert.ok(err instanceof AlertmeshError)
-          assert.equal(err.code, 'AM_CONFIG_UNSUPPORTED')
-          assert.equal(err.receiver, c.receiver)
-          assert.equal(err.integrationType, c.type)
-          assert.ok(err.message.includes(`receiver "${c.receiver}"`), err.message)
-          assert.ok(err.message.includes(`${c.type}_configs`), err.message)
-          return true
-        }
-      )
-    })
-  }
 })
