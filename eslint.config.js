@@ -6,7 +6,7 @@ import nodePlugin from 'eslint-plugin-n'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
-/** Which src folders each src folder may import (README's Layout section says why). */
+/** Which src folders each src folder may import (docs/architecture.md, "The layer rule", says why). */
 const ALLOWED = {
   util: [],
   labels: ['util'],

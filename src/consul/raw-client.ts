@@ -1,5 +1,5 @@
 // The one file that touches the `consul` package. Its bundled types miss most of what a
-// blocking query needs (index, wait, timeout, ctx, baseUrl, decoders; ecosystem.md §a), so the
+// blocking query needs (index, wait, timeout, ctx, baseUrl, decoders), so the
 // package is described here by the loose shapes we actually call, behind a single cast, and every
 // answer is narrowed before it leaves this file.
 import { EventEmitter } from 'node:events'

@@ -25,7 +25,8 @@ export interface InhibitorOptions {
  * source matchers is cached for that rule by fingerprint, the latest version winning; resolved
  * sources stop inhibiting as soon as their `endsAt` passes and leave the cache on {@link gc}.
  * It is config-scoped: a reload builds a new one, whose cache the store's synchronous replay
- * fills completely in {@link start} (0.25 refills it asynchronously, users.md item 21).
+ * fills completely in {@link start} (0.25 refills it asynchronously, so right after a reload
+ * an alert can notify although its inhibiting source is firing).
  *
  * @example
  * const inhibitor = new Inhibitor({ rules: config.inhibit_rules, store, log })

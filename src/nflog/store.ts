@@ -38,7 +38,8 @@ const RETRY_MAX_MS = 30_000
 /**
  * NflogStore keeps a notification log on disk without an fsync per notification. Alertmanager
  * only writes its snapshot every --data.maintenance-interval and at shutdown, so a crash loses
- * up to 15 minutes of notifications and they are sent again (research/users.md item 7).
+ * up to 15 minutes of notifications and they are sent again (nflog/nflog.go's Maintenance;
+ * docs/architecture.md, "Durability").
  * Here changes gather for `flushDelayMs`, then one append to the journal and one fsync make
  * them durable; the journal is folded into the snapshot (atomic rename) when it grows past
  * the snapshot's size, at maintenance and on close. Every operation on the files runs in
