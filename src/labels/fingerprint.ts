@@ -1,7 +1,8 @@
 import xxhash from 'xxhash-wasm'
 import type { XXHashAPI } from 'xxhash-wasm'
 
-import { compareGoStrings } from './go-string.js'
+import { compareGoStrings } from '../util/index.js'
+
 import type { LabelSet } from './labels.js'
 
 // Both hashes run once or more per received alert, so they share one growing byte buffer and

@@ -7,34 +7,6 @@ import { GO_PRINT_RANGES } from './go-print-ranges.js'
 const HEX = '0123456789abcdef'
 
 /**
- * compareGoStrings orders two strings the way Go's `<` orders their UTF-8 bytes, i.e. by code
- * point. JS's default order (UTF-16 code units) differs only when one side has a surrogate and
- * the other a code unit in U+E000..U+FFFF, which this corrects.
- *
- * @param a - first string.
- * @param b - second string.
- * @returns a negative number, zero or a positive number, as for `Array.prototype.sort`.
- */
-export function compareGoStrings(a: string, b: string): number {
-  const n = Math.min(a.length, b.length)
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i)
-    let y = b.charCodeAt(i)
-    if (x !== y) {
-      // Surrogates (supplementary code points) sort after U+E000..U+FFFF in code point order.
-      if (x >= 0xd800) {
-        x = x >= 0xe000 ? x - 0x800 : x + 0x2000
-      }
-      if (y >= 0xd800) {
-        y = y >= 0xe000 ? y - 0x800 : y + 0x2000
-      }
-      return x - y
-    }
-  }
-  return a.length - b.length
-}
-
-/**
  * isGoPrint reports whether Go's strconv.IsPrint accepts code point `cp` (Go 1.19, Unicode 13):
  * letters, marks, numbers, punctuation, symbols and the ASCII space.
  *

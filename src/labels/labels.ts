@@ -1,4 +1,6 @@
-import { compareGoStrings, goQuote } from './go-string.js'
+import { compareGoStrings } from '../util/index.js'
+
+import { goQuote } from './go-string.js'
 
 /**
  * LabelSet is an alert's (or a group's) labels: an immutable map from label name to value, the

@@ -1,5 +1,6 @@
+import { compareGoStrings } from '../util/index.js'
+
 import { compileRe2 } from './go-regex.js'
-import { compareGoStrings } from './go-string.js'
 import type { LabelSet } from './labels.js'
 
 /**

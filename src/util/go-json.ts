@@ -75,23 +75,29 @@ function escapeASCII(c: number): string {
 
 /**
  * compareGoStrings orders strings as Go's `<` does: by their UTF-8 bytes, which is code point
- * order. JavaScript's default sort compares UTF-16 units, which puts U+E000..U+FFFF after
- * astral characters; Go puts them before.
+ * order. JavaScript's default order (UTF-16 code units) differs only when one side has a
+ * surrogate and the other a code unit in U+E000..U+FFFF: Go puts the supplementary character
+ * after, JS before. This is the one implementation: label sets, matchers, fingerprints, template
+ * maps and cluster positions all sort with it, and nodes must agree on every one of those orders.
  *
  * @param a - first string.
  * @param b - second string.
- * @returns negative, zero or positive.
+ * @returns negative, zero or positive, as for `Array.prototype.sort`.
  */
 export function compareGoStrings(a: string, b: string): number {
-  const length = Math.min(a.length, b.length)
-  for (let i = 0; i < length; i++) {
-    const x = a.codePointAt(i) ?? 0
-    const y = b.codePointAt(i) ?? 0
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i)
+    let y = b.charCodeAt(i)
     if (x !== y) {
+      // Move surrogates (supplementary code points) above U+E000..U+FFFF, keeping both orders.
+      if (x >= 0xd800) {
+        x = x >= 0xe000 ? x - 0x800 : x + 0x2000
+      }
+      if (y >= 0xd800) {
+        y = y >= 0xe000 ? y - 0x800 : y + 0x2000
+      }
       return x - y
-    }
-    if (x > 0xffff) {
-      i++
     }
   }
   return a.length - b.length

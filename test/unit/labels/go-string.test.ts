@@ -4,7 +4,6 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
 import {
-  compareGoStrings,
   goQuote,
   goTrimSpace,
   hasLoneSurrogate,
@@ -80,31 +79,6 @@ describe('isGoPrint', () => {
     ]
     for (const [cp, want] of cases) {
       assert.equal(isGoPrint(cp), want, cp.toString(16))
-    }
-  })
-})
-
-describe('compareGoStrings', () => {
-  it('orders by UTF-8 bytes (code points), not UTF-16 code units', () => {
-    const cases: [string, string, number][] = [
-      // Equal strings.
-      ['abc', 'abc', 0],
-      // Prefix sorts first.
-      ['ab', 'abc', -1],
-      // Byte order, upper case before lower case.
-      ['B', 'a', -1],
-      // '1' (0x31) sorts before '=' (0x3d): why "a1=" comes before "a=".
-      ['a1="2"', 'a="1"', -1],
-      // Astral (4-byte UTF-8) sorts after U+FFFF although its UTF-16 surrogate is smaller.
-      ['😀', '\uffff', 1],
-      // And after the private use area.
-      ['\ue000', '😀', -1],
-      // Two astral code points compare by code point.
-      ['😀', '😁', -1],
-    ]
-    for (const [a, b, want] of cases) {
-      assert.equal(Math.sign(compareGoStrings(a, b)), want, `${a} vs ${b}`)
-      assert.equal(Math.sign(compareGoStrings(b, a)), 0 - want, `${b} vs ${a}`)
     }
   })
 })

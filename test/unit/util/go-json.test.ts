@@ -57,19 +57,54 @@ describe('goJSONStringMap', () => {
 })
 
 describe('compareGoStrings', () => {
-  it('orders by code point (UTF-8 bytes), not UTF-16 units', () => {
-    const cases = [
-      // U+FFFD (EF BF BD) sorts before U+1F600 (F0 9F 98 80) in Go; JS sort says the opposite.
-      ['\ufffd', '😀', -1],
+  it('orders by UTF-8 bytes (code points), not UTF-16 code units', () => {
+    const cases: [string, string, number][] = [
+      // Equal strings.
+      ['abc', 'abc', 0],
+      ['😀x', '😀x', 0],
       // A prefix sorts first.
       ['ab', 'abc', -1],
-      // Equal strings.
-      ['😀x', '😀x', 0],
-      // ASCII order.
-      ['b', 'a', 1],
-    ] as const
-    for (const [a, b, sign] of cases) {
-      assert.equal(Math.sign(compareGoStrings(a, b)), sign, `${a} vs ${b}`)
+      // Byte order, upper case before lower case.
+      ['B', 'a', -1],
+      // '1' (0x31) sorts before '=' (0x3d): why "a1=" comes before "a=".
+      ['a1="2"', 'a="1"', -1],
+      // U+FFFD (EF BF BD) sorts before U+1F600 (F0 9F 98 80) in Go; JS sort says the opposite.
+      ['\ufffd', '😀', -1],
+      // Astral sorts after U+FFFF although its UTF-16 surrogate is smaller...
+      ['😀', '\uffff', 1],
+      // ...and after the private use area.
+      ['\ue000', '😀', -1],
+      // Two astral code points compare by code point.
+      ['😀', '😁', -1],
+    ]
+    for (const [a, b, want] of cases) {
+      assert.equal(Math.sign(compareGoStrings(a, b)), want, `${a} vs ${b}`)
+      assert.equal(Math.sign(compareGoStrings(b, a)), 0 - want, `${b} vs ${a}`)
+    }
+  })
+
+  it('agrees with a comparison of the UTF-8 bytes on random strings', () => {
+    // Code points from every UTF-8 length and from both sides of the surrogate range.
+    const points = [
+      0x41, 0x7a, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xfffd, 0xffff, 0x10000, 0x1f600, 0x10ffff,
+    ]
+    let seed = 7
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed % n
+    }
+    const random = (): string =>
+      String.fromCodePoint(
+        ...Array.from({ length: next(4) }, () => points[next(points.length)] ?? 0)
+      )
+    for (let i = 0; i < 5000; i++) {
+      const [a, b] = [random(), random()]
+      const bytes = Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
+      assert.equal(
+        Math.sign(compareGoStrings(a, b)),
+        bytes,
+        `${JSON.stringify(a)} vs ${JSON.stringify(b)}`
+      )
     }
   })
 })

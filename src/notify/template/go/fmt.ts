@@ -3,6 +3,8 @@
  * Sprint, Sprintln and Sprintf with Go's verbs, flags, width, precision, argument indexes and
  * its `%!verb(type=value)` error forms.
  */
+import { compareGoStrings } from '../../../util/index.js'
+
 import { formatFloat, isPrint, quoteRune, quoteWith } from './strconv.js'
 import {
   GoBox,
@@ -20,31 +22,6 @@ import type { GoType, GoValue, MapKey } from './value.js'
 
 const LDIGITS = '0123456789abcdefx'
 const UDIGITS = '0123456789ABCDEFX'
-
-/**
- * compareGoStrings orders strings as Go does, by UTF-8 bytes, which is code point order
- * (JS's `<` compares UTF-16 units and puts U+E000..U+FFFF after supplementary characters).
- *
- * @param a - one string.
- * @param b - another.
- * @returns negative, zero or positive.
- */
-export function compareGoStrings(a: string, b: string): number {
-  const n = Math.min(a.length, b.length)
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i)
-    const y = b.charCodeAt(i)
-    if (x !== y) {
-      const xs = x >= 0xd800 && x <= 0xdfff
-      const ys = y >= 0xd800 && y <= 0xdfff
-      if (xs !== ys) {
-        return xs ? 1 : -1
-      }
-      return x - y
-    }
-  }
-  return a.length - b.length
-}
 
 /**
  * sortedMapEntries returns a map's entries in Go's internal/fmtsort order (numbers
