@@ -11,6 +11,7 @@ import type { IntegrationConfigSpec } from '../../config/index.js'
 import type { IntegrationDefinition } from './definition.js'
 import { DISCORD } from './discord/index.js'
 import { EMAIL } from './email/index.js'
+import { MATTERMOST } from './mattermost/index.js'
 import { MSTEAMS } from './msteams/index.js'
 import { OPSGENIE } from './opsgenie/index.js'
 import { PAGERDUTY } from './pagerduty/index.js'
@@ -52,6 +53,8 @@ export const INTEGRATIONS: readonly IntegrationDefinition[] = [
   MSTEAMS,
   // Newer than 0.25 (Alertmanager 0.28+); config.Receiver lists msteamsv2 and jira between.
   ROCKETCHAT,
+  // Newer than 0.25 (Alertmanager 0.29+), last in config.Receiver.
+  MATTERMOST,
 ]
 
 /**

@@ -10,6 +10,7 @@ import { propertiesOf, resolveSchema, schemaAt } from '../../../src/config/schem
 import type { SchemaNode } from '../../../src/config/schema/index.js'
 import { generateValidatorModule, schemaHash } from '../../../src/config/schema/validator-source.js'
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
+import { MATTERMOST_ORACLE_SOURCE } from '../../support/mattermost-oracle.js'
 import { MSTEAMS_ORACLE_SOURCE } from '../../support/msteams-oracle.js'
 import { ROCKETCHAT_ORACLE_SOURCE } from '../../support/rocketchat-oracle.js'
 
@@ -66,6 +67,7 @@ const SOURCES = {
   // msteams is newer than 0.25: its struct is copied from newer Alertmanager into the oracle.
   msteams: MSTEAMS_ORACLE_SOURCE(),
   rocketchat: ROCKETCHAT_ORACLE_SOURCE(),
+  mattermost: MATTERMOST_ORACLE_SOURCE(),
 }
 
 /**
@@ -74,13 +76,15 @@ const SOURCES = {
  * (config/config.go at 68fb2d5).
  */
 const NEWER_RECEIVER_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  Receiver: ['msteams_configs', 'rocketchat_configs'],
+  Receiver: ['msteams_configs', 'rocketchat_configs', 'mattermost_configs'],
   GlobalConfig: [
     'rocketchat_api_url',
     'rocketchat_token',
     'rocketchat_token_file',
     'rocketchat_token_id',
     'rocketchat_token_id_file',
+    'mattermost_webhook_url',
+    'mattermost_webhook_url_file',
   ],
 }
 
@@ -115,6 +119,11 @@ const STRUCTS: readonly (readonly [keyof typeof SOURCES, string, string])[] = [
   ['rocketchat', 'RocketchatConfig', '/receivers/0/rocketchat_configs/0'],
   ['rocketchat', 'RocketchatAttachmentField', '/receivers/0/rocketchat_configs/0/fields/0'],
   ['rocketchat', 'RocketchatAttachmentAction', '/receivers/0/rocketchat_configs/0/actions/0'],
+  ['mattermost', 'MattermostConfig', '/receivers/0/mattermost_configs/0'],
+  ['mattermost', 'MattermostField', '/receivers/0/mattermost_configs/0/fields/0'],
+  ['mattermost', 'MattermostAttachment', '/receivers/0/mattermost_configs/0/attachments/0'],
+  ['mattermost', 'MattermostProps', '/receivers/0/mattermost_configs/0/props'],
+  ['mattermost', 'MattermostPriority', '/receivers/0/mattermost_configs/0/priority'],
   ['timeinterval', 'TimeInterval', '/time_intervals/0/time_intervals/0'],
   ['timeinterval', 'yamlTimeRange', '/time_intervals/0/time_intervals/0/times/0'],
   ['http', 'HTTPClientConfig', '/global/http_config'],

@@ -42,6 +42,7 @@ const NEWER_KINDS: readonly NewerKind[] = [
   { kind: 'msteams', structAfter: 'webex', loopAfter: 'webex' },
   // Upstream after jira in both; msteams is the nearest kind this branch has.
   { kind: 'rocketchat', structAfter: 'msteams', loopAfter: 'msteams' },
+  { kind: 'mattermost', structAfter: 'rocketchat', loopAfter: 'rocketchat' },
 ]
 
 /**
@@ -51,6 +52,7 @@ const NEWER_KINDS: readonly NewerKind[] = [
 const NEWER_GLOBAL_PAIRS: readonly string[] = [
   'rocketchat_token & rocketchat_token_file',
   'rocketchat_token_id & rocketchat_token_id_file',
+  'mattermost_webhook_url & mattermost_webhook_url_file',
 ]
 
 interface NewerKind {
