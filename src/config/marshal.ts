@@ -147,6 +147,10 @@ function isZero(v: unknown, field: SchemaNode): boolean {
 
 /** zeroValue is what yaml.v2 prints for an unset field without `omitempty`. */
 function zeroValue(field: SchemaNode, state: FlowState): YOut {
+  // A nil pointer (e.g. rocketchat's `short *bool`, which has no omitempty) prints as null.
+  if (field['x-pointer'] === true) {
+    return raw('null')
+  }
   const s = resolveSchema(field)
   if (s['x-kind'] !== undefined || schemaType(s) === 'object') {
     return schemaType(s) === 'object' && isStruct(s) && field['$ref'] === undefined

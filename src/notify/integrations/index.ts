@@ -11,10 +11,12 @@ import type { IntegrationConfigSpec } from '../../config/index.js'
 import type { IntegrationDefinition } from './definition.js'
 import { DISCORD } from './discord/index.js'
 import { EMAIL } from './email/index.js'
+import { MATTERMOST } from './mattermost/index.js'
 import { MSTEAMS } from './msteams/index.js'
 import { OPSGENIE } from './opsgenie/index.js'
 import { PAGERDUTY } from './pagerduty/index.js'
 import { PUSHOVER } from './pushover/index.js'
+import { ROCKETCHAT } from './rocketchat/index.js'
 import { SLACK } from './slack/index.js'
 import { SNS } from './sns/index.js'
 import { TELEGRAM } from './telegram/index.js'
@@ -49,6 +51,10 @@ export const INTEGRATIONS: readonly IntegrationDefinition[] = [
   WEBEX,
   // Newer than 0.25 (Alertmanager 0.26+), where config.Receiver lists it after webex.
   MSTEAMS,
+  // Newer than 0.25 (Alertmanager 0.28+); config.Receiver lists msteamsv2 and jira between.
+  ROCKETCHAT,
+  // Newer than 0.25 (Alertmanager 0.29+), last in config.Receiver.
+  MATTERMOST,
 ]
 
 /**

@@ -10,7 +10,9 @@ import { propertiesOf, resolveSchema, schemaAt } from '../../../src/config/schem
 import type { SchemaNode } from '../../../src/config/schema/index.js'
 import { generateValidatorModule, schemaHash } from '../../../src/config/schema/validator-source.js'
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
+import { MATTERMOST_ORACLE_SOURCE } from '../../support/mattermost-oracle.js'
 import { MSTEAMS_ORACLE_SOURCE } from '../../support/msteams-oracle.js'
+import { ROCKETCHAT_ORACLE_SOURCE } from '../../support/rocketchat-oracle.js'
 
 import { FIXTURES } from './helpers.js'
 
@@ -34,7 +36,17 @@ function goYamlFields(source: string, struct: string): string[] {
   assert.ok(start >= 0, `struct ${struct} not found`)
   const body = source.slice(start, source.indexOf('\n}', start))
   const fields: string[] = []
-  for (const m of body.matchAll(/yaml:"([^",]*)([^"]*)"/g)) {
+  for (const line of body.split('\n')) {
+    // A field tagged for JSON only gets yaml.v2's key: its Go name in lower case (rocketchat's
+    // attachment fields and actions).
+    const untagged = /^\s*(\w+)\s+[^`]*`(?![^`]*yaml:)[^`]*:[^`]*`/.exec(line)
+    if (untagged !== null) {
+      fields.push((untagged[1] ?? '').toLowerCase())
+    }
+    const m = /yaml:"([^",]*)([^"]*)"/.exec(line)
+    if (m === null) {
+      continue
+    }
     const [, name = '', flags = ''] = m
     if (flags.includes('inline')) {
       fields.push('send_resolved') // NotifierConfig
@@ -54,14 +66,26 @@ const SOURCES = {
   sigv4: `${GO}/common/sigv4/sigv4_config.go`,
   // msteams is newer than 0.25: its struct is copied from newer Alertmanager into the oracle.
   msteams: MSTEAMS_ORACLE_SOURCE(),
+  rocketchat: ROCKETCHAT_ORACLE_SOURCE(),
+  mattermost: MATTERMOST_ORACLE_SOURCE(),
 }
 
 /**
  * NEWER_RECEIVER_FIELDS are the `<kind>_configs` alertmesh has beyond 0.25's Receiver struct,
- * appended in newer Alertmanager's order (config/config.go at 68fb2d5).
+ * and the global fields beyond 0.25's GlobalConfig, appended in newer Alertmanager's order
+ * (config/config.go at 68fb2d5).
  */
 const NEWER_RECEIVER_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  Receiver: ['msteams_configs'],
+  Receiver: ['msteams_configs', 'rocketchat_configs', 'mattermost_configs'],
+  GlobalConfig: [
+    'rocketchat_api_url',
+    'rocketchat_token',
+    'rocketchat_token_file',
+    'rocketchat_token_id',
+    'rocketchat_token_id_file',
+    'mattermost_webhook_url',
+    'mattermost_webhook_url_file',
+  ],
 }
 
 // [Go source, Go struct, JSON pointer of a value of that type in a config]
@@ -92,6 +116,14 @@ const STRUCTS: readonly (readonly [keyof typeof SOURCES, string, string])[] = [
   ['notifiers', 'DiscordConfig', '/receivers/0/discord_configs/0'],
   ['notifiers', 'WebexConfig', '/receivers/0/webex_configs/0'],
   ['msteams', 'MSTeamsConfig', '/receivers/0/msteams_configs/0'],
+  ['rocketchat', 'RocketchatConfig', '/receivers/0/rocketchat_configs/0'],
+  ['rocketchat', 'RocketchatAttachmentField', '/receivers/0/rocketchat_configs/0/fields/0'],
+  ['rocketchat', 'RocketchatAttachmentAction', '/receivers/0/rocketchat_configs/0/actions/0'],
+  ['mattermost', 'MattermostConfig', '/receivers/0/mattermost_configs/0'],
+  ['mattermost', 'MattermostField', '/receivers/0/mattermost_configs/0/fields/0'],
+  ['mattermost', 'MattermostAttachment', '/receivers/0/mattermost_configs/0/attachments/0'],
+  ['mattermost', 'MattermostProps', '/receivers/0/mattermost_configs/0/props'],
+  ['mattermost', 'MattermostPriority', '/receivers/0/mattermost_configs/0/priority'],
   ['timeinterval', 'TimeInterval', '/time_intervals/0/time_intervals/0'],
   ['timeinterval', 'yamlTimeRange', '/time_intervals/0/time_intervals/0/times/0'],
   ['http', 'HTTPClientConfig', '/global/http_config'],
