@@ -180,6 +180,28 @@ const KINDS: readonly Kind[] = [
     secrets: [r0('msteams', 'webhook_url')],
     sends: under('/msteams/'),
   },
+  {
+    name: 'rocketchat',
+    global: (e) =>
+      `  rocketchat_api_url: '${e.capture}/rocketchat/'\n  rocketchat_token: ${MARK}-rc\n` +
+      `  rocketchat_token_id: ${MARK}-rc-id\n`,
+    entry: () => `{channel: '#alerts'}`,
+    secrets: [
+      'global.rocketchat_token',
+      'global.rocketchat_token_id',
+      r0('rocketchat', 'token'),
+      r0('rocketchat', 'token_id'),
+    ],
+    sends: under('/rocketchat/'),
+    reply: { status: 200, body: '{"success":true}' },
+  },
+  {
+    name: 'mattermost',
+    global: (e) => `  mattermost_webhook_url: '${e.capture}/mattermost/${MARK}'\n`,
+    entry: () => `{channel: alerts}`,
+    secrets: ['global.mattermost_webhook_url', r0('mattermost', 'webhook_url')],
+    sends: under('/mattermost/'),
+  },
 ]
 
 function config(e: Endpoints, channel: string): string {
