@@ -6,8 +6,11 @@ import type { ConsulClient } from './client.js'
 import { kvLayout } from './kv-layout.js'
 import type { KvLayout } from './kv-layout.js'
 
-/** ConfigDocument is one effective configuration as stored in Consul, not yet parsed. */
-export interface ConfigDocument {
+/**
+ * KvConfigDocument is one effective configuration as stored in Consul, not yet parsed: what
+ * src/config calls a ConfigDocument, plus the ModifyIndex it was read at.
+ */
+export interface KvConfigDocument {
   /** The YAML at `<prefix>/config`, decoded as UTF-8. */
   readonly text: string
   /** `<prefix>/templates/<name>` → text, keyed by the name under that folder, sorted by name. */
@@ -26,7 +29,7 @@ export interface ConsulConfigWatchOptions {
    * template changes. An exception it throws goes to `onError` (with retryInMs 0: nothing is
    * retried) and the document still counts as delivered.
    */
-  readonly onDocument: (doc: ConfigDocument) => void
+  readonly onDocument: (doc: KvConfigDocument) => void
   /** Called when `<prefix>/config` does not exist, at start or after a delete; once per absence. */
   readonly onMissing: () => void
   /** Hears every failed read (either loop) with the delay before its retry. */
@@ -73,7 +76,7 @@ export class ConsulConfigWatch {
   readonly #failing = new Set<Part>()
   #configEntry: { readonly entry: KvEntry | undefined } | undefined
   #templateEntries: readonly KvEntry[] | undefined
-  #delivered: ConfigDocument | 'missing' | undefined
+  #delivered: KvConfigDocument | 'missing' | undefined
   #flush: NodeJS.Immediate | undefined
   #stopped = false
   #stopping: Promise<void> | undefined
@@ -180,7 +183,7 @@ export class ConsulConfigWatch {
         }
         return
       }
-      const doc: ConfigDocument = {
+      const doc: KvConfigDocument = {
         text: entry.value.toString('utf8'),
         templates: templateMap(this.#layout.templatesPrefix, this.#templateEntries),
         index: entry.modifyIndex,
@@ -216,7 +219,7 @@ export async function fetchConfigDocument(
   client: ConsulClient,
   prefix: string,
   signal?: AbortSignal
-): Promise<ConfigDocument | undefined> {
+): Promise<KvConfigDocument | undefined> {
   const layout = kvLayout(prefix)
   const options = signal === undefined ? {} : { signal }
   const [config, templates] = await Promise.all([

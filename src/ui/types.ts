@@ -64,8 +64,11 @@ export interface PeerStatus {
   readonly address: string
 }
 
-/** ConfigSource is where a node's running config came from (alertmesh's own status section). */
-export interface ConfigSource {
+/**
+ * ConfigSourceView is where a node's running config came from (alertmesh's own status section):
+ * the wire shape of src/api/v2/deps.ts ConfigSourceView, which the browser bundle cannot import.
+ */
+export interface ConfigSourceView {
   readonly mode: 'file' | 'consul'
   readonly source: 'file' | 'consul' | 'cache'
   readonly location: string
@@ -104,7 +107,7 @@ export interface Status {
   /** Present on alertmesh nodes only; an Alertmanager behind the same UI would not send it. */
   readonly alertmesh?: {
     readonly name: string
-    readonly config: ConfigSource
+    readonly config: ConfigSourceView
     /** What every cluster member (self included) last reported about its config. */
     readonly nodes?: readonly NodeConfigStatus[]
   }

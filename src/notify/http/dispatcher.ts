@@ -11,8 +11,11 @@ let undiciModule: typeof Undici | undefined
 /** PROXY_SCHEMES are the proxy_url schemes Go's `http.Transport` (and undici) can use. */
 export const PROXY_SCHEMES: readonly string[] = ['http:', 'https:', 'socks5:']
 
-/** DispatcherOptions describes one connection pool: TLS, proxy and HTTP/2 settings. */
-export interface DispatcherOptions {
+/**
+ * ConnectionPoolOptions describe one connection pool (an undici dispatcher, not to be confused
+ * with the alert dispatcher of src/dispatch): TLS, proxy and HTTP/2 settings.
+ */
+export interface ConnectionPoolOptions {
   /** TLS options for connections to targets (and to an https proxy, as Go uses one config). */
   readonly tls: TLSOptions
   /** The proxy to send everything through, if any. */
@@ -36,13 +39,13 @@ export interface DispatcherOptions {
  * @returns a dispatcher the caller must close.
  * @throws HttpConfigError for a proxy_url that does not parse or has an unsupported scheme.
  */
-export function buildDispatcher(options: DispatcherOptions): Promise<Dispatcher> {
+export function buildDispatcher(options: ConnectionPoolOptions): Promise<Dispatcher> {
   // A promise still, so that callers share one pending pool and see a bad proxy_url as a
   // rejection, as they did when undici was imported.
   return Promise.resolve().then(() => createDispatcher(options))
 }
 
-function createDispatcher(options: DispatcherOptions): Dispatcher {
+function createDispatcher(options: ConnectionPoolOptions): Dispatcher {
   undiciModule ??= createRequire(import.meta.url)('undici') as typeof Undici
   const { Agent, ProxyAgent } = undiciModule
   const connect = { ...options.tls, allowH2: options.allowH2 }

@@ -7,7 +7,7 @@ import { ErrorBox, Loading, Page } from '../components'
 import { useNow, usePolled } from '../hooks'
 import { PeersTable, peerRows } from '../status-peers'
 import { formatDuration, formatTime, relativeTime } from '../time'
-import type { ConfigSource, Status } from '../types'
+import type { ConfigSourceView, Status } from '../types'
 
 /** Fact is one `term: value` line of a facts list. */
 function Fact(props: { readonly term: string; readonly children: ComponentChildren }) {
@@ -76,7 +76,7 @@ function ThisNode(props: { readonly status: Status; readonly now: number }) {
   )
 }
 
-function ConfigSourceFacts(props: { readonly config: ConfigSource; readonly now: number }) {
+function ConfigSourceFacts(props: { readonly config: ConfigSourceView; readonly now: number }) {
   const { config, now } = props
   return (
     <section aria-labelledby="status-source">

@@ -4,14 +4,14 @@ import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 
 import { ConsulConfigWatch, fetchConfigDocument } from '../../../src/consul/index.js'
-import type { ConfigDocument, ConsulClient } from '../../../src/consul/index.js'
+import type { KvConfigDocument, ConsulClient } from '../../../src/consul/index.js'
 import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
 
 import { withFakeConsul } from './fake-consul.js'
 import type { FakeConsul, Recorded } from './fake-consul.js'
 
 type Event =
-  | { readonly kind: 'document'; readonly doc: ConfigDocument }
+  | { readonly kind: 'document'; readonly doc: KvConfigDocument }
   | { readonly kind: 'missing' }
   | { readonly kind: 'error'; readonly message: string; readonly retryInMs: number }
   | { readonly kind: 'recovered' }
@@ -41,7 +41,7 @@ class Recorder {
     return new Promise((resolve) => this.#waiters.push({ kind, after, resolve }))
   }
 
-  async document(after = this.events.length): Promise<ConfigDocument> {
+  async document(after = this.events.length): Promise<KvConfigDocument> {
     const e = await this.next('document', after)
     assert.equal(e.kind, 'document')
     return e.doc
