@@ -7,6 +7,15 @@ import { formatDuration, errorMessage } from '../util/index.js'
 import type { ApiDeps } from './v2/deps.js'
 import { createApiV2Router } from './v2/router.js'
 
+/**
+ * DEFAULT_GET_CONCURRENCY is the GET limit when --web.get-concurrency is 0. Alertmanager uses
+ * GOMAXPROCS; a Node process serves from one thread, so a small fixed number plays that part.
+ */
+export const DEFAULT_GET_CONCURRENCY = 8
+
+/** MAX_BODY_BYTES is the largest request body accepted (413 above; Alertmanager has no limit). */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024
+
 /** HttpOptions are the web flags of Alertmanager that shape the HTTP server. */
 export interface HttpOptions {
   /** --web.route-prefix, normalised to `/` or `/<path>` without a trailing slash. */

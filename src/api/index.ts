@@ -4,7 +4,12 @@
  * UI files. The only folder that imports koa. May import alerts, silences, dispatch, cluster,
  * config, labels and util.
  */
-export { createHttpApp, normalizeRoutePrefix } from './app.js'
+export {
+  DEFAULT_GET_CONCURRENCY,
+  MAX_BODY_BYTES,
+  createHttpApp,
+  normalizeRoutePrefix,
+} from './app.js'
 export type { HttpOptions, UiAsset, UiFiles } from './app.js'
 export { HandlerError, OpenApiError, statusForError } from './errors.js'
 export { createApiMetrics } from './metrics.js'

@@ -2,19 +2,19 @@ import { mkdir } from 'node:fs/promises'
 import { hostname } from 'node:os'
 
 import type Logger from 'bunyan'
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import { Registry, collectDefaultMetrics } from 'prom-client'
 
-import { AlertStore, isResolved } from '../alerts/index.js'
-import type { Alert } from '../alerts/index.js'
+import { AlertStore, registerAlertsGauge } from '../alerts/index.js'
 import {
-  ACTIVE_STATUS,
+  DEFAULT_GET_CONCURRENCY,
+  MAX_BODY_BYTES,
   createApiMetrics,
   createHttpApp,
   normalizeRoutePrefix,
 } from '../api/index.js'
-import type { AlertStatus } from '../api/index.js'
 import { NodeStatusState } from '../cluster/index.js'
 import { createDispatcherMetrics } from '../dispatch/index.js'
+import { INHIBITOR_GC_INTERVAL_MS } from '../inhibit/index.js'
 import { initHashing } from '../labels/index.js'
 import { Nflog } from '../nflog/index.js'
 import { createNotifyMetrics } from '../notify/index.js'
@@ -22,8 +22,9 @@ import { Silencer, Silences, encodeMeshSilences } from '../silences/index.js'
 import type { MeshSilence } from '../silences/index.js'
 import { errorMessage } from '../util/index.js'
 
+import { alertStatusOf } from './alert-status.js'
 import { clusterView, configReporter, memberConfigOf, startCluster } from './cluster-setup.js'
-import { ConfigController } from './config-controller.js'
+import { ConfigController, createConfigMetrics } from './config-controller.js'
 import { fileConfigSource } from './config-source.js'
 import type { Flags } from './flags.js'
 import { GossipBridge, nflogBridge } from './gossip-bridge.js'
@@ -32,7 +33,7 @@ import type { Listeners } from './listeners.js'
 import { buildRuntime } from './runtime.js'
 import type { Runtime, RuntimeDeps } from './runtime.js'
 import { loadUiFiles } from './ui-files.js'
-import { USER_AGENT, VERSION_INFO } from './version.js'
+import { USER_AGENT, VERSION_INFO, registerBuildInfo } from './version.js'
 
 /** RunningNode is a started node: what signals and tests act on. */
 export interface RunningNode {
@@ -55,8 +56,7 @@ export interface RunningNode {
 export function externalUrl(flags: Flags): URL {
   let text = flags.webExternalUrl
   if (text === '') {
-    const first = flags.webListenAddresses[0] ?? ':9093'
-    text = `http://${hostname()}:${first.slice(first.lastIndexOf(':') + 1)}/`
+    text = `http://${hostname()}:${webPort(flags)}/`
   }
   const url = new URL(text)
   const scheme = url.protocol.replace(/:$/, '')
@@ -65,37 +65,6 @@ export function externalUrl(flags: Flags): URL {
   }
   url.pathname = url.pathname.replace(/\/+$/, '')
   return url
-}
-
-function createConfigMetrics(registry: Registry) {
-  const registers = [registry]
-  return {
-    hash: new Gauge({
-      name: 'alertmanager_config_hash',
-      help: 'Hash of the currently loaded alertmanager configuration.',
-      registers,
-    }),
-    lastReloadSuccessful: new Gauge({
-      name: 'alertmanager_config_last_reload_successful',
-      help: 'Whether the last configuration reload attempt was successful.',
-      registers,
-    }),
-    lastReloadSuccessTime: new Gauge({
-      name: 'alertmanager_config_last_reload_success_timestamp_seconds',
-      help: 'Timestamp of the last successful configuration reload.',
-      registers,
-    }),
-    receivers: new Gauge({
-      name: 'alertmanager_receivers',
-      help: 'Number of configured receivers.',
-      registers,
-    }),
-    integrations: new Gauge({
-      name: 'alertmanager_integrations',
-      help: 'Number of configured integrations.',
-      registers,
-    }),
-  }
 }
 
 /**
@@ -128,20 +97,7 @@ export async function startNode(
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
   const configMetrics = createConfigMetrics(registry)
-  new Gauge({
-    name: 'alertmanager_build_info',
-    help: 'A metric with a constant 1 value labeled by version, revision, branch, and goversion from which alertmanager was built.',
-    labelNames: ['version', 'revision', 'branch', 'goversion'],
-    registers: [registry],
-  }).set(
-    {
-      version: VERSION_INFO.version,
-      revision: VERSION_INFO.revision,
-      branch: VERSION_INFO.branch,
-      goversion: VERSION_INFO.goVersion,
-    },
-    1
-  )
+  registerBuildInfo(registry)
   const store = new AlertStore()
   const gcTimer = setInterval(() => {
     store.gc()
@@ -191,40 +147,8 @@ export async function startNode(
   const silencer = new Silencer(silences)
   // The config graph is built after the stores; until then no alert is inhibited.
   let runtimeOf: () => Runtime | undefined = () => undefined
-  // An alert's status is recomputed on every read, as Alertmanager's API does, so a new or
-  // deleted silence shows at once; the silencer's per-alert cache keeps that cheap.
-  const alertStatus = (alert: Alert): AlertStatus => {
-    const { silencedBy } = silencer.status(alert.labels, alert.fingerprint)
-    const source = runtimeOf()?.inhibitor.inhibitedBy(alert.labels)
-    const inhibitedBy = source === undefined ? [] : [source]
-    if (silencedBy.length === 0 && inhibitedBy.length === 0) {
-      return ACTIVE_STATUS
-    }
-    return { state: 'suppressed', silencedBy, inhibitedBy }
-  }
-  new Gauge({
-    name: 'alertmanager_alerts',
-    help: 'How many alerts by state.',
-    labelNames: ['state'],
-    registers: [registry],
-    collect() {
-      const now = Date.now()
-      let active = 0
-      let suppressed = 0
-      for (const alert of store.values()) {
-        if (!isResolved(alert, now)) {
-          if (alertStatus(alert).state === 'suppressed') {
-            suppressed++
-          } else {
-            active++
-          }
-        }
-      }
-      this.set({ state: 'active' }, active)
-      this.set({ state: 'suppressed' }, suppressed)
-      this.set({ state: 'unprocessed' }, 0)
-    },
-  })
+  const alertStatus = alertStatusOf(silencer, () => runtimeOf()?.inhibitor)
+  registerAlertsGauge(registry, store, (alert) => alertStatus(alert).state === 'suppressed')
   const silenceMaintenance = setInterval(() => {
     silences.gc()
     silences.compact().catch((err: unknown) => {
@@ -265,7 +189,7 @@ export async function startNode(
   })
   const inhibitorGc = setInterval(() => {
     controller.runtime?.inhibitor.gc()
-  }, 15 * 60_000)
+  }, INHIBITOR_GC_INTERVAL_MS)
   inhibitorGc.unref()
 
   const consulMode = flags.consul === undefined ? undefined : await import('./consul-mode.js')
@@ -316,9 +240,10 @@ export async function startNode(
     },
     {
       routePrefix,
-      getConcurrency: flags.webGetConcurrency > 0 ? flags.webGetConcurrency : 8,
+      getConcurrency:
+        flags.webGetConcurrency > 0 ? flags.webGetConcurrency : DEFAULT_GET_CONCURRENCY,
       timeoutMs: flags.webTimeoutMs > 0 ? flags.webTimeoutMs : 0,
-      maxBodyBytes: 32 * 1024 * 1024,
+      maxBodyBytes: MAX_BODY_BYTES,
       registry,
       ui: loadUiFiles(routePrefix),
     }
@@ -378,7 +303,15 @@ export function nodeName(flags: Flags): string {
   if (flags.nodeName !== '') {
     return flags.nodeName
   }
-  const first = flags.webListenAddresses[0] ?? ':9093'
-  const port = first.slice(first.lastIndexOf(':') + 1)
-  return port === '9093' ? hostname() : `${hostname()}-${port}`
+  const port = webPort(flags)
+  return port === DEFAULT_WEB_PORT ? hostname() : `${hostname()}-${port}`
+}
+
+/** DEFAULT_WEB_PORT is the port of --web.listen-address's default, `:9093`. */
+const DEFAULT_WEB_PORT = '9093'
+
+/** webPort is the port of the first --web.listen-address. */
+function webPort(flags: Flags): string {
+  const first = flags.webListenAddresses[0] ?? `:${DEFAULT_WEB_PORT}`
+  return first.slice(first.lastIndexOf(':') + 1)
 }

@@ -1,5 +1,6 @@
 import type Logger from 'bunyan'
-import type { Gauge } from 'prom-client'
+import { Gauge } from 'prom-client'
+import type { Registry } from 'prom-client'
 
 import type { LoadedConfig } from '../config/index.js'
 import { errorMessage } from '../util/index.js'
@@ -13,6 +14,44 @@ export interface ConfigMetrics {
   readonly lastReloadSuccessTime: Gauge
   readonly receivers: Gauge
   readonly integrations: Gauge
+}
+
+/**
+ * createConfigMetrics registers Alertmanager's config gauges (cmd/alertmanager/main.go's
+ * configHash, configSuccess, configSuccessTime and coordinator.go's receivers/integrations).
+ *
+ * @param registry - the node's registry.
+ * @returns the gauges the controller updates.
+ */
+export function createConfigMetrics(registry: Registry): ConfigMetrics {
+  const registers = [registry]
+  return {
+    hash: new Gauge({
+      name: 'alertmanager_config_hash',
+      help: 'Hash of the currently loaded alertmanager configuration.',
+      registers,
+    }),
+    lastReloadSuccessful: new Gauge({
+      name: 'alertmanager_config_last_reload_successful',
+      help: 'Whether the last configuration reload attempt was successful.',
+      registers,
+    }),
+    lastReloadSuccessTime: new Gauge({
+      name: 'alertmanager_config_last_reload_success_timestamp_seconds',
+      help: 'Timestamp of the last successful configuration reload.',
+      registers,
+    }),
+    receivers: new Gauge({
+      name: 'alertmanager_receivers',
+      help: 'Number of configured receivers.',
+      registers,
+    }),
+    integrations: new Gauge({
+      name: 'alertmanager_integrations',
+      help: 'Number of configured integrations.',
+      registers,
+    }),
+  }
 }
 
 /** ConfigControllerOptions wire a ConfigController. */

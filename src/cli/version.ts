@@ -1,3 +1,6 @@
+import { Gauge } from 'prom-client'
+import type { Registry } from 'prom-client'
+
 import type { VersionInfo } from '../api/index.js'
 
 /** ALERTMESH_VERSION is this release of alertmesh. */
@@ -34,4 +37,27 @@ export function versionText(): string {
     `  node version:     ${process.version}`,
     '',
   ].join('\n')
+}
+
+/**
+ * registerBuildInfo registers `alertmanager_build_info`, the constant 1 labelled with the
+ * version, as Prometheus' version collector does for Alertmanager.
+ *
+ * @param registry - the node's registry.
+ */
+export function registerBuildInfo(registry: Registry): void {
+  new Gauge({
+    name: 'alertmanager_build_info',
+    help: 'A metric with a constant 1 value labeled by version, revision, branch, and goversion from which alertmanager was built.',
+    labelNames: ['version', 'revision', 'branch', 'goversion'],
+    registers: [registry],
+  }).set(
+    {
+      version: VERSION_INFO.version,
+      revision: VERSION_INFO.revision,
+      branch: VERSION_INFO.branch,
+      goversion: VERSION_INFO.goVersion,
+    },
+    1
+  )
 }

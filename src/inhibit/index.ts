@@ -5,5 +5,5 @@
  * src/alerts, src/labels, src/config and src/util, through their index.ts only; must not import
  * notify, dispatch, api, silences, nflog, cluster, consul or cli.
  */
-export { Inhibitor } from './inhibitor.js'
+export { INHIBITOR_GC_INTERVAL_MS, Inhibitor } from './inhibitor.js'
 export type { InhibitorOptions } from './inhibitor.js'

@@ -7,6 +7,13 @@ import { ClosedError } from '../util/index.js'
 
 import { InhibitRule } from './inhibit-rule.js'
 
+/**
+ * INHIBITOR_GC_INTERVAL_MS is how often the node drops resolved sources from the inhibitor's
+ * cache: every 15 minutes, as each rule's `scache.Run(ctx, 15*time.Minute)` in
+ * inhibit/inhibit.go.
+ */
+export const INHIBITOR_GC_INTERVAL_MS = 15 * 60_000
+
 /** InhibitorOptions are what an {@link Inhibitor} needs: its rules, the alert store and a clock. */
 export interface InhibitorOptions {
   /** The config's `inhibit_rules`, in order. */
