@@ -12,6 +12,7 @@ import type { IntegrationDefinition } from './definition.js'
 import { DISCORD } from './discord/index.js'
 import { EMAIL } from './email/index.js'
 import { MSTEAMS } from './msteams/index.js'
+import { MSTEAMSV2 } from './msteamsv2/index.js'
 import { OPSGENIE } from './opsgenie/index.js'
 import { PAGERDUTY } from './pagerduty/index.js'
 import { PUSHOVER } from './pushover/index.js'
@@ -49,6 +50,7 @@ export const INTEGRATIONS: readonly IntegrationDefinition[] = [
   WEBEX,
   // Newer than 0.25 (Alertmanager 0.26+), where config.Receiver lists it after webex.
   MSTEAMS,
+  MSTEAMSV2,
 ]
 
 /**

@@ -11,6 +11,7 @@ import type { SchemaNode } from '../../../src/config/schema/index.js'
 import { generateValidatorModule, schemaHash } from '../../../src/config/schema/validator-source.js'
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
 import { MSTEAMS_ORACLE_SOURCE } from '../../support/msteams-oracle.js'
+import { MSTEAMSV2_ORACLE_SOURCE } from '../../support/msteamsv2-oracle.js'
 
 import { FIXTURES } from './helpers.js'
 
@@ -54,6 +55,7 @@ const SOURCES = {
   sigv4: `${GO}/common/sigv4/sigv4_config.go`,
   // msteams is newer than 0.25: its struct is copied from newer Alertmanager into the oracle.
   msteams: MSTEAMS_ORACLE_SOURCE(),
+  msteamsv2: MSTEAMSV2_ORACLE_SOURCE(),
 }
 
 /**
@@ -61,7 +63,7 @@ const SOURCES = {
  * appended in newer Alertmanager's order (config/config.go at 68fb2d5).
  */
 const NEWER_RECEIVER_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  Receiver: ['msteams_configs'],
+  Receiver: ['msteams_configs', 'msteamsv2_configs'],
 }
 
 // [Go source, Go struct, JSON pointer of a value of that type in a config]
@@ -92,6 +94,7 @@ const STRUCTS: readonly (readonly [keyof typeof SOURCES, string, string])[] = [
   ['notifiers', 'DiscordConfig', '/receivers/0/discord_configs/0'],
   ['notifiers', 'WebexConfig', '/receivers/0/webex_configs/0'],
   ['msteams', 'MSTeamsConfig', '/receivers/0/msteams_configs/0'],
+  ['msteamsv2', 'MSTeamsV2Config', '/receivers/0/msteamsv2_configs/0'],
   ['timeinterval', 'TimeInterval', '/time_intervals/0/time_intervals/0'],
   ['timeinterval', 'yamlTimeRange', '/time_intervals/0/time_intervals/0/times/0'],
   ['http', 'HTTPClientConfig', '/global/http_config'],
