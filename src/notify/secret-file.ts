@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 
 // The texts of Go's syscall errors that os.ReadFile can return for a secret file.
@@ -33,13 +34,42 @@ export async function readSecretFile(path: string, whitespace: 'trim' | 'keep'):
   try {
     content = await readFile(path, 'utf8')
   } catch (err: unknown) {
-    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : ''
-    // Go opens first and reads second: a directory opens fine and fails on read.
-    const op = code === 'EISDIR' ? 'read' : 'open'
-    throw new SecretFileError(`${op} ${path}: ${GO_ERRNO_TEXT[code] ?? code.toLowerCase()}`, {
-      cause: err,
-    })
+    throw pathError(path, err)
   }
+  return trimmed(content, whitespace)
+}
+
+/**
+ * readSecretFileSync is {@link readSecretFile} for the few notifiers whose Alertmanager
+ * constructor reads a secret file once (newer Alertmanager's incidentio reads
+ * `alert_source_token_file` in New), so that an unreadable file fails the (re)load as there.
+ *
+ * @param path - the configured file.
+ * @param whitespace - `'trim'` for strings.TrimSpace, `'keep'` for the bytes as they are.
+ * @returns the secret.
+ * @throws SecretFileError with Go's message, e.g. `open /etc/key: no such file or directory`.
+ */
+export function readSecretFileSync(path: string, whitespace: 'trim' | 'keep'): string {
+  let content: string
+  try {
+    content = readFileSync(path, 'utf8')
+  } catch (err: unknown) {
+    throw pathError(path, err)
+  }
+  return trimmed(content, whitespace)
+}
+
+/** pathError words a failed read as Go's *fs.PathError. */
+function pathError(path: string, err: unknown): SecretFileError {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : ''
+  // Go opens first and reads second: a directory opens fine and fails on read.
+  const op = code === 'EISDIR' ? 'read' : 'open'
+  return new SecretFileError(`${op} ${path}: ${GO_ERRNO_TEXT[code] ?? code.toLowerCase()}`, {
+    cause: err,
+  })
+}
+
+function trimmed(content: string, whitespace: 'trim' | 'keep'): string {
   // Go's strings.TrimSpace: Unicode white space at both ends.
   return whitespace === 'trim' ? content.replace(/^\s+|\s+$/gu, '') : content
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import { SecretFileError, readSecretFile } from '../../../src/notify/index.js'
+import { SecretFileError, readSecretFile, readSecretFileSync } from '../../../src/notify/index.js'
 
 describe('readSecretFile', () => {
   let dir: string
@@ -54,5 +54,23 @@ describe('readSecretFile', () => {
         return true
       })
     })
+    it(`fails with Go's message for ${name}, read synchronously`, () => {
+      const p = path(dir)
+      assert.throws(
+        () => readSecretFileSync(p, 'trim'),
+        (err: unknown) => {
+          assert.ok(err instanceof SecretFileError)
+          assert.equal(err.message, message(p))
+          return true
+        }
+      )
+    })
   }
+
+  it('reads synchronously, trimmed or kept', async () => {
+    const file = join(dir, 'token')
+    await writeFile(file, ' tok \n')
+    assert.equal(readSecretFileSync(file, 'trim'), 'tok')
+    assert.equal(readSecretFileSync(file, 'keep'), ' tok \n')
+  })
 })
