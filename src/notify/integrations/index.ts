@@ -11,6 +11,7 @@ import type { IntegrationConfigSpec } from '../../config/index.js'
 import type { IntegrationDefinition } from './definition.js'
 import { DISCORD } from './discord/index.js'
 import { EMAIL } from './email/index.js'
+import { INCIDENTIO } from './incidentio/index.js'
 import { MSTEAMS } from './msteams/index.js'
 import { MSTEAMSV2 } from './msteamsv2/index.js'
 import { OPSGENIE } from './opsgenie/index.js'
@@ -38,6 +39,8 @@ export type { IntegrationDefinition, IntegrationParts, NotifierContext } from '.
 export const INTEGRATIONS: readonly IntegrationDefinition[] = [
   DISCORD,
   EMAIL,
+  // Newer than 0.25 (Alertmanager 0.29+), where config.Receiver lists it after email.
+  INCIDENTIO,
   PAGERDUTY,
   SLACK,
   WEBHOOK,

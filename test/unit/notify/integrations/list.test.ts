@@ -41,6 +41,7 @@ const RECEIVER_FIELDS = new Map(
 const NEWER_KINDS: readonly NewerKind[] = [
   { kind: 'msteams', structAfter: 'webex', loopAfter: 'webex' },
   { kind: 'msteamsv2', structAfter: 'msteams', loopAfter: 'msteams' },
+  { kind: 'incidentio', structAfter: 'email', loopAfter: 'pagerduty' },
 ]
 
 interface NewerKind {
