@@ -13,7 +13,8 @@ import type {
  * and the incidentio loop of Config.UnmarshalYAML (config/config.go).
  */
 
-const { always, dflt, reset, sendResolved, str, struct, HTTP_CONFIG, UINT64 } = schema
+const { always, dflt, reset, sendResolved, str, struct, HTTP_CONFIG, TIME_DURATION, UINT64 } =
+  schema
 
 /** INCIDENTIO_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
 export const INCIDENTIO_INTEGRATION_NAME = 'incidentio'
@@ -69,10 +70,8 @@ const INCIDENTIO_SCHEMA = reset(
       alert_source_token: str('secret'),
       alert_source_token_file: str(),
       max_alerts: always(dflt(UINT64, INCIDENTIO_DEFAULTS.max_alerts)),
-      // A Go time.Duration: yaml.v2 takes its text ("30s") and prints String() ("0s").
-      timeout: always(
-        dflt({ ...str('go-duration'), 'x-go-type': 'time.Duration' }, INCIDENTIO_DEFAULTS.timeout)
-      ),
+      // A Go time.Duration: "30s" or nanoseconds; marshalled as String() ("0s").
+      timeout: always(dflt(TIME_DURATION, INCIDENTIO_DEFAULTS.timeout)),
     },
     'incidentio'
   )

@@ -59,6 +59,25 @@ describe('incidentio_configs', () => {
     assert.equal(entry.timeout, 90_000)
   })
 
+  // timeout is a plain time.Duration: yaml.v2 takes ParseDuration text, or a YAML number as
+  // nanoseconds (cut to an integer), and marshals Duration.String().
+  const durations: readonly (readonly [string, number, string])[] = [
+    ['1h2m3.5s', 3_723_500, '1h2m3.5s'],
+    ['2µs', 0.002, '2µs'],
+    ["'0'", 0, '0s'],
+    ['10', 0.00001, '10ns'],
+    ['1.5', 0.000001, '1ns'],
+    ['1e9', 1000, '1s'],
+    ['', 0, '0s'],
+  ]
+  for (const [text, ms, shownAs] of durations) {
+    it(`reads timeout ${JSON.stringify(text)} as yaml.v2 does`, () => {
+      const loaded = load(receiver(`${URL_ENTRY}    timeout: ${text}\n`))
+      assert.equal(entryOf(loaded).timeout, ms)
+      assert.ok(shown(loaded).includes(`    timeout: ${shownAs}\n`), shown(loaded))
+    })
+  }
+
   it('needs no token when the entry has no http_config of its own', () => {
     // UnmarshalYAML sees no http_config, so none of its token checks apply; the loop then
     // gives the entry the global http_config.
@@ -126,6 +145,30 @@ describe('incidentio_configs', () => {
       'a negative max_alerts',
       `${URL_ENTRY}    max_alerts: -1\n`,
       'cannot unmarshal !!int `-1` into uint64',
+    ],
+    // Text time.ParseDuration refuses is a yaml.v2 type error.
+    [
+      'a timeout without unit',
+      `${URL_ENTRY}    timeout: abc\n`,
+      'line 7: cannot unmarshal !!str `abc` into time.Duration',
+    ],
+    // A quoted number is text, and needs a unit.
+    [
+      'a quoted timeout without unit',
+      `${URL_ENTRY}    timeout: '10'\n`,
+      'cannot unmarshal !!str `10` into time.Duration',
+    ],
+    // Neither text nor a number.
+    [
+      'a boolean timeout',
+      `${URL_ENTRY}    timeout: true\n`,
+      'cannot unmarshal !!bool `true` into time.Duration',
+    ],
+    // An empty text.
+    [
+      'an empty timeout',
+      `${URL_ENTRY}    timeout: ""\n`,
+      'cannot unmarshal !!str `` into time.Duration',
     ],
     // A field the struct does not have.
     ['an unknown field', `${URL_ENTRY}    priority: P1\n`, 'field priority not found'],
