@@ -107,6 +107,10 @@ function convert(data: unknown, schemaIn: SchemaNode, pointer: string, ctx: Ctx)
       if (kind === undefined || typeof data !== 'string') {
         return data
       }
+      // Text yaml.v2 already refused (a time.Duration's pattern) is reported as that type error.
+      if (ctx.typeErrorPointers.includes(pointer)) {
+        return undefined
+      }
       try {
         return convertKind(kind, data)
       } catch (err) {

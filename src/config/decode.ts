@@ -106,6 +106,16 @@ function decodeValue(node: YNode, schemaIn: SchemaNode, pointer: string, ctx: Ct
     if (r.tag === '!!null') {
       return nullValue(schema)
     }
+    // yaml.v2 sets a time.Duration from a YAML int or float in int64 range as nanoseconds
+    // (cut to an integer); handed on as that text. Out of range it stays a type error.
+    if (
+      schema['x-kind'] === 'time-duration' &&
+      (r.tag === '!!int' || r.tag === '!!float') &&
+      typeof r.value === 'number' &&
+      Math.abs(r.value) < 2 ** 63
+    ) {
+      return `${Math.trunc(r.value)}ns`
+    }
     if (type === 'string') {
       return node.text
     }

@@ -39,6 +39,7 @@ export function convertKind(kind: ScalarKind, text: string): unknown {
     case 'duration':
       return parseDuration(text)
     case 'go-duration':
+    case 'time-duration':
       return parseGoDuration(text)
     case 'url':
       return parseHttpUrl(text)

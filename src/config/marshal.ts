@@ -175,6 +175,7 @@ function marshalString(v: unknown, kind: ScalarKind | undefined): YOut {
     case 'duration':
       return str(formatDuration(Number(v)))
     case 'go-duration':
+    case 'time-duration':
       return str(formatGoDuration(Number(v)))
     case 'secret':
       return v === '' ? raw('null') : str(SECRET_TOKEN)

@@ -103,7 +103,9 @@ function toIssue(
       seq: pos?.seq ?? 0,
     }
   }
-  if (err.keyword === 'type' || err.keyword === 'minimum') {
+  // `pattern` only constrains time.Duration text (TIME_DURATION): yaml.v2 reports it as a type
+  // error naming the node's tag (a quoted "10" is a !!str, `true` a !!bool).
+  if (err.keyword === 'type' || err.keyword === 'minimum' || err.keyword === 'pattern') {
     const pos = positions.get(err.instancePath)
     if (pos === undefined) {
       return undefined

@@ -41,7 +41,8 @@ export async function readSecretFile(path: string, whitespace: 'trim' | 'keep'):
 
 /**
  * readSecretFileSync is {@link readSecretFile} for the notifiers that read their secret once,
- * when they are built, as newer Alertmanager's Rocket.Chat notifier does in its New.
+ * when they are built, as newer Alertmanager's Rocket.Chat and incident.io notifiers do in their
+ * New, so that an unreadable file fails the (re)load as there.
  *
  * @param path - the configured file.
  * @param whitespace - `'trim'` for strings.TrimSpace, `'keep'` for the bytes as they are.

@@ -17,7 +17,26 @@ export interface NotifyContext {
   readonly signal: AbortSignal
   readonly muteTimeIntervals: readonly string[]
   readonly activeTimeIntervals: readonly string[]
+  /**
+   * Why this flush notifies, as the dedup stage decided: set for every notification the
+   * pipeline sends. Newer Alertmanager hands it to notifiers (incidentio's payload carries it);
+   * absent it reads as `unknown`, as notify.GetTemplateData says then.
+   */
+  readonly notificationReason?: NotificationReason
 }
+
+/**
+ * NotificationReason is newer Alertmanager's NotifyReason.String() (notify/notify.go at
+ * 68fb2d5): what the dedup stage saw that made this flush notify.
+ */
+export type NotificationReason =
+  | 'none'
+  | 'first notification'
+  | 'new alerts added'
+  | 'some alerts resolved'
+  | 'all alerts resolved'
+  | 'repeat interval elapsed'
+  | 'unknown'
 
 /**
  * Notifier sends one notification attempt for a group. It throws a NotifyError on failure;

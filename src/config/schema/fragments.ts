@@ -9,6 +9,7 @@ export {
   INT64,
   STRING_LIST,
   STRING_MAP,
+  TIME_DURATION,
   UINT64,
   always,
   dflt,

@@ -20,7 +20,9 @@ export type SchemaNode = Readonly<Record<string, unknown>>
 
 /**
  * ScalarKind names the custom Go unmarshalers behind string-typed fields.
- * - duration: prometheus `model.Duration`; go-duration: Go `time.Duration` text.
+ * - duration: prometheus `model.Duration`; go-duration: Go `time.Duration` text (0.25's
+ *   pushover `duration`); time-duration: a plain Go `time.Duration` field as yaml.v2 decodes
+ *   it (ParseDuration text, or a YAML number of nanoseconds); see {@link timeDuration}.
  * - url: Alertmanager `config.URL` (http/https with host); secret-url: `SecretURL` (also `<secret>`).
  * - common-url: prometheus/common `config.URL` (any parseable URL; password redacted on output).
  * - secret: marshalled as `<secret>`; hostport: `host:port`; tls-version: `TLS12` etc.
@@ -31,6 +33,7 @@ export type SchemaNode = Readonly<Record<string, unknown>>
 export type ScalarKind =
   | 'duration'
   | 'go-duration'
+  | 'time-duration'
   | 'url'
   | 'secret-url'
   | 'common-url'
@@ -71,6 +74,25 @@ export function str(kind?: ScalarKind): SchemaNode {
         'x-go-type': kind === 'go-duration' ? 'config.duration' : 'string',
         'x-kind': kind,
       }
+}
+
+/**
+ * GO_DURATION_PATTERN is the text time.ParseDuration accepts (units ns, us, µs, μs, ms, s, m,
+ * h), so that anything else is the type error yaml.v2 reports for a time.Duration field.
+ */
+const GO_DURATION_PATTERN = '^[-+]?(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$'
+
+/**
+ * TIME_DURATION is a Go `time.Duration` field without a custom unmarshaler: yaml.v2 takes
+ * ParseDuration text or a YAML int or float (nanoseconds), and reports anything else as
+ * ``cannot unmarshal !!str `abc` into time.Duration``. It converts to milliseconds and
+ * marshals as Duration.String().
+ */
+export const TIME_DURATION: SchemaNode = {
+  type: 'string',
+  pattern: GO_DURATION_PATTERN,
+  'x-go-type': 'time.Duration',
+  'x-kind': 'time-duration',
 }
 
 /** BOOL is a Go bool field. */

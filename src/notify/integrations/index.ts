@@ -11,8 +11,10 @@ import type { IntegrationConfigSpec } from '../../config/index.js'
 import type { IntegrationDefinition } from './definition.js'
 import { DISCORD } from './discord/index.js'
 import { EMAIL } from './email/index.js'
+import { INCIDENTIO } from './incidentio/index.js'
 import { MATTERMOST } from './mattermost/index.js'
 import { MSTEAMS } from './msteams/index.js'
+import { MSTEAMSV2 } from './msteamsv2/index.js'
 import { OPSGENIE } from './opsgenie/index.js'
 import { PAGERDUTY } from './pagerduty/index.js'
 import { PUSHOVER } from './pushover/index.js'
@@ -39,6 +41,8 @@ export type { IntegrationDefinition, IntegrationParts, NotifierContext } from '.
 export const INTEGRATIONS: readonly IntegrationDefinition[] = [
   DISCORD,
   EMAIL,
+  // Newer than 0.25 (Alertmanager 0.29+), where config.Receiver lists it after email.
+  INCIDENTIO,
   PAGERDUTY,
   SLACK,
   WEBHOOK,
@@ -51,7 +55,8 @@ export const INTEGRATIONS: readonly IntegrationDefinition[] = [
   WEBEX,
   // Newer than 0.25 (Alertmanager 0.26+), where config.Receiver lists it after webex.
   MSTEAMS,
-  // Newer than 0.25 (Alertmanager 0.28+); config.Receiver lists msteamsv2 and jira between.
+  MSTEAMSV2,
+  // Newer than 0.25 (Alertmanager 0.28+); config.Receiver lists jira between.
   ROCKETCHAT,
   // Newer than 0.25 (Alertmanager 0.29+), last in config.Receiver.
   MATTERMOST,

@@ -4,9 +4,12 @@ import type { Alert } from '../../alerts/index.js'
 import { labelsHash } from '../../labels/index.js'
 import type { NflogEntry, NflogReceiver, NotificationLog } from '../interfaces.js'
 import type { StageResult } from '../stage.js'
-import type { NotifyContext } from '../types.js'
+import type { NotificationReason, NotifyContext } from '../types.js'
 
-/** DedupedContext is a NotifyContext with the alert hashes the dedup stage computed. */
+/**
+ * DedupedContext is a NotifyContext with the alert hashes the dedup stage computed; the stage
+ * also sets `notificationReason`.
+ */
 export interface DedupedContext extends NotifyContext {
   /** xxHash64 of the labels of the firing alerts in this flush. */
   readonly firing: readonly bigint[]
@@ -46,7 +49,6 @@ export function dedupStage(
       // Flush copies carry endsAt 0 for firing alerts, so a set end means resolved.
       ;(alert.endsAt === 0 ? firing : resolved).push(labelsHash(alert.labels))
     }
-    const next: DedupedContext = { ...ctx, firing, resolved }
     const entry = options.nflog.query(options.receiver, ctx.groupKey)
     if (entry !== undefined && entry.timestamp > ctx.now) {
       // Logged after this flush began: a peer notified from a newer view of the group while
@@ -54,7 +56,7 @@ export function dedupStage(
       // not override it; Alertmanager would re-send "firing" for a group a peer had just
       // notified as resolved. The next flush compares again, so nothing is lost.
       logDecision(log, ctx, entry, 'notified after this flush began')
-      return { ctx: next, alerts: [] }
+      return { ctx: { ...ctx, firing, resolved, notificationReason: 'none' }, alerts: [] }
     }
     const reason = updateReason(
       entry,
@@ -64,26 +66,49 @@ export function dedupStage(
       options.now() - ctx.repeatIntervalMs
     )
     logDecision(log, ctx, entry, reason)
+    const next: DedupedContext = { ...ctx, firing, resolved, notificationReason: reason.reason }
     return { ctx: next, alerts: reason.send ? alerts : [] }
   }
 }
 
-/** UpdateReason is the dedup stage's verdict and why, for the debug log. */
+/**
+ * UpdateReason is the dedup stage's verdict, why (for the debug log), and the reason newer
+ * Alertmanager gives notifiers (NotifyReason.String(), notify/notify.go at 68fb2d5).
+ */
 export type UpdateReason =
-  { readonly send: true; readonly why: string } | { readonly send: false; readonly why: string }
+  | { readonly send: true; readonly why: string; readonly reason: NotificationReason }
+  | { readonly send: false; readonly why: string; readonly reason: 'none' }
 
 const SEND = {
-  firstNotification: { send: true, why: 'never notified' },
-  newFiring: { send: true, why: 'firing alerts not yet notified' },
-  allResolved: { send: true, why: 'all alerts resolved since the last notification' },
-  newResolved: { send: true, why: 'resolved alerts not yet notified' },
-  repeat: { send: true, why: 'repeat_interval passed' },
+  firstNotification: { send: true, why: 'never notified', reason: 'first notification' },
+  newFiring: { send: true, why: 'firing alerts not yet notified', reason: 'new alerts added' },
+  // Newer Alertmanager calls firing alerts after a notification that listed none a first one.
+  firingAfterResolved: {
+    send: true,
+    why: 'firing alerts not yet notified',
+    reason: 'first notification',
+  },
+  allResolved: {
+    send: true,
+    why: 'all alerts resolved since the last notification',
+    reason: 'all alerts resolved',
+  },
+  newResolved: {
+    send: true,
+    why: 'resolved alerts not yet notified',
+    reason: 'some alerts resolved',
+  },
+  repeat: { send: true, why: 'repeat_interval passed', reason: 'repeat interval elapsed' },
 } as const satisfies Record<string, UpdateReason>
 
 const SKIP = {
-  nothingFiring: { send: false, why: 'no firing alert to notify' },
-  stillResolved: { send: false, why: 'already notified as resolved' },
-  unchanged: { send: false, why: 'same alerts already notified, repeat_interval not passed' },
+  nothingFiring: { send: false, why: 'no firing alert to notify', reason: 'none' },
+  stillResolved: { send: false, why: 'already notified as resolved', reason: 'none' },
+  unchanged: {
+    send: false,
+    why: 'same alerts already notified, repeat_interval not passed',
+    reason: 'none',
+  },
 } as const satisfies Record<string, UpdateReason>
 
 function logDecision(
@@ -127,7 +152,7 @@ export function updateReason(
     return firing.length > 0 ? SEND.firstNotification : SKIP.nothingFiring
   }
   if (!isSubset(firing, entry.firingAlerts)) {
-    return SEND.newFiring
+    return entry.firingAlerts.length === 0 ? SEND.firingAfterResolved : SEND.newFiring
   }
   if (firing.length === 0) {
     // All resolved: notify (even without send_resolved) so the log stops listing them as firing,

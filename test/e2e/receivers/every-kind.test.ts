@@ -93,6 +93,13 @@ const KINDS: readonly Kind[] = [
     ],
   },
   {
+    name: 'incidentio',
+    entry: (e) => `{url: '${e.capture}/incidentio', alert_source_token: ${MARK}-incidentio}`,
+    secrets: [r0('incidentio', 'alert_source_token')],
+    sends: under('/incidentio'),
+    reply: { status: 202, body: '{"status":"success","message":"Event accepted"}' },
+  },
+  {
     name: 'pagerduty',
     global: (e) => `  pagerduty_url: '${e.capture}/pagerduty/v2/enqueue'\n`,
     entry: () => `{routing_key: ${MARK}-pagerduty}`,
@@ -179,6 +186,12 @@ const KINDS: readonly Kind[] = [
     entry: (e) => `{webhook_url: '${e.capture}/msteams/${MARK}'}`,
     secrets: [r0('msteams', 'webhook_url')],
     sends: under('/msteams/'),
+  },
+  {
+    name: 'msteamsv2',
+    entry: (e) => `{webhook_url: '${e.capture}/msteamsv2/${MARK}'}`,
+    secrets: [r0('msteamsv2', 'webhook_url')],
+    sends: under('/msteamsv2/'),
   },
   {
     name: 'rocketchat',

@@ -9,9 +9,11 @@ import { SCHEMA_HASH } from '../../../src/config/schema/compiled-validator.js'
 import { propertiesOf, resolveSchema, schemaAt } from '../../../src/config/schema/index.js'
 import type { SchemaNode } from '../../../src/config/schema/index.js'
 import { generateValidatorModule, schemaHash } from '../../../src/config/schema/validator-source.js'
+import { INCIDENTIO_ORACLE_SOURCE } from '../../support/incidentio-oracle.js'
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
 import { MATTERMOST_ORACLE_SOURCE } from '../../support/mattermost-oracle.js'
 import { MSTEAMS_ORACLE_SOURCE } from '../../support/msteams-oracle.js'
+import { MSTEAMSV2_ORACLE_SOURCE } from '../../support/msteamsv2-oracle.js'
 import { ROCKETCHAT_ORACLE_SOURCE } from '../../support/rocketchat-oracle.js'
 
 import { FIXTURES } from './helpers.js'
@@ -66,26 +68,45 @@ const SOURCES = {
   sigv4: `${GO}/common/sigv4/sigv4_config.go`,
   // msteams is newer than 0.25: its struct is copied from newer Alertmanager into the oracle.
   msteams: MSTEAMS_ORACLE_SOURCE(),
+  msteamsv2: MSTEAMSV2_ORACLE_SOURCE(),
+  incidentio: INCIDENTIO_ORACLE_SOURCE(),
   rocketchat: ROCKETCHAT_ORACLE_SOURCE(),
   mattermost: MATTERMOST_ORACLE_SOURCE(),
 }
 
 /**
  * NEWER_RECEIVER_FIELDS are the `<kind>_configs` alertmesh has beyond 0.25's Receiver struct,
- * and the global fields beyond 0.25's GlobalConfig, appended in newer Alertmanager's order
- * (config/config.go at 68fb2d5).
+ * and the global fields beyond 0.25's GlobalConfig, each with the field newer Alertmanager's
+ * struct puts it right after (config/config.go at 68fb2d5), inserted in this order.
  */
-const NEWER_RECEIVER_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  Receiver: ['msteams_configs', 'rocketchat_configs', 'mattermost_configs'],
-  GlobalConfig: [
-    'rocketchat_api_url',
-    'rocketchat_token',
-    'rocketchat_token_file',
-    'rocketchat_token_id',
-    'rocketchat_token_id_file',
-    'mattermost_webhook_url',
-    'mattermost_webhook_url_file',
+const NEWER_RECEIVER_FIELDS: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
+  Receiver: [
+    ['msteams_configs', 'webex_configs'],
+    ['msteamsv2_configs', 'msteams_configs'],
+    ['rocketchat_configs', 'msteamsv2_configs'],
+    ['mattermost_configs', 'rocketchat_configs'],
+    ['incidentio_configs', 'email_configs'],
   ],
+  GlobalConfig: [
+    ['rocketchat_api_url', 'webex_api_url'],
+    ['rocketchat_token', 'rocketchat_api_url'],
+    ['rocketchat_token_file', 'rocketchat_token'],
+    ['rocketchat_token_id', 'rocketchat_token_file'],
+    ['rocketchat_token_id_file', 'rocketchat_token_id'],
+    ['mattermost_webhook_url', 'rocketchat_token_id_file'],
+    ['mattermost_webhook_url_file', 'mattermost_webhook_url'],
+  ],
+}
+
+/** withNewerFields inserts the newer fields of a struct into its 0.25 field list. */
+function withNewerFields(fields: readonly string[], struct: string): string[] {
+  const out = [...fields]
+  for (const [field, after] of NEWER_RECEIVER_FIELDS[struct] ?? []) {
+    const at = out.indexOf(after)
+    assert.ok(at >= 0, `${after} not found in ${struct}`)
+    out.splice(at + 1, 0, field)
+  }
+  return out
 }
 
 // [Go source, Go struct, JSON pointer of a value of that type in a config]
@@ -116,6 +137,8 @@ const STRUCTS: readonly (readonly [keyof typeof SOURCES, string, string])[] = [
   ['notifiers', 'DiscordConfig', '/receivers/0/discord_configs/0'],
   ['notifiers', 'WebexConfig', '/receivers/0/webex_configs/0'],
   ['msteams', 'MSTeamsConfig', '/receivers/0/msteams_configs/0'],
+  ['msteamsv2', 'MSTeamsV2Config', '/receivers/0/msteamsv2_configs/0'],
+  ['incidentio', 'IncidentioConfig', '/receivers/0/incidentio_configs/0'],
   ['rocketchat', 'RocketchatConfig', '/receivers/0/rocketchat_configs/0'],
   ['rocketchat', 'RocketchatAttachmentField', '/receivers/0/rocketchat_configs/0/fields/0'],
   ['rocketchat', 'RocketchatAttachmentAction', '/receivers/0/rocketchat_configs/0/actions/0'],
@@ -139,10 +162,10 @@ describe('the config schema covers every field of the Go structs, in Go order', 
     const path = SOURCES[file]
     it(`has the fields of ${struct}`, () => {
       const schema = schemaAt(CONFIG_REGISTRY.schema, pointer) as SchemaNode
-      assert.deepEqual(Object.keys(propertiesOf(resolveSchema(schema))), [
-        ...goYamlFields(readFileSync(path, 'utf8'), struct),
-        ...(NEWER_RECEIVER_FIELDS[struct] ?? []),
-      ])
+      assert.deepEqual(
+        Object.keys(propertiesOf(resolveSchema(schema))),
+        withNewerFields(goYamlFields(readFileSync(path, 'utf8'), struct), struct)
+      )
     })
   }
 

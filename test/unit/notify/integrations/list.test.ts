@@ -40,9 +40,11 @@ const RECEIVER_FIELDS = new Map(
  */
 const NEWER_KINDS: readonly NewerKind[] = [
   { kind: 'msteams', structAfter: 'webex', loopAfter: 'webex' },
-  // Upstream after jira in both; msteams is the nearest kind this branch has.
-  { kind: 'rocketchat', structAfter: 'msteams', loopAfter: 'msteams' },
+  { kind: 'msteamsv2', structAfter: 'msteams', loopAfter: 'msteams' },
+  // Upstream after jira in both; msteamsv2 is the nearest kind until jira lands.
+  { kind: 'rocketchat', structAfter: 'msteamsv2', loopAfter: 'msteamsv2' },
   { kind: 'mattermost', structAfter: 'rocketchat', loopAfter: 'rocketchat' },
+  { kind: 'incidentio', structAfter: 'email', loopAfter: 'pagerduty' },
 ]
 
 /**

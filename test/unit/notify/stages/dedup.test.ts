@@ -183,6 +183,56 @@ describe('needsUpdate', () => {
       assert.ok(reason.why.length > 0)
     })
   }
+
+  // Newer Alertmanager's NotifyReason for each verdict (notify/dedup_stage.go needsUpdate at
+  // 68fb2d5), which the dedup stage hands notifiers as ctx.notificationReason.
+  const reasons: readonly (readonly [
+    string,
+    NflogEntry | undefined,
+    bigint[],
+    bigint[],
+    string,
+  ])[] = [
+    // Never notified, something fires.
+    ['never notified', undefined, [1n], [], 'first notification'],
+    // Never notified, nothing fires.
+    ['never notified, nothing firing', undefined, [], [1n], 'none'],
+    // New firing alerts after a notification that listed some.
+    ['new firing', entry({ firingAlerts: [1n] }), [1n, 2n], [], 'new alerts added'],
+    // New firing alerts after a notification that listed none: a first one again.
+    [
+      'firing after all resolved',
+      entry({ resolvedAlerts: [1n], timestamp: NOW - MIN }),
+      [2n],
+      [1n],
+      'first notification',
+    ],
+    // Everything resolved since.
+    ['all resolved', entry({ firingAlerts: [1n] }), [], [1n], 'all alerts resolved'],
+    // Some resolved, send_resolved on.
+    [
+      'some resolved',
+      entry({ firingAlerts: [1n, 2n], timestamp: NOW - MIN }),
+      [1n],
+      [2n],
+      'some alerts resolved',
+    ],
+    // Unchanged after repeat_interval.
+    [
+      'repeat',
+      entry({ firingAlerts: [1n], timestamp: NOW - 11 * MIN }),
+      [1n],
+      [],
+      'repeat interval elapsed',
+    ],
+    // Unchanged before it.
+    ['unchanged', entry({ firingAlerts: [1n], timestamp: NOW - MIN }), [1n], [], 'none'],
+  ]
+  for (const [name, e, firing, resolved, want] of reasons) {
+    it(`gives newer Alertmanager's notification reason: ${name}`, () => {
+      assert.equal(updateReason(e, firing, resolved, true, NOW - 10 * MIN).reason, want)
+    })
+  }
 })
 
 /** memoryLog is a NotificationLog holding at most one entry, recording its queries. */
@@ -250,6 +300,7 @@ describe('dedupStage', () => {
     assert.deepEqual(result.ctx.firing, [labelsHash(firing.labels)])
     assert.deepEqual(result.ctx.resolved, [labelsHash(resolved.labels)])
     assert.deepEqual(result.alerts, [firing, resolved])
+    assert.equal(result.ctx.notificationReason, 'first notification')
     assert.equal(result.ctx.groupKey, context().groupKey)
     assert.deepEqual(nflog.queries, [[RECEIVER, '{}:{alertname="A"}']])
   })
