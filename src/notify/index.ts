@@ -23,7 +23,7 @@ export type {
   NotificationLog,
   Peer,
   TimeIntervalChecker,
-} from './interfaces.js'
+} from './dependencies.js'
 export { createNotifyMetrics, preinitialisedNames } from './metrics.js'
 export type { NotifyMetrics } from './metrics.js'
 export { NotifyError } from './notify-error.js'
@@ -33,7 +33,7 @@ export type { PipelineOptions } from './pipeline.js'
 export { byReceiver, fanout, sequence } from './stage.js'
 export type { Stage, StageResult } from './stage.js'
 export { needsUpdate } from './stages/dedup.js'
-export type { Integration, NotificationReason, Notifier, NotifyContext } from './types.js'
+export type { Integration, NotificationReason, Notifier, NotifyContext } from './notifier.js'
 export { AlertTemplate, ErrBadPattern, TemplateFileError } from './template/index.js'
 export { renderTemplate } from './template/render.js'
 export { SecretFileError, readSecretFile, readSecretFileSync } from './secret-file.js'

@@ -1,6 +1,6 @@
 import type { Alert } from '../alerts/index.js'
 
-import type { NotifyContext } from './types.js'
+import type { NotifyContext } from './notifier.js'
 
 /** StageResult is what a stage hands to the next one: the context and the surviving alerts. */
 export interface StageResult<C extends NotifyContext = NotifyContext> {

@@ -2,7 +2,7 @@ import type Logger from 'bunyan'
 
 import type { ReceiverConfig } from '../../config/index.js'
 import type { AlertTemplate } from '../template/index.js'
-import type { Integration } from '../types.js'
+import type { Integration } from '../notifier.js'
 
 import type { IntegrationDefinition } from './definition.js'
 

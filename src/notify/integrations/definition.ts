@@ -2,7 +2,7 @@ import type Logger from 'bunyan'
 
 import type { IntegrationConfig, IntegrationConfigSpec } from '../../config/index.js'
 import type { AlertTemplate } from '../template/index.js'
-import type { Notifier } from '../types.js'
+import type { Notifier } from '../notifier.js'
 
 /** NotifierContext is what a notifier is built from besides its own config entry. */
 export interface NotifierContext {

@@ -7,7 +7,7 @@ import type { Alert } from '../../alerts/index.js'
 import { ExecError } from '../template/index.js'
 import type { AlertTemplate, GoValue } from '../template/index.js'
 import { truncateInBytes, truncateInRunes } from '../truncate.js'
-import type { NotifyContext } from '../types.js'
+import type { NotifyContext } from '../notifier.js'
 
 /**
  * FieldRenderer renders one notification's templated fields as Alertmanager 0.25's notifiers

@@ -1,9 +1,9 @@
 import type Logger from 'bunyan'
 
-import type { NflogReceiver, NotificationLog } from '../interfaces.js'
+import type { NflogReceiver, NotificationLog } from '../dependencies.js'
 import type { NotifyMetrics } from '../metrics.js'
 import type { Stage } from '../stage.js'
-import type { Integration } from '../types.js'
+import type { Integration } from '../notifier.js'
 
 import { dedupStage } from './dedup.js'
 import { retryStage } from './retry.js'

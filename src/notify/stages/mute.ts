@@ -1,4 +1,4 @@
-import type { Muter } from '../interfaces.js'
+import type { Muter } from '../dependencies.js'
 import type { Stage } from '../stage.js'
 
 /**

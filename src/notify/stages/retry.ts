@@ -6,7 +6,7 @@ import type { Alert } from '../../alerts/index.js'
 import { ExponentialBackoff, errorMessage } from '../../util/index.js'
 import type { NotifyMetrics } from '../metrics.js'
 import { NotifyError } from '../notify-error.js'
-import type { Integration } from '../types.js'
+import type { Integration } from '../notifier.js'
 
 import type { DedupedContext } from './dedup.js'
 

@@ -1,4 +1,4 @@
-import type { NflogReceiver, NotificationLog } from '../interfaces.js'
+import type { NflogReceiver, NotificationLog } from '../dependencies.js'
 
 import type { DedupedContext } from './dedup.js'
 

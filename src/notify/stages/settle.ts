@@ -1,4 +1,4 @@
-import type { Peer } from '../interfaces.js'
+import type { Peer } from '../dependencies.js'
 import type { Stage } from '../stage.js'
 
 /**

@@ -1,6 +1,6 @@
 import type Logger from 'bunyan'
 
-import type { TimeIntervalChecker } from '../interfaces.js'
+import type { TimeIntervalChecker } from '../dependencies.js'
 import type { Stage } from '../stage.js'
 
 /**

@@ -11,7 +11,7 @@ import { NotifyError } from '../../notify-error.js'
 import type { FailureReason } from '../../notify-error.js'
 import { readSecretFile } from '../../secret-file.js'
 import type { AlertTemplate } from '../../template/index.js'
-import type { Notifier, NotifyContext } from '../../types.js'
+import type { Notifier, NotifyContext } from '../../notifier.js'
 import { FieldRenderer } from '../fields.js'
 
 import { defaultHeaders } from './config.js'

@@ -6,7 +6,7 @@ import { Deadline, errorMessage, redactURLInMessage } from '../../../util/index.
 import { classifyStatus, HttpConfigError } from '../../http/index.js'
 import type { HttpResponse } from '../../http/index.js'
 import { readSecretFile, readSecretFileSync } from '../../secret-file.js'
-import type { Notifier, NotifyContext } from '../../types.js'
+import type { Notifier, NotifyContext } from '../../notifier.js'
 import { finalError, OwnedHttpClient } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 

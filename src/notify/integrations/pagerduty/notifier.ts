@@ -9,7 +9,7 @@ import type { HttpResponse } from '../../http/index.js'
 import { NotifyError } from '../../notify-error.js'
 import { goTrimSpace } from '../../template/index.js'
 import type { AlertTemplate } from '../../template/index.js'
-import type { Notifier, NotifyContext } from '../../types.js'
+import type { Notifier, NotifyContext } from '../../notifier.js'
 import { FieldRenderer, groupKeyHash, readFileAsGo, truncateField } from '../fields.js'
 import {
   finalError,

@@ -9,7 +9,7 @@ import { classifyStatus } from '../../http/index.js'
 import type { HttpClient, HttpResponse } from '../../http/index.js'
 import { NotifyError } from '../../notify-error.js'
 import type { AlertTemplate } from '../../template/index.js'
-import type { Notifier, NotifyContext } from '../../types.js'
+import type { Notifier, NotifyContext } from '../../notifier.js'
 import { FieldRenderer } from '../fields.js'
 import { OwnedHttpClient } from '../http-notifier.js'
 

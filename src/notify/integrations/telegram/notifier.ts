@@ -8,7 +8,7 @@ import { NotifyError } from '../../notify-error.js'
 import { ExecError } from '../../template/index.js'
 import type { AlertTemplate } from '../../template/index.js'
 import { truncateInRunes } from '../../truncate.js'
-import type { Notifier, NotifyContext } from '../../types.js'
+import type { Notifier, NotifyContext } from '../../notifier.js'
 import { OwnedHttpClient } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 

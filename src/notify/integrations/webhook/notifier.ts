@@ -2,7 +2,7 @@ import type { Alert } from '../../../alerts/index.js'
 import { REDACTED, redactURLInMessage } from '../../../util/index.js'
 import { classifyStatus, HttpConfigError } from '../../http/index.js'
 import type { HttpClient } from '../../http/index.js'
-import type { Notifier, NotifyContext } from '../../types.js'
+import type { Notifier, NotifyContext } from '../../notifier.js'
 import { OwnedHttpClient } from '../http-notifier.js'
 
 import { checkWebhookURL, WEBHOOK_CONTENT_TYPE, WEBHOOK_RETRY_CODES } from './config.js'

@@ -5,7 +5,7 @@ import { REDACTED } from '../../../util/index.js'
 import { reasonForStatus } from '../../http/index.js'
 import { NotifyError } from '../../notify-error.js'
 import type { AlertTemplate } from '../../template/index.js'
-import type { Notifier, NotifyContext } from '../../types.js'
+import type { Notifier, NotifyContext } from '../../notifier.js'
 import { FieldRenderer } from '../fields.js'
 import {
   finalError,

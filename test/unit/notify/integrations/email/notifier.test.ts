@@ -19,7 +19,7 @@ import { EmailNotifier } from '../../../../../src/notify/integrations/email/inde
 import type { EmailConfig } from '../../../../../src/notify/integrations/email/index.js'
 import { NotifyError } from '../../../../../src/notify/notify-error.js'
 import { AlertTemplate } from '../../../../../src/notify/template/index.js'
-import type { NotifyContext } from '../../../../../src/notify/types.js'
+import type { NotifyContext } from '../../../../../src/notify/notifier.js'
 import { parseMail, SmtpCapture } from '../../../../support/smtp-capture.js'
 import type { SmtpCaptureOptions } from '../../../../support/smtp-capture.js'
 import { closedPort, makeCerts } from '../../http/servers.js'

@@ -1,3 +1,5 @@
+// What the pipeline hands a receiver kind and what each kind implements: the facts of one flush
+// (NotifyContext), a Notifier and an Integration (notify/notify.go's Notifier and Integration).
 import type { Alert } from '../alerts/index.js'
 import type { LabelSet } from '../labels/index.js'
 

@@ -1,3 +1,6 @@
+// What the pipeline needs from other folders, declared here by its consumer as Alertmanager
+// declares them in notify/notify.go and notify/mute.go: the notification log, muters, the peer,
+// time intervals. src/cli hands in the implementations (src/nflog, src/silences, src/inhibit).
 import type { LabelSet } from '../labels/index.js'
 
 /**
