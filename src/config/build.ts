@@ -3,8 +3,8 @@ import { isAbsolute, join } from 'node:path'
 import { Matcher, newMatcher, sortMatchers } from '../labels/index.js'
 
 import type { Obj } from './checks.js'
-import { goUrlString } from './go-url.js'
-import type { GoURL } from './go-url.js'
+import { goUrlString } from './goyaml/index.js'
+import type { GoURL } from './goyaml/index.js'
 import type { IntegrationConfigSpec } from './integration-spec.js'
 import type {
   Config,

@@ -1,5 +1,5 @@
 import type { Check, Obj } from './checks.js'
-import type { NodePosition } from './decode.js'
+import type { NodePosition } from './goyaml/index.js'
 import { convertKind, parseMatcherLines } from './kinds.js'
 import { isStruct, propertiesOf, resolveSchema, schemaType } from './schema/index.js'
 import type { ScalarKind, SchemaNode } from './schema/index.js'

@@ -18,8 +18,8 @@ export {
 } from './document.js'
 export type { CachedDocument, ConfigDocument, LoadedDocument } from './document.js'
 export { ConfigError } from './errors.js'
-export { goUrlString, parseGoUrl } from './go-url.js'
-export type { GoURL } from './go-url.js'
+export { goUrlString, parseGoUrl } from './goyaml/index.js'
+export type { GoURL } from './goyaml/index.js'
 export type { ConfigErrorDetails } from './errors.js'
 export { configsOf, createConfigRegistry } from './integration-spec.js'
 export type {

@@ -2,8 +2,8 @@ import { goQuote, newMatcher, parseMatchers, sortMatchers } from '../labels/inde
 import type { Matcher } from '../labels/index.js'
 import { parseDuration, parseGoDuration } from '../util/index.js'
 
-import { parseGoUrl, parseHttpUrl } from './go-url.js'
-import type { GoURL } from './go-url.js'
+import { parseGoUrl, parseHttpUrl } from './goyaml/index.js'
+import type { GoURL } from './goyaml/index.js'
 import type { ScalarKind } from './schema/index.js'
 import { checkLocation, parseRange } from './time-interval.js'
 

@@ -5,17 +5,21 @@ import { dirname } from 'node:path'
 import { buildConfig } from './build.js'
 import type { Obj } from './checks.js'
 import { convertDocument, firstFailure } from './convert.js'
-import { FatalYamlError, decodeDocument } from './decode.js'
-import type { Decoded, TypeIssue } from './decode.js'
 import { ConfigError } from './errors.js'
 import { PhaseError, finalizeConfig } from './finalize.js'
-import { TagError } from './go-yaml-resolve.js'
+import {
+  FatalYamlError,
+  decodeDocument,
+  TagError,
+  LineIndex,
+  YamlSyntaxError,
+  parseYamlTree,
+} from './goyaml/index.js'
+import type { Decoded, TypeIssue, YNode } from './goyaml/index.js'
 import type { ConfigRegistry } from './integration-spec.js'
 import { marshalConfig } from './marshal.js'
 import type { LoadedConfig } from './types.js'
 import { validateSchema } from './validate-schema.js'
-import { LineIndex, YamlSyntaxError, parseYamlTree } from './yaml-tree.js'
-import type { YNode } from './yaml-tree.js'
 
 /** LoadOptions tells loadConfig where the text came from. */
 export interface LoadOptions {

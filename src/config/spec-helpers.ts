@@ -1,5 +1,5 @@
 import type { Obj } from './checks.js'
-import type { GoURL } from './go-url.js'
+import type { GoURL } from './goyaml/index.js'
 
 /**
  * Small readers and mutators for converted structs, shared by the integration specs that

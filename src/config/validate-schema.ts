@@ -2,8 +2,8 @@ import { createRequire } from 'node:module'
 
 import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv'
 
-import { describeNode } from './decode.js'
-import type { NodePosition, TypeIssue } from './decode.js'
+import { describeNode } from './goyaml/index.js'
+import type { NodePosition, TypeIssue } from './goyaml/index.js'
 import type { ConfigRegistry } from './integration-spec.js'
 import { SCHEMA_HASH, createValidator } from './schema/compiled-validator.js'
 import { schemaAt } from './schema/index.js'

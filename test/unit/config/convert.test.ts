@@ -5,8 +5,8 @@ import { describe, it } from 'node:test'
 
 import { convertDocument, firstFailure } from '../../../src/config/convert.js'
 import type { Failure } from '../../../src/config/convert.js'
-import { decodeDocument } from '../../../src/config/decode.js'
-import { parseYamlTree } from '../../../src/config/yaml-tree.js'
+import { decodeDocument } from '../../../src/config/goyaml/decode.js'
+import { parseYamlTree } from '../../../src/config/goyaml/tree.js'
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 function convert(text: string, typeErrors: string[] = []): ReturnType<typeof convertDocument> {

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { goUrlString } from '../../../src/config/go-url.js'
-import type { GoURL } from '../../../src/config/go-url.js'
+import { goUrlString } from '../../../src/config/goyaml/url.js'
+import type { GoURL } from '../../../src/config/goyaml/url.js'
 import { convertKind, parseMatcherLines } from '../../../src/config/kinds.js'
 
 describe('convertKind', () => {

@@ -1,4 +1,4 @@
-import { goQuote } from '../labels/index.js'
+import { goQuote } from '../../labels/index.js'
 
 /**
  * The subset of Go's `net/url` (Go 1.19) that Alertmanager's config relies on: `url.Parse` with

@@ -1,4 +1,4 @@
-import type { YScalar } from './yaml-tree.js'
+import type { YScalar } from './tree.js'
 
 /**
  * gopkg.in/yaml.v2's implicit scalar resolution (`resolve.go`), which is YAML 1.1-flavoured:

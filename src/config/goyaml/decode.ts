@@ -1,9 +1,9 @@
-import { goQuote } from '../labels/index.js'
+import { goQuote } from '../../labels/index.js'
+import { isStruct, propertiesOf, resolveSchema, schemaType } from '../schema/index.js'
+import type { SchemaNode } from '../schema/index.js'
 
-import { resolveScalar, shortValue } from './go-yaml-resolve.js'
-import { isStruct, propertiesOf, resolveSchema, schemaType } from './schema/index.js'
-import type { SchemaNode } from './schema/index.js'
-import type { YMap, YNode, YScalar } from './yaml-tree.js'
+import { resolveScalar, shortValue } from './resolve.js'
+import type { YMap, YNode, YScalar } from './tree.js'
 
 /**
  * Schema-guided decoding of the YAML tree into plain JSON data, reproducing what yaml.v2 hands

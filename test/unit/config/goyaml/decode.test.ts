@@ -3,11 +3,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { FatalYamlError, decodeDocument, escapePointer } from '../../../src/config/decode.js'
-import { parseYamlTree } from '../../../src/config/yaml-tree.js'
-import { CONFIG_REGISTRY } from '../../support/integrations.js'
+import {
+  FatalYamlError,
+  decodeDocument,
+  escapePointer,
+} from '../../../../src/config/goyaml/decode.js'
+import { parseYamlTree } from '../../../../src/config/goyaml/tree.js'
+import { CONFIG_REGISTRY } from '../../../support/integrations.js'
 
-import { R, checkRows, loadError } from './helpers.js'
+import { R, checkRows, loadError } from '../helpers.js'
 
 function decode(text: string): ReturnType<typeof decodeDocument> {
   const root = parseYamlTree(text)

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { LineIndex, YamlSyntaxError, parseYamlTree } from '../../../src/config/yaml-tree.js'
+import { LineIndex, YamlSyntaxError, parseYamlTree } from '../../../../src/config/goyaml/tree.js'
 
 describe('parseYamlTree', () => {
   it('returns undefined for empty documents', () => {

@@ -8,8 +8,8 @@ import {
   resolvePlain,
   resolveScalar,
   shortValue,
-} from '../../../src/config/go-yaml-resolve.js'
-import type { YScalar } from '../../../src/config/yaml-tree.js'
+} from '../../../../src/config/goyaml/resolve.js'
+import type { YScalar } from '../../../../src/config/goyaml/tree.js'
 
 describe('resolvePlain follows yaml.v2 resolve.go', () => {
   const rows: [string, string, unknown, string][] = [

@@ -1,4 +1,4 @@
-import { resolvePlain } from './go-yaml-resolve.js'
+import { resolvePlain } from './resolve.js'
 
 /**
  * yaml.v2's choice of scalar style (`encode.go` stringv plus libyaml's analyze_scalar and

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { emitYaml } from '../../../src/config/go-yaml-emit.js'
-import type { YOut } from '../../../src/config/go-yaml-emit.js'
+import { emitYaml } from '../../../../src/config/goyaml/emit.js'
+import type { YOut } from '../../../../src/config/goyaml/emit.js'
 
 const str = (value: string): YOut => ({ kind: 'str', value })
 const map = (entries: [string, YOut][], flow = false): YOut => ({ kind: 'map', entries, flow })

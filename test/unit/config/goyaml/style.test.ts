@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { chooseStyle, escapeCode, isPrintable } from '../../../src/config/go-yaml-style.js'
-import type { Style } from '../../../src/config/go-yaml-style.js'
+import { chooseStyle, escapeCode, isPrintable } from '../../../../src/config/goyaml/style.js'
+import type { Style } from '../../../../src/config/goyaml/style.js'
 
 describe('chooseStyle', () => {
   // [text, flow context, mapping key, style]; go-yaml-emit.test.ts checks the same choices

@@ -1,4 +1,4 @@
-import { chooseStyle, escapeCode, isBreakCp, isPrintable } from './go-yaml-style.js'
+import { chooseStyle, escapeCode, isBreakCp, isPrintable } from './style.js'
 
 /**
  * A YAML writer that reproduces gopkg.in/yaml.v2's output (its libyaml-derived emitter) for the

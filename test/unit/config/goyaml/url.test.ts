@@ -3,7 +3,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { GoUrlError, goUrlString, parseGoUrl, parseHttpUrl } from '../../../src/config/go-url.js'
+import {
+  GoUrlError,
+  goUrlString,
+  parseGoUrl,
+  parseHttpUrl,
+} from '../../../../src/config/goyaml/url.js'
 
 // Expected values were printed by Go 1.19's url.Parse / URL.String for the same inputs.
 describe('parseGoUrl and goUrlString', () => {
