@@ -11,6 +11,7 @@ import type { IntegrationConfigSpec } from '../../config/index.js'
 import type { IntegrationDefinition } from './definition.js'
 import { DISCORD } from './discord/index.js'
 import { EMAIL } from './email/index.js'
+import { JIRA } from './jira/index.js'
 import { MSTEAMS } from './msteams/index.js'
 import { OPSGENIE } from './opsgenie/index.js'
 import { PAGERDUTY } from './pagerduty/index.js'
@@ -49,6 +50,9 @@ export const INTEGRATIONS: readonly IntegrationDefinition[] = [
   WEBEX,
   // Newer than 0.25 (Alertmanager 0.26+), where config.Receiver lists it after webex.
   MSTEAMS,
+  // Newer than 0.25 (Alertmanager 0.28+): config.Receiver lists jira after msteamsv2, which
+  // follows msteams.
+  JIRA,
 ]
 
 /**

@@ -40,6 +40,8 @@ const RECEIVER_FIELDS = new Map(
  */
 const NEWER_KINDS: readonly NewerKind[] = [
   { kind: 'msteams', structAfter: 'webex', loopAfter: 'webex' },
+  // Upstream puts jira after msteamsv2 in both; msteamsv2 lands from another branch.
+  { kind: 'jira', structAfter: 'msteams', loopAfter: 'msteams' },
 ]
 
 interface NewerKind {
