@@ -18,6 +18,7 @@ import type { HttpClient, HttpResponse } from '../../../../../src/notify/http/in
 import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
 import {
   JIRA_DEFAULTS,
+  JIRA_MAX_DESCRIPTION_RUNES,
   JIRA_MAX_SUMMARY_RUNES,
   JIRA_RETRY_CODES,
   JiraNotifier,
@@ -545,6 +546,25 @@ describe('JiraNotifier beyond upstream cases', () => {
       'failed to PUT request to "issue/OPS-7": unexpected status code 400: nope'
     )
     assert.equal(error.retryable, false)
+  })
+
+  it('cuts the description at 32767 runes with the ellipsis, and logs it', async () => {
+    const { log, records } = capture('warn')
+    const { requests } = await run(
+      {
+        ...UPSTREAM,
+        description: { template: `{{ "😀" }}${'x'.repeat(JIRA_MAX_DESCRIPTION_RUNES)}` },
+      },
+      [alert({ alertname: 'test' })],
+      {},
+      { log }
+    )
+    const body = JSON.parse(requests[1]?.[2] ?? '{}') as { fields: { description: string } }
+    assert.equal(body.fields.description, `😀${'x'.repeat(JIRA_MAX_DESCRIPTION_RUNES - 2)}…`)
+    assert.deepEqual(
+      records.map((r) => [r['msg'], r['max_runes']]),
+      [['Truncated description', JIRA_MAX_DESCRIPTION_RUNES]]
+    )
   })
 
   it('creates no issue for an all-resolved group without one', async () => {
