@@ -41,5 +41,6 @@ export {
   stringField,
 } from './spec-helpers.js'
 export { timeIntervalContains } from './time-interval.js'
+export { parseYamlValue } from './goyaml/index.js'
 export { schemaCompileMs } from './validate-schema.js'
 export type * from './types.js'

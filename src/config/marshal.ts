@@ -119,7 +119,7 @@ const isObj = (v: unknown): v is View => typeof v === 'object' && v !== null && 
 
 /** isValueStruct tells Go struct values (zero when all fields are) from pointers (zero when nil). */
 function isValueStruct(field: SchemaNode): boolean {
-  return field['$ref'] === '#/definitions/tls_config'
+  return field['$ref'] === '#/definitions/tls_config' || field['x-scalar'] !== undefined
 }
 
 function isZero(v: unknown, field: SchemaNode): boolean {
@@ -257,7 +257,44 @@ function marshalValue(v: unknown, field: SchemaNode, state: FlowState): YOut | u
       return isObj(v) ? marshalObject(v, s, state) : undefined
     case undefined:
     default:
-      return undefined
+      return s['x-go-type'] === 'interface {}' ? marshalAny(v, state) : undefined
+  }
+}
+
+/**
+ * marshalAny is yaml.v2 marshalling a Go `any` decoded from YAML: maps with their keys in
+ * yaml.v2's order, floats as yaml.v2 spells the special ones.
+ */
+function marshalAny(v: unknown, state: FlowState): YOut {
+  if (v === null || v === undefined) {
+    return raw('null')
+  }
+  if (typeof v === 'boolean') {
+    return raw(v ? 'true' : 'false')
+  }
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) {
+      return raw('.nan')
+    }
+    if (!Number.isFinite(v)) {
+      return raw(v > 0 ? '.inf' : '-.inf')
+    }
+    return raw(String(v))
+  }
+  if (typeof v === 'string') {
+    return str(v)
+  }
+  if (Array.isArray(v)) {
+    const flow = takeFlow(state)
+    return { kind: 'seq', flow, items: v.map((i) => marshalAny(i, state)) }
+  }
+  const o = v as View
+  const flow = takeFlow(state)
+  const keys = Object.keys(o).sort((a, b) => (goKeyLess(a, b) ? -1 : goKeyLess(b, a) ? 1 : 0))
+  return {
+    kind: 'map',
+    flow,
+    entries: keys.map((k) => [k, marshalAny(o[k], state)] as [string, YOut]),
   }
 }
 

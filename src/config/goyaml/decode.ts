@@ -119,6 +119,12 @@ function decodeValue(node: YNode, schemaIn: SchemaNode, pointer: string, ctx: Ct
     if (type === 'string') {
       return node.text
     }
+    // A struct that also takes a string (jira's JiraFieldConfig): Go's unmarshal into string
+    // takes any scalar's text.
+    const scalarField = schema['x-scalar']
+    if (type === 'object' && typeof scalarField === 'string') {
+      return { [scalarField]: node.text }
+    }
     return r.value
   }
   if (node.kind === 'map' && type === 'object') {
@@ -141,6 +147,10 @@ function nullValue(schema: SchemaNode): Value {
   const kind = schema['x-kind']
   if (schema['x-pointer'] === true) {
     return ABSENT
+  }
+  // A Go `any` holds nil: a map[string]any keeps the key.
+  if (schema['x-go-type'] === 'interface {}') {
+    return null
   }
   switch (schemaType(schema)) {
     case 'string':

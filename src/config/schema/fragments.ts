@@ -3,6 +3,7 @@
  * the annotation keywords), re-exported as one namespace through src/config's index.
  */
 export {
+  ANY_MAP,
   BOOL,
   FALSE,
   HTTP_CONFIG,
@@ -17,6 +18,7 @@ export {
   ptr,
   ref,
   reset,
+  scalarOr,
   sendResolved,
   str,
   struct,

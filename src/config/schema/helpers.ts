@@ -12,6 +12,10 @@
  * - `x-check`: the name of the validator run after the struct is decoded (its UnmarshalYAML).
  * - `x-reset`: the Go UnmarshalYAML starts from the type's defaults, so a YAML merge into an
  *   already decoded value discards what was there.
+ * - `x-scalar`: the Go struct's UnmarshalYAML first tries a plain string and stores it in the
+ *   named field (newer Alertmanager's jira `JiraFieldConfig`); such a struct is a value, so
+ *   `omitempty` drops it when all its fields are zero.
+ * - a node with `x-go-type` `interface {}` and no `type` holds any YAML value (Go's `any`).
  * Property order in `properties` is the Go struct field order, which is the marshal order.
  */
 
@@ -58,6 +62,7 @@ export const ANNOTATION_KEYWORDS = [
   'x-flow',
   'x-check',
   'x-reset',
+  'x-scalar',
 ] as const
 
 /**
@@ -127,6 +132,28 @@ export const MATCHERS: SchemaNode = {
   items: str(),
   'x-go-type': '[]string',
   'x-kind': 'matchers',
+}
+
+/** ANY is a Go `any` (interface{}) field: whatever YAML value is written, nulls kept. */
+export const ANY: SchemaNode = { 'x-go-type': 'interface {}' }
+
+/** ANY_MAP is a Go map[string]any field, e.g. jira's custom `fields`. */
+export const ANY_MAP: SchemaNode = {
+  type: 'object',
+  additionalProperties: ANY,
+  'x-go-type': 'map[string]interface {}',
+}
+
+/**
+ * scalarOr marks a struct whose Go UnmarshalYAML also accepts a plain string, stored in one of
+ * its fields (jira's `summary: text` for `summary: {template: text}`).
+ *
+ * @param node - a struct schema.
+ * @param field - the field the string goes to.
+ * @returns a copy marked `x-scalar`.
+ */
+export function scalarOr(node: SchemaNode, field: string): SchemaNode {
+  return { ...node, 'x-scalar': field }
 }
 
 /**

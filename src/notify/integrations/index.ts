@@ -12,6 +12,7 @@ import type { IntegrationDefinition } from './definition.js'
 import { DISCORD } from './discord/index.js'
 import { EMAIL } from './email/index.js'
 import { INCIDENTIO } from './incidentio/index.js'
+import { JIRA } from './jira/index.js'
 import { MATTERMOST } from './mattermost/index.js'
 import { MSTEAMS } from './msteams/index.js'
 import { MSTEAMSV2 } from './msteamsv2/index.js'
@@ -55,10 +56,10 @@ export const INTEGRATIONS: readonly IntegrationDefinition[] = [
   WEBEX,
   // Newer than 0.25 (Alertmanager 0.26+), where config.Receiver lists it after webex.
   MSTEAMS,
+  // The kinds of releases after 0.25, in newer config.Receiver's order (0.28 to 0.29).
   MSTEAMSV2,
-  // Newer than 0.25 (Alertmanager 0.28+); config.Receiver lists jira between.
+  JIRA,
   ROCKETCHAT,
-  // Newer than 0.25 (Alertmanager 0.29+), last in config.Receiver.
   MATTERMOST,
 ]
 

@@ -194,6 +194,16 @@ const KINDS: readonly Kind[] = [
     sends: under('/msteamsv2/'),
   },
   {
+    name: 'jira',
+    global: (e) => `  jira_api_url: '${e.capture}/jira/rest/api/2'\n`,
+    entry: () =>
+      `{project: OPS, issue_type: Bug, http_config: {basic_auth: {username: bot, password: ${MARK}-jira}}}`,
+    secrets: [r0('jira', 'http_config.basic_auth.password')],
+    // A search for the group's issue comes first; the notification is the issue it creates.
+    sends: (r) => r.method === 'POST' && r.path === '/jira/rest/api/2/issue',
+    reply: { status: 201, body: '{"id":"10000","key":"OPS-1"}' },
+  },
+  {
     name: 'rocketchat',
     global: (e) =>
       `  rocketchat_api_url: '${e.capture}/rocketchat/'\n  rocketchat_token: ${MARK}-rc\n` +
@@ -237,6 +247,9 @@ ${lines.join('\n').replace("channel: '#alerts'", `channel: '${channel}'`)}
 function reply(request: CapturedRequest): Reply {
   if (request.path.startsWith('/wechat/gettoken')) {
     return { status: 200, body: '{"errcode":0,"access_token":"t0k","expires_in":7200}' }
+  }
+  if (request.path === '/jira/rest/api/2/search') {
+    return { status: 200, body: '{"total":0,"issues":[]}' }
   }
   return KINDS.find((k) => k.sends?.(request) === true)?.reply ?? { status: 200, body: 'ok' }
 }
@@ -356,9 +369,15 @@ describe('a receiver with every kind, in a Consul cluster', { timeout: 240_000 }
 
   it('sends one group to every kind, each endpoint getting it exactly once', async () => {
     await sendGroup('DiskFull', 1)
-    // WeChat fetched its token once, and no request went anywhere unexpected.
+    // WeChat fetched its token once, Jira searched once, nothing went anywhere unexpected.
+    const preludes = ['/wechat/gettoken', '/jira/rest/api/2/search']
+    assert.deepEqual(
+      preludes.map((p) => capture.requests.filter((r) => r.path.startsWith(p)).length),
+      [1, 1]
+    )
     const unknown = capture.requests.filter(
-      (r) => !r.path.startsWith('/wechat/gettoken') && !KINDS.some((k) => k.sends?.(r) === true)
+      (r) =>
+        !preludes.some((p) => r.path.startsWith(p)) && !KINDS.some((k) => k.sends?.(r) === true)
     )
     assert.deepEqual(
       unknown.map((r) => r.path),

@@ -11,6 +11,7 @@ import type { SchemaNode } from '../../../src/config/schema/index.js'
 import { generateValidatorModule, schemaHash } from '../../../src/config/schema/validator-source.js'
 import { INCIDENTIO_ORACLE_SOURCE } from '../../support/incidentio-oracle.js'
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
+import { JIRA_ORACLE_SOURCE } from '../../support/jira-oracle.js'
 import { MATTERMOST_ORACLE_SOURCE } from '../../support/mattermost-oracle.js'
 import { MSTEAMS_ORACLE_SOURCE } from '../../support/msteams-oracle.js'
 import { MSTEAMSV2_ORACLE_SOURCE } from '../../support/msteamsv2-oracle.js'
@@ -72,6 +73,7 @@ const SOURCES = {
   incidentio: INCIDENTIO_ORACLE_SOURCE(),
   rocketchat: ROCKETCHAT_ORACLE_SOURCE(),
   mattermost: MATTERMOST_ORACLE_SOURCE(),
+  jira: JIRA_ORACLE_SOURCE(),
 }
 
 /**
@@ -83,11 +85,13 @@ const NEWER_RECEIVER_FIELDS: Readonly<Record<string, readonly (readonly [string,
   Receiver: [
     ['msteams_configs', 'webex_configs'],
     ['msteamsv2_configs', 'msteams_configs'],
-    ['rocketchat_configs', 'msteamsv2_configs'],
+    ['jira_configs', 'msteamsv2_configs'],
+    ['rocketchat_configs', 'jira_configs'],
     ['mattermost_configs', 'rocketchat_configs'],
     ['incidentio_configs', 'email_configs'],
   ],
   GlobalConfig: [
+    ['jira_api_url', 'http_config'],
     ['rocketchat_api_url', 'webex_api_url'],
     ['rocketchat_token', 'rocketchat_api_url'],
     ['rocketchat_token_file', 'rocketchat_token'],
@@ -147,6 +151,8 @@ const STRUCTS: readonly (readonly [keyof typeof SOURCES, string, string])[] = [
   ['mattermost', 'MattermostAttachment', '/receivers/0/mattermost_configs/0/attachments/0'],
   ['mattermost', 'MattermostProps', '/receivers/0/mattermost_configs/0/props'],
   ['mattermost', 'MattermostPriority', '/receivers/0/mattermost_configs/0/priority'],
+  ['jira', 'JiraConfig', '/receivers/0/jira_configs/0'],
+  ['jira', 'JiraFieldConfig', '/receivers/0/jira_configs/0/summary'],
   ['timeinterval', 'TimeInterval', '/time_intervals/0/time_intervals/0'],
   ['timeinterval', 'yamlTimeRange', '/time_intervals/0/time_intervals/0/times/0'],
   ['http', 'HTTPClientConfig', '/global/http_config'],

@@ -41,8 +41,8 @@ const RECEIVER_FIELDS = new Map(
 const NEWER_KINDS: readonly NewerKind[] = [
   { kind: 'msteams', structAfter: 'webex', loopAfter: 'webex' },
   { kind: 'msteamsv2', structAfter: 'msteams', loopAfter: 'msteams' },
-  // Upstream after jira in both; msteamsv2 is the nearest kind until jira lands.
-  { kind: 'rocketchat', structAfter: 'msteamsv2', loopAfter: 'msteamsv2' },
+  { kind: 'jira', structAfter: 'msteamsv2', loopAfter: 'msteamsv2' },
+  { kind: 'rocketchat', structAfter: 'jira', loopAfter: 'jira' },
   { kind: 'mattermost', structAfter: 'rocketchat', loopAfter: 'rocketchat' },
   { kind: 'incidentio', structAfter: 'email', loopAfter: 'pagerduty' },
 ]

@@ -1,0 +1,233 @@
+/**
+ * The responses newer Alertmanager's jira notifier reads with json.Unmarshal (notify/jira/
+ * types.go at 68fb2d5): the issue search result and an issue's transitions. Only what the
+ * notifier uses is kept; the failures carry encoding/json's messages for the cases a Jira (or
+ * a proxy in front of it) realistically answers with: an empty or non-JSON body, and values of
+ * the wrong JSON type where the notifier reads.
+ */
+
+/** FoundIssue is one `issue` of the search result, as far as the notifier reads it. */
+export interface FoundIssue {
+  readonly key: string
+  /** `fields.status.statusCategory.key`, when the issue came with a status. */
+  readonly statusCategory?: string
+}
+
+/** Transition is one `idNameValue` of an issue's transitions. */
+export interface Transition {
+  readonly id: string
+  readonly name: string
+}
+
+/** JSONDecodeError is json.Unmarshal's failure, with Go's message. */
+export class JSONDecodeError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'JSONDecodeError'
+  }
+}
+
+/**
+ * parseSearchResult is json.Unmarshal into `issueSearchResult`.
+ *
+ * @param body - the response body.
+ * @returns the issues in the order Jira ranked them.
+ * @throws JSONDecodeError with Go's message.
+ */
+export function parseSearchResult(body: string): FoundIssue[] {
+  const decoder = new GoDecoder(parse(body))
+  const root = decoder.object(decoder.root, 'Go value of type jira.issueSearchResult')
+  const issues = decoder.array(
+    field(root, 'issues'),
+    'Go struct field issueSearchResult.issues of type []jira.issue'
+  )
+  const found = issues.map((raw): FoundIssue => {
+    const issue = decoder.object(raw, 'Go struct field issueSearchResult.issues of type jira.issue')
+    const key = decoder.string(
+      field(issue, 'key'),
+      'Go struct field issueSearchResult.issues.key of type string'
+    )
+    const fields = decoder.object(
+      field(issue, 'fields'),
+      'Go struct field issueSearchResult.issues.fields of type jira.issueFields'
+    )
+    const status = decoder.object(
+      field(fields, 'status'),
+      'Go struct field issueSearchResult.issues.fields.status of type jira.issueStatus'
+    )
+    const category = decoder.object(
+      field(status, 'statusCategory'),
+      'Go struct field issueSearchResult.issues.fields.status.statusCategory of type struct { Key string "json:\\"key\\"" }'
+    )
+    const categoryKey = decoder.string(
+      field(category, 'key'),
+      'Go struct field issueSearchResult.issues.fields.status.statusCategory.key of type string'
+    )
+    return status === undefined
+      ? { key: key ?? '' }
+      : { key: key ?? '', statusCategory: categoryKey ?? '' }
+  })
+  decoder.done()
+  return found
+}
+
+/**
+ * parseTransitions is json.Unmarshal into `issueTransitions`.
+ *
+ * @param body - the response body.
+ * @returns the transitions offered.
+ * @throws JSONDecodeError with Go's message.
+ */
+export function parseTransitions(body: string): Transition[] {
+  const decoder = new GoDecoder(parse(body))
+  const root = decoder.object(decoder.root, 'Go value of type jira.issueTransitions')
+  const list = decoder.array(
+    field(root, 'transitions'),
+    'Go struct field issueTransitions.transitions of type []jira.idNameValue'
+  )
+  const transitions = list.map((raw): Transition => {
+    const t = decoder.object(
+      raw,
+      'Go struct field issueTransitions.transitions of type jira.idNameValue'
+    )
+    const id = decoder.string(
+      field(t, 'id'),
+      'Go struct field issueTransitions.transitions.id of type string'
+    )
+    const name = decoder.string(
+      field(t, 'name'),
+      'Go struct field issueTransitions.transitions.name of type string'
+    )
+    return { id: id ?? '', name: name ?? '' }
+  })
+  decoder.done()
+  return transitions
+}
+
+type JSONObject = Readonly<Record<string, unknown>>
+
+/**
+ * field is how encoding/json finds a struct field's key: exactly or case-insensitively, the
+ * last matching key of the object winning as it decodes them in order.
+ */
+function field(o: JSONObject | undefined, name: string): unknown {
+  if (o === undefined) {
+    return undefined
+  }
+  let found: unknown
+  const folded = name.toLowerCase()
+  for (const key of Object.keys(o)) {
+    if (key === name || key.toLowerCase() === folded) {
+      found = o[key]
+    }
+  }
+  return found
+}
+
+/**
+ * GoDecoder walks parsed JSON as encoding/json fills a struct: a value of the wrong type is
+ * skipped and remembered, and the first such error is returned once decoding is done.
+ */
+class GoDecoder {
+  readonly root: unknown
+  #error: string | undefined
+
+  constructor(root: unknown) {
+    this.root = root
+  }
+
+  object(v: unknown, into: string): JSONObject | undefined {
+    if (v === undefined || v === null) {
+      return undefined
+    }
+    if (typeof v === 'object' && !Array.isArray(v)) {
+      return v as JSONObject
+    }
+    this.#mismatch(v, into)
+    return undefined
+  }
+
+  array(v: unknown, into: string): unknown[] {
+    if (v === undefined || v === null) {
+      return []
+    }
+    if (Array.isArray(v)) {
+      return v
+    }
+    this.#mismatch(v, into)
+    return []
+  }
+
+  string(v: unknown, into: string): string | undefined {
+    if (v === undefined || v === null) {
+      return undefined
+    }
+    if (typeof v === 'string') {
+      return v
+    }
+    this.#mismatch(v, into)
+    return undefined
+  }
+
+  done(): void {
+    if (this.#error !== undefined) {
+      throw new JSONDecodeError(this.#error)
+    }
+  }
+
+  #mismatch(v: unknown, into: string): void {
+    this.#error ??= `json: cannot unmarshal ${jsonKind(v)} into ${into}`
+  }
+}
+
+function jsonKind(v: unknown): string {
+  if (Array.isArray(v)) {
+    return 'array'
+  }
+  switch (typeof v) {
+    case 'string':
+      return 'string'
+    case 'number':
+      return 'number'
+    case 'boolean':
+      return 'bool'
+    default:
+      return 'object'
+  }
+}
+
+const JSON_VALUE_START = /[-0-9"{[tfn]/
+
+/**
+ * parse is JSON.parse with encoding/json's syntax error texts for an empty or truncated body
+ * and for a body that does not start like JSON (an HTML page, plain text).
+ */
+function parse(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown
+  } catch (err: unknown) {
+    const text = body.replace(/^[ \t\r\n]+/, '')
+    const first = text[0]
+    if (first === undefined || (err instanceof Error && /end of JSON input/i.test(err.message))) {
+      throw new JSONDecodeError('unexpected end of JSON input')
+    }
+    if (!JSON_VALUE_START.test(first)) {
+      throw new JSONDecodeError(
+        `invalid character ${goQuoteRune(first)} looking for beginning of value`
+      )
+    }
+    throw new JSONDecodeError(`invalid JSON: ${err instanceof Error ? err.message : String(err)}`)
+  }
+}
+
+/** goQuoteRune is encoding/json's quoteChar: `'x'`, with `\'` and `\"` escaped. */
+function goQuoteRune(c: string): string {
+  if (c === "'") {
+    return `'\\''`
+  }
+  if (c === '"') {
+    return `'"'`
+  }
+  const q = JSON.stringify(c)
+  return `'${q.slice(1, -1)}'`
+}
