@@ -15,6 +15,8 @@ interface FlagDefBase {
   readonly default?: string
   /** The property of the command's options object that receives the value (see FlagFields). */
   readonly field?: string
+  /** Whether parsing fails when the flag is not given (kingpin's Required). */
+  readonly required?: true
   /** The environment variable the command falls back to, named in --help. */
   readonly env?: string
   /**
@@ -42,10 +44,13 @@ type KindValue<F extends FlagDef> = F extends { readonly kind: 'strings' }
         ? V
         : string
 
-/** FlagValue is a parsed flag's type: durations in ms; undefined when neither given nor defaulted. */
+/**
+ * FlagValue is a parsed flag's type: durations in ms; undefined when the flag is neither given
+ * nor defaulted nor required.
+ */
 export type FlagValue<F extends FlagDef> = F extends { readonly kind: 'strings' }
   ? readonly string[]
-  : F extends { readonly default: string }
+  : F extends { readonly default: string } | { readonly required: true }
     ? KindValue<F>
     : KindValue<F> | undefined
 
@@ -86,11 +91,18 @@ export interface ParseOptions {
   /** Arguments that end parsing where a flag could stand, e.g. `--help`. */
   readonly stopAt?: readonly string[]
   /**
-   * Where the error messages point the user.
+   * Where the error messages point the user (with the 'alertmesh' wording).
    *
    * @default 'try --help'
    */
   readonly hint?: string
+  /**
+   * The error messages' wording: alertmesh's (kingpin's with a hint, and enum errors naming the
+   * flag) or kingpin's own, as amtool prints them.
+   *
+   * @default 'alertmesh'
+   */
+  readonly wording?: 'alertmesh' | 'kingpin'
 }
 
 /** FlagSet is a command's flags: its parser and --help lines, derived from one definition. */
@@ -159,7 +171,9 @@ function parse<D extends FlagDefs>(
   argv: readonly string[],
   options: ParseOptions
 ): ParsedFlags<D> {
-  const hint = options.hint ?? 'try --help'
+  const kingpin = options.wording === 'kingpin'
+  const hinted = (message: string): string =>
+    kingpin ? message : `${message}, ${options.hint ?? 'try --help'}`
   const lookup = (name: string): FlagDef | undefined =>
     Object.hasOwn(defs, name) ? defs[name] : undefined
   const raw = new Map<string, string[]>()
@@ -173,7 +187,7 @@ function parse<D extends FlagDefs>(
     }
     if (!arg.startsWith('--')) {
       if (options.positionals !== true) {
-        throw new FlagError(`unexpected ${arg}, ${hint}`)
+        throw new FlagError(hinted(`unexpected ${arg}`))
       }
       positionals.push(arg)
       continue
@@ -193,7 +207,7 @@ function parse<D extends FlagDefs>(
       value = 'false'
     }
     if (def === undefined) {
-      throw new FlagError(`unknown long flag '--${name}', ${hint}`)
+      throw new FlagError(hinted(`unknown long flag '--${name}'`))
     }
     if (value === undefined) {
       if (def.kind === 'bool') {
@@ -210,7 +224,7 @@ function parse<D extends FlagDefs>(
     }
     if (def.kind !== 'strings' && raw.has(name)) {
       // kingpin refuses a non-repeatable flag given twice (Application.setValues).
-      throw new FlagError(`flag '${name}' cannot be repeated, ${hint}`)
+      throw new FlagError(hinted(`flag '${name}' cannot be repeated`))
     }
     convert(name, def, value)
     raw.set(name, [...(raw.get(name) ?? []), value])
@@ -230,9 +244,19 @@ function parse<D extends FlagDefs>(
     // Enums are checked once the whole line is read, in definition order (as flags.ts's checks
     // of --log.level and --log.format always were).
     if (def.kind === 'enum' && text !== undefined && !def.values.includes(text)) {
-      throw invalid(name, text, `must be one of ${def.values.join(', ')}`)
+      throw kingpin
+        ? new FlagError(`enum value must be one of ${def.values.join(',')}, got '${text}'`)
+        : invalid(name, text, `must be one of ${def.values.join(', ')}`)
     }
     values[name] = text === undefined ? undefined : convert(name, def, text)
+  }
+  // kingpin names one missing required flag (amtool's pick varies with Go's map order; this is
+  // the first in definition order).
+  const missing = Object.entries(defs).find(
+    ([name, def]) => def.required === true && raw.get(name) === undefined
+  )
+  if (missing !== undefined) {
+    throw new FlagError(`required flag --${missing[0]} not provided`)
   }
   // The loop above gave every defined name a value of its kind.
   return { values: values as FlagValues<D>, given, positionals, stop }
