@@ -166,14 +166,17 @@ function convert(name: string, def: FlagDef, raw: string): string | number | boo
   }
 }
 
-function parse<D extends FlagDefs>(
-  defs: D,
-  argv: readonly string[],
-  options: ParseOptions
-): ParsedFlags<D> {
-  const kingpin = options.wording === 'kingpin'
+/** Given is what the command line said: each flag's values as written, in order. */
+interface Given {
+  readonly raw: ReadonlyMap<string, readonly string[]>
+  readonly positionals: readonly string[]
+  readonly stop: string | undefined
+}
+
+/** read walks the command line, refusing what kingpin refuses while it parses. */
+function read(defs: FlagDefs, argv: readonly string[], options: ParseOptions): Given {
   const hinted = (message: string): string =>
-    kingpin ? message : `${message}, ${options.hint ?? 'try --help'}`
+    options.wording === 'kingpin' ? message : `${message}, ${options.hint ?? 'try --help'}`
   const lookup = (name: string): FlagDef | undefined =>
     Object.hasOwn(defs, name) ? defs[name] : undefined
   const raw = new Map<string, string[]>()
@@ -229,6 +232,15 @@ function parse<D extends FlagDefs>(
     convert(name, def, value)
     raw.set(name, [...(raw.get(name) ?? []), value])
   }
+  return { raw, positionals, stop }
+}
+
+function parse<D extends FlagDefs>(
+  defs: D,
+  argv: readonly string[],
+  options: ParseOptions
+): ParsedFlags<D> {
+  const { raw, positionals, stop } = read(defs, argv, options)
   const values: Record<string, unknown> = {}
   const given = new Set<keyof D & string>()
   for (const [name, def] of Object.entries(defs)) {
@@ -241,10 +253,10 @@ function parse<D extends FlagDefs>(
       continue
     }
     const text = list?.[0] ?? def.default
-    // Enums are checked once the whole line is read, in definition order (as flags.ts's checks
-    // of --log.level and --log.format always were).
+    // Enums are checked once the whole line is read, in definition order, as kingpin does (amtool
+    // reports an unknown flag that follows a bad enum value, not the value).
     if (def.kind === 'enum' && text !== undefined && !def.values.includes(text)) {
-      throw kingpin
+      throw options.wording === 'kingpin'
         ? new FlagError(`enum value must be one of ${def.values.join(',')}, got '${text}'`)
         : invalid(name, text, `must be one of ${def.values.join(', ')}`)
     }

@@ -136,14 +136,14 @@ export const NODE_FLAGS = defineFlags({
     default: '500ms',
     field: 'clusterProbeTimeoutMs',
     compat: true,
-    help: "Alertmanager's timeout for a memberlist probe's ack; no effect: alertmesh does not probe, a peer is lost when its connection is.",
+    help: "Alertmanager's timeout for a memberlist probe's ack; no effect: alertmesh pings every peer each second on its open connection instead.",
   },
   'cluster.probe-interval': {
     kind: 'duration',
     default: '1s',
     field: 'clusterProbeIntervalMs',
     compat: true,
-    help: "Alertmanager's interval between memberlist probes; no effect: alertmesh does not probe, a peer is lost when its connection is.",
+    help: "Alertmanager's interval between memberlist probes; no effect: alertmesh pings every peer each second on its open connection instead.",
   },
   'cluster.settle-timeout': {
     kind: 'duration',
