@@ -16,6 +16,8 @@ import {
   consulSettings,
   resolveConsulFlags,
 } from './consul-flags.js'
+import { defineFlags } from './flag-set.js'
+import type { FlagDef, ParsedFlags } from './flag-set.js'
 import { nodeIntegrations } from './integrations.js'
 import { createLogger } from './logger.js'
 import { buildConfigTemplate } from './templates.js'
@@ -38,66 +40,29 @@ Manage the cluster's configuration in Consul KV.
           Exit code 1 when a node drifts or reports an error.
 
 Consul flags (default from the environment like Consul's CLI):
-${CONSUL_FLAGS.map((f) => `  --${f.name}${f.env === undefined ? '' : ` (env ${f.env})`}`).join('\n')}
+${Object.entries<FlagDef>(CONSUL_FLAGS)
+  .map(([name, f]) => `  --${name}${f.env === undefined ? '' : ` (env ${f.env})`}`)
+  .join('\n')}
 `
 
-interface Parsed {
-  readonly positional: string[]
-  readonly consul: Map<string, string>
-  readonly templates: string[]
-  output: string | undefined
-  templatesDir: string | undefined
-}
+/** CONFIG_FLAGS are the flags of `config push|pull|status`: each verb reads those it needs. */
+const CONFIG_FLAGS = defineFlags({
+  template: {
+    kind: 'strings',
+    help: 'push: also write this file to <prefix>/templates/<file name> (repeatable).',
+  },
+  output: { kind: 'string', help: 'pull: write the config to this file instead of stdout.' },
+  'templates-dir': { kind: 'string', help: 'pull: also write the templates into this directory.' },
+  ...CONSUL_FLAGS,
+})
 
-function parseArgs(argv: readonly string[]): Parsed {
-  const consulNames = new Set<string>(CONSUL_FLAGS.map((f) => f.name))
-  const parsed: Parsed = {
-    positional: [],
-    consul: new Map(),
-    templates: [],
-    output: undefined,
-    templatesDir: undefined,
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string
-    if (!arg.startsWith('--')) {
-      parsed.positional.push(arg)
-      continue
-    }
-    const eq = arg.indexOf('=')
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq)
-    const isBool = name === 'consul.tls-skip-verify'
-    let value = eq === -1 ? undefined : arg.slice(eq + 1)
-    if (value === undefined) {
-      if (isBool) {
-        value = 'true'
-      } else {
-        value = argv[++i]
-        if (value === undefined) {
-          throw new ConsulFlagsError(`expected argument for flag '--${name}'`)
-        }
-      }
-    }
-    if (consulNames.has(name)) {
-      parsed.consul.set(name, value)
-    } else if (name === 'template') {
-      parsed.templates.push(value)
-    } else if (name === 'output') {
-      parsed.output = value
-    } else if (name === 'templates-dir') {
-      parsed.templatesDir = value
-    } else {
-      throw new ConsulFlagsError(`unknown long flag '--${name}', try alertmesh config --help`)
-    }
-  }
-  return parsed
-}
+type Parsed = ParsedFlags<typeof CONFIG_FLAGS.defs>
 
 async function connect(
   parsed: Parsed,
   env: Readonly<Record<string, string | undefined>>
 ): Promise<{ client: ConsulClient; prefix: string }> {
-  const flags = resolveConsulFlags(parsed.consul, env, false)
+  const flags = resolveConsulFlags(parsed.values, env, false)
   if (flags === undefined) {
     throw new ConsulFlagsError(
       'no Consul address: give --consul.address or set CONSUL_HTTP_ADDR (e.g. 127.0.0.1:8500)'
@@ -107,14 +72,14 @@ async function connect(
 }
 
 async function push(parsed: Parsed, env: Record<string, string | undefined>, out: Writable) {
-  const file = parsed.positional[0]
-  if (file === undefined || parsed.positional.length > 1) {
+  const file = parsed.positionals[0]
+  if (file === undefined || parsed.positionals.length > 1) {
     throw new ConsulFlagsError('config push needs exactly one FILE')
   }
   const text = await readFile(file, 'utf8')
   const templates = new Map<string, string>()
   const localPath = new Map<string, string>()
-  for (const path of parsed.templates) {
+  for (const path of parsed.values.template) {
     templates.set(basename(path), await readFile(path, 'utf8'))
     localPath.set(basename(path), path)
   }
@@ -178,14 +143,15 @@ async function pull(parsed: Parsed, env: Record<string, string | undefined>, out
     if (doc === undefined) {
       throw new Error(`no config at ${prefix}/config; push one with \`alertmesh config push FILE\``)
     }
-    if (parsed.output === undefined) {
+    const { output, 'templates-dir': templatesDir } = parsed.values
+    if (output === undefined) {
       out.write(doc.text)
     } else {
-      await writeFile(parsed.output, doc.text)
+      await writeFile(output, doc.text)
     }
-    if (parsed.templatesDir !== undefined) {
+    if (templatesDir !== undefined) {
       for (const [name, body] of doc.templates) {
-        const path = join(parsed.templatesDir, name)
+        const path = join(templatesDir, name)
         await mkdir(dirname(path), { recursive: true })
         await writeFile(path, body)
       }
@@ -268,7 +234,10 @@ export async function configCommand(
     return verb === undefined ? 1 : 0
   }
   try {
-    const parsed = parseArgs(rest)
+    const parsed = CONFIG_FLAGS.parse(rest, {
+      positionals: true,
+      hint: 'try alertmesh config --help',
+    })
     switch (verb) {
       case 'push':
         await push(parsed, env, out)

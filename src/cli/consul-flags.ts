@@ -3,65 +3,69 @@ import { readFile } from 'node:fs/promises'
 import type { ConsulSettings } from '../consul/index.js'
 import { parseGoDuration } from '../util/index.js'
 
+import type { FlagDefs, FlagValues } from './flag-set.js'
+
 /**
- * CONSUL_FLAGS are the --consul.* flags, in help order. Each reads the environment variable
- * Consul's own CLI reads when the flag is not given, so a node on a host with a configured Consul
- * agent needs no extra flags.
+ * CONSUL_FLAGS are the --consul.* flags, in help order, shared by the node and `alertmesh config`.
+ * Each reads the environment variable Consul's own CLI reads when the flag is not given, so a
+ * node on a host with a configured Consul agent needs no extra flags. None has a default here:
+ * resolveConsulFlags applies the environment and the defaults, since which ones apply depends on
+ * the other flags.
  */
-export const CONSUL_FLAGS = [
-  {
-    name: 'consul.address',
+export const CONSUL_FLAGS = {
+  'consul.address': {
+    kind: 'string',
     env: 'CONSUL_HTTP_ADDR',
     help: 'Consul HTTP address (host:port, http://… or https://…). When set, the config comes from Consul KV instead of --config.file.',
   },
-  {
-    name: 'consul.token',
+  'consul.token': {
+    kind: 'string',
     env: 'CONSUL_HTTP_TOKEN',
     help: 'Consul ACL token. Prefer --consul.token-file: flags are visible in the process list.',
   },
-  { name: 'consul.token-file', env: 'CONSUL_HTTP_TOKEN_FILE', help: 'File holding the ACL token.' },
-  {
-    name: 'consul.datacenter',
-    env: undefined,
-    help: "Consul datacenter (the agent's by default).",
+  'consul.token-file': {
+    kind: 'string',
+    env: 'CONSUL_HTTP_TOKEN_FILE',
+    help: 'File holding the ACL token.',
   },
-  {
-    name: 'consul.kv-prefix',
-    env: undefined,
+  'consul.datacenter': { kind: 'string', help: "Consul datacenter (the agent's by default)." },
+  'consul.kv-prefix': {
+    kind: 'string',
     help: 'KV prefix: the config is at <prefix>/config, templates under <prefix>/templates/, node status under <prefix>/status/. (default: alertmesh)',
   },
-  {
-    name: 'consul.service-name',
-    env: undefined,
+  'consul.service-name': {
+    kind: 'string',
     help: 'Service name each node registers under (one instance per node); peers are its passing instances. (default: alertmesh)',
   },
-  {
-    name: 'consul.check-ttl',
-    env: undefined,
+  'consul.check-ttl': {
+    kind: 'string',
     help: "TTL of the node's Consul health check, fed every third of it while the node is ready; a node that stops feeding it leaves the peers' lists after this long. (default: 15s)",
   },
-  { name: 'consul.ca-file', env: 'CONSUL_CACERT', help: 'CA certificate for an https Consul.' },
-  {
-    name: 'consul.cert-file',
+  'consul.ca-file': {
+    kind: 'string',
+    env: 'CONSUL_CACERT',
+    help: 'CA certificate for an https Consul.',
+  },
+  'consul.cert-file': {
+    kind: 'string',
     env: 'CONSUL_CLIENT_CERT',
     help: 'Client certificate for an https Consul (with --consul.key-file).',
   },
-  {
-    name: 'consul.key-file',
+  'consul.key-file': {
+    kind: 'string',
     env: 'CONSUL_CLIENT_KEY',
     help: 'Client key for an https Consul (with --consul.cert-file).',
   },
-  {
-    name: 'consul.tls-server-name',
+  'consul.tls-server-name': {
+    kind: 'string',
     env: 'CONSUL_TLS_SERVER_NAME',
     help: "Server name to verify in Consul's certificate.",
   },
-  {
-    name: 'consul.tls-skip-verify',
-    env: undefined,
+  'consul.tls-skip-verify': {
+    kind: 'bool',
     help: "Do not verify Consul's certificate (also CONSUL_HTTP_SSL_VERIFY=false). For tests only.",
   },
-] as const
+} as const satisfies FlagDefs
 
 /** DEFAULT_KV_PREFIX is the KV prefix when --consul.kv-prefix is not given. */
 export const DEFAULT_KV_PREFIX = 'alertmesh'
@@ -86,8 +90,11 @@ export interface ConsulFlags {
   readonly tlsSkipVerify: boolean
 }
 
-/** ConsulFlagValues are the raw --consul.* values: given on the command line, or undefined. */
-export type ConsulFlagValues = ReadonlyMap<string, string>
+/** ConsulFlagValues are the --consul.* values: given on the command line, or undefined. */
+export type ConsulFlagValues = FlagValues<typeof CONSUL_FLAGS>
+
+/** ConsulFlagName is the name of one --consul.* flag. */
+type ConsulFlagName = keyof typeof CONSUL_FLAGS
 
 /** ConsulFlagsError is a refused combination of --consul.* flags; flags.ts turns it into a FlagError. */
 export class ConsulFlagsError extends Error {
@@ -143,7 +150,7 @@ export function normalizeConsulAddress(address: string, ssl: boolean): string {
  * shell with CONSUL_HTTP_ADDR set for other tools can still run a node on a file; flags given
  * explicitly must agree with each other.
  *
- * @param given - the --consul.* flags given on the command line (name without dashes → value).
+ * @param given - the --consul.* flags as parsed: undefined when not given.
  * @param env - the environment (CONSUL_HTTP_* variables).
  * @param configFileGiven - whether --config.file was given explicitly.
  * @returns the Consul settings, or undefined for file mode.
@@ -154,7 +161,7 @@ export function resolveConsulFlags(
   env: Readonly<Record<string, string | undefined>>,
   configFileGiven: boolean
 ): ConsulFlags | undefined {
-  const flagAddress = nonEmpty(given.get('consul.address'))
+  const flagAddress = nonEmpty(given['consul.address'])
   const envAddress = nonEmpty(env['CONSUL_HTTP_ADDR'])
   if (flagAddress !== undefined && configFileGiven) {
     throw new ConsulFlagsError(
@@ -163,7 +170,9 @@ export function resolveConsulFlags(
   }
   const address = flagAddress ?? (configFileGiven ? undefined : envAddress)
   if (address === undefined) {
-    const stray = [...given.keys()].filter((name) => name !== 'consul.address')
+    const stray = (Object.keys(CONSUL_FLAGS) as ConsulFlagName[]).filter(
+      (name) => name !== 'consul.address' && given[name] !== undefined
+    )
     if (stray.length > 0) {
       throw new ConsulFlagsError(
         `--${stray[0] as string} needs --consul.address (or CONSUL_HTTP_ADDR); without it the config comes from --config.file`
@@ -171,42 +180,43 @@ export function resolveConsulFlags(
     }
     return undefined
   }
-  const value = (name: string, envName?: string): string | undefined =>
-    nonEmpty(given.get(name)) ?? (envName === undefined ? undefined : nonEmpty(env[envName]))
+  const value = (
+    name: Exclude<ConsulFlagName, 'consul.tls-skip-verify'>,
+    envName?: string
+  ): string | undefined =>
+    nonEmpty(given[name]) ?? (envName === undefined ? undefined : nonEmpty(env[envName]))
   const ssl = /^(1|t|true)$/i.test(env['CONSUL_HTTP_SSL'] ?? '')
   const baseUrl = normalizeConsulAddress(address, ssl)
   const https = baseUrl.startsWith('https:')
 
   // An explicit token flag beats the environment; two explicit sources are a mistake.
-  if (given.has('consul.token') && given.has('consul.token-file')) {
+  const tokenFileGiven = given['consul.token-file'] !== undefined
+  if (given['consul.token'] !== undefined && tokenFileGiven) {
     throw new ConsulFlagsError('--consul.token and --consul.token-file exclude each other')
   }
-  const token = given.has('consul.token-file')
-    ? undefined
-    : value('consul.token', 'CONSUL_HTTP_TOKEN')
+  const token = tokenFileGiven ? undefined : value('consul.token', 'CONSUL_HTTP_TOKEN')
   const tokenFile =
-    token !== undefined && !given.has('consul.token-file')
+    token !== undefined && !tokenFileGiven
       ? undefined
       : value('consul.token-file', 'CONSUL_HTTP_TOKEN_FILE')
 
-  const skipRaw = given.get('consul.tls-skip-verify')
   const tlsSkipVerify =
-    skipRaw === undefined
-      ? /^(0|f|false)$/i.test(env['CONSUL_HTTP_SSL_VERIFY'] ?? '')
-      : /^(1|t|true)$/i.test(skipRaw)
+    given['consul.tls-skip-verify'] ?? /^(0|f|false)$/i.test(env['CONSUL_HTTP_SSL_VERIFY'] ?? '')
   const caFile = value('consul.ca-file', 'CONSUL_CACERT')
   const certFile = value('consul.cert-file', 'CONSUL_CLIENT_CERT')
   const keyFile = value('consul.key-file', 'CONSUL_CLIENT_KEY')
   const tlsServerName = value('consul.tls-server-name', 'CONSUL_TLS_SERVER_NAME')
   if (!https) {
     // TLS settings on a plain-http address would silently send the token in clear text.
-    const tlsGiven = [
-      'consul.ca-file',
-      'consul.cert-file',
-      'consul.key-file',
-      'consul.tls-server-name',
-      'consul.tls-skip-verify',
-    ].find((name) => given.has(name))
+    const tlsGiven = (
+      [
+        'consul.ca-file',
+        'consul.cert-file',
+        'consul.key-file',
+        'consul.tls-server-name',
+        'consul.tls-skip-verify',
+      ] as const
+    ).find((name) => given[name] !== undefined)
     if (tlsGiven !== undefined) {
       throw new ConsulFlagsError(
         `--${tlsGiven} needs an https Consul address (e.g. --consul.address=https://127.0.0.1:8501), not ${baseUrl}`
@@ -218,7 +228,7 @@ export function resolveConsulFlags(
       '--consul.cert-file and --consul.key-file go together: give both or neither'
     )
   }
-  const prefix = (given.get('consul.kv-prefix') ?? DEFAULT_KV_PREFIX).replace(/^\/+|\/+$/g, '')
+  const prefix = (given['consul.kv-prefix'] ?? DEFAULT_KV_PREFIX).replace(/^\/+|\/+$/g, '')
   if (prefix === '') {
     throw new ConsulFlagsError('--consul.kv-prefix must not be empty (default: alertmesh)')
   }
@@ -228,8 +238,8 @@ export function resolveConsulFlags(
     tokenFile,
     datacenter: value('consul.datacenter'),
     kvPrefix: prefix,
-    serviceName: nonEmpty(given.get('consul.service-name')) ?? 'alertmesh',
-    checkTtlMs: checkTtl(given.get('consul.check-ttl')),
+    serviceName: nonEmpty(given['consul.service-name']) ?? 'alertmesh',
+    checkTtlMs: checkTtl(given['consul.check-ttl']),
     caFile: https ? caFile : undefined,
     certFile: https ? certFile : undefined,
     keyFile: https ? keyFile : undefined,

@@ -4,9 +4,31 @@ import { readFileSync } from 'node:fs'
 
 import { renderTemplate } from '../notify/index.js'
 
+import { FlagError, defineFlags } from './flag-set.js'
+
 interface Writable {
   write(s: string): unknown
 }
+
+/** TEMPLATE_RENDER_FLAGS are amtool 0.25's `template render` flags. */
+const TEMPLATE_RENDER_FLAGS = defineFlags({
+  'template.glob': {
+    kind: 'strings',
+    required: true,
+    help: 'Glob of paths that will be expanded and used for rendering.',
+  },
+  'template.text': { kind: 'string', required: true, help: 'The template that will be rendered.' },
+  'template.type': {
+    kind: 'enum',
+    values: ['html', 'text'],
+    default: 'text',
+    help: 'The type of the template. Can be either text (default) or html.',
+  },
+  'template.data': {
+    kind: 'string',
+    help: 'Full path to a file which contains the data of the alert(-s) with which the --template.text will be rendered. Must be in JSON. File must be formatted according to the following layout: https://pkg.go.dev/github.com/prometheus/alertmanager/template#Data.',
+  },
+})
 
 /**
  * templateRender runs `template render` with the arguments after `render`.
@@ -22,56 +44,26 @@ export function templateRender(
   stdout: Writable,
   stderr: Writable
 ): number {
-  const globs: string[] = []
-  let text: string | undefined
-  let type: 'text' | 'html' = 'text'
-  let dataFile: string | undefined
   const fail = (message: string): number => {
     // amtool (kingpin) follows its error line with an empty line.
     stderr.write(`alertmesh: error: ${message}\n\n`)
     return 1
   }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string
-    const eq = arg.indexOf('=')
-    const name = eq < 0 ? arg : arg.slice(0, eq)
-    const value = (): string | undefined => (eq < 0 ? argv[++i] : arg.slice(eq + 1))
-    switch (name) {
-      case '--template.glob': {
-        const v = value()
-        if (v === undefined) {
-          return fail('expected argument for flag --template.glob')
-        }
-        globs.push(v)
-        break
-      }
-      case '--template.text':
-        text = value()
-        if (text === undefined) {
-          return fail('expected argument for flag --template.text')
-        }
-        break
-      case '--template.type': {
-        const v = value()
-        if (v !== 'text' && v !== 'html') {
-          return fail(`enum value must be one of html,text, got '${v ?? ''}'`)
-        }
-        type = v
-        break
-      }
-      case '--template.data':
-        dataFile = value()
-        break
-      default:
-        return fail(`unknown long flag '${name}'`)
+  let values
+  try {
+    ;({ values } = TEMPLATE_RENDER_FLAGS.parse(argv, { wording: 'kingpin' }))
+  } catch (err: unknown) {
+    if (err instanceof FlagError) {
+      return fail(err.message)
     }
+    throw err
   }
-  if (globs.length === 0) {
-    return fail('required flag --template.glob not provided')
-  }
-  if (text === undefined) {
-    return fail('required flag --template.text not provided')
-  }
+  const {
+    'template.glob': globs,
+    'template.text': text,
+    'template.type': type,
+    'template.data': dataFile,
+  } = values
   try {
     const dataJSON = dataFile === undefined ? undefined : readFileSync(dataFile, 'utf8')
     stdout.write(
