@@ -8,8 +8,8 @@ import { describe, it } from 'node:test'
 import bunyan from 'bunyan'
 
 import { GossipBridge, gossipState, nflogBridge } from '../../../src/cli/gossip-bridge.js'
+import type { BinaryState } from '../../../src/cli/gossip-bridge.js'
 import { Nflog } from '../../../src/nflog/index.js'
-import type { MeshEntry } from '../../../src/nflog/index.js'
 import { Silences, encodeMeshSilences } from '../../../src/silences/index.js'
 import type { MeshSilence } from '../../../src/silences/index.js'
 
@@ -36,56 +36,54 @@ interface Node {
   records: { msg: string; problems?: string[] }[]
 }
 
-async function silencesNode(): Promise<Node> {
+/**
+ * node opens a state with its bridge's change hook and wires it to a channel that records what
+ * it broadcasts, as cluster-setup does.
+ */
+async function node<T, S extends BinaryState>(
+  bridge: GossipBridge<T>,
+  open: (log: bunyan, onChange: (changes: readonly T[]) => void) => Promise<S>,
+  change: (state: S) => unknown,
+  dropped: string
+): Promise<Node> {
   const { log, records } = capture()
-  const bridge = new GossipBridge<MeshSilence>((changed) => encodeMeshSilences(changed))
-  const silences = await Silences.open({
-    retentionMs: HOUR,
-    now: () => T0,
-    log,
-    onChange: bridge.onChange,
-  })
-  const state = gossipState(silences, bridge, log, 'Dropped undecodable silences from a peer')
+  const store = await open(log, bridge.onChange)
   const sent: Uint8Array[] = []
   bridge.attach({ broadcast: (data) => sent.push(data) })
   return {
     change: async () => {
-      await silences.set({
-        matchers: [{ type: 'EQUAL', name: 'a', pattern: 'b' }],
-        startsAt: T0,
-        endsAt: T0 + HOUR,
-        createdBy: 'me',
-        comment: '',
-      })
+      await change(store)
     },
-    state,
+    state: gossipState(store, bridge, log, dropped),
     sent,
     records,
   }
 }
 
-async function nflogNode(): Promise<Node> {
-  const { log, records } = capture()
-  const bridge: GossipBridge<MeshEntry> = await nflogBridge()
-  const nflog = await Nflog.open({
-    retentionMs: HOUR,
-    now: () => T0,
-    log,
-    onChange: bridge.onChange,
-  })
-  const state = gossipState(nflog, bridge, log, 'Dropped undecodable nflog entries from a peer')
-  const sent: Uint8Array[] = []
-  bridge.attach({ broadcast: (data) => sent.push(data) })
-  return {
-    change: () => {
+const silencesNode = (): Promise<Node> =>
+  node(
+    new GossipBridge<MeshSilence>((changed) => encodeMeshSilences(changed)),
+    (log, onChange) => Silences.open({ retentionMs: HOUR, now: () => T0, log, onChange }),
+    (silences) =>
+      silences.set({
+        matchers: [{ type: 'EQUAL', name: 'a', pattern: 'b' }],
+        startsAt: T0,
+        endsAt: T0 + HOUR,
+        createdBy: 'me',
+        comment: '',
+      }),
+    'Dropped undecodable silences from a peer'
+  )
+
+const nflogNode = async (): Promise<Node> =>
+  node(
+    await nflogBridge(),
+    (log, onChange) => Nflog.open({ retentionMs: HOUR, now: () => T0, log, onChange }),
+    (nflog) => {
       nflog.log({ groupName: 'r', integration: 'webhook', idx: 0 }, '{}:{}', [1n], [], 0)
-      return Promise.resolve()
     },
-    state,
-    sent,
-    records,
-  }
-}
+    'Dropped undecodable nflog entries from a peer'
+  )
 
 const kinds: { name: string; node: () => Promise<Node>; dropped: string }[] = [
   { name: 'silences', node: silencesNode, dropped: 'Dropped undecodable silences from a peer' },

@@ -7,25 +7,17 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 import { DurableStore, loadStoreFiles } from '../../../src/storage/index.js'
 
-import { decode, encode, rec, tempDir } from './helpers.js'
+import { decode, encode, rec, tempDirs } from './helpers.js'
 import type { Rec } from './helpers.js'
 
 const CHILD = fileURLToPath(new URL('./crash-child.js', import.meta.url))
 
-let root: Awaited<ReturnType<typeof tempDir>>
-let n = 0
-
-before(async () => {
-  root = await tempDir()
-})
-after(async () => {
-  await root.remove()
-})
+const freshDir = tempDirs()
 
 /**
  * runChild starts the child and SIGKILLs it once `killWhen` accepts a line it printed.
@@ -85,7 +77,7 @@ async function reopen(dir: string): Promise<{ keys: Set<string>; errors: readonl
 
 describe('DurableStore under SIGKILL', () => {
   it('keeps every acknowledged write when killed during writes and compactions', async () => {
-    const dir = join(root.dir, `t${n++}`)
+    const dir = freshDir()
     const { lines, signal } = await runChild('writes', dir, (_line, all) => all.length === 600)
     assert.equal(signal, 'SIGKILL')
     const acked = lines.filter((l) => l.startsWith('ack ')).map((l) => l.slice(4))
@@ -111,7 +103,7 @@ describe('DurableStore under SIGKILL', () => {
   ]
   for (const c of stops) {
     it(`loses nothing when killed ${c.mode.replace('-', ' ')}`, async () => {
-      const dir = join(root.dir, `t${n++}`)
+      const dir = freshDir()
       await mkdir(dir)
       await writeFile(join(dir, 'snap'), encode([rec('old1'), rec('old2')]))
       const stop = c.mode.replace('-', ' ')

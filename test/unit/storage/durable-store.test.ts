@@ -6,25 +6,17 @@
 import assert from 'node:assert/strict'
 import { mkdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import { DurableStore } from '../../../src/storage/index.js'
 import type { DurableStoreOptions } from '../../../src/storage/index.js'
 import { ClosedError } from '../../../src/util/index.js'
 
-import { decode, encode, rec, tempDir } from './helpers.js'
+import { decode, encode, rec, tempDirs } from './helpers.js'
 import type { Rec } from './helpers.js'
 
-let root: Awaited<ReturnType<typeof tempDir>>
-let n = 0
-
-before(async () => {
-  root = await tempDir()
-})
-after(async () => {
-  await root.remove()
-})
+const freshDir = tempDirs()
 
 interface Setup {
   store: DurableStore<Rec>
@@ -38,7 +30,7 @@ interface Setup {
 }
 
 async function setup(options: Partial<DurableStoreOptions<Rec>> = {}): Promise<Setup> {
-  const dir = join(root.dir, `t${n++}`)
+  const dir = freshDir()
   await mkdir(dir)
   const state = new Map<string, Rec>()
   const events: string[] = []

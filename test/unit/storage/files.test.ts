@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 
 import {
   issueText,
@@ -15,19 +15,10 @@ import {
 } from '../../../src/storage/index.js'
 import type { StoreFile } from '../../../src/storage/index.js'
 
-import { decode, encode, rec, tempDir } from './helpers.js'
+import { decode, encode, rec, tempDirs } from './helpers.js'
 import type { Rec } from './helpers.js'
 
-let root: Awaited<ReturnType<typeof tempDir>>
-let n = 0
-const dir = (): string => join(root.dir, `t${n++}`)
-
-before(async () => {
-  root = await tempDir()
-})
-after(async () => {
-  await root.remove()
-})
+const dir = tempDirs()
 
 const THREE = encode([rec('a'), rec('b'), rec('c')])
 const ONE = encode([rec('a')]).length
@@ -35,7 +26,7 @@ const cat = (...parts: Uint8Array[]): Buffer => Buffer.concat(parts)
 
 describe('readStoreFile', () => {
   it('reads a missing file as empty, without issues', async () => {
-    const path = join(root.dir, 'nope')
+    const path = join(dir(), 'nope')
     assert.deepEqual(await readStoreFile(path, decode), {
       path,
       exists: false,
@@ -47,7 +38,9 @@ describe('readStoreFile', () => {
 
   it('fails on a file that exists but cannot be read', async () => {
     // A directory cannot be read as a file (EISDIR).
-    await assert.rejects(readStoreFile(root.dir, decode), { code: 'EISDIR' })
+    const d = dir()
+    await mkdir(d)
+    await assert.rejects(readStoreFile(d, decode), { code: 'EISDIR' })
   })
 
   const cases: {
@@ -84,7 +77,7 @@ describe('readStoreFile', () => {
   ]
   for (const c of cases) {
     it(`reads ${c.name}`, async () => {
-      const path = join(root.dir, `read${n++}`)
+      const path = dir()
       await writeFile(path, c.content)
       const file = await readStoreFile(path, decode)
       assert.equal(file.exists, true)
@@ -115,14 +108,16 @@ describe('issueText', () => {
 
 describe('keepCorruptCopy', () => {
   it('copies the damaged file to <file>.corrupt', async () => {
-    const path = join(root.dir, 'damaged')
+    const d = dir()
+    await mkdir(d)
+    const path = join(d, 'damaged')
     await writeFile(path, 'damaged')
     assert.equal(await keepCorruptCopy(path), `${path}.corrupt`)
     assert.equal(await readFile(`${path}.corrupt`, 'utf8'), 'damaged')
   })
 
   it('fails when the file cannot be copied', async () => {
-    await assert.rejects(keepCorruptCopy(join(root.dir, 'gone')), { code: 'ENOENT' })
+    await assert.rejects(keepCorruptCopy(join(dir(), 'gone')), { code: 'ENOENT' })
   })
 })
 

@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after, before } from 'node:test'
 
 import type { DecodedRecords, RecordIssue } from '../../../src/storage/index.js'
 
@@ -75,8 +76,20 @@ export function decode(data: Uint8Array): DecodedRecords<Rec> {
   return { records, issues }
 }
 
-/** tempDir makes a temporary directory; `remove` deletes it. */
-export async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'storage-'))
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) }
+/**
+ * tempDirs makes a temporary directory for the test file (removed after it) and returns a
+ * function naming a fresh path below it, one per test.
+ *
+ * @returns the namer; call it inside tests, after the file's `before` hook ran.
+ */
+export function tempDirs(): () => string {
+  let root = ''
+  let n = 0
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'storage-'))
+  })
+  after(async () => {
+    await rm(root, { recursive: true, force: true })
+  })
+  return () => join(root, `t${n++}`)
 }
