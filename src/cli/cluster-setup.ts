@@ -13,7 +13,7 @@ import { errorMessage } from '../util/index.js'
 
 import type { OnConfigReport } from './config-source.js'
 import type { Flags } from './flags.js'
-import { nflogGossipState, silencesGossipState } from './gossip-bridge.js'
+import { gossipState } from './gossip-bridge.js'
 import type { GossipBridge } from './gossip-bridge.js'
 
 type OnStop = (name: string, fn: () => Promise<void> | void) => void
@@ -96,9 +96,18 @@ export async function startCluster(
     log,
     registry: deps.registry,
   })
-  deps.nflogBridge.attach(peer.addState('nfl', nflogGossipState(deps.nflog, deps.nflogBridge, log)))
-  deps.silencesBridge.attach(
-    peer.addState('sil', silencesGossipState(deps.silences, deps.silencesBridge, log))
+  const { nflog, nflogBridge, silences, silencesBridge } = deps
+  nflogBridge.attach(
+    peer.addState(
+      'nfl',
+      gossipState(nflog, nflogBridge, log, 'Dropped undecodable nflog entries from a peer')
+    )
+  )
+  silencesBridge.attach(
+    peer.addState(
+      'sil',
+      gossipState(silences, silencesBridge, log, 'Dropped undecodable silences from a peer')
+    )
   )
   deps.nodeStatus.attach(peer.addState(NODE_STATUS_KEY, deps.nodeStatus))
   peer.start()

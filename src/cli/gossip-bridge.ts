@@ -2,9 +2,7 @@ import type Logger from 'bunyan'
 
 import type { Channel, GossipState } from '../cluster/index.js'
 import { loadNflogCodec } from '../nflog/index.js'
-import type { MeshEntry, Nflog } from '../nflog/index.js'
-import { decodeMeshSilences, encodeMeshSilences } from '../silences/index.js'
-import type { MeshSilence, Silences } from '../silences/index.js'
+import type { MeshEntry } from '../nflog/index.js'
 
 /**
  * GossipBridge connects a state's change hook to its cluster channel. Local changes are
@@ -58,60 +56,40 @@ export class GossipBridge<T> {
   }
 }
 
-/**
- * silencesGossipState adapts the silence store to the cluster's GossipState: Alertmanager's
- * delimited `silencepb.MeshSilence` messages both ways.
- *
- * @param silences - the store.
- * @param bridge - its bridge, so merges are not re-broadcast.
- * @param log - where undecodable records are reported.
- * @returns the state.
- */
-export function silencesGossipState(
-  silences: Silences,
-  bridge: GossipBridge<MeshSilence>,
-  log: Logger
-): GossipState {
-  return {
-    marshalBinary: () => encodeMeshSilences(silences.meshSilences()),
-    mergeBinary: (data) =>
-      bridge.merging(() => {
-        const decoded = decodeMeshSilences(data)
-        if (decoded.problems.length > 0) {
-          log.warn(
-            { problems: decoded.problems.slice(0, 3).map((p) => `byte ${p.offset}: ${p.message}`) },
-            'Dropped undecodable silences from a peer'
-          )
-        }
-        return silences.merge(decoded.silences).length > 0
-      }),
+/** BinaryState is a replicated state that encodes and decodes its own gossip. */
+export interface BinaryState {
+  /** marshalBinary encodes the whole state (full-state gossip). */
+  marshalBinary(): Uint8Array
+  /** mergeBinary decodes and merges a peer's message; unreadable records come back as errors. */
+  mergeBinary(data: Uint8Array): {
+    readonly accepted: readonly unknown[]
+    readonly errors: readonly string[]
   }
 }
 
 /**
- * nflogGossipState adapts the notification log to the cluster's GossipState: Alertmanager's
- * delimited `nflogpb.MeshEntry` messages both ways.
+ * gossipState adapts a state to the cluster's GossipState. Records a peer sent that cannot be
+ * decoded are dropped by the state and logged here with the first three offsets.
  *
- * @param nflog - the log.
+ * @param state - the silences or the notification log.
  * @param bridge - its bridge, so merges are not re-broadcast.
  * @param log - where undecodable records are reported.
+ * @param dropped - the log message for undecodable records.
  * @returns the state.
  */
-export function nflogGossipState(
-  nflog: Nflog,
-  bridge: GossipBridge<MeshEntry>,
-  log: Logger
+export function gossipState<T>(
+  state: BinaryState,
+  bridge: GossipBridge<T>,
+  log: Logger,
+  dropped: string
 ): GossipState {
   return {
-    marshalBinary: () => nflog.marshalBinary(),
+    marshalBinary: () => state.marshalBinary(),
     mergeBinary: (data) =>
       bridge.merging(() => {
-        const result = nflog.mergeBinary(data)
+        const result = state.mergeBinary(data)
         if (result.errors.length > 0) {
-          log.warn(
-            { problems: result.errors.slice(0, 3) },
-            'Dropped undecodable nflog entries from a peer'
-          )
+          log.warn({ problems: result.errors.slice(0, 3) }, dropped)
         }
         return result.accepted.length > 0
       }),

@@ -1,3 +1,5 @@
+import { TIMESTAMP_PROTO } from '../storage/index.js'
+import type { RecordIssue } from '../storage/index.js'
 import { GO_ZERO_TIME_MS, errorMessage } from '../util/index.js'
 
 import type { MeshEntry } from './mesh-entry.js'
@@ -30,21 +32,8 @@ message MeshEntry {
 }
 `
 
-const TIMESTAMP_PROTO = `
-syntax = "proto3";
-package google.protobuf;
-message Timestamp {
-  int64 seconds = 1;
-  int32 nanos = 2;
-}
-`
-
 /** DecodeIssue is one record of a delimited stream that could not be used. */
-export interface DecodeIssue {
-  /** Byte offset of the record's length prefix. */
-  readonly offset: number
-  readonly message: string
-}
+export type DecodeIssue = RecordIssue
 
 /** DecodeResult is what could be read from a stream of delimited MeshEntry messages. */
 export interface DecodeResult {

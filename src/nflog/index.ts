@@ -2,7 +2,7 @@
  * @module nflog
  * The notification log: the last notification per aggregation group and integration, merged
  * last-writer-wins across nodes and kept on disk (Alertmanager's snapshot file plus a journal
- * flushed within a second). May import labels and util only; it satisfies notify's
+ * flushed within a second, src/storage). May import labels, storage and util only; it satisfies notify's
  * NotificationLog structurally.
  */
 export { NFLOG_PROTO, loadNflogCodec } from './codec.js'

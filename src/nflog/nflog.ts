@@ -1,19 +1,18 @@
-import { mkdir } from 'node:fs/promises'
 import { performance } from 'node:perf_hooks'
 
 import type Logger from 'bunyan'
 import type { Registry } from 'prom-client'
 
+import { DurableStore, loadStoreFiles } from '../storage/index.js'
 import { ClosedError, InvalidArgumentError, errorMessage } from '../util/index.js'
 
 import { loadNflogCodec } from './codec.js'
 import type { NflogCodec } from './codec.js'
-import { issueText, keepCorruptCopy, nflogPaths, readNflogFile } from './files.js'
+import { JOURNAL_FILE, SNAPSHOT_FILE, loadEvents } from './files.js'
 import { stateKey } from './mesh-entry.js'
 import type { MeshEntry, NflogEntry, NflogReceiver } from './mesh-entry.js'
 import { createNflogMetrics } from './metrics.js'
 import type { NflogMetrics } from './metrics.js'
-import { NflogStore } from './store.js'
 
 /** NflogOptions configure an in-memory notification log; its zero value is a safe default. */
 export interface NflogOptions {
@@ -64,6 +63,8 @@ export interface MergeBinaryResult {
 const DEFAULT_RETENTION_MS = 120 * 3_600_000
 const DEFAULT_FLUSH_DELAY_MS = 200
 const DEFAULT_COMPACT_BYTES = 1 << 20
+/** A failed write nobody waits for is tried again after 1 s, doubling up to 30 s. */
+const RETRY = { minMs: 1000, maxMs: 30_000 }
 /** cluster.OversizedMessage: half of memberlist's 1400-byte gossip packet. */
 const OVERSIZED_MESSAGE_BYTES = 700
 
@@ -71,7 +72,10 @@ const OVERSIZED_MESSAGE_BYTES = 700
  * Nflog is the notification log (Alertmanager's nflog.Log): the last notification per group
  * and integration, which the dedup stage reads to decide whether to send. Entries merge by
  * last-writer-wins on their timestamp, so every node converges on the same log. Created with
- * `Nflog.open`, it is also durable: see NflogStore.
+ * `Nflog.open`, it is also durable: changes gather for `flushDelayMs`, then one append to the
+ * journal and one fsync make them durable (DurableStore in src/storage). Alertmanager only
+ * writes its snapshot every --data.maintenance-interval and at shutdown, so a crash loses up to
+ * 15 minutes of notifications and they are sent again (nflog/nflog.go's Maintenance).
  */
 export class Nflog {
   readonly #entries = new Map<string, MeshEntry>()
@@ -80,7 +84,7 @@ export class Nflog {
   readonly #onChange: ((entries: readonly MeshEntry[]) => void) | undefined
   readonly #metrics: NflogMetrics | undefined
   #codec: NflogCodec | undefined
-  #store: NflogStore | undefined
+  #store: DurableStore<MeshEntry> | undefined
   #log: Logger | undefined
   #maintenanceTimer: NodeJS.Timeout | undefined
   #closing: Promise<void> | undefined
@@ -113,41 +117,53 @@ export class Nflog {
     const dir = options.snapshotDir
     if (dir !== undefined) {
       const start = performance.now()
-      await mkdir(dir, { recursive: true })
-      const { snapshotPath, journalPath } = nflogPaths(dir)
-      const [snapshot, journal] = await Promise.all([
-        readNflogFile(snapshotPath, codec, log),
-        readNflogFile(journalPath, codec, log),
-      ])
+      const files = { dir, snapshotFile: SNAPSHOT_FILE, journalFile: JOURNAL_FILE }
+      const { snapshot, journal, errors, needsCompaction } = await loadStoreFiles({
+        ...files,
+        decode: (data) => {
+          const { entries, issues } = codec.decode(data)
+          return { records: entries, issues }
+        },
+        events: loadEvents(log),
+      })
       // The journal holds changes in the order they were applied, each no older than the one
       // it replaced, so replaying it with "newer or equal wins" rebuilds the log exactly; the
       // snapshot's entries follow the merge rule (strictly newer wins).
-      nflog.#restore(snapshot.entries, false)
-      nflog.#restore(journal.entries, true)
+      nflog.#restore(snapshot.records, false)
+      nflog.#restore(journal.records, true)
       nflog.#openReport = {
         loaded: nflog.#entries.size,
-        skipped: snapshot.entries.length + journal.entries.length - nflog.#entries.size,
-        errors: [snapshot, journal].flatMap((f) => f.issues.map((i) => issueText(f, i))),
+        skipped: snapshot.records.length + journal.records.length - nflog.#entries.size,
+        errors,
       }
-      const store = await NflogStore.open({
-        dir,
-        snapshotPath,
-        journalPath,
-        codec,
-        log,
-        metrics: nflog.#metrics,
-        flushDelayMs: options.flushDelayMs ?? DEFAULT_FLUSH_DELAY_MS,
-        compactBytes: options.journalCompactBytes ?? DEFAULT_COMPACT_BYTES,
-        snapshotBytes: snapshot.size,
+      const metrics = nflog.#metrics
+      const store = await DurableStore.open<MeshEntry>({
+        ...files,
+        name: 'nflog journal',
+        encode: (entries) => codec.encode(entries),
         state: () => nflog.#entries.values(),
+        key: (mesh) => stateKey(mesh.entry.groupKey, mesh.entry.receiver),
+        gatherMs: options.flushDelayMs ?? DEFAULT_FLUSH_DELAY_MS,
+        compactBytes: options.journalCompactBytes ?? DEFAULT_COMPACT_BYTES,
+        compactAtSnapshotSize: true,
+        snapshotBytes: snapshot.size,
+        retry: RETRY,
+        events: {
+          snapshotWritten: (bytes, seconds) => {
+            metrics?.snapshotDuration.observe(seconds)
+            metrics?.snapshotSize.set(bytes)
+          },
+          // A failed append may have left a torn record, so the retry rewrites the snapshot.
+          retrying: (err, retryMs) => {
+            log.error({ err: errorMessage(err), retryMs }, 'Writing the notification log failed')
+          },
+        },
       })
       nflog.#store = store
-      const damaged = [snapshot, journal].filter((f) => f.issues.length > 0)
-      await Promise.all(damaged.map((f) => keepCorruptCopy(f, log)))
       // Fold the journal in now: a torn tail must not be followed by new appends.
-      if (journal.size > 0 || damaged.length > 0) {
+      if (needsCompaction) {
         // A failure here is retried by the next flush; reading succeeded, so start anyway.
-        await store.snapshot().catch((err: unknown) => {
+        await store.compact().catch((err: unknown) => {
           log.error({ err: errorMessage(err) }, 'Compacting the notification log failed')
         })
       }
@@ -358,7 +374,7 @@ export class Nflog {
    */
   async snapshot(): Promise<number> {
     this.#checkOpen()
-    return (await this.#store?.snapshot()) ?? 0
+    return (await this.#store?.compact()) ?? 0
   }
 
   /**

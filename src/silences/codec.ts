@@ -1,22 +1,19 @@
 import protobuf from 'protobufjs'
 import type { Type } from 'protobufjs'
 
+import { TIMESTAMP_PROTO } from '../storage/index.js'
+import type { RecordIssue } from '../storage/index.js'
 import { GO_ZERO_TIME_MS, errorMessage } from '../util/index.js'
 
 import { isSilenceMatcherType } from './silence.js'
 import type { MeshSilence, SilenceMatcher, SilenceMatcherType } from './silence.js'
 
 // Alertmanager 0.25's silence/silencepb/silence.proto without the gogoproto options, which do not
-// change the wire format. google.protobuf.Timestamp is declared locally with its field numbers:
-// a message's wire form does not carry its type name, so the bytes are identical.
+// change the wire format. google.protobuf.Timestamp comes from TIMESTAMP_PROTO (src/storage).
 const SILENCE_PROTO = `
 syntax = "proto3";
 package silencepb;
-
-message Timestamp {
-  int64 seconds = 1;
-  int32 nanos = 2;
-}
+import "google/protobuf/timestamp.proto";
 
 message Matcher {
   enum Type {
@@ -33,15 +30,15 @@ message Matcher {
 message Comment {
   string author = 1;
   string comment = 2;
-  Timestamp timestamp = 3;
+  google.protobuf.Timestamp timestamp = 3;
 }
 
 message Silence {
   string id = 1;
   repeated Matcher matchers = 2;
-  Timestamp starts_at = 3;
-  Timestamp ends_at = 4;
-  Timestamp updated_at = 5;
+  google.protobuf.Timestamp starts_at = 3;
+  google.protobuf.Timestamp ends_at = 4;
+  google.protobuf.Timestamp updated_at = 5;
   repeated Comment comments = 7;
   string created_by = 8;
   string comment = 9;
@@ -49,7 +46,7 @@ message Silence {
 
 message MeshSilence {
   Silence silence = 1;
-  Timestamp expires_at = 2;
+  google.protobuf.Timestamp expires_at = 2;
 }
 `
 
@@ -72,9 +69,13 @@ let meshType: Type | undefined
 
 /** meshSilenceType parses the schema on first use; most processes never decode a silence. */
 function meshSilenceType(): Type {
-  meshType ??= protobuf
-    .parse(SILENCE_PROTO, { keepCase: true })
-    .root.lookupType('silencepb.MeshSilence')
+  if (meshType === undefined) {
+    const root = new protobuf.Root()
+    protobuf.parse(TIMESTAMP_PROTO, root, { keepCase: true })
+    protobuf.parse(SILENCE_PROTO, root, { keepCase: true })
+    root.resolveAll()
+    meshType = root.lookupType('silencepb.MeshSilence')
+  }
   return meshType
 }
 
@@ -214,11 +215,7 @@ function toMeshSilence(decoded: object): MeshSilence | string {
 }
 
 /** DecodeProblem is a record that could not be read, at a byte offset of the input. */
-export interface DecodeProblem {
-  /** offset is where the record (its length prefix) starts. */
-  readonly offset: number
-  readonly message: string
-}
+export type DecodeProblem = RecordIssue
 
 /** DecodeResult is what {@link decodeMeshSilences} could read, and what it could not. */
 export interface DecodeResult {

@@ -4,11 +4,11 @@ import type Logger from 'bunyan'
 import { Registry } from 'prom-client'
 
 import type { LabelSet, Matcher } from '../labels/index.js'
+import { DurableStore } from '../storage/index.js'
 import { ClosedError, InvalidArgumentError, errorMessage } from '../util/index.js'
 
-import { encodeMeshSilences } from './codec.js'
+import { decodeMeshSilences, encodeMeshSilences } from './codec.js'
 import { SilenceNotFoundError } from './errors.js'
-import { Journal } from './journal.js'
 import { SilenceMatching } from './matching.js'
 import type { MatchableSilence } from './matching.js'
 import { createSilencesMetrics } from './metrics.js'
@@ -22,7 +22,7 @@ import {
   validateSilence,
 } from './silence.js'
 import type { MeshSilence, PostableSilence, Silence, SilenceState } from './silence.js'
-import { loadSilenceDir } from './snapshot.js'
+import { JOURNAL_FILE, SNAPSHOT_FILE, loadSilenceDir } from './snapshot.js'
 import type { OpenReport } from './snapshot.js'
 
 /** SilencesOptions configure {@link Silences.open}. */
@@ -47,6 +47,14 @@ export interface SilencesOptions {
   readonly muteCacheTtlMs?: number | undefined
 }
 
+/** MergeBinaryResult is the outcome of merging a gossip message. */
+export interface MergeBinaryResult {
+  /** accepted are the silences that changed the store. */
+  readonly accepted: MeshSilence[]
+  /** errors describe the unreadable records, dropped: `byte <offset>: <reason>`. */
+  readonly errors: readonly string[]
+}
+
 /** Entry is a stored silence with its compiled matchers (none when they do not compile). */
 interface Entry extends MatchableSilence {
   readonly mesh: MeshSilence
@@ -56,7 +64,8 @@ interface Entry extends MatchableSilence {
  * Silences is the silence store (Alertmanager 0.25's `silence.Silences`, silence/silence.go): create,
  * update and expire with 0.25's rules, merge from gossip, GC by retention, and muting queries
  * through an index and a per-alert cache keyed by the store's version. With a snapshot dir every
- * write is durable before its promise resolves (see {@link Journal}); the snapshot file is
+ * write is durable before its promise resolves (DurableStore in src/storage: appended to
+ * `silences.journal`, fsynced, and concurrent writes share one fsync); the snapshot file is
  * Alertmanager's own format, so either can take over the other's data directory.
  */
 export class Silences {
@@ -67,7 +76,7 @@ export class Silences {
   readonly #log: Logger
   readonly #metrics: SilencesMetrics
   readonly #onChange: ((changed: readonly MeshSilence[]) => void) | undefined
-  #journal: Journal | undefined
+  #store: DurableStore<MeshSilence> | undefined
   #closing: Promise<void> | undefined
   #openReport: OpenReport = { loaded: 0, replayed: 0, skipped: 0, errors: [] }
 
@@ -123,20 +132,33 @@ export class Silences {
       store.#matching.loaded(entries)
     }
     store.#openReport = { ...loaded.report, loaded: store.#state.size }
-    store.#journal = await Journal.open({
+    const log = store.#log
+    store.#store = await DurableStore.open<MeshSilence>({
       dir,
-      maxBytes: options.journalMaxBytes ?? 4 << 20,
-      encodeState: () => encodeMeshSilences(store.meshSilences()),
-      onCompacted: (bytes, seconds) => {
-        store.#metrics.snapshotSize.set(bytes)
-        store.#metrics.snapshotDuration.observe(seconds)
+      snapshotFile: SNAPSHOT_FILE,
+      journalFile: JOURNAL_FILE,
+      name: 'silences journal',
+      encode: encodeMeshSilences,
+      state: () => store.meshSilences(),
+      // The journal is compacted once it passes journalMaxBytes, i.e. reaches one byte more.
+      compactBytes: (options.journalMaxBytes ?? 4 << 20) + 1,
+      events: {
+        snapshotWritten: (bytes, seconds) => {
+          store.#metrics.snapshotSize.set(bytes)
+          store.#metrics.snapshotDuration.observe(seconds)
+        },
+        snapshotFailed: (err, path) => {
+          log.error({ err: errorMessage(err), path }, 'writing silences snapshot failed')
+        },
+        appendFailed: (err, path) => {
+          log.error({ err: errorMessage(err), path }, 'appending to silences journal failed')
+        },
       },
-      log: store.#log,
     })
     // Fold the journal into the snapshot now: appends must never follow a torn tail, and a
     // corrupt snapshot is rewritten with what could be read.
     if (loaded.needsCompaction) {
-      await store.#journal.compact()
+      await store.#store.compact()
     }
     store.#log.info({ ...store.openReport, errors: loaded.report.errors.length }, 'silences loaded')
     return store
@@ -285,6 +307,31 @@ export class Silences {
   }
 
   /**
+   * mergeBinary merges a gossip message (delimited MeshSilence messages, as Alertmanager sends
+   * them) with {@link merge}. Unreadable records are dropped and reported, never thrown.
+   *
+   * @param data - the message.
+   * @returns what changed, and the unreadable records.
+   */
+  mergeBinary(data: Uint8Array): MergeBinaryResult {
+    const { silences, problems } = decodeMeshSilences(data)
+    return {
+      accepted: this.merge(silences),
+      errors: problems.map((p) => `byte ${p.offset}: ${p.message}`),
+    }
+  }
+
+  /**
+   * marshalBinary encodes every stored silence as Alertmanager's snapshot and full-state gossip
+   * do.
+   *
+   * @returns delimited MeshSilence messages.
+   */
+  marshalBinary(): Uint8Array {
+    return encodeMeshSilences(this.meshSilences())
+  }
+
+  /**
    * gc deletes silences whose expiresAt is at or before now (0.25's GC). It does not change the
    * version. Expired silences also leave the matching index here.
    *
@@ -314,7 +361,7 @@ export class Silences {
    */
   async compact(): Promise<void> {
     this.#assertOpen()
-    await this.#journal?.compact()
+    await this.#store?.compact()
   }
 
   /**
@@ -324,7 +371,7 @@ export class Silences {
    * @returns resolves when the snapshot is written and the journal closed.
    */
   close(): Promise<void> {
-    this.#closing ??= this.#journal?.close() ?? Promise.resolve()
+    this.#closing ??= this.#store?.close() ?? Promise.resolve()
     return this.#closing
   }
 
@@ -456,7 +503,7 @@ export class Silences {
   }
 
   #persist(changed: readonly MeshSilence[]): Promise<void> {
-    return this.#journal?.append(encodeMeshSilences(changed)) ?? Promise.resolve()
+    return this.#store?.write(changed) ?? Promise.resolve()
   }
 
   #countByState(): Record<SilenceState, number> {

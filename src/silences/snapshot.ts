@@ -1,11 +1,15 @@
-import { copyFile, mkdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
-
 import type Logger from 'bunyan'
 
+import { loadStoreFiles } from '../storage/index.js'
+import type { LoadEvents } from '../storage/index.js'
+
 import { decodeMeshSilences } from './codec.js'
-import { JOURNAL_FILE, SNAPSHOT_FILE } from './journal.js'
 import type { MeshSilence } from './silence.js'
+
+/** SNAPSHOT_FILE is the snapshot's name under --storage.path, as in Alertmanager. */
+export const SNAPSHOT_FILE = 'silences'
+/** JOURNAL_FILE holds the writes since the last snapshot, in the same record format. */
+export const JOURNAL_FILE = 'silences.journal'
 
 /** OpenReport says what opening the store read from disk, and what it could not read. */
 export interface OpenReport {
@@ -19,71 +23,28 @@ export interface OpenReport {
   readonly errors: readonly string[]
 }
 
-/** SilenceFile is what {@link readSilenceFile} read from one file. */
-export interface SilenceFile {
-  /** exists is false when the file is missing (which is not an error). */
-  readonly exists: boolean
-  /** size in bytes. */
-  readonly size: number
-  /** silences in file order. */
-  readonly silences: readonly MeshSilence[]
-  /** skipped is how many records could not be read. */
-  readonly skipped: number
-  /** errors, e.g. `/data/silences: byte 220: truncated record: length 95, only 7 bytes left`. */
-  readonly errors: readonly string[]
-}
-
-/** isNotFound reports whether an fs error is ENOENT. */
-function isNotFound(err: unknown): boolean {
-  return err instanceof Error && (err as NodeJS.ErrnoException).code === 'ENOENT'
-}
-
 /**
- * readSilenceFile reads a snapshot or journal of delimited `MeshSilence` records, keeping every
- * record it can read. Corrupt data (a record cut short by a crash, garbage, a bad varint, a
- * record that does not decode) is logged at error level with the file and byte offset and
- * returned in `errors`; it never throws for it. A missing file reads as empty.
- *
- * @param path - the file.
- * @param log - where to report corruption.
- * @returns what was read.
- * @throws the I/O error for anything but a missing file (e.g. EACCES).
+ * loadEvents reports, in the silence store's words, corrupt data (a record cut short by a
+ * crash, garbage, a bad varint, a record that does not decode) at error level with the file and
+ * byte offset, and the `.corrupt` copy kept of a damaged file. Failing to copy fails the open.
  */
-export async function readSilenceFile(path: string, log: Logger): Promise<SilenceFile> {
-  let bytes: Uint8Array
-  try {
-    bytes = await readFile(path)
-  } catch (err: unknown) {
-    if (isNotFound(err)) {
-      return { exists: false, size: 0, silences: [], skipped: 0, errors: [] }
-    }
-    throw err
+function loadEvents(log: Logger): LoadEvents<MeshSilence> {
+  return {
+    read: ({ path, size, records, issues, stoppedAt }) => {
+      for (const p of issues) {
+        log.error({ path, offset: p.offset, reason: p.message }, 'unreadable silence record')
+      }
+      if (stoppedAt !== undefined) {
+        log.error(
+          { path, offset: stoppedAt, unread: size - stoppedAt, read: records.length },
+          'silence file is corrupt or cut short; keeping the records before this offset'
+        )
+      }
+    },
+    kept: ({ path }, copy) => {
+      log.warn({ path, copy }, 'kept a copy of the corrupt silence file')
+    },
   }
-  const { silences, problems, stoppedAt } = decodeMeshSilences(bytes)
-  const errors = problems.map((p) => `${path}: byte ${p.offset}: ${p.message}`)
-  for (const p of problems) {
-    log.error({ path, offset: p.offset, reason: p.message }, 'unreadable silence record')
-  }
-  if (stoppedAt !== undefined) {
-    log.error(
-      { path, offset: stoppedAt, unread: bytes.length - stoppedAt, read: silences.length },
-      'silence file is corrupt or cut short; keeping the records before this offset'
-    )
-  }
-  return { exists: true, size: bytes.length, silences, skipped: problems.length, errors }
-}
-
-/**
- * preserveCorrupt copies a corrupt file to `<path>.corrupt` before it is rewritten, so that an
- * operator can still inspect (or recover from) the bytes that could not be read.
- *
- * @param path - the corrupt file.
- * @param log - where to report the copy.
- */
-export async function preserveCorrupt(path: string, log: Logger): Promise<void> {
-  const copy = `${path}.corrupt`
-  await copyFile(path, copy)
-  log.warn({ path, copy }, 'kept a copy of the corrupt silence file')
 }
 
 /**
@@ -137,25 +98,24 @@ export interface LoadedDir {
  * @throws the I/O error when the directory cannot be read; never for corrupt content.
  */
 export async function loadSilenceDir(dir: string, log: Logger): Promise<LoadedDir> {
-  await mkdir(dir, { recursive: true })
-  const snapshotPath = join(dir, SNAPSHOT_FILE)
-  const journalPath = join(dir, JOURNAL_FILE)
-  const snapshot = await readSilenceFile(snapshotPath, log)
-  const journal = await readSilenceFile(journalPath, log)
-  if (snapshot.skipped > 0) {
-    await preserveCorrupt(snapshotPath, log)
-  }
-  if (journal.skipped > 0) {
-    await preserveCorrupt(journalPath, log)
-  }
+  const { snapshot, journal, errors, needsCompaction } = await loadStoreFiles({
+    dir,
+    snapshotFile: SNAPSHOT_FILE,
+    journalFile: JOURNAL_FILE,
+    decode: (data) => {
+      const { silences, problems, stoppedAt } = decodeMeshSilences(data)
+      return { records: silences, issues: problems, stoppedAt }
+    },
+    events: loadEvents(log),
+  })
   return {
-    silences: [...mergeLoaded(snapshot.silences, journal.silences).values()],
+    silences: [...mergeLoaded(snapshot.records, journal.records).values()],
     found: snapshot.exists || journal.exists,
     report: {
-      replayed: journal.silences.length,
-      skipped: snapshot.skipped + journal.skipped,
-      errors: [...snapshot.errors, ...journal.errors],
+      replayed: journal.records.length,
+      skipped: snapshot.issues.length + journal.issues.length,
+      errors,
     },
-    needsCompaction: journal.size > 0 || snapshot.skipped > 0,
+    needsCompaction,
   }
 }

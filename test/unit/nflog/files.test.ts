@@ -1,16 +1,19 @@
 /* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
    promises that the runner itself awaits; nothing here floats. */
+// The notification log's words for what reading its files found; reading itself, torn tails
+// and the `.corrupt` copy are src/storage's and tested in test/unit/storage.
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
 import bunyan from 'bunyan'
 
-import { keepCorruptCopy, nflogPaths, readNflogFile } from '../../../src/nflog/files.js'
+import { loadEvents } from '../../../src/nflog/files.js'
 import { loadNflogCodec } from '../../../src/nflog/index.js'
 import type { MeshEntry, NflogCodec } from '../../../src/nflog/index.js'
+import { loadStoreFiles } from '../../../src/storage/index.js'
 
 interface LogRecord {
   level: number
@@ -47,93 +50,99 @@ const ENTRY: MeshEntry = {
   expiresAt: Date.UTC(2024, 0, 2),
 }
 
-let dir: string
+let root: string
+let n = 0
 let codec: NflogCodec
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'nflog-files-'))
+  root = await mkdtemp(join(tmpdir(), 'nflog-files-'))
   codec = await loadNflogCodec()
 })
 after(async () => {
-  await rm(dir, { recursive: true, force: true })
+  await rm(root, { recursive: true, force: true })
 })
 
-describe('nflogPaths', () => {
-  it('names Alertmanager snapshot file and the journal next to it', () => {
-    assert.deepEqual(nflogPaths('/data'), {
-      snapshotPath: '/data/nflog',
-      journalPath: '/data/nflog.journal',
-    })
+/** load reads a directory whose `nflog` snapshot holds `content`, as Nflog.open does. */
+async function load(content: Buffer, log: bunyan): Promise<string> {
+  const dir = join(root, `d${n++}`)
+  const snapshotFile = 'nflog'
+  await mkdir(dir)
+  await writeFile(join(dir, snapshotFile), content)
+  await loadStoreFiles<MeshEntry>({
+    dir,
+    snapshotFile,
+    journalFile: 'nflog.journal',
+    decode: (data) => {
+      const { entries, issues } = codec.decode(data)
+      return { records: entries, issues }
+    },
+    events: loadEvents(log),
   })
-})
+  return join(dir, snapshotFile)
+}
 
-describe('readNflogFile', () => {
+describe('nflog loadEvents', () => {
   const record = (): Buffer => Buffer.from(codec.encode([ENTRY]))
   const cases: {
     name: string
-    content: (() => Buffer) | undefined
-    entries: number
+    content: () => Buffer
     /** The expected warnings, given the length of one good record. */
-    warnings: (recordLength: number) => { offset?: number; count?: number }[]
+    warnings: (recordLength: number) => { offset?: number; count?: number; copy?: true }[]
   }[] = [
-    // No file yet (first start): empty, nothing logged.
-    { name: 'a missing file', content: undefined, entries: 0, warnings: () => [] },
-    // An empty file is an empty log.
-    { name: 'an empty file', content: () => Buffer.alloc(0), entries: 0, warnings: () => [] },
-    // A torn tail: one warning naming the file and the offset of the torn record.
+    // A clean file: nothing logged.
+    { name: 'a clean file', content: () => record(), warnings: () => [] },
+    // A torn tail: one warning naming the file and the offset of the torn record, then the copy.
     {
       name: 'a torn tail',
       content: () => Buffer.concat([record(), record().subarray(0, 5)]),
-      entries: 1,
-      warnings: (n) => [{ offset: n }],
+      warnings: (n) => [{ offset: n }, { copy: true }],
     },
-    // Many bad records: ten warnings, then one summary with the rest's count.
+    // Many bad records: ten warnings, then one summary with the rest's count, then the copy.
     {
       name: 'twelve bad records',
       content: () => Buffer.concat([...Array<Buffer>(12).fill(Buffer.from([1, 0xff])), record()]),
-      entries: 1,
-      warnings: () => [...[...Array(10).keys()].map((i) => ({ offset: 2 * i })), { count: 2 }],
+      warnings: () => [
+        ...[...Array(10).keys()].map((i) => ({ offset: 2 * i })),
+        { count: 2 },
+        { copy: true },
+      ],
     },
   ]
-  for (const [i, c] of cases.entries()) {
-    it(`reads ${c.name}`, async () => {
-      const path = join(dir, `read${i}`)
-      if (c.content !== undefined) {
-        await writeFile(path, c.content())
-      }
+  for (const c of cases) {
+    it(`reports ${c.name}`, async () => {
       const { log, records } = capture()
+      const path = await load(c.content(), log)
       const warnings = c.warnings(record().length)
-      const file = await readNflogFile(path, codec, log)
-      assert.equal(file.entries.length, c.entries)
-      assert.equal(file.size, c.content?.().length ?? 0)
       assert.deepEqual(
         records.map((r) => ({ level: r.level, file: r.file })),
         warnings.map(() => ({ level: bunyan.WARN, file: path }))
       )
       assert.deepEqual(
-        records.map((r) => (r.count === undefined ? { offset: r.offset } : { count: r.count })),
+        records.map((r) =>
+          r.copy !== undefined
+            ? { copy: true }
+            : r.count === undefined
+              ? { offset: r.offset }
+              : { count: r.count }
+        ),
         warnings
       )
+      if (warnings.length > 0) {
+        assert.equal(records.at(-1)?.copy, `${path}.corrupt`)
+        assert.deepEqual(await readFile(`${path}.corrupt`), c.content())
+      }
     })
   }
 
-  it('fails on a file that exists but cannot be read', async () => {
-    await assert.rejects(readNflogFile(dir, codec, capture().log), { code: 'EISDIR' })
-  })
-})
-
-describe('keepCorruptCopy', () => {
-  it('copies the damaged file to <file>.corrupt', async () => {
-    const path = join(dir, 'nflog')
-    await writeFile(path, 'damaged')
+  it('logs, and does not throw, when the copy fails', () => {
     const { log, records } = capture()
-    await keepCorruptCopy({ path, size: 7, entries: [], issues: [] }, log)
-    assert.equal(await readFile(`${path}.corrupt`, 'utf8'), 'damaged')
-    assert.equal(records[0]?.copy, `${path}.corrupt`)
-  })
-
-  it('logs, and does not throw, when the copy fails', async () => {
-    const { log, records } = capture()
-    await keepCorruptCopy({ path: join(dir, 'gone'), size: 0, entries: [], issues: [] }, log)
-    assert.equal(records[0]?.level, bunyan.ERROR)
+    const events = loadEvents(log)
+    events.keepFailed?.(
+      { path: join(root, 'gone'), exists: true, size: 1, records: [], issues: [] },
+      new Error('ENOENT')
+    )
+    assert.deepEqual(
+      records.map((r) => [r.level, r.msg]),
+      [[bunyan.ERROR, 'Copying the damaged notification log file failed']]
+    )
   })
 })

@@ -12,11 +12,8 @@ import {
   SNAPSHOT_FILE,
   Silences,
   decodeMeshSilences,
-  encodeMeshSilences,
 } from '../../../src/silences/index.js'
 import type { Silence } from '../../../src/silences/index.js'
-import { Journal } from '../../../src/silences/journal.js'
-import { ClosedError } from '../../../src/util/index.js'
 
 import { HOUR, MIN, T0, clock, eq, mesh, quietLog, tempDir } from './helpers.js'
 
@@ -197,79 +194,5 @@ describe('Silences durability (journal)', () => {
     await s.compact()
     await s.close()
     assert.deepEqual(s.openReport, { loaded: 0, replayed: 0, skipped: 0, errors: [] })
-  })
-})
-
-describe('Journal', () => {
-  const record = encodeMeshSilences([mesh('x')])
-
-  async function openJournal(
-    d: string,
-    encodeState: () => Uint8Array = () => new Uint8Array()
-  ): Promise<Journal> {
-    const { mkdir } = await import('node:fs/promises')
-    await mkdir(d, { recursive: true })
-    return Journal.open({
-      dir: d,
-      maxBytes: 1 << 20,
-      encodeState,
-      onCompacted: () => undefined,
-      log: quietLog().log,
-    })
-  }
-
-  it('groups parallel appends into a few syncs', async () => {
-    const d = dir()
-    const journal = await openJournal(d)
-    await Promise.all(Array.from({ length: 200 }, () => journal.append(record)))
-    // The first append syncs alone; everything queued meanwhile shares the next sync.
-    assert.ok(journal.syncs <= 3, `${journal.syncs} syncs`)
-    assert.equal(journal.size, 200 * record.length)
-    assert.equal((await readRecords(join(d, JOURNAL_FILE))).length, 200)
-    await journal.close()
-  })
-
-  it('acknowledges appends queued behind a compaction with the snapshot', async () => {
-    const d = dir()
-    let encoded = 0
-    const journal = await openJournal(d, () => {
-      encoded++
-      return record
-    })
-    // The first append is being written; the next two and the compaction wait behind it. The
-    // compaction's state already holds the two, so they are not appended at all.
-    const first = journal.append(record)
-    const queued = [journal.append(record), journal.append(record)]
-    await Promise.all([first, ...queued, journal.compact()])
-    assert.equal(encoded, 1)
-    assert.equal(journal.syncs, 1)
-    assert.equal(journal.size, 0)
-    await journal.close()
-  })
-
-  it('rejects waiters when a compaction fails and recovers with the next one', async () => {
-    const d = dir()
-    let fail = true
-    const journal = await openJournal(d, () => {
-      if (fail) {
-        throw new Error('disk on fire')
-      }
-      return record
-    })
-    await journal.append(record)
-    await assert.rejects(journal.compact(), /disk on fire/)
-    // The journal still has its record; the next append must go through a compaction first.
-    fail = false
-    await journal.append(record)
-    assert.equal(journal.size, 0)
-    assert.deepEqual(await readRecords(join(d, SNAPSHOT_FILE)), [mesh('x').silence])
-    await journal.close()
-  })
-
-  it('refuses appends after close and closes idempotently', async () => {
-    const journal = await openJournal(dir())
-    await Promise.all([journal.close(), journal.close()])
-    await assert.rejects(journal.append(record), ClosedError)
-    await assert.rejects(journal.compact(), ClosedError)
   })
 })

@@ -7,6 +7,7 @@ import {
   SilenceInvalidError,
   SilenceNotFoundError,
   Silences,
+  encodeMeshSilences,
   silenceState,
 } from '../../../src/silences/index.js'
 import type { MeshSilence, Silence, SilenceState } from '../../../src/silences/index.js'
@@ -534,6 +535,27 @@ describe('Silences.merge', () => {
     assert.equal(s.merge([mesh('bad', { matchers: [re('a', '(')] })]).length, 1)
     assert.ok(s.get('bad'))
     assert.deepEqual(s.query({ a: '(' }), { active: [], pending: [] })
+  })
+
+  it('marshalBinary and mergeBinary round-trip the silences between two nodes', async () => {
+    const a = await openMemory(clock())
+    const b = await openMemory(clock())
+    a.merge([mesh('x'), mesh('y', { updatedAt: T0 + 5 })])
+    const result = b.mergeBinary(a.marshalBinary())
+    assert.deepEqual(result, { accepted: a.meshSilences(), errors: [] })
+    assert.deepEqual(b.mergeBinary(a.marshalBinary()).accepted, [], 'nothing new')
+  })
+
+  it('mergeBinary drops and reports what does not decode, and merges the rest', async () => {
+    const s = await openMemory(clock())
+    const data = Buffer.concat([encodeMeshSilences([mesh('ok')]), Uint8Array.from([5, 1, 2])])
+    const result = s.mergeBinary(data)
+    assert.deepEqual(
+      result.accepted.map((m) => m.silence.id),
+      ['ok']
+    )
+    assert.equal(result.errors.length, 1)
+    assert.match(result.errors[0] ?? '', /^byte \d+: truncated record/)
   })
 })
 

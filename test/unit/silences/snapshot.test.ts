@@ -9,11 +9,10 @@ import {
   JOURNAL_FILE,
   SNAPSHOT_FILE,
   Silences,
-  decodeMeshSilences,
   encodeMeshSilences,
 } from '../../../src/silences/index.js'
 import type { MeshSilence } from '../../../src/silences/index.js'
-import { mergeLoaded, readSilenceFile } from '../../../src/silences/snapshot.js'
+import { mergeLoaded } from '../../../src/silences/snapshot.js'
 
 import { HOUR, T0, clock, mesh, quietLog, tempDir } from './helpers.js'
 
@@ -168,26 +167,6 @@ describe('Silences.open with damaged files', () => {
       await Promise.all([s.close(), again.close()])
     })
   }
-})
-
-describe('readSilenceFile', () => {
-  it('reads a missing file as empty, without errors', async () => {
-    const got = await readSilenceFile(join(root.dir, 'nope'), quietLog().log)
-    assert.deepEqual(got, { exists: false, size: 0, silences: [], skipped: 0, errors: [] })
-  })
-
-  it('throws for I/O errors other than a missing file', async () => {
-    // A directory cannot be read as a file (EISDIR).
-    await assert.rejects(readSilenceFile(root.dir, quietLog().log), /EISDIR/)
-  })
-
-  it('reads what encodeMeshSilences wrote', async () => {
-    const path = join(root.dir, 'plain')
-    await writeFile(path, snapBytes)
-    const got = await readSilenceFile(path, quietLog().log)
-    assert.deepEqual(got.silences, decodeMeshSilences(snapBytes).silences)
-    assert.equal(got.size, snapBytes.length)
-  })
 })
 
 describe('mergeLoaded', () => {
