@@ -2,13 +2,13 @@ import type Logger from 'bunyan'
 
 import type { Muter, NotificationLog, Peer, TimeIntervalChecker } from './dependencies.js'
 import type { NotifyMetrics } from './metrics.js'
+import type { Integration } from './notifier.js'
 import { byReceiver, fanout, sequence } from './stage.js'
 import type { Stage } from './stage.js'
 import { integrationStage } from './stages/integration.js'
 import { muteStage } from './stages/mute.js'
 import { settleStage } from './stages/settle.js'
 import { timeActiveStage, timeMuteStage } from './stages/time-intervals.js'
-import type { Integration } from './notifier.js'
 
 /** PipelineOptions are everything the notification pipeline of one config needs. */
 export interface PipelineOptions {

@@ -1,8 +1,8 @@
 import type Logger from 'bunyan'
 
 import type { ReceiverConfig } from '../../config/index.js'
-import type { AlertTemplate } from '../template/index.js'
 import type { Integration } from '../notifier.js'
+import type { AlertTemplate } from '../template/index.js'
 
 import type { IntegrationDefinition } from './definition.js'
 

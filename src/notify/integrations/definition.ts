@@ -1,8 +1,8 @@
 import type Logger from 'bunyan'
 
 import type { IntegrationConfig, IntegrationConfigSpec } from '../../config/index.js'
-import type { AlertTemplate } from '../template/index.js'
 import type { Notifier } from '../notifier.js'
+import type { AlertTemplate } from '../template/index.js'
 
 /** NotifierContext is what a notifier is built from besides its own config entry. */
 export interface NotifierContext {

@@ -4,10 +4,10 @@ import { readFile } from 'node:fs/promises'
 import type Logger from 'bunyan'
 
 import type { Alert } from '../../alerts/index.js'
+import type { NotifyContext } from '../notifier.js'
 import { ExecError } from '../template/index.js'
 import type { AlertTemplate, GoValue } from '../template/index.js'
 import { truncateInBytes, truncateInRunes } from '../truncate.js'
-import type { NotifyContext } from '../notifier.js'
 
 /**
  * FieldRenderer renders one notification's templated fields as Alertmanager 0.25's notifiers

@@ -3,8 +3,8 @@ import type Logger from 'bunyan'
 import type { Alert } from '../../alerts/index.js'
 import { labelsHash } from '../../labels/index.js'
 import type { NflogEntry, NflogReceiver, NotificationLog } from '../dependencies.js'
-import type { StageResult } from '../stage.js'
 import type { NotificationReason, NotifyContext } from '../notifier.js'
+import type { StageResult } from '../stage.js'
 
 /**
  * DedupedContext is a NotifyContext with the alert hashes the dedup stage computed; the stage

@@ -2,8 +2,8 @@ import type Logger from 'bunyan'
 
 import type { NflogReceiver, NotificationLog } from '../dependencies.js'
 import type { NotifyMetrics } from '../metrics.js'
-import type { Stage } from '../stage.js'
 import type { Integration } from '../notifier.js'
+import type { Stage } from '../stage.js'
 
 import { dedupStage } from './dedup.js'
 import { retryStage } from './retry.js'

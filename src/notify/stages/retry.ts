@@ -5,8 +5,8 @@ import type Logger from 'bunyan'
 import type { Alert } from '../../alerts/index.js'
 import { ExponentialBackoff, errorMessage } from '../../util/index.js'
 import type { NotifyMetrics } from '../metrics.js'
-import { NotifyError } from '../notify-error.js'
 import type { Integration } from '../notifier.js'
+import { NotifyError } from '../notify-error.js'
 
 import type { DedupedContext } from './dedup.js'
 

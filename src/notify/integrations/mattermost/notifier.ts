@@ -4,10 +4,10 @@ import type { Alert } from '../../../alerts/index.js'
 import { goQuote } from '../../../labels/index.js'
 import { errorMessage, redactURLInMessage } from '../../../util/index.js'
 import { classifyStatus } from '../../http/index.js'
+import type { Notifier, NotifyContext } from '../../notifier.js'
 import { NotifyError } from '../../notify-error.js'
 import { readSecretFile } from '../../secret-file.js'
 import type { AlertTemplate } from '../../template/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
 import { FieldRenderer } from '../fields.js'
 import {
   finalError,

@@ -6,10 +6,10 @@ import { goQuote } from '../../../labels/index.js'
 import { errorMessage } from '../../../util/index.js'
 import { classifyStatus } from '../../http/index.js'
 import type { HttpResponse } from '../../http/index.js'
+import type { Notifier, NotifyContext } from '../../notifier.js'
 import { NotifyError } from '../../notify-error.js'
 import { goTrimSpace } from '../../template/index.js'
 import type { AlertTemplate } from '../../template/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
 import { FieldRenderer, groupKeyHash, readFileAsGo, truncateField } from '../fields.js'
 import {
   finalError,

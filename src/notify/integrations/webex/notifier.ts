@@ -1,9 +1,9 @@
 import type Logger from 'bunyan'
 
 import type { Alert } from '../../../alerts/index.js'
+import type { Notifier, NotifyContext } from '../../notifier.js'
 import type { AlertTemplate } from '../../template/index.js'
 import { truncateInBytes } from '../../truncate.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
 import { FieldRenderer } from '../fields.js'
 import { OwnedHttpClient, throwOnTemplateError } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'

@@ -3,9 +3,9 @@ import type Logger from 'bunyan'
 import type { Alert } from '../../../alerts/index.js'
 import { REDACTED } from '../../../util/index.js'
 import { reasonForStatus } from '../../http/index.js'
+import type { Notifier, NotifyContext } from '../../notifier.js'
 import { NotifyError } from '../../notify-error.js'
 import type { AlertTemplate } from '../../template/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
 import { FieldRenderer } from '../fields.js'
 import {
   finalError,

@@ -10,7 +10,6 @@ import {
 } from '../../../../src/config/goyaml/decode.js'
 import { parseYamlTree } from '../../../../src/config/goyaml/tree.js'
 import { CONFIG_REGISTRY } from '../../../support/integrations.js'
-
 import { R, checkRows, loadError } from '../helpers.js'
 
 function decode(text: string): ReturnType<typeof decodeDocument> {
