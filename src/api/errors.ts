@@ -3,17 +3,18 @@ import type { ErrorCode } from '../util/index.js'
 
 /**
  * OpenApiError is a framework-level refusal as go-openapi writes it: a status and a JSON body
- * `{"code": <code>, "message": <text>}` (code is the status, or 6xx for schema errors).
+ * `{"code": <bodyCode>, "message": <text>}` (bodyCode is the status, or 6xx for schema errors).
  */
-export class OpenApiError extends Error {
+export class OpenApiError extends AlertmeshError {
   readonly status: number
-  readonly code: number
+  /** bodyCode is go-openapi's numeric `code` of the answer body (`code` is alertmesh's). */
+  readonly bodyCode: number
 
-  constructor(status: number, code: number, message: string) {
-    super(message)
+  constructor(status: number, bodyCode: number, message: string) {
+    super('AM_API_REFUSED', message)
     this.name = 'OpenApiError'
     this.status = status
-    this.code = code
+    this.bodyCode = bodyCode
   }
 }
 
@@ -21,11 +22,11 @@ export class OpenApiError extends Error {
  * HandlerError is a refusal by an API handler: Alertmanager answers those with a bare JSON
  * string body.
  */
-export class HandlerError extends Error {
+export class HandlerError extends AlertmeshError {
   readonly status: number
 
   constructor(status: number, message: string) {
-    super(message)
+    super('AM_API_REFUSED', message)
     this.name = 'HandlerError'
     this.status = status
   }
@@ -33,7 +34,6 @@ export class HandlerError extends Error {
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   AM_MATCHER_INVALID: 400,
-  AM_ALERT_INVALID: 400,
   AM_SILENCE_INVALID: 400,
   AM_SILENCE_NOT_FOUND: 404,
   AM_CONFIG_INVALID: 500,

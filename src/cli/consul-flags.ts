@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 
 import type { ConsulSettings } from '../consul/index.js'
-import { parseGoDuration } from '../util/index.js'
+import { AlertmeshError, parseGoDuration } from '../util/index.js'
 
 import type { FlagDefs, FlagValues } from './flag-set.js'
 
@@ -97,8 +97,12 @@ export type ConsulFlagValues = FlagValues<typeof CONSUL_FLAGS>
 type ConsulFlagName = keyof typeof CONSUL_FLAGS
 
 /** ConsulFlagsError is a refused combination of --consul.* flags; flags.ts turns it into a FlagError. */
-export class ConsulFlagsError extends Error {
+export class ConsulFlagsError extends AlertmeshError {
   override readonly name = 'ConsulFlagsError'
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('AM_FLAG_INVALID', message, options)
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

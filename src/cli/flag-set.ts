@@ -3,7 +3,7 @@
 // reading a name the definition does not have is a compile error. The grammar is kingpin's
 // (Alertmanager's and amtool's flag library): `--flag=value`, `--flag value`, repeatable flags,
 // bools as `--flag`, `--no-flag` or `--flag=false`.
-import { formatGoDuration, parseGoDuration } from '../util/index.js'
+import { AlertmeshError, formatGoDuration, parseGoDuration } from '../util/index.js'
 
 /** FlagKind is how a flag's value is parsed (kingpin's String, Strings, Int, Bool, Duration, Enum). */
 export type FlagKind = 'string' | 'strings' | 'int' | 'bool' | 'duration' | 'enum'
@@ -65,8 +65,12 @@ export type FlagFields<D extends FlagDefs> = {
 }
 
 /** FlagError is a command-line problem, reported in one line (kingpin's wording). */
-export class FlagError extends Error {
+export class FlagError extends AlertmeshError {
   override readonly name = 'FlagError'
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('AM_FLAG_INVALID', message, options)
+  }
 }
 
 /** ParsedFlags is one parsed command line. */

@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 
 import type { Config } from '../config/index.js'
 import { AlertTemplate, TemplateFileError } from '../notify/index.js'
+import { AlertmeshError } from '../util/index.js'
 
 /**
  * The notification templates of a config, built in the composition root because src/config
@@ -12,8 +13,12 @@ import { AlertTemplate, TemplateFileError } from '../notify/index.js'
  */
 
 /** TemplateBuildError says which `templates:` file broke a config. */
-export class TemplateBuildError extends Error {
+export class TemplateBuildError extends AlertmeshError {
   override name = 'TemplateBuildError'
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('AM_TEMPLATE_INVALID', message, options)
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { goQuote } from '../labels/index.js'
+import { AlertmeshError } from '../util/index.js'
 
 import type { Obj } from './checks.js'
 import { byUnmarshalOrder } from './integration-spec.js'
@@ -14,11 +15,11 @@ import { propertiesOf } from './schema/index.js'
  */
 
 /** PhaseError is a top-level check failure; `pointer` locates the offending value. */
-export class PhaseError extends Error {
+export class PhaseError extends AlertmeshError {
   readonly pointer: string
 
   constructor(message: string, pointer: string) {
-    super(message)
+    super('AM_CONFIG_INVALID', message)
     this.name = 'PhaseError'
     this.pointer = pointer
   }

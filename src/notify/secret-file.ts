@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 
+import { AlertmeshError } from '../util/index.js'
+
 // The texts of Go's syscall errors that os.ReadFile can return for a secret file.
 const GO_ERRNO_TEXT: Readonly<Record<string, string>> = {
   ENOENT: 'no such file or directory',
@@ -12,8 +14,12 @@ const GO_ERRNO_TEXT: Readonly<Record<string, string>> = {
 }
 
 /** SecretFileError is a secret file that could not be read, worded as Go's *fs.PathError. */
-export class SecretFileError extends Error {
+export class SecretFileError extends AlertmeshError {
   override name = 'SecretFileError'
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('AM_SECRET_FILE_UNREADABLE', message, options)
+  }
 }
 
 /**

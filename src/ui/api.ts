@@ -3,7 +3,10 @@
 import { formatMatcher } from './matchers'
 import type { AlertGroup, Alert, Matcher, PostableSilence, Silence, Status } from './types'
 
-/** ApiError is a refusal or failure of the API, with the text the node answered. */
+/**
+ * ApiError is a refusal or failure of the API, with the text the node answered. A plain Error:
+ * src/ui runs in the browser and may not import src/util.
+ */
 export class ApiError extends Error {
   readonly status: number
   constructor(status: number, message: string) {

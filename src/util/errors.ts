@@ -7,11 +7,15 @@ export type ErrorCode =
   | 'AM_CLOSED'
   | 'AM_CONFIG_INVALID'
   | 'AM_MATCHER_INVALID'
-  | 'AM_LABELS_INVALID'
   | 'AM_DURATION_INVALID'
-  | 'AM_ALERT_INVALID'
+  | 'AM_TEMPLATE_INVALID'
+  | 'AM_TEMPLATE_EXEC'
   | 'AM_NOTIFY_FAILED'
+  | 'AM_NOTIFY_TRANSPORT'
+  | 'AM_NOTIFY_PAYLOAD'
+  | 'AM_SECRET_FILE_UNREADABLE'
   | 'AM_FLAG_INVALID'
+  | 'AM_API_REFUSED'
   | 'AM_SILENCE_NOT_FOUND'
   | 'AM_SILENCE_INVALID'
   | 'AM_CONSUL_UNAVAILABLE'
@@ -27,7 +31,15 @@ export type ErrorCode =
 export class AlertmeshError extends Error {
   readonly code: ErrorCode
 
-  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+  /**
+   * AlertmeshError's constructor.
+   *
+   * @param code - the stable code.
+   * @param message - the operator's text; omitted only by a subclass whose `message` is a getter
+   *   (Error's constructor would otherwise shadow it with an own property).
+   * @param options - the underlying `cause`, if any.
+   */
+  constructor(code: ErrorCode, message?: string, options?: ErrorOptions) {
     super(message, options)
     this.code = code
     this.name = new.target.name

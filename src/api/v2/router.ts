@@ -95,7 +95,7 @@ function apiErrors(log: ApiDeps['log']) {
       ctx.status = status
       ctx.type = 'application/json'
       if (err instanceof OpenApiError) {
-        ctx.body = `${JSON.stringify({ code: err.code, message: err.message })}\n`
+        ctx.body = `${JSON.stringify({ code: err.bodyCode, message: err.message })}\n`
       } else {
         if (!(err instanceof HandlerError) && status >= 500) {
           log.error({ err: errorMessage(err), path: ctx.path }, 'API request failed')

@@ -1,4 +1,5 @@
 import { goQuote } from '../../labels/index.js'
+import { AlertmeshError } from '../../util/index.js'
 import { isStruct, propertiesOf, resolveSchema, schemaType } from '../schema/index.js'
 import type { SchemaNode } from '../schema/index.js'
 
@@ -47,11 +48,11 @@ export interface Decoded {
 }
 
 /** FatalYamlError is a yaml.v2 error that aborts decoding (not a collected type error). */
-export class FatalYamlError extends Error {
+export class FatalYamlError extends AlertmeshError {
   readonly offset: number
 
   constructor(message: string, offset: number) {
-    super(message)
+    super('AM_CONFIG_INVALID', message)
     this.name = 'FatalYamlError'
     this.offset = offset
   }

@@ -1,3 +1,5 @@
+import { AlertmeshError } from '../../util/index.js'
+
 import type { YScalar } from './tree.js'
 
 /**
@@ -143,9 +145,9 @@ export function resolveScalar(node: YScalar): Resolved {
 }
 
 /** TagError is yaml.v2's fatal error for an explicit tag that does not fit its scalar. */
-export class TagError extends Error {
+export class TagError extends AlertmeshError {
   constructor(message: string) {
-    super(message)
+    super('AM_CONFIG_INVALID', message)
     this.name = 'TagError'
   }
 }

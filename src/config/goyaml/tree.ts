@@ -1,6 +1,8 @@
 import { EVENT_ID, SCALAR_STYLE, getScalarValue, parseEvents } from 'js-yaml'
 import type { Event, ScalarEvent } from 'js-yaml'
 
+import { AlertmeshError } from '../../util/index.js'
+
 /**
  * YAML source tree with positions, built from js-yaml 5's event stream.
  *
@@ -50,11 +52,11 @@ export interface YSeq {
 export type YNode = YScalar | YMap | YSeq
 
 /** YamlSyntaxError carries js-yaml's reason and the offset of a syntax error. */
-export class YamlSyntaxError extends Error {
+export class YamlSyntaxError extends AlertmeshError {
   readonly offset: number | undefined
 
   constructor(message: string, offset: number | undefined) {
-    super(message)
+    super('AM_CONFIG_INVALID', message)
     this.name = 'YamlSyntaxError'
     this.offset = offset
   }

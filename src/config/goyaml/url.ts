@@ -1,4 +1,5 @@
 import { goQuote } from '../../labels/index.js'
+import { AlertmeshError } from '../../util/index.js'
 
 /**
  * The subset of Go's `net/url` (Go 1.19) that Alertmanager's config relies on: `url.Parse` with
@@ -22,9 +23,9 @@ export interface GoURL {
 }
 
 /** GoUrlError is a url.Parse failure; its message is Go's `parse "<url>": <reason>`. */
-export class GoUrlError extends Error {
+export class GoUrlError extends AlertmeshError {
   constructor(message: string) {
-    super(message)
+    super('AM_CONFIG_INVALID', message)
     this.name = 'GoUrlError'
   }
 }

@@ -28,7 +28,10 @@ export function parseYamlValue(text: string): { ok: true; value: unknown } | { o
   }
 }
 
-/** InvalidKeyError is yaml.v2's `invalid map key` for a mapping or sequence used as a key. */
+/**
+ * InvalidKeyError is yaml.v2's `invalid map key` for a mapping or sequence used as a key.
+ * Internal signal: caught in this file, so it stays a plain Error (test/unit/util/errors.test.ts).
+ */
 class InvalidKeyError extends Error {}
 
 function toValue(node: YNode): unknown {

@@ -22,7 +22,7 @@ export class HttpConfigError extends AlertmeshError {
  * socket error: a credentials file that cannot be read, too many redirects, a token endpoint
  * that refuses. Like every `client.Do` error in Alertmanager it is retryable.
  */
-export class TransportError extends Error {
+export class TransportError extends AlertmeshError {
   /**
    * TransportError's constructor.
    *
@@ -30,7 +30,7 @@ export class TransportError extends Error {
    * @param options - the underlying error, if any.
    */
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options)
+    super('AM_NOTIFY_TRANSPORT', message, options)
     this.name = 'TransportError'
   }
 }

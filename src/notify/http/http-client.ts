@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici'
 
 import type { HttpClientConfig } from '../../config/index.js'
 import {
+  AlertmeshError,
   ClosedError,
   Deadline,
   errorMessage,
@@ -282,6 +283,10 @@ function failure(
 }
 
 function errorCode(err: unknown): string | undefined {
+  // Only socket and undici codes say what failed; an alertmesh code (a TransportError's) does not.
+  if (err instanceof AlertmeshError) {
+    return undefined
+  }
   if (typeof err === 'object' && err !== null && 'code' in err) {
     const code = err.code
     return typeof code === 'string' ? code : undefined

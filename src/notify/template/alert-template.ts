@@ -8,6 +8,7 @@ import { basename } from 'node:path'
 
 import type { Alert } from '../../alerts/index.js'
 import type { LabelSet } from '../../labels/index.js'
+import { AlertmeshError } from '../../util/index.js'
 
 import { buildData, dataPointer } from './data.js'
 import { DEFAULT_TMPL, EMAIL_TMPL, NEWER_KINDS_TMPL } from './default-templates.js'
@@ -109,8 +110,12 @@ export interface TemplateOptions {
 /**
  * HTMLUnavailableError is thrown by executeHTMLString when no html/template set was given.
  */
-export class HTMLUnavailableError extends Error {
+export class HTMLUnavailableError extends AlertmeshError {
   override name = 'HTMLUnavailableError'
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('AM_TEMPLATE_EXEC', message, options)
+  }
 }
 
 /**
@@ -119,7 +124,7 @@ export class HTMLUnavailableError extends Error {
  * only, as text/template does); `file` is the full path, for messages that must say which of
  * several same-named files failed.
  */
-export class TemplateFileError extends Error {
+export class TemplateFileError extends AlertmeshError {
   override name = 'TemplateFileError'
   /** file is the path of the file that failed. */
   readonly file: string
@@ -132,7 +137,7 @@ export class TemplateFileError extends Error {
    * @param cause - the underlying error.
    */
   constructor(message: string, file: string, cause: unknown) {
-    super(message, { cause })
+    super('AM_TEMPLATE_INVALID', message, { cause })
     this.file = file
   }
 }

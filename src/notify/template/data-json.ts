@@ -3,14 +3,20 @@
  * does: keys match field tags case-insensitively, unknown keys are ignored, `null` leaves the
  * zero value, times are RFC 3339 (Go's Time.UnmarshalJSON).
  */
+import { AlertmeshError } from '../../util/index.js'
+
 import { ALERT, ALERTS, DATA, KV, jsonFieldNames } from './data.js'
 import { GoBox, STRING, goStruct, zeroValue } from './go/index.js'
 import type { GoType, GoValue } from './go/index.js'
 import { TIME, parseRFC3339Time, timeValue } from './time.js'
 
 /** DataJSONError is a decoding error with Go's json message. */
-export class DataJSONError extends Error {
+export class DataJSONError extends AlertmeshError {
   override name = 'DataJSONError'
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('AM_TEMPLATE_EXEC', message, options)
+  }
 }
 
 function jsonKind(v: unknown): string {

@@ -6,11 +6,13 @@
 import { lstatSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
+import { AlertmeshError } from '../../util/index.js'
+
 /** ErrBadPattern is Go's filepath.ErrBadPattern. */
-export class ErrBadPattern extends Error {
+export class ErrBadPattern extends AlertmeshError {
   override name = 'ErrBadPattern'
   constructor() {
-    super('syntax error in pattern')
+    super('AM_TEMPLATE_INVALID', 'syntax error in pattern')
   }
 }
 

@@ -3,7 +3,7 @@
  * fields under their `json` tags, maps with sorted keys, nil slices and maps as `null`,
  * time.Time as RFC 3339 with nanoseconds, HTML-safe string escaping.
  */
-import { goJSONString } from '../../util/index.js'
+import { AlertmeshError, goJSONString } from '../../util/index.js'
 
 import { jsonFieldNames } from './data.js'
 import { sortedMapEntries } from './go/fmt.js'
@@ -13,8 +13,12 @@ import { formatFloat } from './go/strconv.js'
 import { TIME, fieldsOf, formatRFC3339NanoTime, timeOf } from './time.js'
 
 /** JSONMarshalError is what json.Marshal returns as its error, with Go's message. */
-export class JSONMarshalError extends Error {
+export class JSONMarshalError extends AlertmeshError {
   override name = 'JSONMarshalError'
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('AM_TEMPLATE_EXEC', message, options)
+  }
 }
 
 function floatJSON(f: number, bits: 32 | 64): string {

@@ -384,7 +384,10 @@ function parseAddresses(list: string, field: 'from' | 'to'): string[] {
   })
 }
 
-/** FinalError is a failure 0.25 does not retry (templates, addresses, TLS configuration). */
+/**
+ * FinalError is a failure 0.25 does not retry (templates, addresses, TLS configuration).
+ * Internal signal: toNotifyError turns it into a NotifyError, so it stays a plain Error.
+ */
 class FinalError extends Error {
   override name = 'FinalError'
 }

@@ -27,16 +27,17 @@ import { Readable } from 'node:stream'
 import type SMTPConnection from 'nodemailer/lib/smtp-connection'
 import type { SMTPConnectionCustomAuthContext } from 'nodemailer/lib/smtp-connection'
 
+import { AlertmeshError } from '../../../util/index.js'
 import type { TLSOptions } from '../../http/index.js'
 
 /** SmtpStepError is a failed SMTP step: `step` is 0.25's words for it, `detail` the cause. */
-export class SmtpStepError extends Error {
+export class SmtpStepError extends AlertmeshError {
   override name = 'SmtpStepError'
   readonly step: string
   readonly detail: string
 
   constructor(step: string, detail: string, cause?: unknown) {
-    super(`${step}: ${detail}`, cause === undefined ? undefined : { cause })
+    super('AM_NOTIFY_TRANSPORT', `${step}: ${detail}`, cause === undefined ? undefined : { cause })
     this.step = step
     this.detail = detail
   }

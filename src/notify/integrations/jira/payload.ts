@@ -1,4 +1,4 @@
-import { compareGoStrings, goJSONString } from '../../../util/index.js'
+import { AlertmeshError, compareGoStrings, goJSONString } from '../../../util/index.js'
 
 /**
  * The request bodies of newer Alertmanager's jira notifier (notify/jira/types.go at 68fb2d5),
@@ -29,9 +29,9 @@ export interface IssueFields {
 }
 
 /** JSONEncodeError is encoding/json's failure on a value it cannot encode (NaN, ±Inf). */
-export class JSONEncodeError extends Error {
+export class JSONEncodeError extends AlertmeshError {
   constructor(message: string) {
-    super(message)
+    super('AM_NOTIFY_PAYLOAD', message)
     this.name = 'JSONEncodeError'
   }
 }

@@ -5,6 +5,7 @@
  * a proxy in front of it) realistically answers with: an empty or non-JSON body, and values of
  * the wrong JSON type where the notifier reads.
  */
+import { AlertmeshError } from '../../../util/index.js'
 
 /** FoundIssue is one `issue` of the search result, as far as the notifier reads it. */
 export interface FoundIssue {
@@ -20,9 +21,9 @@ export interface Transition {
 }
 
 /** JSONDecodeError is json.Unmarshal's failure, with Go's message. */
-export class JSONDecodeError extends Error {
+export class JSONDecodeError extends AlertmeshError {
   constructor(message: string) {
-    super(message)
+    super('AM_NOTIFY_PAYLOAD', message)
     this.name = 'JSONDecodeError'
   }
 }

@@ -24,6 +24,7 @@ export function goJSONSyntaxError(input: Uint8Array): string | undefined {
   }
 }
 
+/** SyntaxFailure is an internal signal caught in this file: a plain Error (test/unit/util/errors.test.ts). */
 class SyntaxFailure extends Error {}
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d

@@ -2,6 +2,8 @@
  * The template executor, a port of Go 1.19 text/template/exec.go over the value model of
  * value.ts: the same evaluation order, truth rules, argument checks and error messages.
  */
+import { AlertmeshError } from '../../../util/index.js'
+
 import { sprint, sprintf, sortedMapEntries } from './fmt.js'
 import { BUILTINS, canBeNil, goodFunc, indirect, isTrue, printableValue, truth } from './funcs.js'
 import { NodeType, errorContext } from './node.js'
@@ -58,7 +60,7 @@ export interface ExecTemplate {
 }
 
 /** ExecError is a template execution error; its message is Go's, location and all. */
-export class ExecError extends Error {
+export class ExecError extends AlertmeshError {
   override name = 'ExecError'
   /**
    * output is what the template wrote before it failed: Go's Execute leaves it in the buffer,
@@ -76,7 +78,7 @@ export class ExecError extends Error {
     readonly templateName: string,
     message: string
   ) {
-    super(message)
+    super('AM_TEMPLATE_EXEC', message)
   }
 }
 
@@ -86,7 +88,10 @@ export const MAX_EXEC_DEPTH = 100000
 /** MISSING is Go's missingVal: no final value from a previous pipeline stage (compared by identity). */
 const MISSING = new GoBox(BOOL, Symbol('missing'))
 
-/** WalkSignal unwinds a range for {{break}} and {{continue}}, as Go's walkBreak/walkContinue. */
+/**
+ * WalkSignal unwinds a range for {{break}} and {{continue}}, as Go's walkBreak/walkContinue.
+ * Internal signal caught in this file: a plain Error (test/unit/util/errors.test.ts).
+ */
 class WalkSignal extends Error {}
 const BREAK = new WalkSignal('break')
 const CONTINUE = new WalkSignal('continue')

@@ -2,6 +2,8 @@
  * The builtin functions of Go 1.19 text/template/funcs.go and its escapers, with Go's
  * comparison rules and error messages.
  */
+import { AlertmeshError } from '../../../util/index.js'
+
 import { sprint, sprintf, sprintln } from './fmt.js'
 import { quoteWith } from './strconv.js'
 import {
@@ -35,8 +37,12 @@ import {
 import type { GoFunc, GoType, GoValue, MapKey } from './value.js'
 
 /** FuncError is what a builtin throws for Go's error result. */
-export class FuncError extends Error {
+export class FuncError extends AlertmeshError {
   override name = 'FuncError'
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('AM_TEMPLATE_EXEC', message, options)
+  }
 }
 
 /**

@@ -2,6 +2,8 @@
  * The template parser, a port of Go 1.19 text/template/parse/parse.go: the same grammar, the
  * same three-token lookahead and the same error messages and line numbers.
  */
+import { AlertmeshError } from '../../../util/index.js'
+
 import { ItemType, Lexer, itemString } from './lex.js'
 import type { Item } from './lex.js'
 import {
@@ -42,8 +44,12 @@ import {
 } from './strconv.js'
 
 /** ParseError is a template parse error; its message is Go's, `template: NAME:LINE: ...`. */
-export class ParseError extends Error {
+export class ParseError extends AlertmeshError {
   override name = 'ParseError'
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('AM_TEMPLATE_INVALID', message, options)
+  }
 }
 
 /** ParseMode is Go's parse.Mode. */

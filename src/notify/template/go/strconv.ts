@@ -3,6 +3,7 @@
  * parsing with Go's literal syntax (strconv/atoi.go, atof.go) and float formatting
  * (strconv/ftoa.go), with the same digits and rounding as Go.
  */
+import { AlertmeshError } from '../../../util/index.js'
 
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u
 const HEX = '0123456789abcdef'
@@ -91,8 +92,12 @@ export function quoteRune(r: number, asciiOnly: boolean): string {
 }
 
 /** SyntaxError mirrors strconv's ErrSyntax wrapped in a NumError or returned by Unquote. */
-export class StrconvError extends Error {
+export class StrconvError extends AlertmeshError {
   override name = 'StrconvError'
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('AM_TEMPLATE_INVALID', message, options)
+  }
 }
 
 function unhex(c: string): number {

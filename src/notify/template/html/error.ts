@@ -2,6 +2,7 @@
  * Escaping errors, a port of Go 1.19 html/template/error.go: the error codes and Go's
  * message formats (`html/template:NAME:LINE:COL: ...`).
  */
+import { AlertmeshError } from '../../../util/index.js'
 import { errorContext } from '../go/index.js'
 import type { Node } from '../go/index.js'
 
@@ -26,7 +27,7 @@ export type ErrorCode =
  * escaper fills in the name, line and description prefix after the fact, as Go does; the
  * message is computed from them each time it is read.
  */
-export class HtmlTemplateError extends Error {
+export class HtmlTemplateError extends AlertmeshError {
   override name = 'HtmlTemplateError'
 
   /**
@@ -45,7 +46,7 @@ export class HtmlTemplateError extends Error {
     public line: number,
     public description: string
   ) {
-    super()
+    super('AM_TEMPLATE_INVALID')
   }
 
   /** message formats the error as Go's (*Error).Error. */

@@ -3,6 +3,7 @@
  * for values in JavaScript (Go 1.19 encoding/json/encode.go): HTML-safe string escaping,
  * sorted map keys, exported struct fields, Go's float formatting and error messages.
  */
+import { AlertmeshError } from '../../../util/index.js'
 import {
   GoIface,
   formatFloat,
@@ -17,8 +18,12 @@ import {
 import type { GoType, GoValue } from '../go/index.js'
 
 /** JsonError is an error of json.Marshal; its message is Go's. */
-export class JsonError extends Error {
+export class JsonError extends AlertmeshError {
   override name = 'JsonError'
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('AM_TEMPLATE_EXEC', message, options)
+  }
 }
 
 const HEX = '0123456789abcdef'

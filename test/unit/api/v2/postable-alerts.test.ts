@@ -286,7 +286,7 @@ describe('parsePostableAlerts', () => {
         (err: unknown) => {
           assert.ok(err instanceof OpenApiError, String(err))
           assert.equal(err.status, c.status)
-          assert.equal(err.code, c.code)
+          assert.equal(err.bodyCode, c.code)
           if (typeof c.message === 'string') {
             assert.equal(err.message, c.message)
           } else {
