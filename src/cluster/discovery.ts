@@ -1,6 +1,7 @@
 import type { WarnLimiter } from '../util/index.js'
 
 import { resolveAddress } from './address.js'
+import type { Lookup } from './address.js'
 
 /** Alertmanager's refresh period: --cluster.peer names are re-resolved this often. */
 const REFRESH_INTERVAL_MS = 15_000
@@ -16,6 +17,12 @@ export interface DiscoveryOptions {
   /** Called once --cluster.peer is first resolved and after each discovered list is applied. */
   readonly onResolved: () => void
   readonly warn: WarnLimiter
+  /**
+   * The DNS lookup for names; injectable for tests.
+   *
+   * @default the system resolver (`dns.promises.lookup`)
+   */
+  readonly lookup?: Lookup
 }
 
 /**
@@ -130,7 +137,7 @@ export class Discovery {
     const resolved = await Promise.all(
       addresses.map(async (a) => {
         try {
-          return await resolveAddress(a)
+          return await resolveAddress(a, this.#options.lookup)
         } catch (err: unknown) {
           this.#options.warn.warn(
             'peer_address',
