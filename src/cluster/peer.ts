@@ -24,7 +24,7 @@ import type { Connection } from './transport.js'
 // start (cluster/cluster.go Create). Alertmanager does that so a restarted replica is a new member and, its
 // ULID being the newest, sorts last: it cannot take position 0 and notify at once with an
 // empty nflog, duplicating what its peers already sent. Here that risk is removed at its root
-// instead: a restarting node settles (pulls the nflog and silences from a peer, see settle.ts)
+// instead: a restarting node settles (pulls the nflog and silences from a peer, see settle-gate.ts)
 // before its pipeline may notify, so by the time it acts at its old position it knows every
 // notification the others logged, and keeping the position cannot cause a duplicate. In return
 // positions are deterministic (n0 is always first, whatever the restart order), /api/v2/status
