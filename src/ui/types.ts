@@ -1,6 +1,10 @@
 // The shapes of Alertmanager's API v2 as this UI reads them (api/v2/openapi.yaml), plus the
 // `alertmesh` section alertmesh adds to /api/v2/status.
 
+import type { ClusterView, ConfigSourceView, VersionInfo } from '../api/v2/wire'
+
+export type { ConfigSourceView } from '../api/v2/wire'
+
 export type LabelSet = Readonly<Record<string, string>>
 
 /** Matcher is one silence or filter matcher, as the API carries it. */
@@ -59,26 +63,6 @@ export interface AlertGroup {
   readonly alerts: readonly Alert[]
 }
 
-export interface PeerStatus {
-  readonly name: string
-  readonly address: string
-}
-
-/**
- * ConfigSourceView is where a node's running config came from (alertmesh's own status section):
- * the wire shape of src/api/v2/deps.ts ConfigSourceView, which the browser bundle cannot import.
- */
-export interface ConfigSourceView {
-  readonly mode: 'file' | 'consul'
-  readonly source: 'file' | 'consul' | 'cache'
-  readonly location: string
-  readonly hash: string
-  readonly version?: string
-  readonly appliedAt: string
-  readonly error?: { readonly message: string; readonly at: string }
-  readonly consul?: { readonly address: string; readonly reachable: boolean }
-}
-
 /** NodeConfigStatus is what a node (this one or a peer) reports about its applied config. */
 export interface NodeConfigStatus {
   readonly name: string
@@ -89,21 +73,10 @@ export interface NodeConfigStatus {
 }
 
 export interface Status {
-  readonly cluster: {
-    readonly name?: string
-    readonly status: 'ready' | 'settling' | 'disabled'
-    readonly peers: readonly PeerStatus[]
-  }
+  readonly cluster: ClusterView
   readonly config: { readonly original: string }
   readonly uptime: string
-  readonly versionInfo: {
-    readonly version: string
-    readonly revision: string
-    readonly branch: string
-    readonly buildUser: string
-    readonly buildDate: string
-    readonly goVersion: string
-  }
+  readonly versionInfo: VersionInfo
   /** Present on alertmesh nodes only; an Alertmanager behind the same UI would not send it. */
   readonly alertmesh?: {
     readonly name: string
