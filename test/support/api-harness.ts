@@ -24,11 +24,12 @@ export interface InProcessOptions {
 
 /**
  * InProcessNode is a node wired by startNode in this process, with its own config file and
- * storage dir and no clustering. Its log lines (JSON, one a line) are kept in `logs`.
+ * storage dir and no clustering. Its log lines (JSON, one a line) are kept in `logs`. Talk to
+ * it over HTTP at `url`, with the calls of test/support/node-api.ts.
  *
  * @example
  *   const node = teardown.stop(await InProcessNode.start({ config: CONFIG }))
- *   const res = await node.postAlerts([{ labels: { alertname: 'A' } }])
+ *   const res = await postAlerts(node.url, [{ labels: { alertname: 'A' } }])
  */
 export class InProcessNode {
   readonly url: string
@@ -101,71 +102,6 @@ export class InProcessNode {
       await rm(dir, { recursive: true, force: true })
       throw err
     }
-  }
-
-  /**
-   * postAlerts sends alerts to POST /api/v2/alerts.
-   *
-   * @param alerts - the body (serialised as JSON).
-   * @returns the response.
-   */
-  postAlerts(alerts: unknown): Promise<Response> {
-    return this.post('/api/v2/alerts', JSON.stringify(alerts))
-  }
-
-  /**
-   * postSilence creates or updates a silence through POST /api/v2/silences.
-   *
-   * @param silence - the body (serialised as JSON).
-   * @returns the response.
-   */
-  postSilence(silence: unknown): Promise<Response> {
-    return this.post('/api/v2/silences', JSON.stringify(silence))
-  }
-
-  /**
-   * post sends a raw body.
-   *
-   * @param path - e.g. `/api/v2/alerts`.
-   * @param body - the body as sent.
-   * @param contentType - its Content-Type.
-   * @returns the response.
-   */
-  post(path: string, body: string, contentType = 'application/json'): Promise<Response> {
-    return fetch(`${this.url}${path}`, {
-      method: 'POST',
-      headers: { 'Content-Type': contentType },
-      body,
-    })
-  }
-
-  /**
-   * getJson fetches a path under the node's URL and parses JSON.
-   *
-   * @param path - e.g. `/api/v2/alerts?active=false`.
-   * @returns the parsed body.
-   * @throws when the answer is not a 2xx.
-   */
-  async getJson<T = unknown>(path: string): Promise<T> {
-    const res = await fetch(`${this.url}${path}`)
-    if (!res.ok) {
-      throw new Error(`GET ${path}: ${res.status} ${await res.text()}`)
-    }
-    return (await res.json()) as T
-  }
-
-  /**
-   * writeConfig replaces the config file (a reload applies it).
-   *
-   * @param config - the YAML text.
-   */
-  async writeConfig(config: string): Promise<void> {
-    await writeFile(this.configFile, config)
-  }
-
-  /** reload asks for POST /-/reload and returns the response. */
-  reload(): Promise<Response> {
-    return fetch(`${this.url}/-/reload`, { method: 'POST' })
   }
 
   /** stop shuts the node down as SIGTERM would, then removes its directory. */

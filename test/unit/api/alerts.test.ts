@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
 import { InProcessNode } from '../../support/api-harness.js'
+import { getJson, postAlerts } from '../../support/node-api.js'
 import { Teardown } from '../../support/teardown.js'
 
 interface GettableAlert {
@@ -38,7 +39,7 @@ describe('API v2 reads', () => {
 
   before(async () => {
     node = teardown.stop(await InProcessNode.start({ config: CONFIG }))
-    const res = await node.postAlerts([
+    const res = await postAlerts(node.url, [
       { labels: { alertname: 'A', team: 'db', severity: 'crit' } },
       { labels: { alertname: 'B', team: 'web' } },
       {
@@ -70,14 +71,14 @@ describe('API v2 reads', () => {
   for (const [query, expected] of cases) {
     it(`GET /api/v2/alerts${query} lists ${JSON.stringify(expected)}`, async () => {
       assert.deepEqual(
-        names(await node.getJson<GettableAlert[]>(`/api/v2/alerts${query}`)),
+        names(await getJson<GettableAlert[]>(node.url, `/api/v2/alerts${query}`)),
         expected
       )
     })
   }
 
   it('lists receivers in routing order and sorts alerts by fingerprint', async () => {
-    const alerts = await node.getJson<GettableAlert[]>('/api/v2/alerts')
+    const alerts = await getJson<GettableAlert[]>(node.url, '/api/v2/alerts')
     const a = alerts.find((x) => x.labels['alertname'] === 'A')
     assert.ok(a)
     assert.deepEqual(a.receivers, [{ name: 'db' }, { name: 'pager' }])
@@ -99,10 +100,9 @@ describe('API v2 reads', () => {
   })
 
   it('groups alerts by route and receiver in /api/v2/alerts/groups', async () => {
-    const groups =
-      await node.getJson<
-        { labels: Record<string, string>; receiver: { name: string }; alerts: GettableAlert[] }[]
-      >('/api/v2/alerts/groups')
+    const groups = await getJson<
+      { labels: Record<string, string>; receiver: { name: string }; alerts: GettableAlert[] }[]
+    >(node.url, '/api/v2/alerts/groups')
     assert.deepEqual(
       groups.map((g) => [g.receiver.name, names(g.alerts)]),
       [
@@ -111,12 +111,12 @@ describe('API v2 reads', () => {
         ['pager', ['A']],
       ]
     )
-    const pagerOnly = await node.getJson<unknown[]>('/api/v2/alerts/groups?receiver=pager')
+    const pagerOnly = await getJson<unknown[]>(node.url, '/api/v2/alerts/groups?receiver=pager')
     assert.equal(pagerOnly.length, 1)
   })
 
   it('lists configured receivers, referenced or not, in config order', async () => {
-    assert.deepEqual(await node.getJson('/api/v2/receivers'), [
+    assert.deepEqual(await getJson(node.url, '/api/v2/receivers'), [
       { name: 'default' },
       { name: 'db' },
       { name: 'pager' },
@@ -124,11 +124,11 @@ describe('API v2 reads', () => {
   })
 
   it('shows a node without clustering, its version and its config in /api/v2/status', async () => {
-    const status = await node.getJson<{
+    const status = await getJson<{
       cluster: { status: string; peers: unknown[] }
       versionInfo: { version: string }
       alertmesh: { name: string; config: { hash: string; appliedAt: string }; nodes: unknown[] }
-    }>('/api/v2/status')
+    }>(node.url, '/api/v2/status')
     assert.deepEqual(status.cluster, { peers: [], status: 'disabled' })
     assert.equal(status.versionInfo.version, '0.25.0')
     // Without clustering the node lists only itself.

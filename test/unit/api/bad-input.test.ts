@@ -14,6 +14,7 @@ import {
   assertAnswersLikeAlertmanager,
 } from '../../support/alertmanager-answers.js'
 import { InProcessNode } from '../../support/api-harness.js'
+import { getJson, postAlerts } from '../../support/node-api.js'
 import { Teardown } from '../../support/teardown.js'
 
 const CONFIG = 'route:\n  receiver: r\n  group_wait: 1h\nreceivers:\n- name: r\n'
@@ -34,13 +35,13 @@ describe('bad alerts', () => {
   }
 
   it('stores the valid alerts of a partly invalid batch (best effort)', async () => {
-    const res = await node.postAlerts([
+    const res = await postAlerts(node.url, [
       { labels: { alertname: 'Good' } },
       { labels: { 'bad-name': 'x' } },
     ])
     assert.equal(res.status, 400)
     assert.equal(await res.json(), 'invalid label set: invalid name "bad-name"')
-    const listed = await node.getJson<{ labels: Record<string, string> }[]>('/api/v2/alerts')
+    const listed = await getJson<{ labels: Record<string, string> }[]>(node.url, '/api/v2/alerts')
     assert.deepEqual(
       listed.map((a) => a.labels['alertname']),
       ['Good']
@@ -102,7 +103,7 @@ describe('bad alerts', () => {
     assert.ok(statuses.has(400), 'the fuzzer produced invalid bodies')
     assert.equal((await fetch(`${node.url}/-/healthy`)).status, 200)
     // Whatever was stored is a valid alert the API can list.
-    const listed = await node.getJson<{ labels: Record<string, string> }[]>('/api/v2/alerts')
+    const listed = await getJson<{ labels: Record<string, string> }[]>(node.url, '/api/v2/alerts')
     for (const alert of listed) {
       assert.ok(Object.keys(alert.labels).length > 0)
     }

@@ -15,20 +15,11 @@ import {
   silencePostCases,
 } from '../../support/alertmanager-answers.js'
 import { InProcessNode } from '../../support/api-harness.js'
-import { iso } from '../../support/fixtures.js'
+import { alertnameSilence as silence } from '../../support/fixtures.js'
+import { getJson, postSilence } from '../../support/node-api.js'
 import { Teardown } from '../../support/teardown.js'
 
 const CONFIG = 'route:\n  receiver: r\n  group_wait: 1h\nreceivers:\n- name: r\n'
-
-function silence(alertname: string, startsAt: number, endsAt: number): object {
-  return {
-    matchers: [{ name: 'alertname', value: alertname, isRegex: false, isEqual: true }],
-    startsAt: iso(startsAt),
-    endsAt: iso(endsAt),
-    createdBy: 'e2e',
-    comment: `silence ${alertname}`,
-  }
-}
 
 describe('silence API', () => {
   let node: InProcessNode
@@ -40,7 +31,8 @@ describe('silence API', () => {
   after(() => teardown.run())
 
   async function silenceState(id: string): Promise<string> {
-    return (await node.getJson<{ status: { state: string } }>(`/api/v2/silence/${id}`)).status.state
+    return (await getJson<{ status: { state: string } }>(node.url, `/api/v2/silence/${id}`)).status
+      .state
   }
 
   for (const c of [...silencePostCases(Date.now()), ...SILENCE_ID_CASES]) {
@@ -52,20 +44,23 @@ describe('silence API', () => {
   it('updates in place or replaces a silence by Alertmanager 0.25 rules', async () => {
     const now = Date.now()
     const created = (await (
-      await node.postSilence(silence('Update', now - 1000, now + 60_000))
+      await postSilence(node.url, silence('Update', now - 1000, now + 60_000))
     ).json()) as { silenceID: string }
     // Same matchers and the stored start (clamped to the creation instant), later end: updated
     // in place, same id — what amtool silence update and the UI do after reading the silence.
-    const stored = await node.getJson<{ startsAt: string }>(`/api/v2/silence/${created.silenceID}`)
+    const stored = await getJson<{ startsAt: string }>(
+      node.url,
+      `/api/v2/silence/${created.silenceID}`
+    )
     const extended = (await (
-      await node.postSilence({
+      await postSilence(node.url, {
         ...silence('Update', Date.parse(stored.startsAt), now + 120_000),
         id: created.silenceID,
       })
     ).json()) as { silenceID: string }
     // Different matchers: the old silence is expired and a new id is returned.
     const replaced = (await (
-      await node.postSilence({
+      await postSilence(node.url, {
         ...silence('Update2', now - 1000, now + 120_000),
         id: created.silenceID,
       })
