@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-import { fastWebhookConfig, iso } from '../support/fixtures.js'
+import { alertnameSilence as silence, fastWebhookConfig } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
 import { Teardown } from '../support/teardown.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
@@ -21,16 +21,6 @@ interface GettableSilence {
 }
 
 const CONFIG = fastWebhookConfig
-
-function silence(alertname: string, startsAt: number, endsAt: number): object {
-  return {
-    matchers: [{ name: 'alertname', value: alertname, isRegex: false, isEqual: true }],
-    startsAt: iso(startsAt),
-    endsAt: iso(endsAt),
-    createdBy: 'e2e',
-    comment: `silence ${alertname}`,
-  }
-}
 
 void describe('silences', () => {
   let receiver: WebhookReceiver
