@@ -1,5 +1,6 @@
 // amtool (Debian's 0.25 build) talking to a node process. The handler logic behind it (GET
-// /alerts filters, groups, receivers, status) is tested in-process in test/unit/api/alerts.test.ts.
+// /alerts filters, groups, receivers, status) is tested in-process in
+// test/unit/api/handlers.test.ts.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { after, before, describe, it } from 'node:test'

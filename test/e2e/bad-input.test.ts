@@ -1,7 +1,7 @@
 // Bad input end to end: Debian's Alertmanager 0.25 still answers each malformed POST
-// /api/v2/alerts as pinned in test/support/alertmanager-answers.ts (test/unit/api/bad-input.test.ts
-// holds alertmesh to the same answers, in-process), and a node process refuses an invalid config
-// on reload and keeps routing with the old one.
+// /api/v2/alerts as pinned in test/support/alertmanager-answers.ts (test/unit/api/handlers.test.ts
+// holds alertmesh to the same answers, in-process), and a node process refuses an invalid
+// config on reload and keeps routing with the old one.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 

@@ -1,6 +1,6 @@
 // The silence endpoints as clients see them: amtool (Debian's 0.25 build) talking to a node
 // process, and Debian's Alertmanager 0.25 still answering malformed requests as pinned in
-// test/support/alertmanager-answers.ts (test/unit/api/silences.test.ts holds alertmesh to the
+// test/support/alertmanager-answers.ts (test/unit/api/handlers.test.ts holds alertmesh to the
 // same answers, in-process).
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'

@@ -1,7 +1,7 @@
 // Silences end to end (Alertmanager's silence/silence.go): states over time, muting in the
 // pipeline and in the API, and notifications resuming when a silence ends; Alertmanager 0.25's
 // acceptance TestSilencing in spirit, with a real webhook receiver. How a posted silence updates
-// or replaces another is handler logic, tested in-process in test/unit/api/silences.test.ts.
+// or replaces another is handler logic, tested in-process in test/unit/api/handlers.test.ts.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
