@@ -7,6 +7,24 @@
 export const iso = (ms: number): string => new Date(ms).toISOString()
 
 /**
+ * alertnameSilence is a POST /api/v2/silences body that silences one alertname.
+ *
+ * @param alertname - the `alertname` the silence matches.
+ * @param startsAt - epoch ms.
+ * @param endsAt - epoch ms.
+ * @returns the body, commented `silence <alertname>`.
+ */
+export function alertnameSilence(alertname: string, startsAt: number, endsAt: number): object {
+  return {
+    matchers: [{ name: 'alertname', value: alertname, isRegex: false, isEqual: true }],
+    startsAt: iso(startsAt),
+    endsAt: iso(endsAt),
+    createdBy: 'e2e',
+    comment: `silence ${alertname}`,
+  }
+}
+
+/**
  * fastWebhookConfig is a one-receiver config with short timers, grouped by alertname, for
  * tests that watch notifications arrive: group_wait 300ms, group_interval 1s, repeat 1h.
  *

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
 import { LoggedProcess } from './logged-process.js'
+import { getJson, postAlerts, postSilence, reload } from './node-api.js'
 import { freePort } from './ports.js'
 
 /** REPO_ROOT is the repository root (tests run from dist/test/...). */
@@ -158,11 +159,7 @@ export class TestNode extends LoggedProcess {
    * @returns the response.
    */
   postAlerts(alerts: unknown): Promise<Response> {
-    return fetch(`${this.url}/api/v2/alerts`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(alerts),
-    })
+    return postAlerts(this.url, alerts)
   }
 
   /**
@@ -172,11 +169,7 @@ export class TestNode extends LoggedProcess {
    * @returns the response.
    */
   postSilence(silence: unknown): Promise<Response> {
-    return fetch(`${this.url}/api/v2/silences`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(silence),
-    })
+    return postSilence(this.url, silence)
   }
 
   /**
@@ -185,12 +178,8 @@ export class TestNode extends LoggedProcess {
    * @param path - e.g. `/api/v2/alerts?active=false`.
    * @returns the parsed body.
    */
-  async getJson<T = unknown>(path: string): Promise<T> {
-    const res = await fetch(`${this.url}${path}`)
-    if (!res.ok) {
-      throw new Error(`GET ${path}: ${res.status} ${await res.text()}`)
-    }
-    return (await res.json()) as T
+  getJson<T = unknown>(path: string): Promise<T> {
+    return getJson<T>(this.url, path)
   }
 
   /**
@@ -204,7 +193,7 @@ export class TestNode extends LoggedProcess {
 
   /** reload asks for POST /-/reload and returns the response. */
   reload(): Promise<Response> {
-    return fetch(`${this.url}/-/reload`, { method: 'POST' })
+    return reload(this.url)
   }
 
   /**
