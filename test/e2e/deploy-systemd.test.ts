@@ -10,7 +10,7 @@
 // these machines), so the sandbox (seccomp filter, read-only file system) is checked as text and
 // by systemd's analysers, not by running the node inside it.
 import assert from 'node:assert/strict'
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
@@ -35,7 +35,8 @@ import {
   splitWords,
 } from '../support/systemd.js'
 import type { NodeHost, UnitFile } from '../support/systemd.js'
-import { waitFor } from '../support/wait.js'
+import { exitOf, httpOk, spawnUntilReady, waitFor } from '../support/wait.js'
+import type { ExitInfo } from '../support/wait.js'
 
 const exec = promisify(execFile)
 
@@ -52,8 +53,8 @@ const MAX_EXPOSURE = 2.0
 interface RunningNode {
   readonly child: ChildProcess
   readonly url: string
-  output: string
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  readonly output: () => string
+  readonly exited: Promise<ExitInfo>
 }
 
 const running: RunningNode[] = []
@@ -72,34 +73,22 @@ async function startFromUnit(
     word.startsWith(`${INSTALL_DIR}/`) ? join(REPO_ROOT, word.slice(INSTALL_DIR.length + 1)) : word
   )
   assert.ok(program !== undefined)
-  const child = spawn(program, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  let node: RunningNode | undefined
+  await spawnUntilReady(program, args, {
+    name: 'alertmesh',
+    what: 'node ready',
+    check: () => httpOk(`${url}/-/ready`),
     env: { ...testEnv(), ...env },
-  })
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      resolve({ code, signal })
-    })
-  )
-  const node: RunningNode = { child, url, output: '', exited }
-  running.push(node)
-  child.stdout.on('data', (chunk: Buffer) => (node.output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (node.output += chunk.toString()))
-  const died = exited.then(({ code }) => {
-    throw new Error(`alertmesh exited with ${code} before it was ready:\n${node.output}`)
-  })
-  try {
-    await Promise.race([
-      died,
-      waitFor('node ready', async () => (await fetch(`${url}/-/ready`)).ok, { timeoutMs: 30_000 }),
-    ])
-  } catch (err: unknown) {
+    // Registered before the wait, so that after() stops a node whatever happens next.
+    onSpawn: (child, output) => {
+      node = { child, url, output, exited: exitOf(child) }
+      running.push(node)
+    },
+  }).catch((err: unknown) => {
     const message = err instanceof Error ? err.message : String(err)
-    throw new Error(
-      `${message}\nargv (paths as in the unit): ${argv.join(' ')}\noutput:\n${node.output.slice(-4000)}`,
-      { cause: err }
-    )
-  }
+    throw new Error(`${message}\nargv (paths as in the unit): ${argv.join(' ')}`, { cause: err })
+  })
+  assert.ok(node !== undefined)
   return node
 }
 
@@ -415,7 +404,7 @@ void describe('alertmesh.env', () => {
       node.child.kill(signal)
       const { code } = await node.exited
       const tookMs = performance.now() - started
-      assert.equal(code, 0, node.output)
+      assert.equal(code, 0, node.output())
       assert.ok(
         tookMs * 4 < timeoutStopMs,
         `shutdown took ${Math.round(tookMs)} ms; TimeoutStopSec should leave 4x that`
@@ -493,7 +482,7 @@ void describe('alertmesh.env', () => {
 
     for (const node of nodes) {
       node.child.kill('SIGTERM')
-      assert.equal((await node.exited).code, 0, node.output)
+      assert.equal((await node.exited).code, 0, node.output())
     }
   })
 })
