@@ -25,7 +25,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 
 import { median } from './lib/stats.js'
-import { freePort } from './lib/target.js'
+
+import { freePort } from '#scripts/lib/ports.mjs'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..')
 const COMMANDS: Record<string, readonly string[]> = {

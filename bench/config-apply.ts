@@ -16,7 +16,6 @@
  *
  *   node dist/bench/config-apply.js [--rounds=50] [--pause-ms=250] [--targets=alertmanager,alertmesh]
  */
-import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -27,7 +26,9 @@ import { fileURLToPath } from 'node:url'
 import { startConsulStandin } from '../test/support/consul-standin/index.js'
 
 import { median } from './lib/stats.js'
-import { freePort } from './lib/target.js'
+
+import { freePort } from '#scripts/lib/ports.mjs'
+import { httpOk, spawnUntilReady } from '#scripts/lib/ready.mjs'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..')
 const ALERTMESH = [process.execPath, join(ROOT, 'dist', 'bin', 'alertmesh.cjs')]
@@ -57,30 +58,18 @@ interface Proc {
   readonly child: ChildProcess
   readonly base: string
   readonly dir: string
-  output: string
+  /** Everything the node printed so far (its JSON log). */
+  readonly output: () => string
 }
 
-async function waitReady(proc: Proc): Promise<void> {
-  const deadline = Date.now() + 20_000
-  while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) {
-      throw new Error(`node exited: ${proc.output.slice(-2000)}`)
-    }
-    const ok = await fetch(`${proc.base}/-/ready`).then(
-      (r) => r.ok,
-      () => false
-    )
-    if (ok) {
-      return
-    }
-    await sleep(20)
-  }
-  throw new Error(`node not ready within 20 s: ${proc.output.slice(-2000)}`)
-}
-
-async function spawnNode(command: readonly string[], args: readonly string[], dir: string) {
+async function spawnNode(
+  command: readonly string[],
+  args: readonly string[],
+  dir: string
+): Promise<Proc> {
   const port = await freePort()
-  const child = spawn(
+  const base = `http://127.0.0.1:${port}`
+  const { child, output } = await spawnUntilReady(
     command[0] as string,
     [
       ...command.slice(1),
@@ -89,13 +78,9 @@ async function spawnNode(command: readonly string[], args: readonly string[], di
       `--web.listen-address=127.0.0.1:${port}`,
       '--cluster.listen-address=',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] }
+    { name: 'node', check: () => httpOk(`${base}/-/ready`), timeoutMs: 20_000, intervalMs: 20 }
   )
-  const proc: Proc = { child, base: `http://127.0.0.1:${port}`, dir, output: '' }
-  child.stdout.on('data', (c: Buffer) => (proc.output += c.toString()))
-  child.stderr.on('data', (c: Buffer) => (proc.output += c.toString()))
-  await waitReady(proc)
-  return proc
+  return { child, base, dir, output }
 }
 
 async function stopAll(procs: readonly Proc[]): Promise<void> {
@@ -111,7 +96,7 @@ async function stopAll(procs: readonly Proc[]): Promise<void> {
 
 /** appliedAt finds the log time at which a node applied the config with the given index. */
 function appliedAt(proc: Proc, index: string): number | undefined {
-  for (const line of proc.output.split('\n')) {
+  for (const line of proc.output().split('\n')) {
     if (!line.includes('Completed loading of configuration from Consul')) {
       continue
     }

@@ -29,7 +29,9 @@ import { fileURLToPath } from 'node:url'
 
 import { readMemory } from './lib/proc.js'
 import { median } from './lib/stats.js'
-import { freePort } from './lib/target.js'
+
+import { freePort } from '#scripts/lib/ports.mjs'
+import { httpOk, untilReady } from '#scripts/lib/ready.mjs'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..')
 const COMMANDS: Record<string, readonly string[]> = {
@@ -89,18 +91,18 @@ function track(child: ChildProcess): ChildProcess {
   return child
 }
 
-async function firstOk(url: string, deadline: number): Promise<boolean> {
-  while (performance.now() < deadline) {
-    const ok = await fetch(url).then(
-      (r) => r.ok,
-      () => false
-    )
-    if (ok) {
-      return true
-    }
-    await sleep(2)
-  }
-  return false
+/**
+ * untilOk waits, polling every 2 ms so the measured time stays close to the moment it first
+ * answers, until `url` answers 2xx; a node that exits first fails at once.
+ */
+function untilOk(child: ChildProcess, name: string, url: string, deadline: number): Promise<void> {
+  return untilReady(child, {
+    name,
+    what: `${name} to answer ${new URL(url).pathname} within 30 s`,
+    check: () => httpOk(url),
+    timeoutMs: Math.max(0, deadline - performance.now()),
+    intervalMs: 2,
+  })
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -139,13 +141,9 @@ async function oneRun(
   )
   try {
     const deadline = started + TIMEOUT_MS
-    if (!(await firstOk(`${base}/-/healthy`, deadline))) {
-      throw new Error(`${command.join(' ')} did not serve /-/healthy within 30 s`)
-    }
+    await untilOk(child, command.join(' '), `${base}/-/healthy`, deadline)
     const servesMs = performance.now() - started
-    if (!(await firstOk(`${base}/-/ready`, deadline))) {
-      throw new Error(`${command.join(' ')} did not get ready within 30 s`)
-    }
+    await untilOk(child, command.join(' '), `${base}/-/ready`, deadline)
     const readyMs = performance.now() - started
     // Idle: nothing is sent to the node after ready; what it holds then is its baseline.
     await sleep(idleMs)
@@ -196,9 +194,8 @@ async function clusterRun(target: string, command: readonly string[], dir: strin
           )
         )
       )
-      if (!(await firstOk(`${bases[i] as string}/-/ready`, deadline))) {
-        throw new Error(`${target} node ${i} did not get ready within 30 s`)
-      }
+      const node = children[i] as ChildProcess
+      await untilOk(node, `${target} node ${i}`, `${bases[i] as string}/-/ready`, deadline)
       readyAt.push(performance.now() - started)
     }
     while (performance.now() < deadline) {

@@ -8,7 +8,6 @@
 // first required) instead of compiling every ES module's top level; the modules behind
 // `await import()` (the sub-commands, Consul mode) are not even run before they are needed. It
 // measured faster to ready than ES module chunks with code splitting (320 vs 370 ms of CPU).
-import { spawn } from 'node:child_process'
 import {
   chmodSync,
   copyFileSync,
@@ -19,12 +18,13 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 
 import { build } from 'esbuild'
+
+import { freePort } from './lib/ports.mjs'
+import { httpOk, spawnUntilReady } from './lib/ready.mjs'
 
 const root = new URL('..', import.meta.url).pathname
 const out = join(root, 'dist', 'bin')
@@ -244,8 +244,8 @@ async function writeCodeCache() {
       'route:\n  receiver: r\nreceivers:\n- name: r\n  webhook_configs:\n  - url: http://127.0.0.1:9/\n'
     )
     const port = await freePort()
-    let stderr = ''
-    const child = spawn(
+    // The launcher writes the code cache as the process exits, hence the SIGTERM once ready.
+    const started = await spawnUntilReady(
       process.execPath,
       [
         launcher,
@@ -256,30 +256,23 @@ async function writeCodeCache() {
         '--log.level=warn',
       ],
       {
+        name: 'alertmesh',
+        check: () => httpOk(`http://127.0.0.1:${port}/-/ready`),
         env: { ...process.env, ALERTMESH_WRITE_CODE_CACHE: '1' },
-        stdio: ['ignore', 'ignore', 'pipe'],
+        intervalMs: 20,
       }
-    )
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk
-    })
-    const exited = new Promise((done) => child.once('exit', done))
-    const deadline = Date.now() + 30_000
-    let ready = false
-    while (!ready && child.exitCode === null && Date.now() < deadline) {
-      ready = await fetch(`http://127.0.0.1:${port}/-/ready`).then(
-        (r) => r.ok,
-        () => false
-      )
-      if (!ready) {
-        await sleep(20)
-      }
+    ).catch((/** @type {unknown} */ err) => (err instanceof Error ? err.message : String(err)))
+    let why = ''
+    if (typeof started === 'string') {
+      why = started
+    } else {
+      started.child.kill('SIGTERM')
+      await started.exited
+      why = started.output()
     }
-    child.kill('SIGTERM')
-    await exited
-    if (!ready || !existsSync(codeCache)) {
+    if (typeof started === 'string' || !existsSync(codeCache)) {
       process.stderr.write(
-        `the built command did not start (so no code cache was written):\n${stderr}\n` +
+        `the built command did not start (so no code cache was written):\n${why}\n` +
           `run \`node ${relative(root, launcher)} --config.file=scripts/example/alertmanager.yml\` to see why\n`
       )
       process.exit(1)
@@ -290,16 +283,4 @@ async function writeCodeCache() {
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
-}
-
-/** freePort asks the kernel for a free TCP port on 127.0.0.1. */
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer()
-    server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => done(port))
-    })
-  })
 }

@@ -9,13 +9,15 @@ import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, rmSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import { readMemory } from './proc.js'
 import type { MemorySample } from './proc.js'
+
+import { freePort } from '#scripts/lib/ports.mjs'
+import { httpOk, untilReady } from '#scripts/lib/ready.mjs'
 
 /** TargetName names the two implementations the benchmark compares. */
 export type TargetName = 'alertmanager' | 'alertmesh'
@@ -141,30 +143,6 @@ export function benchConfig(webhookUrl: string): string {
 }
 
 /**
- * freePort asks the kernel for a free TCP port on 127.0.0.1. Another process could take it
- * before the target binds it; on this single-user benchmark machine that race is accepted.
- *
- * @returns the port.
- */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', resolve)
-  })
-  const address = server.address()
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve()
-    })
-  )
-  if (address === null || typeof address === 'string') {
-    throw new Error('cannot find a free port')
-  }
-  return address.port
-}
-
-/**
  * RunningTarget is one live target process.
  */
 export class RunningTarget {
@@ -269,27 +247,22 @@ export class RunningTarget {
    * @throws TargetError when the process exits first or the time runs out.
    */
   async waitReady(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs
-    let lastError = 'no answer yet'
-    while (Date.now() < deadline) {
-      if (this.#exit !== undefined) {
-        throw this.failure(
-          `exited before becoming ready (code ${String(this.#exit.code)}, signal ${String(this.#exit.signal)})`
-        )
-      }
-      try {
-        const res = await fetch(`${this.baseUrl}/-/ready`, { signal: AbortSignal.timeout(1000) })
-        await res.arrayBuffer()
-        if (res.ok) {
-          return
-        }
-        lastError = `GET /-/ready answered ${res.status}`
-      } catch (err) {
-        lastError = err instanceof Error ? err.message : String(err)
-      }
-      await sleep(100)
+    try {
+      await untilReady(this.#child, {
+        name: this.name,
+        check: () => httpOk(`${this.baseUrl}/-/ready`, 1000),
+        timeoutMs,
+        intervalMs: 100,
+      })
+    } catch (err) {
+      const exit = this.#exit
+      throw this.failure(
+        exit === undefined
+          ? `not ready after ${timeoutMs} ms (${err instanceof Error ? err.message : String(err)})`
+          : `exited before becoming ready (code ${String(exit.code)}, signal ${String(exit.signal)})`,
+        err
+      )
     }
-    throw this.failure(`not ready after ${timeoutMs} ms (${lastError})`)
   }
 
   /**

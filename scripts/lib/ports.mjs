@@ -1,7 +1,10 @@
-// Ports for a local cluster on 127.0.0.1. Chosen ports come from below the kernel's ephemeral
+// The one port picker for the scripts, the tests and the benchmarks: ports on 127.0.0.1 for a
+// process that is about to be started. Chosen ports come from below the kernel's ephemeral
 // range: a port the kernel hands out for listen(0) is ephemeral, and once released any outgoing
-// connection or UDP socket may take it before the node meant to bind it does. A gossip port must
-// be free for both TCP and UDP.
+// connection or UDP socket may take it before the process meant to bind it does. A gossip port
+// must be free for both TCP and UDP. Plain JavaScript, so that scripts run from a clean clone
+// before anything is compiled; ports.d.mts types it for TypeScript, which imports it as
+// `#scripts/lib/ports.mjs` (package.json "imports").
 import { createSocket } from 'node:dgram'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -92,4 +95,23 @@ export async function freePorts(count) {
     }
   }
   return [...ports]
+}
+
+/** handedOut holds the ports freePort gave this process: never offered twice, even unbound. */
+const handedOut = new Set()
+
+/**
+ * freePort picks one port on 127.0.0.1 free for TCP and UDP, below the ephemeral range, and
+ * never one it handed out before in this process (its owner may not have bound it yet).
+ *
+ * @returns {Promise<number>} the port.
+ */
+export async function freePort() {
+  for (;;) {
+    const [port] = await freePorts(1)
+    if (port !== undefined && !handedOut.has(port)) {
+      handedOut.add(port)
+      return port
+    }
+  }
 }

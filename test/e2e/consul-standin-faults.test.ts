@@ -16,7 +16,7 @@ import { startConsulForTests, wantedKind } from '../support/consul.js'
 import { REPO_ROOT } from '../support/node-process.js'
 import { freePort } from '../support/ports.js'
 import { Teardown } from '../support/teardown.js'
-import { waitFor } from '../support/wait.js'
+import { spawnUntilReady, waitFor } from '../support/wait.js'
 
 type Opts = Record<string, unknown>
 
@@ -487,18 +487,13 @@ void describe('Consul stand-in control routes', () => {
 void describe('Consul stand-in as a process', () => {
   void it('runs from main.js, serves the API and stops on SIGTERM', async () => {
     const port = await freePort()
-    const child = spawn(
+    const { child, output, exited } = await spawnUntilReady(
       process.execPath,
       [MAIN_JS, '--listen', `127.0.0.1:${port}`, '--acl-token', 'tok'],
-      { stdio: ['ignore', 'pipe', 'pipe'] }
+      { name: 'consul stand-in', what: 'the listening line', check: (out) => out.includes('\n') }
     )
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    const exited = once(child, 'exit')
     try {
-      await waitFor('the listening line', () => output.includes('\n'), { timeoutMs: 10_000 })
-      assert.equal(output, `consul stand-in listening on http://127.0.0.1:${port}\n`)
+      assert.equal(output(), `consul stand-in listening on http://127.0.0.1:${port}\n`)
       const url = `http://127.0.0.1:${port}`
       assert.equal((await fetch(`${url}/v1/kv/p`, { method: 'PUT', body: 'x' })).status, 403)
       const put = await fetch(`${url}/v1/kv/p`, {
@@ -512,7 +507,7 @@ void describe('Consul stand-in as a process', () => {
     } finally {
       child.kill('SIGTERM')
     }
-    const [code, signal] = (await exited) as [number | null, string | null]
+    const { code, signal } = await exited
     assert.equal(signal, null)
     assert.equal(code, 0)
   })

@@ -10,7 +10,7 @@
 // these machines), so the sandbox (seccomp filter, read-only file system) is checked as text and
 // by systemd's analysers, not by running the node inside it.
 import assert from 'node:assert/strict'
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
@@ -23,7 +23,20 @@ import { startConsulStandin } from '../support/consul-standin/index.js'
 import type { ConsulStandin } from '../support/consul-standin/index.js'
 import { REPO_ROOT, testEnv } from '../support/node-process.js'
 import { freePort } from '../support/ports.js'
-import { waitFor } from '../support/wait.js'
+import {
+  commentedOpts,
+  directive,
+  execArgv,
+  flagValues,
+  localise,
+  parseEnvFile,
+  parseUnit,
+  seconds,
+  splitWords,
+} from '../support/systemd.js'
+import type { NodeHost, UnitFile } from '../support/systemd.js'
+import { exitOf, httpOk, spawnUntilReady, waitFor } from '../support/wait.js'
+import type { ExitInfo } from '../support/wait.js'
 
 const exec = promisify(execFile)
 
@@ -36,199 +49,12 @@ const PATIENT = { timeoutMs: 20_000 }
 /** The highest `systemd-analyze security` exposure accepted for our units. */
 const MAX_EXPOSURE = 2.0
 
-/** UnitFile is a parsed unit: section → key → every value assigned, in order. */
-type UnitFile = ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>
-
-/**
- * parseUnit reads a unit file as systemd does for what our units use: `[Section]` headers,
- * `Key=Value` lines (whitespace around both trimmed), `#`/`;` comments, and a trailing
- * backslash continuing a line. A key may be assigned several times (SystemCallFilter=).
- */
-function parseUnit(text: string): UnitFile {
-  const sections = new Map<string, Map<string, string[]>>()
-  let current: Map<string, string[]> | undefined
-  const lines = text.replace(/\\\n/g, ' ').split('\n')
-  for (const [i, raw] of lines.entries()) {
-    const line = raw.trim()
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) {
-      continue
-    }
-    const header = /^\[([A-Za-z]+)\]$/.exec(line)
-    if (header !== null) {
-      current = new Map()
-      sections.set(header[1] as string, current)
-      continue
-    }
-    const eq = line.indexOf('=')
-    if (eq <= 0 || current === undefined) {
-      throw new Error(`unit line ${i + 1} is neither a section, an assignment nor a comment`)
-    }
-    const key = line.slice(0, eq).trim()
-    const values = current.get(key) ?? []
-    values.push(line.slice(eq + 1).trim())
-    current.set(key, values)
-  }
-  return sections
-}
-
-/** directive returns the last value of a key (systemd's rule for single-valued settings). */
-function directive(unit: UnitFile, section: string, key: string): string | undefined {
-  const values = unit.get(section)?.get(key)
-  return values?.[values.length - 1]
-}
-
-/** seconds parses a systemd time span such as `60s`, `2min` or `90`. */
-function seconds(span: string): number {
-  const m = /^(\d+)\s*(s|sec|min|m)?$/.exec(span)
-  if (m === null) {
-    throw new Error(`unsupported time span ${JSON.stringify(span)}`)
-  }
-  const n = Number(m[1])
-  return m[2] === 'min' || m[2] === 'm' ? n * 60 : n
-}
-
-/**
- * parseEnvFile reads an EnvironmentFile the way systemd does, for the subset these files may use
- * (which a POSIX shell reads the same way): comments, VAR=word and VAR="value" lines where a
- * double-quoted value may span lines. Anything systemd and a shell could read differently
- * (`$`, backquotes, backslashes, single quotes) is refused, so the file stays in that subset.
- */
-function parseEnvFile(text: string): Map<string, string> {
-  const vars = new Map<string, string>()
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] as string).trim()
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) {
-      continue
-    }
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line)
-    if (m === null) {
-      throw new Error(`env file line ${i + 1} is not VAR=value`)
-    }
-    const name = m[1] as string
-    let value = m[2] as string
-    if (value.startsWith('"')) {
-      let body = value.slice(1)
-      while (!body.includes('"')) {
-        i++
-        if (i >= lines.length) {
-          throw new Error(`env file: the value of ${name} has no closing quote`)
-        }
-        body += `\n${lines[i] as string}`
-      }
-      const close = body.indexOf('"')
-      if (body.slice(close + 1).trim() !== '') {
-        throw new Error(`env file: text after the closing quote of ${name}`)
-      }
-      value = body.slice(0, close)
-    }
-    if (/[$`\\']/.test(value)) {
-      throw new Error(
-        `env file: ${name} uses $, \`, \\ or ', which systemd and sh read differently`
-      )
-    }
-    vars.set(name, value)
-  }
-  return vars
-}
-
-/**
- * commentedOpts extracts the alternative ALERTMESH_OPTS block the env file carries commented
- * out: the lines from `#ALERTMESH_OPTS="` to the closing quote, without their `#`.
- */
-function commentedOpts(text: string): string {
-  const lines = text.split('\n')
-  const start = lines.findIndex((l) => l.startsWith('#ALERTMESH_OPTS="'))
-  assert.ok(start >= 0, 'alertmesh.env has a commented-out alternative ALERTMESH_OPTS')
-  const block: string[] = []
-  for (const line of lines.slice(start)) {
-    assert.ok(line.startsWith('#'), `every line of the commented block starts with #: ${line}`)
-    block.push(line.slice(1))
-    if (block.length > 1 && line.trimEnd().endsWith('"')) {
-      break
-    }
-  }
-  const vars = parseEnvFile(block.join('\n'))
-  const opts = vars.get('ALERTMESH_OPTS')
-  assert.ok(opts !== undefined)
-  return opts
-}
-
-/** splitWords is systemd's expansion of an unquoted `$VAR` word: split at whitespace. */
-function splitWords(value: string): string[] {
-  return value.split(/[ \t\n\r]+/).filter((w) => w !== '')
-}
-
-/** flagValue returns the value of `--name=value` in a list of words, or undefined. */
-function flagValues(words: readonly string[], name: string): string[] {
-  return words.filter((w) => w.startsWith(`--${name}=`)).map((w) => w.slice(name.length + 3))
-}
-
-/** The host resources of one node that the test swaps for temporary ones. */
-interface NodeHost {
-  readonly dir: string
-  readonly webPort: number
-  readonly nodeName: string
-  /** Cluster addresses in the env file (`10.0.0.11:9094`) → local ones (`127.0.0.1:P`). */
-  readonly clusterAddresses: ReadonlyMap<string, string>
-  /** This node's cluster listener, one of the local addresses. */
-  readonly listen: string
-  readonly keyFile: string
-  readonly configFile?: string
-  readonly consulAddress?: string
-}
-
-/**
- * localise swaps host paths, addresses and ports in the env file's flags for the test's. Flags
- * it does not know pass through unchanged, so alertmesh itself judges them.
- */
-function localise(words: readonly string[], host: NodeHost): string[] {
-  const cluster = (address: string): string => {
-    const local = host.clusterAddresses.get(address)
-    assert.ok(local !== undefined, `cluster address ${address} is one of the test's hosts`)
-    return local
-  }
-  return words.map((word) => {
-    const m = /^--([a-z.-]+)=(.*)$/.exec(word)
-    if (m === null) {
-      return word
-    }
-    const name = m[1] as string
-    const value = m[2] as string
-    switch (name) {
-      case 'storage.path':
-        return `--${name}=${join(host.dir, 'data')}`
-      case 'web.listen-address':
-        return `--${name}=127.0.0.1:${host.webPort}`
-      case 'web.external-url':
-        return `--${name}=http://127.0.0.1:${host.webPort}/`
-      case 'cluster.listen-address':
-        cluster(value)
-        return `--${name}=${host.listen}`
-      case 'cluster.peer':
-        return `--${name}=${cluster(value)}`
-      case 'cluster.key-file':
-        return `--${name}=${host.keyFile}`
-      case 'node.name':
-        return `--${name}=${host.nodeName}`
-      case 'config.file':
-        assert.ok(host.configFile !== undefined)
-        return `--${name}=${host.configFile}`
-      case 'consul.address':
-        assert.ok(host.consulAddress !== undefined)
-        return `--${name}=${host.consulAddress}`
-      default:
-        return word
-    }
-  })
-}
-
 /** RunningNode is one alertmesh process started from the unit's command line. */
 interface RunningNode {
   readonly child: ChildProcess
   readonly url: string
-  output: string
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  readonly output: () => string
+  readonly exited: Promise<ExitInfo>
 }
 
 const running: RunningNode[] = []
@@ -242,42 +68,27 @@ async function startFromUnit(
   env: Readonly<Record<string, string>>,
   url: string
 ): Promise<RunningNode> {
-  assert.doesNotMatch(execStart, /["']/, 'ExecStart= needs no quoting')
-  const argv = splitWords(execStart).flatMap((word) =>
-    word.startsWith('$') ? splitWords(env[word.slice(1)] ?? '') : [word]
-  )
+  const argv = execArgv(execStart, env)
   const [program, ...args] = argv.map((word) =>
     word.startsWith(`${INSTALL_DIR}/`) ? join(REPO_ROOT, word.slice(INSTALL_DIR.length + 1)) : word
   )
   assert.ok(program !== undefined)
-  const child = spawn(program, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  let node: RunningNode | undefined
+  await spawnUntilReady(program, args, {
+    name: 'alertmesh',
+    what: 'node ready',
+    check: () => httpOk(`${url}/-/ready`),
     env: { ...testEnv(), ...env },
-  })
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      resolve({ code, signal })
-    })
-  )
-  const node: RunningNode = { child, url, output: '', exited }
-  running.push(node)
-  child.stdout.on('data', (chunk: Buffer) => (node.output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (node.output += chunk.toString()))
-  const died = exited.then(({ code }) => {
-    throw new Error(`alertmesh exited with ${code} before it was ready:\n${node.output}`)
-  })
-  try {
-    await Promise.race([
-      died,
-      waitFor('node ready', async () => (await fetch(`${url}/-/ready`)).ok, { timeoutMs: 30_000 }),
-    ])
-  } catch (err: unknown) {
+    // Registered before the wait, so that after() stops a node whatever happens next.
+    onSpawn: (child, output) => {
+      node = { child, url, output, exited: exitOf(child) }
+      running.push(node)
+    },
+  }).catch((err: unknown) => {
     const message = err instanceof Error ? err.message : String(err)
-    throw new Error(
-      `${message}\nargv (paths as in the unit): ${argv.join(' ')}\noutput:\n${node.output.slice(-4000)}`,
-      { cause: err }
-    )
-  }
+    throw new Error(`${message}\nargv (paths as in the unit): ${argv.join(' ')}`, { cause: err })
+  })
+  assert.ok(node !== undefined)
   return node
 }
 
@@ -593,7 +404,7 @@ void describe('alertmesh.env', () => {
       node.child.kill(signal)
       const { code } = await node.exited
       const tookMs = performance.now() - started
-      assert.equal(code, 0, node.output)
+      assert.equal(code, 0, node.output())
       assert.ok(
         tookMs * 4 < timeoutStopMs,
         `shutdown took ${Math.round(tookMs)} ms; TimeoutStopSec should leave 4x that`
@@ -671,7 +482,7 @@ void describe('alertmesh.env', () => {
 
     for (const node of nodes) {
       node.child.kill('SIGTERM')
-      assert.equal((await node.exited).code, 0, node.output)
+      assert.equal((await node.exited).code, 0, node.output())
     }
   })
 })

@@ -24,7 +24,7 @@ import { delimiter, join } from 'node:path'
 import { startConsulStandin } from './consul-standin/index.js'
 import type { ConsulStandin, StandinOptions } from './consul-standin/index.js'
 import { freePort } from './ports.js'
-import { waitFor } from './wait.js'
+import { untilReady } from './wait.js'
 
 /** ConsulKind says what a ConsulUnderTest is. */
 export type ConsulKind = 'standin' | 'agent'
@@ -147,31 +147,20 @@ class DevAgent {
     this.#child = child
     child.stdout.on('data', (chunk: Buffer) => (this.#output += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (this.#output += chunk.toString()))
-    const exited = new Promise<never>((_resolve, reject) => {
-      child.once('exit', (code) => {
-        reject(
-          new Error(`consul agent exited with ${code} before it had a leader:\n${this.#output}`)
-        )
-      })
-    })
-    exited.catch(() => undefined)
     const url = `http://127.0.0.1:${this.httpPort}`
-    const polling = new AbortController()
     try {
-      await Promise.race([
-        exited,
-        waitFor(
-          'consul agent to elect itself leader',
-          async () => {
-            const res = await fetch(`${url}/v1/status/leader`)
-            const leader: unknown = res.ok ? await res.json() : ''
-            return typeof leader === 'string' && leader !== ''
-          },
-          { timeoutMs: 30_000, intervalMs: 100, signal: polling.signal }
-        ),
-      ])
+      await untilReady(child, {
+        name: 'consul agent',
+        what: 'consul agent to elect itself leader',
+        check: async () => {
+          const res = await fetch(`${url}/v1/status/leader`)
+          const leader: unknown = res.ok ? await res.json() : ''
+          return typeof leader === 'string' && leader !== ''
+        },
+        output: () => this.#output,
+        intervalMs: 100,
+      })
     } catch (err: unknown) {
-      polling.abort()
       await this.stop()
       throw err
     }

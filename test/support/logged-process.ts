@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
 
-import { waitFor } from './wait.js'
+import { untilReady } from './wait.js'
 
 /** LogRecord is one bunyan JSON log line as tests read it. */
 export interface LogRecord {
@@ -82,18 +82,9 @@ export class LoggedProcess {
     check: () => Promise<boolean>,
     release: () => Promise<unknown>
   ): Promise<void> {
-    const exited = this.exited().then((code) => {
-      throw new Error(`${name} exited with ${code} before it was ready:\n${this.output}`)
-    })
-    // The poll stops once the race is decided, so an early exit does not hold the file open.
-    const polling = new AbortController()
     try {
-      await Promise.race([
-        exited,
-        waitFor(what, check, { timeoutMs: 30_000, signal: polling.signal }),
-      ])
+      await untilReady(this.process, { name, what, check, output: () => this.output })
     } catch (err: unknown) {
-      polling.abort()
       if (this.process.exitCode !== null || this.process.signalCode !== null) {
         throw err
       }

@@ -1,6 +1,7 @@
 // Test controls that are not part of Consul's API: injected failures, latency and dropped
 // connections, and a log of the requests the stand-in answered so tests can check client
 // behaviour (rate limiting, backoff, blocking versus plain reads).
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 
 /** FailRule answers the next `count` matching requests with an error instead of the real reply. */
 export interface FailRule {
@@ -30,6 +31,27 @@ export interface LatencyRule {
   /** Only requests whose path starts with this. */
   readonly pathPrefix?: string
 }
+
+/** InterceptedRequest is what an intercept hook sees of a request (its body is not read yet). */
+export interface InterceptedRequest {
+  readonly method: string
+  /** The decoded path, e.g. `/v1/kv/alertmesh/config`. */
+  readonly path: string
+  readonly query: URLSearchParams
+  readonly headers: IncomingHttpHeaders
+}
+
+/**
+ * InterceptHook scripts answers the fault rules cannot express (a malformed body, a missing
+ * header, an index that only grows): it answers a request itself and returns true, or returns
+ * false to leave it to the stand-in. To hold a request and let the stand-in answer it later,
+ * it returns true and calls `proceed` when ready.
+ */
+export type InterceptHook = (
+  request: InterceptedRequest,
+  res: ServerResponse,
+  proceed: () => void
+) => boolean
 
 /** FaultDecision is what the injector wants done with one request. */
 export interface FaultDecision {

@@ -44,6 +44,8 @@ export { ANONYMOUS_ACCESSOR_ID, AclResolver } from './acl.js'
 export type {
   DropRule,
   FailRule,
+  InterceptedRequest,
+  InterceptHook,
   LatencyRule,
   RequestFilter,
   RequestOutcome,

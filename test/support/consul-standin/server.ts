@@ -23,6 +23,7 @@ import { FaultInjector, RequestLog } from './faults.js'
 import type {
   DropRule,
   FailRule,
+  InterceptHook,
   LatencyRule,
   RequestFilter,
   RequestOutcome,
@@ -251,6 +252,7 @@ export class ConsulStandin {
   readonly #agent: LocalAgent
   readonly #faults = new FaultInjector()
   readonly #log = new RequestLog()
+  #intercept: InterceptHook | undefined
   readonly #startedAt = performance.now()
   readonly #routes: RouteSpec[]
   readonly #sockets = new Set<Socket>()
@@ -357,9 +359,20 @@ export class ConsulStandin {
     this.#faults.setLatency(rule)
   }
 
-  /** clearFaults removes every fail, drop and latency rule. */
+  /** clearFaults removes every fail, drop and latency rule, and the intercept hook. */
   clearFaults(): void {
     this.#faults.clear()
+    this.#intercept = undefined
+  }
+
+  /**
+   * intercept installs a hook that sees each request after the fault rules and may answer it
+   * itself or hold it (see InterceptHook); undefined removes it. Not part of Consul's API.
+   *
+   * @param hook - the hook.
+   */
+  intercept(hook: InterceptHook | undefined): void {
+    this.#intercept = hook
   }
 
   /**
@@ -579,6 +592,17 @@ export class ConsulStandin {
       return
     }
     const ctx: Ctx = { req, res, method, path, query, rawQuery, signal: controller.signal, record }
+    const proceed = (): void => {
+      void this.#answer(ctx)
+    }
+    if (this.#intercept?.({ method, path, query, headers: req.headers }, res, proceed) === true) {
+      return
+    }
+    await this.#answer(ctx)
+  }
+
+  async #answer(ctx: Ctx): Promise<void> {
+    const { res } = ctx
     try {
       await this.#dispatch(ctx)
     } catch (err: unknown) {

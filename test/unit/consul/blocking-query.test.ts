@@ -6,8 +6,11 @@ import { describe, it } from 'node:test'
 import { BlockingQuery, ConsulClient } from '../../../src/consul/index.js'
 import type { BlockingQueryOptions, KvEntry, QueryResult } from '../../../src/consul/index.js'
 import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
+import { startConsulStandin } from '../../support/consul-standin/index.js'
+import type { ConsulStandin } from '../../support/consul-standin/index.js'
+import { waitFor } from '../../support/wait.js'
 
-import { FakeConsul, withFakeConsul } from './fake-consul.js'
+import { kvPut, withConsulStandin } from './with-standin.js'
 
 /** A scripted answer: a result, or an error to throw. */
 type Answer<T> = QueryResult<T> | Error
@@ -337,16 +340,18 @@ describe('BlockingQuery', () => {
   })
 
   it('rate limits in real time against an HTTP server that never blocks', async () => {
-    const fake = await FakeConsul.start()
-    const client = new ConsulClient({ baseUrl: fake.url })
+    const consul = await startConsulStandin()
+    const client = new ConsulClient({ baseUrl: consul.url })
     let index = 100n
-    fake.script = (_r, res) => {
+    let reads = 0
+    consul.intercept((_r, res) => {
       index++
+      reads++
       res
         .writeHead(200, { 'content-type': 'application/json', 'x-consul-index': String(index) })
         .end(`[{"Key":"k","Flags":0,"Value":null,"CreateIndex":1,"ModifyIndex":${index}}]`)
       return true
-    }
+    })
     const query = new BlockingQuery<KvEntry | undefined>({
       name: 'kv k',
       fetch: (i, waitMs, signal) => client.kvGet('k', { index: i, waitMs, signal }),
@@ -359,7 +364,7 @@ describe('BlockingQuery', () => {
       const started = performance.now()
       query.start()
       // 3 reads come from the burst, the other 10 need 10 tokens at 20/s: at least 500 ms.
-      await fake.until('13 reads', () => fake.requests.length >= 13)
+      await waitFor('13 reads', () => reads >= 13, { timeoutMs: 10_000, intervalMs: 5 })
       const elapsed = performance.now() - started
       await query.stop()
       assert.ok(elapsed >= 450, `13 reads took only ${elapsed} ms`)
@@ -368,7 +373,7 @@ describe('BlockingQuery', () => {
     } finally {
       await query.stop()
       client.close()
-      await fake.close()
+      await consul.stop()
     }
   })
 
@@ -402,13 +407,20 @@ describe('BlockingQuery', () => {
 })
 
 describe('BlockingQuery against HTTP', () => {
-  let fake: FakeConsul
+  let consul: ConsulStandin
   let client: ConsulClient
 
-  withFakeConsul((f, c) => {
-    fake = f
-    client = c
+  withConsulStandin((c, cl) => {
+    consul = c
+    client = cl
   })
+
+  /** parked resolves once `count` blocking queries are parked in the stand-in. */
+  const parked = (what: string, count = 1): Promise<boolean> =>
+    waitFor(what, () => consul.pendingBlockingQueries === count, { intervalMs: 5 })
+
+  /** aborted counts the requests whose client went away before the answer. */
+  const aborted = (): number => consul.requests({ outcome: 'aborted' }).length
 
   /** kvQuery follows one key and records what it delivers. */
   function kvQuery(key: string): {
@@ -438,17 +450,17 @@ describe('BlockingQuery against HTTP', () => {
   }
 
   it('stop() aborts the long poll in flight promptly and delivers nothing after', async () => {
-    fake.put('stop/key', 'v1')
+    await kvPut(consul, 'stop/key', 'v1')
     const { query, changes, changed } = kvQuery('stop/key')
     query.start()
     await changed(1)
-    await fake.until('the long poll', () => fake.waiting === 1)
-    const abortedBefore = fake.aborted
+    await parked('the long poll')
+    const abortedBefore = aborted()
     const started = performance.now()
     await query.stop()
     assert.ok(performance.now() - started < 2_000)
-    await fake.until('the server to see it go', () => fake.aborted === abortedBefore + 1)
-    fake.put('stop/key', 'v2')
+    await waitFor('the server to see it go', () => aborted() === abortedBefore + 1)
+    await kvPut(consul, 'stop/key', 'v2')
     assert.deepEqual(changes, ['v1'])
     // stop is idempotent and final.
     await query.stop()
@@ -480,28 +492,37 @@ describe('BlockingQuery against HTTP', () => {
   })
 
   it('recovers from a snapshot restore (index going back) without a duplicate delivery', async () => {
-    fake.put('restore/key', 'same')
+    // Writes elsewhere first, so that the key's index is well above the restored one.
+    for (let i = 0; i < 8; i++) {
+      await kvPut(consul, `restore/filler${i}`, 'x')
+    }
+    await kvPut(consul, 'restore/key', 'same')
     const { query, changes, changed } = kvQuery('restore/key')
     query.start()
     try {
       await changed(1)
-      await fake.until('the long poll', () => fake.waiting === 1)
+      await parked('the long poll')
       const blockedAt = query.lastIndex
-      const seen = fake.requests.length
-      // A restored snapshot: the Raft index restarts lower and the key is rewritten unchanged.
-      fake.setIndex(5n)
-      fake.put('restore/key', 'same')
-      await fake.until(
-        'the next long poll',
-        () => fake.waiting === 1 && fake.requests.length > seen + 1
-      )
-      const after = fake.requests.slice(seen).map((r) => r.query.get('index'))
-      // The woken poll (old index), one read without index, then blocking on the new index.
-      assert.deepEqual(after, [null, '6'])
       assert.ok(blockedAt > 6n)
-      assert.equal(query.lastIndex, 6n)
+      const reads = (): (string | null)[] =>
+        consul
+          .requests({ endpoint: 'kv.get', subject: 'restore/key' })
+          .map((r) => r.query['index'] ?? null)
+      const seen = reads().length
+      // A restored snapshot: the Raft index restarts lower, and Consul wakes every parked query.
+      consul.resetIndex(5)
+      await waitFor('the poll on the restored index', () => query.lastIndex === 5n)
+      await parked('the long poll on the restored index')
+      // The woken poll (old index), one read without index, then blocking on the new index.
+      assert.deepEqual(reads().slice(seen), [String(blockedAt), null])
+      // Rewriting the key unchanged modifies nothing (Consul skips identical writes), so the
+      // poll stays parked on the restored index and nothing is delivered twice.
+      await kvPut(consul, 'restore/key', 'same')
+      await parked('the long poll after an unchanged write')
+      assert.equal(query.lastIndex, 5n)
+      assert.deepEqual(changes, ['same'])
       // Then a real change still comes through.
-      fake.put('restore/key', 'different')
+      await kvPut(consul, 'restore/key', 'different')
       await changed(2)
       assert.deepEqual(changes, ['same', 'different'])
     } finally {

@@ -13,10 +13,17 @@ import { TLSSocket } from 'node:tls'
 import { ConsulClient, ConsulError } from '../../../src/consul/index.js'
 import { buildAgentOptions } from '../../../src/consul/raw-client.js'
 import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
+import { startConsulStandin } from '../../support/consul-standin/index.js'
+import type {
+  ConsulStandin,
+  InterceptedRequest,
+  InterceptHook,
+} from '../../support/consul-standin/index.js'
 import { freePort } from '../../support/ports.js'
 import { Teardown } from '../../support/teardown.js'
+import { waitFor } from '../../support/wait.js'
 
-import { FakeConsul, withFakeConsul } from './fake-consul.js'
+import { kvPut, withConsulStandin } from './with-standin.js'
 
 const TOKEN = 's3cr3t-token-0f1e2d'
 
@@ -30,17 +37,73 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   assert.fail('expected a rejection')
 }
 
-describe('ConsulClient', () => {
-  let fake: FakeConsul
-  let client: ConsulClient
+/**
+ * RequestTap records every request a stand-in gets, as it arrives, and lets a test script
+ * answers through `script` (see InterceptHook).
+ */
+interface RequestTap {
+  readonly seen: InterceptedRequest[]
+  script: InterceptHook | undefined
+}
 
-  withFakeConsul((f, c) => {
-    fake = f
-    client = c
+/** tap installs a RequestTap as the stand-in's intercept hook. */
+function tap(consul: ConsulStandin): RequestTap {
+  const t: RequestTap = { seen: [], script: undefined }
+  consul.intercept((request, res, proceed) => {
+    t.seen.push(request)
+    return t.script?.(request, res, proceed) ?? false
+  })
+  return t
+}
+
+/** kvPutAt stores a value with flags past the client under test and returns its ModifyIndex. */
+async function kvPutAt(
+  consul: ConsulStandin,
+  key: string,
+  value: string,
+  flags = 0n
+): Promise<bigint> {
+  const res = await fetch(`${consul.url}/v1/kv/${key}?flags=${flags}`, {
+    method: 'PUT',
+    body: value,
+  })
+  assert.equal(await res.text(), 'true')
+  return BigInt(consul.kvSnapshot()[key]?.modifyIndex ?? 0)
+}
+
+/** kvRaw reads a value's bytes past the client under test; undefined when the key is missing. */
+async function kvRaw(consul: ConsulStandin, key: string): Promise<Buffer | undefined> {
+  const res = await fetch(`${consul.url}/v1/kv/${key}?raw`)
+  return res.status === 404 ? undefined : Buffer.from(await res.arrayBuffer())
+}
+
+/** kvDel deletes a key past the client under test. */
+async function kvDel(consul: ConsulStandin, key: string): Promise<void> {
+  assert.equal(
+    await (await fetch(`${consul.url}/v1/kv/${key}`, { method: 'DELETE' })).text(),
+    'true'
+  )
+}
+
+describe('ConsulClient', () => {
+  let consul: ConsulStandin
+  let client: ConsulClient
+  let requests: RequestTap
+
+  withConsulStandin((c, cl) => {
+    consul = c
+    client = cl
+    requests = tap(c)
   })
 
+  /** aborted counts the requests whose client went away before the answer. */
+  const aborted = (): number => consul.requests({ outcome: 'aborted' }).length
+  /** parked resolves once one blocking read is parked. */
+  const parked = (): Promise<boolean> =>
+    waitFor('the read to block', () => consul.pendingBlockingQueries === 1, { intervalMs: 5 })
+
   it('kvGet returns the entry with its value, flags and indexes, and the X-Consul-Index', async () => {
-    const modify = fake.put('app/config', 'route: {}\n', 7n)
+    const modify = await kvPutAt(consul, 'app/config', 'route: {}\n', 7n)
     const got = await client.kvGet('app/config')
     assert.equal(got.index, modify)
     assert.deepEqual(got.value, {
@@ -53,38 +116,49 @@ describe('ConsulClient', () => {
   })
 
   it('kvGet of a missing key is undefined, with the index from the 404', async () => {
-    fake.put('gone/x', 'x')
-    fake.delete('gone/x')
+    await kvPut(consul, 'gone/x', 'x')
+    await kvDel(consul, 'gone/x')
     const got = await client.kvGet('gone/x')
     assert.equal(got.value, undefined)
-    assert.equal(got.index, fake.index)
+    assert.equal(got.index, BigInt(consul.raftIndex))
   })
 
   it('keeps indexes and flags above 2^53 exact', async () => {
     const big = 2n ** 60n + 3n
-    const before = fake.index
-    fake.setIndex(big)
-    try {
-      const flags = 2n ** 63n + 5n
-      const modify = fake.put('big/key', 'v', flags)
-      assert.equal(modify, big + 1n)
-      const got = await client.kvGet('big/key')
-      assert.equal(got.index, big + 1n)
-      assert.equal(got.value?.modifyIndex, big + 1n)
-      assert.equal(got.value.flags, flags)
-      const listed = await client.kvList('big/')
-      assert.equal(listed.index, big + 1n)
-      assert.equal(listed.value[0]?.createIndex, big + 1n)
-    } finally {
-      fake.delete('big/key')
-      fake.setIndex(before + 100n)
+    const flags = 2n ** 63n + 5n
+    // The stand-in's Raft index is a JavaScript number; the answer is written by hand, as
+    // Consul writes uint64s: exact JSON integers.
+    const entry = `{"LockIndex":0,"Key":"big/key","Flags":${flags},"Value":"dg==","CreateIndex":${big},"ModifyIndex":${big}}`
+    requests.script = (r, res) => {
+      if (!r.path.startsWith('/v1/kv/big/')) {
+        return false
+      }
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'x-consul-index': String(big) })
+        .end(`[${entry}]`)
+      return true
     }
+    try {
+      const got = await client.kvGet('big/key')
+      assert.equal(got.index, big)
+      assert.equal(got.value?.modifyIndex, big)
+      assert.equal(got.value.flags, flags)
+      assert.equal(got.value.value.toString(), 'v')
+      const listed = await client.kvList('big/')
+      assert.equal(listed.index, big)
+      assert.equal(listed.value[0]?.createIndex, big)
+    } finally {
+      requests.script = undefined
+    }
+    // Flags past 2^53 also survive a real round trip through the stand-in.
+    await kvPutAt(consul, 'big/flags', 'v', flags)
+    assert.equal((await client.kvGet('big/flags')).value?.flags, flags)
   })
 
   it('kvList returns every key under the prefix in key order, [] when there are none', async () => {
-    fake.put('list/b', 'B')
-    fake.put('list/a', 'A')
-    fake.put('listing/other', 'not under list/')
+    await kvPut(consul, 'list/b', 'B')
+    await kvPut(consul, 'list/a', 'A')
+    await kvPut(consul, 'listing/other', 'not under list/')
     const got = await client.kvList('list/')
     assert.deepEqual(
       got.value.map((e) => [e.key, e.value.toString()]),
@@ -99,7 +173,7 @@ describe('ConsulClient', () => {
   })
 
   it('reads an empty value (Consul sends null) as an empty buffer', async () => {
-    fake.put('empty/key', '')
+    await kvPut(consul, 'empty/key', '')
     const got = await client.kvGet('empty/key')
     assert.deepEqual(got.value?.value, Buffer.alloc(0))
   })
@@ -107,9 +181,10 @@ describe('ConsulClient', () => {
   it('kvPut stores text and bytes, with flags, and returns true', async () => {
     assert.equal(await client.kvPut('put/text', 'héllo', { flags: 42n }), true)
     assert.equal(await client.kvPut('put/bytes', Buffer.from([0, 1, 255])), true)
-    assert.deepEqual(fake.get('put/text'), Buffer.from('héllo'))
-    assert.deepEqual(fake.get('put/bytes'), Buffer.from([0, 1, 255]))
-    const put = fake.requests.findLast((r) => r.key === 'put/text')
+    assert.deepEqual(await kvRaw(consul, 'put/text'), Buffer.from('héllo'))
+    assert.deepEqual(await kvRaw(consul, 'put/bytes'), Buffer.from([0, 1, 255]))
+    assert.equal(consul.kvSnapshot()['put/text']?.flags, '42')
+    const put = requests.seen.findLast((r) => r.method === 'PUT' && r.path === '/v1/kv/put/text')
     assert.equal(put?.query.get('flags'), '42')
   })
 
@@ -121,16 +196,16 @@ describe('ConsulClient', () => {
     // A stale index loses, the current one wins.
     assert.equal(await client.kvPut('cas/key', 'three', { cas: current - 1n }), false)
     assert.equal(await client.kvPut('cas/key', 'four', { cas: current }), true)
-    assert.deepEqual(fake.get('cas/key'), Buffer.from('four'))
+    assert.deepEqual(await kvRaw(consul, 'cas/key'), Buffer.from('four'))
   })
 
   it('kvDelete deletes a key, honours cas, and deletes a prefix with recurse', async () => {
-    fake.put('del/a', 'a')
-    const modify = fake.put('del/b', 'b')
+    await kvPut(consul, 'del/a', 'a')
+    const modify = await kvPutAt(consul, 'del/b', 'b')
     assert.equal(await client.kvDelete('del/b', { cas: modify - 1n }), false)
     assert.equal(await client.kvDelete('del/b', { cas: modify }), true)
-    assert.equal(fake.get('del/b'), undefined)
-    fake.put('del/c', 'c')
+    assert.equal(await kvRaw(consul, 'del/b'), undefined)
+    await kvPut(consul, 'del/c', 'c')
     assert.equal(await client.kvDelete('del/', { recurse: true }), true)
     assert.deepEqual((await client.kvList('del/')).value, [])
   })
@@ -138,17 +213,17 @@ describe('ConsulClient', () => {
   it('round-trips keys with spaces and other characters that need escaping', async () => {
     await client.kvPut('odd/a b+c%d.tmpl', 'x')
     assert.equal((await client.kvGet('odd/a b+c%d.tmpl')).value?.value.toString(), 'x')
-    assert.equal(fake.requests.at(-1)?.key, 'odd/a b+c%d.tmpl')
+    assert.equal(requests.seen.at(-1)?.path, '/v1/kv/odd/a b+c%d.tmpl')
   })
 
   it('blocks with ?index and ?wait until the key changes', async () => {
     const first = await client.kvGet('block/key')
     const pending = client.kvGet('block/key', { index: first.index, waitMs: 30_000 })
-    await fake.until('the read to block', () => fake.waiting === 1)
-    const blocked = fake.requests.at(-1)
+    await parked()
+    const blocked = requests.seen.at(-1)
     assert.equal(blocked?.query.get('index'), first.index.toString())
     assert.equal(blocked.query.get('wait'), '30000ms')
-    const modify = fake.put('block/key', 'new')
+    const modify = await kvPutAt(consul, 'block/key', 'new')
     const got = await pending
     assert.equal(got.index, modify)
     assert.equal(got.value?.value.toString(), 'new')
@@ -156,7 +231,7 @@ describe('ConsulClient', () => {
 
   it('sends no index or wait for index 0, so the read never blocks', async () => {
     await client.kvGet('block/zero', { index: 0n, waitMs: 30_000 })
-    const sent = fake.requests.at(-1)
+    const sent = requests.seen.at(-1)
     assert.equal(sent?.query.has('index'), false)
     assert.equal(sent.query.has('wait'), false)
   })
@@ -164,28 +239,28 @@ describe('ConsulClient', () => {
   it('a signal aborts a blocking read promptly with the signal reason', async () => {
     const first = await client.kvGet('abort/key')
     const controller = new AbortController()
-    const abortedBefore = fake.aborted
+    const abortedBefore = aborted()
     const pending = client.kvGet('abort/key', {
       index: first.index,
       waitMs: 60_000,
       signal: controller.signal,
     })
-    await fake.until('the read to block', () => fake.waiting === 1)
+    await parked()
     const started = performance.now()
     controller.abort()
     const err = await rejection(pending)
     assert.ok(performance.now() - started < 2_000)
     assert.equal((err as Error).name, 'AbortError')
-    await fake.until('the server to see the request go', () => fake.aborted === abortedBefore + 1)
+    await waitFor('the server to see the request go', () => aborted() === abortedBefore + 1)
     // An already aborted signal sends nothing.
-    const count = fake.requests.length
+    const count = requests.seen.length
     await rejection(client.kvGet('abort/key', { signal: controller.signal }))
-    assert.equal(fake.requests.length, count)
+    assert.equal(requests.seen.length, count)
   })
 
   it('fails with a Consul error when the answer has no X-Consul-Index', async () => {
-    fake.script = (r, res) => {
-      if (r.key !== 'noindex') {
+    requests.script = (r, res) => {
+      if (r.path !== '/v1/kv/noindex') {
         return false
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('[]')
@@ -197,13 +272,13 @@ describe('ConsulClient', () => {
       assert.equal(err.code, 'AM_CONSUL_REQUEST')
       assert.match(err.message, /no X-Consul-Index/)
     } finally {
-      fake.script = undefined
+      requests.script = undefined
     }
   })
 
   it('names path, status and body for other statuses', async () => {
-    fake.script = (r, res) => {
-      if (r.key !== 'leaderless') {
+    requests.script = (r, res) => {
+      if (r.path !== '/v1/kv/leaderless') {
         return false
       }
       res.writeHead(500, { 'content-type': 'text/plain' }).end('No cluster leader')
@@ -216,13 +291,14 @@ describe('ConsulClient', () => {
       assert.equal(err.status, 500)
       assert.equal(err.message, 'Consul answered GET /v1/kv/leaderless with 500 No cluster leader')
     } finally {
-      fake.script = undefined
+      requests.script = undefined
     }
   })
 
   it('reports a non-blocking call that gets no answer within requestTimeoutMs', async () => {
-    const slow = new ConsulClient({ baseUrl: fake.url }, { requestTimeoutMs: 150 })
-    fake.script = (r) => r.key === 'hang'
+    const slow = new ConsulClient({ baseUrl: consul.url }, { requestTimeoutMs: 150 })
+    // Held and never answered.
+    requests.script = (r) => r.path === '/v1/kv/hang'
     try {
       const err = await rejection(slow.kvGet('hang'))
       assert.ok(err instanceof ConsulError)
@@ -231,16 +307,16 @@ describe('ConsulClient', () => {
       assert.match(err.message, /no answer to GET \/v1\/kv\/hang within 150 ms/)
       assert.match(err.message, /check --consul\.address \/ CONSUL_HTTP_ADDR/)
     } finally {
-      fake.script = undefined
+      requests.script = undefined
       slow.close()
     }
   })
 
   it('close() rejects calls in flight and later calls with ClosedError', async () => {
-    const closing = new ConsulClient({ baseUrl: fake.url })
+    const closing = new ConsulClient({ baseUrl: consul.url })
     const first = await closing.kvGet('close/key')
     const pending = closing.kvGet('close/key', { index: first.index, waitMs: 60_000 })
-    await fake.until('the read to block', () => fake.waiting === 1)
+    await parked()
     closing.close()
     assert.ok((await rejection(pending)) instanceof ClosedError)
     assert.ok((await rejection(closing.kvGet('close/key'))) instanceof ClosedError)
@@ -255,7 +331,7 @@ describe('ConsulClient', () => {
       // A scheme Consul's HTTP API does not speak.
       ['scheme', () => new ConsulClient({ baseUrl: 'unix:///tmp/consul.sock' })],
       // A timeout that could never be met.
-      ['timeout', () => new ConsulClient({ baseUrl: fake.url }, { requestTimeoutMs: 0 })],
+      ['timeout', () => new ConsulClient({ baseUrl: consul.url }, { requestTimeoutMs: 0 })],
     ]
     for (const [what, build] of cases) {
       assert.throws(build, InvalidArgumentError, what)
@@ -275,24 +351,26 @@ describe('ConsulClient', () => {
 })
 
 describe('ConsulClient token and datacenter', () => {
-  let fake: FakeConsul
+  let consul: ConsulStandin
+  let requests: RequestTap
 
   before(async () => {
-    fake = await FakeConsul.start({ token: TOKEN })
+    consul = await startConsulStandin({ aclTokens: [TOKEN], datacenter: 'dc-east' })
+    requests = tap(consul)
   })
   after(async () => {
-    await fake.close()
+    await consul.stop()
   })
 
   it('sends the token as X-Consul-Token and the datacenter as ?dc on every call', async () => {
-    const client = new ConsulClient({ baseUrl: fake.url, token: TOKEN, datacenter: 'dc-east' })
+    const client = new ConsulClient({ baseUrl: consul.url, token: TOKEN, datacenter: 'dc-east' })
     try {
       await client.kvPut('t/key', 'v')
       await client.kvGet('t/key')
       await client.kvList('t/')
       await client.kvDelete('t/key')
-      assert.equal(fake.requests.length, 4)
-      for (const r of fake.requests) {
+      assert.equal(requests.seen.length, 4)
+      for (const r of requests.seen) {
         assert.equal(r.headers['x-consul-token'], TOKEN, r.method)
         assert.equal(r.query.get('dc'), 'dc-east', r.method)
       }
@@ -302,7 +380,7 @@ describe('ConsulClient token and datacenter', () => {
   })
 
   it('explains a 403 with the path, the body and the token flag, without the token', async () => {
-    const client = new ConsulClient({ baseUrl: fake.url, token: 'wrong-token-value' })
+    const client = new ConsulClient({ baseUrl: consul.url, token: 'wrong-token-value' })
     try {
       const err = await rejection(client.kvGet('alertmesh/config'))
       assert.ok(err instanceof ConsulError)
@@ -310,7 +388,8 @@ describe('ConsulClient token and datacenter', () => {
       assert.equal(err.status, 403)
       assert.equal(
         err.message,
-        'Consul refused the request to /v1/kv/alertmesh/config (403 Permission denied): ' +
+        // Consul's answer to a token it does not know.
+        'Consul refused the request to /v1/kv/alertmesh/config (403 ACL not found): ' +
           'check --consul.token / CONSUL_HTTP_TOKEN and its ACL policy'
       )
       assert.doesNotMatch(err.message, /wrong-token-value/)
@@ -320,8 +399,8 @@ describe('ConsulClient token and datacenter', () => {
   })
 
   it('redacts the token even when an answer echoes it', async () => {
-    const client = new ConsulClient({ baseUrl: fake.url, token: TOKEN })
-    fake.script = (r, res) => {
+    const client = new ConsulClient({ baseUrl: consul.url, token: TOKEN })
+    requests.script = (r, res) => {
       res
         .writeHead(500, { 'content-type': 'text/plain' })
         .end(`rpc error: token ${String(r.headers['x-consul-token'])} broke`)
@@ -334,7 +413,7 @@ describe('ConsulClient token and datacenter', () => {
       assert.match(err.message, /token <redacted> broke/)
       assert.doesNotMatch(JSON.stringify(err, Object.getOwnPropertyNames(err)), new RegExp(TOKEN))
     } finally {
-      fake.script = undefined
+      requests.script = undefined
       client.close()
     }
   })

@@ -6,9 +6,10 @@ import { afterEach, beforeEach, describe, it } from 'node:test'
 import { ConsulConfigWatch, fetchConfigDocument } from '../../../src/consul/index.js'
 import type { KvConfigDocument, ConsulClient } from '../../../src/consul/index.js'
 import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
+import type { ConsulStandin, RequestRecord } from '../../support/consul-standin/index.js'
+import { waitFor } from '../../support/wait.js'
 
-import { withFakeConsul } from './fake-consul.js'
-import type { FakeConsul, Recorded } from './fake-consul.js'
+import { kvPut, withConsulStandin } from './with-standin.js'
 
 type Event =
   | { readonly kind: 'document'; readonly doc: KvConfigDocument }
@@ -53,29 +54,33 @@ class Recorder {
 }
 
 const PREFIX = 'am'
-const isConfigRead = (r: Recorded): boolean => r.method === 'GET' && r.key === 'am/config'
-const isTemplatesRead = (r: Recorded): boolean => r.method === 'GET' && r.key === 'am/templates/'
+const isConfigRead = (r: RequestRecord): boolean =>
+  r.endpoint === 'kv.get' && r.subject === 'am/config'
+const isTemplatesRead = (r: RequestRecord): boolean =>
+  r.endpoint === 'kv.list' && r.subject === 'am/templates/'
+
+/** kvDelete deletes a key, or everything under a prefix, past the client under test. */
+async function kvDelete(consul: ConsulStandin, key: string, recurse = false): Promise<void> {
+  const res = await fetch(`${consul.url}/v1/kv/${key}${recurse ? '?recurse' : ''}`, {
+    method: 'DELETE',
+  })
+  assert.equal(await res.text(), 'true', `DELETE ${key}`)
+}
 
 describe('ConsulConfigWatch', () => {
-  let fake: FakeConsul
+  let consul: ConsulStandin
   let client: ConsulClient
   let recorder: Recorder
   let watch: ConsulConfigWatch
 
-  withFakeConsul((f, c) => {
-    fake = f
-    client = c
+  withConsulStandin((c, cl) => {
+    consul = c
+    client = cl
   })
-  beforeEach(() => {
-    for (const key of [
-      'am/config',
-      'am/templates/',
-      'am/templates/a.tmpl',
-      'am/templates/b.tmpl',
-    ]) {
-      fake.delete(key)
-    }
-    fake.script = undefined
+  beforeEach(async () => {
+    await kvDelete(consul, 'am/config')
+    await kvDelete(consul, 'am/templates/', true)
+    consul.clearFaults()
     recorder = new Recorder()
     watch = new ConsulConfigWatch({
       client,
@@ -96,32 +101,37 @@ describe('ConsulConfigWatch', () => {
   })
   afterEach(async () => {
     await watch.stop()
-    fake.script = undefined
+    consul.clearFaults()
   })
 
+  /** parked resolves once `count` long polls are parked in the stand-in. */
+  const parked = (what: string, count: number): Promise<boolean> =>
+    waitFor(what, () => consul.pendingBlockingQueries === count, { intervalMs: 5 })
   /** idle resolves once both loops are parked in a long poll. */
-  const idle = (): Promise<void> => fake.until('both long polls', () => fake.waiting === 2)
+  const idle = (): Promise<boolean> => parked('both long polls', 2)
+  /** aborted counts the requests whose client went away before the answer. */
+  const aborted = (): number => consul.requests({ outcome: 'aborted' }).length
 
   it('delivers the first document only after both the config and the templates are read', async () => {
-    fake.put('am/config', 'route:\n  receiver: ünïcode\n')
-    fake.put('am/templates/b.tmpl', '{{ define "b" }}B{{ end }}')
-    fake.put('am/templates/a.tmpl', '{{ define "a" }}A{{ end }}')
+    await kvPut(consul, 'am/config', 'route:\n  receiver: ünïcode\n')
+    await kvPut(consul, 'am/templates/b.tmpl', '{{ define "b" }}B{{ end }}')
+    await kvPut(consul, 'am/templates/a.tmpl', '{{ define "a" }}A{{ end }}')
     let release: () => void = () => undefined
     const held = new Promise<void>((resolve) => {
       // Hold the first templates read until the config read has been answered.
-      fake.script = (r, _res, proceed) => {
-        if (!isTemplatesRead(r)) {
+      consul.intercept((r, _res, proceed) => {
+        if (r.method !== 'GET' || r.path !== '/v1/kv/am/templates/') {
           return false
         }
-        fake.script = undefined
+        consul.intercept(undefined)
         release = proceed
         resolve()
         return true
-      }
+      })
     })
     watch.start()
     await held
-    await fake.until('the config long poll', () => fake.waiting === 1)
+    await parked('the config long poll', 1)
     assert.equal(recorder.events.length, 0)
     release()
     const doc = await recorder.document(0)
@@ -138,14 +148,14 @@ describe('ConsulConfigWatch', () => {
   })
 
   it('delivers again when a template changes, naming templates relative to their folder', async () => {
-    fake.put('am/config', 'c1')
-    fake.put('am/templates/', '') // a folder marker, as the Consul UI creates
+    await kvPut(consul, 'am/config', 'c1')
+    await kvPut(consul, 'am/templates/', '') // a folder marker, as the Consul UI creates
     watch.start()
     const first = await recorder.document(0)
     assert.deepEqual([...first.templates], [])
     await idle()
     const seen = recorder.events.length
-    fake.put('am/templates/a.tmpl', 'A1')
+    await kvPut(consul, 'am/templates/a.tmpl', 'A1')
     const second = await recorder.document(seen)
     assert.equal(second.text, 'c1')
     assert.deepEqual([...second.templates], [['a.tmpl', 'A1']])
@@ -153,40 +163,50 @@ describe('ConsulConfigWatch', () => {
   })
 
   it('is not woken by writes to <prefix>/status/', async () => {
-    fake.put('am/config', 'c1')
+    await kvPut(consul, 'am/config', 'c1')
     watch.start()
     await recorder.document(0)
     await idle()
-    const before = fake.requests.length
+    // The stand-in logs a request when it ends: the two parked polls show up once woken.
+    const before = consul.requests().length
     for (let i = 0; i < 5; i++) {
-      fake.put(`am/status/node-${i}`, `{"n":${i}}`)
+      await kvPut(consul, `am/status/node-${i}`, `{"n":${i}}`)
     }
     // A template write afterwards proves the watch is alive; only its loop may have re-read.
     const seen = recorder.events.length
-    fake.put('am/templates/a.tmpl', 'A')
+    await kvPut(consul, 'am/templates/a.tmpl', 'A')
     await recorder.document(seen)
     await idle()
-    const since = fake.requests.slice(before)
+    const since = consul.requests().slice(before)
     assert.equal(since.filter(isConfigRead).length, 0)
     assert.equal(since.filter(isTemplatesRead).length, 1)
     assert.equal(recorder.count('document'), 2)
   })
 
   it('does not deliver when the config is put again with identical bytes', async () => {
-    fake.put('am/config', 'same text')
+    await kvPut(consul, 'am/config', 'same text')
     watch.start()
     await recorder.document(0)
     await idle()
-    const before = fake.requests.filter(isConfigRead).length
-    fake.put('am/config', 'same text')
+    const before = consul.requests().filter(isConfigRead).length
+    // Consul skips a write of identical bytes and flags; new flags give the same bytes a new
+    // ModifyIndex.
+    const res = await fetch(`${consul.url}/v1/kv/am/config?flags=7`, {
+      method: 'PUT',
+      body: 'same text',
+    })
+    assert.equal(await res.text(), 'true')
     // The config loop wakes and re-reads (new ModifyIndex, same bytes) ...
-    await fake.until(
+    await waitFor(
       'the config loop to poll again',
-      () => fake.waiting === 2 && fake.requests.filter(isConfigRead).length === before + 1
+      () =>
+        consul.pendingBlockingQueries === 2 &&
+        consul.requests().filter(isConfigRead).length === before + 1,
+      { intervalMs: 5 }
     )
     // ... and a later real change is the next thing delivered.
     const seen = recorder.events.length
-    fake.put('am/config', 'new text')
+    await kvPut(consul, 'am/config', 'new text')
     const doc = await recorder.document(seen)
     assert.equal(doc.text, 'new text')
     assert.equal(recorder.count('document'), 2)
@@ -197,16 +217,16 @@ describe('ConsulConfigWatch', () => {
     await recorder.next('missing', 0)
     await idle()
     let seen = recorder.events.length
-    fake.put('am/config', 'c1')
+    await kvPut(consul, 'am/config', 'c1')
     assert.equal((await recorder.document(seen)).text, 'c1')
     await idle()
     seen = recorder.events.length
-    fake.delete('am/config')
+    await kvDelete(consul, 'am/config')
     await recorder.next('missing', seen)
     await idle()
     // Recreated with the same text: after a missing config, it is news again.
     seen = recorder.events.length
-    fake.put('am/config', 'c1')
+    await kvPut(consul, 'am/config', 'c1')
     assert.equal((await recorder.document(seen)).text, 'c1')
     assert.deepEqual(
       recorder.events.map((e) => e.kind),
@@ -215,16 +235,9 @@ describe('ConsulConfigWatch', () => {
   })
 
   it('reports errors with the retry delay and recovers', async () => {
-    fake.put('am/config', 'c1')
-    let failures = 2
-    fake.script = (r, res) => {
-      if (!isConfigRead(r) || failures === 0) {
-        return false
-      }
-      failures--
-      res.writeHead(500, { 'content-type': 'text/plain' }).end('No cluster leader')
-      return true
-    }
+    await kvPut(consul, 'am/config', 'c1')
+    // Two config reads answered 500 'No cluster leader', the default failure.
+    consul.failNext({ count: 2, pathPrefix: '/v1/kv/am/config' })
     watch.start()
     const doc = await recorder.document(0)
     assert.equal(doc.text, 'c1')
@@ -241,14 +254,14 @@ describe('ConsulConfigWatch', () => {
   })
 
   it('stops both loops, delivers nothing afterwards, and cannot be restarted', async () => {
-    fake.put('am/config', 'c1')
+    await kvPut(consul, 'am/config', 'c1')
     watch.start()
     await recorder.document(0)
     await idle()
-    const abortedBefore = fake.aborted
+    const abortedBefore = aborted()
     await watch.stop()
-    await fake.until('both polls to be dropped', () => fake.aborted === abortedBefore + 2)
-    fake.put('am/config', 'c2')
+    await waitFor('both polls to be dropped', () => aborted() === abortedBefore + 2)
+    await kvPut(consul, 'am/config', 'c2')
     assert.equal(recorder.count('document'), 1)
     await watch.stop()
     assert.throws(() => {
@@ -272,25 +285,27 @@ describe('ConsulConfigWatch', () => {
 })
 
 describe('fetchConfigDocument', () => {
-  let fake: FakeConsul
+  let consul: ConsulStandin
   let client: ConsulClient
 
-  withFakeConsul((f, c) => {
-    fake = f
-    client = c
+  withConsulStandin((c, cl) => {
+    consul = c
+    client = cl
   })
 
   it('reads the config and its templates once, without blocking', async () => {
     assert.equal(await fetchConfigDocument(client, 'app'), undefined)
-    const modify = fake.put('app/config', 'global: {}\n')
-    fake.put('app/templates/x/nested.tmpl', 'N')
-    fake.put('app/status/n1', '{}')
+    await kvPut(consul, 'app/config', 'global: {}\n')
+    const modify = BigInt(consul.kvSnapshot()['app/config']?.modifyIndex ?? 0)
+    await kvPut(consul, 'app/templates/x/nested.tmpl', 'N')
+    await kvPut(consul, 'app/status/n1', '{}')
     const doc = await fetchConfigDocument(client, 'app')
     assert.deepEqual(doc, {
       text: 'global: {}\n',
       templates: new Map([['x/nested.tmpl', 'N']]),
       index: modify,
     })
-    assert.ok(fake.requests.every((r) => !r.query.has('index')))
+    assert.ok(modify > 0n)
+    assert.ok(consul.requests().every((r) => r.query['index'] === undefined))
   })
 })

@@ -1,14 +1,18 @@
 /* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
    promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { after, before, describe, it } from 'node:test'
 
-import { ConsulError, readNodeStatuses, writeNodeStatus } from '../../../src/consul/index.js'
-import type { NodeStatus, ConsulClient } from '../../../src/consul/index.js'
+import {
+  ConsulClient,
+  ConsulError,
+  readNodeStatuses,
+  writeNodeStatus,
+} from '../../../src/consul/index.js'
+import type { NodeStatus } from '../../../src/consul/index.js'
 import { InvalidArgumentError } from '../../../src/util/index.js'
-
-import { withFakeConsul } from './fake-consul.js'
-import type { FakeConsul } from './fake-consul.js'
+import { startConsulStandin } from '../../support/consul-standin/index.js'
+import type { ConsulStandin } from '../../support/consul-standin/index.js'
 
 const healthy: NodeStatus = {
   node: 'node-b',
@@ -28,17 +32,28 @@ const refusing: NodeStatus = {
 }
 
 describe('node status', () => {
-  let fake: FakeConsul
+  let consul: ConsulStandin
   let client: ConsulClient
 
-  withFakeConsul((f, c) => {
-    fake = f
-    client = c
+  before(async () => {
+    consul = await startConsulStandin()
+    client = new ConsulClient({ baseUrl: consul.url })
   })
+
+  after(async () => {
+    client.close()
+    await consul.stop()
+  })
+
+  /** put stores a value as another writer would, past the client under test. */
+  const put = async (key: string, value: string): Promise<void> => {
+    const res = await fetch(`${consul.url}/v1/kv/${key}`, { method: 'PUT', body: value })
+    assert.equal(await res.text(), 'true', key)
+  }
 
   it('writes <prefix>/status/<node> as indented JSON with indexes as strings', async () => {
     await writeNodeStatus(client, 'am', healthy)
-    const stored = fake.get('am/status/node-b')?.toString()
+    const stored = consul.kvSnapshot()['am/status/node-b']?.value
     assert.equal(stored, `${JSON.stringify(healthy, null, 2)}\n`)
     assert.match(stored, /\n {2}"appliedIndex": "18446744073709551615",\n/)
   })
@@ -79,11 +94,11 @@ describe('node status', () => {
       ['tol/status/copied', JSON.stringify(healthy), /node field is "node-b"/],
     ]
     for (const [key, value] of bad) {
-      fake.put(key, value)
+      await put(key, value)
     }
     // Deeper keys and folder markers are not statuses and are not reported.
-    fake.put('tol/status/', '')
-    fake.put('tol/status/x/y', 'whatever')
+    await put('tol/status/', '')
+    await put('tol/status/x/y', 'whatever')
     const reported: [string, string][] = []
     const got = await readNodeStatuses(client, 'tol', {
       onInvalid: (key, reason) => reported.push([key, reason]),
@@ -99,7 +114,7 @@ describe('node status', () => {
   })
 
   it('keeps only the known fields of a status', async () => {
-    fake.put('extra/status/n', JSON.stringify({ ...healthy, node: 'n', future: 'field' }))
+    await put('extra/status/n', JSON.stringify({ ...healthy, node: 'n', future: 'field' }))
     assert.deepEqual(await readNodeStatuses(client, 'extra'), [{ ...healthy, node: 'n' }])
   })
 
@@ -113,10 +128,8 @@ describe('node status', () => {
   })
 
   it('surfaces Consul failures as ConsulError', async () => {
-    fake.script = (_r, res) => {
-      res.writeHead(403, { 'content-type': 'text/plain' }).end('Permission denied')
-      return true
-    }
+    // One refused write, then one refused read.
+    consul.failNext({ count: 2, status: 403, body: 'Permission denied', pathPrefix: '/v1/kv/am' })
     try {
       await assert.rejects(writeNodeStatus(client, 'am', healthy), (err: unknown) => {
         assert.ok(err instanceof ConsulError)
@@ -125,8 +138,9 @@ describe('node status', () => {
         return true
       })
       await assert.rejects(readNodeStatuses(client, 'am'), ConsulError)
+      assert.equal(consul.requests({ pathPrefix: '/v1/kv/am', outcome: 'failed' }).length, 2)
     } finally {
-      fake.script = undefined
+      consul.clearFaults()
     }
   })
 })

@@ -5,7 +5,6 @@
 // equal what our Inhibitor answers. Each target has at most one qualifying source, because 0.25
 // picks an arbitrary one when several qualify.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -21,7 +20,7 @@ import type { LabelSet } from '../../../src/labels/index.js'
 import { formatRFC3339Millis } from '../../../src/util/index.js'
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
 import { freePort } from '../../support/ports.js'
-import { waitFor } from '../../support/wait.js'
+import { httpOk, spawnUntilReady, waitFor } from '../../support/wait.js'
 
 const ALERTMANAGER = '/usr/bin/prometheus-alertmanager'
 const MIN = 60_000
@@ -108,8 +107,7 @@ describe('Inhibitor against Alertmanager 0.25', () => {
     await writeFile(configFile, CONFIG)
     const port = await freePort()
     url = `http://127.0.0.1:${String(port)}`
-    let output = ''
-    const proc = spawn(
+    const started = await spawnUntilReady(
       ALERTMANAGER,
       [
         `--config.file=${configFile}`,
@@ -117,21 +115,9 @@ describe('Inhibitor against Alertmanager 0.25', () => {
         `--web.listen-address=127.0.0.1:${String(port)}`,
         '--cluster.listen-address=',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] }
+      { name: 'alertmanager', check: () => httpOk(`${url}/-/ready`), timeoutMs: 15_000 }
     )
-    child = proc
-    proc.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    proc.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    await waitFor(
-      'alertmanager ready',
-      async () => {
-        if (proc.exitCode !== null) {
-          throw new Error(`alertmanager exited with ${String(proc.exitCode)}:\n${output}`)
-        }
-        return (await fetch(`${url}/-/ready`)).ok
-      },
-      { timeoutMs: 15_000 }
-    )
+    child = started.child
   })
 
   after(async () => {

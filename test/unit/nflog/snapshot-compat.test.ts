@@ -3,7 +3,6 @@
 // The nflog snapshot file against the real Alertmanager 0.25 (Debian's binary): we read what
 // it writes, and it reads what we write, seen through whether it notifies again.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -18,7 +17,7 @@ import type { LabelSet } from '../../../src/labels/index.js'
 import { Nflog } from '../../../src/nflog/index.js'
 import { freePort } from '../../support/ports.js'
 import { Teardown } from '../../support/teardown.js'
-import { waitFor } from '../../support/wait.js'
+import { httpOk, spawnUntilReady, waitFor } from '../../support/wait.js'
 import { WebhookReceiver } from '../../support/webhook-receiver.js'
 
 const ALERTMANAGER = '/usr/bin/prometheus-alertmanager'
@@ -46,8 +45,8 @@ interface Alertmanager {
   readonly url: string
   readonly storage: string
   readonly child: ChildProcess
-  readonly exited: Promise<number | null>
-  output: string
+  readonly exited: Promise<unknown>
+  readonly output: () => string
 }
 
 const running = new Set<Alertmanager>()
@@ -57,7 +56,8 @@ async function startAlertmanager(dir: string, webhookUrl: string): Promise<Alert
   await writeFile(configFile, config(webhookUrl))
   const port = await freePort()
   const storage = join(dir, 'data')
-  const child = spawn(
+  const url = `http://127.0.0.1:${port}`
+  const { child, exited, output } = await spawnUntilReady(
     ALERTMANAGER,
     [
       `--config.file=${configFile}`,
@@ -65,33 +65,10 @@ async function startAlertmanager(dir: string, webhookUrl: string): Promise<Alert
       `--web.listen-address=127.0.0.1:${port}`,
       '--cluster.listen-address=',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] }
+    { name: 'alertmanager', check: () => httpOk(`${url}/-/ready`), timeoutMs: 15_000 }
   )
-  const am: Alertmanager = {
-    url: `http://127.0.0.1:${port}`,
-    storage,
-    child,
-    exited: new Promise((resolve) => child.once('exit', resolve)),
-    output: '',
-  }
+  const am: Alertmanager = { url, storage, child, exited, output }
   running.add(am)
-  child.stdout.on('data', (chunk: Buffer) => (am.output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (am.output += chunk.toString()))
-  // The poll stops once the race is decided, so an early exit does not hold the file open.
-  const polling = new AbortController()
-  try {
-    await Promise.race([
-      am.exited.then((code) => {
-        throw new Error(`alertmanager exited with ${code}:\n${am.output}`)
-      }),
-      waitFor('alertmanager ready', async () => (await fetch(`${am.url}/-/ready`)).ok, {
-        timeoutMs: 15_000,
-        signal: polling.signal,
-      }),
-    ])
-  } finally {
-    polling.abort()
-  }
   return am
 }
 
@@ -229,7 +206,7 @@ describe('nflog snapshot compatibility with Alertmanager 0.25', () => {
       } else {
         // group_wait is 1 s; three seconds leave ample room for a notification to arrive.
         await sleep(3000)
-        assert.deepEqual(receiver.on(path), [], am.output)
+        assert.deepEqual(receiver.on(path), [], am.output())
       }
       await stopAlertmanager(am)
       // Alertmanager's own shutdown snapshot holds the entry of whoever notified last.
