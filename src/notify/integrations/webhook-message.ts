@@ -1,10 +1,21 @@
+/**
+ * The pieces of the webhook message that incident.io's message repeats: Alertmanager's
+ * `template.Data` (template/template.go) as json.Encoder writes it, after `max_alerts`. The
+ * webhook (notify/webhook/webhook.go) and incidentio (notify/incidentio/incidentio.go) kinds
+ * put their own fields around these.
+ */
+import type { Alert } from '../../alerts/index.js'
+import { isResolved } from '../../alerts/index.js'
+import type { LabelSet } from '../../labels/index.js'
+import { formatRFC3339Nano, goJSONString, goJSONStringMap } from '../../util/index.js'
+
 /** The characters Go's `regexp.QuoteMeta` escapes. */
 const SPECIAL = /[\\.+*?()|[\]{}^$]/g
 
 /**
  * quoteMeta is Go's `regexp.QuoteMeta`: a backslash before each of `\.+*?()|[]{}^$`.
- * Alertmanager 0.25 applies it to the receiver name in template data, so the webhook payload
- * says `"receiver":"db\\.team"` for a receiver named `db.team`.
+ * Alertmanager applies it to the receiver name in template data, so the webhook payload says
+ * `"receiver":"db\\.team"` for a receiver named `db.team`.
  *
  * @param s - any text.
  * @returns the text with regexp metacharacters escaped.
@@ -16,4 +27,65 @@ const SPECIAL = /[\\.+*?()|[\]{}^$]/g
  */
 export function quoteMeta(s: string): string {
   return s.replace(SPECIAL, '\\$&')
+}
+
+/**
+ * truncateAlerts is the webhook's and incidentio's `truncateAlerts`: with a non-zero
+ * `maxAlerts`, keep the first `maxAlerts` alerts and count the rest.
+ *
+ * @param maxAlerts - `max_alerts`; 0 means unlimited.
+ * @param alerts - the alerts in notification order.
+ * @returns the alerts to send and how many were dropped.
+ */
+export function truncateAlerts<T>(
+  maxAlerts: number,
+  alerts: readonly T[]
+): { alerts: readonly T[]; truncated: number } {
+  if (maxAlerts !== 0 && alerts.length > maxAlerts) {
+    return { alerts: alerts.slice(0, maxAlerts), truncated: alerts.length - maxAlerts }
+  }
+  return { alerts, truncated: 0 }
+}
+
+/**
+ * encodeAlert is one `template.Alert` as json.Encoder writes it: Go's field order and
+ * escaping, `endsAt` Go's zero time (`0001-01-01T00:00:00Z`) when it is 0.
+ *
+ * @param alert - the alert.
+ * @param now - the instant its status is judged at (epoch ms).
+ * @returns the JSON object's text.
+ */
+export function encodeAlert(alert: Alert, now: number): string {
+  return (
+    `{"status":${goJSONString(isResolved(alert, now) ? 'resolved' : 'firing')}` +
+    `,"labels":${goJSONStringMap(alert.labels)}` +
+    `,"annotations":${goJSONStringMap(alert.annotations)}` +
+    `,"startsAt":${goJSONString(formatRFC3339Nano(alert.startsAt))}` +
+    `,"endsAt":${goJSONString(formatRFC3339Nano(alert.endsAt))}` +
+    `,"generatorURL":${goJSONString(alert.generatorURL)}` +
+    `,"fingerprint":${goJSONString(alert.fingerprint)}}`
+  )
+}
+
+/**
+ * commonPairs keeps the pairs of the first set whose value every other set has too (a missing
+ * key reads as `""`, as in Template.Data's `a.Labels[ln] != lv`): `commonLabels` and
+ * `commonAnnotations`. src/notify/template holds the same few lines for template data.
+ *
+ * @param sets - the alerts' labels, or their annotations.
+ * @returns the common pairs.
+ */
+export function commonPairs(sets: readonly LabelSet[]): Record<string, string> {
+  const [first, ...rest] = sets
+  const common = new Map<string, string>(first === undefined ? [] : Object.entries(first))
+  for (const set of rest) {
+    for (const [name, value] of common) {
+      const other = Object.hasOwn(set, name) ? set[name] : undefined
+      if ((other ?? '') !== value) {
+        common.delete(name)
+      }
+    }
+  }
+  // A plain object from entries: `__proto__` stays an own key (Object.fromEntries defines it).
+  return Object.fromEntries(common)
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { quoteMeta } from '../../../../../src/notify/integrations/webhook/quote-meta.js'
+import { quoteMeta } from '../../../../src/notify/integrations/webhook-message.js'
 
 describe('quoteMeta', () => {
   it('escapes the characters Go regexp.QuoteMeta escapes and nothing else', () => {
