@@ -6,16 +6,11 @@ import { truncateInRunes } from '../../truncate.js'
 import { FieldRenderer, groupKeyHash, readFileAsGo } from '../fields.js'
 import { finalError, HttpNotifier, throwOnTemplateError } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
+import { commonPairs } from '../template-data.js'
 
 import { OPSGENIE_MAX_MESSAGE_RUNES, OPSGENIE_RETRY_CODES } from './config.js'
 import type { OpsGenieConfig, OpsGenieResponder } from './config.js'
-import {
-  commonLabels,
-  encodeCreate,
-  encodeField,
-  OpsGenieEndpoints,
-  safeSplit,
-} from './requests.js'
+import { encodeCreate, encodeField, OpsGenieEndpoints, safeSplit } from './requests.js'
 import type { OpsGenieRequest } from './requests.js'
 
 /** OpsGenieNotifierOptions are what one `opsgenie_configs` entry needs to send. */
@@ -82,7 +77,7 @@ export class OpsGenieNotifier extends HttpNotifier<OpsGenieConfig> {
     // order; ours is sorted, one of Go's possible orders.
     const details = Object.assign(
       Object.create(null) as Record<string, string>,
-      commonLabels(alerts)
+      commonPairs(alerts.map((a) => a.labels))
     )
     for (const [key, text] of Object.entries(config.details ?? {}).sort(([a], [b]) =>
       a < b ? -1 : 1

@@ -14,7 +14,7 @@ import {
   INCIDENTIO_MAX_PAYLOAD_BYTES,
 } from '../../../../../src/notify/integrations/incidentio/index.js'
 import type { IncidentioMessageInput } from '../../../../../src/notify/integrations/incidentio/index.js'
-import { truncateAlerts } from '../../../../../src/notify/integrations/webhook-message.js'
+import { truncateAlerts } from '../../../../../src/notify/integrations/template-data.js'
 import { runIncidentioOracle } from '../../../../support/incidentio-oracle.js'
 import type { IncidentioMessage } from '../../../../support/incidentio-oracle.js'
 

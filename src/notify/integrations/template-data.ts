@@ -1,8 +1,8 @@
 /**
- * The pieces of the webhook message that incident.io's message repeats: Alertmanager's
- * `template.Data` (template/template.go) as json.Encoder writes it, after `max_alerts`. The
- * webhook (notify/webhook/webhook.go) and incidentio (notify/incidentio/incidentio.go) kinds
- * put their own fields around these.
+ * The parts of Alertmanager's `template.Data` (template/template.go) that kinds build outside
+ * the template engine: the webhook (notify/webhook/webhook.go) and incidentio
+ * (notify/incidentio/incidentio.go) messages embed it as json.Encoder writes it, after
+ * `max_alerts`, and OpsGenie sends its common labels.
  */
 import type { Alert } from '../../alerts/index.js'
 import { isResolved } from '../../alerts/index.js'

@@ -1,0 +1,46 @@
+/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
+   promises that the runner itself awaits; nothing here floats. */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+
+import { commonPairs, quoteMeta } from '../../../../src/notify/integrations/template-data.js'
+
+describe('quoteMeta', () => {
+  it('escapes the characters Go regexp.QuoteMeta escapes and nothing else', () => {
+    const cases = [
+      // The spec's example: a dotted receiver name.
+      ['db.team', 'db\\.team'],
+      // Every metacharacter.
+      ['\\.+*?()|[]{}^$', '\\\\\\.\\+\\*\\?\\(\\)\\|\\[\\]\\{\\}\\^\\$'],
+      // Characters Go leaves alone: - / # space and non-ASCII.
+      ['a-b/c #é', 'a-b/c #é'],
+      // Empty stays empty.
+      ['', ''],
+    ]
+    for (const [input, want] of cases) {
+      assert.equal(quoteMeta(input ?? ''), want)
+    }
+  })
+})
+
+describe('commonPairs', () => {
+  it('keeps the pairs every set shares, a missing key reading as ""', () => {
+    const cases = [
+      // OpsGenie's common labels: instance differs, the rest is shared.
+      {
+        sets: [
+          { alertname: 'A', instance: 'x', team: 'db' },
+          { alertname: 'A', instance: 'y', team: 'db' },
+        ],
+        want: { alertname: 'A', team: 'db' },
+      },
+      // No alerts, no pairs.
+      { sets: [], want: {} },
+      // An empty value survives a set that lacks the key, as Go's map lookup reads "".
+      { sets: [{ a: '', b: '1' }, { b: '1' }], want: { a: '', b: '1' } },
+    ]
+    for (const c of cases) {
+      assert.deepEqual(commonPairs(c.sets), c.want)
+    }
+  })
+})
