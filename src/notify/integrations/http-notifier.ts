@@ -187,37 +187,47 @@ export abstract class HttpNotifier<
   }
 }
 
-/** SecretURLField is a URL an entry gives inline or as a file to read at each notification. */
-export interface SecretURLField {
-  /** The inline URL (e.g. `webhook_url`), if configured. */
-  readonly url: string | undefined
-  /** The file holding it (e.g. `webhook_url_file`), if configured. */
+/**
+ * SecretField is a secret (a URL or a key) an entry gives inline or as a file that is read at
+ * each notification, so that a rotated file needs no reload.
+ */
+export interface SecretField {
+  /** The inline value (e.g. `webhook_url`, `api_key`), if configured. */
+  readonly inline: string | undefined
+  /** The file holding it (e.g. `webhook_url_file`, `api_key_file`), if configured. */
   readonly file: string | undefined
   /**
-   * Whether an empty inline URL counts as unset (msteams, incident.io) or is sent as it is
-   * (Slack, Mattermost, where Go tests the field against nil).
+   * Whether an empty inline value counts as unset (msteams, incident.io, PagerDuty and
+   * VictorOps keys) or is used as it is (Slack, Mattermost, where Go tests the field against
+   * nil).
    */
   readonly emptyIsUnset: boolean
-  /** What the file's read error is prefixed with, e.g. `read webhook_url_file: `; '' for none. */
+  /** What a read failure is prefixed with, e.g. `read webhook_url_file: `; '' for none. */
   readonly errorPrefix: string
+  /**
+   * How the file is read and trimmed; by default readSecretFile with strings.TrimSpace. 0.25's
+   * PagerDuty and VictorOps read theirs with readFileAsGo and goTrimSpace (fields.ts), whose
+   * error texts differ for a few errno codes.
+   */
+  readonly read?: (path: string) => Promise<string>
 }
 
 /**
- * readSecretURL is the URL to send to, as the kinds with a `*_url_file` take it at every
- * notification: the inline URL, else the file's content, trimmed, read now (so a rotated file
- * needs no reload).
+ * readSecretField is the secret to send with: the inline value, else the file's content,
+ * trimmed, read now.
  *
- * @param field - the inline URL, its file and how the kind words a read failure.
- * @returns the URL.
+ * @param field - the inline value, its file, and how the kind reads and words them.
+ * @returns the secret.
  * @throws NotifyError, not retryable, with Go's *PathError text after the prefix.
  */
-export async function readSecretURL(field: SecretURLField): Promise<string> {
-  const { url, file } = field
-  if (url !== undefined && !(field.emptyIsUnset && url === '')) {
-    return url
+export async function readSecretField(field: SecretField): Promise<string> {
+  const { inline, file } = field
+  if (inline !== undefined && !(field.emptyIsUnset && inline === '')) {
+    return inline
   }
+  const read = field.read ?? ((path: string) => readSecretFile(path, 'trim'))
   try {
-    return await readSecretFile(file ?? '', 'trim')
+    return await read(file ?? '')
   } catch (err: unknown) {
     throw finalError(`${field.errorPrefix}${errorMessage(err)}`, err)
   }

@@ -7,7 +7,7 @@ import { classifyStatus, HttpConfigError } from '../../http/index.js'
 import type { HttpResponse } from '../../http/index.js'
 import type { Notifier, NotifyContext } from '../../notifier.js'
 import { readSecretFileSync } from '../../secret-file.js'
-import { OwnedHttpClient, readSecretURL } from '../http-notifier.js'
+import { OwnedHttpClient, readSecretField } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { INCIDENTIO_MAX_PAYLOAD_BYTES, INCIDENTIO_RETRY_CODES } from './config.js'
@@ -100,8 +100,8 @@ export class IncidentioNotifier implements Notifier {
         this.#log.warn(fields, 'Truncated alert content due to incident.io payload size limit')
       }
     }
-    const url = await readSecretURL({
-      url: config.url,
+    const url = await readSecretField({
+      inline: config.url,
       file: config.url_file,
       emptyIsUnset: true,
       errorPrefix: 'read url_file: ',

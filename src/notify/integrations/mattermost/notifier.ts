@@ -9,7 +9,7 @@ import {
   finalError,
   HttpNotifier,
   JSON_CONTENT_TYPE,
-  readSecretURL,
+  readSecretField,
   throwOnTemplateError,
 } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
@@ -44,8 +44,8 @@ export class MattermostNotifier extends HttpNotifier<MattermostConfig> {
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
     const fields = new FieldRenderer(this.template(), ctx, alerts)
     // Go returns os.ReadFile's error as it is.
-    const url = await readSecretURL({
-      url: this.config.webhook_url,
+    const url = await readSecretField({
+      inline: this.config.webhook_url,
       file: this.config.webhook_url_file,
       emptyIsUnset: false,
       errorPrefix: '',

@@ -2,7 +2,7 @@ import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
 import type { NotifyContext } from '../../notifier.js'
 import { FieldRenderer } from '../fields.js'
-import { HttpNotifier, readSecretURL, throwOnTemplateError } from '../http-notifier.js'
+import { HttpNotifier, readSecretField, throwOnTemplateError } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { MSTEAMS_RETRY_CODES } from './config.js'
@@ -50,8 +50,8 @@ export class MSTeamsNotifier extends HttpNotifier<MSTeamsConfig> {
     })
     // Retrier.Check quotes the body; it may echo the (secret) URL back.
     const failure = await this.client.postJSON({
-      url: await readSecretURL({
-        url: config.webhook_url,
+      url: await readSecretField({
+        inline: config.webhook_url,
         file: config.webhook_url_file,
         emptyIsUnset: true,
         errorPrefix: 'read webhook_url_file: ',

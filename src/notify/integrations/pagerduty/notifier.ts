@@ -6,12 +6,12 @@ import { classifyStatus } from '../../http/index.js'
 import type { HttpResponse } from '../../http/index.js'
 import type { NotifyContext } from '../../notifier.js'
 import { NotifyError } from '../../notify-error.js'
-import { goTrimSpace } from '../../template/index.js'
-import { FieldRenderer, groupKeyHash, readFileAsGo, truncateField } from '../fields.js'
+import { FieldRenderer, groupKeyHash, readKeyFileAsGo, truncateField } from '../fields.js'
 import {
   finalError,
   HttpNotifier,
   JSON_CONTENT_TYPE,
+  readSecretField,
   throwOnTemplateError,
 } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
@@ -224,19 +224,18 @@ export class PagerdutyNotifier extends HttpNotifier<PagerdutyConfig> {
 }
 
 /** keyOf is the inline key, else the key file's trimmed content, read at each notification. */
-async function keyOf(
+function keyOf(
   inline: string | undefined,
   file: string | undefined,
   kind: 'service' | 'routing'
 ): Promise<string> {
-  if ((inline ?? '') !== '') {
-    return inline ?? ''
-  }
-  try {
-    return goTrimSpace(await readFileAsGo(file ?? ''))
-  } catch (err) {
-    throw finalError(`failed to read ${kind} key from file: ${errorMessage(err)}`, err)
-  }
+  return readSecretField({
+    inline,
+    file,
+    emptyIsUnset: true,
+    errorPrefix: `failed to read ${kind} key from file: `,
+    read: readKeyFileAsGo,
+  })
 }
 
 /**

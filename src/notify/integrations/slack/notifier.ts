@@ -3,7 +3,7 @@ import { goQuote } from '../../../labels/index.js'
 import type { NotifyContext } from '../../notifier.js'
 import { NotifyError } from '../../notify-error.js'
 import { FieldRenderer } from '../fields.js'
-import { HttpNotifier, readSecretURL, throwOnTemplateError } from '../http-notifier.js'
+import { HttpNotifier, readSecretField, throwOnTemplateError } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { SLACK_RETRY_CODES } from './config.js'
@@ -50,8 +50,8 @@ export class SlackNotifier extends HttpNotifier<SlackConfig> {
     // status error with it. 0.25 quotes the body as it is; a body echoing the secret URL back
     // gets it redacted.
     const failure = await this.client.postJSON({
-      url: await readSecretURL({
-        url: this.config.api_url,
+      url: await readSecretField({
+        inline: this.config.api_url,
         file: this.config.api_url_file,
         emptyIsUnset: false,
         errorPrefix: '',

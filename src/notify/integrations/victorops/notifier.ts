@@ -1,12 +1,10 @@
 import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
-import { errorMessage } from '../../../util/index.js'
 import type { NotifyContext } from '../../notifier.js'
 import { NotifyError } from '../../notify-error.js'
-import { goTrimSpace } from '../../template/index.js'
 import { truncateInRunes } from '../../truncate.js'
-import { FieldRenderer, groupKeyHash, readFileAsGo } from '../fields.js'
-import { finalError, HttpNotifier, throwOnTemplateError } from '../http-notifier.js'
+import { FieldRenderer, groupKeyHash, readKeyFileAsGo } from '../fields.js'
+import { HttpNotifier, readSecretField, throwOnTemplateError } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { VICTOROPS_MAX_STATE_MESSAGE_RUNES, VICTOROPS_RETRY_CODES } from './config.js'
@@ -50,7 +48,14 @@ export class VictorOpsNotifier extends HttpNotifier<VictorOpsConfig> {
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
     const config = this.config
     const fields = new FieldRenderer(this.template(), ctx, alerts)
-    const apiKey = await this.#apiKey()
+    // The API key: inline, else `api_key_file`'s trimmed content, read now as 0.25 does.
+    const apiKey = await readSecretField({
+      inline: this.config.api_key,
+      file: this.config.api_key_file,
+      emptyIsUnset: true,
+      errorPrefix: 'failed to read API key from file: ',
+      read: readKeyFileAsGo,
+    })
     // 0.25 renders the routing key into the URL and fails for good on its template error
     // before it builds the body; the body's fields then render with a fresh error state,
     // which this renderer still has when the routing key rendered.
@@ -101,19 +106,6 @@ export class VictorOpsNotifier extends HttpNotifier<VictorOpsConfig> {
     })
     if (failure !== undefined) {
       throw failure
-    }
-  }
-
-  /** The API key: inline, else `api_key_file`'s trimmed content, read now as 0.25 does. */
-  async #apiKey(): Promise<string> {
-    const inline = this.config.api_key ?? ''
-    if (inline !== '') {
-      return inline
-    }
-    try {
-      return goTrimSpace(await readFileAsGo(this.config.api_key_file ?? ''))
-    } catch (err) {
-      throw finalError(`failed to read API key from file: ${errorMessage(err)}`, err)
     }
   }
 }
