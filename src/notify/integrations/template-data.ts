@@ -2,32 +2,14 @@
  * The parts of Alertmanager's `template.Data` (template/template.go) that kinds build outside
  * the template engine: the webhook (notify/webhook/webhook.go) and incidentio
  * (notify/incidentio/incidentio.go) messages embed it as json.Encoder writes it, after
- * `max_alerts`, and OpsGenie sends its common labels.
+ * `max_alerts`, and OpsGenie sends its common labels. The template engine's own pieces
+ * (quoteMeta, commonEntries) live in src/notify/template.
  */
 import type { Alert } from '../../alerts/index.js'
 import { isResolved } from '../../alerts/index.js'
 import type { LabelSet } from '../../labels/index.js'
 import { formatRFC3339Nano, goJSONString, goJSONStringMap } from '../../util/index.js'
-
-/** The characters Go's `regexp.QuoteMeta` escapes. */
-const SPECIAL = /[\\.+*?()|[\]{}^$]/g
-
-/**
- * quoteMeta is Go's `regexp.QuoteMeta`: a backslash before each of `\.+*?()|[]{}^$`.
- * Alertmanager applies it to the receiver name in template data, so the webhook payload says
- * `"receiver":"db\\.team"` for a receiver named `db.team`.
- *
- * @param s - any text.
- * @returns the text with regexp metacharacters escaped.
- *
- * @example
- * ```ts
- * quoteMeta('db.team') // 'db\\.team'
- * ```
- */
-export function quoteMeta(s: string): string {
-  return s.replace(SPECIAL, '\\$&')
-}
+import { commonEntries } from '../template/index.js'
 
 /**
  * truncateAlerts is the webhook's and incidentio's `truncateAlerts`: with a non-zero
@@ -68,24 +50,13 @@ export function encodeAlert(alert: Alert, now: number): string {
 }
 
 /**
- * commonPairs keeps the pairs of the first set whose value every other set has too (a missing
- * key reads as `""`, as in Template.Data's `a.Labels[ln] != lv`): `commonLabels` and
- * `commonAnnotations`. src/notify/template holds the same few lines for template data.
+ * commonPairs is template.Data's `commonLabels` or `commonAnnotations` as a plain object
+ * (see commonEntries in src/notify/template).
  *
  * @param sets - the alerts' labels, or their annotations.
  * @returns the common pairs.
  */
 export function commonPairs(sets: readonly LabelSet[]): Record<string, string> {
-  const [first, ...rest] = sets
-  const common = new Map<string, string>(first === undefined ? [] : Object.entries(first))
-  for (const set of rest) {
-    for (const [name, value] of common) {
-      const other = Object.hasOwn(set, name) ? set[name] : undefined
-      if ((other ?? '') !== value) {
-        common.delete(name)
-      }
-    }
-  }
   // A plain object from entries: `__proto__` stays an own key (Object.fromEntries defines it).
-  return Object.fromEntries(common)
+  return Object.fromEntries(commonEntries(sets))
 }

@@ -2,7 +2,8 @@ import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
 import type { LabelSet } from '../../../labels/index.js'
 import { goJSONString, goJSONStringMap } from '../../../util/index.js'
-import { commonPairs, encodeAlert, quoteMeta, truncateAlerts } from '../template-data.js'
+import { quoteMeta } from '../../template/index.js'
+import { commonPairs, encodeAlert, truncateAlerts } from '../template-data.js'
 
 import { INCIDENTIO_MAX_PAYLOAD_BYTES, INCIDENTIO_PAYLOAD_VERSION } from './config.js'
 

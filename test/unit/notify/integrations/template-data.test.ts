@@ -3,25 +3,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { commonPairs, quoteMeta } from '../../../../src/notify/integrations/template-data.js'
-
-describe('quoteMeta', () => {
-  it('escapes the characters Go regexp.QuoteMeta escapes and nothing else', () => {
-    const cases = [
-      // The spec's example: a dotted receiver name.
-      ['db.team', 'db\\.team'],
-      // Every metacharacter.
-      ['\\.+*?()|[]{}^$', '\\\\\\.\\+\\*\\?\\(\\)\\|\\[\\]\\{\\}\\^\\$'],
-      // Characters Go leaves alone: - / # space and non-ASCII.
-      ['a-b/c #é', 'a-b/c #é'],
-      // Empty stays empty.
-      ['', ''],
-    ]
-    for (const [input, want] of cases) {
-      assert.equal(quoteMeta(input ?? ''), want)
-    }
-  })
-})
+import { commonPairs } from '../../../../src/notify/integrations/template-data.js'
 
 describe('commonPairs', () => {
   it('keeps the pairs every set shares, a missing key reading as ""', () => {
@@ -38,6 +20,11 @@ describe('commonPairs', () => {
       { sets: [], want: {} },
       // An empty value survives a set that lacks the key, as Go's map lookup reads "".
       { sets: [{ a: '', b: '1' }, { b: '1' }], want: { a: '', b: '1' } },
+      // A label named __proto__ stays an own key of the object.
+      {
+        sets: [JSON.parse('{"__proto__":"x"}') as Record<string, string>],
+        want: JSON.parse('{"__proto__":"x"}') as Record<string, string>,
+      },
     ]
     for (const c of cases) {
       assert.deepEqual(commonPairs(c.sets), c.want)
