@@ -5,7 +5,7 @@ import type Logger from 'bunyan'
 
 import type { Alert } from '../../alerts/index.js'
 import type { NotifyContext } from '../notifier.js'
-import { ExecError } from '../template/index.js'
+import { ExecError, goTrimSpace } from '../template/index.js'
 import type { AlertTemplate, GoValue } from '../template/index.js'
 import { truncateInBytes, truncateInRunes } from '../truncate.js'
 
@@ -177,4 +177,16 @@ export async function readFileAsGo(path: string): Promise<string> {
       { cause: err }
     )
   }
+}
+
+/**
+ * readKeyFileAsGo is how 0.25's PagerDuty and VictorOps notifiers read a key file at each
+ * notification: {@link readFileAsGo}, then strings.TrimSpace.
+ *
+ * @param path - the file, as configured.
+ * @returns the key, trimmed.
+ * @throws Error with Go's message; the content is never quoted.
+ */
+export async function readKeyFileAsGo(path: string): Promise<string> {
+  return goTrimSpace(await readFileAsGo(path))
 }

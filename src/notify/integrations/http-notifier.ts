@@ -1,10 +1,13 @@
 import type Logger from 'bunyan'
 
+import type { Alert } from '../../alerts/index.js'
 import type { HttpClientConfig } from '../../config/index.js'
-import { redactURLInMessage } from '../../util/index.js'
+import { errorMessage, redactURLInMessage } from '../../util/index.js'
 import { classifyStatus, createHttpClient } from '../http/index.js'
 import type { HttpClient, HttpResponse } from '../http/index.js'
+import type { Notifier, NotifyContext } from '../notifier.js'
 import { NotifyError } from '../notify-error.js'
+import { readSecretFile } from '../secret-file.js'
 import type { AlertTemplate } from '../template/index.js'
 
 import type { FieldRenderer } from './fields.js'
@@ -113,6 +116,120 @@ export class OwnedHttpClient implements HttpClient {
     if (this.#owned) {
       await this.#client.close()
     }
+  }
+}
+
+/**
+ * HttpNotifier is what every templated HTTP integration's notifier shares: its config entry,
+ * templates, logger and {@link OwnedHttpClient}, built from the entry's `http_config` when none
+ * is injected, and a `close` that releases that client. A kind extends it and adds only its
+ * `notify` (and whatever else it builds from its entry, after `super`).
+ *
+ * The members are `protected`, not `#private`: the kinds' subclasses read them, and `#` fields
+ * are invisible to subclasses.
+ *
+ * @example
+ * ```ts
+ * class DiscordNotifier extends HttpNotifier<DiscordConfig> {
+ *   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
+ *     const failure = await this.client.postJSON({ url: this.config.webhook_url, ... })
+ *     if (failure !== undefined) throw failure
+ *   }
+ * }
+ * ```
+ */
+export abstract class HttpNotifier<
+  C extends { readonly http_config: HttpClientConfig },
+> implements Notifier {
+  /** The integration's config entry. */
+  protected readonly config: C
+  /** The config's templates, built on first call. */
+  protected readonly template: () => AlertTemplate
+  /** The integration's logger. */
+  protected readonly log: Logger
+  /** The client requests go through. */
+  protected readonly client: OwnedHttpClient
+
+  /**
+   * HttpNotifier's constructor builds the HTTP client unless one is injected.
+   *
+   * @param options - config, templates, logger, user agent and the client to use, if any.
+   * @param httpConfig - what the client is built from, when not the entry's own `http_config`
+   *   (incident.io's carries its token).
+   * @throws HttpConfigError for an unusable http_config.
+   */
+  constructor(
+    options: HttpNotifierOptions<C>,
+    httpConfig: HttpClientConfig = options.config.http_config
+  ) {
+    this.config = options.config
+    this.template = options.template
+    this.log = options.log
+    this.client = new OwnedHttpClient(httpConfig, options)
+  }
+
+  /**
+   * notify sends one attempt for the flush.
+   *
+   * @param ctx - the flush.
+   * @param alerts - the alerts in notification order.
+   * @throws NotifyError with `retryable` as the kind's Alertmanager notifier returns it.
+   */
+  abstract notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void>
+
+  /**
+   * close releases the HTTP client when this notifier built it; idempotent.
+   *
+   * @returns when connections are closed.
+   */
+  async close(): Promise<void> {
+    await this.client.close()
+  }
+}
+
+/**
+ * SecretField is a secret (a URL or a key) an entry gives inline or as a file that is read at
+ * each notification, so that a rotated file needs no reload.
+ */
+export interface SecretField {
+  /** The inline value (e.g. `webhook_url`, `api_key`), if configured. */
+  readonly inline: string | undefined
+  /** The file holding it (e.g. `webhook_url_file`, `api_key_file`), if configured. */
+  readonly file: string | undefined
+  /**
+   * Whether an empty inline value counts as unset (msteams, incident.io, PagerDuty and
+   * VictorOps keys) or is used as it is (Slack, Mattermost, where Go tests the field against
+   * nil).
+   */
+  readonly emptyIsUnset: boolean
+  /** What a read failure is prefixed with, e.g. `read webhook_url_file: `; '' for none. */
+  readonly errorPrefix: string
+  /**
+   * How the file is read and trimmed; by default readSecretFile with strings.TrimSpace. 0.25's
+   * PagerDuty and VictorOps read theirs with readFileAsGo and goTrimSpace (fields.ts), whose
+   * error texts differ for a few errno codes.
+   */
+  readonly read?: (path: string) => Promise<string>
+}
+
+/**
+ * readSecretField is the secret to send with: the inline value, else the file's content,
+ * trimmed, read now.
+ *
+ * @param field - the inline value, its file, and how the kind reads and words them.
+ * @returns the secret.
+ * @throws NotifyError, not retryable, with Go's *PathError text after the prefix.
+ */
+export async function readSecretField(field: SecretField): Promise<string> {
+  const { inline, file } = field
+  if (inline !== undefined && !(field.emptyIsUnset && inline === '')) {
+    return inline
+  }
+  const read = field.read ?? ((path: string) => readSecretFile(path, 'trim'))
+  try {
+    return await read(file ?? '')
+  } catch (err: unknown) {
+    throw finalError(`${field.errorPrefix}${errorMessage(err)}`, err)
   }
 }
 

@@ -4,7 +4,10 @@
  * The composition root (src/cli) hands their config specs to src/config (schema, checks, global
  * defaults, `config.original`), the metrics pre-initialise their names, and buildIntegrations
  * builds their notifiers. Each kind lives in its own folder and imports neither this list nor
- * another kind's folder.
+ * another kind's folder. What kinds share sits beside this list: definition.ts (how a kind
+ * declares itself), http-notifier.ts (the HttpNotifier base, OwnedHttpClient, readSecretField),
+ * fields.ts (templated fields, truncation, key files), template-data.ts (template.Data as the
+ * webhook-like messages send it), go-json.ts and go-query.ts (encoding/json and net/url bits).
  */
 import type { IntegrationConfigSpec } from '../../config/index.js'
 

@@ -271,8 +271,8 @@ export function buildData(input: DataInput): GoBox {
     Status: alerts.some((a) => !isResolved(a, now)) ? 'firing' : 'resolved',
     Alerts: new GoBox(ALERTS, alertValues),
     GroupLabels: kvValue(input.groupLabels),
-    CommonLabels: kvValue(common(alerts.map((a) => a.labels))),
-    CommonAnnotations: kvValue(common(alerts.map((a) => a.annotations))),
+    CommonLabels: kvValue(commonEntries(alerts.map((a) => a.labels))),
+    CommonAnnotations: kvValue(commonEntries(alerts.map((a) => a.annotations))),
     ExternalURL: input.externalURL,
   })
 }
@@ -292,14 +292,31 @@ export function dataPointer(data: GoBox): GoBox {
 const QUOTE_META = /[\\.+*?()|[\]{}^$]/g
 
 /**
- * quoteMeta is Go's regexp.QuoteMeta. The webhook integration has the same three lines
- * (integrations/webhook/quote-meta.ts); the import rules keep sibling internals private.
+ * quoteMeta is Go's `regexp.QuoteMeta`: a backslash before each of `\.+*?()|[]{}^$`.
+ * template.Data quotes the receiver's name with it, so the webhook message says
+ * `"receiver":"db\\.team"` for a receiver named `db.team`.
+ *
+ * @param s - any text.
+ * @returns the text with regexp metacharacters escaped.
+ *
+ * @example
+ * ```ts
+ * quoteMeta('db.team') // 'db\\.team'
+ * ```
  */
-function quoteMeta(s: string): string {
+export function quoteMeta(s: string): string {
   return s.replace(QUOTE_META, '\\$&')
 }
 
-function common(sets: readonly LabelSet[]): [string, string][] {
+/**
+ * commonEntries is how template.Data finds CommonLabels and CommonAnnotations: the pairs of
+ * the first set whose value every other set has too (a missing key reads as `""`, as in Go's
+ * `a.Labels[ln] != lv`), in the first set's order.
+ *
+ * @param sets - the alerts' labels, or their annotations.
+ * @returns the common pairs as [name, value].
+ */
+export function commonEntries(sets: readonly LabelSet[]): [string, string][] {
   const [first, ...rest] = sets
   const out = new Map<string, string>(first === undefined ? [] : Object.entries(first))
   for (const set of rest) {

@@ -24,9 +24,11 @@ export {
   SLICE_ALERT,
   SLICE_STRING,
   buildData,
+  commonEntries,
   dataPointer,
   jsonFieldNames,
   kvValue,
+  quoteMeta,
   sortedPairs,
 } from './data.js'
 export type { DataInput } from './data.js'

@@ -1,11 +1,8 @@
-import type Logger from 'bunyan'
-
 import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
-import type { AlertTemplate } from '../../template/index.js'
+import type { NotifyContext } from '../../notifier.js'
 import { FieldRenderer } from '../fields.js'
-import { OwnedHttpClient, throwOnTemplateError } from '../http-notifier.js'
+import { HttpNotifier, throwOnTemplateError } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { DISCORD_COLORS, DISCORD_RETRY_CODES } from './config.js'
@@ -33,25 +30,7 @@ export type DiscordNotifierOptions = HttpNotifierOptions<DiscordConfig>
  * await notifier.notify(ctx, alerts)
  * ```
  */
-export class DiscordNotifier implements Notifier {
-  readonly #config: DiscordConfig
-  readonly #template: () => AlertTemplate
-  readonly #log: Logger
-  readonly #client: OwnedHttpClient
-
-  /**
-   * DiscordNotifier's constructor builds the HTTP client.
-   *
-   * @param options - config, templates, logger and user agent.
-   * @throws HttpConfigError for an unusable http_config.
-   */
-  constructor(options: DiscordNotifierOptions) {
-    this.#config = options.config
-    this.#template = options.template
-    this.#log = options.log
-    this.#client = new OwnedHttpClient(options.config.http_config, options)
-  }
-
+export class DiscordNotifier extends HttpNotifier<DiscordConfig> {
   /**
    * notify sends one attempt for the flush.
    *
@@ -60,10 +39,10 @@ export class DiscordNotifier implements Notifier {
    * @throws NotifyError with `retryable` as 0.25's Discord notifier returns it.
    */
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
-    this.#log.debug({ incident: ctx.groupKey })
-    const fields = new FieldRenderer(this.#template(), ctx, alerts)
-    const title = fields.text(this.#config.title)
-    const description = fields.text(this.#config.message)
+    this.log.debug({ incident: ctx.groupKey })
+    const fields = new FieldRenderer(this.template(), ctx, alerts)
+    const title = fields.text(this.config.title)
+    const description = fields.text(this.config.message)
     throwOnTemplateError(fields)
     const firing = alerts.some((alert) => !isResolved(alert, ctx.now))
     const body = encodeDiscordMessage({
@@ -72,8 +51,8 @@ export class DiscordNotifier implements Notifier {
       color: firing ? DISCORD_COLORS.firing : DISCORD_COLORS.resolved,
     })
     // 0.25 quotes the body as it is; a body echoing the secret URL back gets it redacted.
-    const failure = await this.#client.postJSON({
-      url: this.#config.webhook_url,
+    const failure = await this.client.postJSON({
+      url: this.config.webhook_url,
       body,
       retryCodes: DISCORD_RETRY_CODES,
       signal: ctx.signal,
@@ -81,14 +60,5 @@ export class DiscordNotifier implements Notifier {
     if (failure !== undefined) {
       throw failure
     }
-  }
-
-  /**
-   * close releases the HTTP client when this notifier built it; idempotent.
-   *
-   * @returns when connections are closed.
-   */
-  async close(): Promise<void> {
-    await this.#client.close()
   }
 }

@@ -1,4 +1,4 @@
-import { objectField, schema, stringField } from '../../../config/index.js'
+import { atMostOne, objectField, schema, stringField } from '../../../config/index.js'
 import type {
   HttpClientConfig,
   IntegrationConfig,
@@ -89,14 +89,8 @@ function check(o: Obj): void {
   if (o['url'] === undefined && urlFile === '') {
     throw new Error('one of url or url_file must be configured')
   }
-  if (o['url'] !== undefined && urlFile !== '') {
-    throw new Error('at most one of url & url_file must be configured')
-  }
-  if (token !== '' && tokenFile !== '') {
-    throw new Error(
-      'at most one of alert_source_token & alert_source_token_file must be configured'
-    )
-  }
+  atMostOne(o, 'url', 'url_file')
+  atMostOne(o, 'alert_source_token', 'alert_source_token_file')
   const http = objectField(o, 'http_config')
   // bearer_token(_file) became an authorization when http_config was checked, as in Go.
   const authorization = http?.['authorization']

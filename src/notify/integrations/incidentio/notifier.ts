@@ -6,8 +6,8 @@ import { Deadline, errorMessage, redactURLInMessage } from '../../../util/index.
 import { classifyStatus, HttpConfigError } from '../../http/index.js'
 import type { HttpResponse } from '../../http/index.js'
 import type { Notifier, NotifyContext } from '../../notifier.js'
-import { readSecretFile, readSecretFileSync } from '../../secret-file.js'
-import { finalError, OwnedHttpClient } from '../http-notifier.js'
+import { readSecretFileSync } from '../../secret-file.js'
+import { OwnedHttpClient, readSecretField } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { INCIDENTIO_MAX_PAYLOAD_BYTES, INCIDENTIO_RETRY_CODES } from './config.js'
@@ -100,7 +100,12 @@ export class IncidentioNotifier implements Notifier {
         this.#log.warn(fields, 'Truncated alert content due to incident.io payload size limit')
       }
     }
-    const url = await this.#url()
+    const url = await readSecretField({
+      inline: config.url,
+      file: config.url_file,
+      emptyIsUnset: true,
+      errorPrefix: 'read url_file: ',
+    })
     // context.WithTimeoutCause: `timeout` bounds this attempt within the flush's own deadline.
     const deadline = config.timeout > 0 ? new Deadline(config.timeout, [ctx.signal]) : undefined
     let response: HttpResponse
@@ -131,19 +136,6 @@ export class IncidentioNotifier implements Notifier {
    */
   async close(): Promise<void> {
     await this.#client.close()
-  }
-
-  /** url is `url`, or the trimmed content of `url_file`, read now. */
-  async #url(): Promise<string> {
-    const { url, url_file: file } = this.#config
-    if (url !== undefined && url !== '') {
-      return url
-    }
-    try {
-      return await readSecretFile(file ?? '', 'trim')
-    } catch (err: unknown) {
-      throw finalError(`read url_file: ${errorMessage(err)}`, err)
-    }
   }
 }
 

@@ -1,7 +1,9 @@
 import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
 import type { LabelSet } from '../../../labels/index.js'
-import { formatRFC3339Nano, goJSONString, goJSONStringMap } from '../../../util/index.js'
+import { goJSONString, goJSONStringMap } from '../../../util/index.js'
+import { quoteMeta } from '../../template/index.js'
+import { commonPairs, encodeAlert, truncateAlerts } from '../template-data.js'
 
 import { INCIDENTIO_MAX_PAYLOAD_BYTES, INCIDENTIO_PAYLOAD_VERSION } from './config.js'
 
@@ -38,24 +40,6 @@ export interface IncidentioMessage {
 }
 
 /**
- * truncateAlerts is incidentio's `truncateAlerts`: with a non-zero `maxAlerts`, keep the first
- * `maxAlerts` alerts and count the rest.
- *
- * @param maxAlerts - `max_alerts`; 0 means unlimited.
- * @param alerts - the alerts in notification order.
- * @returns the alerts to send and how many were dropped.
- */
-export function truncateAlerts<T>(
-  maxAlerts: number,
-  alerts: readonly T[]
-): { alerts: readonly T[]; truncated: number } {
-  if (maxAlerts !== 0 && alerts.length > maxAlerts) {
-    return { alerts: alerts.slice(0, maxAlerts), truncated: alerts.length - maxAlerts }
-  }
-  return { alerts, truncated: 0 }
-}
-
-/**
  * buildIncidentioMessage renders the body newer Alertmanager's incidentio notifier POSTs
  * (notify/incidentio/incidentio.go at 68fb2d5): its `Message`, an embedded `*template.Data` of
  * that release followed by `version` "1", `groupKey` and `truncatedAlerts`, encoded by
@@ -80,7 +64,7 @@ export function truncateAlerts<T>(
  */
 export function buildIncidentioMessage(input: IncidentioMessageInput): IncidentioMessage {
   const { alerts, truncated } = truncateAlerts(input.maxAlerts, input.alerts)
-  const rendered = alerts.map((alert) => renderAlert(alert, input.now))
+  const rendered = alerts.map((alert) => encodeAlert(alert, input.now))
   const firing = alerts.some((alert) => !isResolved(alert, input.now))
   const encode = (list: readonly string[]): string =>
     `{"receiver":${goJSONString(quoteMeta(input.receiver))}` +
@@ -107,45 +91,4 @@ export function buildIncidentioMessage(input: IncidentioMessageInput): Incidenti
     body: cutBody,
     cut: { originalSize, finalSize, stillTooLarge: finalSize > INCIDENTIO_MAX_PAYLOAD_BYTES },
   }
-}
-
-/** renderAlert is one template.Alert as json.Encoder writes it. */
-function renderAlert(alert: Alert, now: number): string {
-  return (
-    `{"status":${goJSONString(isResolved(alert, now) ? 'resolved' : 'firing')}` +
-    `,"labels":${goJSONStringMap(alert.labels)}` +
-    `,"annotations":${goJSONStringMap(alert.annotations)}` +
-    `,"startsAt":${goJSONString(formatRFC3339Nano(alert.startsAt))}` +
-    `,"endsAt":${goJSONString(formatRFC3339Nano(alert.endsAt))}` +
-    `,"generatorURL":${goJSONString(alert.generatorURL)}` +
-    `,"fingerprint":${goJSONString(alert.fingerprint)}}`
-  )
-}
-
-/**
- * commonPairs keeps the pairs of the first set whose value every other set has too (a missing
- * key reads as `""`, as in Template.Data's `a.Labels[ln] != lv`). The webhook and template
- * folders hold the same few lines; the import rules keep sibling internals private.
- */
-function commonPairs(sets: readonly LabelSet[]): Record<string, string> {
-  const [first, ...rest] = sets
-  const common = new Map<string, string>(first === undefined ? [] : Object.entries(first))
-  for (const set of rest) {
-    for (const [name, value] of common) {
-      const other = Object.hasOwn(set, name) ? set[name] : undefined
-      if ((other ?? '') !== value) {
-        common.delete(name)
-      }
-    }
-  }
-  // A plain object from entries: `__proto__` stays an own key (Object.fromEntries defines it).
-  return Object.fromEntries(common)
-}
-
-/** QUOTE_META matches what Go's regexp.QuoteMeta escapes. */
-const QUOTE_META = /[\\.+*?()|[\]{}^$]/g
-
-/** quoteMeta is Go's regexp.QuoteMeta, as Template.Data quotes the receiver's name. */
-function quoteMeta(s: string): string {
-  return s.replace(QUOTE_META, '\\$&')
 }

@@ -7,12 +7,11 @@ import type { GoURL } from '../../../config/index.js'
 import { goQuote } from '../../../labels/index.js'
 import { compareGoStrings, errorMessage, redactURLInMessage } from '../../../util/index.js'
 import { classifyStatus } from '../../http/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
+import type { NotifyContext } from '../../notifier.js'
 import { NotifyError } from '../../notify-error.js'
-import type { AlertTemplate } from '../../template/index.js'
 import { truncateInRunes } from '../../truncate.js'
 import { FieldRenderer, groupKeyHash } from '../fields.js'
-import { finalError, JSON_CONTENT_TYPE, OwnedHttpClient } from '../http-notifier.js'
+import { finalError, HttpNotifier, JSON_CONTENT_TYPE } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { isAPIv3Path, joinAPIPath } from './api-url.js'
@@ -40,12 +39,8 @@ type Method = 'GET' | 'POST' | 'PUT'
  * failures to get a response are retried, other statuses are final; template and JSON errors
  * are final. URLs are `<redacted>` in every error, unlike upstream's.
  */
-export class JiraNotifier implements Notifier {
-  readonly #config: JiraConfig
+export class JiraNotifier extends HttpNotifier<JiraConfig> {
   readonly #apiURL: GoURL
-  readonly #template: () => AlertTemplate
-  readonly #log: Logger
-  readonly #client: OwnedHttpClient
 
   /**
    * JiraNotifier's constructor builds the HTTP client.
@@ -54,12 +49,9 @@ export class JiraNotifier implements Notifier {
    * @throws HttpConfigError for an unusable http_config.
    */
   constructor(options: JiraNotifierOptions) {
-    this.#config = options.config
+    super(options)
     // Validated when the config was loaded (config.URL), so it parses.
     this.#apiURL = parseGoUrl(options.config.api_url)
-    this.#template = options.template
-    this.#log = options.log
-    this.#client = new OwnedHttpClient(options.config.http_config, options)
   }
 
   /**
@@ -70,10 +62,10 @@ export class JiraNotifier implements Notifier {
    * @throws NotifyError with `retryable` as the jira notifier returns it.
    */
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
-    const log = this.#log.child({ group_key: ctx.groupKey })
+    const log = this.log.child({ group_key: ctx.groupKey })
     log.debug('extracted group key')
     const groupID = groupKeyHash(ctx.groupKey)
-    const fields = new FieldRenderer(this.#template(), ctx, alerts)
+    const fields = new FieldRenderer(this.template(), ctx, alerts)
     const firing = alerts.some((alert) => !isResolved(alert, ctx.now))
 
     const existing = await this.#searchExistingIssue(ctx, log, groupID, firing, fields)
@@ -91,8 +83,8 @@ export class JiraNotifier implements Notifier {
       log.debug(
         {
           issue_key: existing.key,
-          summary_update_enabled: this.#config.summary?.enable_update ?? true,
-          description_update_enabled: this.#config.description?.enable_update ?? true,
+          summary_update_enabled: this.config.summary?.enable_update ?? true,
+          description_update_enabled: this.config.description?.enable_update ?? true,
         },
         'updating existing issue'
       )
@@ -103,10 +95,10 @@ export class JiraNotifier implements Notifier {
       const { summary, description, ...rest } = issue
       issue = {
         ...rest,
-        ...(this.#config.summary?.enable_update === false || summary === undefined
+        ...(this.config.summary?.enable_update === false || summary === undefined
           ? {}
           : { summary }),
-        ...(this.#config.description?.enable_update === false || description === undefined
+        ...(this.config.description?.enable_update === false || description === undefined
           ? {}
           : { description }),
       }
@@ -119,15 +111,6 @@ export class JiraNotifier implements Notifier {
     await this.#transitionIssue(ctx, log, existing, firing)
   }
 
-  /**
-   * close releases the HTTP client when this notifier built it; idempotent.
-   *
-   * @returns when connections are closed.
-   */
-  async close(): Promise<void> {
-    await this.#client.close()
-  }
-
   /** searchExistingIssue finds the group's issue by its label (jira.go searchExistingIssue). */
   async #searchExistingIssue(
     ctx: NotifyContext,
@@ -136,7 +119,7 @@ export class JiraNotifier implements Notifier {
     firing: boolean,
     fields: FieldRenderer
   ): Promise<FoundIssue | undefined> {
-    const config = this.#config
+    const config = this.config
     let jql = ''
     if (config.wont_fix_resolution !== undefined && config.wont_fix_resolution !== '') {
       // JQL's != on resolution silently excludes unresolved issues, hence the EMPTY test
@@ -196,7 +179,7 @@ export class JiraNotifier implements Notifier {
    * atlassian.net host) has only the v3 `search/jql` endpoint, Data Center only v2's `search`.
    */
   #searchURL(): string {
-    const apiType = this.#config.api_type
+    const apiType = this.config.api_type
     const apiURL = this.#apiURL
     if (apiType === 'cloud' || (apiType === 'auto' && apiURL.host.endsWith('atlassian.net'))) {
       return joinAPIPath(apiURL, '/search/jql').replace('/rest/api/2/', '/rest/api/3/')
@@ -206,7 +189,7 @@ export class JiraNotifier implements Notifier {
 
   /** prepareIssue renders the issue's fields in jira.go's prepareIssueRequestBody order. */
   #prepareIssue(log: Logger, groupID: string, fields: FieldRenderer): IssueFields {
-    const config = this.#config
+    const config = this.config
     const render = (template: string, what: string): string => {
       const text = fields.text(template)
       if (fields.error !== undefined) {
@@ -283,7 +266,7 @@ export class JiraNotifier implements Notifier {
       return
     }
     const transition =
-      (firing ? this.#config.reopen_transition : this.#config.resolve_transition) ?? ''
+      (firing ? this.config.reopen_transition : this.config.resolve_transition) ?? ''
     if (transition === '') {
       return
     }
@@ -324,7 +307,7 @@ export class JiraNotifier implements Notifier {
         throw finalError(errorMessage(err), err)
       }
     }
-    const response = await this.#client.post(
+    const response = await this.client.post(
       url,
       payload,
       { 'Content-Type': JSON_CONTENT_TYPE, 'Accept-Language': 'en' },

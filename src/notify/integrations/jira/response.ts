@@ -6,6 +6,7 @@
  * the wrong JSON type where the notifier reads.
  */
 import { AlertmeshError } from '../../../util/index.js'
+import { goJSONKind, goQuoteChar } from '../go-json.js'
 
 /** FoundIssue is one `issue` of the search result, as far as the notifier reads it. */
 export interface FoundIssue {
@@ -177,23 +178,7 @@ class GoDecoder {
   }
 
   #mismatch(v: unknown, into: string): void {
-    this.#error ??= `json: cannot unmarshal ${jsonKind(v)} into ${into}`
-  }
-}
-
-function jsonKind(v: unknown): string {
-  if (Array.isArray(v)) {
-    return 'array'
-  }
-  switch (typeof v) {
-    case 'string':
-      return 'string'
-    case 'number':
-      return 'number'
-    case 'boolean':
-      return 'bool'
-    default:
-      return 'object'
+    this.#error ??= `json: cannot unmarshal ${goJSONKind(v)} into ${into}`
   }
 }
 
@@ -214,21 +199,9 @@ function parse(body: string): unknown {
     }
     if (!JSON_VALUE_START.test(first)) {
       throw new JSONDecodeError(
-        `invalid character ${goQuoteRune(first)} looking for beginning of value`
+        `invalid character ${goQuoteChar(first)} looking for beginning of value`
       )
     }
     throw new JSONDecodeError(`invalid JSON: ${err instanceof Error ? err.message : String(err)}`)
   }
-}
-
-/** goQuoteRune is encoding/json's quoteChar: `'x'`, with `\'` and `\"` escaped. */
-function goQuoteRune(c: string): string {
-  if (c === "'") {
-    return `'\\''`
-  }
-  if (c === '"') {
-    return `'"'`
-  }
-  const q = JSON.stringify(c)
-  return `'${q.slice(1, -1)}'`
 }

@@ -1,4 +1,4 @@
-import { schema, stringField } from '../../../config/index.js'
+import { atMostOne, schema, stringField } from '../../../config/index.js'
 import type {
   Check,
   HttpClientConfig,
@@ -171,9 +171,7 @@ const MATTERMOST_SCHEMA = reset(
 const CHECKS: Readonly<Record<string, Check>> = {
   // MattermostConfig.UnmarshalYAML.
   mattermost: (o: Obj) => {
-    if (o['webhook_url'] !== undefined && stringField(o, 'webhook_url_file') !== '') {
-      throw new Error('at most one of webhook_url & webhook_url_file must be configured')
-    }
+    atMostOne(o, 'webhook_url', 'webhook_url_file')
   },
   // MattermostField.UnmarshalYAML.
   mattermost_field: (o: Obj) => {

@@ -1,18 +1,15 @@
-import type Logger from 'bunyan'
-
 import type { Alert } from '../../../alerts/index.js'
 import { goQuote } from '../../../labels/index.js'
-import { errorMessage, redactURLInMessage } from '../../../util/index.js'
+import { redactURLInMessage } from '../../../util/index.js'
 import { classifyStatus } from '../../http/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
+import type { NotifyContext } from '../../notifier.js'
 import { NotifyError } from '../../notify-error.js'
-import { readSecretFile } from '../../secret-file.js'
-import type { AlertTemplate } from '../../template/index.js'
 import { FieldRenderer } from '../fields.js'
 import {
   finalError,
+  HttpNotifier,
   JSON_CONTENT_TYPE,
-  OwnedHttpClient,
+  readSecretField,
   throwOnTemplateError,
 } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
@@ -36,25 +33,7 @@ export type MattermostNotifierOptions = HttpNotifierOptions<MattermostConfig>
  * and POSTs it to the webhook. 2xx succeeds, 5xx and failures to get a response are retried,
  * other statuses are final; status errors name the channel, and the URL is `<redacted>`.
  */
-export class MattermostNotifier implements Notifier {
-  readonly #config: MattermostConfig
-  readonly #template: () => AlertTemplate
-  readonly #log: Logger
-  readonly #client: OwnedHttpClient
-
-  /**
-   * MattermostNotifier's constructor builds the HTTP client.
-   *
-   * @param options - config, templates, logger, user agent.
-   * @throws HttpConfigError for an unusable http_config.
-   */
-  constructor(options: MattermostNotifierOptions) {
-    this.#config = options.config
-    this.#template = options.template
-    this.#log = options.log
-    this.#client = new OwnedHttpClient(options.config.http_config, options)
-  }
-
+export class MattermostNotifier extends HttpNotifier<MattermostConfig> {
   /**
    * notify sends one attempt for the flush.
    *
@@ -63,17 +42,23 @@ export class MattermostNotifier implements Notifier {
    * @throws NotifyError with `retryable` as the mattermost notifier returns it.
    */
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
-    const fields = new FieldRenderer(this.#template(), ctx, alerts)
-    const url = await this.#url()
+    const fields = new FieldRenderer(this.template(), ctx, alerts)
+    // Go returns os.ReadFile's error as it is.
+    const url = await readSecretField({
+      inline: this.config.webhook_url,
+      file: this.config.webhook_url_file,
+      emptyIsUnset: false,
+      errorPrefix: '',
+    })
     if (url === '') {
       throw finalError('webhook url missing')
     }
-    const req = createRequest(this.#config, (t) => fields.text(t))
+    const req = createRequest(this.config, (t) => fields.text(t))
     throwOnTemplateError(fields)
     sanitizeRequest(req, ctx.groupKey, (record, message) => {
-      this.#log.warn(record, message)
+      this.log.warn(record, message)
     })
-    const response = await this.#client.post(
+    const response = await this.client.post(
       url,
       encodeRequest(req),
       { 'Content-Type': JSON_CONTENT_TYPE },
@@ -90,31 +75,6 @@ export class MattermostNotifier implements Notifier {
         cause: failure,
       })
     }
-    this.#log.debug({ status: response.status }, 'Message sent to Mattermost successfully')
-  }
-
-  /**
-   * close releases the HTTP client when this notifier built it; idempotent.
-   *
-   * @returns when connections are closed.
-   */
-  async close(): Promise<void> {
-    await this.#client.close()
-  }
-
-  /**
-   * url is `webhook_url`, or the trimmed content of `webhook_url_file`, read now; Go returns
-   * os.ReadFile's error as it is.
-   */
-  async #url(): Promise<string> {
-    const { webhook_url: url, webhook_url_file: file } = this.#config
-    if (url !== undefined) {
-      return url
-    }
-    try {
-      return await readSecretFile(file ?? '', 'trim')
-    } catch (err: unknown) {
-      throw finalError(errorMessage(err), err)
-    }
+    this.log.debug({ status: response.status }, 'Message sent to Mattermost successfully')
   }
 }

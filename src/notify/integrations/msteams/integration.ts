@@ -14,6 +14,7 @@ export const MSTEAMS = defineIntegration({
     new MSTeamsNotifier({
       config,
       template: context.template,
+      log: context.log,
       userAgent: context.userAgent,
     }),
 })

@@ -1,11 +1,8 @@
 import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
-import { errorMessage } from '../../../util/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
-import { readSecretFile } from '../../secret-file.js'
-import type { AlertTemplate } from '../../template/index.js'
+import type { NotifyContext } from '../../notifier.js'
 import { FieldRenderer } from '../fields.js'
-import { finalError, OwnedHttpClient, throwOnTemplateError } from '../http-notifier.js'
+import { HttpNotifier, readSecretField, throwOnTemplateError } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { MSTEAMS_RETRY_CODES } from './config.js'
@@ -13,11 +10,11 @@ import type { MSTeamsConfig } from './config.js'
 import { buildMessageCard } from './payload.js'
 
 /**
- * MSTeamsNotifierOptions are what one `msteams_configs` entry needs to send: no logger, since
- * msteams.go logs nothing of its own. `userAgent` is `Alertmanager/<version>` as
- * notify.PostJSON sends it.
+ * MSTeamsNotifierOptions are what one `msteams_configs` entry needs to send. `userAgent` is
+ * `Alertmanager/<version>` as notify.PostJSON sends it. msteams.go logs nothing of its own, so
+ * the logger goes unused.
  */
-export type MSTeamsNotifierOptions = Omit<HttpNotifierOptions<MSTeamsConfig>, 'log'>
+export type MSTeamsNotifierOptions = HttpNotifierOptions<MSTeamsConfig>
 
 /**
  * MSTeamsNotifier is newer Alertmanager's Microsoft Teams integration (notify/msteams/msteams.go
@@ -28,23 +25,7 @@ export type MSTeamsNotifierOptions = Omit<HttpNotifierOptions<MSTeamsConfig>, 'l
  * statuses are final (`unexpected status code <code>: <body>`); the URL is `<redacted>` in
  * every error.
  */
-export class MSTeamsNotifier implements Notifier {
-  readonly #config: MSTeamsConfig
-  readonly #template: () => AlertTemplate
-  readonly #client: OwnedHttpClient
-
-  /**
-   * MSTeamsNotifier's constructor builds the HTTP client.
-   *
-   * @param options - config, templates, user agent, logger.
-   * @throws HttpConfigError for an unusable http_config.
-   */
-  constructor(options: MSTeamsNotifierOptions) {
-    this.#config = options.config
-    this.#template = options.template
-    this.#client = new OwnedHttpClient(options.config.http_config, options)
-  }
-
+export class MSTeamsNotifier extends HttpNotifier<MSTeamsConfig> {
   /**
    * notify sends one attempt for the flush.
    *
@@ -53,8 +34,8 @@ export class MSTeamsNotifier implements Notifier {
    * @throws NotifyError with `retryable` as the msteams notifier returns it.
    */
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
-    const config = this.#config
-    const fields = new FieldRenderer(this.#template(), ctx, alerts)
+    const config = this.config
+    const fields = new FieldRenderer(this.template(), ctx, alerts)
     // The order msteams.go renders them in: with first-error semantics it picks the error.
     const title = fields.text(config.title)
     const text = fields.text(config.text)
@@ -68,36 +49,19 @@ export class MSTeamsNotifier implements Notifier {
       status: firing ? 'firing' : 'resolved',
     })
     // Retrier.Check quotes the body; it may echo the (secret) URL back.
-    const failure = await this.#client.postJSON({
-      url: await this.#url(),
+    const failure = await this.client.postJSON({
+      url: await readSecretField({
+        inline: config.webhook_url,
+        file: config.webhook_url_file,
+        emptyIsUnset: true,
+        errorPrefix: 'read webhook_url_file: ',
+      }),
       body,
       retryCodes: MSTEAMS_RETRY_CODES,
       signal: ctx.signal,
     })
     if (failure !== undefined) {
       throw failure
-    }
-  }
-
-  /**
-   * close releases the HTTP client when this notifier built it; idempotent.
-   *
-   * @returns when connections are closed.
-   */
-  async close(): Promise<void> {
-    await this.#client.close()
-  }
-
-  /** url is `webhook_url`, or the trimmed content of `webhook_url_file`, read now. */
-  async #url(): Promise<string> {
-    const { webhook_url: url, webhook_url_file: file } = this.#config
-    if (url !== undefined && url !== '') {
-      return url
-    }
-    try {
-      return await readSecretFile(file ?? '', 'trim')
-    } catch (err: unknown) {
-      throw finalError(`read webhook_url_file: ${errorMessage(err)}`, err)
     }
   }
 }

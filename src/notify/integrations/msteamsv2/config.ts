@@ -1,4 +1,4 @@
-import { objectField, schema, stringField } from '../../../config/index.js'
+import { objectField, atMostOne, schema, stringField } from '../../../config/index.js'
 import type {
   HttpClientConfig,
   IntegrationConfig,
@@ -60,13 +60,10 @@ const MSTEAMSV2_SCHEMA = reset(
 
 /** MSTeamsV2Config.UnmarshalYAML: exactly one of the URL and its file. */
 function check(o: Obj): void {
-  const file = stringField(o, 'webhook_url_file')
-  if (o['webhook_url'] === undefined && file === '') {
+  if (o['webhook_url'] === undefined && stringField(o, 'webhook_url_file') === '') {
     throw new Error('one of webhook_url or webhook_url_file must be configured')
   }
-  if (o['webhook_url'] !== undefined && file !== '') {
-    throw new Error('at most one of webhook_url & webhook_url_file must be configured')
-  }
+  atMostOne(o, 'webhook_url', 'webhook_url_file')
 }
 
 /**

@@ -14,6 +14,7 @@ export const MSTEAMSV2 = defineIntegration({
     new MSTeamsV2Notifier({
       config,
       template: context.template,
+      log: context.log,
       userAgent: context.userAgent,
     }),
 })

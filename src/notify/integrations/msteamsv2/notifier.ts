@@ -1,11 +1,8 @@
 import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
-import { errorMessage } from '../../../util/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
-import { readSecretFile } from '../../secret-file.js'
-import type { AlertTemplate } from '../../template/index.js'
+import type { NotifyContext } from '../../notifier.js'
 import { FieldRenderer } from '../fields.js'
-import { finalError, OwnedHttpClient, throwOnTemplateError } from '../http-notifier.js'
+import { HttpNotifier, readSecretField, throwOnTemplateError } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { MSTEAMSV2_RETRY_CODES } from './config.js'
@@ -13,11 +10,11 @@ import type { MSTeamsV2Config } from './config.js'
 import { buildAdaptiveCard } from './payload.js'
 
 /**
- * MSTeamsV2NotifierOptions are what one `msteamsv2_configs` entry needs to send: no logger,
- * since msteamsv2.go logs only the group key at debug level. `userAgent` is `Alertmanager/<version>` as
- * notify.PostJSON sends it.
+ * MSTeamsV2NotifierOptions are what one `msteamsv2_configs` entry needs to send. `userAgent` is
+ * `Alertmanager/<version>` as notify.PostJSON sends it. msteamsv2.go logs only the group key at
+ * debug level, which alertmesh leaves out, so the logger goes unused.
  */
-export type MSTeamsV2NotifierOptions = Omit<HttpNotifierOptions<MSTeamsV2Config>, 'log'>
+export type MSTeamsV2NotifierOptions = HttpNotifierOptions<MSTeamsV2Config>
 
 /**
  * MSTeamsV2Notifier is newer Alertmanager's Microsoft Teams integration for Power Automate
@@ -28,23 +25,7 @@ export type MSTeamsV2NotifierOptions = Omit<HttpNotifierOptions<MSTeamsV2Config>
  * statuses are final (`unexpected status code <code>: <body>`); the URL is `<redacted>` in
  * every error.
  */
-export class MSTeamsV2Notifier implements Notifier {
-  readonly #config: MSTeamsV2Config
-  readonly #template: () => AlertTemplate
-  readonly #client: OwnedHttpClient
-
-  /**
-   * MSTeamsV2Notifier's constructor builds the HTTP client.
-   *
-   * @param options - config, templates, user agent, logger.
-   * @throws HttpConfigError for an unusable http_config.
-   */
-  constructor(options: MSTeamsV2NotifierOptions) {
-    this.#config = options.config
-    this.#template = options.template
-    this.#client = new OwnedHttpClient(options.config.http_config, options)
-  }
-
+export class MSTeamsV2Notifier extends HttpNotifier<MSTeamsV2Config> {
   /**
    * notify sends one attempt for the flush.
    *
@@ -53,8 +34,8 @@ export class MSTeamsV2Notifier implements Notifier {
    * @throws NotifyError with `retryable` as the msteamsv2 notifier returns it.
    */
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
-    const config = this.#config
-    const fields = new FieldRenderer(this.#template(), ctx, alerts)
+    const config = this.config
+    const fields = new FieldRenderer(this.template(), ctx, alerts)
     // The order msteamsv2.go renders them in: with first-error semantics it picks the error.
     const title = fields.text(config.title)
     const text = fields.text(config.text)
@@ -62,36 +43,19 @@ export class MSTeamsV2Notifier implements Notifier {
     const firing = alerts.some((alert) => !isResolved(alert, ctx.now))
     const body = buildAdaptiveCard({ title, text, status: firing ? 'firing' : 'resolved' })
     // Retrier.Check quotes the body; it may echo the (secret) URL back.
-    const failure = await this.#client.postJSON({
-      url: await this.#url(),
+    const failure = await this.client.postJSON({
+      url: await readSecretField({
+        inline: config.webhook_url,
+        file: config.webhook_url_file,
+        emptyIsUnset: true,
+        errorPrefix: 'read webhook_url_file: ',
+      }),
       body,
       retryCodes: MSTEAMSV2_RETRY_CODES,
       signal: ctx.signal,
     })
     if (failure !== undefined) {
       throw failure
-    }
-  }
-
-  /**
-   * close releases the HTTP client when this notifier built it; idempotent.
-   *
-   * @returns when connections are closed.
-   */
-  async close(): Promise<void> {
-    await this.#client.close()
-  }
-
-  /** url is `webhook_url`, or the trimmed content of `webhook_url_file`, read now. */
-  async #url(): Promise<string> {
-    const { webhook_url: url, webhook_url_file: file } = this.#config
-    if (url !== undefined && url !== '') {
-      return url
-    }
-    try {
-      return await readSecretFile(file ?? '', 'trim')
-    } catch (err: unknown) {
-      throw finalError(`read webhook_url_file: ${errorMessage(err)}`, err)
     }
   }
 }

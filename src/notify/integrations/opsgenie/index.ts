@@ -15,11 +15,5 @@ export type { OpsGenieConfig, OpsGenieResponder } from './config.js'
 export { OPSGENIE } from './integration.js'
 export { OpsGenieNotifier } from './notifier.js'
 export type { OpsGenieNotifierOptions } from './notifier.js'
-export {
-  commonLabels,
-  encodeCreate,
-  encodeField,
-  OpsGenieEndpoints,
-  safeSplit,
-} from './requests.js'
+export { encodeCreate, encodeField, OpsGenieEndpoints, safeSplit } from './requests.js'
 export type { OpsGenieAlert, OpsGenieRequest } from './requests.js'

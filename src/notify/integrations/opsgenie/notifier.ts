@@ -1,24 +1,16 @@
-import type Logger from 'bunyan'
-
 import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
 import { errorMessage } from '../../../util/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
-import type { AlertTemplate } from '../../template/index.js'
+import type { NotifyContext } from '../../notifier.js'
 import { truncateInRunes } from '../../truncate.js'
 import { FieldRenderer, groupKeyHash, readFileAsGo } from '../fields.js'
-import { finalError, OwnedHttpClient, throwOnTemplateError } from '../http-notifier.js'
+import { finalError, HttpNotifier, throwOnTemplateError } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
+import { commonPairs } from '../template-data.js'
 
 import { OPSGENIE_MAX_MESSAGE_RUNES, OPSGENIE_RETRY_CODES } from './config.js'
 import type { OpsGenieConfig, OpsGenieResponder } from './config.js'
-import {
-  commonLabels,
-  encodeCreate,
-  encodeField,
-  OpsGenieEndpoints,
-  safeSplit,
-} from './requests.js'
+import { encodeCreate, encodeField, OpsGenieEndpoints, safeSplit } from './requests.js'
 import type { OpsGenieRequest } from './requests.js'
 
 /** OpsGenieNotifierOptions are what one `opsgenie_configs` entry needs to send. */
@@ -33,12 +25,8 @@ export type OpsGenieNotifierOptions = HttpNotifierOptions<OpsGenieConfig>
  * <key>`; the first failure ends the attempt, retryable for 5xx, 429 and failures to get a
  * response. A failed status quotes the response body.
  */
-export class OpsGenieNotifier implements Notifier {
-  readonly #config: OpsGenieConfig
-  readonly #template: () => AlertTemplate
-  readonly #log: Logger
+export class OpsGenieNotifier extends HttpNotifier<OpsGenieConfig> {
   readonly #endpoints: OpsGenieEndpoints
-  readonly #client: OwnedHttpClient
 
   /**
    * OpsGenieNotifier's constructor builds the HTTP client.
@@ -47,11 +35,8 @@ export class OpsGenieNotifier implements Notifier {
    * @throws HttpConfigError for an unusable http_config.
    */
   constructor(options: OpsGenieNotifierOptions) {
-    this.#config = options.config
-    this.#template = options.template
-    this.#log = options.log
+    super(options)
     this.#endpoints = new OpsGenieEndpoints(options.config.api_url)
-    this.#client = new OwnedHttpClient(options.config.http_config, options)
   }
 
   /**
@@ -67,7 +52,7 @@ export class OpsGenieNotifier implements Notifier {
     for (const request of requests) {
       // The client's errors are already redacted, retryable NotifyErrors, as 0.25 returns them.
       // 0.25 quotes the body unredacted; a body may echo the URL, which may carry secrets.
-      const failure = await this.#client.postJSON({
+      const failure = await this.client.postJSON({
         ...request,
         headers,
         retryCodes: OPSGENIE_RETRY_CODES,
@@ -84,15 +69,15 @@ export class OpsGenieNotifier implements Notifier {
     ctx: NotifyContext,
     alerts: readonly Alert[]
   ): Promise<{ requests: OpsGenieRequest[]; apiKey: string }> {
-    const config = this.#config
-    const fields = new FieldRenderer(this.#template(), ctx, alerts)
-    this.#log.debug({ alert: ctx.groupKey }, 'opsgenie alert')
+    const config = this.config
+    const fields = new FieldRenderer(this.template(), ctx, alerts)
+    this.log.debug({ alert: ctx.groupKey }, 'opsgenie alert')
     // TmplText's first-error rule: the order of the renders below is 0.25's, which decides
     // whose error is reported when several fields fail. Go walks the details map in random
     // order; ours is sorted, one of Go's possible orders.
     const details = Object.assign(
       Object.create(null) as Record<string, string>,
-      commonLabels(alerts)
+      commonPairs(alerts.map((a) => a.labels))
     )
     for (const [key, text] of Object.entries(config.details ?? {}).sort(([a], [b]) =>
       a < b ? -1 : 1
@@ -111,7 +96,7 @@ export class OpsGenieNotifier implements Notifier {
       const cut = truncateInRunes(fields.text(config.message), OPSGENIE_MAX_MESSAGE_RUNES)
       if (cut.truncated) {
         // 0.25 logs the group key as `alert` here, not `key`.
-        this.#log.warn(
+        this.log.warn(
           { alert: ctx.groupKey, max_runes: OPSGENIE_MAX_MESSAGE_RUNES },
           'Truncated message'
         )
@@ -161,15 +146,6 @@ export class OpsGenieNotifier implements Notifier {
     }
     throwOnTemplateError(fields, 'templating error: ')
     return { requests, apiKey }
-  }
-
-  /**
-   * close releases the HTTP client when this notifier built it; idempotent.
-   *
-   * @returns when connections are closed.
-   */
-  async close(): Promise<void> {
-    await this.#client.close()
   }
 }
 

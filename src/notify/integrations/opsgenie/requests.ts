@@ -1,5 +1,3 @@
-import type { Alert } from '../../../alerts/index.js'
-import type { LabelSet } from '../../../labels/index.js'
 import { goJSONString, goJSONStringMap } from '../../../util/index.js'
 import { goTrimSpace } from '../../template/index.js'
 import { encodeGoQuery, parseGoQuery, splitAPIURL } from '../go-query.js'
@@ -84,27 +82,6 @@ export function safeSplit(s: string, sep: string): string[] {
   return goTrimSpace(s)
     .split(sep)
     .filter((x) => x !== '')
-}
-
-/**
- * commonLabels is template.Data's CommonLabels: the pairs of the first alert every other alert
- * has too (a missing label reads as "", as Go's map lookup does).
- *
- * @param alerts - the notification's alerts.
- * @returns the common pairs.
- */
-export function commonLabels(alerts: readonly Alert[]): LabelSet {
-  const [first, ...rest] = alerts
-  const common = new Map<string, string>(first === undefined ? [] : Object.entries(first.labels))
-  for (const alert of rest) {
-    for (const [name, value] of common) {
-      const other = Object.hasOwn(alert.labels, name) ? alert.labels[name] : undefined
-      if ((other ?? '') !== value) {
-        common.delete(name)
-      }
-    }
-  }
-  return Object.fromEntries(common)
 }
 
 /**

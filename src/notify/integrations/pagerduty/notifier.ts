@@ -1,20 +1,17 @@
-import type Logger from 'bunyan'
-
 import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
 import { goQuote } from '../../../labels/index.js'
 import { errorMessage } from '../../../util/index.js'
 import { classifyStatus } from '../../http/index.js'
 import type { HttpResponse } from '../../http/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
+import type { NotifyContext } from '../../notifier.js'
 import { NotifyError } from '../../notify-error.js'
-import { goTrimSpace } from '../../template/index.js'
-import type { AlertTemplate } from '../../template/index.js'
-import { FieldRenderer, groupKeyHash, readFileAsGo, truncateField } from '../fields.js'
+import { FieldRenderer, groupKeyHash, readKeyFileAsGo, truncateField } from '../fields.js'
 import {
   finalError,
+  HttpNotifier,
   JSON_CONTENT_TYPE,
-  OwnedHttpClient,
+  readSecretField,
   throwOnTemplateError,
 } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
@@ -48,11 +45,7 @@ export interface PagerdutyNotifierOptions extends HttpNotifierOptions<PagerdutyC
  * `message: errors` PagerDuty's JSON answer gives (0.25's errDetails); other bodies are not
  * quoted.
  */
-export class PagerdutyNotifier implements Notifier {
-  readonly #config: PagerdutyConfig
-  readonly #template: () => AlertTemplate
-  readonly #log: Logger
-  readonly #client: OwnedHttpClient
+export class PagerdutyNotifier extends HttpNotifier<PagerdutyConfig> {
   /** Set for v1 (a service key configured), as 0.25's `apiV1`. */
   readonly #v1URL: string | undefined
 
@@ -63,13 +56,10 @@ export class PagerdutyNotifier implements Notifier {
    * @throws HttpConfigError for an unusable http_config.
    */
   constructor(options: PagerdutyNotifierOptions) {
+    super(options)
     const { config } = options
-    this.#config = config
-    this.#template = options.template
-    this.#log = options.log
     const v1 = (config.service_key ?? '') !== '' || (config.service_key_file ?? '') !== ''
     this.#v1URL = v1 ? (options.v1URL ?? PAGERDUTY_V1_URL) : undefined
-    this.#client = new OwnedHttpClient(config.http_config, options)
   }
 
   /**
@@ -80,18 +70,18 @@ export class PagerdutyNotifier implements Notifier {
    * @throws NotifyError with `retryable` as 0.25's notifier returns it.
    */
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
-    const template = this.#template()
+    const template = this.template()
     const fields = new FieldRenderer(template, ctx, alerts)
     const resolved = alerts.every((a) => isResolved(a, ctx.now))
     const eventType = resolved ? 'resolve' : 'trigger'
-    this.#log.debug({ incident: ctx.groupKey, eventType }, 'pagerduty event')
+    this.log.debug({ incident: ctx.groupKey, eventType }, 'pagerduty event')
 
     // 0.25 renders details with ExecuteTextString directly, not through TmplText: the first
     // failing one fails at once, naming its key and text. Go's map order is random; ours is
     // the sorted order, one of Go's possible ones.
     // No prototype: a detail named `__proto__` stays an ordinary key.
     const details = Object.create(null) as Record<string, string>
-    for (const [key, text] of Object.entries(this.#config.details).sort(([a], [b]) =>
+    for (const [key, text] of Object.entries(this.config.details).sort(([a], [b]) =>
       a < b ? -1 : 1
     )) {
       try {
@@ -107,10 +97,10 @@ export class PagerdutyNotifier implements Notifier {
       this.#v1URL === undefined
         ? await this.#v2(ctx, fields, eventType, details)
         : await this.#v1(ctx, fields, eventType, details)
-    const url = this.#v1URL ?? this.#config.url
+    const url = this.#v1URL ?? this.config.url
     let response: HttpResponse
     try {
-      response = await this.#client.post(
+      response = await this.client.post(
         url,
         body,
         { 'Content-Type': JSON_CONTENT_TYPE },
@@ -144,12 +134,12 @@ export class PagerdutyNotifier implements Notifier {
     eventType: string,
     details: Record<string, string>
   ): Promise<string> {
-    const config = this.#config
+    const config = this.config
     const description = truncateField(
       fields.text(config.description),
       { message: 'Truncated description', max: PAGERDUTY_MAX_DESCRIPTION_RUNES, unit: 'max_runes' },
       ctx.groupKey,
-      this.#log
+      this.log
     )
     const serviceKey = await keyOf(config.service_key, config.service_key_file, 'service')
     const event = {
@@ -166,7 +156,7 @@ export class PagerdutyNotifier implements Notifier {
     if (event.serviceKey === '') {
       throw finalError('service key cannot be empty')
     }
-    return encodePagerdutyEvent(event, this.#log)
+    return encodePagerdutyEvent(event, this.log)
   }
 
   /** #v2 is 0.25's notifyV2, up to the encoded body. */
@@ -176,12 +166,12 @@ export class PagerdutyNotifier implements Notifier {
     eventAction: string,
     details: Record<string, string>
   ): Promise<string> {
-    const config = this.#config
+    const config = this.config
     const summary = truncateField(
       fields.text(config.description),
       { message: 'Truncated summary', max: PAGERDUTY_MAX_DESCRIPTION_RUNES, unit: 'max_runes' },
       ctx.groupKey,
-      this.#log
+      this.log
     )
     const routingKey = await keyOf(config.routing_key, config.routing_key_file, 'routing')
     // The order of the renders is Go's field order in the composite literal, which decides
@@ -228,34 +218,24 @@ export class PagerdutyNotifier implements Notifier {
         images,
         links,
       },
-      this.#log
+      this.log
     )
-  }
-
-  /**
-   * close releases the HTTP client when this notifier built it; idempotent.
-   *
-   * @returns when connections are closed.
-   */
-  async close(): Promise<void> {
-    await this.#client.close()
   }
 }
 
 /** keyOf is the inline key, else the key file's trimmed content, read at each notification. */
-async function keyOf(
+function keyOf(
   inline: string | undefined,
   file: string | undefined,
   kind: 'service' | 'routing'
 ): Promise<string> {
-  if ((inline ?? '') !== '') {
-    return inline ?? ''
-  }
-  try {
-    return goTrimSpace(await readFileAsGo(file ?? ''))
-  } catch (err) {
-    throw finalError(`failed to read ${kind} key from file: ${errorMessage(err)}`, err)
-  }
+  return readSecretField({
+    inline,
+    file,
+    emptyIsUnset: true,
+    errorPrefix: `failed to read ${kind} key from file: `,
+    read: readKeyFileAsGo,
+  })
 }
 
 /**

@@ -1,12 +1,9 @@
-import type Logger from 'bunyan'
-
 import type { Alert } from '../../../alerts/index.js'
 import { redactURLInMessage } from '../../../util/index.js'
 import { classifyStatus } from '../../http/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
-import type { AlertTemplate } from '../../template/index.js'
+import type { NotifyContext } from '../../notifier.js'
 import { FieldRenderer } from '../fields.js'
-import { OwnedHttpClient, throwOnTemplateError } from '../http-notifier.js'
+import { HttpNotifier, throwOnTemplateError } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { PUSHOVER_API_URL, PUSHOVER_RETRY_CODES } from './config.js'
@@ -49,11 +46,7 @@ export interface PushoverNotifierOptions extends HttpNotifierOptions<PushoverCon
  * await notifier.notify(ctx, alerts)
  * ```
  */
-export class PushoverNotifier implements Notifier {
-  readonly #config: PushoverConfig
-  readonly #template: () => AlertTemplate
-  readonly #log: Logger
-  readonly #client: OwnedHttpClient
+export class PushoverNotifier extends HttpNotifier<PushoverConfig> {
   /** The endpoint without query or fragment: 0.25 replaces its RawQuery. */
   readonly #endpoint: string
 
@@ -64,10 +57,7 @@ export class PushoverNotifier implements Notifier {
    * @throws HttpConfigError for an unusable http_config.
    */
   constructor(options: PushoverNotifierOptions) {
-    this.#config = options.config
-    this.#template = options.template
-    this.#log = options.log
-    this.#client = new OwnedHttpClient(options.config.http_config, options)
+    super(options)
     const apiURL = options.apiURL ?? PUSHOVER_API_URL
     const fragment = apiURL.indexOf('#')
     const base = fragment < 0 ? apiURL : apiURL.slice(0, fragment)
@@ -83,13 +73,13 @@ export class PushoverNotifier implements Notifier {
    * @throws NotifyError with `retryable` as 0.25's Pushover notifier returns it.
    */
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
-    const fields = new FieldRenderer(this.#template(), ctx, alerts)
-    const parameters = renderPushoverParameters(this.#config, fields, ctx.groupKey, this.#log)
+    const fields = new FieldRenderer(this.template(), ctx, alerts)
+    const parameters = renderPushoverParameters(this.config, fields, ctx.groupKey, this.log)
     throwOnTemplateError(fields)
     const url = `${this.#endpoint}?${encodePushoverParameters(parameters)}`
     // 0.25 logs no URL here: it holds the token and user key.
-    this.#log.debug({ incident: ctx.groupKey }, 'Sending message')
-    const response = await this.#client.post(
+    this.log.debug({ incident: ctx.groupKey }, 'Sending message')
+    const response = await this.client.post(
       url,
       '',
       { 'Content-Type': TEXT_CONTENT_TYPE },
@@ -102,14 +92,5 @@ export class PushoverNotifier implements Notifier {
     if (failure !== undefined) {
       throw failure
     }
-  }
-
-  /**
-   * close releases the HTTP client when this notifier built it; idempotent.
-   *
-   * @returns when connections are closed.
-   */
-  async close(): Promise<void> {
-    await this.#client.close()
   }
 }

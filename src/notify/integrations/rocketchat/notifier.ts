@@ -1,16 +1,13 @@
-import type Logger from 'bunyan'
-
 import type { Alert } from '../../../alerts/index.js'
 import { goQuote } from '../../../labels/index.js'
 import { errorMessage, redactURLInMessage } from '../../../util/index.js'
 import { classifyStatus } from '../../http/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
+import type { NotifyContext } from '../../notifier.js'
 import { NotifyError } from '../../notify-error.js'
 import { readSecretFileSync } from '../../secret-file.js'
-import type { AlertTemplate } from '../../template/index.js'
 import { truncateInRunes } from '../../truncate.js'
 import { FieldRenderer } from '../fields.js'
-import { JSON_CONTENT_TYPE, OwnedHttpClient, throwOnTemplateError } from '../http-notifier.js'
+import { HttpNotifier, JSON_CONTENT_TYPE, throwOnTemplateError } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { ROCKETCHAT_MAX_TITLE_RUNES, ROCKETCHAT_RETRY_CODES } from './config.js'
@@ -49,11 +46,7 @@ function readToken(inline: string | undefined, file: string | undefined): string
  * retried), prefixed with the channel; a 2xx answer must be JSON with `"success": true`:
  * `"success": false` is final, a body that is not that JSON is retried.
  */
-export class RocketchatNotifier implements Notifier {
-  readonly #config: RocketchatConfig
-  readonly #template: () => AlertTemplate
-  readonly #log: Logger
-  readonly #client: OwnedHttpClient
+export class RocketchatNotifier extends HttpNotifier<RocketchatConfig> {
   readonly #headers: Readonly<Record<string, string>>
 
   /**
@@ -65,11 +58,8 @@ export class RocketchatNotifier implements Notifier {
    *   error>` for a token file that cannot be read.
    */
   constructor(options: RocketchatNotifierOptions) {
+    super(options)
     const config = options.config
-    this.#config = config
-    this.#template = options.template
-    this.#log = options.log
-    this.#client = new OwnedHttpClient(config.http_config, options)
     const token = readToken(config.token, config.token_file)
     const tokenID = readToken(config.token_id, config.token_id_file)
     // rocketchatRoundTripper sets them on every request the client sends.
@@ -84,10 +74,10 @@ export class RocketchatNotifier implements Notifier {
    * @throws NotifyError with `retryable` as the rocketchat notifier returns it.
    */
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
-    const config = this.#config
-    const log = this.#log.child({ group_key: ctx.groupKey })
+    const config = this.config
+    const log = this.log.child({ group_key: ctx.groupKey })
     log.debug('extracted group key')
-    const fields = new FieldRenderer(this.#template(), ctx, alerts)
+    const fields = new FieldRenderer(this.template(), ctx, alerts)
     const rendered = fields.text(config.title)
     // Notify returns right after the title when it fails, before anything else renders.
     throwOnTemplateError(fields)
@@ -130,7 +120,7 @@ export class RocketchatNotifier implements Notifier {
     })
     const url = postMessageURL(config.api_url)
     // Transport errors come back redacted and without the channel, as notify.RedactURL(err).
-    const response = await this.#client.post(
+    const response = await this.client.post(
       url,
       body,
       { 'Content-Type': JSON_CONTENT_TYPE, ...this.#headers },
@@ -153,14 +143,5 @@ export class RocketchatNotifier implements Notifier {
         { retryable: verdict.retryable, reason: 'clientError' }
       )
     }
-  }
-
-  /**
-   * close releases the HTTP client when this notifier built it; idempotent.
-   *
-   * @returns when connections are closed.
-   */
-  async close(): Promise<void> {
-    await this.#client.close()
   }
 }

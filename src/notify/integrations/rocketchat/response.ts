@@ -1,4 +1,5 @@
 import { goQuote } from '../../../labels/index.js'
+import { goJSONKind } from '../go-json.js'
 
 import { goJSONSyntaxError } from './go-json-syntax.js'
 
@@ -13,23 +14,6 @@ const FIELDS = [
   ['success', 'boolean', 'bool'],
   ['error', 'string', 'string'],
 ] as const
-
-/** goKind names a JSON value as encoding/json's UnmarshalTypeError does. */
-function goKind(v: unknown): string {
-  if (Array.isArray(v)) {
-    return 'array'
-  }
-  switch (typeof v) {
-    case 'string':
-      return 'string'
-    case 'number':
-      return 'number'
-    case 'boolean':
-      return 'bool'
-    default:
-      return 'object'
-  }
-}
 
 /**
  * foldKey is encoding/json's case-insensitive key match for these ASCII names: ASCII case and
@@ -57,7 +41,7 @@ function decodeResponse(
   }
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
     return {
-      error: `json: cannot unmarshal ${goKind(parsed)} into Go value of type ${RESPONSE_TYPE}`,
+      error: `json: cannot unmarshal ${goJSONKind(parsed)} into Go value of type ${RESPONSE_TYPE}`,
     }
   }
   let success = false
@@ -71,7 +55,7 @@ function decodeResponse(
     }
     const [name, jsType, goType] = field
     if (typeof value !== jsType) {
-      typeError ??= `json: cannot unmarshal ${goKind(value)} into Go struct field response.${name} of type ${goType}`
+      typeError ??= `json: cannot unmarshal ${goJSONKind(value)} into Go struct field response.${name} of type ${goType}`
     } else if (name === 'success') {
       success = value as boolean
     } else {

@@ -1,4 +1,4 @@
-import { schema, stringField } from '../../../config/index.js'
+import { atMostOne, schema, stringField } from '../../../config/index.js'
 import type {
   Check,
   HttpClientConfig,
@@ -164,9 +164,7 @@ function slackAction(o: Obj): void {
 
 const CHECKS: Readonly<Record<string, Check>> = {
   slack: (o) => {
-    if (o['api_url'] !== undefined && stringField(o, 'api_url_file') !== '') {
-      throw new Error('at most one of api_url & api_url_file must be configured')
-    }
+    atMostOne(o, 'api_url', 'api_url_file')
   },
   slack_field: (o) => {
     if (stringField(o, 'title') === '') {

@@ -1,13 +1,9 @@
-import type Logger from 'bunyan'
-
 import type { Alert } from '../../../alerts/index.js'
 import { goQuote } from '../../../labels/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
+import type { NotifyContext } from '../../notifier.js'
 import { NotifyError } from '../../notify-error.js'
-import { readSecretFile, SecretFileError } from '../../secret-file.js'
-import type { AlertTemplate } from '../../template/index.js'
 import { FieldRenderer } from '../fields.js'
-import { finalError, OwnedHttpClient, throwOnTemplateError } from '../http-notifier.js'
+import { HttpNotifier, readSecretField, throwOnTemplateError } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { SLACK_RETRY_CODES } from './config.js'
@@ -37,25 +33,7 @@ export type SlackNotifierOptions = HttpNotifierOptions<SlackConfig>
  * await notifier.notify(ctx, alerts)
  * ```
  */
-export class SlackNotifier implements Notifier {
-  readonly #config: SlackConfig
-  readonly #template: () => AlertTemplate
-  readonly #log: Logger
-  readonly #client: OwnedHttpClient
-
-  /**
-   * SlackNotifier's constructor builds the HTTP client.
-   *
-   * @param options - config, templates, logger and user agent.
-   * @throws HttpConfigError for an unusable http_config.
-   */
-  constructor(options: SlackNotifierOptions) {
-    this.#config = options.config
-    this.#template = options.template
-    this.#log = options.log
-    this.#client = new OwnedHttpClient(options.config.http_config, options)
-  }
-
+export class SlackNotifier extends HttpNotifier<SlackConfig> {
   /**
    * notify sends one attempt for the flush.
    *
@@ -64,15 +42,20 @@ export class SlackNotifier implements Notifier {
    * @throws NotifyError with `retryable` as 0.25's Slack notifier returns it.
    */
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
-    const fields = new FieldRenderer(this.#template(), ctx, alerts)
-    const message = renderSlackMessage(this.#config, fields, ctx.groupKey, this.#log)
+    const fields = new FieldRenderer(this.template(), ctx, alerts)
+    const message = renderSlackMessage(this.config, fields, ctx.groupKey, this.log)
     throwOnTemplateError(fields)
     const body = encodeSlackMessage(message)
     // The client's errors are thrown as they are, without the channel: 0.25 wraps only the
     // status error with it. 0.25 quotes the body as it is; a body echoing the secret URL back
     // gets it redacted.
-    const failure = await this.#client.postJSON({
-      url: await this.#url(),
+    const failure = await this.client.postJSON({
+      url: await readSecretField({
+        inline: this.config.api_url,
+        file: this.config.api_url_file,
+        emptyIsUnset: false,
+        errorPrefix: '',
+      }),
       body,
       retryCodes: SLACK_RETRY_CODES,
       signal: ctx.signal,
@@ -82,30 +65,6 @@ export class SlackNotifier implements Notifier {
         retryable: failure.retryable,
         reason: failure.reason,
       })
-    }
-  }
-
-  /**
-   * close releases the HTTP client when this notifier built it; idempotent.
-   *
-   * @returns when connections are closed.
-   */
-  async close(): Promise<void> {
-    await this.#client.close()
-  }
-
-  /** The webhook URL: `api_url`, else `api_url_file`'s content, read now as 0.25 does. */
-  async #url(): Promise<string> {
-    if (this.#config.api_url !== undefined) {
-      return this.#config.api_url
-    }
-    try {
-      return await readSecretFile(this.#config.api_url_file ?? '', 'trim')
-    } catch (err: unknown) {
-      if (err instanceof SecretFileError) {
-        throw finalError(err.message, err)
-      }
-      throw err
     }
   }
 }

@@ -1,17 +1,16 @@
 import { setTimeout as wait } from 'node:timers/promises'
 
 import aws4 from 'aws4'
-import type Logger from 'bunyan'
 
 import type { Alert } from '../../../alerts/index.js'
 import { errorMessage, REDACTED, redactURLInMessage } from '../../../util/index.js'
 import { classifyStatus } from '../../http/index.js'
-import type { HttpClient, HttpResponse } from '../../http/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
+import type { HttpResponse } from '../../http/index.js'
+import type { NotifyContext } from '../../notifier.js'
 import { NotifyError } from '../../notify-error.js'
-import type { AlertTemplate } from '../../template/index.js'
 import { FieldRenderer } from '../fields.js'
-import { OwnedHttpClient } from '../http-notifier.js'
+import { HttpNotifier } from '../http-notifier.js'
+import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import type { SNSConfig } from './config.js'
 import { NO_CREDENTIALS, resolveAwsSettings } from './credentials.js'
@@ -34,12 +33,11 @@ export const SDK_MAX_RETRIES = 3
 export const REGION_MISSING =
   'region not configured in sns.sigv4.region or in default credentials chain'
 
-/** SNSNotifierOptions are what one `sns_configs` entry needs to send. */
-export interface SNSNotifierOptions {
-  readonly config: SNSConfig
-  readonly template: () => AlertTemplate
-  readonly log: Logger
-  readonly httpClient?: HttpClient
+/**
+ * SNSNotifierOptions are what one `sns_configs` entry needs to send: no user agent, since a client
+ * built here always sends {@link SNS_USER_AGENT}.
+ */
+export interface SNSNotifierOptions extends Omit<HttpNotifierOptions<SNSConfig>, 'userAgent'> {
   /** The environment the AWS settings come from; default process.env. */
   readonly env?: Env
   /** The clock for X-Amz-Date; default Date.now. */
@@ -66,30 +64,20 @@ export interface SNSNotifierOptions {
  *   after the failing one are sent empty. alertmesh does the same and logs the error;
  * - the credentials and the role are resolved again for each notification.
  */
-export class SNSNotifier implements Notifier {
-  readonly #config: SNSConfig
-  readonly #template: () => AlertTemplate
-  readonly #log: Logger
-  readonly #client: OwnedHttpClient
+export class SNSNotifier extends HttpNotifier<SNSConfig> {
   readonly #env: Env
   readonly #now: () => number
   readonly #stsURL: string | undefined
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>
 
   /**
-   * SNSNotifier's constructor builds the HTTP client.
+   * SNSNotifier's constructor builds the HTTP client, with the SDK's User-Agent.
    *
    * @param options - config, templates, logger and the injected environment.
    * @throws HttpConfigError for an unusable http_config.
    */
   constructor(options: SNSNotifierOptions) {
-    this.#config = options.config
-    this.#template = options.template
-    this.#log = options.log
-    this.#client = new OwnedHttpClient(options.config.http_config, {
-      userAgent: SNS_USER_AGENT,
-      httpClient: options.httpClient,
-    })
+    super({ ...options, userAgent: SNS_USER_AGENT })
     this.#env = options.env ?? process.env
     this.#now = options.now ?? Date.now
     this.#stsURL = options.stsURL
@@ -104,8 +92,8 @@ export class SNSNotifier implements Notifier {
    * @throws NotifyError.
    */
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
-    const config = this.#config
-    const fields = new FieldRenderer(this.#template(), ctx, alerts)
+    const config = this.config
+    const fields = new FieldRenderer(this.template(), ctx, alerts)
     const endpoint = fields.text(config.api_url ?? '')
     // createSNSClient's result overwrites the template error, so the publish fields render
     // afresh; neither error fails the notification in 0.25, so both are only logged here.
@@ -143,24 +131,15 @@ export class SNSNotifier implements Notifier {
     if (failure !== undefined) {
       throw failure
     }
-    this.#log.debug(
+    this.log.debug(
       { message_id: readMessageID(response.body) },
       'SNS message successfully published'
     )
   }
 
-  /**
-   * close releases the HTTP client when this notifier built it; idempotent.
-   *
-   * @returns when connections are closed.
-   */
-  async close(): Promise<void> {
-    await this.#client.close()
-  }
-
   #logTemplateError(ctx: NotifyContext, err: Error | undefined): void {
     if (err !== undefined) {
-      this.#log.warn({ key: ctx.groupKey, err: err.message }, 'Failed to render a field')
+      this.log.warn({ key: ctx.groupKey, err: err.message }, 'Failed to render a field')
     }
   }
 
@@ -176,7 +155,7 @@ export class SNSNotifier implements Notifier {
       const headers = signedHeaders(url, body, 'sns', region, credentials, this.#now())
       let response: HttpResponse
       try {
-        response = await this.#client.post(url.href, body, headers, signal)
+        response = await this.client.post(url.href, body, headers, signal)
       } catch (err: unknown) {
         const transport = err instanceof NotifyError && err.reason === 'connectionError'
         if (!transport || retry >= SDK_MAX_RETRIES || signal.aborted) {
@@ -204,12 +183,12 @@ export class SNSNotifier implements Notifier {
       throw retryable(NO_CREDENTIALS)
     }
     const endpoint = this.#stsURL ?? stsEndpoint(region, this.#env)
-    const body = assumeRoleBody(this.#config.sigv4.role_arn ?? '', this.#now())
+    const body = assumeRoleBody(this.config.sigv4.role_arn ?? '', this.#now())
     const url = new URL(endpoint)
     const signingRegion =
       this.#stsURL === undefined && url.hostname === 'sts.amazonaws.com' ? 'us-east-1' : region
     const headers = signedHeaders(url, body, 'sts', signingRegion, credentials, this.#now())
-    const response = await this.#client
+    const response = await this.client
       .post(url.href, body, headers, signal)
       .catch((err: unknown) => {
         throw this.#sdkError(err, url, credentials)

@@ -1,15 +1,12 @@
-import type Logger from 'bunyan'
-
 import type { Alert } from '../../../alerts/index.js'
 import { errorMessage, REDACTED, redactURLInMessage } from '../../../util/index.js'
 import { reasonForStatus } from '../../http/index.js'
 import type { HttpResponse } from '../../http/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
+import type { NotifyContext } from '../../notifier.js'
 import { NotifyError } from '../../notify-error.js'
 import { ExecError } from '../../template/index.js'
-import type { AlertTemplate } from '../../template/index.js'
 import { truncateInRunes } from '../../truncate.js'
-import { OwnedHttpClient } from '../http-notifier.js'
+import { HttpNotifier } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { TELEGRAM_CONTENT_TYPE, TELEGRAM_MAX_MESSAGE_RUNES } from './config.js'
@@ -46,26 +43,15 @@ export type TelegramNotifierOptions = Omit<HttpNotifierOptions<TelegramConfig>, 
  *
  * Unlike 0.25, the request URL (which holds the bot token) is `<redacted>` in every error.
  */
-export class TelegramNotifier implements Notifier {
-  readonly #config: TelegramConfig
-  readonly #template: () => AlertTemplate
-  readonly #log: Logger
-  readonly #client: OwnedHttpClient
-
+export class TelegramNotifier extends HttpNotifier<TelegramConfig> {
   /**
-   * TelegramNotifier's constructor builds the HTTP client.
+   * TelegramNotifier's constructor builds the HTTP client, with Go's User-Agent.
    *
    * @param options - config, templates, logger.
    * @throws HttpConfigError for an unusable http_config.
    */
   constructor(options: TelegramNotifierOptions) {
-    this.#config = options.config
-    this.#template = options.template
-    this.#log = options.log
-    this.#client = new OwnedHttpClient(options.config.http_config, {
-      userAgent: TELEGRAM_USER_AGENT,
-      httpClient: options.httpClient,
-    })
+    super({ ...options, userAgent: TELEGRAM_USER_AGENT })
   }
 
   /**
@@ -76,12 +62,12 @@ export class TelegramNotifier implements Notifier {
    * @throws NotifyError, retryable except after close().
    */
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
-    const config = this.#config
+    const config = this.config
     const rendered = this.#render(ctx, alerts)
     const cut = truncateInRunes(rendered, TELEGRAM_MAX_MESSAGE_RUNES)
     if (cut.truncated) {
       // 0.25 logs the group key under "alert" here.
-      this.#log.warn(
+      this.log.warn(
         { alert: ctx.groupKey, max_runes: TELEGRAM_MAX_MESSAGE_RUNES },
         'Truncated message'
       )
@@ -95,7 +81,7 @@ export class TelegramNotifier implements Notifier {
     const url = sendMessageURL(config.api_url, config.bot_token)
     let response: HttpResponse
     try {
-      response = await this.#client.post(
+      response = await this.client.post(
         url,
         body,
         { 'Content-Type': TELEGRAM_CONTENT_TYPE },
@@ -115,7 +101,7 @@ export class TelegramNotifier implements Notifier {
     const result = readSendMessageResponse(response.body)
     if (!result.ok) {
       if (result.description !== undefined) {
-        this.#log.debug(
+        this.log.debug(
           { key: ctx.groupKey, error_code: result.code, description: result.description },
           'Telegram API error'
         )
@@ -126,19 +112,10 @@ export class TelegramNotifier implements Notifier {
         reason: reasonForStatus(response.status),
       })
     }
-    this.#log.debug(
+    this.log.debug(
       { message_id: result.messageID, chat_id: result.chatID },
       'Telegram message successfully published'
     )
-  }
-
-  /**
-   * close releases the HTTP client when this notifier built it; idempotent.
-   *
-   * @returns when connections are closed.
-   */
-  async close(): Promise<void> {
-    await this.#client.close()
   }
 
   /**
@@ -146,14 +123,14 @@ export class TelegramNotifier implements Notifier {
    * yields what the template wrote before failing ('' for a parse error).
    */
   #render(ctx: NotifyContext, alerts: readonly Alert[]): string {
-    const template = this.#template()
+    const template = this.template()
     const data = template.data(ctx.receiver, ctx.groupLabels, alerts, ctx.now)
     try {
-      return this.#config.parse_mode === 'HTML'
-        ? template.executeHTMLString(this.#config.message, data)
-        : template.executeTextString(this.#config.message, data)
+      return this.config.parse_mode === 'HTML'
+        ? template.executeHTMLString(this.config.message, data)
+        : template.executeTextString(this.config.message, data)
     } catch (err: unknown) {
-      this.#log.warn({ key: ctx.groupKey, err: errorMessage(err) }, 'Failed to render message')
+      this.log.warn({ key: ctx.groupKey, err: errorMessage(err) }, 'Failed to render message')
       return err instanceof ExecError ? err.output : ''
     }
   }

@@ -5,6 +5,9 @@
  * Alertmanager logs.
  */
 
+import { goJSONKind, isJSONObject } from '../go-json.js'
+import type { JSONObject, JSONValue } from '../go-json.js'
+
 /** SendMessageResult is a `sendMessage` answer read the way telebot reads it. */
 export type SendMessageResult =
   | {
@@ -94,36 +97,11 @@ function telebotErrorText(code: number, description: string, message = ''): stri
   return `telegram: ${msg} (${code})`
 }
 
-type Json = null | boolean | number | string | Json[] | JsonObject
-interface JsonObject {
-  [key: string]: Json
-}
-
-/** goKind names a JSON value as encoding/json's UnmarshalTypeError does. */
-function goKind(v: Json): string {
-  if (Array.isArray(v)) {
-    return 'array'
-  }
-  switch (typeof v) {
-    case 'string':
-      return 'string'
-    case 'number':
-      return 'number'
-    case 'boolean':
-      return 'bool'
-    default:
-      return 'object'
-  }
-}
-
-const isObject = (v: Json | undefined): v is JsonObject =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
-
 /**
  * field is encoding/json's key matching: an exact key, else one equal under case folding
  * (ASCII folding is what matters for these field names).
  */
-function field(obj: JsonObject, name: string): Json | undefined {
+function field(obj: JSONObject, name: string): JSONValue | undefined {
   if (Object.hasOwn(obj, name)) {
     return obj[name]
   }
@@ -131,7 +109,7 @@ function field(obj: JsonObject, name: string): Json | undefined {
   return folded === undefined ? undefined : obj[folded]
 }
 
-const isInt = (v: Json | undefined): boolean =>
+const isInt = (v: JSONValue | undefined): boolean =>
   v === undefined || v === null || (typeof v === 'number' && Number.isInteger(v))
 
 /**
@@ -167,9 +145,9 @@ function goSyntaxError(body: string): string {
  * @returns success with the message's ids, or telebot's error.
  */
 export function readSendMessageResponse(body: string): SendMessageResult {
-  let parsed: Json | undefined
+  let parsed: JSONValue | undefined
   try {
-    parsed = JSON.parse(body) as Json
+    parsed = JSON.parse(body) as JSONValue
   } catch {
     parsed = undefined
   }
@@ -184,12 +162,12 @@ export function readSendMessageResponse(body: string): SendMessageResult {
 }
 
 /** extractOk is telebot's extractOk: an error for `ok: false`, undefined to read on. */
-function extractOk(parsed: Json): SendMessageResult | undefined {
-  if (!isObject(parsed) && parsed !== null) {
+function extractOk(parsed: JSONValue): SendMessageResult | undefined {
+  if (!isJSONObject(parsed) && parsed !== null) {
     // Decoding a non-object into telebot's struct fails, and extractOk ignores the failure.
     return undefined
   }
-  const fields: JsonObject = parsed ?? {}
+  const fields: JSONObject = parsed ?? {}
   const ok = field(fields, 'ok') ?? null
   const code = field(fields, 'error_code') ?? null
   const description = field(fields, 'description') ?? null
@@ -198,7 +176,7 @@ function extractOk(parsed: Json): SendMessageResult | undefined {
     (ok !== null && typeof ok !== 'boolean') ||
     !isInt(code) ||
     (description !== null && typeof description !== 'string') ||
-    (parameters !== null && !isObject(parameters))
+    (parameters !== null && !isJSONObject(parameters))
   ) {
     return undefined
   }
@@ -207,7 +185,7 @@ function extractOk(parsed: Json): SendMessageResult | undefined {
   }
   const errorCode = typeof code === 'number' ? code : 0
   const desc = typeof description === 'string' ? description : ''
-  const params = isObject(parameters) ? parameters : {}
+  const params = isJSONObject(parameters) ? parameters : {}
   const reported = { ok: false, description: desc, code: errorCode } as const
   const known = KNOWN_ERRORS.get(desc)
   if (known !== undefined) {
@@ -225,12 +203,12 @@ function extractOk(parsed: Json): SendMessageResult | undefined {
 const BOOL_TYPE = 'struct { Result bool }'
 
 /** extractMessage is telebot's extractMessage on a body that parsed as JSON. */
-function extractMessage(parsed: Json): SendMessageResult {
+function extractMessage(parsed: JSONValue): SendMessageResult {
   if (parsed === null) {
     return { ok: true, messageID: 0, chatID: 0 }
   }
-  if (!isObject(parsed)) {
-    const kind = goKind(parsed)
+  if (!isJSONObject(parsed)) {
+    const kind = goJSONKind(parsed)
     return {
       ok: false,
       error: `telebot: json: cannot unmarshal ${kind} into Go value of type ${BOOL_TYPE}`,
@@ -240,11 +218,11 @@ function extractMessage(parsed: Json): SendMessageResult {
   if (result === undefined || result === null) {
     return { ok: true, messageID: 0, chatID: 0 }
   }
-  if (isObject(result)) {
+  if (isJSONObject(result)) {
     const id = field(result, 'message_id')
     const chat = field(result, 'chat')
-    const chatID = isObject(chat) ? field(chat, 'id') : undefined
-    if (isInt(id) && (chat === undefined || chat === null || isObject(chat)) && isInt(chatID)) {
+    const chatID = isJSONObject(chat) ? field(chat, 'id') : undefined
+    if (isInt(id) && (chat === undefined || chat === null || isJSONObject(chat)) && isInt(chatID)) {
       return {
         ok: true,
         messageID: typeof id === 'number' ? id : 0,
@@ -268,6 +246,6 @@ function extractMessage(parsed: Json): SendMessageResult {
   }
   return {
     ok: false,
-    error: `telebot: json: cannot unmarshal ${goKind(result)} into Go struct field .Result of type bool`,
+    error: `telebot: json: cannot unmarshal ${goJSONKind(result)} into Go struct field .Result of type bool`,
   }
 }

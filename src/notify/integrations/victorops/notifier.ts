@@ -1,15 +1,10 @@
-import type Logger from 'bunyan'
-
 import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
-import { errorMessage } from '../../../util/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
+import type { NotifyContext } from '../../notifier.js'
 import { NotifyError } from '../../notify-error.js'
-import { goTrimSpace } from '../../template/index.js'
-import type { AlertTemplate } from '../../template/index.js'
 import { truncateInRunes } from '../../truncate.js'
-import { FieldRenderer, groupKeyHash, readFileAsGo } from '../fields.js'
-import { finalError, OwnedHttpClient, throwOnTemplateError } from '../http-notifier.js'
+import { FieldRenderer, groupKeyHash, readKeyFileAsGo } from '../fields.js'
+import { HttpNotifier, readSecretField, throwOnTemplateError } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { VICTOROPS_MAX_STATE_MESSAGE_RUNES, VICTOROPS_RETRY_CODES } from './config.js'
@@ -41,25 +36,7 @@ const RESOLVE = 'RECOVERY'
  * retried, anything else is final, reported as `unexpected status code <n>: <body>` with the
  * URL (which carries the API key) redacted.
  */
-export class VictorOpsNotifier implements Notifier {
-  readonly #config: VictorOpsConfig
-  readonly #template: () => AlertTemplate
-  readonly #log: Logger
-  readonly #client: OwnedHttpClient
-
-  /**
-   * VictorOpsNotifier's constructor builds the HTTP client.
-   *
-   * @param options - config, templates, logger and user agent.
-   * @throws HttpConfigError for an unusable http_config.
-   */
-  constructor(options: VictorOpsNotifierOptions) {
-    this.#config = options.config
-    this.#template = options.template
-    this.#log = options.log
-    this.#client = new OwnedHttpClient(options.config.http_config, options)
-  }
-
+export class VictorOpsNotifier extends HttpNotifier<VictorOpsConfig> {
   /**
    * notify sends one attempt for the flush: CRITICAL (or the configured INFO/WARNING) while any
    * alert fires, RECOVERY once all are resolved.
@@ -69,9 +46,16 @@ export class VictorOpsNotifier implements Notifier {
    * @throws NotifyError with `retryable` as 0.25's VictorOps notifier returns it.
    */
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
-    const config = this.#config
-    const fields = new FieldRenderer(this.#template(), ctx, alerts)
-    const apiKey = await this.#apiKey()
+    const config = this.config
+    const fields = new FieldRenderer(this.template(), ctx, alerts)
+    // The API key: inline, else `api_key_file`'s trimmed content, read now as 0.25 does.
+    const apiKey = await readSecretField({
+      inline: this.config.api_key,
+      file: this.config.api_key_file,
+      emptyIsUnset: true,
+      errorPrefix: 'failed to read API key from file: ',
+      read: readKeyFileAsGo,
+    })
     // 0.25 renders the routing key into the URL and fails for good on its template error
     // before it builds the body; the body's fields then render with a fresh error state,
     // which this renderer still has when the routing key rendered.
@@ -92,7 +76,7 @@ export class VictorOpsNotifier implements Notifier {
       VICTOROPS_MAX_STATE_MESSAGE_RUNES
     )
     if (stateMessage.truncated) {
-      this.#log.warn(
+      this.log.warn(
         { incident: ctx.groupKey, max_runes: VICTOROPS_MAX_STATE_MESSAGE_RUNES },
         'Truncated state_message'
       )
@@ -114,7 +98,7 @@ export class VictorOpsNotifier implements Notifier {
     }
 
     // The client's errors are already redacted; 0.25 returns them as they are.
-    const failure = await this.#client.postJSON({
+    const failure = await this.client.postJSON({
       url,
       body: encodeVictorOpsMessage(message),
       retryCodes: VICTOROPS_RETRY_CODES,
@@ -122,28 +106,6 @@ export class VictorOpsNotifier implements Notifier {
     })
     if (failure !== undefined) {
       throw failure
-    }
-  }
-
-  /**
-   * close releases the HTTP client when this notifier built it; idempotent.
-   *
-   * @returns when connections are closed.
-   */
-  async close(): Promise<void> {
-    await this.#client.close()
-  }
-
-  /** The API key: inline, else `api_key_file`'s trimmed content, read now as 0.25 does. */
-  async #apiKey(): Promise<string> {
-    const inline = this.#config.api_key ?? ''
-    if (inline !== '') {
-      return inline
-    }
-    try {
-      return goTrimSpace(await readFileAsGo(this.#config.api_key_file ?? ''))
-    } catch (err) {
-      throw finalError(`failed to read API key from file: ${errorMessage(err)}`, err)
     }
   }
 }

@@ -1,11 +1,8 @@
-import type Logger from 'bunyan'
-
 import type { Alert } from '../../../alerts/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
-import type { AlertTemplate } from '../../template/index.js'
+import type { NotifyContext } from '../../notifier.js'
 import { truncateInBytes } from '../../truncate.js'
 import { FieldRenderer } from '../fields.js'
-import { OwnedHttpClient, throwOnTemplateError } from '../http-notifier.js'
+import { HttpNotifier, throwOnTemplateError } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
 
 import { WEBEX_MAX_MESSAGE_BYTES, WEBEX_RETRY_CODES } from './config.js'
@@ -34,25 +31,7 @@ export type WebexNotifierOptions = HttpNotifierOptions<WebexConfig>
  * await notifier.notify(ctx, alerts)
  * ```
  */
-export class WebexNotifier implements Notifier {
-  readonly #config: WebexConfig
-  readonly #template: () => AlertTemplate
-  readonly #log: Logger
-  readonly #client: OwnedHttpClient
-
-  /**
-   * WebexNotifier's constructor builds the HTTP client.
-   *
-   * @param options - config, templates, logger and user agent.
-   * @throws HttpConfigError for an unusable http_config.
-   */
-  constructor(options: WebexNotifierOptions) {
-    this.#config = options.config
-    this.#template = options.template
-    this.#log = options.log
-    this.#client = new OwnedHttpClient(options.config.http_config, options)
-  }
-
+export class WebexNotifier extends HttpNotifier<WebexConfig> {
   /**
    * notify sends one attempt for the flush.
    *
@@ -61,22 +40,22 @@ export class WebexNotifier implements Notifier {
    * @throws NotifyError with `retryable` as 0.25's Webex notifier returns it.
    */
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
-    this.#log.debug({ incident: ctx.groupKey })
-    const fields = new FieldRenderer(this.#template(), ctx, alerts)
-    const rendered = fields.text(this.#config.message)
+    this.log.debug({ incident: ctx.groupKey })
+    const fields = new FieldRenderer(this.template(), ctx, alerts)
+    const rendered = fields.text(this.config.message)
     throwOnTemplateError(fields)
     const message = truncateInBytes(rendered, WEBEX_MAX_MESSAGE_BYTES)
     if (message.truncated) {
       // 0.25 logs this one at debug level, with the message as cut (not a group key).
-      this.#log.debug(
+      this.log.debug(
         { truncated_message: message.text },
         'message truncated due to exceeding maximum allowed length by webex'
       )
     }
-    const body = encodeWebexMessage(message.text, this.#config.room_id)
+    const body = encodeWebexMessage(message.text, this.config.room_id)
     // 0.25 quotes the body as it is; a body echoing the URL back gets it redacted.
-    const failure = await this.#client.postJSON({
-      url: this.#config.api_url,
+    const failure = await this.client.postJSON({
+      url: this.config.api_url,
       body,
       retryCodes: WEBEX_RETRY_CODES,
       signal: ctx.signal,
@@ -84,14 +63,5 @@ export class WebexNotifier implements Notifier {
     if (failure !== undefined) {
       throw failure
     }
-  }
-
-  /**
-   * close releases the HTTP client when this notifier built it; idempotent.
-   *
-   * @returns when connections are closed.
-   */
-  async close(): Promise<void> {
-    await this.#client.close()
   }
 }

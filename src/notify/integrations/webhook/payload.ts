@@ -1,10 +1,11 @@
 import type { Alert } from '../../../alerts/index.js'
 import { isResolved } from '../../../alerts/index.js'
 import type { LabelSet } from '../../../labels/index.js'
-import { goJSONString, goJSONStringMap, formatRFC3339Nano } from '../../../util/index.js'
+import { goJSONString, goJSONStringMap } from '../../../util/index.js'
+import { quoteMeta } from '../../template/index.js'
+import { commonPairs, encodeAlert, truncateAlerts } from '../template-data.js'
 
 import { WEBHOOK_PAYLOAD_VERSION } from './config.js'
-import { quoteMeta } from './quote-meta.js'
 
 /** WebhookPayloadInput is everything the webhook message is built from. */
 export interface WebhookPayloadInput {
@@ -20,24 +21,6 @@ export interface WebhookPayloadInput {
   readonly alerts: readonly Alert[]
   /** The instant alert status is judged at (epoch ms): resolved when `0 < endsAt <= now`. */
   readonly now: number
-}
-
-/**
- * truncateAlerts is the webhook's `truncateAlerts`: with a non-zero `maxAlerts`, keep the first
- * `maxAlerts` alerts and count the rest.
- *
- * @param maxAlerts - `max_alerts`; 0 means unlimited.
- * @param alerts - the alerts in notification order.
- * @returns the alerts to send and how many were dropped.
- */
-export function truncateAlerts<T>(
-  maxAlerts: number,
-  alerts: readonly T[]
-): { alerts: readonly T[]; truncated: number } {
-  if (maxAlerts !== 0 && alerts.length > maxAlerts) {
-    return { alerts: alerts.slice(0, maxAlerts), truncated: alerts.length - maxAlerts }
-  }
-  return { alerts, truncated: 0 }
 }
 
 /**
@@ -65,22 +48,10 @@ export function truncateAlerts<T>(
 export function buildWebhookPayload(input: WebhookPayloadInput): string {
   const { alerts, truncated } = truncateAlerts(input.maxAlerts, input.alerts)
   const firing = alerts.some((alert) => !isResolved(alert, input.now))
-  const renderedAlerts = alerts.map((alert) => {
-    const status = isResolved(alert, input.now) ? 'resolved' : 'firing'
-    return (
-      `{"status":${goJSONString(status)}` +
-      `,"labels":${goJSONStringMap(alert.labels)}` +
-      `,"annotations":${goJSONStringMap(alert.annotations)}` +
-      `,"startsAt":${goJSONString(formatRFC3339Nano(alert.startsAt))}` +
-      `,"endsAt":${goJSONString(formatRFC3339Nano(alert.endsAt))}` +
-      `,"generatorURL":${goJSONString(alert.generatorURL)}` +
-      `,"fingerprint":${goJSONString(alert.fingerprint)}}`
-    )
-  })
   return (
     `{"receiver":${goJSONString(quoteMeta(input.receiver))}` +
     `,"status":${goJSONString(firing ? 'firing' : 'resolved')}` +
-    `,"alerts":[${renderedAlerts.join(',')}]` +
+    `,"alerts":[${alerts.map((alert) => encodeAlert(alert, input.now)).join(',')}]` +
     `,"groupLabels":${goJSONStringMap(input.groupLabels)}` +
     `,"commonLabels":${goJSONStringMap(commonPairs(alerts.map((a) => a.labels)))}` +
     `,"commonAnnotations":${goJSONStringMap(commonPairs(alerts.map((a) => a.annotations)))}` +
@@ -89,23 +60,4 @@ export function buildWebhookPayload(input: WebhookPayloadInput): string {
     `,"groupKey":${goJSONString(input.groupKey)}` +
     `,"truncatedAlerts":${truncated}}\n`
   )
-}
-
-/**
- * commonPairs keeps the pairs of the first set whose value every other set has too (a missing
- * key reads as `""`, as in Go's `a.Labels[ln] != lv`).
- */
-function commonPairs(sets: readonly LabelSet[]): Record<string, string> {
-  const [first, ...rest] = sets
-  const common = new Map<string, string>(first === undefined ? [] : Object.entries(first))
-  for (const set of rest) {
-    for (const [name, value] of common) {
-      const other = Object.hasOwn(set, name) ? set[name] : undefined
-      if ((other ?? '') !== value) {
-        common.delete(name)
-      }
-    }
-  }
-  // A plain object from entries: `__proto__` stays an own key (Object.fromEntries defines it).
-  return Object.fromEntries(common)
 }

@@ -1,16 +1,13 @@
-import type Logger from 'bunyan'
-
 import type { Alert } from '../../../alerts/index.js'
 import { REDACTED } from '../../../util/index.js'
 import { reasonForStatus } from '../../http/index.js'
-import type { Notifier, NotifyContext } from '../../notifier.js'
+import type { NotifyContext } from '../../notifier.js'
 import { NotifyError } from '../../notify-error.js'
-import type { AlertTemplate } from '../../template/index.js'
 import { FieldRenderer } from '../fields.js'
 import {
   finalError,
+  HttpNotifier,
   JSON_CONTENT_TYPE,
-  OwnedHttpClient,
   throwOnTemplateError,
 } from '../http-notifier.js'
 import type { HttpNotifierOptions } from '../http-notifier.js'
@@ -94,11 +91,7 @@ export type WechatNotifierOptions = HttpNotifierOptions<WechatConfig> & {
  *
  * Unlike 0.25, the access token and the secret never show in errors: the URLs are `<redacted>`.
  */
-export class WechatNotifier implements Notifier {
-  readonly #config: WechatConfig
-  readonly #template: () => AlertTemplate
-  readonly #log: Logger
-  readonly #client: OwnedHttpClient
+export class WechatNotifier extends HttpNotifier<WechatConfig> {
   readonly #endpoints: WechatEndpoints
   readonly #tokens: AccessTokenCache
 
@@ -109,10 +102,7 @@ export class WechatNotifier implements Notifier {
    * @throws HttpConfigError for an unusable http_config.
    */
   constructor(options: WechatNotifierOptions) {
-    this.#config = options.config
-    this.#template = options.template
-    this.#log = options.log
-    this.#client = new OwnedHttpClient(options.config.http_config, options)
+    super(options)
     this.#endpoints = new WechatEndpoints(options.config.api_url)
     this.#tokens = options.tokens ?? new AccessTokenCache()
   }
@@ -125,9 +115,9 @@ export class WechatNotifier implements Notifier {
    * @throws NotifyError with `retryable` as 0.25's WeChat notifier returns it.
    */
   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
-    const config = this.#config
-    this.#log.debug({ incident: ctx.groupKey }, 'wechat notification')
-    const fields = new FieldRenderer(this.#template(), ctx, alerts)
+    const config = this.config
+    this.log.debug({ incident: ctx.groupKey }, 'wechat notification')
+    const fields = new FieldRenderer(this.template(), ctx, alerts)
     const token = this.#tokens.current() ?? (await this.#fetchToken(fields, ctx.signal))
     const body = encodeWechatMessage({
       toUser: fields.text(config.to_user),
@@ -139,7 +129,7 @@ export class WechatNotifier implements Notifier {
     })
     throwOnTemplateError(fields, 'templating error: ')
     const url = this.#endpoints.sendMessage(token)
-    const response = await this.#client.post(
+    const response = await this.client.post(
       url,
       body,
       { 'Content-Type': JSON_CONTENT_TYPE },
@@ -153,7 +143,7 @@ export class WechatNotifier implements Notifier {
         reason: reasonForStatus(response.status),
       })
     }
-    this.#log.debug({ response: response.body, incident: ctx.groupKey }, 'wechat response')
+    this.log.debug({ response: response.body, incident: ctx.groupKey }, 'wechat response')
     const answer = readSendResponse(response.body)
     if (!answer.ok) {
       throw new NotifyError(answer.error, { retryable: true, reason: 'other' })
@@ -169,23 +159,14 @@ export class WechatNotifier implements Notifier {
   }
 
   /**
-   * close releases the HTTP client when this notifier built it; idempotent.
-   *
-   * @returns when connections are closed.
-   */
-  async close(): Promise<void> {
-    await this.#client.close()
-  }
-
-  /**
    * fetchToken is 0.25's token refresh: corp_id and api_secret rendered, `gettoken` fetched and
    * its token cached.
    */
   async #fetchToken(fields: FieldRenderer, signal: AbortSignal): Promise<string> {
-    const secret = fields.text(this.#config.api_secret)
-    const corpID = fields.text(this.#config.corp_id)
+    const secret = fields.text(this.config.api_secret)
+    const corpID = fields.text(this.config.corp_id)
     throwOnTemplateError(fields, 'templating error: ')
-    const response = await this.#client.post(
+    const response = await this.client.post(
       this.#endpoints.getToken(corpID, secret),
       '',
       {},
@@ -198,7 +179,7 @@ export class WechatNotifier implements Notifier {
     }
     if (answer.accessToken === '') {
       // 0.25 names the corp_id as configured, not as rendered.
-      throw finalError(`invalid APISecret for CorpID: ${this.#config.corp_id}`)
+      throw finalError(`invalid APISecret for CorpID: ${this.config.corp_id}`)
     }
     this.#tokens.store(answer.accessToken)
     return answer.accessToken

@@ -9,10 +9,8 @@
  * answer carrying only those reads as code 0, a success, and alertmesh reads it the same way.
  */
 
-type Json = null | boolean | number | string | Json[] | JsonObject
-interface JsonObject {
-  [key: string]: Json
-}
+import { goJSONKind, goQuoteChar, isJSONObject } from '../go-json.js'
+import type { JSONObject, JSONValue } from '../go-json.js'
 
 /** TokenResult is the `gettoken` answer: the token ('' when absent), or the decoding error. */
 export type TokenResult =
@@ -40,7 +38,7 @@ export function readToken(body: string): TokenResult {
   if (parsed === null) {
     return { ok: true, accessToken: '' }
   }
-  if (!isObject(parsed)) {
+  if (!isJSONObject(parsed)) {
     return { ok: false, error: typeError(parsed, 'Go value of type wechat.token') }
   }
   const token = field(parsed, 'access_token')
@@ -64,16 +62,16 @@ export function readToken(body: string): TokenResult {
  * @returns the code and error, or encoding/json's error.
  */
 export function readSendResponse(body: string): SendResult {
-  let parsed: Json
+  let parsed: JSONValue
   try {
-    parsed = JSON.parse(body) as Json
+    parsed = JSON.parse(body) as JSONValue
   } catch {
     return { ok: false, error: unmarshalSyntaxError(body) }
   }
   if (parsed === null) {
     return { ok: true, code: 0, error: '' }
   }
-  if (!isObject(parsed)) {
+  if (!isJSONObject(parsed)) {
     return { ok: false, error: typeError(parsed, 'Go value of type wechat.weChatResponse') }
   }
   const code = field(parsed, 'code') ?? null
@@ -94,15 +92,12 @@ export function readSendResponse(body: string): SendResult {
   return { ok: true, code: code ?? 0, error: error ?? '' }
 }
 
-const isObject = (v: Json | undefined): v is JsonObject =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
-
 /**
  * field is encoding/json's key matching: the last key equal to `name` under case folding
  * (ASCII folding is what matters for these field names).
  */
-function field(obj: JsonObject, name: string): Json | undefined {
-  let found: Json | undefined
+function field(obj: JSONObject, name: string): JSONValue | undefined {
+  let found: JSONValue | undefined
   for (const [key, value] of Object.entries(obj)) {
     if (key.toLowerCase() === name) {
       found = value
@@ -112,32 +107,11 @@ function field(obj: JsonObject, name: string): Json | undefined {
 }
 
 /** typeError is encoding/json's UnmarshalTypeError text for a value put into `target`. */
-function typeError(v: Json, target: string): string {
-  let kind: string
-  if (Array.isArray(v)) {
-    kind = 'array'
-  } else if (typeof v === 'number') {
-    kind = target.endsWith('of type int') ? `number ${String(v)}` : 'number'
-  } else if (typeof v === 'boolean') {
-    kind = 'bool'
-  } else if (typeof v === 'string') {
-    kind = 'string'
-  } else {
-    kind = 'object'
-  }
+function typeError(v: JSONValue, target: string): string {
+  // Into an int, encoding/json names the number itself.
+  const kind =
+    typeof v === 'number' && target.endsWith('of type int') ? `number ${String(v)}` : goJSONKind(v)
   return `json: cannot unmarshal ${kind} into ${target}`
-}
-
-/** goQuoteChar is encoding/json's quoteChar for the character in a syntax error. */
-function goQuoteChar(c: string): string {
-  if (c === "'") {
-    return "'\\''"
-  }
-  if (c === '"') {
-    return `'"'`
-  }
-  const quoted = JSON.stringify(c)
-  return `'${quoted.slice(1, -1)}'`
 }
 
 const VALUE_START = /^[-{["0-9tfn]$/
@@ -162,7 +136,7 @@ function unmarshalSyntaxError(body: string): string {
 }
 
 type FirstValue =
-  | { readonly kind: 'value'; readonly value: Json; readonly end: number }
+  | { readonly kind: 'value'; readonly value: JSONValue; readonly end: number }
   | { readonly kind: 'error'; readonly error: string }
 
 /**
@@ -186,7 +160,7 @@ function firstValue(text: string): FirstValue {
     return { kind: 'error', error: 'unexpected EOF' }
   }
   try {
-    return { kind: 'value', value: JSON.parse(text.slice(start, end)) as Json, end }
+    return { kind: 'value', value: JSON.parse(text.slice(start, end)) as JSONValue, end }
   } catch {
     return { kind: 'error', error: 'invalid JSON in response' }
   }

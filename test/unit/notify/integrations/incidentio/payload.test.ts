@@ -12,9 +12,9 @@ import type { Alert } from '../../../../../src/alerts/index.js'
 import {
   buildIncidentioMessage,
   INCIDENTIO_MAX_PAYLOAD_BYTES,
-  truncateAlerts,
 } from '../../../../../src/notify/integrations/incidentio/index.js'
 import type { IncidentioMessageInput } from '../../../../../src/notify/integrations/incidentio/index.js'
+import { truncateAlerts } from '../../../../../src/notify/integrations/template-data.js'
 import { runIncidentioOracle } from '../../../../support/incidentio-oracle.js'
 import type { IncidentioMessage } from '../../../../support/incidentio-oracle.js'
 

@@ -17,7 +17,7 @@ import {
 import { encodeMessageCards } from '../../../../support/msteams-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { context, UA } from '../fixtures.js'
+import { capture, context, UA } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 function teamsConfig(overrides: Partial<MSTeamsConfig> = {}): MSTeamsConfig {
@@ -36,6 +36,7 @@ function notifier(overrides: Partial<MSTeamsConfig>): MSTeamsNotifier {
   return new MSTeamsNotifier({
     config: teamsConfig(overrides),
     template: () => template,
+    log: capture('debug').log,
     userAgent: UA,
   })
 }

@@ -21,7 +21,7 @@ import {
 import { encodeAdaptiveCards } from '../../../../support/msteamsv2-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { context, UA } from '../fixtures.js'
+import { capture, context, UA } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 function teamsConfig(overrides: Partial<MSTeamsV2Config> = {}): MSTeamsV2Config {
@@ -39,6 +39,7 @@ function notifier(overrides: Partial<MSTeamsV2Config>): MSTeamsV2Notifier {
   return new MSTeamsV2Notifier({
     config: teamsConfig(overrides),
     template: () => template,
+    log: capture('debug').log,
     userAgent: UA,
   })
 }

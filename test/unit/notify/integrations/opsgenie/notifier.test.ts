@@ -16,7 +16,6 @@ import {
   OPSGENIE_RETRY_CODES,
   OpsGenieEndpoints,
   OpsGenieNotifier,
-  commonLabels,
   safeSplit,
 } from '../../../../../src/notify/integrations/opsgenie/index.js'
 import type { OpsGenieConfig } from '../../../../../src/notify/integrations/opsgenie/index.js'
@@ -236,14 +235,5 @@ describe('safeSplit', () => {
   it('trims the whole text, splits, and drops empty items without trimming them', () => {
     assert.deepEqual(safeSplit(' a, b ,,c, ', ','), ['a', ' b ', 'c'])
     assert.deepEqual(safeSplit('   ', ','), [])
-  })
-})
-
-describe('commonLabels', () => {
-  it('keeps the pairs every alert shares', () => {
-    const a = { ...firing, labels: { alertname: 'A', instance: 'x', team: 'db' } }
-    const b = { ...firing, labels: { alertname: 'A', instance: 'y', team: 'db' } }
-    assert.deepEqual(commonLabels([a, b]), { alertname: 'A', team: 'db' })
-    assert.deepEqual(commonLabels([]), {})
   })
 })

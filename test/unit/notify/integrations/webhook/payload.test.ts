@@ -4,10 +4,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
 import type { Alert } from '../../../../../src/alerts/index.js'
-import {
-  buildWebhookPayload,
-  truncateAlerts,
-} from '../../../../../src/notify/integrations/webhook/payload.js'
+import { truncateAlerts } from '../../../../../src/notify/integrations/template-data.js'
+import { buildWebhookPayload } from '../../../../../src/notify/integrations/webhook/payload.js'
 
 import { GOLDEN_CASES, GOLDEN_NOW, loadGolden } from './fixtures.js'
 
