@@ -99,7 +99,16 @@ export default tseslint.config(
       'no-console': 'error',
       'n/prefer-node-protocol': 'error',
       'import-x/no-duplicates': ['error', { 'prefer-inline': false }],
-      'import-x/order': ['error', { 'newlines-between': 'always', alphabetize: { order: 'asc' } }],
+      'import-x/order': [
+        'error',
+        {
+          groups: ['builtin', 'external', 'internal', 'parent', 'sibling', 'index'],
+          // Tests and benchmarks import the sources as `#src/...` (package.json "imports").
+          pathGroups: [{ pattern: '#src/**', group: 'internal' }],
+          'newlines-between': 'always',
+          alphabetize: { order: 'asc' },
+        },
+      ],
       '@typescript-eslint/consistent-type-imports': [
         'error',
         { prefer: 'type-imports', fixStyle: 'separate-type-imports' },
@@ -123,6 +132,33 @@ export default tseslint.config(
     },
   },
   ...ownership,
+  {
+    // node:test's describe, it and hooks return promises that the runner itself awaits.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: [
+                'describe',
+                'it',
+                'test',
+                'suite',
+                'before',
+                'after',
+                'beforeEach',
+                'afterEach',
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // nodejs/node#57736: a timeout signal reached only through AbortSignal.any can be collected
     // before it fires, so a deadline silently never comes. src/util's Deadline owns its timer.

@@ -21,11 +21,12 @@ import { spawnSync } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
-import type { Alert } from '../src/alerts/index.js'
-import { fingerprint, initHashing } from '../src/labels/index.js'
-import { Template as HtmlTemplate } from '../src/notify/template/html/index.js'
-import { AlertTemplate } from '../src/notify/template/index.js'
-import type { TemplateSetFactory } from '../src/notify/template/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { fingerprint, initHashing } from '#src/labels/index.js'
+import { Template as HtmlTemplate } from '#src/notify/template/html/index.js'
+import { AlertTemplate } from '#src/notify/template/index.js'
+import type { TemplateSetFactory } from '#src/notify/template/index.js'
+
 import type { OracleAlert, OracleBenchRender } from '../test/support/template-oracle.js'
 import { benchOracle, buildOracle, oracleUnavailable } from '../test/support/template-oracle.js'
 

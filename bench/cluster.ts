@@ -24,9 +24,9 @@ import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 
-import { median } from './lib/stats.js'
-
 import { freePort } from '#scripts/lib/ports.mjs'
+
+import { median } from './lib/stats.js'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..')
 const COMMANDS: Record<string, readonly string[]> = {

@@ -23,12 +23,12 @@ import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 
+import { freePort } from '#scripts/lib/ports.mjs'
+import { httpOk, spawnUntilReady } from '#scripts/lib/ready.mjs'
+
 import { startConsulStandin } from '../test/support/consul-standin/index.js'
 
 import { median } from './lib/stats.js'
-
-import { freePort } from '#scripts/lib/ports.mjs'
-import { httpOk, spawnUntilReady } from '#scripts/lib/ready.mjs'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..')
 const ALERTMESH = [process.execPath, join(ROOT, 'dist', 'bin', 'alertmesh.cjs')]

@@ -27,11 +27,11 @@ import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 
-import { readMemory } from './lib/proc.js'
-import { median } from './lib/stats.js'
-
 import { freePort } from '#scripts/lib/ports.mjs'
 import { httpOk, untilReady } from '#scripts/lib/ready.mjs'
+
+import { readMemory } from './lib/proc.js'
+import { median } from './lib/stats.js'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..')
 const COMMANDS: Record<string, readonly string[]> = {

@@ -14,15 +14,9 @@
  */
 import { spawnSync } from 'node:child_process'
 
-import {
-  GoType,
-  STRING,
-  Template,
-  box,
-  goStruct,
-  sliceOf,
-} from '../src/notify/template/go/index.js'
-import type { GoFunc, GoValue } from '../src/notify/template/go/index.js'
+import { GoType, STRING, Template, box, goStruct, sliceOf } from '#src/notify/template/go/index.js'
+import type { GoFunc, GoValue } from '#src/notify/template/go/index.js'
+
 import { buildTextTemplateOracle } from '../test/support/go-oracle.js'
 
 import { commandFlags } from './lib/args.js'

@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-import { readMemory } from './proc.js'
-import type { MemorySample } from './proc.js'
-
 import { freePort } from '#scripts/lib/ports.mjs'
 import { httpOk, untilReady } from '#scripts/lib/ready.mjs'
+
+import { readMemory } from './proc.js'
+import type { MemorySample } from './proc.js'
 
 /** TargetName names the two implementations the benchmark compares. */
 export type TargetName = 'alertmanager' | 'alertmesh'

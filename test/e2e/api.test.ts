@@ -18,7 +18,7 @@ interface GettableAlert {
 
 const CONFIG = 'route:\n  receiver: default\n  group_wait: 1h\nreceivers:\n- name: default\n'
 
-void describe('API v2 through amtool', () => {
+describe('API v2 through amtool', () => {
   let node: TestNode
   const teardown = new Teardown()
 
@@ -35,7 +35,7 @@ void describe('API v2 through amtool', () => {
   const names = (alerts: GettableAlert[]): string[] =>
     alerts.map((a) => a.labels['alertname'] ?? '').sort()
 
-  void it('works with amtool alert add and alert query', async () => {
+  it('works with amtool alert add and alert query', async () => {
     const url = `--alertmanager.url=${node.url}`
     await run('amtool', [
       url,
@@ -57,7 +57,7 @@ void describe('API v2 through amtool', () => {
     assert.notEqual(added.startsAt, '0001-01-01T00:00:00.000Z')
   })
 
-  void it('shows the config through amtool config show', async () => {
+  it('shows the config through amtool config show', async () => {
     const { stdout } = await run('amtool', [`--alertmanager.url=${node.url}`, 'config', 'show'])
     assert.match(stdout, /receiver: default/)
   })

@@ -21,7 +21,7 @@ receivers:
   - url: ${url}
 `
 
-void describe('bad input', () => {
+describe('bad input', () => {
   let receiver: WebhookReceiver
   let alertmanager: TestNode
   const teardown = new Teardown()
@@ -38,12 +38,12 @@ void describe('bad input', () => {
   after(() => teardown.run())
 
   for (const c of ALERT_POST_CASES) {
-    void it(`Alertmanager 0.25 answers ${c.why} as pinned`, async () => {
+    it(`Alertmanager 0.25 answers ${c.why} as pinned`, async () => {
       assert.deepEqual(await ask(alertmanager.url, c), c.answer)
     })
   }
 
-  void it('refuses an invalid config on reload, reports why, and keeps routing with the old one', async () => {
+  it('refuses an invalid config on reload, reports why, and keeps routing with the old one', async () => {
     const path = '/keep'
     const n = await TestNode.start({ config: CONFIG(`${receiver.url}${path}`) })
     try {

@@ -38,7 +38,7 @@ const skip = !existsSync(AMTOOL)
     ? "Alertmanager's Go sources are not installed (golang-github-prometheus-alertmanager-dev)"
     : false
 
-void describe('check-config parity with amtool 0.25', { skip }, () => {
+describe('check-config parity with amtool 0.25', { skip }, () => {
   let dir: string
   const teardown = new Teardown()
   before(async () => {
@@ -48,7 +48,7 @@ void describe('check-config parity with amtool 0.25', { skip }, () => {
   })
   after(() => teardown.run())
 
-  void it("agrees on every file of 0.25's config/testdata", async () => {
+  it("agrees on every file of 0.25's config/testdata", async () => {
     // A copy, run from its directory: some files name password files by relative paths.
     const data = join(dir, 'testdata')
     await cp(TESTDATA, data, { recursive: true })
@@ -75,7 +75,7 @@ void describe('check-config parity with amtool 0.25', { skip }, () => {
   })
 
   for (const example of EXAMPLES) {
-    void it(`agrees on the shipped ${example}, and both accept it`, async () => {
+    it(`agrees on the shipped ${example}, and both accept it`, async () => {
       const file = join(REPO_ROOT, example)
       const [amtool, ours] = await Promise.all([
         run(AMTOOL, ['check-config', file], dir),
@@ -97,7 +97,7 @@ void describe('check-config parity with amtool 0.25', { skip }, () => {
     'missing value for if': '{{ define "team.title" }}{{ if }}{{ end }}{{ end }}\n',
   }
   for (const [name, body] of Object.entries(broken)) {
-    void it(`both refuse a template file with ${name}, naming the file and line`, async () => {
+    it(`both refuse a template file with ${name}, naming the file and line`, async () => {
       const caseDir = join(dir, name.replaceAll(' ', '-'))
       await mkdir(join(caseDir, 'templates'), { recursive: true })
       await writeFile(

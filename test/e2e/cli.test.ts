@@ -12,7 +12,7 @@ import { Teardown } from '../support/teardown.js'
 import { httpOk, untilReady } from '../support/wait.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
 
-void describe('command line', () => {
+describe('command line', () => {
   let dir: string
   const teardown = new Teardown()
   before(async () => {
@@ -38,20 +38,20 @@ void describe('command line', () => {
     [['--web.config.file=web.yml'], /^alertmesh: error: --web.config.file .* is not supported yet/],
   ]
   for (const [args, message] of bad) {
-    void it(`exits 1 with one line for ${args.join(' ')}`, async () => {
+    it(`exits 1 with one line for ${args.join(' ')}`, async () => {
       const res = await runAlertmesh(args)
       assert.equal(res.code, 1)
       assert.match(res.stderr, message)
     })
   }
 
-  void it('prints its version', async () => {
+  it('prints its version', async () => {
     const res = await runAlertmesh(['--version'])
     assert.equal(res.code, 0)
     assert.match(res.stdout, /^alertmesh, version \d+\.\d+\.\d+/)
   })
 
-  void it('checks configs like amtool check-config', async () => {
+  it('checks configs like amtool check-config', async () => {
     const good = join(dir, 'good.yml')
     const badFile = join(dir, 'bad.yml')
     await writeFile(good, 'route:\n  receiver: r\nreceivers:\n- name: r\n')
@@ -67,7 +67,7 @@ void describe('command line', () => {
     )
   })
 
-  void it('exits 1 when the config at start is invalid', async () => {
+  it('exits 1 when the config at start is invalid', async () => {
     const file = join(dir, 'invalid.yml')
     await writeFile(file, 'route:\n  receiver: nope\n')
     const res = await runAlertmesh([
@@ -80,7 +80,7 @@ void describe('command line', () => {
     assert.match(res.stderr, /undefined receiver \\?"nope\\?" used in route/)
   })
 
-  void it('reloads on SIGHUP and exits 0 on SIGTERM', async () => {
+  it('reloads on SIGHUP and exits 0 on SIGTERM', async () => {
     const receiver = teardown.stop(await WebhookReceiver.start())
     const config = (path: string): string => `
 route:
@@ -108,7 +108,7 @@ receivers:
     }
   })
 
-  void it('refuses a reload whose template files do not parse and keeps the old config', async () => {
+  it('refuses a reload whose template files do not parse and keeps the old config', async () => {
     const receiver = teardown.stop(await WebhookReceiver.start())
     const config = (path: string, templates: string): string => `
 route:
@@ -152,7 +152,7 @@ templates: ['${templates}']
     }
   })
 
-  void it('check-config refuses templates that do not parse, naming file and line', async () => {
+  it('check-config refuses templates that do not parse, naming file and line', async () => {
     const tdir = join(dir, 'tmpl-check')
     await mkdir(tdir)
     const file = join(tdir, 'am.yml')
@@ -170,7 +170,7 @@ templates: ['${templates}']
     )
   })
 
-  void it('serves HTTP quickly after exec', async () => {
+  it('serves HTTP quickly after exec', async () => {
     const file = join(dir, 'fast.yml')
     await writeFile(file, 'route:\n  receiver: r\nreceivers:\n- name: r\n')
     const port = await freePort()

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // Every node gossips which config it applied, so /api/v2/status on any node lists every
 // member's config hash (`alertmesh.nodes`) and drift between replicas is visible: with
 // --cluster.peer and with a cluster formed through Consul.

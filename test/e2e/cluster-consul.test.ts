@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // A cluster formed purely through Consul (the stand-in; no --cluster.peer): every node
 // registers itself with a TTL check tied to its readiness and takes the passing instances as
 // its peers. A node whose check fails leaves the others' peer lists and comes back when it

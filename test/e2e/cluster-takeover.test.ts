@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // A 3-node cluster whose position-0 node stays up and gossiping but cannot reach the receiver:
 // position 1 must take over after group_wait + peer_timeout, and nobody may send a group twice,
 // neither while position 0 retries nor once it reaches the receiver again. peer_timeout is 12 s,

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // HA clusters of real node processes on 127.0.0.1 with --cluster.peer: membership, silences
 // replicated and muting everywhere, each notification sent once, failover, restart.
 import assert from 'node:assert/strict'

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // `alertmesh config push|pull|status` against Consul (stand-in or a real agent) and two real
 // nodes: an invalid config never reaches Consul, a valid one is applied by every node, status
 // shows each node's hash and marks drift, pull gives back what was pushed.
@@ -9,8 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import { hashHex } from '../../src/cli/config-controller.js'
-import { configHash } from '../../src/config/index.js'
+import { hashHex } from '#src/cli/config-controller.js'
+import { configHash } from '#src/config/index.js'
+
 import { startConsulForTests } from '../support/consul.js'
 import type { ConsulUnderTest } from '../support/consul.js'
 import { TestNode, runAlertmesh } from '../support/node-process.js'

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // A node that takes its config from Consul KV: start from KV, hot reload within a second,
 // refused configs that leave the old routing delivering, the cache for starts without Consul,
 // and Consul restarting with lost state or answering errors. Runs against the Consul stand-in,
@@ -7,8 +5,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import { hashHex } from '../../src/cli/config-controller.js'
-import { configHash } from '../../src/config/index.js'
+import { hashHex } from '#src/cli/config-controller.js'
+import { configHash } from '#src/config/index.js'
+
 import { startConsulForTests } from '../support/consul.js'
 import type { ConsulUnderTest } from '../support/consul.js'
 import { fastWebhookConfig, iso } from '../support/fixtures.js'

@@ -118,7 +118,7 @@ function bodyText(err: ClientError): string {
   return Buffer.isBuffer(body) ? body.toString() : String(body)
 }
 
-void describe('Consul HTTP API conformance', () => {
+describe('Consul HTTP API conformance', () => {
   let consul: ConsulUnderTest
   let client: LooseConsul
   let seq = 0
@@ -184,8 +184,8 @@ void describe('Consul HTTP API conformance', () => {
 
   after(() => teardown.run())
 
-  void describe('KV', () => {
-    void it('stores a value with flags and reports its ModifyIndex as X-Consul-Index', async () => {
+  describe('KV', () => {
+    it('stores a value with flags and reports its ModifyIndex as X-Consul-Index', async () => {
       const key = `${prefix()}a`
       assert.equal(await client.kv.set({ key, value: 'hello', flags: 42 }), true)
       const first = await withMeta<KvItem>((ctx) => client.kv.get({ key, ctx }))
@@ -212,7 +212,7 @@ void describe('Consul HTTP API conformance', () => {
       assert.equal(third.body.ModifyIndex, second.body.ModifyIndex)
     })
 
-    void it('answers a missing key with 404 and no body, which node-consul reads as undefined', async () => {
+    it('answers a missing key with 404 and no body, which node-consul reads as undefined', async () => {
       const key = `${prefix()}missing`
       assert.equal(await client.kv.get({ key }), undefined)
       const res = await fetch(`${consul.url}/v1/kv/${key}`)
@@ -221,7 +221,7 @@ void describe('Consul HTTP API conformance', () => {
       assert.ok(Number(res.headers.get('x-consul-index')) >= 1, 'a 404 still carries an index')
     })
 
-    void it('keeps an empty value as a null Value and an empty raw body', async () => {
+    it('keeps an empty value as a null Value and an empty raw body', async () => {
       const key = `${prefix()}empty`
       assert.equal(await client.kv.set({ key, value: '' }), true)
       const res = await fetch(`${consul.url}/v1/kv/${key}`)
@@ -232,7 +232,7 @@ void describe('Consul HTTP API conformance', () => {
       assert.equal(await raw.text(), '')
     })
 
-    void it('answers ?raw with the stored bytes only', async () => {
+    it('answers ?raw with the stored bytes only', async () => {
       const key = `${prefix()}raw`
       const bytes = Buffer.from([0, 1, 2, 250, 255])
       assert.equal(await client.kv.set({ key, value: bytes }), true)
@@ -244,7 +244,7 @@ void describe('Consul HTTP API conformance', () => {
       assert.deepEqual(viaClient, bytes)
     })
 
-    void it('lists a prefix in key order with ?recurse and folds folders with ?keys&separator', async () => {
+    it('lists a prefix in key order with ?recurse and folds folders with ?keys&separator', async () => {
       const p = prefix()
       for (const k of ['c/x/y', 'b/2', 'a', 'b/1']) {
         await client.kv.set({ key: `${p}${k}`, value: k })
@@ -272,7 +272,7 @@ void describe('Consul HTTP API conformance', () => {
       assert.equal(err.statusCode, 404)
     })
 
-    void it('creates only when absent with cas=0 and refuses a stale cas', async () => {
+    it('creates only when absent with cas=0 and refuses a stale cas', async () => {
       const key = `${prefix()}cas`
       /** put writes through fetch: node-consul turns a `false` body into undefined. */
       const put = async (value: string, query: string, method = 'PUT'): Promise<unknown> => {
@@ -302,7 +302,7 @@ void describe('Consul HTTP API conformance', () => {
       assert.equal(await client.kv.get({ key }), undefined)
     })
 
-    void it('deletes one key, or a whole prefix with ?recurse', async () => {
+    it('deletes one key, or a whole prefix with ?recurse', async () => {
       const p = prefix()
       for (const k of ['x', 'dir/1', 'dir/2', 'dirt']) {
         await client.kv.set({ key: `${p}${k}`, value: 'v' })
@@ -314,7 +314,7 @@ void describe('Consul HTTP API conformance', () => {
       assert.deepEqual(await client.kv.keys({ key: p }), [`${p}dirt`])
     })
 
-    void it('only moves X-Consul-Index forward as writes happen', async () => {
+    it('only moves X-Consul-Index forward as writes happen', async () => {
       const key = `${prefix()}counter`
       let last = 0
       for (let i = 0; i < 5; i++) {
@@ -325,7 +325,7 @@ void describe('Consul HTTP API conformance', () => {
       }
     })
 
-    void it('refuses values over 512 KiB with 413', async () => {
+    it('refuses values over 512 KiB with 413', async () => {
       const key = `${prefix()}big`
       assert.equal(await client.kv.set({ key, value: Buffer.alloc(512 * 1024, 'a') }), true)
       const err = await rejection(client.kv.set({ key, value: Buffer.alloc(512 * 1024 + 1, 'a') }))
@@ -338,15 +338,15 @@ void describe('Consul HTTP API conformance', () => {
       assert.equal(kept.Value.length, 512 * 1024, 'the refused write changed nothing')
     })
 
-    void it('redirects a key path that is not clean, as Go\u2019s ServeMux does', async () => {
+    it('redirects a key path that is not clean, as Go\u2019s ServeMux does', async () => {
       const res = await fetch(`${consul.url}/v1/kv//slashed?raw`, { redirect: 'manual' })
       assert.equal(res.status, 301)
       assert.equal(res.headers.get('location'), '/v1/kv/slashed?raw')
     })
   })
 
-  void describe('blocking queries', () => {
-    void it('returns within moments of a change to the key', async () => {
+  describe('blocking queries', () => {
+    it('returns within moments of a change to the key', async () => {
       const key = `${prefix()}watched`
       await client.kv.set({ key, value: 'before' })
       const start = await withMeta<KvItem>((ctx) => client.kv.get({ key, ctx }))
@@ -363,7 +363,7 @@ void describe('Consul HTTP API conformance', () => {
       assert.ok(latencyMs < 1_000, `woke ${latencyMs} ms after the write`)
     })
 
-    void it('returns the unchanged index when the wait runs out', async () => {
+    it('returns the unchanged index when the wait runs out', async () => {
       const key = `${prefix()}quiet`
       await client.kv.set({ key, value: 'same' })
       const start = await withMeta<KvItem>((ctx) => client.kv.get({ key, ctx }))
@@ -379,7 +379,7 @@ void describe('Consul HTTP API conformance', () => {
       assert.ok(elapsedMs < 3_000, `returned after ${elapsedMs} ms`)
     })
 
-    void it('answers ?index=0 at once', async () => {
+    it('answers ?index=0 at once', async () => {
       const key = `${prefix()}zero`
       await client.kv.set({ key, value: 'v' })
       const t0 = performance.now()
@@ -387,7 +387,7 @@ void describe('Consul HTTP API conformance', () => {
       assert.ok(performance.now() - t0 < 1_000)
     })
 
-    void it('wakes a prefix query for a key under the prefix, not for keys elsewhere', async () => {
+    it('wakes a prefix query for a key under the prefix, not for keys elsewhere', async () => {
       const p = prefix()
       await client.kv.set({ key: `${p}one`, value: '1' })
       const start = await withMeta<KvItem[]>((ctx) => client.kv.get({ key: p, recurse: true, ctx }))
@@ -417,7 +417,7 @@ void describe('Consul HTTP API conformance', () => {
       assert.equal(woke.index, woke.body[1]?.ModifyIndex)
     })
 
-    void it('wakes a query on a missing key when the key is created', async () => {
+    it('wakes a query on a missing key when the key is created', async () => {
       const key = `${prefix()}later`
       const start = await fetch(`${consul.url}/v1/kv/${key}`)
       assert.equal(start.status, 404)
@@ -430,7 +430,7 @@ void describe('Consul HTTP API conformance', () => {
       assert.ok(Number(woke.headers.get('x-consul-index')) > Number(index))
     })
 
-    void it('refuses a malformed wait or index with 400', async () => {
+    it('refuses a malformed wait or index with 400', async () => {
       const bad = await fetch(`${consul.url}/v1/kv/x?index=1&wait=soon`)
       assert.equal(bad.status, 400)
       assert.equal(await bad.text(), 'Invalid wait time')
@@ -440,8 +440,8 @@ void describe('Consul HTTP API conformance', () => {
     })
   })
 
-  void describe('agent services and checks', () => {
-    void it('keeps a TTL-checked service out of ?passing until the check passes, and again once the TTL runs out', async () => {
+  describe('agent services and checks', () => {
+    it('keeps a TTL-checked service out of ?passing until the check passes, and again once the TTL runs out', async () => {
       const name = `ttl-svc-${++seq}`
       const id = `${name}-1`
       const checkId = `${id}:ttl`
@@ -495,7 +495,7 @@ void describe('Consul HTTP API conformance', () => {
       await client.agent.service.deregister({ id })
     })
 
-    void it('sets a TTL check to warning, critical and back through warn, fail and update', async () => {
+    it('sets a TTL check to warning, critical and back through warn, fail and update', async () => {
       const name = `states-${++seq}`
       const checkId = `${name}:ttl`
       await client.agent.service.register({
@@ -540,7 +540,7 @@ void describe('Consul HTTP API conformance', () => {
       await client.agent.service.deregister({ id: name })
     })
 
-    void it('runs an HTTP check against its target: 200 passing, 429 warning, 500 critical', async () => {
+    it('runs an HTTP check against its target: 200 passing, 429 warning, 500 critical', async () => {
       let status = 200
       const target: Server = createServer((_req, res) => {
         res.writeHead(status)
@@ -581,7 +581,7 @@ void describe('Consul HTTP API conformance', () => {
       }
     })
 
-    void it('names checks without CheckID after the service: service:<id>, or service:<id>:<n>', async () => {
+    it('names checks without CheckID after the service: service:<id>, or service:<id>:<n>', async () => {
       const one = `one-${++seq}`
       const two = `two-${seq}`
       await client.agent.service.register({ name: one, check: { ttl: '30s', timeout: '1s' } })
@@ -604,7 +604,7 @@ void describe('Consul HTTP API conformance', () => {
       await client.agent.service.deregister({ id: two })
     })
 
-    void it('deregisters a service with its checks and answers an unknown ID with 404', async () => {
+    it('deregisters a service with its checks and answers an unknown ID with 404', async () => {
       const name = `gone-${++seq}`
       await client.agent.service.register({
         name,
@@ -626,7 +626,7 @@ void describe('Consul HTTP API conformance', () => {
       )
     })
 
-    void it('wakes a blocking catalog/services query when a service registers', async () => {
+    it('wakes a blocking catalog/services query when a service registers', async () => {
       const start = await withMeta<Record<string, string[]>>((ctx) =>
         client.catalog.service.list({ ctx })
       )
@@ -658,7 +658,7 @@ void describe('Consul HTTP API conformance', () => {
       await client.agent.service.deregister({ id: name })
     })
 
-    void it('refuses a registration without a name or with an invalid check', async () => {
+    it('refuses a registration without a name or with an invalid check', async () => {
       const noName = await fetch(`${consul.url}/v1/agent/service/register`, {
         method: 'PUT',
         body: JSON.stringify({ ID: 'x' }),
@@ -674,8 +674,8 @@ void describe('Consul HTTP API conformance', () => {
     })
   })
 
-  void describe('status, datacenters and routing', () => {
-    void it('names a leader and describes itself', async () => {
+  describe('status, datacenters and routing', () => {
+    it('names a leader and describes itself', async () => {
       const leader = await client.status.leader()
       assert.equal(typeof leader, 'string')
       assert.match(leader as string, /^[\d.]+:\d+$/)
@@ -686,13 +686,13 @@ void describe('Consul HTTP API conformance', () => {
       assert.ok(self.Config.NodeName !== '')
     })
 
-    void it('fails a request for another datacenter', async () => {
+    it('fails a request for another datacenter', async () => {
       const res = await fetch(`${consul.url}/v1/kv/anything?dc=nowhere`)
       assert.equal(res.status, 500)
       assert.match(await res.text(), /No path to datacenter/)
     })
 
-    void it('answers unknown paths with 404 and a wrong method with 405', async () => {
+    it('answers unknown paths with 404 and a wrong method with 405', async () => {
       const missing = await fetch(`${consul.url}/v1/no/such/endpoint`)
       assert.equal(missing.status, 404)
       const wrong = await fetch(`${consul.url}/v1/agent/service/register`, { method: 'GET' })

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // A Consul-mode node through Consul outages, always on the stand-in (its faults cannot be
 // injected into a real agent): Consul down at start (the cached config runs), Consul restarted
 // with lost state, Consul answering errors. In every case the node keeps delivering on its last
@@ -7,8 +5,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import { hashHex } from '../../src/cli/config-controller.js'
-import { configHash } from '../../src/config/index.js'
+import { hashHex } from '#src/cli/config-controller.js'
+import { configHash } from '#src/config/index.js'
+
 import { startConsulStandin } from '../support/consul-standin/index.js'
 import type { ConsulStandin } from '../support/consul-standin/index.js'
 import { fastWebhookConfig, iso } from '../support/fixtures.js'

@@ -78,7 +78,7 @@ async function put(standin: ConsulStandin, key: string, value: string): Promise<
   assert.equal(await res.text(), 'true')
 }
 
-void describe('Consul stand-in faults', () => {
+describe('Consul stand-in faults', () => {
   let standin: ConsulStandin
   let client: LooseConsul
   const teardown = new Teardown()
@@ -92,7 +92,7 @@ void describe('Consul stand-in faults', () => {
 
   after(() => teardown.run())
 
-  void it('resets the index like a snapshot restore: parked queries return a lower index', async () => {
+  it('resets the index like a snapshot restore: parked queries return a lower index', async () => {
     await put(standin, 'reset/a', '1')
     await put(standin, 'reset/b', '2')
     const before = await indexOf(`${standin.url}/v1/kv/reset/b`)
@@ -109,7 +109,7 @@ void describe('Consul stand-in faults', () => {
     assert.equal(standin.kvSnapshot()['reset/a']?.value, '1', 'the data survives')
   })
 
-  void it('reports a lower prefix index once the tombstone of the newest delete is reaped', async () => {
+  it('reports a lower prefix index once the tombstone of the newest delete is reaped', async () => {
     await put(standin, 'tomb/a', 'a')
     const aIndex = (await indexOf(`${standin.url}/v1/kv/tomb/a`)).index
     await put(standin, 'tomb/b', 'b')
@@ -121,7 +121,7 @@ void describe('Consul stand-in faults', () => {
     assert.equal(reaped.index, aIndex, 'the index went backwards')
   })
 
-  void it('fails the next requests with the configured status and body, then recovers', async () => {
+  it('fails the next requests with the configured status and body, then recovers', async () => {
     await put(standin, 'fail/k', 'v')
     standin.failNext({ count: 2, status: 503, body: 'boom', pathPrefix: '/v1/kv/' })
     assert.equal(await client.status.leader(), '127.0.0.1:8300', 'other paths are untouched')
@@ -139,7 +139,7 @@ void describe('Consul stand-in faults', () => {
     assert.equal(standin.requests({ outcome: 'failed' }).length, 3)
   })
 
-  void it('adds latency to matching requests only', async () => {
+  it('adds latency to matching requests only', async () => {
     standin.setLatency({ ms: 300, pathPrefix: '/v1/status/' })
     try {
       let t0 = performance.now()
@@ -153,7 +153,7 @@ void describe('Consul stand-in faults', () => {
     }
   })
 
-  void it('drops connections so the client sees a socket error, by count and for a duration', async () => {
+  it('drops connections so the client sees a socket error, by count and for a duration', async () => {
     await put(standin, 'drop/k', 'v')
     standin.dropConnections({ count: 1 })
     const err = await rejection(client.kv.get({ key: 'drop/k' }))
@@ -172,7 +172,7 @@ void describe('Consul stand-in faults', () => {
     assert.ok(standin.requests({ outcome: 'dropped' }).length >= 2)
   })
 
-  void it('restarts keeping state: a parked query is cut, data and port stay', async () => {
+  it('restarts keeping state: a parked query is cut, data and port stay', async () => {
     await put(standin, 'restart/keep', 'kept')
     const port = standin.port
     const before = await indexOf(`${standin.url}/v1/kv/restart/keep`)
@@ -195,7 +195,7 @@ void describe('Consul stand-in faults', () => {
     assert.ok((await indexOf(`${standin.url}/v1/kv/restart/next`)).index > before.index)
   })
 
-  void it('restarts losing state: data and services are gone and the index starts over', async () => {
+  it('restarts losing state: data and services are gone and the index starts over', async () => {
     await put(standin, 'restart/lost', 'soon gone')
     await client.agent.service.register({ name: 'lost-svc' })
     const before = await indexOf(`${standin.url}/v1/kv/restart/lost`)
@@ -212,7 +212,7 @@ void describe('Consul stand-in faults', () => {
     assert.ok(afterIndex.index < before.index, `index ${afterIndex.index} after ${before.index}`)
   })
 
-  void it('refuses connections while down', async () => {
+  it('refuses connections while down', async () => {
     const restarting = standin.restart({ loseState: false, downMs: 500 })
     await waitFor(
       'the listener to close',
@@ -231,7 +231,7 @@ void describe('Consul stand-in faults', () => {
     assert.equal((await fetch(`${standin.url}/v1/status/leader`)).status, 200)
   })
 
-  void it('counts KV reads per key, blocking and not', async () => {
+  it('counts KV reads per key, blocking and not', async () => {
     standin.resetStats()
     await put(standin, 'stats/k', 'v')
     await client.kv.get({ key: 'stats/k' })
@@ -246,7 +246,7 @@ void describe('Consul stand-in faults', () => {
     assert.ok(record.durationMs >= 45)
   })
 
-  void it('delays output-only check changes in the catalog, as check_update_interval does', async () => {
+  it('delays output-only check changes in the catalog, as check_update_interval does', async () => {
     const quick = await startConsulStandin({ checkUpdateIntervalMs: 200 })
     const c = clientFor(quick)
     try {
@@ -283,7 +283,7 @@ void describe('Consul stand-in faults', () => {
   })
 })
 
-void describe('Consul stand-in reaper', () => {
+describe('Consul stand-in reaper', () => {
   let standin: ConsulStandin
   const teardown = new Teardown()
   before(async () => {
@@ -291,7 +291,7 @@ void describe('Consul stand-in reaper', () => {
   })
   after(() => teardown.run())
 
-  void it('deregisters a service critical for longer than DeregisterCriticalServiceAfter, raised to the minimum', async () => {
+  it('deregisters a service critical for longer than DeregisterCriticalServiceAfter, raised to the minimum', async () => {
     const client = clientFor(standin)
     try {
       const registeredAt = performance.now()
@@ -331,7 +331,7 @@ void describe('Consul stand-in reaper', () => {
   })
 })
 
-void describe('Consul stand-in ACLs', () => {
+describe('Consul stand-in ACLs', () => {
   let standin: ConsulStandin
   const teardown = new Teardown()
   before(async () => {
@@ -347,7 +347,7 @@ void describe('Consul stand-in ACLs', () => {
   })
   after(() => teardown.run())
 
-  void it('refuses requests without a valid token with 403 and accepts every token form', async () => {
+  it('refuses requests without a valid token with 403 and accepts every token form', async () => {
     const anonymous = await fetch(`${standin.url}/v1/kv/cfg/a`)
     assert.equal(anonymous.status, 403)
     assert.equal(
@@ -383,7 +383,7 @@ void describe('Consul stand-in ACLs', () => {
     assert.equal((await fetch(`${standin.url}/v1/status/leader`)).status, 200, 'no ACL needed')
   })
 
-  void it('limits a token to its rules and filters lists', async () => {
+  it('limits a token to its rules and filters lists', async () => {
     for (const key of ['cfg/b', 'secret/x']) {
       await fetch(`${standin.url}/v1/kv/${key}?token=root-secret`, { method: 'PUT', body: 'v' })
     }
@@ -425,7 +425,7 @@ void describe('Consul stand-in ACLs', () => {
   })
 })
 
-void describe('Consul stand-in control routes', () => {
+describe('Consul stand-in control routes', () => {
   let standin: ConsulStandin
   const teardown = new Teardown()
   before(async () => {
@@ -439,7 +439,7 @@ void describe('Consul stand-in control routes', () => {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
 
-  void it('drives every fault over HTTP', async () => {
+  it('drives every fault over HTTP', async () => {
     await put(standin, 'ctl/k', 'v')
     assert.equal(
       (await control('fail', { count: 1, status: 502, body: 'bad gateway' })).status,
@@ -484,8 +484,8 @@ void describe('Consul stand-in control routes', () => {
   })
 })
 
-void describe('Consul stand-in as a process', () => {
-  void it('runs from main.js, serves the API and stops on SIGTERM', async () => {
+describe('Consul stand-in as a process', () => {
+  it('runs from main.js, serves the API and stops on SIGTERM', async () => {
     const port = await freePort()
     const { child, output, exited } = await spawnUntilReady(
       process.execPath,
@@ -512,7 +512,7 @@ void describe('Consul stand-in as a process', () => {
     assert.equal(code, 0)
   })
 
-  void it('refuses to listen anywhere but 127.0.0.1', async () => {
+  it('refuses to listen anywhere but 127.0.0.1', async () => {
     const child = spawn(process.execPath, [MAIN_JS, '--listen', '0.0.0.0:8500'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -524,7 +524,7 @@ void describe('Consul stand-in as a process', () => {
   })
 })
 
-void describe('startConsulForTests', () => {
+describe('startConsulForTests', () => {
   /** withEnv runs `fn` with some environment variables replaced, then restores them. */
   async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T> | T): Promise<T> {
     const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
@@ -542,7 +542,7 @@ void describe('startConsulForTests', () => {
     }
   }
 
-  void it('falls back to the stand-in when no consul binary is on PATH', async () => {
+  it('falls back to the stand-in when no consul binary is on PATH', async () => {
     const consul = await withEnv({ PATH: '', ALERTMESH_TEST_CONSUL: '' }, () =>
       startConsulForTests({ datacenter: 'dc9' })
     )
@@ -560,7 +560,7 @@ void describe('startConsulForTests', () => {
     }
   })
 
-  void it('insists on a real agent when asked for one, and rejects unknown choices', async () => {
+  it('insists on a real agent when asked for one, and rejects unknown choices', async () => {
     await withEnv({ PATH: '', ALERTMESH_TEST_CONSUL: 'agent' }, () => {
       assert.throws(() => wantedKind(), /ALERTMESH_TEST_CONSUL=agent but there is no consul binary/)
     })

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // Follows one alert through a 2-node cluster at --log.level=debug, as an operator asking "why
 // was this sent once, and why did the other node stay quiet?" would: every step is in the log,
 // in order, each line carrying the same group key.

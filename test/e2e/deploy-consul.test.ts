@@ -112,7 +112,7 @@ async function startRecordingProxy(target: string): Promise<RecordingProxy> {
 
 // ---- the tests ----
 
-void describe('Consul agent and service files', () => {
+describe('Consul agent and service files', () => {
   let server: HclBody
   let client: HclBody
 
@@ -121,7 +121,7 @@ void describe('Consul agent and service files', () => {
     client = parseHcl(await readFile(join(CONSUL_DIR, 'client.hcl'), 'utf8'))
   })
 
-  void it('server.hcl describes one of three servers with ACLs on, default deny', () => {
+  it('server.hcl describes one of three servers with ACLs on, default deny', () => {
     assert.equal(attr(server, 'server'), true)
     assert.equal(attr(server, 'bootstrap_expect'), 3)
     assert.equal((attr(server, 'retry_join') as readonly string[]).length, 3)
@@ -131,7 +131,7 @@ void describe('Consul agent and service files', () => {
     assert.equal(attr(block(server, 'ports'), 'server'), 8300)
   })
 
-  void it('client.hcl joins those servers, with ACLs on and the API on loopback', () => {
+  it('client.hcl joins those servers, with ACLs on and the API on loopback', () => {
     assert.equal(attr(client, 'server'), false)
     assert.deepEqual(attr(client, 'retry_join'), attr(server, 'retry_join'))
     assert.deepEqual(attr(client, 'datacenter'), attr(server, 'datacenter'))
@@ -142,7 +142,7 @@ void describe('Consul agent and service files', () => {
     assert.equal(attr(client, 'client_addr'), '127.0.0.1')
   })
 
-  void it('the agents listen where alertmesh.env and consul.service expect them', async () => {
+  it('the agents listen where alertmesh.env and consul.service expect them', async () => {
     const env = await readFile(join(REPO_ROOT, 'systemd', 'alertmesh.env'), 'utf8')
     const unit = await readFile(join(REPO_ROOT, 'systemd', 'consul.service'), 'utf8')
     const address = /--consul\.address=(\S+)/.exec(env)?.[1]
@@ -154,7 +154,7 @@ void describe('Consul agent and service files', () => {
     }
   })
 
-  void it('the commented TLS settings parse once uncommented', async () => {
+  it('the commented TLS settings parse once uncommented', async () => {
     for (const file of ['server.hcl', 'client.hcl']) {
       const lines = (await readFile(join(CONSUL_DIR, file), 'utf8')).split('\n')
       const start = lines.indexOf('# tls {')
@@ -170,7 +170,7 @@ void describe('Consul agent and service files', () => {
     }
   })
 
-  void it('alertmanager.yml passes alertmesh check-config and amtool check-config', async () => {
+  it('alertmanager.yml passes alertmesh check-config and amtool check-config', async () => {
     const file = join(CONSUL_DIR, 'alertmanager.yml')
     const ours = await exec(process.execPath, [MAIN_JS, 'check-config', file])
     assert.match(ours.stdout, /SUCCESS/)
@@ -180,7 +180,7 @@ void describe('Consul agent and service files', () => {
   })
 })
 
-void describe('a cluster under the ACL policies of consul/', () => {
+describe('a cluster under the ACL policies of consul/', () => {
   const consulNode = 'consul-am'
   let tmp: string
   let standin: ConsulStandin
@@ -228,7 +228,7 @@ void describe('a cluster under the ACL policies of consul/', () => {
       { env: testEnv() }
     )
 
-  void it('an operator token from acl-policy-operator.hcl pushes consul/alertmanager.yml', async () => {
+  it('an operator token from acl-policy-operator.hcl pushes consul/alertmanager.yml', async () => {
     const template = join(tmp, 'team.tmpl')
     await writeFile(
       template,
@@ -248,7 +248,7 @@ void describe('a cluster under the ACL policies of consul/', () => {
     assert.ok(kv['alertmesh/templates/team.tmpl'] !== undefined)
   })
 
-  void it('two nodes with a token from acl-policy.hcl read the config, register, find each other and report', async () => {
+  it('two nodes with a token from acl-policy.hcl read the config, register, find each other and report', async () => {
     members = teardown.add(
       await startTestCluster(2, {
         config: '',
@@ -299,7 +299,7 @@ void describe('a cluster under the ACL policies of consul/', () => {
     ['acl-policy.hcl', 'node-token'],
     ['acl-policy-operator.hcl', 'operator-token'],
   ] as const) {
-    void it(`every rule of ${file} is needed by a request that was made, and none is missing`, () => {
+    it(`every rule of ${file} is needed by a request that was made, and none is missing`, () => {
       const rules = token === 'node-token' ? nodeRules : operatorRules
       const made = proxy.requests.filter((r) => r.token === token)
       assert.ok(made.length > 0)
@@ -342,7 +342,7 @@ void describe('a cluster under the ACL policies of consul/', () => {
     ['operator-token', 'PUT', '/v1/kv/alertmesh/status/n0', '{}', "nor forge a node's status"],
   ]
   for (const [token, method, path, body, why] of refusals) {
-    void it(`${token} gets 403 for ${method} ${path} (${why})`, async () => {
+    it(`${token} gets 403 for ${method} ${path} (${why})`, async () => {
       const res = await fetch(`${standin.url}${path}`, {
         method,
         headers: { 'X-Consul-Token': token },
@@ -354,7 +354,7 @@ void describe('a cluster under the ACL policies of consul/', () => {
     })
   }
 
-  void it('operator-token sees no alertmesh instance (reads are filtered, not refused)', async () => {
+  it('operator-token sees no alertmesh instance (reads are filtered, not refused)', async () => {
     const all = await fetch(`${standin.url}/v1/health/service/alertmesh`, { headers: asRoot })
     assert.equal(((await all.json()) as unknown[]).length, 1, 'n0 is registered')
     const res = await fetch(`${standin.url}/v1/health/service/alertmesh`, {
@@ -364,7 +364,7 @@ void describe('a cluster under the ACL policies of consul/', () => {
     assert.deepEqual(await res.json(), [])
   })
 
-  void it('alertmesh-service.hcl is what a node registers', async () => {
+  it('alertmesh-service.hcl is what a node registers', async () => {
     const ref = block(
       parseHcl(await readFile(join(CONSUL_DIR, 'alertmesh-service.hcl'), 'utf8')),
       'service'

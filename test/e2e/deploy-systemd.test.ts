@@ -115,7 +115,7 @@ async function status(node: RunningNode): Promise<StatusBody> {
   return (await res.json()) as StatusBody
 }
 
-void describe('systemd units', () => {
+describe('systemd units', () => {
   let tmp: string
   let unitDir: string
   let alertmesh: UnitFile
@@ -144,7 +144,7 @@ void describe('systemd units', () => {
     await rm(tmp, { recursive: true, force: true })
   })
 
-  void it('pass systemd-analyze verify without a warning about them', async () => {
+  it('pass systemd-analyze verify without a warning about them', async () => {
     const units = ['alertmesh.service', 'consul.service'].map((u) => join(unitDir, u))
     let stderr: string
     try {
@@ -194,12 +194,12 @@ void describe('systemd units', () => {
     ['SystemCallArchitectures', 'native', 'hardening'],
   ]
   for (const [key, value, why] of required) {
-    void it(`alertmesh.service sets ${key}=${value} (${why})`, () => {
+    it(`alertmesh.service sets ${key}=${value} (${why})`, () => {
       assert.equal(directive(alertmesh, 'Service', key), value)
     })
   }
 
-  void it('alertmesh.service starts after the network and Consul, without requiring Consul', () => {
+  it('alertmesh.service starts after the network and Consul, without requiring Consul', () => {
     assert.deepEqual(directive(alertmesh, 'Unit', 'Wants')?.split(' '), ['network-online.target'])
     assert.deepEqual(directive(alertmesh, 'Unit', 'After')?.split(' '), [
       'network-online.target',
@@ -209,11 +209,11 @@ void describe('systemd units', () => {
     assert.equal(directive(alertmesh, 'Install', 'WantedBy'), 'multi-user.target')
   })
 
-  void it('alertmesh.service leaves MemoryDenyWriteExecute unset, because V8 JITs', () => {
+  it('alertmesh.service leaves MemoryDenyWriteExecute unset, because V8 JITs', () => {
     assert.equal(directive(alertmesh, 'Service', 'MemoryDenyWriteExecute'), undefined)
   })
 
-  void it('alertmesh.service runs a file the build produces', async () => {
+  it('alertmesh.service runs a file the build produces', async () => {
     const execStart = directive(alertmesh, 'Service', 'ExecStart') ?? ''
     const script = splitWords(execStart)[1] ?? ''
     assert.ok(script.startsWith(`${INSTALL_DIR}/`))
@@ -238,13 +238,13 @@ void describe('systemd units', () => {
     ['MemoryDenyWriteExecute', 'yes'],
   ]
   for (const [key, value] of consulRequired) {
-    void it(`consul.service sets ${key}=${value}`, () => {
+    it(`consul.service sets ${key}=${value}`, () => {
       assert.equal(directive(consul, 'Service', key), value)
     })
   }
 
   for (const unit of ['alertmesh.service', 'consul.service']) {
-    void it(`${unit} has a systemd-analyze security exposure of at most ${MAX_EXPOSURE}`, async () => {
+    it(`${unit} has a systemd-analyze security exposure of at most ${MAX_EXPOSURE}`, async () => {
       const args = ['security', '--offline=yes', join(unitDir, unit)]
       const { stdout } = await exec(SYSTEMD_ANALYZE, args)
       const m = /Overall exposure level for \S+: (\d+\.\d) (\S+)/.exec(stdout)
@@ -256,7 +256,7 @@ void describe('systemd units', () => {
   }
 })
 
-void describe('alertmesh.env', () => {
+describe('alertmesh.env', () => {
   let tmp: string
   let envText: string
   let env: Map<string, string>
@@ -287,7 +287,7 @@ void describe('alertmesh.env', () => {
     await rm(tmp, { recursive: true, force: true })
   })
 
-  void it('reads the same in systemd and in a shell', async () => {
+  it('reads the same in systemd and in a shell', async () => {
     const script = 'set -a; . "$1"; env -0'
     const { stdout } = await exec(
       '/bin/sh',
@@ -308,7 +308,7 @@ void describe('alertmesh.env', () => {
     }
   })
 
-  void it('keeps the storage path and the cluster listener where the unit allows them', () => {
+  it('keeps the storage path and the cluster listener where the unit allows them', () => {
     for (const opts of [env.get('ALERTMESH_OPTS') ?? '', commentedOpts(envText)]) {
       const words = splitWords(opts)
       assert.deepEqual(flagValues(words, 'storage.path'), [
@@ -323,7 +323,7 @@ void describe('alertmesh.env', () => {
     }
   })
 
-  void it('runs a Consul-mode node with its ALERTMESH_OPTS, reloads it and stops it cleanly', async () => {
+  it('runs a Consul-mode node with its ALERTMESH_OPTS, reloads it and stops it cleanly', async () => {
     const standin: ConsulStandin = await startConsulStandin({ aclTokens: ['root-token'] })
     try {
       await writeFile(tokenFile, 'root-token\n', { mode: 0o400 })
@@ -422,7 +422,7 @@ void describe('alertmesh.env', () => {
     }
   })
 
-  void it('runs a static three-node cluster with the commented-out file-mode ALERTMESH_OPTS', async () => {
+  it('runs a static three-node cluster with the commented-out file-mode ALERTMESH_OPTS', async () => {
     const opts = splitWords(commentedOpts(envText))
     const peers = flagValues(opts, 'cluster.peer')
     assert.equal(peers.length, 3)

@@ -13,7 +13,7 @@ import { WebhookReceiver } from '../support/webhook-receiver.js'
 
 const CONFIG = fastWebhookConfig
 
-void describe('durability', () => {
+describe('durability', () => {
   let receiver: WebhookReceiver
   const teardown = new Teardown()
 
@@ -22,7 +22,7 @@ void describe('durability', () => {
   })
   after(() => teardown.run())
 
-  void it('keeps all 100 silences created just before a SIGKILL', async () => {
+  it('keeps all 100 silences created just before a SIGKILL', async () => {
     const first = teardown.stop(await TestNode.start({ config: CONFIG(`${receiver.url}/kill`) }))
     const now = Date.now()
     const ids = await Promise.all(
@@ -50,7 +50,7 @@ void describe('durability', () => {
     assert.ok(listed.every((s) => s.status.state === 'active'))
   })
 
-  void it('does not notify again after a SIGKILL and restart within repeat_interval', async () => {
+  it('does not notify again after a SIGKILL and restart within repeat_interval', async () => {
     const path = '/nflog-kill'
     const first = teardown.stop(await TestNode.start({ config: CONFIG(`${receiver.url}${path}`) }))
     const alert = {
@@ -75,7 +75,7 @@ void describe('durability', () => {
     assert.equal(receiver.on(path).length, 1, 'the notification was not repeated')
   })
 
-  void it('starts with what it can read from a corrupt snapshot and says so', async () => {
+  it('starts with what it can read from a corrupt snapshot and says so', async () => {
     const first = teardown.stop(await TestNode.start({ config: CONFIG(`${receiver.url}/corrupt`) }))
     const now = Date.now()
     const res = await first.postSilence({

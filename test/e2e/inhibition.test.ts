@@ -14,7 +14,7 @@ interface GettableAlert {
   status: { state: string; silencedBy: string[]; inhibitedBy: string[] }
 }
 
-void describe('inhibition', () => {
+describe('inhibition', () => {
   let receiver: WebhookReceiver
   let node: TestNode
   const teardown = new Teardown()
@@ -52,7 +52,7 @@ receivers:
       ])
     )
 
-  void it('inhibits targets with equal labels, shows inhibitedBy at once, and ends with the source', async () => {
+  it('inhibits targets with equal labels, shows inhibitedBy at once, and ends with the source', async () => {
     const start = Date.now() - 1000
     await node.postAlerts([
       { labels: { alertname: 'Down', severity: 'critical', cluster: 'a' }, startsAt: iso(start) },
@@ -104,7 +104,7 @@ receivers:
     assert.equal((await byName()).get('Slow/a')?.status.state, 'active')
   })
 
-  void it('never notifies a target that resolves together with its source', async () => {
+  it('never notifies a target that resolves together with its source', async () => {
     const start = Date.now() - 1000
     await node.postAlerts([
       { labels: { alertname: 'Down2', severity: 'critical', cluster: 'c' }, startsAt: iso(start) },
@@ -136,7 +136,7 @@ receivers:
   })
 })
 
-void describe('time intervals', () => {
+describe('time intervals', () => {
   let receiver: WebhookReceiver
   let node: TestNode
   const teardown = new Teardown()
@@ -178,7 +178,7 @@ receivers:
   })
   after(() => teardown.run())
 
-  void it('sends nothing inside a mute interval or outside an active interval, and sends otherwise', async () => {
+  it('sends nothing inside a mute interval or outside an active interval, and sends otherwise', async () => {
     await node.postAlerts(
       ['muted', 'mute-elsewhen', 'inactive', 'active'].map((c) => ({
         labels: { alertname: `Time-${c}`, case: c },

@@ -106,7 +106,7 @@ const lines = (text: string): string[] => text.split('\n').filter((line) => line
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
-void describe('amtool 0.25 against a 3-node cluster', { timeout: 240_000 }, () => {
+describe('amtool 0.25 against a 3-node cluster', { timeout: 240_000 }, () => {
   let members: ClusterMember[]
   // The members' nodes by position; replication is always checked on a node other than the one
   // the change was made on.
@@ -122,7 +122,7 @@ void describe('amtool 0.25 against a 3-node cluster', { timeout: 240_000 }, () =
   })
   after(() => teardown.run())
 
-  void it('cluster show: every node is ready and lists the three members', async () => {
+  it('cluster show: every node is ready and lists the three members', async () => {
     const peers = members
       .map((m) => ({ address: `127.0.0.1:${m.clusterPort}`, name: m.name }))
       .sort((a, b) => a.name.localeCompare(b.name))
@@ -148,7 +148,7 @@ void describe('amtool 0.25 against a 3-node cluster', { timeout: 240_000 }, () =
     }
   })
 
-  void it('alert add posts to one node, where alert query finds it; alerts are not replicated', async () => {
+  it('alert add posts to one node, where alert query finds it; alerts are not replicated', async () => {
     const alert = [
       'alertname=AmtoolAlert',
       'severity=critical',
@@ -194,7 +194,7 @@ void describe('amtool 0.25 against a 3-node cluster', { timeout: 240_000 }, () =
     }
   })
 
-  void it('silence add on one node returns an ID that silence query lists on the others', async () => {
+  it('silence add on one node returns an ID that silence query lists on the others', async () => {
     const id = (
       await amtool(n0, [
         'silence',
@@ -244,7 +244,7 @@ void describe('amtool 0.25 against a 3-node cluster', { timeout: 240_000 }, () =
     assert.deepEqual(await json<GettableAlert[]>(n2, alerts), [])
   })
 
-  void it('silence expire on one node shows the silence expired on another', async () => {
+  it('silence expire on one node shows the silence expired on another', async () => {
     const id = (
       await amtool(n1, [
         'silence',
@@ -271,7 +271,7 @@ void describe('amtool 0.25 against a 3-node cluster', { timeout: 240_000 }, () =
     assert.ok(lines(await amtool(n0, ['silence', 'query', '--expired', '-q'])).includes(id))
   })
 
-  void it('silence import re-creates silences exported with silence query -o json', async () => {
+  it('silence import re-creates silences exported with silence query -o json', async () => {
     const made = []
     for (const [i, duration] of ['1h', '2h', '3h'].entries()) {
       made.push(
@@ -326,7 +326,7 @@ void describe('amtool 0.25 against a 3-node cluster', { timeout: 240_000 }, () =
     assert.equal(everything.length, 6)
   })
 
-  void it('config show prints the config the node runs', async () => {
+  it('config show prints the config the node runs', async () => {
     for (const node of [n0, n1, n2]) {
       const status = await node.getJson<{ config: { original: string } }>('/api/v2/status')
       const shown = await amtool(node, ['config', 'show'])
@@ -336,7 +336,7 @@ void describe('amtool 0.25 against a 3-node cluster', { timeout: 240_000 }, () =
     assert.equal(await amtool(n0, ['config', 'show']), await amtool(n2, ['config', 'show']))
   })
 
-  void it('config routes show prints the routing tree read from the node or from the file', async () => {
+  it('config routes show prints the routing tree read from the node or from the file', async () => {
     const tree = [
       'Routing tree:',
       '.',
@@ -362,7 +362,7 @@ void describe('amtool 0.25 against a 3-node cluster', { timeout: 240_000 }, () =
     [['severity=warning', 'team=db'], 'db'],
   ]
   for (const [labels, receivers] of routing) {
-    void it(`config routes test routes ${labels.join(' ')} to ${receivers}`, async () => {
+    it(`config routes test routes ${labels.join(' ')} to ${receivers}`, async () => {
       const fromNode = await amtool(n2, ['config', 'routes', 'test', ...labels])
       assert.equal(fromNode, `${receivers}\n`)
       const fromFile = await amtool(undefined, [
@@ -385,7 +385,7 @@ void describe('amtool 0.25 against a 3-node cluster', { timeout: 240_000 }, () =
     })
   }
 
-  void it('config routes test --verify.receivers fails when the routing differs', async () => {
+  it('config routes test --verify.receivers fails when the routing differs', async () => {
     const res = await amtoolExit([
       `--alertmanager.url=${n0.url}`,
       'config',
@@ -401,7 +401,7 @@ void describe('amtool 0.25 against a 3-node cluster', { timeout: 240_000 }, () =
     )
   })
 
-  void it('check-config accepts the file the cluster runs', async () => {
+  it('check-config accepts the file the cluster runs', async () => {
     assert.equal(
       await amtool(undefined, ['check-config', n0.configFile]),
       [

@@ -78,7 +78,7 @@ interface GettableAlert {
 const received = (status: 'firing' | 'resolved'): string =>
   `alertmanager_alerts_received_total{status="${status}",version="v2"}`
 
-void describe('Prometheus 2.42 sending to a 3-node cluster', { timeout: 240_000 }, () => {
+describe('Prometheus 2.42 sending to a 3-node cluster', { timeout: 240_000 }, () => {
   let receiver: WebhookReceiver
   let members: ClusterMember[]
   let prometheus: Prometheus | undefined
@@ -117,7 +117,7 @@ void describe('Prometheus 2.42 sending to a 3-node cluster', { timeout: 240_000 
   })
   after(() => teardown.run())
 
-  void it('sends the alert to all three nodes, which each list it', async () => {
+  it('sends the alert to all three nodes, which each list it', async () => {
     assert.ok(prometheus !== undefined)
     const pm = prometheus
     const discovered = await waitFor(
@@ -151,7 +151,7 @@ void describe('Prometheus 2.42 sending to a 3-node cluster', { timeout: 240_000 
     }
   })
 
-  void it('delivers the firing alert once, though every node got it and Prometheus resends it', async () => {
+  it('delivers the firing alert once, though every node got it and Prometheus resends it', async () => {
     const first = await receiver.next(ours('firing'), { timeoutMs: 30_000 })
     await sleep(DUPLICATE_WINDOW_MS)
     // The window only proves something if resends reached every node during it: the first
@@ -177,7 +177,7 @@ void describe('Prometheus 2.42 sending to a 3-node cluster', { timeout: 240_000 
     assert.deepEqual(alert.annotations, { summary: 'value is 1' })
   })
 
-  void it('delivers the resolution once after the rule stops firing and Prometheus is reloaded', async () => {
+  it('delivers the resolution once after the rule stops firing and Prometheus is reloaded', async () => {
     assert.ok(prometheus !== undefined)
     const firing = receiver.deliveries.find(ours('firing'))
     assert.ok(firing !== undefined)

@@ -14,7 +14,7 @@ function within(at: number, from: number, to: number, what: string): void {
   assert.ok(at >= from && at <= to, `${what} at ${at} ms, expected within [${from}, ${to}]`)
 }
 
-void describe('notifications', () => {
+describe('notifications', () => {
   let receiver: WebhookReceiver
   const teardown = new Teardown()
 
@@ -37,7 +37,7 @@ void describe('notifications', () => {
     )
   }
 
-  void it('merges repeated alerts of a group into one notification after group_wait', async () => {
+  it('merges repeated alerts of a group into one notification after group_wait', async () => {
     const path = '/merge'
     const n = await node(`
 route:
@@ -69,7 +69,7 @@ receivers:
     assert.equal(receiver.on(path).length, 1)
   })
 
-  void it('resends an unchanged group only after repeat_interval, at a group tick', async () => {
+  it('resends an unchanged group only after repeat_interval, at a group tick', async () => {
     const path = '/repeat'
     const n = await node(`
 route:
@@ -92,7 +92,7 @@ receivers:
     assert.equal(receiver.on(path).length, 2, 'nothing between first and repeat')
   })
 
-  void it('batches every alert into one notification with group_by []', async () => {
+  it('batches every alert into one notification with group_by []', async () => {
     const path = '/batch'
     const n = await node(`
 route:
@@ -120,7 +120,7 @@ receivers:
     )
   })
 
-  void it('resolves an alert posted without endsAt after resolve_timeout and notifies it', async () => {
+  it('resolves an alert posted without endsAt after resolve_timeout and notifies it', async () => {
     const path = '/timeout'
     const n = await node(`
 global:
@@ -145,7 +145,7 @@ receivers:
     assert.deepEqual(await n.getJson('/api/v2/alerts'), [])
   })
 
-  void it('sends resolved notifications only to the webhook with send_resolved true', async () => {
+  it('sends resolved notifications only to the webhook with send_resolved true', async () => {
     const n = await node(`
 route:
   receiver: r
@@ -180,7 +180,7 @@ receivers:
     )
   })
 
-  void it('restarts group timers from a reload and sends nothing twice', async () => {
+  it('restarts group timers from a reload and sends nothing twice', async () => {
     const path = '/reload'
     const config = `
 route:
@@ -206,7 +206,7 @@ receivers:
     assert.equal(receiver.on(path).length, 2, 'the unchanged group was not re-sent at the reload')
   })
 
-  void it('serves everything under --web.route-prefix and puts the external URL in payloads', async () => {
+  it('serves everything under --web.route-prefix and puts the external URL in payloads', async () => {
     const path = '/prefix'
     const n = await node(
       `

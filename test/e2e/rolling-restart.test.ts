@@ -41,7 +41,7 @@ const alert = (alertname: string) => ({
   endsAt: iso(Date.now() + 3_600_000),
 })
 
-void describe('rolling restart of a 3-node cluster', () => {
+describe('rolling restart of a 3-node cluster', () => {
   let receiver: WebhookReceiver
   let members: ClusterMember[]
   const args = [`--cluster.peer-timeout=${PEER_TIMEOUT_S}s`]
@@ -57,7 +57,7 @@ void describe('rolling restart of a 3-node cluster', () => {
   })
   after(() => teardown.run())
 
-  void it('notifies every group once while each node restarts in turn', async () => {
+  it('notifies every group once while each node restarts in turn', async () => {
     const sent: string[] = []
     const postToRunning = async (nodes: readonly TestNode[], names: readonly string[]) => {
       for (const node of nodes) {

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The operator scripts, run as an operator runs them: scripts/cluster.mjs starts a Consul-mode
 // cluster with the stand-in (detached processes recorded in pids.json), reports it, refuses a
 // second start and stops everything; scripts/push-config.mjs refuses an invalid config before it

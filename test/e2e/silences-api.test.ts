@@ -16,7 +16,7 @@ import { Teardown } from '../support/teardown.js'
 const run = promisify(execFile)
 const CONFIG = 'route:\n  receiver: r\n  group_wait: 1h\nreceivers:\n- name: r\n'
 
-void describe('silence API', () => {
+describe('silence API', () => {
   let node: TestNode
   let alertmanager: TestNode
   const teardown = new Teardown()
@@ -30,12 +30,12 @@ void describe('silence API', () => {
   after(() => teardown.run())
 
   for (const c of [...silencePostCases(Date.now()), ...SILENCE_ID_CASES]) {
-    void it(`Alertmanager 0.25 answers ${c.why} as pinned`, async () => {
+    it(`Alertmanager 0.25 answers ${c.why} as pinned`, async () => {
       assert.deepEqual(await ask(alertmanager.url, c), c.answer)
     })
   }
 
-  void it('works with amtool silence add, query, expire and import', async () => {
+  it('works with amtool silence add, query, expire and import', async () => {
     const url = `--alertmanager.url=${node.url}`
     const { stdout: added } = await run('amtool', [
       url,

@@ -22,7 +22,7 @@ interface GettableSilence {
 
 const CONFIG = fastWebhookConfig
 
-void describe('silences', () => {
+describe('silences', () => {
   let receiver: WebhookReceiver
   let node: TestNode
   const teardown = new Teardown()
@@ -44,7 +44,7 @@ void describe('silences', () => {
     return (await node.getJson<GettableSilence>(`/api/v2/silence/${id}`)).status.state
   }
 
-  void it('moves a silence from pending to active to expired and notifies once it ends', async () => {
+  it('moves a silence from pending to active to expired and notifies once it ends', async () => {
     const t0 = Date.now()
     const res = await node.postSilence(silence('Pending', t0 + 1500, t0 + 3500))
     assert.equal(res.status, 200)
@@ -72,7 +72,7 @@ void describe('silences', () => {
     })
   })
 
-  void it('mutes at once and resumes notifications when the silence is deleted', async () => {
+  it('mutes at once and resumes notifications when the silence is deleted', async () => {
     const now = Date.now()
     const res = await node.postSilence(silence('Deleted', now - 1000, now + 3_600_000))
     const { silenceID } = (await res.json()) as { silenceID: string }

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // `alertmesh template render` against Debian's `amtool template render` (Alertmanager 0.25):
 // the default templates and the corpus of test/fixtures/templates, same stdout, stderr and
 // exit code. Debian's amtool loads no default templates of its own, so both get them through

@@ -73,7 +73,7 @@ async function postSilence(node: TestNode, alertname: string): Promise<string> {
   return ((await res.json()) as { silenceID: string }).silenceID
 }
 
-void describe('web UI: alerts page', () => {
+describe('web UI: alerts page', () => {
   let browser: Browser
   let node: TestNode
   let netSilence: string
@@ -113,7 +113,7 @@ void describe('web UI: alerts page', () => {
   }, T)
   after(() => releaseAndCheckPages(teardown, pages))
 
-  void it(
+  it(
     'shows the active alerts grouped by receiver and group labels, silenced and inhibited hidden',
     T,
     async () => {
@@ -142,7 +142,7 @@ void describe('web UI: alerts page', () => {
     }
   )
 
-  void it('"Show silenced" shows the silenced alert with a link to its silence', T, async () => {
+  it('"Show silenced" shows the silenced alert with a link to its silence', T, async () => {
     const { page } = await open('#/alerts')
     await page.getByText('3 alerts in 2 groups').waitFor()
     await page.getByLabel('Show silenced').check()
@@ -156,7 +156,7 @@ void describe('web UI: alerts page', () => {
     await page.waitForURL(`**/#/silences/${netSilence}`)
   })
 
-  void it('"Show inhibited" shows the inhibited alert, marked inhibited', T, async () => {
+  it('"Show inhibited" shows the inhibited alert, marked inhibited', T, async () => {
     const { page } = await open('#/alerts')
     await page.getByText('3 alerts in 2 groups').waitFor()
     await page.getByLabel('Show inhibited').check()
@@ -166,7 +166,7 @@ void describe('web UI: alerts page', () => {
     assert.equal(hashQuery(page).get('inhibited'), 'true')
   })
 
-  void it(
+  it(
     'filters by matchers, refuses bad text with a field error, and keeps the filter over a reload',
     T,
     async () => {
@@ -199,7 +199,7 @@ void describe('web UI: alerts page', () => {
     }
   )
 
-  void it('applies typed text after a pause, without Enter', T, async () => {
+  it('applies typed text after a pause, without Enter', T, async () => {
     const { page } = await open('#/alerts')
     await page.getByText('3 alerts in 2 groups').waitFor()
     await page.getByLabel('Filter by matchers').fill('{severity="warning"}')
@@ -207,7 +207,7 @@ void describe('web UI: alerts page', () => {
     await group(page, 'Disk').getByRole('button', { name: 'instance="h2"' }).waitFor()
   })
 
-  void it('adds a clicked label chip to the filter', T, async () => {
+  it('adds a clicked label chip to the filter', T, async () => {
     const { page } = await open('#/alerts?filter=%7Bteam%3D%22a%22%7D')
     await page.getByText('2 alerts in 1 group').waitFor()
     await group(page, 'Disk').getByRole('button', { name: 'severity="critical"' }).click()
@@ -222,7 +222,7 @@ void describe('web UI: alerts page', () => {
     assert.equal(hashQuery(page).get('filter'), '{team="a", severity="critical"}')
   })
 
-  void it('narrows to one receiver with the receiver select', T, async () => {
+  it('narrows to one receiver with the receiver select', T, async () => {
     const { page } = await open('#/alerts')
     await page.getByText('3 alerts in 2 groups').waitFor()
     const select = page.getByLabel('Receiver', { exact: true })
@@ -242,34 +242,30 @@ void describe('web UI: alerts page', () => {
     assert.equal(await page.getByLabel('Receiver', { exact: true }).inputValue(), 'team-b')
   })
 
-  void it(
-    'links "Silence" to the new-silence form prefilled with the alert\'s labels',
-    T,
-    async () => {
-      const { page } = await open('#/alerts')
-      await page.getByText('3 alerts in 2 groups').waitFor()
-      const groupLink = group(page, 'Mem').getByRole('link', { name: 'Silence group' })
-      const groupHash = new URL((await groupLink.getAttribute('href')) ?? '', node.url).hash
-      assert.ok(groupHash.startsWith('#/silences/new?filter='))
-      assert.equal(
-        decodeURIComponent(groupHash.slice('#/silences/new?filter='.length)),
-        '{alertname="Mem"}'
-      )
+  it('links "Silence" to the new-silence form prefilled with the alert\'s labels', T, async () => {
+    const { page } = await open('#/alerts')
+    await page.getByText('3 alerts in 2 groups').waitFor()
+    const groupLink = group(page, 'Mem').getByRole('link', { name: 'Silence group' })
+    const groupHash = new URL((await groupLink.getAttribute('href')) ?? '', node.url).hash
+    assert.ok(groupHash.startsWith('#/silences/new?filter='))
+    assert.equal(
+      decodeURIComponent(groupHash.slice('#/silences/new?filter='.length)),
+      '{alertname="Mem"}'
+    )
 
-      await group(page, 'Mem').getByRole('link', { name: 'Silence Mem' }).click()
-      await page.waitForURL('**/#/silences/new?filter=*')
-      const hash = new URL(page.url()).hash
-      const prefix = '#/silences/new?filter='
-      assert.ok(hash.startsWith(prefix), hash)
-      assert.equal(
-        decodeURIComponent(hash.slice(prefix.length)),
-        '{alertname="Mem", instance="h3", severity="critical", team="b"}'
-      )
-      await page.getByRole('heading', { level: 1, name: 'New silence' }).waitFor()
-    }
-  )
+    await group(page, 'Mem').getByRole('link', { name: 'Silence Mem' }).click()
+    await page.waitForURL('**/#/silences/new?filter=*')
+    const hash = new URL(page.url()).hash
+    const prefix = '#/silences/new?filter='
+    assert.ok(hash.startsWith(prefix), hash)
+    assert.equal(
+      decodeURIComponent(hash.slice(prefix.length)),
+      '{alertname="Mem", instance="h3", severity="critical", team="b"}'
+    )
+    await page.getByRole('heading', { level: 1, name: 'New silence' }).waitFor()
+  })
 
-  void it(
+  it(
     'drops an alert once a silence covers it, and brings it back when the silence expires',
     T,
     async () => {
@@ -285,7 +281,7 @@ void describe('web UI: alerts page', () => {
     }
   )
 
-  void it('is usable at 390 px wide', T, async () => {
+  it('is usable at 390 px wide', T, async () => {
     const { page } = await open('#/alerts', { width: 390, height: 800 })
     await page.getByText('3 alerts in 2 groups').waitFor()
     // A string: the test's tsconfig has no DOM types.

@@ -21,7 +21,7 @@ receivers:
 `
 const T = { timeout: 20_000 }
 
-void describe('web UI journey across two nodes', () => {
+describe('web UI journey across two nodes', () => {
   let browser: Browser
   let members: ClusterMember[]
   const teardown = new Teardown()
@@ -41,7 +41,7 @@ void describe('web UI journey across two nodes', () => {
   })
   after(() => teardown.run())
 
-  void it('silences an alert from node A and expires the silence from node B', async () => {
+  it('silences an alert from node A and expires the silence from node B', async () => {
     const [a, b] = members.map((m) => m.node)
     assert.ok(a !== undefined && b !== undefined)
     const onA = teardown.add(

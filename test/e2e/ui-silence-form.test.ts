@@ -111,7 +111,7 @@ function withoutFailedLoads(errors: readonly string[], pattern: RegExp): string[
   return errors.filter((e) => !pattern.test(e))
 }
 
-void describe('web UI: the silence form', () => {
+describe('web UI: the silence form', () => {
   let browser: Browser
   let nodeA: TestNode
   let nodeB: TestNode
@@ -144,7 +144,7 @@ void describe('web UI: the silence form', () => {
 
   after(() => teardown.run())
 
-  void it('creates a silence after previewing exactly the alerts it mutes; the peer has it', async () => {
+  it('creates a silence after previewing exactly the alerts it mutes; the peer has it', async () => {
     const ui = await open('#/silences/new')
     const { page } = ui
     await page.getByRole('heading', { level: 1, name: 'New silence' }).waitFor(T)
@@ -205,7 +205,7 @@ void describe('web UI: the silence form', () => {
     assert.deepEqual(ui.errors, [])
   })
 
-  void it('refuses invalid names and regexes as typed, RE2-only errors from the node, and empty-matching silences', async () => {
+  it('refuses invalid names and regexes as typed, RE2-only errors from the node, and empty-matching silences', async () => {
     const ui = await open('#/silences/new')
     const { page } = ui
     await field(page, 'Created by').fill('bob')
@@ -267,7 +267,7 @@ void describe('web UI: the silence form', () => {
     assert.deepEqual(withoutFailedLoads(ui.errors, /status of 400/), [])
   })
 
-  void it("prefills the rows from Alertmanager's ?filter= link, and takes pasted matcher lists", async () => {
+  it("prefills the rows from Alertmanager's ?filter= link, and takes pasted matcher lists", async () => {
     const ui = await open(
       '#/silences/new?filter=%7Balertname%3D%22Prefill%22%2C%20instance%3D%22a%22%7D'
     )
@@ -304,7 +304,7 @@ void describe('web UI: the silence form', () => {
     assert.deepEqual(ui.errors, [])
   })
 
-  void it('edits an active silence in place when only the comment and end change', async () => {
+  it('edits an active silence in place when only the comment and end change', async () => {
     const now = Date.now()
     const id = await postSilence(nodeA, {
       matchers: [{ name: 'alertname', value: 'CpuHigh', isRegex: false, isEqual: true }],
@@ -340,7 +340,7 @@ void describe('web UI: the silence form', () => {
     assert.deepEqual(ui.errors, [])
   })
 
-  void it('says a pending silence moved to a start in the past is replaced, and saves it so', async () => {
+  it('says a pending silence moved to a start in the past is replaced, and saves it so', async () => {
     const now = Date.now()
     const id = await postSilence(nodeA, {
       matchers: [{ name: 'alertname', value: 'Later', isRegex: false, isEqual: true }],
@@ -376,7 +376,7 @@ void describe('web UI: the silence form', () => {
     assert.deepEqual(ui.errors, [])
   })
 
-  void it('says a matcher change replaces the silence, and saving expires the old one', async () => {
+  it('says a matcher change replaces the silence, and saving expires the old one', async () => {
     const now = Date.now()
     const id = await postSilence(nodeA, {
       matchers: [
@@ -424,7 +424,7 @@ void describe('web UI: the silence form', () => {
     assert.deepEqual(ui.errors, [])
   })
 
-  void it('duplicates an expired silence as a new one, and says editing it creates a new one', async () => {
+  it('duplicates an expired silence as a new one, and says editing it creates a new one', async () => {
     const now = Date.now()
     const id = await postSilence(nodeA, {
       matchers: [{ name: 'team', value: 'comp.*', isRegex: true, isEqual: true }],
@@ -480,7 +480,7 @@ void describe('web UI: the silence form', () => {
     assert.deepEqual(withoutFailedLoads(ui.errors, /status of 404/), [])
   })
 
-  void it('keeps everything typed when the save fails, and shows why', async () => {
+  it('keeps everything typed when the save fails, and shows why', async () => {
     const lone = await TestNode.start({ config: CONFIG, args: ['--node.name=ui-form-lone'] })
     try {
       const ui = teardown.add(await openPage(browser, `${lone.url}/#/silences/new`), closePage)
@@ -507,7 +507,7 @@ void describe('web UI: the silence form', () => {
     }
   })
 
-  void it('fits a 390 px wide screen', async () => {
+  it('fits a 390 px wide screen', async () => {
     const ui = await open(
       '#/silences/new?filter=%7Balertname%3D%22DiskFull%22%2C%20instance%3D~%22db-.*%22%7D',
       { viewport: { width: 390, height: 800 } }

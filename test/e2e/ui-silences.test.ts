@@ -83,7 +83,7 @@ function card(page: Page, alertname: string) {
   return page.getByRole('article', { name: `Silence {alertname="${alertname}"}`, exact: true })
 }
 
-void describe('web UI: silences list and silence page', () => {
+describe('web UI: silences list and silence page', () => {
   let browser: Browser
   let members: ClusterMember[]
   let a: TestNode
@@ -175,7 +175,7 @@ void describe('web UI: silences list and silence page', () => {
 
   after(() => teardown.run())
 
-  void it('lists the replicated silences by state with creator, comment and muted alerts', async () => {
+  it('lists the replicated silences by state with creator, comment and muted alerts', async () => {
     const ui = await open('#/silences')
     const { page } = ui
     const disk = card(page, 'DiskFull')
@@ -234,7 +234,7 @@ void describe('web UI: silences list and silence page', () => {
     await ui.context.close()
   })
 
-  void it('filters by matcher, word and creator, and keeps the filter over a reload', async () => {
+  it('filters by matcher, word and creator, and keeps the filter over a reload', async () => {
     const ui = await open('#/silences')
     const { page } = ui
     const panel = page.getByRole('tabpanel')
@@ -286,7 +286,7 @@ void describe('web UI: silences list and silence page', () => {
     await ui.context.close()
   })
 
-  void it('expires a silence after confirmation, so its alert is active again', async () => {
+  it('expires a silence after confirmation, so its alert is active again', async () => {
     const ui = await open('#/silences')
     const { page } = ui
     const id = ids['ExpireMe'] as string
@@ -331,7 +331,7 @@ void describe('web UI: silences list and silence page', () => {
     await ui.context.close()
   })
 
-  void it('expires the selected silences at once', async () => {
+  it('expires the selected silences at once', async () => {
     const ui = await open('#/silences?filter=bulk')
     const { page } = ui
     await card(page, 'BulkA').waitFor()
@@ -356,7 +356,7 @@ void describe('web UI: silences list and silence page', () => {
     await ui.context.close()
   })
 
-  void it('shows one silence with the alerts it mutes, and says when there is none', async () => {
+  it('shows one silence with the alerts it mutes, and says when there is none', async () => {
     const ui = await open(`#/silences/${ids['DiskFull']}`)
     const { page } = ui
     await page.getByRole('heading', { level: 1, name: 'Silence' }).waitFor()
@@ -387,7 +387,7 @@ void describe('web UI: silences list and silence page', () => {
     await missing.context.close()
   })
 
-  void it('keeps the typed filter and the selection while the list refreshes', async () => {
+  it('keeps the typed filter and the selection while the list refreshes', async () => {
     const ui = await open('#/silences', { refreshMs: 500 })
     const { page } = ui
     const filter = page.getByLabel('Filter by matchers')
@@ -408,7 +408,7 @@ void describe('web UI: silences list and silence page', () => {
     await ui.context.close()
   })
 
-  void it('reads well on a narrow screen', async () => {
+  it('reads well on a narrow screen', async () => {
     const ui = await open('#/silences', { viewport: { width: 390, height: 800 } })
     const { page } = ui
     await card(page, 'DiskFull').waitFor()

@@ -39,7 +39,7 @@ interface StatusBody {
 
 const T = { timeout: 90_000 }
 
-void describe('web UI: status page', () => {
+describe('web UI: status page', () => {
   let browser: Browser
   let members: ClusterMember[]
   const pages: UiPage[] = []
@@ -57,7 +57,7 @@ void describe('web UI: status page', () => {
   }, T)
   after(() => releaseAndCheckPages(teardown, pages))
 
-  void it(
+  it(
     "lists this node's facts, every peer with its address, self marked, and the config",
     T,
     async () => {
@@ -124,7 +124,7 @@ void describe('web UI: status page', () => {
     }
   )
 
-  void it(
+  it(
     'renders reported config hashes: same, differs, unknown, and members that left',
     T,
     async () => {
@@ -169,7 +169,7 @@ void describe('web UI: status page', () => {
     }
   )
 
-  void it("marks a peer whose config hash differs from this node's", T, async () => {
+  it("marks a peer whose config hash differs from this node's", T, async () => {
     const api = await status(0)
     assert.ok(api.alertmesh?.nodes !== undefined, 'alertmesh.nodes in /api/v2/status')
     const n2 = (members[2] as ClusterMember).node

@@ -78,7 +78,7 @@ async function assertNoExecution(ui: UiPage, where: string): Promise<void> {
   )
 }
 
-void describe('web UI: markup in data is text, never code', () => {
+describe('web UI: markup in data is text, never code', () => {
   let browser: Browser
   let node: TestNode
   let silenceId: string
@@ -143,7 +143,7 @@ void describe('web UI: markup in data is text, never code', () => {
   }, T)
   after(() => releaseAndCheckPages(teardown, pages.values()))
 
-  void it(
+  it(
     'alerts (silenced shown): labels, annotations, receiver and generator URLs run nothing',
     T,
     async () => {
@@ -155,7 +155,7 @@ void describe('web UI: markup in data is text, never code', () => {
     }
   )
 
-  void it('alerts (silenced shown): the markup is visible as text', T, async () => {
+  it('alerts (silenced shown): the markup is visible as text', T, async () => {
     const { page } = await open('alerts', '#/alerts?silenced=true')
     for (const text of [
       `a="${IMG_ALERT}"`,
@@ -179,7 +179,7 @@ void describe('web UI: markup in data is text, never code', () => {
     )
   })
 
-  void it('alerts filtered by a markup matcher from the hash query', T, async () => {
+  it('alerts filtered by a markup matcher from the hash query', T, async () => {
     const filter = `{b="${SCRIPT_ALERT}"}`
     const ui = await open(
       'alerts-filter',
@@ -190,7 +190,7 @@ void describe('web UI: markup in data is text, never code', () => {
     await assertNoExecution(ui, '#/alerts?filter=')
   })
 
-  void it(
+  it(
     'status: receiver name in the config and the node name run nothing and read as text',
     T,
     async () => {
@@ -205,23 +205,23 @@ void describe('web UI: markup in data is text, never code', () => {
     }
   )
 
-  void it('silences list: matchers, author and comment run nothing', T, async () => {
+  it('silences list: matchers, author and comment run nothing', T, async () => {
     await assertNoExecution(await open('silences', '#/silences'), '#/silences')
   })
 
-  void it('silences list: the markup is visible as text', T, async () => {
+  it('silences list: the markup is visible as text', T, async () => {
     const { page } = await open('silences', '#/silences')
     for (const text of [...SILENCE_MATCHER_TEXTS, SVG_FLAG]) {
       await page.getByText(text).first().waitFor()
     }
   })
 
-  void it('silence detail: matchers, author and comment run nothing', T, async () => {
+  it('silence detail: matchers, author and comment run nothing', T, async () => {
     const ui = await open('silence', `#/silences/${silenceId}`)
     await assertNoExecution(ui, '#/silences/<id>')
   })
 
-  void it('silence detail: the markup is visible as text', T, async () => {
+  it('silence detail: the markup is visible as text', T, async () => {
     const { page } = await open('silence', `#/silences/${silenceId}`)
     for (const text of [...SILENCE_MATCHER_TEXTS, SVG_FLAG, SILENCE_COMMENT]) {
       await page.getByText(text).first().waitFor()
@@ -231,25 +231,21 @@ void describe('web UI: markup in data is text, never code', () => {
   const FORM_FILTER = `{b="${SCRIPT_ALERT}", d="${IMG_FLAG}"}`
   const FORM_HASH = `#/silences/new?filter=${encodeURIComponent(FORM_FILTER)}`
 
-  void it('new silence prefilled with markup matchers runs nothing', T, async () => {
+  it('new silence prefilled with markup matchers runs nothing', T, async () => {
     await assertNoExecution(await open('form', FORM_HASH), '#/silences/new?filter=')
   })
 
-  void it(
-    'new silence prefilled with markup matchers shows them as values or text',
-    T,
-    async () => {
-      const { page } = await open('form', FORM_HASH)
-      for (const value of [SCRIPT_ALERT, IMG_FLAG]) {
-        // The form may show matchers in inputs (values) or as chips (text): either is text.
-        await page.waitForFunction(
-          `[...document.querySelectorAll('input, textarea')].some((e) => e.value.includes(${JSON.stringify(value)})) || document.body.innerText.includes(${JSON.stringify(value)})`
-        )
-      }
+  it('new silence prefilled with markup matchers shows them as values or text', T, async () => {
+    const { page } = await open('form', FORM_HASH)
+    for (const value of [SCRIPT_ALERT, IMG_FLAG]) {
+      // The form may show matchers in inputs (values) or as chips (text): either is text.
+      await page.waitForFunction(
+        `[...document.querySelectorAll('input, textarea')].some((e) => e.value.includes(${JSON.stringify(value)})) || document.body.innerText.includes(${JSON.stringify(value)})`
+      )
     }
-  )
+  })
 
-  void it('an unknown page named with markup runs nothing', T, async () => {
+  it('an unknown page named with markup runs nothing', T, async () => {
     await assertNoExecution(await open('not-found', `#/${IMG_FLAG}`), '#/<markup>')
   })
 })

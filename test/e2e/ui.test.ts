@@ -17,7 +17,7 @@ receivers:
   - name: web
 `
 
-void describe('web UI frame', () => {
+describe('web UI frame', () => {
   let browser: Browser
   let node: TestNode
   let prefixed: TestNode
@@ -38,7 +38,7 @@ void describe('web UI frame', () => {
   })
   after(() => teardown.run())
 
-  void it('serves the page, script and stylesheet with no-cache and a strict CSP', async () => {
+  it('serves the page, script and stylesheet with no-cache and a strict CSP', async () => {
     const page = await fetch(`${node.url}/`)
     assert.equal(page.status, 200)
     const html = await page.text()
@@ -58,7 +58,7 @@ void describe('web UI frame', () => {
     }
   })
 
-  void it('opens each Alertmanager UI path on its page, names the node, and has no errors', async () => {
+  it('opens each Alertmanager UI path on its page, names the node, and has no errors', async () => {
     const ui = await openPage(browser, `${node.url}/`)
     const titles: [string, string][] = [
       ['#/alerts', 'Alerts'],
@@ -81,7 +81,7 @@ void describe('web UI frame', () => {
     await ui.context.close()
   })
 
-  void it('works under --web.route-prefix: the page, its assets and its API calls', async () => {
+  it('works under --web.route-prefix: the page, its assets and its API calls', async () => {
     const ui = await openPage(browser, `${prefixed.url}/#/status`)
     await ui.page.getByText('node ui-prefixed').waitFor()
     assert.deepEqual(ui.errors, [])

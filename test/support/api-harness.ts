@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 
-import type { RunningNode } from '../../src/cli/app.js'
-import { startNode } from '../../src/cli/app.js'
-import { parseCommandLine } from '../../src/cli/flags.js'
-import { Listeners } from '../../src/cli/listeners.js'
-import { createLogger } from '../../src/cli/logger.js'
+import type { RunningNode } from '#src/cli/app.js'
+import { startNode } from '#src/cli/app.js'
+import { parseCommandLine } from '#src/cli/flags.js'
+import { Listeners } from '#src/cli/listeners.js'
+import { createLogger } from '#src/cli/logger.js'
 
 /** InProcessOptions configure one in-process node. */
 export interface InProcessOptions {

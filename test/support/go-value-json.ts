@@ -21,8 +21,8 @@ import {
   ptrTo,
   sliceOf,
   sprintf,
-} from '../../src/notify/template/go/index.js'
-import type { FuncMap, GoField, GoFunc, GoValue } from '../../src/notify/template/go/index.js'
+} from '#src/notify/template/go/index.js'
+import type { FuncMap, GoField, GoFunc, GoValue } from '#src/notify/template/go/index.js'
 import {
   CSS_CONTENT,
   HTML_ATTR_CONTENT,
@@ -33,7 +33,7 @@ import {
   SRCSET_CONTENT,
   URL_CONTENT,
   typedContent,
-} from '../../src/notify/template/html/index.js'
+} from '#src/notify/template/html/index.js'
 import {
   ALERT,
   ALERTS,
@@ -43,7 +43,7 @@ import {
   kvValue,
   parseRFC3339Time,
   timeValue,
-} from '../../src/notify/template/index.js'
+} from '#src/notify/template/index.js'
 
 import type { AmDataJson, DataItemJson, TypedJson } from './go-html-oracle.js'
 

@@ -5,7 +5,7 @@
  * is newer than the Alertmanager 0.25 on this machine, so Go itself is the oracle for its
  * bytes. Standard library only; GOPATH mode, offline.
  */
-import { formatRFC3339Nano } from '../../src/util/index.js'
+import { formatRFC3339Nano } from '#src/util/index.js'
 
 import type { GoProgram } from './go-program.js'
 import { repoPath, runGoProgram } from './go-program.js'

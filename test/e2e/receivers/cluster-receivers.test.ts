@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // Three nodes found through Consul, their config pushed with `alertmesh config push`, route
 // every group to email (a real SMTP server), Slack and PagerDuty (capture servers). Prometheus
 // posts each alert to every node; each group must reach each receiver exactly once, and a

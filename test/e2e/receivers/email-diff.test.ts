@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // Alertmanager 0.25 and alertmesh send email for the same config and alerts, each to its own
 // SMTP server (STARTTLS with a test certificate, AUTH PLAIN with an identity); the messages
 // must be the same: the envelope, every header, and the text and HTML parts byte for byte, both

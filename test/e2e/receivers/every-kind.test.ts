@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // One receiver with an entry of every kind alertmesh knows, pushed to Consul and run by two
 // clustered nodes: the config loads with every secret shown as `<secret>`, a group reaches each
 // kind's endpoint exactly once, the config survives a reload and a second push, and a second
@@ -15,7 +13,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 import { load as parseYaml } from 'js-yaml'
 
-import { INTEGRATIONS } from '../../../src/notify/index.js'
+import { INTEGRATIONS } from '#src/notify/index.js'
+
 import { startTestCluster, stopMembers, waitForFullMembership } from '../../support/cluster.js'
 import type { ClusterMember } from '../../support/cluster.js'
 import { startConsulStandin } from '../../support/consul-standin/index.js'

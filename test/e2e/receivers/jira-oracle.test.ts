@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // Jira end to end. jira is newer than the Alertmanager 0.25 on this machine, so there is no
 // binary to run side by side: the expected requests are built by Go instead, the fields
 // rendered by Alertmanager 0.25's template package (test/support/template-oracle) with the
@@ -15,7 +13,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import { NEWER_KINDS_TMPL } from '../../../src/notify/template/index.js'
+import { NEWER_KINDS_TMPL } from '#src/notify/template/index.js'
+
 import { encodeJiraBodies } from '../../support/jira-oracle.js'
 import { TestNode } from '../../support/node-process.js'
 import { notificationMetrics } from '../../support/notification-metrics.js'

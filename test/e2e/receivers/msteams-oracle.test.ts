@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // Microsoft Teams end to end. msteams is newer than the Alertmanager 0.25 on this machine, so
 // there is no binary to run side by side: the expected request is built by Go instead, the
 // fields rendered by Alertmanager 0.25's template package (test/support/template-oracle) with
@@ -13,7 +11,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import { NEWER_KINDS_TMPL } from '../../../src/notify/template/index.js'
+import { NEWER_KINDS_TMPL } from '#src/notify/template/index.js'
+
 import { encodeMessageCards } from '../../support/msteams-oracle.js'
 import { TestNode } from '../../support/node-process.js'
 import { CaptureServer, EXTERNAL_URL } from '../../support/side-by-side.js'

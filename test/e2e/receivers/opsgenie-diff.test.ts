@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // OpsGenie requests from alertmesh match Alertmanager 0.25's byte for byte, every request of a
 // notification in order (create, then with update_alerts the message and description updates;
 // close once resolved): with the defaults, with every optional field set, with a custom template

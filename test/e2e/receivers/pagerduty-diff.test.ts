@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // PagerDuty events from alertmesh match Alertmanager 0.25's byte for byte: Events API v2 with
 // the defaults, with every optional field set, with a custom template file, with the global
 // pagerduty_url, with a routing key file, with a summary past 1024 runes and with details too

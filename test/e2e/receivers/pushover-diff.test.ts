@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // Pushover messages from alertmesh match Alertmanager 0.25's byte for byte. 0.25 sends every
 // message to Pushover's fixed https endpoint (no api_url in 0.25), with the parameters
 // form-encoded in the query string and an empty text/plain body: each node reaches the endpoint

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // Slack side by side with Alertmanager 0.25: each case is a receiver of its own, routed by the
 // `case` label and sending to its own path, so one pair of nodes runs them all and the requests
 // are compared path by path, byte for byte. No difference from 0.25 is expected.

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // SNS side by side with Alertmanager 0.25 (which publishes through aws-sdk-go v1): the Publish
 // requests (path, Content-Type, User-Agent, the Query-protocol form body byte for byte) match
 // for a topic, a FIFO topic, an SMS cut to 1600 bytes, a target ARN without subject, a message

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // Telegram side by side with Alertmanager 0.25: the sendMessage requests (path with the bot
 // token, headers, telebot's JSON body) match byte for byte for every parse mode, the global
 // API URL, a custom template file, a template that fails half-way, firing then resolved, and

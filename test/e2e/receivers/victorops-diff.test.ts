@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // VictorOps side by side with Alertmanager 0.25: each case is a receiver of its own, routed by
 // the `case` label and sending to its own path (the API key and routing key are path
 // segments), so one pair of nodes runs them all and the requests are compared path by path,

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The side-by-side harness on the receiver alertmesh has sent longest: the webhook's requests
 // match Alertmanager 0.25's byte for byte, firing and then resolved.
 import { after, before, describe, it } from 'node:test'

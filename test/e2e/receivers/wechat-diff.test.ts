@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // WeChat side by side with Alertmanager 0.25: each case is a receiver with its own api_url path,
 // so one pair of nodes runs them all and the requests (the gettoken GETs and the message/send
 // POSTs, the token in their query) are compared path by path, byte for byte. The capture servers

@@ -8,7 +8,7 @@
 // It prints one line, `consul stand-in listening on http://127.0.0.1:PORT`, and runs until
 // SIGTERM or SIGINT. `--help` lists the flags. The flags are parsed like alertmesh's own.
 
-import { FlagError, defineFlags } from '../../../src/cli/flag-set.js'
+import { FlagError, defineFlags } from '#src/cli/flag-set.js'
 
 import { startConsulStandin } from './index.js'
 import type { StandinOptions } from './index.js'

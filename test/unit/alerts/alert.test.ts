@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { alertString, alertsString, isResolved } from '../../../src/alerts/index.js'
-import type { Alert } from '../../../src/alerts/index.js'
+import { alertString, alertsString, isResolved } from '#src/alerts/index.js'
+import type { Alert } from '#src/alerts/index.js'
 
 const NOW = Date.UTC(2024, 0, 1, 12)
 

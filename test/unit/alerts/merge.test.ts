@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import type { Alert } from '../../../src/alerts/index.js'
-import { mergeAlerts, overlaps } from '../../../src/alerts/merge.js'
+import type { Alert } from '#src/alerts/index.js'
+import { mergeAlerts, overlaps } from '#src/alerts/merge.js'
 
 const NOW = Date.UTC(2024, 0, 1, 12)
 const MIN = 60_000

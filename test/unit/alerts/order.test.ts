@@ -1,12 +1,10 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { compareAlerts, compareLabelSets, labelSetBefore } from '../../../src/alerts/index.js'
-import type { Alert } from '../../../src/alerts/index.js'
-import { fingerprint } from '../../../src/labels/index.js'
-import type { LabelSet } from '../../../src/labels/index.js'
+import { compareAlerts, compareLabelSets, labelSetBefore } from '#src/alerts/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { fingerprint } from '#src/labels/index.js'
+import type { LabelSet } from '#src/labels/index.js'
 
 function alert(labels: LabelSet): Alert {
   return {

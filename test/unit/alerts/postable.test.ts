@@ -1,11 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { prepareAlert } from '../../../src/alerts/index.js'
-import type { PostableAlert } from '../../../src/alerts/index.js'
-import { fingerprint } from '../../../src/labels/index.js'
+import { prepareAlert } from '#src/alerts/index.js'
+import type { PostableAlert } from '#src/alerts/index.js'
+import { fingerprint } from '#src/labels/index.js'
 
 const NOW = Date.UTC(2024, 0, 1, 12)
 const RESOLVE_TIMEOUT = 5 * 60_000

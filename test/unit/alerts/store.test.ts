@@ -1,12 +1,10 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { AlertStore } from '../../../src/alerts/index.js'
-import type { Alert } from '../../../src/alerts/index.js'
-import { fingerprint } from '../../../src/labels/index.js'
-import type { LabelSet } from '../../../src/labels/index.js'
+import { AlertStore } from '#src/alerts/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { fingerprint } from '#src/labels/index.js'
+import type { LabelSet } from '#src/labels/index.js'
 
 const T0 = Date.UTC(2024, 0, 1, 12)
 const MIN = 60_000

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The API v2 handlers as clients see them, on nodes wired in this process
 // (test/support/api-harness.ts): GET /alerts filters, the receivers an alert routes to,
 // /alerts/groups, /receivers and /status; malformed alerts and silences answered as Debian's

@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import type { Writable } from 'node:stream'
 import { describe, it } from 'node:test'
 
-import { configCommand } from '../../../src/cli/config-command.js'
+import { configCommand } from '#src/cli/config-command.js'
 
 /** run runs `alertmesh config ...` without a Consul address in the environment. */
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {

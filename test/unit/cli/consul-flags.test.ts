@@ -1,14 +1,12 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 
-import { consulSettings, normalizeConsulAddress } from '../../../src/cli/consul-flags.js'
-import { FlagError, parseCommandLine } from '../../../src/cli/flags.js'
-import type { Flags } from '../../../src/cli/flags.js'
+import { consulSettings, normalizeConsulAddress } from '#src/cli/consul-flags.js'
+import { FlagError, parseCommandLine } from '#src/cli/flags.js'
+import type { Flags } from '#src/cli/flags.js'
 
 type Env = Record<string, string>
 

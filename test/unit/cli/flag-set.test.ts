@@ -1,13 +1,11 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import type { ConsulFlagValues } from '../../../src/cli/consul-flags.js'
-import { FlagError, defineFlags } from '../../../src/cli/flag-set.js'
-import type { ParseOptions } from '../../../src/cli/flag-set.js'
-import { NODE_FLAGS, parseCommandLine, usage } from '../../../src/cli/flags.js'
-import type { Flags } from '../../../src/cli/flags.js'
+import type { ConsulFlagValues } from '#src/cli/consul-flags.js'
+import { FlagError, defineFlags } from '#src/cli/flag-set.js'
+import type { ParseOptions } from '#src/cli/flag-set.js'
+import { NODE_FLAGS, parseCommandLine, usage } from '#src/cli/flags.js'
+import type { Flags } from '#src/cli/flags.js'
 
 const FLAGS = defineFlags({
   name: { kind: 'string', default: 'x', help: 'A string.' },

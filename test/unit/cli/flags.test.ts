@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { FlagError, parseCommandLine, usage } from '../../../src/cli/flags.js'
-import type { Flags } from '../../../src/cli/flags.js'
+import { FlagError, parseCommandLine, usage } from '#src/cli/flags.js'
+import type { Flags } from '#src/cli/flags.js'
 
 const S = 1000
 const INSECURE = 'cluster.allow-insecure-public-advertise-address-discovery'

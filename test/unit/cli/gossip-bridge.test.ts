@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The gossip adapters are the same for both states: each state decodes its own messages, the
 // bridge broadcasts local changes only, and undecodable records are logged and dropped.
 import assert from 'node:assert/strict'
@@ -7,11 +5,11 @@ import { describe, it } from 'node:test'
 
 import bunyan from 'bunyan'
 
-import { GossipBridge, gossipState, nflogBridge } from '../../../src/cli/gossip-bridge.js'
-import type { BinaryState } from '../../../src/cli/gossip-bridge.js'
-import { Nflog } from '../../../src/nflog/index.js'
-import { Silences, encodeMeshSilences } from '../../../src/silences/index.js'
-import type { MeshSilence } from '../../../src/silences/index.js'
+import { GossipBridge, gossipState, nflogBridge } from '#src/cli/gossip-bridge.js'
+import type { BinaryState } from '#src/cli/gossip-bridge.js'
+import { Nflog } from '#src/nflog/index.js'
+import { Silences, encodeMeshSilences } from '#src/silences/index.js'
+import type { MeshSilence } from '#src/silences/index.js'
 
 const T0 = Date.UTC(2024, 0, 1, 12)
 const HOUR = 3_600_000

@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
 import { describe, it } from 'node:test'
 
-import { createLogger, logfmtLine } from '../../../src/cli/logger.js'
+import { createLogger, logfmtLine } from '#src/cli/logger.js'
 
 const TIME = new Date(Date.UTC(2026, 10, 24, 5, 58, 20, 908))
 const TS = 'ts=2026-11-24T05:58:20.908Z'

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
@@ -10,8 +8,8 @@ import {
   parseHostPort,
   resolveAddress,
   selfAddresses,
-} from '../../../src/cluster/address.js'
-import { InvalidArgumentError } from '../../../src/util/index.js'
+} from '#src/cluster/address.js'
+import { InvalidArgumentError } from '#src/util/index.js'
 
 describe('parseHostPort', () => {
   it('splits host and port as net.SplitHostPort does', () => {

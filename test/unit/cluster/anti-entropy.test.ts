@@ -1,11 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { AntiEntropy } from '../../../src/cluster/anti-entropy.js'
-import type { DropReason, GossipState } from '../../../src/cluster/index.js'
-import { WarnLimiter } from '../../../src/util/index.js'
+import { AntiEntropy } from '#src/cluster/anti-entropy.js'
+import type { DropReason, GossipState } from '#src/cluster/index.js'
+import { WarnLimiter } from '#src/util/index.js'
 
 import { MemoryState, quietLog } from './helpers.js'
 

@@ -1,9 +1,7 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { frameMac, handshakeProof, macEquals, sessionKey } from '../../../src/cluster/auth.js'
+import { frameMac, handshakeProof, macEquals, sessionKey } from '#src/cluster/auth.js'
 
 const key = Buffer.from('k'.repeat(32))
 const helloA = Buffer.from('hello from a')

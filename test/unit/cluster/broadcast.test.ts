@@ -1,12 +1,10 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { StateChannel } from '../../../src/cluster/broadcast.js'
-import type { FrameType } from '../../../src/cluster/frame.js'
-import { decodePart } from '../../../src/cluster/messages.js'
-import type { Connection } from '../../../src/cluster/transport.js'
+import { StateChannel } from '#src/cluster/broadcast.js'
+import type { FrameType } from '#src/cluster/frame.js'
+import { decodePart } from '#src/cluster/messages.js'
+import type { Connection } from '#src/cluster/transport.js'
 
 /** fakeConnection records what would be sent. */
 function fakeConnection(): { conn: Connection; sent: [FrameType, Uint8Array][] } {

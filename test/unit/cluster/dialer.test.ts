@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it, mock } from 'node:test'
 
-import { Dialer } from '../../../src/cluster/dialer.js'
-import type { DialerOptions } from '../../../src/cluster/dialer.js'
+import { Dialer } from '#src/cluster/dialer.js'
+import type { DialerOptions } from '#src/cluster/dialer.js'
 
 /** harness records each dial with its (mock) time; `connected` plays the peer's name map. */
 function harness(overrides: Partial<DialerOptions> = {}, self: string[] = []) {

@@ -1,13 +1,11 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it, mock } from 'node:test'
 import { setImmediate as flush } from 'node:timers/promises'
 
-import type { Lookup } from '../../../src/cluster/address.js'
-import { Discovery } from '../../../src/cluster/discovery.js'
-import type { DiscoveryOptions } from '../../../src/cluster/discovery.js'
-import { WarnLimiter } from '../../../src/util/index.js'
+import type { Lookup } from '#src/cluster/address.js'
+import { Discovery } from '#src/cluster/discovery.js'
+import type { DiscoveryOptions } from '#src/cluster/discovery.js'
+import { WarnLimiter } from '#src/util/index.js'
 
 import { quietLog } from './helpers.js'
 

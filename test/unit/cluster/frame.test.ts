@@ -1,16 +1,14 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { ProtocolError } from '../../../src/cluster/errors.js'
+import { ProtocolError } from '#src/cluster/errors.js'
 import {
   FRAME_CODES,
   FRAME_TYPES,
   FrameDecoder,
   encodeFrame,
   frameTypeOf,
-} from '../../../src/cluster/frame.js'
+} from '#src/cluster/frame.js'
 
 describe('encodeFrame', () => {
   it('lays out length, type, payload and MAC', () => {

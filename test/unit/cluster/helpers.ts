@@ -7,24 +7,25 @@ import bunyan from 'bunyan'
 import type Logger from 'bunyan'
 import { Registry } from 'prom-client'
 
-import { frameMac, handshakeProof, sessionKey } from '../../../src/cluster/auth.js'
+import { frameMac, handshakeProof, sessionKey } from '#src/cluster/auth.js'
 import {
   FRAME_CODES,
   FrameDecoder,
   MAC_BYTES,
   encodeFrame,
   frameTypeOf,
-} from '../../../src/cluster/frame.js'
-import type { FrameType } from '../../../src/cluster/frame.js'
-import { ClusterPeer } from '../../../src/cluster/index.js'
-import type { Channel, ClusterPeerOptions, GossipState } from '../../../src/cluster/index.js'
+} from '#src/cluster/frame.js'
+import type { FrameType } from '#src/cluster/frame.js'
+import { ClusterPeer } from '#src/cluster/index.js'
+import type { Channel, ClusterPeerOptions, GossipState } from '#src/cluster/index.js'
 import {
   NONCE_BYTES,
   PROTOCOL_VERSION,
   decodeHello,
   encodeAuth,
   encodeHello,
-} from '../../../src/cluster/messages.js'
+} from '#src/cluster/messages.js'
+
 import { waitFor } from '../../support/wait.js'
 
 export { waitFor }

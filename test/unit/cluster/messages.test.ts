@@ -1,9 +1,7 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { ProtocolError } from '../../../src/cluster/errors.js'
+import { ProtocolError } from '#src/cluster/errors.js'
 import {
   NONCE_BYTES,
   PROTOCOL_VERSION,
@@ -19,7 +17,7 @@ import {
   encodePart,
   encodeParts,
   encodeStateRequest,
-} from '../../../src/cluster/messages.js'
+} from '#src/cluster/messages.js'
 
 const malformed = (err: unknown): boolean =>
   err instanceof ProtocolError && err.reason === 'malformed'

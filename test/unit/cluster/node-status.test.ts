@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { NodeStatusState } from '../../../src/cluster/index.js'
-import type { Channel, NodeStatusEntry } from '../../../src/cluster/index.js'
+import { NodeStatusState } from '#src/cluster/index.js'
+import type { Channel, NodeStatusEntry } from '#src/cluster/index.js'
 
 /** recordingChannel keeps every broadcast payload, decoded. */
 function recordingChannel(): { channel: Channel; sent: NodeStatusEntry[][] } {

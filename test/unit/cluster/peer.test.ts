@@ -1,13 +1,12 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-import { ClusterListenError, ClusterPeer } from '../../../src/cluster/index.js'
-import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
+import { ClusterListenError, ClusterPeer } from '#src/cluster/index.js'
+import { ClosedError, InvalidArgumentError } from '#src/util/index.js'
+
 import { freePort } from '../../support/ports.js'
 
 import {

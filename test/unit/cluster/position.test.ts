@@ -1,9 +1,7 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { positionOf, sortMembers } from '../../../src/cluster/position.js'
+import { positionOf, sortMembers } from '#src/cluster/position.js'
 
 const m = (name: string) => ({ name, address: `${name}:9094` })
 

@@ -1,11 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it, mock } from 'node:test'
 
-import { Dialer } from '../../../src/cluster/dialer.js'
-import { SettleGate } from '../../../src/cluster/settle-gate.js'
-import { ClosedError } from '../../../src/util/index.js'
+import { Dialer } from '#src/cluster/dialer.js'
+import { SettleGate } from '#src/cluster/settle-gate.js'
+import { ClosedError } from '#src/util/index.js'
 
 import { quietLog } from './helpers.js'
 

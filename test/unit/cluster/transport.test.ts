@@ -1,13 +1,11 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { describe, it } from 'node:test'
 
-import { encodeFrame } from '../../../src/cluster/frame.js'
-import { DROP_REASONS } from '../../../src/cluster/index.js'
-import type { DropReason } from '../../../src/cluster/index.js'
-import { encodeHello, encodePart, NONCE_BYTES } from '../../../src/cluster/messages.js'
+import { encodeFrame } from '#src/cluster/frame.js'
+import { DROP_REASONS } from '#src/cluster/index.js'
+import type { DropReason } from '#src/cluster/index.js'
+import { encodeHello, encodePart, NONCE_BYTES } from '#src/cluster/messages.js'
 
 import { RawPeer, metricValue, names, rawConnect, startPeer, waitFor } from './helpers.js'
 import type { TestPeer } from './helpers.js'

@@ -1,15 +1,14 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { loadConfig } from '../../../src/config/index.js'
-import type { IntegrationConfig } from '../../../src/config/index.js'
-import type { EmailConfig } from '../../../src/notify/integrations/email/index.js'
-import type { OpsGenieConfig } from '../../../src/notify/integrations/opsgenie/index.js'
-import type { PushoverConfig } from '../../../src/notify/integrations/pushover/index.js'
-import type { SlackConfig } from '../../../src/notify/integrations/slack/index.js'
-import type { WebhookConfig } from '../../../src/notify/integrations/webhook/index.js'
+import { loadConfig } from '#src/config/index.js'
+import type { IntegrationConfig } from '#src/config/index.js'
+import type { EmailConfig } from '#src/notify/integrations/email/index.js'
+import type { OpsGenieConfig } from '#src/notify/integrations/opsgenie/index.js'
+import type { PushoverConfig } from '#src/notify/integrations/pushover/index.js'
+import type { SlackConfig } from '#src/notify/integrations/slack/index.js'
+import type { WebhookConfig } from '#src/notify/integrations/webhook/index.js'
+
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 import { R, fixture, load } from './helpers.js'

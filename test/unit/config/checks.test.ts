@@ -1,9 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { CHECKS, canonicalHeaderKey } from '../../../src/config/checks.js'
+import { CHECKS, canonicalHeaderKey } from '#src/config/checks.js'
+
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 import { loadError } from './helpers.js'

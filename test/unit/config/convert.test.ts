@@ -1,12 +1,11 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { convertDocument, firstFailure } from '../../../src/config/convert.js'
-import type { Failure } from '../../../src/config/convert.js'
-import { decodeDocument } from '../../../src/config/goyaml/decode.js'
-import { parseYamlTree } from '../../../src/config/goyaml/tree.js'
+import { convertDocument, firstFailure } from '#src/config/convert.js'
+import type { Failure } from '#src/config/convert.js'
+import { decodeDocument } from '#src/config/goyaml/decode.js'
+import { parseYamlTree } from '#src/config/goyaml/tree.js'
+
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 function convert(text: string, typeErrors: string[] = []): ReturnType<typeof convertDocument> {

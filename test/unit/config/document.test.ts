@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { mkdtemp, readFile, readdir, writeFile, mkdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -12,7 +10,8 @@ import {
   readDocumentCache,
   writeDocumentCache,
   writeTemplates,
-} from '../../../src/config/index.js'
+} from '#src/config/index.js'
+
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 const OPTIONS = {

@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { ConfigError } from '../../../src/config/index.js'
-import { AlertmeshError } from '../../../src/util/index.js'
+import { ConfigError } from '#src/config/index.js'
+import { AlertmeshError } from '#src/util/index.js'
 
 describe('ConfigError', () => {
   const rows: [string, ConstructorParameters<typeof ConfigError>[1], string][] = [

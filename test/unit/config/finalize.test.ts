@@ -1,12 +1,11 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { PhaseError, finalizeConfig } from '../../../src/config/finalize.js'
-import type { OpsGenieConfig } from '../../../src/notify/integrations/opsgenie/index.js'
-import type { TelegramConfig } from '../../../src/notify/integrations/telegram/index.js'
-import type { WebexConfig } from '../../../src/notify/integrations/webex/index.js'
+import { PhaseError, finalizeConfig } from '#src/config/finalize.js'
+import type { OpsGenieConfig } from '#src/notify/integrations/opsgenie/index.js'
+import type { TelegramConfig } from '#src/notify/integrations/telegram/index.js'
+import type { WebexConfig } from '#src/notify/integrations/webex/index.js'
+
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 import { R, load, loadError } from './helpers.js'

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { it } from 'node:test'
 
-import { ConfigError, loadConfig } from '../../../src/config/index.js'
-import type { LoadedConfig } from '../../../src/config/index.js'
+import { ConfigError, loadConfig } from '#src/config/index.js'
+import type { LoadedConfig } from '#src/config/index.js'
+
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 /** FIXTURES is test/fixtures/config of the checkout (tests run from dist/). */
@@ -85,7 +86,7 @@ export type ErrorRow = readonly [
 /** checkRows declares one test per row: the config must fail with that message, path and line. */
 export function checkRows(rows: Readonly<Record<string, ErrorRow>>): void {
   for (const [name, [text, amMessage, path, line]] of Object.entries(rows)) {
-    void it(`refuses a config with ${name}`, () => {
+    it(`refuses a config with ${name}`, () => {
       const err = loadError(text)
       assert.equal(err.amMessage, amMessage)
       assert.equal(err.path, path)

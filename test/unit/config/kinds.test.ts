@@ -1,11 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { goUrlString } from '../../../src/config/goyaml/url.js'
-import type { GoURL } from '../../../src/config/goyaml/url.js'
-import { convertKind, parseMatcherLines } from '../../../src/config/kinds.js'
+import { goUrlString } from '#src/config/goyaml/url.js'
+import type { GoURL } from '#src/config/goyaml/url.js'
+import { convertKind, parseMatcherLines } from '#src/config/kinds.js'
 
 describe('convertKind', () => {
   const ok: [Parameters<typeof convertKind>[0], string, unknown, string][] = [

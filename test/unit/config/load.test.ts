@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -10,8 +8,9 @@ import {
   formatPath,
   loadConfig,
   loadConfigFile,
-} from '../../../src/config/index.js'
-import type { WebhookConfig } from '../../../src/notify/integrations/webhook/index.js'
+} from '#src/config/index.js'
+import type { WebhookConfig } from '#src/notify/integrations/webhook/index.js'
+
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 import { FIXTURES, R, checkRows, fixture, load, loadError } from './helpers.js'

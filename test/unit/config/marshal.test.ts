@@ -1,12 +1,11 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { marshalConfig } from '../../../src/config/index.js'
-import type { Config } from '../../../src/config/index.js'
-import { goKeyLess } from '../../../src/config/marshal.js'
-import { newMatcher } from '../../../src/labels/index.js'
+import { marshalConfig } from '#src/config/index.js'
+import type { Config } from '#src/config/index.js'
+import { goKeyLess } from '#src/config/marshal.js'
+import { newMatcher } from '#src/labels/index.js'
+
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 import { R, amtoolCheck, fixture, load } from './helpers.js'

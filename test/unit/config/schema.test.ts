@@ -1,14 +1,13 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, it } from 'node:test'
 
-import { SCHEMA_HASH } from '../../../src/config/schema/compiled-validator.js'
-import { propertiesOf, resolveSchema, schemaAt } from '../../../src/config/schema/index.js'
-import type { SchemaNode } from '../../../src/config/schema/index.js'
-import { generateValidatorModule, schemaHash } from '../../../src/config/schema/validator-source.js'
+import { SCHEMA_HASH } from '#src/config/schema/compiled-validator.js'
+import { propertiesOf, resolveSchema, schemaAt } from '#src/config/schema/index.js'
+import type { SchemaNode } from '#src/config/schema/index.js'
+import { generateValidatorModule, schemaHash } from '#src/config/schema/validator-source.js'
+
 import { INCIDENTIO_ORACLE_SOURCE } from '../../support/incidentio-oracle.js'
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
 import { JIRA_ORACLE_SOURCE } from '../../support/jira-oracle.js'

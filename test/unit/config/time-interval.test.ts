@@ -1,18 +1,16 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { timeIntervalContains } from '../../../src/config/index.js'
-import type { TimeInterval } from '../../../src/config/index.js'
+import { timeIntervalContains } from '#src/config/index.js'
+import type { TimeInterval } from '#src/config/index.js'
 import {
   formatClock,
   formatRange,
   isValidLocation,
   parseRange,
   parseTimeRange,
-} from '../../../src/config/time-interval.js'
-import type { RangeKind } from '../../../src/config/time-interval.js'
+} from '#src/config/time-interval.js'
+import type { RangeKind } from '#src/config/time-interval.js'
 
 describe('parseRange', () => {
   const valid: [RangeKind, string, number, number, string][] = [

@@ -1,12 +1,11 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { schemaCompileMs } from '../../../src/config/index.js'
-import { SCHEMA_HASH } from '../../../src/config/schema/compiled-validator.js'
-import { schemaHash } from '../../../src/config/schema/validator-source.js'
-import { configValidator } from '../../../src/config/validate-schema.js'
+import { schemaCompileMs } from '#src/config/index.js'
+import { SCHEMA_HASH } from '#src/config/schema/compiled-validator.js'
+import { schemaHash } from '#src/config/schema/validator-source.js'
+import { configValidator } from '#src/config/validate-schema.js'
+
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
 
 import { loadError } from './helpers.js'

@@ -1,11 +1,10 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { BlockingQuery, ConsulClient } from '../../../src/consul/index.js'
-import type { BlockingQueryOptions, KvEntry, QueryResult } from '../../../src/consul/index.js'
-import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
+import { BlockingQuery, ConsulClient } from '#src/consul/index.js'
+import type { BlockingQueryOptions, KvEntry, QueryResult } from '#src/consul/index.js'
+import { ClosedError, InvalidArgumentError } from '#src/util/index.js'
+
 import { startConsulStandin } from '../../support/consul-standin/index.js'
 import type { ConsulStandin } from '../../support/consul-standin/index.js'
 import { waitFor } from '../../support/wait.js'

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -10,9 +8,10 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { TLSSocket } from 'node:tls'
 
-import { ConsulClient, ConsulError } from '../../../src/consul/index.js'
-import { buildAgentOptions } from '../../../src/consul/raw-client.js'
-import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
+import { ConsulClient, ConsulError } from '#src/consul/index.js'
+import { buildAgentOptions } from '#src/consul/raw-client.js'
+import { ClosedError, InvalidArgumentError } from '#src/util/index.js'
+
 import { startConsulStandin } from '../../support/consul-standin/index.js'
 import type {
   ConsulStandin,

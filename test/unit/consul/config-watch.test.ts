@@ -1,11 +1,10 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 
-import { ConsulConfigWatch, fetchConfigDocument } from '../../../src/consul/index.js'
-import type { KvConfigDocument, ConsulClient } from '../../../src/consul/index.js'
-import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
+import { ConsulConfigWatch, fetchConfigDocument } from '#src/consul/index.js'
+import type { KvConfigDocument, ConsulClient } from '#src/consul/index.js'
+import { ClosedError, InvalidArgumentError } from '#src/util/index.js'
+
 import type { ConsulStandin, RequestRecord } from '../../support/consul-standin/index.js'
 import { waitFor } from '../../support/wait.js'
 

@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { kvLayout } from '../../../src/consul/index.js'
-import { InvalidArgumentError } from '../../../src/util/index.js'
+import { kvLayout } from '#src/consul/index.js'
+import { InvalidArgumentError } from '#src/util/index.js'
 
 describe('kvLayout', () => {
   it('derives the config, templates and status keys from the prefix', () => {

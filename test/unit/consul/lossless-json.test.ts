@@ -1,9 +1,7 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { parseJsonLossless } from '../../../src/consul/lossless-json.js'
+import { parseJsonLossless } from '#src/consul/lossless-json.js'
 
 describe('parseJsonLossless', () => {
   it('turns integers above 2^53 into exact decimal strings and leaves the rest alone', () => {

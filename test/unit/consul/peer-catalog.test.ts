@@ -1,13 +1,12 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 
 import bunyan from 'bunyan'
 
-import { ConsulClient, PeerCatalog, ServiceRegistrar } from '../../../src/consul/index.js'
-import type { ConsulPeer, PeerCatalogOptions } from '../../../src/consul/index.js'
-import { ClosedError } from '../../../src/util/index.js'
+import { ConsulClient, PeerCatalog, ServiceRegistrar } from '#src/consul/index.js'
+import type { ConsulPeer, PeerCatalogOptions } from '#src/consul/index.js'
+import { ClosedError } from '#src/util/index.js'
+
 import { startConsulStandin } from '../../support/consul-standin/index.js'
 import type { ConsulStandin } from '../../support/consul-standin/index.js'
 import { Teardown } from '../../support/teardown.js'

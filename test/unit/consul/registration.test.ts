@@ -1,14 +1,13 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import bunyan from 'bunyan'
 
-import { ConsulClient, ServiceRegistrar } from '../../../src/consul/index.js'
-import type { ServiceInstance, ServiceRegistrarOptions } from '../../../src/consul/index.js'
-import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
+import { ConsulClient, ServiceRegistrar } from '#src/consul/index.js'
+import type { ServiceInstance, ServiceRegistrarOptions } from '#src/consul/index.js'
+import { ClosedError, InvalidArgumentError } from '#src/util/index.js'
+
 import { startConsulStandin } from '../../support/consul-standin/index.js'
 import type { ConsulStandin, StandinOptions } from '../../support/consul-standin/index.js'
 import { Teardown } from '../../support/teardown.js'

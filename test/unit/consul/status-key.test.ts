@@ -1,16 +1,10 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import {
-  ConsulClient,
-  ConsulError,
-  readNodeStatuses,
-  writeNodeStatus,
-} from '../../../src/consul/index.js'
-import type { NodeStatus } from '../../../src/consul/index.js'
-import { InvalidArgumentError } from '../../../src/util/index.js'
+import { ConsulClient, ConsulError, readNodeStatuses, writeNodeStatus } from '#src/consul/index.js'
+import type { NodeStatus } from '#src/consul/index.js'
+import { InvalidArgumentError } from '#src/util/index.js'
+
 import { startConsulStandin } from '../../support/consul-standin/index.js'
 import type { ConsulStandin } from '../../support/consul-standin/index.js'
 

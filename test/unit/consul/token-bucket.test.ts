@@ -1,9 +1,7 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { TokenBucket } from '../../../src/consul/token-bucket.js'
+import { TokenBucket } from '#src/consul/token-bucket.js'
 
 describe('TokenBucket', () => {
   it('allows a burst, then one take per 1/rate, and refills while idle', async () => {

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict'
 import { after, before } from 'node:test'
 
-import { ConsulClient } from '../../../src/consul/index.js'
+import { ConsulClient } from '#src/consul/index.js'
+
 import { startConsulStandin } from '../../support/consul-standin/index.js'
 import type { ConsulStandin } from '../../support/consul-standin/index.js'
 

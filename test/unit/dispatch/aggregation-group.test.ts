@@ -1,18 +1,16 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { TestContext } from 'node:test'
 
 import bunyan from 'bunyan'
 
-import type { Alert } from '../../../src/alerts/index.js'
-import type { RouteConfig } from '../../../src/config/index.js'
-import { AggregationGroup, buildRouteTree } from '../../../src/dispatch/index.js'
-import type { FlushFn } from '../../../src/dispatch/index.js'
-import { fingerprint } from '../../../src/labels/index.js'
-import type { LabelSet } from '../../../src/labels/index.js'
-import type { NotifyContext } from '../../../src/notify/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import type { RouteConfig } from '#src/config/index.js'
+import { AggregationGroup, buildRouteTree } from '#src/dispatch/index.js'
+import type { FlushFn } from '#src/dispatch/index.js'
+import { fingerprint } from '#src/labels/index.js'
+import type { LabelSet } from '#src/labels/index.js'
+import type { NotifyContext } from '#src/notify/index.js'
 
 const T0 = Date.UTC(2024, 0, 1, 12)
 const GROUP_WAIT = 1_000

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { TestContext } from 'node:test'
@@ -7,15 +5,15 @@ import type { TestContext } from 'node:test'
 import bunyan from 'bunyan'
 import { Registry } from 'prom-client'
 
-import { AlertStore } from '../../../src/alerts/index.js'
-import type { Alert } from '../../../src/alerts/index.js'
-import type { RouteConfig } from '../../../src/config/index.js'
-import { Dispatcher, buildRouteTree, createDispatcherMetrics } from '../../../src/dispatch/index.js'
-import type { Route } from '../../../src/dispatch/index.js'
-import { fingerprint, newMatcher } from '../../../src/labels/index.js'
-import type { LabelSet } from '../../../src/labels/index.js'
-import type { NotifyContext, Stage } from '../../../src/notify/index.js'
-import { ClosedError } from '../../../src/util/index.js'
+import { AlertStore } from '#src/alerts/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import type { RouteConfig } from '#src/config/index.js'
+import { Dispatcher, buildRouteTree, createDispatcherMetrics } from '#src/dispatch/index.js'
+import type { Route } from '#src/dispatch/index.js'
+import { fingerprint, newMatcher } from '#src/labels/index.js'
+import type { LabelSet } from '#src/labels/index.js'
+import type { NotifyContext, Stage } from '#src/notify/index.js'
+import { ClosedError } from '#src/util/index.js'
 
 const T0 = Date.UTC(2024, 0, 1, 12)
 const log = bunyan.createLogger({ name: 't', level: 'fatal' })

@@ -1,9 +1,7 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { MIN_FLUSH_TIMEOUT_MS, flushTimeoutMs } from '../../../src/dispatch/index.js'
+import { MIN_FLUSH_TIMEOUT_MS, flushTimeoutMs } from '#src/dispatch/index.js'
 
 describe('flushTimeoutMs', () => {
   it("is Alertmanager's notify.MinTimeout floor of 10 s", () => {

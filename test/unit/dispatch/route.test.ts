@@ -1,13 +1,11 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import type { RouteConfig } from '../../../src/config/index.js'
-import { DEFAULT_ROUTE_OPTS, buildRouteTree } from '../../../src/dispatch/index.js'
-import type { Route, RouteOpts } from '../../../src/dispatch/index.js'
-import { newMatcher, sortMatchers } from '../../../src/labels/index.js'
-import type { LabelSet, Matcher } from '../../../src/labels/index.js'
+import type { RouteConfig } from '#src/config/index.js'
+import { DEFAULT_ROUTE_OPTS, buildRouteTree } from '#src/dispatch/index.js'
+import type { Route, RouteOpts } from '#src/dispatch/index.js'
+import { newMatcher, sortMatchers } from '#src/labels/index.js'
+import type { LabelSet, Matcher } from '#src/labels/index.js'
 
 const MIN = 60_000
 

@@ -1,15 +1,13 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // InhibitRule, the per-rule source cache: 0.25's TestInhibitRuleHasEqual plus the index that
 // replaces its linear scan (equal-value buckets, latest-end-first lists, GC).
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import type { Alert } from '../../../src/alerts/index.js'
-import type { InhibitRuleConfig } from '../../../src/config/index.js'
-import { InhibitRule } from '../../../src/inhibit/inhibit-rule.js'
-import { fingerprint, parseMatchers } from '../../../src/labels/index.js'
-import type { LabelSet } from '../../../src/labels/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import type { InhibitRuleConfig } from '#src/config/index.js'
+import { InhibitRule } from '#src/inhibit/inhibit-rule.js'
+import { fingerprint, parseMatchers } from '#src/labels/index.js'
+import type { LabelSet } from '#src/labels/index.js'
 
 const NOW = Date.UTC(2024, 0, 1, 12)
 const SEC = 1000

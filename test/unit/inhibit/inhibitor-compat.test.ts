@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // Differential check against the real Alertmanager 0.25 (Debian's binary): the same config and
 // the same alerts go to both; every alert's `status.inhibitedBy` from its GET /api/v2/alerts must
 // equal what our Inhibitor answers. Each target has at most one qualifying source, because 0.25
@@ -13,11 +11,12 @@ import { after, before, describe, it } from 'node:test'
 
 import bunyan from 'bunyan'
 
-import { AlertStore, prepareAlert } from '../../../src/alerts/index.js'
-import { loadConfig } from '../../../src/config/index.js'
-import { Inhibitor } from '../../../src/inhibit/index.js'
-import type { LabelSet } from '../../../src/labels/index.js'
-import { formatRFC3339Millis } from '../../../src/util/index.js'
+import { AlertStore, prepareAlert } from '#src/alerts/index.js'
+import { loadConfig } from '#src/config/index.js'
+import { Inhibitor } from '#src/inhibit/index.js'
+import type { LabelSet } from '#src/labels/index.js'
+import { formatRFC3339Millis } from '#src/util/index.js'
+
 import { CONFIG_REGISTRY } from '../../support/integrations.js'
 import { freePort } from '../../support/ports.js'
 import { httpOk, spawnUntilReady, waitFor } from '../../support/wait.js'

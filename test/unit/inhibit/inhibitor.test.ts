@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The Inhibitor on a real AlertStore: 0.25's TestInhibitRuleMatches, TestInhibitRuleMatchers and
 // TestInhibit, then resolution by time, replacement, rule order, chains, lifecycle and GC.
 import assert from 'node:assert/strict'
@@ -7,13 +5,13 @@ import { describe, it } from 'node:test'
 
 import bunyan from 'bunyan'
 
-import { AlertStore } from '../../../src/alerts/index.js'
-import type { Alert } from '../../../src/alerts/index.js'
-import type { InhibitRuleConfig } from '../../../src/config/index.js'
-import { Inhibitor } from '../../../src/inhibit/index.js'
-import { fingerprint, parseMatchers } from '../../../src/labels/index.js'
-import type { LabelSet } from '../../../src/labels/index.js'
-import { ClosedError } from '../../../src/util/index.js'
+import { AlertStore } from '#src/alerts/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import type { InhibitRuleConfig } from '#src/config/index.js'
+import { Inhibitor } from '#src/inhibit/index.js'
+import { fingerprint, parseMatchers } from '#src/labels/index.js'
+import type { LabelSet } from '#src/labels/index.js'
+import { ClosedError } from '#src/util/index.js'
 
 const NOW = Date.UTC(2024, 0, 1, 12)
 const SEC = 1000

@@ -1,12 +1,10 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
 import xxhash from 'xxhash-wasm'
 
-import { fingerprint, initHashing, labelsHash } from '../../../src/labels/fingerprint.js'
-import type { LabelSet } from '../../../src/labels/index.js'
+import { fingerprint, initHashing, labelsHash } from '#src/labels/fingerprint.js'
+import type { LabelSet } from '#src/labels/index.js'
 
 import { loadGoOracle, loadGolden } from './golden.js'
 

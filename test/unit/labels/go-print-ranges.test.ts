@@ -1,9 +1,7 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { GO_PRINT_RANGES } from '../../../src/labels/go-print-ranges.js'
+import { GO_PRINT_RANGES } from '#src/labels/go-print-ranges.js'
 
 describe('GO_PRINT_RANGES', () => {
   it('is a sorted list of disjoint [first, last] pairs above ASCII', () => {

@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { MatcherError } from '../../../src/labels/errors.js'
-import { compileGoRegex } from '../../../src/labels/go-regex.js'
+import { MatcherError } from '#src/labels/errors.js'
+import { compileGoRegex } from '#src/labels/go-regex.js'
 
 import { loadGoOracle, loadGolden } from './golden.js'
 

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
@@ -9,7 +7,7 @@ import {
   hasLoneSurrogate,
   isGoPrint,
   toWellFormed,
-} from '../../../src/labels/go-string.js'
+} from '#src/labels/go-string.js'
 
 import { loadGoOracle } from './golden.js'
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import type { LabelSet, MatchType } from '../../../src/labels/index.js'
+import type { LabelSet, MatchType } from '#src/labels/index.js'
 
 /** GoldenRoute is a route of the recorded Alertmanager config. */
 export interface GoldenRoute {

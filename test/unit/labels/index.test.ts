@@ -1,9 +1,7 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import * as labels from '../../../src/labels/index.js'
+import * as labels from '#src/labels/index.js'
 
 describe('labels public API', () => {
   it('exports exactly the agreed runtime surface', () => {

@@ -1,12 +1,10 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import type { LabelSet, Matcher } from '../../../src/labels/index.js'
-import { isValidLabelName, labelSetString } from '../../../src/labels/labels.js'
-import { parseMatchers } from '../../../src/labels/matcher-parser.js'
-import { matchersToString, newMatcher, sortMatchers } from '../../../src/labels/matcher.js'
+import type { LabelSet, Matcher } from '#src/labels/index.js'
+import { isValidLabelName, labelSetString } from '#src/labels/labels.js'
+import { parseMatchers } from '#src/labels/matcher-parser.js'
+import { matchersToString, newMatcher, sortMatchers } from '#src/labels/matcher.js'
 
 import { loadGoOracle, loadGolden } from './golden.js'
 import type { GoldenRoute } from './golden.js'

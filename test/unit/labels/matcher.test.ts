@@ -1,12 +1,10 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { MatcherError } from '../../../src/labels/errors.js'
-import type { LabelSet, MatchType } from '../../../src/labels/index.js'
-import { parseMatcher } from '../../../src/labels/matcher-parser.js'
-import { Matcher, matchersToString, newMatcher, sortMatchers } from '../../../src/labels/matcher.js'
+import { MatcherError } from '#src/labels/errors.js'
+import type { LabelSet, MatchType } from '#src/labels/index.js'
+import { parseMatcher } from '#src/labels/matcher-parser.js'
+import { Matcher, matchersToString, newMatcher, sortMatchers } from '#src/labels/matcher.js'
 
 import { loadGoOracle, loadGolden } from './golden.js'
 

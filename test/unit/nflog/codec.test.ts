@@ -1,13 +1,11 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { before, describe, it } from 'node:test'
 
-import { loadNflogCodec } from '../../../src/nflog/index.js'
-import type { MeshEntry, NflogCodec } from '../../../src/nflog/index.js'
-import { GO_ZERO_TIME_MS } from '../../../src/util/index.js'
+import { loadNflogCodec } from '#src/nflog/index.js'
+import type { MeshEntry, NflogCodec } from '#src/nflog/index.js'
+import { GO_ZERO_TIME_MS } from '#src/util/index.js'
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', '..', 'test', 'fixtures', 'nflog')
 const U64_MAX = 2n ** 64n - 1n

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The notification log's words for what reading its files found; reading itself, torn tails
 // and the `.corrupt` copy are src/storage's and tested in test/unit/storage.
 import assert from 'node:assert/strict'
@@ -10,10 +8,10 @@ import { after, before, describe, it } from 'node:test'
 
 import bunyan from 'bunyan'
 
-import { loadEvents } from '../../../src/nflog/files.js'
-import { loadNflogCodec } from '../../../src/nflog/index.js'
-import type { MeshEntry, NflogCodec } from '../../../src/nflog/index.js'
-import { loadStoreFiles } from '../../../src/storage/index.js'
+import { loadEvents } from '#src/nflog/files.js'
+import { loadNflogCodec } from '#src/nflog/index.js'
+import type { MeshEntry, NflogCodec } from '#src/nflog/index.js'
+import { loadStoreFiles } from '#src/storage/index.js'
 
 interface LogRecord {
   level: number

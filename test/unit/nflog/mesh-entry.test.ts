@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { stateKey } from '../../../src/nflog/index.js'
-import type { NflogReceiver } from '../../../src/nflog/index.js'
+import { stateKey } from '#src/nflog/index.js'
+import type { NflogReceiver } from '#src/nflog/index.js'
 
 describe('stateKey', () => {
   const cases: { name: string; groupKey: string; receiver: NflogReceiver; want: string }[] = [

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -9,8 +7,8 @@ import { describe, it } from 'node:test'
 import bunyan from 'bunyan'
 import { Registry } from 'prom-client'
 
-import { Nflog } from '../../../src/nflog/index.js'
-import { createNflogMetrics } from '../../../src/nflog/metrics.js'
+import { Nflog } from '#src/nflog/index.js'
+import { createNflogMetrics } from '#src/nflog/metrics.js'
 
 const RECEIVER = { groupName: 'r', integration: 'webhook', idx: 0 }
 

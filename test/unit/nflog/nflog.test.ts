@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -8,9 +6,9 @@ import { after, before, describe, it } from 'node:test'
 
 import bunyan from 'bunyan'
 
-import { Nflog, loadNflogCodec } from '../../../src/nflog/index.js'
-import type { MeshEntry, NflogCodec, NflogReceiver } from '../../../src/nflog/index.js'
-import { ClosedError, InvalidArgumentError } from '../../../src/util/index.js'
+import { Nflog, loadNflogCodec } from '#src/nflog/index.js'
+import type { MeshEntry, NflogCodec, NflogReceiver } from '#src/nflog/index.js'
+import { ClosedError, InvalidArgumentError } from '#src/util/index.js'
 
 const T0 = Date.UTC(2024, 0, 1, 12)
 const HOUR = 3_600_000

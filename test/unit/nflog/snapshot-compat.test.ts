@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The nflog snapshot file against the real Alertmanager 0.25 (Debian's binary): we read what
 // it writes, and it reads what we write, seen through whether it notifies again.
 import assert from 'node:assert/strict'
@@ -12,9 +10,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 import bunyan from 'bunyan'
 
-import { initHashing, labelsHash } from '../../../src/labels/index.js'
-import type { LabelSet } from '../../../src/labels/index.js'
-import { Nflog } from '../../../src/nflog/index.js'
+import { initHashing, labelsHash } from '#src/labels/index.js'
+import type { LabelSet } from '#src/labels/index.js'
+import { Nflog } from '#src/nflog/index.js'
+
 import { freePort } from '../../support/ports.js'
 import { Teardown } from '../../support/teardown.js'
 import { httpOk, spawnUntilReady, waitFor } from '../../support/wait.js'

@@ -1,23 +1,16 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 
 import bunyan from 'bunyan'
 import { Registry } from 'prom-client'
 
-import type { Alert } from '../../../src/alerts/index.js'
-import { fingerprint, initHashing, labelsHash } from '../../../src/labels/index.js'
-import type { LabelSet } from '../../../src/labels/index.js'
-import { Nflog } from '../../../src/nflog/index.js'
-import { NotifyError, buildPipeline, createNotifyMetrics } from '../../../src/notify/index.js'
-import type {
-  Integration,
-  Muter,
-  NotifyContext,
-  Peer,
-  PipelineOptions,
-} from '../../../src/notify/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { fingerprint, initHashing, labelsHash } from '#src/labels/index.js'
+import type { LabelSet } from '#src/labels/index.js'
+import { Nflog } from '#src/nflog/index.js'
+import { NotifyError, buildPipeline, createNotifyMetrics } from '#src/notify/index.js'
+import type { Integration, Muter, NotifyContext, Peer, PipelineOptions } from '#src/notify/index.js'
+
 import { TEST_INTEGRATIONS } from '../../support/integrations.js'
 
 const T0 = Date.UTC(2024, 0, 1, 12)

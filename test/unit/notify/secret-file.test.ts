@@ -1,12 +1,10 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import { SecretFileError, readSecretFile, readSecretFileSync } from '../../../src/notify/index.js'
+import { SecretFileError, readSecretFile, readSecretFileSync } from '#src/notify/index.js'
 
 describe('readSecretFile', () => {
   let dir: string

@@ -1,11 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import type { Alert } from '../../../src/alerts/index.js'
-import { byReceiver, fanout, sequence } from '../../../src/notify/index.js'
-import type { NotifyContext, Stage } from '../../../src/notify/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { byReceiver, fanout, sequence } from '#src/notify/index.js'
+import type { NotifyContext, Stage } from '#src/notify/index.js'
 
 function context(receiver = 'team'): NotifyContext {
   return {

@@ -1,12 +1,10 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The rows are read from Alertmanager 0.25's own notify/util_test.go (TestTruncate), so the
 // expectations are Go's, not typed in here.
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 
-import { truncateInBytes, truncateInRunes } from '../../../src/notify/index.js'
+import { truncateInBytes, truncateInRunes } from '#src/notify/index.js'
 
 const GO_TEST = '/usr/share/gocode/src/github.com/prometheus/alertmanager/notify/util_test.go'
 

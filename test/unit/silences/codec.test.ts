@@ -1,14 +1,12 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 
 import protobuf from 'protobufjs'
 
-import { decodeMeshSilences, encodeMeshSilences } from '../../../src/silences/index.js'
-import type { MeshSilence, SilenceMatcherType } from '../../../src/silences/index.js'
-import { GO_ZERO_TIME_MS } from '../../../src/util/index.js'
+import { decodeMeshSilences, encodeMeshSilences } from '#src/silences/index.js'
+import type { MeshSilence, SilenceMatcherType } from '#src/silences/index.js'
+import { GO_ZERO_TIME_MS } from '#src/util/index.js'
 
 const FIXTURES = new URL('../../../../test/fixtures/silences/', import.meta.url)
 const NOW = Date.UTC(2024, 0, 1, 12, 0, 0, 123)

@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { SilenceInvalidError, SilenceNotFoundError } from '../../../src/silences/index.js'
-import { AlertmeshError } from '../../../src/util/index.js'
+import { SilenceInvalidError, SilenceNotFoundError } from '#src/silences/index.js'
+import { AlertmeshError } from '#src/util/index.js'
 
 describe('silence errors', () => {
   // Each row: the error, its stable code, its exact message (the API returns messages as is).

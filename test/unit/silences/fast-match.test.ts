@@ -1,11 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { Matcher, newMatcher } from '../../../src/labels/index.js'
-import type { LabelSet, MatchType } from '../../../src/labels/index.js'
-import { labelTest, silenceTest } from '../../../src/silences/fast-match.js'
+import { Matcher, newMatcher } from '#src/labels/index.js'
+import type { LabelSet, MatchType } from '#src/labels/index.js'
+import { labelTest, silenceTest } from '#src/silences/fast-match.js'
 
 let slow = 0
 /** CountingMatcher counts fallbacks to the matcher (its regex engine). */

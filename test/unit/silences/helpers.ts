@@ -5,13 +5,8 @@ import { join } from 'node:path'
 
 import bunyan from 'bunyan'
 
-import { Silences } from '../../../src/silences/index.js'
-import type {
-  MeshSilence,
-  Silence,
-  SilenceMatcher,
-  SilencesOptions,
-} from '../../../src/silences/index.js'
+import { Silences } from '#src/silences/index.js'
+import type { MeshSilence, Silence, SilenceMatcher, SilencesOptions } from '#src/silences/index.js'
 
 export const T0 = Date.UTC(2024, 0, 1, 12)
 export const SEC = 1000

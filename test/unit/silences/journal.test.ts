@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -7,13 +5,8 @@ import { after, before, describe, it } from 'node:test'
 
 import { Registry } from 'prom-client'
 
-import {
-  JOURNAL_FILE,
-  SNAPSHOT_FILE,
-  Silences,
-  decodeMeshSilences,
-} from '../../../src/silences/index.js'
-import type { Silence } from '../../../src/silences/index.js'
+import { JOURNAL_FILE, SNAPSHOT_FILE, Silences, decodeMeshSilences } from '#src/silences/index.js'
+import type { Silence } from '#src/silences/index.js'
 
 import { HOUR, MIN, T0, clock, eq, mesh, quietLog, tempDir } from './helpers.js'
 

@@ -1,12 +1,10 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { Matcher, newMatcher } from '../../../src/labels/index.js'
-import type { LabelSet, MatchType } from '../../../src/labels/index.js'
-import { MatcherIndex } from '../../../src/silences/matcher-index.js'
-import type { IndexedSilence } from '../../../src/silences/matcher-index.js'
+import { Matcher, newMatcher } from '#src/labels/index.js'
+import type { LabelSet, MatchType } from '#src/labels/index.js'
+import { MatcherIndex } from '#src/silences/matcher-index.js'
+import type { IndexedSilence } from '#src/silences/matcher-index.js'
 
 /** mulberry32 is a small seeded PRNG, so a failing case can be replayed. */
 function mulberry32(seed: number): () => number {

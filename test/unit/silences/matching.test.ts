@@ -1,14 +1,12 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { Matcher, fingerprint, newMatcher } from '../../../src/labels/index.js'
-import type { LabelSet, MatchType } from '../../../src/labels/index.js'
-import { silenceState } from '../../../src/silences/index.js'
-import type { Silence, SilenceMatcher } from '../../../src/silences/index.js'
-import { SilenceMatching } from '../../../src/silences/matching.js'
-import type { MatchableSilence } from '../../../src/silences/matching.js'
+import { Matcher, fingerprint, newMatcher } from '#src/labels/index.js'
+import type { LabelSet, MatchType } from '#src/labels/index.js'
+import { silenceState } from '#src/silences/index.js'
+import type { Silence, SilenceMatcher } from '#src/silences/index.js'
+import { SilenceMatching } from '#src/silences/matching.js'
+import type { MatchableSilence } from '#src/silences/matching.js'
 
 import { HOUR, MIN, T0, clock, mesh, openMemory } from './helpers.js'
 

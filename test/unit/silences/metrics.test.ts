@@ -1,11 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
 import { Registry } from 'prom-client'
 
-import { createSilencesMetrics } from '../../../src/silences/metrics.js'
+import { createSilencesMetrics } from '#src/silences/metrics.js'
 
 import { HOUR, MIN, T0, clock, eq, mesh, openMemory } from './helpers.js'
 

@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { MuteCache } from '../../../src/silences/mute-cache.js'
-import type { MuteEntry } from '../../../src/silences/mute-cache.js'
+import { MuteCache } from '#src/silences/mute-cache.js'
+import type { MuteEntry } from '#src/silences/mute-cache.js'
 
 import { MIN, clock } from './helpers.js'
 

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
@@ -10,9 +8,9 @@ import {
   sameMatchers,
   silenceState,
   validateSilence,
-} from '../../../src/silences/index.js'
-import type { Silence, SilenceMatcher, SilenceState } from '../../../src/silences/index.js'
-import { GO_ZERO_TIME_MS } from '../../../src/util/index.js'
+} from '#src/silences/index.js'
+import type { Silence, SilenceMatcher, SilenceState } from '#src/silences/index.js'
+import { GO_ZERO_TIME_MS } from '#src/util/index.js'
 
 const NOW = Date.UTC(2024, 0, 1, 12)
 const SEC = 1000

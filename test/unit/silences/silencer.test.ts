@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { fingerprint } from '../../../src/labels/index.js'
-import { Silencer } from '../../../src/silences/index.js'
+import { fingerprint } from '#src/labels/index.js'
+import { Silencer } from '#src/silences/index.js'
 
 import { HOUR, MIN, clock, eq, openMemory, re } from './helpers.js'
 

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
@@ -9,9 +7,9 @@ import {
   Silences,
   encodeMeshSilences,
   silenceState,
-} from '../../../src/silences/index.js'
-import type { MeshSilence, Silence, SilenceState } from '../../../src/silences/index.js'
-import { ClosedError, GO_ZERO_TIME_MS, InvalidArgumentError } from '../../../src/util/index.js'
+} from '#src/silences/index.js'
+import type { MeshSilence, Silence, SilenceState } from '#src/silences/index.js'
+import { ClosedError, GO_ZERO_TIME_MS, InvalidArgumentError } from '#src/util/index.js'
 
 import { HOUR, MIN, SEC, T0, clock, eq, mesh, openMemory, quietLog, re } from './helpers.js'
 

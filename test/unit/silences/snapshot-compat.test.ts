@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // Snapshot compatibility with the real Alertmanager 0.25 (Debian's build, installed by the test
 // command): it reads the `silences` file Alertmanager writes at shutdown, and Alertmanager lists
 // the silences of a file we wrote exactly as we hold them. Together: either can take over the
@@ -9,9 +7,10 @@ import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 
-import { Silences, apiSilenceState } from '../../../src/silences/index.js'
-import type { Silence, SilenceMatcherType } from '../../../src/silences/index.js'
-import { formatRFC3339Millis } from '../../../src/util/index.js'
+import { Silences, apiSilenceState } from '#src/silences/index.js'
+import type { Silence, SilenceMatcherType } from '#src/silences/index.js'
+import { formatRFC3339Millis } from '#src/util/index.js'
+
 import { TestNode } from '../../support/node-process.js'
 
 import { HOUR, MIN, eq, quietLog } from './helpers.js'

@@ -1,18 +1,11 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import {
-  JOURNAL_FILE,
-  SNAPSHOT_FILE,
-  Silences,
-  encodeMeshSilences,
-} from '../../../src/silences/index.js'
-import type { MeshSilence } from '../../../src/silences/index.js'
-import { mergeLoaded } from '../../../src/silences/snapshot.js'
+import { JOURNAL_FILE, SNAPSHOT_FILE, Silences, encodeMeshSilences } from '#src/silences/index.js'
+import type { MeshSilence } from '#src/silences/index.js'
+import { mergeLoaded } from '#src/silences/snapshot.js'
 
 import { HOUR, T0, clock, mesh, quietLog, tempDir } from './helpers.js'
 

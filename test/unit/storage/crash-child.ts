@@ -8,7 +8,7 @@
 //                                           journal is not truncated yet)
 import { createRequire, syncBuiltinESMExports } from 'node:module'
 
-import { DurableStore, loadStoreFiles } from '../../../src/storage/index.js'
+import { DurableStore, loadStoreFiles } from '#src/storage/index.js'
 
 import { decode, encode, rec } from './helpers.js'
 import type { Rec } from './helpers.js'

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // A real process killed with SIGKILL in the middle of writing loses nothing it acknowledged,
 // and leaves files the next start reads: during a stream of writes and compactions, between a
 // snapshot's write and its rename, and between the rename and the journal's truncation.
@@ -10,7 +8,7 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
-import { DurableStore, loadStoreFiles } from '../../../src/storage/index.js'
+import { DurableStore, loadStoreFiles } from '#src/storage/index.js'
 
 import { decode, encode, rec, tempDirs } from './helpers.js'
 import type { Rec } from './helpers.js'

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // DurableStore as both stores use it: silences (every write awaited, group commit, compaction
 // past a size) and the nflog (changes gathered for a delay, latest per key, compaction past the
 // snapshot's size, retried in the background).
@@ -9,9 +7,9 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-import { DurableStore } from '../../../src/storage/index.js'
-import type { DurableStoreOptions } from '../../../src/storage/index.js'
-import { ClosedError } from '../../../src/util/index.js'
+import { DurableStore } from '#src/storage/index.js'
+import type { DurableStoreOptions } from '#src/storage/index.js'
+import { ClosedError } from '#src/util/index.js'
 
 import { decode, encode, rec, tempDirs } from './helpers.js'
 import type { Rec } from './helpers.js'

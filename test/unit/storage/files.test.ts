@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // Reading a store's files at start-up: torn writes and corrupt tails keep what comes before
 // them, are reported with file and byte offset, and the damaged file is kept as `.corrupt`.
 import assert from 'node:assert/strict'
@@ -7,13 +5,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 
-import {
-  issueText,
-  keepCorruptCopy,
-  loadStoreFiles,
-  readStoreFile,
-} from '../../../src/storage/index.js'
-import type { StoreFile } from '../../../src/storage/index.js'
+import { issueText, keepCorruptCopy, loadStoreFiles, readStoreFile } from '#src/storage/index.js'
+import type { StoreFile } from '#src/storage/index.js'
 
 import { decode, encode, rec, tempDirs } from './helpers.js'
 import type { Rec } from './helpers.js'

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before } from 'node:test'
 
-import type { DecodedRecords, RecordIssue } from '../../../src/storage/index.js'
+import type { DecodedRecords, RecordIssue } from '#src/storage/index.js'
 
 /** Rec is a test record: a key and a value, `key=value` on disk. */
 export interface Rec {

@@ -12,8 +12,8 @@ import type { ConsulRequest } from '../../support/consul-acl-policy.js'
 import { AclResolver } from '../../support/consul-standin/index.js'
 import type { AclResource } from '../../support/consul-standin/index.js'
 
-void describe('policyRules', () => {
-  void it('reads each block as a named rule, exact or prefix', () => {
+describe('policyRules', () => {
+  it('reads each block as a named rule, exact or prefix', () => {
     const rules = policyRules(
       policyText(['key_prefix', 'alertmesh/', 'read'], ['service', 'alertmesh', 'write'])
     )
@@ -38,13 +38,13 @@ void describe('policyRules', () => {
     [policyText(['key', 'a', 'read'], ['key', 'a', 'write']), 'the same rule twice'],
   ]
   for (const [text, why] of badPolicies) {
-    void it(`refuses ${why}`, () => {
+    it(`refuses ${why}`, () => {
       assert.throws(() => policyRules(text))
     })
   }
 })
 
-void describe('the stand-in resolving policy files', () => {
+describe('the stand-in resolving policy files', () => {
   // Each row: a policy (named in the test title), a request, and whether Consul allows it. The
   // ACL claims of the deployment test rest on the stand-in resolving named rules as Consul does.
   const nodeShape = policyText(
@@ -85,14 +85,14 @@ void describe('the stand-in resolving policy files', () => {
   ]
   for (const [label, policy, resource, level, name, allowed] of precedence) {
     const verb = allowed ? 'allows' : 'refuses'
-    void it(`${verb} ${resource}:${level} on "${name}" under ${label}`, () => {
+    it(`${verb} ${resource}:${level} on "${name}" under ${label}`, () => {
       const authz = new AclResolver([{ token: 't', rules: policyRules(policy) }]).resolve('t')
       assert.equal(authz.allowed(resource, level, name), allowed)
     })
   }
 })
 
-void describe('demandsOf and denied', () => {
+describe('demandsOf and denied', () => {
   const registration = JSON.stringify({
     ID: 'alertmesh-n0',
     Name: 'alertmesh',
@@ -107,7 +107,7 @@ void describe('demandsOf and denied', () => {
     { method: 'PUT', path: '/v1/agent/service/deregister/alertmesh-n0', body: '' },
   ]
 
-  void it('lists what Consul checks for each request, by its ACL requirements', () => {
+  it('lists what Consul checks for each request, by its ACL requirements', () => {
     assert.deepEqual(
       demandsOf(requests, 'consul-0').map((d) => `${d.resource}:${d.level}:${d.name}`),
       [
@@ -124,7 +124,7 @@ void describe('demandsOf and denied', () => {
     assert.equal(demandsOf(requests, 'c')[0]?.because, 'GET /v1/kv/alertmesh/config')
   })
 
-  void it('fails on a request the policies were not written for', () => {
+  it('fails on a request the policies were not written for', () => {
     assert.throws(
       () => demandsOf([{ method: 'GET', path: '/v1/catalog/nodes', body: '' }], 'c'),
       /unexpected Consul request GET \/v1\/catalog\/nodes/
@@ -135,7 +135,7 @@ void describe('demandsOf and denied', () => {
     )
   })
 
-  void it('denied keeps exactly the demands the rules refuse', () => {
+  it('denied keeps exactly the demands the rules refuse', () => {
     const demands = demandsOf(requests, 'consul-0')
     const rules = policyRules(
       policyText(

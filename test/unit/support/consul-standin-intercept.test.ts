@@ -5,7 +5,7 @@ import { startConsulStandin } from '../../support/consul-standin/index.js'
 import type { ConsulStandin, InterceptedRequest } from '../../support/consul-standin/index.js'
 import { waitFor } from '../../support/wait.js'
 
-void describe('the Consul stand-in intercept hook', () => {
+describe('the Consul stand-in intercept hook', () => {
   let consul: ConsulStandin
 
   before(async () => {
@@ -16,7 +16,7 @@ void describe('the Consul stand-in intercept hook', () => {
     await consul.stop()
   })
 
-  void it('answers a request itself, seeing method, path, query and headers', async () => {
+  it('answers a request itself, seeing method, path, query and headers', async () => {
     const seen: InterceptedRequest[] = []
     consul.intercept((request, res) => {
       seen.push(request)
@@ -47,7 +47,7 @@ void describe('the Consul stand-in intercept hook', () => {
     assert.equal(consul.requests({ subject: 'scripted', outcome: 'answered' }).length, 1)
   })
 
-  void it('holds a request until proceed, then the stand-in answers it', async () => {
+  it('holds a request until proceed, then the stand-in answers it', async () => {
     await fetch(`${consul.url}/v1/kv/held`, { method: 'PUT', body: 'v' })
     let proceed: (() => void) | undefined
     consul.intercept((request, _res, go) => {
@@ -69,7 +69,7 @@ void describe('the Consul stand-in intercept hook', () => {
     }
   })
 
-  void it('is removed by clearFaults', async () => {
+  it('is removed by clearFaults', async () => {
     consul.intercept((_request, res) => {
       res.writeHead(418).end()
       return true

@@ -4,8 +4,8 @@ import { describe, it } from 'node:test'
 import { attr, block, entry, num, parseHcl, str } from '../../support/hcl.js'
 import type { HclObject } from '../../support/hcl.js'
 
-void describe('parseHcl', () => {
-  void it('reads attributes, labelled blocks, lists and objects, dropping comments', () => {
+describe('parseHcl', () => {
+  it('reads attributes, labelled blocks, lists and objects, dropping comments', () => {
     const body = parseHcl(
       [
         '# a comment',
@@ -49,7 +49,7 @@ void describe('parseHcl', () => {
     assert.equal(str(block(service.body, 'check'), 'ttl'), '15s')
   })
 
-  void it('reads the escapes \\" \\\\ and \\n in strings', () => {
+  it('reads the escapes \\" \\\\ and \\n in strings', () => {
     assert.equal(attr(parseHcl('a = "q\\"b\\\\s\\nn"\n'), 'a'), 'q"b\\s\nn')
   })
 
@@ -70,22 +70,22 @@ void describe('parseHcl', () => {
     ['a = 1\r\n', 'a carriage return'],
   ]
   for (const [text, why] of badHcl) {
-    void it(`refuses ${why}`, () => {
+    it(`refuses ${why}`, () => {
       assert.throws(() => parseHcl(text), /^Error: line \d+: /)
     })
   }
 })
 
-void describe('HCL accessors', () => {
+describe('HCL accessors', () => {
   const body = parseHcl('n = 1\ns = "x"\nb {\n}\nb {\n}\n')
 
-  void it('fail the test on a value of the wrong type', () => {
+  it('fail the test on a value of the wrong type', () => {
     assert.throws(() => str(body, 'n'), /n is a string/)
     assert.throws(() => num(body, 's'), /s is a number/)
     assert.throws(() => str(body, 'missing'), /missing is a string/)
   })
 
-  void it('block wants exactly one block of the type', () => {
+  it('block wants exactly one block of the type', () => {
     assert.throws(() => block(body, 'b'), /exactly one b block/)
     assert.throws(() => block(body, 'c'), /exactly one c block/)
   })

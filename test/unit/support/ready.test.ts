@@ -11,8 +11,8 @@ function script(code: string): [string, string[]] {
   return [process.execPath, ['-e', code]]
 }
 
-void describe('waitFor', () => {
-  void it('returns the first value that is neither undefined nor false', async () => {
+describe('waitFor', () => {
+  it('returns the first value that is neither undefined nor false', async () => {
     let calls = 0
     const value = await waitFor('the third call', () => (++calls === 3 ? 0 : undefined), {
       intervalMs: 1,
@@ -21,7 +21,7 @@ void describe('waitFor', () => {
     assert.equal(calls, 3)
   })
 
-  void it('times out naming the condition and the check last error', async () => {
+  it('times out naming the condition and the check last error', async () => {
     await assert.rejects(
       waitFor(
         'nothing',
@@ -34,7 +34,7 @@ void describe('waitFor', () => {
     )
   })
 
-  void it('stops as soon as its signal aborts', async () => {
+  it('stops as soon as its signal aborts', async () => {
     const controller = new AbortController()
     const started = Date.now()
     setTimeout(() => {
@@ -48,8 +48,8 @@ void describe('waitFor', () => {
   })
 })
 
-void describe('httpOk', () => {
-  void it('is true for 2xx, false for other answers and for no answer', async () => {
+describe('httpOk', () => {
+  it('is true for 2xx, false for other answers and for no answer', async () => {
     const server = createServer((req, res) => {
       res.writeHead(req.url === '/ok' ? 200 : 503).end('body')
     })
@@ -66,8 +66,8 @@ void describe('httpOk', () => {
   })
 })
 
-void describe('spawnUntilReady', () => {
-  void it('resolves once the check holds and keeps collecting output', async () => {
+describe('spawnUntilReady', () => {
+  it('resolves once the check holds and keeps collecting output', async () => {
     const [command, args] = script(
       "console.log('starting'); setTimeout(() => console.log('listening'), 50); setTimeout(() => console.error('later'), 150); setTimeout(() => {}, 10000)"
     )
@@ -85,7 +85,7 @@ void describe('spawnUntilReady', () => {
     assert.equal((await exited).signal, 'SIGTERM')
   })
 
-  void it('fails at once when the child exits first, quoting its output', async () => {
+  it('fails at once when the child exits first, quoting its output', async () => {
     const [command, args] = script("console.error('bad flag'); process.exit(3)")
     const started = Date.now()
     await assert.rejects(
@@ -100,7 +100,7 @@ void describe('spawnUntilReady', () => {
     assert.ok(Date.now() - started < 10_000, 'did not wait for the timeout')
   })
 
-  void it('kills a child that is not ready in time', async () => {
+  it('kills a child that is not ready in time', async () => {
     const [command, args] = script("console.log('up'); setTimeout(() => {}, 60000)")
     let spawned: ReturnType<typeof exitOf> | undefined
     await assert.rejects(
@@ -118,7 +118,7 @@ void describe('spawnUntilReady', () => {
     assert.deepEqual(await spawned, { code: null, signal: 'SIGKILL' })
   })
 
-  void it('names a command that cannot be run', async () => {
+  it('names a command that cannot be run', async () => {
     await assert.rejects(
       spawnUntilReady('/nonexistent/binary', [], { name: 'nothing', check: () => true }),
       /ENOENT/

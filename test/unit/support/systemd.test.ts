@@ -14,7 +14,7 @@ import {
 } from '../../support/systemd.js'
 import type { NodeHost } from '../../support/systemd.js'
 
-void describe('parseUnit', () => {
+describe('parseUnit', () => {
   const unit = parseUnit(
     [
       '# comment',
@@ -31,7 +31,7 @@ void describe('parseUnit', () => {
     ].join('\n')
   )
 
-  void it('keeps every assignment of a key, in order, with continuation lines joined', () => {
+  it('keeps every assignment of a key, in order, with continuation lines joined', () => {
     assert.deepEqual(unit.get('Service')?.get('SystemCallFilter'), [
       '@system-service',
       '~@privileged    @resources',
@@ -39,7 +39,7 @@ void describe('parseUnit', () => {
     assert.equal(directive(unit, 'Unit', 'Description'), 'a unit')
   })
 
-  void it('directive is the last assignment, or undefined', () => {
+  it('directive is the last assignment, or undefined', () => {
     assert.equal(directive(unit, 'Service', 'ExecStart'), '/bin/b')
     assert.equal(directive(unit, 'Service', 'User'), undefined)
     assert.equal(directive(unit, 'Install', 'WantedBy'), undefined)
@@ -52,13 +52,13 @@ void describe('parseUnit', () => {
     ['[Service]\n=value\n', 'an assignment without a key'],
   ]
   for (const [text, why] of bad) {
-    void it(`refuses ${why}`, () => {
+    it(`refuses ${why}`, () => {
       assert.throws(() => parseUnit(text), /unit line \d+ is neither/)
     })
   }
 })
 
-void describe('seconds', () => {
+describe('seconds', () => {
   // Each row: a time span and its seconds.
   const rows: readonly (readonly [string, number])[] = [
     ['90', 90], // no unit means seconds
@@ -68,18 +68,18 @@ void describe('seconds', () => {
     ['3m', 180],
   ]
   for (const [span, want] of rows) {
-    void it(`reads ${span} as ${want} s`, () => {
+    it(`reads ${span} as ${want} s`, () => {
       assert.equal(seconds(span), want)
     })
   }
-  void it('refuses forms our units do not use', () => {
+  it('refuses forms our units do not use', () => {
     assert.throws(() => seconds('1h'), /unsupported time span/)
     assert.throws(() => seconds('1.5s'), /unsupported time span/)
   })
 })
 
-void describe('parseEnvFile', () => {
-  void it('reads VAR=word and VAR="value" lines, a quoted value across lines', () => {
+describe('parseEnvFile', () => {
+  it('reads VAR=word and VAR="value" lines, a quoted value across lines', () => {
     const vars = parseEnvFile('# c\nA=x\n\nB="one\n  two"\n; c\nC=""\n')
     assert.deepEqual(
       [...vars],
@@ -102,29 +102,29 @@ void describe('parseEnvFile', () => {
     ['export A=x\n', /line 1 is not VAR=value/],
   ]
   for (const [text, error] of bad) {
-    void it(`refuses ${JSON.stringify(text)}`, () => {
+    it(`refuses ${JSON.stringify(text)}`, () => {
       assert.throws(() => parseEnvFile(text), error)
     })
   }
 })
 
-void describe('commentedOpts', () => {
-  void it('reads the commented-out ALERTMESH_OPTS block', () => {
+describe('commentedOpts', () => {
+  it('reads the commented-out ALERTMESH_OPTS block', () => {
     const text = 'ALERTMESH_OPTS="--a=1"\n\n#ALERTMESH_OPTS="--b=2\n#  --c=3"\n# trailing\n'
     assert.equal(commentedOpts(text), '--b=2\n  --c=3')
   })
-  void it('fails when there is none, or a line of it lost its #', () => {
+  it('fails when there is none, or a line of it lost its #', () => {
     assert.throws(() => commentedOpts('A=1\n'), /has a commented-out alternative/)
     assert.throws(() => commentedOpts('#ALERTMESH_OPTS="--b=2\n  --c=3"\n'), /starts with #/)
   })
 })
 
-void describe('command lines', () => {
-  void it('splitWords splits at any whitespace and drops empty words', () => {
+describe('command lines', () => {
+  it('splitWords splits at any whitespace and drops empty words', () => {
     assert.deepEqual(splitWords(' a\tb\n\nc \r'), ['a', 'b', 'c'])
   })
 
-  void it('execArgv expands $VAR words split at whitespace, an unset one to nothing', () => {
+  it('execArgv expands $VAR words split at whitespace, an unset one to nothing', () => {
     assert.deepEqual(execArgv('/usr/bin/node /opt/a.cjs $OPTS $UNSET', { OPTS: '--x=1\n --y' }), [
       '/usr/bin/node',
       '/opt/a.cjs',
@@ -134,14 +134,14 @@ void describe('command lines', () => {
     assert.throws(() => execArgv('/bin/sh -c "x"', {}), /need no quoting/)
   })
 
-  void it('flagValues returns every value of a flag', () => {
+  it('flagValues returns every value of a flag', () => {
     const words = ['--cluster.peer=a:1', '--cluster.peers=z', '--cluster.peer=b:2', 'x']
     assert.deepEqual(flagValues(words, 'cluster.peer'), ['a:1', 'b:2'])
     assert.deepEqual(flagValues(words, 'node.name'), [])
   })
 })
 
-void describe('localise', () => {
+describe('localise', () => {
   const host: NodeHost = {
     dir: '/tmp/n0',
     webPort: 1234,
@@ -156,7 +156,7 @@ void describe('localise', () => {
     consulAddress: '127.0.0.1:8500',
   }
 
-  void it('swaps host paths, addresses and ports, and passes unknown flags through', () => {
+  it('swaps host paths, addresses and ports, and passes unknown flags through', () => {
     const words = [
       '--storage.path=/var/lib/alertmesh',
       '--web.listen-address=0.0.0.0:9093',
@@ -185,7 +185,7 @@ void describe('localise', () => {
     ])
   })
 
-  void it('fails on a cluster address that is not one of the hosts', () => {
+  it('fails on a cluster address that is not one of the hosts', () => {
     assert.throws(
       () => localise(['--cluster.peer=10.9.9.9:9094'], host),
       /10\.9\.9\.9:9094 is one of the test's hosts/

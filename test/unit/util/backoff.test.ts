@@ -1,9 +1,7 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { BACKOFF_DEFAULTS, ExponentialBackoff } from '../../../src/util/backoff.js'
+import { BACKOFF_DEFAULTS, ExponentialBackoff } from '#src/util/backoff.js'
 
 /** take returns the next n delays. */
 function take(backoff: ExponentialBackoff, n: number): number[] {

@@ -1,11 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 
-import { Deadline } from '../../../src/util/index.js'
+import { Deadline } from '#src/util/index.js'
 
 function aborted(signal: AbortSignal, withinMs: number): Promise<unknown> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
@@ -9,8 +7,8 @@ import {
   formatGoDuration,
   parseDuration,
   parseGoDuration,
-} from '../../../src/util/duration.js'
-import { AlertmeshError } from '../../../src/util/index.js'
+} from '#src/util/duration.js'
+import { AlertmeshError } from '#src/util/index.js'
 
 const S = 1000
 const M = 60 * S

@@ -1,11 +1,10 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, it } from 'node:test'
 
-import { AlertmeshError, ClosedError, InvalidArgumentError } from '../../../src/util/errors.js'
+import { AlertmeshError, ClosedError, InvalidArgumentError } from '#src/util/errors.js'
+
 import { REPO_ROOT } from '../../support/node-process.js'
 
 const SRC = join(REPO_ROOT, 'src')

@@ -1,9 +1,7 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { formatGoDuration, parseGoDuration } from '../../../src/util/duration.js'
+import { formatGoDuration, parseGoDuration } from '#src/util/duration.js'
 
 const S = 1000
 const M = 60 * S

@@ -1,9 +1,7 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { compareGoStrings, goJSONString, goJSONStringMap } from '../../../src/util/go-json.js'
+import { compareGoStrings, goJSONString, goJSONStringMap } from '#src/util/go-json.js'
 
 describe('goJSONString', () => {
   it('escapes exactly what Go 1.19 encoding/json escapes', () => {

@@ -1,11 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
 import { Registry } from 'prom-client'
 
-import { PlainSummary } from '../../../src/util/plain-summary.js'
+import { PlainSummary } from '#src/util/plain-summary.js'
 
 const NAME = 'alertmanager_dispatcher_alert_processing_duration_seconds'
 const HELP = 'Summary of latencies for the processing of alerts.'

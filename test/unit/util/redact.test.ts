@@ -1,9 +1,7 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { REDACTED, redactURL, redactURLInMessage } from '../../../src/util/redact.js'
+import { REDACTED, redactURL, redactURLInMessage } from '#src/util/redact.js'
 
 describe('redactURL', () => {
   it('hides the whole URL like Alertmanager RedactURL', () => {

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
@@ -9,7 +7,7 @@ import {
   formatRFC3339Millis,
   formatRFC3339Nano,
   parseRFC3339,
-} from '../../../src/util/time.js'
+} from '#src/util/time.js'
 
 const T = Date.UTC(2026, 10, 24, 5, 58, 20)
 

@@ -1,9 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { WarnLimiter } from '../../../src/util/index.js'
+import { WarnLimiter } from '#src/util/index.js'
+
 import { quietLog } from '../cluster/helpers.js'
 
 describe('WarnLimiter', () => {

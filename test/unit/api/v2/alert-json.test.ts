@@ -1,17 +1,15 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import type { Alert } from '../../../../src/alerts/index.js'
+import type { Alert } from '#src/alerts/index.js'
 import {
   ACTIVE_STATUS,
   gettableAlertJson,
   receiversJson,
   statusJson,
-} from '../../../../src/api/v2/alert-json.js'
-import type { AlertStatus } from '../../../../src/api/v2/alert-json.js'
-import { fingerprint } from '../../../../src/labels/index.js'
+} from '#src/api/v2/alert-json.js'
+import type { AlertStatus } from '#src/api/v2/alert-json.js'
+import { fingerprint } from '#src/labels/index.js'
 
 // An alert posted to Alertmanager 0.25 with characters its JSON encoder escapes; the expected
 // text is what its GET /api/v2/alerts returned for it (updatedAt aside).

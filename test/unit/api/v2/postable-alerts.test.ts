@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { OpenApiError } from '../../../../src/api/errors.js'
-import { parsePostableAlerts } from '../../../../src/api/v2/postable-alerts.js'
+import { OpenApiError } from '#src/api/errors.js'
+import { parsePostableAlerts } from '#src/api/v2/postable-alerts.js'
 
 const PREFIX = 'parsing alerts body from "" failed, because '
 // Go's name for the anonymous struct models.PostableAlert decodes its own fields into.

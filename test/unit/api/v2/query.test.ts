@@ -1,15 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { HandlerError } from '../../../../src/api/errors.js'
-import {
-  filterMatchers,
-  queryBool,
-  queryList,
-  receiverRegex,
-} from '../../../../src/api/v2/query.js'
+import { HandlerError } from '#src/api/errors.js'
+import { filterMatchers, queryBool, queryList, receiverRegex } from '#src/api/v2/query.js'
 
 // Expected values below were checked against Alertmanager 0.25 (go-swagger's generated binders:
 // the last value of a repeated parameter counts, an empty value means "absent", and

@@ -1,14 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import {
-  FatalYamlError,
-  decodeDocument,
-  escapePointer,
-} from '../../../../src/config/goyaml/decode.js'
-import { parseYamlTree } from '../../../../src/config/goyaml/tree.js'
+import { FatalYamlError, decodeDocument, escapePointer } from '#src/config/goyaml/decode.js'
+import { parseYamlTree } from '#src/config/goyaml/tree.js'
+
 import { CONFIG_REGISTRY } from '../../../support/integrations.js'
 import { R, checkRows, loadError } from '../helpers.js'
 

@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { emitYaml } from '../../../../src/config/goyaml/emit.js'
-import type { YOut } from '../../../../src/config/goyaml/emit.js'
+import { emitYaml } from '#src/config/goyaml/emit.js'
+import type { YOut } from '#src/config/goyaml/emit.js'
 
 const str = (value: string): YOut => ({ kind: 'str', value })
 const map = (entries: [string, YOut][], flow = false): YOut => ({ kind: 'map', entries, flow })

@@ -1,15 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import {
-  TagError,
-  resolvePlain,
-  resolveScalar,
-  shortValue,
-} from '../../../../src/config/goyaml/resolve.js'
-import type { YScalar } from '../../../../src/config/goyaml/tree.js'
+import { TagError, resolvePlain, resolveScalar, shortValue } from '#src/config/goyaml/resolve.js'
+import type { YScalar } from '#src/config/goyaml/tree.js'
 
 describe('resolvePlain follows yaml.v2 resolve.go', () => {
   const rows: [string, string, unknown, string][] = [

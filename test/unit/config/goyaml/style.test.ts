@@ -1,10 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { chooseStyle, escapeCode, isPrintable } from '../../../../src/config/goyaml/style.js'
-import type { Style } from '../../../../src/config/goyaml/style.js'
+import { chooseStyle, escapeCode, isPrintable } from '#src/config/goyaml/style.js'
+import type { Style } from '#src/config/goyaml/style.js'
 
 describe('chooseStyle', () => {
   // [text, flow context, mapping key, style]; go-yaml-emit.test.ts checks the same choices

@@ -1,9 +1,7 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { LineIndex, YamlSyntaxError, parseYamlTree } from '../../../../src/config/goyaml/tree.js'
+import { LineIndex, YamlSyntaxError, parseYamlTree } from '#src/config/goyaml/tree.js'
 
 describe('parseYamlTree', () => {
   it('returns undefined for empty documents', () => {

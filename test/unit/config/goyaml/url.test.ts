@@ -1,14 +1,7 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import {
-  GoUrlError,
-  goUrlString,
-  parseGoUrl,
-  parseHttpUrl,
-} from '../../../../src/config/goyaml/url.js'
+import { GoUrlError, goUrlString, parseGoUrl, parseHttpUrl } from '#src/config/goyaml/url.js'
 
 // Expected values were printed by Go 1.19's url.Parse / URL.String for the same inputs.
 describe('parseGoUrl and goUrlString', () => {

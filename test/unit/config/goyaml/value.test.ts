@@ -1,11 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // parseYamlValue: yaml.v2's Unmarshal into an `any`, normalised as newer Alertmanager's
 // template.normalizeYAMLValue does (jira's rendered custom fields).
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { parseYamlValue } from '../../../../src/config/index.js'
+import { parseYamlValue } from '#src/config/index.js'
 
 describe('parseYamlValue', () => {
   const values: readonly (readonly [string, string, unknown])[] = [

@@ -1,13 +1,11 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 
-import { basicAuthorization, configuredAuthorization } from '../../../../src/notify/http/auth.js'
-import { TransportError } from '../../../../src/notify/http/errors.js'
+import { basicAuthorization, configuredAuthorization } from '#src/notify/http/auth.js'
+import { TransportError } from '#src/notify/http/errors.js'
 
 import { httpConfig } from './servers.js'
 

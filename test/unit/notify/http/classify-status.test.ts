@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
@@ -7,7 +5,7 @@ import {
   classifyStatus,
   MAX_ERROR_DETAILS_CHARS,
   reasonForStatus,
-} from '../../../../src/notify/http/classify-status.js'
+} from '#src/notify/http/classify-status.js'
 
 describe('classifyStatus', () => {
   it('follows Alertmanager Retrier.Check for each status class', () => {

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { rmSync, writeFileSync, copyFileSync, mkdtempSync } from 'node:fs'
 import { createSecureServer } from 'node:http2'
@@ -8,11 +6,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import { classifyStatus } from '../../../../src/notify/http/classify-status.js'
-import { HttpConfigError } from '../../../../src/notify/http/errors.js'
-import { createHttpClient } from '../../../../src/notify/http/http-client.js'
-import type { HttpClient } from '../../../../src/notify/http/http-client.js'
-import { NotifyError } from '../../../../src/notify/notify-error.js'
+import { classifyStatus } from '#src/notify/http/classify-status.js'
+import { HttpConfigError } from '#src/notify/http/errors.js'
+import { createHttpClient } from '#src/notify/http/http-client.js'
+import type { HttpClient } from '#src/notify/http/http-client.js'
+import { NotifyError } from '#src/notify/notify-error.js'
+
 import { Teardown } from '../../../support/teardown.js'
 
 import { closedPort, httpConfig, listen, listenProxy, listenTLS, makeCerts } from './servers.js'

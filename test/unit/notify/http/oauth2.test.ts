@@ -1,16 +1,15 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { OAuth2 } from '../../../../src/config/types.js'
-import { TransportError } from '../../../../src/notify/http/errors.js'
-import { createHttpClient } from '../../../../src/notify/http/http-client.js'
-import { goQueryEscape, OAuth2TokenSource } from '../../../../src/notify/http/oauth2.js'
-import { NotifyError } from '../../../../src/notify/notify-error.js'
+import type { OAuth2 } from '#src/config/types.js'
+import { TransportError } from '#src/notify/http/errors.js'
+import { createHttpClient } from '#src/notify/http/http-client.js'
+import { goQueryEscape, OAuth2TokenSource } from '#src/notify/http/oauth2.js'
+import { NotifyError } from '#src/notify/notify-error.js'
+
 import { Teardown } from '../../../support/teardown.js'
 
 import { httpConfig, listen } from './servers.js'

@@ -1,12 +1,11 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
 import { Agent } from 'undici'
 
-import { TransportError } from '../../../../src/notify/http/errors.js'
-import { MAX_REQUESTS, roundTrip } from '../../../../src/notify/http/round-trip.js'
+import { TransportError } from '#src/notify/http/errors.js'
+import { MAX_REQUESTS, roundTrip } from '#src/notify/http/round-trip.js'
+
 import { Teardown } from '../../../support/teardown.js'
 
 import { listen } from './servers.js'

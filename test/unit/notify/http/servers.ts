@@ -17,7 +17,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import type { HttpClientConfig } from '../../../../src/config/types.js'
+import type { HttpClientConfig } from '#src/config/types.js'
 
 /** Recorded is one request a test server saw. */
 export interface Recorded {

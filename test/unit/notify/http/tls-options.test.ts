@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,7 +9,7 @@ import {
   TLS_VERSIONS,
   tlsFilesDigest,
   tlsFilesDigestSync,
-} from '../../../../src/notify/http/tls-options.js'
+} from '#src/notify/http/tls-options.js'
 
 import { makeCerts } from './servers.js'
 import type { Certs } from './servers.js'

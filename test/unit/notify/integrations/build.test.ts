@@ -1,13 +1,12 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
 import bunyan from 'bunyan'
 
-import type { ReceiverConfig } from '../../../../src/config/index.js'
-import { AlertTemplate, buildIntegrations } from '../../../../src/notify/index.js'
-import type { WebhookConfig } from '../../../../src/notify/integrations/webhook/index.js'
+import type { ReceiverConfig } from '#src/config/index.js'
+import { AlertTemplate, buildIntegrations } from '#src/notify/index.js'
+import type { WebhookConfig } from '#src/notify/integrations/webhook/index.js'
+
 import { TEST_INTEGRATIONS } from '../../../support/integrations.js'
 import { httpConfig } from '../http/servers.js'
 

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { Writable } from 'node:stream'
@@ -7,14 +5,10 @@ import { describe, it } from 'node:test'
 
 import bunyan from 'bunyan'
 
-import type { Alert } from '../../../../src/alerts/index.js'
-import { AlertTemplate } from '../../../../src/notify/index.js'
-import type { NotifyContext } from '../../../../src/notify/index.js'
-import {
-  FieldRenderer,
-  groupKeyHash,
-  truncateField,
-} from '../../../../src/notify/integrations/fields.js'
+import type { Alert } from '#src/alerts/index.js'
+import { AlertTemplate } from '#src/notify/index.js'
+import type { NotifyContext } from '#src/notify/index.js'
+import { FieldRenderer, groupKeyHash, truncateField } from '#src/notify/integrations/fields.js'
 
 const ALERT: Alert = {
   labels: { alertname: 'Disk', instance: 'a' },

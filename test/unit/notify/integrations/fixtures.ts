@@ -4,8 +4,8 @@ import { Writable } from 'node:stream'
 
 import bunyan from 'bunyan'
 
-import type { Alert } from '../../../../src/alerts/index.js'
-import type { NotifyContext } from '../../../../src/notify/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import type { NotifyContext } from '#src/notify/index.js'
 
 /** UA is the User-Agent Alertmanager 0.25 sends, which the notifiers are built with. */
 export const UA = 'Alertmanager/0.25.0'

@@ -1,17 +1,16 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import type { HttpClient, HttpResponse } from '../../../../src/notify/http/index.js'
-import { AlertTemplate, NotifyError } from '../../../../src/notify/index.js'
-import { FieldRenderer } from '../../../../src/notify/integrations/fields.js'
+import type { HttpClient, HttpResponse } from '#src/notify/http/index.js'
+import { AlertTemplate, NotifyError } from '#src/notify/index.js'
+import { FieldRenderer } from '#src/notify/integrations/fields.js'
 import {
   finalError,
   JSON_CONTENT_TYPE,
   OwnedHttpClient,
   throwOnTemplateError,
-} from '../../../../src/notify/integrations/http-notifier.js'
+} from '#src/notify/integrations/http-notifier.js'
+
 import { httpConfig } from '../http/servers.js'
 
 import { context, FIRING, UA } from './fixtures.js'

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The integration list against Alertmanager 0.25's Go sources: every order a spec declares
 // (Receiver struct, Config.UnmarshalYAML, its global checks, NewMetrics) must be Go's.
 import assert from 'node:assert/strict'
@@ -8,7 +6,8 @@ import { describe, it } from 'node:test'
 
 import { Registry } from 'prom-client'
 
-import { createNotifyMetrics, preinitialisedNames } from '../../../../src/notify/index.js'
+import { createNotifyMetrics, preinitialisedNames } from '#src/notify/index.js'
+
 import { CONFIG_REGISTRY, TEST_INTEGRATIONS } from '../../../support/integrations.js'
 import { amtoolCheck, AMTOOL, loadError } from '../../config/helpers.js'
 
@@ -132,7 +131,7 @@ describe('INTEGRATIONS follow Alertmanager 0.25', () => {
   })
 
   it('gives every kind an own registry entry and refuses a duplicate', async () => {
-    const { createConfigRegistry } = await import('../../../../src/config/index.js')
+    const { createConfigRegistry } = await import('#src/config/index.js')
     const specs = CONFIG_REGISTRY.integrations
     assert.throws(() => createConfigRegistry([...specs, specs[0]!]), /listed twice/)
   })

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import { NotifyError } from '../../../../src/notify/index.js'
-import type { Notifier } from '../../../../src/notify/index.js'
+import { NotifyError } from '#src/notify/index.js'
+import type { Notifier } from '#src/notify/index.js'
+
 import { closedPort, listen } from '../http/servers.js'
 import type { Running } from '../http/servers.js'
 
@@ -81,7 +82,7 @@ async function rejection(promise: Promise<unknown>, secrets: readonly string[]) 
  */
 export function runNotifierConformance(c: NotifierConformance): void {
   const secrets = [...SECRETS, ...(c.secrets ?? [])]
-  void describe(`${c.name} notifier conformance`, () => {
+  describe(`${c.name} notifier conformance`, () => {
     let server: Running
     const notifiers: Notifier[] = []
     const build = (url: string): Notifier => {
@@ -116,7 +117,7 @@ export function runNotifierConformance(c: NotifierConformance): void {
     })
 
     const okStatuses = c.okStatuses ?? [200, 202, 204]
-    void it('succeeds on 2xx and POSTs to the URL', async () => {
+    it('succeeds on 2xx and POSTs to the URL', async () => {
       for (const code of okStatuses) {
         const before = server.requests.length
         await build(at(`/ok/${code}`)).notify(context(), [FIRING])
@@ -127,7 +128,7 @@ export function runNotifierConformance(c: NotifierConformance): void {
     })
 
     for (const code of [202, 204].filter((code) => !okStatuses.includes(code))) {
-      void it(`retries ${code}, which this integration does not count as sent`, async () => {
+      it(`retries ${code}, which this integration does not count as sent`, async () => {
         const err = await rejection(
           build(at(`/status/${code}`)).notify(context(), [FIRING]),
           secrets
@@ -138,7 +139,7 @@ export function runNotifierConformance(c: NotifierConformance): void {
 
     for (const code of [400, 401, 403, 404, 413, 429]) {
       const retryable = c.retryCodes.includes(code)
-      void it(`${retryable ? 'retries' : 'gives up on'} ${code}, without the URL`, async () => {
+      it(`${retryable ? 'retries' : 'gives up on'} ${code}, without the URL`, async () => {
         const err = await rejection(
           build(at(`/status/${code}`)).notify(context(), [FIRING]),
           secrets
@@ -156,7 +157,7 @@ export function runNotifierConformance(c: NotifierConformance): void {
     }
 
     for (const code of [500, 502, 503]) {
-      void it(`retries ${code}, without the URL`, async () => {
+      it(`retries ${code}, without the URL`, async () => {
         const err = await rejection(
           build(at(`/status/${code}`)).notify(context(), [FIRING]),
           secrets
@@ -169,7 +170,7 @@ export function runNotifierConformance(c: NotifierConformance): void {
       })
     }
 
-    void it('retries a refused connection, without the URL', async () => {
+    it('retries a refused connection, without the URL', async () => {
       const port = await closedPort()
       const url = `http://127.0.0.1:${port}/hooks/s3cr3t?token=t0k`
       const err = await rejection(build(url).notify(context(), [FIRING]), secrets)
@@ -178,7 +179,7 @@ export function runNotifierConformance(c: NotifierConformance): void {
       assert.ok(err.message.includes('<redacted>'), err.message)
     })
 
-    void it('retries a reset connection, without the URL', async () => {
+    it('retries a reset connection, without the URL', async () => {
       const err = await rejection(build(at('/reset')).notify(context(), [FIRING]), secrets)
       assert.equal(err.retryable, true)
       assert.ok(err.message.includes('<redacted>'), err.message)
@@ -191,7 +192,7 @@ export function runNotifierConformance(c: NotifierConformance): void {
       ['a reload cancelling the flush', () => new Error('reload'), 'canceled'],
     ] as const
     for (const [what, reason, kind] of aborts) {
-      void it(`stops promptly at ${what}, as a retryable timeout`, async () => {
+      it(`stops promptly at ${what}, as a retryable timeout`, async () => {
         const flush = new AbortController()
         const started = performance.now()
         const pending = build(at('/hang')).notify(context({ signal: flush.signal }), [FIRING])
@@ -209,7 +210,7 @@ export function runNotifierConformance(c: NotifierConformance): void {
       })
     }
 
-    void it('closes idempotently, and a send after close fails clearly and finally', async () => {
+    it('closes idempotently, and a send after close fails clearly and finally', async () => {
       const notifier = build(at('/ok/200'))
       await notifier.notify(context(), [FIRING])
       await notifier.close?.()

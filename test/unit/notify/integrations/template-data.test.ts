@@ -1,9 +1,7 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { commonPairs } from '../../../../src/notify/integrations/template-data.js'
+import { commonPairs } from '#src/notify/integrations/template-data.js'
 
 describe('commonPairs', () => {
   it('keeps the pairs every set shares, a missing key reading as ""', () => {

@@ -1,21 +1,19 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 
 import bunyan from 'bunyan'
 
-import type { Alert } from '../../../../src/alerts/index.js'
-import { fingerprint, initHashing, labelsHash } from '../../../../src/labels/index.js'
-import type { LabelSet } from '../../../../src/labels/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { fingerprint, initHashing, labelsHash } from '#src/labels/index.js'
+import type { LabelSet } from '#src/labels/index.js'
 import type {
   NflogEntry,
   NflogReceiver,
   NotificationLog,
   NotifyContext,
-} from '../../../../src/notify/index.js'
-import { dedupStage, needsUpdate, updateReason } from '../../../../src/notify/stages/dedup.js'
-import { GO_ZERO_TIME_MS } from '../../../../src/util/time.js'
+} from '#src/notify/index.js'
+import { dedupStage, needsUpdate, updateReason } from '#src/notify/stages/dedup.js'
+import { GO_ZERO_TIME_MS } from '#src/util/time.js'
 
 const NOW = Date.UTC(2024, 0, 1, 12)
 const MIN = 60_000

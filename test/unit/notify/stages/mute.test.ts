@@ -1,12 +1,10 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import type { Alert } from '../../../../src/alerts/index.js'
-import type { LabelSet } from '../../../../src/labels/index.js'
-import type { NotifyContext } from '../../../../src/notify/index.js'
-import { muteStage } from '../../../../src/notify/stages/mute.js'
+import type { Alert } from '#src/alerts/index.js'
+import type { LabelSet } from '#src/labels/index.js'
+import type { NotifyContext } from '#src/notify/index.js'
+import { muteStage } from '#src/notify/stages/mute.js'
 
 function alert(labels: LabelSet, endsAt = 0): Alert {
   return {

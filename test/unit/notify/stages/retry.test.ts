@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
@@ -7,11 +5,12 @@ import bunyan from 'bunyan'
 import { Registry } from 'prom-client'
 import type { Counter, Histogram } from 'prom-client'
 
-import type { Alert } from '../../../../src/alerts/index.js'
-import { NotifyError, createNotifyMetrics } from '../../../../src/notify/index.js'
-import type { Integration, NotifyMetrics } from '../../../../src/notify/index.js'
-import type { DedupedContext } from '../../../../src/notify/stages/dedup.js'
-import { retryStage } from '../../../../src/notify/stages/retry.js'
+import type { Alert } from '#src/alerts/index.js'
+import { NotifyError, createNotifyMetrics } from '#src/notify/index.js'
+import type { Integration, NotifyMetrics } from '#src/notify/index.js'
+import type { DedupedContext } from '#src/notify/stages/dedup.js'
+import { retryStage } from '#src/notify/stages/retry.js'
+
 import { TEST_INTEGRATIONS } from '../../../support/integrations.js'
 
 const NOW = Date.UTC(2024, 0, 1, 12)

@@ -1,11 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import type { NflogReceiver, NotificationLog } from '../../../../src/notify/index.js'
-import type { DedupedContext } from '../../../../src/notify/stages/dedup.js'
-import { setNotifies } from '../../../../src/notify/stages/set-notifies.js'
+import type { NflogReceiver, NotificationLog } from '#src/notify/index.js'
+import type { DedupedContext } from '#src/notify/stages/dedup.js'
+import { setNotifies } from '#src/notify/stages/set-notifies.js'
 
 describe('setNotifies', () => {
   it("logs the flush's firing and resolved hashes with twice the repeat interval as expiry", () => {

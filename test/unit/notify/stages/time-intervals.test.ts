@@ -1,13 +1,11 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
 import bunyan from 'bunyan'
 
-import type { Alert } from '../../../../src/alerts/index.js'
-import type { NotifyContext, TimeIntervalChecker } from '../../../../src/notify/index.js'
-import { timeActiveStage, timeMuteStage } from '../../../../src/notify/stages/time-intervals.js'
+import type { Alert } from '#src/alerts/index.js'
+import type { NotifyContext, TimeIntervalChecker } from '#src/notify/index.js'
+import { timeActiveStage, timeMuteStage } from '#src/notify/stages/time-intervals.js'
 
 const NOW = Date.UTC(2024, 0, 1, 12)
 const log = bunyan.createLogger({ name: 't', level: 'fatal' })

@@ -1,9 +1,7 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { commonEntries, quoteMeta } from '../../../../src/notify/template/index.js'
+import { commonEntries, quoteMeta } from '#src/notify/template/index.js'
 
 describe('quoteMeta', () => {
   it('escapes the characters Go regexp.QuoteMeta escapes and nothing else', () => {

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // Differential test: every case is rendered by Alertmanager 0.25's own template package (the
 // Go oracle of test/support/template-oracle.ts) and by alertmesh; output and errors must be
 // byte-identical. Cases: 0.25's template_test.go, every named template of default.tmpl over
@@ -11,16 +9,17 @@ import { dirname, join } from 'node:path'
 import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
-import type { Alert } from '../../../../src/alerts/index.js'
-import { fingerprint, initHashing } from '../../../../src/labels/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { fingerprint, initHashing } from '#src/labels/index.js'
 import {
   AlertTemplate,
   DEFAULT_TMPL,
   dataFromJSON,
   dataPointer,
   buildData,
-} from '../../../../src/notify/template/index.js'
-import { parseRFC3339 } from '../../../../src/util/index.js'
+} from '#src/notify/template/index.js'
+import { parseRFC3339 } from '#src/util/index.js'
+
 import type { OracleAlert, OracleCase } from '../../../support/template-oracle.js'
 import { askOracle, buildOracle, oracleUnavailable } from '../../../support/template-oracle.js'
 

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,8 +5,8 @@ import { dirname, join } from 'node:path'
 import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
-import { GoBox, Template, float64 } from '../../../../src/notify/template/go/index.js'
-import { Template as HtmlTemplate } from '../../../../src/notify/template/html/index.js'
+import { GoBox, Template, float64 } from '#src/notify/template/go/index.js'
+import { Template as HtmlTemplate } from '#src/notify/template/html/index.js'
 import {
   AlertTemplate,
   DEFAULT_TMPL,
@@ -25,8 +23,8 @@ import {
   kvValue,
   loadLocation,
   timeValue,
-} from '../../../../src/notify/template/index.js'
-import type { GoTemplateSet, TemplateSetFactory } from '../../../../src/notify/template/index.js'
+} from '#src/notify/template/index.js'
+import type { GoTemplateSet, TemplateSetFactory } from '#src/notify/template/index.js'
 
 const tmpl = AlertTemplate.fromGlobs([])
 const render = (text: string, data?: unknown): string => tmpl.executeTextString(text, data as GoBox)

@@ -1,19 +1,18 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The Discord notifier's own cases: 0.25's request bodies are proven against the real binary
 // by test/e2e/receivers/discord-diff.test.ts; here the error paths, the colours and the
 // absence of truncation in 0.25.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { AlertTemplate, NotifyError } from '#src/notify/index.js'
 import {
   DISCORD_COLORS,
   DISCORD_RETRY_CODES,
   DiscordNotifier,
-} from '../../../../../src/notify/integrations/discord/index.js'
-import type { DiscordConfig } from '../../../../../src/notify/integrations/discord/index.js'
+} from '#src/notify/integrations/discord/index.js'
+import type { DiscordConfig } from '#src/notify/integrations/discord/index.js'
+
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
 import { capture, context, FIRING, NOW, UA } from '../fixtures.js'

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The message's frame as notify/email/email.go writes it; the encodings inside are checked
 // against Go in mime.test.ts and the whole message against Alertmanager in email-diff.test.ts.
 import assert from 'node:assert/strict'
@@ -9,8 +7,8 @@ import {
   buildEmailMessage,
   messageId,
   splitSmarthost,
-} from '../../../../../src/notify/integrations/email/index.js'
-import type { EmailMessageInput } from '../../../../../src/notify/integrations/email/index.js'
+} from '#src/notify/integrations/email/index.js'
+import type { EmailMessageInput } from '#src/notify/integrations/email/index.js'
 
 const BASE: EmailMessageInput = {
   headers: [

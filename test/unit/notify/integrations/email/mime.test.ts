@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The email message's encodings against Go 1.19's own mime packages (the Go program in
 // test/support/go-oracle/mime), on inputs chosen for their edges: word splits between runes,
 // soft line breaks at 76 characters, whitespace before line breaks, every kind of line break.
@@ -11,7 +9,8 @@ import {
   multipartBody,
   qEncodeHeader,
   quotedPrintable,
-} from '../../../../../src/notify/integrations/email/index.js'
+} from '#src/notify/integrations/email/index.js'
+
 import { runGoProgram } from '../../../../support/go-program.js'
 
 const INPUTS = [

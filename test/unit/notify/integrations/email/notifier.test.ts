@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The email notifier against real SMTP servers on 127.0.0.1 (smtp-server, and raw sockets for
 // what smtp-server will not do): TLS, each AUTH mechanism in the server's order, and the
 // classification of every failure as Alertmanager 0.25's notify/email/email.go returns it.
@@ -14,12 +12,13 @@ import { after, before, describe, it } from 'node:test'
 
 import bunyan from 'bunyan'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import { EmailNotifier } from '../../../../../src/notify/integrations/email/index.js'
-import type { EmailConfig } from '../../../../../src/notify/integrations/email/index.js'
-import type { NotifyContext } from '../../../../../src/notify/notifier.js'
-import { NotifyError } from '../../../../../src/notify/notify-error.js'
-import { AlertTemplate } from '../../../../../src/notify/template/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { EmailNotifier } from '#src/notify/integrations/email/index.js'
+import type { EmailConfig } from '#src/notify/integrations/email/index.js'
+import type { NotifyContext } from '#src/notify/notifier.js'
+import { NotifyError } from '#src/notify/notify-error.js'
+import { AlertTemplate } from '#src/notify/template/index.js'
+
 import { parseMail, SmtpCapture } from '../../../../support/smtp-capture.js'
 import type { SmtpCaptureOptions } from '../../../../support/smtp-capture.js'
 import { closedPort, makeCerts } from '../../http/servers.js'

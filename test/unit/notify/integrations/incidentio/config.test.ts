@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // incidentio_configs as newer Alertmanager's IncidentioConfig.UnmarshalYAML and
 // Config.UnmarshalYAML take it (notify/incidentio/config.go, config/config.go at 68fb2d5):
 // defaults, url or url_file, the token or its file against http_config.authorization,
@@ -7,13 +5,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { configsOf } from '../../../../../src/config/index.js'
-import type { LoadedConfig } from '../../../../../src/config/index.js'
-import type { IncidentioConfig } from '../../../../../src/notify/integrations/incidentio/index.js'
+import { configsOf } from '#src/config/index.js'
+import type { LoadedConfig } from '#src/config/index.js'
+import type { IncidentioConfig } from '#src/notify/integrations/incidentio/index.js'
 import {
   INCIDENTIO_CONFIG_SPEC,
   INCIDENTIO_DEFAULTS,
-} from '../../../../../src/notify/integrations/incidentio/index.js'
+} from '#src/notify/integrations/incidentio/index.js'
+
 import { load, loadError } from '../../../config/helpers.js'
 
 const receiver = (entry: string, global = '') =>

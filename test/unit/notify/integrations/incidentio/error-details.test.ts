@@ -1,11 +1,10 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // incidentio's errDetails: TestIncidentIOErrDetails row by row, then more bodies checked
 // against the copied Go function (test/support/incidentio-oracle) in the same run.
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 
-import { errorDetails } from '../../../../../src/notify/integrations/incidentio/index.js'
+import { errorDetails } from '#src/notify/integrations/incidentio/index.js'
+
 import { runIncidentioOracle } from '../../../../support/incidentio-oracle.js'
 
 describe('errorDetails (TestIncidentIOErrDetails)', () => {

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The incidentio notifier, porting notify/incidentio/incidentio_test.go (68fb2d5):
 // TestIncidentIORetry, TestIncidentIORedactedURL, TestIncidentIOURLFromFile,
 // TestIncidentIONotify and TestIncidentIORetryScenarios (4 cases), plus the request against
@@ -10,14 +8,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import { HttpConfigError } from '../../../../../src/notify/http/index.js'
-import { NotifyError } from '../../../../../src/notify/index.js'
-import type { IncidentioConfig } from '../../../../../src/notify/integrations/incidentio/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { HttpConfigError } from '#src/notify/http/index.js'
+import { NotifyError } from '#src/notify/index.js'
+import type { IncidentioConfig } from '#src/notify/integrations/incidentio/index.js'
 import {
   INCIDENTIO_RETRY_CODES,
   IncidentioNotifier,
-} from '../../../../../src/notify/integrations/incidentio/index.js'
+} from '#src/notify/integrations/incidentio/index.js'
+
 import { runIncidentioOracle } from '../../../../support/incidentio-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The incident.io message against Go: no Alertmanager with incidentio runs here, so the oracle
 // is newer Alertmanager's Message and template.Data structs, truncateAlerts and encodeMessage,
 // compiled from a copy (test/support/incidentio-oracle), in the same test run. The size cases
@@ -8,13 +6,14 @@
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
+import type { Alert } from '#src/alerts/index.js'
 import {
   buildIncidentioMessage,
   INCIDENTIO_MAX_PAYLOAD_BYTES,
-} from '../../../../../src/notify/integrations/incidentio/index.js'
-import type { IncidentioMessageInput } from '../../../../../src/notify/integrations/incidentio/index.js'
-import { truncateAlerts } from '../../../../../src/notify/integrations/template-data.js'
+} from '#src/notify/integrations/incidentio/index.js'
+import type { IncidentioMessageInput } from '#src/notify/integrations/incidentio/index.js'
+import { truncateAlerts } from '#src/notify/integrations/template-data.js'
+
 import { runIncidentioOracle } from '../../../../support/incidentio-oracle.js'
 import type { IncidentioMessage } from '../../../../support/incidentio-oracle.js'
 

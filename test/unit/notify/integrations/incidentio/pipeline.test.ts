@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The notification reason on the wire: the real pipeline (dedup stage, nflog) in front of the
 // incidentio notifier, flush after flush, gives `notification_reason` as newer Alertmanager's
 // DedupStage.needsUpdate names it (notify/dedup_stage.go at 68fb2d5).
@@ -8,11 +6,12 @@ import { after, before, describe, it } from 'node:test'
 
 import { Registry } from 'prom-client'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import { fingerprint, initHashing } from '../../../../../src/labels/index.js'
-import { Nflog } from '../../../../../src/nflog/index.js'
-import { buildPipeline, createNotifyMetrics } from '../../../../../src/notify/index.js'
-import { IncidentioNotifier } from '../../../../../src/notify/integrations/incidentio/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { fingerprint, initHashing } from '#src/labels/index.js'
+import { Nflog } from '#src/nflog/index.js'
+import { buildPipeline, createNotifyMetrics } from '#src/notify/index.js'
+import { IncidentioNotifier } from '#src/notify/integrations/incidentio/index.js'
+
 import { TEST_INTEGRATIONS } from '../../../../support/integrations.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'

@@ -1,11 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // Go's URL.JoinPath as the jira notifier builds its request URLs, and isAPIv3Path.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { parseGoUrl } from '../../../../../src/config/index.js'
-import { isAPIv3Path, joinAPIPath } from '../../../../../src/notify/integrations/jira/index.js'
+import { parseGoUrl } from '#src/config/index.js'
+import { isAPIv3Path, joinAPIPath } from '#src/notify/integrations/jira/index.js'
 
 describe('joinAPIPath', () => {
   const cases: readonly (readonly [string, string, string])[] = [

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // jira_configs as newer Alertmanager's JiraConfig.UnmarshalYAML and Config.UnmarshalYAML take
 // it (notify/jira/config.go, config/config.go at 68fb2d5): defaults, the string or object form
 // of summary and description, custom fields of any shape, the global jira_api_url and
@@ -8,13 +6,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import type { LoadedConfig } from '../../../../../src/config/index.js'
-import { configsOf } from '../../../../../src/config/index.js'
-import {
-  JIRA_CONFIG_SPEC,
-  JIRA_DEFAULTS,
-} from '../../../../../src/notify/integrations/jira/index.js'
-import type { JiraConfig } from '../../../../../src/notify/integrations/jira/index.js'
+import type { LoadedConfig } from '#src/config/index.js'
+import { configsOf } from '#src/config/index.js'
+import { JIRA_CONFIG_SPEC, JIRA_DEFAULTS } from '#src/notify/integrations/jira/index.js'
+import type { JiraConfig } from '#src/notify/integrations/jira/index.js'
+
 import { load, loadError } from '../../../config/helpers.js'
 
 const receiver = (entry: string, global = '') =>

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // Newer Alertmanager's notify/jira/jira_test.go (68fb2d5) ported as golden cases: each case
 // runs one notification against a Jira stand-in on 127.0.0.1 and checks the exact requests
 // (method, path, body bytes) and the error, where upstream decodes the bodies and compares
@@ -13,17 +11,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import type { HttpClient, HttpResponse } from '../../../../../src/notify/http/index.js'
-import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import type { HttpClient, HttpResponse } from '#src/notify/http/index.js'
+import { AlertTemplate, NotifyError } from '#src/notify/index.js'
 import {
   JIRA_DEFAULTS,
   JIRA_MAX_DESCRIPTION_RUNES,
   JIRA_MAX_SUMMARY_RUNES,
   JIRA_RETRY_CODES,
   JiraNotifier,
-} from '../../../../../src/notify/integrations/jira/index.js'
-import type { JiraConfig } from '../../../../../src/notify/integrations/jira/index.js'
+} from '#src/notify/integrations/jira/index.js'
+import type { JiraConfig } from '#src/notify/integrations/jira/index.js'
+
 import { encodeJiraBodies } from '../../../../support/jira-oracle.js'
 import type { JiraOracleCase } from '../../../../support/jira-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'

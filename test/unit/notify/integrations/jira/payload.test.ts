@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The jira request bodies against Go: no Alertmanager with jira runs here, so the oracle is
 // newer Alertmanager's notify/jira/types.go (issue, issueFields.MarshalJSON, jiraDescription,
 // issueSearch) and json.Encoder, compiled from a copy (test/support/jira-oracle).
@@ -11,8 +9,9 @@ import {
   encodeSearch,
   encodeTransition,
   JSONEncodeError,
-} from '../../../../../src/notify/integrations/jira/index.js'
-import type { IssueFields } from '../../../../../src/notify/integrations/jira/index.js'
+} from '#src/notify/integrations/jira/index.js'
+import type { IssueFields } from '#src/notify/integrations/jira/index.js'
+
 import { encodeJiraBodies } from '../../../../support/jira-oracle.js'
 import type { JiraOracleCase, JiraOracleResult } from '../../../../support/jira-oracle.js'
 

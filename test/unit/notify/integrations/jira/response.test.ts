@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // json.Unmarshal into issueSearchResult and issueTransitions (notify/jira/types.go at 68fb2d5):
 // what the notifier reads, and encoding/json's messages when a body does not fit.
 import assert from 'node:assert/strict'
@@ -9,7 +7,7 @@ import {
   JSONDecodeError,
   parseSearchResult,
   parseTransitions,
-} from '../../../../../src/notify/integrations/jira/index.js'
+} from '#src/notify/integrations/jira/index.js'
 
 describe('parseSearchResult', () => {
   it('reads the key and the status category of each issue, in order', () => {

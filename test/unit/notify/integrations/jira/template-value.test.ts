@@ -1,11 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // Newer Alertmanager's TestDeepCopyWithTemplate (template/template_test.go at 68fb2d5), row by
 // row, plus the yaml.v2 readings of rendered text that decide what a custom field sends.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { deepCopyWithTemplate } from '../../../../../src/notify/integrations/jira/index.js'
+import { deepCopyWithTemplate } from '#src/notify/integrations/jira/index.js'
 
 const identity = (s: string) => s
 const withSuffix = (s: string) => `${s}-templated`

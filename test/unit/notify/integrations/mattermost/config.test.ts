@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // mattermost_configs as newer Alertmanager's MattermostConfig.UnmarshalYAML, MattermostField.
 // UnmarshalYAML and Config.UnmarshalYAML take it (notify/mattermost/config.go and
 // config_test.go, config/config.go at 68fb2d5): defaults, the webhook URL or its file from the
@@ -7,12 +5,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { configsOf } from '../../../../../src/config/index.js'
+import { configsOf } from '#src/config/index.js'
 import {
   MATTERMOST_CONFIG_SPEC,
   MATTERMOST_DEFAULTS,
-} from '../../../../../src/notify/integrations/mattermost/index.js'
-import type { MattermostConfig } from '../../../../../src/notify/integrations/mattermost/index.js'
+} from '#src/notify/integrations/mattermost/index.js'
+import type { MattermostConfig } from '#src/notify/integrations/mattermost/index.js'
+
 import { load, loadError } from '../../../config/helpers.js'
 
 const receiver = (entry: string, global = '') =>

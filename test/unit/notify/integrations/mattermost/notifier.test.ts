@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The Mattermost notifier against a real HTTP server: notify/mattermost/mattermost_test.go's
 // cases (retry, templating, redaction, the URL file, TestMattermost_Notify's bodies as golden
 // bytes) and what mattermost.go does beyond them.
@@ -9,20 +7,21 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import { classifyStatus } from '../../../../../src/notify/http/index.js'
-import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { classifyStatus } from '#src/notify/http/index.js'
+import { AlertTemplate, NotifyError } from '#src/notify/index.js'
 import type {
   MattermostAttachment,
   MattermostConfig,
   MattermostPriority,
   MattermostProps,
-} from '../../../../../src/notify/integrations/mattermost/index.js'
+} from '#src/notify/integrations/mattermost/index.js'
 import {
   MATTERMOST_DEFAULTS,
   MATTERMOST_RETRY_CODES,
   MattermostNotifier,
-} from '../../../../../src/notify/integrations/mattermost/index.js'
+} from '#src/notify/integrations/mattermost/index.js'
+
 import { buildRequests } from '../../../../support/mattermost-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The request the mattermost notifier builds, against Go: no Alertmanager with mattermost runs
 // here, so the oracle is newer Alertmanager's createRequest, sanitizeRequest and types, compiled
 // from a copy (test/support/mattermost-oracle), with templates rendered as themselves. Both
@@ -7,12 +5,13 @@
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 
-import type { MattermostConfig } from '../../../../../src/notify/integrations/mattermost/index.js'
+import type { MattermostConfig } from '#src/notify/integrations/mattermost/index.js'
 import {
   createRequest,
   encodeRequest,
   sanitizeRequest,
-} from '../../../../../src/notify/integrations/mattermost/index.js'
+} from '#src/notify/integrations/mattermost/index.js'
+
 import { buildRequests } from '../../../../support/mattermost-oracle.js'
 import type { Built } from '../../../../support/mattermost-oracle.js'
 import { httpConfig } from '../../http/servers.js'

@@ -1,16 +1,12 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // msteams_configs as newer Alertmanager's MSTeamsConfig.UnmarshalYAML and Config.UnmarshalYAML
 // take it (notify/msteams/config.go, config/config.go at 68fb2d5): defaults, the URL or its
 // file, the global http_config, and `<secret>` when marshalled.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { configsOf } from '../../../../../src/config/index.js'
-import {
-  MSTEAMS_CONFIG_SPEC,
-  MSTEAMS_DEFAULTS,
-} from '../../../../../src/notify/integrations/msteams/index.js'
+import { configsOf } from '#src/config/index.js'
+import { MSTEAMS_CONFIG_SPEC, MSTEAMS_DEFAULTS } from '#src/notify/integrations/msteams/index.js'
+
 import { load, loadError } from '../../../config/helpers.js'
 
 const receiver = (entry: string, global = '') =>

@@ -1,19 +1,18 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import type { MSTeamsConfig } from '../../../../../src/notify/integrations/msteams/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { AlertTemplate, NotifyError } from '#src/notify/index.js'
+import type { MSTeamsConfig } from '#src/notify/integrations/msteams/index.js'
 import {
   MSTEAMS_DEFAULTS,
   MSTEAMS_RETRY_CODES,
   MSTeamsNotifier,
-} from '../../../../../src/notify/integrations/msteams/index.js'
+} from '#src/notify/integrations/msteams/index.js'
+
 import { encodeMessageCards } from '../../../../support/msteams-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'

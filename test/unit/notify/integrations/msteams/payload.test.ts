@@ -1,12 +1,11 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The MessageCard bytes against Go: no Alertmanager with msteams runs here, so the oracle is
 // newer Alertmanager's teamsMessage struct and json.Encoder, compiled from a copy
 // (test/support/msteams-oracle).
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 
-import { buildMessageCard } from '../../../../../src/notify/integrations/msteams/index.js'
+import { buildMessageCard } from '#src/notify/integrations/msteams/index.js'
+
 import { encodeMessageCards } from '../../../../support/msteams-oracle.js'
 import type { MessageCardCase } from '../../../../support/msteams-oracle.js'
 

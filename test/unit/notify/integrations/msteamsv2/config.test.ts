@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // msteamsv2_configs as newer Alertmanager's MSTeamsV2Config.UnmarshalYAML and
 // Config.UnmarshalYAML take it (notify/msteamsv2/config.go, config/config.go at 68fb2d5):
 // defaults, the URL or its file, the global http_config or only its proxy_url, and `<secret>`
@@ -7,14 +5,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { configsOf } from '../../../../../src/config/index.js'
-import type { LoadedConfig } from '../../../../../src/config/index.js'
-import { MSTEAMS_CONFIG_SPEC } from '../../../../../src/notify/integrations/msteams/index.js'
-import type { MSTeamsV2Config } from '../../../../../src/notify/integrations/msteamsv2/index.js'
+import { configsOf } from '#src/config/index.js'
+import type { LoadedConfig } from '#src/config/index.js'
+import { MSTEAMS_CONFIG_SPEC } from '#src/notify/integrations/msteams/index.js'
+import type { MSTeamsV2Config } from '#src/notify/integrations/msteamsv2/index.js'
 import {
   MSTEAMSV2_CONFIG_SPEC,
   MSTEAMSV2_DEFAULTS,
-} from '../../../../../src/notify/integrations/msteamsv2/index.js'
+} from '#src/notify/integrations/msteamsv2/index.js'
+
 import { load, loadError } from '../../../config/helpers.js'
 
 const receiver = (entry: string, global = '') =>

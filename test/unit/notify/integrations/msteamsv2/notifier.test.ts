@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The msteamsv2 notifier, porting notify/msteamsv2/msteamsv2_test.go (68fb2d5):
 // TestMSTeamsV2Retry, TestNotifier_Notify_WithReason, TestMSTeamsV2Templating (3 cases),
 // TestMSTeamsV2RedactedURL and TestMSTeamsV2ReadingURLFromFile, plus the request itself
@@ -10,14 +8,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import type { MSTeamsV2Config } from '../../../../../src/notify/integrations/msteamsv2/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { AlertTemplate, NotifyError } from '#src/notify/index.js'
+import type { MSTeamsV2Config } from '#src/notify/integrations/msteamsv2/index.js'
 import {
   MSTEAMSV2_DEFAULTS,
   MSTEAMSV2_RETRY_CODES,
   MSTeamsV2Notifier,
-} from '../../../../../src/notify/integrations/msteamsv2/index.js'
+} from '#src/notify/integrations/msteamsv2/index.js'
+
 import { encodeAdaptiveCards } from '../../../../support/msteamsv2-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'

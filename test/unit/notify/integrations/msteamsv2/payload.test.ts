@@ -1,12 +1,11 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The Adaptive Card bytes against Go: no Alertmanager with msteamsv2 runs here, so the oracle
 // is newer Alertmanager's teamsMessage/Attachment/Content/Body structs and json.Encoder,
 // compiled from a copy (test/support/msteamsv2-oracle), in the same test run.
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 
-import { buildAdaptiveCard } from '../../../../../src/notify/integrations/msteamsv2/index.js'
+import { buildAdaptiveCard } from '#src/notify/integrations/msteamsv2/index.js'
+
 import { encodeAdaptiveCards } from '../../../../support/msteamsv2-oracle.js'
 import type { AdaptiveCardCase } from '../../../../support/msteamsv2-oracle.js'
 

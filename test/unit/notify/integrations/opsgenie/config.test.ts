@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // opsgenie_configs responder types that are templates are parsed as 0.25 parses them: plain
 // text/template, built-in functions only. Every message below is amtool check-config's (0.25)
 // for the same text.

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // OpsGenie's own rules: 429 retried, the requests of one notification and where they stop,
 // template errors, message truncation, key files, URLs and the split fields. Byte-faithfulness
 // of the requests is proven against Alertmanager 0.25 in test/e2e/receivers/opsgenie-diff.test.ts.
@@ -9,16 +7,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import { groupKeyHash } from '../../../../../src/notify/integrations/fields.js'
+import type { Alert } from '#src/alerts/index.js'
+import { AlertTemplate, NotifyError } from '#src/notify/index.js'
+import { groupKeyHash } from '#src/notify/integrations/fields.js'
 import {
   OPSGENIE_RETRY_CODES,
   OpsGenieEndpoints,
   OpsGenieNotifier,
   safeSplit,
-} from '../../../../../src/notify/integrations/opsgenie/index.js'
-import type { OpsGenieConfig } from '../../../../../src/notify/integrations/opsgenie/index.js'
+} from '#src/notify/integrations/opsgenie/index.js'
+import type { OpsGenieConfig } from '#src/notify/integrations/opsgenie/index.js'
+
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
 import { capture, context, FIRING, UA } from '../fixtures.js'

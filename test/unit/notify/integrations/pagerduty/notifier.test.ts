@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // PagerDuty's own rules: which API a config uses, its retry codes, the 400 reason, template
 // errors, truncation, the size limit and key files. Byte-faithfulness of the events is proven
 // against Alertmanager 0.25 in test/e2e/receivers/pagerduty-diff.test.ts.
@@ -9,17 +7,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import { groupKeyHash } from '../../../../../src/notify/integrations/fields.js'
+import type { Alert } from '#src/alerts/index.js'
+import { AlertTemplate, NotifyError } from '#src/notify/index.js'
+import { groupKeyHash } from '#src/notify/integrations/fields.js'
 import {
   metricBytes,
   PAGERDUTY_V1_RETRY_CODES,
   PAGERDUTY_V2_RETRY_CODES,
   PagerdutyNotifier,
   pagerdutyErrorDetails,
-} from '../../../../../src/notify/integrations/pagerduty/index.js'
-import type { PagerdutyConfig } from '../../../../../src/notify/integrations/pagerduty/index.js'
+} from '#src/notify/integrations/pagerduty/index.js'
+import type { PagerdutyConfig } from '#src/notify/integrations/pagerduty/index.js'
+
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
 import { capture, context, FIRING, UA } from '../fixtures.js'

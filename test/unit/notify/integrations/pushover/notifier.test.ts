@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The Pushover notifier's own cases: what 0.25's requests are is proven against the real binary
 // by test/e2e/receivers/pushover-diff.test.ts; here the request's shape (query, empty body), the
 // encoding, the rune limits and their warnings, the blank message, html, the durations in
@@ -7,14 +5,15 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { AlertTemplate, NotifyError } from '#src/notify/index.js'
 import {
   PUSHOVER_RETRY_CODES,
   PushoverNotifier,
   encodePushoverParameters,
-} from '../../../../../src/notify/integrations/pushover/index.js'
-import type { PushoverConfig } from '../../../../../src/notify/integrations/pushover/index.js'
+} from '#src/notify/integrations/pushover/index.js'
+import type { PushoverConfig } from '#src/notify/integrations/pushover/index.js'
+
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Recorded, Running } from '../../http/servers.js'
 import { capture, context, FIRING, UA } from '../fixtures.js'

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // rocketchat_configs as newer Alertmanager's RocketchatConfig.UnmarshalYAML and
 // Config.UnmarshalYAML take it (notify/rocketchat/config.go, config/config.go at 68fb2d5):
 // defaults, the global api_url/token/token_id fallbacks field by field, the global and entry
@@ -7,13 +5,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { configsOf } from '../../../../../src/config/index.js'
+import { configsOf } from '#src/config/index.js'
 import {
   ROCKETCHAT_CONFIG_SPEC,
   ROCKETCHAT_DEFAULT_API_URL,
   ROCKETCHAT_DEFAULTS,
-} from '../../../../../src/notify/integrations/rocketchat/index.js'
-import type { RocketchatConfig } from '../../../../../src/notify/integrations/rocketchat/index.js'
+} from '#src/notify/integrations/rocketchat/index.js'
+import type { RocketchatConfig } from '#src/notify/integrations/rocketchat/index.js'
+
 import { load, loadError } from '../../../config/helpers.js'
 
 const receiver = (entry: string, global = '') =>

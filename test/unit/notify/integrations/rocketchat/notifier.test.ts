@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The Rocket.Chat notifier against a real HTTP server: notify/rocketchat/rocketchat_test.go's
 // cases (TestRocketchatRetry, TestGettingRocketchatTokenFromFile) and what rocketchat.go does
 // beyond them (URL, auth headers, body as Go encodes it, title truncation, answers with 200).
@@ -9,15 +7,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import { classifyStatus } from '../../../../../src/notify/http/index.js'
-import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import type { RocketchatConfig } from '../../../../../src/notify/integrations/rocketchat/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { classifyStatus } from '#src/notify/http/index.js'
+import { AlertTemplate, NotifyError } from '#src/notify/index.js'
+import type { RocketchatConfig } from '#src/notify/integrations/rocketchat/index.js'
 import {
   ROCKETCHAT_DEFAULTS,
   ROCKETCHAT_RETRY_CODES,
   RocketchatNotifier,
-} from '../../../../../src/notify/integrations/rocketchat/index.js'
+} from '#src/notify/integrations/rocketchat/index.js'
+
 import { encodePostMessages } from '../../../../support/rocketchat-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'

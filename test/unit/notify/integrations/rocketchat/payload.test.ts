@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The chat.postMessage bytes, its URL and the reading of Rocket.Chat's answers against Go: no
 // Alertmanager with rocketchat runs here, so the oracle is newer Alertmanager's code and
 // types, compiled from a copy (test/support/rocketchat-oracle), all compared in this run.
@@ -10,8 +8,9 @@ import {
   buildPostMessage,
   checkJSONResponseError,
   postMessageURL,
-} from '../../../../../src/notify/integrations/rocketchat/index.js'
-import type { PostMessageInput } from '../../../../../src/notify/integrations/rocketchat/index.js'
+} from '#src/notify/integrations/rocketchat/index.js'
+import type { PostMessageInput } from '#src/notify/integrations/rocketchat/index.js'
+
 import {
   encodePostMessages,
   judgeResponses,

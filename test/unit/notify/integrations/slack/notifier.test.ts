@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The Slack notifier's own cases: what 0.25's request bodies are is proven against the real
 // binary by test/e2e/receivers/slack-diff.test.ts; here the error paths, the title truncation,
 // api_url_file and the JSON shape rules (omitempty, short fallback, mrkdwn_in default).
@@ -9,13 +7,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import {
-  SLACK_RETRY_CODES,
-  SlackNotifier,
-} from '../../../../../src/notify/integrations/slack/index.js'
-import type { SlackConfig } from '../../../../../src/notify/integrations/slack/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { AlertTemplate, NotifyError } from '#src/notify/index.js'
+import { SLACK_RETRY_CODES, SlackNotifier } from '#src/notify/integrations/slack/index.js'
+import type { SlackConfig } from '#src/notify/integrations/slack/index.js'
+
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
 import { capture, context, FIRING, UA } from '../fixtures.js'

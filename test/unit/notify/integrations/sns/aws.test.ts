@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -12,7 +10,8 @@ import {
   resolveAwsSettings,
   stsEndpoint,
   UNMARSHAL_FAILED,
-} from '../../../../../src/notify/integrations/sns/index.js'
+} from '#src/notify/integrations/sns/index.js'
+
 import { signatureIsValid } from '../../../../support/sigv4.js'
 
 describe('readQueryError', () => {

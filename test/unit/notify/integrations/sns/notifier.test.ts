@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { mkdtemp, writeFile } from 'node:fs/promises'
@@ -7,8 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, beforeEach, describe, it } from 'node:test'
 
-import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import type { SNSConfig } from '../../../../../src/notify/integrations/sns/index.js'
+import { AlertTemplate, NotifyError } from '#src/notify/index.js'
+import type { SNSConfig } from '#src/notify/integrations/sns/index.js'
 import {
   NO_CREDENTIALS,
   publishURL,
@@ -16,7 +14,8 @@ import {
   SNS_CONTENT_TYPE,
   SNS_USER_AGENT,
   SNSNotifier,
-} from '../../../../../src/notify/integrations/sns/index.js'
+} from '#src/notify/integrations/sns/index.js'
+
 import { parseAuthorization, signatureIsValid } from '../../../../support/sigv4.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Recorded, Running } from '../../http/servers.js'

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // telebot.v3's sendMessage request: the bytes, path and Content-Type alertmesh builds must be
 // those Debian's telebot sends for the same call (test/support/telebot-oracle).
 import assert from 'node:assert/strict'
@@ -9,7 +7,8 @@ import {
   buildSendMessageBody,
   sendMessageURL,
   TELEGRAM_CONTENT_TYPE,
-} from '../../../../../src/notify/integrations/telegram/index.js'
+} from '#src/notify/integrations/telegram/index.js'
+
 import { runTelebot } from '../../../../support/telebot-oracle.js'
 import type { TelebotCase, TelebotResult } from '../../../../support/telebot-oracle.js'
 

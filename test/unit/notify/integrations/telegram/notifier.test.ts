@@ -1,16 +1,15 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import type { TelegramConfig } from '../../../../../src/notify/integrations/telegram/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { AlertTemplate, NotifyError } from '#src/notify/index.js'
+import type { TelegramConfig } from '#src/notify/integrations/telegram/index.js'
 import {
   TELEGRAM_DEFAULTS,
   TELEGRAM_USER_AGENT,
   TelegramNotifier,
-} from '../../../../../src/notify/integrations/telegram/index.js'
+} from '#src/notify/integrations/telegram/index.js'
+
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
 import { capture, context, FIRING } from '../fixtures.js'

@@ -1,12 +1,11 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // How telebot.v3 reads sendMessage answers, and so which error Alertmanager 0.25 logs for each:
 // every answer below is also sent through Debian's telebot (test/support/telebot-oracle), and
 // alertmesh must say what telebot says.
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 
-import { readSendMessageResponse } from '../../../../../src/notify/integrations/telegram/index.js'
+import { readSendMessageResponse } from '#src/notify/integrations/telegram/index.js'
+
 import { runTelebot } from '../../../../support/telebot-oracle.js'
 import type { TelebotResult } from '../../../../support/telebot-oracle.js'
 

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The VictorOps notifier's own cases: what 0.25's request bodies are is proven against the real
 // binary by test/e2e/receivers/victorops-diff.test.ts; here the error paths (which are final
 // and which retried, as 0.25's Notify returns them), the message type rules, the state_message
@@ -10,14 +8,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import { groupKeyHash } from '../../../../../src/notify/integrations/fields.js'
+import type { Alert } from '#src/alerts/index.js'
+import { AlertTemplate, NotifyError } from '#src/notify/index.js'
+import { groupKeyHash } from '#src/notify/integrations/fields.js'
 import {
   VICTOROPS_RETRY_CODES,
   VictorOpsNotifier,
-} from '../../../../../src/notify/integrations/victorops/index.js'
-import type { VictorOpsConfig } from '../../../../../src/notify/integrations/victorops/index.js'
+} from '#src/notify/integrations/victorops/index.js'
+import type { VictorOpsConfig } from '#src/notify/integrations/victorops/index.js'
+
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
 import { capture, context, FIRING, NOW, UA } from '../fixtures.js'

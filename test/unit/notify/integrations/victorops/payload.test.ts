@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // victorOpsURL follows Go's URL.Path append and String(); encodeVictorOpsMessage is Go's
 // json.Encoder on a map[string]string. Each row names the Go behaviour it pins; the expected
 // URLs are what Go 1.19's net/url gives for `u.Path += key + "/" + routingKey; u.String()`
@@ -7,10 +5,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import {
-  encodeVictorOpsMessage,
-  victorOpsURL,
-} from '../../../../../src/notify/integrations/victorops/index.js'
+import { encodeVictorOpsMessage, victorOpsURL } from '#src/notify/integrations/victorops/index.js'
 
 describe('victorOpsURL', () => {
   const rows: [string, string, string, string, string][] = [

@@ -1,19 +1,18 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The Webex notifier's own cases: 0.25's request bodies are proven against the real binary by
 // test/e2e/receivers/webex-diff.test.ts; here the error paths, the Authorization header and
 // the 7439-byte truncation with its debug log.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import { AlertTemplate, NotifyError } from '#src/notify/index.js'
 import {
   WEBEX_MAX_MESSAGE_BYTES,
   WEBEX_RETRY_CODES,
   WebexNotifier,
-} from '../../../../../src/notify/integrations/webex/index.js'
-import type { WebexConfig } from '../../../../../src/notify/integrations/webex/index.js'
+} from '#src/notify/integrations/webex/index.js'
+import type { WebexConfig } from '#src/notify/integrations/webex/index.js'
+
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
 import { capture, context, FIRING, UA } from '../fixtures.js'

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
@@ -8,7 +6,7 @@ import {
   WEBHOOK_DEFAULTS,
   WEBHOOK_PAYLOAD_VERSION,
   WEBHOOK_RETRY_CODES,
-} from '../../../../../src/notify/integrations/webhook/config.js'
+} from '#src/notify/integrations/webhook/config.js'
 
 describe('webhook config', () => {
   it('documents the Alertmanager 0.25 defaults', () => {

@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import type { LabelSet } from '../../../../../src/labels/index.js'
+import type { Alert } from '#src/alerts/index.js'
+import type { LabelSet } from '#src/labels/index.js'
 
 /** GoldenCase is one captured notification: what was posted and the exact bytes received. */
 export interface GoldenCase {

@@ -1,14 +1,13 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import { HttpConfigError } from '../../../../../src/notify/http/errors.js'
-import type { HttpClient } from '../../../../../src/notify/http/http-client.js'
-import type { WebhookConfig } from '../../../../../src/notify/integrations/webhook/index.js'
-import { WEBHOOK_RETRY_CODES } from '../../../../../src/notify/integrations/webhook/index.js'
-import { WebhookNotifier } from '../../../../../src/notify/integrations/webhook/notifier.js'
-import type { NotifyContext } from '../../../../../src/notify/notifier.js'
+import { HttpConfigError } from '#src/notify/http/errors.js'
+import type { HttpClient } from '#src/notify/http/http-client.js'
+import type { WebhookConfig } from '#src/notify/integrations/webhook/index.js'
+import { WEBHOOK_RETRY_CODES } from '#src/notify/integrations/webhook/index.js'
+import { WebhookNotifier } from '#src/notify/integrations/webhook/notifier.js'
+import type { NotifyContext } from '#src/notify/notifier.js'
+
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
 import { context as flush, FIRING, UA } from '../fixtures.js'

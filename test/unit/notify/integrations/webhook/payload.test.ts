@@ -1,11 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import type { Alert } from '../../../../../src/alerts/index.js'
-import { truncateAlerts } from '../../../../../src/notify/integrations/template-data.js'
-import { buildWebhookPayload } from '../../../../../src/notify/integrations/webhook/payload.js'
+import type { Alert } from '#src/alerts/index.js'
+import { truncateAlerts } from '#src/notify/integrations/template-data.js'
+import { buildWebhookPayload } from '#src/notify/integrations/webhook/payload.js'
 
 import { GOLDEN_CASES, GOLDEN_NOW, loadGolden } from './fixtures.js'
 

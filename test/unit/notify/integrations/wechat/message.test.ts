@@ -1,14 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The URLs 0.25's WeChat notifier derives from api_url (URL.Copy, Path +=, url.Values.Encode),
 // and the message as Go's json.Encoder writes it. The e2e test compares both with 0.25 itself.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import {
-  encodeWechatMessage,
-  WechatEndpoints,
-} from '../../../../../src/notify/integrations/wechat/index.js'
+import { encodeWechatMessage, WechatEndpoints } from '#src/notify/integrations/wechat/index.js'
 
 describe('WechatEndpoints', () => {
   const cases = [

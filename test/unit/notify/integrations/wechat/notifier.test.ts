@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // The WeChat notifier's own facts: the token fetched from gettoken, cached for two hours and
 // dropped on code 42001; 0.25's reading of both answers (only `code` and `error` count, only
 // status 200 is a success); templating errors. The request bytes are proven against 0.25 itself
@@ -7,13 +5,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import { AlertTemplate, NotifyError } from '../../../../../src/notify/index.js'
-import type { WechatConfig } from '../../../../../src/notify/integrations/wechat/index.js'
+import { AlertTemplate, NotifyError } from '#src/notify/index.js'
+import type { WechatConfig } from '#src/notify/integrations/wechat/index.js'
 import {
   AccessTokenCache,
   WECHAT_TOKEN_TTL_MS,
   WechatNotifier,
-} from '../../../../../src/notify/integrations/wechat/index.js'
+} from '#src/notify/integrations/wechat/index.js'
+
 import { closedPort, httpConfig, listen } from '../../http/servers.js'
 import type { Recorded, Running } from '../../http/servers.js'
 import { capture, context, FIRING, UA } from '../fixtures.js'

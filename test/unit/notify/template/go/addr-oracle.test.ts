@@ -1,9 +1,8 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { Template } from '../../../../../src/notify/template/go/index.js'
+import { Template } from '#src/notify/template/go/index.js'
+
 import { runOracle } from '../../../../support/go-oracle.js'
 
 import { execFuncs, tVal } from './exec-data.js'

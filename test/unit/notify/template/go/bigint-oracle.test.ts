@@ -1,10 +1,9 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { INT64, Template, box } from '../../../../../src/notify/template/go/index.js'
-import type { GoValue } from '../../../../../src/notify/template/go/index.js'
+import { INT64, Template, box } from '#src/notify/template/go/index.js'
+import type { GoValue } from '#src/notify/template/go/index.js'
+
 import { runOracle } from '../../../../support/go-oracle.js'
 
 import { execFuncs, tVal } from './exec-data.js'

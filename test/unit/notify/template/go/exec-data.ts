@@ -30,8 +30,8 @@ import {
   sliceOf,
   sprint,
   sprintf,
-} from '../../../../../src/notify/template/go/index.js'
-import type { GoFunc, GoValue } from '../../../../../src/notify/template/go/index.js'
+} from '#src/notify/template/go/index.js'
+import type { GoFunc, GoValue } from '#src/notify/template/go/index.js'
 
 function fn(
   params: GoType[],

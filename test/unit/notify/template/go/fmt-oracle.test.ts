@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
@@ -26,8 +24,9 @@ import {
   mapOf,
   sliceOf,
   sprintf,
-} from '../../../../../src/notify/template/go/index.js'
-import type { GoValue, Kind, MapKey } from '../../../../../src/notify/template/go/index.js'
+} from '#src/notify/template/go/index.js'
+import type { GoValue, Kind, MapKey } from '#src/notify/template/go/index.js'
+
 import { FMT_TEST_GO, runOracle } from '../../../../support/go-oracle.js'
 
 /** TypeJSON mirrors the oracle's description of a Go type (fmt_tests.go). */

@@ -1,18 +1,12 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import {
-  ActionNode,
-  NumberNode,
-  Tree,
-  isEmptyTree,
-} from '../../../../../src/notify/template/go/index.js'
-import type { ParseMode } from '../../../../../src/notify/template/go/index.js'
+import { ActionNode, NumberNode, Tree, isEmptyTree } from '#src/notify/template/go/index.js'
+import type { ParseMode } from '#src/notify/template/go/index.js'
 // The lexer is internal to the package (as in Go); its tests reach into the module.
-import { ItemType, Lexer } from '../../../../../src/notify/template/go/lex.js'
-import type { Item } from '../../../../../src/notify/template/go/lex.js'
+import { ItemType, Lexer } from '#src/notify/template/go/lex.js'
+import type { Item } from '#src/notify/template/go/lex.js'
+
 import { LEX_TEST_GO, PARSE_TEST_GO, runOracle } from '../../../../support/go-oracle.js'
 
 interface NumberView {

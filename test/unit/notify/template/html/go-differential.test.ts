@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 /**
  * Differential test of the html/template port against Go 1.19's html/template: the rows of
  * Go's own test tables (escape_test.go TestEscape, TestEscapeMap, TestEscapeSet, TestErrors,
@@ -11,7 +9,8 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { before, describe, it } from 'node:test'
 
-import { Template } from '../../../../../src/notify/template/html/index.js'
+import { Template } from '#src/notify/template/html/index.js'
+
 import { goHtmlTemplateTables, runHtmlTemplateOracle } from '../../../../support/go-html-oracle.js'
 import type {
   AmDataJson,
