@@ -1,13 +1,16 @@
+import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 
-import { WebServer } from '../web/index.js'
-import type { RequestHandler } from '../web/index.js'
+import type { RequestHandler, WebServer } from '../web/index.js'
 
 export type { RequestHandler } from '../web/index.js'
 
 /** Server is one listener: node:http, or node:https / node:http2 under --web.config.file. */
 type Server = ReturnType<WebServer['createServer']>
+
+/** ServerFactory creates one listener's server around a handler. */
+export type ServerFactory = (handler: RequestHandler) => Server
 
 /**
  * Listeners are the node's HTTP sockets, bound before the rest of the node is loaded: loading
@@ -28,20 +31,21 @@ export class Listeners {
    * bind listens on every address (host:port; an empty host means all interfaces).
    *
    * @param addresses - --web.listen-address values.
-   * @param web - the --web.config.file server factory (plain HTTP when omitted).
+   * @param serverFor - creates each server (--web.config.file's WebServer; plain node:http by
+   *   default, so the web module is loaded only when a web config is given).
    * @returns the bound listeners.
    * @throws when an address is malformed or cannot be bound.
    */
   static async bind(
     addresses: readonly string[],
-    web: WebServer = WebServer.open({ configFile: '' })
+    serverFor: ServerFactory = (handler) => createServer(handler)
   ): Promise<Listeners> {
     const servers: Server[] = []
     const listeners = new Listeners(servers)
     try {
       for (const address of addresses) {
         const { host, port } = splitHostPort(address)
-        const server = web.createServer((req, res) => {
+        const server = serverFor((req, res) => {
           listeners.#dispatch(req, res)
         })
         trackConnections(server)

@@ -3,8 +3,6 @@
 // imported lazily so the HTTP listener is up quickly after exec (supervisors start the clock
 // then), and so `check-config` does not load the server.
 import { FlagError, parseCommandLine, usage } from './flags.js'
-import { WebServer } from '../web/index.js'
-
 import { Listeners } from './listeners.js'
 import { versionText } from './version.js'
 
@@ -56,7 +54,10 @@ async function main(argv: readonly string[]): Promise<void> {
   // (or a field Node's TLS cannot honour) stops the node with one line naming it.
   let web
   try {
-    web = WebServer.open({ configFile: flags.webConfigFile })
+    web =
+      flags.webConfigFile === ''
+        ? undefined
+        : (await import('../web/index.js')).WebServer.open({ configFile: flags.webConfigFile })
   } catch (err: unknown) {
     const message = err instanceof Error ? err.message : String(err)
     fail(`--web.config.file=${flags.webConfigFile}: ${message.replace(/\n\s*/g, ' ')}`)
@@ -64,7 +65,10 @@ async function main(argv: readonly string[]): Promise<void> {
   // Bind first: the port answers while the server modules load and the config is built.
   let listeners
   try {
-    listeners = await Listeners.bind(flags.webListenAddresses, web)
+    listeners = await Listeners.bind(
+      flags.webListenAddresses,
+      web === undefined ? undefined : (handler) => web.createServer(handler)
+    )
   } catch (err: unknown) {
     fail(
       `listening on ${flags.webListenAddresses.join(', ')} failed: ${err instanceof Error ? err.message : String(err)}`
@@ -75,11 +79,13 @@ async function main(argv: readonly string[]): Promise<void> {
     import('./app.js'),
   ])
   const log = createLogger({ level: flags.logLevel, format: flags.logFormat })
-  web.useLogger(log)
-  log.info(
-    { http2: web.http2, addresses: listeners.addresses },
-    web.tls ? 'TLS is enabled.' : 'TLS is disabled.'
-  )
+  if (web !== undefined) {
+    web.useLogger(log)
+    log.info(
+      { http2: web.http2, addresses: listeners.addresses },
+      web.tls ? 'TLS is enabled.' : 'TLS is disabled.'
+    )
+  }
   let node
   try {
     node = await startNode(flags, log, listeners)

@@ -32,7 +32,7 @@ export interface Credentials {
  */
 export function parseBasicAuth(header: string | undefined): Credentials | undefined {
   const prefix = 'basic '
-  if (header === undefined || header.slice(0, prefix.length).toLowerCase() !== prefix) {
+  if (header?.slice(0, prefix.length).toLowerCase() !== prefix) {
     return undefined
   }
   const encoded = header.slice(prefix.length)

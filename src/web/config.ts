@@ -9,6 +9,7 @@ import {
   resolveScalar,
 } from '../config/index.js'
 import type { YMap, YNode } from '../config/index.js'
+
 import { bcryptCost } from './bcrypt-cost.js'
 import { WebConfigError } from './errors.js'
 

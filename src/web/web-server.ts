@@ -171,7 +171,13 @@ export class WebServer {
         return
       }
       return this.#auth.verify(users, credentials).then(
-        (ok) => (ok ? handler(req, res) : unauthorized(res)),
+        (ok) => {
+          if (ok) {
+            return handler(req, res)
+          }
+          unauthorized(res)
+          return undefined
+        },
         () => {
           unauthorized(res)
         }
