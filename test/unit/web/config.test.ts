@@ -9,6 +9,9 @@ import { describe, it } from 'node:test'
 import {
   BasicAuth,
   FAKE_HASH,
+  UnsupportedTlsError,
+  buildServerTls,
+  checkHonoured,
   compareGoHash,
   parseBasicAuth,
   parseWebConfig,
@@ -312,5 +315,55 @@ describe('basic auth', () => {
     await auth.verify(users, { user: 'alice', password: 'one more' })
     // cache.go's makeRoom deletes len/10 + 1 entries, then adds the new one.
     assert.equal(auth.size, 100 - 11 + 1)
+  })
+})
+
+describe('tls_server_config on Node', () => {
+  const config = (extra: string) => parseWebConfig(tls(extra), join(dir, 'web.yml')).tlsServerConfig
+
+  it('maps versions, Go cipher and curve names to OpenSSL', () => {
+    const c = config(
+      [
+        '  min_version: TLS11',
+        '  max_version: TLS12',
+        '  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_RSA_WITH_AES_128_CBC_SHA]',
+        '  curve_preferences: [CurveP384, X25519]',
+        '  prefer_server_cipher_suites: false',
+        '',
+      ].join('\n')
+    )
+    const { options, clientAuth } = buildServerTls(c)
+    assert.equal(clientAuth, 'NoClientCert')
+    assert.equal(options.minVersion, 'TLSv1.1')
+    assert.equal(options.maxVersion, 'TLSv1.2')
+    assert.equal(
+      options.ciphers,
+      'ECDHE-ECDSA-AES128-GCM-SHA256:AES128-SHA:TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:@SECLEVEL=0'
+    )
+    assert.equal(options.ecdhCurve, 'P-384:X25519')
+    assert.equal(options.honorCipherOrder, false)
+    checkHonoured(c, buildServerTls(c))
+  })
+
+  it("uses Go 1.19's defaults when fields are unset", () => {
+    const { options } = buildServerTls(config(''))
+    assert.equal(options.minVersion, 'TLSv1.2')
+    assert.equal(options.ecdhCurve, 'X25519:P-256:P-384:P-521')
+    assert.doesNotMatch(String(options.ciphers), /SECLEVEL/)
+  })
+
+  it('refuses at start, naming the field, what OpenSSL cannot do', () => {
+    // A curve this OpenSSL lacks (as a FIPS build lacks X25519): simulated with a bad name.
+    const c = { ...config(''), curvePreferences: ['CurveP999'] }
+    assert.throws(
+      () => {
+        checkHonoured(c, buildServerTls(c))
+      },
+      (err: unknown) =>
+        err instanceof UnsupportedTlsError &&
+        /^tls_server_config\.curve_preferences cannot be honoured by Node\.js v\d+/.test(
+          err.message
+        )
+    )
   })
 })
