@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { connect } from 'node:tls'
 
-import { runAlertmesh, TestNode } from '../support/node-process.js'
+import { REPO_ROOT, runAlertmesh, TestNode, testEnv } from '../support/node-process.js'
 import { ALERTMANAGER } from '../support/side-by-side.js'
 import { makeWebCertificates } from '../support/web-certificates.js'
 
@@ -356,4 +356,50 @@ describe('--web.config.file refused at start', () => {
       assert.match(res.stderr, message)
     })
   }
+})
+
+describe('scripts/cluster.mjs with --web-config and --http-config', () => {
+  const clusterScript = (args: readonly string[]): Promise<{ code: number; out: string }> =>
+    new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [join(REPO_ROOT, 'scripts', 'cluster.mjs'), ...args],
+        { cwd: REPO_ROOT, env: testEnv(), timeout: 150_000 },
+        (err, stdout, stderr) => {
+          const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1
+          resolve({ code, out: stdout + stderr })
+        }
+      )
+    })
+  const clusterDir = join(dir, 'cluster')
+  after(async () => {
+    await clusterScript(['stop', '--dir', clusterDir])
+  })
+
+  it('starts nodes behind TLS and basic auth, and start and status reach them', async () => {
+    const httpConfig = webConfig(
+      'script-http.yml',
+      `basic_auth:\n  username: alice\n  password: secret\ntls_config:\n  ca_file: ${certs.caCert}\n`
+    )
+    const common = ['--dir', clusterDir]
+    const start = await clusterScript([
+      'start',
+      '--nodes',
+      '2',
+      ...common,
+      '--web-config',
+      TLS_AUTH,
+      '--http-config',
+      httpConfig,
+    ])
+    assert.equal(start.code, 0, start.out)
+    assert.match(start.out, /https:\/\/127\.0\.0\.1:\d+\/api\/v2\//)
+    assert.match(start.out, /--http\.config\.file=/)
+    const status = await clusterScript(['status', ...common])
+    assert.equal(status.code, 0, status.out)
+    assert.match(status.out, /all 2 node\(s\) ready/)
+    // Without credentials a node answers 401 (curl: status only).
+    const url = /(https:\/\/127\.0\.0\.1:\d+)\/api\/v2\//.exec(start.out)?.[1] ?? ''
+    assert.equal((await curl(`${url}/api/v2/status`, CA)).status, 401)
+  })
 })
