@@ -403,3 +403,58 @@ describe('scripts/cluster.mjs with --web-config and --http-config', () => {
     assert.equal((await curl(`${url}/api/v2/status`, CA)).status, 401)
   })
 })
+
+describe(
+  '--web.config.file: every client_auth_type, side by side with Alertmanager 0.25',
+  {
+    skip: haveAlertmanager,
+  },
+  () => {
+    const clients = {
+      'no certificate': [],
+      'a certificate from client_ca_file': ['--cert', certs.clientCert, '--key', certs.clientKey],
+      'a certificate from another CA': [
+        '--cert',
+        certs.otherClientCert,
+        '--key',
+        certs.otherClientKey,
+      ],
+    } as const
+    for (const type of [
+      'NoClientCert',
+      'RequestClientCert',
+      'RequireAnyClientCert',
+      'VerifyClientCertIfGiven',
+      'RequireAndVerifyClientCert',
+    ]) {
+      it(`${type}: the same clients get through`, async () => {
+        const config = webConfig(
+          `client-auth-${type}.yml`,
+          [
+            'tls_server_config:',
+            `  cert_file: ${certs.serverCert}`,
+            `  key_file: ${certs.serverKey}`,
+            `  client_auth_type: ${type}`,
+            ...(type === 'NoClientCert' ? [] : [`  client_ca_file: ${certs.caCert}`]),
+            '',
+          ].join('\n')
+        )
+        const pair = await startPair(config, [
+          ...CA,
+          ...clients['a certificate from client_ca_file'],
+        ])
+        try {
+          for (const [name, args] of Object.entries(clients)) {
+            const [am, mesh] = await Promise.all([
+              curl(`${pair.am.url}/-/healthy`, [...CA, ...args]),
+              curl(`${pair.mesh.url}/-/healthy`, [...CA, ...args]),
+            ])
+            assert.equal(mesh.status, am.status, `${name}: ${am.stderr} / ${mesh.stderr}`)
+          }
+        } finally {
+          await Promise.allSettled([pair.am.stop(), pair.mesh.stop()])
+        }
+      })
+    }
+  }
+)
