@@ -9,6 +9,7 @@ import {
   resolveScalar,
 } from '../config/index.js'
 import type { YMap, YNode } from '../config/index.js'
+import { goPathErrorText } from '../util/index.js'
 
 import { bcryptCost } from './bcrypt-cost.js'
 import { WebConfigError } from './errors.js'
@@ -430,18 +431,6 @@ export function readBytes(path: string): Buffer {
   try {
     return readFileSync(path)
   } catch (err: unknown) {
-    throw new WebConfigError(`open ${path}: ${goErrno(err)}`, { cause: err })
+    throw new WebConfigError(goPathErrorText(path, err), { cause: err })
   }
-}
-
-const ERRNO_TEXT: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'not a directory',
-}
-
-function goErrno(err: unknown): string {
-  const code = (err as { code?: unknown }).code
-  return typeof code === 'string' ? (ERRNO_TEXT[code] ?? code) : String(err)
 }
