@@ -12,7 +12,9 @@ import { after, before, describe, it } from 'node:test'
 import { connect } from 'node:tls'
 
 import { REPO_ROOT, runAlertmesh, TestNode, testEnv } from '../support/node-process.js'
+import { Prometheus, PROMETHEUS_BIN } from '../support/prometheus.js'
 import { ALERTMANAGER } from '../support/side-by-side.js'
+import { waitFor } from '../support/wait.js'
 import { makeWebCertificates } from '../support/web-certificates.js'
 
 const AMTOOL = '/usr/bin/amtool'
@@ -456,5 +458,52 @@ describe(
         }
       })
     }
+  }
+)
+
+describe(
+  'Prometheus 2.42 sends alerts through TLS and basic auth',
+  {
+    skip: existsSync(PROMETHEUS_BIN) ? false : `${PROMETHEUS_BIN} is not installed`,
+  },
+  () => {
+    it('delivers a firing rule to a node behind --web.config.file', async () => {
+      const node = await TestNode.start({
+        config: CONFIG,
+        scheme: 'https',
+        args: [`--web.config.file=${TLS_AUTH}`],
+        probe: async (base) => (await curl(`${base}/-/ready`, [...CA, ...ALICE])).status === 200,
+      })
+      let prometheus: Prometheus | undefined
+      try {
+        prometheus = await Prometheus.start({
+          alertmanagers: [node.url],
+          rules: 'groups:\n- name: g\n  rules:\n  - alert: ThroughTLS\n    expr: vector(1)\n',
+          // The first send can come before the target is discovered: resend soon.
+          args: ['--rules.alert.resend-delay=1s'],
+          alertmanagerClient: [
+            'scheme: https',
+            'basic_auth:',
+            '  username: alice',
+            '  password: secret',
+            'tls_config:',
+            `  ca_file: ${certs.caCert}`,
+          ],
+        })
+        const sent = prometheus
+        await waitFor(
+          'the alert at the node',
+          async () => {
+            const res = await curl(`${node.url}/api/v2/alerts`, [...CA, ...ALICE])
+            return res.status === 200 && res.body.includes('ThroughTLS')
+          },
+          { timeoutMs: 30_000 }
+        ).catch((err: unknown) => {
+          throw new Error(`${String(err)}; prometheus output:\n${sent.output.slice(-3000)}`)
+        })
+      } finally {
+        await Promise.allSettled([node.stop(), prometheus?.stop()])
+      }
+    })
   }
 )
