@@ -132,7 +132,12 @@ export class WebServer {
     server.on('secureConnection', (socket: TLSSocket) => {
       this.#checkClientCert(socket)
     })
-    server.on('tlsClientError', (err: Error, socket: TLSSocket) => {
+    server.on('tlsClientError', (err: Error & { code?: unknown }, socket: TLSSocket) => {
+      if (err.code === 'ERR_SSL_HTTP_REQUEST') {
+        // Go's http.Server answers plain HTTP on a TLS port on the raw connection, unlogged.
+        ;(socket as TLSSocket & { _parent?: Socket })._parent?.end(PLAIN_HTTP_ON_TLS)
+        return
+      }
       this.#log?.debug(
         { err: err.message, remote: socket.remoteAddress },
         'http: TLS handshake error'
@@ -262,6 +267,10 @@ function clientCertOptions(tls: ServerTls): { requestCert: boolean; rejectUnauth
     rejectUnauthorized: tls.clientAuth === 'RequireAndVerifyClientCert',
   }
 }
+
+/** PLAIN_HTTP_ON_TLS is what Go's http.Server writes to a plain HTTP request on a TLS port. */
+const PLAIN_HTTP_ON_TLS =
+  'HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n'
 
 /** goHttpError is Go's http.Error: plain text, nosniff, the text and a newline. */
 function goHttpError(res: ServerResponse, status: number, text: string): void {

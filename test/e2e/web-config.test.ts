@@ -175,6 +175,17 @@ describe(
       assert.equal(mesh.exit, am.exit)
     })
 
+    it("answers plain HTTP on the TLS port with Go's 400", async () => {
+      const plain = (url: string) => curl(url.replace('https:', 'http:'), ['--http1.1'])
+      const [amPlain, meshPlain] = await Promise.all([plain(pair.am.url), plain(pair.mesh.url)])
+      assert.equal(amPlain.status, 400)
+      assert.deepEqual(
+        { status: meshPlain.status, body: meshPlain.body },
+        { status: amPlain.status, body: amPlain.body }
+      )
+      assert.equal(meshPlain.body, 'Client sent an HTTP request to an HTTPS server.\n')
+    })
+
     it('refuses a client that does not trust the CA, the same way', async () => {
       const [am, mesh] = await both('/-/healthy', ALICE)
       assert.equal(am.exit, 60)
