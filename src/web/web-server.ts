@@ -48,9 +48,10 @@ export class WebServer {
   readonly #auth: BasicAuth
   #text: string
   #config: WebConfig
-  #tls: ServerTls | undefined
-  /** #tlsConfig is the decoded file #tls was built from. */
-  #tlsConfig: WebConfig
+  /** #tls is what the file asked for at start (servers are TLS servers when it is set). */
+  readonly #tls: ServerTls | undefined
+  /** #applied is what each TLS server's handshakes use now, and the file it was built from. */
+  readonly #applied = new WeakMap<TlsServer, { tls: ServerTls; config: WebConfig }>()
 
   private constructor(
     path: string,
@@ -62,7 +63,6 @@ export class WebServer {
     this.#config = config
     this.#text = path === '' ? '' : readText(path)
     this.#tls = tls
-    this.#tlsConfig = config
     this.#log = o.log
     this.#auth = new BasicAuth(o.auth)
   }
@@ -119,18 +119,21 @@ export class WebServer {
       return createHttpServer(wrapped)
     }
     const options = { ...tls.options, ...clientCertOptions(tls) }
+    // With allowHTTP1, HTTP/2 requests come as the http2 compatibility API, which has the
+    // members the handler uses (headers, statusCode, setHeader, end).
     const server: TlsServer = this.http2
       ? createSecureServer(
           { ...options, allowHTTP1: true },
           wrapped as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void
         )
       : createHttpsServer(options, wrapped)
+    this.#applied.set(server, { tls, config: this.#config })
     // Before tls.Server's own listener, so the handshake that follows uses the re-read files.
     server.prependListener('connection', (socket: Socket) => {
       this.#refreshTls(server, socket)
     })
     server.on('secureConnection', (socket: TLSSocket) => {
-      this.#checkClientCert(socket)
+      this.#checkClientCert(server, socket)
     })
     server.on('tlsClientError', (err: Error & { code?: unknown }, socket: TLSSocket) => {
       if (err.code === 'ERR_SSL_HTTP_REQUEST') {
@@ -204,12 +207,11 @@ export class WebServer {
   #refreshTls(server: TlsServer, socket: Socket): void {
     try {
       const config = this.#reread()
-      const current = this.#tls
+      const current = this.#applied.get(server)
       const c = config.tlsServerConfig
       if (
-        current !== undefined &&
-        config === this.#tlsConfig &&
-        sameFiles(current, [c.certFile, c.keyFile, c.clientCaFile])
+        config === current?.config &&
+        sameFiles(current.tls, [c.certFile, c.keyFile, c.clientCaFile])
       ) {
         return
       }
@@ -218,8 +220,7 @@ export class WebServer {
       server.setSecureContext(next.options)
       const client = clientCertOptions(next)
       Object.assign(server, client)
-      this.#tls = next
-      this.#tlsConfig = config
+      this.#applied.set(server, { tls: next, config })
       this.#log?.debug({ cert_file: c.certFile }, 'TLS certificate and settings re-read')
     } catch (err: unknown) {
       this.#log?.error(
@@ -231,8 +232,8 @@ export class WebServer {
   }
 
   /** #checkClientCert enforces the modes OpenSSL's verify flags alone do not express. */
-  #checkClientCert(socket: TLSSocket): void {
-    const mode = this.#tls?.clientAuth
+  #checkClientCert(server: TlsServer, socket: TLSSocket): void {
+    const mode = this.#applied.get(server)?.tls.clientAuth
     const cert = socket.getPeerCertificate()
     const given = Object.keys(cert).length > 0
     if (mode === 'RequireAnyClientCert' && !given) {

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test'
 import { connect } from 'node:tls'
 
 import { REPO_ROOT, runAlertmesh, TestNode, testEnv } from '../support/node-process.js'
+import { freePort } from '../support/ports.js'
 import { Prometheus, PROMETHEUS_BIN } from '../support/prometheus.js'
 import { ALERTMANAGER } from '../support/side-by-side.js'
 import { waitFor } from '../support/wait.js'
@@ -89,11 +90,15 @@ const MTLS = webConfig(
   ].join('\n')
 )
 
-async function startPair(configFile: string, probeArgs: readonly string[]): Promise<Pair> {
+async function startPair(
+  configFile: string,
+  probeArgs: readonly string[],
+  extraArgs: readonly string[] = []
+): Promise<Pair> {
   const options = (command?: string[]) => ({
     config: CONFIG,
     scheme: 'https' as const,
-    args: [`--web.config.file=${configFile}`],
+    args: [`--web.config.file=${configFile}`, ...extraArgs],
     probe: async (base: string) => (await curl(`${base}/-/ready`, probeArgs)).status === 200,
     ...(command === undefined ? {} : { command }),
   })
@@ -300,6 +305,15 @@ describe('--web.config.file: certificates on disk', { skip: haveAlertmanager }, 
       `tls_server_config:\n  cert_file: rotating.crt\n  key_file: rotating.key\n`
     )
     const pair = await startPair(config, CA)
+    // An alertmesh node with two listeners: each must pick up the new files.
+    const otherPort = await freePort()
+    const twoListeners = await TestNode.start({
+      config: CONFIG,
+      scheme: 'https',
+      args: [`--web.config.file=${config}`, `--web.listen-address=127.0.0.1:${otherPort}`],
+      probe: async (base) => (await curl(`${base}/-/ready`, CA)).status === 200,
+    })
+    const otherUrl = `https://127.0.0.1:${otherPort}`
     const serial = (url: string): Promise<string> =>
       new Promise((resolve, reject) => {
         const { port } = new URL(url)
@@ -319,10 +333,14 @@ describe('--web.config.file: certificates on disk', { skip: haveAlertmanager }, 
       const [first, second] = [await serialOf(certs.serverCert), await serialOf(certs.serverCert2)]
       assert.equal(await serial(pair.mesh.url), first)
       assert.equal(await serial(pair.am.url), first)
+      assert.equal(await serial(twoListeners.url), first)
+      assert.equal(await serial(otherUrl), first)
       copyFileSync(certs.serverCert2, certFile)
       copyFileSync(certs.serverKey2, keyFile)
       assert.equal(await serial(pair.am.url), second)
       assert.equal(await serial(pair.mesh.url), second)
+      assert.equal(await serial(twoListeners.url), second)
+      assert.equal(await serial(otherUrl), second)
       // A broken pair: the toolkit refuses every handshake until the files are fixed.
       writeFileSync(keyFile, 'not a key\n')
       const [am, mesh] = await Promise.all([
@@ -335,7 +353,7 @@ describe('--web.config.file: certificates on disk', { skip: haveAlertmanager }, 
       assert.equal((await curl(`${pair.mesh.url}/-/healthy`, CA)).status, 200)
       assert.equal((await curl(`${pair.am.url}/-/healthy`, CA)).status, 200)
     } finally {
-      await Promise.allSettled([pair.am.stop(), pair.mesh.stop()])
+      await Promise.allSettled([pair.am.stop(), pair.mesh.stop(), twoListeners.stop()])
     }
   })
 })
