@@ -536,3 +536,40 @@ describe(
     })
   }
 )
+
+describe('--web.config.file re-read on every request', { skip: haveAlertmanager }, () => {
+  it('applies a changed user list at once, and answers 500 while the file is broken', async () => {
+    const file = webConfig('users-only.yml', `basic_auth_users:\n  alice: ${HASH}\n`)
+    const options = (command?: string[]) => ({
+      config: CONFIG,
+      args: [`--web.config.file=${file}`],
+      probe: async (base: string) => (await curl(`${base}/-/ready`, ALICE)).status === 200,
+      ...(command === undefined ? {} : { command }),
+    })
+    const [am, mesh] = await Promise.all([
+      TestNode.start(options([ALERTMANAGER])),
+      TestNode.start(options()),
+    ])
+    try {
+      const both = (args: readonly string[]) =>
+        Promise.all([curl(`${am.url}/-/healthy`, args), curl(`${mesh.url}/-/healthy`, args)])
+      writeFileSync(file, `basic_auth_users:\n  bob: ${HASH}\n`)
+      for (const r of await both(ALICE)) {
+        assert.equal(r.status, 401)
+      }
+      for (const r of await both(['-u', 'bob:secret'])) {
+        assert.equal(r.status, 200)
+      }
+      writeFileSync(file, 'basic_auth_users: [\n')
+      const [amBroken, meshBroken] = await both(['-u', 'bob:secret'])
+      assert.equal(amBroken.status, 500)
+      assert.deepEqual(
+        { status: meshBroken.status, body: meshBroken.body },
+        { status: amBroken.status, body: amBroken.body }
+      )
+      assert.match(mesh.output, /Unable to parse configuration/)
+    } finally {
+      await Promise.allSettled([am.stop(), mesh.stop()])
+    }
+  })
+})
