@@ -105,8 +105,12 @@ function clientAuthType(text: string): ClientAuthType {
 function fieldOptions(c: TlsServerConfig): [string, SecureContextOptions][] {
   const minVersion = NODE_VERSIONS[c.minVersion ?? 'TLS10']
   const maxVersion = NODE_VERSIONS[c.maxVersion ?? 'TLS13']
-  const suites = c.cipherSuites.length > 0 ? c.cipherSuites : [...GO_CIPHER_SUITES.keys()]
-  const tls12 = suites.flatMap((name) => GO_CIPHER_SUITES.get(name) ?? [])
+  // Go 1.19 picks among the configured suites by its own preference order, whatever order the
+  // file lists them in and whatever prefer_server_cipher_suites says (a no-op since Go 1.17).
+  const chosen = new Set(c.cipherSuites.length > 0 ? c.cipherSuites : GO_CIPHER_SUITES.keys())
+  const tls12 = [...GO_CIPHER_SUITES]
+    .filter(([name]) => chosen.has(name))
+    .flatMap(([, openssl]) => openssl ?? [])
   // OpenSSL 3 refuses TLS 1.0 and 1.1 at its default security level; Go 1.19 offers them when
   // asked to, so the level is lowered only when min_version asks for them.
   const legacy = minVersion === 'TLSv1' || minVersion === 'TLSv1.1'
@@ -115,9 +119,8 @@ function fieldOptions(c: TlsServerConfig): [string, SecureContextOptions][] {
   return [
     ['min_version', { minVersion }],
     ['max_version', { maxVersion }],
-    ['cipher_suites', { ciphers }],
+    ['cipher_suites', { ciphers, honorCipherOrder: true }],
     ['curve_preferences', { ecdhCurve: curves.map((n) => GO_CURVES.get(n) ?? n).join(':') }],
-    ['prefer_server_cipher_suites', { honorCipherOrder: c.preferServerCipherSuites }],
   ]
 }
 
@@ -158,6 +161,28 @@ function unsupported(field: string, err: unknown): UnsupportedTlsError {
   return new UnsupportedTlsError(
     `tls_server_config.${field} cannot be honoured by Node.js ${process.version} (OpenSSL ${process.versions.openssl}): ${errorMessage(err)}`
   )
+}
+
+/**
+ * checkHttp2Ciphers is Go's http2ConfigureServer check, which Alertmanager 0.25 meets at start
+ * when HTTP/2 is on: a TLS 1.2 cipher list must hold an AES_128_GCM_SHA256 suite HTTP/2 requires.
+ *
+ * @param c - tls_server_config.
+ * @throws WebConfigError with Go's message.
+ */
+export function checkHttp2Ciphers(c: TlsServerConfig): void {
+  if (c.cipherSuites.length === 0 || c.minVersion === 'TLS13') {
+    return
+  }
+  const required = [
+    'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+    'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  ]
+  if (!c.cipherSuites.some((name) => required.includes(name))) {
+    throw new WebConfigError(
+      'http2: TLSConfig.CipherSuites is missing an HTTP/2-required AES_128_GCM_SHA256 cipher (need at least one of TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 or TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256)'
+    )
+  }
 }
 
 /**

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http'
-import { createSecureServer } from 'node:http2'
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
+import { constants as http2Constants, createSecureServer } from 'node:http2'
+import type { Http2ServerRequest, Http2ServerResponse, ServerHttp2Session } from 'node:http2'
 import { createServer as createHttpsServer } from 'node:https'
 import type { Socket } from 'node:net'
 import type { Server as TlsServer, TLSSocket } from 'node:tls'
@@ -15,7 +15,7 @@ import { BasicAuth, parseBasicAuth } from './basic-auth.js'
 import type { BasicAuthOptions } from './basic-auth.js'
 import { parseWebConfig, readText } from './config.js'
 import type { WebConfig } from './config.js'
-import { buildServerTls, checkHonoured } from './tls.js'
+import { buildServerTls, checkHonoured, checkHttp2Ciphers } from './tls.js'
 import type { ServerTls } from './tls.js'
 import { validateWebConfigFile } from './validate.js'
 
@@ -82,6 +82,9 @@ export class WebServer {
     }
     const { config, tls } = validateWebConfigFile(path)
     if (tls !== undefined) {
+      if (config.httpServerConfig.http2) {
+        checkHttp2Ciphers(config.tlsServerConfig)
+      }
       checkHonoured(config.tlsServerConfig, tls)
     }
     return new WebServer(path, config, tls, options)
@@ -128,6 +131,9 @@ export class WebServer {
         )
       : createHttpsServer(options, wrapped)
     this.#applied.set(server, { tls, config: this.#config })
+    server.on('session', (session: ServerHttp2Session) => {
+      rejectWeakHttp2(session)
+    })
     // Before tls.Server's own listener, so the handshake that follows uses the re-read files.
     server.prependListener('connection', (socket: Socket) => {
       this.#refreshTls(server, socket)
@@ -266,6 +272,41 @@ function clientCertOptions(tls: ServerTls): { requestCert: boolean; rejectUnauth
   return {
     requestCert: tls.clientAuth !== 'NoClientCert',
     rejectUnauthorized: tls.clientAuth === 'RequireAndVerifyClientCert',
+  }
+}
+
+/**
+ * HTTP2_BAD_CIPHERS are the suites Go accepts in cipher_suites that RFC 7540's appendix A
+ * prohibits for HTTP/2 (no ephemeral key exchange, or CBC), by OpenSSL name.
+ */
+const HTTP2_BAD_CIPHERS: ReadonlySet<string> = new Set([
+  'AES128-SHA',
+  'AES256-SHA',
+  'AES128-GCM-SHA256',
+  'AES256-GCM-SHA384',
+  'ECDHE-ECDSA-AES128-SHA',
+  'ECDHE-ECDSA-AES256-SHA',
+  'ECDHE-RSA-AES128-SHA',
+  'ECDHE-RSA-AES256-SHA',
+])
+
+/**
+ * rejectWeakHttp2 is Go's http2 serverConn check: an HTTP/2 connection over TLS below 1.2, or
+ * with a prohibited suite, gets GOAWAY INADEQUATE_SECURITY and is closed (HTTP/1.1 on the same
+ * TLS settings is served).
+ */
+function rejectWeakHttp2(session: ServerHttp2Session): void {
+  const socket = session.socket as TLSSocket
+  const version = socket.getProtocol()
+  let reason: string | undefined
+  if (version === 'TLSv1' || version === 'TLSv1.1') {
+    reason = 'TLS version too low'
+  } else if (HTTP2_BAD_CIPHERS.has(socket.getCipher().name)) {
+    reason = `Prohibited TLS 1.2 Cipher Suite: ${socket.getCipher().name}`
+  }
+  if (reason !== undefined) {
+    session.goaway(http2Constants.NGHTTP2_INADEQUATE_SECURITY, 0, Buffer.from(reason))
+    session.destroy()
   }
 }
 

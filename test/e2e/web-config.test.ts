@@ -359,6 +359,47 @@ describe('--web.config.file: certificates on disk', { skip: haveAlertmanager }, 
 })
 
 describe('--web.config.file refused at start', () => {
+  it(
+    'refuses, as Alertmanager does, a cipher list without the suite HTTP/2 requires',
+    {
+      skip: haveAlertmanager,
+    },
+    async () => {
+      const file = webConfig(
+        'no-h2-cipher.yml',
+        `tls_server_config:\n  cert_file: ${certs.serverCert}\n  key_file: ${certs.serverKey}\n  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA]\n`
+      )
+      const message =
+        'http2: TLSConfig.CipherSuites is missing an HTTP/2-required AES_128_GCM_SHA256 cipher'
+      const am = await new Promise<{ code: number; out: string }>((resolve) => {
+        execFile(
+          ALERTMANAGER,
+          [
+            `--web.config.file=${file}`,
+            '--web.listen-address=127.0.0.1:0',
+            '--cluster.listen-address=',
+            `--storage.path=${join(dir, 'am-refused')}`,
+            `--config.file=${webConfig('am.yml', CONFIG)}`,
+          ],
+          { timeout: 20_000 },
+          (err, stdout, stderr) => {
+            resolve({ code: err === null ? 0 : Number(err.code), out: stdout + stderr })
+          }
+        )
+      })
+      assert.equal(am.code, 1)
+      assert.ok(am.out.includes(message), am.out)
+      const res = await runAlertmesh([
+        `--web.config.file=${file}`,
+        '--web.listen-address=127.0.0.1:0',
+        `--config.file=${webConfig('am.yml', CONFIG)}`,
+      ])
+      assert.equal(res.code, 1)
+      assert.ok(res.stderr.includes(message), res.stderr)
+      assert.equal(res.stderr.split('\n').length, 2, res.stderr)
+    }
+  )
+
   for (const [name, text, message] of [
     [
       'an unknown field',
@@ -573,3 +614,86 @@ describe('--web.config.file re-read on every request', { skip: haveAlertmanager 
     }
   })
 })
+
+describe(
+  '--web.config.file: versions, cipher suites and curves, side by side with Alertmanager 0.25',
+  {
+    skip: haveAlertmanager,
+  },
+  () => {
+    const legacy = ['--ciphers', 'DEFAULT@SECLEVEL=0']
+    const cases: readonly {
+      name: string
+      tls: readonly string[]
+      clients: Readonly<Record<string, readonly string[]>>
+    }[] = [
+      {
+        name: 'min_version TLS10',
+        tls: ['  min_version: TLS10'],
+        clients: {
+          // Go's HTTP/2 refuses TLS below 1.2 (GOAWAY INADEQUATE_SECURITY); HTTP/1.1 is served.
+          'TLS 1.0, HTTP/2': ['--tlsv1.0', '--tls-max', '1.0', ...legacy],
+          'TLS 1.0, HTTP/1.1': ['--tlsv1.0', '--tls-max', '1.0', '--http1.1', ...legacy],
+          'TLS 1.1': ['--tlsv1.1', '--tls-max', '1.1', ...legacy],
+          'TLS 1.3': ['--tlsv1.3'],
+        },
+      },
+      {
+        name: 'max_version TLS12 and one cipher suite',
+        tls: ['  max_version: TLS12', '  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256]'],
+        clients: {
+          'that suite': ['--ciphers', 'ECDHE-ECDSA-AES128-GCM-SHA256'],
+          'another suite': ['--ciphers', 'ECDHE-ECDSA-AES256-GCM-SHA384'],
+          'TLS 1.3 only': ['--tlsv1.3'],
+        },
+      },
+      {
+        name: 'a CBC suite HTTP/2 prohibits, next to the required one',
+        tls: [
+          '  max_version: TLS12',
+          '  cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256]',
+        ],
+        clients: {
+          // Go's HTTP/2 sends GOAWAY INADEQUATE_SECURITY for a prohibited suite.
+          'CBC, HTTP/2': ['--ciphers', 'ECDHE-ECDSA-AES128-SHA'],
+          'CBC, HTTP/1.1': ['--ciphers', 'ECDHE-ECDSA-AES128-SHA', '--http1.1'],
+          GCM: ['--ciphers', 'ECDHE-ECDSA-AES128-GCM-SHA256'],
+        },
+      },
+      {
+        name: 'curve_preferences [CurveP384] under TLS 1.2',
+        tls: ['  max_version: TLS12', '  curve_preferences: [CurveP384]'],
+        clients: {
+          'P-384': ['--curves', 'P-384'],
+          'P-256 only': ['--curves', 'P-256'],
+        },
+      },
+    ]
+    for (const c of cases) {
+      it(`${c.name}: the same clients get through`, async () => {
+        const config = webConfig(
+          `tls-${c.name.replace(/\W+/g, '-')}.yml`,
+          [
+            'tls_server_config:',
+            `  cert_file: ${certs.serverCert}`,
+            `  key_file: ${certs.serverKey}`,
+            ...c.tls,
+            '',
+          ].join('\n')
+        )
+        const pair = await startPair(config, CA)
+        try {
+          for (const [name, args] of Object.entries(c.clients)) {
+            const [am, mesh] = await Promise.all([
+              curl(`${pair.am.url}/-/healthy`, [...CA, ...args]),
+              curl(`${pair.mesh.url}/-/healthy`, [...CA, ...args]),
+            ])
+            assert.equal(mesh.status, am.status, `${name}: ${am.stderr} / ${mesh.stderr}`)
+          }
+        } finally {
+          await Promise.allSettled([pair.am.stop(), pair.mesh.stop()])
+        }
+      })
+    }
+  }
+)
