@@ -109,6 +109,27 @@ async function startPair(
   return { am, mesh }
 }
 
+/**
+ * sameAnswers asks both nodes of a pair for /-/healthy as each client (curl arguments after the
+ * CA), checks alertmanager and alertmesh answer with the same status, then stops the pair.
+ */
+async function sameAnswers(
+  pair: Pair,
+  clients: Readonly<Record<string, readonly string[]>>
+): Promise<void> {
+  try {
+    for (const [name, args] of Object.entries(clients)) {
+      const [am, mesh] = await Promise.all([
+        curl(`${pair.am.url}/-/healthy`, [...CA, ...args]),
+        curl(`${pair.mesh.url}/-/healthy`, [...CA, ...args]),
+      ])
+      assert.equal(mesh.status, am.status, `${name}: ${am.stderr} / ${mesh.stderr}`)
+    }
+  } finally {
+    await Promise.allSettled([pair.am.stop(), pair.mesh.stop()])
+  }
+}
+
 const haveAlertmanager = existsSync(ALERTMANAGER) ? false : `${ALERTMANAGER} is not installed`
 
 describe(
@@ -515,17 +536,7 @@ describe(
           ...CA,
           ...clients['a certificate from client_ca_file'],
         ])
-        try {
-          for (const [name, args] of Object.entries(clients)) {
-            const [am, mesh] = await Promise.all([
-              curl(`${pair.am.url}/-/healthy`, [...CA, ...args]),
-              curl(`${pair.mesh.url}/-/healthy`, [...CA, ...args]),
-            ])
-            assert.equal(mesh.status, am.status, `${name}: ${am.stderr} / ${mesh.stderr}`)
-          }
-        } finally {
-          await Promise.allSettled([pair.am.stop(), pair.mesh.stop()])
-        }
+        await sameAnswers(pair, clients)
       })
     }
   }
@@ -682,17 +693,7 @@ describe(
           ].join('\n')
         )
         const pair = await startPair(config, CA)
-        try {
-          for (const [name, args] of Object.entries(c.clients)) {
-            const [am, mesh] = await Promise.all([
-              curl(`${pair.am.url}/-/healthy`, [...CA, ...args]),
-              curl(`${pair.mesh.url}/-/healthy`, [...CA, ...args]),
-            ])
-            assert.equal(mesh.status, am.status, `${name}: ${am.stderr} / ${mesh.stderr}`)
-          }
-        } finally {
-          await Promise.allSettled([pair.am.stop(), pair.mesh.stop()])
-        }
+        await sameAnswers(pair, c.clients)
       })
     }
   }
