@@ -21,6 +21,7 @@ const ALLOWED = {
   notify: ['alerts', 'labels', 'config', 'util'],
   dispatch: ['alerts', 'labels', 'config', 'notify', 'util'],
   api: ['alerts', 'silences', 'dispatch', 'cluster', 'config', 'labels', 'util'],
+  web: ['config', 'util'],
 }
 const FOLDERS = [...Object.keys(ALLOWED), 'cli']
 
@@ -47,6 +48,7 @@ const ownedPackages = (except) =>
     { name: 'koa', owner: 'api' },
     { name: '@koa/router', owner: 'api' },
     { name: 'js-yaml', owner: 'config' },
+    { name: 'bcryptjs', owner: 'web' },
   ]
     .filter((p) => p.owner !== except)
     .map((p) => ({ name: p.name, message: `only src/${p.owner} imports ${p.name}` }))

@@ -4,7 +4,8 @@
 //
 //   node scripts/cluster.mjs start [--nodes 3] [--consul ADDR [--no-push]] [--config FILE]
 //                                  [--template FILE]... [--dir .tmp/cluster] [--base-port P]
-//                                  [--prefix alertmesh] [--timeout 90s] [-- NODE FLAGS...]
+//                                  [--prefix alertmesh] [--timeout 90s]
+//                                  [--web-config FILE --http-config FILE] [-- NODE FLAGS...]
 //   node scripts/cluster.mjs status [--dir .tmp/cluster]
 //   node scripts/cluster.mjs stop [--dir .tmp/cluster] [--timeout 15s]
 //
@@ -25,7 +26,8 @@ import {
 
 const USAGE = `usage: node scripts/cluster.mjs start [--nodes N] [--consul ADDR [--no-push]] [--config FILE]
                                      [--template FILE]... [--dir DIR] [--base-port P]
-                                     [--prefix P] [--timeout D] [-- NODE FLAGS...]
+                                     [--prefix P] [--timeout D]
+                                     [--web-config FILE --http-config FILE] [-- NODE FLAGS...]
        node scripts/cluster.mjs status [--dir DIR]
        node scripts/cluster.mjs stop [--dir DIR] [--timeout D]
 
@@ -42,6 +44,9 @@ Runs N alertmesh nodes on 127.0.0.1 in Consul mode, detached, named n0, n1, ...
   --prefix P       KV prefix and Consul service name (default: alertmesh)
   --timeout D      start: how long to wait for the cluster to form (default: 90s);
                    stop: how long to wait after SIGTERM before SIGKILL (default: 15s)
+  --web-config F   --web.config.file for every node (TLS and basic auth for the API and UI)
+  --http-config F  how start and status reach such nodes: amtool's --http.config.file
+                   format (basic_auth, tls_config); recorded for status
   -- FLAGS         extra flags for every node, e.g. -- --cluster.peer-timeout=3s
 `
 
@@ -63,6 +68,8 @@ runMain(async () => {
       'base-port': { type: 'string' },
       prefix: { type: 'string' },
       timeout: { type: 'string' },
+      'web-config': { type: 'string' },
+      'http-config': { type: 'string' },
     },
     USAGE
   )
@@ -90,6 +97,12 @@ runMain(async () => {
         basePort: intOption(values['base-port'], 'base-port', undefined),
         prefix: /** @type {string | undefined} */ (values['prefix']) ?? 'alertmesh',
         nodeArgs: rest,
+        ...(values['web-config'] === undefined
+          ? {}
+          : { webConfig: resolvePath(String(values['web-config'])) }),
+        ...(values['http-config'] === undefined
+          ? {}
+          : { httpConfig: resolvePath(String(values['http-config'])) }),
         timeoutMs: durationOption(values['timeout'], 'timeout', 90_000),
         signal: abort.signal,
       }

@@ -10,6 +10,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path'
 import { MAIN_JS, STANDIN_JS, ROOT } from './alertmesh.mjs'
 import { detail, ScriptError, seconds, step, table } from './cli.mjs'
 import { checkAndPush, configStatus } from './config-push.mjs'
+import { get, loadHttpClient, PLAIN, webScheme } from './http-client.mjs'
 import { freePorts, portFree } from './ports.mjs'
 
 /** DEFAULT_DIR is where a cluster lives unless --dir says otherwise. */
@@ -38,6 +39,8 @@ export const DEFAULT_CONFIG = join(ROOT, 'scripts', 'example', 'alertmanager.yml
  * @property {{address: string, standin: boolean, pid: number | null, log: string | null,
  *   markers: string[]}} consul - the Consul the nodes use; pid and log for the stand-in.
  * @property {NodeRecord[]} nodes - the nodes.
+ * @property {string} [webConfig] - the --web.config.file every node got, if any.
+ * @property {string} [httpConfig] - the client config the script reaches the nodes with.
  * @property {string | null} configHash - the hash pushed at start, or null with --no-push.
  */
 
@@ -269,18 +272,18 @@ function logTail(log, lines = 15) {
  * getJson fetches JSON with a short timeout.
  *
  * @param {string} url - the URL.
+ * @param {import('./http-client.mjs').HttpClient} [client] - credentials and CA for the nodes.
  * @returns {Promise<{status: number, body: unknown}>} the status and parsed body (or undefined).
  */
-async function getJson(url) {
-  const res = await fetch(url, { signal: AbortSignal.timeout(3000) })
-  const text = await res.text()
+async function getJson(url, client = PLAIN) {
+  const { status, text } = await get(url, client)
   let body
   try {
     body = JSON.parse(text)
   } catch {
     body = undefined
   }
-  return { status: res.status, body }
+  return { status, body }
 }
 
 /**
@@ -297,19 +300,21 @@ async function getJson(url) {
  * probeNode asks a node for /-/ready and /api/v2/status.
  *
  * @param {NodeRecord} node - the node.
+ * @param {import('./http-client.mjs').HttpClient} [client] - credentials and CA (for nodes
+ *   behind --web.config.file).
  * @returns {Promise<NodeProbe>} what it says.
  */
-export async function probeNode(node) {
+export async function probeNode(node, client = PLAIN) {
   /** @type {NodeProbe} */
   const probe = { state: 'down', peers: [], clusterStatus: '', hash: '', members: [] }
   try {
-    const ready = await fetch(`${node.url}/-/ready`, { signal: AbortSignal.timeout(3000) })
-    await ready.text()
-    probe.state = ready.ok ? 'ready' : 'waiting'
-    if (!ready.ok) {
+    const ready = await get(`${node.url}/-/ready`, client)
+    const ok = ready.status >= 200 && ready.status < 300
+    probe.state = ok ? 'ready' : 'waiting'
+    if (!ok) {
       return probe
     }
-    const { body } = await getJson(`${node.url}/api/v2/status`)
+    const { body } = await getJson(`${node.url}/api/v2/status`, client)
     const status = /** @type {any} */ (body)
     probe.peers = (status?.cluster?.peers ?? []).map((/** @type {any} */ p) => String(p.name))
     probe.clusterStatus = String(status?.cluster?.status ?? '')
@@ -355,6 +360,9 @@ function describeProbe(node, probe, size) {
  * @property {number | undefined} basePort - the first port, or undefined for free ports.
  * @property {string} prefix - the KV prefix, also the service name the nodes register as.
  * @property {string[]} nodeArgs - extra flags for every node.
+ * @property {string} [webConfig] - a --web.config.file for every node (TLS, basic auth).
+ * @property {string} [httpConfig] - how the script reaches such nodes (amtool's
+ *   --http.config.file format: basic_auth, tls_config).
  * @property {number} timeoutMs - how long to wait for the cluster to form.
  * @property {AbortSignal} [signal] - aborts the start (Ctrl-C): what started is stopped.
  */
@@ -388,7 +396,11 @@ export async function startCluster(options) {
     },
     nodes: [],
     configHash: null,
+    ...(options.webConfig === undefined ? {} : { webConfig: options.webConfig }),
+    ...(options.httpConfig === undefined ? {} : { httpConfig: options.httpConfig }),
   }
+  const client = loadHttpClient(options.httpConfig)
+  const scheme = webScheme(options.webConfig)
   const save = () => writeFile(join(dir, 'pids.json'), `${JSON.stringify(record, null, 2)}\n`)
   /** @type {Map<string, () => string | undefined>} */
   const exits = new Map()
@@ -433,7 +445,7 @@ export async function startCluster(options) {
       const clusterPort = /** @type {number} */ (ports.cluster[i])
       const storage = join(dir, name)
       const log = join(dir, `${name}.log`)
-      const url = `http://127.0.0.1:${webPort}`
+      const url = `${scheme}://127.0.0.1:${webPort}`
       const storageFlag = `--storage.path=${storage}`
       const args = [
         MAIN_JS,
@@ -445,6 +457,7 @@ export async function startCluster(options) {
         `--web.listen-address=127.0.0.1:${webPort}`,
         `--web.external-url=${url}/`,
         `--cluster.listen-address=127.0.0.1:${clusterPort}`,
+        ...(options.webConfig === undefined ? [] : [`--web.config.file=${options.webConfig}`]),
         ...options.nodeArgs,
       ]
       const { pid, exited } = spawnDetached(args, log, env)
@@ -473,7 +486,7 @@ export async function startCluster(options) {
           throw new ScriptError(`${node.name} ended (${end}); its log:\n${logTail(node.log)}`)
         }
       }
-      const probes = await Promise.all(record.nodes.map(probeNode))
+      const probes = await Promise.all(record.nodes.map((n) => probeNode(n, client)))
       const line = record.nodes.map((n, i) => describeProbe(n, probes[i], size)).join('; ')
       if (line !== last) {
         detail(`+${seconds(Date.now() - started)}  ${line}`)
@@ -669,13 +682,19 @@ export function printCluster(record) {
   }
   const dirFlag = record.dir === DEFAULT_DIR ? '' : ` --dir ${shown(record.dir)}`
   const prefixFlag = record.prefix === 'alertmesh' ? '' : ` --prefix ${record.prefix}`
+  const httpFlag =
+    record.httpConfig === undefined ? '' : ` --http.config.file=${shown(record.httpConfig)}`
+  const curlNote =
+    record.httpConfig === undefined
+      ? ''
+      : `   # with the credentials and CA of ${shown(record.httpConfig)}`
   process.stdout.write(
     [
       '',
       'Try:',
-      `  amtool --alertmanager.url=${first?.url ?? ''} alert add alertname=Test severity=critical`,
-      `  amtool --alertmanager.url=${first?.url ?? ''} cluster show`,
-      `  curl -s ${first?.url ?? ''}/api/v2/status`,
+      `  amtool --alertmanager.url=${first?.url ?? ''}${httpFlag} alert add alertname=Test severity=critical`,
+      `  amtool --alertmanager.url=${first?.url ?? ''}${httpFlag} cluster show`,
+      `  curl -s ${first?.url ?? ''}/api/v2/status${curlNote}`,
       `  node ${script('push-config.mjs')} ${shown(DEFAULT_CONFIG)} --consul ${record.consul.address}${prefixFlag} --wait`,
       `  node ${script('cluster.mjs')} status${dirFlag}`,
       `  ${stopCommand(record.dir)}`,
@@ -700,13 +719,14 @@ export async function clusterStatus(dir) {
     return 1
   }
   const size = record.nodes.length
+  const client = loadHttpClient(record.httpConfig)
   step(
     `cluster in ${shown(dir)}, started ${record.startedAt}; Consul ${record.consul.standin ? 'stand-in ' : ''}at ${record.consul.address}, prefix ${record.prefix}`
   )
   const probes = await Promise.all(
     record.nodes.map((n) =>
       isRunning(n.pid, n.markers)
-        ? probeNode(n)
+        ? probeNode(n, client)
         : Promise.resolve(/** @type {NodeProbe | undefined} */ (undefined))
     )
   )

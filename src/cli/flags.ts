@@ -51,7 +51,7 @@ export const NODE_FLAGS = defineFlags({
     kind: 'string',
     default: '',
     field: 'webConfigFile',
-    help: 'Path to a web configuration file (TLS / basic auth); not supported yet.',
+    help: '[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication.',
   },
   'web.systemd-socket': {
     kind: 'bool',
@@ -239,12 +239,6 @@ export function parseCommandLine(
   })
   if (stop !== undefined) {
     return { kind: stop === '--version' ? 'version' : 'help' }
-  }
-  // Serving plain HTTP when TLS or basic auth was asked for would be a silent security hole.
-  if (values['web.config.file'] !== '') {
-    throw new FlagError(
-      '--web.config.file (TLS and basic auth for the web server) is not supported yet; terminate TLS in front of alertmesh'
-    )
   }
   if (values['web.systemd-socket']) {
     throw new FlagError('--web.systemd-socket is not supported yet; use --web.listen-address')

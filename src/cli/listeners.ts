@@ -1,8 +1,16 @@
 import { createServer } from 'node:http'
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 
-/** RequestHandler is a node:http request handler (what koa's app.callback() returns). */
-export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => unknown
+import type { RequestHandler, WebServer } from '../web/index.js'
+
+export type { RequestHandler } from '../web/index.js'
+
+/** Server is one listener: node:http, or node:https / node:http2 under --web.config.file. */
+type Server = ReturnType<WebServer['createServer']>
+
+/** ServerFactory creates one listener's server around a handler. */
+export type ServerFactory = (handler: RequestHandler) => Server
 
 /**
  * Listeners are the node's HTTP sockets, bound before the rest of the node is loaded: loading
@@ -23,18 +31,24 @@ export class Listeners {
    * bind listens on every address (host:port; an empty host means all interfaces).
    *
    * @param addresses - --web.listen-address values.
+   * @param serverFor - creates each server (--web.config.file's WebServer; plain node:http by
+   *   default, so the web module is loaded only when a web config is given).
    * @returns the bound listeners.
    * @throws when an address is malformed or cannot be bound.
    */
-  static async bind(addresses: readonly string[]): Promise<Listeners> {
+  static async bind(
+    addresses: readonly string[],
+    serverFor: ServerFactory = (handler) => createServer(handler)
+  ): Promise<Listeners> {
     const servers: Server[] = []
     const listeners = new Listeners(servers)
     try {
       for (const address of addresses) {
         const { host, port } = splitHostPort(address)
-        const server = createServer((req, res) => {
+        const server = serverFor((req, res) => {
           listeners.#dispatch(req, res)
         })
+        trackConnections(server)
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject)
           server.listen({ host: host === '' ? undefined : host, port }, () => {
@@ -85,9 +99,13 @@ export class Listeners {
               resolve()
             })
             // Idle keep-alive connections (Prometheus, amtool) must not hold the shutdown.
-            server.closeIdleConnections()
+            if ('closeIdleConnections' in server) {
+              server.closeIdleConnections()
+            }
             setTimeout(() => {
-              server.closeAllConnections()
+              for (const socket of OPEN_SOCKETS.get(server) ?? []) {
+                socket.destroy()
+              }
             }, 2000).unref()
           })
       )
@@ -118,6 +136,18 @@ export class Listeners {
     }
     this.#held.push([req, res])
   }
+}
+
+/** OPEN_SOCKETS are each server's connections, ended on close (HTTP/2 has no closeAllConnections). */
+const OPEN_SOCKETS = new WeakMap<Server, Set<Socket>>()
+
+function trackConnections(server: Server): void {
+  const sockets = new Set<Socket>()
+  OPEN_SOCKETS.set(server, sockets)
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
 }
 
 /**

@@ -50,10 +50,25 @@ async function main(argv: readonly string[]): Promise<void> {
     return
   }
   const { flags } = command
+  // The web config is checked before binding, as the toolkit's Serve does: a file it refuses
+  // (or a field Node's TLS cannot honour) stops the node with one line naming it.
+  let web
+  try {
+    web =
+      flags.webConfigFile === ''
+        ? undefined
+        : (await import('../web/index.js')).WebServer.open({ configFile: flags.webConfigFile })
+  } catch (err: unknown) {
+    const message = err instanceof Error ? err.message : String(err)
+    fail(`--web.config.file=${flags.webConfigFile}: ${message.replace(/\n\s*/g, ' ')}`)
+  }
   // Bind first: the port answers while the server modules load and the config is built.
   let listeners
   try {
-    listeners = await Listeners.bind(flags.webListenAddresses)
+    listeners = await Listeners.bind(
+      flags.webListenAddresses,
+      web === undefined ? undefined : (handler) => web.createServer(handler)
+    )
   } catch (err: unknown) {
     fail(
       `listening on ${flags.webListenAddresses.join(', ')} failed: ${err instanceof Error ? err.message : String(err)}`
@@ -64,6 +79,13 @@ async function main(argv: readonly string[]): Promise<void> {
     import('./app.js'),
   ])
   const log = createLogger({ level: flags.logLevel, format: flags.logFormat })
+  if (web !== undefined) {
+    web.useLogger(log)
+    log.info(
+      { http2: web.http2, addresses: listeners.addresses },
+      web.tls ? 'TLS is enabled.' : 'TLS is disabled.'
+    )
+  }
   let node
   try {
     node = await startNode(flags, log, listeners)

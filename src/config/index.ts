@@ -41,6 +41,14 @@ export {
   stringField,
 } from './spec-helpers.js'
 export { timeIntervalContains } from './time-interval.js'
-export { parseYamlValue } from './goyaml/index.js'
+export {
+  LineIndex,
+  YamlSyntaxError,
+  describeNode,
+  parseYamlTree,
+  parseYamlValue,
+  resolveScalar,
+} from './goyaml/index.js'
+export type { YMap, YNode, YScalar } from './goyaml/index.js'
 export { schemaCompileMs } from './validate-schema.js'
 export type * from './types.js'

@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'AM_CONSUL_REQUEST'
   | 'AM_CLUSTER_LISTEN'
   | 'AM_CLUSTER_PROTOCOL'
+  | 'AM_WEB_CONFIG_INVALID'
 
 /**
  * AlertmeshError is the base of every error alertmesh throws on purpose: a stable `code`, a

@@ -17,6 +17,7 @@ export {
 } from './duration.js'
 export { AlertmeshError, ClosedError, InvalidArgumentError, errorMessage } from './errors.js'
 export type { ErrorCode } from './errors.js'
+export { GO_ERRNO_TEXT, goPathErrorText } from './go-path-error.js'
 export { compareGoStrings, goJSONString, goJSONStringMap, goJSONStringify } from './go-json.js'
 export { PlainSummary } from './plain-summary.js'
 export type { SummarySnapshot } from './plain-summary.js'

@@ -35,7 +35,10 @@ describe('command line', () => {
     ],
     [['--log.level=loud'], /^alertmesh: error: invalid value "loud" for flag --log.level/],
     [['--config.file'], /^alertmesh: error: expected argument for flag '--config.file'\n$/],
-    [['--web.config.file=web.yml'], /^alertmesh: error: --web.config.file .* is not supported yet/],
+    [
+      ['--web.config.file=/nonexistent/web.yml'],
+      /^alertmesh: error: --web\.config\.file=\/nonexistent\/web\.yml: open \/nonexistent\/web\.yml: no such file or directory\n$/,
+    ],
   ]
   for (const [args, message] of bad) {
     it(`exits 1 with one line for ${args.join(' ')}`, async () => {

@@ -91,6 +91,15 @@ export interface NodeOptions {
   readonly command?: readonly string[]
   /** Reuse this node directory (config and storage) instead of a fresh one: a restart. */
   readonly dir?: string
+  /** The URL scheme (`https` for a node started with a TLS --web.config.file). */
+  readonly scheme?: 'http' | 'https'
+  /**
+   * How start learns the node is up, given its base URL (e.g. with curl, a CA and credentials
+   * for a node behind --web.config.file).
+   *
+   * @default fetch of /-/ready (or /-/healthy) answering 2xx
+   */
+  readonly probe?: (base: string) => Promise<boolean>
 }
 
 /**
@@ -140,13 +149,16 @@ export class TestNode extends LoggedProcess {
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], env: testEnv() }
     )
-    const base = `http://127.0.0.1:${port}${options.routePrefix ?? ''}`
+    const base = `${options.scheme ?? 'http'}://127.0.0.1:${port}${options.routePrefix ?? ''}`
     const node = new TestNode(base, dir, configFile, child)
     const probe = options.waitReady === false ? 'healthy' : 'ready'
     await node.untilReady(
       'node',
       `node ${probe}`,
-      async () => (await fetch(`${base}/-/${probe}`)).ok,
+      async () =>
+        options.probe === undefined
+          ? (await fetch(`${base}/-/${probe}`)).ok
+          : await options.probe(base),
       () => node.kill()
     )
     return node

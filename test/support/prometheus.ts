@@ -30,6 +30,11 @@ export interface PrometheusOptions {
   readonly evaluationInterval?: string
   /** Extra flags. */
   readonly args?: readonly string[]
+  /**
+   * Extra keys of the `alertmanagers` entry, one per line, e.g. `scheme: https` or a
+   * `basic_auth:` block (indented by two under the key).
+   */
+  readonly alertmanagerClient?: readonly string[]
 }
 
 /**
@@ -49,7 +54,7 @@ rule_files:
 alerting:
   alertmanagers:
   - api_version: v2
-    static_configs:
+${(options.alertmanagerClient ?? []).map((line) => `    ${line}\n`).join('')}    static_configs:
     - targets: [${targets}]
 `
 }

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises'
 import type Logger from 'bunyan'
 
 import type { Alert } from '../../alerts/index.js'
+import { goPathErrorText } from '../../util/index.js'
 import type { NotifyContext } from '../notifier.js'
 import { ExecError, goTrimSpace } from '../template/index.js'
 import type { AlertTemplate, GoValue } from '../template/index.js'
@@ -143,17 +144,6 @@ export function truncateField(
   return cut.text
 }
 
-/** Go's syscall error strings for the errno codes a secret file read can meet. */
-const GO_ERRNO_TEXT: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'not a directory',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'file name too long',
-}
-
 /**
  * readFileAsGo reads a `*_file` secret when a notification is sent, as 0.25's notifiers do with
  * os.ReadFile (so a rotated key needs no reload), failing with Go's *PathError text
@@ -167,15 +157,7 @@ export async function readFileAsGo(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8')
   } catch (err: unknown) {
-    const code =
-      typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined
-    const text = code === undefined ? undefined : GO_ERRNO_TEXT[code]
-    // Reading a directory opens it fine in Go and fails on read.
-    const op = code === 'EISDIR' ? 'read' : 'open'
-    throw new Error(
-      `${op} ${path}: ${text ?? (err instanceof Error ? err.message : String(err))}`,
-      { cause: err }
-    )
+    throw new Error(goPathErrorText(path, err), { cause: err })
   }
 }
 

@@ -261,11 +261,6 @@ describe('parseCommandLine errors', () => {
     },
     // Web server features alertmesh does not have are refused rather than ignored.
     {
-      name: '--web.config.file',
-      argv: ['--web.config.file=web.yml'],
-      message: /^--web\.config\.file .* is not supported yet/,
-    },
-    {
       name: '--web.systemd-socket',
       argv: ['--web.systemd-socket'],
       message: /^--web\.systemd-socket is not supported yet/,
