@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 // --web.config.file end to end: real nodes behind TLS and basic auth, each refusal compared with
 // Debian's Alertmanager 0.25 started with the same web config file (status, body, TLS alert),
 // amtool through TLS + basic auth, a certificate rotated on disk, and a file refused at start.

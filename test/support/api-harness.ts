@@ -111,7 +111,10 @@ export class InProcessNode {
     // paused socket that holds no event loop reference: the test's loop would drain before the
     // node finished stopping. (A process has other handles that keep it alive.)
     for (const server of this.#listeners.servers) {
-      server.closeAllConnections()
+      // HTTP/1 servers only; the in-process node is never given a web config (TLS, HTTP/2).
+      if ('closeAllConnections' in server) {
+        server.closeAllConnections()
+      }
     }
     await this.#node.stop()
     await rm(this.dir, { recursive: true, force: true })

@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return
-   promises that the runner itself awaits; nothing here floats. */
 import assert from 'node:assert/strict'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,7 +14,8 @@ import {
   parseBasicAuth,
   parseWebConfig,
   validateWebConfigFile,
-} from '../../../src/web/index.js'
+} from '#src/web/index.js'
+
 import { makeWebCertificates } from '../../support/web-certificates.js'
 import { toolkitValidate, webConfigOracleMissing } from '../../support/web-config-oracle.js'
 
