@@ -111,7 +111,10 @@ const EXTRA_HTTP_HEADERS: ReadonlyMap<string, readonly string[]> = new Map([
   ['Content-Security-Policy', []],
 ])
 
-/** Go's yaml.v2 aborts on an error from a custom unmarshaler (cipher, curve, TLS version). */
+/**
+ * FatalError is yaml.v2's abort on an error from a custom unmarshaler (cipher, curve, TLS
+ * version); an internal signal, turned into a WebConfigError before it leaves this file.
+ */
 class FatalError extends Error {}
 
 /** Decoder walks the tree as yaml.v2's strict decoder does, collecting its type errors. */

@@ -24,6 +24,8 @@ const INTERNAL_SIGNALS = new Map([
   ['notify/integrations/rocketchat/go-json-syntax.ts', ['SyntaxFailure']],
   // A non-retryable email failure; toNotifyError turns it into a NotifyError.
   ['notify/integrations/email/notifier.ts', ['FinalError']],
+  // yaml.v2's abort from a custom unmarshaler; parseWebConfig turns it into a WebConfigError.
+  ['web/config.ts', ['FatalError']],
   // Browser code: src/ui may not import src/util.
   ['ui/api.ts', ['ApiError']],
 ])
