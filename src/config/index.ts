@@ -37,6 +37,7 @@ export {
   atMostOne,
   inheritGlobal,
   inheritGlobalSecret,
+  inheritGlobalUrl,
   objectField,
   stringField,
 } from './spec-helpers.js'

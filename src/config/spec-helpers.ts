@@ -112,6 +112,37 @@ export function inheritGlobalSecret(
 }
 
 /**
+ * inheritGlobalUrl copies a global URL and its `_file` twin into an entry that sets neither, as
+ * Config.UnmarshalYAML does for the Slack API URL and the Mattermost webhook URL
+ * (config/config.go): the pair moves together, and one of the two global fields is required.
+ *
+ * @param entry - the integration entry (mutated).
+ * @param global - the converted `global` block.
+ * @param fields - the entry's URL field and its `_file` field.
+ * @param globalFields - the global URL field and its `_file` field.
+ * @param missing - Alertmanager's message when the global sets neither.
+ * @throws Error with `missing`.
+ */
+export function inheritGlobalUrl(
+  entry: Obj,
+  global: Obj,
+  fields: readonly [string, string],
+  globalFields: readonly [string, string],
+  missing: string
+): void {
+  const [field, fileField] = fields
+  const [globalField, globalFileField] = globalFields
+  if (entry[field] !== undefined || stringField(entry, fileField) !== '') {
+    return
+  }
+  if (global[globalField] === undefined && stringField(global, globalFileField) === '') {
+    throw new Error(missing)
+  }
+  entry[field] = global[globalField]
+  entry[fileField] = global[globalFileField]
+}
+
+/**
  * appendSlash is Go's `u.Path += "/"` unless the path already ends with one; it mutates the
  * URL, which Go shares with `global` when the entry inherited it.
  *
