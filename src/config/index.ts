@@ -36,6 +36,7 @@ export {
   appendSlash,
   atMostOne,
   inheritGlobal,
+  inheritGlobalApi,
   inheritGlobalSecret,
   inheritGlobalUrl,
   objectField,

@@ -112,6 +112,37 @@ export function inheritGlobalSecret(
 }
 
 /**
+ * inheritGlobalApi is Config.UnmarshalYAML's treatment of an API URL and key for OpsGenie and
+ * VictorOps (config/config.go): `api_url` falls back to `<prefix>_api_url` and gets a trailing
+ * slash, then `api_key`/`api_key_file` fall back to `<prefix>_api_key`/`<prefix>_api_key_file`
+ * as a pair.
+ *
+ * @param entry - the integration entry (mutated).
+ * @param global - the converted `global` block.
+ * @param prefix - the global fields' prefix (`opsgenie`, `victorops`).
+ * @param urlMissing - Alertmanager's message when no URL is set anywhere.
+ * @param keyMissing - Alertmanager's message when no key is set anywhere.
+ * @throws Error with `urlMissing` or `keyMissing`.
+ */
+export function inheritGlobalApi(
+  entry: Obj,
+  global: Obj,
+  prefix: string,
+  urlMissing: string,
+  keyMissing: string
+): void {
+  inheritGlobal(entry, global, 'api_url', `${prefix}_api_url`, urlMissing)
+  appendSlash(entry['api_url'])
+  inheritGlobalSecret(
+    entry,
+    global,
+    ['api_key', 'api_key_file'],
+    [`${prefix}_api_key`, `${prefix}_api_key_file`],
+    keyMissing
+  )
+}
+
+/**
  * inheritGlobalUrl copies a global URL and its `_file` twin into an entry that sets neither, as
  * Config.UnmarshalYAML does for the Slack API URL and the Mattermost webhook URL
  * (config/config.go): the pair moves together, and one of the two global fields is required.
