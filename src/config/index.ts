@@ -35,6 +35,7 @@ export * as schema from './schema/fragments.js'
 export {
   appendSlash,
   atMostOne,
+  exactlyOne,
   inheritGlobal,
   inheritGlobalApi,
   inheritGlobalSecret,

@@ -45,6 +45,22 @@ export function atMostOne(o: Obj, a: string, b: string): void {
 }
 
 /**
+ * exactlyOne is the check of a URL and its `_file` twin where one is required and both are
+ * refused, as the msteams, msteamsv2 and incidentio UnmarshalYAML methods do.
+ *
+ * @param o - the entry.
+ * @param a - the inline field (a URL: set or undefined).
+ * @param b - its `_file` field.
+ * @throws Error `one of <a> or <b> must be configured`, or atMostOne's.
+ */
+export function exactlyOne(o: Obj, a: string, b: string): void {
+  if (o[a] === undefined && stringField(o, b) === '') {
+    throw new Error(`one of ${a} or ${b} must be configured`)
+  }
+  atMostOne(o, a, b)
+}
+
+/**
  * inheritGlobal copies a global field into an entry field the entry leaves empty, as
  * Config.UnmarshalYAML does (config/config.go); objects such as URLs are shared, not copied.
  *
