@@ -35,8 +35,11 @@ export * as schema from './schema/fragments.js'
 export {
   appendSlash,
   atMostOne,
+  exactlyOne,
   inheritGlobal,
+  inheritGlobalApi,
   inheritGlobalSecret,
+  inheritGlobalUrl,
   objectField,
   stringField,
 } from './spec-helpers.js'

@@ -45,6 +45,22 @@ export function atMostOne(o: Obj, a: string, b: string): void {
 }
 
 /**
+ * exactlyOne is the check of a URL and its `_file` twin where one is required and both are
+ * refused, as the msteams, msteamsv2 and incidentio UnmarshalYAML methods do.
+ *
+ * @param o - the entry.
+ * @param a - the inline field (a URL: set or undefined).
+ * @param b - its `_file` field.
+ * @throws Error `one of <a> or <b> must be configured`, or atMostOne's.
+ */
+export function exactlyOne(o: Obj, a: string, b: string): void {
+  if (o[a] === undefined && stringField(o, b) === '') {
+    throw new Error(`one of ${a} or ${b} must be configured`)
+  }
+  atMostOne(o, a, b)
+}
+
+/**
  * inheritGlobal copies a global field into an entry field the entry leaves empty, as
  * Config.UnmarshalYAML does (config/config.go); objects such as URLs are shared, not copied.
  *
@@ -105,6 +121,68 @@ export function inheritGlobalSecret(
     stringField(global, globalField) === '' &&
     stringField(global, globalFileField) === ''
   ) {
+    throw new Error(missing)
+  }
+  entry[field] = global[globalField]
+  entry[fileField] = global[globalFileField]
+}
+
+/**
+ * inheritGlobalApi is Config.UnmarshalYAML's treatment of an API URL and key for OpsGenie and
+ * VictorOps (config/config.go): `api_url` falls back to `<prefix>_api_url` and gets a trailing
+ * slash, then `api_key`/`api_key_file` fall back to `<prefix>_api_key`/`<prefix>_api_key_file`
+ * as a pair.
+ *
+ * @param entry - the integration entry (mutated).
+ * @param global - the converted `global` block.
+ * @param prefix - the global fields' prefix (`opsgenie`, `victorops`).
+ * @param urlMissing - Alertmanager's message when no URL is set anywhere.
+ * @param keyMissing - Alertmanager's message when no key is set anywhere.
+ * @throws Error with `urlMissing` or `keyMissing`.
+ */
+export function inheritGlobalApi(
+  entry: Obj,
+  global: Obj,
+  prefix: string,
+  urlMissing: string,
+  keyMissing: string
+): void {
+  inheritGlobal(entry, global, 'api_url', `${prefix}_api_url`, urlMissing)
+  appendSlash(entry['api_url'])
+  inheritGlobalSecret(
+    entry,
+    global,
+    ['api_key', 'api_key_file'],
+    [`${prefix}_api_key`, `${prefix}_api_key_file`],
+    keyMissing
+  )
+}
+
+/**
+ * inheritGlobalUrl copies a global URL and its `_file` twin into an entry that sets neither, as
+ * Config.UnmarshalYAML does for the Slack API URL and the Mattermost webhook URL
+ * (config/config.go): the pair moves together, and one of the two global fields is required.
+ *
+ * @param entry - the integration entry (mutated).
+ * @param global - the converted `global` block.
+ * @param fields - the entry's URL field and its `_file` field.
+ * @param globalFields - the global URL field and its `_file` field.
+ * @param missing - Alertmanager's message when the global sets neither.
+ * @throws Error with `missing`.
+ */
+export function inheritGlobalUrl(
+  entry: Obj,
+  global: Obj,
+  fields: readonly [string, string],
+  globalFields: readonly [string, string],
+  missing: string
+): void {
+  const [field, fileField] = fields
+  const [globalField, globalFileField] = globalFields
+  if (entry[field] !== undefined || stringField(entry, fileField) !== '') {
+    return
+  }
+  if (global[globalField] === undefined && stringField(global, globalFileField) === '') {
     throw new Error(missing)
   }
   entry[field] = global[globalField]

@@ -291,14 +291,15 @@ function encodeForm(params: ReadonlyMap<string, string>): string {
 
 /**
  * goQueryEscape is Go's `url.QueryEscape`: every byte but `A-Za-z0-9-_.~` percent-encoded
- * (upper-case hex), space as `+`.
+ * (upper-case hex), space as `+`. A string is escaped as its UTF-8 bytes; raw bytes (which need
+ * not be valid UTF-8, as SNS sends a truncated rune) are escaped as they are.
  *
- * @param text - the text to escape.
+ * @param text - the text, or the raw bytes, to escape.
  * @returns the escaped text.
  */
-export function goQueryEscape(text: string): string {
+export function goQueryEscape(text: string | Uint8Array): string {
   let out = ''
-  for (const byte of Buffer.from(text, 'utf8')) {
+  for (const byte of typeof text === 'string' ? Buffer.from(text, 'utf8') : text) {
     const c = String.fromCharCode(byte)
     if (/[A-Za-z0-9\-_.~]/.test(c)) {
       out += c

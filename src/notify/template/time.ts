@@ -18,7 +18,7 @@ import {
 } from './go/index.js'
 import type { GoFunc, GoValue } from './go/index.js'
 import { UTC_LOCATION, fixedZone, localLocation } from './zone.js'
-import type { GoLocation } from './zone.js'
+import type { GoLocation, SixNumbers } from './zone.js'
 
 /** GoTime is the payload of a `time.Time` value: Unix seconds, nanoseconds and location. */
 export interface GoTime {
@@ -937,14 +937,7 @@ export function parseRFC3339Time(text: string): GoTime | undefined {
   if (m === null) {
     return undefined
   }
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ]
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as SixNumbers
   const dim = new Date(Date.UTC(2000 + (year % 400), month, 0)).getUTCDate()
   if (month < 1 || month > 12 || day < 1 || day > dim || hour > 23 || minute > 59 || second > 59) {
     return undefined

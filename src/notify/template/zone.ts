@@ -52,6 +52,9 @@ interface TZif {
   readonly footer: string
 }
 
+/** SixNumbers is a tuple of six numbers: the TZif header counts, a date-time's fields. */
+export type SixNumbers = [number, number, number, number, number, number]
+
 /** parseTZif reads the version 2+ (64-bit) data of a TZif file (RFC 8536), as Go's LoadLocationFromTZData. */
 function parseTZif(b: Buffer): TZif | undefined {
   if (b.length < 44 || b.toString('latin1', 0, 4) !== 'TZif') {
@@ -59,27 +62,13 @@ function parseTZif(b: Buffer): TZif | undefined {
   }
   const counts = (at: number): number[] =>
     [0, 1, 2, 3, 4, 5].map((i) => b.readUInt32BE(at + 20 + i * 4))
-  let [isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt] = counts(0) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ]
+  let [isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt] = counts(0) as SixNumbers
   let p = 44
   let timeSize = 4
   if (b[4] !== 0) {
     // Skip the 32-bit data block; version 2+ repeats everything with 64-bit times.
     p += timecnt * 4 + timecnt + typecnt * 6 + charcnt + leapcnt * 8 + isstdcnt + isutcnt
-    ;[isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt] = counts(p) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ]
+    ;[isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt] = counts(p) as SixNumbers
     p += 44
     timeSize = 8
   }

@@ -1,4 +1,4 @@
-import { atMostOne, objectField, schema, stringField } from '../../../config/index.js'
+import { atMostOne, exactlyOne, objectField, schema, stringField } from '../../../config/index.js'
 import type {
   HttpClientConfig,
   IntegrationConfig,
@@ -83,13 +83,9 @@ const INCIDENTIO_SCHEMA = reset(
  * authenticate), an entry with one needs a token or that http_config's authorization.
  */
 function check(o: Obj): void {
-  const urlFile = stringField(o, 'url_file')
   const token = stringField(o, 'alert_source_token')
   const tokenFile = stringField(o, 'alert_source_token_file')
-  if (o['url'] === undefined && urlFile === '') {
-    throw new Error('one of url or url_file must be configured')
-  }
-  atMostOne(o, 'url', 'url_file')
+  exactlyOne(o, 'url', 'url_file')
   atMostOne(o, 'alert_source_token', 'alert_source_token_file')
   const http = objectField(o, 'http_config')
   // bearer_token(_file) became an authorization when http_config was checked, as in Go.

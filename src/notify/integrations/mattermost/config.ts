@@ -1,4 +1,4 @@
-import { atMostOne, schema, stringField } from '../../../config/index.js'
+import { atMostOne, inheritGlobalUrl, schema, stringField } from '../../../config/index.js'
 import type {
   Check,
   HttpClientConfig,
@@ -200,15 +200,12 @@ export const MATTERMOST_CONFIG_SPEC: IntegrationConfigSpec<MattermostConfig> = {
   // Newer Alertmanager visits it last, right after rocketchat (15).
   unmarshalOrder: 16,
   fromGlobal: (c, g) => {
-    if (c['webhook_url'] === undefined && stringField(c, 'webhook_url_file') === '') {
-      if (
-        g['mattermost_webhook_url'] === undefined &&
-        stringField(g, 'mattermost_webhook_url_file') === ''
-      ) {
-        throw new Error('missing webhook_url or webhook_url_file on mattermost_config')
-      }
-      c['webhook_url'] = g['mattermost_webhook_url']
-      c['webhook_url_file'] = g['mattermost_webhook_url_file']
-    }
+    inheritGlobalUrl(
+      c,
+      g,
+      ['webhook_url', 'webhook_url_file'],
+      ['mattermost_webhook_url', 'mattermost_webhook_url_file'],
+      'missing webhook_url or webhook_url_file on mattermost_config'
+    )
   },
 }

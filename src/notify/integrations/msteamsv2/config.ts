@@ -1,4 +1,4 @@
-import { objectField, atMostOne, schema, stringField } from '../../../config/index.js'
+import { exactlyOne, objectField, schema, stringField } from '../../../config/index.js'
 import type {
   HttpClientConfig,
   IntegrationConfig,
@@ -60,10 +60,7 @@ const MSTEAMSV2_SCHEMA = reset(
 
 /** MSTeamsV2Config.UnmarshalYAML: exactly one of the URL and its file. */
 function check(o: Obj): void {
-  if (o['webhook_url'] === undefined && stringField(o, 'webhook_url_file') === '') {
-    throw new Error('one of webhook_url or webhook_url_file must be configured')
-  }
-  atMostOne(o, 'webhook_url', 'webhook_url_file')
+  exactlyOne(o, 'webhook_url', 'webhook_url_file')
 }
 
 /**

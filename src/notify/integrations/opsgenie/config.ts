@@ -1,11 +1,4 @@
-import {
-  appendSlash,
-  atMostOne,
-  inheritGlobal,
-  inheritGlobalSecret,
-  schema,
-  stringField,
-} from '../../../config/index.js'
+import { atMostOne, inheritGlobalApi, schema, stringField } from '../../../config/index.js'
 import type {
   HttpClientConfig,
   IntegrationConfig,
@@ -148,13 +141,11 @@ export const OPSGENIE_CONFIG_SPEC: IntegrationConfigSpec<OpsGenieConfig> = {
   },
   unmarshalOrder: 5,
   fromGlobal: (c, g) => {
-    inheritGlobal(c, g, 'api_url', 'opsgenie_api_url', 'no global OpsGenie URL set')
-    appendSlash(c['api_url'])
-    inheritGlobalSecret(
+    inheritGlobalApi(
       c,
       g,
-      ['api_key', 'api_key_file'],
-      ['opsgenie_api_key', 'opsgenie_api_key_file'],
+      'opsgenie',
+      'no global OpsGenie URL set',
       'no global OpsGenie API Key set either inline or in a file'
     )
   },

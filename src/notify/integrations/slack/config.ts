@@ -1,4 +1,4 @@
-import { atMostOne, schema, stringField } from '../../../config/index.js'
+import { atMostOne, inheritGlobalUrl, schema, stringField } from '../../../config/index.js'
 import type {
   Check,
   HttpClientConfig,
@@ -194,12 +194,12 @@ export const SLACK_CONFIG_SPEC: IntegrationConfigSpec<SlackConfig> = {
   },
   unmarshalOrder: 2,
   fromGlobal: (c, g) => {
-    if (c['api_url'] === undefined && stringField(c, 'api_url_file') === '') {
-      if (g['slack_api_url'] === undefined && stringField(g, 'slack_api_url_file') === '') {
-        throw new Error('no global Slack API URL set either inline or in a file')
-      }
-      c['api_url'] = g['slack_api_url']
-      c['api_url_file'] = g['slack_api_url_file']
-    }
+    inheritGlobalUrl(
+      c,
+      g,
+      ['api_url', 'api_url_file'],
+      ['slack_api_url', 'slack_api_url_file'],
+      'no global Slack API URL set either inline or in a file'
+    )
   },
 }

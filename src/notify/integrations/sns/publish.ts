@@ -1,3 +1,4 @@
+import { goQueryEscape } from '../../http/index.js'
 import { groupKeyHash } from '../fields.js'
 import type { FieldRenderer } from '../fields.js'
 
@@ -117,29 +118,14 @@ export function encodePublishBody(input: PublishInput): string {
   values.set('Version', Buffer.from(SNS_API_VERSION))
   return [...values.keys()]
     .sort(compareBytes)
-    .map((key) => `${queryEscape(Buffer.from(key, 'utf8'))}=${queryEscape(values.get(key))}`)
+    .map((key) => `${goQueryEscape(key)}=${goQueryEscape(values.get(key) ?? NO_BYTES)}`)
     .join('&')
 }
+
+/** NO_BYTES stands for a field without a value: it escapes to nothing. */
+const NO_BYTES = new Uint8Array(0)
 
 /** compareBytes orders strings as Go's sort.Strings does: by UTF-8 bytes. */
 function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
-}
-
-const UNRESERVED = /[A-Za-z0-9\-_.~]/
-
-/** queryEscape is Go's url.QueryEscape over raw bytes. */
-function queryEscape(bytes: Buffer | undefined): string {
-  let out = ''
-  for (const byte of bytes ?? []) {
-    const c = String.fromCharCode(byte)
-    if (byte < 0x80 && UNRESERVED.test(c)) {
-      out += c
-    } else if (c === ' ') {
-      out += '+'
-    } else {
-      out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
-    }
-  }
-  return out
 }

@@ -1,8 +1,6 @@
 import {
-  appendSlash,
   atMostOne,
-  inheritGlobal,
-  inheritGlobalSecret,
+  inheritGlobalApi,
   objectField,
   schema,
   stringField,
@@ -96,13 +94,11 @@ export const VICTOROPS_CONFIG_SPEC: IntegrationConfigSpec<VictorOpsConfig> = {
   },
   unmarshalOrder: 7,
   fromGlobal: (c, g) => {
-    inheritGlobal(c, g, 'api_url', 'victorops_api_url', 'no global VictorOps URL set')
-    appendSlash(c['api_url'])
-    inheritGlobalSecret(
+    inheritGlobalApi(
       c,
       g,
-      ['api_key', 'api_key_file'],
-      ['victorops_api_key', 'victorops_api_key_file'],
+      'victorops',
+      'no global VictorOps URL set',
       'no global VictorOps API Key set'
     )
   },
