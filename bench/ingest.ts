@@ -32,7 +32,7 @@ import {
 import type { FlagSpec } from './lib/args.js'
 import { openPool } from './lib/http.js'
 import { cpuSnapshot, cpuUse, waitForQuiet } from './lib/proc.js'
-import { errorText, log, machineFacts, writeResults } from './lib/report.js'
+import { errorText, log, machineFacts, runBenchmark, writeResults } from './lib/report.js'
 import { WebhookSink } from './lib/sink.js'
 import { TARGET_NAMES, TargetError, installCleanup, startTarget, targetSpec } from './lib/target.js'
 import type { TargetName, TargetSpec } from './lib/target.js'
@@ -412,12 +412,4 @@ async function main(): Promise<number> {
   return failed.length === 0 ? 0 : 1
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code
-  },
-  (err: unknown) => {
-    console.error(`benchmark crashed: ${errorText(err)}`)
-    process.exitCode = 1
-  }
-)
+runBenchmark(main)

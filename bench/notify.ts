@@ -32,7 +32,7 @@ import type { FlagSpec } from './lib/args.js'
 import { openPool } from './lib/http.js'
 import { cpuSnapshot, cpuUse, waitForQuiet } from './lib/proc.js'
 import type { CpuUse } from './lib/proc.js'
-import { errorText, formatFigure, log, machineFacts, writeResults } from './lib/report.js'
+import { errorText, formatFigure, log, machineFacts, runBenchmark, writeResults } from './lib/report.js'
 import { WebhookSink } from './lib/sink.js'
 import { SmtpSink } from './lib/smtp-sink.js'
 import { median, ratio } from './lib/stats.js'
@@ -537,12 +537,4 @@ async function main(): Promise<number> {
   return failed.length === 0 ? 0 : 1
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code
-  },
-  (err: unknown) => {
-    console.error(`benchmark crashed: ${errorText(err)}`)
-    process.exitCode = 1
-  }
-)
+runBenchmark(main)

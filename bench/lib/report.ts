@@ -165,3 +165,21 @@ export function errorText(err: unknown): string {
   const cause = err.cause === undefined ? '' : `\n  cause: ${errorText(err.cause)}`
   return `${err.message}${cause}`
 }
+
+/**
+ * runBenchmark runs a benchmark's main and turns its result into the exit code: the code it
+ * returns, or 1 with the error printed when it crashes.
+ *
+ * @param main - the benchmark, resolving to its exit code.
+ */
+export function runBenchmark(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code
+    },
+    (err: unknown) => {
+      console.error(`benchmark crashed: ${errorText(err)}`)
+      process.exitCode = 1
+    }
+  )
+}
