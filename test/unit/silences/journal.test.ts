@@ -8,7 +8,7 @@ import { Registry } from 'prom-client'
 import { JOURNAL_FILE, SNAPSHOT_FILE, Silences, decodeMeshSilences } from '#src/silences/index.js'
 import type { Silence } from '#src/silences/index.js'
 
-import { HOUR, MIN, T0, clock, eq, mesh, quietLog, tempDir } from './helpers.js'
+import { HOUR, MIN, T0, clock, eq, mesh, quietLog, tempDir, setUnsigned } from './helpers.js'
 
 let root: Awaited<ReturnType<typeof tempDir>>
 let n = 0
@@ -113,12 +113,10 @@ describe('Silences durability (journal)', () => {
       log: quietLog().log,
       registry,
     })
-    const id = await s.set({
+    const id = await setUnsigned(s, {
       matchers: [eq('a', 'b')],
       startsAt: T0,
       endsAt: T0 + HOUR,
-      createdBy: '',
-      comment: '',
     })
     assert.ok((await stat(join(d, JOURNAL_FILE))).size > 0)
     await s.compact()
@@ -130,12 +128,10 @@ describe('Silences durability (journal)', () => {
       new RegExp(`^alertmanager_silences_snapshot_size_bytes ${size}$`, 'm')
     )
 
-    const id2 = await s.set({
+    const id2 = await setUnsigned(s, {
       matchers: [eq('c', 'd')],
       startsAt: T0,
       endsAt: T0 + HOUR,
-      createdBy: '',
-      comment: '',
     })
     await s.close()
     assert.equal((await stat(join(d, JOURNAL_FILE))).size, 0)
@@ -155,12 +151,10 @@ describe('Silences durability (journal)', () => {
       journalMaxBytes: 1000,
     })
     for (let i = 0; i < 40; i++) {
-      await s.set({
+      await setUnsigned(s, {
         matchers: [eq('i', String(i))],
         startsAt: T0,
         endsAt: T0 + HOUR,
-        createdBy: '',
-        comment: '',
       })
     }
     // About 100 bytes per record: several compactions happened, and the journal stays small.
@@ -177,12 +171,10 @@ describe('Silences durability (journal)', () => {
 
   it('loads a store created in memory-only mode as empty and writes nothing', async () => {
     const s = await Silences.open({ retentionMs: HOUR, now: clock().now, log: quietLog().log })
-    await s.set({
+    await setUnsigned(s, {
       matchers: [eq('a', 'b')],
       startsAt: T0,
       endsAt: T0 + HOUR,
-      createdBy: '',
-      comment: '',
     })
     await s.compact()
     await s.close()
