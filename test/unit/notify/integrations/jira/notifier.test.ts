@@ -171,6 +171,17 @@ function goIssue(fields: Extract<JiraOracleCase, { kind: 'issue' }>['fields']): 
   return result.body
 }
 
+/** upstreamIssue is the issue body upstream's TestJiraNotify config sends for a summary and text. */
+function upstreamIssue(summary: string, text: string): string {
+  return goIssue({
+    summary,
+    description: { text },
+    issuetype: 'Incident',
+    labels: [LABEL, 'alertmanager', 'test'],
+    project: 'OPS',
+  })
+}
+
 /** goSearch is the search body for a JQL, encoded by Go. */
 function goSearch(jql: string): string {
   const [result] = encodeJiraBodies([{ kind: 'search', jql }])
@@ -402,17 +413,7 @@ describe('JiraNotifier (TestJiraNotify)', () => {
     assert.equal(error, undefined)
     assert.deepEqual(requests, [
       ['POST', '/search', goSearch(FIRING_JQL)],
-      [
-        'PUT',
-        '/issue/OPS-1',
-        goIssue({
-          summary: '[FIRING:1] test (vm1)',
-          description: { text: FIRING_VM1 },
-          issuetype: 'Incident',
-          labels: [LABEL, 'alertmanager', 'test'],
-          project: 'OPS',
-        }),
-      ],
+      ['PUT', '/issue/OPS-1', upstreamIssue('[FIRING:1] test (vm1)', FIRING_VM1)],
       ['GET', '/issue/OPS-1/transitions', ''],
       ['POST', '/issue/OPS-1/transitions', goTransition('12345')],
     ])
@@ -435,17 +436,7 @@ describe('JiraNotifier (TestJiraNotify)', () => {
     assert.equal(error, undefined)
     assert.deepEqual(requests, [
       ['POST', '/search', goSearch(RESOLVED_JQL)],
-      [
-        'PUT',
-        '/issue/OPS-2',
-        goIssue({
-          summary: '[RESOLVED] test (vm1)',
-          description: { text: RESOLVED_VM1 },
-          issuetype: 'Incident',
-          labels: [LABEL, 'alertmanager', 'test'],
-          project: 'OPS',
-        }),
-      ],
+      ['PUT', '/issue/OPS-2', upstreamIssue('[RESOLVED] test (vm1)', RESOLVED_VM1)],
       ['GET', '/issue/OPS-2/transitions', ''],
       ['POST', '/issue/OPS-2/transitions', goTransition('54321')],
     ])
@@ -464,16 +455,7 @@ describe('JiraNotifier (TestJiraNotify)', () => {
       requests.map(([m, p]) => `${m} ${p}`),
       ['POST /search', 'PUT /issue/OPS-3', 'GET /issue/OPS-3/transitions']
     )
-    assert.equal(
-      requests[1]?.[2],
-      goIssue({
-        summary: '[RESOLVED] test (vm1)',
-        description: { text: RESOLVED_VM1 },
-        issuetype: 'Incident',
-        labels: [LABEL, 'alertmanager', 'test'],
-        project: 'OPS',
-      })
-    )
+    assert.equal(requests[1]?.[2], upstreamIssue('[RESOLVED] test (vm1)', RESOLVED_VM1))
   })
 
   it('error reopen transition not found', async () => {
