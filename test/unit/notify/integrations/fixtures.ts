@@ -1,11 +1,14 @@
 // What the notifier tests share: one flush of one alert, Alertmanager's User-Agent and a logger
 // that records what a notifier logs. Each kind's config and payload facts stay in its own test.
+import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
 
 import bunyan from 'bunyan'
 
 import type { Alert } from '#src/alerts/index.js'
 import type { NotifyContext } from '#src/notify/index.js'
+
+import type { Recorded, Running } from '../http/servers.js'
 
 /** UA is the User-Agent Alertmanager 0.25 sends, which the notifiers are built with. */
 export const UA = 'Alertmanager/0.25.0'
@@ -61,4 +64,37 @@ export function capture(level: bunyan.LogLevel) {
     },
   })
   return { records, log: bunyan.createLogger({ name: 't', level, stream }) }
+}
+
+/**
+ * alert is a firing (or, with `endsAt`, resolved) alert with the given labels, the summary
+ * `x < y` (an HTML-escaping probe) and a generator URL, as the chat notifiers' tests use it.
+ *
+ * @param labels - the alert's labels.
+ * @param endsAt - its end (epoch ms), 0 for none.
+ * @returns the alert.
+ */
+export function alert(labels: Record<string, string>, endsAt = 0): Alert {
+  return {
+    labels,
+    annotations: { summary: 'x < y' },
+    startsAt: Date.UTC(2024, 0, 1),
+    endsAt,
+    generatorURL: 'http://prom/graph',
+    updatedAt: Date.UTC(2024, 0, 1),
+    timeout: false,
+    fingerprint: '0123456789abcdef',
+  }
+}
+
+/**
+ * lastRequest is the last request a test server recorded; it fails the test when there is none.
+ *
+ * @param server - the server.
+ * @returns its last request.
+ */
+export function lastRequest(server: Running): Recorded {
+  const request = server.requests.at(-1)
+  assert.ok(request !== undefined)
+  return request
 }

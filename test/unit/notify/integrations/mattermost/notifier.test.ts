@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '#src/alerts/index.js'
 import { classifyStatus } from '#src/notify/http/index.js'
 import { AlertTemplate, NotifyError } from '#src/notify/index.js'
 import type {
@@ -25,7 +24,7 @@ import {
 import { buildRequests } from '../../../../support/mattermost-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, context, UA } from '../fixtures.js'
+import { capture, context, UA, alert, lastRequest } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 const template = AlertTemplate.fromGlobs([])
@@ -42,19 +41,6 @@ function withDefaults(overrides: Partial<MattermostConfig>): MattermostConfig {
 
 function notifier(config: MattermostConfig, log = capture('warn').log): MattermostNotifier {
   return new MattermostNotifier({ config, template: () => template, log, userAgent: UA })
-}
-
-function alert(labels: Record<string, string>, endsAt = 0): Alert {
-  return {
-    labels,
-    annotations: { summary: 'x < y' },
-    startsAt: Date.UTC(2024, 0, 1),
-    endsAt,
-    generatorURL: 'http://prom/graph',
-    updatedAt: Date.UTC(2024, 0, 1),
-    timeout: false,
-    fingerprint: '0123456789abcdef',
-  }
 }
 
 // TestMattermostRedactedURL and the shared suite: status mapping, the URL `<redacted>` in every
@@ -100,11 +86,7 @@ describe('MattermostNotifier', () => {
   })
   after(() => server.close())
 
-  const last = () => {
-    const request = server.requests.at(-1)
-    assert.ok(request !== undefined)
-    return request
-  }
+  const last = () => lastRequest(server)
 
   describe('TestMattermostTemplating', () => {
     it('text with default templating', async () => {

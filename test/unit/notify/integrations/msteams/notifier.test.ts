@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '#src/alerts/index.js'
 import { AlertTemplate, NotifyError } from '#src/notify/index.js'
 import type { MSTeamsConfig } from '#src/notify/integrations/msteams/index.js'
 import {
@@ -16,7 +15,7 @@ import {
 import { encodeMessageCards } from '../../../../support/msteams-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, context, UA } from '../fixtures.js'
+import { capture, context, UA, alert, lastRequest } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 function teamsConfig(overrides: Partial<MSTeamsConfig> = {}): MSTeamsConfig {
@@ -38,19 +37,6 @@ function notifier(overrides: Partial<MSTeamsConfig>): MSTeamsNotifier {
     log: capture('debug').log,
     userAgent: UA,
   })
-}
-
-function alert(labels: Record<string, string>, endsAt = 0): Alert {
-  return {
-    labels,
-    annotations: { summary: 'x < y' },
-    startsAt: Date.UTC(2024, 0, 1),
-    endsAt,
-    generatorURL: 'http://prom/graph',
-    updatedAt: Date.UTC(2024, 0, 1),
-    timeout: false,
-    fingerprint: '0123456789abcdef',
-  }
 }
 
 // Status mapping, redaction, network errors, the flush deadline and close(), with the texts
@@ -76,11 +62,7 @@ describe('MSTeamsNotifier', () => {
   })
   after(() => server.close())
 
-  const last = () => {
-    const request = server.requests.at(-1)
-    assert.ok(request !== undefined)
-    return request
-  }
+  const last = () => lastRequest(server)
 
   it('POSTs the MessageCard Go encodes, with the default templates and PostJSON headers', async () => {
     const n = notifier({ webhook_url: `${server.origin}/webhookb2/abc` })

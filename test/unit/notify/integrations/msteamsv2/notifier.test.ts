@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '#src/alerts/index.js'
 import { AlertTemplate, NotifyError } from '#src/notify/index.js'
 import type { MSTeamsV2Config } from '#src/notify/integrations/msteamsv2/index.js'
 import {
@@ -20,7 +19,7 @@ import {
 import { encodeAdaptiveCards } from '../../../../support/msteamsv2-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, context, UA } from '../fixtures.js'
+import { capture, context, UA, alert, lastRequest } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 function teamsConfig(overrides: Partial<MSTeamsV2Config> = {}): MSTeamsV2Config {
@@ -41,19 +40,6 @@ function notifier(overrides: Partial<MSTeamsV2Config>): MSTeamsV2Notifier {
     log: capture('debug').log,
     userAgent: UA,
   })
-}
-
-function alert(labels: Record<string, string>, endsAt = 0): Alert {
-  return {
-    labels,
-    annotations: { summary: 'x < y' },
-    startsAt: Date.UTC(2024, 0, 1),
-    endsAt,
-    generatorURL: 'http://prom/graph',
-    updatedAt: Date.UTC(2024, 0, 1),
-    timeout: false,
-    fingerprint: '0123456789abcdef',
-  }
 }
 
 // TestMSTeamsV2Retry (test.RetryTests(test.DefaultRetryCodes()): 5xx only) and
@@ -78,11 +64,7 @@ describe('MSTeamsV2Notifier', () => {
   })
   after(() => server.close())
 
-  const last = () => {
-    const request = server.requests.at(-1)
-    assert.ok(request !== undefined)
-    return request
-  }
+  const last = () => lastRequest(server)
 
   it('retries 5xx only (TestMSTeamsV2Retry)', () => {
     assert.deepEqual(MSTEAMSV2_RETRY_CODES, [])

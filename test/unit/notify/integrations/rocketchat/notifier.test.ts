@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '#src/alerts/index.js'
 import { classifyStatus } from '#src/notify/http/index.js'
 import { AlertTemplate, NotifyError } from '#src/notify/index.js'
 import type { RocketchatConfig } from '#src/notify/integrations/rocketchat/index.js'
@@ -20,7 +19,7 @@ import {
 import { encodePostMessages } from '../../../../support/rocketchat-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, context, UA } from '../fixtures.js'
+import { capture, context, UA, alert, lastRequest } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 const OK = '{"success":true}'
@@ -56,19 +55,6 @@ function notifier(
     log,
     userAgent: UA,
   })
-}
-
-function alert(labels: Record<string, string>, endsAt = 0): Alert {
-  return {
-    labels,
-    annotations: { summary: 'x < y' },
-    startsAt: Date.UTC(2024, 0, 1),
-    endsAt,
-    generatorURL: 'http://prom/graph',
-    updatedAt: Date.UTC(2024, 0, 1),
-    timeout: false,
-    fingerprint: '0123456789abcdef',
-  }
 }
 
 // Status mapping, redaction (URL and both tokens), network errors, the flush deadline and
@@ -115,11 +101,7 @@ describe('RocketchatNotifier', () => {
   })
   after(() => server.close())
 
-  const last = () => {
-    const request = server.requests.at(-1)
-    assert.ok(request !== undefined)
-    return request
-  }
+  const last = () => lastRequest(server)
 
   it('POSTs the PostMessage Go encodes to api/v1/chat.postMessage, with the auth headers', async () => {
     answer = OK
