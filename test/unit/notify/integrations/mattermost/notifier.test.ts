@@ -24,7 +24,7 @@ import {
 import { buildRequests } from '../../../../support/mattermost-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, context, UA, alert, lastRequest } from '../fixtures.js'
+import { capture, context, UA, alert, lastRequest, GO_STATUSES } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 const template = AlertTemplate.fromGlobs([])
@@ -57,12 +57,6 @@ runNotifierConformance({
 })
 
 // TestMattermostRetry: a bare Retrier with test.RetryTests(test.DefaultRetryCodes()).
-const GO_STATUSES = [
-  100, 101, 102, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305,
-  307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416,
-  417, 418, 422, 423, 424, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508,
-  510, 511,
-]
 describe('TestMattermostRetry', () => {
   it('retries exactly the 5xx statuses of test.RetryTests', () => {
     for (const code of GO_STATUSES) {

@@ -19,7 +19,7 @@ import {
 import { encodePostMessages } from '../../../../support/rocketchat-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, context, UA, alert, lastRequest } from '../fixtures.js'
+import { capture, context, UA, alert, lastRequest, GO_STATUSES } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 const OK = '{"success":true}'
@@ -76,12 +76,6 @@ runNotifierConformance({
 
 // TestRocketchatRetry: the retrier has no retry codes of its own, so test.RetryTests with
 // test.DefaultRetryCodes(): every 5xx of Go's list is retried, every other status is not.
-const GO_STATUSES = [
-  100, 101, 102, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305,
-  307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416,
-  417, 418, 422, 423, 424, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508,
-  510, 511,
-]
 describe('TestRocketchatRetry', () => {
   it('retries exactly the 5xx statuses of test.RetryTests', () => {
     for (const code of GO_STATUSES) {
