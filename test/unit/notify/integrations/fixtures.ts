@@ -6,6 +6,7 @@ import { Writable } from 'node:stream'
 import bunyan from 'bunyan'
 
 import type { Alert } from '#src/alerts/index.js'
+import { NotifyError } from '#src/notify/index.js'
 import type { NotifyContext } from '#src/notify/index.js'
 
 import type { Recorded, Running } from '../http/servers.js'
@@ -106,3 +107,26 @@ export const GO_STATUSES = [
   417, 418, 422, 423, 424, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508,
   510, 511,
 ]
+
+/**
+ * assertFinalUnsent checks that `send` fails for good (a NotifyError, not retryable, with a
+ * message matching `message`) and that the server received no request meanwhile.
+ *
+ * @param server - the server the notifier posts to.
+ * @param send - the notification.
+ * @param message - what the error message must match.
+ */
+export async function assertFinalUnsent(
+  server: Running,
+  send: () => Promise<unknown>,
+  message: RegExp
+): Promise<void> {
+  const before = server.requests.length
+  await assert.rejects(send(), (err: unknown) => {
+    assert.ok(err instanceof NotifyError)
+    assert.equal(err.retryable, false)
+    assert.match(err.message, message)
+    return true
+  })
+  assert.equal(server.requests.length, before)
+}

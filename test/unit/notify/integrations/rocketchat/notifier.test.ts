@@ -19,7 +19,15 @@ import {
 import { encodePostMessages } from '../../../../support/rocketchat-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, context, UA, alert, lastRequest, GO_STATUSES } from '../fixtures.js'
+import {
+  capture,
+  context,
+  UA,
+  alert,
+  lastRequest,
+  GO_STATUSES,
+  assertFinalUnsent,
+} from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 const OK = '{"success":true}'
@@ -190,14 +198,11 @@ describe('RocketchatNotifier', () => {
       text: '{{ template "missing" . }}',
       color: '{{ .Nope.Deeper }}',
     })
-    const before = server.requests.length
-    await assert.rejects(n.notify(context(), [alert({ alertname: 'A' })]), (err: unknown) => {
-      assert.ok(err instanceof NotifyError)
-      assert.equal(err.retryable, false)
-      assert.match(err.message, /template "missing" not defined/)
-      return true
-    })
-    assert.equal(server.requests.length, before)
+    await assertFinalUnsent(
+      server,
+      () => n.notify(context(), [alert({ alertname: 'A' })]),
+      /template "missing" not defined/
+    )
     await n.close()
   })
 
