@@ -130,3 +130,17 @@ export async function assertFinalUnsent(
   })
   assert.equal(server.requests.length, before)
 }
+
+/**
+ * assertPostJSON checks that a request is a POST to `url` with PostJSON's headers: the JSON
+ * content type and Alertmanager's User-Agent.
+ *
+ * @param request - the recorded request.
+ * @param url - its expected path and query.
+ */
+export function assertPostJSON(request: Recorded, url: string): void {
+  assert.equal(request.method, 'POST')
+  assert.equal(request.url, url)
+  assert.equal(request.headers['content-type'], 'application/json')
+  assert.equal(request.headers['user-agent'], UA)
+}

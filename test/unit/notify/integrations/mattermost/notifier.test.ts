@@ -24,7 +24,15 @@ import {
 import { buildRequests } from '../../../../support/mattermost-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, context, UA, alert, lastRequest, GO_STATUSES } from '../fixtures.js'
+import {
+  capture,
+  context,
+  UA,
+  alert,
+  lastRequest,
+  GO_STATUSES,
+  assertPostJSON,
+} from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 const template = AlertTemplate.fromGlobs([])
@@ -195,10 +203,7 @@ describe('MattermostNotifier', () => {
     ]
     await n.notify(context(), firing)
     const request = last()
-    assert.equal(request.method, 'POST')
-    assert.equal(request.url, '/hooks/abc')
-    assert.equal(request.headers['content-type'], 'application/json')
-    assert.equal(request.headers['user-agent'], UA)
+    assertPostJSON(request, '/hooks/abc')
     const data = template.data('team', { alertname: 'A' }, firing, context().now)
     const render = (t: string) => template.executeTextString(t, data)
     const [expected] = buildRequests([

@@ -15,7 +15,15 @@ import {
 import { encodeMessageCards } from '../../../../support/msteams-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, context, UA, alert, lastRequest, assertFinalUnsent } from '../fixtures.js'
+import {
+  capture,
+  context,
+  UA,
+  alert,
+  lastRequest,
+  assertFinalUnsent,
+  assertPostJSON,
+} from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 function teamsConfig(overrides: Partial<MSTeamsConfig> = {}): MSTeamsConfig {
@@ -72,10 +80,7 @@ describe('MSTeamsNotifier', () => {
     ]
     await n.notify(context(), firing)
     const request = last()
-    assert.equal(request.method, 'POST')
-    assert.equal(request.url, '/webhookb2/abc')
-    assert.equal(request.headers['content-type'], 'application/json')
-    assert.equal(request.headers['user-agent'], UA)
+    assertPostJSON(request, '/webhookb2/abc')
     const template = AlertTemplate.fromGlobs([])
     const data = template.data('team', { alertname: 'A' }, firing, context().now)
     const render = (t: string) => template.executeTextString(t, data)

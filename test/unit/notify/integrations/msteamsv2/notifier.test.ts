@@ -19,7 +19,7 @@ import {
 import { encodeAdaptiveCards } from '../../../../support/msteamsv2-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, context, UA, alert, lastRequest } from '../fixtures.js'
+import { capture, context, UA, alert, lastRequest, assertPostJSON } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 function teamsConfig(overrides: Partial<MSTeamsV2Config> = {}): MSTeamsV2Config {
@@ -78,10 +78,7 @@ describe('MSTeamsV2Notifier', () => {
     ]
     await n.notify(context(), firing)
     const request = last()
-    assert.equal(request.method, 'POST')
-    assert.equal(request.url, '/workflows/xxx/triggers/manual?sig=s')
-    assert.equal(request.headers['content-type'], 'application/json')
-    assert.equal(request.headers['user-agent'], UA)
+    assertPostJSON(request, '/workflows/xxx/triggers/manual?sig=s')
     const template = AlertTemplate.fromGlobs([])
     const data = template.data('team', { alertname: 'A' }, firing, context().now)
     const render = (t: string) => template.executeTextString(t, data)

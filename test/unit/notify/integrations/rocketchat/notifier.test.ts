@@ -27,6 +27,7 @@ import {
   lastRequest,
   GO_STATUSES,
   assertFinalUnsent,
+  assertPostJSON,
 } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
@@ -132,10 +133,7 @@ describe('RocketchatNotifier', () => {
     ]
     await n.notify(context(), firing)
     const request = last()
-    assert.equal(request.method, 'POST')
-    assert.equal(request.url, '/rc/api/v1/chat.postMessage')
-    assert.equal(request.headers['content-type'], 'application/json')
-    assert.equal(request.headers['user-agent'], UA)
+    assertPostJSON(request, '/rc/api/v1/chat.postMessage')
     assert.equal(request.headers['x-auth-token'], 'tok-s3cret')
     assert.equal(request.headers['x-user-id'], 'id-s3cret')
     const data = template.data('team', { alertname: 'A' }, firing, context().now)
