@@ -24,7 +24,7 @@ import {
   assertFinalUnsent,
   assertPostJSON,
 } from '../fixtures.js'
-import { runNotifierConformance } from '../notifier-conformance.js'
+import { RETRIER_MESSAGES, runNotifierConformance } from '../notifier-conformance.js'
 
 function teamsConfig(overrides: Partial<MSTeamsConfig> = {}): MSTeamsConfig {
   return {
@@ -54,11 +54,7 @@ runNotifierConformance({
   name: 'msteams',
   build: (url) => notifier({ webhook_url: url }),
   retryCodes: MSTEAMS_RETRY_CODES,
-  messages: {
-    status: (code, body) => `unexpected status code ${code}: ${body}`,
-    deadline: 'Post "<redacted>": context deadline exceeded',
-    canceled: 'Post "<redacted>": context canceled',
-  },
+  messages: RETRIER_MESSAGES,
 })
 
 describe('MSTeamsNotifier', () => {

@@ -20,7 +20,7 @@ import { encodeAdaptiveCards } from '../../../../support/msteamsv2-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
 import { capture, context, UA, alert, lastRequest, assertPostJSON } from '../fixtures.js'
-import { runNotifierConformance } from '../notifier-conformance.js'
+import { RETRIER_MESSAGES, runNotifierConformance } from '../notifier-conformance.js'
 
 function teamsConfig(overrides: Partial<MSTeamsV2Config> = {}): MSTeamsV2Config {
   return {
@@ -48,11 +48,7 @@ runNotifierConformance({
   name: 'msteamsv2',
   build: (url) => notifier({ webhook_url: url }),
   retryCodes: MSTEAMSV2_RETRY_CODES,
-  messages: {
-    status: (code, body) => `unexpected status code ${code}: ${body}`,
-    deadline: 'Post "<redacted>": context deadline exceeded',
-    canceled: 'Post "<redacted>": context canceled',
-  },
+  messages: RETRIER_MESSAGES,
 })
 
 describe('MSTeamsV2Notifier', () => {
