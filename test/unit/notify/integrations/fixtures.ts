@@ -6,6 +6,7 @@ import { Writable } from 'node:stream'
 import bunyan from 'bunyan'
 
 import type { Alert } from '#src/alerts/index.js'
+import { classifyStatus } from '#src/notify/http/index.js'
 import { NotifyError } from '#src/notify/index.js'
 import type { NotifyContext } from '#src/notify/index.js'
 
@@ -143,4 +144,21 @@ export function assertPostJSON(request: Recorded, url: string): void {
   assert.equal(request.url, url)
   assert.equal(request.headers['content-type'], 'application/json')
   assert.equal(request.headers['user-agent'], UA)
+}
+
+/**
+ * assertRetriesGo5xx checks, over GO_STATUSES, that exactly the 5xx statuses are retried with
+ * the given retry codes (upstream's test.RetryTests(test.DefaultRetryCodes())).
+ *
+ * @param retryCodes - the integration's extra retry codes.
+ * @param why - the assertion message for a status.
+ */
+export function assertRetriesGo5xx(
+  retryCodes: readonly number[],
+  why: (code: number) => string
+): void {
+  for (const code of GO_STATUSES) {
+    const retry = classifyStatus(code, retryCodes)?.retryable ?? false
+    assert.equal(retry, code >= 500, why(code))
+  }
 }

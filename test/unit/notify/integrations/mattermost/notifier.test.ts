@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import { classifyStatus } from '#src/notify/http/index.js'
 import { AlertTemplate, NotifyError } from '#src/notify/index.js'
 import type {
   MattermostAttachment,
@@ -30,7 +29,7 @@ import {
   UA,
   alert,
   lastRequest,
-  GO_STATUSES,
+  assertRetriesGo5xx,
   assertPostJSON,
 } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
@@ -67,10 +66,7 @@ runNotifierConformance({
 // TestMattermostRetry: a bare Retrier with test.RetryTests(test.DefaultRetryCodes()).
 describe('TestMattermostRetry', () => {
   it('retries exactly the 5xx statuses of test.RetryTests', () => {
-    for (const code of GO_STATUSES) {
-      const retry = classifyStatus(code, MATTERMOST_RETRY_CODES)?.retryable ?? false
-      assert.equal(retry, code >= 500, `retry - error on status ${code}`)
-    }
+    assertRetriesGo5xx(MATTERMOST_RETRY_CODES, (code) => `retry - error on status ${code}`)
   })
 })
 

@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import { classifyStatus } from '#src/notify/http/index.js'
 import { AlertTemplate, NotifyError } from '#src/notify/index.js'
 import type { RocketchatConfig } from '#src/notify/integrations/rocketchat/index.js'
 import {
@@ -25,7 +24,7 @@ import {
   UA,
   alert,
   lastRequest,
-  GO_STATUSES,
+  assertRetriesGo5xx,
   assertFinalUnsent,
   assertPostJSON,
 } from '../fixtures.js'
@@ -87,10 +86,7 @@ runNotifierConformance({
 // test.DefaultRetryCodes(): every 5xx of Go's list is retried, every other status is not.
 describe('TestRocketchatRetry', () => {
   it('retries exactly the 5xx statuses of test.RetryTests', () => {
-    for (const code of GO_STATUSES) {
-      const retry = classifyStatus(code, ROCKETCHAT_RETRY_CODES)?.retryable ?? false
-      assert.equal(retry, code >= 500, `error on status ${code}`)
-    }
+    assertRetriesGo5xx(ROCKETCHAT_RETRY_CODES, (code) => `error on status ${code}`)
   })
 })
 
