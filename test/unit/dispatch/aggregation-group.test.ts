@@ -8,9 +8,9 @@ import type { Alert } from '#src/alerts/index.js'
 import type { RouteConfig } from '#src/config/index.js'
 import { AggregationGroup, buildRouteTree } from '#src/dispatch/index.js'
 import type { FlushFn } from '#src/dispatch/index.js'
-import { fingerprint } from '#src/labels/index.js'
-import type { LabelSet } from '#src/labels/index.js'
 import type { NotifyContext } from '#src/notify/index.js'
+
+import { alert } from './helpers.js'
 
 const T0 = Date.UTC(2024, 0, 1, 12)
 const GROUP_WAIT = 1_000
@@ -18,20 +18,6 @@ const GROUP_INTERVAL = 5_000
 const REPEAT = 3_600_000
 
 const log = bunyan.createLogger({ name: 't', level: 'fatal' })
-
-function alert(labels: LabelSet, overrides: Partial<Alert> = {}): Alert {
-  return {
-    labels,
-    annotations: {},
-    startsAt: Date.now(),
-    endsAt: Date.now() + 3_600_000,
-    generatorURL: '',
-    updatedAt: Date.now(),
-    timeout: false,
-    fingerprint: fingerprint(labels),
-    ...overrides,
-  }
-}
 
 interface Call {
   readonly ctx: NotifyContext

@@ -10,38 +10,14 @@ import type { Alert } from '#src/alerts/index.js'
 import type { RouteConfig } from '#src/config/index.js'
 import { Dispatcher, buildRouteTree, createDispatcherMetrics } from '#src/dispatch/index.js'
 import type { Route } from '#src/dispatch/index.js'
-import { fingerprint, newMatcher } from '#src/labels/index.js'
-import type { LabelSet } from '#src/labels/index.js'
+import { newMatcher } from '#src/labels/index.js'
 import type { NotifyContext, Stage } from '#src/notify/index.js'
 import { ClosedError } from '#src/util/index.js'
 
+import { alert, route } from './helpers.js'
+
 const T0 = Date.UTC(2024, 0, 1, 12)
 const log = bunyan.createLogger({ name: 't', level: 'fatal' })
-
-function route(overrides: Partial<RouteConfig> = {}): RouteConfig {
-  return {
-    continue: false,
-    matchers: [],
-    mute_time_intervals: [],
-    active_time_intervals: [],
-    routes: [],
-    ...overrides,
-  }
-}
-
-function alert(labels: LabelSet, overrides: Partial<Alert> = {}): Alert {
-  return {
-    labels,
-    annotations: {},
-    startsAt: Date.now(),
-    endsAt: Date.now() + 3_600_000,
-    generatorURL: '',
-    updatedAt: Date.now(),
-    timeout: false,
-    fingerprint: fingerprint(labels),
-    ...overrides,
-  }
-}
 
 /** recordingStage records every flush and succeeds, or fails when told to. */
 function recordingStage(): {

@@ -7,19 +7,9 @@ import type { Route, RouteOpts } from '#src/dispatch/index.js'
 import { newMatcher, sortMatchers } from '#src/labels/index.js'
 import type { LabelSet, Matcher } from '#src/labels/index.js'
 
-const MIN = 60_000
+import { route } from './helpers.js'
 
-/** route builds a RouteConfig as src/config hands it over (matchers already sorted). */
-function route(overrides: Partial<RouteConfig> = {}): RouteConfig {
-  return {
-    continue: false,
-    matchers: [],
-    mute_time_intervals: [],
-    active_time_intervals: [],
-    routes: [],
-    ...overrides,
-  }
-}
+const MIN = 60_000
 
 /** eq and re build the matchers `match` and `match_re` turn into (match_re anchored, as 0.25). */
 function eq(labels: Record<string, string>): Matcher[] {

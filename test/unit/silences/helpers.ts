@@ -6,7 +6,13 @@ import { join } from 'node:path'
 import bunyan from 'bunyan'
 
 import { Silences } from '#src/silences/index.js'
-import type { MeshSilence, Silence, SilenceMatcher, SilencesOptions } from '#src/silences/index.js'
+import type {
+  MeshSilence,
+  PostableSilence,
+  Silence,
+  SilenceMatcher,
+  SilencesOptions,
+} from '#src/silences/index.js'
 
 export const T0 = Date.UTC(2024, 0, 1, 12)
 export const SEC = 1000
@@ -110,4 +116,29 @@ export function openMemory(c: Clock, options: Partial<SilencesOptions> = {}): Pr
 export async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'silences-test-'))
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) }
+}
+
+/**
+ * setUnsigned stores a silence with an empty author and comment (the fields most tests ignore).
+ *
+ * @param s - the silences store.
+ * @param fields - the silence without createdBy and comment.
+ * @returns the stored silence's id.
+ */
+export function setUnsigned(
+  s: Silences,
+  fields: Omit<PostableSilence, 'createdBy' | 'comment'>
+): Promise<string> {
+  return s.set({ ...fields, createdBy: '', comment: '' })
+}
+
+/** mulberry32 is a small seeded PRNG, so a failing case can be replayed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
 }

@@ -6,9 +6,9 @@ import { after, before, describe, it } from 'node:test'
 import { Registry } from 'prom-client'
 
 import { JOURNAL_FILE, SNAPSHOT_FILE, Silences, decodeMeshSilences } from '#src/silences/index.js'
-import type { Silence } from '#src/silences/index.js'
+import type { Silence, SilencesOptions } from '#src/silences/index.js'
 
-import { HOUR, MIN, T0, clock, eq, mesh, quietLog, tempDir } from './helpers.js'
+import { HOUR, MIN, T0, clock, eq, mesh, quietLog, tempDir, setUnsigned } from './helpers.js'
 
 let root: Awaited<ReturnType<typeof tempDir>>
 let n = 0
@@ -26,6 +26,15 @@ async function readRecords(path: string): Promise<Silence[]> {
   return decodeMeshSilences(await readFile(path)).silences.map((m) => m.silence)
 }
 
+/** openIn opens silences persisted in `d`, with an hour's retention and a quiet log. */
+function openIn(
+  d: string,
+  now: () => number,
+  extra: Partial<SilencesOptions> = {}
+): Promise<Silences> {
+  return Silences.open({ retentionMs: HOUR, snapshotDir: d, now, log: quietLog().log, ...extra })
+}
+
 function byId(list: readonly Silence[]): Map<string, Silence> {
   return new Map(list.map((s) => [s.id, s]))
 }
@@ -34,12 +43,7 @@ describe('Silences durability (journal)', () => {
   it('has every acknowledged write on disk without close (a crash right after the acks)', async () => {
     const d = dir()
     const c = clock()
-    const s = await Silences.open({
-      retentionMs: HOUR,
-      snapshotDir: d,
-      now: c.now,
-      log: quietLog().log,
-    })
+    const s = await openIn(d, c.now)
     const ids = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         s.set({
@@ -62,12 +66,7 @@ describe('Silences durability (journal)', () => {
       comment: 'extended',
     })
     // No close, no compaction: a second store reads the same directory, as after kill -9.
-    const reopened = await Silences.open({
-      retentionMs: HOUR,
-      snapshotDir: d,
-      now: c.now,
-      log: quietLog().log,
-    })
+    const reopened = await openIn(d, c.now)
     assert.deepEqual(byId(reopened.list()), byId(s.list()))
     assert.equal(reopened.openReport.loaded, 50)
     assert.equal(reopened.openReport.replayed, 52)
@@ -78,21 +77,11 @@ describe('Silences durability (journal)', () => {
   it('persists merged silences too', async () => {
     const d = dir()
     const c = clock()
-    const s = await Silences.open({
-      retentionMs: HOUR,
-      snapshotDir: d,
-      now: c.now,
-      log: quietLog().log,
-    })
+    const s = await openIn(d, c.now)
     s.merge([mesh('peer-1'), mesh('peer-2')])
     // Merges do not wait for the sync; a compaction orders after the queued append.
     await s.compact()
-    const again = await Silences.open({
-      retentionMs: HOUR,
-      snapshotDir: d,
-      now: c.now,
-      log: quietLog().log,
-    })
+    const again = await openIn(d, c.now)
     assert.deepEqual(
       again
         .list()
@@ -106,19 +95,11 @@ describe('Silences durability (journal)', () => {
   it('compacts into the snapshot and truncates the journal, on request and at close', async () => {
     const d = dir()
     const registry = new Registry()
-    const s = await Silences.open({
-      retentionMs: HOUR,
-      snapshotDir: d,
-      now: clock().now,
-      log: quietLog().log,
-      registry,
-    })
-    const id = await s.set({
+    const s = await openIn(d, clock().now, { registry })
+    const id = await setUnsigned(s, {
       matchers: [eq('a', 'b')],
       startsAt: T0,
       endsAt: T0 + HOUR,
-      createdBy: '',
-      comment: '',
     })
     assert.ok((await stat(join(d, JOURNAL_FILE))).size > 0)
     await s.compact()
@@ -130,12 +111,10 @@ describe('Silences durability (journal)', () => {
       new RegExp(`^alertmanager_silences_snapshot_size_bytes ${size}$`, 'm')
     )
 
-    const id2 = await s.set({
+    const id2 = await setUnsigned(s, {
       matchers: [eq('c', 'd')],
       startsAt: T0,
       endsAt: T0 + HOUR,
-      createdBy: '',
-      comment: '',
     })
     await s.close()
     assert.equal((await stat(join(d, JOURNAL_FILE))).size, 0)
@@ -147,42 +126,27 @@ describe('Silences durability (journal)', () => {
 
   it('compacts by itself when the journal passes journalMaxBytes', async () => {
     const d = dir()
-    const s = await Silences.open({
-      retentionMs: HOUR,
-      snapshotDir: d,
-      now: clock().now,
-      log: quietLog().log,
-      journalMaxBytes: 1000,
-    })
+    const s = await openIn(d, clock().now, { journalMaxBytes: 1000 })
     for (let i = 0; i < 40; i++) {
-      await s.set({
+      await setUnsigned(s, {
         matchers: [eq('i', String(i))],
         startsAt: T0,
         endsAt: T0 + HOUR,
-        createdBy: '',
-        comment: '',
       })
     }
     // About 100 bytes per record: several compactions happened, and the journal stays small.
     assert.ok((await stat(join(d, JOURNAL_FILE))).size <= 1100)
-    const reopened = await Silences.open({
-      retentionMs: HOUR,
-      snapshotDir: d,
-      now: clock().now,
-      log: quietLog().log,
-    })
+    const reopened = await openIn(d, clock().now)
     assert.equal(reopened.list().length, 40)
     await Promise.all([s.close(), reopened.close()])
   })
 
   it('loads a store created in memory-only mode as empty and writes nothing', async () => {
     const s = await Silences.open({ retentionMs: HOUR, now: clock().now, log: quietLog().log })
-    await s.set({
+    await setUnsigned(s, {
       matchers: [eq('a', 'b')],
       startsAt: T0,
       endsAt: T0 + HOUR,
-      createdBy: '',
-      comment: '',
     })
     await s.compact()
     await s.close()

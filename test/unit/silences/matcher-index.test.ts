@@ -6,16 +6,7 @@ import type { LabelSet, MatchType } from '#src/labels/index.js'
 import { MatcherIndex } from '#src/silences/matcher-index.js'
 import type { IndexedSilence } from '#src/silences/matcher-index.js'
 
-/** mulberry32 is a small seeded PRNG, so a failing case can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from './helpers.js'
 
 const NAMES = ['alertname', 'team', 'env', 'job', 'severity']
 const VALUES = ['a', 'b', 'c', 'db', 'web', '']

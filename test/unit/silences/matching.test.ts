@@ -8,7 +8,7 @@ import type { Silence, SilenceMatcher } from '#src/silences/index.js'
 import { SilenceMatching } from '#src/silences/matching.js'
 import type { MatchableSilence } from '#src/silences/matching.js'
 
-import { HOUR, MIN, T0, clock, mesh, openMemory } from './helpers.js'
+import { HOUR, MIN, T0, clock, mesh, openMemory, mulberry32 } from './helpers.js'
 
 let tested = 0
 /** CountingMatcher counts its evaluations: whether matching looked at a silence at all. */
@@ -173,17 +173,6 @@ describe('SilenceMatching.mutedBy', () => {
     assert.equal(h.matching.cachedAlerts, 1)
   })
 })
-
-/** mulberry32 is a small seeded PRNG, so a failing run can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const OPS: Record<SilenceMatcher['type'], MatchType> = {
   EQUAL: '=',

@@ -5,7 +5,7 @@ import { Registry } from 'prom-client'
 
 import { createSilencesMetrics } from '#src/silences/metrics.js'
 
-import { HOUR, MIN, T0, clock, eq, mesh, openMemory } from './helpers.js'
+import { HOUR, MIN, T0, clock, eq, mesh, openMemory, setUnsigned } from './helpers.js'
 
 /** value reads one sample from the exposition text. */
 function value(text: string, sample: string): number | undefined {
@@ -64,19 +64,15 @@ describe('silences metrics', () => {
     const c = clock()
     const registry = new Registry()
     const s = await openMemory(c, { registry })
-    await s.set({
+    await setUnsigned(s, {
       matchers: [eq('a', 'b')],
       startsAt: T0,
       endsAt: T0 + MIN,
-      createdBy: '',
-      comment: '',
     })
-    await s.set({
+    await setUnsigned(s, {
       matchers: [eq('a', 'b')],
       startsAt: T0 + HOUR,
       endsAt: T0 + 2 * HOUR,
-      createdBy: '',
-      comment: '',
     })
     s.merge([mesh('old', { startsAt: T0 - HOUR, endsAt: T0 - MIN })])
     let text = await registry.metrics()

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test'
 import { fingerprint } from '#src/labels/index.js'
 import { Silencer } from '#src/silences/index.js'
 
-import { HOUR, MIN, clock, eq, openMemory, re } from './helpers.js'
+import { HOUR, MIN, clock, eq, openMemory, re, setUnsigned } from './helpers.js'
 
 describe('Silencer', () => {
   it('follows 0.25 TestSilencer, including issue #2426 (pending turning active)', async () => {
@@ -16,21 +16,17 @@ describe('Silencer', () => {
 
     assert.equal(s.mutes(foo), false, 'not silenced without any silences')
 
-    await ss.set({
+    await setUnsigned(ss, {
       matchers: [eq('foo', 'baz')],
       startsAt: now - HOUR,
       endsAt: now + 5 * MIN,
-      createdBy: '',
-      comment: '',
     })
     assert.equal(s.mutes(foo), false, 'not silenced by a non-matching silence')
 
-    const id = await ss.set({
+    const id = await setUnsigned(ss, {
       matchers: [eq('foo', 'bar')],
       startsAt: now - HOUR,
       endsAt: now + 5 * MIN,
-      createdBy: '',
-      comment: '',
     })
     assert.equal(s.mutes(foo), true, 'silenced by a matching silence')
 
@@ -40,13 +36,11 @@ describe('Silencer', () => {
     assert.equal(s.mutes(foo), false, 'not silenced by an expired silence')
 
     // Updating the expired silence to start in the future creates a pending one.
-    await ss.set({
+    await setUnsigned(ss, {
       id,
       matchers: [eq('foo', 'bar')],
       startsAt: now + HOUR,
       endsAt: now + 3 * HOUR,
-      createdBy: '',
-      comment: '',
     })
     assert.equal(s.mutes(foo), false, 'not silenced by a future silence')
 
@@ -55,12 +49,10 @@ describe('Silencer', () => {
     now = c.now()
     assert.equal(s.mutes(foo), true, 'silenced by an activated silence')
 
-    await ss.set({
+    await setUnsigned(ss, {
       matchers: [re('foo', 'b..')],
       startsAt: now + HOUR,
       endsAt: now + 3 * HOUR,
-      createdBy: '',
-      comment: '',
     })
     assert.equal(s.mutes(foo), true, 'still silenced by the activated silence')
 
@@ -75,21 +67,17 @@ describe('Silencer', () => {
     const now = c.now()
     const ids = await Promise.all(
       [0, 1, 2].map(() =>
-        ss.set({
+        setUnsigned(ss, {
           matchers: [eq('a', 'b')],
           startsAt: now,
           endsAt: now + HOUR,
-          createdBy: '',
-          comment: '',
         })
       )
     )
-    const later = await ss.set({
+    const later = await setUnsigned(ss, {
       matchers: [eq('a', 'b')],
       startsAt: now + MIN,
       endsAt: now + HOUR,
-      createdBy: '',
-      comment: '',
     })
     const labels = { a: 'b' }
     const silencer = new Silencer(ss)

@@ -11,7 +11,19 @@ import {
 import type { MeshSilence, Silence, SilenceState } from '#src/silences/index.js'
 import { ClosedError, GO_ZERO_TIME_MS, InvalidArgumentError } from '#src/util/index.js'
 
-import { HOUR, MIN, SEC, T0, clock, eq, mesh, openMemory, quietLog, re } from './helpers.js'
+import {
+  HOUR,
+  MIN,
+  SEC,
+  T0,
+  clock,
+  eq,
+  mesh,
+  openMemory,
+  quietLog,
+  re,
+  setUnsigned,
+} from './helpers.js'
 
 /** expiresAt returns a stored silence's GC time. */
 function expiresAt(s: Silences, id: string): number | undefined {
@@ -30,12 +42,10 @@ describe('Silences.set', () => {
     const ab = [eq('a', 'b')]
 
     // A new silence with a start in the future keeps it.
-    const id1 = await s.set({
+    const id1 = await setUnsigned(s, {
       matchers: ab,
       startsAt: start1 + 2 * MIN,
       endsAt: start1 + 5 * MIN,
-      createdBy: '',
-      comment: '',
     })
     const want1: Silence = {
       id: id1,
@@ -54,12 +64,10 @@ describe('Silences.set', () => {
     // A new silence with an unset (zero) start starts now.
     c.add(MIN)
     const start2 = c.now()
-    const id2 = await s.set({
+    const id2 = await setUnsigned(s, {
       matchers: ab,
       startsAt: GO_ZERO_TIME_MS,
       endsAt: start2 + MIN,
-      createdBy: '',
-      comment: '',
     })
     assert.deepEqual(s.get(id2), {
       ...want1,
@@ -73,13 +81,11 @@ describe('Silences.set', () => {
     // Extending the active silence 2 keeps its id.
     c.add(MIN)
     const start3 = c.now()
-    const id3 = await s.set({
+    const id3 = await setUnsigned(s, {
       id: id2,
       matchers: ab,
       startsAt: start2,
       endsAt: start3 + 100 * MIN,
-      createdBy: '',
-      comment: '',
     })
     assert.equal(id3, id2)
     assert.deepEqual(s.get(id2), {
@@ -96,13 +102,11 @@ describe('Silences.set', () => {
     c.add(MIN)
     const start4 = c.now()
     const ac = [eq('a', 'c')]
-    const id4 = await s.set({
+    const id4 = await setUnsigned(s, {
       id: id2,
       matchers: ac,
       startsAt: start2,
       endsAt: start3 + 100 * MIN,
-      createdBy: '',
-      comment: '',
     })
     assert.notEqual(id4, id2)
     assert.deepEqual(s.get(id2), {
@@ -127,13 +131,11 @@ describe('Silences.set', () => {
     c.add(MIN)
     const start5 = c.now()
     const before2 = s.get(id2)
-    const id5 = await s.set({
+    const id5 = await setUnsigned(s, {
       id: id2,
       matchers: ab,
       startsAt: start1,
       endsAt: start1 + 5 * MIN,
-      createdBy: '',
-      comment: '',
     })
     assert.notEqual(id5, id2)
     assert.equal(s.get(id2), before2)
@@ -152,12 +154,10 @@ describe('Silences.set', () => {
     const c = clock()
     const s = await openMemory(c)
     const now = c.now()
-    const id1 = await s.set({
+    const id1 = await setUnsigned(s, {
       matchers: [eq('a', 'b')],
       startsAt: now - MIN,
       endsAt: now + 5 * MIN,
-      createdBy: '',
-      comment: '',
     })
     // The start was clamped to now; 2 ms later is the same Unix second.
     c.add(MIN)
@@ -185,33 +185,27 @@ describe('Silences.set', () => {
   it('updates a pending silence in place while it starts in the future', async () => {
     const c = clock()
     const s = await openMemory(c)
-    const id = await s.set({
+    const id = await setUnsigned(s, {
       matchers: [eq('a', 'b')],
       startsAt: T0 + HOUR,
       endsAt: T0 + 2 * HOUR,
-      createdBy: '',
-      comment: '',
     })
     // Pending → a new start still in the future (even another second) keeps the id.
     assert.equal(
-      await s.set({
+      await setUnsigned(s, {
         id,
         matchers: [eq('a', 'b')],
         startsAt: T0 + 30 * MIN,
         endsAt: T0 + 2 * HOUR,
-        createdBy: '',
-        comment: '',
       }),
       id
     )
     // Pending → a start in the past replaces it.
-    const other = await s.set({
+    const other = await setUnsigned(s, {
       id,
       matchers: [eq('a', 'b')],
       startsAt: T0 - MIN,
       endsAt: T0 + 2 * HOUR,
-      createdBy: '',
-      comment: '',
     })
     assert.notEqual(other, id)
     assert.equal(s.get(other)?.startsAt, T0)
@@ -275,21 +269,17 @@ describe('Silences.set', () => {
 
   it('leaves the old silence intact when its replacement is invalid (0.25 expired it first)', async () => {
     const s = await openMemory(clock())
-    const id = await s.set({
+    const id = await setUnsigned(s, {
       matchers: [eq('a', 'b')],
       startsAt: T0,
       endsAt: T0 + HOUR,
-      createdBy: '',
-      comment: '',
     })
     await assert.rejects(
-      s.set({
+      setUnsigned(s, {
         id,
         matchers: [re('a', '(')],
         startsAt: T0,
         endsAt: T0 + HOUR,
-        createdBy: '',
-        comment: '',
       }),
       /invalid regular expression/
     )
@@ -300,20 +290,16 @@ describe('Silences.set', () => {
   it('stamps each write of one silence after the previous one, even within a millisecond', async () => {
     const c = clock()
     const s = await openMemory(c)
-    const id = await s.set({
+    const id = await setUnsigned(s, {
       matchers: [eq('a', 'b')],
       startsAt: T0,
       endsAt: T0 + HOUR,
-      createdBy: '',
-      comment: '',
     })
-    await s.set({
+    await setUnsigned(s, {
       id,
       matchers: [eq('a', 'b')],
       startsAt: T0,
       endsAt: T0 + 2 * HOUR,
-      createdBy: '',
-      comment: '',
     })
     await s.expire(id)
     // Peers accept only a strictly newer updatedAt, so both later writes must be newer.
@@ -324,20 +310,16 @@ describe('Silences.set', () => {
   it('tells onChange about every write, the expired predecessor first', async () => {
     const changes: (readonly MeshSilence[])[] = []
     const s = await openMemory(clock(), { onChange: (m) => changes.push(m) })
-    const id = await s.set({
+    const id = await setUnsigned(s, {
       matchers: [eq('a', 'b')],
       startsAt: T0,
       endsAt: T0 + HOUR,
-      createdBy: '',
-      comment: '',
     })
-    const id2 = await s.set({
+    const id2 = await setUnsigned(s, {
       id,
       matchers: [eq('a', 'c')],
       startsAt: T0,
       endsAt: T0 + HOUR,
-      createdBy: '',
-      comment: '',
     })
     assert.deepEqual(
       changes.map((c) => c.map((m) => [m.silence.id, m.expiresAt])),
@@ -360,12 +342,10 @@ describe('Silences onChange', () => {
         throw new Error('gossip down')
       },
     })
-    const id = await s.set({
+    const id = await setUnsigned(s, {
       matchers: [eq('a', 'b')],
       startsAt: T0,
       endsAt: T0 + HOUR,
-      createdBy: '',
-      comment: '',
     })
     assert.ok(s.get(id))
     assert.equal(s.merge([mesh('peer')]).length, 1)
@@ -588,25 +568,21 @@ describe('Silences.gc', () => {
   it('keeps an expired silence out of queries after it leaves the index', async () => {
     const c = clock()
     const s = await openMemory(c)
-    const id = await s.set({
+    const id = await setUnsigned(s, {
       matchers: [eq('a', 'b')],
       startsAt: T0,
       endsAt: T0 + MIN,
-      createdBy: '',
-      comment: '',
     })
     c.add(2 * MIN)
     s.gc()
     assert.deepEqual(s.query({ a: 'b' }), { active: [], pending: [] })
     // Re-activating it by an update files it again.
     c.set(T0)
-    const again = await s.set({
+    const again = await setUnsigned(s, {
       id,
       matchers: [eq('a', 'b')],
       startsAt: T0,
       endsAt: T0 + HOUR,
-      createdBy: '',
-      comment: '',
     })
     assert.deepEqual(s.query({ a: 'b' }).active, [again])
   })
@@ -615,21 +591,17 @@ describe('Silences.gc', () => {
 describe('Silences lifecycle', () => {
   it('refuses writes after close, keeps reads, and closes idempotently', async () => {
     const s = await openMemory(clock())
-    const id = await s.set({
+    const id = await setUnsigned(s, {
       matchers: [eq('a', 'b')],
       startsAt: T0,
       endsAt: T0 + HOUR,
-      createdBy: '',
-      comment: '',
     })
     await Promise.all([s.close(), s.close()])
     await assert.rejects(
-      s.set({
+      setUnsigned(s, {
         matchers: [eq('a', 'b')],
         startsAt: T0,
         endsAt: T0 + HOUR,
-        createdBy: '',
-        comment: '',
       }),
       ClosedError
     )
@@ -649,12 +621,10 @@ describe('Silences lifecycle', () => {
   it('lists expired silences until GC and hands out frozen objects', async () => {
     const c = clock()
     const s = await openMemory(c)
-    const id = await s.set({
+    const id = await setUnsigned(s, {
       matchers: [eq('a', 'b')],
       startsAt: T0,
       endsAt: T0 + MIN,
-      createdBy: '',
-      comment: '',
     })
     c.add(HOUR)
     assert.deepEqual(

@@ -56,6 +56,16 @@ export interface NotifierConformance {
   }
 }
 
+/**
+ * RETRIER_MESSAGES are the texts of newer Alertmanager's Retrier (`unexpected status code <code>:
+ * <body>`, no URL) and of notify.RedactURL for transport errors, which most integrations share.
+ */
+export const RETRIER_MESSAGES: NonNullable<NotifierConformance['messages']> = {
+  status: (code, body) => `unexpected status code ${code}: ${body}`,
+  deadline: 'Post "<redacted>": context deadline exceeded',
+  canceled: 'Post "<redacted>": context canceled',
+}
+
 const SECRETS = ['s3cr3t', 't0k']
 /** rejection awaits a NotifyError and checks that no secret leaks through it. */
 async function rejection(promise: Promise<unknown>, secrets: readonly string[]) {

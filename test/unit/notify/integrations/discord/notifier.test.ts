@@ -16,7 +16,7 @@ import type { DiscordConfig } from '#src/notify/integrations/discord/index.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
 import { capture, context, FIRING, NOW, UA } from '../fixtures.js'
-import { runNotifierConformance } from '../notifier-conformance.js'
+import { RETRIER_MESSAGES, runNotifierConformance } from '../notifier-conformance.js'
 
 const TEMPLATE = AlertTemplate.fromGlobs([])
 
@@ -45,11 +45,7 @@ runNotifierConformance({
   name: 'discord',
   build: (url) => notifier(discordConfig(url)),
   retryCodes: DISCORD_RETRY_CODES,
-  messages: {
-    status: (code, body) => `unexpected status code ${code}: ${body}`,
-    deadline: 'Post "<redacted>": context deadline exceeded',
-    canceled: 'Post "<redacted>": context canceled',
-  },
+  messages: RETRIER_MESSAGES,
 })
 
 describe('DiscordNotifier', () => {

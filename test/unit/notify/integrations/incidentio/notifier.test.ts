@@ -20,7 +20,7 @@ import {
 import { runIncidentioOracle } from '../../../../support/incidentio-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, context, FIRING, NOW, UA } from '../fixtures.js'
+import { capture, context, FIRING, NOW, UA, lastRequest, assertPostJSON } from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 const EXTERNAL_URL = 'http://am.example.com:9093'
@@ -81,11 +81,7 @@ describe('IncidentioNotifier', () => {
   })
   after(() => server.close())
 
-  const last = () => {
-    const request = server.requests.at(-1)
-    assert.ok(request !== undefined)
-    return request
-  }
+  const last = () => lastRequest(server)
 
   it('retries 5xx and 429 only (TestIncidentIORetry)', () => {
     assert.deepEqual(INCIDENTIO_RETRY_CODES, [429])
@@ -101,10 +97,7 @@ describe('IncidentioNotifier', () => {
     ]
     await n.notify(context({ notificationReason: 'new alerts added' }), alerts)
     const request = last()
-    assert.equal(request.method, 'POST')
-    assert.equal(request.url, '/v2/alert_events/http/01ABC')
-    assert.equal(request.headers['content-type'], 'application/json')
-    assert.equal(request.headers['user-agent'], UA)
+    assertPostJSON(request, '/v2/alert_events/http/01ABC')
     assert.equal(request.headers.authorization, 'Bearer test-token')
     const [expected] = runIncidentioOracle([
       {

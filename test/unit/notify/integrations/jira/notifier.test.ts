@@ -171,6 +171,38 @@ function goIssue(fields: Extract<JiraOracleCase, { kind: 'issue' }>['fields']): 
   return result.body
 }
 
+/** upstreamIssue is the issue body upstream's TestJiraNotify config sends for a summary and text. */
+function upstreamIssue(summary: string, text: string): string {
+  return goIssue({
+    summary,
+    description: { text },
+    issuetype: 'Incident',
+    labels: [LABEL, 'alertmanager', 'test'],
+    project: 'OPS',
+  })
+}
+
+/**
+ * UPSTREAM_FIELDS are the custom fields of upstream's "create new issue with custom field and
+ * too long summary" case, which pass through to the issue unchanged.
+ */
+const UPSTREAM_FIELDS = {
+  components: { name: 'Monitoring' },
+  customfield_10001: 'value',
+  customfield_10002: 0,
+  customfield_10003: [0],
+  customfield_10004: { value: 'red' },
+  customfield_10005: { value: 0 },
+  customfield_10006: [{ value: 'red' }, { value: 'blue' }, { value: 'green' }],
+  customfield_10007: [{ value: 'red' }, { value: 'blue' }, { value: 0 }],
+  customfield_10008: [{ value: 0 }, { value: 1 }, { value: 2 }],
+  // Upstream's {1: 0} and {1.0: 1} have non-string keys, which DeepCopyWithTemplate drops;
+  // alertmesh's config decoder gives every key as a string, so they stay. The rest of the row
+  // is upstream's.
+  customfield_10009: [{}, {}, { a: [2] }],
+  customfield_10010: [{}, [3]],
+}
+
 /** goSearch is the search body for a JQL, encoded by Go. */
 function goSearch(jql: string): string {
   const [result] = encodeJiraBodies([{ kind: 'search', jql }])
@@ -339,22 +371,8 @@ describe('JiraNotifier (TestJiraNotify)', () => {
         ...UPSTREAM,
         summary: { template: 'A'.repeat(JIRA_MAX_SUMMARY_RUNES + 10) },
         reopen_duration: HOUR,
-        fields: {
-          components: { name: 'Monitoring' },
-          customfield_10001: 'value',
-          customfield_10002: 0,
-          customfield_10003: [0],
-          customfield_10004: { value: 'red' },
-          customfield_10005: { value: 0 },
-          customfield_10006: [{ value: 'red' }, { value: 'blue' }, { value: 'green' }],
-          customfield_10007: [{ value: 'red' }, { value: 'blue' }, { value: 0 }],
-          customfield_10008: [{ value: 0 }, { value: 1 }, { value: 2 }],
-          // Upstream's {1: 0} and {1.0: 1} have non-string keys, which DeepCopyWithTemplate
-          // drops; alertmesh's config decoder gives every key as a string, so they stay. The
-          // rest of the row is upstream's.
-          customfield_10009: [{}, {}, { a: [2] }],
-          customfield_10010: [{}, [3]],
-        },
+        // A copy, so that the expected body cannot follow a change the notifier might make.
+        fields: structuredClone(UPSTREAM_FIELDS),
       },
       [alert({ alertname: 'test', instance: 'vm1' })],
       {},
@@ -369,19 +387,7 @@ describe('JiraNotifier (TestJiraNotify)', () => {
         issuetype: 'Incident',
         labels: [LABEL, 'alertmanager', 'test'],
         project: 'OPS',
-        custom: {
-          components: { name: 'Monitoring' },
-          customfield_10001: 'value',
-          customfield_10002: 0,
-          customfield_10003: [0],
-          customfield_10004: { value: 'red' },
-          customfield_10005: { value: 0 },
-          customfield_10006: [{ value: 'red' }, { value: 'blue' }, { value: 'green' }],
-          customfield_10007: [{ value: 'red' }, { value: 'blue' }, { value: 0 }],
-          customfield_10008: [{ value: 0 }, { value: 1 }, { value: 2 }],
-          customfield_10009: [{}, {}, { a: [2] }],
-          customfield_10010: [{}, [3]],
-        },
+        custom: UPSTREAM_FIELDS,
       })
     )
     assert.deepEqual(
@@ -402,17 +408,7 @@ describe('JiraNotifier (TestJiraNotify)', () => {
     assert.equal(error, undefined)
     assert.deepEqual(requests, [
       ['POST', '/search', goSearch(FIRING_JQL)],
-      [
-        'PUT',
-        '/issue/OPS-1',
-        goIssue({
-          summary: '[FIRING:1] test (vm1)',
-          description: { text: FIRING_VM1 },
-          issuetype: 'Incident',
-          labels: [LABEL, 'alertmanager', 'test'],
-          project: 'OPS',
-        }),
-      ],
+      ['PUT', '/issue/OPS-1', upstreamIssue('[FIRING:1] test (vm1)', FIRING_VM1)],
       ['GET', '/issue/OPS-1/transitions', ''],
       ['POST', '/issue/OPS-1/transitions', goTransition('12345')],
     ])
@@ -435,17 +431,7 @@ describe('JiraNotifier (TestJiraNotify)', () => {
     assert.equal(error, undefined)
     assert.deepEqual(requests, [
       ['POST', '/search', goSearch(RESOLVED_JQL)],
-      [
-        'PUT',
-        '/issue/OPS-2',
-        goIssue({
-          summary: '[RESOLVED] test (vm1)',
-          description: { text: RESOLVED_VM1 },
-          issuetype: 'Incident',
-          labels: [LABEL, 'alertmanager', 'test'],
-          project: 'OPS',
-        }),
-      ],
+      ['PUT', '/issue/OPS-2', upstreamIssue('[RESOLVED] test (vm1)', RESOLVED_VM1)],
       ['GET', '/issue/OPS-2/transitions', ''],
       ['POST', '/issue/OPS-2/transitions', goTransition('54321')],
     ])
@@ -464,16 +450,7 @@ describe('JiraNotifier (TestJiraNotify)', () => {
       requests.map(([m, p]) => `${m} ${p}`),
       ['POST /search', 'PUT /issue/OPS-3', 'GET /issue/OPS-3/transitions']
     )
-    assert.equal(
-      requests[1]?.[2],
-      goIssue({
-        summary: '[RESOLVED] test (vm1)',
-        description: { text: RESOLVED_VM1 },
-        issuetype: 'Incident',
-        labels: [LABEL, 'alertmanager', 'test'],
-        project: 'OPS',
-      })
-    )
+    assert.equal(requests[1]?.[2], upstreamIssue('[RESOLVED] test (vm1)', RESOLVED_VM1))
   })
 
   it('error reopen transition not found', async () => {

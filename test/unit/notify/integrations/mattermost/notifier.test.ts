@@ -7,8 +7,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '#src/alerts/index.js'
-import { classifyStatus } from '#src/notify/http/index.js'
 import { AlertTemplate, NotifyError } from '#src/notify/index.js'
 import type {
   MattermostAttachment,
@@ -25,7 +23,15 @@ import {
 import { buildRequests } from '../../../../support/mattermost-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, context, UA } from '../fixtures.js'
+import {
+  capture,
+  context,
+  UA,
+  alert,
+  lastRequest,
+  assertRetriesGo5xx,
+  assertPostJSON,
+} from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 const template = AlertTemplate.fromGlobs([])
@@ -44,19 +50,6 @@ function notifier(config: MattermostConfig, log = capture('warn').log): Mattermo
   return new MattermostNotifier({ config, template: () => template, log, userAgent: UA })
 }
 
-function alert(labels: Record<string, string>, endsAt = 0): Alert {
-  return {
-    labels,
-    annotations: { summary: 'x < y' },
-    startsAt: Date.UTC(2024, 0, 1),
-    endsAt,
-    generatorURL: 'http://prom/graph',
-    updatedAt: Date.UTC(2024, 0, 1),
-    timeout: false,
-    fingerprint: '0123456789abcdef',
-  }
-}
-
 // TestMattermostRedactedURL and the shared suite: status mapping, the URL `<redacted>` in every
 // error, network errors, the flush deadline and close(). Status errors carry the channel.
 runNotifierConformance({
@@ -71,18 +64,9 @@ runNotifierConformance({
 })
 
 // TestMattermostRetry: a bare Retrier with test.RetryTests(test.DefaultRetryCodes()).
-const GO_STATUSES = [
-  100, 101, 102, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305,
-  307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416,
-  417, 418, 422, 423, 424, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508,
-  510, 511,
-]
 describe('TestMattermostRetry', () => {
   it('retries exactly the 5xx statuses of test.RetryTests', () => {
-    for (const code of GO_STATUSES) {
-      const retry = classifyStatus(code, MATTERMOST_RETRY_CODES)?.retryable ?? false
-      assert.equal(retry, code >= 500, `retry - error on status ${code}`)
-    }
+    assertRetriesGo5xx(MATTERMOST_RETRY_CODES, (code) => `retry - error on status ${code}`)
   })
 })
 
@@ -100,11 +84,7 @@ describe('MattermostNotifier', () => {
   })
   after(() => server.close())
 
-  const last = () => {
-    const request = server.requests.at(-1)
-    assert.ok(request !== undefined)
-    return request
-  }
+  const last = () => lastRequest(server)
 
   describe('TestMattermostTemplating', () => {
     it('text with default templating', async () => {
@@ -219,10 +199,7 @@ describe('MattermostNotifier', () => {
     ]
     await n.notify(context(), firing)
     const request = last()
-    assert.equal(request.method, 'POST')
-    assert.equal(request.url, '/hooks/abc')
-    assert.equal(request.headers['content-type'], 'application/json')
-    assert.equal(request.headers['user-agent'], UA)
+    assertPostJSON(request, '/hooks/abc')
     const data = template.data('team', { alertname: 'A' }, firing, context().now)
     const render = (t: string) => template.executeTextString(t, data)
     const [expected] = buildRequests([

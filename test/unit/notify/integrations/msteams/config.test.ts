@@ -9,6 +9,8 @@ import { MSTEAMS_CONFIG_SPEC, MSTEAMS_DEFAULTS } from '#src/notify/integrations/
 
 import { load, loadError } from '../../../config/helpers.js'
 
+import { WEBHOOK_URL_REFUSALS } from './url-refusals.js'
+
 const receiver = (entry: string, global = '') =>
   `${global}route:\n  receiver: teams\nreceivers:\n- name: teams\n  msteams_configs:\n${entry}`
 
@@ -40,20 +42,8 @@ describe('msteams_configs', () => {
   })
 
   const refused: readonly (readonly [string, string, string])[] = [
-    // Neither the URL nor its file.
-    ['no URL', '  - title: t\n', 'one of webhook_url or webhook_url_file must be configured'],
-    // Both.
-    [
-      'both URL and file',
-      "  - webhook_url: 'https://x.example/a'\n    webhook_url_file: /f\n",
-      'at most one of webhook_url & webhook_url_file must be configured',
-    ],
-    // A URL Alertmanager's SecretURL refuses.
-    [
-      'a non-http URL',
-      "  - webhook_url: 'ftp://x.example/a'\n",
-      'unsupported scheme "ftp" for URL',
-    ],
+    // Neither the URL nor its file, both, a URL Alertmanager's SecretURL refuses.
+    ...WEBHOOK_URL_REFUSALS,
     // A field the struct does not have.
     ['an unknown field', "  - webhook_url: 'https://x.example/a'\n    color: red\n", 'color'],
   ]

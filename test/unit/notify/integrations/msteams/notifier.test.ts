@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '#src/alerts/index.js'
 import { AlertTemplate, NotifyError } from '#src/notify/index.js'
 import type { MSTeamsConfig } from '#src/notify/integrations/msteams/index.js'
 import {
@@ -16,8 +15,16 @@ import {
 import { encodeMessageCards } from '../../../../support/msteams-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, context, UA } from '../fixtures.js'
-import { runNotifierConformance } from '../notifier-conformance.js'
+import {
+  capture,
+  context,
+  UA,
+  alert,
+  lastRequest,
+  assertFinalUnsent,
+  assertPostJSON,
+} from '../fixtures.js'
+import { RETRIER_MESSAGES, runNotifierConformance } from '../notifier-conformance.js'
 
 function teamsConfig(overrides: Partial<MSTeamsConfig> = {}): MSTeamsConfig {
   return {
@@ -40,19 +47,6 @@ function notifier(overrides: Partial<MSTeamsConfig>): MSTeamsNotifier {
   })
 }
 
-function alert(labels: Record<string, string>, endsAt = 0): Alert {
-  return {
-    labels,
-    annotations: { summary: 'x < y' },
-    startsAt: Date.UTC(2024, 0, 1),
-    endsAt,
-    generatorURL: 'http://prom/graph',
-    updatedAt: Date.UTC(2024, 0, 1),
-    timeout: false,
-    fingerprint: '0123456789abcdef',
-  }
-}
-
 // Status mapping, redaction, network errors, the flush deadline and close(), with the texts
 // of newer Alertmanager's Retrier (`unexpected status code <code>: <body>`, no URL) and of
 // notify.RedactURL for transport errors.
@@ -60,11 +54,7 @@ runNotifierConformance({
   name: 'msteams',
   build: (url) => notifier({ webhook_url: url }),
   retryCodes: MSTEAMS_RETRY_CODES,
-  messages: {
-    status: (code, body) => `unexpected status code ${code}: ${body}`,
-    deadline: 'Post "<redacted>": context deadline exceeded',
-    canceled: 'Post "<redacted>": context canceled',
-  },
+  messages: RETRIER_MESSAGES,
 })
 
 describe('MSTeamsNotifier', () => {
@@ -76,11 +66,7 @@ describe('MSTeamsNotifier', () => {
   })
   after(() => server.close())
 
-  const last = () => {
-    const request = server.requests.at(-1)
-    assert.ok(request !== undefined)
-    return request
-  }
+  const last = () => lastRequest(server)
 
   it('POSTs the MessageCard Go encodes, with the default templates and PostJSON headers', async () => {
     const n = notifier({ webhook_url: `${server.origin}/webhookb2/abc` })
@@ -90,10 +76,7 @@ describe('MSTeamsNotifier', () => {
     ]
     await n.notify(context(), firing)
     const request = last()
-    assert.equal(request.method, 'POST')
-    assert.equal(request.url, '/webhookb2/abc')
-    assert.equal(request.headers['content-type'], 'application/json')
-    assert.equal(request.headers['user-agent'], UA)
+    assertPostJSON(request, '/webhookb2/abc')
     const template = AlertTemplate.fromGlobs([])
     const data = template.data('team', { alertname: 'A' }, firing, context().now)
     const render = (t: string) => template.executeTextString(t, data)
@@ -127,14 +110,11 @@ describe('MSTeamsNotifier', () => {
       text: '{{ template "missing" . }}',
       summary: '{{ .Nope.Deeper }}',
     })
-    const before = server.requests.length
-    await assert.rejects(n.notify(context(), [alert({ alertname: 'A' })]), (err: unknown) => {
-      assert.ok(err instanceof NotifyError)
-      assert.equal(err.retryable, false)
-      assert.match(err.message, /template "missing" not defined/)
-      return true
-    })
-    assert.equal(server.requests.length, before)
+    await assertFinalUnsent(
+      server,
+      () => n.notify(context(), [alert({ alertname: 'A' })]),
+      /template "missing" not defined/
+    )
     await n.close()
   })
 

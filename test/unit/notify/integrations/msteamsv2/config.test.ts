@@ -15,6 +15,7 @@ import {
 } from '#src/notify/integrations/msteamsv2/index.js'
 
 import { load, loadError } from '../../../config/helpers.js'
+import { WEBHOOK_URL_REFUSALS } from '../msteams/url-refusals.js'
 
 const receiver = (entry: string, global = '') =>
   `${global}route:\n  receiver: teams\nreceivers:\n- name: teams\n  msteamsv2_configs:\n${entry}`
@@ -108,20 +109,9 @@ describe('msteamsv2_configs', () => {
 
   const refused: readonly (readonly [string, string, string])[] = [
     // Neither the URL nor its file (MSTeamsV2Config.UnmarshalYAML runs before the loop's
-    // "no msteamsv2 webhook URL or URLFile provided", which therefore never shows).
-    ['no URL', '  - title: t\n', 'one of webhook_url or webhook_url_file must be configured'],
-    // Both.
-    [
-      'both URL and file',
-      "  - webhook_url: 'https://x.example/a'\n    webhook_url_file: /f\n",
-      'at most one of webhook_url & webhook_url_file must be configured',
-    ],
-    // A URL Alertmanager's SecretURL refuses.
-    [
-      'a non-http URL',
-      "  - webhook_url: 'ftp://x.example/a'\n",
-      'unsupported scheme "ftp" for URL',
-    ],
+    // "no msteamsv2 webhook URL or URLFile provided", which therefore never shows); both; a URL
+    // Alertmanager's SecretURL refuses.
+    ...WEBHOOK_URL_REFUSALS,
     // msteams' summary is not a msteamsv2 field.
     ['summary', "  - webhook_url: 'https://x.example/a'\n    summary: s\n", 'summary'],
     // A field the struct does not have.

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '#src/alerts/index.js'
 import { AlertTemplate, NotifyError } from '#src/notify/index.js'
 import type { MSTeamsV2Config } from '#src/notify/integrations/msteamsv2/index.js'
 import {
@@ -20,8 +19,8 @@ import {
 import { encodeAdaptiveCards } from '../../../../support/msteamsv2-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, context, UA } from '../fixtures.js'
-import { runNotifierConformance } from '../notifier-conformance.js'
+import { capture, context, UA, alert, lastRequest, assertPostJSON } from '../fixtures.js'
+import { RETRIER_MESSAGES, runNotifierConformance } from '../notifier-conformance.js'
 
 function teamsConfig(overrides: Partial<MSTeamsV2Config> = {}): MSTeamsV2Config {
   return {
@@ -43,30 +42,13 @@ function notifier(overrides: Partial<MSTeamsV2Config>): MSTeamsV2Notifier {
   })
 }
 
-function alert(labels: Record<string, string>, endsAt = 0): Alert {
-  return {
-    labels,
-    annotations: { summary: 'x < y' },
-    startsAt: Date.UTC(2024, 0, 1),
-    endsAt,
-    generatorURL: 'http://prom/graph',
-    updatedAt: Date.UTC(2024, 0, 1),
-    timeout: false,
-    fingerprint: '0123456789abcdef',
-  }
-}
-
 // TestMSTeamsV2Retry (test.RetryTests(test.DefaultRetryCodes()): 5xx only) and
 // TestMSTeamsV2RedactedURL, with newer Alertmanager's Retrier text and notify.RedactURL.
 runNotifierConformance({
   name: 'msteamsv2',
   build: (url) => notifier({ webhook_url: url }),
   retryCodes: MSTEAMSV2_RETRY_CODES,
-  messages: {
-    status: (code, body) => `unexpected status code ${code}: ${body}`,
-    deadline: 'Post "<redacted>": context deadline exceeded',
-    canceled: 'Post "<redacted>": context canceled',
-  },
+  messages: RETRIER_MESSAGES,
 })
 
 describe('MSTeamsV2Notifier', () => {
@@ -78,11 +60,7 @@ describe('MSTeamsV2Notifier', () => {
   })
   after(() => server.close())
 
-  const last = () => {
-    const request = server.requests.at(-1)
-    assert.ok(request !== undefined)
-    return request
-  }
+  const last = () => lastRequest(server)
 
   it('retries 5xx only (TestMSTeamsV2Retry)', () => {
     assert.deepEqual(MSTEAMSV2_RETRY_CODES, [])
@@ -96,10 +74,7 @@ describe('MSTeamsV2Notifier', () => {
     ]
     await n.notify(context(), firing)
     const request = last()
-    assert.equal(request.method, 'POST')
-    assert.equal(request.url, '/workflows/xxx/triggers/manual?sig=s')
-    assert.equal(request.headers['content-type'], 'application/json')
-    assert.equal(request.headers['user-agent'], UA)
+    assertPostJSON(request, '/workflows/xxx/triggers/manual?sig=s')
     const template = AlertTemplate.fromGlobs([])
     const data = template.data('team', { alertname: 'A' }, firing, context().now)
     const render = (t: string) => template.executeTextString(t, data)

@@ -21,7 +21,7 @@ import type { OpsGenieConfig } from '#src/notify/integrations/opsgenie/index.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
 import { capture, context, FIRING, UA } from '../fixtures.js'
-import { runNotifierConformance } from '../notifier-conformance.js'
+import { RETRIER_MESSAGES, runNotifierConformance } from '../notifier-conformance.js'
 
 const TEMPLATE = AlertTemplate.fromGlobs([])
 const KEY = 'og-s3cr3t-key'
@@ -57,11 +57,7 @@ runNotifierConformance({
   },
   retryCodes: OPSGENIE_RETRY_CODES,
   secrets: [KEY],
-  messages: {
-    status: (code, body) => `unexpected status code ${code}: ${body}`,
-    deadline: 'Post "<redacted>": context deadline exceeded',
-    canceled: 'Post "<redacted>": context canceled',
-  },
+  messages: RETRIER_MESSAGES,
 })
 
 describe('OpsGenieNotifier', () => {

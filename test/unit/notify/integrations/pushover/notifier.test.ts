@@ -17,7 +17,7 @@ import type { PushoverConfig } from '#src/notify/integrations/pushover/index.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Recorded, Running } from '../../http/servers.js'
 import { capture, context, FIRING, UA } from '../fixtures.js'
-import { runNotifierConformance } from '../notifier-conformance.js'
+import { RETRIER_MESSAGES, runNotifierConformance } from '../notifier-conformance.js'
 
 const TEMPLATE = AlertTemplate.fromGlobs([])
 
@@ -56,11 +56,7 @@ runNotifierConformance({
   build: (url) => notifier(pushoverConfig(), url),
   retryCodes: PUSHOVER_RETRY_CODES,
   secrets: ['uk-s3cr3t', 'tk-s3cr3t'],
-  messages: {
-    status: (code, body) => `unexpected status code ${code}: ${body}`,
-    deadline: 'Post "<redacted>": context deadline exceeded',
-    canceled: 'Post "<redacted>": context canceled',
-  },
+  messages: RETRIER_MESSAGES,
 })
 
 describe('PushoverNotifier', () => {

@@ -7,8 +7,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import type { Alert } from '#src/alerts/index.js'
-import { classifyStatus } from '#src/notify/http/index.js'
 import { AlertTemplate, NotifyError } from '#src/notify/index.js'
 import type { RocketchatConfig } from '#src/notify/integrations/rocketchat/index.js'
 import {
@@ -20,7 +18,16 @@ import {
 import { encodePostMessages } from '../../../../support/rocketchat-oracle.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, context, UA } from '../fixtures.js'
+import {
+  capture,
+  context,
+  UA,
+  alert,
+  lastRequest,
+  assertRetriesGo5xx,
+  assertFinalUnsent,
+  assertPostJSON,
+} from '../fixtures.js'
 import { runNotifierConformance } from '../notifier-conformance.js'
 
 const OK = '{"success":true}'
@@ -58,19 +65,6 @@ function notifier(
   })
 }
 
-function alert(labels: Record<string, string>, endsAt = 0): Alert {
-  return {
-    labels,
-    annotations: { summary: 'x < y' },
-    startsAt: Date.UTC(2024, 0, 1),
-    endsAt,
-    generatorURL: 'http://prom/graph',
-    updatedAt: Date.UTC(2024, 0, 1),
-    timeout: false,
-    fingerprint: '0123456789abcdef',
-  }
-}
-
 // Status mapping, redaction (URL and both tokens), network errors, the flush deadline and
 // close(). A non-2xx error is Retrier.Check's text behind `channel "<channel>": `, the channel
 // rendered as '' here; transport errors are notify.RedactURL's, without the channel.
@@ -90,18 +84,9 @@ runNotifierConformance({
 
 // TestRocketchatRetry: the retrier has no retry codes of its own, so test.RetryTests with
 // test.DefaultRetryCodes(): every 5xx of Go's list is retried, every other status is not.
-const GO_STATUSES = [
-  100, 101, 102, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305,
-  307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416,
-  417, 418, 422, 423, 424, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508,
-  510, 511,
-]
 describe('TestRocketchatRetry', () => {
   it('retries exactly the 5xx statuses of test.RetryTests', () => {
-    for (const code of GO_STATUSES) {
-      const retry = classifyStatus(code, ROCKETCHAT_RETRY_CODES)?.retryable ?? false
-      assert.equal(retry, code >= 500, `error on status ${code}`)
-    }
+    assertRetriesGo5xx(ROCKETCHAT_RETRY_CODES, (code) => `error on status ${code}`)
   })
 })
 
@@ -115,11 +100,7 @@ describe('RocketchatNotifier', () => {
   })
   after(() => server.close())
 
-  const last = () => {
-    const request = server.requests.at(-1)
-    assert.ok(request !== undefined)
-    return request
-  }
+  const last = () => lastRequest(server)
 
   it('POSTs the PostMessage Go encodes to api/v1/chat.postMessage, with the auth headers', async () => {
     answer = OK
@@ -148,10 +129,7 @@ describe('RocketchatNotifier', () => {
     ]
     await n.notify(context(), firing)
     const request = last()
-    assert.equal(request.method, 'POST')
-    assert.equal(request.url, '/rc/api/v1/chat.postMessage')
-    assert.equal(request.headers['content-type'], 'application/json')
-    assert.equal(request.headers['user-agent'], UA)
+    assertPostJSON(request, '/rc/api/v1/chat.postMessage')
     assert.equal(request.headers['x-auth-token'], 'tok-s3cret')
     assert.equal(request.headers['x-user-id'], 'id-s3cret')
     const data = template.data('team', { alertname: 'A' }, firing, context().now)
@@ -214,14 +192,11 @@ describe('RocketchatNotifier', () => {
       text: '{{ template "missing" . }}',
       color: '{{ .Nope.Deeper }}',
     })
-    const before = server.requests.length
-    await assert.rejects(n.notify(context(), [alert({ alertname: 'A' })]), (err: unknown) => {
-      assert.ok(err instanceof NotifyError)
-      assert.equal(err.retryable, false)
-      assert.match(err.message, /template "missing" not defined/)
-      return true
-    })
-    assert.equal(server.requests.length, before)
+    await assertFinalUnsent(
+      server,
+      () => n.notify(context(), [alert({ alertname: 'A' })]),
+      /template "missing" not defined/
+    )
     await n.close()
   })
 

@@ -20,7 +20,7 @@ import type { VictorOpsConfig } from '#src/notify/integrations/victorops/index.j
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
 import { capture, context, FIRING, NOW, UA } from '../fixtures.js'
-import { runNotifierConformance } from '../notifier-conformance.js'
+import { RETRIER_MESSAGES, runNotifierConformance } from '../notifier-conformance.js'
 
 const TEMPLATE = AlertTemplate.fromGlobs([])
 
@@ -63,11 +63,7 @@ runNotifierConformance({
   build: (url) => notifier(victorOpsConfig({ api_url: withSlash(url) })),
   retryCodes: VICTOROPS_RETRY_CODES,
   secrets: ['apik3y'],
-  messages: {
-    status: (code, body) => `unexpected status code ${code}: ${body}`,
-    deadline: 'Post "<redacted>": context deadline exceeded',
-    canceled: 'Post "<redacted>": context canceled',
-  },
+  messages: RETRIER_MESSAGES,
 })
 
 describe('VictorOpsNotifier', () => {

@@ -16,7 +16,7 @@ import type { WebexConfig } from '#src/notify/integrations/webex/index.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
 import { capture, context, FIRING, UA } from '../fixtures.js'
-import { runNotifierConformance } from '../notifier-conformance.js'
+import { RETRIER_MESSAGES, runNotifierConformance } from '../notifier-conformance.js'
 
 const TEMPLATE = AlertTemplate.fromGlobs([])
 const TOKEN = 'b0tT0ken'
@@ -46,11 +46,7 @@ runNotifierConformance({
   build: (url) => notifier(webexConfig(url)),
   retryCodes: WEBEX_RETRY_CODES,
   secrets: [TOKEN],
-  messages: {
-    status: (code, body) => `unexpected status code ${code}: ${body}`,
-    deadline: 'Post "<redacted>": context deadline exceeded',
-    canceled: 'Post "<redacted>": context canceled',
-  },
+  messages: RETRIER_MESSAGES,
 })
 
 describe('WebexNotifier', () => {

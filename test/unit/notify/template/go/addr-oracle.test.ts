@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { Template } from '#src/notify/template/go/index.js'
-
 import { runOracle } from '../../../../support/go-oracle.js'
 
-import { execFuncs, tVal } from './exec-data.js'
+import { ours, tVal } from './exec-data.js'
 
 interface Result {
   name: string
@@ -32,14 +30,6 @@ const CASES: Record<string, string> = {
   'pointer method on a non-addressable value': '{{(echo .V0).String}}',
 }
 
-function ours(text: string): string {
-  try {
-    return `ok: ${Template.new('t').funcs(execFuncs).parse(text).execute(tVal)}`
-  } catch (e) {
-    return `err: ${(e as Error).message}`
-  }
-}
-
 describe('addressable values against Go 1.19', () => {
   const cases = Object.entries(CASES).map(([name, text]) => ({
     name,
@@ -55,7 +45,7 @@ describe('addressable values against Go 1.19', () => {
           : r.execError !== undefined
             ? `err: ${r.execError}`
             : `ok: ${r.output}`
-      assert.equal(ours(CASES[r.name] as string), go)
+      assert.equal(ours(CASES[r.name] as string, tVal), go)
     })
   }
 })

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { INT64, Template, box } from '#src/notify/template/go/index.js'
-import type { GoValue } from '#src/notify/template/go/index.js'
+import { INT64, box } from '#src/notify/template/go/index.js'
 
 import { runOracle } from '../../../../support/go-oracle.js'
 
-import { execFuncs, tVal } from './exec-data.js'
+import { ours, tVal } from './exec-data.js'
 
 interface Result {
   name: string
@@ -50,14 +49,6 @@ const CASES: Record<string, { text: string; data: 'tval' | 'int64' }> = {
     text: '{{.}} {{printf "%x %T" . .}} {{eq . 9223372036854775807}}',
     data: 'int64',
   },
-}
-
-function ours(text: string, data: GoValue): string {
-  try {
-    return `ok: ${Template.new('t').funcs(execFuncs).parse(text).execute(data)}`
-  } catch (e) {
-    return `err: ${(e as Error).message}`
-  }
 }
 
 describe('integers beyond 2^53 against Go 1.19', () => {

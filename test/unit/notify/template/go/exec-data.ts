@@ -15,6 +15,7 @@ import {
   INT64,
   STRING,
   STRINGER,
+  Template,
   UINT16,
   UINT32,
   UINT64,
@@ -325,3 +326,19 @@ export const funcTypeName = funcType(fn([INT], [STRING], () => '')).name
 
 /** unusedIface keeps GoIface and sprint referenced for type-only imports. */
 export const unusedIface = [GoIface, sprint]
+
+/**
+ * ours runs a template named `t` with execFuncs on `data`, as `ok: <output>` or `err: <message>`
+ * (the form the oracle tests compare with Go's).
+ *
+ * @param text - the template text.
+ * @param data - the dot.
+ * @returns the outcome.
+ */
+export function ours(text: string, data: GoValue): string {
+  try {
+    return `ok: ${Template.new('t').funcs(execFuncs).parse(text).execute(data)}`
+  } catch (e) {
+    return `err: ${(e as Error).message}`
+  }
+}
