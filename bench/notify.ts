@@ -32,7 +32,14 @@ import type { FlagSpec } from './lib/args.js'
 import { openPool } from './lib/http.js'
 import { cpuSnapshot, cpuUse, waitForQuiet } from './lib/proc.js'
 import type { CpuUse } from './lib/proc.js'
-import { errorText, formatFigure, log, machineFacts, runBenchmark, writeResults } from './lib/report.js'
+import {
+  errorText,
+  formatFigure,
+  log,
+  machineFacts,
+  runBenchmark,
+  writeResults,
+} from './lib/report.js'
 import { WebhookSink } from './lib/sink.js'
 import { SmtpSink } from './lib/smtp-sink.js'
 import { median, ratio } from './lib/stats.js'
