@@ -98,9 +98,7 @@ step('type-check and bundle the web UI (tsc, esbuild)')
 run('npx', ['tsc', '-p', 'src/ui/tsconfig.json'])
 run(process.execPath, ['scripts/build-ui.mjs'])
 
-// e2e first: its files are the long ones, and with a fixed number of files in flight the run
-// ends sooner when the short unit files fill the gaps at the end instead of waiting behind them.
-const groups = only === undefined ? ['e2e', 'unit'] : [only]
+const groups = only === undefined ? ['unit', 'e2e'] : [only]
 const files = groups.flatMap((group) => testFiles(join(root, 'dist', 'test', group)))
 if (files.length === 0) {
   process.stderr.write('no test files found under dist/test\n')
