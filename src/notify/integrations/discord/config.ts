@@ -47,7 +47,7 @@ export const DISCORD_CONFIG_SPEC: IntegrationConfigSpec<DiscordConfig> = {
   name: DISCORD_INTEGRATION_NAME,
   goType: 'config.DiscordConfig',
   schema: DISCORD_SCHEMA,
-  unmarshalOrder: 10,
+  unmarshalOrder: 11,
   // Config.UnmarshalYAML, not the struct, requires the URL.
   fromGlobal: (c) => {
     if (c['webhook_url'] === undefined) {

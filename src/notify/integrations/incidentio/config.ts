@@ -106,12 +106,12 @@ function check(o: Obj): void {
  * INCIDENTIO_CONFIG_SPEC is the `incidentio_configs` kind as src/config consumes it: no global
  * field of its own, only the global http_config as a whole-object fallback. Newer Alertmanager
  * lists it after email in the Receiver struct and visits it after pagerduty in
- * Config.UnmarshalYAML's loop, hence 4.5.
+ * Config.UnmarshalYAML's loop.
  */
 export const INCIDENTIO_CONFIG_SPEC: IntegrationConfigSpec<IncidentioConfig> = {
   name: INCIDENTIO_INTEGRATION_NAME,
   goType: 'incidentio.IncidentioConfig',
   schema: INCIDENTIO_SCHEMA,
   checks: { incidentio: check },
-  unmarshalOrder: 4.5,
+  unmarshalOrder: 5,
 }

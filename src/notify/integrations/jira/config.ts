@@ -146,7 +146,7 @@ export const JIRA_CONFIG_SPEC: IntegrationConfigSpec<JiraConfig> = {
   schema: JIRA_SCHEMA,
   checks: { jira: check },
   global: { fields: { jira_api_url: str('url') }, position: 'first' },
-  unmarshalOrder: 14,
+  unmarshalOrder: 15,
   fromGlobal: (c, g) => {
     inheritGlobal(c, g, 'api_url', 'jira_api_url', 'no global Jira Cloud URL set')
   },

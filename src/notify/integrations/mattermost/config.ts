@@ -198,7 +198,7 @@ export const MATTERMOST_CONFIG_SPEC: IntegrationConfigSpec<MattermostConfig> = {
     exclusive: [{ pair: ['mattermost_webhook_url', 'mattermost_webhook_url_file'], order: 6 }],
   },
   // Newer Alertmanager visits it last, right after rocketchat (15).
-  unmarshalOrder: 16,
+  unmarshalOrder: 17,
   fromGlobal: (c, g) => {
     inheritGlobalUrl(
       c,

@@ -74,5 +74,5 @@ export const MSTEAMS_CONFIG_SPEC: IntegrationConfigSpec<MSTeamsConfig> = {
   goType: 'msteams.MSTeamsConfig',
   schema: MSTEAMS_SCHEMA,
   checks: { msteams: check },
-  unmarshalOrder: 12,
+  unmarshalOrder: 13,
 }

@@ -94,6 +94,6 @@ export const MSTEAMSV2_CONFIG_SPEC: IntegrationConfigSpec<MSTeamsV2Config> = {
   goType: 'msteamsv2.MSTeamsV2Config',
   schema: MSTEAMSV2_SCHEMA,
   checks: { msteamsv2: check },
-  unmarshalOrder: 13,
+  unmarshalOrder: 14,
   fromGlobal,
 }

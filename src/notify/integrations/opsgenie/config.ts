@@ -139,7 +139,7 @@ export const OPSGENIE_CONFIG_SPEC: IntegrationConfigSpec<OpsGenieConfig> = {
     },
     exclusive: [{ pair: ['opsgenie_api_key', 'opsgenie_api_key_file'], order: 1 }],
   },
-  unmarshalOrder: 5,
+  unmarshalOrder: 6,
   fromGlobal: (c, g) => {
     inheritGlobalApi(
       c,

@@ -192,7 +192,7 @@ export const ROCKETCHAT_CONFIG_SPEC: IntegrationConfigSpec<RocketchatConfig> = {
     ],
   },
   // Newer Alertmanager visits it after jira, the last of msteamsv2 (13) and jira (14).
-  unmarshalOrder: 15,
+  unmarshalOrder: 16,
   fromGlobal: (c, g) => {
     if (c['api_url'] === undefined) {
       c['api_url'] = g['rocketchat_api_url'] ?? parseGoUrl(ROCKETCHAT_DEFAULT_API_URL)

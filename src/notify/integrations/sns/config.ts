@@ -69,5 +69,5 @@ export const SNS_CONFIG_SPEC: IntegrationConfigSpec<SNSConfig> = {
   goType: 'config.SNSConfig',
   schema: SNS_SCHEMA,
   checks: { sns: check },
-  unmarshalOrder: 8,
+  unmarshalOrder: 9,
 }

@@ -82,7 +82,7 @@ export const TELEGRAM_CONFIG_SPEC: IntegrationConfigSpec<TelegramConfig> = {
   schema: TELEGRAM_SCHEMA,
   checks: { telegram: check },
   global: { fields: { telegram_api_url: dflt(str('url'), TELEGRAM_DEFAULTS.api_url) } },
-  unmarshalOrder: 9,
+  unmarshalOrder: 10,
   fromGlobal: (c, g) => {
     inheritGlobal(c, g, 'api_url', 'telegram_api_url')
   },

@@ -92,7 +92,7 @@ export const VICTOROPS_CONFIG_SPEC: IntegrationConfigSpec<VictorOpsConfig> = {
     },
     exclusive: [{ pair: ['victorops_api_key', 'victorops_api_key_file'], order: 2 }],
   },
-  unmarshalOrder: 7,
+  unmarshalOrder: 8,
   fromGlobal: (c, g) => {
     inheritGlobalApi(
       c,

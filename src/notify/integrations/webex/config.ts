@@ -63,7 +63,7 @@ export const WEBEX_CONFIG_SPEC: IntegrationConfigSpec<WebexConfig> = {
   schema: WEBEX_SCHEMA,
   checks: { webex: check },
   global: { fields: { webex_api_url: dflt(str('url'), 'https://webexapis.com/v1/messages') } },
-  unmarshalOrder: 11,
+  unmarshalOrder: 12,
   fromGlobal: (c, g) => {
     inheritGlobal(c, g, 'api_url', 'webex_api_url', 'no global Webex URL set')
   },

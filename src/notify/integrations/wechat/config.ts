@@ -71,7 +71,7 @@ export const WECHAT_CONFIG_SPEC: IntegrationConfigSpec<WechatConfig> = {
       wechat_api_corp_id: str(),
     },
   },
-  unmarshalOrder: 6,
+  unmarshalOrder: 7,
   fromGlobal: (c, g) => {
     inheritGlobal(c, g, 'api_url', 'wechat_api_url', 'no global Wechat URL set')
     inheritGlobal(c, g, 'api_secret', 'wechat_api_secret', 'no global Wechat ApiSecret set')
