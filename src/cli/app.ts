@@ -167,6 +167,9 @@ export async function startNode(
     silencer,
     peer: cluster,
     waitMs: () => cluster?.waitMs() ?? 0,
+    ...(cluster === undefined
+      ? {}
+      : { waitChanges: (listener: () => void) => cluster.onMembersChanged(listener) }),
     externalURL: url.toString().replace(/\/$/, ''),
     userAgent: USER_AGENT,
     integrations: integrations.list,

@@ -16,6 +16,7 @@ import type {
   NotificationLog,
   NotifyMetrics,
   Peer,
+  WaitChanges,
 } from '../notify/index.js'
 
 import { configTemplate } from './templates.js'
@@ -44,6 +45,8 @@ export interface RuntimeDeps {
   readonly silencer: Muter
   readonly peer: Peer | undefined
   readonly waitMs: () => number
+  /** Subscribes to changes of `waitMs`, in a cluster. */
+  readonly waitChanges?: WaitChanges
   readonly externalURL: string
   readonly userAgent: string
   /** The integration list the config registry was built from. */
@@ -108,6 +111,7 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Runtime {
     nflog: deps.nflog,
     peer: deps.peer,
     waitMs: deps.waitMs,
+    ...(deps.waitChanges === undefined ? {} : { waitChanges: deps.waitChanges }),
     metrics: deps.notifyMetrics,
     log: deps.log.child({ component: 'notify' }),
   })

@@ -148,8 +148,9 @@ export class Dialer {
    *
    * @param address - the address dialled.
    * @param name - the node reached, when the handshake succeeded.
+   * @param unanswered - the dial gave up with no answer at all (see CONNECT_TIMEOUT_MS).
    */
-  dialEnded(address: string, name: string | undefined): void {
+  dialEnded(address: string, name: string | undefined, unanswered = false): void {
     const t = this.#targets.get(address)
     if (t === undefined) {
       return
@@ -179,7 +180,13 @@ export class Dialer {
       this.#remove(t)
       return
     }
-    const delay = t.backoffMs
+    // A node that was connected and now does not answer at all (no refusal either) may be
+    // behind a partition that heals at any moment: it is redialled at once, each dial giving up
+    // after CONNECT_TIMEOUT_MS (mesh.ts), so the states meet again within about a second of the
+    // heal, where doubling up to reconnect-interval took up to 10 s. A refused or failed dial,
+    // or an address never reached, backs off.
+    const lost = unanswered && (t.seen || t.name !== undefined)
+    const delay = lost ? this.#options.initialBackoffMs : t.backoffMs
     t.backoffMs = Math.min(t.backoffMs * 2, this.#options.maxBackoffMs)
     this.#schedule(t, delay)
   }

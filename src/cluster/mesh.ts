@@ -25,6 +25,12 @@ import type { ConnectionOwner, Message, Refusal } from './transport.js'
 
 /** The first retry after a failed dial or a lost connection (then doubling). */
 const RECONNECT_INITIAL_MS = 100
+/**
+ * A dial with no answer (no SYN-ACK, no refusal) gives up after this long and is retried, where
+ * the kernel would retransmit its SYN after 1, 3, 7... s: a peer behind a partition is dialled
+ * afresh about every second, so the link is back within a second of the heal (see Dialer).
+ */
+const CONNECT_TIMEOUT_MS = 1_000
 /** Unauthenticated connections beyond this many are refused at once. */
 const MAX_PENDING_HANDSHAKES = 128
 
@@ -113,6 +119,8 @@ export interface MeshOptions {
   readonly standing: () => { readonly position: number; readonly waitMs: number }
   /** A peer's connection became the one kept for it: send it what a new peer needs. */
   readonly onPeer: (conn: Connection) => void
+  /** Called after a peer joined or left: positions, and so cluster waits, may have changed. */
+  readonly onMembersChanged: () => void
   /** One state message from a peer. */
   readonly onMessage: (conn: Connection, message: StateMessage) => void
 }
@@ -243,6 +251,18 @@ export class Mesh {
   }
 
   /**
+   * dropConnections closes every connection (they are redialled as after any loss), so each
+   * peer sends its full state again on the new one.
+   *
+   * @param reason - why, for the log.
+   */
+  dropConnections(reason: string): void {
+    for (const conn of [...this.#connections]) {
+      conn.close(reason)
+    }
+  }
+
+  /**
    * stop closes the listener and every connection at once, so peers see the node leave.
    *
    * @returns resolves when the listener is closed.
@@ -316,6 +336,18 @@ export class Mesh {
     }
     const conn = this.#open(socket, 'outbound', address)
     this.#dialled.set(conn, address)
+    const unanswered = setTimeout(() => {
+      if (socket.connecting) {
+        conn.close('connect_timeout')
+      }
+    }, CONNECT_TIMEOUT_MS)
+    unanswered.unref()
+    socket.once('connect', () => {
+      clearTimeout(unanswered)
+    })
+    socket.once('close', () => {
+      clearTimeout(unanswered)
+    })
   }
 
   #open(socket: Socket, direction: 'inbound' | 'outbound', remote: string): Connection {
@@ -386,6 +418,7 @@ export class Mesh {
         },
         'Peer joined'
       )
+      this.#options.onMembersChanged()
     }
     const dialled = this.#dialled.get(conn)
     if (dialled !== undefined) {
@@ -450,13 +483,14 @@ export class Mesh {
           'Peer left; no longer waited for'
         )
         this.#dialer.disconnected(name)
+        this.#options.onMembersChanged()
       }
     }
     const dialled = this.#dialled.get(conn)
     if (dialled !== undefined) {
       this.#dialled.delete(conn)
       if (!this.#stopped) {
-        this.#dialer.dialEnded(dialled, name)
+        this.#dialer.dialEnded(dialled, name, reason === 'connect_timeout')
       }
     }
   }

@@ -33,6 +33,8 @@ import type { Connection } from './transport.js'
 
 /** At most one warning per reason in this period; the rest are counted in the next one. */
 const WARN_INTERVAL_MS = 10_000
+/** How often the node checks that it has been running; see ClusterPeer.#checkStall. */
+const STALL_CHECK_MS = 250
 
 /**
  * ClusterPeer is this node's member of the gossip cluster: it listens for peers, dials the
@@ -72,6 +74,7 @@ const WARN_INTERVAL_MS = 10_000
  * ```
  */
 export class ClusterPeer {
+  readonly #membersListeners = new Set<() => void>()
   readonly #settings: Settings
   readonly #log: Logger
   readonly #self: PeerInfo
@@ -81,6 +84,8 @@ export class ClusterPeer {
   readonly #discovery: Discovery
   readonly #settle: SettleGate
   #digests: NodeJS.Timeout | undefined
+  #stallCheck: NodeJS.Timeout | undefined
+  #lastTickAt = performance.now()
   #started = false
   #stopping: Promise<void> | undefined
 
@@ -132,6 +137,11 @@ export class ClusterPeer {
       standing: () => ({ position: this.position(), waitMs: this.waitMs() }),
       onPeer: (conn) => {
         this.#onPeer(conn)
+      },
+      onMembersChanged: () => {
+        for (const listener of this.#membersListeners) {
+          listener()
+        }
       },
       onMessage: (conn, message) => {
         this.#onMessage(conn, message)
@@ -219,6 +229,11 @@ export class ClusterPeer {
       this.#sendDigests()
     }, this.#settings.pushPullIntervalMs)
     this.#digests.unref()
+    this.#lastTickAt = performance.now()
+    this.#stallCheck = setInterval(() => {
+      this.#checkStall()
+    }, STALL_CHECK_MS)
+    this.#stallCheck.unref()
     this.#discovery.start()
   }
 
@@ -230,6 +245,9 @@ export class ClusterPeer {
    *   peer stops first.
    */
   waitReady(signal: AbortSignal): Promise<void> {
+    // A flush whose timer ran before the stall check (both were overdue when the loop came back)
+    // must not slip through on the old, settled state.
+    this.#checkStall()
     return this.#settle.waitReady(signal)
   }
 
@@ -295,6 +313,21 @@ export class ClusterPeer {
   }
 
   /**
+   * onMembersChanged calls `listener` after each peer join and leave, when {@link
+   * ClusterPeer.waitMs} may have changed: a flush waiting its turn re-reads it, so a node whose
+   * lower-position peer is found gone stops waiting for it.
+   *
+   * @param listener - called synchronously, after the change.
+   * @returns a function that removes the listener.
+   */
+  onMembersChanged(listener: () => void): () => void {
+    this.#membersListeners.add(listener)
+    return () => {
+      this.#membersListeners.delete(listener)
+    }
+  }
+
+  /**
    * stop closes the listener and every connection at once (peers see the node leave
    * immediately), cancels the timers and rejects pending waitReady calls. Idempotent.
    *
@@ -307,10 +340,35 @@ export class ClusterPeer {
 
   async #stop(): Promise<void> {
     clearInterval(this.#digests)
+    clearInterval(this.#stallCheck)
     this.#discovery.stop()
     this.#settle.stop()
     await this.#mesh.stop()
     this.#log.info({}, 'Cluster peer stopped')
+  }
+
+  /**
+   * checkStall notices that this process did not run for longer than the ping timeout (stopped,
+   * frozen VM, swapped out, a long GC): its peers have taken it for gone and may have notified
+   * and made silences meanwhile, and what it holds may lack all of that. Its old connections
+   * are dropped and it settles anew, so no flush notifies before the peers' full states are in.
+   * Alertmanager has no such check; it leans on its longer waits instead.
+   */
+  #checkStall(): void {
+    const now = performance.now()
+    const stalledMs = now - this.#lastTickAt
+    this.#lastTickAt = now
+    if (!this.#started || this.#stopping !== undefined) {
+      return
+    }
+    if (stalledMs > this.#settings.pingTimeoutMs) {
+      this.#log.warn(
+        { stalledMs: Math.round(stalledMs), pingTimeoutMs: this.#settings.pingTimeoutMs },
+        'This node did not run for longer than the ping timeout; reconnecting to its peers and settling again before it notifies'
+      )
+      this.#mesh.dropConnections('stalled')
+      this.#settle.resettle()
+    }
   }
 
   /** onPeer greets a peer's kept connection: the members to every peer, our state to it. */

@@ -83,6 +83,18 @@ export class SettleGate {
   }
 
   /**
+   * resettle makes a settled node settle again, from fresh full states of its peers: after a
+   * stall, what it merged before may be missing everything sent meanwhile.
+   */
+  resettle(): void {
+    if (!this.#started) {
+      return
+    }
+    this.#fullStateFrom.clear()
+    this.#settle.restart()
+  }
+
+  /**
    * merged records that a peer's full state has been merged, and checks at once.
    *
    * @param from - the peer's name.

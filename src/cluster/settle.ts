@@ -79,6 +79,19 @@ export class Settle {
     this.#poll.unref()
   }
 
+  /**
+   * restart opens a new settle phase on a node that had settled (its view of the cluster went
+   * stale, see ClusterPeer): waiters wait again until it settles anew or times out.
+   */
+  restart(): void {
+    if (this.#stopped) {
+      return
+    }
+    this.#ready = false
+    this.#clearTimers()
+    this.start()
+  }
+
   /** check asks the probe now, e.g. right after the peer list was resolved. */
   check(): void {
     if (this.#ready || this.#stopped) {

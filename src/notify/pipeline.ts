@@ -9,6 +9,7 @@ import { integrationStage } from './stages/integration.js'
 import { muteStage } from './stages/mute.js'
 import { settleStage } from './stages/settle.js'
 import { timeActiveStage, timeMuteStage } from './stages/time-intervals.js'
+import type { WaitChanges } from './stages/wait.js'
 
 /** PipelineOptions are everything the notification pipeline of one config needs. */
 export interface PipelineOptions {
@@ -22,6 +23,8 @@ export interface PipelineOptions {
   readonly peer: Peer | undefined
   /** This node's wait before sending (position × peer_timeout; 0 alone). */
   readonly waitMs: () => number
+  /** Subscribes to changes of `waitMs` (peers joining or leaving), in a cluster. */
+  readonly waitChanges?: WaitChanges
   readonly metrics: NotifyMetrics
   readonly log: Logger
   /** @default Date.now */
@@ -53,6 +56,7 @@ export function buildPipeline(options: PipelineOptions): Stage {
         integration,
         nflog: options.nflog,
         waitMs: options.waitMs,
+        ...(options.waitChanges === undefined ? {} : { waitChanges: options.waitChanges }),
         metrics: options.metrics,
         log,
         now: options.now ?? Date.now,

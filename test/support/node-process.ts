@@ -91,6 +91,12 @@ export interface NodeOptions {
   readonly command?: readonly string[]
   /** Reuse this node directory (config and storage) instead of a fresh one: a restart. */
   readonly dir?: string
+  /**
+   * The address the API listens on (a fault test's node has its own in its network namespace).
+   *
+   * @default '127.0.0.1'
+   */
+  readonly host?: string
   /** The URL scheme (`https` for a node started with a TLS --web.config.file). */
   readonly scheme?: 'http' | 'https'
   /**
@@ -103,7 +109,8 @@ export interface NodeOptions {
 }
 
 /**
- * TestNode is a real node process on 127.0.0.1 with its own config file and storage dir.
+ * TestNode is a real node process (on 127.0.0.1 unless told otherwise) with its own config file
+ * and storage dir.
  */
 export class TestNode extends LoggedProcess {
   readonly url: string
@@ -143,13 +150,13 @@ export class TestNode extends LoggedProcess {
                 : [`--consul.kv-prefix=${options.consul.kvPrefix}`]),
             ]),
         `--storage.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
+        `--web.listen-address=${options.host ?? '127.0.0.1'}:${port}`,
         ...(options.clusterArgs ?? ['--cluster.listen-address=']),
         ...(options.args ?? []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], env: testEnv() }
     )
-    const base = `${options.scheme ?? 'http'}://127.0.0.1:${port}${options.routePrefix ?? ''}`
+    const base = `${options.scheme ?? 'http'}://${options.host ?? '127.0.0.1'}:${port}${options.routePrefix ?? ''}`
     const node = new TestNode(base, dir, configFile, child)
     const probe = options.waitReady === false ? 'healthy' : 'ready'
     await node.untilReady(

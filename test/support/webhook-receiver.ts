@@ -28,6 +28,8 @@ export interface Delivery {
   /** Milliseconds since the receiver started. */
   readonly at: number
   readonly path: string
+  /** The sender's address: which node sent it, when nodes have addresses of their own. */
+  readonly from: string
   readonly headers: IncomingHttpHeaders
   readonly raw: string
   readonly payload: WebhookPayload
@@ -58,18 +60,22 @@ export class WebhookReceiver {
   /** Requests refused through {@link WebhookReceiver.unreachable}, with their path and time. */
   readonly refused: { readonly path: string; readonly at: number }[] = []
 
-  private constructor(server: Server) {
+  readonly #host: string
+
+  private constructor(server: Server, host: string) {
     this.#server = server
+    this.#host = host
   }
 
   /**
    * start listens on a free port.
    *
+   * @param host - the address to listen on (a fault test's root-namespace address).
    * @returns the receiver.
    */
-  static async start(): Promise<WebhookReceiver> {
+  static async start(host = '127.0.0.1'): Promise<WebhookReceiver> {
     const server = createServer()
-    const receiver = new WebhookReceiver(server)
+    const receiver = new WebhookReceiver(server, host)
     server.on('request', (req, res) => {
       const path = req.url ?? '/'
       if (receiver.unreachable.has(path)) {
@@ -89,6 +95,7 @@ export class WebhookReceiver {
         const delivery: Delivery = {
           at: Date.now() - receiver.#started,
           path,
+          from: req.socket.remoteAddress ?? '',
           headers: req.headers,
           raw,
           payload: JSON.parse(raw) as WebhookPayload,
@@ -103,7 +110,7 @@ export class WebhookReceiver {
         })
       })
     })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    await new Promise<void>((resolve) => server.listen(0, host, resolve))
     return receiver
   }
 
@@ -111,7 +118,7 @@ export class WebhookReceiver {
   get url(): string {
     const address = this.#server.address()
     const port = typeof address === 'object' && address !== null ? address.port : 0
-    return `http://127.0.0.1:${port}`
+    return `http://${this.#host}:${port}`
   }
 
   /** now is milliseconds since the receiver started, the clock of `Delivery.at`. */

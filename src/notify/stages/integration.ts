@@ -9,6 +9,7 @@ import { dedupStage } from './dedup.js'
 import { retryStage } from './retry.js'
 import { setNotifies } from './set-notifies.js'
 import { waitStage } from './wait.js'
+import type { WaitChanges } from './wait.js'
 
 /** IntegrationStageOptions are what one integration's branch of the fan-out needs. */
 export interface IntegrationStageOptions {
@@ -16,6 +17,8 @@ export interface IntegrationStageOptions {
   readonly integration: Integration
   readonly nflog: NotificationLog
   readonly waitMs: () => number
+  /** Subscribes to changes of `waitMs` (peers joining or leaving), if it can change. */
+  readonly waitChanges?: WaitChanges
   readonly metrics: NotifyMetrics
   readonly log: Logger
   readonly now: () => number
@@ -42,7 +45,7 @@ export function integrationStage(options: IntegrationStageOptions): Stage {
     receiver: options.receiverName,
     integration: `${integration.name}[${integration.index}]`,
   })
-  const wait = waitStage(options.waitMs, log)
+  const wait = waitStage(options.waitMs, log, options.waitChanges)
   const dedup = dedupStage({
     nflog: options.nflog,
     receiver,

@@ -84,6 +84,48 @@ describe('Dialer', () => {
     dialer.stop()
   })
 
+  it('redials a lost node at once while its dials go unanswered, and backs off when refused', () => {
+    const { dialer, dials, connected } = harness({ maxBackoffMs: 10_000 })
+    dialer.setSource('static', ['10.0.0.2:9094'])
+    dialer.start()
+    mock.timers.tick(0)
+    // The node answers once and is connected, then goes behind a partition.
+    dialer.dialEnded(dials.splice(0)[0]?.[1] ?? '', 'b')
+    connected.add('b')
+    dialer.connected('b')
+    connected.delete('b')
+    dialer.disconnected('b')
+    const unanswered: number[] = []
+    for (let t = 0; t < 12_000; t += 100) {
+      mock.timers.tick(100)
+      for (const [at, address] of dials.splice(0)) {
+        unanswered.push(at)
+        // Each dial gives up after CONNECT_TIMEOUT_MS with no answer.
+        mock.timers.tick(1_000)
+        t += 1_000
+        dialer.dialEnded(address, undefined, true)
+      }
+    }
+    const gaps = unanswered.slice(1).map((at, i) => at - (unanswered[i] as number))
+    assert.ok(gaps.length >= 8, `dialled ${unanswered.length} times`)
+    assert.ok(
+      gaps.every((gap) => gap <= 1_100),
+      `an unanswered lost node waited ${Math.max(...gaps)} ms between dials`
+    )
+    // A refusal says the host is there and the process is not: back off as before.
+    const refused: number[] = []
+    for (let t = 0; t < 20_000; t += 100) {
+      mock.timers.tick(100)
+      for (const [at, address] of dials.splice(0)) {
+        refused.push(at)
+        dialer.dialEnded(address, undefined, false)
+      }
+    }
+    const refusedGaps = refused.slice(1).map((at, i) => at - (refused[i] as number))
+    assert.ok(Math.max(...refusedGaps) >= 6_400, `refused dials every ${refusedGaps.join(', ')} ms`)
+    dialer.stop()
+  })
+
   it('never dials its own addresses, including one found by the handshake', () => {
     const { dialer, dials } = harness({}, ['127.0.0.1:9094'])
     dialer.setSource('static', ['127.0.0.1:9094', '127.0.0.1:9095'])

@@ -50,6 +50,34 @@ describe('Settle', () => {
     )
   })
 
+  it('restart holds new waiters until the node settles again, with a timeout of its own', async () => {
+    const { s, settled } = settle({ timeoutMs: 5_000 })
+    s.start()
+    s.settle('full_state')
+    mock.timers.tick(10_000)
+    s.restart()
+    assert.equal(s.ready, false)
+    let released = false
+    const waiting = s.waitReady(new AbortController().signal).then(() => {
+      released = true
+    })
+    mock.timers.tick(4_999)
+    await Promise.resolve()
+    assert.equal(released, false, 'released before settling again')
+    s.settle('full_state')
+    await waiting
+    assert.deepEqual(
+      settled().map((r) => [r['reason'], r['elapsedMs']]),
+      [
+        ['full_state', 0],
+        ['full_state', 4_999],
+      ]
+    )
+    s.restart()
+    mock.timers.tick(5_000)
+    assert.equal(s.ready, true, 'a restarted phase times out like the first')
+  })
+
   it('becomes ready at the timeout at the latest', () => {
     const { s, settled } = settle({ timeoutMs: 5_000 })
     s.start()

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 
 import bunyan from 'bunyan'
 
@@ -64,5 +65,56 @@ describe('waitStage', () => {
     const pending = waitStage(() => 60_000, QUIET).exec(context(controller.signal), [ALERT])
     controller.abort(new Error('flush deadline'))
     await assert.rejects(pending, { name: 'AbortError' })
+  })
+  it('ends the wait early when a member change lowers it, counting from the start', async () => {
+    let wait = 60_000
+    const listeners = new Set<() => void>()
+    const changes = (listener: () => void): (() => void) => {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    }
+    const started = performance.now()
+    const waiting = waitStage(() => wait, QUIET, changes).exec(
+      context(new AbortController().signal),
+      [ALERT]
+    )
+    await sleep(20)
+    assert.equal(listeners.size, 1, 'the stage listens while it waits')
+    // The lower-position peer is found gone: this node is position 0 now.
+    wait = 0
+    for (const listener of listeners) {
+      listener()
+    }
+    await waiting
+    assert.ok(performance.now() - started < 1_000, 'still waited for the peer that left')
+    assert.equal(listeners.size, 0, 'the stage stopped listening')
+  })
+
+  it('lengthens the wait when a peer joins below this node, and still ends on abort', async () => {
+    let wait = 30
+    const listeners = new Set<() => void>()
+    const controller = new AbortController()
+    const waiting = waitStage(
+      () => wait,
+      QUIET,
+      (listener) => {
+        listeners.add(listener)
+        return () => listeners.delete(listener)
+      }
+    ).exec(context(controller.signal), [ALERT])
+    wait = 60_000
+    for (const listener of listeners) {
+      listener()
+    }
+    const outcome = await Promise.race([
+      waiting.then(() => 'passed'),
+      sleep(100).then(() => 'still waiting'),
+    ])
+    assert.equal(outcome, 'still waiting')
+    controller.abort(new Error('flush deadline'))
+    await assert.rejects(waiting, { name: 'AbortError' })
+    assert.equal(listeners.size, 0)
   })
 })
