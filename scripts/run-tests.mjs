@@ -48,6 +48,9 @@ const DEBIAN = [
   // template package.
   { pkg: 'golang-go', probe: '/usr/bin/go' },
   { pkg: 'golang-1.19-src', probe: '/usr/share/go-1.19/src/text/template/exec_test.go' },
+  // The fault tests (test/e2e/faults) partition their network namespaces with nftables.
+  { pkg: 'nftables', probe: '/usr/sbin/nft' },
+  { pkg: 'iproute2', probe: '/usr/bin/ip' },
 ]
 
 function ensureDebianPackages() {

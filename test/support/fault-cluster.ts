@@ -17,6 +17,11 @@ export interface FaultClusterOptions {
   readonly config: string
   /** Extra flags for every node. */
   readonly args?: readonly string[]
+  /**
+   * Consul mode (alertmesh only): config from this Consul's KV under `kvPrefix`, peers from its
+   * catalog, instead of the config file and --cluster.peer.
+   */
+  readonly consul?: { readonly address: string; readonly kvPrefix: string }
 }
 
 /** FaultMember is one running node and its place in the network. */
@@ -50,9 +55,17 @@ export function startFaultMember(
     host: own.address,
     clusterArgs: [
       `--cluster.listen-address=${own.address}:${CLUSTER_PORT}`,
-      ...network.nodes.map((n) => `--cluster.peer=${n.address}:${CLUSTER_PORT}`),
+      ...(options.consul === undefined
+        ? network.nodes.map((n) => `--cluster.peer=${n.address}:${CLUSTER_PORT}`)
+        : []),
     ],
-    args: [...(product === 'alertmesh' ? [`--node.name=n${index}`] : []), ...(options.args ?? [])],
+    args: [
+      ...(product === 'alertmesh' && options.consul === undefined ? [`--node.name=n${index}`] : []),
+      ...(options.args ?? []),
+    ],
+    ...(options.consul === undefined
+      ? {}
+      : { consul: { ...options.consul, nodeName: `n${index}` } }),
     ...(options.dir === undefined ? {} : { dir: options.dir }),
   })
 }

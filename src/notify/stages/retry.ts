@@ -10,6 +10,9 @@ import { NotifyError } from '../notify-error.js'
 
 import type { DedupedContext } from './dedup.js'
 
+/** How often an attempt still out asks the nflog whether a peer has sent the notification. */
+const PEER_CHECK_MS = 250
+
 /** RetryOptions configure the retry stage of one integration. */
 export interface RetryOptions {
   readonly integration: Integration
@@ -19,8 +22,8 @@ export interface RetryOptions {
   readonly log: Logger
   /**
    * Asked before each retry (never before the first attempt, which the dedup stage just
-   * cleared): false when the notification log now shows that a peer sent this notification
-   * while this node was failing, so retrying would only repeat it.
+   * cleared) and every 250 ms while an attempt is out: false when the notification log now shows
+   * that a peer sent this notification meanwhile, so going on would only repeat it.
    */
   readonly stillNeeded: (ctx: DedupedContext, alerts: readonly Alert[]) => boolean
 }
@@ -52,14 +55,50 @@ export function retryStage(
   const name = `${options.receiverName}/${integration.name}[${integration.index}]`
   const log = options.log
 
-  async function attempt(ctx: DedupedContext, sent: readonly Alert[]): Promise<void> {
+  /**
+   * attempt sends once. While the request is out, the nflog is checked every PEER_CHECK_MS: an
+   * attempt that hangs (a route that came back mid-connect, a receiver that stalls) is abandoned
+   * once a peer's entry shows the notification went out, before it can get through as a repeat.
+   *
+   * @returns 'sent', or 'notified-by-peer' when abandoned for a peer's entry.
+   */
+  async function attempt(
+    ctx: DedupedContext,
+    sent: readonly Alert[],
+    alerts: readonly Alert[]
+  ): Promise<RetryOutcome> {
     const started = performance.now()
+    // The attempt's signal: the flush's, or a peer's entry, whichever comes first.
+    const attemptAbort = new AbortController()
+    const peer = { notified: false }
+    const onFlushAbort = (): void => {
+      attemptAbort.abort(ctx.signal.reason)
+    }
+    ctx.signal.addEventListener('abort', onFlushAbort, { once: true })
+    let check: NodeJS.Timeout | undefined
+    const schedule = (): void => {
+      check = setTimeout(() => {
+        if (options.stillNeeded(ctx, alerts)) {
+          schedule()
+        } else {
+          peer.notified = true
+          attemptAbort.abort(new DOMException('notified by a peer', 'AbortError'))
+        }
+      }, PEER_CHECK_MS)
+    }
+    schedule()
     try {
-      await integration.notifier.notify(ctx, sent)
+      await integration.notifier.notify({ ...ctx, signal: attemptAbort.signal }, sent)
+      return 'sent'
     } catch (err: unknown) {
+      if (peer.notified && !ctx.signal.aborted) {
+        return 'notified-by-peer'
+      }
       metrics.requestsFailed.inc(label)
       throw err
     } finally {
+      clearTimeout(check)
+      ctx.signal.removeEventListener('abort', onFlushAbort)
       metrics.latencySeconds.observe(label, (performance.now() - started) / 1000)
       metrics.requests.inc(label)
     }
@@ -90,7 +129,13 @@ export function retryStage(
         if (log.debug()) {
           log.debug({ aggrGroup: ctx.groupKey, attempts, alerts: sent.length }, 'Notify attempt')
         }
-        await attempt(ctx, sent)
+        if ((await attempt(ctx, sent, alerts)) === 'notified-by-peer') {
+          log.info(
+            { aggrGroup: ctx.groupKey, attempts },
+            'Notification sent by a peer while this attempt was out, attempt abandoned'
+          )
+          return 'notified-by-peer'
+        }
         if (attempts > 1) {
           log.info({ aggrGroup: ctx.groupKey, attempts }, 'Notify success')
         } else {

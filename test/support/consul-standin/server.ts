@@ -51,6 +51,12 @@ export const KV_MAX_VALUE_SIZE = 512 * 1024
 export interface StandinOptions {
   /** Port on 127.0.0.1; 0 picks a free one. @defaultValue 0 */
   readonly port?: number
+  /**
+   * Test-only: the address to listen on instead of 127.0.0.1, for nodes in network namespaces
+   * (test/support/netns.ts), which reach the root namespace at an address of their network only.
+   * @defaultValue '127.0.0.1'
+   */
+  readonly host?: string
   /** The one datacenter; `?dc=` naming another fails like Consul. @defaultValue 'dc1' */
   readonly datacenter?: string
   /** The node name. @defaultValue the host name, as Consul's default */
@@ -258,6 +264,7 @@ export class ConsulStandin {
   readonly #sockets = new Set<Socket>()
   #server: Server | undefined
   #port: number
+  readonly #host: string
   #stopped = false
   #restarting: Promise<void> | undefined
 
@@ -265,6 +272,7 @@ export class ConsulStandin {
     this.#datacenter = options.datacenter ?? 'dc1'
     this.#nodeName = options.nodeName ?? hostname()
     this.#port = options.port ?? 0
+    this.#host = options.host ?? '127.0.0.1'
     this.#acl = new AclResolver(options.aclTokens)
     this.#kv = new KvStore(this.#raft)
     this.#catalog = new Catalog(this.#raft, this.#nodeName, this.#datacenter)
@@ -303,7 +311,7 @@ export class ConsulStandin {
 
   /** address is `127.0.0.1:PORT`, the form CONSUL_HTTP_ADDR takes. */
   get address(): string {
-    return `127.0.0.1:${this.#port}`
+    return `${this.#host}:${this.#port}`
   }
 
   /** url is `http://127.0.0.1:PORT`. */
@@ -507,7 +515,7 @@ export class ConsulStandin {
     })
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(this.#port, '127.0.0.1', () => {
+      server.listen(this.#port, this.#host, () => {
         server.off('error', reject)
         resolve()
       })

@@ -51,7 +51,7 @@ function context(
   }
 }
 
-type Attempt = (alerts: readonly Alert[], attempt: number) => Promise<void>
+type Attempt = (alerts: readonly Alert[], attempt: number, signal: AbortSignal) => Promise<void>
 
 /** setup builds the stage around a scripted notifier and a fresh registry. */
 function setup(script: Attempt, sendResolved = true, stillNeeded: () => boolean = () => true) {
@@ -62,9 +62,9 @@ function setup(script: Attempt, sendResolved = true, stillNeeded: () => boolean 
     index: 0,
     sendResolved,
     notifier: {
-      notify(_ctx, alerts) {
+      notify(ctx, alerts) {
         sent.push(alerts)
-        return script(alerts, sent.length)
+        return script(alerts, sent.length, ctx.signal)
       },
     },
   }
@@ -174,6 +174,39 @@ describe('retryStage', () => {
       notificationsFailed: 0,
       requests: 1,
       requestsFailed: 1,
+      latencyObservations: 1,
+    })
+  })
+
+  it('abandons an attempt that hangs once a peer notified meanwhile', async () => {
+    let peerSent = false
+    const { stage, sent, metrics } = setup(
+      (_alerts, _n, signal) => {
+        // A request stuck connecting: it only ends when its signal does.
+        setTimeout(() => {
+          peerSent = true
+        }, 50)
+        return new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () => {
+            reject(retryable('context canceled'))
+          })
+        })
+      },
+      true,
+      () => !peerSent
+    )
+    const started = performance.now()
+    const flush = new AbortController()
+    const out = await stage(context(flush.signal), [FIRING])
+    assert.equal(out, 'notified-by-peer')
+    assert.equal(flush.signal.aborted, false, "the flush's own signal stays untouched")
+    assert.ok(performance.now() - started < 2_000, 'the attempt was not abandoned promptly')
+    assert.equal(sent.length, 1)
+    assert.deepEqual(await counts(metrics), {
+      notifications: 1,
+      notificationsFailed: 0,
+      requests: 1,
+      requestsFailed: 0,
       latencyObservations: 1,
     })
   })
