@@ -1,7 +1,9 @@
 /**
  * Builds and runs the exporter-toolkit web config oracle (test/support/go-oracle/webconfig):
  * Debian's github.com/prometheus/exporter-toolkit/web, the version Alertmanager 0.25 is built
- * with, in GOPATH mode with no network. It answers web.Validate's error for each file.
+ * with, in GOPATH mode with no network. It answers web.Validate's error for each file. The
+ * cluster TLS oracle (test/support/go-oracle/clustertls) does the same for
+ * --cluster.tls-config files with Alertmanager 0.25's own cluster package.
  */
 import { existsSync } from 'node:fs'
 
@@ -41,4 +43,37 @@ export function webConfigOracleMissing(): string | false {
  */
 export function toolkitValidate(paths: readonly string[]): string[] {
   return runGoProgram(WEB_CONFIG_ORACLE, [], JSON.stringify(paths)) as string[]
+}
+
+/** AM_CLUSTER is Debian's Alertmanager 0.25 cluster package, which the cluster oracle imports. */
+export const AM_CLUSTER = '/usr/share/gocode/src/github.com/prometheus/alertmanager/cluster'
+
+const CLUSTER_TLS_ORACLE: GoProgram = {
+  name: 'cluster-tls-oracle',
+  source: 'test/support/go-oracle/clustertls',
+  importPath: 'clustertlsoracle',
+  gopath: ['/usr/share/gocode'],
+}
+
+/**
+ * clusterTlsOracleMissing says why the cluster TLS oracle cannot be built here, if it cannot.
+ *
+ * @returns a skip reason, or false.
+ */
+export function clusterTlsOracleMissing(): string | false {
+  const toolkit = webConfigOracleMissing()
+  if (toolkit !== false) {
+    return toolkit
+  }
+  return existsSync(AM_CLUSTER) ? false : `${AM_CLUSTER} is not installed`
+}
+
+/**
+ * alertmanagerClusterTls runs Alertmanager 0.25's cluster TLS config loading on each file.
+ *
+ * @param paths - cluster TLS config files.
+ * @returns each file's error text, '' when accepted, 'panic' when 0.25 crashes on it.
+ */
+export function alertmanagerClusterTls(paths: readonly string[]): string[] {
+  return runGoProgram(CLUSTER_TLS_ORACLE, [], JSON.stringify(paths)) as string[]
 }
