@@ -62,6 +62,22 @@ async function main(argv: readonly string[]): Promise<void> {
     const message = err instanceof Error ? err.message : String(err)
     fail(`--web.config.file=${flags.webConfigFile}: ${message.replace(/\n\s*/g, ' ')}`)
   }
+  // The cluster TLS file is read before anything binds too, as Alertmanager 0.25 reads it
+  // before creating the peer; its certificates are loaded only when clustering is on.
+  let gossipTls
+  if (flags.clusterTlsConfig !== '') {
+    try {
+      const { GossipTlsFiles, readClusterTlsConfig } = await import('../web/index.js')
+      if (flags.clusterListenAddress === '') {
+        readClusterTlsConfig(flags.clusterTlsConfig)
+      } else {
+        gossipTls = GossipTlsFiles.open(flags.clusterTlsConfig)
+      }
+    } catch (err: unknown) {
+      const message = err instanceof Error ? err.message : String(err)
+      fail(`--cluster.tls-config=${flags.clusterTlsConfig}: ${message.replace(/\n\s*/g, ' ')}`)
+    }
+  }
   // Bind first: the port answers while the server modules load and the config is built.
   let listeners
   try {
@@ -88,7 +104,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   let node
   try {
-    node = await startNode(flags, log, listeners)
+    node = await startNode(flags, log, listeners, gossipTls)
   } catch (err: unknown) {
     log.error(
       { err: err instanceof Error ? err.message : String(err) },

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client'
 import { InvalidArgumentError } from '../util/index.js'
 
 import { parseHostPort } from './address.js'
+import type { GossipTls } from './tls.js'
 
 /** ClusterPeerOptions configure a {@link ClusterPeer}; the defaults are Alertmanager's flags'. */
 export interface ClusterPeerOptions {
@@ -81,6 +82,13 @@ export interface ClusterPeerOptions {
    * encrypted: the key authenticates peers, it does not hide state from the network.
    */
   readonly key?: Buffer
+  /**
+   * Mutual TLS for every connection (--cluster.tls-config): encrypted, and each side's
+   * certificate checked against the other's CAs. It may be combined with `key`: the key's
+   * handshake and HMACs then run inside TLS, which costs little and lets a cluster move from
+   * the key to TLS (or back) one setting at a time. Every node must have TLS or none.
+   */
+  readonly tls?: GossipTls
   /**
    * The largest frame sent or accepted, in bytes (64 KiB to 2 GiB). Larger incoming frames
    * close the connection; larger outgoing ones are not sent. Both are counted, never
