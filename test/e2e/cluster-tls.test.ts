@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { connect } from 'node:tls'
+import { promisify } from 'node:util'
 
 import { Agent, fetch } from 'undici'
 import type { Response as UndiciResponse } from 'undici'
@@ -25,6 +26,7 @@ import { waitFor } from '../support/wait.js'
 import { makeGossipCertificates } from '../support/web-certificates.js'
 import type { GossipCertificates } from '../support/web-certificates.js'
 
+const exec = promisify(execFile)
 const AMTOOL = '/usr/bin/amtool'
 const CONFIG = 'route:\n  receiver: r\nreceivers:\n- name: r\n'
 /** HASH is bcrypt("secret"), cost 10 like `htpasswd -B`. */
@@ -231,9 +233,9 @@ describe('a 3-node cluster gossiping over mutual TLS, API behind TLS and basic a
         join(dir, 'amtool-http.yml'),
         `basic_auth:\n  username: alice\n  password: secret\ntls_config:\n  ca_file: ${certs.caCert}\n`
       )
-      const run = (url: string): Promise<string> =>
-        new Promise((resolve, reject) => {
-          execFile(
+      const run = async (url: string): Promise<string> =>
+        (
+          await exec(
             AMTOOL,
             [
               `--alertmanager.url=${url}`,
@@ -242,16 +244,9 @@ describe('a 3-node cluster gossiping over mutual TLS, API behind TLS and basic a
               'query',
               'alertname=OverTls',
             ],
-            { timeout: 30_000 },
-            (err, stdout, stderr) => {
-              if (err !== null) {
-                reject(new Error(`amtool: ${stderr}`, { cause: err }))
-              } else {
-                resolve(stdout)
-              }
-            }
+            { timeout: 30_000 }
           )
-        })
+        ).stdout
       for (const { node } of members) {
         assert.match(await run(node.url), /gossiped over mutual TLS/)
       }

@@ -6,8 +6,10 @@ import { describe, it } from 'node:test'
 
 import { GossipTlsFiles, parseClusterTlsConfig } from '#src/web/index.js'
 
+import { describeFileCases } from '../../support/file-cases.js'
+import type { FileCase } from '../../support/file-cases.js'
 import { makeGossipCertificates } from '../../support/web-certificates.js'
-import { alertmanagerClusterTls, clusterTlsOracleMissing } from '../../support/web-config-oracle.js'
+import { alertmanagerClusterTls, webConfigOracleMissing } from '../../support/web-config-oracle.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'alertmesh-cluster-tls-config-'))
 const certs = makeGossipCertificates(dir)
@@ -27,7 +29,7 @@ const MISSING = (part: string): string =>
  * a file it accepts, 'panic' where it crashes), as the Go oracle prints them; `alertmesh` is
  * ours where it differs (a refusal naming the part instead of a crash).
  */
-const CASES: readonly { name: string; text: string; want: string; alertmesh?: string }[] = [
+const CASES: readonly FileCase[] = [
   // The mutual TLS setup the runbook describes.
   { name: 'mutual TLS', text: mutual, want: '' },
   // Every field of both parts.
@@ -163,41 +165,26 @@ const CASES: readonly { name: string; text: string; want: string; alertmesh?: st
   },
 ]
 
-const files = CASES.map((c, i) => {
-  const path = join(dir, `case-${i}.yml`)
-  writeFileSync(path, c.text)
-  return path
-})
-
-function alertmeshError(path: string): string {
-  try {
-    GossipTlsFiles.open(path)
-    return ''
-  } catch (err: unknown) {
-    return err instanceof Error ? err.message : String(err)
+describeFileCases(
+  'cluster TLS config file (Alertmanager 0.25 GetTLSTransportConfig + NewTLSTransport)',
+  {
+    dir,
+    cases: CASES,
+    load: (path) => GossipTlsFiles.open(path),
+    oracle: {
+      title: 'Alertmanager 0.25 gives the same answers',
+      missing: webConfigOracleMissing(),
+      answers: alertmanagerClusterTls,
+    },
   }
-}
+)
 
-describe('cluster TLS config file (Alertmanager 0.25 GetTLSTransportConfig + NewTLSTransport)', () => {
-  CASES.forEach((c, i) => {
-    it(`alertmesh: ${c.name}`, () => {
-      assert.equal(alertmeshError(files[i] ?? ''), c.alertmesh ?? c.want)
-    })
-  })
-
-  const missing = clusterTlsOracleMissing()
-  it('Alertmanager 0.25 gives the same answers', { skip: missing }, () => {
-    const got = alertmanagerClusterTls(files)
-    CASES.forEach((c, i) => {
-      assert.equal(got[i], c.want, c.name)
-    })
-  })
-
+describe('cluster TLS config file paths and values', () => {
   it(
     "loads Debian's examples/ha/tls files, paths relative to the file",
     { skip: existsSync(DEBIAN_EXAMPLE) ? false : `${DEBIAN_EXAMPLE} is not installed` },
     () => {
-      assert.equal(alertmeshError(DEBIAN_EXAMPLE), '')
+      assert.doesNotThrow(() => GossipTlsFiles.open(DEBIAN_EXAMPLE))
       const c = parseClusterTlsConfig(
         'tls_server_config:\n  cert_file: certs/node1.pem\ntls_client_config:\n  ca_file: /abs/ca.pem\n',
         '/etc/alertmanager/tls.yml'
