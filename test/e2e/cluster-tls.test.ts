@@ -261,7 +261,10 @@ describe(
     const teardown = new Teardown()
     let dir: string
     let members: ClusterMember[]
-    /** The example CA's end of validity (it expired on 4 May 2026). */
+    /**
+     * caExpired: the example CA expired on 4 May 2026. Alertmanager 0.25 started with the same
+     * files then refuses its peers too ("x509: certificate has expired or is not yet valid").
+     */
     let caExpired: boolean
 
     before(async () => {
