@@ -84,9 +84,10 @@ export interface ClusterPeerOptions {
   readonly key?: Buffer
   /**
    * Mutual TLS for every connection (--cluster.tls-config): encrypted, and each side's
-   * certificate checked against the other's CAs. It may be combined with `key`: the key's
-   * handshake and HMACs then run inside TLS, which costs little and lets a cluster move from
-   * the key to TLS (or back) one setting at a time. Every node must have TLS or none.
+   * certificate checked against the other's CAs. It may be combined with `key`: the two are
+   * independent layers (the key's handshake and HMACs run inside TLS, a few hashes per
+   * frame), so a cluster with a key turns TLS on without also dropping the key, which would be
+   * a second all-nodes switch. Every node must have TLS or none.
    */
   readonly tls?: GossipTls
   /**
