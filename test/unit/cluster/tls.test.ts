@@ -7,12 +7,15 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { TLSSocket } from 'node:tls'
 
+import type { ClusterPeerOptions } from '#src/cluster/index.js'
 import { TlsAcceptor, dialTls } from '#src/cluster/tls.js'
 import type { GossipTls } from '#src/cluster/tls.js'
 import { GossipTlsFiles } from '#src/web/index.js'
 
 import { makeGossipCertificates } from '../../support/web-certificates.js'
 import type { GossipCertificates } from '../../support/web-certificates.js'
+
+import { metricValue, names, startPeer, waitFor } from './helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'alertmesh-cluster-tls-'))
 const certs: GossipCertificates = makeGossipCertificates(dir)
@@ -148,4 +151,49 @@ describe('gossip TLS: TlsAcceptor and dialTls', () => {
       serverTls = previous
     }
   })
+})
+
+describe('ClusterPeer with tls', () => {
+  const good = (): GossipTls => settings('peer', certs.nodeCert, certs.nodeKey, certs.caCert)
+  const key = Buffer.from('a shared secret of the cluster')
+
+  it('joins and gossips over TLS with the key file too (both layers)', async () => {
+    const a = await startPeer('a', { tls: good(), key })
+    const b = await startPeer('b', { tls: good(), key, knownPeers: [a.address] })
+    try {
+      await waitFor('joined', () => Promise.resolve(names(a).length === 2))
+      a.state.set('s1', 'over tls')
+      await b.state.waitFor('s1', 'over tls')
+    } finally {
+      await Promise.all([a.peer.stop(), b.peer.stop()])
+    }
+  })
+
+  // Each row: the second node's settings, and why the first (TLS) node refuses it.
+  const refusals: readonly { name: string; options: () => Partial<ClusterPeerOptions> }[] = [
+    // A plain node's HELLO is not a TLS ClientHello.
+    { name: 'a node without TLS', options: () => ({}) },
+    // TLS passes; the key proof inside it does not.
+    { name: 'a TLS node without the key', options: () => ({ tls: good() }) },
+  ]
+  for (const r of refusals) {
+    it(`refuses ${r.name} and counts it under reason auth`, async () => {
+      const a = await startPeer('a', { tls: good(), key })
+      const b = await startPeer('b', { ...r.options(), knownPeers: [a.address] })
+      try {
+        await waitFor('refusal counted', async () => {
+          const dropped = await metricValue(
+            a.registry,
+            'alertmanager_cluster_messages_dropped_total',
+            { reason: 'auth' }
+          )
+          return (dropped ?? 0) > 0
+        })
+        assert.deepEqual(names(a), ['a'])
+        assert.deepEqual(names(b), ['b'])
+      } finally {
+        await Promise.all([a.peer.stop(), b.peer.stop()])
+      }
+    })
+  }
 })
