@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import type { Server, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -19,6 +19,9 @@ import { metricValue, names, startPeer, waitFor } from './helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'alertmesh-cluster-tls-'))
 const certs: GossipCertificates = makeGossipCertificates(dir)
+after(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
 
 /** settings writes a mutual TLS file for one certificate and trusted CA, and opens it. */
 function settings(name: string, cert: string, key: string, ca: string): GossipTls {

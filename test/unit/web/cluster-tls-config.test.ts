@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, it } from 'node:test'
+import { after, describe, it } from 'node:test'
 
 import { GossipTlsFiles, parseClusterTlsConfig } from '#src/web/index.js'
 
@@ -13,6 +13,9 @@ import { alertmanagerClusterTls, webConfigOracleMissing } from '../../support/we
 
 const dir = mkdtempSync(join(tmpdir(), 'alertmesh-cluster-tls-config-'))
 const certs = makeGossipCertificates(dir)
+after(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
 
 /** DEBIAN_EXAMPLE is the TLS example Debian ships with Alertmanager 0.25 (relative paths). */
 const DEBIAN_EXAMPLE = '/usr/share/doc/prometheus-alertmanager/examples/ha/tls/tls_config_node1.yml'
