@@ -12,7 +12,12 @@ import { WebConfigError } from './errors.js'
 import { buildServerTls, checkHonoured, clientCertRefusal, hasTls, sameFiles } from './tls.js'
 import type { ServerTls } from './tls.js'
 
-/** GossipServerTls is what the next accepted gossip connection's handshake uses. */
+/**
+ * GossipServerTls is what the next accepted gossip connection's handshake uses: the shape
+ * src/cluster declares under the same name, which this module may not import (the layer rule);
+ * src/cli passes GossipTlsFiles where the cluster wants its GossipTls, and the compiler checks
+ * they match.
+ */
 export interface GossipServerTls {
   readonly context: SecureContextOptions
   /** requestCert is whether a client certificate is asked for (any mode but NoClientCert). */
