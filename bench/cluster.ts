@@ -13,7 +13,10 @@
  * - 100 silences posted at once to node 0: time until both other nodes list all of them;
  * - SIGTERM to all nodes at once: time until the last one exited.
  *
- *   node dist/bench/cluster.js [--rounds=3] [--targets=alertmanager,alertmesh]
+ * With --gossip-tls every node gossips over mutual TLS (--cluster.tls-config: one CA, one node
+ * certificate, RequireAndVerifyClientCert both ways), to measure what TLS costs.
+ *
+ *   node dist/bench/cluster.js [--rounds=3] [--targets=alertmanager,alertmesh] [--gossip-tls]
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -25,6 +28,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 
 import { freePort } from '#scripts/lib/ports.mjs'
+
+import { makeGossipCertificates } from '../test/support/web-certificates.js'
 
 import { median } from './lib/stats.js'
 
@@ -99,7 +104,37 @@ receivers:
 `
 }
 
-async function startCluster(target: string, dir: string, receiverPort: number): Promise<Node[]> {
+/**
+ * gossipTlsConfig writes the mutual TLS file every node of a round reads (the runbook's setup).
+ *
+ * @param dir - the round's directory.
+ * @returns the file's path.
+ */
+async function gossipTlsConfig(dir: string): Promise<string> {
+  const certs = makeGossipCertificates(dir)
+  const path = join(dir, 'gossip-tls.yml')
+  await writeFile(
+    path,
+    `tls_server_config:
+  cert_file: ${certs.nodeCert}
+  key_file: ${certs.nodeKey}
+  client_ca_file: ${certs.caCert}
+  client_auth_type: RequireAndVerifyClientCert
+tls_client_config:
+  cert_file: ${certs.nodeCert}
+  key_file: ${certs.nodeKey}
+  ca_file: ${certs.caCert}
+`
+  )
+  return path
+}
+
+async function startCluster(
+  target: string,
+  dir: string,
+  receiverPort: number,
+  tlsConfig: string | undefined
+): Promise<Node[]> {
   const command = COMMANDS[target] as readonly string[]
   const web = await Promise.all([0, 1, 2].map(() => freePort()))
   const gossip = await Promise.all([0, 1, 2].map(() => freePort()))
@@ -117,6 +152,7 @@ async function startCluster(target: string, dir: string, receiverPort: number): 
         `--cluster.listen-address=127.0.0.1:${gossip[i] as number}`,
         ...gossip.map((g) => `--cluster.peer=127.0.0.1:${g}`),
         ...(target === 'alertmesh' ? [`--node.name=n${i}`] : []),
+        ...(tlsConfig === undefined ? [] : [`--cluster.tls-config=${tlsConfig}`]),
       ],
       { stdio: 'ignore' }
     )
@@ -257,11 +293,17 @@ async function cutOff(
   return { cutDelayMs, cutMissed, cutDupAfterRecovery }
 }
 
-async function oneRun(target: string, dir: string, tag: string): Promise<RunResult> {
+async function oneRun(
+  target: string,
+  dir: string,
+  tag: string,
+  gossipTls: boolean
+): Promise<RunResult> {
   const receiver = new Receiver()
   await receiver.start()
+  const tlsConfig = gossipTls ? await gossipTlsConfig(dir) : undefined
   const started = Date.now()
-  let nodes = await startCluster(target, dir, receiver.port)
+  let nodes = await startCluster(target, dir, receiver.port, tlsConfig)
   try {
     if (!(await settled(nodes, 90_000))) {
       throw new Error(`${target} cluster did not settle within 90 s`)
@@ -362,6 +404,7 @@ async function main(): Promise<void> {
   )
   const rounds = Number(args.get('rounds') ?? 3)
   const targets = (args.get('targets') ?? 'alertmanager,alertmesh').split(',')
+  const gossipTls = args.has('gossip-tls') && args.get('gossip-tls') !== 'false'
   const rows: string[] = []
   const cutRows: string[] = []
   for (const target of targets) {
@@ -369,7 +412,7 @@ async function main(): Promise<void> {
     for (let r = 0; r < rounds; r++) {
       const dir = await mkdtemp(join(tmpdir(), 'bench-cluster-'))
       try {
-        const result = await oneRun(target, dir, `r${r}`)
+        const result = await oneRun(target, dir, `r${r}`, gossipTls)
         results.push(result)
         process.stdout.write(`[${target}] run ${r + 1}/${rounds}: ${JSON.stringify(result)}\n`)
       } finally {
@@ -389,7 +432,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `## 3-node cluster (${rounds} runs each, ${new Date().toISOString()})`,
+      `## 3-node cluster${gossipTls ? ', gossip over mutual TLS' : ''} (${rounds} runs each, ${new Date().toISOString()})`,
       '',
       '| target | groups notified twice | never notified | node 0 killed: delay | killed: twice | silence visible p99 | 100 silences on all | start to settled | SIGTERM all, last exit |',
       '|---|---|---|---|---|---|---|---|---|',

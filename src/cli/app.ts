@@ -13,6 +13,7 @@ import {
   normalizeRoutePrefix,
 } from '../api/index.js'
 import { NodeStatusState } from '../cluster/index.js'
+import type { GossipTls } from '../cluster/index.js'
 import { createDispatcherMetrics } from '../dispatch/index.js'
 import { INHIBITOR_GC_INTERVAL_MS } from '../inhibit/index.js'
 import { initHashing } from '../labels/index.js'
@@ -74,13 +75,15 @@ export function externalUrl(flags: Flags): URL {
  * @param flags - the parsed command line.
  * @param log - the root logger.
  * @param listeners - the HTTP sockets, already bound; the node serves on them once wired.
+ * @param gossipTls - mutual TLS for gossip (--cluster.tls-config), already read and checked.
  * @returns the running node.
  * @throws when the config is invalid (the process exits 1).
  */
 export async function startNode(
   flags: Flags,
   log: Logger,
-  listeners: Listeners
+  listeners: Listeners,
+  gossipTls?: GossipTls
 ): Promise<RunningNode> {
   const teardown: { name: string; fn: () => Promise<void> | void }[] = []
   const onStop = (name: string, fn: () => Promise<void> | void): void => {
@@ -143,6 +146,7 @@ export async function startNode(
     log,
     registry,
     onStop,
+    ...(gossipTls === undefined ? {} : { tls: gossipTls }),
   })
   const silencer = new Silencer(silences)
   // The config graph is built after the stores; until then no alert is inhibited.

@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client'
 
 import type { ClusterView, ConfigSourceView, MemberConfigView } from '../api/index.js'
 import { ClusterPeer, NODE_STATUS_KEY } from '../cluster/index.js'
-import type { NodeStatusState } from '../cluster/index.js'
+import type { GossipTls, NodeStatusState } from '../cluster/index.js'
 import type { MeshEntry, Nflog } from '../nflog/index.js'
 import type { MeshSilence, Silences } from '../silences/index.js'
 import { errorMessage } from '../util/index.js'
@@ -30,6 +30,8 @@ export interface ClusterDeps {
   readonly log: Logger
   readonly registry: Registry
   readonly onStop: OnStop
+  /** Mutual TLS for gossip (--cluster.tls-config), read and checked by main. */
+  readonly tls?: GossipTls
 }
 
 async function readKey(path: string): Promise<Buffer | undefined> {
@@ -93,6 +95,7 @@ export async function startCluster(
     reconnectIntervalMs: flags.clusterReconnectIntervalMs,
     reconnectTimeoutMs: flags.clusterReconnectTimeoutMs,
     ...(key === undefined ? {} : { key }),
+    ...(deps.tls === undefined ? {} : { tls: deps.tls }),
     log,
     registry: deps.registry,
   })
@@ -113,7 +116,12 @@ export async function startCluster(
   peer.start()
   deps.onStop('cluster', () => peer.stop())
   log.info(
-    { self: peer.self(), knownPeers: flags.clusterPeers, authenticated: key !== undefined },
+    {
+      self: peer.self(),
+      knownPeers: flags.clusterPeers,
+      authenticated: key !== undefined,
+      tls: deps.tls !== undefined,
+    },
     'Cluster peer started'
   )
   return peer

@@ -243,12 +243,6 @@ export function parseCommandLine(
   if (values['web.systemd-socket']) {
     throw new FlagError('--web.systemd-socket is not supported yet; use --web.listen-address')
   }
-  // Gossip without the asked-for TLS would expose silences and the nflog in clear text.
-  if (values['cluster.tls-config'] !== '') {
-    throw new FlagError(
-      '--cluster.tls-config (mutual TLS for gossip) is not supported yet; authenticate peers with --cluster.key-file'
-    )
-  }
   if (values['data.maintenance-interval'] <= 0) {
     throw new FlagError('--data.maintenance-interval must be greater than 0')
   }

@@ -11,6 +11,12 @@ function fail(message: string): never {
   process.exit(1)
 }
 
+/** failFile stops on a file a flag names that cannot be honoured, in one line. */
+function failFile(flag: string, path: string, err: unknown): never {
+  const message = err instanceof Error ? err.message : String(err)
+  fail(`--${flag}=${path}: ${message.replace(/\n\s*/g, ' ')}`)
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   if (argv[0] === 'check-config') {
     const { checkConfig } = await import('./check-config.js')
@@ -59,8 +65,22 @@ async function main(argv: readonly string[]): Promise<void> {
         ? undefined
         : (await import('../web/index.js')).WebServer.open({ configFile: flags.webConfigFile })
   } catch (err: unknown) {
-    const message = err instanceof Error ? err.message : String(err)
-    fail(`--web.config.file=${flags.webConfigFile}: ${message.replace(/\n\s*/g, ' ')}`)
+    failFile('web.config.file', flags.webConfigFile, err)
+  }
+  // The cluster TLS file is read before anything binds too, as Alertmanager 0.25 reads it
+  // before creating the peer; its certificates are loaded only when clustering is on.
+  let gossipTls
+  if (flags.clusterTlsConfig !== '') {
+    try {
+      const { GossipTlsFiles, readClusterTlsConfig } = await import('../web/index.js')
+      if (flags.clusterListenAddress === '') {
+        readClusterTlsConfig(flags.clusterTlsConfig)
+      } else {
+        gossipTls = GossipTlsFiles.open(flags.clusterTlsConfig)
+      }
+    } catch (err: unknown) {
+      failFile('cluster.tls-config', flags.clusterTlsConfig, err)
+    }
   }
   // Bind first: the port answers while the server modules load and the config is built.
   let listeners
@@ -88,7 +108,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   let node
   try {
-    node = await startNode(flags, log, listeners)
+    node = await startNode(flags, log, listeners, gossipTls)
   } catch (err: unknown) {
     log.error(
       { err: err instanceof Error ? err.message : String(err) },

@@ -1,7 +1,8 @@
 /**
  * @module cluster
  * Gossip of the replicated states (silences, nflog, node status) between alertmesh nodes: one
- * authenticated TCP connection per pair of peers (a full mesh), immediate broadcast of every
+ * authenticated TCP connection per pair of peers (a full mesh), optionally inside mutual TLS
+ * with settings handed in per connection ({@link GossipTls}), immediate broadcast of every
  * local change, digest-based anti-entropy, settle before notifying, and the peer position that
  * orders notifications. Imports only src/util, node builtins, protobufjs, prom-client and
  * bunyan's types; it knows no domain type: states plug in through {@link GossipState}, which
@@ -17,3 +18,4 @@ export type { NodeStatusEntry, NodeStatusReport, NodeStatusStateOptions } from '
 export { ClusterListenError, DROP_REASONS } from './errors.js'
 export type { DropReason } from './errors.js'
 export type { SettleReason } from './settle.js'
+export type { GossipServerTls, GossipTls } from './tls.js'

@@ -20,6 +20,8 @@ import type { Hello } from './messages.js'
 import type { ClusterMetrics, MessageCounter } from './metrics.js'
 import type { Settings } from './peer-options.js'
 import type { PeerInfo } from './state.js'
+import { TlsAcceptor, dialTls } from './tls.js'
+import type { GossipTls } from './tls.js'
 import { Connection, newNonce } from './transport.js'
 import type { ConnectionOwner, Message, Refusal } from './transport.js'
 
@@ -109,6 +111,8 @@ export interface MeshOptions {
   readonly self: PeerInfo
   /** The shared key; when set, peers must prove it and every frame carries an HMAC. */
   readonly key: Buffer | undefined
+  /** When set, every connection is mutual TLS first, with these settings. */
+  readonly tls: GossipTls | undefined
   readonly settings: Settings
   readonly now: () => number
   readonly log: Logger
@@ -147,6 +151,7 @@ export class Mesh {
   /** Inbound sockets accepted before start(), served once it runs. */
   readonly #pending = new Set<Socket>()
   readonly #owner: ConnectionOwner
+  readonly #tls: TlsAcceptor | undefined
   #sweep: NodeJS.Timeout | undefined
   #started = false
   #stopped = false
@@ -189,8 +194,27 @@ export class Mesh {
       },
     }
     const { server } = options.listener
+    const tls = options.tls
+    this.#tls =
+      tls === undefined
+        ? undefined
+        : new TlsAcceptor({
+            tls,
+            handshakeTimeoutMs: settings.tcpTimeoutMs,
+            onSecure: (socket) => {
+              this.#accept(socket)
+            },
+            onRefused: (remote, detail) => {
+              this.#tlsRefused('accepted', remote, detail)
+            },
+          })
     server.on('connection', (socket: Socket) => {
-      this.#accept(socket)
+      if (this.#tls === undefined || this.#stopped) {
+        this.#accept(socket)
+      } else {
+        socket.on('error', () => undefined)
+        this.#tls.accept(socket)
+      }
     })
     server.on('error', (err: Error) => {
       options.log.error({ err }, 'Cluster listener failed')
@@ -326,7 +350,13 @@ export class Mesh {
     let socket: Socket
     try {
       const { host, port } = parseHostPort(address)
-      socket = connect({ host, port })
+      const tls = this.#options.tls
+      socket =
+        tls === undefined
+          ? connect({ host, port })
+          : dialTls(host, port, tls, (remote, detail) => {
+              this.#tlsRefused('dialled', remote, detail)
+            })
     } catch (err: unknown) {
       // Runs from a timer: a throw here would end the process. Addresses are checked when they
       // arrive, so this is a last line of defence; the dialer retries with backoff.
@@ -348,6 +378,24 @@ export class Mesh {
     socket.once('close', () => {
       clearTimeout(unanswered)
     })
+  }
+
+  /**
+   * tlsRefused counts a TLS handshake that failed or a peer certificate refused as `auth`, as
+   * a failed key-file proof is: either way the peer could not prove it belongs. Each side
+   * warns on its own, so the dialling side's verdict on the peer's certificate (e.g. expired)
+   * is not hidden by the accepting side's "socket hang up" within one warning interval.
+   */
+  #tlsRefused(side: 'accepted' | 'dialled', remote: string, detail: string): void {
+    if (this.#stopped) {
+      return
+    }
+    this.#options.counter.dropped('auth')
+    this.#options.warn.warn(
+      `tls_${side}`,
+      { reason: 'auth', connection: side, remote, detail },
+      'Refused a cluster connection: TLS handshake or peer certificate failed'
+    )
   }
 
   #open(socket: Socket, direction: 'inbound' | 'outbound', remote: string): Connection {

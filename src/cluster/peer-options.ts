@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client'
 import { InvalidArgumentError } from '../util/index.js'
 
 import { parseHostPort } from './address.js'
+import type { GossipTls } from './tls.js'
 
 /** ClusterPeerOptions configure a {@link ClusterPeer}; the defaults are Alertmanager's flags'. */
 export interface ClusterPeerOptions {
@@ -81,6 +82,14 @@ export interface ClusterPeerOptions {
    * encrypted: the key authenticates peers, it does not hide state from the network.
    */
   readonly key?: Buffer
+  /**
+   * Mutual TLS for every connection (--cluster.tls-config): encrypted, and each side's
+   * certificate checked against the other's CAs. It may be combined with `key`: the two are
+   * independent layers (the key's handshake and HMACs run inside TLS, a few hashes per
+   * frame), so a cluster with a key turns TLS on without also dropping the key, which would be
+   * a second all-nodes switch. Every node must have TLS or none.
+   */
+  readonly tls?: GossipTls
   /**
    * The largest frame sent or accepted, in bytes (64 KiB to 2 GiB). Larger incoming frames
    * close the connection; larger outgoing ones are not sent. Both are counted, never

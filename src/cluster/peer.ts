@@ -128,6 +128,7 @@ export class ClusterPeer {
       listener,
       self: this.#self,
       key: options.key,
+      tls: options.tls,
       settings,
       now,
       log: this.#log,

@@ -1,18 +1,22 @@
 import { readFileSync } from 'node:fs'
-import { dirname, isAbsolute, join } from 'node:path'
+import { dirname } from 'node:path'
 
-import {
-  LineIndex,
-  YamlSyntaxError,
-  describeNode,
-  parseYamlTree,
-  resolveScalar,
-} from '../config/index.js'
-import type { YMap, YNode } from '../config/index.js'
+import type { YNode } from '../config/index.js'
 import { goPathErrorText } from '../util/index.js'
 
 import { bcryptCost } from './bcrypt-cost.js'
 import { WebConfigError } from './errors.js'
+import {
+  Decoder,
+  FatalError,
+  decodeStrict,
+  joinDir,
+  parseTree,
+  tlsVersion,
+} from './yaml-decoder.js'
+import type { TlsVersionName } from './yaml-decoder.js'
+
+export type { TlsVersionName } from './yaml-decoder.js'
 
 /**
  * The exporter-toolkit web config file (`--web.config.file`) as Alertmanager 0.25 reads it:
@@ -21,9 +25,6 @@ import { WebConfigError } from './errors.js'
  * directory) and web/handler.go's `validateUsers` (bcrypt.Cost of every hash). Messages are the
  * toolkit's, word for word; test/unit/web/config.test.ts compares them with the Go code.
  */
-
-/** TlsVersionName is a `min_version` / `max_version` value. */
-export type TlsVersionName = 'TLS10' | 'TLS11' | 'TLS12' | 'TLS13'
 
 /** ClientAuthType is a `client_auth_type` value, `RequireClientCert` folded into `RequireAnyClientCert`. */
 export type ClientAuthType =
@@ -97,8 +98,6 @@ export const GO_CURVES: ReadonlyMap<string, string> = new Map([
   ['X25519', 'X25519'],
 ])
 
-const TLS_VERSIONS: readonly string[] = ['TLS13', 'TLS12', 'TLS11', 'TLS10']
-
 /**
  * EXTRA_HTTP_HEADERS are the headers `http_server_config.headers` may set, with the values
  * allowed when the toolkit restricts them (handler.go's extraHTTPHeaders).
@@ -112,156 +111,6 @@ const EXTRA_HTTP_HEADERS: ReadonlyMap<string, readonly string[]> = new Map([
 ])
 
 /**
- * FatalError is yaml.v2's abort on an error from a custom unmarshaler (cipher, curve, TLS
- * version); an internal signal, turned into a WebConfigError before it leaves this file.
- */
-class FatalError extends Error {}
-
-/** Decoder walks the tree as yaml.v2's strict decoder does, collecting its type errors. */
-class Decoder {
-  readonly #lines: LineIndex
-  readonly issues: string[] = []
-
-  constructor(text: string) {
-    this.#lines = new LineIndex(text)
-  }
-
-  typeError(node: YNode, message: string): void {
-    this.issues.push(`line ${this.#lines.position(node.start).line}: ${message}`)
-  }
-
-  isNull(node: YNode): boolean {
-    return node.kind === 'scalar' && resolveScalar(node).tag === '!!null'
-  }
-
-  /** fields decodes a struct: known keys to their handler, others refused as UnmarshalStrict does. */
-  fields(node: YNode, goType: string, handlers: Record<string, (value: YNode) => void>): void {
-    if (!this.#isMap(node, goType)) {
-      return
-    }
-    const seen = new Set<string>()
-    for (const { key, value } of node.pairs) {
-      const name = key.kind === 'scalar' ? key.text : describeNode(key)
-      const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined
-      if (handler === undefined) {
-        this.typeError(key, `field ${name} not found in type ${goType}`)
-        continue
-      }
-      if (seen.has(name)) {
-        this.typeError(key, `field ${name} already set in type ${goType}`)
-        continue
-      }
-      seen.add(name)
-      handler(value)
-    }
-  }
-
-  /** stringMap decodes a map[string]X; null leaves it empty. */
-  stringMap(node: YNode, goType: string, value: (v: YNode) => string): Map<string, string> {
-    const out = new Map<string, string>()
-    if (this.isNull(node) || !this.#isMap(node, goType)) {
-      return out
-    }
-    for (const pair of node.pairs) {
-      if (pair.key.kind !== 'scalar') {
-        this.typeError(pair.key, `cannot unmarshal ${describeNode(pair.key)} into string`)
-        continue
-      }
-      if (out.has(pair.key.text)) {
-        this.typeError(pair.key, `key ${JSON.stringify(pair.key.text)} already set in map`)
-        continue
-      }
-      out.set(pair.key.text, value(pair.value))
-    }
-    return out
-  }
-
-  /** string decodes a Go string: any scalar's text (null is ''). */
-  string(node: YNode, goType = 'string'): string {
-    if (node.kind !== 'scalar') {
-      this.typeError(node, `cannot unmarshal ${describeNode(node)} into ${goType}`)
-      return ''
-    }
-    return this.isNull(node) ? '' : node.text
-  }
-
-  bool(node: YNode, fallback: boolean): boolean {
-    if (this.isNull(node)) {
-      return false
-    }
-    if (node.kind === 'scalar') {
-      const r = resolveScalar(node)
-      if (r.tag === '!!bool' && typeof r.value === 'boolean') {
-        return r.value
-      }
-    }
-    this.typeError(node, `cannot unmarshal ${describeNode(node)} into bool`)
-    return fallback
-  }
-
-  /** list decodes a []T of names, each checked by `check` (a custom unmarshaler's error). */
-  list(node: YNode, goType: string, check: (name: string) => void): string[] {
-    if (this.isNull(node)) {
-      return []
-    }
-    if (node.kind !== 'seq') {
-      this.typeError(node, `cannot unmarshal ${describeNode(node)} into ${goType}`)
-      return []
-    }
-    const out: string[] = []
-    for (const item of node.items) {
-      if (this.isNull(item)) {
-        out.push('')
-        continue
-      }
-      const before = this.issues.length
-      const name = this.string(item)
-      if (this.issues.length === before) {
-        check(name)
-        out.push(name)
-      }
-    }
-    return out
-  }
-
-  #isMap(node: YNode, goType: string): node is YMap {
-    if (node.kind === 'map') {
-      return true
-    }
-    if (!this.isNull(node)) {
-      this.typeError(node, `cannot unmarshal ${describeNode(node)} into ${goType}`)
-    }
-    return false
-  }
-}
-
-function tlsVersion(d: Decoder, node: YNode): TlsVersionName | undefined {
-  if (d.isNull(node)) {
-    return undefined
-  }
-  const before = d.issues.length
-  const name = d.string(node)
-  if (d.issues.length !== before) {
-    return undefined
-  }
-  if (!TLS_VERSIONS.includes(name)) {
-    throw new FatalError(`unknown TLS version: ${name}`)
-  }
-  return name as TlsVersionName
-}
-
-/**
- * joinDir is Prometheus common's config.JoinDir: a relative, non-empty path is joined with dir.
- *
- * @param dir - the config file's directory.
- * @param path - the path as written.
- * @returns the path to open.
- */
-function joinDir(dir: string, path: string): string {
-  return path === '' || isAbsolute(path) ? path : join(dir, path)
-}
-
-/**
  * parseWebConfig decodes a web config file's text as the toolkit's getConfig does, defaults
  * included (min_version TLS12, max_version TLS13, prefer_server_cipher_suites and http2 true).
  *
@@ -271,106 +120,117 @@ function joinDir(dir: string, path: string): string {
  * @throws WebConfigError with the toolkit's message.
  */
 export function parseWebConfig(text: string, path: string): WebConfig {
-  let root: YNode | undefined
-  try {
-    root = parseYamlTree(text)
-  } catch (err: unknown) {
-    if (err instanceof YamlSyntaxError) {
-      const line =
-        err.offset === undefined ? '' : `line ${new LineIndex(text).position(err.offset).line}: `
-      throw new WebConfigError(`yaml: ${line}${err.message}`, { cause: err })
-    }
-    throw err
-  }
+  const root = parseTree(text)
   const d = new Decoder(text)
-  let certFile = ''
-  let keyFile = ''
-  let clientAuthType = ''
-  let clientCaFile = ''
-  let cipherSuites: string[] = []
-  let curvePreferences: string[] = []
-  let minVersion: TlsVersionName | undefined = 'TLS12'
-  let maxVersion: TlsVersionName | undefined = 'TLS13'
-  let preferServerCipherSuites = true
+  let tls: TlsServerConfig = WEB_TLS_DEFAULTS
   let http2 = true
   let headers = new Map<string, string>()
   let users = new Map<string, string>()
-  const resetTls = (): void => {
-    // A null tls_server_config is Go's zero TLSConfig: the defaults above are gone too.
-    minVersion = undefined
-    maxVersion = undefined
-    preferServerCipherSuites = false
-  }
-  try {
-    if (root !== undefined) {
-      d.fields(root, 'web.Config', {
-        tls_server_config: (v) => {
-          if (d.isNull(v)) {
-            resetTls()
-            return
-          }
-          d.fields(v, 'web.TLSConfig', {
-            cert_file: (x) => (certFile = d.string(x)),
-            key_file: (x) => (keyFile = d.string(x)),
-            client_auth_type: (x) => (clientAuthType = d.string(x)),
-            client_ca_file: (x) => (clientCaFile = d.string(x)),
-            cipher_suites: (x) =>
-              (cipherSuites = d.list(x, '[]web.Cipher', (name) => {
-                if (!GO_CIPHER_SUITES.has(name)) {
-                  throw new FatalError(`unknown cipher: ${name}`)
-                }
-              })),
-            curve_preferences: (x) =>
-              (curvePreferences = d.list(x, '[]web.Curve', (name) => {
-                if (!GO_CURVES.has(name)) {
-                  throw new FatalError(`unknown curve: ${name}`)
-                }
-              })),
-            min_version: (x) => (minVersion = tlsVersion(d, x)),
-            max_version: (x) => (maxVersion = tlsVersion(d, x)),
-            prefer_server_cipher_suites: (x) =>
-              (preferServerCipherSuites = d.bool(x, preferServerCipherSuites)),
-          })
-        },
-        http_server_config: (v) => {
-          if (d.isNull(v)) {
-            http2 = false
-            return
-          }
-          d.fields(v, 'web.HTTPConfig', {
-            http2: (x) => (http2 = d.bool(x, http2)),
-            headers: (x) => (headers = d.stringMap(x, 'map[string]string', (y) => d.string(y))),
-          })
-        },
-        basic_auth_users: (v) =>
-          (users = d.stringMap(v, 'map[string]config.Secret', (y) => d.string(y, 'config.plain'))),
-      })
+  decodeStrict(d, () => {
+    if (root === undefined) {
+      return
     }
-  } catch (err: unknown) {
-    if (err instanceof FatalError) {
-      throw new WebConfigError(err.message)
-    }
-    throw err
-  }
-  if (d.issues.length > 0) {
-    throw new WebConfigError(`yaml: unmarshal errors:\n  ${d.issues.join('\n  ')}`)
-  }
+    d.fields(root, 'web.Config', {
+      // A null tls_server_config is Go's zero TLSConfig: the defaults are gone too.
+      tls_server_config: (v) =>
+        (tls = d.isNull(v) ? ZERO_TLS_SERVER_CONFIG : decodeTlsServerConfig(d, v, tls)),
+      http_server_config: (v) => {
+        if (d.isNull(v)) {
+          http2 = false
+          return
+        }
+        d.fields(v, 'web.HTTPConfig', {
+          http2: (x) => (http2 = d.bool(x, http2)),
+          headers: (x) => (headers = d.stringMap(x, 'map[string]string', (y) => d.string(y))),
+        })
+      },
+      basic_auth_users: (v) =>
+        (users = d.stringMap(v, 'map[string]config.Secret', (y) => d.string(y, 'config.plain'))),
+    })
+  })
   validateHeaders(headers)
-  const dir = dirname(path)
   return {
-    tlsServerConfig: {
-      certFile: joinDir(dir, certFile),
-      keyFile: joinDir(dir, keyFile),
-      clientAuthType,
-      clientCaFile: joinDir(dir, clientCaFile),
-      cipherSuites,
-      curvePreferences,
-      minVersion,
-      maxVersion,
-      preferServerCipherSuites,
-    },
+    tlsServerConfig: withDirectory(tls, dirname(path)),
     httpServerConfig: { http2, headers },
     basicAuthUsers: users,
+  }
+}
+
+/** ZERO_TLS_SERVER_CONFIG is Go's zero web.TLSConfig: what a file without defaults starts from. */
+export const ZERO_TLS_SERVER_CONFIG: TlsServerConfig = {
+  certFile: '',
+  keyFile: '',
+  clientAuthType: '',
+  clientCaFile: '',
+  cipherSuites: [],
+  curvePreferences: [],
+  minVersion: undefined,
+  maxVersion: undefined,
+  preferServerCipherSuites: false,
+}
+
+/** WEB_TLS_DEFAULTS are getConfig's defaults for tls_server_config. */
+const WEB_TLS_DEFAULTS: TlsServerConfig = {
+  ...ZERO_TLS_SERVER_CONFIG,
+  minVersion: 'TLS12',
+  maxVersion: 'TLS13',
+  preferServerCipherSuites: true,
+}
+
+/**
+ * decodeTlsServerConfig decodes a `web.TLSConfig` mapping onto a starting value, as yaml.v2
+ * decodes into a struct that already holds defaults (fields absent from the file keep them).
+ *
+ * @param d - the decoder (type errors are collected there).
+ * @param node - the mapping.
+ * @param start - the defaults.
+ * @returns the decoded value; paths as written.
+ */
+export function decodeTlsServerConfig(
+  d: Decoder,
+  node: YNode,
+  start: TlsServerConfig
+): TlsServerConfig {
+  const c: { -readonly [K in keyof TlsServerConfig]: TlsServerConfig[K] } = { ...start }
+  d.fields(node, 'web.TLSConfig', {
+    cert_file: (x) => (c.certFile = d.string(x)),
+    key_file: (x) => (c.keyFile = d.string(x)),
+    client_auth_type: (x) => (c.clientAuthType = d.string(x)),
+    client_ca_file: (x) => (c.clientCaFile = d.string(x)),
+    cipher_suites: (x) =>
+      (c.cipherSuites = d.list(x, '[]web.Cipher', (name) => {
+        if (!GO_CIPHER_SUITES.has(name)) {
+          throw new FatalError(`unknown cipher: ${name}`)
+        }
+      })),
+    curve_preferences: (x) =>
+      (c.curvePreferences = d.list(x, '[]web.Curve', (name) => {
+        if (!GO_CURVES.has(name)) {
+          throw new FatalError(`unknown curve: ${name}`)
+        }
+      })),
+    min_version: (x) => (c.minVersion = tlsVersion(d, x)),
+    max_version: (x) => (c.maxVersion = tlsVersion(d, x)),
+    prefer_server_cipher_suites: (x) =>
+      (c.preferServerCipherSuites = d.bool(x, c.preferServerCipherSuites)),
+  })
+  return c
+}
+
+/**
+ * withDirectory is the toolkit's TLSConfig.SetDirectory: relative cert, key and CA paths are
+ * taken from the config file's directory.
+ *
+ * @param c - the decoded config.
+ * @param dir - the file's directory.
+ * @returns the config with paths to open.
+ */
+export function withDirectory(c: TlsServerConfig, dir: string): TlsServerConfig {
+  return {
+    ...c,
+    certFile: joinDir(dir, c.certFile),
+    keyFile: joinDir(dir, c.keyFile),
+    clientCaFile: joinDir(dir, c.clientCaFile),
   }
 }
 

@@ -1,6 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { createSecureContext } from 'node:tls'
-import type { SecureContextOptions, SecureVersion } from 'node:tls'
+import type { SecureContextOptions, SecureVersion, TLSSocket } from 'node:tls'
 
 import { errorMessage } from '../util/index.js'
 
@@ -199,53 +200,131 @@ export function loadKeyPair(certFile: string, keyFile: string): { cert: Buffer; 
   try {
     const cert = readBytes(certFile)
     const key = readBytes(keyFile)
-    const certText = cert.toString('latin1')
-    const keyText = key.toString('latin1')
-    const certTypes = pemTypes(certText)
-    if (!certTypes.includes('CERTIFICATE')) {
-      if (certTypes.length === 0) {
-        throw new WebConfigError('tls: failed to find any PEM data in certificate input')
-      }
-      if (certTypes.some((t) => t.endsWith('PRIVATE KEY'))) {
-        throw new WebConfigError(
-          'tls: found a private key rather than a certificate in the PEM for the certificate'
-        )
-      }
-      throw new WebConfigError(
-        `tls: failed to find "CERTIFICATE" PEM block in certificate input after skipping PEM blocks of the following types: [${certTypes.join(' ')}]`
-      )
-    }
-    const keyTypes = pemTypes(keyText)
-    if (!keyTypes.some((t) => t === 'PRIVATE KEY' || t.endsWith(' PRIVATE KEY'))) {
-      if (keyTypes.length === 0) {
-        throw new WebConfigError('tls: failed to find any PEM data in key input')
-      }
-      if (keyTypes.length === 1 && keyTypes[0] === 'CERTIFICATE') {
-        throw new WebConfigError(
-          'tls: found a certificate rather than a key in the PEM for the private key'
-        )
-      }
-      throw new WebConfigError(
-        `tls: failed to find PEM block with type ending in "PRIVATE KEY" in key input after skipping PEM blocks of the following types: [${keyTypes.join(' ')}]`
-      )
-    }
-    let matches: boolean
-    try {
-      matches = new X509Certificate(cert).checkPrivateKey(createPrivateKey(key))
-    } catch (err: unknown) {
-      throw new WebConfigError(`tls: failed to parse private key: ${errorMessage(err)}`, {
-        cause: err,
-      })
-    }
-    if (!matches) {
-      throw new WebConfigError('tls: private key does not match public key')
-    }
+    checkKeyPair(cert, key)
     return { cert, key }
   } catch (err: unknown) {
     throw new WebConfigError(`failed to load X509KeyPair: ${errorMessage(err)}`, { cause: err })
   }
 }
 
+/**
+ * checkKeyPair is Go's tls.X509KeyPair: the certificate PEM must hold a certificate, the key
+ * PEM a private key, and the key must match the certificate.
+ *
+ * @param cert - the PEM certificate chain.
+ * @param key - the PEM private key.
+ * @throws WebConfigError with crypto/tls's message.
+ */
+export function checkKeyPair(cert: Buffer, key: Buffer): void {
+  const certTypes = pemTypes(cert.toString('latin1'))
+  if (!certTypes.includes('CERTIFICATE')) {
+    if (certTypes.length === 0) {
+      throw new WebConfigError('tls: failed to find any PEM data in certificate input')
+    }
+    if (certTypes.some((t) => t.endsWith('PRIVATE KEY'))) {
+      throw new WebConfigError(
+        'tls: found a private key rather than a certificate in the PEM for the certificate'
+      )
+    }
+    throw new WebConfigError(
+      `tls: failed to find "CERTIFICATE" PEM block in certificate input after skipping PEM blocks of the following types: [${certTypes.join(' ')}]`
+    )
+  }
+  const keyTypes = pemTypes(key.toString('latin1'))
+  if (!keyTypes.some((t) => t === 'PRIVATE KEY' || t.endsWith(' PRIVATE KEY'))) {
+    if (keyTypes.length === 0) {
+      throw new WebConfigError('tls: failed to find any PEM data in key input')
+    }
+    if (keyTypes.length === 1 && keyTypes[0] === 'CERTIFICATE') {
+      throw new WebConfigError(
+        'tls: found a certificate rather than a key in the PEM for the private key'
+      )
+    }
+    throw new WebConfigError(
+      `tls: failed to find PEM block with type ending in "PRIVATE KEY" in key input after skipping PEM blocks of the following types: [${keyTypes.join(' ')}]`
+    )
+  }
+  let matches: boolean
+  try {
+    matches = new X509Certificate(cert).checkPrivateKey(createPrivateKey(key))
+  } catch (err: unknown) {
+    throw new WebConfigError(`tls: failed to parse private key: ${errorMessage(err)}`, {
+      cause: err,
+    })
+  }
+  if (!matches) {
+    throw new WebConfigError('tls: private key does not match public key')
+  }
+}
+
+/**
+ * sameFiles says whether the files on disk still hold the bytes settings were built from.
+ *
+ * @param sources - the bytes read when the settings were built, in the order of `paths`.
+ * @param paths - the files ('' for a file not configured, skipped).
+ * @returns false when a file changed, vanished or cannot be read.
+ */
+export function sameFiles(sources: readonly Buffer[], paths: readonly string[]): boolean {
+  const files = paths.filter((p) => p !== '')
+  if (files.length !== sources.length) {
+    return false
+  }
+  try {
+    return files.every((p, i) => {
+      const source = sources[i]
+      return source !== undefined && readFileSync(p).equals(source)
+    })
+  } catch {
+    return false
+  }
+}
+
+/**
+ * clientCertRefusal is the client_auth_type check on a finished handshake, for the modes
+ * OpenSSL's verify flags alone do not enforce (and RequireAndVerifyClientCert, for a server
+ * that verifies after the handshake).
+ *
+ * @param mode - the client auth mode.
+ * @param socket - the server side of the connection.
+ * @returns why the client is refused, or undefined when it may stay.
+ */
+export function clientCertRefusal(mode: ClientAuthType, socket: TLSSocket): string | undefined {
+  const given = Object.keys(socket.getPeerCertificate()).length > 0
+  const verified = socket.authorized
+  const why = (): string => String(socket.authorizationError)
+  switch (mode) {
+    case 'NoClientCert':
+    case 'RequestClientCert':
+      return undefined
+    case 'RequireAnyClientCert':
+      return given ? undefined : "client didn't provide a certificate"
+    case 'VerifyClientCertIfGiven':
+      return !given || verified ? undefined : `client certificate refused: ${why()}`
+    case 'RequireAndVerifyClientCert':
+      if (!given) {
+        return "client didn't provide a certificate"
+      }
+      return verified ? undefined : `client certificate refused: ${why()}`
+  }
+}
+
 function pemTypes(text: string): string[] {
   return [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----/g)].map((m) => m[1] ?? '')
+}
+
+/**
+ * clientCertOptions are the tls.Server options for a client auth mode: ask for a certificate
+ * unless NoClientCert, and let OpenSSL refuse an unverified one for RequireAndVerifyClientCert.
+ *
+ * @param tls - the handshake settings.
+ * @returns the options.
+ */
+export function clientCertOptions(tls: ServerTls): {
+  requestCert: boolean
+  rejectUnauthorized: boolean
+} {
+  return {
+    requestCert: tls.clientAuth !== 'NoClientCert',
+    rejectUnauthorized: tls.clientAuth === 'RequireAndVerifyClientCert',
+  }
 }

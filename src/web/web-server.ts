@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http'
 import { constants as http2Constants, createSecureServer } from 'node:http2'
@@ -15,7 +14,14 @@ import { BasicAuth, parseBasicAuth } from './basic-auth.js'
 import type { BasicAuthOptions } from './basic-auth.js'
 import { parseWebConfig, readText } from './config.js'
 import type { WebConfig } from './config.js'
-import { buildServerTls, checkHonoured, checkHttp2Ciphers } from './tls.js'
+import {
+  buildServerTls,
+  checkHonoured,
+  checkHttp2Ciphers,
+  clientCertOptions,
+  clientCertRefusal,
+  sameFiles,
+} from './tls.js'
 import type { ServerTls } from './tls.js'
 import { validateWebConfigFile } from './validate.js'
 
@@ -217,7 +223,7 @@ export class WebServer {
       const c = config.tlsServerConfig
       if (
         config === current?.config &&
-        sameFiles(current.tls, [c.certFile, c.keyFile, c.clientCaFile])
+        sameFiles(current.tls.sources, [c.certFile, c.keyFile, c.clientCaFile])
       ) {
         return
       }
@@ -240,38 +246,9 @@ export class WebServer {
   /** #checkClientCert enforces the modes OpenSSL's verify flags alone do not express. */
   #checkClientCert(server: TlsServer, socket: TLSSocket): void {
     const mode = this.#applied.get(server)?.tls.clientAuth
-    const cert = socket.getPeerCertificate()
-    const given = Object.keys(cert).length > 0
-    if (mode === 'RequireAnyClientCert' && !given) {
-      socket.destroy()
-    } else if (mode === 'VerifyClientCertIfGiven' && given && !socket.authorized) {
+    if (mode !== undefined && clientCertRefusal(mode, socket) !== undefined) {
       socket.destroy()
     }
-  }
-}
-
-/**
- * sameFiles says whether the files on disk still hold what the current context was built from.
- */
-function sameFiles(current: ServerTls, paths: readonly string[]): boolean {
-  const files = paths.filter((p) => p !== '')
-  if (files.length !== current.sources.length) {
-    return false
-  }
-  try {
-    return files.every((p, i) => {
-      const source = current.sources[i]
-      return source !== undefined && readFileSync(p).equals(source)
-    })
-  } catch {
-    return false
-  }
-}
-
-function clientCertOptions(tls: ServerTls): { requestCert: boolean; rejectUnauthorized: boolean } {
-  return {
-    requestCert: tls.clientAuth !== 'NoClientCert',
-    rejectUnauthorized: tls.clientAuth === 'RequireAndVerifyClientCert',
   }
 }
 

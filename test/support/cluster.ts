@@ -14,6 +14,10 @@ export interface ClusterOptions {
   readonly argsOf?: (index: number) => readonly string[]
   /** Consul mode instead of --cluster.peer: the nodes find each other in this Consul. */
   readonly consul?: { readonly address: string; readonly kvPrefix?: string }
+  /** How the API is reached, for nodes behind --web.config.file. */
+  readonly scheme?: 'http' | 'https'
+  /** The readiness probe, for nodes behind --web.config.file. */
+  readonly probe?: (base: string) => Promise<boolean>
 }
 
 /** ClusterMember is one node of a test cluster with its cluster port. */
@@ -56,6 +60,8 @@ export async function startTestCluster(
       const name = `n${index}`
       const node = await TestNode.start({
         config: options.configOf?.(index) ?? options.config,
+        ...(options.scheme === undefined ? {} : { scheme: options.scheme }),
+        ...(options.probe === undefined ? {} : { probe: options.probe }),
         clusterArgs: clusterArgs(index, ports, options.consul !== undefined),
         args: [
           ...(options.consul === undefined ? [`--node.name=${name}`] : []),

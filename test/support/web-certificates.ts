@@ -1,6 +1,7 @@
-// Certificates for the --web.config.file tests, made with openssl (as tunnel-certificate.ts):
-// a CA, a server certificate for 127.0.0.1 / localhost, client certificates from that CA and
-// from another one, and an expired server certificate.
+// Certificates for the --web.config.file and --cluster.tls-config tests, made with openssl (as
+// tunnel-certificate.ts): a CA, a server certificate for 127.0.0.1 / localhost, client
+// certificates from that CA and from another one, and an expired server certificate; for
+// gossip, node certificates good for both ends of a connection.
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -22,13 +23,16 @@ export interface WebCertificates {
   readonly otherClientKey: string
 }
 
-/**
- * makeWebCertificates writes every certificate into dir (P-256 keys).
- *
- * @param dir - an empty directory.
- * @returns the paths.
- */
-export function makeWebCertificates(dir: string): WebCertificates {
+/** CertificateMaker writes a CA or a leaf certificate (P-256 keys) into its directory. */
+interface CertificateMaker {
+  readonly path: (name: string) => string
+  /** ca writes `<name>.crt` and `<name>.key`, self-signed. */
+  readonly ca: (name: string) => void
+  /** leaf writes `<name>.crt` and `<name>.key`, signed by `signer`, with the extension file `ext`. */
+  readonly leaf: (name: string, signer: string, ext: string, dates: string[]) => void
+}
+
+function certificateMaker(dir: string): CertificateMaker {
   const path = (name: string): string => join(dir, name)
   const ssl = (...args: string[]): void => {
     execFileSync('openssl', args, { stdio: 'ignore' })
@@ -49,8 +53,6 @@ export function makeWebCertificates(dir: string): WebCertificates {
       `/CN=${name}`
     )
   }
-  writeFileSync(path('server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n')
-  writeFileSync(path('client.ext'), 'extendedKeyUsage=clientAuth\n')
   const leaf = (name: string, signer: string, ext: string, dates: string[]): void => {
     ssl(
       'req',
@@ -79,6 +81,19 @@ export function makeWebCertificates(dir: string): WebCertificates {
       ...dates
     )
   }
+  return { path, ca, leaf }
+}
+
+/**
+ * makeWebCertificates writes every certificate into dir (P-256 keys).
+ *
+ * @param dir - an empty directory.
+ * @returns the paths.
+ */
+export function makeWebCertificates(dir: string): WebCertificates {
+  const { path, ca, leaf } = certificateMaker(dir)
+  writeFileSync(path('server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n')
+  writeFileSync(path('client.ext'), 'extendedKeyUsage=clientAuth\n')
   ca('ca')
   ca('other-ca')
   leaf('server', 'ca', 'server.ext', ['-days', '2'])
@@ -100,5 +115,54 @@ export function makeWebCertificates(dir: string): WebCertificates {
     otherCaCert: path('other-ca.crt'),
     otherClientCert: path('other-client.crt'),
     otherClientKey: path('other-client.key'),
+  }
+}
+
+/** GossipCertificates are the files for mutual TLS between nodes. */
+export interface GossipCertificates {
+  readonly caCert: string
+  /** nodeCert serves and dials (127.0.0.1 / localhost, server and client auth). */
+  readonly nodeCert: string
+  readonly nodeKey: string
+  /** a second node certificate from the same CA (for rotation). */
+  readonly nodeCert2: string
+  readonly nodeKey2: string
+  readonly expiredCert: string
+  readonly expiredKey: string
+  /** a node certificate from another CA. */
+  readonly otherCaCert: string
+  readonly rogueCert: string
+  readonly rogueKey: string
+}
+
+/**
+ * makeGossipCertificates writes node certificates into dir (P-256 keys).
+ *
+ * @param dir - an empty directory.
+ * @returns the paths.
+ */
+export function makeGossipCertificates(dir: string): GossipCertificates {
+  const { path, ca, leaf } = certificateMaker(dir)
+  writeFileSync(
+    path('node.ext'),
+    'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n'
+  )
+  ca('ca')
+  ca('other-ca')
+  leaf('node', 'ca', 'node.ext', ['-days', '2'])
+  leaf('node2', 'ca', 'node.ext', ['-days', '2'])
+  leaf('rogue', 'other-ca', 'node.ext', ['-days', '2'])
+  leaf('expired', 'ca', 'node.ext', ['-days', '-1'])
+  return {
+    caCert: path('ca.crt'),
+    nodeCert: path('node.crt'),
+    nodeKey: path('node.key'),
+    nodeCert2: path('node2.crt'),
+    nodeKey2: path('node2.key'),
+    expiredCert: path('expired.crt'),
+    expiredKey: path('expired.key'),
+    otherCaCert: path('other-ca.crt'),
+    rogueCert: path('rogue.crt'),
+    rogueKey: path('rogue.key'),
   }
 }

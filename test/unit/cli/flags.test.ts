@@ -265,13 +265,6 @@ describe('parseCommandLine errors', () => {
       argv: ['--web.systemd-socket'],
       message: /^--web\.systemd-socket is not supported yet/,
     },
-    // Gossip without the asked-for mutual TLS would expose state; refused until implemented.
-    {
-      name: '--cluster.tls-config',
-      argv: ['--cluster.tls-config=tls.yml'],
-      message:
-        /^--cluster\.tls-config .* is not supported yet; authenticate peers with --cluster\.key-file/,
-    },
     // Alertmanager refuses a zero maintenance interval.
     {
       name: 'a zero maintenance interval',
@@ -295,4 +288,13 @@ describe('parseCommandLine errors', () => {
       )
     })
   }
+})
+
+describe('--cluster.tls-config', () => {
+  it('is taken as a path; the file is read when the node starts', () => {
+    assert.equal(
+      flags(['--cluster.tls-config=/etc/alertmesh/tls.yml']).clusterTlsConfig,
+      '/etc/alertmesh/tls.yml'
+    )
+  })
 })

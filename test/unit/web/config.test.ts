@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -16,6 +16,8 @@ import {
   validateWebConfigFile,
 } from '#src/web/index.js'
 
+import { describeFileCases } from '../../support/file-cases.js'
+import type { FileCase } from '../../support/file-cases.js'
 import { makeWebCertificates } from '../../support/web-certificates.js'
 import { toolkitValidate, webConfigOracleMissing } from '../../support/web-config-oracle.js'
 
@@ -32,7 +34,7 @@ const tls = (extra: string): string =>
  * a valid one), as the Go oracle prints them; the test checks both alertmesh and, when Go is
  * installed, the oracle against the same text.
  */
-const CASES: readonly { name: string; text: string; want: string; alertmesh?: string }[] = [
+const CASES: readonly FileCase[] = [
   { name: 'empty file', text: '', want: '' },
   { name: 'users only', text: `basic_auth_users:\n  alice: ${HASH}\n`, want: '' },
   {
@@ -215,35 +217,15 @@ const CASES: readonly { name: string; text: string; want: string; alertmesh?: st
   })),
 ]
 
-const files = CASES.map((c, i) => {
-  const path = join(dir, `case-${i}.yml`)
-  writeFileSync(path, c.text)
-  return path
-})
-
-function alertmeshError(path: string): string {
-  try {
-    validateWebConfigFile(path)
-    return ''
-  } catch (err: unknown) {
-    return err instanceof Error ? err.message : String(err)
-  }
-}
-
-describe('web config file validation (exporter-toolkit web.Validate)', () => {
-  CASES.forEach((c, i) => {
-    it(`alertmesh: ${c.name}`, () => {
-      assert.equal(alertmeshError(files[i] ?? ''), c.alertmesh ?? c.want)
-    })
-  })
-
-  const missing = webConfigOracleMissing()
-  it('the Go toolkit gives the same answers', { skip: missing }, () => {
-    const got = toolkitValidate(files)
-    CASES.forEach((c, i) => {
-      assert.equal(got[i], c.want, c.name)
-    })
-  })
+describeFileCases('web config file validation (exporter-toolkit web.Validate)', {
+  dir,
+  cases: CASES,
+  load: validateWebConfigFile,
+  oracle: {
+    title: 'the Go toolkit gives the same answers',
+    missing: webConfigOracleMissing(),
+    answers: toolkitValidate,
+  },
 })
 
 describe('parseWebConfig defaults and paths', () => {
