@@ -16,11 +16,13 @@ import { promisify } from 'node:util'
 import { Agent, fetch } from 'undici'
 import type { Response as UndiciResponse } from 'undici'
 
+import { CHROMIUM, closeBrowser, closePage, launchBrowser, openPage } from '../support/browser.js'
 import { startTestCluster, stopMembers } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { iso } from '../support/fixtures.js'
 import { runAlertmesh, TestNode } from '../support/node-process.js'
 import { freePort } from '../support/ports.js'
+import { Prometheus, PROMETHEUS_BIN } from '../support/prometheus.js'
 import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
 import { makeGossipCertificates } from '../support/web-certificates.js'
@@ -224,6 +226,55 @@ describe('a 3-node cluster gossiping over mutual TLS, API behind TLS and basic a
     // The established connections were not dropped by the rotation.
     assert.deepEqual(await peerNames(target.node), ['n0', 'n1', 'n2'])
   })
+
+  it(
+    'Prometheus 2.42 sends a firing rule to all three nodes through TLS and basic auth',
+    { skip: existsSync(PROMETHEUS_BIN) ? false : `${PROMETHEUS_BIN} is not installed` },
+    async () => {
+      const prometheus = teardown.stop(
+        await Prometheus.start({
+          alertmanagers: members.map((m) => m.node.url),
+          rules: 'groups:\n- name: g\n  rules:\n  - alert: ThroughMutualTls\n    expr: vector(1)\n',
+          args: ['--rules.alert.resend-delay=1s'],
+          alertmanagerClient: [
+            'scheme: https',
+            'basic_auth:',
+            '  username: alice',
+            '  password: secret',
+            'tls_config:',
+            `  ca_file: ${certs.caCert}`,
+          ],
+        })
+      )
+      for (const { node } of members) {
+        await waitFor(
+          `the alert on ${node.url}`,
+          async () =>
+            (await (await api(node, '/api/v2/alerts')).text()).includes('ThroughMutualTls'),
+          { timeoutMs: 30_000 }
+        ).catch((err: unknown) => {
+          throw new Error(`${String(err)}; prometheus output:\n${prometheus.output.slice(-3000)}`)
+        })
+      }
+    }
+  )
+
+  it(
+    'the web UI in chromium, through TLS and basic auth, shows a silence made on another node',
+    { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed` },
+    async () => {
+      const browser = teardown.add(await launchBrowser(), closeBrowser)
+      const ui = teardown.add(
+        await openPage(browser, `${(members[2] as ClusterMember).node.url}/#/silences`, {
+          httpCredentials: { username: 'alice', password: 'secret' },
+          ignoreHTTPSErrors: true,
+        }),
+        closePage
+      )
+      await ui.page.getByText('gossiped over mutual TLS').first().waitFor({ timeout: 30_000 })
+      assert.deepEqual(ui.errors, [])
+    }
+  )
 
   it(
     'amtool --http.config.file reaches every node through TLS and basic auth',

@@ -54,6 +54,10 @@ export interface PageOptions {
   readonly viewport?: { readonly width: number; readonly height: number }
   /** Accept confirm() dialogs (default) or dismiss them. */
   readonly acceptDialogs?: boolean
+  /** Basic auth credentials the browser answers a 401 with, for a node behind a web config. */
+  readonly httpCredentials?: { readonly username: string; readonly password: string }
+  /** Trust any certificate (a node serving one from the test's own CA). */
+  readonly ignoreHTTPSErrors?: boolean
 }
 
 /**
@@ -72,6 +76,10 @@ export async function openPage(
 ): Promise<UiPage> {
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 900 },
+    ...(options.httpCredentials === undefined
+      ? {}
+      : { httpCredentials: { ...options.httpCredentials } }),
+    ...(options.ignoreHTTPSErrors === true ? { ignoreHTTPSErrors: true } : {}),
   })
   const refreshMs = options.refreshMs ?? 1000
   await context.addInitScript({
