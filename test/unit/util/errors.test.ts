@@ -25,7 +25,7 @@ const INTERNAL_SIGNALS = new Map([
   // A non-retryable email failure; toNotifyError turns it into a NotifyError.
   ['notify/integrations/email/notifier.ts', ['FinalError']],
   // yaml.v2's abort from a custom unmarshaler; parseWebConfig turns it into a WebConfigError.
-  ['web/config.ts', ['FatalError']],
+  ['web/yaml-decoder.ts', ['FatalError']],
   // Browser code: src/ui may not import src/util.
   ['ui/api.ts', ['ApiError']],
 ])
