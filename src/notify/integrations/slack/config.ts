@@ -1,4 +1,4 @@
-import { atMostOne, inheritGlobalUrl, schema, stringField } from '../../../config/index.js'
+import { atMostOne, globalUrlSpec, schema, stringField } from '../../../config/index.js'
 import type {
   Check,
   HttpClientConfig,
@@ -188,18 +188,11 @@ export const SLACK_CONFIG_SPEC: IntegrationConfigSpec<SlackConfig> = {
   goType: 'config.SlackConfig',
   schema: SLACK_SCHEMA,
   checks: CHECKS,
-  global: {
-    fields: { slack_api_url: str('secret-url'), slack_api_url_file: str() },
-    exclusive: [{ pair: ['slack_api_url', 'slack_api_url_file'], order: 0 }],
-  },
+  ...globalUrlSpec({
+    fields: ['api_url', 'api_url_file'],
+    globalFields: ['slack_api_url', 'slack_api_url_file'],
+    order: 0,
+    missing: 'no global Slack API URL set either inline or in a file',
+  }),
   unmarshalOrder: 2,
-  fromGlobal: (c, g) => {
-    inheritGlobalUrl(
-      c,
-      g,
-      ['api_url', 'api_url_file'],
-      ['slack_api_url', 'slack_api_url_file'],
-      'no global Slack API URL set either inline or in a file'
-    )
-  },
 }
