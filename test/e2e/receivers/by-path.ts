@@ -88,6 +88,57 @@ export async function assertSameNotificationCounts(
   assert.deepEqual(mesh, am)
 }
 
+/**
+ * caseRoutes is the `route` block of a test whose cases are receivers picked by the `case`
+ * label: one group per alertname and case, flushed after 1 s and again every second; the cases
+ * in `once` get one attempt only (a failed flush is retried at every group_interval).
+ *
+ * @param cases - the routed cases (the rest go to `defaults`).
+ * @param once - the cases that fail on purpose, routed after the others.
+ * @returns the YAML, from `route:` to the last route.
+ */
+export function caseRoutes(cases: readonly string[], once: readonly string[]): string {
+  const route = (c: string, extra = '') =>
+    `    - { matchers: ['case="${c}"'], receiver: ${c}${extra} }`
+  return [
+    'route:',
+    '  receiver: defaults',
+    '  group_by: [alertname, case]',
+    '  group_wait: 1s',
+    '  group_interval: 1s',
+    '  repeat_interval: 1h',
+    '  routes:',
+    ...cases.map((c) => route(c)),
+    ...once.map((c) => route(c, ', group_interval: 1h')),
+  ].join('\n')
+}
+
+/**
+ * fanOutRoutes is the `route` block of a test that sends every group to several receivers:
+ * each route but the last continues, so each alert reaches all of them.
+ *
+ * @param receivers - the receivers, the first also the root's.
+ * @param timing - the group_wait, group_interval and (if any) repeat_interval lines' values.
+ * @returns the YAML, from `route:` to the last route.
+ */
+export function fanOutRoutes(
+  receivers: readonly string[],
+  timing: { readonly wait: string; readonly interval: string; readonly repeat?: string }
+): string {
+  return [
+    'route:',
+    `  receiver: ${receivers[0] ?? ''}`,
+    '  group_by: [alertname]',
+    `  group_wait: ${timing.wait}`,
+    `  group_interval: ${timing.interval}`,
+    ...(timing.repeat === undefined ? [] : [`  repeat_interval: ${timing.repeat}`]),
+    '  routes:',
+    ...receivers.map(
+      (r, i) => `    - {receiver: ${r}${i < receivers.length - 1 ? ', continue: true' : ''}}`
+    ),
+  ].join('\n')
+}
+
 /** FAIL_PATH_PREFIX marks the paths {@link failingReply} answers with a final 400. */
 export const FAIL_PATH_PREFIX = '/fail'
 

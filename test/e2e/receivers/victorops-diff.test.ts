@@ -17,6 +17,7 @@ import {
   assertSameNotificationCounts,
   assertSamePerPath,
   byPath,
+  caseRoutes,
   failingReply,
   startingNow,
   FAIL_BODY,
@@ -28,21 +29,7 @@ global:
   victorops_api_url: '{{CAPTURE}}/global'
   victorops_api_key: 'global-s3cr3t'
 templates: ['custom.tmpl']
-route:
-  receiver: defaults
-  group_by: [alertname, case]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-  routes:
-    - { matchers: ['case="sixty"'], receiver: sixty }
-    - { matchers: ['case="every"'], receiver: every }
-    - { matchers: ['case="custom"'], receiver: custom }
-    - { matchers: ['case="long"'], receiver: long }
-    - { matchers: ['case="bogus"'], receiver: bogus }
-    # One attempt only: a failed flush is retried at every group_interval.
-    - { matchers: ['case="fail"'], receiver: fail, group_interval: 1h }
-    - { matchers: ['case="broken"'], receiver: broken, group_interval: 1h }
+${caseRoutes(['sixty', 'every', 'custom', 'long', 'bogus'], ['fail', 'broken'])}
 receivers:
   # Every default: URL and API key from global, resolved notifications on.
   - name: defaults

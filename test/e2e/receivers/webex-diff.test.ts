@@ -14,6 +14,7 @@ import {
   assertSameNotificationCounts,
   assertSamePerPath,
   byPath,
+  caseRoutes,
   failingReply,
   startingNow,
   FAIL_BODY,
@@ -23,19 +24,7 @@ const CONFIG = `
 global:
   webex_api_url: '{{CAPTURE}}/global/v1/messages'
 templates: ['custom.tmpl']
-route:
-  receiver: defaults
-  group_by: [alertname, case]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-  routes:
-    - { matchers: ['case="sixty"'], receiver: sixty }
-    - { matchers: ['case="custom"'], receiver: custom }
-    - { matchers: ['case="long"'], receiver: long }
-    # One attempt only: a failed flush is retried at every group_interval.
-    - { matchers: ['case="fail"'], receiver: fail, group_interval: 1h }
-    - { matchers: ['case="broken"'], receiver: broken, group_interval: 1h }
+${caseRoutes(['sixty', 'custom', 'long'], ['fail', 'broken'])}
 receivers:
   # Every default, the URL from global; resolved notifications are on by default.
   - name: defaults
