@@ -41,6 +41,7 @@ export {
   inheritGlobal,
   inheritGlobalSecret,
   objectField,
+  requireStrings,
   stringField,
 } from './spec-helpers.js'
 export type { GlobalApiOptions, GlobalDefaults, GlobalUrlOptions } from './spec-helpers.js'

@@ -47,6 +47,24 @@ export function atMostOne(o: Obj, a: string, b: string): void {
 }
 
 /**
+ * requireStrings is the check of a Go struct's UnmarshalYAML that refuses empty string fields
+ * one by one, in order: `missing <field> in <what> configuration` (SlackField, SlackAction,
+ * SlackConfirmationField, MattermostField in config/notifiers.go and notify/mattermost).
+ *
+ * @param o - the converted struct.
+ * @param fields - the required fields, in Go's order of checking.
+ * @param what - the struct as Go's message names it, e.g. `Slack field`.
+ * @throws Error with Go's message for the first empty field.
+ */
+export function requireStrings(o: Obj, fields: readonly string[], what: string): void {
+  for (const field of fields) {
+    if (stringField(o, field) === '') {
+      throw new Error(`missing ${field} in ${what} configuration`)
+    }
+  }
+}
+
+/**
  * exactlyOne is the check of a URL and its `_file` twin where one is required and both are
  * refused, as the msteams, msteamsv2 and incidentio UnmarshalYAML methods do.
  *

@@ -1,4 +1,4 @@
-import { atMostOne, globalUrlSpec, schema, stringField } from '../../../config/index.js'
+import { atMostOne, globalUrlSpec, requireStrings, schema } from '../../../config/index.js'
 import type {
   Check,
   HttpClientConfig,
@@ -175,12 +175,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
   },
   // MattermostField.UnmarshalYAML.
   mattermost_field: (o: Obj) => {
-    if (stringField(o, 'title') === '') {
-      throw new Error('missing title in Mattermost field configuration')
-    }
-    if (stringField(o, 'value') === '') {
-      throw new Error('missing value in Mattermost field configuration')
-    }
+    requireStrings(o, ['title', 'value'], 'Mattermost field')
   },
 }
 
