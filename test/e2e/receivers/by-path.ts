@@ -195,6 +195,38 @@ export function startingNow<T extends PostableAlert>(
   return alerts.map((a) => ({ ...a, startsAt }))
 }
 
+/** Requests is what both capture servers got, Alertmanager's first. */
+type Requests = [CapturedRequest[], CapturedRequest[]]
+
+/**
+ * postFiringThenResolved runs a chat test's two rounds: it posts `alerts` starting now, waits
+ * for `counts.firing` requests on each side and compares them path by path, then posts the
+ * alerts `resolves` picks again with `endsAt` now, waits for `counts.total` requests and
+ * compares them all.
+ *
+ * @param run - the two nodes.
+ * @param alerts - every case's alerts.
+ * @param counts - the requests each side has after the firing round and after both.
+ * @param resolves - which alerts are resolved in the second round.
+ * @returns each side's requests after the firing round and after both rounds.
+ */
+export async function postFiringThenResolved<T extends PostableAlert>(
+  run: SideBySide,
+  alerts: readonly T[],
+  counts: { readonly firing: number; readonly total: number },
+  resolves: (alert: T) => boolean
+): Promise<{ readonly firing: Requests; readonly all: Requests }> {
+  const firingAlerts = startingNow(alerts)
+  await run.post(firingAlerts)
+  const firing = await run.waitForRequests(counts.firing)
+  assertSamePerPath(...firing)
+  const endsAt = new Date().toISOString()
+  await run.post(firingAlerts.filter(resolves).map((a) => ({ ...a, endsAt })))
+  const all = await run.waitForRequests(counts.total)
+  assertSamePerPath(...all)
+  return { firing, all }
+}
+
 /**
  * assertSameErrorLogged waits for Alertmanager to log a notification error containing
  * `marker`, takes the error as it logged it, and checks that alertmesh logged the same text:

@@ -14,12 +14,11 @@ import {
   assertSameErrorLogged,
   assertSameFailureLogged,
   assertSameNotificationCounts,
-  assertSamePerPath,
   byPath,
   caseRoutes,
   failingReply,
-  startingNow,
   FAIL_BODY,
+  postFiringThenResolved,
 } from './by-path.js'
 
 const CONFIG = `
@@ -93,19 +92,15 @@ describe('side by side with Alertmanager 0.25: discord', { timeout: 120_000 }, (
   })
 
   it('sends the same requests for every case, firing and then resolved', async () => {
-    const firing = startingNow(FIRING)
-    await run.post(firing)
-    const [firingAm, firingMesh] = await run.waitForRequests(5)
-    assertSamePerPath(firingAm, firingMesh)
     // Every case is resolved too: discord sends resolved notifications by default.
-    const endsAt = new Date().toISOString()
-    await run.post(
-      firing
-        .filter((a) => !['fail', 'broken'].includes(a.labels['case'] ?? ''))
-        .map((a) => ({ ...a, endsAt }))
+    const {
+      all: [, mesh],
+    } = await postFiringThenResolved(
+      run,
+      FIRING,
+      { firing: 5, total: 9 },
+      (a) => !['fail', 'broken'].includes(a.labels['case'] ?? '')
     )
-    const [am, mesh] = await run.waitForRequests(9)
-    assertSamePerPath(am, mesh)
     const defaults = byPath(mesh).get('/api/webhooks/1/s3cr3t-defaults') ?? []
     assert.match(defaults[0]?.body.toString() ?? '', /"color":10038562\}/)
     assert.match(defaults[1]?.body.toString() ?? '', /"color":3066993\}/)

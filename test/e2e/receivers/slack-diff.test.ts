@@ -12,12 +12,11 @@ import {
   assertSameErrorLogged,
   assertSameFailureLogged,
   assertSameNotificationCounts,
-  assertSamePerPath,
   byPath,
   caseRoutes,
   failingReply,
-  startingNow,
   FAIL_BODY,
+  postFiringThenResolved,
 } from './by-path.js'
 
 const CONFIG = `
@@ -150,10 +149,16 @@ describe('side by side with Alertmanager 0.25: slack', { timeout: 120_000 }, () 
   })
 
   it('sends the same requests for every case, firing and then resolved', async () => {
-    const firing = startingNow(FIRING)
-    await run.post(firing)
-    const [firingAm, firingMesh] = await run.waitForRequests(6)
-    assertSamePerPath(firingAm, firingMesh)
+    // Only the defaults receiver sends resolved notifications (send_resolved defaults to false).
+    const {
+      firing: [firingAm],
+      all: [, mesh],
+    } = await postFiringThenResolved(
+      run,
+      FIRING,
+      { firing: 6, total: 7 },
+      (a) => a.labels['case'] === 'defaults'
+    )
     assert.deepEqual([...byPath(firingAm).keys()].sort(), [
       '/custom',
       '/every?token=x',
@@ -162,13 +167,6 @@ describe('side by side with Alertmanager 0.25: slack', { timeout: 120_000 }, () 
       '/long',
       '/sixty',
     ])
-    // Only the defaults receiver sends resolved notifications (send_resolved defaults to false).
-    const endsAt = new Date().toISOString()
-    await run.post(
-      firing.filter((a) => a.labels['case'] === 'defaults').map((a) => ({ ...a, endsAt }))
-    )
-    const [am, mesh] = await run.waitForRequests(7)
-    assertSamePerPath(am, mesh)
     const resolved = byPath(mesh).get('/global/s3cr3t')?.at(-1)
     assert.match(resolved?.body.toString() ?? '', /"color":"good"/)
     // The long title was truncated on both sides (compared above), to 1024 runes.

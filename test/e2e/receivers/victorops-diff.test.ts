@@ -15,12 +15,12 @@ import {
   assertSameErrorLogged,
   assertSameFailureLogged,
   assertSameNotificationCounts,
-  assertSamePerPath,
   byPath,
   caseRoutes,
   failingReply,
   startingNow,
   FAIL_BODY,
+  postFiringThenResolved,
 } from './by-path.js'
 
 const CONFIG = `
@@ -151,10 +151,13 @@ describe('side by side with Alertmanager 0.25: victorops', { timeout: 120_000 },
   })
 
   it('sends the same requests for every case, firing and then resolved', async () => {
-    const firing = startingNow(FIRING)
-    await run.post(firing)
-    const [firingAm, firingMesh] = await run.waitForRequests(7)
-    assertSamePerPath(firingAm, firingMesh)
+    // Resolved notifications are on by default; the bogus case turned them off.
+    const {
+      firing: [firingAm],
+      all: [am, mesh],
+    } = await postFiringThenResolved(run, FIRING, { firing: 7, total: 12 }, (a) =>
+      RESOLVING.has(a.labels['case'] ?? '')
+    )
     assert.deepEqual([...byPath(firingAm).keys()].sort(), [
       '/bogus/bogus-key/rk-bogus',
       '/custom/file-key/rk-custom',
@@ -164,13 +167,6 @@ describe('side by side with Alertmanager 0.25: victorops', { timeout: 120_000 },
       '/long/long-key/rk-long',
       '/sixty/sixty-key/rk%20Many%20%C3%A9',
     ])
-    // Resolved notifications are on by default; the bogus case turned them off.
-    const endsAt = new Date().toISOString()
-    await run.post(
-      firing.filter((a) => RESOLVING.has(a.labels['case'] ?? '')).map((a) => ({ ...a, endsAt }))
-    )
-    const [am, mesh] = await run.waitForRequests(12)
-    assertSamePerPath(am, mesh)
     const resolved = am.slice(7).map((r) => JSON.parse(r.body.toString()) as Record<string, string>)
     assert.ok(resolved.every((body) => body['message_type'] === 'RECOVERY'))
     // Both cut the state message to 20480 runes with the marker, and warned twice alike.

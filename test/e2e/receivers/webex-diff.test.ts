@@ -12,12 +12,12 @@ import {
   assertSameErrorLogged,
   assertSameFailureLogged,
   assertSameNotificationCounts,
-  assertSamePerPath,
   byPath,
   caseRoutes,
   failingReply,
   startingNow,
   FAIL_BODY,
+  postFiringThenResolved,
 } from './by-path.js'
 
 const CONFIG = `
@@ -106,18 +106,14 @@ describe('side by side with Alertmanager 0.25: webex', { timeout: 120_000 }, () 
   })
 
   it('sends the same requests for every case, firing and then resolved', async () => {
-    const firing = startingNow(FIRING)
-    await run.post(firing)
-    const [firingAm, firingMesh] = await run.waitForRequests(5)
-    assertSamePerPath(firingAm, firingMesh)
-    const endsAt = new Date().toISOString()
-    await run.post(
-      firing
-        .filter((a) => !['fail', 'broken'].includes(a.labels['case'] ?? ''))
-        .map((a) => ({ ...a, endsAt }))
+    const {
+      all: [, mesh],
+    } = await postFiringThenResolved(
+      run,
+      FIRING,
+      { firing: 5, total: 9 },
+      (a) => !['fail', 'broken'].includes(a.labels['case'] ?? '')
     )
-    const [am, mesh] = await run.waitForRequests(9)
-    assertSamePerPath(am, mesh)
     const paths = byPath(mesh)
     assert.equal(paths.get('/sixty/v1/messages?x=1')?.[0]?.headers.authorization, 'Token other')
     assert.match(paths.get('/custom')?.[0]?.headers.authorization ?? '', /^Bot .*f1leT0ken/)
