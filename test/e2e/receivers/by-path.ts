@@ -195,6 +195,17 @@ export function startingNow<T extends PostableAlert>(
   return alerts.map((a) => ({ ...a, startsAt }))
 }
 
+/**
+ * delivered picks the alerts of every case but `fail` and `broken`, whose flush fails for good:
+ * those resolve in a second round.
+ *
+ * @param alert - an alert with a `case` label.
+ * @returns whether its case delivers.
+ */
+export function delivered(alert: PostableAlert): boolean {
+  return !['fail', 'broken'].includes(alert.labels['case'] ?? '')
+}
+
 /** Requests is what both capture servers got, Alertmanager's first. */
 type Requests = [CapturedRequest[], CapturedRequest[]]
 
