@@ -36,13 +36,15 @@ export {
   appendSlash,
   atMostOne,
   exactlyOne,
+  globalApiSpec,
+  globalUrlSpec,
   inheritGlobal,
-  inheritGlobalApi,
   inheritGlobalSecret,
-  inheritGlobalUrl,
   objectField,
+  requireStrings,
   stringField,
 } from './spec-helpers.js'
+export type { GlobalApiOptions, GlobalDefaults, GlobalUrlOptions } from './spec-helpers.js'
 export { timeIntervalContains } from './time-interval.js'
 export {
   LineIndex,

@@ -1,5 +1,7 @@
 import type { Obj } from './checks.js'
 import type { GoURL } from './goyaml/index.js'
+import type { GlobalSpec } from './integration-spec.js'
+import { dflt, str } from './schema/fragments.js'
 
 /**
  * Small readers and mutators for converted structs, shared by the integration specs that
@@ -41,6 +43,24 @@ export function objectField(o: Obj, k: string): Obj | undefined {
 export function atMostOne(o: Obj, a: string, b: string): void {
   if (o[a] !== undefined && o[a] !== '' && stringField(o, b) !== '') {
     throw new Error(`at most one of ${a} & ${b} must be configured`)
+  }
+}
+
+/**
+ * requireStrings is the check of a Go struct's UnmarshalYAML that refuses empty string fields
+ * one by one, in order: `missing <field> in <what> configuration` (SlackField, SlackAction,
+ * SlackConfirmationField, MattermostField in config/notifiers.go and notify/mattermost).
+ *
+ * @param o - the converted struct.
+ * @param fields - the required fields, in Go's order of checking.
+ * @param what - the struct as Go's message names it, e.g. `Slack field`.
+ * @throws Error with Go's message for the first empty field.
+ */
+export function requireStrings(o: Obj, fields: readonly string[], what: string): void {
+  for (const field of fields) {
+    if (stringField(o, field) === '') {
+      throw new Error(`missing ${field} in ${what} configuration`)
+    }
   }
 }
 
@@ -140,7 +160,7 @@ export function inheritGlobalSecret(
  * @param keyMissing - Alertmanager's message when no key is set anywhere.
  * @throws Error with `urlMissing` or `keyMissing`.
  */
-export function inheritGlobalApi(
+function inheritGlobalApi(
   entry: Obj,
   global: Obj,
   prefix: string,
@@ -170,7 +190,7 @@ export function inheritGlobalApi(
  * @param missing - Alertmanager's message when the global sets neither.
  * @throws Error with `missing`.
  */
-export function inheritGlobalUrl(
+function inheritGlobalUrl(
   entry: Obj,
   global: Obj,
   fields: readonly [string, string],
@@ -199,5 +219,85 @@ export function appendSlash(u: unknown): void {
   const url = u as GoURL
   if (!url.path.endsWith('/')) {
     url.path += '/'
+  }
+}
+
+/** GlobalDefaults is the part of an IntegrationConfigSpec that a kind takes from `global`. */
+export interface GlobalDefaults {
+  readonly global: GlobalSpec
+  readonly fromGlobal: (entry: Obj, global: Obj) => void
+}
+
+/** GlobalApiOptions describe an API URL and key a kind takes from `global`. */
+export interface GlobalApiOptions {
+  /** The global fields' prefix (`opsgenie`, `victorops`). */
+  readonly prefix: string
+  /** GlobalConfig's default `<prefix>_api_url`. */
+  readonly defaultUrl: string
+  /** The position of the `<prefix>_api_key` & `_file` check among the global checks. */
+  readonly order: number
+  /** Alertmanager's message when no URL is set anywhere. */
+  readonly urlMissing: string
+  /** Alertmanager's message when no key is set anywhere. */
+  readonly keyMissing: string
+}
+
+/**
+ * globalApiSpec is what OpsGenie and VictorOps add to `global` and take from it
+ * (config/config.go): `<prefix>_api_url` with its default, `<prefix>_api_key` and its `_file`
+ * twin (refused together), and {@link inheritGlobalApi} for each entry.
+ *
+ * @param options - the prefix, the default URL, the check's position and the messages.
+ * @returns the spec's `global` and `fromGlobal`.
+ */
+export function globalApiSpec(options: GlobalApiOptions): GlobalDefaults {
+  const { prefix, urlMissing, keyMissing } = options
+  const key = `${prefix}_api_key`
+  return {
+    global: {
+      fields: {
+        [`${prefix}_api_url`]: dflt(str('url'), options.defaultUrl),
+        [key]: str('secret'),
+        [`${key}_file`]: str(),
+      },
+      exclusive: [{ pair: [key, `${key}_file`], order: options.order }],
+    },
+    fromGlobal: (c, g) => {
+      inheritGlobalApi(c, g, prefix, urlMissing, keyMissing)
+    },
+  }
+}
+
+/** GlobalUrlOptions describe a secret URL and its `_file` twin a kind takes from `global`. */
+export interface GlobalUrlOptions {
+  /** The entry's URL field and its `_file` field. */
+  readonly fields: readonly [string, string]
+  /** The global URL field and its `_file` field. */
+  readonly globalFields: readonly [string, string]
+  /** The position of the global pair's check among the global checks. */
+  readonly order: number
+  /** Alertmanager's message when the global sets neither. */
+  readonly missing: string
+}
+
+/**
+ * globalUrlSpec is what Slack and Mattermost add to `global` and take from it
+ * (config/config.go): a secret URL and its `_file` twin, refused together, that an entry
+ * setting neither takes as a pair ({@link inheritGlobalUrl}).
+ *
+ * @param options - the entry's and the global fields, the check's position and the message.
+ * @returns the spec's `global` and `fromGlobal`.
+ */
+export function globalUrlSpec(options: GlobalUrlOptions): GlobalDefaults {
+  const { fields, globalFields, missing } = options
+  const [url, file] = globalFields
+  return {
+    global: {
+      fields: { [url]: str('secret-url'), [file]: str() },
+      exclusive: [{ pair: globalFields, order: options.order }],
+    },
+    fromGlobal: (c, g) => {
+      inheritGlobalUrl(c, g, fields, globalFields, missing)
+    },
   }
 }

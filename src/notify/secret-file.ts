@@ -1,17 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 
-import { AlertmeshError } from '../util/index.js'
-
-// The texts of Go's syscall errors that os.ReadFile can return for a secret file.
-const GO_ERRNO_TEXT: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'not a directory',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'file name too long',
-}
+import { AlertmeshError, goPathErrorText } from '../util/index.js'
 
 /** SecretFileError is a secret file that could not be read, worded as Go's *fs.PathError. */
 export class SecretFileError extends AlertmeshError {
@@ -65,14 +55,9 @@ export function readSecretFileSync(path: string, whitespace: 'trim' | 'keep'): s
   return trimmed(content, whitespace)
 }
 
-/** goPathError words a failed read as Go's *fs.PathError. */
+/** goPathError words a failed read as Go's *fs.PathError (src/util's wording). */
 function goPathError(path: string, err: unknown): SecretFileError {
-  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : ''
-  // Go opens first and reads second: a directory opens fine and fails on read.
-  const op = code === 'EISDIR' ? 'read' : 'open'
-  return new SecretFileError(`${op} ${path}: ${GO_ERRNO_TEXT[code] ?? code.toLowerCase()}`, {
-    cause: err,
-  })
+  return new SecretFileError(goPathErrorText(path, err), { cause: err })
 }
 
 function trimmed(content: string, whitespace: 'trim' | 'keep'): string {

@@ -14,7 +14,9 @@ function within(at: number, from: number, to: number, what: string): void {
   assert.ok(at >= from && at <= to, `${what} at ${at} ms, expected within [${from}, ${to}]`)
 }
 
-describe('notifications', () => {
+// Every case starts its own node and listens on its own receiver path, so the cases run side by
+// side; each timing window is measured from after its own node is up.
+describe('notifications', { concurrency: true }, () => {
   let receiver: WebhookReceiver
   const teardown = new Teardown()
 

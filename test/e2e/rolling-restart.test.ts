@@ -4,7 +4,6 @@
 // notified exactly once: none missed while a node is down, none repeated by a node coming back.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
 
 import {
   clusterArgs,
@@ -13,6 +12,7 @@ import {
   waitForFullMembership,
 } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
+import { afterDedupChecks } from '../support/dedup-checks.js'
 import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
 import { Teardown } from '../support/teardown.js'
@@ -100,9 +100,12 @@ describe('rolling restart of a 3-node cluster', () => {
       await waitForFullMembership(members)
     }
 
-    // A duplicate would come from the last restarted node after its group_wait, its position's
-    // wait (at most 2 peer timeouts) and one group_interval: wait that long, plus a margin.
-    await sleep((2 * PEER_TIMEOUT_S + 2 * GROUP_INTERVAL_S + 2) * 1000)
+    // A duplicate would come from the last restarted node at its first flush of the groups,
+    // after group_wait and its position's wait (at most 2 peer timeouts): await that flush's
+    // nflog lookup of every group (a fresh process looks up nothing else). Its later flushes
+    // compare with an nflog that only got newer.
+    const last = members.at(-1) as ClusterMember
+    await afterDedupChecks([last.node], [0], sent.length)
     const counts = new Map<string, number>()
     for (const d of receiver.on('/rolling')) {
       const name = d.payload.groupLabels['alertname'] ?? '?'

@@ -278,7 +278,14 @@ describe('scripts/dedup-experiment.mjs', () => {
     'counts exactly one firing and one resolved notification for an alert sent to all three nodes',
     { timeout: 240_000 },
     async () => {
-      const run = await script('dedup-experiment.mjs', ['--nodes', '3', '--dir', dir], 220_000)
+      // A 2 s peer_timeout (the script's default is 3 s, Alertmanager's 15 s) still leaves
+      // position 1 two seconds for position 0's nflog entry to arrive by gossip, and shortens
+      // each phase's quiet window from 10 s to 7 s.
+      const run = await script(
+        'dedup-experiment.mjs',
+        ['--nodes', '3', '--peer-timeout', '2s', '--dir', dir],
+        220_000
+      )
       assert.equal(run.code, 0, run.stdout + run.stderr)
       assert.match(run.stdout, /a1\s+\{alertname="DedupExperiment", alert="a1"\}\s+1\s+1\s+n\d/)
       assert.match(run.stdout, /total\s+1\s+1\n/)

@@ -1,3 +1,6 @@
+import type { Alert } from '#src/alerts/index.js'
+import { fingerprint } from '#src/labels/index.js'
+
 /**
  * iso renders epoch milliseconds as the RFC3339 text the API takes.
  *
@@ -44,4 +47,25 @@ receivers:
   webhook_configs:
   - url: ${url}
 `
+}
+
+/**
+ * testAlert is an Alert for unit tests: the given fields, and for the rest no annotations,
+ * started and updated at 1, not ended, no generator URL, not timed out, and the labels'
+ * fingerprint.
+ *
+ * @param fields - the labels and whatever else the test cares about.
+ * @returns the alert.
+ */
+export function testAlert(fields: Partial<Alert> & Pick<Alert, 'labels'>): Alert {
+  return {
+    annotations: {},
+    startsAt: 1,
+    endsAt: 0,
+    generatorURL: '',
+    updatedAt: 1,
+    timeout: false,
+    fingerprint: fingerprint(fields.labels),
+    ...fields,
+  }
 }

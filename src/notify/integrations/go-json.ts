@@ -42,21 +42,3 @@ export function goJSONKind(v: unknown): string {
       return 'object'
   }
 }
-
-/**
- * goQuoteChar is encoding/json's quoteChar, which quotes the character a syntax error names:
- * `'x'`, with `\'` for a single quote and the character's JSON escape otherwise.
- *
- * @param c - the character.
- * @returns it quoted.
- */
-export function goQuoteChar(c: string): string {
-  if (c === "'") {
-    return `'\\''`
-  }
-  if (c === '"') {
-    return `'"'`
-  }
-  const quoted = JSON.stringify(c)
-  return `'${quoted.slice(1, -1)}'`
-}

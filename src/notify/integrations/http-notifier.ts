@@ -205,9 +205,9 @@ export interface SecretField {
   /** What a read failure is prefixed with, e.g. `read webhook_url_file: `; '' for none. */
   readonly errorPrefix: string
   /**
-   * How the file is read and trimmed; by default readSecretFile with strings.TrimSpace. 0.25's
-   * PagerDuty and VictorOps read theirs with readFileAsGo and goTrimSpace (fields.ts), whose
-   * error texts differ for a few errno codes.
+   * How the file is read and trimmed; by default readSecretFile, trimming Unicode white space.
+   * 0.25's PagerDuty and VictorOps read theirs with readFileAsGo and goTrimSpace (fields.ts),
+   * which trims exactly Go's unicode.IsSpace set.
    */
   readonly read?: (path: string) => Promise<string>
 }

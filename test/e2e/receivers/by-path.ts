@@ -88,6 +88,57 @@ export async function assertSameNotificationCounts(
   assert.deepEqual(mesh, am)
 }
 
+/**
+ * caseRoutes is the `route` block of a test whose cases are receivers picked by the `case`
+ * label: one group per alertname and case, flushed after 1 s and again every second; the cases
+ * in `once` get one attempt only (a failed flush is retried at every group_interval).
+ *
+ * @param cases - the routed cases (the rest go to `defaults`).
+ * @param once - the cases that fail on purpose, routed after the others.
+ * @returns the YAML, from `route:` to the last route.
+ */
+export function caseRoutes(cases: readonly string[], once: readonly string[]): string {
+  const route = (c: string, extra = '') =>
+    `    - { matchers: ['case="${c}"'], receiver: ${c}${extra} }`
+  return [
+    'route:',
+    '  receiver: defaults',
+    '  group_by: [alertname, case]',
+    '  group_wait: 1s',
+    '  group_interval: 1s',
+    '  repeat_interval: 1h',
+    '  routes:',
+    ...cases.map((c) => route(c)),
+    ...once.map((c) => route(c, ', group_interval: 1h')),
+  ].join('\n')
+}
+
+/**
+ * fanOutRoutes is the `route` block of a test that sends every group to several receivers:
+ * each route but the last continues, so each alert reaches all of them.
+ *
+ * @param receivers - the receivers, the first also the root's.
+ * @param timing - the group_wait, group_interval and (if any) repeat_interval lines' values.
+ * @returns the YAML, from `route:` to the last route.
+ */
+export function fanOutRoutes(
+  receivers: readonly string[],
+  timing: { readonly wait: string; readonly interval: string; readonly repeat?: string }
+): string {
+  return [
+    'route:',
+    `  receiver: ${receivers[0] ?? ''}`,
+    '  group_by: [alertname]',
+    `  group_wait: ${timing.wait}`,
+    `  group_interval: ${timing.interval}`,
+    ...(timing.repeat === undefined ? [] : [`  repeat_interval: ${timing.repeat}`]),
+    '  routes:',
+    ...receivers.map(
+      (r, i) => `    - {receiver: ${r}${i < receivers.length - 1 ? ', continue: true' : ''}}`
+    ),
+  ].join('\n')
+}
+
 /** FAIL_PATH_PREFIX marks the paths {@link failingReply} answers with a final 400. */
 export const FAIL_PATH_PREFIX = '/fail'
 
@@ -142,6 +193,49 @@ export function startingNow<T extends PostableAlert>(
 ): (T & { startsAt: string })[] {
   const startsAt = new Date().toISOString()
   return alerts.map((a) => ({ ...a, startsAt }))
+}
+
+/**
+ * delivered picks the alerts of every case but `fail` and `broken`, whose flush fails for good:
+ * those resolve in a second round.
+ *
+ * @param alert - an alert with a `case` label.
+ * @returns whether its case delivers.
+ */
+export function delivered(alert: PostableAlert): boolean {
+  return !['fail', 'broken'].includes(alert.labels['case'] ?? '')
+}
+
+/** Requests is what both capture servers got, Alertmanager's first. */
+type Requests = [CapturedRequest[], CapturedRequest[]]
+
+/**
+ * postFiringThenResolved runs a chat test's two rounds: it posts `alerts` starting now, waits
+ * for `counts.firing` requests on each side and compares them path by path, then posts the
+ * alerts `resolves` picks again with `endsAt` now, waits for `counts.total` requests and
+ * compares them all.
+ *
+ * @param run - the two nodes.
+ * @param alerts - every case's alerts.
+ * @param counts - the requests each side has after the firing round and after both.
+ * @param resolves - which alerts are resolved in the second round.
+ * @returns each side's requests after the firing round and after both rounds.
+ */
+export async function postFiringThenResolved<T extends PostableAlert>(
+  run: SideBySide,
+  alerts: readonly T[],
+  counts: { readonly firing: number; readonly total: number },
+  resolves: (alert: T) => boolean
+): Promise<{ readonly firing: Requests; readonly all: Requests }> {
+  const firingAlerts = startingNow(alerts)
+  await run.post(firingAlerts)
+  const firing = await run.waitForRequests(counts.firing)
+  assertSamePerPath(...firing)
+  const endsAt = new Date().toISOString()
+  await run.post(firingAlerts.filter(resolves).map((a) => ({ ...a, endsAt })))
+  const all = await run.waitForRequests(counts.total)
+  assertSamePerPath(...all)
+  return { firing, all }
 }
 
 /**

@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
 
 import { simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
@@ -16,6 +15,7 @@ import { SMTPServer } from 'smtp-server'
 import { startTestCluster, stopMembers, waitForFullMembership } from '../../support/cluster.js'
 import type { ClusterMember } from '../../support/cluster.js'
 import { startConsulStandin } from '../../support/consul-standin/index.js'
+import { afterDedupChecks, nflogQueries } from '../../support/dedup-checks.js'
 import { iso } from '../../support/fixtures.js'
 import { runAlertmesh } from '../../support/node-process.js'
 import { CaptureServer } from '../../support/side-by-side.js'
@@ -25,7 +25,7 @@ import { waitFor } from '../../support/wait.js'
 
 const GROUPS = ['DiskFull', 'HighLatency', 'Flaky'] as const
 const PREFIX = 'receivers'
-// Position 2 waits 2 × peer_timeout before it looks at the nflog: wait past that for duplicates.
+// Position 2 waits 2 × peer_timeout before it looks at the nflog.
 // Position 0's three failed PagerDuty attempts and the fourth take up to about 3.5 s (0.5 s
 // backoff growing by 1.5, ±50%); positions 1 and 2 must start after that, or they too try while
 // position 0 still fails and one of them can get through a moment before its entry arrives.
@@ -157,7 +157,9 @@ describe('a Consul cluster notifying email, Slack and PagerDuty', { timeout: 180
       startsAt: iso(now),
       endsAt: iso(now + 3_600_000),
     }))
-    for (const { node } of members) {
+    const nodes = members.map((m) => m.node)
+    const lookups = await nflogQueries(nodes)
+    for (const node of nodes) {
       const res = await node.postAlerts(alerts)
       assert.equal(res.status, 200)
     }
@@ -172,8 +174,9 @@ describe('a Consul cluster notifying email, Slack and PagerDuty', { timeout: 180
         flakyAttempts >= 4,
       { timeoutMs: 60_000 }
     )
-    // Past every position's wait and a retry more: a duplicate would have arrived by now.
-    await sleep((2 * PEER_TIMEOUT_S + 3) * 1000)
+    // Once every position has waited and checked the nflog for each group's three
+    // integrations, a duplicate would have been sent.
+    await afterDedupChecks(nodes, lookups, GROUPS.length * 3)
     assert.deepEqual(
       GROUPS.map((g) => mails.filter((m) => m.subject.includes(g)).length),
       [1, 1, 1],

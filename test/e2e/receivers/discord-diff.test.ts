@@ -14,28 +14,17 @@ import {
   assertSameErrorLogged,
   assertSameFailureLogged,
   assertSameNotificationCounts,
-  assertSamePerPath,
   byPath,
+  delivered,
+  caseRoutes,
   failingReply,
-  startingNow,
   FAIL_BODY,
+  postFiringThenResolved,
 } from './by-path.js'
 
 const CONFIG = `
 templates: ['custom.tmpl']
-route:
-  receiver: defaults
-  group_by: [alertname, case]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-  routes:
-    - { matchers: ['case="sixty"'], receiver: sixty }
-    - { matchers: ['case="custom"'], receiver: custom }
-    - { matchers: ['case="long"'], receiver: long }
-    # One attempt only: a failed flush is retried at every group_interval.
-    - { matchers: ['case="fail"'], receiver: fail, group_interval: 1h }
-    - { matchers: ['case="broken"'], receiver: broken, group_interval: 1h }
+${caseRoutes(['sixty', 'custom', 'long'], ['fail', 'broken'])}
 receivers:
   # Every default; resolved notifications are on by default.
   - name: defaults
@@ -104,19 +93,9 @@ describe('side by side with Alertmanager 0.25: discord', { timeout: 120_000 }, (
   })
 
   it('sends the same requests for every case, firing and then resolved', async () => {
-    const firing = startingNow(FIRING)
-    await run.post(firing)
-    const [firingAm, firingMesh] = await run.waitForRequests(5)
-    assertSamePerPath(firingAm, firingMesh)
     // Every case is resolved too: discord sends resolved notifications by default.
-    const endsAt = new Date().toISOString()
-    await run.post(
-      firing
-        .filter((a) => !['fail', 'broken'].includes(a.labels['case'] ?? ''))
-        .map((a) => ({ ...a, endsAt }))
-    )
-    const [am, mesh] = await run.waitForRequests(9)
-    assertSamePerPath(am, mesh)
+    const rounds = await postFiringThenResolved(run, FIRING, { firing: 5, total: 9 }, delivered)
+    const [, mesh] = rounds.all
     const defaults = byPath(mesh).get('/api/webhooks/1/s3cr3t-defaults') ?? []
     assert.match(defaults[0]?.body.toString() ?? '', /"color":10038562\}/)
     assert.match(defaults[1]?.body.toString() ?? '', /"color":3066993\}/)

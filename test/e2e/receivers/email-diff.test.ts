@@ -270,71 +270,76 @@ describe('side by side with Alertmanager 0.25: email', { timeout: 180_000 }, () 
 /**
  * The failure cases: each runs both nodes against SMTP servers that fail the same way and
  * compares what the metrics say about retries (more requests than notifications) and final
- * failures. 0.25's flush deadline is at least 10 s, so a retried failure takes that long.
+ * failures. 0.25's flush deadline is at least 10 s, so a retried failure takes that long; each
+ * case has its own pair of nodes and SMTP servers, so the cases run side by side and the file
+ * waits out one deadline instead of six.
  */
-describe('side by side with Alertmanager 0.25: email failures', { timeout: 240_000 }, () => {
-  const cases: {
-    name: string
-    server: SmtpCaptureOptions
-    email?: string
-    /** The `from` field (default am@example.com). */
-    from?: string
-    /** The `to` field (default oncall@example.com). */
-    to?: string
-    /** What both nodes do. */
-    retried: boolean
-    /** Differences that must exist: what each side counts as failed, and delivers. */
-    amFails?: boolean
-    amDelivers?: boolean
-  }[] = [
-    // A refused recipient: retried until the flush deadline, then counted as failed.
-    {
-      name: 'a 550 to RCPT TO',
-      server: { rejectRcpt: { code: 550, message: 'no' } },
-      retried: true,
-    },
-    // One recipient of two refused: retried, and nobody receives the message.
-    {
-      name: 'a 550 to one RCPT TO of two',
-      server: { rejectRcpt: { code: 550, message: 'no', recipients: ['b@example.com'] } },
-      to: 'a@example.com, b@example.com',
-      retried: true,
-    },
-    // Authentication refused: retried.
-    {
-      name: 'a refused AUTH',
-      server: { authMethods: ['PLAIN'], users: { alice: 'other' } },
-      email: 'auth_username: alice\n        auth_password: pw',
-      retried: true,
-    },
-    // A broken `from` template: not retried.
-    { name: 'a broken from template', server: {}, from: "'{{ .Nope.X }}'", retried: false },
-    // The message refused after DATA: 0.25 ignores the reply and counts a success; alertmesh
-    // retries and counts a failure (deliberate: nothing was delivered).
-    {
-      name: 'a 554 after DATA (a deliberate difference)',
-      server: { rejectData: { code: 554, message: 'spam' } },
-      retried: true,
-      amFails: false,
-    },
-    // A broken header template: neither retries; 0.25 has already sent DATA and delivers the
-    // message without its body, alertmesh sends nothing (deliberate).
-    {
-      name: 'a broken header template (a deliberate difference)',
-      server: {},
-      email: 'headers: {X-Broken: \'{{ template "nope" . }}\'}',
-      retried: false,
-      amDelivers: true,
-    },
-  ]
-  for (const c of cases) {
-    it(`fails as 0.25 does on ${c.name}`, async () => {
-      const smtp = {
-        alertmanager: await SmtpCapture.start(c.server),
-        alertmesh: await SmtpCapture.start(c.server),
-      }
-      const run = await SideBySide.start({
-        config: (side) => `
+describe(
+  'side by side with Alertmanager 0.25: email failures',
+  { timeout: 240_000, concurrency: true },
+  () => {
+    const cases: {
+      name: string
+      server: SmtpCaptureOptions
+      email?: string
+      /** The `from` field (default am@example.com). */
+      from?: string
+      /** The `to` field (default oncall@example.com). */
+      to?: string
+      /** What both nodes do. */
+      retried: boolean
+      /** Differences that must exist: what each side counts as failed, and delivers. */
+      amFails?: boolean
+      amDelivers?: boolean
+    }[] = [
+      // A refused recipient: retried until the flush deadline, then counted as failed.
+      {
+        name: 'a 550 to RCPT TO',
+        server: { rejectRcpt: { code: 550, message: 'no' } },
+        retried: true,
+      },
+      // One recipient of two refused: retried, and nobody receives the message.
+      {
+        name: 'a 550 to one RCPT TO of two',
+        server: { rejectRcpt: { code: 550, message: 'no', recipients: ['b@example.com'] } },
+        to: 'a@example.com, b@example.com',
+        retried: true,
+      },
+      // Authentication refused: retried.
+      {
+        name: 'a refused AUTH',
+        server: { authMethods: ['PLAIN'], users: { alice: 'other' } },
+        email: 'auth_username: alice\n        auth_password: pw',
+        retried: true,
+      },
+      // A broken `from` template: not retried.
+      { name: 'a broken from template', server: {}, from: "'{{ .Nope.X }}'", retried: false },
+      // The message refused after DATA: 0.25 ignores the reply and counts a success; alertmesh
+      // retries and counts a failure (deliberate: nothing was delivered).
+      {
+        name: 'a 554 after DATA (a deliberate difference)',
+        server: { rejectData: { code: 554, message: 'spam' } },
+        retried: true,
+        amFails: false,
+      },
+      // A broken header template: neither retries; 0.25 has already sent DATA and delivers the
+      // message without its body, alertmesh sends nothing (deliberate).
+      {
+        name: 'a broken header template (a deliberate difference)',
+        server: {},
+        email: 'headers: {X-Broken: \'{{ template "nope" . }}\'}',
+        retried: false,
+        amDelivers: true,
+      },
+    ]
+    for (const c of cases) {
+      it(`fails as 0.25 does on ${c.name}`, async () => {
+        const smtp = {
+          alertmanager: await SmtpCapture.start(c.server),
+          alertmesh: await SmtpCapture.start(c.server),
+        }
+        const run = await SideBySide.start({
+          config: (side) => `
 route: {receiver: mail, group_by: [alertname], group_wait: 1s, group_interval: 1s, repeat_interval: 1h}
 receivers:
   - name: mail
@@ -345,64 +350,67 @@ receivers:
         require_tls: false
         ${c.email ?? ''}
 `,
-      })
-      try {
-        await run.post([{ labels: { alertname: 'Broken' }, startsAt: new Date().toISOString() }])
-        const settled = async (side: Side): Promise<EmailMetrics> =>
-          waitFor(
-            `${side.name}'s first email notification to end`,
+        })
+        try {
+          await run.post([{ labels: { alertname: 'Broken' }, startsAt: new Date().toISOString() }])
+          const settled = async (side: Side): Promise<EmailMetrics> =>
+            waitFor(
+              `${side.name}'s first email notification to end`,
+              async () => {
+                const m = await emailMetrics(side)
+                return m.latencyCount >= 1 && m.notifications >= 1 && m.requests >= 1
+                  ? m
+                  : undefined
+              },
+              { timeoutMs: 60_000, intervalMs: 200 }
+            )
+          // The first flush ends with a failure counted, or (0.25 on the refused DATA) a success.
+          const amFails = c.amFails ?? true
+          const am = await waitFor(
+            "Alertmanager's first flush",
             async () => {
-              const m = await emailMetrics(side)
-              return m.latencyCount >= 1 && m.notifications >= 1 && m.requests >= 1 ? m : undefined
+              const m = await settled(run.am)
+              return (amFails ? m.failed >= 1 : m.requests >= 1) ? m : undefined
             },
             { timeoutMs: 60_000, intervalMs: 200 }
           )
-        // The first flush ends with a failure counted, or (0.25 on the refused DATA) a success.
-        const amFails = c.amFails ?? true
-        const am = await waitFor(
-          "Alertmanager's first flush",
-          async () => {
-            const m = await settled(run.am)
-            return (amFails ? m.failed >= 1 : m.requests >= 1) ? m : undefined
-          },
-          { timeoutMs: 60_000, intervalMs: 200 }
-        )
-        const mesh = await waitFor(
-          "alertmesh's first flush",
-          async () => {
-            const m = await settled(run.mesh)
-            return m.failed >= 1 ? m : undefined
-          },
-          { timeoutMs: 60_000, intervalMs: 200 }
-        )
-        assert.equal(
-          mesh.requests > mesh.notifications,
-          c.retried,
-          `alertmesh retried: ${JSON.stringify(mesh)}`
-        )
-        if (amFails) {
-          assert.equal(
-            am.requests > am.notifications,
-            c.retried,
-            `0.25 retried: ${JSON.stringify(am)}`
+          const mesh = await waitFor(
+            "alertmesh's first flush",
+            async () => {
+              const m = await settled(run.mesh)
+              return m.failed >= 1 ? m : undefined
+            },
+            { timeoutMs: 60_000, intervalMs: 200 }
           )
-        } else {
-          assert.equal(am.failed, 0, `0.25 counted a success: ${JSON.stringify(am)}`)
+          assert.equal(
+            mesh.requests > mesh.notifications,
+            c.retried,
+            `alertmesh retried: ${JSON.stringify(mesh)}`
+          )
+          if (amFails) {
+            assert.equal(
+              am.requests > am.notifications,
+              c.retried,
+              `0.25 retried: ${JSON.stringify(am)}`
+            )
+          } else {
+            assert.equal(am.failed, 0, `0.25 counted a success: ${JSON.stringify(am)}`)
+          }
+          assert.equal(smtp.alertmesh.messages.length, 0, 'alertmesh delivered nothing')
+          assert.equal(
+            smtp.alertmanager.messages.length > 0,
+            c.amDelivers === true,
+            `0.25 delivered ${smtp.alertmanager.messages.length}`
+          )
+        } finally {
+          await run.stop()
+          await smtp.alertmanager.stop()
+          await smtp.alertmesh.stop()
         }
-        assert.equal(smtp.alertmesh.messages.length, 0, 'alertmesh delivered nothing')
-        assert.equal(
-          smtp.alertmanager.messages.length > 0,
-          c.amDelivers === true,
-          `0.25 delivered ${smtp.alertmanager.messages.length}`
-        )
-      } finally {
-        await run.stop()
-        await smtp.alertmanager.stop()
-        await smtp.alertmesh.stop()
-      }
-    })
+      })
+    }
   }
-})
+)
 
 /**
  * 0.25 takes the first mechanism of the server's AUTH list that its credentials allow; each

@@ -9,7 +9,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
 
 import { load as parseYaml } from 'js-yaml'
 
@@ -18,6 +17,7 @@ import { INTEGRATIONS } from '#src/notify/index.js'
 import { startTestCluster, stopMembers, waitForFullMembership } from '../../support/cluster.js'
 import type { ClusterMember } from '../../support/cluster.js'
 import { startConsulStandin } from '../../support/consul-standin/index.js'
+import { afterDedupChecks, nflogQueries } from '../../support/dedup-checks.js'
 import { iso } from '../../support/fixtures.js'
 import { runAlertmesh } from '../../support/node-process.js'
 import { CaptureServer } from '../../support/side-by-side.js'
@@ -28,7 +28,7 @@ import { tunnelCertificate } from '../../support/tunnel-certificate.js'
 import { waitFor } from '../../support/wait.js'
 
 const PREFIX = 'every-kind'
-// Position 1 waits one peer_timeout before it looks at the nflog: wait past that for duplicates.
+// Position 1 waits one peer_timeout before it looks at the nflog.
 const PEER_TIMEOUT_S = 3
 /** Every secret in the config contains this, so none may show in /api/v2/status. */
 const MARK = 's3cr3t'
@@ -303,7 +303,9 @@ describe('a receiver with every kind, in a Consul cluster', { timeout: 240_000 }
     const alerts = [
       { labels: { alertname, severity: 'critical' }, startsAt: iso(now), endsAt: iso(now + 3.6e6) },
     ]
-    for (const { node } of members) {
+    const nodes = members.map((m) => m.node)
+    const lookups = await nflogQueries(nodes)
+    for (const node of nodes) {
       assert.equal((await node.postAlerts(alerts)).status, 200)
     }
     await waitFor(
@@ -311,8 +313,9 @@ describe('a receiver with every kind, in a Consul cluster', { timeout: 240_000 }
       () => Object.values(counts()).every((n) => n >= expected),
       { timeoutMs: 60_000 }
     )
-    // Past position 1's wait and a retry more: a duplicate would have arrived by now.
-    await sleep((2 * PEER_TIMEOUT_S + 2) * 1000)
+    // Once position 1 has waited and checked the nflog for every kind, a duplicate would
+    // have been sent.
+    await afterDedupChecks(nodes, lookups, KINDS.length)
     assert.deepEqual(
       counts(),
       Object.fromEntries(KINDS.map((k) => [k.name, expected])),

@@ -19,6 +19,7 @@ import { SideBySide, assertSameRequests } from '../../support/side-by-side.js'
 import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
 
 import { oneAndSixty } from './alerts.js'
+import { fanOutRoutes } from './by-path.js'
 
 const CUSTOM_TMPL = `{{ define "og.custom" }}{{ .Status | toUpper }} <{{ .CommonLabels.alertname }}> {{ range .Alerts }}{{ .Labels.instance }} {{ end }}{{ end }}`
 
@@ -28,20 +29,7 @@ global:
   opsgenie_api_url: '{{CAPTURE}}/global/'
   opsgenie_api_key: 'global-key'
 templates: ['custom.tmpl']
-route:
-  receiver: defaults
-  group_by: [alertname]
-  group_wait: 3s
-  group_interval: 3s
-  repeat_interval: 1h
-  routes:
-    - {receiver: defaults, continue: true}
-    - {receiver: full, continue: true}
-    - {receiver: custom, continue: true}
-    - {receiver: global, continue: true}
-    - {receiver: keyfile, continue: true}
-    - {receiver: long, continue: true}
-    - {receiver: updates}
+${fanOutRoutes(['defaults', 'full', 'custom', 'global', 'keyfile', 'long', 'updates'], { wait: '3s', interval: '3s', repeat: '1h' })}
 receivers:
   - name: defaults
     opsgenie_configs:
@@ -211,15 +199,7 @@ describe('side by side with Alertmanager 0.25: opsgenie errors', { timeout: 180_
   before(async () => {
     run = await SideBySide.start({
       config: `
-route:
-  receiver: limited
-  group_by: [alertname]
-  group_wait: 1s
-  group_interval: 1h
-  routes:
-    - {receiver: limited, continue: true}
-    - {receiver: invalid, continue: true}
-    - {receiver: broken}
+${fanOutRoutes(['limited', 'invalid', 'broken'], { wait: '1s', interval: '1h' })}
 receivers:
   - name: broken
     opsgenie_configs:

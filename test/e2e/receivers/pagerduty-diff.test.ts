@@ -24,6 +24,7 @@ import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
 import { tunnelCertificate } from '../../support/tunnel-certificate.js'
 
 import { oneAndSixty } from './alerts.js'
+import { fanOutRoutes } from './by-path.js'
 
 const CUSTOM_TMPL = `{{ define "pd.custom" }}{{ .Status | toUpper }} <{{ .CommonLabels.alertname }}> {{ range .Alerts }}{{ .Labels.instance }}={{ .Annotations.summary }} {{ end }}{{ end }}
 {{ define "pd.details" }}{{ range .Alerts.Firing }}{{ .Labels.note }};{{ end }}{{ end }}`
@@ -33,20 +34,7 @@ function config(keyFile: string): string {
 global:
   pagerduty_url: '{{CAPTURE}}/global/enqueue'
 templates: ['custom.tmpl']
-route:
-  receiver: defaults
-  group_by: [alertname]
-  group_wait: 3s
-  group_interval: 3s
-  repeat_interval: 1h
-  routes:
-    - {receiver: defaults, continue: true}
-    - {receiver: full, continue: true}
-    - {receiver: custom, continue: true}
-    - {receiver: global, continue: true}
-    - {receiver: keyfile, continue: true}
-    - {receiver: long, continue: true}
-    - {receiver: huge}
+${fanOutRoutes(['defaults', 'full', 'custom', 'global', 'keyfile', 'long', 'huge'], { wait: '3s', interval: '3s', repeat: '1h' })}
 receivers:
   - name: defaults
     pagerduty_configs:
@@ -198,16 +186,7 @@ function v1Config(caFile: string, keyFile: string): string {
   const http = `http_config: {proxy_url: '{{CAPTURE}}', tls_config: {ca_file: '${caFile}'}}`
   return `
 templates: ['custom.tmpl']
-route:
-  receiver: v1
-  group_by: [alertname]
-  group_wait: 3s
-  group_interval: 3s
-  repeat_interval: 1h
-  routes:
-    - {receiver: v1, continue: true}
-    - {receiver: v1full, continue: true}
-    - {receiver: v1file}
+${fanOutRoutes(['v1', 'v1full', 'v1file'], { wait: '3s', interval: '3s', repeat: '1h' })}
 receivers:
   - name: v1
     pagerduty_configs:
@@ -303,15 +282,7 @@ describe('side by side with Alertmanager 0.25: pagerduty errors', { timeout: 180
   before(async () => {
     run = await SideBySide.start({
       config: `
-route:
-  receiver: limited
-  group_by: [alertname]
-  group_wait: 1s
-  group_interval: 1h
-  routes:
-    - {receiver: limited, continue: true}
-    - {receiver: invalid, continue: true}
-    - {receiver: broken}
+${fanOutRoutes(['limited', 'invalid', 'broken'], { wait: '1s', interval: '1h' })}
 receivers:
   - name: broken
     pagerduty_configs:

@@ -25,6 +25,7 @@ import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
 import { tunnelCertificate } from '../../support/tunnel-certificate.js'
 
 import { oneAndSixty } from './alerts.js'
+import { fanOutRoutes } from './by-path.js'
 
 /** The headers compared: those of notify.PostText, the tunnelled Host and the empty body's. */
 const HEADERS = ['content-type', 'user-agent', 'authorization', 'content-length', 'host']
@@ -41,20 +42,7 @@ function config(caFile: string): string {
   const user = (receiver: string): string => `'uk-${receiver}-{{ .GroupLabels.alertname }}'`
   return `
 templates: ['custom.tmpl']
-route:
-  receiver: defaults
-  group_by: [alertname]
-  group_wait: 3s
-  group_interval: 3s
-  repeat_interval: 1h
-  routes:
-    - {receiver: defaults, continue: true}
-    - {receiver: full, continue: true}
-    - {receiver: html, continue: true}
-    - {receiver: custom, continue: true}
-    - {receiver: long, continue: true}
-    - {receiver: blank, continue: true}
-    - {receiver: noresolve}
+${fanOutRoutes(['defaults', 'full', 'html', 'custom', 'long', 'blank', 'noresolve'], { wait: '3s', interval: '3s', repeat: '1h' })}
 receivers:
   - name: defaults
     pushover_configs:
@@ -224,15 +212,7 @@ describe('side by side with Alertmanager 0.25: pushover errors', { timeout: 180_
     const http = `http_config: {proxy_url: '{{CAPTURE}}', tls_config: {ca_file: '${caFile}'}}`
     run = await SideBySide.start({
       config: `
-route:
-  receiver: retry
-  group_by: [alertname]
-  group_wait: 1s
-  group_interval: 1h
-  routes:
-    - {receiver: retry, continue: true}
-    - {receiver: invalid, continue: true}
-    - {receiver: broken}
+${fanOutRoutes(['retry', 'invalid', 'broken'], { wait: '1s', interval: '1h' })}
 receivers:
   - name: retry
     pushover_configs: [{user_key: uk-retry, token: tk, ${http}}]

@@ -12,31 +12,18 @@ import {
   assertSameErrorLogged,
   assertSameFailureLogged,
   assertSameNotificationCounts,
-  assertSamePerPath,
   byPath,
+  caseRoutes,
   failingReply,
-  startingNow,
   FAIL_BODY,
+  postFiringThenResolved,
 } from './by-path.js'
 
 const CONFIG = `
 global:
   slack_api_url: '{{CAPTURE}}/global/s3cr3t'
 templates: ['custom.tmpl']
-route:
-  receiver: defaults
-  group_by: [alertname, case]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-  routes:
-    - { matchers: ['case="sixty"'], receiver: sixty }
-    - { matchers: ['case="every"'], receiver: every }
-    - { matchers: ['case="custom"'], receiver: custom }
-    - { matchers: ['case="long"'], receiver: long }
-    # One attempt only: a failed flush is retried at every group_interval.
-    - { matchers: ['case="fail"'], receiver: fail, group_interval: 1h }
-    - { matchers: ['case="broken"'], receiver: broken, group_interval: 1h }
+${caseRoutes(['sixty', 'every', 'custom', 'long'], ['fail', 'broken'])}
 receivers:
   # Every default, the URL from global, resolved notifications on.
   - name: defaults
@@ -162,10 +149,16 @@ describe('side by side with Alertmanager 0.25: slack', { timeout: 120_000 }, () 
   })
 
   it('sends the same requests for every case, firing and then resolved', async () => {
-    const firing = startingNow(FIRING)
-    await run.post(firing)
-    const [firingAm, firingMesh] = await run.waitForRequests(6)
-    assertSamePerPath(firingAm, firingMesh)
+    // Only the defaults receiver sends resolved notifications (send_resolved defaults to false).
+    const {
+      firing: [firingAm],
+      all: [, mesh],
+    } = await postFiringThenResolved(
+      run,
+      FIRING,
+      { firing: 6, total: 7 },
+      (a) => a.labels['case'] === 'defaults'
+    )
     assert.deepEqual([...byPath(firingAm).keys()].sort(), [
       '/custom',
       '/every?token=x',
@@ -174,13 +167,6 @@ describe('side by side with Alertmanager 0.25: slack', { timeout: 120_000 }, () 
       '/long',
       '/sixty',
     ])
-    // Only the defaults receiver sends resolved notifications (send_resolved defaults to false).
-    const endsAt = new Date().toISOString()
-    await run.post(
-      firing.filter((a) => a.labels['case'] === 'defaults').map((a) => ({ ...a, endsAt }))
-    )
-    const [am, mesh] = await run.waitForRequests(7)
-    assertSamePerPath(am, mesh)
     const resolved = byPath(mesh).get('/global/s3cr3t')?.at(-1)
     assert.match(resolved?.body.toString() ?? '', /"color":"good"/)
     // The long title was truncated on both sides (compared above), to 1024 runes.

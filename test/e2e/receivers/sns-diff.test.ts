@@ -19,7 +19,7 @@ import { parseAuthorization, signatureIsValid } from '../../support/sigv4.js'
 import { waitFor } from '../../support/wait.js'
 
 import { oneAndSixty } from './alerts.js'
-import { assertSameFailureLogged } from './by-path.js'
+import { assertSameFailureLogged, fanOutRoutes } from './by-path.js'
 
 const ACCESS_KEY = 'AKIDEXAMPLE'
 const SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
@@ -39,19 +39,7 @@ const GROUP = `group: '{{ .GroupLabels.alertname }}'`
 
 const CONFIG = `
 templates: ['custom.tmpl']
-route:
-  receiver: topic
-  group_by: [alertname]
-  group_wait: 3s
-  group_interval: 3s
-  repeat_interval: 1h
-  routes:
-    - {receiver: topic, continue: true}
-    - {receiver: fifo, continue: true}
-    - {receiver: sms, continue: true}
-    - {receiver: target, continue: true}
-    - {receiver: huge, continue: true}
-    - {receiver: broken}
+${fanOutRoutes(['topic', 'fifo', 'sms', 'target', 'huge', 'broken'], { wait: '3s', interval: '3s', repeat: '1h' })}
 receivers:
   - name: topic
     sns_configs:

@@ -15,11 +15,12 @@ import {
   assertSameErrorLogged,
   assertSameFailureLogged,
   assertSameNotificationCounts,
-  assertSamePerPath,
   byPath,
+  caseRoutes,
   failingReply,
   startingNow,
   FAIL_BODY,
+  postFiringThenResolved,
 } from './by-path.js'
 
 const CONFIG = `
@@ -28,21 +29,7 @@ global:
   victorops_api_url: '{{CAPTURE}}/global'
   victorops_api_key: 'global-s3cr3t'
 templates: ['custom.tmpl']
-route:
-  receiver: defaults
-  group_by: [alertname, case]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-  routes:
-    - { matchers: ['case="sixty"'], receiver: sixty }
-    - { matchers: ['case="every"'], receiver: every }
-    - { matchers: ['case="custom"'], receiver: custom }
-    - { matchers: ['case="long"'], receiver: long }
-    - { matchers: ['case="bogus"'], receiver: bogus }
-    # One attempt only: a failed flush is retried at every group_interval.
-    - { matchers: ['case="fail"'], receiver: fail, group_interval: 1h }
-    - { matchers: ['case="broken"'], receiver: broken, group_interval: 1h }
+${caseRoutes(['sixty', 'every', 'custom', 'long', 'bogus'], ['fail', 'broken'])}
 receivers:
   # Every default: URL and API key from global, resolved notifications on.
   - name: defaults
@@ -164,10 +151,13 @@ describe('side by side with Alertmanager 0.25: victorops', { timeout: 120_000 },
   })
 
   it('sends the same requests for every case, firing and then resolved', async () => {
-    const firing = startingNow(FIRING)
-    await run.post(firing)
-    const [firingAm, firingMesh] = await run.waitForRequests(7)
-    assertSamePerPath(firingAm, firingMesh)
+    // Resolved notifications are on by default; the bogus case turned them off.
+    const {
+      firing: [firingAm],
+      all: [am, mesh],
+    } = await postFiringThenResolved(run, FIRING, { firing: 7, total: 12 }, (a) =>
+      RESOLVING.has(a.labels['case'] ?? '')
+    )
     assert.deepEqual([...byPath(firingAm).keys()].sort(), [
       '/bogus/bogus-key/rk-bogus',
       '/custom/file-key/rk-custom',
@@ -177,13 +167,6 @@ describe('side by side with Alertmanager 0.25: victorops', { timeout: 120_000 },
       '/long/long-key/rk-long',
       '/sixty/sixty-key/rk%20Many%20%C3%A9',
     ])
-    // Resolved notifications are on by default; the bogus case turned them off.
-    const endsAt = new Date().toISOString()
-    await run.post(
-      firing.filter((a) => RESOLVING.has(a.labels['case'] ?? '')).map((a) => ({ ...a, endsAt }))
-    )
-    const [am, mesh] = await run.waitForRequests(12)
-    assertSamePerPath(am, mesh)
     const resolved = am.slice(7).map((r) => JSON.parse(r.body.toString()) as Record<string, string>)
     assert.ok(resolved.every((body) => body['message_type'] === 'RECOVERY'))
     // Both cut the state message to 20480 runes with the marker, and warned twice alike.

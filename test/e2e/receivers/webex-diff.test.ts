@@ -12,30 +12,20 @@ import {
   assertSameErrorLogged,
   assertSameFailureLogged,
   assertSameNotificationCounts,
-  assertSamePerPath,
   byPath,
+  delivered,
+  caseRoutes,
   failingReply,
   startingNow,
   FAIL_BODY,
+  postFiringThenResolved,
 } from './by-path.js'
 
 const CONFIG = `
 global:
   webex_api_url: '{{CAPTURE}}/global/v1/messages'
 templates: ['custom.tmpl']
-route:
-  receiver: defaults
-  group_by: [alertname, case]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-  routes:
-    - { matchers: ['case="sixty"'], receiver: sixty }
-    - { matchers: ['case="custom"'], receiver: custom }
-    - { matchers: ['case="long"'], receiver: long }
-    # One attempt only: a failed flush is retried at every group_interval.
-    - { matchers: ['case="fail"'], receiver: fail, group_interval: 1h }
-    - { matchers: ['case="broken"'], receiver: broken, group_interval: 1h }
+${caseRoutes(['sixty', 'custom', 'long'], ['fail', 'broken'])}
 receivers:
   # Every default, the URL from global; resolved notifications are on by default.
   - name: defaults
@@ -117,18 +107,8 @@ describe('side by side with Alertmanager 0.25: webex', { timeout: 120_000 }, () 
   })
 
   it('sends the same requests for every case, firing and then resolved', async () => {
-    const firing = startingNow(FIRING)
-    await run.post(firing)
-    const [firingAm, firingMesh] = await run.waitForRequests(5)
-    assertSamePerPath(firingAm, firingMesh)
-    const endsAt = new Date().toISOString()
-    await run.post(
-      firing
-        .filter((a) => !['fail', 'broken'].includes(a.labels['case'] ?? ''))
-        .map((a) => ({ ...a, endsAt }))
-    )
-    const [am, mesh] = await run.waitForRequests(9)
-    assertSamePerPath(am, mesh)
+    const rounds = await postFiringThenResolved(run, FIRING, { firing: 5, total: 9 }, delivered)
+    const [, mesh] = rounds.all
     const paths = byPath(mesh)
     assert.equal(paths.get('/sixty/v1/messages?x=1')?.[0]?.headers.authorization, 'Token other')
     assert.match(paths.get('/custom')?.[0]?.headers.authorization ?? '', /^Bot .*f1leT0ken/)

@@ -13,7 +13,7 @@ import { SideBySide } from '../../support/side-by-side.js'
 import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
 
 import { alert, TRICKY } from './alerts.js'
-import { assertSamePerPath, byPath, startingNow } from './by-path.js'
+import { assertSamePerPath, byPath, caseRoutes, startingNow } from './by-path.js'
 
 const CONFIG = `
 global:
@@ -21,25 +21,7 @@ global:
   wechat_api_secret: 'global-s3cr3t'
   wechat_api_corp_id: 'corp <global>'
 templates: ['custom.tmpl']
-route:
-  receiver: defaults
-  group_by: [alertname, case]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-  routes:
-    - { matchers: ['case="sixty"'], receiver: sixty }
-    - { matchers: ['case="markdown"'], receiver: markdown }
-    - { matchers: ['case="custom"'], receiver: custom }
-    - { matchers: ['case="expired"'], receiver: expired }
-    - { matchers: ['case="errcode"'], receiver: errcode }
-    # One attempt only: a failed flush is retried at every group_interval.
-    - { matchers: ['case="fail"'], receiver: fail, group_interval: 1h }
-    - { matchers: ['case="broken"'], receiver: broken, group_interval: 1h }
-    - { matchers: ['case="notoken"'], receiver: notoken, group_interval: 1h }
-    - { matchers: ['case="htmltoken"'], receiver: htmltoken, group_interval: 1h }
-    - { matchers: ['case="numtoken"'], receiver: numtoken, group_interval: 1h }
-    - { matchers: ['case="badsecret"'], receiver: badsecret, group_interval: 1h }
+${caseRoutes(['sixty', 'markdown', 'custom', 'expired', 'errcode'], ['fail', 'broken', 'notoken', 'htmltoken', 'numtoken', 'badsecret'])}
 receivers:
   # Every default: URL, secret and corp id from global, text message.
   - name: defaults

@@ -16,7 +16,13 @@
 
 import { STATUS_CODES } from 'node:http'
 
-import type { Catalog, CatalogCheckInput, CatalogServiceInput, CheckStatus } from './catalog.js'
+import type {
+  Catalog,
+  CatalogCheckInput,
+  CatalogServiceInput,
+  CheckStatus,
+  ServiceFields,
+} from './catalog.js'
 import { checkJson } from './catalog.js'
 import { formatGoDuration, parseGoDuration } from './duration.js'
 import { HttpError } from './http-error.js'
@@ -43,16 +49,8 @@ export interface CheckDefinition {
 }
 
 /** ServiceDefinition is a parsed /v1/agent/service/register body. */
-export interface ServiceDefinition {
-  readonly id: string
+export interface ServiceDefinition extends ServiceFields {
   readonly name: string
-  readonly tags: readonly string[] | null
-  readonly address: string
-  readonly port: number
-  readonly meta: Readonly<Record<string, string>> | null
-  readonly taggedAddresses: Readonly<Record<string, { Address: string; Port: number }>> | null
-  readonly weights: { readonly Passing: number; readonly Warning: number }
-  readonly enableTagOverride: boolean
   readonly checks: readonly CheckDefinition[]
 }
 

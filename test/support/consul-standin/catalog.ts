@@ -14,10 +14,9 @@ import type { RaftIndex } from './blocking.js'
 /** CheckStatus is a Consul health status. */
 export type CheckStatus = 'passing' | 'warning' | 'critical'
 
-/** CatalogServiceInput is a service as the agent syncs it. */
-export interface CatalogServiceInput {
+/** ServiceFields are what a registration and its catalog entry say alike about a service. */
+export interface ServiceFields {
   readonly id: string
-  readonly service: string
   readonly tags: readonly string[] | null
   readonly address: string
   readonly port: number
@@ -25,6 +24,11 @@ export interface CatalogServiceInput {
   readonly taggedAddresses: Readonly<Record<string, { Address: string; Port: number }>> | null
   readonly weights: { readonly Passing: number; readonly Warning: number }
   readonly enableTagOverride: boolean
+}
+
+/** CatalogServiceInput is a service as the agent syncs it. */
+export interface CatalogServiceInput extends ServiceFields {
+  readonly service: string
 }
 
 /** CatalogCheckInput is a check as the agent syncs it. */

@@ -4,19 +4,18 @@ import { describe, it } from 'node:test'
 import { alertString, alertsString, isResolved } from '#src/alerts/index.js'
 import type { Alert } from '#src/alerts/index.js'
 
+import { testAlert } from '../../support/fixtures.js'
+
 const NOW = Date.UTC(2024, 0, 1, 12)
 
 function alert(labels: Record<string, string>, endsAt: number): Alert {
-  return {
+  return testAlert({
     labels,
-    annotations: {},
     startsAt: NOW - 60_000,
     endsAt,
-    generatorURL: '',
     updatedAt: NOW,
-    timeout: false,
     fingerprint: '5a3c1d2e00ff0012',
-  }
+  })
 }
 
 describe('isResolved', () => {

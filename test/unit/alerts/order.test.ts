@@ -3,20 +3,12 @@ import { describe, it } from 'node:test'
 
 import { compareAlerts, compareLabelSets, labelSetBefore } from '#src/alerts/index.js'
 import type { Alert } from '#src/alerts/index.js'
-import { fingerprint } from '#src/labels/index.js'
 import type { LabelSet } from '#src/labels/index.js'
 
+import { testAlert } from '../../support/fixtures.js'
+
 function alert(labels: LabelSet): Alert {
-  return {
-    labels,
-    annotations: {},
-    startsAt: 1,
-    endsAt: 0,
-    generatorURL: '',
-    updatedAt: 1,
-    timeout: false,
-    fingerprint: fingerprint(labels),
-  }
+  return testAlert({ labels })
 }
 
 describe('labelSetBefore', () => {

@@ -5,6 +5,8 @@ import type { Alert } from '#src/alerts/index.js'
 import { byReceiver, fanout, sequence } from '#src/notify/index.js'
 import type { NotifyContext, Stage } from '#src/notify/index.js'
 
+import { testAlert } from '../../support/fixtures.js'
+
 function context(receiver = 'team'): NotifyContext {
   return {
     receiver,
@@ -19,16 +21,7 @@ function context(receiver = 'team'): NotifyContext {
 }
 
 function alert(name: string): Alert {
-  return {
-    labels: { alertname: name },
-    annotations: {},
-    startsAt: 1,
-    endsAt: 0,
-    generatorURL: '',
-    updatedAt: 1,
-    timeout: false,
-    fingerprint: name.padStart(16, '0'),
-  }
+  return testAlert({ labels: { alertname: name }, fingerprint: name.padStart(16, '0') })
 }
 
 const A = alert('A')

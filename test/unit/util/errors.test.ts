@@ -21,7 +21,7 @@ const INTERNAL_SIGNALS = new Map([
   // Unwinds a range for {{break}} / {{continue}}; caught by the range walker.
   ['notify/template/go/exec.ts', ['WalkSignal']],
   // The JSON syntax checker's failure, caught and returned as a message in the same file.
-  ['notify/integrations/rocketchat/go-json-syntax.ts', ['SyntaxFailure']],
+  ['notify/integrations/go-json-syntax.ts', ['SyntaxFailure']],
   // A non-retryable email failure; toNotifyError turns it into a NotifyError.
   ['notify/integrations/email/notifier.ts', ['FinalError']],
   // yaml.v2's abort from a custom unmarshaler; parseWebConfig turns it into a WebConfigError.

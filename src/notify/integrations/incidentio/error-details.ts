@@ -1,3 +1,5 @@
+import { decodeFirstJSONValue } from '../go-json-syntax.js'
+
 /**
  * errorDetails is incidentio's errDetails (notify/incidentio/incidentio.go at 68fb2d5), which
  * its Retrier quotes after `unexpected status code <code>`: the body decoded by
@@ -18,7 +20,8 @@
  * ```
  */
 export function errorDetails(body: string): string {
-  const value = firstJSONValue(body)
+  const first = decodeFirstJSONValue(body)
+  const value = first.kind === 'value' ? first.value : undefined
   if (value === undefined || value === null) {
     return ''
   }
@@ -68,66 +71,4 @@ const FIELDS = ['message', 'errors', 'error'] as const
 function fieldFor(key: string): (typeof FIELDS)[number] | undefined {
   const folded = key.toLowerCase().replace(/\u017f/g, 's')
   return FIELDS.find((f) => f === key) ?? FIELDS.find((f) => f === folded)
-}
-
-/**
- * firstJSONValue parses the first JSON value of a text, as json.Decoder.Decode reads one value
- * from a stream: leading white space is skipped, and what follows the value is never read.
- */
-function firstJSONValue(text: string): unknown {
-  const start = text.search(/[^ \t\r\n]/)
-  if (start < 0) {
-    return undefined
-  }
-  const end = valueEnd(text, start)
-  if (end === undefined) {
-    return undefined
-  }
-  try {
-    return JSON.parse(text.slice(start, end)) as unknown
-  } catch {
-    return undefined
-  }
-}
-
-/** valueEnd finds where the JSON value starting at `i` ends (exclusive), undefined if never. */
-function valueEnd(text: string, i: number): number | undefined {
-  const first = text[i]
-  if (first === '{' || first === '[') {
-    let depth = 0
-    let inString = false
-    for (let j = i; j < text.length; j++) {
-      const c = text[j]
-      if (inString) {
-        if (c === '\\') {
-          j++
-        } else if (c === '"') {
-          inString = false
-        }
-      } else if (c === '"') {
-        inString = true
-      } else if (c === '{' || c === '[') {
-        depth++
-      } else if (c === '}' || c === ']') {
-        depth--
-        if (depth === 0) {
-          return j + 1
-        }
-      }
-    }
-    return undefined
-  }
-  if (first === '"') {
-    for (let j = i + 1; j < text.length; j++) {
-      if (text[j] === '\\') {
-        j++
-      } else if (text[j] === '"') {
-        return j + 1
-      }
-    }
-    return undefined
-  }
-  // A number, true, false or null ends at a delimiter.
-  const m = /^[^\s{}[\],:"]+/.exec(text.slice(i))
-  return m === null ? undefined : i + m[0].length
 }

@@ -6,7 +6,8 @@
  * the wrong JSON type where the notifier reads.
  */
 import { AlertmeshError } from '../../../util/index.js'
-import { goJSONKind, goQuoteChar } from '../go-json.js'
+import { goUnmarshalSyntaxError } from '../go-json-syntax.js'
+import { goJSONKind } from '../go-json.js'
 
 /** FoundIssue is one `issue` of the search result, as far as the notifier reads it. */
 export interface FoundIssue {
@@ -182,26 +183,11 @@ class GoDecoder {
   }
 }
 
-const JSON_VALUE_START = /[-0-9"{[tfn]/
-
-/**
- * parse is JSON.parse with encoding/json's syntax error texts for an empty or truncated body
- * and for a body that does not start like JSON (an HTML page, plain text).
- */
+/** parse is json.Unmarshal's syntax check, with Go's message for a body that is not JSON. */
 function parse(body: string): unknown {
   try {
     return JSON.parse(body) as unknown
-  } catch (err: unknown) {
-    const text = body.replace(/^[ \t\r\n]+/, '')
-    const first = text[0]
-    if (first === undefined || (err instanceof Error && /end of JSON input/i.test(err.message))) {
-      throw new JSONDecodeError('unexpected end of JSON input')
-    }
-    if (!JSON_VALUE_START.test(first)) {
-      throw new JSONDecodeError(
-        `invalid character ${goQuoteChar(first)} looking for beginning of value`
-      )
-    }
-    throw new JSONDecodeError(`invalid JSON: ${err instanceof Error ? err.message : String(err)}`)
+  } catch {
+    throw new JSONDecodeError(goUnmarshalSyntaxError(body))
   }
 }

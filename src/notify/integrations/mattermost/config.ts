@@ -1,4 +1,4 @@
-import { atMostOne, inheritGlobalUrl, schema, stringField } from '../../../config/index.js'
+import { atMostOne, globalUrlSpec, requireStrings, schema } from '../../../config/index.js'
 import type {
   Check,
   HttpClientConfig,
@@ -175,12 +175,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
   },
   // MattermostField.UnmarshalYAML.
   mattermost_field: (o: Obj) => {
-    if (stringField(o, 'title') === '') {
-      throw new Error('missing title in Mattermost field configuration')
-    }
-    if (stringField(o, 'value') === '') {
-      throw new Error('missing value in Mattermost field configuration')
-    }
+    requireStrings(o, ['title', 'value'], 'Mattermost field')
   },
 }
 
@@ -193,19 +188,12 @@ export const MATTERMOST_CONFIG_SPEC: IntegrationConfigSpec<MattermostConfig> = {
   goType: 'mattermost.MattermostConfig',
   schema: MATTERMOST_SCHEMA,
   checks: CHECKS,
-  global: {
-    fields: { mattermost_webhook_url: str('secret-url'), mattermost_webhook_url_file: str() },
-    exclusive: [{ pair: ['mattermost_webhook_url', 'mattermost_webhook_url_file'], order: 6 }],
-  },
+  ...globalUrlSpec({
+    fields: ['webhook_url', 'webhook_url_file'],
+    globalFields: ['mattermost_webhook_url', 'mattermost_webhook_url_file'],
+    order: 6,
+    missing: 'missing webhook_url or webhook_url_file on mattermost_config',
+  }),
   // Newer Alertmanager visits it last, right after rocketchat (15).
   unmarshalOrder: 17,
-  fromGlobal: (c, g) => {
-    inheritGlobalUrl(
-      c,
-      g,
-      ['webhook_url', 'webhook_url_file'],
-      ['mattermost_webhook_url', 'mattermost_webhook_url_file'],
-      'missing webhook_url or webhook_url_file on mattermost_config'
-    )
-  },
 }

@@ -1,4 +1,4 @@
-import { atMostOne, inheritGlobalApi, schema, stringField } from '../../../config/index.js'
+import { atMostOne, globalApiSpec, schema, stringField } from '../../../config/index.js'
 import type {
   HttpClientConfig,
   IntegrationConfig,
@@ -7,8 +7,7 @@ import type {
   SecretString,
 } from '../../../config/index.js'
 import { TEXT_TEMPLATE_SET } from '../../template/index.js'
-const { dflt, list, reset, sendResolved, str, struct, tmpl, FALSE, HTTP_CONFIG, STRING_MAP } =
-  schema
+const { list, reset, sendResolved, str, struct, tmpl, FALSE, HTTP_CONFIG, STRING_MAP } = schema
 
 /** OPSGENIE_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
 export const OPSGENIE_INTEGRATION_NAME = 'opsgenie'
@@ -131,22 +130,12 @@ export const OPSGENIE_CONFIG_SPEC: IntegrationConfigSpec<OpsGenieConfig> = {
   goType: 'config.OpsGenieConfig',
   schema: OPSGENIE_SCHEMA,
   checks: { opsgenie: check },
-  global: {
-    fields: {
-      opsgenie_api_url: dflt(str('url'), 'https://api.opsgenie.com/'),
-      opsgenie_api_key: str('secret'),
-      opsgenie_api_key_file: str(),
-    },
-    exclusive: [{ pair: ['opsgenie_api_key', 'opsgenie_api_key_file'], order: 1 }],
-  },
+  ...globalApiSpec({
+    prefix: 'opsgenie',
+    defaultUrl: 'https://api.opsgenie.com/',
+    order: 1,
+    urlMissing: 'no global OpsGenie URL set',
+    keyMissing: 'no global OpsGenie API Key set either inline or in a file',
+  }),
   unmarshalOrder: 6,
-  fromGlobal: (c, g) => {
-    inheritGlobalApi(
-      c,
-      g,
-      'opsgenie',
-      'no global OpsGenie URL set',
-      'no global OpsGenie API Key set either inline or in a file'
-    )
-  },
 }

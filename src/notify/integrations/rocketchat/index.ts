@@ -19,7 +19,6 @@ export type {
   RocketchatAttachmentField,
   RocketchatConfig,
 } from './config.js'
-export { goJSONSyntaxError } from './go-json-syntax.js'
 export { ROCKETCHAT } from './integration.js'
 export { RocketchatNotifier } from './notifier.js'
 export type { RocketchatNotifierOptions } from './notifier.js'

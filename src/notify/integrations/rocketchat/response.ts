@@ -1,7 +1,6 @@
 import { goQuote } from '../../../labels/index.js'
+import { goJSONSyntaxError } from '../go-json-syntax.js'
 import { goJSONKind } from '../go-json.js'
-
-import { goJSONSyntaxError } from './go-json-syntax.js'
 
 /** ResponseVerdict is how checkJSONResponseError judges a 2xx answer. */
 export type ResponseVerdict =

@@ -1,4 +1,10 @@
-import { atMostOne, inheritGlobalUrl, schema, stringField } from '../../../config/index.js'
+import {
+  atMostOne,
+  globalUrlSpec,
+  requireStrings,
+  schema,
+  stringField,
+} from '../../../config/index.js'
 import type {
   Check,
   HttpClientConfig,
@@ -145,12 +151,7 @@ const SLACK_SCHEMA = reset(
 
 /** SlackAction.UnmarshalYAML: a url button drops name/value/confirm, a name button drops url. */
 function slackAction(o: Obj): void {
-  if (stringField(o, 'type') === '') {
-    throw new Error('missing type in Slack action configuration')
-  }
-  if (stringField(o, 'text') === '') {
-    throw new Error('missing text in Slack action configuration')
-  }
+  requireStrings(o, ['type', 'text'], 'Slack action')
   if (stringField(o, 'url') !== '') {
     delete o['name']
     delete o['value']
@@ -167,18 +168,11 @@ const CHECKS: Readonly<Record<string, Check>> = {
     atMostOne(o, 'api_url', 'api_url_file')
   },
   slack_field: (o) => {
-    if (stringField(o, 'title') === '') {
-      throw new Error('missing title in Slack field configuration')
-    }
-    if (stringField(o, 'value') === '') {
-      throw new Error('missing value in Slack field configuration')
-    }
+    requireStrings(o, ['title', 'value'], 'Slack field')
   },
   slack_action: slackAction,
   slack_confirm: (o) => {
-    if (stringField(o, 'text') === '') {
-      throw new Error('missing text in Slack confirmation configuration')
-    }
+    requireStrings(o, ['text'], 'Slack confirmation')
   },
 }
 
@@ -188,18 +182,11 @@ export const SLACK_CONFIG_SPEC: IntegrationConfigSpec<SlackConfig> = {
   goType: 'config.SlackConfig',
   schema: SLACK_SCHEMA,
   checks: CHECKS,
-  global: {
-    fields: { slack_api_url: str('secret-url'), slack_api_url_file: str() },
-    exclusive: [{ pair: ['slack_api_url', 'slack_api_url_file'], order: 0 }],
-  },
+  ...globalUrlSpec({
+    fields: ['api_url', 'api_url_file'],
+    globalFields: ['slack_api_url', 'slack_api_url_file'],
+    order: 0,
+    missing: 'no global Slack API URL set either inline or in a file',
+  }),
   unmarshalOrder: 2,
-  fromGlobal: (c, g) => {
-    inheritGlobalUrl(
-      c,
-      g,
-      ['api_url', 'api_url_file'],
-      ['slack_api_url', 'slack_api_url_file'],
-      'no global Slack API URL set either inline or in a file'
-    )
-  },
 }

@@ -5,6 +5,7 @@
  * Alertmanager logs.
  */
 
+import { goUnmarshalSyntaxError } from '../go-json-syntax.js'
 import { goJSONKind, isJSONObject } from '../go-json.js'
 import type { JSONObject, JSONValue } from '../go-json.js'
 
@@ -113,23 +114,6 @@ const isInt = (v: JSONValue | undefined): boolean =>
   v === undefined || v === null || (typeof v === 'number' && Number.isInteger(v))
 
 /**
- * goSyntaxError approximates encoding/json's syntax error for a body JSON.parse refused: exact
- * for an empty body and for one that does not start like JSON (an HTML error page), which are
- * what proxies answer; other malformed bodies get a generic text.
- */
-function goSyntaxError(body: string): string {
-  const first = /\S/u.exec(body)?.[0]
-  if (first === undefined) {
-    return 'unexpected end of JSON input'
-  }
-  if (!/^[-{["0-9tfn]$/.test(first)) {
-    const shown = first === "'" ? "\\'" : first
-    return `invalid character '${shown}' looking for beginning of value`
-  }
-  return 'invalid JSON in response'
-}
-
-/**
  * readSendMessageResponse reads a `sendMessage` answer as telebot does:
  * - a body that decodes to `{"ok": false, ...}` (or `null`) is Telegram's error, worded as
  *   telebot's predefined error for a known description, `telegram: <description> (<code>)`
@@ -156,7 +140,7 @@ export function readSendMessageResponse(body: string): SendMessageResult {
     return failure
   }
   if (parsed === undefined) {
-    return { ok: false, error: `telebot: ${goSyntaxError(body)}` }
+    return { ok: false, error: `telebot: ${goUnmarshalSyntaxError(body)}` }
   }
   return extractMessage(parsed)
 }

@@ -1,6 +1,6 @@
 import {
   atMostOne,
-  inheritGlobalApi,
+  globalApiSpec,
   objectField,
   schema,
   stringField,
@@ -81,27 +81,14 @@ export const VICTOROPS_CONFIG_SPEC: IntegrationConfigSpec<VictorOpsConfig> = {
   goType: 'config.VictorOpsConfig',
   schema: VICTOROPS_SCHEMA,
   checks: { victorops: check },
-  global: {
-    fields: {
-      victorops_api_url: dflt(
-        str('url'),
-        'https://alert.victorops.com/integrations/generic/20131114/alert/'
-      ),
-      victorops_api_key: str('secret'),
-      victorops_api_key_file: str(),
-    },
-    exclusive: [{ pair: ['victorops_api_key', 'victorops_api_key_file'], order: 2 }],
-  },
+  ...globalApiSpec({
+    prefix: 'victorops',
+    defaultUrl: 'https://alert.victorops.com/integrations/generic/20131114/alert/',
+    order: 2,
+    urlMissing: 'no global VictorOps URL set',
+    keyMissing: 'no global VictorOps API Key set',
+  }),
   unmarshalOrder: 8,
-  fromGlobal: (c, g) => {
-    inheritGlobalApi(
-      c,
-      g,
-      'victorops',
-      'no global VictorOps URL set',
-      'no global VictorOps API Key set'
-    )
-  },
 }
 
 /**

@@ -9,7 +9,8 @@
  * answer carrying only those reads as code 0, a success, and alertmesh reads it the same way.
  */
 
-import { goJSONKind, goQuoteChar, isJSONObject } from '../go-json.js'
+import { decodeFirstJSONValue, goUnmarshalSyntaxError } from '../go-json-syntax.js'
+import { goJSONKind, isJSONObject } from '../go-json.js'
 import type { JSONObject, JSONValue } from '../go-json.js'
 
 /** TokenResult is the `gettoken` answer: the token ('' when absent), or the decoding error. */
@@ -30,11 +31,11 @@ export type SendResult =
  * @returns the access token or encoding/json's error.
  */
 export function readToken(body: string): TokenResult {
-  const first = firstValue(body)
+  const first = decodeFirstJSONValue(body)
   if (first.kind === 'error') {
     return { ok: false, error: first.error }
   }
-  const parsed = first.value
+  const parsed = first.value as JSONValue
   if (parsed === null) {
     return { ok: true, accessToken: '' }
   }
@@ -66,7 +67,7 @@ export function readSendResponse(body: string): SendResult {
   try {
     parsed = JSON.parse(body) as JSONValue
   } catch {
-    return { ok: false, error: unmarshalSyntaxError(body) }
+    return { ok: false, error: goUnmarshalSyntaxError(body) }
   }
   if (parsed === null) {
     return { ok: true, code: 0, error: '' }
@@ -112,90 +113,4 @@ function typeError(v: JSONValue, target: string): string {
   const kind =
     typeof v === 'number' && target.endsWith('of type int') ? `number ${String(v)}` : goJSONKind(v)
   return `json: cannot unmarshal ${kind} into ${target}`
-}
-
-const VALUE_START = /^[-{["0-9tfn]$/
-
-/**
- * unmarshalSyntaxError approximates json.Unmarshal's syntax error for a body JSON.parse refused:
- * exact for an empty body, for one that does not start like JSON (an HTML error page, which is
- * what proxies answer) and for text after a complete value; a generic text otherwise.
- */
-function unmarshalSyntaxError(body: string): string {
-  const first = firstValue(body)
-  if (first.kind === 'error') {
-    return first.error === 'EOF' || first.error === 'unexpected EOF'
-      ? 'unexpected end of JSON input'
-      : first.error
-  }
-  const rest = body.slice(first.end)
-  const next = /\S/u.exec(rest)?.[0]
-  return next === undefined
-    ? 'invalid JSON in response'
-    : `invalid character ${goQuoteChar(next)} after top-level value`
-}
-
-type FirstValue =
-  | { readonly kind: 'value'; readonly value: JSONValue; readonly end: number }
-  | { readonly kind: 'error'; readonly error: string }
-
-/**
- * firstValue finds and parses the first JSON value of `text`, as json.Decoder reads one value
- * from a stream: `EOF` when there is none, `unexpected EOF` when it is cut short.
- */
-function firstValue(text: string): FirstValue {
-  const start = text.search(/\S/u)
-  if (start < 0) {
-    return { kind: 'error', error: 'EOF' }
-  }
-  const c = text.charAt(start)
-  if (!VALUE_START.test(c)) {
-    return {
-      kind: 'error',
-      error: `invalid character ${goQuoteChar(c)} looking for beginning of value`,
-    }
-  }
-  const end = valueEnd(text, start)
-  if (end === undefined) {
-    return { kind: 'error', error: 'unexpected EOF' }
-  }
-  try {
-    return { kind: 'value', value: JSON.parse(text.slice(start, end)) as JSONValue, end }
-  } catch {
-    return { kind: 'error', error: 'invalid JSON in response' }
-  }
-}
-
-/** valueEnd is the index just after the JSON value starting at `start`, if it ends. */
-function valueEnd(text: string, start: number): number | undefined {
-  let depth = 0
-  let inString = false
-  for (let i = start; i < text.length; i++) {
-    const c = text.charAt(i)
-    if (inString) {
-      if (c === '\\') {
-        i++
-      } else if (c === '"') {
-        inString = false
-        if (depth === 0) {
-          return i + 1
-        }
-      }
-      continue
-    }
-    if (c === '"') {
-      inString = true
-    } else if (c === '{' || c === '[') {
-      depth++
-    } else if (c === '}' || c === ']') {
-      depth--
-      if (depth === 0) {
-        return i + 1
-      }
-    } else if (depth === 0 && /[\s,:]/u.test(c)) {
-      return i
-    }
-  }
-  // A bare number or literal ends with the text; a string, object or array must be closed.
-  return depth === 0 && !inString && !'"{['.includes(text.charAt(start)) ? text.length : undefined
 }

@@ -11,22 +11,20 @@ import type { Integration, NotifyMetrics } from '#src/notify/index.js'
 import type { DedupedContext } from '#src/notify/stages/dedup.js'
 import { retryStage } from '#src/notify/stages/retry.js'
 
+import { testAlert } from '../../../support/fixtures.js'
 import { TEST_INTEGRATIONS } from '../../../support/integrations.js'
 
 const NOW = Date.UTC(2024, 0, 1, 12)
 const log = bunyan.createLogger({ name: 't', level: 'fatal' })
 
 function alert(name: string, endsAt: number): Alert {
-  return {
+  return testAlert({
     labels: { alertname: name },
-    annotations: {},
     startsAt: NOW - 60_000,
     endsAt,
-    generatorURL: '',
     updatedAt: NOW,
-    timeout: false,
     fingerprint: name.padStart(16, '0'),
-  }
+  })
 }
 
 const FIRING = alert('firing', 0)

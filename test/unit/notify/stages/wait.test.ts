@@ -8,18 +8,11 @@ import type { Alert } from '#src/alerts/index.js'
 import type { NotifyContext } from '#src/notify/index.js'
 import { waitStage } from '#src/notify/stages/wait.js'
 
+import { testAlert } from '../../../support/fixtures.js'
+
 const QUIET = bunyan.createLogger({ name: 't', level: 'fatal' })
 
-const ALERT: Alert = {
-  labels: { alertname: 'A' },
-  annotations: {},
-  startsAt: 1,
-  endsAt: 0,
-  generatorURL: '',
-  updatedAt: 1,
-  timeout: false,
-  fingerprint: '0000000000000001',
-}
+const ALERT: Alert = testAlert({ labels: { alertname: 'A' }, fingerprint: '0000000000000001' })
 
 function context(signal: AbortSignal): NotifyContext {
   return {

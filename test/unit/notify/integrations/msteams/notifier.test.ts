@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import { AlertTemplate, NotifyError } from '#src/notify/index.js'
+import { AlertTemplate } from '#src/notify/index.js'
 import type { MSTeamsConfig } from '#src/notify/integrations/msteams/index.js'
 import {
   MSTEAMS_DEFAULTS,
@@ -103,7 +100,8 @@ describe('MSTeamsNotifier', () => {
     await n.close()
   })
 
-  it('fails for good on a template error, naming the first failing field', async () => {
+  // The rest of the shared behaviour is in teams-notifier.test.ts; the field order is msteams'.
+  it("renders text before summary: the text's template error wins", async () => {
     const n = notifier({
       webhook_url: `${server.origin}/x`,
       title: 'ok',
@@ -115,33 +113,6 @@ describe('MSTeamsNotifier', () => {
       () => n.notify(context(), [alert({ alertname: 'A' })]),
       /template "missing" not defined/
     )
-    await n.close()
-  })
-
-  it('reads webhook_url_file at each notification, trimmed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'msteams-'))
-    const file = join(dir, 'url')
-    writeFileSync(file, `  ${server.origin}/first\n`)
-    const n = notifier({ webhook_url_file: file, title: 't', text: 't', summary: 't' })
-    await n.notify(context(), [alert({ alertname: 'A' })])
-    assert.equal(last().url, '/first')
-    writeFileSync(file, `${server.origin}/second`)
-    await n.notify(context(), [alert({ alertname: 'A' })])
-    assert.equal(last().url, '/second')
-    await n.close()
-  })
-
-  it("fails for good when webhook_url_file cannot be read, in Go's words", async () => {
-    const n = notifier({ webhook_url_file: '/nonexistent/teams-url' })
-    await assert.rejects(n.notify(context(), [alert({ alertname: 'A' })]), (err: unknown) => {
-      assert.ok(err instanceof NotifyError)
-      assert.equal(
-        err.message,
-        'read webhook_url_file: open /nonexistent/teams-url: no such file or directory'
-      )
-      assert.equal(err.retryable, false)
-      return true
-    })
     await n.close()
   })
 })

@@ -1,11 +1,8 @@
 // The msteamsv2 notifier, porting notify/msteamsv2/msteamsv2_test.go (68fb2d5):
-// TestMSTeamsV2Retry, TestNotifier_Notify_WithReason, TestMSTeamsV2Templating (3 cases),
-// TestMSTeamsV2RedactedURL and TestMSTeamsV2ReadingURLFromFile, plus the request itself
-// against the Go oracle of the Adaptive Card.
+// TestMSTeamsV2Retry, TestNotifier_Notify_WithReason, TestMSTeamsV2Templating (3 cases) and
+// TestMSTeamsV2RedactedURL, plus the request itself against the Go oracle of the Adaptive Card;
+// TestMSTeamsV2ReadingURLFromFile is in teams-notifier.test.ts, with what msteams shares.
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
 import { AlertTemplate, NotifyError } from '#src/notify/index.js'
@@ -147,47 +144,4 @@ describe('MSTeamsV2Notifier', () => {
       await n.close()
     })
   }
-
-  it('fails for good on a template error, naming the first failing field', async () => {
-    const n = notifier({
-      webhook_url: `${server.origin}/x`,
-      title: '{{ template "missing" . }}',
-      text: '{{ .Nope.Deeper }}',
-    })
-    await assert.rejects(n.notify(context(), [alert({ alertname: 'A' })]), (err: unknown) => {
-      assert.ok(err instanceof NotifyError)
-      assert.equal(err.retryable, false)
-      assert.match(err.message, /template "missing" not defined/)
-      return true
-    })
-    await n.close()
-  })
-
-  // TestMSTeamsV2ReadingURLFromFile: the file ends with a newline, which is trimmed.
-  it('reads webhook_url_file at each notification, trimmed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'msteamsv2-'))
-    const file = join(dir, 'url')
-    writeFileSync(file, `${server.origin}/first\n`)
-    const n = notifier({ webhook_url_file: file, title: 't', text: 't' })
-    await n.notify(context(), [alert({ alertname: 'A' })])
-    assert.equal(last().url, '/first')
-    writeFileSync(file, `  ${server.origin}/second`)
-    await n.notify(context(), [alert({ alertname: 'A' })])
-    assert.equal(last().url, '/second')
-    await n.close()
-  })
-
-  it("fails for good when webhook_url_file cannot be read, in Go's words", async () => {
-    const n = notifier({ webhook_url_file: '/nonexistent/teams-url' })
-    await assert.rejects(n.notify(context(), [alert({ alertname: 'A' })]), (err: unknown) => {
-      assert.ok(err instanceof NotifyError)
-      assert.equal(
-        err.message,
-        'read webhook_url_file: open /nonexistent/teams-url: no such file or directory'
-      )
-      assert.equal(err.retryable, false)
-      return true
-    })
-    await n.close()
-  })
 })

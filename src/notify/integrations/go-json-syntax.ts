@@ -24,6 +24,53 @@ export function goJSONSyntaxError(input: Uint8Array): string | undefined {
   }
 }
 
+/**
+ * goUnmarshalSyntaxError is {@link goJSONSyntaxError} for a response body JSON.parse refused,
+ * where the notifier decodes with json.Unmarshal.
+ *
+ * @param body - the body, as text.
+ * @returns Go's message; a generic one should JSON.parse and Go's scanner ever disagree.
+ */
+export function goUnmarshalSyntaxError(body: string): string {
+  return goJSONSyntaxError(Buffer.from(body, 'utf8')) ?? 'invalid JSON in response'
+}
+
+/** FirstJSONValue is what json.Decoder.Decode makes of a stream's first value. */
+export type FirstJSONValue =
+  | { readonly kind: 'value'; readonly value: unknown }
+  | { readonly kind: 'error'; readonly error: string }
+
+/**
+ * decodeFirstJSONValue reads the first JSON value of a body as json.Decoder.Decode does
+ * (Go 1.19 stream.go readValue): what follows the value is never read, an empty body is `EOF`,
+ * a value the body cuts short is `unexpected EOF`, and a bad byte inside it is the scanner's
+ * syntax error.
+ *
+ * @param body - the body, as text.
+ * @returns the value, or encoding/json's error.
+ */
+export function decodeFirstJSONValue(body: string): FirstJSONValue {
+  const input = Buffer.from(body, 'utf8')
+  const scanner = new Scanner(input)
+  scanner.space()
+  const start = scanner.pos
+  if (start === input.length) {
+    return { kind: 'error', error: 'EOF' }
+  }
+  try {
+    scanner.value()
+  } catch (err: unknown) {
+    if (!(err instanceof SyntaxFailure)) {
+      throw err
+    }
+    // At the end of the body Go feeds the scanner a space and, if that does not end the
+    // value, reports io.ErrUnexpectedEOF instead of the scanner's complaint.
+    return { kind: 'error', error: scanner.pos >= input.length ? 'unexpected EOF' : err.message }
+  }
+  const text = input.subarray(start, scanner.pos).toString('utf8')
+  return { kind: 'value', value: JSON.parse(text) as unknown }
+}
+
 /** SyntaxFailure is an internal signal caught in this file: a plain Error (test/unit/util/errors.test.ts). */
 class SyntaxFailure extends Error {}
 
