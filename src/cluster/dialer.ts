@@ -182,8 +182,8 @@ export class Dialer {
     }
     // A node that was connected and now does not answer at all (no refusal either) may be
     // behind a partition that heals at any moment: it is redialled at once, each dial giving up
-    // after CONNECT_TIMEOUT_MS (mesh.ts), so the states meet again within about a second of the
-    // heal, where doubling up to reconnect-interval took up to 10 s. A refused or failed dial,
+    // after CONNECT_TIMEOUT_MS (mesh.ts), so the states meet again within about half a second of
+    // the heal, where doubling up to reconnect-interval took up to 10 s. A refused or failed dial,
     // or an address never reached, backs off.
     const lost = unanswered && (t.seen || t.name !== undefined)
     const delay = lost ? this.#options.initialBackoffMs : t.backoffMs
