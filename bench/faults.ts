@@ -26,15 +26,17 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import {
+  faultConfig,
+  firing,
   startFaultCluster,
   startFaultMember,
   stopFaultCluster,
   waitForPeers,
+  waitForSilences,
 } from '../test/support/fault-cluster.js'
 import type { FaultMember, Product } from '../test/support/fault-cluster.js'
-import { alertnameSilence, iso } from '../test/support/fixtures.js'
+import { alertnameSilence } from '../test/support/fixtures.js'
 import { FaultNetwork, faultNetworkUnavailable } from '../test/support/netns.js'
-import { waitFor } from '../test/support/wait.js'
 import { WebhookReceiver } from '../test/support/webhook-receiver.js'
 
 import { formatFigure, log, markdownTable, runBenchmark, writeResults } from './lib/report.js'
@@ -57,24 +59,6 @@ interface Outcome {
   readonly notes: string[]
 }
 
-const CONFIG = (url: string): string => `route:
-  receiver: r
-  group_by: [alertname]
-  group_wait: 1s
-  group_interval: 5s
-  repeat_interval: 1h
-receivers:
-- name: r
-  webhook_configs:
-  - url: ${url}/hook
-`
-
-const alert = (alertname: string) => ({
-  labels: { alertname },
-  startsAt: iso(Date.now()),
-  endsAt: iso(Date.now() + 3_600_000),
-})
-
 /** byPosition orders the members by their `alertmanager_peer_position`. */
 async function byPosition(members: readonly FaultMember[]): Promise<FaultMember[]> {
   const positions = await Promise.all(
@@ -95,7 +79,7 @@ async function post(members: readonly FaultMember[], names: readonly string[]): 
         await fetch(`${node.url}/api/v2/alerts`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(names.map(alert)),
+          body: JSON.stringify(names.map(firing)),
           signal: AbortSignal.timeout(500),
         })
       } catch {
@@ -143,7 +127,7 @@ async function runFault(product: Product, fault: Fault): Promise<Outcome> {
   const receiver = await WebhookReceiver.start(network.hostAddress)
   let members: FaultMember[] = []
   try {
-    members = await startFaultCluster(network, { product, config: CONFIG(receiver.url) })
+    members = await startFaultCluster(network, { product, config: faultConfig(receiver.url) })
     const ordered = await byPosition(members)
     const [p0, , p2] = ordered as [FaultMember, FaultMember, FaultMember]
     const names = Array.from({ length: GROUPS }, (_, g) => `${fault}${g}`)
@@ -159,7 +143,7 @@ async function runFault(product: Product, fault: Fault): Promise<Outcome> {
         network.restore(p0.index)
         const restarted = await startFaultMember(network, p0.index, {
           product,
-          config: CONFIG(receiver.url),
+          config: faultConfig(receiver.url),
           dir: p0.node.dir,
         })
         members = members.map((m) => (m === p0 ? { index: m.index, node: restarted } : m))
@@ -200,19 +184,7 @@ async function runFault(product: Product, fault: Fault): Promise<Outcome> {
         const healed = performance.now()
         let silenceConvergenceMs: number | undefined
         try {
-          await waitFor(
-            'both silences on every node',
-            async () => {
-              for (const { node } of members) {
-                const have = await node.getJson<{ id: string }[]>('/api/v2/silences')
-                if (!silences.every((id) => have.some((s) => s.id === id))) {
-                  return false
-                }
-              }
-              return true
-            },
-            { timeoutMs: DELIVERY_TIMEOUT_MS, intervalMs: 50 }
-          )
+          await waitForSilences(members, silences, DELIVERY_TIMEOUT_MS)
           silenceConvergenceMs = performance.now() - healed
         } catch {
           notes.push('silences did not converge within 120 s')

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test'
 import { startTestCluster, stopMembers, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { iso } from '../support/fixtures.js'
+import { flushCount } from '../support/logged-process.js'
 import type { TestNode } from '../support/node-process.js'
 import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
@@ -40,13 +41,6 @@ const alert = (alertname: string) => ({
   endsAt: iso(Date.now() + 3_600_000),
 })
 
-/** flushes counts the node's "flushing" debug records for the group of `alertname`. */
-function flushes(node: TestNode, alertname: string, fromOffset = 0): number {
-  const key = `{}:{alertname="${alertname}"}`
-  return node.logRecords(fromOffset).filter((r) => r.msg === 'flushing' && r.aggrGroup === key)
-    .length
-}
-
 /**
  * flushCompleted waits until the node has begun `count + 1` flushes of the group since
  * `fromOffset`: flushes of one group never overlap, so the first `count` have ended by then
@@ -60,7 +54,7 @@ async function flushCompleted(
 ): Promise<void> {
   await waitFor(
     `${count} completed flushes of ${alertname}`,
-    () => Promise.resolve(flushes(node, alertname, fromOffset) > count),
+    () => Promise.resolve(flushCount(node, alertname, fromOffset) > count),
     { timeoutMs: 3 * PEER_TIMEOUT_MS + 30_000 }
   )
 }

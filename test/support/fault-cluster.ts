@@ -1,8 +1,12 @@
 // A cluster of real node processes, alertmesh or Alertmanager 0.25, one per namespace of a
 // FaultNetwork: the harness of the fault tests (test/e2e/faults) and bench/faults.ts.
-import type { FaultNetwork } from './netns.js'
+import { iso } from './fixtures.js'
+import { flushCount } from './logged-process.js'
+import { FaultNetwork } from './netns.js'
 import { MAIN_JS, TestNode } from './node-process.js'
+import type { Teardown } from './teardown.js'
 import { waitFor } from './wait.js'
+import { WebhookReceiver } from './webhook-receiver.js'
 
 /** CLUSTER_PORT is every node's gossip port; each node has its own address. */
 export const CLUSTER_PORT = 9094
@@ -122,4 +126,112 @@ export async function waitForPeers(
 /** stopFaultCluster stops every member (a Teardown release). */
 export async function stopFaultCluster(members: readonly FaultMember[]): Promise<void> {
   await Promise.all(members.map((m) => m.node.stop()))
+}
+
+/**
+ * faultConfig is the fault tests' config: one webhook receiver, groups by alertname, group_wait
+ * 1s, group_interval 5s, repeat_interval 1h.
+ *
+ * @param receiverURL - the webhook receiver's base URL; notifications go to `<url>/hook`.
+ */
+export function faultConfig(receiverURL: string): string {
+  return `route:
+  receiver: r
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 5s
+  repeat_interval: 1h
+receivers:
+- name: r
+  webhook_configs:
+  - url: ${receiverURL}/hook
+`
+}
+
+/** firing is an alert that fires for the next hour, its group named by `alertname`. */
+export function firing(alertname: string): object {
+  return {
+    labels: { alertname },
+    startsAt: iso(Date.now()),
+    endsAt: iso(Date.now() + 3_600_000),
+  }
+}
+
+/** waitForSilences waits until every member lists every silence of `ids`. */
+export async function waitForSilences(
+  members: readonly FaultMember[],
+  ids: readonly string[],
+  timeoutMs = 10_000
+): Promise<void> {
+  await waitFor(
+    `${ids.length} silences on every node`,
+    async () => {
+      for (const { node } of members) {
+        const have = await node.getJson<{ id: string }[]>('/api/v2/silences')
+        if (!ids.every((id) => have.some((s) => s.id === id))) {
+          return false
+        }
+      }
+      return true
+    },
+    { timeoutMs, intervalMs: 20 }
+  )
+}
+
+/**
+ * waitForFlushes waits until each of `members` has begun `count` flushes of every group of
+ * `names` since its offset in `offsets` (by index; 0 when absent). Flushes of one group never
+ * overlap, so all but the last have ended by then.
+ */
+export async function waitForFlushes(
+  members: readonly FaultMember[],
+  names: readonly string[],
+  count: number,
+  offsets: readonly number[] = [],
+  timeoutMs = 60_000
+): Promise<void> {
+  await waitFor(
+    `${count} flushes of every group on nodes ${members.map((m) => m.index).join(', ')}`,
+    () =>
+      members.every((m, i) =>
+        names.every((name) => flushCount(m.node, name, offsets[i] ?? 0) >= count)
+      ),
+    { timeoutMs, intervalMs: 250 }
+  )
+}
+
+/** FaultSuite is what a fault test runs on; `members` is replaced when a test restarts nodes. */
+export interface FaultSuite {
+  readonly network: FaultNetwork
+  readonly receiver: WebhookReceiver
+  readonly options: FaultClusterOptions
+  members: FaultMember[]
+}
+
+/**
+ * startFaultSuite builds a 3-node network, a webhook receiver in the root namespace and an
+ * alertmesh cluster notifying it ({@link faultConfig}, debug JSON logs for the flush counts),
+ * each registered with `teardown` (the cluster as whatever `members` holds at the end).
+ *
+ * @param teardown - the suite's teardown.
+ * @param args - extra node flags.
+ */
+export async function startFaultSuite(
+  teardown: Teardown,
+  args: readonly string[] = []
+): Promise<FaultSuite> {
+  const network = teardown.stop(FaultNetwork.create(3))
+  const receiver = teardown.stop(await WebhookReceiver.start(network.hostAddress))
+  const options: FaultClusterOptions = {
+    config: faultConfig(receiver.url),
+    args: ['--log.level=debug', '--log.format=json', ...args],
+  }
+  const suite: FaultSuite = {
+    network,
+    receiver,
+    options,
+    members: await startFaultCluster(network, options),
+  }
+  teardown.add(suite, (s) => stopFaultCluster(s.members))
+  return suite
 }

@@ -94,3 +94,18 @@ export class LoggedProcess {
     }
   }
 }
+
+/**
+ * flushCount counts a node's "flushing" debug records (`--log.level=debug --log.format=json`)
+ * for the group of `alertname` under a route grouped by alertname alone.
+ *
+ * @param process - the node.
+ * @param alertname - the group's alertname.
+ * @param fromOffset - a length of `output` taken earlier: count only later flushes.
+ * @returns how many flushes of the group began.
+ */
+export function flushCount(process: LoggedProcess, alertname: string, fromOffset = 0): number {
+  const key = `{}:{alertname="${alertname}"}`
+  return process.logRecords(fromOffset).filter((r) => r.msg === 'flushing' && r.aggrGroup === key)
+    .length
+}

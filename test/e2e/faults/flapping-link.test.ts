@@ -7,23 +7,21 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-import { startFaultCluster, stopFaultCluster, waitForPeers } from '../../support/fault-cluster.js'
-import type { FaultMember } from '../../support/fault-cluster.js'
-import { alertnameSilence, iso } from '../../support/fixtures.js'
-import { FaultNetwork, faultNetworkUnavailable } from '../../support/netns.js'
+import {
+  firing,
+  startFaultSuite,
+  waitForFlushes,
+  waitForPeers,
+  waitForSilences,
+} from '../../support/fault-cluster.js'
+import type { FaultMember, FaultSuite } from '../../support/fault-cluster.js'
+import { alertnameSilence } from '../../support/fixtures.js'
+import { faultNetworkUnavailable } from '../../support/netns.js'
 import { Teardown } from '../../support/teardown.js'
-import { waitFor } from '../../support/wait.js'
-import { WebhookReceiver } from '../../support/webhook-receiver.js'
 
 const FLAP_MS = 2_000
 const FLAPPING_MS = 60_000
 const unavailable = faultNetworkUnavailable()
-
-const alert = (alertname: string) => ({
-  labels: { alertname },
-  startsAt: iso(Date.now()),
-  endsAt: iso(Date.now() + 3_600_000),
-})
 
 interface Footprint {
   readonly rssMiB: number
@@ -38,43 +36,25 @@ function footprint(pid: number): Footprint {
 
 describe('a flapping link on the position-0 node', { skip: unavailable }, () => {
   const teardown = new Teardown()
-  let network: FaultNetwork
-  let receiver: WebhookReceiver
-  let members: FaultMember[]
+  let suite: FaultSuite
 
   before(async () => {
-    network = teardown.stop(FaultNetwork.create(3))
-    receiver = teardown.stop(await WebhookReceiver.start(network.hostAddress))
-    members = teardown.add(
-      await startFaultCluster(network, {
-        config: `route:
-  receiver: r
-  group_by: [alertname]
-  group_wait: 1s
-  group_interval: 5s
-  repeat_interval: 1h
-receivers:
-- name: r
-  webhook_configs:
-  - url: ${receiver.url}/hook
-`,
-        args: ['--log.level=debug', '--log.format=json'],
-      }),
-      stopFaultCluster
-    )
+    // peer_timeout 5 s, above the 2 s outages: position 1 waits for position 0 through each one,
+    // and the closing flushes (position 2 waits 2 × peer_timeout) end sooner than at 15 s.
+    suite = await startFaultSuite(teardown, ['--cluster.peer-timeout=5s'])
   })
   after(async () => {
-    network.restore(0)
+    suite.network.restore(0)
     await teardown.run()
   })
 
   it('loses nothing and sends nothing twice, and holds no more memory or sockets afterwards', async (t) => {
-    const pids = members.map((m) => m.node.process.pid ?? 0)
+    const pids = suite.members.map((m) => m.node.process.pid ?? 0)
     // A first notification warms every node up (connection pools, lazily loaded code).
-    for (const { node } of members) {
-      await node.postAlerts([alert('Warmup')])
+    for (const { node } of suite.members) {
+      await node.postAlerts([firing('Warmup')])
     }
-    await receiver.next((d) => d.payload.groupLabels['alertname'] === 'Warmup')
+    await suite.receiver.next((d) => d.payload.groupLabels['alertname'] === 'Warmup')
     const before = pids.map(footprint)
 
     const names: string[] = []
@@ -85,12 +65,12 @@ receivers:
         const name = `Flap${k}`
         names.push(name)
         const answered = await Promise.all(
-          members.map(async ({ node }) => {
+          suite.members.map(async ({ node }) => {
             try {
               const res = await fetch(`${node.url}/api/v2/alerts`, {
                 method: 'POST',
                 headers: { 'Content-Type': 'application/json' },
-                body: JSON.stringify([alert(name)]),
+                body: JSON.stringify([firing(name)]),
                 signal: AbortSignal.timeout(500),
               })
               return res.ok
@@ -102,7 +82,7 @@ receivers:
         assert.ok(answered.some(Boolean), `no node took ${name}`)
         if (k % 2 === 0) {
           // A silence on a node that answers; it must end up on all of them.
-          const target = members[(k / 2) % members.length] as FaultMember
+          const target = suite.members[(k / 2) % suite.members.length] as FaultMember
           const now = Date.now()
           try {
             const res = await fetch(`${target.node.url}/api/v2/silences`, {
@@ -124,60 +104,37 @@ receivers:
 
     const started = performance.now()
     while (performance.now() - started < FLAPPING_MS) {
-      network.cut(0)
+      suite.network.cut(0)
       await sleep(FLAP_MS)
-      network.restore(0)
+      suite.network.restore(0)
       await sleep(FLAP_MS)
     }
     flapping.abort()
     await posting
     t.diagnostic(`${names.length} groups and ${silences.length} silences made while flapping`)
 
-    await waitForPeers(members, 3)
+    await waitForPeers(suite.members, 3)
     await Promise.all(
       names.map((name) =>
-        receiver.next((d) => d.payload.groupLabels['alertname'] === name, { timeoutMs: 60_000 })
+        suite.receiver.next((d) => d.payload.groupLabels['alertname'] === name, {
+          timeoutMs: 60_000,
+        })
       )
     )
-    await waitFor(
-      'every silence on every node',
-      async () => {
-        for (const { node } of members) {
-          const have = await node.getJson<{ id: string }[]>('/api/v2/silences')
-          if (!silences.every((id) => have.some((s) => s.id === id))) {
-            return false
-          }
-        }
-        return true
-      },
-      { timeoutMs: 10_000 }
-    )
+    await waitForSilences(suite.members, silences)
     // Whatever was still to go out twice would have by the end of each node's next flush of
     // each group: await a second flush start on every node (position 2 waits 2 × peer_timeout).
-    const offsets = members.map((m) => m.node.output.length)
-    await waitFor(
-      'two more flushes of every group on every node',
-      () =>
-        members.every((m, i) =>
-          names.every(
-            (name) =>
-              m.node
-                .logRecords(offsets[i])
-                .filter((r) => r.msg === 'flushing' && r.aggrGroup === `{}:{alertname="${name}"}`)
-                .length >= 2
-          )
-        ),
-      { timeoutMs: 90_000, intervalMs: 500 }
-    )
+    const offsets = suite.members.map((m) => m.node.output.length)
+    await waitForFlushes(suite.members, names, 2, offsets, 90_000)
     const counts = new Map<string, number>()
-    for (const d of receiver.deliveries) {
+    for (const d of suite.receiver.deliveries) {
       const name = d.payload.groupLabels['alertname'] ?? ''
       counts.set(name, (counts.get(name) ?? 0) + 1)
     }
     const twice = [...counts].filter(([, n]) => n > 1).map(([name, n]) => `${name} ×${n}`)
     assert.deepEqual(twice, [], 'groups delivered more than once')
 
-    for (const [i, m] of members.entries()) {
+    for (const [i, m] of suite.members.entries()) {
       assert.equal(m.node.process.exitCode, null, `n${i} exited:\n${m.node.output.slice(-2000)}`)
     }
     const afterwards = pids.map(footprint)

@@ -5,85 +5,60 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import { startFaultCluster, stopFaultCluster, waitForPeers } from '../../support/fault-cluster.js'
-import type { FaultMember } from '../../support/fault-cluster.js'
-import { alertnameSilence, iso } from '../../support/fixtures.js'
-import { FaultNetwork, faultNetworkUnavailable } from '../../support/netns.js'
+import {
+  firing,
+  startFaultSuite,
+  waitForFlushes,
+  waitForPeers,
+  waitForSilences,
+} from '../../support/fault-cluster.js'
+import type { FaultMember, FaultSuite } from '../../support/fault-cluster.js'
+import { alertnameSilence } from '../../support/fixtures.js'
+import { faultNetworkUnavailable } from '../../support/netns.js'
 import { Teardown } from '../../support/teardown.js'
 import { waitFor } from '../../support/wait.js'
-import { WebhookReceiver } from '../../support/webhook-receiver.js'
 
 const GROUPS = 5
 const CONVERGENCE_MS = 1_000
 const unavailable = faultNetworkUnavailable()
 
-const alert = (alertname: string) => ({
-  labels: { alertname },
-  startsAt: iso(Date.now()),
-  endsAt: iso(Date.now() + 3_600_000),
-})
-
-interface SilenceView {
-  readonly id: string
-  readonly status: { readonly state: string }
-}
-
 describe('a partition {n0, n1} | {n2}', { skip: unavailable }, () => {
   const teardown = new Teardown()
-  let network: FaultNetwork
-  let receiver: WebhookReceiver
-  let members: FaultMember[]
+  let suite: FaultSuite
 
   before(async () => {
-    network = teardown.stop(FaultNetwork.create(3))
-    receiver = teardown.stop(await WebhookReceiver.start(network.hostAddress))
-    members = teardown.add(
-      await startFaultCluster(network, {
-        config: `route:
-  receiver: r
-  group_by: [alertname]
-  group_wait: 1s
-  group_interval: 5s
-  repeat_interval: 1h
-receivers:
-- name: r
-  webhook_configs:
-  - url: ${receiver.url}/hook
-`,
-        // A short peer_timeout keeps the flushes of positions 1 and 2 short; the heal is what
-        // this test is about, not the wait.
-        args: ['--cluster.peer-timeout=2s', '--log.level=debug', '--log.format=json'],
-      }),
-      stopFaultCluster
-    )
+    // A short peer_timeout keeps the flushes of positions 1 and 2 short; the heal is what
+    // this test is about, not the wait.
+    suite = await startFaultSuite(teardown, ['--cluster.peer-timeout=2s'])
   })
   after(() => teardown.run())
 
-  const address = (i: number): string => network.nodes[i]?.address ?? ''
-  const node = (i: number) => (members[i] as FaultMember).node
+  const address = (i: number): string => suite.network.nodes[i]?.address ?? ''
+  const node = (i: number) => (suite.members[i] as FaultMember).node
   const metric = async (i: number, name: string): Promise<number> => {
     const text = await (await fetch(`${node(i).url}/metrics`)).text()
     const line = text.split('\n').find((l) => l.startsWith(`${name} `))
     return line === undefined ? 0 : Number(line.slice(name.length + 1))
   }
-  const side = (indexes: readonly number[]) => members.filter((m) => indexes.includes(m.index))
+  const side = (indexes: readonly number[]) =>
+    suite.members.filter((m) => indexes.includes(m.index))
 
   it('both sides notify during the partition, and silences and nflog entries converge within 1 s of the heal', async (t) => {
-    network.partition([[0, 1], [2]])
+    suite.network.partition([[0, 1], [2]])
     await Promise.all([waitForPeers(side([0, 1]), 2), waitForPeers(side([2]), 1)])
 
     const names = Array.from({ length: GROUPS }, (_, g) => `Split${g}`)
-    for (const { node: n } of members) {
-      assert.equal((await n.postAlerts(names.map(alert))).status, 200)
+    for (const { node: n } of suite.members) {
+      assert.equal((await n.postAlerts(names.map(firing))).status, 200)
     }
     for (const name of names) {
       const byName = (d: { payload: { groupLabels: Record<string, string> } }): boolean =>
         d.payload.groupLabels['alertname'] === name
-      await receiver.next((d) => byName(d) && d.from === address(0), { timeoutMs: 30_000 })
-      await receiver.next((d) => byName(d) && d.from === address(2), { timeoutMs: 30_000 })
+      await suite.receiver.next((d) => byName(d) && d.from === address(0), { timeoutMs: 30_000 })
+      await suite.receiver.next((d) => byName(d) && d.from === address(2), { timeoutMs: 30_000 })
     }
     assert.ok(
-      receiver.deliveries.every((d) => d.from !== address(1)),
+      suite.receiver.deliveries.every((d) => d.from !== address(1)),
       'n1 sent although n0, at a lower position on its side, did'
     )
 
@@ -106,16 +81,16 @@ receivers:
       async () => (await metric(2, 'alertmanager_cluster_reconnections_failed_total')) >= 8,
       { timeoutMs: 60_000, intervalMs: 100 }
     )
-    const beforeHeal = receiver.deliveries.length
-    const offsets = members.map((m) => m.node.output.length)
+    const beforeHeal = suite.receiver.deliveries.length
+    const offsets = suite.members.map((m) => m.node.output.length)
 
-    network.heal()
+    suite.network.heal()
     const healed = performance.now()
-    const joined = members.map(() => -1)
+    const joined = suite.members.map(() => -1)
     const watchJoins = waitFor(
       'joins',
       () =>
-        members.every((m, i) => {
+        suite.members.every((m, i) => {
           if (
             joined[i] === -1 &&
             m.node.logRecords(offsets[i]).some((r) => r.msg === 'Peer joined')
@@ -126,19 +101,7 @@ receivers:
         }),
       { timeoutMs: 30_000, intervalMs: 5 }
     )
-    await waitFor(
-      'both silences on every node',
-      async () => {
-        for (const { node: n } of members) {
-          const silences = await n.getJson<SilenceView[]>('/api/v2/silences')
-          if (!made.every((id) => silences.some((s) => s.id === id))) {
-            return false
-          }
-        }
-        return true
-      },
-      { timeoutMs: 30_000, intervalMs: 20 }
-    )
+    await waitForSilences(suite.members, made, 30_000)
     const silencesAfter = performance.now() - healed
     // A node keeps the newer of two entries for the same group (Alertmanager's merge rule), so
     // the side that notified first takes the other side's entries, not the other way round.
@@ -173,21 +136,12 @@ receivers:
       nflogAfter <= CONVERGENCE_MS,
       `nflog entries reached the other side ${nflogAfter.toFixed(0)} ms after the heal`
     )
-    await waitForPeers(members, 3)
+    await waitForPeers(suite.members, 3)
 
     // Every node flushes each group again after group_interval; none may send it again.
-    const flushedAgain = (i: number, name: string): boolean =>
-      node(i)
-        .logRecords(offsets[i])
-        .filter((r) => r.msg === 'flushing' && r.aggrGroup === `{}:{alertname="${name}"}`).length >=
-      2
-    await waitFor(
-      'every node flushed every group twice after the heal',
-      () => names.every((name) => [0, 1, 2].every((i) => flushedAgain(i, name))),
-      { timeoutMs: 60_000 }
-    )
+    await waitForFlushes(suite.members, names, 2, offsets)
     assert.deepEqual(
-      receiver.deliveries
+      suite.receiver.deliveries
         .slice(beforeHeal)
         .map((d) => `${d.payload.groupLabels['alertname']} from ${d.from}`),
       [],

@@ -9,12 +9,12 @@ import {
   startFaultMember,
   stopFaultCluster,
   waitForPeers,
+  waitForSilences,
 } from '../../support/fault-cluster.js'
 import type { FaultClusterOptions, FaultMember } from '../../support/fault-cluster.js'
 import { alertnameSilence } from '../../support/fixtures.js'
 import { FaultNetwork, faultNetworkUnavailable } from '../../support/netns.js'
 import { Teardown } from '../../support/teardown.js'
-import { waitFor } from '../../support/wait.js'
 
 const unavailable = faultNetworkUnavailable()
 const OPTIONS: FaultClusterOptions = {
@@ -75,18 +75,6 @@ describe('all nodes restarted at once after a partition', { skip: unavailable },
       }))
     )
     await waitForPeers(members, 3)
-    await waitFor(
-      'every silence on every node',
-      async () => {
-        for (const { node } of members) {
-          const have = await node.getJson<{ id: string }[]>('/api/v2/silences')
-          if (!made.every((id) => have.some((s) => s.id === id))) {
-            return false
-          }
-        }
-        return true
-      },
-      { timeoutMs: 10_000 }
-    )
+    await waitForSilences(members, made)
   })
 })

@@ -7,74 +7,47 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
 import {
-  startFaultCluster,
+  firing,
   startFaultMember,
-  stopFaultCluster,
+  startFaultSuite,
+  waitForFlushes,
   waitForPeers,
 } from '../../support/fault-cluster.js'
-import type { FaultClusterOptions, FaultMember } from '../../support/fault-cluster.js'
-import { iso } from '../../support/fixtures.js'
-import { FaultNetwork, faultNetworkUnavailable } from '../../support/netns.js'
+import type { FaultMember, FaultSuite } from '../../support/fault-cluster.js'
+import { faultNetworkUnavailable } from '../../support/netns.js'
 import { Teardown } from '../../support/teardown.js'
-import { waitFor } from '../../support/wait.js'
-import { WebhookReceiver } from '../../support/webhook-receiver.js'
 
 const GROUP_WAIT_MS = 1_000
 const GROUPS = 10
 const unavailable = faultNetworkUnavailable()
 
-const alert = (alertname: string) => ({
-  labels: { alertname },
-  startsAt: iso(Date.now()),
-  endsAt: iso(Date.now() + 3_600_000),
-})
-
 describe('silent loss of the position-0 node', { skip: unavailable }, () => {
   const teardown = new Teardown()
-  let network: FaultNetwork
-  let receiver: WebhookReceiver
-  let members: FaultMember[]
-  let OPTIONS: FaultClusterOptions
+  let suite: FaultSuite
 
   before(async () => {
-    network = teardown.stop(FaultNetwork.create(3))
-    receiver = teardown.stop(await WebhookReceiver.start(network.hostAddress))
-    OPTIONS = {
-      config: `route:
-  receiver: r
-  group_by: [alertname]
-  group_wait: ${GROUP_WAIT_MS / 1000}s
-  group_interval: 5s
-  repeat_interval: 1h
-receivers:
-- name: r
-  webhook_configs:
-  - url: ${receiver.url}/hook
-`,
-      args: ['--log.level=debug', '--log.format=json'],
-    }
-    members = await startFaultCluster(network, OPTIONS)
-    // The restart replaces a member; release whichever are current.
-    teardown.add(undefined, () => stopFaultCluster(members))
+    suite = await startFaultSuite(teardown)
   })
   after(() => teardown.run())
 
-  const address = (i: number): string => network.nodes[i]?.address ?? ''
-  const node = (i: number) => (members[i] as FaultMember).node
+  const address = (i: number): string => suite.network.nodes[i]?.address ?? ''
+  const node = (i: number) => (suite.members[i] as FaultMember).node
 
   it('the next node delivers every group within group_wait + 5 s, and the lost node repeats none when it is back', async () => {
     const names = Array.from({ length: GROUPS }, (_, g) => `Lost${g}`)
-    for (const { node: n } of members) {
-      assert.equal((await n.postAlerts(names.map(alert))).status, 200)
+    for (const { node: n } of suite.members) {
+      assert.equal((await n.postAlerts(names.map(firing))).status, 200)
     }
-    const posted = receiver.now()
+    const posted = suite.receiver.now()
     // Power loss: the link goes first, so the dying process's RSTs reach nobody.
-    network.cut(0)
+    suite.network.cut(0)
     await node(0).kill('SIGKILL')
 
     const deliveries = await Promise.all(
       names.map((name) =>
-        receiver.next((d) => d.payload.groupLabels['alertname'] === name, { timeoutMs: 60_000 })
+        suite.receiver.next((d) => d.payload.groupLabels['alertname'] === name, {
+          timeoutMs: 60_000,
+        })
       )
     )
     for (const d of deliveries) {
@@ -89,28 +62,22 @@ receivers:
     // The host comes back: the link first, then the node starts again on its data directory.
     // Prometheus sends its firing alerts again at its next evaluation; the node must have
     // settled (pulled the nflog from its peers) before its flush, so it sends nothing.
-    network.restore(0)
-    const restarted = await startFaultMember(network, 0, { ...OPTIONS, dir: node(0).dir })
-    members[0] = { index: 0, node: restarted }
-    await waitForPeers(members, 3)
-    for (const { node: n } of members) {
-      assert.equal((await n.postAlerts(names.map(alert))).status, 200)
+    suite.network.restore(0)
+    const restarted = await startFaultMember(suite.network, 0, {
+      ...suite.options,
+      dir: node(0).dir,
+    })
+    suite.members[0] = { index: 0, node: restarted }
+    await waitForPeers(suite.members, 3)
+    for (const { node: n } of suite.members) {
+      assert.equal((await n.postAlerts(names.map(firing))).status, 200)
     }
     // Its first flush of each group has ended once a second one began.
-    await waitFor(
-      'two flushes of every group on the restarted node',
-      () =>
-        names.every(
-          (name) =>
-            restarted
-              .logRecords()
-              .filter((r) => r.msg === 'flushing' && r.aggrGroup === `{}:{alertname="${name}"}`)
-              .length >= 2
-        ),
-      { timeoutMs: 30_000 }
-    )
+    await waitForFlushes([suite.members[0]], names, 2)
     for (const name of names) {
-      const sent = receiver.deliveries.filter((d) => d.payload.groupLabels['alertname'] === name)
+      const sent = suite.receiver.deliveries.filter(
+        (d) => d.payload.groupLabels['alertname'] === name
+      )
       assert.deepEqual(
         sent.map((d) => d.from),
         [address(1)],

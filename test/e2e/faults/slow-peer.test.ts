@@ -6,76 +6,54 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-import { startFaultCluster, stopFaultCluster, waitForPeers } from '../../support/fault-cluster.js'
-import type { FaultMember } from '../../support/fault-cluster.js'
-import { iso } from '../../support/fixtures.js'
-import { FaultNetwork, faultNetworkUnavailable } from '../../support/netns.js'
+import {
+  firing,
+  startFaultSuite,
+  waitForFlushes,
+  waitForPeers,
+} from '../../support/fault-cluster.js'
+import type { FaultMember, FaultSuite } from '../../support/fault-cluster.js'
+import { faultNetworkUnavailable } from '../../support/netns.js'
 import { Teardown } from '../../support/teardown.js'
-import { waitFor } from '../../support/wait.js'
-import { WebhookReceiver } from '../../support/webhook-receiver.js'
 
 const GROUPS = 5
 const STALL_MS = 5_000
 const unavailable = faultNetworkUnavailable()
 
-const alert = (alertname: string) => ({
-  labels: { alertname },
-  startsAt: iso(Date.now()),
-  endsAt: iso(Date.now() + 3_600_000),
-})
-
 describe('a stalled position-0 node', { skip: unavailable }, () => {
   const teardown = new Teardown()
-  let network: FaultNetwork
-  let receiver: WebhookReceiver
-  let members: FaultMember[]
+  let suite: FaultSuite
 
   before(async () => {
-    network = teardown.stop(FaultNetwork.create(3))
-    receiver = teardown.stop(await WebhookReceiver.start(network.hostAddress))
-    members = teardown.add(
-      await startFaultCluster(network, {
-        config: `route:
-  receiver: r
-  group_by: [alertname]
-  group_wait: 1s
-  group_interval: 5s
-  repeat_interval: 1h
-receivers:
-- name: r
-  webhook_configs:
-  - url: ${receiver.url}/hook
-`,
-        args: ['--log.level=debug', '--log.format=json'],
-      }),
-      stopFaultCluster
-    )
+    suite = await startFaultSuite(teardown)
   })
   after(async () => {
     // A failed test must not leave a stopped process for teardown to wait on.
-    members[0]?.node.process.kill('SIGCONT')
+    suite.members[0]?.node.process.kill('SIGCONT')
     await teardown.run()
   })
 
-  const address = (i: number): string => network.nodes[i]?.address ?? ''
-  const node = (i: number) => (members[i] as FaultMember).node
+  const address = (i: number): string => suite.network.nodes[i]?.address ?? ''
+  const node = (i: number) => (suite.members[i] as FaultMember).node
 
   it('the next node delivers while it is stopped, and it sends nothing twice when it continues', async (t) => {
     const names = Array.from({ length: GROUPS }, (_, g) => `Slow${g}`)
-    for (const { node: n } of members) {
-      assert.equal((await n.postAlerts(names.map(alert))).status, 200)
+    for (const { node: n } of suite.members) {
+      assert.equal((await n.postAlerts(names.map(firing))).status, 200)
     }
-    const posted = receiver.now()
+    const posted = suite.receiver.now()
     node(0).process.kill('SIGSTOP')
     const stopped = performance.now()
 
     await waitForPeers(
-      members.filter((m) => m.index !== 0),
+      suite.members.filter((m) => m.index !== 0),
       2
     )
     const deliveries = await Promise.all(
       names.map((name) =>
-        receiver.next((d) => d.payload.groupLabels['alertname'] === name, { timeoutMs: 60_000 })
+        suite.receiver.next((d) => d.payload.groupLabels['alertname'] === name, {
+          timeoutMs: 60_000,
+        })
       )
     )
     for (const d of deliveries) {
@@ -90,21 +68,10 @@ receivers:
     const resumedAt = node(0).output.length
     node(0).process.kill('SIGCONT')
     t.diagnostic(`n0 was stopped for ${(performance.now() - stopped).toFixed(0)} ms`)
-    await waitForPeers(members, 3)
+    await waitForPeers(suite.members, 3)
     // Each group's flush that was overdue at SIGCONT, and the next one, have ended once a third
     // has begun.
-    await waitFor(
-      'three flushes of every group on n0 after it continued',
-      () =>
-        names.every(
-          (name) =>
-            node(0)
-              .logRecords(resumedAt)
-              .filter((r) => r.msg === 'flushing' && r.aggrGroup === `{}:{alertname="${name}"}`)
-              .length >= 3
-        ),
-      { timeoutMs: 60_000 }
-    )
+    await waitForFlushes([suite.members[0] as FaultMember], names, 3, [resumedAt])
     assert.ok(
       node(0)
         .logRecords(resumedAt)
@@ -112,7 +79,9 @@ receivers:
       'n0 did not notice its stall'
     )
     for (const name of names) {
-      const sent = receiver.deliveries.filter((d) => d.payload.groupLabels['alertname'] === name)
+      const sent = suite.receiver.deliveries.filter(
+        (d) => d.payload.groupLabels['alertname'] === name
+      )
       assert.deepEqual(
         sent.map((d) => d.from),
         [address(1)],
