@@ -41,6 +41,7 @@ export class AggregationGroup {
   readonly #options: AggregationGroupOptions
   readonly #abort = new AbortController()
   #timer: NodeJS.Timeout | undefined
+  #immediate: NodeJS.Immediate | undefined
   #hasFlushed = false
   #flushing = false
   #tickDueAt: number | undefined
@@ -81,6 +82,7 @@ export class AggregationGroup {
   stop(): void {
     this.#stopped = true
     clearTimeout(this.#timer)
+    clearImmediate(this.#immediate)
     this.#abort.abort(new Error('aggregation group stopped'))
   }
 
@@ -89,9 +91,18 @@ export class AggregationGroup {
       return
     }
     clearTimeout(this.#timer)
-    this.#timer = setTimeout(() => {
+    clearImmediate(this.#immediate)
+    const tick = (): void => {
       this.#tick(this.#options.now())
-    }, delayMs)
+    }
+    if (delayMs <= 0) {
+      // group_wait 0 (or an alert already older than group_wait): flush right after this I/O
+      // turn, as Go's zero timer fires at once; a 0 ms setTimeout waits at least 1 ms.
+      this.#immediate = setImmediate(tick)
+      this.#immediate.unref()
+      return
+    }
+    this.#timer = setTimeout(tick, delayMs)
     this.#timer.unref()
   }
 
