@@ -35,6 +35,7 @@ import { buildRuntime } from './runtime.js'
 import type { Runtime, RuntimeDeps } from './runtime.js'
 import { loadUiFiles } from './ui-files.js'
 import { USER_AGENT, VERSION_INFO, registerBuildInfo } from './version.js'
+import { warmUpOnFirstAlert } from './warm-up.js'
 
 /** RunningNode is a started node: what signals and tests act on. */
 export interface RunningNode {
@@ -102,6 +103,7 @@ export async function startNode(
   const configMetrics = createConfigMetrics(registry)
   registerBuildInfo(registry)
   const store = new AlertStore()
+  warmUpOnFirstAlert(store)
   const gcTimer = setInterval(() => {
     store.gc()
   }, flags.alertsGcIntervalMs)

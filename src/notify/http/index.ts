@@ -6,7 +6,7 @@
  */
 export { basicAuthorization, configuredAuthorization } from './auth.js'
 export { classifyStatus, MAX_ERROR_DETAILS_CHARS, reasonForStatus } from './classify-status.js'
-export { buildDispatcher, PROXY_SCHEMES, validateProxyURL } from './dispatcher.js'
+export { buildDispatcher, loadHttpLibrary, PROXY_SCHEMES, validateProxyURL } from './dispatcher.js'
 export type { ConnectionPoolOptions } from './dispatcher.js'
 export { HttpConfigError, TransportError } from './errors.js'
 export {
