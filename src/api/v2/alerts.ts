@@ -174,7 +174,8 @@ export function listAlertGroups(
     }
   )
   // An alert's receivers here are those of the listed groups it is in: a few distinct lists,
-  // rendered once per request.
+  // rendered once per request; one shared text also makes the JSON cache's check a pointer
+  // comparison.
   const receiverTexts = new Map<string, string>()
   const receiversText = (fingerprint: string): string => {
     const names = receivers.get(fingerprint) ?? []
