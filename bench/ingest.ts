@@ -8,7 +8,8 @@
  * 2. memory     - load exactly 100k distinct active alerts, wait, read RSS; then 3 GET
  *    /api/v2/alerts and read RSS again.
  * 3. latency    - for 10k and for 100k active alerts (a fresh process each), time GET
- *    /api/v2/alerts with the whole body: 1 warm-up, then 5 runs; median and max.
+ *    /api/v2/alerts, then GET /api/v2/alerts/groups, with the whole body: 1 warm-up, then
+ *    5 runs each; median and max.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Pool } from 'undici'
 
 import { loadAlerts, timedGetAlerts } from '../lib/http.js'
-import type { GetResult } from '../lib/http.js'
+import type { AlertListing, GetResult } from '../lib/http.js'
 import type { MemorySample } from '../lib/proc.js'
 import { formatFigure } from '../lib/report.js'
 import type { SinkCounts, WebhookSink } from '../lib/sink.js'
@@ -17,7 +17,13 @@ import { runWrk } from '../lib/wrk.js'
 import type { WrkResult } from '../lib/wrk.js'
 
 import { GETS_BEFORE_SECOND_RSS } from './types.js'
-import type { LatencyPoint, MemoryResult, Params, ThroughputResult } from './types.js'
+import type {
+  LatencyPoint,
+  LatencySeries,
+  MemoryResult,
+  Params,
+  ThroughputResult,
+} from './types.js'
 
 /** MeasureContext is what a measure gets: the run's setup and its fresh target. */
 export interface MeasureContext {
@@ -208,9 +214,51 @@ export async function measureMemory(ctx: MeasureContext): Promise<MemoryResult> 
 }
 
 /**
+ * timeListing times one listing: one warm-up GET (parsed after the clock stops, to check the
+ * count), then the timed GETs, each downloading the whole body.
+ *
+ * @param ctx - the measure's context.
+ * @param path - the listing.
+ * @param size - the alerts loaded.
+ * @returns the series.
+ */
+async function timeListing(
+  ctx: MeasureContext,
+  path: AlertListing,
+  size: number
+): Promise<LatencySeries> {
+  const { params, say } = ctx
+  const warm = await timedGetAlerts(ctx.pool, true, path)
+  say(`warm-up GET ${path}: ${warm.ms.toFixed(1)} ms, ${String(warm.alerts)} alerts`)
+  if (warm.alerts !== size) {
+    say(`WARNING: GET ${path} returned ${String(warm.alerts)} alerts, expected ${size}`)
+  }
+  const runsMs: number[] = []
+  for (let i = 1; i <= params.latencyRuns; i++) {
+    const get = await timedGetAlerts(ctx.pool, false, path)
+    runsMs.push(get.ms)
+    say(
+      `GET ${path} at ${shortCount(size)} run ${i}/${params.latencyRuns}: ${get.ms.toFixed(1)} ms`
+    )
+  }
+  const series: LatencySeries = {
+    returnedAlerts: warm.alerts,
+    bodyBytes: warm.bytes,
+    warmupMs: warm.ms,
+    runsMs,
+    medianMs: median(runsMs),
+    maxMs: max(runsMs),
+  }
+  say(
+    `GET ${path} at ${shortCount(size)}: median ${series.medianMs.toFixed(1)} ms, max ` +
+      `${series.maxMs.toFixed(1)} ms, body ${(warm.bytes / 1024 / 1024).toFixed(1)} MiB`
+  )
+  return series
+}
+
+/**
  * measureLatency is measure 3 at one size: load `size` alerts into the fresh process, wait
- * `settle` seconds, one warm-up GET (parsed after the clock stops, to check the count), then
- * the timed GETs, each downloading the whole body.
+ * `settle` seconds, then time GET /api/v2/alerts and GET /api/v2/alerts/groups in turn.
  *
  * @param ctx - the measure's context.
  * @param size - active alerts to load.
@@ -222,37 +270,19 @@ export async function measureLatency(ctx: MeasureContext, size: number): Promise
   const loaded = await load(ctx, 'lat', size)
   say(`settling ${params.settleS} s...`)
   await sleep(params.settleS * 1000)
-  const warm = await timedGetAlerts(ctx.pool, true)
-  say(`warm-up GET: ${warm.ms.toFixed(1)} ms, ${String(warm.alerts)} alerts`)
-  if (warm.alerts !== size) {
-    say(`WARNING: GET /api/v2/alerts returned ${String(warm.alerts)} alerts, expected ${size}`)
-  }
   const sinkBeforeRuns = ctx.sink.counts()
-  const runsMs: number[] = []
-  for (let i = 1; i <= params.latencyRuns; i++) {
-    const get = await timedGetAlerts(ctx.pool, false)
-    runsMs.push(get.ms)
-    say(`GET at ${shortCount(size)} run ${i}/${params.latencyRuns}: ${get.ms.toFixed(1)} ms`)
-  }
+  const alerts = await timeListing(ctx, '/api/v2/alerts', size)
+  const groups = await timeListing(ctx, '/api/v2/alerts/groups', size)
   const webhookDuringRuns = since(ctx.sink, sinkBeforeRuns)
-  const point: LatencyPoint = {
+  if (webhookDuringRuns.requests > 0) {
+    say(`note: ${webhookDuringRuns.requests} notifications arrived while the GETs ran`)
+  }
+  return {
+    ...alerts,
     alerts: size,
     loadS: loaded.durationS,
-    returnedAlerts: warm.alerts,
-    bodyBytes: warm.bytes,
-    warmupMs: warm.ms,
-    runsMs,
-    medianMs: median(runsMs),
-    maxMs: max(runsMs),
+    groups,
     webhookDuringRuns,
     webhook: since(ctx.sink, sinkBefore),
   }
-  say(
-    `GET at ${shortCount(size)}: median ${point.medianMs.toFixed(1)} ms, max ` +
-      `${point.maxMs.toFixed(1)} ms, body ${(warm.bytes / 1024 / 1024).toFixed(1)} MiB`
-  )
-  if (webhookDuringRuns.requests > 0) {
-    say(`note: ${webhookDuringRuns.requests} notifications arrived while the timed GETs ran`)
-  }
-  return point
 }

@@ -79,17 +79,25 @@ export interface MemoryResult {
   readonly webhook: SinkCounts
 }
 
-/** LatencyPoint is measure 3 at one alert count, on its own fresh process. */
-export interface LatencyPoint {
-  readonly alerts: number
-  readonly loadS: number
-  /** Alerts the warm-up GET returned; should equal `alerts`. */
+/** LatencySeries is the timed GETs of one listing at one alert count. */
+export interface LatencySeries {
+  /** Alerts the warm-up GET returned (in all groups); should equal the alert count. */
   readonly returnedAlerts: number | undefined
   readonly bodyBytes: number
   readonly warmupMs: number
   readonly runsMs: readonly number[]
   readonly medianMs: number
   readonly maxMs: number
+}
+
+/**
+ * LatencyPoint is measure 3 at one alert count, on its own fresh process: GET /api/v2/alerts
+ * (the series' fields at the top level), then GET /api/v2/alerts/groups.
+ */
+export interface LatencyPoint extends LatencySeries {
+  readonly alerts: number
+  readonly loadS: number
+  readonly groups: LatencySeries
   /** Notifications the webhook sink received while the timed GETs ran. */
   readonly webhookDuringRuns: SinkCounts
   readonly webhook: SinkCounts

@@ -118,7 +118,7 @@ export async function loadAlerts(pool: Pool, opts: LoadOptions): Promise<LoadRes
   return { alerts: accepted, requests, durationS: (performance.now() - started) / 1000 }
 }
 
-/** GetResult is one timed GET /api/v2/alerts. */
+/** GetResult is one timed GET of an alert listing. */
 export interface GetResult {
   /** From sending the request to receiving the last body byte. */
   readonly ms: number
@@ -127,18 +127,26 @@ export interface GetResult {
   readonly alerts?: number
 }
 
+/** AlertListing is a GET that lists alerts: flat, or in aggregation groups. */
+export type AlertListing = '/api/v2/alerts' | '/api/v2/alerts/groups'
+
 /**
- * timedGetAlerts times GET /api/v2/alerts including the whole body download. Parsing (when
- * asked) happens after the clock stops.
+ * timedGetAlerts times a GET of an alert listing including the whole body download. Parsing
+ * (when asked) happens after the clock stops.
  *
  * @param pool - a pool to the target.
- * @param parse - whether to JSON-parse the body and count the alerts.
+ * @param parse - whether to JSON-parse the body and count the alerts (in all groups).
+ * @param path - the listing; GET /api/v2/alerts unless told.
  * @returns the time, size and optional count.
  * @throws HttpStatusError on a non-2xx answer.
  */
-export async function timedGetAlerts(pool: Pool, parse: boolean): Promise<GetResult> {
+export async function timedGetAlerts(
+  pool: Pool,
+  parse: boolean,
+  path: AlertListing = '/api/v2/alerts'
+): Promise<GetResult> {
   const started = performance.now()
-  const res = await pool.request({ method: 'GET', path: '/api/v2/alerts' })
+  const res = await pool.request({ method: 'GET', path })
   const ok = res.statusCode >= 200 && res.statusCode <= 299
   const chunks: Buffer[] = []
   let bytes = 0
@@ -152,7 +160,7 @@ export async function timedGetAlerts(pool: Pool, parse: boolean): Promise<GetRes
   if (!ok) {
     throw new HttpStatusError(
       res.statusCode,
-      `GET /api/v2/alerts answered ${res.statusCode}: ${Buffer.concat(chunks).toString('utf8', 0, 300)}`
+      `GET ${path} answered ${res.statusCode}: ${Buffer.concat(chunks).toString('utf8', 0, 300)}`
     )
   }
   if (!parse) {
@@ -160,7 +168,14 @@ export async function timedGetAlerts(pool: Pool, parse: boolean): Promise<GetRes
   }
   const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'))
   if (!Array.isArray(body)) {
-    throw new Error('GET /api/v2/alerts did not answer a JSON array')
+    throw new Error(`GET ${path} did not answer a JSON array`)
   }
-  return { ms, bytes, alerts: body.length }
+  if (path === '/api/v2/alerts') {
+    return { ms, bytes, alerts: body.length }
+  }
+  const alerts = (body as { alerts?: unknown }[]).reduce(
+    (sum, group) => sum + (Array.isArray(group.alerts) ? group.alerts.length : 0),
+    0
+  )
+  return { ms, bytes, alerts }
 }

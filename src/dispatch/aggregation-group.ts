@@ -38,6 +38,11 @@ export class AggregationGroup {
   /** Group key, `<route key>:<group labels>`, shared by every node. */
   readonly groupKey: string
   readonly #alerts = new Map<string, Alert>()
+  /**
+   * The fingerprints in compareAlerts order, kept until one joins or leaves: the order reads
+   * labels only, which a fingerprint fixes, so a new version of a member does not change it.
+   */
+  #order: string[] | undefined
   readonly #options: AggregationGroupOptions
   readonly #abort = new AbortController()
   #timer: NodeJS.Timeout | undefined
@@ -62,6 +67,9 @@ export class AggregationGroup {
    * @param alert - the alert's latest version.
    */
   insert(alert: Alert): void {
+    if (this.#order !== undefined && !this.#alerts.has(alert.fingerprint)) {
+      this.#order = undefined
+    }
     this.#alerts.set(alert.fingerprint, alert)
     if (!this.#hasFlushed && alert.startsAt + this.route.opts.groupWaitMs < this.#options.now()) {
       this.#arm(0)
@@ -76,6 +84,19 @@ export class AggregationGroup {
   /** alerts iterates over the group's current alerts. */
   alerts(): IterableIterator<Alert> {
     return this.#alerts.values()
+  }
+
+  /**
+   * sortedAlerts lists the group's current alerts as notifications and the API order them
+   * (compareAlerts); the order is remembered while no alert joins or leaves.
+   *
+   * @returns a new array of the alerts.
+   */
+  sortedAlerts(): Alert[] {
+    if (this.#order === undefined) {
+      this.#order = [...this.#alerts.values()].sort(compareAlerts).map((a) => a.fingerprint)
+    }
+    return this.#order.map((fingerprint) => this.#alerts.get(fingerprint) as Alert)
   }
 
   /** stop cancels the timer and any flush in progress; the group is then dead. */
@@ -125,9 +146,9 @@ export class AggregationGroup {
     try {
       const now = this.#options.now()
       // Firing alerts go out with a zero end so they cannot resolve while in the pipeline.
-      const batch = [...this.#alerts.values()]
-        .map((alert) => (isResolved(alert, now) ? alert : { ...alert, endsAt: 0 }))
-        .sort(compareAlerts)
+      const batch = this.sortedAlerts().map((alert) =>
+        isResolved(alert, now) ? alert : { ...alert, endsAt: 0 }
+      )
       const log = this.#options.log
       // bunyan's debug() without arguments says whether debug is on: no string at info level.
       if (log.debug()) {
@@ -172,6 +193,7 @@ export class AggregationGroup {
       const current = this.#alerts.get(sent.fingerprint)
       if (current?.updatedAt === sent.updatedAt) {
         this.#alerts.delete(sent.fingerprint)
+        this.#order = undefined
       }
     }
   }

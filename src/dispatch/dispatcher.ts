@@ -1,6 +1,6 @@
 import type Logger from 'bunyan'
 
-import { alertString, compareAlerts, compareLabelSets } from '../alerts/index.js'
+import { alertString, compareLabelSets } from '../alerts/index.js'
 import type { Alert, AlertStore } from '../alerts/index.js'
 import { fingerprint } from '../labels/index.js'
 import type { LabelSet } from '../labels/index.js'
@@ -122,7 +122,8 @@ export class Dispatcher {
       const receiver = route.opts.receiver
       for (const group of groups.values()) {
         const alerts: Alert[] = []
-        for (const alert of group.alerts()) {
+        // Already in order: a filtered subsequence of a sorted list needs no sort.
+        for (const alert of group.sortedAlerts()) {
           if (!alertFilter(alert)) {
             continue
           }
@@ -135,7 +136,7 @@ export class Dispatcher {
           alerts.push(alert)
         }
         if (alerts.length > 0) {
-          views.push({ labels: group.labels, receiver, alerts: alerts.sort(compareAlerts) })
+          views.push({ labels: group.labels, receiver, alerts })
         }
       }
     }

@@ -64,3 +64,37 @@ export function gettableAlertJson(alert: Alert, receiversText: string, statusTex
     `${generator}"labels":${goJSONStringMap(alert.labels)}}`
   )
 }
+
+/**
+ * AlertJsonCache remembers each alert's JSON with the receivers and status texts it was
+ * rendered with. A stored alert never changes (an update stores a new object), so an entry is
+ * valid exactly while the receivers and status texts are equal to the ones of the current
+ * request: a new silence, an inhibition, a reload or a resolve shows at once, with no event to
+ * listen for. Rendering is the costly part of a 100k-alert listing; comparing two short texts is
+ * not. Entries go with their alert (a WeakMap).
+ */
+export class AlertJsonCache {
+  readonly #byAlert = new WeakMap<
+    Alert,
+    { readonly receivers: string; readonly status: string; readonly json: string }
+  >()
+
+  /**
+   * json returns gettableAlertJson(alert, receiversText, statusText), from the cache when the
+   * alert was last rendered with the same texts.
+   *
+   * @param alert - the stored alert.
+   * @param receiversText - receiversJson of the alert's receivers.
+   * @param statusText - statusJson of the alert's status.
+   * @returns the JSON text of the object.
+   */
+  json(alert: Alert, receiversText: string, statusText: string): string {
+    const entry = this.#byAlert.get(alert)
+    if (entry?.receivers === receiversText && entry.status === statusText) {
+      return entry.json
+    }
+    const json = gettableAlertJson(alert, receiversText, statusText)
+    this.#byAlert.set(alert, { receivers: receiversText, status: statusText, json })
+    return json
+  }
+}

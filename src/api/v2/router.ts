@@ -5,6 +5,7 @@ import getRawBody from 'raw-body'
 import { errorMessage } from '../../util/index.js'
 import { HandlerError, OpenApiError, statusForError } from '../errors.js'
 
+import { AlertJsonCache } from './alert-json.js'
 import { ReceiverCache, listAlertGroups, listAlerts, postAlerts } from './alerts.js'
 import type { AlertQuery } from './alerts.js'
 import type { ApiDeps } from './deps.js'
@@ -114,7 +115,7 @@ function apiErrors(log: ApiDeps['log']) {
  * @returns the router's middleware (404/405 answered in go-openapi's form).
  */
 export function createApiV2Router(deps: ApiDeps, options: ApiV2Options) {
-  const cache = new ReceiverCache()
+  const caches = { receivers: new ReceiverCache(), alertJson: new AlertJsonCache() }
   const router = new Router({ prefix: '/api/v2' })
   router.use(apiErrors(deps.log))
 
@@ -127,7 +128,7 @@ export function createApiV2Router(deps: ApiDeps, options: ApiV2Options) {
   router.get('/alerts', (ctx) => {
     sendJson(
       ctx,
-      listAlerts(deps, cache, alertQuery(ctx.query), receiverRegex(ctx.query['receiver']))
+      listAlerts(deps, caches, alertQuery(ctx.query), receiverRegex(ctx.query['receiver']))
     )
   })
   router.post('/alerts', async (ctx) => {
@@ -141,7 +142,7 @@ export function createApiV2Router(deps: ApiDeps, options: ApiV2Options) {
   router.get('/alerts/groups', (ctx) => {
     sendJson(
       ctx,
-      listAlertGroups(deps, alertQuery(ctx.query), receiverRegex(ctx.query['receiver']))
+      listAlertGroups(deps, caches, alertQuery(ctx.query), receiverRegex(ctx.query['receiver']))
     )
   })
 

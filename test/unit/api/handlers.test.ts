@@ -8,6 +8,7 @@
 // them. amtool, reload and the pipeline stay in test/e2e (api, bad-input, silences-api,
 // silences).
 import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
 
 import {
@@ -19,7 +20,7 @@ import {
 } from '../../support/alertmanager-answers.js'
 import { InProcessNode } from '../../support/api-harness.js'
 import { alertnameSilence as silence } from '../../support/fixtures.js'
-import { getJson, postAlerts, postSilence } from '../../support/node-api.js'
+import { getJson, postAlerts, postSilence, reload } from '../../support/node-api.js'
 import { Teardown } from '../../support/teardown.js'
 
 interface GettableAlert {
@@ -153,6 +154,106 @@ describe('API v2 reads', () => {
     assert.deepEqual(status.alertmesh.nodes, [
       { name, hash: config.hash, appliedAt: config.appliedAt },
     ])
+  })
+})
+
+// The listings remember each alert's JSON and each group's order: every change must still show
+// in the very next GET of both listings.
+describe('API v2 listings after a change', () => {
+  const WITH_INHIBITION = `${ROUTED}inhibit_rules:
+- source_matchers: ['severity="page"']
+  target_matchers: ['severity="warn"']
+  equal: ['team']
+`
+  let node: InProcessNode
+  const teardown = new Teardown()
+  before(async () => {
+    node = teardown.stop(await InProcessNode.start({ config: WITH_INHIBITION }))
+  })
+  after(() => teardown.run())
+
+  interface Seen {
+    readonly receivers: string[]
+    readonly state: string
+    readonly silencedBy: string[]
+    readonly inhibitedBy: string[]
+    readonly summary: string | undefined
+  }
+  type Listed = GettableAlert & { annotations: Record<string, string> }
+
+  /** seen reads both listings twice (the second from any cache) and checks they agree. */
+  async function seen(): Promise<Record<string, Seen>> {
+    const byName = (alerts: Listed[]): Record<string, Seen> =>
+      Object.fromEntries(
+        alerts.map((a) => [
+          a.labels['alertname'] ?? '',
+          {
+            receivers: a.receivers.map((r) => r.name),
+            state: a.status.state,
+            silencedBy: a.status.silencedBy,
+            inhibitedBy: a.status.inhibitedBy,
+            summary: a.annotations['summary'],
+          },
+        ])
+      )
+    const first = await getJson<Listed[]>(node.url, '/api/v2/alerts')
+    const second = await getJson<Listed[]>(node.url, '/api/v2/alerts')
+    assert.deepEqual(second, first)
+    const groups = await getJson<{ alerts: Listed[] }[]>(node.url, '/api/v2/alerts/groups')
+    assert.deepEqual(byName(groups.flatMap((g) => g.alerts)), byName(first))
+    return byName(first)
+  }
+
+  const post = async (alerts: object[]): Promise<void> => {
+    assert.equal((await postAlerts(node.url, alerts)).status, 200)
+  }
+  const TARGET = { labels: { alertname: 'Target', team: 'db', severity: 'warn' } }
+
+  it('shows a new annotation, a silence and its expiry at once', async () => {
+    await post([{ ...TARGET, annotations: { summary: 'one' } }])
+    const before = await seen()
+    assert.deepEqual(before['Target'], {
+      receivers: ['db'],
+      state: 'active',
+      silencedBy: [],
+      inhibitedBy: [],
+      summary: 'one',
+    })
+    await post([{ ...TARGET, annotations: { summary: 'two' } }])
+    assert.equal((await seen())['Target']?.summary, 'two')
+
+    const res = await postSilence(
+      node.url,
+      silence('Target', Date.now() - 1000, Date.now() + 3_600_000)
+    )
+    const { silenceID } = (await res.json()) as { silenceID: string }
+    const silenced = (await seen())['Target']
+    assert.equal(silenced?.state, 'suppressed')
+    assert.deepEqual(silenced.silencedBy, [silenceID])
+
+    const expired = await fetch(`${node.url}/api/v2/silence/${silenceID}`, { method: 'DELETE' })
+    assert.equal(expired.status, 200)
+    assert.deepEqual((await seen())['Target']?.state, 'active')
+  })
+
+  it('shows an inhibition as soon as its source arrives, and its end once resolved', async () => {
+    const source = { labels: { alertname: 'Source', team: 'db', severity: 'page' } }
+    await post([source])
+    const inhibited = await seen()
+    assert.equal(inhibited['Target']?.state, 'suppressed')
+    assert.equal(inhibited['Target'].inhibitedBy.length, 1)
+
+    await post([{ ...source, endsAt: new Date(Date.now() - 1000).toISOString() }])
+    const after = await seen()
+    assert.equal(after['Source'], undefined)
+    assert.equal(after['Target']?.state, 'active')
+  })
+
+  it('shows the receivers of a reloaded config at once', async () => {
+    // The db route now matches nothing: the target falls through to the default receiver.
+    await writeFile(node.configFile, WITH_INHIBITION.replace('team="db"', 'team="none"'))
+    assert.equal((await reload(node.url)).status, 200)
+    assert.deepEqual((await seen())['Target']?.receivers, ['default'])
   })
 })
 

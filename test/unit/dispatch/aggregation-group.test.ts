@@ -332,3 +332,30 @@ describe('AggregationGroup resolved alerts', () => {
     assert.equal(group.empty, true)
   })
 })
+
+describe('AggregationGroup.sortedAlerts', () => {
+  const instances = (alerts: readonly Alert[]): (string | undefined)[] =>
+    alerts.map((a) => a.labels['instance'])
+
+  it('keeps notification order as alerts join, change and leave', async (t) => {
+    const { calls, flush } = recorder()
+    const { group } = newGroup(t, flush)
+    group.insert(alert({ alertname: 'A', instance: 'c' }))
+    group.insert(alert({ alertname: 'A', instance: 'a' }))
+    assert.deepEqual(instances(group.sortedAlerts()), ['a', 'c'])
+    // A newcomer takes its place in the remembered order.
+    group.insert(alert({ alertname: 'A', instance: 'b' }))
+    assert.deepEqual(instances(group.sortedAlerts()), ['a', 'b', 'c'])
+    // A new version of a member is listed, not the old one.
+    const newer = alert({ alertname: 'A', instance: 'c' }, { endsAt: T0 + 1 })
+    group.insert(newer)
+    assert.equal(group.sortedAlerts()[2], newer)
+    // Once notified, the resolved member leaves the order.
+    await advance(t, GROUP_WAIT)
+    calls[0]?.finish(true)
+    await settle()
+    assert.deepEqual(instances(group.sortedAlerts()), ['a', 'b'])
+    group.insert(alert({ alertname: 'A', instance: 'c' }))
+    assert.deepEqual(instances(group.sortedAlerts()), ['a', 'b', 'c'])
+  })
+})

@@ -59,9 +59,22 @@ const FP = 'fp-a'
 const LIVE = { startsAt: T0, endsAt: T0 + HOUR }
 
 describe('SilenceMatching.mutedBy', () => {
+  it('answers at once, with no query and no cache entry, while no silence is indexed', () => {
+    const h = harness()
+    assert.deepEqual(h.matching.mutedBy(ALERT, FP), { active: [], pending: [] })
+    assert.equal(h.queries(), 0)
+    assert.equal(h.matching.cachedAlerts, 0)
+    // The first silence shows in the very next answer, and is gone once dropped.
+    h.put('s1', LIVE)
+    assert.deepEqual(h.matching.mutedBy(ALERT, FP).active, ['s1'])
+    h.drop('s1')
+    assert.deepEqual(h.matching.mutedBy(ALERT, FP).active, [])
+  })
+
   it('takes the fast path while nothing changed and nothing matched', () => {
     const h = harness()
-    assert.deepEqual(h.matching.mutedBy(ALERT, FP), { active: [], pending: [], version: 0 })
+    h.put('other', LIVE, [newMatcher('=', 'alertname', 'B')])
+    assert.deepEqual(h.matching.mutedBy(ALERT, FP), { active: [], pending: [], version: 1 })
     assert.equal(h.queries(), 1)
     h.matching.mutedBy(ALERT, FP)
     h.matching.mutedBy(ALERT, FP)
