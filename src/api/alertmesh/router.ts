@@ -3,6 +3,7 @@ import type { Context, Next } from 'koa'
 import { errorMessage } from '../../util/index.js'
 import { statusForError } from '../errors.js'
 import type { ApiDeps } from '../v2/deps.js'
+import { queryList } from '../v2/query.js'
 
 import { parseTestLabels, routeTestJson, routeTreeJson } from './routes.js'
 
@@ -15,13 +16,6 @@ function sendJson(ctx: Context, status: number, body: unknown): void {
   // JSON.stringify escapes nothing HTML cares about, but the body is never HTML: label values
   // with markup come back as plain JSON strings, for the client to render as text.
   ctx.body = `${JSON.stringify(body)}\n`
-}
-
-function queryList(value: string | string[] | undefined): string[] {
-  if (value === undefined) {
-    return []
-  }
-  return Array.isArray(value) ? value : [value]
 }
 
 type Handler = (ctx: Context, deps: ApiDeps) => void
