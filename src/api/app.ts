@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client'
 
 import { formatDuration, errorMessage } from '../util/index.js'
 
+import { createAlertmeshApi } from './alertmesh/router.js'
 import type { ApiDeps } from './v2/deps.js'
 import { createApiV2Router } from './v2/router.js'
 
@@ -194,6 +195,7 @@ export function createHttpApp(deps: ApiDeps, options: HttpOptions): Koa {
     deps.log.warn({ err: errorMessage(err) }, 'HTTP request failed')
   })
   const apiV2 = createApiV2Router(deps, { maxBodyBytes: options.maxBodyBytes })
+  const alertmeshApi = createAlertmeshApi(deps)
   const limits = apiLimits(options, deps)
 
   const healthy = instrument(deps, '/-/healthy', (ctx) => {
@@ -231,7 +233,7 @@ export function createHttpApp(deps: ApiDeps, options: HttpOptions): Koa {
   app.use(async function routes(ctx: Context, next: Next): Promise<void> {
     const path = ctx.path
     if (path.startsWith('/api/')) {
-      await cors(ctx, () => limits(ctx, () => apiV2(ctx, next)))
+      await cors(ctx, () => limits(ctx, () => apiV2(ctx, () => alertmeshApi(ctx, next))))
       return
     }
     const isRead = ctx.method === 'GET' || ctx.method === 'HEAD'

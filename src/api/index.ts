@@ -1,6 +1,7 @@
 /**
  * @module api
- * The HTTP face of a node: Alertmanager's API v2, health and readiness, reload, metrics and the
+ * The HTTP face of a node: Alertmanager's API v2, alertmesh's own read-only API (routing tree
+ * under /api/alertmesh/v1), health and readiness, reload, metrics and the
  * UI files. The only folder that imports koa. May import alerts, silences, dispatch, cluster,
  * config, labels and util.
  */
@@ -11,6 +12,8 @@ export {
   normalizeRoutePrefix,
 } from './app.js'
 export type { HttpOptions, UiAsset, UiFiles } from './app.js'
+export { ALERTMESH_API_PREFIX } from './alertmesh/router.js'
+export type { InheritableOption, RouteJson, RouteTestJson } from './alertmesh/routes.js'
 export { HandlerError, OpenApiError, statusForError } from './errors.js'
 export { createApiMetrics } from './metrics.js'
 export type { ApiMetrics } from './metrics.js'

@@ -33,6 +33,8 @@ export const DEFAULT_ROUTE_OPTS: RouteOpts = {
  */
 export class Route {
   readonly opts: RouteOpts
+  /** The route as configured, before inheritance: shows which options were written here. */
+  readonly config: RouteConfig
   readonly matchers: readonly Matcher[]
   readonly continue: boolean
   readonly routes: readonly Route[]
@@ -43,6 +45,7 @@ export class Route {
 
   constructor(config: RouteConfig, parent: Route | undefined, nextId: { value: number }) {
     this.id = nextId.value++
+    this.config = config
     this.opts = inheritOpts(config, parent?.opts ?? DEFAULT_ROUTE_OPTS)
     this.matchers = config.matchers
     this.continue = config.continue

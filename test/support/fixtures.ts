@@ -69,3 +69,58 @@ export function testAlert(fields: Partial<Alert> & Pick<Alert, 'labels'>): Alert
     ...fields,
   }
 }
+
+/**
+ * NESTED_ROUTES_CONFIG is a routing tree with what routing answers depend on: nesting three
+ * deep, `continue: true` at two levels, regex and negative matchers, the deprecated `match_re`,
+ * group_by and timings inherited, `...`, and mute/active time intervals. For the routing-tree
+ * API's tests (unit and against amtool).
+ */
+export const NESTED_ROUTES_CONFIG = `route:
+  receiver: default
+  group_by: [alertname, cluster]
+  group_wait: 1h
+  routes:
+  - matchers: ['severity=~"critical|page"']
+    receiver: pager
+    continue: true
+    routes:
+    - matchers: ['team="db"']
+      receiver: db-pager
+      group_by: ['...']
+    - matchers: ['env!="prod"']
+      receiver: quiet
+      mute_time_intervals: [nights]
+  - match_re:
+      service: 'api|web.*'
+    group_interval: 10m
+    routes:
+    - matchers: ['owner="ünïcode team"']
+      receiver: unicode
+      continue: true
+    - matchers: ['region=~"eu-.+"', 'tier!~"test|dev"']
+      receiver: eu
+      active_time_intervals: [office]
+    - matchers: ['team="db"']
+      receiver: db
+  - matchers: ['team="db"']
+    receiver: db
+    repeat_interval: 12h
+receivers:
+- name: default
+- name: pager
+- name: db-pager
+- name: quiet
+- name: unicode
+- name: eu
+- name: db
+time_intervals:
+- name: nights
+  time_intervals:
+  - times:
+    - start_time: '22:00'
+      end_time: '24:00'
+- name: office
+  time_intervals:
+  - weekdays: ['monday:friday']
+`
