@@ -37,6 +37,7 @@ import {
 import type { FaultMember, Product } from '../test/support/fault-cluster.js'
 import { alertnameSilence } from '../test/support/fixtures.js'
 import { FaultNetwork, faultNetworkUnavailable } from '../test/support/netns.js'
+import { sampleValue } from '../test/support/prometheus.js'
 import { WebhookReceiver } from '../test/support/webhook-receiver.js'
 
 import { formatFigure, log, markdownTable, runBenchmark, writeResults } from './lib/report.js'
@@ -62,11 +63,10 @@ interface Outcome {
 /** byPosition orders the members by their `alertmanager_peer_position`. */
 async function byPosition(members: readonly FaultMember[]): Promise<FaultMember[]> {
   const positions = await Promise.all(
-    members.map(async (m) => {
-      const text = await (await fetch(`${m.node.url}/metrics`)).text()
-      const line = text.split('\n').find((l) => l.startsWith('alertmanager_peer_position '))
-      return { m, position: Number(line?.split(' ')[1] ?? Number.NaN) }
-    })
+    members.map(async (m) => ({
+      m,
+      position: await sampleValue(m.node.url, 'alertmanager_peer_position'),
+    }))
   )
   return positions.sort((a, b) => a.position - b.position).map((p) => p.m)
 }

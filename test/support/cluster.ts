@@ -113,14 +113,30 @@ export async function waitForFullMembership(
   members: readonly ClusterMember[],
   timeoutMs = 30_000
 ): Promise<void> {
+  await waitForPeerCount(members, members.length, timeoutMs)
+}
+
+/**
+ * waitForPeerCount waits until each of `members` lists `count` peers (itself included) and is
+ * ready (settled): one side of a partition, or a cluster that lost a node.
+ *
+ * @param members - the nodes to ask.
+ * @param count - the peers each must list.
+ * @param timeoutMs - how long to wait.
+ */
+export async function waitForPeerCount(
+  members: readonly { readonly node: TestNode }[],
+  count: number,
+  timeoutMs = 30_000
+): Promise<void> {
   await waitFor(
-    `${members.length} members, ready, on every node`,
+    `${count} members, ready, on each of ${members.length} nodes`,
     async () => {
       for (const { node } of members) {
         const s = await node.getJson<{ cluster: { status: string; peers: unknown[] } }>(
           '/api/v2/status'
         )
-        if (s.cluster.peers.length !== members.length || s.cluster.status !== 'ready') {
+        if (s.cluster.peers.length !== count || s.cluster.status !== 'ready') {
           return false
         }
       }

@@ -1,5 +1,6 @@
 // A cluster of real node processes, alertmesh or Alertmanager 0.25, one per namespace of a
 // FaultNetwork: the harness of the fault tests (test/e2e/faults) and bench/faults.ts.
+import { waitForPeerCount } from './cluster.js'
 import { iso } from './fixtures.js'
 import { flushCount } from './logged-process.js'
 import { FaultNetwork } from './netns.js'
@@ -100,27 +101,13 @@ export async function startFaultCluster(
   return members
 }
 
-/** waitForPeers waits until each of `members` lists `count` peers and is ready (settled). */
+/** waitForPeers is {@link waitForPeerCount} with the fault tests' longer default wait. */
 export async function waitForPeers(
   members: readonly FaultMember[],
   count: number,
   timeoutMs = 60_000
 ): Promise<void> {
-  await waitFor(
-    `${count} peers, ready, on nodes ${members.map((m) => m.index).join(', ')}`,
-    async () => {
-      for (const { node } of members) {
-        const s = await node.getJson<{ cluster: { status: string; peers: unknown[] } }>(
-          '/api/v2/status'
-        )
-        if (s.cluster.peers.length !== count || s.cluster.status !== 'ready') {
-          return false
-        }
-      }
-      return true
-    },
-    { timeoutMs, intervalMs: 100 }
-  )
+  await waitForPeerCount(members, count, timeoutMs)
 }
 
 /** stopFaultCluster stops every member (a Teardown release). */

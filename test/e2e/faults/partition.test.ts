@@ -15,6 +15,7 @@ import {
 import type { FaultMember, FaultSuite } from '../../support/fault-cluster.js'
 import { alertnameSilence } from '../../support/fixtures.js'
 import { faultNetworkUnavailable } from '../../support/netns.js'
+import { sampleValue } from '../../support/prometheus.js'
 import { Teardown } from '../../support/teardown.js'
 import { waitFor } from '../../support/wait.js'
 
@@ -35,11 +36,6 @@ describe('a partition {n0, n1} | {n2}', { skip: unavailable }, () => {
 
   const address = (i: number): string => suite.network.nodes[i]?.address ?? ''
   const node = (i: number) => (suite.members[i] as FaultMember).node
-  const metric = async (i: number, name: string): Promise<number> => {
-    const text = await (await fetch(`${node(i).url}/metrics`)).text()
-    const line = text.split('\n').find((l) => l.startsWith(`${name} `))
-    return line === undefined ? 0 : Number(line.slice(name.length + 1))
-  }
   const side = (indexes: readonly number[]) =>
     suite.members.filter((m) => indexes.includes(m.index))
 
@@ -78,7 +74,8 @@ describe('a partition {n0, n1} | {n2}', { skip: unavailable }, () => {
     // back however long the partition lasted.
     await waitFor(
       'n2 failed to reconnect 8 times',
-      async () => (await metric(2, 'alertmanager_cluster_reconnections_failed_total')) >= 8,
+      async () =>
+        (await sampleValue(node(2).url, 'alertmanager_cluster_reconnections_failed_total')) >= 8,
       { timeoutMs: 60_000, intervalMs: 100 }
     )
     const beforeHeal = suite.receiver.deliveries.length
