@@ -22,7 +22,7 @@ import type { ClusterMember } from '../support/cluster.js'
 import { iso } from '../support/fixtures.js'
 import { runAlertmesh, TestNode } from '../support/node-process.js'
 import { freePort } from '../support/ports.js'
-import { Prometheus, PROMETHEUS_BIN } from '../support/prometheus.js'
+import { httpsBasicAuthClient, Prometheus, PROMETHEUS_BIN } from '../support/prometheus.js'
 import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
 import { makeGossipCertificates } from '../support/web-certificates.js'
@@ -236,14 +236,7 @@ describe('a 3-node cluster gossiping over mutual TLS, API behind TLS and basic a
           alertmanagers: members.map((m) => m.node.url),
           rules: 'groups:\n- name: g\n  rules:\n  - alert: ThroughMutualTls\n    expr: vector(1)\n',
           args: ['--rules.alert.resend-delay=1s'],
-          alertmanagerClient: [
-            'scheme: https',
-            'basic_auth:',
-            '  username: alice',
-            '  password: secret',
-            'tls_config:',
-            `  ca_file: ${certs.caCert}`,
-          ],
+          alertmanagerClient: httpsBasicAuthClient(certs.caCert, 'alice', 'secret'),
         })
       )
       for (const { node } of members) {

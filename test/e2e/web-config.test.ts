@@ -11,7 +11,7 @@ import { connect } from 'node:tls'
 
 import { REPO_ROOT, runAlertmesh, TestNode, testEnv } from '../support/node-process.js'
 import { freePort } from '../support/ports.js'
-import { Prometheus, PROMETHEUS_BIN } from '../support/prometheus.js'
+import { httpsBasicAuthClient, Prometheus, PROMETHEUS_BIN } from '../support/prometheus.js'
 import { ALERTMANAGER } from '../support/side-by-side.js'
 import { waitFor } from '../support/wait.js'
 import { makeWebCertificates } from '../support/web-certificates.js'
@@ -560,14 +560,7 @@ describe(
           rules: 'groups:\n- name: g\n  rules:\n  - alert: ThroughTLS\n    expr: vector(1)\n',
           // The first send can come before the target is discovered: resend soon.
           args: ['--rules.alert.resend-delay=1s'],
-          alertmanagerClient: [
-            'scheme: https',
-            'basic_auth:',
-            '  username: alice',
-            '  password: secret',
-            'tls_config:',
-            `  ca_file: ${certs.caCert}`,
-          ],
+          alertmanagerClient: httpsBasicAuthClient(certs.caCert, 'alice', 'secret'),
         })
         const sent = prometheus
         await waitFor(

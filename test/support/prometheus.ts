@@ -162,6 +162,26 @@ export class Prometheus extends LoggedProcess {
 }
 
 /**
+ * httpsBasicAuthClient is the `alertmanagers` entry keys for nodes behind TLS and basic auth:
+ * `scheme: https`, the credentials and the CA that signed the nodes' certificate.
+ *
+ * @param caFile - the CA certificate file.
+ * @param username - the basic auth user.
+ * @param password - its password.
+ * @returns lines for {@link PrometheusOptions}' `alertmanagerClient`.
+ */
+export function httpsBasicAuthClient(caFile: string, username: string, password: string): string[] {
+  return [
+    'scheme: https',
+    'basic_auth:',
+    `  username: ${username}`,
+    `  password: ${password}`,
+    'tls_config:',
+    `  ca_file: ${caFile}`,
+  ]
+}
+
+/**
  * sampleValue reads one sample from a /metrics exposition (a node's or Prometheus's own).
  *
  * @param baseUrl - the server, e.g. a node's `url`.
