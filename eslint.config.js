@@ -16,11 +16,12 @@ const ALLOWED = {
   silences: ['labels', 'storage', 'util'],
   nflog: ['labels', 'storage', 'util'],
   cluster: ['util'],
+  history: ['util'],
   consul: ['util'],
   inhibit: ['alerts', 'labels', 'config', 'util'],
   notify: ['alerts', 'labels', 'config', 'util'],
   dispatch: ['alerts', 'labels', 'config', 'notify', 'util'],
-  api: ['alerts', 'silences', 'dispatch', 'cluster', 'config', 'labels', 'util'],
+  api: ['alerts', 'silences', 'dispatch', 'cluster', 'config', 'history', 'labels', 'util'],
   web: ['config', 'util'],
 }
 const FOLDERS = [...Object.keys(ALLOWED), 'cli']

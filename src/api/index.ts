@@ -29,3 +29,4 @@ export type {
   VersionInfo,
 } from './v2/deps.js'
 export type { SilenceStore } from './v2/silences.js'
+export type { HistorySource } from './v2/deps.js'

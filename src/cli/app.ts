@@ -29,6 +29,7 @@ import { ConfigController, createConfigMetrics } from './config-controller.js'
 import { fileConfigSource } from './config-source.js'
 import type { Flags } from './flags.js'
 import { GossipBridge, nflogBridge } from './gossip-bridge.js'
+import { createNodeHistory, historySource, timelineHooks } from './history-setup.js'
 import { nodeIntegrations } from './integrations.js'
 import type { Listeners } from './listeners.js'
 import { buildRuntime } from './runtime.js'
@@ -117,13 +118,19 @@ export async function startNode(
   // the peer exists.
   const nflogBridgeOf = await nflogBridge()
   const silencesBridge = new GossipBridge<MeshSilence>((changed) => encodeMeshSilences(changed))
+  // Recent decisions and notifications, in memory, for the alert story (src/history).
+  const history = createNodeHistory(name)
+  const timeline = timelineHooks(history, () => nflogBridgeOf.isMerging)
   const nflog = await Nflog.open({
     retentionMs: flags.dataRetentionMs,
     snapshotDir: flags.storagePath,
     maintenanceIntervalMs: flags.dataMaintenanceIntervalMs,
     log,
     registry,
-    onChange: nflogBridgeOf.onChange,
+    onChange: (entries) => {
+      nflogBridgeOf.onChange(entries)
+      timeline.local(entries)
+    },
   })
   onStop('nflog', () => nflog.close())
 
@@ -145,6 +152,7 @@ export async function startNode(
     silences,
     silencesBridge,
     nodeStatus,
+    onNflogMerged: timeline.merged,
     log,
     registry,
     onStop,
@@ -173,6 +181,8 @@ export async function startNode(
     silencer,
     peer: cluster,
     waitMs: () => cluster?.waitMs() ?? 0,
+    position: () => cluster?.position() ?? 0,
+    decisions: history.decisions,
     ...(cluster === undefined
       ? {}
       : { waitChanges: (listener: () => void) => cluster.onMembersChanged(listener) }),
@@ -239,6 +249,7 @@ export async function startNode(
       silences,
       alertStatus,
       cluster: () => clusterView(cluster),
+      history: historySource(history, cluster),
       node: () => ({ name, config: source.view() }),
       memberConfig: memberConfigOf(nodeStatus),
       version: VERSION_INFO,

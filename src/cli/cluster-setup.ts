@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client'
 
 import type { ClusterView, ConfigSourceView, MemberConfigView } from '../api/index.js'
 import { ClusterPeer, NODE_STATUS_KEY } from '../cluster/index.js'
-import type { GossipTls, NodeStatusState } from '../cluster/index.js'
+import type { GossipTls, MergeOrigin, NodeStatusState } from '../cluster/index.js'
 import type { MeshEntry, Nflog } from '../nflog/index.js'
 import type { MeshSilence, Silences } from '../silences/index.js'
 import { errorMessage } from '../util/index.js'
@@ -27,6 +27,8 @@ export interface ClusterDeps {
   readonly silencesBridge: GossipBridge<MeshSilence>
   /** What each member applied; this node's entry comes from {@link configReporter}. */
   readonly nodeStatus: NodeStatusState
+  /** Told of the nflog entries a peer's message changed (the notification timeline). */
+  readonly onNflogMerged?: (entries: readonly MeshEntry[], origin: MergeOrigin | undefined) => void
   readonly log: Logger
   readonly registry: Registry
   readonly onStop: OnStop
@@ -103,7 +105,13 @@ export async function startCluster(
   nflogBridge.attach(
     peer.addState(
       'nfl',
-      gossipState(nflog, nflogBridge, log, 'Dropped undecodable nflog entries from a peer')
+      gossipState(
+        nflog,
+        nflogBridge,
+        log,
+        'Dropped undecodable nflog entries from a peer',
+        deps.onNflogMerged
+      )
     )
   )
   silencesBridge.attach(

@@ -1,6 +1,6 @@
 import type Logger from 'bunyan'
 
-import type { Channel, GossipState } from '../cluster/index.js'
+import type { Channel, GossipState, MergeOrigin } from '../cluster/index.js'
 import { loadNflogCodec } from '../nflog/index.js'
 import type { MeshEntry } from '../nflog/index.js'
 
@@ -40,6 +40,11 @@ export class GossipBridge<T> {
     this.#channel = channel
   }
 
+  /** isMerging says whether the change being reported came from a peer. */
+  get isMerging(): boolean {
+    return this.#merging
+  }
+
   /**
    * merging runs a merge without broadcasting what it changes.
    *
@@ -57,12 +62,12 @@ export class GossipBridge<T> {
 }
 
 /** BinaryState is a replicated state that encodes and decodes its own gossip. */
-export interface BinaryState {
+export interface BinaryState<A = unknown> {
   /** marshalBinary encodes the whole state (full-state gossip). */
   marshalBinary(): Uint8Array
   /** mergeBinary decodes and merges a peer's message; unreadable records come back as errors. */
   mergeBinary(data: Uint8Array): {
-    readonly accepted: readonly unknown[]
+    readonly accepted: readonly A[]
     readonly errors: readonly string[]
   }
 }
@@ -75,21 +80,26 @@ export interface BinaryState {
  * @param bridge - its bridge, so merges are not re-broadcast.
  * @param log - where undecodable records are reported.
  * @param dropped - the log message for undecodable records.
+ * @param onMerged - told of the records a peer's message changed, and where it came from.
  * @returns the state.
  */
-export function gossipState<T>(
-  state: BinaryState,
+export function gossipState<T, A = unknown>(
+  state: BinaryState<A>,
   bridge: GossipBridge<T>,
   log: Logger,
-  dropped: string
+  dropped: string,
+  onMerged?: (accepted: readonly A[], origin: MergeOrigin | undefined) => void
 ): GossipState {
   return {
     marshalBinary: () => state.marshalBinary(),
-    mergeBinary: (data) =>
+    mergeBinary: (data, origin) =>
       bridge.merging(() => {
         const result = state.mergeBinary(data)
         if (result.errors.length > 0) {
           log.warn({ problems: result.errors.slice(0, 3) }, dropped)
+        }
+        if (result.accepted.length > 0) {
+          onMerged?.(result.accepted, origin)
         }
         return result.accepted.length > 0
       }),

@@ -10,6 +10,7 @@ import { Inhibitor } from '../inhibit/index.js'
 import { buildIntegrations, buildPipeline } from '../notify/index.js'
 import type {
   AlertTemplate,
+  DecisionRecorder,
   Integration,
   IntegrationDefinition,
   Muter,
@@ -47,6 +48,10 @@ export interface RuntimeDeps {
   readonly waitMs: () => number
   /** Subscribes to changes of `waitMs`, in a cluster. */
   readonly waitChanges?: WaitChanges
+  /** This node's cluster position, said in the decision history. */
+  readonly position?: () => number
+  /** Keeps the pipeline's decisions (src/history). */
+  readonly decisions?: DecisionRecorder
   readonly externalURL: string
   readonly userAgent: string
   /** The integration list the config registry was built from. */
@@ -112,6 +117,8 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Runtime {
     peer: deps.peer,
     waitMs: deps.waitMs,
     ...(deps.waitChanges === undefined ? {} : { waitChanges: deps.waitChanges }),
+    ...(deps.position === undefined ? {} : { position: deps.position }),
+    ...(deps.decisions === undefined ? {} : { decisions: deps.decisions }),
     metrics: deps.notifyMetrics,
     log: deps.log.child({ component: 'notify' }),
   })

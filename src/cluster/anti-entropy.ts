@@ -6,7 +6,7 @@ import type { WarnLimiter } from '../util/index.js'
 
 import type { Part } from './messages.js'
 import type { MessageCounter } from './metrics.js'
-import type { GossipState } from './state.js'
+import type { GossipState, MergeOrigin } from './state.js'
 
 /** AntiEntropyOptions configure an {@link AntiEntropy}. */
 export interface AntiEntropyOptions {
@@ -88,10 +88,11 @@ export class AntiEntropy {
    * stops the other parts.
    *
    * @param parts - the parts of an UPDATE or FULL_STATE.
-   * @param peer - who sent them, for the log.
+   * @param peer - who sent them, for the log and the states.
+   * @param via - which message carried them.
    * @returns how many states changed.
    */
-  merge(parts: readonly Part[], peer: string): number {
+  merge(parts: readonly Part[], peer: string, via: MergeOrigin['via']): number {
     let changed = 0
     for (const part of parts) {
       const state = this.#options.states.get(part.key)
@@ -101,7 +102,7 @@ export class AntiEntropy {
         continue
       }
       try {
-        if (state.mergeBinary(part.data)) {
+        if (state.mergeBinary(part.data, { peer, via })) {
           changed++
         }
       } catch (err: unknown) {

@@ -5,7 +5,16 @@ import { ProtocolError } from './errors.js'
  * message metrics (Alertmanager's are `full_state` and `update`).
  */
 export type FrameType =
-  'hello' | 'auth' | 'members' | 'update' | 'full_state' | 'digest' | 'state_request' | 'ping'
+  | 'hello'
+  | 'auth'
+  | 'members'
+  | 'update'
+  | 'full_state'
+  | 'digest'
+  | 'state_request'
+  | 'ping'
+  | 'query'
+  | 'answer'
 
 /** FRAME_CODES are the type bytes; never renumber them, only add. */
 export const FRAME_CODES: Readonly<Record<FrameType, number>> = {
@@ -17,6 +26,9 @@ export const FRAME_CODES: Readonly<Record<FrameType, number>> = {
   digest: 6,
   state_request: 7,
   ping: 8,
+  // Sent only to peers whose HELLO says they answer queries.
+  query: 9,
+  answer: 10,
 }
 
 /** FRAME_TYPES lists every frame type, so the metrics start at 0 for each. */

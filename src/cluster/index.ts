@@ -12,7 +12,8 @@
  */
 export { ClusterPeer } from './peer.js'
 export type { ClusterPeerOptions } from './peer-options.js'
-export type { Channel, GossipState, PeerInfo } from './state.js'
+export type { Channel, GossipState, MergeOrigin, PeerInfo } from './state.js'
+export type { PeerAnswer, QueryHandler } from './queries.js'
 export { NODE_STATUS_KEY, NodeStatusState } from './node-status.js'
 export type { NodeStatusEntry, NodeStatusReport, NodeStatusStateOptions } from './node-status.js'
 export { ClusterListenError, DROP_REASONS } from './errors.js'

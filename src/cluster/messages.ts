@@ -26,6 +26,7 @@ message Hello {
   string address = 3;
   bytes nonce = 4;
   bool auth = 5;
+  bool queries = 6;
 }
 
 message Auth {
@@ -47,6 +48,18 @@ message Digest {
 
 message StateRequest {
   repeated string keys = 1;
+}
+
+message Query {
+  uint32 id = 1;
+  string key = 2;
+  bytes data = 3;
+}
+
+message Answer {
+  uint32 id = 1;
+  bytes data = 2;
+  string error = 3;
 }
 `
 
@@ -70,12 +83,34 @@ export interface Hello {
   readonly nonce: Uint8Array
   /** Whether the sender has a cluster key, so a mismatch is named instead of failing later. */
   readonly auth: boolean
+  /**
+   * Whether the sender answers QUERY frames. Nodes of an older version leave it unset (and
+   * would close on an unknown frame type), so they are never asked.
+   */
+  readonly queries?: boolean
 }
 
 /** Part is one state's bytes under its key (clusterpb.Part). */
 export interface Part {
   readonly key: string
   readonly data: Uint8Array
+}
+
+/** Query asks a peer for a named, read-only answer (ours: no Alertmanager counterpart). */
+export interface Query {
+  /** Chosen by the asker to match the answer; unique among its open queries on a connection. */
+  readonly id: number
+  /** The handler's key, e.g. `history`. */
+  readonly key: string
+  readonly data: Uint8Array
+}
+
+/** Answer is a peer's reply to a {@link Query}: data, or an error when it could not answer. */
+export interface Answer {
+  readonly id: number
+  readonly data: Uint8Array
+  /** Empty on success. */
+  readonly error: string
 }
 
 /** Member is a name and address in a MEMBERS list. */
@@ -92,6 +127,8 @@ interface Types {
   readonly members: Type
   readonly digest: Type
   readonly stateRequest: Type
+  readonly query: Type
+  readonly answer: Type
 }
 
 let types: Types | undefined
@@ -109,6 +146,8 @@ function loadTypes(): Types {
       members: t('Members'),
       digest: t('Digest'),
       stateRequest: t('StateRequest'),
+      query: t('Query'),
+      answer: t('Answer'),
     }
   }
   return types
@@ -197,6 +236,7 @@ export function decodeHello(payload: Uint8Array): Hello {
     address: str(o, 'address'),
     nonce: bytes(o, 'nonce'),
     auth: o['auth'] === true,
+    queries: o['queries'] === true,
   }
   checkName(hello.name, 'HELLO')
   checkAddress(hello.address, 'HELLO')
@@ -323,4 +363,60 @@ export function encodeStateRequest(keys: readonly string[]): Uint8Array {
 export function decodeStateRequest(payload: Uint8Array): string[] {
   const v = decode(loadTypes().stateRequest, payload)['keys']
   return Array.isArray(v) ? v.filter((k): k is string => typeof k === 'string') : []
+}
+
+/** MAX_QUERY_KEY_CHARS bounds a query's key; handlers use short fixed names. */
+const MAX_QUERY_KEY_CHARS = 64
+
+/**
+ * encodeQuery encodes a QUERY payload.
+ *
+ * @param query - id, key and data.
+ * @returns the bytes.
+ */
+export function encodeQuery(query: Query): Uint8Array {
+  return encode(loadTypes().query, query)
+}
+
+/**
+ * decodeQuery reads a QUERY payload.
+ *
+ * @param payload - the bytes.
+ * @returns the query.
+ * @throws ProtocolError `malformed` when it does not decode or has no usable key.
+ */
+export function decodeQuery(payload: Uint8Array): Query {
+  const o = decode(loadTypes().query, payload)
+  const query = { id: num(o, 'id'), key: str(o, 'key'), data: bytes(o, 'data') }
+  if (query.key === '' || query.key.length > MAX_QUERY_KEY_CHARS) {
+    throw new ProtocolError('malformed', 'QUERY has an empty or overlong key')
+  }
+  return query
+}
+
+/**
+ * encodeAnswer encodes an ANSWER payload.
+ *
+ * @param answer - id, data and error.
+ * @returns the bytes.
+ */
+export function encodeAnswer(answer: Answer): Uint8Array {
+  return encode(loadTypes().answer, answer)
+}
+
+/**
+ * decodeAnswer reads an ANSWER payload.
+ *
+ * @param payload - the bytes.
+ * @returns the answer.
+ * @throws ProtocolError `malformed` when it does not decode.
+ */
+export function decodeAnswer(payload: Uint8Array): Answer {
+  const o = decode(loadTypes().answer, payload)
+  return { id: num(o, 'id'), data: bytes(o, 'data'), error: str(o, 'error') }
+}
+
+function num(obj: Record<string, unknown>, key: string): number {
+  const v = obj[key]
+  return typeof v === 'number' ? v : 0
 }

@@ -16,6 +16,8 @@ import { createClusterMetrics, messageCounter } from './metrics.js'
 import { settingsOf } from './peer-options.js'
 import type { ClusterPeerOptions, Settings } from './peer-options.js'
 import { positionOf, sortMembers } from './position.js'
+import { QueryBroker } from './queries.js'
+import type { PeerAnswer, QueryHandler } from './queries.js'
 import { SettleGate } from './settle-gate.js'
 import type { Channel, GossipState, PeerInfo } from './state.js'
 import type { Connection } from './transport.js'
@@ -83,6 +85,7 @@ export class ClusterPeer {
   readonly #mesh: Mesh
   readonly #discovery: Discovery
   readonly #settle: SettleGate
+  readonly #queries = new QueryBroker()
   #digests: NodeJS.Timeout | undefined
   #stallCheck: NodeJS.Timeout | undefined
   #lastTickAt = performance.now()
@@ -193,6 +196,33 @@ export class ClusterPeer {
     }
     this.#states.set(key, state)
     return new StateChannel(key, () => this.#mesh.peers().values())
+  }
+
+  /**
+   * addQuery registers the answer to a read-only question peers may ask this node with
+   * {@link ClusterPeer.ask} (alertmesh's own; e.g. its recent pipeline decisions).
+   *
+   * @param key - the question's name; every node registers the same ones.
+   * @param handler - answers from local memory, synchronously.
+   */
+  addQuery(key: string, handler: QueryHandler): void {
+    this.#queries.handle(key, handler)
+  }
+
+  /**
+   * ask puts a question to every connected peer. It never rejects: a peer that does not answer
+   * within `timeoutMs`, runs an older version or fails to answer gets an error answer.
+   *
+   * @param key - the question's name.
+   * @param data - the question.
+   * @param timeoutMs - how long to wait for each peer.
+   * @returns one answer per connected peer.
+   */
+  ask(key: string, data: Uint8Array, timeoutMs: number): Promise<PeerAnswer[]> {
+    if (this.#stopping !== undefined) {
+      return Promise.resolve([])
+    }
+    return this.#queries.ask(this.#mesh.peers(), key, data, timeoutMs)
   }
 
   /**
@@ -344,6 +374,7 @@ export class ClusterPeer {
     clearInterval(this.#stallCheck)
     this.#discovery.stop()
     this.#settle.stop()
+    this.#queries.close()
     await this.#mesh.stop()
     this.#log.info({}, 'Cluster peer stopped')
   }
@@ -382,10 +413,10 @@ export class ClusterPeer {
     const from = (conn.peer as Hello).name
     switch (message.type) {
       case 'update':
-        this.#antiEntropy.merge([message.part], from)
+        this.#antiEntropy.merge([message.part], from, 'update')
         return
       case 'full_state':
-        this.#antiEntropy.merge(message.parts, from)
+        this.#antiEntropy.merge(message.parts, from, 'full_state')
         this.#settle.merged(from)
         return
       case 'digest': {
@@ -402,6 +433,12 @@ export class ClusterPeer {
           'full_state',
           encodeParts('full_state', this.#antiEntropy.fullState(message.keys))
         )
+        return
+      case 'query':
+        this.#queries.onQuery(conn, message.query)
+        return
+      case 'answer':
+        this.#queries.onAnswer(conn, message.answer)
         return
     }
   }

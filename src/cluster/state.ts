@@ -12,7 +12,18 @@ export interface GossipState {
    * whether anything changed. It may throw on bytes it cannot read; the cluster catches, counts
    * the message as dropped (`reason="merge_failed"`) and keeps the connection.
    */
-  mergeBinary(data: Uint8Array): boolean
+  mergeBinary(data: Uint8Array, origin?: MergeOrigin): boolean
+}
+
+/**
+ * MergeOrigin says where merged bytes came from. An `update` is the sender's own change in
+ * alertmesh's full mesh (each node broadcasts its changes to every peer), so its first arrival
+ * names the node that made it; a `full_state` (connect, anti-entropy) may relay others' changes.
+ */
+export interface MergeOrigin {
+  /** The sending peer's node name. */
+  readonly peer: string
+  readonly via: 'update' | 'full_state'
 }
 
 /**

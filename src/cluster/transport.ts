@@ -20,16 +20,18 @@ import type { FrameType } from './frame.js'
 import {
   NONCE_BYTES,
   PROTOCOL_VERSION,
+  decodeAnswer,
   decodeAuth,
   decodeHello,
   decodeMembers,
   decodePart,
   decodeParts,
+  decodeQuery,
   decodeStateRequest,
   encodeAuth,
   encodeHello,
 } from './messages.js'
-import type { Hello, Member, Part } from './messages.js'
+import type { Answer, Hello, Member, Part, Query } from './messages.js'
 import type { MessageCounter } from './metrics.js'
 
 /**
@@ -55,6 +57,8 @@ export type Message =
   | { readonly type: 'digest'; readonly parts: Part[] }
   | { readonly type: 'state_request'; readonly keys: string[] }
   | { readonly type: 'ping' }
+  | { readonly type: 'query'; readonly query: Query }
+  | { readonly type: 'answer'; readonly answer: Answer }
 
 /**
  * Refusal is the owner's verdict on a HELLO: `self` for a connection to this very node (closed
@@ -333,6 +337,7 @@ export class Connection {
       address: o.self.address,
       nonce: o.nonce,
       auth: o.key !== undefined,
+      queries: true,
     })
     this.send('hello', this.#ownHello)
   }
@@ -477,6 +482,10 @@ function decodeMessage(type: FrameType, payload: Uint8Array): Message {
       return { type, keys: decodeStateRequest(payload) }
     case 'ping':
       return { type }
+    case 'query':
+      return { type, query: decodeQuery(payload) }
+    case 'answer':
+      return { type, answer: decodeAnswer(payload) }
     case 'hello':
     case 'auth':
       throw new ProtocolError('unexpected', `${type} frame after the handshake`)

@@ -33,6 +33,8 @@ export interface DispatcherOptions {
 
 /** AlertGroupView is one aggregation group as the API lists it. */
 export interface AlertGroupView {
+  /** The aggregation group's key, as the nflog and the notification pipeline know it. */
+  readonly groupKey: string
   readonly labels: LabelSet
   readonly receiver: string
   readonly alerts: readonly Alert[]
@@ -136,7 +138,7 @@ export class Dispatcher {
           alerts.push(alert)
         }
         if (alerts.length > 0) {
-          views.push({ labels: group.labels, receiver, alerts })
+          views.push({ groupKey: group.groupKey, labels: group.labels, receiver, alerts })
         }
       }
     }

@@ -52,3 +52,33 @@ export interface Peer {
 
 /** TimeIntervalChecker tells whether an instant lies within a named time interval. */
 export type TimeIntervalChecker = (name: string, instantMs: number) => boolean
+
+/**
+ * PipelineDecision is what a stage reports about one flush, for the node's decision history
+ * (alertmesh's own; src/history keeps them). Times are epoch ms.
+ */
+export interface PipelineDecision {
+  readonly at: number
+  readonly groupKey: string
+  readonly receiver: string
+  /** `webhook[0]` for an integration's step; '' for a step of the whole receiver. */
+  readonly integration: string
+  readonly kind:
+    | 'sent'
+    | 'deduplicated'
+    | 'waited'
+    | 'silenced'
+    | 'inhibited'
+    | 'muted-by-time'
+    | 'outside-active-time'
+    | 'failed'
+    | 'abandoned'
+  readonly detail: string
+  /** The nflog entry's time behind the decision (the one that made it moot, or the one written). */
+  readonly notifiedAt?: number
+}
+
+/** DecisionRecorder keeps pipeline decisions; recording never throws and never blocks. */
+export interface DecisionRecorder {
+  record(decision: PipelineDecision): void
+}

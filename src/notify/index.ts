@@ -17,11 +17,13 @@ export type {
   NotifierContext,
 } from './integrations/index.js'
 export type {
+  DecisionRecorder,
   Muter,
   NflogEntry,
   NflogReceiver,
   NotificationLog,
   Peer,
+  PipelineDecision,
   TimeIntervalChecker,
 } from './dependencies.js'
 export { createNotifyMetrics, preinitialisedNames } from './metrics.js'

@@ -1,6 +1,13 @@
 import type Logger from 'bunyan'
 
-import type { Muter, NotificationLog, Peer, TimeIntervalChecker } from './dependencies.js'
+import { Decisions } from './decisions.js'
+import type {
+  DecisionRecorder,
+  Muter,
+  NotificationLog,
+  Peer,
+  TimeIntervalChecker,
+} from './dependencies.js'
 import type { NotifyMetrics } from './metrics.js'
 import type { Integration } from './notifier.js'
 import { byReceiver, fanout, sequence } from './stage.js'
@@ -25,6 +32,10 @@ export interface PipelineOptions {
   readonly waitMs: () => number
   /** Subscribes to changes of `waitMs` (peers joining or leaving), in a cluster. */
   readonly waitChanges?: WaitChanges
+  /** This node's position in the cluster, for the decision history. */
+  readonly position?: () => number
+  /** Keeps each stage's decision (sent, waited, deduplicated, muted...); none when absent. */
+  readonly decisions?: DecisionRecorder
   readonly metrics: NotifyMetrics
   readonly log: Logger
   /** @default Date.now */
@@ -43,11 +54,13 @@ export interface PipelineOptions {
  */
 export function buildPipeline(options: PipelineOptions): Stage {
   const log = options.log
+  const now = options.now ?? Date.now
+  const decisions = new Decisions(options.decisions, now)
   const settle = settleStage(options.peer)
-  const inhibit = muteStage(options.inhibitor)
-  const timeActive = timeActiveStage(options.withinTimeInterval, log)
-  const timeMute = timeMuteStage(options.withinTimeInterval, log)
-  const silence = muteStage(options.silencer)
+  const inhibit = muteStage(options.inhibitor, 'inhibited', decisions)
+  const timeActive = timeActiveStage(options.withinTimeInterval, log, decisions)
+  const timeMute = timeMuteStage(options.withinTimeInterval, log, decisions)
+  const silence = muteStage(options.silencer, 'silenced', decisions)
   const stages = new Map<string, Stage>()
   for (const [receiverName, integrations] of options.receivers) {
     const branches = integrations.map((integration) =>
@@ -57,9 +70,11 @@ export function buildPipeline(options: PipelineOptions): Stage {
         nflog: options.nflog,
         waitMs: options.waitMs,
         ...(options.waitChanges === undefined ? {} : { waitChanges: options.waitChanges }),
+        ...(options.position === undefined ? {} : { position: options.position }),
         metrics: options.metrics,
         log,
-        now: options.now ?? Date.now,
+        now,
+        decisions,
       })
     )
     stages.set(

@@ -3,6 +3,7 @@ import type Logger from 'bunyan'
 import type { Alert, AlertStore } from '../../alerts/index.js'
 import type { LoadedConfig } from '../../config/index.js'
 import type { Dispatcher, Route } from '../../dispatch/index.js'
+import type { Decision, Notification } from '../../history/index.js'
 import type { ApiMetrics } from '../metrics.js'
 
 import type { AlertStatus } from './alert-json.js'
@@ -24,6 +25,20 @@ export interface ApiRuntime {
   readonly dispatcher: Dispatcher
 }
 
+/**
+ * HistorySource is the node's memory of recent notification work, for alertmesh's own API:
+ * this node's decisions and timeline, and its peers' decisions on request.
+ */
+export interface HistorySource {
+  decisions(groupKeys: ReadonlySet<string>): Decision[]
+  notifications(groupKeys: ReadonlySet<string>): Notification[]
+  /** Asks every peer; resolves within about a second whatever they do. */
+  peerDecisions(groupKeys: ReadonlySet<string>): Promise<{
+    readonly decisions: readonly Decision[]
+    readonly unanswered: readonly { readonly peer: string; readonly error: string }[]
+  }>
+}
+
 /** ApiDeps are what the API handlers read and call; the composition root provides them. */
 export interface ApiDeps {
   readonly store: AlertStore
@@ -34,6 +49,8 @@ export interface ApiDeps {
   /** The alert's current status, recomputed (silences and inhibitions may change any time). */
   readonly alertStatus: (alert: Alert) => AlertStatus
   readonly cluster: () => ClusterView
+  /** Recent decisions and notifications (alertmesh's own API); absent in API-only tests. */
+  readonly history?: HistorySource
   /** This node's name and its config source, for the `alertmesh` section of /api/v2/status. */
   readonly node: () => { readonly name: string; readonly config: ConfigSourceView }
   /**

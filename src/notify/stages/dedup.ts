@@ -26,6 +26,8 @@ export interface DedupOptions {
   readonly now: () => number
   /** The integration's logger: each decision is logged at debug with its reason. */
   readonly log: Logger
+  /** Told of each flush it stops (not when asked `'quiet'`), with the nflog entry's time. */
+  readonly onSkip?: (ctx: NotifyContext, why: string, notifiedAt: number | undefined) => void
 }
 
 /**
@@ -56,6 +58,9 @@ export function dedupStage(
       // not override it; Alertmanager would re-send "firing" for a group a peer had just
       // notified as resolved. The next flush compares again, so nothing is lost.
       logDecision(log, ctx, entry, 'notified after this flush began')
+      if (quiet === undefined) {
+        options.onSkip?.(ctx, 'notified after this flush began', entry.timestamp)
+      }
       return { ctx: { ...ctx, firing, resolved, notificationReason: 'none' }, alerts: [] }
     }
     const reason = updateReason(
@@ -66,6 +71,9 @@ export function dedupStage(
       options.now() - ctx.repeatIntervalMs
     )
     logDecision(log, ctx, entry, reason)
+    if (!reason.send && quiet === undefined) {
+      options.onSkip?.(ctx, reason.why, entry?.timestamp)
+    }
     const next: DedupedContext = { ...ctx, firing, resolved, notificationReason: reason.reason }
     return { ctx: next, alerts: reason.send ? alerts : [] }
   }

@@ -1,8 +1,10 @@
 import type Logger from 'bunyan'
 
+import { Decisions } from '../decisions.js'
 import type { NflogReceiver, NotificationLog } from '../dependencies.js'
 import type { NotifyMetrics } from '../metrics.js'
 import type { Integration } from '../notifier.js'
+import { NotifyError } from '../notify-error.js'
 import type { Stage } from '../stage.js'
 
 import { dedupStage } from './dedup.js'
@@ -19,9 +21,13 @@ export interface IntegrationStageOptions {
   readonly waitMs: () => number
   /** Subscribes to changes of `waitMs` (peers joining or leaving), if it can change. */
   readonly waitChanges?: WaitChanges
+  /** This node's position in the cluster, said in the `waited` decision. */
+  readonly position?: () => number
   readonly metrics: NotifyMetrics
   readonly log: Logger
   readonly now: () => number
+  /** Where each step's decision is reported. @default records nothing */
+  readonly decisions?: Decisions
 }
 
 /**
@@ -45,13 +51,20 @@ export function integrationStage(options: IntegrationStageOptions): Stage {
     receiver: options.receiverName,
     integration: `${integration.name}[${integration.index}]`,
   })
-  const wait = waitStage(options.waitMs, log, options.waitChanges)
+  const named = `${integration.name}[${integration.index}]`
+  const decisions = options.decisions ?? new Decisions(undefined, options.now)
+  const wait = waitStage(options.waitMs, log, options.waitChanges, (ctx, ms) => {
+    decisions.waited(ctx, named, ms, options.position?.())
+  })
   const dedup = dedupStage({
     nflog: options.nflog,
     receiver,
     sendResolved: integration.sendResolved,
     now: options.now,
     log,
+    onSkip: (ctx, why, notifiedAt) => {
+      decisions.deduplicated(ctx, named, why, notifiedAt)
+    },
   })
   const retry = retryStage({
     integration,
@@ -61,7 +74,12 @@ export function integrationStage(options: IntegrationStageOptions): Stage {
     // Asked again before each retry; only a changed verdict is worth a log line, and the
     // retry stage logs that one.
     stillNeeded: (ctx, alerts) => dedup(ctx, alerts, 'quiet').alerts.length > 0,
+    onAttemptFailed: (ctx, attempts, message) => {
+      decisions.outcome(ctx, named, 'failed', `attempt ${attempts} failed: ${message}; retrying`)
+    },
   })
+  const lastNotified = (groupKey: string): number | undefined =>
+    options.nflog.query(receiver, groupKey)?.timestamp
   return {
     async exec(ctx, alerts) {
       const waited = await wait.exec(ctx, alerts)
@@ -69,10 +87,38 @@ export function integrationStage(options: IntegrationStageOptions): Stage {
       if (deduped.alerts.length === 0) {
         return deduped
       }
-      if ((await retry(deduped.ctx, deduped.alerts)) === 'sent') {
+      let outcome
+      try {
+        outcome = await retry(deduped.ctx, deduped.alerts)
+      } catch (err: unknown) {
+        decisions.outcome(deduped.ctx, named, 'failed', failure(err))
+        throw err
+      }
+      if (outcome === 'sent') {
         setNotifies(options.nflog, receiver, deduped.ctx)
+        const { firing, resolved } = deduped.ctx
+        decisions.outcome(
+          deduped.ctx,
+          named,
+          'sent',
+          `notified ${firing.length} firing and ${resolved.length} resolved`,
+          lastNotified(deduped.ctx.groupKey)
+        )
+      } else {
+        decisions.outcome(
+          deduped.ctx,
+          named,
+          'abandoned',
+          'a peer notified while this node was still trying: stopped',
+          lastNotified(deduped.ctx.groupKey)
+        )
       }
       return deduped
     },
   }
+}
+
+function failure(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err)
+  return err instanceof NotifyError && !err.retryable ? `gave up: ${message}` : message
 }

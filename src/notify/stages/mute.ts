@@ -1,3 +1,4 @@
+import type { Decisions } from '../decisions.js'
 import type { Muter } from '../dependencies.js'
 import type { Stage } from '../stage.js'
 
@@ -6,12 +7,20 @@ import type { Stage } from '../stage.js'
  * inhibitor and the silencer).
  *
  * @param muter - decides per alert.
+ * @param kind - which muter, for the decision history.
+ * @param decisions - where a flush with muted alerts is reported.
  * @returns the stage.
  */
-export function muteStage(muter: Muter): Stage {
+export function muteStage(
+  muter: Muter,
+  kind: 'silenced' | 'inhibited' = 'silenced',
+  decisions?: Decisions
+): Stage {
   return {
     exec(ctx, alerts) {
-      return Promise.resolve({ ctx, alerts: alerts.filter((alert) => !muter.mutes(alert.labels)) })
+      const kept = alerts.filter((alert) => !muter.mutes(alert.labels))
+      decisions?.muted(ctx, kind, alerts.length - kept.length, alerts.length)
+      return Promise.resolve({ ctx, alerts: kept })
     },
   }
 }

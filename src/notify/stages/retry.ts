@@ -26,6 +26,8 @@ export interface RetryOptions {
    * that a peer sent this notification meanwhile, so going on would only repeat it.
    */
   readonly stillNeeded: (ctx: DedupedContext, alerts: readonly Alert[]) => boolean
+  /** Told of each failed attempt that will be retried (the decision history). */
+  readonly onAttemptFailed?: (ctx: DedupedContext, attempts: number, message: string) => void
 }
 
 /**
@@ -161,6 +163,9 @@ export function retryStage(
             { aggrGroup: ctx.groupKey, attempts, err: err.message },
             'Notify attempt failed, will retry later'
           )
+        }
+        if (!isAborted(ctx.signal)) {
+          options.onAttemptFailed?.(ctx, attempts, err.message)
         }
         lastError = err
       }

@@ -1,5 +1,6 @@
 import type Logger from 'bunyan'
 
+import type { Decisions } from '../decisions.js'
 import type { TimeIntervalChecker } from '../dependencies.js'
 import type { Stage } from '../stage.js'
 
@@ -9,9 +10,14 @@ import type { Stage } from '../stage.js'
  *
  * @param within - checks an instant against a named interval.
  * @param log - for the debug line Alertmanager writes.
+ * @param decisions - where a dropped flush is reported.
  * @returns the stage.
  */
-export function timeActiveStage(within: TimeIntervalChecker, log: Logger): Stage {
+export function timeActiveStage(
+  within: TimeIntervalChecker,
+  log: Logger,
+  decisions?: Decisions
+): Stage {
   return {
     exec(ctx, alerts) {
       const names = ctx.activeTimeIntervals
@@ -22,6 +28,7 @@ export function timeActiveStage(within: TimeIntervalChecker, log: Logger): Stage
         { aggrGroup: ctx.groupKey },
         'Notifications not sent, route is not within active time'
       )
+      decisions?.timeMuted(ctx, 'outside-active-time', names)
       return Promise.resolve({ ctx, alerts: [] })
     },
   }
@@ -33,15 +40,22 @@ export function timeActiveStage(within: TimeIntervalChecker, log: Logger): Stage
  *
  * @param within - checks an instant against a named interval.
  * @param log - for the debug line Alertmanager writes.
+ * @param decisions - where a dropped flush is reported.
  * @returns the stage.
  */
-export function timeMuteStage(within: TimeIntervalChecker, log: Logger): Stage {
+export function timeMuteStage(
+  within: TimeIntervalChecker,
+  log: Logger,
+  decisions?: Decisions
+): Stage {
   return {
     exec(ctx, alerts) {
-      if (!ctx.muteTimeIntervals.some((name) => within(name, ctx.now))) {
+      const muting = ctx.muteTimeIntervals.filter((name) => within(name, ctx.now))
+      if (muting.length === 0) {
         return Promise.resolve({ ctx, alerts })
       }
       log.debug({ aggrGroup: ctx.groupKey }, 'Notifications not sent, route is within mute time')
+      decisions?.timeMuted(ctx, 'muted-by-time', muting)
       return Promise.resolve({ ctx, alerts: [] })
     },
   }

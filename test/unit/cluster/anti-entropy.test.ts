@@ -61,7 +61,8 @@ describe('AntiEntropy', () => {
         { key: 'sil', data: Buffer.from('{broken') },
         { key: 'sil', data: good },
       ],
-      'peer-1'
+      'peer-1',
+      'update'
     )
     assert.equal(changed, 1)
     assert.equal(sil.get('k'), 'v')

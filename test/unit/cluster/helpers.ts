@@ -226,6 +226,8 @@ export interface RawPeerOptions {
   readonly badProof?: boolean
   /** Claim to have a key (HELLO auth flag) without one. */
   readonly claimAuth?: boolean
+  /** Offer to answer queries (HELLO queries flag). */
+  readonly queries?: boolean
 }
 
 /**
@@ -238,6 +240,8 @@ export class RawPeer {
   readonly closed: Promise<void>
   /** Frame types received, in order. */
   readonly types: FrameType[] = []
+  /** Payloads received, by frame type, in order. */
+  readonly #payloads = new Map<FrameType, Uint8Array[]>()
   readonly #options: RawPeerOptions
   readonly #decoder = new FrameDecoder(1 << 30)
   readonly #nonce = randomBytes(NONCE_BYTES)
@@ -273,6 +277,7 @@ export class RawPeer {
       address: '127.0.0.1:1',
       nonce: this.#nonce,
       auth: options.key !== undefined || options.claimAuth === true,
+      queries: options.queries === true,
     })
     socket.write(encodeFrame('hello', this.#ownHello))
   }
@@ -322,6 +327,11 @@ export class RawPeer {
     this.socket.write(encodeFrame(type, payload, mac))
   }
 
+  /** payloads returns the payloads of the frames of a type received so far. */
+  payloads(type: FrameType): Uint8Array[] {
+    return this.#payloads.get(type) ?? []
+  }
+
   /** sendRaw writes bytes as they are. */
   sendRaw(bytes: Uint8Array): void {
     this.socket.write(bytes)
@@ -339,6 +349,7 @@ export class RawPeer {
     }
     const type = frameTypeOf(code) as FrameType
     this.types.push(type)
+    this.#payloads.set(type, [...(this.#payloads.get(type) ?? []), Uint8Array.from(payload)])
     const key = this.#options.key
     if (type === 'hello') {
       const hello = decodeHello(payload)

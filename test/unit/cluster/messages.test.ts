@@ -5,17 +5,21 @@ import { ProtocolError } from '#src/cluster/errors.js'
 import {
   NONCE_BYTES,
   PROTOCOL_VERSION,
+  decodeAnswer,
   decodeAuth,
   decodeHello,
   decodeMembers,
   decodePart,
   decodeParts,
+  decodeQuery,
   decodeStateRequest,
+  encodeAnswer,
   encodeAuth,
   encodeHello,
   encodeMembers,
   encodePart,
   encodeParts,
+  encodeQuery,
   encodeStateRequest,
 } from '#src/cluster/messages.js'
 
@@ -46,7 +50,18 @@ describe('cluster messages', () => {
       {
         ...hello,
         nonce: [...hello.nonce],
+        // A HELLO of an older node leaves it out: that node is never sent a QUERY.
+        queries: false,
       }
+    )
+    assert.equal(decodeHello(encodeHello({ ...hello, queries: true })).queries, true)
+    const query = decodeQuery(encodeQuery({ id: 7, key: 'history', data: new Uint8Array([1]) }))
+    assert.deepEqual({ ...query, data: [...query.data] }, { id: 7, key: 'history', data: [1] })
+    const answer = decodeAnswer(encodeAnswer({ id: 7, data: new Uint8Array(0), error: 'x' }))
+    assert.deepEqual({ ...answer, data: [...answer.data] }, { id: 7, data: [], error: 'x' })
+    assert.throws(
+      () => decodeQuery(encodeQuery({ id: 1, key: '', data: new Uint8Array(0) })),
+      malformed
     )
     assert.deepEqual([...decodeAuth(encodeAuth(new Uint8Array([5, 6])))], [5, 6])
     const members = [

@@ -145,34 +145,39 @@ describe('Dispatcher.groups', () => {
       () => true,
       () => true
     )
-    assert.deepEqual(groups, [
-      { labels: { alertname: 'OtherAlert' }, receiver: 'prod', alerts: [input[0]] },
-      {
-        labels: { alertname: 'TestingAlert', service: 'api' },
-        receiver: 'testing',
-        alerts: [input[1]],
-      },
-      {
-        labels: { alertname: 'HighErrorRate', service: 'api', cluster: 'aa' },
-        receiver: 'prod',
-        alerts: [input[2], input[3]],
-      },
-      {
-        labels: { alertname: 'HighErrorRate', service: 'api', cluster: 'bb' },
-        receiver: 'prod',
-        alerts: [input[4]],
-      },
-      {
-        labels: { alertname: 'HighLatency', service: 'db', cluster: 'bb' },
-        receiver: 'kafka',
-        alerts: [input[5]],
-      },
-      {
-        labels: { alertname: 'HighLatency', service: 'db', cluster: 'bb' },
-        receiver: 'prod',
-        alerts: [input[5]],
-      },
-    ])
+    // Each group carries its key: its route's key and its labels (aggrGroup.GroupKey()).
+    assert.equal(groups[0]?.groupKey, '{}:{alertname="OtherAlert"}')
+    assert.deepEqual(
+      groups.map(({ groupKey: _key, ...view }) => view),
+      [
+        { labels: { alertname: 'OtherAlert' }, receiver: 'prod', alerts: [input[0]] },
+        {
+          labels: { alertname: 'TestingAlert', service: 'api' },
+          receiver: 'testing',
+          alerts: [input[1]],
+        },
+        {
+          labels: { alertname: 'HighErrorRate', service: 'api', cluster: 'aa' },
+          receiver: 'prod',
+          alerts: [input[2], input[3]],
+        },
+        {
+          labels: { alertname: 'HighErrorRate', service: 'api', cluster: 'bb' },
+          receiver: 'prod',
+          alerts: [input[4]],
+        },
+        {
+          labels: { alertname: 'HighLatency', service: 'db', cluster: 'bb' },
+          receiver: 'kafka',
+          alerts: [input[5]],
+        },
+        {
+          labels: { alertname: 'HighLatency', service: 'db', cluster: 'bb' },
+          receiver: 'prod',
+          alerts: [input[5]],
+        },
+      ]
+    )
     assert.deepEqual(
       receivers,
       new Map([

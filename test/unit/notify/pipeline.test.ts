@@ -9,7 +9,14 @@ import { fingerprint, initHashing, labelsHash } from '#src/labels/index.js'
 import type { LabelSet } from '#src/labels/index.js'
 import { Nflog } from '#src/nflog/index.js'
 import { NotifyError, buildPipeline, createNotifyMetrics } from '#src/notify/index.js'
-import type { Integration, Muter, NotifyContext, Peer, PipelineOptions } from '#src/notify/index.js'
+import type {
+  Integration,
+  Muter,
+  NotifyContext,
+  Peer,
+  PipelineDecision,
+  PipelineOptions,
+} from '#src/notify/index.js'
 
 import { TEST_INTEGRATIONS } from '../../support/integrations.js'
 
@@ -331,6 +338,60 @@ describe('buildPipeline', () => {
     release()
     await pending
     assert.equal(hook.sent.length, 1)
+  })
+
+  it('reports each decision to the recorder: sent, deduplicated, muted, failed', async () => {
+    const decisions: PipelineDecision[] = []
+    const ok = fakeIntegration(0)
+    const broken = fakeIntegration(1)
+    broken.state.failing = true
+    const h = harness([ok.integration, broken.integration], {
+      decisions: { record: (d) => decisions.push(d) },
+    })
+    await assert.rejects(h.flush([A1]))
+    // webhook[0] finds its notification logged; webhook[1] fails again.
+    await assert.rejects(h.flush([A1]))
+    h.silenced.add('1')
+    h.inhibited.add('2')
+    await h.flush([A1, A2])
+    await h.flush([A1], { muteTimeIntervals: ['always'] })
+    await h.flush([A1], { activeTimeIntervals: ['never'] })
+    const sentAt = h.nflog.query(RECEIVER0, GROUP_KEY)?.timestamp
+    assert.deepEqual(
+      decisions.map((d) => [d.kind, d.integration, d.detail, d.notifiedAt]),
+      [
+        ['sent', 'webhook[0]', 'notified 1 firing and 0 resolved', sentAt],
+        [
+          'failed',
+          'webhook[1]',
+          'gave up: team/webhook[1]: notify retry canceled due to unrecoverable error after 1 attempts: webhook[1] refused',
+          undefined,
+        ],
+        [
+          'deduplicated',
+          'webhook[0]',
+          'same alerts already notified, repeat_interval not passed',
+          sentAt,
+        ],
+        [
+          'failed',
+          'webhook[1]',
+          'gave up: team/webhook[1]: notify retry canceled due to unrecoverable error after 1 attempts: webhook[1] refused',
+          undefined,
+        ],
+        ['inhibited', '', '1 of 2 alerts inhibited, 1 left to send', undefined],
+        ['silenced', '', 'all 1 alert silenced: nothing to send', undefined],
+        ['muted-by-time', '', 'within mute time interval always: nothing sent', undefined],
+        [
+          'outside-active-time',
+          '',
+          'outside every active time interval (never): nothing sent',
+          undefined,
+        ],
+      ]
+    )
+    assert.ok(decisions.every((d) => d.groupKey === GROUP_KEY && d.receiver === 'team'))
+    assert.ok(decisions.every((d) => d.at === T0))
   })
 
   it('refuses a flush for a receiver it was not built for', async () => {

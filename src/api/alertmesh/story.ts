@@ -1,0 +1,193 @@
+import type { Decision, Notification } from '../../history/index.js'
+import type { LabelSet } from '../../labels/index.js'
+import type { Silence } from '../../silences/index.js'
+import { HandlerError } from '../errors.js'
+import { gettableAlertJson, receiversJson, statusJson } from '../v2/alert-json.js'
+import type { ApiDeps } from '../v2/deps.js'
+
+import { routeTestJson } from './routes.js'
+import type { RouteTestJson } from './routes.js'
+
+/** StoryDecision is a decision as the story shows it, with the node behind an nflog entry. */
+export interface StoryDecision extends Decision {
+  /** For `deduplicated` and `abandoned`: the node whose notification made sending moot. */
+  readonly notifiedBy?: string
+}
+
+/** GroupStory is one aggregation group of the alert with its notification history. */
+export interface GroupStory {
+  readonly groupKey: string
+  readonly receiver: string
+  readonly labels: LabelSet
+  /** Notifications this node saw enter the nflog, oldest first. */
+  readonly notifications: readonly Notification[]
+  /** The decisions of this node and every peer that answered, oldest first. */
+  readonly decisions: readonly StoryDecision[]
+}
+
+/** AlertStoryJson is the answer of GET /api/alertmesh/v1/alerts/{fingerprint}/story. */
+export interface AlertStoryJson {
+  /** The node that answered. */
+  readonly node: string
+  /** The alert as GET /api/v2/alerts shows it. */
+  readonly alert: unknown
+  /** The routes it matches and their receivers, as `amtool config routes test` gives them. */
+  readonly routes: RouteTestJson['routes']
+  readonly receivers: readonly string[]
+  /** The active silences that mute it. */
+  readonly silences: readonly Silence[]
+  /** The alerts that inhibit it, with their labels when this node still holds them. */
+  readonly inhibitedBy: readonly {
+    readonly fingerprint: string
+    readonly labels: LabelSet | null
+  }[]
+  readonly groups: readonly GroupStory[]
+  readonly cluster: {
+    readonly status: 'ready' | 'settling' | 'disabled'
+    /** Members by position: the first one notifies first. */
+    readonly members: readonly string[]
+    /** Peers whose decisions are missing, and why. */
+    readonly unanswered: readonly { readonly peer: string; readonly error: string }[]
+  }
+}
+
+/** FINGERPRINT is how Alertmanager prints a fingerprint: 16 lower-case hex digits. */
+const FINGERPRINT = /^[0-9a-f]{16}$/
+
+/**
+ * alertStory gathers everything about one alert: itself, its routes, what mutes it, its groups'
+ * notifications and the decisions of every node that answered.
+ *
+ * @param deps - the node.
+ * @param fingerprint - the alert's fingerprint.
+ * @returns the story.
+ * @throws HandlerError 400 for a malformed fingerprint, 404 for an alert the node does not hold.
+ */
+export async function alertStory(deps: ApiDeps, fingerprint: string): Promise<AlertStoryJson> {
+  if (!FINGERPRINT.test(fingerprint)) {
+    throw new HandlerError(
+      400,
+      `bad fingerprint ${JSON.stringify(fingerprint)}: want 16 hex digits`
+    )
+  }
+  const alert = deps.store.get(fingerprint)
+  if (alert === undefined) {
+    throw new HandlerError(404, `alert ${fingerprint} was not found on this node`)
+  }
+  const runtime = deps.runtime()
+  const status = deps.alertStatus(alert)
+  const { groups, receivers } = runtime.dispatcher.groups(
+    () => true,
+    (a) => a.fingerprint === fingerprint
+  )
+  const groupKeys = new Set(groups.map((g) => g.groupKey))
+  const history = deps.history
+  const local = history?.decisions(groupKeys) ?? []
+  const remote = (await history?.peerDecisions(groupKeys)) ?? { decisions: [], unanswered: [] }
+  const notifications = history?.notifications(groupKeys) ?? []
+  const decisions = [...local, ...remote.decisions].sort((a, b) => a.at - b.at)
+  const cluster = deps.cluster()
+  const routed = routeTestJson(runtime.route, alert.labels)
+  return {
+    node: deps.node().name,
+    alert: JSON.parse(
+      gettableAlertJson(alert, receiversJson(receivers.get(fingerprint) ?? []), statusJson(status))
+    ) as unknown,
+    routes: routed.routes,
+    receivers: routed.receivers,
+    silences: status.silencedBy.flatMap((id) => {
+      const silence = deps.silences.get(id)
+      return silence === undefined ? [] : [silence]
+    }),
+    inhibitedBy: status.inhibitedBy.map((fp) => ({
+      fingerprint: fp,
+      labels: deps.store.get(fp)?.labels ?? null,
+    })),
+    groups: groups.map((g) => storyOf(g, notifications, decisions)),
+    cluster: {
+      status: cluster.status,
+      members: cluster.peers.map((p) => p.name),
+      unanswered: remote.unanswered,
+    },
+  }
+}
+
+function storyOf(
+  group: { readonly groupKey: string; readonly receiver: string; readonly labels: LabelSet },
+  notifications: readonly Notification[],
+  decisions: readonly Decision[]
+): GroupStory {
+  const mine = decisions.filter((d) => d.groupKey === group.groupKey)
+  // Who wrote an nflog entry: the node whose `sent` decision carries its time. That names the
+  // sender even when this node learned of the entry from another peer's full state.
+  const sender = new Map<string, string>()
+  for (const d of mine) {
+    if (d.kind === 'sent' && d.notifiedAt !== undefined) {
+      sender.set(`${d.integration} ${d.notifiedAt}`, d.node)
+    }
+  }
+  const sentBy = (integration: string, at: number | undefined): string | undefined =>
+    at === undefined ? undefined : sender.get(`${integration} ${at}`)
+  const groupNotifications = notifications
+    .filter((n) => n.groupKey === group.groupKey)
+    .map((n) => {
+      const node = n.node ?? sentBy(n.integration, n.at)
+      return node === undefined ? n : { ...n, node }
+    })
+  const byTime = new Map(groupNotifications.map((n) => [`${n.integration} ${n.at}`, n.node]))
+  return {
+    groupKey: group.groupKey,
+    receiver: group.receiver,
+    labels: group.labels,
+    notifications: groupNotifications,
+    decisions: mine.map((d) => {
+      if ((d.kind !== 'deduplicated' && d.kind !== 'abandoned') || d.notifiedAt === undefined) {
+        return d
+      }
+      const by =
+        sentBy(d.integration, d.notifiedAt) ?? byTime.get(`${d.integration} ${d.notifiedAt}`)
+      return by === undefined ? d : { ...d, notifiedBy: by }
+    }),
+  }
+}
+
+/** GroupNotifiedJson is one entry of GET /api/alertmesh/v1/groups. */
+export interface GroupNotifiedJson {
+  readonly groupKey: string
+  readonly receiver: string
+  readonly labels: LabelSet
+  /** The group's newest notification this node knows of; null when none. */
+  readonly lastNotified: Notification | null
+}
+
+/**
+ * groupsNotified lists every aggregation group with its last notification, for the alert list.
+ *
+ * @param deps - the node.
+ * @returns the groups, in /api/v2/alerts/groups order.
+ */
+export function groupsNotified(deps: ApiDeps): GroupNotifiedJson[] {
+  const { groups } = deps.runtime().dispatcher.groups(
+    () => true,
+    () => true
+  )
+  const keys = new Set(groups.map((g) => g.groupKey))
+  const notifications = deps.history?.notifications(keys) ?? []
+  const decisions = deps.history?.decisions(keys) ?? []
+  const last = new Map<string, Notification>()
+  for (const n of notifications) {
+    const held = last.get(n.groupKey)
+    if (held === undefined || n.at >= held.at) {
+      last.set(n.groupKey, n)
+    }
+  }
+  return groups.map((g) => {
+    const story = storyOf(g, [...last.values()], decisions)
+    return {
+      groupKey: g.groupKey,
+      receiver: g.receiver,
+      labels: g.labels,
+      lastNotified: story.notifications[0] ?? null,
+    }
+  })
+}
