@@ -20,8 +20,7 @@ export interface NotifiedEntry {
  * every peer itself), or a peer's full state did (`full_state`: that peer may only relay it).
  */
 export type LearnedFrom =
-  | { readonly via: 'self' }
-  | { readonly via: 'update' | 'full_state'; readonly peer: string }
+  { readonly via: 'self' } | { readonly via: 'update' | 'full_state'; readonly peer: string }
 
 /** Notification is one notification in the timeline. */
 export interface Notification {
@@ -68,7 +67,8 @@ export class NotificationTimeline {
    * @param learned - how they arrived.
    */
   add(entries: readonly NotifiedEntry[], learned: LearnedFrom): void {
-    const node = learned.via === 'self' ? this.#self : learned.via === 'update' ? learned.peer : undefined
+    const node =
+      learned.via === 'self' ? this.#self : learned.via === 'update' ? learned.peer : undefined
     for (const entry of entries) {
       this.#ring.push({
         at: entry.timestamp,
