@@ -502,15 +502,30 @@ export class ElseNode extends BaseNode {
   }
 }
 
-abstract class BranchNode extends BaseNode {
+/** BranchType is the type of an if, range or with: the node types {@link BranchNode} stands for. */
+export type BranchType = NodeType.If | NodeType.Range | NodeType.With
+
+const BRANCH_KEYWORD: Readonly<Record<BranchType, string>> = {
+  [NodeType.If]: 'if',
+  [NodeType.Range]: 'range',
+  [NodeType.With]: 'with',
+}
+
+/**
+ * BranchNode is an `{{if}}`, `{{range}}` or `{{with}}` action, told apart by its type. Go has a
+ * struct each (IfNode, RangeNode, WithNode) embedding one BranchNode; here they are one class
+ * whose type parameter names which, and the aliases below keep Go's names.
+ */
+export class BranchNode<T extends BranchType> extends BaseNode {
+  declare readonly type: T
   declare readonly line: number
   declare readonly pipe: PipeNode
   declare readonly list: ListNode
   declare readonly elseList: ListNode | undefined
-  abstract readonly keyword: string
   /**
    * BranchNode's constructor records the parts of an if, range or with.
    *
+   * @param type - which of the three it is.
    * @param tr - the tree.
    * @param pos - the position.
    * @param line - the line.
@@ -519,6 +534,7 @@ abstract class BranchNode extends BaseNode {
    * @param elseList - what runs otherwise, if present.
    */
   constructor(
+    type: T,
     tr: TreeRef,
     pos: number,
     line: number,
@@ -527,6 +543,7 @@ abstract class BranchNode extends BaseNode {
     elseList: ListNode | undefined
   ) {
     super(tr, pos)
+    this.type = type
     this.line = line
     this.pipe = pipe
     this.list = list
@@ -535,93 +552,17 @@ abstract class BranchNode extends BaseNode {
   /** toString renders the whole control structure. */
   toString(): string {
     const e = this.elseList === undefined ? '' : `{{else}}${this.elseList.toString()}`
-    return `{{${this.keyword} ${this.pipe.toString()}}}${this.list.toString()}${e}{{end}}`
+    const keyword = BRANCH_KEYWORD[this.type]
+    return `{{${keyword} ${this.pipe.toString()}}}${this.list.toString()}${e}{{end}}`
   }
 }
 
 /** IfNode is an `{{if}}` action. */
-export class IfNode extends BranchNode {
-  declare readonly type: NodeType.If
-  declare readonly keyword: 'if'
-  /**
-   * IfNode's constructor records the parts of the `if`.
-   *
-   * @param tr - the tree.
-   * @param pos - the position.
-   * @param line - the line.
-   * @param pipe - the pipeline.
-   * @param list - what runs when the value is non-empty.
-   * @param elseList - what runs otherwise, if present.
-   */
-  constructor(
-    tr: TreeRef,
-    pos: number,
-    line: number,
-    pipe: PipeNode,
-    list: ListNode,
-    elseList: ListNode | undefined
-  ) {
-    super(tr, pos, line, pipe, list, elseList)
-    this.type = NodeType.If
-    this.keyword = 'if'
-  }
-}
-
+export type IfNode = BranchNode<NodeType.If>
 /** RangeNode is a `{{range}}` action. */
-export class RangeNode extends BranchNode {
-  declare readonly type: NodeType.Range
-  declare readonly keyword: 'range'
-  /**
-   * RangeNode's constructor records the parts of the `range`.
-   *
-   * @param tr - the tree.
-   * @param pos - the position.
-   * @param line - the line.
-   * @param pipe - the pipeline.
-   * @param list - what runs when the value is non-empty.
-   * @param elseList - what runs otherwise, if present.
-   */
-  constructor(
-    tr: TreeRef,
-    pos: number,
-    line: number,
-    pipe: PipeNode,
-    list: ListNode,
-    elseList: ListNode | undefined
-  ) {
-    super(tr, pos, line, pipe, list, elseList)
-    this.type = NodeType.Range
-    this.keyword = 'range'
-  }
-}
-
+export type RangeNode = BranchNode<NodeType.Range>
 /** WithNode is a `{{with}}` action. */
-export class WithNode extends BranchNode {
-  declare readonly type: NodeType.With
-  declare readonly keyword: 'with'
-  /**
-   * WithNode's constructor records the parts of the `with`.
-   *
-   * @param tr - the tree.
-   * @param pos - the position.
-   * @param line - the line.
-   * @param pipe - the pipeline.
-   * @param list - what runs when the value is non-empty.
-   * @param elseList - what runs otherwise, if present.
-   */
-  constructor(
-    tr: TreeRef,
-    pos: number,
-    line: number,
-    pipe: PipeNode,
-    list: ListNode,
-    elseList: ListNode | undefined
-  ) {
-    super(tr, pos, line, pipe, list, elseList)
-    this.type = NodeType.With
-    this.keyword = 'with'
-  }
-}
+export type WithNode = BranchNode<NodeType.With>
 
 /** BreakNode is a `{{break}}` action. */
 export class BreakNode extends BaseNode {

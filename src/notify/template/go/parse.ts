@@ -9,6 +9,7 @@ import type { Item } from './lex.js'
 import {
   ActionNode,
   BoolNode,
+  BranchNode,
   BreakNode,
   ChainNode,
   CommandNode,
@@ -19,18 +20,15 @@ import {
   EndNode,
   FieldNode,
   IdentifierNode,
-  IfNode,
   ListNode,
   NilNode,
   NodeType,
   NumberNode,
   PipeNode,
-  RangeNode,
   StringNode,
   TemplateNode,
   TextNode,
   VariableNode,
-  WithNode,
   isEmptyTree,
 } from './node.js'
 import type { Node, TreeRef } from './node.js'
@@ -490,15 +488,15 @@ export class Tree implements TreeRef {
   }
 
   #ifControl(): Node {
-    return new IfNode(this, ...this.#parseControl(true, 'if'))
+    return new BranchNode(NodeType.If, this, ...this.#parseControl(true, 'if'))
   }
 
   #rangeControl(): Node {
-    return new RangeNode(this, ...this.#parseControl(false, 'range'))
+    return new BranchNode(NodeType.Range, this, ...this.#parseControl(false, 'range'))
   }
 
   #withControl(): Node {
-    return new WithNode(this, ...this.#parseControl(false, 'with'))
+    return new BranchNode(NodeType.With, this, ...this.#parseControl(false, 'with'))
   }
 
   #endControl(): Node {

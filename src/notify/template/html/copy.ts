@@ -7,6 +7,7 @@
 import {
   ActionNode,
   BoolNode,
+  BranchNode,
   BreakNode,
   ChainNode,
   CommandNode,
@@ -17,21 +18,18 @@ import {
   EndNode,
   FieldNode,
   IdentifierNode,
-  IfNode,
   ListNode,
   NilNode,
   NodeType,
   NumberNode,
   PipeNode,
-  RangeNode,
   StringNode,
   TemplateNode,
   TextNode,
   Tree,
   VariableNode,
-  WithNode,
 } from '../go/index.js'
-import type { Node } from '../go/index.js'
+import type { BranchType, Node } from '../go/index.js'
 
 /**
  * copyList deep-copies a list node (Go's ListNode.CopyList).
@@ -67,6 +65,17 @@ export function copyPipe(p: PipeNode): PipeNode {
 
 function copyOptList(l: ListNode | undefined): ListNode | undefined {
   return l === undefined ? undefined : copyList(l)
+}
+
+/**
+ * copyBranch deep-copies an if, range or with (Go's IfNode.Copy, RangeNode.Copy, WithNode.Copy).
+ *
+ * @param n - the node.
+ * @returns the copy, of the same type.
+ */
+function copyBranch<T extends BranchType>(n: BranchNode<T>): BranchNode<T> {
+  const elseList = copyOptList(n.elseList)
+  return new BranchNode(n.type, n.tr, n.pos, n.line, copyPipe(n.pipe), copyList(n.list), elseList)
 }
 
 /**
@@ -131,32 +140,11 @@ export function copyNode(n: Node): Node {
     case NodeType.Else:
       return new ElseNode(n.tr, n.pos)
     case NodeType.If:
-      return new IfNode(
-        n.tr,
-        n.pos,
-        n.line,
-        copyPipe(n.pipe),
-        copyList(n.list),
-        copyOptList(n.elseList)
-      )
+      return copyBranch(n)
     case NodeType.Range:
-      return new RangeNode(
-        n.tr,
-        n.pos,
-        n.line,
-        copyPipe(n.pipe),
-        copyList(n.list),
-        copyOptList(n.elseList)
-      )
+      return copyBranch(n)
     case NodeType.With:
-      return new WithNode(
-        n.tr,
-        n.pos,
-        n.line,
-        copyPipe(n.pipe),
-        copyList(n.list),
-        copyOptList(n.elseList)
-      )
+      return copyBranch(n)
     case NodeType.Template:
       return new TemplateNode(
         n.tr,
