@@ -284,43 +284,74 @@ export class VariableNode extends BaseNode {
   }
 }
 
-/** DotNode is the cursor, `.`. */
-export class DotNode extends BaseNode {
-  declare readonly type: NodeType.Dot
+/** WordType is the type of a node that is one fixed word: the types {@link WordNode} stands for. */
+export type WordType = NodeType.Dot | NodeType.Nil | NodeType.End | NodeType.Else | JumpType
+
+/** JumpType is the type of a `{{break}}` or `{{continue}}`: the types {@link JumpNode} stands for. */
+export type JumpType = NodeType.Break | NodeType.Continue
+
+const WORD_TEXT: Readonly<Record<WordType, string>> = {
+  [NodeType.Dot]: '.',
+  [NodeType.Nil]: 'nil',
+  [NodeType.End]: '{{end}}',
+  [NodeType.Else]: '{{else}}',
+  [NodeType.Break]: '{{break}}',
+  [NodeType.Continue]: '{{continue}}',
+}
+
+/**
+ * WordNode is a node that holds nothing but its position and always renders as the same
+ * word: Go's DotNode, NilNode, EndNode and ElseNode (the parser consumes the last two and never
+ * puts them in a tree), one class whose type parameter names which.
+ */
+export class WordNode<T extends WordType> extends BaseNode {
+  declare readonly type: T
   /**
-   * The constructor records the tree and position.
+   * WordNode's constructor records which word, the tree and position.
    *
+   * @param type - which word it is.
    * @param tr - the tree.
    * @param pos - the position.
    */
-  constructor(tr: TreeRef, pos: number) {
+  constructor(type: T, tr: TreeRef, pos: number) {
     super(tr, pos)
-    this.type = NodeType.Dot
+    this.type = type
   }
-  /** toString returns `.`. */
+  /** toString returns the word: `.`, `nil`, `{{end}}`, `{{else}}`, `{{break}}` or `{{continue}}`. */
   toString(): string {
-    return '.'
+    return WORD_TEXT[this.type]
   }
 }
 
-/** NilNode is the untyped `nil`. */
-export class NilNode extends BaseNode {
-  declare readonly type: NodeType.Nil
+/** JumpNode is a `{{break}}` or `{{continue}}` action: a word that also records its line. */
+export class JumpNode<T extends JumpType> extends WordNode<T> {
+  declare readonly line: number
   /**
-   * The constructor records the tree and position.
+   * JumpNode's constructor records which jump, the tree, position and line.
    *
+   * @param type - break or continue.
    * @param tr - the tree.
    * @param pos - the position.
+   * @param line - the line.
    */
-  constructor(tr: TreeRef, pos: number) {
-    super(tr, pos)
-    this.type = NodeType.Nil
-  }
-  /** toString returns `nil`. */
-  toString(): string {
-    return 'nil'
+  constructor(type: T, tr: TreeRef, pos: number, line: number) {
+    super(type, tr, pos)
+    this.line = line
   }
 }
+
+/** DotNode is the cursor, `.`. */
+export type DotNode = WordNode<NodeType.Dot>
+/** NilNode is the untyped `nil`. */
+export type NilNode = WordNode<NodeType.Nil>
+/** EndNode is an `{{end}}`. */
+export type EndNode = WordNode<NodeType.End>
+/** ElseNode is an `{{else}}`. */
+export type ElseNode = WordNode<NodeType.Else>
+/** BreakNode is a `{{break}}` action. */
+export type BreakNode = JumpNode<NodeType.Break>
+/** ContinueNode is a `{{continue}}` action. */
+export type ContinueNode = JumpNode<NodeType.Continue>
 
 /** FieldNode holds a field chain on dot, `.A.B`. */
 export class FieldNode extends BaseNode {
@@ -464,44 +495,6 @@ export class StringNode extends BaseNode {
   }
 }
 
-/** EndNode is an `{{end}}`; the parser consumes it and never puts it in a tree. */
-export class EndNode extends BaseNode {
-  declare readonly type: NodeType.End
-  /**
-   * The constructor records the tree and position.
-   *
-   * @param tr - the tree.
-   * @param pos - the position.
-   */
-  constructor(tr: TreeRef, pos: number) {
-    super(tr, pos)
-    this.type = NodeType.End
-  }
-  /** toString returns `{{end}}`. */
-  toString(): string {
-    return '{{end}}'
-  }
-}
-
-/** ElseNode is an `{{else}}`; the parser consumes it and never puts it in a tree. */
-export class ElseNode extends BaseNode {
-  declare readonly type: NodeType.Else
-  /**
-   * The constructor records the tree and position.
-   *
-   * @param tr - the tree.
-   * @param pos - the position.
-   */
-  constructor(tr: TreeRef, pos: number) {
-    super(tr, pos)
-    this.type = NodeType.Else
-  }
-  /** toString returns `{{else}}`. */
-  toString(): string {
-    return '{{else}}'
-  }
-}
-
 /** BranchType is the type of an if, range or with: the node types {@link BranchNode} stands for. */
 export type BranchType = NodeType.If | NodeType.Range | NodeType.With
 
@@ -563,50 +556,6 @@ export type IfNode = BranchNode<NodeType.If>
 export type RangeNode = BranchNode<NodeType.Range>
 /** WithNode is a `{{with}}` action. */
 export type WithNode = BranchNode<NodeType.With>
-
-/** BreakNode is a `{{break}}` action. */
-export class BreakNode extends BaseNode {
-  declare readonly line: number
-  declare readonly type: NodeType.Break
-  /**
-   * BreakNode's constructor records the line.
-   *
-   * @param tr - the tree.
-   * @param pos - the position.
-   * @param line - the line.
-   */
-  constructor(tr: TreeRef, pos: number, line: number) {
-    super(tr, pos)
-    this.line = line
-    this.type = NodeType.Break
-  }
-  /** toString returns `{{break}}`. */
-  toString(): string {
-    return '{{break}}'
-  }
-}
-
-/** ContinueNode is a `{{continue}}` action. */
-export class ContinueNode extends BaseNode {
-  declare readonly line: number
-  declare readonly type: NodeType.Continue
-  /**
-   * ContinueNode's constructor records the line.
-   *
-   * @param tr - the tree.
-   * @param pos - the position.
-   * @param line - the line.
-   */
-  constructor(tr: TreeRef, pos: number, line: number) {
-    super(tr, pos)
-    this.line = line
-    this.type = NodeType.Continue
-  }
-  /** toString returns `{{continue}}`. */
-  toString(): string {
-    return '{{continue}}'
-  }
-}
 
 /** TemplateNode is a `{{template}}` action (also what a `{{block}}` leaves in place). */
 export class TemplateNode extends BaseNode {

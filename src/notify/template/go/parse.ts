@@ -10,18 +10,13 @@ import {
   ActionNode,
   BoolNode,
   BranchNode,
-  BreakNode,
   ChainNode,
   CommandNode,
   CommentNode,
-  ContinueNode,
-  DotNode,
-  ElseNode,
-  EndNode,
   FieldNode,
   IdentifierNode,
+  JumpNode,
   ListNode,
-  NilNode,
   NodeType,
   NumberNode,
   PipeNode,
@@ -29,6 +24,7 @@ import {
   TemplateNode,
   TextNode,
   VariableNode,
+  WordNode,
   isEmptyTree,
 } from './node.js'
 import type { Node, TreeRef } from './node.js'
@@ -354,7 +350,7 @@ export class Tree implements TreeRef {
     if (this.#rangeDepth === 0) {
       this.#errorf('{{break}} outside {{range}}')
     }
-    return new BreakNode(this, pos, line)
+    return new JumpNode(NodeType.Break, this, pos, line)
   }
 
   #continueControl(pos: number, line: number): Node {
@@ -365,7 +361,7 @@ export class Tree implements TreeRef {
     if (this.#rangeDepth === 0) {
       this.#errorf('{{continue}} outside {{range}}')
     }
-    return new ContinueNode(this, pos, line)
+    return new JumpNode(NodeType.Continue, this, pos, line)
   }
 
   #pipeline(context: string, end: ItemType): PipeNode {
@@ -500,17 +496,17 @@ export class Tree implements TreeRef {
   }
 
   #endControl(): Node {
-    return new EndNode(this, this.#expect(ItemType.RightDelim, 'end').pos)
+    return new WordNode(NodeType.End, this, this.#expect(ItemType.RightDelim, 'end').pos)
   }
 
   #elseControl(): Node {
     const peek = this.#peekNonSpace()
     if (peek.typ === ItemType.If) {
       // We see "{{else if ... " but in effect rewrite it to {{else}}{{if ... ".
-      return new ElseNode(this, peek.pos)
+      return new WordNode(NodeType.Else, this, peek.pos)
     }
     const token = this.#expect(ItemType.RightDelim, 'else')
-    return new ElseNode(this, token.pos)
+    return new WordNode(NodeType.Else, this, token.pos)
   }
 
   #blockControl(): Node {
@@ -615,9 +611,9 @@ export class Tree implements TreeRef {
         }
         return new IdentifierNode(this, token.pos, token.val)
       case ItemType.Dot:
-        return new DotNode(this, token.pos)
+        return new WordNode(NodeType.Dot, this, token.pos)
       case ItemType.Nil:
-        return new NilNode(this, token.pos)
+        return new WordNode(NodeType.Nil, this, token.pos)
       case ItemType.Variable:
         return this.#useVar(token.pos, token.val)
       case ItemType.Field:

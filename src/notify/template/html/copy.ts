@@ -8,18 +8,13 @@ import {
   ActionNode,
   BoolNode,
   BranchNode,
-  BreakNode,
   ChainNode,
   CommandNode,
   CommentNode,
-  ContinueNode,
-  DotNode,
-  ElseNode,
-  EndNode,
   FieldNode,
   IdentifierNode,
+  JumpNode,
   ListNode,
-  NilNode,
   NodeType,
   NumberNode,
   PipeNode,
@@ -28,6 +23,7 @@ import {
   TextNode,
   Tree,
   VariableNode,
+  WordNode,
 } from '../go/index.js'
 import type { BranchType, Node } from '../go/index.js'
 
@@ -108,9 +104,9 @@ export function copyNode(n: Node): Node {
     case NodeType.Variable:
       return new VariableNode(n.tr, n.pos, n.ident.join('.'))
     case NodeType.Dot:
-      return new DotNode(n.tr, n.pos)
+      return new WordNode(NodeType.Dot, n.tr, n.pos)
     case NodeType.Nil:
-      return new NilNode(n.tr, n.pos)
+      return new WordNode(NodeType.Nil, n.tr, n.pos)
     case NodeType.Field:
       return new FieldNode(n.tr, n.pos, n.toString())
     case NodeType.Chain: {
@@ -136,9 +132,9 @@ export function copyNode(n: Node): Node {
     case NodeType.String:
       return new StringNode(n.tr, n.pos, n.quoted, n.text)
     case NodeType.End:
-      return new EndNode(n.tr, n.pos)
+      return new WordNode(NodeType.End, n.tr, n.pos)
     case NodeType.Else:
-      return new ElseNode(n.tr, n.pos)
+      return new WordNode(NodeType.Else, n.tr, n.pos)
     case NodeType.If:
       return copyBranch(n)
     case NodeType.Range:
@@ -154,9 +150,9 @@ export function copyNode(n: Node): Node {
         n.pipe === undefined ? undefined : copyPipe(n.pipe)
       )
     case NodeType.Break:
-      return new BreakNode(n.tr, n.pos, n.line)
+      return new JumpNode(NodeType.Break, n.tr, n.pos, n.line)
     case NodeType.Continue:
-      return new ContinueNode(n.tr, n.pos, n.line)
+      return new JumpNode(NodeType.Continue, n.tr, n.pos, n.line)
   }
 }
 
