@@ -3,7 +3,7 @@ import type { HttpClientConfig, Obj, SecretString } from '../../config/index.js'
 
 type SchemaNode = schema.SchemaNode
 
-const { reset, sendResolved, str, struct, tmpl, HTTP_CONFIG } = schema
+const { notifierStruct, str, tmpl } = schema
 
 /** TeamsWebhookConfig is what the msteams and msteamsv2 entries share: where to post. */
 export interface TeamsWebhookConfig {
@@ -29,18 +29,16 @@ export interface TeamsDefaults {
  * @returns the schema node.
  */
 export function teamsConfigSchema(kind: string, defaults: TeamsDefaults): SchemaNode {
-  const properties: Record<string, SchemaNode> = {
-    send_resolved: sendResolved(defaults.send_resolved),
-    http_config: HTTP_CONFIG,
+  const fields: Record<string, SchemaNode> = {
     webhook_url: str('secret-url'),
     webhook_url_file: str(),
   }
   for (const [field, template] of Object.entries(defaults)) {
     if (typeof template === 'string') {
-      properties[field] = tmpl(template)
+      fields[field] = tmpl(template)
     }
   }
-  return reset(struct(`${kind}.plain`, properties, kind))
+  return notifierStruct(`${kind}.plain`, defaults.send_resolved, fields, kind)
 }
 
 /**
