@@ -44,7 +44,7 @@ export abstract class TeamsNotifier<C extends TeamsWebhookConfig> extends HttpNo
     const body = this.card(fields, firing ? 'firing' : 'resolved')
     throwOnTemplateError(fields)
     // Retrier.Check quotes the body; it may echo the (secret) URL back.
-    const failure = await this.client.postJSON({
+    await this.client.sendJSON({
       url: await readSecretField({
         inline: this.config.webhook_url,
         file: this.config.webhook_url_file,
@@ -55,8 +55,5 @@ export abstract class TeamsNotifier<C extends TeamsWebhookConfig> extends HttpNo
       retryCodes: this.retryCodes,
       signal: ctx.signal,
     })
-    if (failure !== undefined) {
-      throw failure
-    }
   }
 }
