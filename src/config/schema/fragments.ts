@@ -15,6 +15,7 @@ export {
   always,
   dflt,
   list,
+  notifierStruct,
   ptr,
   ref,
   reset,

@@ -276,3 +276,28 @@ export function tmpl(template: string): SchemaNode {
 export function sendResolved(value: boolean): SchemaNode {
   return dflt(always(BOOL), value)
 }
+
+/**
+ * notifierStruct is one `<kind>_configs` entry whose UnmarshalYAML assigns the kind's defaults
+ * first: NotifierConfig's `send_resolved` and the optional `http_config` lead, as in every Go
+ * notifier struct that has both, then the kind's own fields.
+ *
+ * @param goType - the type name yaml.v2 reports (`config.plain`, `<package>.plain`).
+ * @param sendResolvedDefault - the kind's default for send_resolved.
+ * @param fields - the kind's own fields in Go declaration order.
+ * @param check - the validator run after decoding, when the Go type has one.
+ * @returns the schema node.
+ */
+export function notifierStruct(
+  goType: string,
+  sendResolvedDefault: boolean,
+  fields: Readonly<Record<string, SchemaNode>>,
+  check?: string
+): SchemaNode {
+  const properties = {
+    send_resolved: sendResolved(sendResolvedDefault),
+    http_config: HTTP_CONFIG,
+    ...fields,
+  }
+  return reset(struct(goType, properties, check))
+}

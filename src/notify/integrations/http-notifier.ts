@@ -108,6 +108,20 @@ export class OwnedHttpClient implements HttpClient {
   }
 
   /**
+   * sendJSON is {@link OwnedHttpClient.postJSON} for the kinds whose notification fails with
+   * the status failure as it is: it throws that failure.
+   *
+   * @param request - URL, body, method, extra headers, retry codes and signal.
+   * @throws NotifyError for a status other than 2xx, or when no response came.
+   */
+  async sendJSON(request: JSONRequest): Promise<void> {
+    const failure = await this.postJSON(request)
+    if (failure !== undefined) {
+      throw failure
+    }
+  }
+
+  /**
    * close releases the HTTP client when the notifier built it; idempotent.
    *
    * @returns when connections are closed.
@@ -132,8 +146,7 @@ export class OwnedHttpClient implements HttpClient {
  * ```ts
  * class DiscordNotifier extends HttpNotifier<DiscordConfig> {
  *   async notify(ctx: NotifyContext, alerts: readonly Alert[]): Promise<void> {
- *     const failure = await this.client.postJSON({ url: this.config.webhook_url, ... })
- *     if (failure !== undefined) throw failure
+ *     await this.client.sendJSON({ url: this.config.webhook_url, ... })
  *   }
  * }
  * ```

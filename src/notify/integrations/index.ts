@@ -6,7 +6,7 @@
  * builds their notifiers. Each kind lives in its own folder and imports neither this list nor
  * another kind's folder. What kinds share sits beside this list: definition.ts (how a kind
  * declares itself), http-notifier.ts (the HttpNotifier base, OwnedHttpClient, readSecretField),
- * teams-notifier.ts (what msteams and msteamsv2 share),
+ * teams-config.ts and teams-notifier.ts (what msteams and msteamsv2 share),
  * fields.ts (templated fields, truncation, key files), template-data.ts (template.Data as the
  * webhook-like messages send it), go-json.ts, go-json-syntax.ts (encoding/json's scanner) and
  * go-query.ts (encoding/json and net/url bits).

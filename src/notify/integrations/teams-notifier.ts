@@ -1,18 +1,12 @@
 import type { Alert } from '../../alerts/index.js'
 import { isResolved } from '../../alerts/index.js'
-import type { HttpClientConfig, SecretString } from '../../config/index.js'
 import type { NotifyContext } from '../notifier.js'
 
 import { FieldRenderer } from './fields.js'
 import { HttpNotifier, readSecretField, throwOnTemplateError } from './http-notifier.js'
+import type { TeamsWebhookConfig } from './teams-config.js'
 
-/** TeamsWebhookConfig is what the msteams and msteamsv2 entries share: where to post. */
-export interface TeamsWebhookConfig {
-  readonly http_config: HttpClientConfig
-  /** Exactly one of `webhook_url` and `webhook_url_file` is set. */
-  readonly webhook_url?: SecretString
-  readonly webhook_url_file?: string
-}
+export type { TeamsWebhookConfig } from './teams-config.js'
 
 /**
  * TeamsNotifier is what newer Alertmanager's two Microsoft Teams notifiers share
@@ -50,7 +44,7 @@ export abstract class TeamsNotifier<C extends TeamsWebhookConfig> extends HttpNo
     const body = this.card(fields, firing ? 'firing' : 'resolved')
     throwOnTemplateError(fields)
     // Retrier.Check quotes the body; it may echo the (secret) URL back.
-    const failure = await this.client.postJSON({
+    await this.client.sendJSON({
       url: await readSecretField({
         inline: this.config.webhook_url,
         file: this.config.webhook_url_file,
@@ -61,8 +55,5 @@ export abstract class TeamsNotifier<C extends TeamsWebhookConfig> extends HttpNo
       retryCodes: this.retryCodes,
       signal: ctx.signal,
     })
-    if (failure !== undefined) {
-      throw failure
-    }
   }
 }

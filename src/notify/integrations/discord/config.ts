@@ -6,7 +6,7 @@ import type {
   SecretString,
 } from '../../../config/index.js'
 
-const { reset, sendResolved, str, struct, tmpl, HTTP_CONFIG } = schema
+const { str, tmpl, notifierStruct } = schema
 
 /** DISCORD_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
 export const DISCORD_INTEGRATION_NAME = 'discord'
@@ -32,15 +32,11 @@ export interface DiscordConfig extends IntegrationConfig {
 }
 
 /** DISCORD_SCHEMA is `config.DiscordConfig` (config/notifiers.go); it has no UnmarshalYAML check. */
-const DISCORD_SCHEMA = reset(
-  struct('config.plain', {
-    send_resolved: sendResolved(true),
-    http_config: HTTP_CONFIG,
-    webhook_url: str('secret-url'),
-    title: tmpl('{{ template "discord.default.title" . }}'),
-    message: tmpl('{{ template "discord.default.message" . }}'),
-  })
-)
+const DISCORD_SCHEMA = notifierStruct('config.plain', true, {
+  webhook_url: str('secret-url'),
+  title: tmpl('{{ template "discord.default.title" . }}'),
+  message: tmpl('{{ template "discord.default.message" . }}'),
+})
 
 /** DISCORD_CONFIG_SPEC is the `discord_configs` kind as src/config consumes it. */
 export const DISCORD_CONFIG_SPEC: IntegrationConfigSpec<DiscordConfig> = {

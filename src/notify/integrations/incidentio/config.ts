@@ -13,8 +13,7 @@ import type {
  * and the incidentio loop of Config.UnmarshalYAML (config/config.go).
  */
 
-const { always, dflt, reset, sendResolved, str, struct, HTTP_CONFIG, TIME_DURATION, UINT64 } =
-  schema
+const { always, dflt, str, TIME_DURATION, UINT64, notifierStruct } = schema
 
 /** INCIDENTIO_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
 export const INCIDENTIO_INTEGRATION_NAME = 'incidentio'
@@ -59,22 +58,19 @@ export interface IncidentioConfig extends IntegrationConfig {
 }
 
 /** INCIDENTIO_SCHEMA is `incidentio.IncidentioConfig`, in its field order. */
-const INCIDENTIO_SCHEMA = reset(
-  struct(
-    'incidentio.plain',
-    {
-      send_resolved: sendResolved(INCIDENTIO_DEFAULTS.send_resolved),
-      http_config: HTTP_CONFIG,
-      url: always(str('url')),
-      url_file: always(str()),
-      alert_source_token: str('secret'),
-      alert_source_token_file: str(),
-      max_alerts: always(dflt(UINT64, INCIDENTIO_DEFAULTS.max_alerts)),
-      // A Go time.Duration: "30s" or nanoseconds; marshalled as String() ("0s").
-      timeout: always(dflt(TIME_DURATION, INCIDENTIO_DEFAULTS.timeout)),
-    },
-    'incidentio'
-  )
+const INCIDENTIO_SCHEMA = notifierStruct(
+  'incidentio.plain',
+  INCIDENTIO_DEFAULTS.send_resolved,
+  {
+    url: always(str('url')),
+    url_file: always(str()),
+    alert_source_token: str('secret'),
+    alert_source_token_file: str(),
+    max_alerts: always(dflt(UINT64, INCIDENTIO_DEFAULTS.max_alerts)),
+    // A Go time.Duration: "30s" or nanoseconds; marshalled as String() ("0s").
+    timeout: always(dflt(TIME_DURATION, INCIDENTIO_DEFAULTS.timeout)),
+  },
+  'incidentio'
 )
 
 /**

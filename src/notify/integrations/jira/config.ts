@@ -12,20 +12,8 @@ import type {
  * `jira_api_url` global of config/config.go.
  */
 
-const {
-  dflt,
-  ptr,
-  reset,
-  scalarOr,
-  sendResolved,
-  str,
-  struct,
-  tmpl,
-  ANY_MAP,
-  BOOL,
-  HTTP_CONFIG,
-  STRING_LIST,
-} = schema
+const { dflt, ptr, scalarOr, str, struct, tmpl, ANY_MAP, BOOL, STRING_LIST, notifierStruct } =
+  schema
 
 /** JIRA_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
 export const JIRA_INTEGRATION_NAME = 'jira'
@@ -97,28 +85,25 @@ function fieldConfig(template: string): schema.SchemaNode {
 }
 
 /** JIRA_SCHEMA is `jira.JiraConfig`, in its field order. */
-const JIRA_SCHEMA = reset(
-  struct(
-    'jira.plain',
-    {
-      send_resolved: sendResolved(JIRA_DEFAULTS.send_resolved),
-      http_config: HTTP_CONFIG,
-      api_url: str('url'),
-      api_type: dflt(str(), JIRA_DEFAULTS.api_type),
-      project: str(),
-      summary: fieldConfig(JIRA_DEFAULTS.summary),
-      description: fieldConfig(JIRA_DEFAULTS.description),
-      labels: STRING_LIST,
-      priority: tmpl(JIRA_DEFAULTS.priority),
-      issue_type: str(),
-      reopen_transition: str(),
-      resolve_transition: str(),
-      wont_fix_resolution: str(),
-      reopen_duration: str('duration'),
-      fields: ANY_MAP,
-    },
-    'jira'
-  )
+const JIRA_SCHEMA = notifierStruct(
+  'jira.plain',
+  JIRA_DEFAULTS.send_resolved,
+  {
+    api_url: str('url'),
+    api_type: dflt(str(), JIRA_DEFAULTS.api_type),
+    project: str(),
+    summary: fieldConfig(JIRA_DEFAULTS.summary),
+    description: fieldConfig(JIRA_DEFAULTS.description),
+    labels: STRING_LIST,
+    priority: tmpl(JIRA_DEFAULTS.priority),
+    issue_type: str(),
+    reopen_transition: str(),
+    resolve_transition: str(),
+    wont_fix_resolution: str(),
+    reopen_duration: str('duration'),
+    fields: ANY_MAP,
+  },
+  'jira'
 )
 
 /** JiraConfig.UnmarshalYAML: a project, an issue type and a known api_type. */

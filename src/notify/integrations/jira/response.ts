@@ -140,36 +140,35 @@ class GoDecoder {
   }
 
   object(v: unknown, into: string): JSONObject | undefined {
-    if (v === undefined || v === null) {
-      return undefined
-    }
-    if (typeof v === 'object' && !Array.isArray(v)) {
-      return v as JSONObject
-    }
-    this.#mismatch(v, into)
-    return undefined
+    return this.#expect(
+      v,
+      into,
+      (x): x is JSONObject => typeof x === 'object' && !Array.isArray(x),
+      undefined
+    )
   }
 
   array(v: unknown, into: string): unknown[] {
-    if (v === undefined || v === null) {
-      return []
-    }
-    if (Array.isArray(v)) {
-      return v
-    }
-    this.#mismatch(v, into)
-    return []
+    return this.#expect(v, into, (x): x is unknown[] => Array.isArray(x), [])
   }
 
   string(v: unknown, into: string): string | undefined {
+    return this.#expect(v, into, (x): x is string => typeof x === 'string', undefined)
+  }
+
+  /**
+   * expect is encoding/json filling one field: null or absent leaves the field's zero value
+   * (`empty`); a value of the wrong JSON type is remembered and leaves it too.
+   */
+  #expect<T, E>(v: unknown, into: string, matches: (x: unknown) => x is T, empty: E): T | E {
     if (v === undefined || v === null) {
-      return undefined
+      return empty
     }
-    if (typeof v === 'string') {
+    if (matches(v)) {
       return v
     }
     this.#mismatch(v, into)
-    return undefined
+    return empty
   }
 
   done(): void {

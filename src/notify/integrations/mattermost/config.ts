@@ -14,8 +14,8 @@ import type {
  * and the global fields and receiver loop of config/config.go.
  */
 
-const { list, ptr, reset, sendResolved, str, struct, tmpl } = schema
-const { BOOL, HTTP_CONFIG } = schema
+const { list, ptr, str, struct, tmpl, notifierStruct } = schema
+const { BOOL } = schema
 
 /** MATTERMOST_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
 export const MATTERMOST_INTEGRATION_NAME = 'mattermost'
@@ -74,28 +74,18 @@ export interface MattermostPriority {
   readonly persistent_notifications?: boolean
 }
 
-/** MattermostConfig is one entry of `mattermost_configs`, with what it took from `global`. */
-export interface MattermostConfig extends IntegrationConfig {
+/**
+ * MattermostConfig is one entry of `mattermost_configs`, with what it took from `global`. Go's
+ * struct repeats every attachment field inline (the message's own attachment), hence the
+ * extends.
+ */
+export interface MattermostConfig extends IntegrationConfig, MattermostAttachment {
   readonly http_config: HttpClientConfig
   /** At least one of `webhook_url` and `webhook_url_file` is set. */
   readonly webhook_url?: SecretString
   readonly webhook_url_file?: string
   readonly channel?: string
   readonly username?: string
-  readonly text?: string
-  readonly fallback?: string
-  readonly color?: string
-  readonly pretext?: string
-  readonly author_name?: string
-  readonly author_link?: string
-  readonly author_icon?: string
-  readonly title?: string
-  readonly title_link?: string
-  readonly fields?: readonly MattermostField[]
-  readonly thumb_url?: string
-  readonly footer?: string
-  readonly footer_icon?: string
-  readonly image_url?: string
   readonly icon_url?: string
   readonly icon_emoji?: string
   readonly attachments?: readonly MattermostAttachment[]
@@ -129,43 +119,40 @@ const ATTACHMENT = struct('mattermost.MattermostAttachment', {
 })
 
 /** MATTERMOST_SCHEMA is `mattermost.MattermostConfig`, in its field order. */
-const MATTERMOST_SCHEMA = reset(
-  struct(
-    'mattermost.plain',
-    {
-      send_resolved: sendResolved(MATTERMOST_DEFAULTS.send_resolved),
-      http_config: HTTP_CONFIG,
-      webhook_url: str('secret-url'),
-      webhook_url_file: str(),
-      channel: str(),
-      username: tmpl(MATTERMOST_DEFAULTS.username),
-      text: tmpl(MATTERMOST_DEFAULTS.text),
-      fallback: tmpl(MATTERMOST_DEFAULTS.fallback),
-      color: tmpl(MATTERMOST_DEFAULTS.color),
-      pretext: str(),
-      author_name: str(),
-      author_link: str(),
-      author_icon: str(),
-      title: tmpl(MATTERMOST_DEFAULTS.title),
-      title_link: tmpl(MATTERMOST_DEFAULTS.title_link),
-      fields: FIELDS,
-      thumb_url: str(),
-      footer: str(),
-      footer_icon: str(),
-      image_url: str(),
-      icon_url: str(),
-      icon_emoji: str(),
-      attachments: list(ATTACHMENT, '[]*mattermost.MattermostAttachment'),
-      type: str(),
-      props: struct('mattermost.MattermostProps', { card: str() }),
-      priority: struct('mattermost.MattermostPriority', {
-        priority: str(),
-        requested_ack: BOOL,
-        persistent_notifications: BOOL,
-      }),
-    },
-    'mattermost'
-  )
+const MATTERMOST_SCHEMA = notifierStruct(
+  'mattermost.plain',
+  MATTERMOST_DEFAULTS.send_resolved,
+  {
+    webhook_url: str('secret-url'),
+    webhook_url_file: str(),
+    channel: str(),
+    username: tmpl(MATTERMOST_DEFAULTS.username),
+    text: tmpl(MATTERMOST_DEFAULTS.text),
+    fallback: tmpl(MATTERMOST_DEFAULTS.fallback),
+    color: tmpl(MATTERMOST_DEFAULTS.color),
+    pretext: str(),
+    author_name: str(),
+    author_link: str(),
+    author_icon: str(),
+    title: tmpl(MATTERMOST_DEFAULTS.title),
+    title_link: tmpl(MATTERMOST_DEFAULTS.title_link),
+    fields: FIELDS,
+    thumb_url: str(),
+    footer: str(),
+    footer_icon: str(),
+    image_url: str(),
+    icon_url: str(),
+    icon_emoji: str(),
+    attachments: list(ATTACHMENT, '[]*mattermost.MattermostAttachment'),
+    type: str(),
+    props: struct('mattermost.MattermostProps', { card: str() }),
+    priority: struct('mattermost.MattermostPriority', {
+      priority: str(),
+      requested_ack: BOOL,
+      persistent_notifications: BOOL,
+    }),
+  },
+  'mattermost'
 )
 
 const CHECKS: Readonly<Record<string, Check>> = {

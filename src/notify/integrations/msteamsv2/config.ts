@@ -1,19 +1,18 @@
-import { exactlyOne, objectField, schema, stringField } from '../../../config/index.js'
+import { objectField, stringField } from '../../../config/index.js'
 import type {
   HttpClientConfig,
   IntegrationConfig,
   IntegrationConfigSpec,
   Obj,
-  SecretString,
 } from '../../../config/index.js'
+import { checkTeamsWebhook, teamsConfigSchema } from '../teams-config.js'
+import type { TeamsWebhookConfig } from '../teams-config.js'
 
 /**
  * The Microsoft Teams (Power Automate workflows) integration's config. msteamsv2_configs arrived
  * after 0.25 (Alertmanager 0.28): alertmesh follows Alertmanager at 68fb2d5 (v0.34.0+20),
  * notify/msteamsv2/config.go and the msteamsv2 loop of Config.UnmarshalYAML (config/config.go).
  */
-
-const { reset, sendResolved, str, struct, tmpl, HTTP_CONFIG } = schema
 
 /** MSTEAMSV2_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
 export const MSTEAMSV2_INTEGRATION_NAME = 'msteamsv2'
@@ -29,39 +28,18 @@ export const MSTEAMSV2_DEFAULTS = {
 export const MSTEAMSV2_RETRY_CODES: readonly number[] = []
 
 /** MSTeamsV2Config is one entry of `msteamsv2_configs`. */
-export interface MSTeamsV2Config extends IntegrationConfig {
+export interface MSTeamsV2Config extends IntegrationConfig, TeamsWebhookConfig {
   /**
    * The receiver's own http_config (with the global proxy_url when it sets none), or the
    * global one when absent.
    */
   readonly http_config: HttpClientConfig
-  /** Exactly one of `webhook_url` and `webhook_url_file` is set. */
-  readonly webhook_url?: SecretString
-  readonly webhook_url_file?: string
   readonly title: string
   readonly text: string
 }
 
 /** MSTEAMSV2_SCHEMA is `msteamsv2.MSTeamsV2Config`, in its field order. */
-const MSTEAMSV2_SCHEMA = reset(
-  struct(
-    'msteamsv2.plain',
-    {
-      send_resolved: sendResolved(MSTEAMSV2_DEFAULTS.send_resolved),
-      http_config: HTTP_CONFIG,
-      webhook_url: str('secret-url'),
-      webhook_url_file: str(),
-      title: tmpl(MSTEAMSV2_DEFAULTS.title),
-      text: tmpl(MSTEAMSV2_DEFAULTS.text),
-    },
-    'msteamsv2'
-  )
-)
-
-/** MSTeamsV2Config.UnmarshalYAML: exactly one of the URL and its file. */
-function check(o: Obj): void {
-  exactlyOne(o, 'webhook_url', 'webhook_url_file')
-}
+const MSTEAMSV2_SCHEMA = teamsConfigSchema('msteamsv2', MSTEAMSV2_DEFAULTS)
 
 /**
  * fromGlobal is the msteamsv2 loop of Config.UnmarshalYAML. Unlike the other kinds, an entry
@@ -93,7 +71,7 @@ export const MSTEAMSV2_CONFIG_SPEC: IntegrationConfigSpec<MSTeamsV2Config> = {
   name: MSTEAMSV2_INTEGRATION_NAME,
   goType: 'msteamsv2.MSTeamsV2Config',
   schema: MSTEAMSV2_SCHEMA,
-  checks: { msteamsv2: check },
+  checks: { msteamsv2: checkTeamsWebhook },
   unmarshalOrder: 14,
   fromGlobal,
 }

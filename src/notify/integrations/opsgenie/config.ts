@@ -7,7 +7,7 @@ import type {
   SecretString,
 } from '../../../config/index.js'
 import { TEXT_TEMPLATE_SET } from '../../template/index.js'
-const { list, reset, sendResolved, str, struct, tmpl, FALSE, HTTP_CONFIG, STRING_MAP } = schema
+const { list, str, struct, tmpl, FALSE, STRING_MAP, notifierStruct } = schema
 
 /** OPSGENIE_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
 export const OPSGENIE_INTEGRATION_NAME = 'opsgenie'
@@ -53,29 +53,26 @@ const OPSGENIE_RESPONDER = struct('config.OpsGenieConfigResponder', {
 })
 
 /** OPSGENIE_SCHEMA is `config.OpsGenieConfig` (config/notifiers.go). */
-const OPSGENIE_SCHEMA = reset(
-  struct(
-    'config.plain',
-    {
-      send_resolved: sendResolved(true),
-      http_config: HTTP_CONFIG,
-      api_key: str('secret'),
-      api_key_file: str(),
-      api_url: str('url'),
-      message: tmpl('{{ template "opsgenie.default.message" . }}'),
-      description: tmpl('{{ template "opsgenie.default.description" . }}'),
-      source: tmpl('{{ template "opsgenie.default.source" . }}'),
-      details: STRING_MAP,
-      entity: str(),
-      responders: list(OPSGENIE_RESPONDER, '[]config.OpsGenieConfigResponder'),
-      actions: str(),
-      tags: str(),
-      note: str(),
-      priority: str(),
-      update_alerts: FALSE,
-    },
-    'opsgenie'
-  )
+const OPSGENIE_SCHEMA = notifierStruct(
+  'config.plain',
+  true,
+  {
+    api_key: str('secret'),
+    api_key_file: str(),
+    api_url: str('url'),
+    message: tmpl('{{ template "opsgenie.default.message" . }}'),
+    description: tmpl('{{ template "opsgenie.default.description" . }}'),
+    source: tmpl('{{ template "opsgenie.default.source" . }}'),
+    details: STRING_MAP,
+    entity: str(),
+    responders: list(OPSGENIE_RESPONDER, '[]config.OpsGenieConfigResponder'),
+    actions: str(),
+    tags: str(),
+    note: str(),
+    priority: str(),
+    update_alerts: FALSE,
+  },
+  'opsgenie'
 )
 
 /**

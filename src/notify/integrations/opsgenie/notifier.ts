@@ -52,15 +52,12 @@ export class OpsGenieNotifier extends HttpNotifier<OpsGenieConfig> {
     for (const request of requests) {
       // The client's errors are already redacted, retryable NotifyErrors, as 0.25 returns them.
       // 0.25 quotes the body unredacted; a body may echo the URL, which may carry secrets.
-      const failure = await this.client.postJSON({
+      await this.client.sendJSON({
         ...request,
         headers,
         retryCodes: OPSGENIE_RETRY_CODES,
         signal: ctx.signal,
       })
-      if (failure !== undefined) {
-        throw failure
-      }
     }
   }
 

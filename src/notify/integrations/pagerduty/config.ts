@@ -12,7 +12,7 @@ import type {
   Obj,
   SecretString,
 } from '../../../config/index.js'
-const { dflt, list, reset, sendResolved, str, struct, tmpl, HTTP_CONFIG, STRING_MAP } = schema
+const { dflt, list, str, struct, tmpl, STRING_MAP, notifierStruct } = schema
 
 /** PAGERDUTY_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
 export const PAGERDUTY_INTEGRATION_NAME = 'pagerduty'
@@ -78,32 +78,29 @@ const PAGERDUTY_IMAGE = struct('config.PagerdutyImage', { src: str(), alt: str()
 const PAGERDUTY_LINK = struct('config.PagerdutyLink', { href: str(), text: str() })
 
 /** PAGERDUTY_SCHEMA is `config.PagerdutyConfig` (config/notifiers.go). */
-const PAGERDUTY_SCHEMA = reset(
-  struct(
-    'config.plain',
-    {
-      send_resolved: sendResolved(true),
-      http_config: HTTP_CONFIG,
-      service_key: str('secret'),
-      service_key_file: str(),
-      routing_key: str('secret'),
-      routing_key_file: str(),
-      url: str('url'),
-      client: tmpl('{{ template "pagerduty.default.client" . }}'),
-      client_url: tmpl('{{ template "pagerduty.default.clientURL" . }}'),
-      // The missing space before `}}` is Alertmanager's own default text.
-      description: tmpl('{{ template "pagerduty.default.description" .}}'),
-      details: STRING_MAP,
-      images: list(PAGERDUTY_IMAGE, '[]config.PagerdutyImage'),
-      links: list(PAGERDUTY_LINK, '[]config.PagerdutyLink'),
-      source: str(),
-      severity: str(),
-      class: str(),
-      component: str(),
-      group: str(),
-    },
-    'pagerduty'
-  )
+const PAGERDUTY_SCHEMA = notifierStruct(
+  'config.plain',
+  true,
+  {
+    service_key: str('secret'),
+    service_key_file: str(),
+    routing_key: str('secret'),
+    routing_key_file: str(),
+    url: str('url'),
+    client: tmpl('{{ template "pagerduty.default.client" . }}'),
+    client_url: tmpl('{{ template "pagerduty.default.clientURL" . }}'),
+    // The missing space before `}}` is Alertmanager's own default text.
+    description: tmpl('{{ template "pagerduty.default.description" .}}'),
+    details: STRING_MAP,
+    images: list(PAGERDUTY_IMAGE, '[]config.PagerdutyImage'),
+    links: list(PAGERDUTY_LINK, '[]config.PagerdutyLink'),
+    source: str(),
+    severity: str(),
+    class: str(),
+    component: str(),
+    group: str(),
+  },
+  'pagerduty'
 )
 
 const PAGERDUTY_DETAILS: Readonly<Record<string, string>> = {

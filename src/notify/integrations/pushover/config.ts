@@ -6,7 +6,7 @@ import type {
   SecretString,
 } from '../../../config/index.js'
 
-const { always, dflt, reset, sendResolved, str, struct, tmpl, FALSE, HTTP_CONFIG } = schema
+const { always, dflt, str, tmpl, FALSE, notifierStruct } = schema
 
 /** PUSHOVER_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
 export const PUSHOVER_INTEGRATION_NAME = 'pushover'
@@ -55,26 +55,23 @@ export interface PushoverConfig extends IntegrationConfig {
 }
 
 /** PUSHOVER_SCHEMA is `config.PushoverConfig`; retry/expire are Go `time.Duration` text. */
-const PUSHOVER_SCHEMA = reset(
-  struct(
-    'config.plain',
-    {
-      send_resolved: sendResolved(true),
-      http_config: HTTP_CONFIG,
-      user_key: str('secret'),
-      token: str('secret'),
-      title: tmpl('{{ template "pushover.default.title" . }}'),
-      message: tmpl('{{ template "pushover.default.message" . }}'),
-      url: tmpl('{{ template "pushover.default.url" . }}'),
-      url_title: str(),
-      sound: str(),
-      priority: tmpl('{{ if eq .Status "firing" }}2{{ else }}0{{ end }}'),
-      retry: dflt(str('go-duration'), '1m'),
-      expire: dflt(str('go-duration'), '1h'),
-      html: always(FALSE),
-    },
-    'pushover'
-  )
+const PUSHOVER_SCHEMA = notifierStruct(
+  'config.plain',
+  true,
+  {
+    user_key: str('secret'),
+    token: str('secret'),
+    title: tmpl('{{ template "pushover.default.title" . }}'),
+    message: tmpl('{{ template "pushover.default.message" . }}'),
+    url: tmpl('{{ template "pushover.default.url" . }}'),
+    url_title: str(),
+    sound: str(),
+    priority: tmpl('{{ if eq .Status "firing" }}2{{ else }}0{{ end }}'),
+    retry: dflt(str('go-duration'), '1m'),
+    expire: dflt(str('go-duration'), '1h'),
+    html: always(FALSE),
+  },
+  'pushover'
 )
 
 /** PUSHOVER_CONFIG_SPEC is the `pushover_configs` kind as src/config consumes it. */

@@ -13,8 +13,8 @@ import type {
  * and the global fields and receiver loop of config/config.go.
  */
 
-const { always, list, ptr, reset, sendResolved, str, struct, tmpl } = schema
-const { BOOL, FALSE, HTTP_CONFIG } = schema
+const { always, list, ptr, str, struct, tmpl, notifierStruct } = schema
+const { BOOL, FALSE } = schema
 
 /** ROCKETCHAT_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
 export const ROCKETCHAT_INTEGRATION_NAME = 'rocketchat'
@@ -116,33 +116,30 @@ const ACTION = struct('rocketchat.RocketchatAttachmentAction', {
 })
 
 /** ROCKETCHAT_SCHEMA is `rocketchat.RocketchatConfig`, in its field order. */
-const ROCKETCHAT_SCHEMA = reset(
-  struct(
-    'rocketchat.plain',
-    {
-      send_resolved: sendResolved(ROCKETCHAT_DEFAULTS.send_resolved),
-      http_config: HTTP_CONFIG,
-      api_url: str('url'),
-      token_id: str('secret'),
-      token_id_file: str(),
-      token: str('secret'),
-      token_file: str(),
-      channel: str(),
-      color: tmpl(ROCKETCHAT_DEFAULTS.color),
-      title: tmpl(ROCKETCHAT_DEFAULTS.title),
-      title_link: tmpl(ROCKETCHAT_DEFAULTS.title_link),
-      text: tmpl(ROCKETCHAT_DEFAULTS.text),
-      fields: list(FIELD, '[]*rocketchat.RocketchatAttachmentField'),
-      short_fields: always(FALSE),
-      emoji: tmpl(ROCKETCHAT_DEFAULTS.emoji),
-      icon_url: tmpl(ROCKETCHAT_DEFAULTS.icon_url),
-      image_url: str(),
-      thumb_url: str(),
-      link_names: always(FALSE),
-      actions: list(ACTION, '[]*rocketchat.RocketchatAttachmentAction'),
-    },
-    'rocketchat'
-  )
+const ROCKETCHAT_SCHEMA = notifierStruct(
+  'rocketchat.plain',
+  ROCKETCHAT_DEFAULTS.send_resolved,
+  {
+    api_url: str('url'),
+    token_id: str('secret'),
+    token_id_file: str(),
+    token: str('secret'),
+    token_file: str(),
+    channel: str(),
+    color: tmpl(ROCKETCHAT_DEFAULTS.color),
+    title: tmpl(ROCKETCHAT_DEFAULTS.title),
+    title_link: tmpl(ROCKETCHAT_DEFAULTS.title_link),
+    text: tmpl(ROCKETCHAT_DEFAULTS.text),
+    fields: list(FIELD, '[]*rocketchat.RocketchatAttachmentField'),
+    short_fields: always(FALSE),
+    emoji: tmpl(ROCKETCHAT_DEFAULTS.emoji),
+    icon_url: tmpl(ROCKETCHAT_DEFAULTS.icon_url),
+    image_url: str(),
+    thumb_url: str(),
+    link_names: always(FALSE),
+    actions: list(ACTION, '[]*rocketchat.RocketchatAttachmentAction'),
+  },
+  'rocketchat'
 )
 
 /** RocketchatConfig.UnmarshalYAML: a token (and a token id) inline or in a file, not both. */

@@ -14,8 +14,8 @@ import type {
   SecretString,
 } from '../../../config/index.js'
 
-const { always, list, ptr, reset, sendResolved, str, struct, tmpl } = schema
-const { BOOL, FALSE, HTTP_CONFIG, STRING_LIST } = schema
+const { always, list, ptr, str, struct, tmpl, notifierStruct } = schema
+const { BOOL, FALSE, STRING_LIST } = schema
 
 /** SLACK_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
 export const SLACK_INTEGRATION_NAME = 'slack'
@@ -117,36 +117,33 @@ const SLACK_ACTION = struct(
 )
 
 /** SLACK_SCHEMA is `config.SlackConfig` (config/notifiers.go). */
-const SLACK_SCHEMA = reset(
-  struct(
-    'config.plain',
-    {
-      send_resolved: sendResolved(false),
-      http_config: HTTP_CONFIG,
-      api_url: str('secret-url'),
-      api_url_file: str(),
-      channel: str(),
-      username: tmpl('{{ template "slack.default.username" . }}'),
-      color: tmpl('{{ if eq .Status "firing" }}danger{{ else }}good{{ end }}'),
-      title: tmpl('{{ template "slack.default.title" . }}'),
-      title_link: tmpl('{{ template "slack.default.titlelink" . }}'),
-      pretext: tmpl('{{ template "slack.default.pretext" . }}'),
-      text: tmpl('{{ template "slack.default.text" . }}'),
-      fields: list(SLACK_FIELD, '[]*config.SlackField'),
-      short_fields: always(FALSE),
-      footer: tmpl('{{ template "slack.default.footer" . }}'),
-      fallback: tmpl('{{ template "slack.default.fallback" . }}'),
-      callback_id: tmpl('{{ template "slack.default.callbackid" . }}'),
-      icon_emoji: tmpl('{{ template "slack.default.iconemoji" . }}'),
-      icon_url: tmpl('{{ template "slack.default.iconurl" . }}'),
-      image_url: str(),
-      thumb_url: str(),
-      link_names: always(FALSE),
-      mrkdwn_in: STRING_LIST,
-      actions: list(SLACK_ACTION, '[]*config.SlackAction'),
-    },
-    'slack'
-  )
+const SLACK_SCHEMA = notifierStruct(
+  'config.plain',
+  false,
+  {
+    api_url: str('secret-url'),
+    api_url_file: str(),
+    channel: str(),
+    username: tmpl('{{ template "slack.default.username" . }}'),
+    color: tmpl('{{ if eq .Status "firing" }}danger{{ else }}good{{ end }}'),
+    title: tmpl('{{ template "slack.default.title" . }}'),
+    title_link: tmpl('{{ template "slack.default.titlelink" . }}'),
+    pretext: tmpl('{{ template "slack.default.pretext" . }}'),
+    text: tmpl('{{ template "slack.default.text" . }}'),
+    fields: list(SLACK_FIELD, '[]*config.SlackField'),
+    short_fields: always(FALSE),
+    footer: tmpl('{{ template "slack.default.footer" . }}'),
+    fallback: tmpl('{{ template "slack.default.fallback" . }}'),
+    callback_id: tmpl('{{ template "slack.default.callbackid" . }}'),
+    icon_emoji: tmpl('{{ template "slack.default.iconemoji" . }}'),
+    icon_url: tmpl('{{ template "slack.default.iconurl" . }}'),
+    image_url: str(),
+    thumb_url: str(),
+    link_names: always(FALSE),
+    mrkdwn_in: STRING_LIST,
+    actions: list(SLACK_ACTION, '[]*config.SlackAction'),
+  },
+  'slack'
 )
 
 /** SlackAction.UnmarshalYAML: a url button drops name/value/confirm, a name button drops url. */

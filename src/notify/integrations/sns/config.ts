@@ -7,7 +7,7 @@ import type {
   SecretString,
 } from '../../../config/index.js'
 
-const { always, dflt, reset, sendResolved, str, struct, tmpl, HTTP_CONFIG, SIGV4_CONFIG } = schema
+const { always, dflt, str, tmpl, SIGV4_CONFIG, notifierStruct } = schema
 const { STRING_MAP } = schema
 
 /** SigV4Config is AWS request signing for SNS (prometheus/common sigv4). */
@@ -33,23 +33,20 @@ export interface SNSConfig extends IntegrationConfig {
 }
 
 /** SNS_SCHEMA is `config.SNSConfig`; `api_url` is a plain string there. */
-const SNS_SCHEMA = reset(
-  struct(
-    'config.plain',
-    {
-      send_resolved: sendResolved(true),
-      http_config: HTTP_CONFIG,
-      api_url: str(),
-      sigv4: always(dflt(SIGV4_CONFIG, {})),
-      topic_arn: str(),
-      phone_number: str(),
-      target_arn: str(),
-      subject: tmpl('{{ template "sns.default.subject" . }}'),
-      message: tmpl('{{ template "sns.default.message" . }}'),
-      attributes: STRING_MAP,
-    },
-    'sns'
-  )
+const SNS_SCHEMA = notifierStruct(
+  'config.plain',
+  true,
+  {
+    api_url: str(),
+    sigv4: always(dflt(SIGV4_CONFIG, {})),
+    topic_arn: str(),
+    phone_number: str(),
+    target_arn: str(),
+    subject: tmpl('{{ template "sns.default.subject" . }}'),
+    message: tmpl('{{ template "sns.default.message" . }}'),
+    attributes: STRING_MAP,
+  },
+  'sns'
 )
 
 /** SNSConfig.UnmarshalYAML: one destination among target ARN, topic ARN and phone number. */

@@ -6,7 +6,7 @@ import type {
   Obj,
   SecretString,
 } from '../../../config/index.js'
-const { always, dflt, reset, sendResolved, str, struct, tmpl, FALSE, HTTP_CONFIG, INT64 } = schema
+const { always, dflt, str, tmpl, FALSE, INT64, notifierStruct } = schema
 
 /** TELEGRAM_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
 export const TELEGRAM_INTEGRATION_NAME = 'telegram'
@@ -42,21 +42,18 @@ export interface TelegramConfig extends IntegrationConfig {
 }
 
 /** TELEGRAM_SCHEMA is `config.TelegramConfig` (config/notifiers.go). */
-const TELEGRAM_SCHEMA = reset(
-  struct(
-    'config.plain',
-    {
-      send_resolved: sendResolved(TELEGRAM_DEFAULTS.send_resolved),
-      http_config: HTTP_CONFIG,
-      api_url: always(str('url')),
-      bot_token: str('secret'),
-      chat_id: INT64,
-      message: tmpl(TELEGRAM_DEFAULTS.message),
-      disable_notifications: FALSE,
-      parse_mode: dflt(str(), TELEGRAM_DEFAULTS.parse_mode),
-    },
-    'telegram'
-  )
+const TELEGRAM_SCHEMA = notifierStruct(
+  'config.plain',
+  TELEGRAM_DEFAULTS.send_resolved,
+  {
+    api_url: always(str('url')),
+    bot_token: str('secret'),
+    chat_id: INT64,
+    message: tmpl(TELEGRAM_DEFAULTS.message),
+    disable_notifications: FALSE,
+    parse_mode: dflt(str(), TELEGRAM_DEFAULTS.parse_mode),
+  },
+  'telegram'
 )
 
 /** TelegramConfig.UnmarshalYAML: a bot token, a chat and a known parse mode. */

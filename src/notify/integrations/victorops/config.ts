@@ -12,7 +12,7 @@ import type {
   Obj,
   SecretString,
 } from '../../../config/index.js'
-const { always, dflt, reset, sendResolved, str, struct, tmpl, HTTP_CONFIG, STRING_MAP } = schema
+const { always, dflt, str, tmpl, STRING_MAP, notifierStruct } = schema
 
 /** VictorOpsConfig is a `victorops_configs` entry; api_url always ends with `/`. */
 export interface VictorOpsConfig extends IntegrationConfig {
@@ -29,24 +29,21 @@ export interface VictorOpsConfig extends IntegrationConfig {
 }
 
 /** VICTOROPS_SCHEMA is `config.VictorOpsConfig` (config/notifiers.go). */
-const VICTOROPS_SCHEMA = reset(
-  struct(
-    'config.plain',
-    {
-      send_resolved: sendResolved(true),
-      http_config: HTTP_CONFIG,
-      api_key: str('secret'),
-      api_key_file: str(),
-      api_url: always(str('url')),
-      routing_key: always(str()),
-      message_type: always(dflt(str(), 'CRITICAL')),
-      state_message: always(tmpl('{{ template "victorops.default.state_message" . }}')),
-      entity_display_name: always(tmpl('{{ template "victorops.default.entity_display_name" . }}')),
-      monitoring_tool: always(tmpl('{{ template "victorops.default.monitoring_tool" . }}')),
-      custom_fields: STRING_MAP,
-    },
-    'victorops'
-  )
+const VICTOROPS_SCHEMA = notifierStruct(
+  'config.plain',
+  true,
+  {
+    api_key: str('secret'),
+    api_key_file: str(),
+    api_url: always(str('url')),
+    routing_key: always(str()),
+    message_type: always(dflt(str(), 'CRITICAL')),
+    state_message: always(tmpl('{{ template "victorops.default.state_message" . }}')),
+    entity_display_name: always(tmpl('{{ template "victorops.default.entity_display_name" . }}')),
+    monitoring_tool: always(tmpl('{{ template "victorops.default.monitoring_tool" . }}')),
+    custom_fields: STRING_MAP,
+  },
+  'victorops'
 )
 
 const RESERVED = [

@@ -98,15 +98,12 @@ export class VictorOpsNotifier extends HttpNotifier<VictorOpsConfig> {
     }
 
     // The client's errors are already redacted; 0.25 returns them as they are.
-    const failure = await this.client.postJSON({
+    await this.client.sendJSON({
       url,
       body: encodeVictorOpsMessage(message),
       retryCodes: VICTOROPS_RETRY_CODES,
       signal: ctx.signal,
     })
-    if (failure !== undefined) {
-      throw failure
-    }
   }
 }
 

@@ -6,7 +6,7 @@ import type {
   Obj,
 } from '../../../config/index.js'
 
-const { always, dflt, reset, sendResolved, str, struct, tmpl, HTTP_CONFIG } = schema
+const { always, dflt, str, tmpl, notifierStruct } = schema
 
 /** WEBEX_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
 export const WEBEX_INTEGRATION_NAME = 'webex'
@@ -32,18 +32,15 @@ export interface WebexConfig extends IntegrationConfig {
 }
 
 /** WEBEX_SCHEMA is `config.WebexConfig` (config/notifiers.go). */
-const WEBEX_SCHEMA = reset(
-  struct(
-    'config.plain',
-    {
-      send_resolved: sendResolved(true),
-      http_config: HTTP_CONFIG,
-      api_url: str('url'),
-      message: tmpl('{{ template "webex.default.message" . }}'),
-      room_id: always(str()),
-    },
-    'webex'
-  )
+const WEBEX_SCHEMA = notifierStruct(
+  'config.plain',
+  true,
+  {
+    api_url: str('url'),
+    message: tmpl('{{ template "webex.default.message" . }}'),
+    room_id: always(str()),
+  },
+  'webex'
 )
 
 /** WebexConfig.UnmarshalYAML: a room and an authorization to post with. */

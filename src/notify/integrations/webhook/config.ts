@@ -11,7 +11,7 @@ import type {
  * webhook-specific facts the notifier uses at run time.
  */
 
-const { always, dflt, reset, sendResolved, str, struct, HTTP_CONFIG, UINT64 } = schema
+const { always, dflt, str, UINT64, notifierStruct } = schema
 
 /** WEBHOOK_INTEGRATION_NAME is the integration's name in nflog keys and metric labels. */
 export const WEBHOOK_INTEGRATION_NAME = 'webhook'
@@ -70,17 +70,14 @@ export function checkWebhookURL(url: string): string | undefined {
 }
 
 /** WEBHOOK_SCHEMA is `config.WebhookConfig` (config/notifiers.go); `url_file` does not exist in 0.25. */
-const WEBHOOK_SCHEMA = reset(
-  struct(
-    'config.plain',
-    {
-      send_resolved: sendResolved(WEBHOOK_DEFAULTS.send_resolved),
-      http_config: HTTP_CONFIG,
-      url: always(str('url')),
-      max_alerts: always(dflt(UINT64, WEBHOOK_DEFAULTS.max_alerts)),
-    },
-    'webhook'
-  )
+const WEBHOOK_SCHEMA = notifierStruct(
+  'config.plain',
+  WEBHOOK_DEFAULTS.send_resolved,
+  {
+    url: always(str('url')),
+    max_alerts: always(dflt(UINT64, WEBHOOK_DEFAULTS.max_alerts)),
+  },
+  'webhook'
 )
 
 /**

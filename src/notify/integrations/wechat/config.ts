@@ -8,7 +8,7 @@ import type {
 } from '../../../config/index.js'
 import { goQuote } from '../../../labels/index.js'
 
-const { dflt, reset, sendResolved, str, struct, tmpl, HTTP_CONFIG } = schema
+const { dflt, str, tmpl, notifierStruct } = schema
 
 /** WechatConfig is a `wechat_configs` entry; api_url always ends with `/`. */
 export interface WechatConfig extends IntegrationConfig {
@@ -26,24 +26,21 @@ export interface WechatConfig extends IntegrationConfig {
 }
 
 /** WECHAT_SCHEMA is `config.WechatConfig` (config/notifiers.go). */
-const WECHAT_SCHEMA = reset(
-  struct(
-    'config.plain',
-    {
-      send_resolved: sendResolved(false),
-      http_config: HTTP_CONFIG,
-      api_secret: str('secret'),
-      corp_id: str(),
-      message: tmpl('{{ template "wechat.default.message" . }}'),
-      api_url: str('url'),
-      to_user: tmpl('{{ template "wechat.default.to_user" . }}'),
-      to_party: tmpl('{{ template "wechat.default.to_party" . }}'),
-      to_tag: tmpl('{{ template "wechat.default.to_tag" . }}'),
-      agent_id: tmpl('{{ template "wechat.default.agent_id" . }}'),
-      message_type: str(),
-    },
-    'wechat'
-  )
+const WECHAT_SCHEMA = notifierStruct(
+  'config.plain',
+  false,
+  {
+    api_secret: str('secret'),
+    corp_id: str(),
+    message: tmpl('{{ template "wechat.default.message" . }}'),
+    api_url: str('url'),
+    to_user: tmpl('{{ template "wechat.default.to_user" . }}'),
+    to_party: tmpl('{{ template "wechat.default.to_party" . }}'),
+    to_tag: tmpl('{{ template "wechat.default.to_tag" . }}'),
+    agent_id: tmpl('{{ template "wechat.default.agent_id" . }}'),
+    message_type: str(),
+  },
+  'wechat'
 )
 
 /** WechatConfig.UnmarshalYAML: message_type defaults to text and must be text or markdown. */

@@ -43,6 +43,7 @@ import {
   mapGet,
   payload,
   typeOf,
+  unboxIface,
   zeroValue,
 } from './value.js'
 import type { GoFunc, GoType, GoValue, MapKey } from './value.js'
@@ -666,7 +667,7 @@ class State {
             ? params[j]
             : (params[numParams - 1] as GoType).elem
         if (pt !== REFLECT_VALUE) {
-          argv[j] = unboxAll(a)
+          argv[j] = unboxIface(a)
         }
       }
     }
@@ -837,14 +838,6 @@ class State {
     const x = p.value
     this.out += typeof x === 'string' ? x : sprint([x])
   }
-}
-
-function unboxAll(v: GoValue): GoValue {
-  let x = v
-  while (x instanceof GoIface) {
-    x = x.v
-  }
-  return x
 }
 
 function isHexInt(s: string): boolean {

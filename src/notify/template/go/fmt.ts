@@ -17,6 +17,7 @@ import {
   mapEntries,
   payload,
   typeOf,
+  unboxIface,
 } from './value.js'
 import type { GoType, GoValue, MapKey } from './value.js'
 
@@ -526,7 +527,7 @@ class Printer {
   }
 
   printArg(argIn: GoValue, verb: string): void {
-    const arg = argIn instanceof GoIface ? unboxAll(argIn) : argIn
+    const arg = argIn instanceof GoIface ? unboxIface(argIn) : argIn
     this.arg = arg
     this.hasArg = true
     this.value = undefined
@@ -586,7 +587,7 @@ class Printer {
 
   printValue(value: GoValue, verb: string, depth: number): void {
     if (depth > 0 && value !== undefined && value !== null) {
-      this.arg = value instanceof GoIface ? unboxAll(value) : value
+      this.arg = value instanceof GoIface ? unboxIface(value) : value
       this.hasArg = true
       if (this.arg !== undefined && this.arg !== null && this.handleMethods(verb)) {
         return
@@ -788,7 +789,7 @@ class Printer {
   doPrint(a: readonly GoValue[]): void {
     let prevString = false
     a.forEach((argIn, argNum) => {
-      const arg = unboxAll(argIn)
+      const arg = unboxIface(argIn)
       const isString = arg !== undefined && arg !== null && typeOf(arg)?.kind === 'string'
       if (argNum > 0 && !isString && !prevString) {
         this.buf += ' '
@@ -953,7 +954,7 @@ class Printer {
       this.clearflags()
       this.buf += '%!(EXTRA '
       a.slice(argNum).forEach((argIn, i) => {
-        const arg = unboxAll(argIn)
+        const arg = unboxIface(argIn)
         if (i > 0) {
           this.buf += ', '
         }
@@ -967,14 +968,6 @@ class Printer {
       this.buf += ')'
     }
   }
-}
-
-function unboxAll(v: GoValue): GoValue {
-  let x = v
-  while (x instanceof GoIface) {
-    x = x.v
-  }
-  return x
 }
 
 function nilOf(t: GoType): GoValue {
@@ -1067,7 +1060,7 @@ function intFromArg(a: readonly GoValue[], argNum: number): [number, boolean, nu
   let isInt = false
   let newArgNum = argNum
   if (argNum < a.length) {
-    const v = unboxAll(a[argNum])
+    const v = unboxIface(a[argNum])
     const k = typeOf(v)?.kind
     if (isIntKind(k) || isUintKind(k)) {
       num = Number(payload(v))

@@ -602,7 +602,17 @@ function lexFieldOrVariable(l: Lexer, typ: ItemType): StateFn {
   return lexInsideAction
 }
 
-function lexChar(l: Lexer): StateFn {
+/**
+ * lexEscapedQuote scans a quoted literal in which a backslash escapes the next character, up
+ * to the closing quote on the same line: Go's lexChar and lexQuote, which differ only in the
+ * quote, the item and the message.
+ */
+function lexEscapedQuote(
+  l: Lexer,
+  quote: number,
+  typ: ItemType.CharConstant | ItemType.String,
+  unterminated: string
+): StateFn {
   for (;;) {
     let r = l.next()
     if (r === 0x5c) {
@@ -612,14 +622,18 @@ function lexChar(l: Lexer): StateFn {
       }
     }
     if (r === EOF || r === 0x0a) {
-      return l.errorf('unterminated character constant')
+      return l.errorf(unterminated)
     }
-    if (r === 0x27) {
+    if (r === quote) {
       break
     }
   }
-  l.emit(ItemType.CharConstant)
+  l.emit(typ)
   return lexInsideAction
+}
+
+function lexChar(l: Lexer): StateFn {
+  return lexEscapedQuote(l, 0x27, ItemType.CharConstant, 'unterminated character constant')
 }
 
 function lexNumber(l: Lexer): StateFn {
@@ -640,23 +654,7 @@ function lexNumber(l: Lexer): StateFn {
 }
 
 function lexQuote(l: Lexer): StateFn {
-  for (;;) {
-    let r = l.next()
-    if (r === 0x5c) {
-      r = l.next()
-      if (r !== EOF && r !== 0x0a) {
-        continue
-      }
-    }
-    if (r === EOF || r === 0x0a) {
-      return l.errorf('unterminated quoted string')
-    }
-    if (r === 0x22) {
-      break
-    }
-  }
-  l.emit(ItemType.String)
-  return lexInsideAction
+  return lexEscapedQuote(l, 0x22, ItemType.String, 'unterminated quoted string')
 }
 
 function lexRawQuote(l: Lexer): StateFn {

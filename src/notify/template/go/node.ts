@@ -284,43 +284,74 @@ export class VariableNode extends BaseNode {
   }
 }
 
-/** DotNode is the cursor, `.`. */
-export class DotNode extends BaseNode {
-  declare readonly type: NodeType.Dot
+/** WordType is the type of a node that is one fixed word: the types {@link WordNode} stands for. */
+export type WordType = NodeType.Dot | NodeType.Nil | NodeType.End | NodeType.Else | JumpType
+
+/** JumpType is the type of a `{{break}}` or `{{continue}}`: the types {@link JumpNode} stands for. */
+export type JumpType = NodeType.Break | NodeType.Continue
+
+const WORD_TEXT: Readonly<Record<WordType, string>> = {
+  [NodeType.Dot]: '.',
+  [NodeType.Nil]: 'nil',
+  [NodeType.End]: '{{end}}',
+  [NodeType.Else]: '{{else}}',
+  [NodeType.Break]: '{{break}}',
+  [NodeType.Continue]: '{{continue}}',
+}
+
+/**
+ * WordNode is a node that holds nothing but its position and always renders as the same
+ * word: Go's DotNode, NilNode, EndNode and ElseNode (the parser consumes the last two and never
+ * puts them in a tree), one class whose type parameter names which.
+ */
+export class WordNode<T extends WordType> extends BaseNode {
+  declare readonly type: T
   /**
-   * The constructor records the tree and position.
+   * WordNode's constructor records which word, the tree and position.
    *
+   * @param type - which word it is.
    * @param tr - the tree.
    * @param pos - the position.
    */
-  constructor(tr: TreeRef, pos: number) {
+  constructor(type: T, tr: TreeRef, pos: number) {
     super(tr, pos)
-    this.type = NodeType.Dot
+    this.type = type
   }
-  /** toString returns `.`. */
+  /** toString returns the word: `.`, `nil`, `{{end}}`, `{{else}}`, `{{break}}` or `{{continue}}`. */
   toString(): string {
-    return '.'
+    return WORD_TEXT[this.type]
   }
 }
 
-/** NilNode is the untyped `nil`. */
-export class NilNode extends BaseNode {
-  declare readonly type: NodeType.Nil
+/** JumpNode is a `{{break}}` or `{{continue}}` action: a word that also records its line. */
+export class JumpNode<T extends JumpType> extends WordNode<T> {
+  declare readonly line: number
   /**
-   * The constructor records the tree and position.
+   * JumpNode's constructor records which jump, the tree, position and line.
    *
+   * @param type - break or continue.
    * @param tr - the tree.
    * @param pos - the position.
+   * @param line - the line.
    */
-  constructor(tr: TreeRef, pos: number) {
-    super(tr, pos)
-    this.type = NodeType.Nil
-  }
-  /** toString returns `nil`. */
-  toString(): string {
-    return 'nil'
+  constructor(type: T, tr: TreeRef, pos: number, line: number) {
+    super(type, tr, pos)
+    this.line = line
   }
 }
+
+/** DotNode is the cursor, `.`. */
+export type DotNode = WordNode<NodeType.Dot>
+/** NilNode is the untyped `nil`. */
+export type NilNode = WordNode<NodeType.Nil>
+/** EndNode is an `{{end}}`. */
+export type EndNode = WordNode<NodeType.End>
+/** ElseNode is an `{{else}}`. */
+export type ElseNode = WordNode<NodeType.Else>
+/** BreakNode is a `{{break}}` action. */
+export type BreakNode = JumpNode<NodeType.Break>
+/** ContinueNode is a `{{continue}}` action. */
+export type ContinueNode = JumpNode<NodeType.Continue>
 
 /** FieldNode holds a field chain on dot, `.A.B`. */
 export class FieldNode extends BaseNode {
@@ -464,53 +495,30 @@ export class StringNode extends BaseNode {
   }
 }
 
-/** EndNode is an `{{end}}`; the parser consumes it and never puts it in a tree. */
-export class EndNode extends BaseNode {
-  declare readonly type: NodeType.End
-  /**
-   * The constructor records the tree and position.
-   *
-   * @param tr - the tree.
-   * @param pos - the position.
-   */
-  constructor(tr: TreeRef, pos: number) {
-    super(tr, pos)
-    this.type = NodeType.End
-  }
-  /** toString returns `{{end}}`. */
-  toString(): string {
-    return '{{end}}'
-  }
+/** BranchType is the type of an if, range or with: the node types {@link BranchNode} stands for. */
+export type BranchType = NodeType.If | NodeType.Range | NodeType.With
+
+const BRANCH_KEYWORD: Readonly<Record<BranchType, string>> = {
+  [NodeType.If]: 'if',
+  [NodeType.Range]: 'range',
+  [NodeType.With]: 'with',
 }
 
-/** ElseNode is an `{{else}}`; the parser consumes it and never puts it in a tree. */
-export class ElseNode extends BaseNode {
-  declare readonly type: NodeType.Else
-  /**
-   * The constructor records the tree and position.
-   *
-   * @param tr - the tree.
-   * @param pos - the position.
-   */
-  constructor(tr: TreeRef, pos: number) {
-    super(tr, pos)
-    this.type = NodeType.Else
-  }
-  /** toString returns `{{else}}`. */
-  toString(): string {
-    return '{{else}}'
-  }
-}
-
-abstract class BranchNode extends BaseNode {
+/**
+ * BranchNode is an `{{if}}`, `{{range}}` or `{{with}}` action, told apart by its type. Go has a
+ * struct each (IfNode, RangeNode, WithNode) embedding one BranchNode; here they are one class
+ * whose type parameter names which, and the aliases below keep Go's names.
+ */
+export class BranchNode<T extends BranchType> extends BaseNode {
+  declare readonly type: T
   declare readonly line: number
   declare readonly pipe: PipeNode
   declare readonly list: ListNode
   declare readonly elseList: ListNode | undefined
-  abstract readonly keyword: string
   /**
    * BranchNode's constructor records the parts of an if, range or with.
    *
+   * @param type - which of the three it is.
    * @param tr - the tree.
    * @param pos - the position.
    * @param line - the line.
@@ -519,6 +527,7 @@ abstract class BranchNode extends BaseNode {
    * @param elseList - what runs otherwise, if present.
    */
   constructor(
+    type: T,
     tr: TreeRef,
     pos: number,
     line: number,
@@ -527,6 +536,7 @@ abstract class BranchNode extends BaseNode {
     elseList: ListNode | undefined
   ) {
     super(tr, pos)
+    this.type = type
     this.line = line
     this.pipe = pipe
     this.list = list
@@ -535,137 +545,17 @@ abstract class BranchNode extends BaseNode {
   /** toString renders the whole control structure. */
   toString(): string {
     const e = this.elseList === undefined ? '' : `{{else}}${this.elseList.toString()}`
-    return `{{${this.keyword} ${this.pipe.toString()}}}${this.list.toString()}${e}{{end}}`
+    const keyword = BRANCH_KEYWORD[this.type]
+    return `{{${keyword} ${this.pipe.toString()}}}${this.list.toString()}${e}{{end}}`
   }
 }
 
 /** IfNode is an `{{if}}` action. */
-export class IfNode extends BranchNode {
-  declare readonly type: NodeType.If
-  declare readonly keyword: 'if'
-  /**
-   * IfNode's constructor records the parts of the `if`.
-   *
-   * @param tr - the tree.
-   * @param pos - the position.
-   * @param line - the line.
-   * @param pipe - the pipeline.
-   * @param list - what runs when the value is non-empty.
-   * @param elseList - what runs otherwise, if present.
-   */
-  constructor(
-    tr: TreeRef,
-    pos: number,
-    line: number,
-    pipe: PipeNode,
-    list: ListNode,
-    elseList: ListNode | undefined
-  ) {
-    super(tr, pos, line, pipe, list, elseList)
-    this.type = NodeType.If
-    this.keyword = 'if'
-  }
-}
-
+export type IfNode = BranchNode<NodeType.If>
 /** RangeNode is a `{{range}}` action. */
-export class RangeNode extends BranchNode {
-  declare readonly type: NodeType.Range
-  declare readonly keyword: 'range'
-  /**
-   * RangeNode's constructor records the parts of the `range`.
-   *
-   * @param tr - the tree.
-   * @param pos - the position.
-   * @param line - the line.
-   * @param pipe - the pipeline.
-   * @param list - what runs when the value is non-empty.
-   * @param elseList - what runs otherwise, if present.
-   */
-  constructor(
-    tr: TreeRef,
-    pos: number,
-    line: number,
-    pipe: PipeNode,
-    list: ListNode,
-    elseList: ListNode | undefined
-  ) {
-    super(tr, pos, line, pipe, list, elseList)
-    this.type = NodeType.Range
-    this.keyword = 'range'
-  }
-}
-
+export type RangeNode = BranchNode<NodeType.Range>
 /** WithNode is a `{{with}}` action. */
-export class WithNode extends BranchNode {
-  declare readonly type: NodeType.With
-  declare readonly keyword: 'with'
-  /**
-   * WithNode's constructor records the parts of the `with`.
-   *
-   * @param tr - the tree.
-   * @param pos - the position.
-   * @param line - the line.
-   * @param pipe - the pipeline.
-   * @param list - what runs when the value is non-empty.
-   * @param elseList - what runs otherwise, if present.
-   */
-  constructor(
-    tr: TreeRef,
-    pos: number,
-    line: number,
-    pipe: PipeNode,
-    list: ListNode,
-    elseList: ListNode | undefined
-  ) {
-    super(tr, pos, line, pipe, list, elseList)
-    this.type = NodeType.With
-    this.keyword = 'with'
-  }
-}
-
-/** BreakNode is a `{{break}}` action. */
-export class BreakNode extends BaseNode {
-  declare readonly line: number
-  declare readonly type: NodeType.Break
-  /**
-   * BreakNode's constructor records the line.
-   *
-   * @param tr - the tree.
-   * @param pos - the position.
-   * @param line - the line.
-   */
-  constructor(tr: TreeRef, pos: number, line: number) {
-    super(tr, pos)
-    this.line = line
-    this.type = NodeType.Break
-  }
-  /** toString returns `{{break}}`. */
-  toString(): string {
-    return '{{break}}'
-  }
-}
-
-/** ContinueNode is a `{{continue}}` action. */
-export class ContinueNode extends BaseNode {
-  declare readonly line: number
-  declare readonly type: NodeType.Continue
-  /**
-   * ContinueNode's constructor records the line.
-   *
-   * @param tr - the tree.
-   * @param pos - the position.
-   * @param line - the line.
-   */
-  constructor(tr: TreeRef, pos: number, line: number) {
-    super(tr, pos)
-    this.line = line
-    this.type = NodeType.Continue
-  }
-  /** toString returns `{{continue}}`. */
-  toString(): string {
-    return '{{continue}}'
-  }
-}
+export type WithNode = BranchNode<NodeType.With>
 
 /** TemplateNode is a `{{template}}` action (also what a `{{block}}` leaves in place). */
 export class TemplateNode extends BaseNode {

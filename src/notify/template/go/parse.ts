@@ -9,28 +9,22 @@ import type { Item } from './lex.js'
 import {
   ActionNode,
   BoolNode,
-  BreakNode,
+  BranchNode,
   ChainNode,
   CommandNode,
   CommentNode,
-  ContinueNode,
-  DotNode,
-  ElseNode,
-  EndNode,
   FieldNode,
   IdentifierNode,
-  IfNode,
+  JumpNode,
   ListNode,
-  NilNode,
   NodeType,
   NumberNode,
   PipeNode,
-  RangeNode,
   StringNode,
   TemplateNode,
   TextNode,
   VariableNode,
-  WithNode,
+  WordNode,
   isEmptyTree,
 } from './node.js'
 import type { Node, TreeRef } from './node.js'
@@ -356,7 +350,7 @@ export class Tree implements TreeRef {
     if (this.#rangeDepth === 0) {
       this.#errorf('{{break}} outside {{range}}')
     }
-    return new BreakNode(this, pos, line)
+    return new JumpNode(NodeType.Break, this, pos, line)
   }
 
   #continueControl(pos: number, line: number): Node {
@@ -367,7 +361,7 @@ export class Tree implements TreeRef {
     if (this.#rangeDepth === 0) {
       this.#errorf('{{continue}} outside {{range}}')
     }
-    return new ContinueNode(this, pos, line)
+    return new JumpNode(NodeType.Continue, this, pos, line)
   }
 
   #pipeline(context: string, end: ItemType): PipeNode {
@@ -490,29 +484,29 @@ export class Tree implements TreeRef {
   }
 
   #ifControl(): Node {
-    return new IfNode(this, ...this.#parseControl(true, 'if'))
+    return new BranchNode(NodeType.If, this, ...this.#parseControl(true, 'if'))
   }
 
   #rangeControl(): Node {
-    return new RangeNode(this, ...this.#parseControl(false, 'range'))
+    return new BranchNode(NodeType.Range, this, ...this.#parseControl(false, 'range'))
   }
 
   #withControl(): Node {
-    return new WithNode(this, ...this.#parseControl(false, 'with'))
+    return new BranchNode(NodeType.With, this, ...this.#parseControl(false, 'with'))
   }
 
   #endControl(): Node {
-    return new EndNode(this, this.#expect(ItemType.RightDelim, 'end').pos)
+    return new WordNode(NodeType.End, this, this.#expect(ItemType.RightDelim, 'end').pos)
   }
 
   #elseControl(): Node {
     const peek = this.#peekNonSpace()
     if (peek.typ === ItemType.If) {
       // We see "{{else if ... " but in effect rewrite it to {{else}}{{if ... ".
-      return new ElseNode(this, peek.pos)
+      return new WordNode(NodeType.Else, this, peek.pos)
     }
     const token = this.#expect(ItemType.RightDelim, 'else')
-    return new ElseNode(this, token.pos)
+    return new WordNode(NodeType.Else, this, token.pos)
   }
 
   #blockControl(): Node {
@@ -617,9 +611,9 @@ export class Tree implements TreeRef {
         }
         return new IdentifierNode(this, token.pos, token.val)
       case ItemType.Dot:
-        return new DotNode(this, token.pos)
+        return new WordNode(NodeType.Dot, this, token.pos)
       case ItemType.Nil:
-        return new NilNode(this, token.pos)
+        return new WordNode(NodeType.Nil, this, token.pos)
       case ItemType.Variable:
         return this.#useVar(token.pos, token.val)
       case ItemType.Field:

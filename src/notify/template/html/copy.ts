@@ -7,31 +7,25 @@
 import {
   ActionNode,
   BoolNode,
-  BreakNode,
+  BranchNode,
   ChainNode,
   CommandNode,
   CommentNode,
-  ContinueNode,
-  DotNode,
-  ElseNode,
-  EndNode,
   FieldNode,
   IdentifierNode,
-  IfNode,
+  JumpNode,
   ListNode,
-  NilNode,
   NodeType,
   NumberNode,
   PipeNode,
-  RangeNode,
   StringNode,
   TemplateNode,
   TextNode,
   Tree,
   VariableNode,
-  WithNode,
+  WordNode,
 } from '../go/index.js'
-import type { Node } from '../go/index.js'
+import type { BranchType, Node } from '../go/index.js'
 
 /**
  * copyList deep-copies a list node (Go's ListNode.CopyList).
@@ -70,6 +64,17 @@ function copyOptList(l: ListNode | undefined): ListNode | undefined {
 }
 
 /**
+ * copyBranch deep-copies an if, range or with (Go's IfNode.Copy, RangeNode.Copy, WithNode.Copy).
+ *
+ * @param n - the node.
+ * @returns the copy, of the same type.
+ */
+function copyBranch<T extends BranchType>(n: BranchNode<T>): BranchNode<T> {
+  const elseList = copyOptList(n.elseList)
+  return new BranchNode(n.type, n.tr, n.pos, n.line, copyPipe(n.pipe), copyList(n.list), elseList)
+}
+
+/**
  * copyNode deep-copies any node (Go's Node.Copy).
  *
  * @param n - the node.
@@ -99,9 +104,9 @@ export function copyNode(n: Node): Node {
     case NodeType.Variable:
       return new VariableNode(n.tr, n.pos, n.ident.join('.'))
     case NodeType.Dot:
-      return new DotNode(n.tr, n.pos)
+      return new WordNode(NodeType.Dot, n.tr, n.pos)
     case NodeType.Nil:
-      return new NilNode(n.tr, n.pos)
+      return new WordNode(NodeType.Nil, n.tr, n.pos)
     case NodeType.Field:
       return new FieldNode(n.tr, n.pos, n.toString())
     case NodeType.Chain: {
@@ -127,36 +132,15 @@ export function copyNode(n: Node): Node {
     case NodeType.String:
       return new StringNode(n.tr, n.pos, n.quoted, n.text)
     case NodeType.End:
-      return new EndNode(n.tr, n.pos)
+      return new WordNode(NodeType.End, n.tr, n.pos)
     case NodeType.Else:
-      return new ElseNode(n.tr, n.pos)
+      return new WordNode(NodeType.Else, n.tr, n.pos)
     case NodeType.If:
-      return new IfNode(
-        n.tr,
-        n.pos,
-        n.line,
-        copyPipe(n.pipe),
-        copyList(n.list),
-        copyOptList(n.elseList)
-      )
+      return copyBranch(n)
     case NodeType.Range:
-      return new RangeNode(
-        n.tr,
-        n.pos,
-        n.line,
-        copyPipe(n.pipe),
-        copyList(n.list),
-        copyOptList(n.elseList)
-      )
+      return copyBranch(n)
     case NodeType.With:
-      return new WithNode(
-        n.tr,
-        n.pos,
-        n.line,
-        copyPipe(n.pipe),
-        copyList(n.list),
-        copyOptList(n.elseList)
-      )
+      return copyBranch(n)
     case NodeType.Template:
       return new TemplateNode(
         n.tr,
@@ -166,9 +150,9 @@ export function copyNode(n: Node): Node {
         n.pipe === undefined ? undefined : copyPipe(n.pipe)
       )
     case NodeType.Break:
-      return new BreakNode(n.tr, n.pos, n.line)
+      return new JumpNode(NodeType.Break, n.tr, n.pos, n.line)
     case NodeType.Continue:
-      return new ContinueNode(n.tr, n.pos, n.line)
+      return new JumpNode(NodeType.Continue, n.tr, n.pos, n.line)
   }
 }
 

@@ -5,6 +5,7 @@ import type { GoValue } from '../go/index.js'
 
 import { stringify } from './content.js'
 import { FILTER_FAILSAFE } from './filter.js'
+import { lastCodePoint } from './utf8.js'
 
 /**
  * endsWithCSSKeyword reports whether b ends with the keyword kw, case-insensitively, not
@@ -32,17 +33,6 @@ export function endsWithCSSKeyword(b: string, kw: string): boolean {
   // production does not allow that according to https://www.w3.org/TR/css3-syntax/#TOK-URI.
   // This does not attempt to recognize encoded keywords.
   return asciiLower(b.slice(i)) === kw
-}
-
-function lastCodePoint(s: string): number {
-  const c = s.charCodeAt(s.length - 1)
-  if (c >= 0xdc00 && c <= 0xdfff && s.length >= 2) {
-    const h = s.charCodeAt(s.length - 2)
-    if (h >= 0xd800 && h <= 0xdbff) {
-      return (h - 0xd800) * 0x400 + (c - 0xdc00) + 0x10000
-    }
-  }
-  return c
 }
 
 // bytes.ToLower on the keyword window: only ASCII letters can compare equal to an ASCII kw.

@@ -38,6 +38,7 @@ import { isJSType, jsRegexpEscaper, jsStrEscaper, jsValEscaper } from './js.js'
 import {
   ATTR_START_STATES,
   TRANSITION_FUNC,
+  badHTML,
   goQuote,
   indexAny,
   tSpecialTagEnd,
@@ -964,18 +965,7 @@ export function contextAfterText(cIn: Context, s: string): [Context, number] {
     // are treated as errors here.
     const j = indexAny(s.slice(0, i), '"\'<=`')
     if (j >= 0) {
-      return [
-        ctx({
-          state: 'stateError',
-          err: errorf(
-            'ErrBadHTML',
-            undefined,
-            0,
-            `${goQuote(s.slice(j, j + 1))} in unquoted attr: ${goQuote(s.slice(0, i))}`
-          ),
-        }),
-        s.length,
-      ]
+      return badHTML(`${goQuote(s.slice(j, j + 1))} in unquoted attr: ${goQuote(s.slice(0, i))}`, s)
     }
   }
   if (i === s.length) {

@@ -7,6 +7,7 @@ import type { GoType, GoValue } from '../go/index.js'
 import { JS_CONTENT, JS_STR_CONTENT, stringify } from './content.js'
 import type { JsCtx } from './context.js'
 import { JsonError, jsonMarshal } from './json.js'
+import { lastCodePoint } from './utf8.js'
 
 const JS_SPACE = '\t\n\f\r \u2028\u2029'
 
@@ -194,17 +195,6 @@ export function jsValEscaper(...args: GoValue[]): string {
   // is when it did neither.
   const body = b.replaceAll('\u2028', '\\u2028').replaceAll('\u2029', '\\u2029')
   return pad ? ` ${body} ` : body
-}
-
-function lastCodePoint(s: string): number {
-  const c = s.charCodeAt(s.length - 1)
-  if (c >= 0xdc00 && c <= 0xdfff && s.length >= 2) {
-    const h = s.charCodeAt(s.length - 2)
-    if (h >= 0xd800 && h <= 0xdbff) {
-      return (h - 0xd800) * 0x400 + (c - 0xdc00) + 0x10000
-    }
-  }
-  return c
 }
 
 /**

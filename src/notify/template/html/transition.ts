@@ -81,6 +81,21 @@ function tText(c: Context, s: string): [Context, number] {
   }
 }
 
+/**
+ * badHTML is where malformed markup leaves the escaper: an ErrBadHTML context (Go's errorf with
+ * no node and line 0), the rest of the text consumed.
+ *
+ * @param description - the error's description.
+ * @param s - the text being scanned.
+ * @returns the error context and the length of s.
+ */
+export function badHTML(description: string, s: string): [Context, number] {
+  return [
+    ctx({ state: 'stateError', err: errorf('ErrBadHTML', undefined, 0, description) }),
+    s.length,
+  ]
+}
+
 const ELEMENT_CONTENT_TYPE: Readonly<Record<Element, State>> = {
   elementNone: 'stateText',
   elementScript: 'stateJS',
@@ -103,18 +118,7 @@ function tTag(c: Context, s: string): [Context, number] {
     return [ctx({ state: 'stateError', err }), s.length]
   }
   if (i === j) {
-    return [
-      ctx({
-        state: 'stateError',
-        err: errorf(
-          'ErrBadHTML',
-          undefined,
-          0,
-          `expected space, attr name, or end of tag, but got ${goQuote(s.slice(i))}`
-        ),
-      }),
-      s.length,
-    ]
+    return badHTML(`expected space, attr name, or end of tag, but got ${goQuote(s.slice(i))}`, s)
   }
   const attrName = goToLower(s.slice(i, j))
   let attr: Attr = 'attrNone'

@@ -131,6 +131,25 @@ describe('OwnedHttpClient', () => {
       assert.equal(fake.calls[0]?.method, undefined, 'POST by default')
     }
   })
+
+  it('sendJSON resolves on 2xx and throws the status failure postJSON returns otherwise', async () => {
+    const url = 'http://hooks.example.com/s3cr3t'
+    const ok = fakeClient({ status: 204 })
+    const fine = new OwnedHttpClient(httpConfig(), { userAgent: UA, httpClient: ok.client })
+    await fine.sendJSON({ url, body: '{}', retryCodes: [], signal: SIGNAL })
+    assert.equal(ok.calls.length, 1)
+    const bad = fakeClient({ status: 429, body: `slow down ${url}` })
+    const failing = new OwnedHttpClient(httpConfig(), { userAgent: UA, httpClient: bad.client })
+    await assert.rejects(
+      failing.sendJSON({ url, body: '{}', retryCodes: [429], signal: SIGNAL }),
+      (err) => {
+        assert.ok(err instanceof NotifyError)
+        assert.equal(err.message, 'unexpected status code 429: slow down <redacted>')
+        assert.equal(err.retryable, true)
+        return true
+      }
+    )
+  })
 })
 
 describe('throwOnTemplateError', () => {
