@@ -127,6 +127,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /**
+ * withoutFailedLoads drops the console errors chromium logs for failed loads that match `pattern`
+ * (every 4xx/5xx answer and refused connection is one), for tests that provoke them on purpose;
+ * every other error stays.
+ *
+ * @param errors - a page's errors ({@link UiPage}).
+ * @param pattern - e.g. `/status of 400/`.
+ * @returns the other errors.
+ */
+export function withoutFailedLoads(errors: readonly string[], pattern: RegExp): string[] {
+  return errors.filter((e) => !(e.startsWith('Failed to load resource') && pattern.test(e)))
+}
+
+/**
  * releaseAndCheckPages releases everything a browser suite started, then asserts that none of
  * its pages reported an error. Release comes first: a failed assertion must not leave chromium
  * or nodes running.
