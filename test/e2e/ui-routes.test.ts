@@ -15,6 +15,7 @@ import { amtoolRoutesTest } from '../support/amtool.js'
 import {
   closeBrowser,
   closePage,
+  horizontalOverflow,
   launchBrowser,
   openPage,
   releaseAndCheckPages,
@@ -103,13 +104,6 @@ async function highlightedReceivers(page: Page): Promise<string[]> {
     return { rank: Number(found[1]), receiver }
   })
   return ranked.sort((a, b) => a.rank - b.rank).map((r) => r.receiver)
-}
-
-async function horizontalOverflow(page: Page): Promise<number> {
-  // A string: the test's tsconfig has no DOM types.
-  return page.evaluate<number>(
-    'document.documentElement.scrollWidth - document.documentElement.clientWidth'
-  )
 }
 
 describe('web UI: routing page', () => {

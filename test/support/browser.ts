@@ -127,6 +127,20 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /**
+ * horizontalOverflow is how far the page is wider than its viewport (0 or less: no horizontal
+ * scrolling), for the narrow-screen checks.
+ *
+ * @param page - the page, rendered.
+ * @returns the overflow in CSS pixels.
+ */
+export function horizontalOverflow(page: Page): Promise<number> {
+  // A string: the test's tsconfig has no DOM types.
+  return page.evaluate<number>(
+    'document.documentElement.scrollWidth - document.documentElement.clientWidth'
+  )
+}
+
+/**
  * withoutFailedLoads drops the console errors chromium logs for failed loads that match `pattern`
  * (every 4xx/5xx answer and refused connection is one), for tests that provoke them on purpose;
  * every other error stays.
