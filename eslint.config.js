@@ -196,7 +196,7 @@ export default tseslint.config(
   {
     // The web UI runs in the browser: DOM globals, no Node, and the only src files it may
     // borrow are labels' browser-safe matcher syntax (its parser would bundle RE2) and the API's
-    // import-free wire types.
+    // import-free wire types (v2's and the routing tree's).
     files: ['src/ui/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
@@ -205,8 +205,10 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+(?!labels/matcher-syntax$|api/v2/wire$)[a-z-]+/',
-              message: 'src/ui imports only ../labels/matcher-syntax and ../api/v2/wire from src',
+              regex:
+                '^(\\.\\./)+(?!labels/matcher-syntax$|api/v2/wire$|api/alertmesh/routes-wire$)[a-z-]+/',
+              message:
+                'src/ui imports only ../labels/matcher-syntax and the API wire types (../api/v2/wire, ../api/alertmesh/routes-wire) from src',
             },
             { regex: '^node:', message: 'src/ui runs in the browser' },
           ],

@@ -13,7 +13,7 @@ export {
 } from './app.js'
 export type { HttpOptions, UiAsset, UiFiles } from './app.js'
 export { ALERTMESH_API_PREFIX } from './alertmesh/router.js'
-export type { InheritableOption, RouteJson, RouteTestJson } from './alertmesh/routes.js'
+export type { InheritableOption, RouteJson, RouteTestJson } from './alertmesh/routes-wire.js'
 export { HandlerError, OpenApiError, statusForError } from './errors.js'
 export { createApiMetrics } from './metrics.js'
 export type { ApiMetrics } from './metrics.js'

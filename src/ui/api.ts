@@ -1,5 +1,6 @@
-// The UI's only way to the node: its own /api/v2, addressed relative to the page (the page's
-// <base href> is the route prefix), so the UI works under any --web.route-prefix.
+// The UI's only way to the node: its own /api/v2 and alertmesh's read-only /api/alertmesh/v1,
+// addressed relative to the page (the page's <base href> is the route prefix), so the UI works
+// under any --web.route-prefix.
 import { formatMatcher } from './matchers'
 import type { AlertGroup, Alert, Matcher, PostableSilence, Silence, Status } from './types'
 
@@ -36,10 +37,10 @@ function errorText(status: number, body: string): string {
   return trimmed
 }
 
-async function request(path: string, init?: RequestInit): Promise<string> {
+async function request(path: string, init?: RequestInit, base = 'api/v2/'): Promise<string> {
   let response: Response
   try {
-    response = await fetch(`api/v2/${path}`, { cache: 'no-store', ...init })
+    response = await fetch(`${base}${path}`, { cache: 'no-store', ...init })
   } catch {
     throw new ApiError(0, 'cannot reach the node; check that it is running and reload the page')
   }
@@ -52,6 +53,12 @@ async function request(path: string, init?: RequestInit): Promise<string> {
 
 async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return JSON.parse(await request(path, signal === undefined ? {} : { signal })) as T
+}
+
+/** getAlertmeshJson reads alertmesh's own API, e.g. `routes` for /api/alertmesh/v1/routes. */
+export async function getAlertmeshJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const init = signal === undefined ? {} : { signal }
+  return JSON.parse(await request(path, init, 'api/alertmesh/v1/')) as T
 }
 
 /** AlertQuery narrows GET /api/v2/alerts and /alerts/groups (every flag defaults to true). */

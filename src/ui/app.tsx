@@ -2,6 +2,7 @@
 import { api } from './api'
 import { usePolled } from './hooks'
 import { AlertsPage } from './pages/alerts'
+import { RoutesPage } from './pages/routes'
 import { SilenceFormPage } from './pages/silence-form'
 import { SilenceViewPage } from './pages/silence-view'
 import { SilencesPage } from './pages/silences'
@@ -18,6 +19,7 @@ const NAV: readonly {
   { label: 'Silences', link: '#/silences', pages: ['silences', 'silence-view', 'silence-edit'] },
   { label: 'New silence', link: '#/silences/new', pages: ['silence-new'] },
   { label: 'Status', link: '#/status', pages: ['status'] },
+  { label: 'Routing', link: '#/routes', pages: ['routes'] },
 ]
 
 function CurrentPage(props: { readonly route: Route }) {
@@ -35,6 +37,8 @@ function CurrentPage(props: { readonly route: Route }) {
       return <SilenceViewPage id={route.id} />
     case 'status':
       return <StatusPage />
+    case 'routes':
+      return <RoutesPage query={route.query} />
     case 'not-found':
       return (
         <section class="page">

@@ -10,6 +10,7 @@ export type Route =
   | { readonly page: 'silence-view'; readonly id: string; readonly query: URLSearchParams }
   | { readonly page: 'silence-edit'; readonly id: string; readonly query: URLSearchParams }
   | { readonly page: 'status'; readonly query: URLSearchParams }
+  | { readonly page: 'routes'; readonly query: URLSearchParams }
   | { readonly page: 'not-found'; readonly path: string; readonly query: URLSearchParams }
 
 /** parseHash reads a location hash (`#/silences/abc/edit?x=1`) into a route. */
@@ -25,6 +26,9 @@ export function parseHash(hash: string): Route {
   }
   if (first === 'status' && parts.length === 1) {
     return { page: 'status', query }
+  }
+  if (first === 'routes' && parts.length === 1) {
+    return { page: 'routes', query }
   }
   if (first === 'silences') {
     if (second === undefined) {

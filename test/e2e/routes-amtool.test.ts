@@ -4,49 +4,16 @@
 // is run with --verify.receivers set to the node's answer, so it both prints its own receivers
 // and fails when they differ.
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { promisify } from 'node:util'
 
 import type { RouteTestJson } from '#src/api/index.js'
 
+import { amtoolRoutesTest } from '../support/amtool.js'
 import { NESTED_ROUTES_CONFIG } from '../support/fixtures.js'
 import { REPO_ROOT, TestNode } from '../support/node-process.js'
 import { Teardown } from '../support/teardown.js'
-
-const exec = promisify(execFile)
-
-/** AMTOOL is Debian's amtool 0.25 (package `prometheus-alertmanager`). */
-const AMTOOL = '/usr/bin/amtool'
-
-interface AmtoolAnswer {
-  readonly stdout: string
-  readonly code: number
-}
-
-async function amtoolRoutesTest(
-  configFile: string,
-  expected: string,
-  labels: readonly string[]
-): Promise<AmtoolAnswer> {
-  const args = [
-    'config',
-    'routes',
-    'test',
-    `--config.file=${configFile}`,
-    `--verify.receivers=${expected}`,
-    ...labels,
-  ]
-  try {
-    const { stdout } = await exec(AMTOOL, args)
-    return { stdout, code: 0 }
-  } catch (err: unknown) {
-    const failed = err as { stdout?: string; code?: number }
-    return { stdout: failed.stdout ?? '', code: failed.code ?? -1 }
-  }
-}
 
 async function nodeRoutesTest(node: TestNode, labels: readonly string[]): Promise<RouteTestJson> {
   const query = labels.map((l) => `label=${encodeURIComponent(l)}`).join('&')
@@ -107,7 +74,7 @@ describe('routes/test answers as amtool config routes test', () => {
       for (const labels of labelSets) {
         const answer = await nodeRoutesTest(node, labels)
         const receivers = answer.receivers.join(',')
-        const amtool = await amtoolRoutesTest(node.configFile, receivers, labels)
+        const amtool = await amtoolRoutesTest(node.configFile, labels, receivers)
         assert.equal(
           amtool.stdout,
           `${receivers}\n`,

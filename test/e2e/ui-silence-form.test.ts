@@ -7,7 +7,14 @@ import { after, before, describe, it } from 'node:test'
 
 import type { Browser, Locator, Page } from 'playwright-core'
 
-import { closeBrowser, closePage, launchBrowser, openPage, screenshot } from '../support/browser.js'
+import {
+  closeBrowser,
+  closePage,
+  launchBrowser,
+  openPage,
+  screenshot,
+  withoutFailedLoads,
+} from '../support/browser.js'
 import type { UiPage } from '../support/browser.js'
 import { startTestCluster, stopMembers } from '../support/cluster.js'
 import { iso } from '../support/fixtures.js'
@@ -103,12 +110,6 @@ async function waitForSavedId(page: Page): Promise<string> {
   const id = SILENCE_URL.exec(page.url())?.[1]
   assert.ok(id !== undefined)
   return id
-}
-
-// Chromium logs every 4xx/5xx and refused connection as a console error; tests that provoke
-// them drop exactly those lines and nothing else.
-function withoutFailedLoads(errors: readonly string[], pattern: RegExp): string[] {
-  return errors.filter((e) => !pattern.test(e))
 }
 
 describe('web UI: the silence form', () => {

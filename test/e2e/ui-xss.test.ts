@@ -1,6 +1,7 @@
 // Markup anywhere in the node's data never runs in the UI: label values, annotations, a
-// generatorURL, a silence's matchers, author and comment, a receiver name, the node's name and
-// the hash query all arrive as text. Each page is checked for script execution (dialogs, a
+// generatorURL, a silence's matchers, author and comment, a receiver name, the node's name, the
+// routing tree's matchers, receivers and time-interval names, and the hash query all arrive as
+// text. Each page is checked for script execution (dialogs, a
 // window flag, injected elements, script-like links) and for the markup shown literally.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -13,6 +14,7 @@ import {
   launchBrowser,
   openPage,
   releaseAndCheckPages,
+  withoutFailedLoads,
 } from '../support/browser.js'
 import type { UiPage } from '../support/browser.js'
 import { iso } from '../support/fixtures.js'
@@ -37,6 +39,33 @@ route:
 receivers:
   - name: '${RECEIVER}'
 `
+
+// A second node's routing tree with markup in matcher values, receiver and time-interval names.
+const ROUTE_RECEIVER = `<svg onload=window.__xss=7>`
+const MUTE_INTERVAL = `<img src=x onerror=window.__xss=8>`
+const ACTIVE_INTERVAL = `<script>window.__xss=9</script>`
+const ROUTES_CONFIG = `
+route:
+  receiver: '${RECEIVER}'
+  routes:
+    - matchers: ['b="${SCRIPT_FLAG}"', 'c=~".*<svg.*"']
+      receiver: '${ROUTE_RECEIVER}'
+      mute_time_intervals: ['${MUTE_INTERVAL}']
+      active_time_intervals: ['${ACTIVE_INTERVAL}']
+      continue: true
+    - matchers: ['d="${IMG_FLAG}"']
+time_intervals:
+  - name: '${MUTE_INTERVAL}'
+    time_intervals: [{ weekdays: [saturday] }]
+  - name: '${ACTIVE_INTERVAL}'
+    time_intervals: [{ weekdays: [monday] }]
+receivers:
+  - name: '${RECEIVER}'
+  - name: '${ROUTE_RECEIVER}'
+`
+// Labels typed into the routing page's test box (carried by the hash query): they reach both
+// routes, so the receivers list shows both markup names.
+const ROUTE_TEST_TEXT = `b="${SCRIPT_FLAG}" c="<svg>" d="${IMG_FLAG}"`
 
 const XSS_LABELS = { alertname: 'Xss', a: IMG_ALERT, b: SCRIPT_ALERT, c: SVG_ALERT, d: IMG_FLAG }
 const XSS_ANNOTATIONS = {
@@ -81,19 +110,20 @@ async function assertNoExecution(ui: UiPage, where: string): Promise<void> {
 describe('web UI: markup in data is text, never code', () => {
   let browser: Browser
   let node: TestNode
+  let routesNode: TestNode
   let silenceId: string
   const pages = new Map<string, UiPage>()
   const teardown = new Teardown()
 
   /** open opens a page once (the text checks reuse the page the execution check opened). */
-  async function open(name: string, hash: string): Promise<UiPage> {
+  async function open(name: string, hash: string, on: TestNode = node): Promise<UiPage> {
     const known = pages.get(name)
     if (known !== undefined) {
       return known
     }
     // No refresh during the test: the page settles once its first answers have arrived.
     const ui = teardown.add(
-      await openPage(browser, `${node.url}/${hash}`, { refreshMs: 600_000 }),
+      await openPage(browser, `${on.url}/${hash}`, { refreshMs: 600_000 }),
       closePage
     )
     ui.page.setDefaultTimeout(15_000)
@@ -107,9 +137,12 @@ describe('web UI: markup in data is text, never code', () => {
     // The browser first and on its own: if a node fails to start, after() still closes it
     // (an orphaned chromium keeps the test process alive), and last, after the nodes.
     browser = teardown.add(await launchBrowser(), closeBrowser)
-    node = teardown.stop(
-      await TestNode.start({ config: CONFIG, args: [`--node.name=${NODE_NAME}`] })
-    )
+    const [started, routesStarted] = await Promise.all([
+      TestNode.start({ config: CONFIG, args: [`--node.name=${NODE_NAME}`] }),
+      TestNode.start({ config: ROUTES_CONFIG }),
+    ])
+    node = teardown.stop(started)
+    routesNode = teardown.stop(routesStarted)
     const startsAt = iso(Date.now() - 60_000)
     for (const alert of [
       {
@@ -248,4 +281,54 @@ describe('web UI: markup in data is text, never code', () => {
   it('an unknown page named with markup runs nothing', T, async () => {
     await assertNoExecution(await open('not-found', `#/${IMG_FLAG}`), '#/<markup>')
   })
+
+  const ROUTES_HASH = `#/routes?labels=${encodeURIComponent(ROUTE_TEST_TEXT)}`
+
+  it(
+    'routing tree and tested labels: matchers, receivers and intervals run nothing',
+    T,
+    async () => {
+      const ui = await open('routes', ROUTES_HASH, routesNode)
+      await ui.page.locator('.route-result').waitFor()
+      await assertNoExecution(ui, '#/routes?labels=')
+    }
+  )
+
+  it('routing tree and tested labels: the markup is visible as text', T, async () => {
+    const { page } = await open('routes', ROUTES_HASH, routesNode)
+    const first = page.locator('li.route[data-route="0"]')
+    for (const text of [`b="${SCRIPT_FLAG}"`, 'c=~".*<svg.*"', MUTE_INTERVAL, ACTIVE_INTERVAL]) {
+      await first.getByText(text, { exact: true }).waitFor()
+    }
+    await first.locator('.route-option code', { hasText: ROUTE_RECEIVER }).waitFor()
+    await page.locator('li.route[data-route="1"]').getByText(`d="${IMG_FLAG}"`).waitFor()
+    assert.deepEqual(
+      await page.locator('.route-result ol.route-receivers > li > code').allTextContents(),
+      [ROUTE_RECEIVER, RECEIVER]
+    )
+    assert.equal(await page.locator('li.route-matched').count(), 2)
+    assert.equal(await page.getByLabel('Test labels').inputValue(), ROUTE_TEST_TEXT)
+  })
+
+  it(
+    "routing test: the node's refusal of a markup pair runs nothing and reads as text",
+    T,
+    async () => {
+      // Not in `pages`: the node's 400 is the point, and chromium logs it as an error.
+      const ui = teardown.add(
+        await openPage(
+          browser,
+          `${routesNode.url}/#/routes?labels=${encodeURIComponent(`x=1 ${SVG_FLAG}`)}`,
+          { refreshMs: 600_000 }
+        ),
+        closePage
+      )
+      ui.page.setDefaultTimeout(15_000)
+      const refusal = ui.page.getByRole('alert')
+      await refusal.waitFor()
+      assert.match((await refusal.textContent()) ?? '', /<svg onload=\\?"window\.__xss=2/)
+      await assertNoExecution(ui, '#/routes?labels=<refused markup>')
+      assert.deepEqual(withoutFailedLoads(ui.errors, /status of 400/), [])
+    }
+  )
 })

@@ -127,6 +127,33 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /**
+ * horizontalOverflow is how far the page is wider than its viewport (0 or less: no horizontal
+ * scrolling), for the narrow-screen checks.
+ *
+ * @param page - the page, rendered.
+ * @returns the overflow in CSS pixels.
+ */
+export function horizontalOverflow(page: Page): Promise<number> {
+  // A string: the test's tsconfig has no DOM types.
+  return page.evaluate<number>(
+    'document.documentElement.scrollWidth - document.documentElement.clientWidth'
+  )
+}
+
+/**
+ * withoutFailedLoads drops the console errors chromium logs for failed loads that match `pattern`
+ * (every 4xx/5xx answer and refused connection is one), for tests that provoke them on purpose;
+ * every other error stays.
+ *
+ * @param errors - a page's errors ({@link UiPage}).
+ * @param pattern - e.g. `/status of 400/`.
+ * @returns the other errors.
+ */
+export function withoutFailedLoads(errors: readonly string[], pattern: RegExp): string[] {
+  return errors.filter((e) => !(e.startsWith('Failed to load resource') && pattern.test(e)))
+}
+
+/**
  * releaseAndCheckPages releases everything a browser suite started, then asserts that none of
  * its pages reported an error. Release comes first: a failed assertion must not leave chromium
  * or nodes running.
