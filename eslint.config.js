@@ -206,9 +206,9 @@ export default tseslint.config(
           patterns: [
             {
               regex:
-                '^(\\.\\./)+(?!labels/matcher-syntax$|api/v2/wire$|api/alertmesh/routes-wire$)[a-z-]+/',
+                '^(\\.\\./)+(?!labels/matcher-syntax$|api/v2/wire$|api/alertmesh/routes-wire$|api/alertmesh/story-wire$)[a-z-]+/',
               message:
-                'src/ui imports only ../labels/matcher-syntax and the API wire types (../api/v2/wire, ../api/alertmesh/routes-wire) from src',
+                'src/ui imports only ../labels/matcher-syntax and the API wire types (../api/v2/wire, ../api/alertmesh/routes-wire, ../api/alertmesh/story-wire) from src',
             },
             { regex: '^node:', message: 'src/ui runs in the browser' },
           ],

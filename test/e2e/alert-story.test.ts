@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import type { AlertStoryJson } from '#src/api/alertmesh/story.js'
+import type { AlertStoryJson } from '#src/api/alertmesh/story-wire.js'
 
 import { startTestCluster, stopMembers, waitForPeerCount } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'

@@ -1,55 +1,18 @@
 import type { Decision, Notification } from '../../history/index.js'
 import type { LabelSet } from '../../labels/index.js'
-import type { Silence } from '../../silences/index.js'
 import { HandlerError } from '../errors.js'
 import { gettableAlertJson, receiversJson, statusJson } from '../v2/alert-json.js'
 import type { ApiDeps } from '../v2/deps.js'
+import { gettableSilenceJson } from '../v2/silences.js'
 
 import { routeTestJson } from './routes.js'
-import type { RouteTestJson } from './routes.js'
-
-/** StoryDecision is a decision as the story shows it, with the node behind an nflog entry. */
-export interface StoryDecision extends Decision {
-  /** For `deduplicated` and `abandoned`: the node whose notification made sending moot. */
-  readonly notifiedBy?: string
-}
-
-/** GroupStory is one aggregation group of the alert with its notification history. */
-export interface GroupStory {
-  readonly groupKey: string
-  readonly receiver: string
-  readonly labels: LabelSet
-  /** Notifications this node saw enter the nflog, oldest first. */
-  readonly notifications: readonly Notification[]
-  /** The decisions of this node and every peer that answered, oldest first. */
-  readonly decisions: readonly StoryDecision[]
-}
-
-/** AlertStoryJson is the answer of GET /api/alertmesh/v1/alerts/{fingerprint}/story. */
-export interface AlertStoryJson {
-  /** The node that answered. */
-  readonly node: string
-  /** The alert as GET /api/v2/alerts shows it. */
-  readonly alert: unknown
-  /** The routes it matches and their receivers, as `amtool config routes test` gives them. */
-  readonly routes: RouteTestJson['routes']
-  readonly receivers: readonly string[]
-  /** The active silences that mute it. */
-  readonly silences: readonly Silence[]
-  /** The alerts that inhibit it, with their labels when this node still holds them. */
-  readonly inhibitedBy: readonly {
-    readonly fingerprint: string
-    readonly labels: LabelSet | null
-  }[]
-  readonly groups: readonly GroupStory[]
-  readonly cluster: {
-    readonly status: 'ready' | 'settling' | 'disabled'
-    /** Members by position: the first one notifies first. */
-    readonly members: readonly string[]
-    /** Peers whose decisions are missing, and why. */
-    readonly unanswered: readonly { readonly peer: string; readonly error: string }[]
-  }
-}
+import type {
+  AlertStoryJson,
+  DecisionJson,
+  GroupNotifiedJson,
+  GroupStoryJson,
+  SilenceRefJson,
+} from './story-wire.js'
 
 /** FINGERPRINT is how Alertmanager prints a fingerprint: 16 lower-case hex digits. */
 const FINGERPRINT = /^[0-9a-f]{16}$/
@@ -92,12 +55,14 @@ export async function alertStory(deps: ApiDeps, fingerprint: string): Promise<Al
     node: deps.node().name,
     alert: JSON.parse(
       gettableAlertJson(alert, receiversJson(receivers.get(fingerprint) ?? []), statusJson(status))
-    ) as unknown,
+    ) as AlertStoryJson['alert'],
     routes: routed.routes,
     receivers: routed.receivers,
-    silences: status.silencedBy.flatMap((id) => {
+    silences: status.silencedBy.flatMap((id): SilenceRefJson[] => {
       const silence = deps.silences.get(id)
-      return silence === undefined ? [] : [silence]
+      return silence === undefined
+        ? []
+        : [JSON.parse(gettableSilenceJson(silence, deps.now())) as SilenceRefJson]
     }),
     inhibitedBy: status.inhibitedBy.map((fp) => ({
       fingerprint: fp,
@@ -116,7 +81,7 @@ function storyOf(
   group: { readonly groupKey: string; readonly receiver: string; readonly labels: LabelSet },
   notifications: readonly Notification[],
   decisions: readonly Decision[]
-): GroupStory {
+): GroupStoryJson {
   const mine = decisions.filter((d) => d.groupKey === group.groupKey)
   // Who wrote an nflog entry: the node whose `sent` decision carries its time. That names the
   // sender even when this node learned of the entry from another peer's full state.
@@ -140,7 +105,7 @@ function storyOf(
     receiver: group.receiver,
     labels: group.labels,
     notifications: groupNotifications,
-    decisions: mine.map((d) => {
+    decisions: mine.map((d): DecisionJson => {
       if ((d.kind !== 'deduplicated' && d.kind !== 'abandoned') || d.notifiedAt === undefined) {
         return d
       }
@@ -149,15 +114,6 @@ function storyOf(
       return by === undefined ? d : { ...d, notifiedBy: by }
     }),
   }
-}
-
-/** GroupNotifiedJson is one entry of GET /api/alertmesh/v1/groups. */
-export interface GroupNotifiedJson {
-  readonly groupKey: string
-  readonly receiver: string
-  readonly labels: LabelSet
-  /** The group's newest notification this node knows of; null when none. */
-  readonly lastNotified: Notification | null
 }
 
 /**
