@@ -75,7 +75,9 @@ export class Decisions {
    */
   waited(ctx: NotifyContext, integration: string, ms: number, position?: number): void {
     const as = position === undefined ? '' : ` as position ${position}`
-    this.#add(ctx, integration, 'waited', `waited ${formatDuration(ms)}${as} for lower positions`)
+    // A tenth of a second is what a reader compares with peer_timeout; timer jitter is noise.
+    const rounded = formatDuration(Math.round(ms / 100) * 100)
+    this.#add(ctx, integration, 'waited', `waited ${rounded}${as} for lower positions`)
   }
 
   /**

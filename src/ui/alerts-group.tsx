@@ -1,5 +1,7 @@
 // One alert group of the Alerts page and its alerts. Everything from the API is rendered as text
 // (JSX children and attributes); the only URL taken from an alert is an http(s) generatorURL.
+import type { NotificationJson } from '../api/alertmesh/story-wire'
+
 import { safeHttpUrl, silenceLink } from './alerts-query'
 import { LabelChips } from './components'
 import { href } from './router'
@@ -79,6 +81,12 @@ function AlertItem(props: {
             </a>
           )}
           <a
+            href={href(`/alerts/${alert.fingerprint}`)}
+            aria-label={`Story of ${alertName(alert)}: routes, silences, notifications`}
+          >
+            Story
+          </a>
+          <a
             class="button"
             href={silenceLink(alert.labels)}
             aria-label={`Silence ${alertName(alert)}`}
@@ -102,11 +110,47 @@ function AlertItem(props: {
   )
 }
 
+/** groupKeyOf names a group by receiver and labels, as /api/alertmesh/v1/groups lists them. */
+export function groupKeyOf(receiver: string, labels: LabelSet): string {
+  const sorted = Object.keys(labels)
+    .sort()
+    .map((name) => [name, labels[name]])
+  return JSON.stringify([receiver, sorted])
+}
+
+/** LastNotified is the group's newest notification: when, by which node, to which integration. */
+function LastNotified(props: {
+  readonly last: NotificationJson | null | undefined
+  readonly receiver: string
+  readonly now: number
+}) {
+  const { last } = props
+  if (last === undefined) {
+    return null
+  }
+  if (last === null) {
+    return <p class="last-notified muted">not notified yet</p>
+  }
+  const iso = new Date(last.at).toISOString()
+  return (
+    <p class="last-notified">
+      last notified{' '}
+      <time dateTime={iso} title={formatTime(iso)}>
+        {relativeTime(iso, props.now)}
+      </time>
+      {last.node === undefined ? '' : ` by ${last.node}`} to {props.receiver}{' '}
+      <span class="muted">({last.integration})</span>
+    </p>
+  )
+}
+
 /** GroupCard is one aggregation group: its labels, a silence for all of it, and its alerts. */
 export function GroupCard(props: {
   readonly group: AlertGroup
   readonly now: number
   readonly onPick: Pick
+  /** The group's last notification: null when none, undefined while unknown. */
+  readonly lastNotified?: NotificationJson | null | undefined
 }) {
   const { group } = props
   const hasLabels = Object.keys(group.labels).length > 0
@@ -130,6 +174,7 @@ export function GroupCard(props: {
           ) : null}
         </span>
       </header>
+      <LastNotified last={props.lastNotified} receiver={group.receiver.name} now={props.now} />
       <ul class="alert-list">
         {group.alerts.map((alert) => (
           <AlertItem

@@ -1,6 +1,8 @@
 // The UI's only way to the node: its own /api/v2 and alertmesh's read-only /api/alertmesh/v1,
 // addressed relative to the page (the page's <base href> is the route prefix), so the UI works
 // under any --web.route-prefix.
+import type { AlertStoryJson, GroupNotifiedJson } from '../api/alertmesh/story-wire'
+
 import { formatMatcher } from './matchers'
 import type { AlertGroup, Alert, Matcher, PostableSilence, Silence, Status } from './types'
 
@@ -96,6 +98,11 @@ export const api = {
   alertGroups: (query: AlertQuery, signal?: AbortSignal) =>
     getJson<AlertGroup[]>(`alerts/groups${alertParams(query)}`, signal),
   silences: (signal?: AbortSignal) => getJson<Silence[]>('silences', signal),
+  /** alertStory is one alert's whole story (alertmesh's own API). */
+  alertStory: (fingerprint: string, signal?: AbortSignal) =>
+    getAlertmeshJson<AlertStoryJson>(`alerts/${encodeURIComponent(fingerprint)}/story`, signal),
+  /** groupsNotified is every group's last notification (alertmesh's own API). */
+  groupsNotified: (signal?: AbortSignal) => getAlertmeshJson<GroupNotifiedJson[]>('groups', signal),
   silence: (id: string, signal?: AbortSignal) =>
     getJson<Silence>(`silence/${encodeURIComponent(id)}`, signal),
   /** saveSilence creates a silence, or updates the one named by `id`; it returns the ID. */

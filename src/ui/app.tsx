@@ -1,6 +1,7 @@
 // The UI's frame: navigation and the page for the current hash route.
 import { api } from './api'
 import { usePolled } from './hooks'
+import { AlertStoryPage } from './pages/alert-story'
 import { AlertsPage } from './pages/alerts'
 import { RoutesPage } from './pages/routes'
 import { SilenceFormPage } from './pages/silence-form'
@@ -15,7 +16,7 @@ const NAV: readonly {
   readonly link: string
   readonly pages: readonly Route['page'][]
 }[] = [
-  { label: 'Alerts', link: '#/alerts', pages: ['alerts'] },
+  { label: 'Alerts', link: '#/alerts', pages: ['alerts', 'alert-story'] },
   { label: 'Silences', link: '#/silences', pages: ['silences', 'silence-view', 'silence-edit'] },
   { label: 'New silence', link: '#/silences/new', pages: ['silence-new'] },
   { label: 'Status', link: '#/status', pages: ['status'] },
@@ -27,6 +28,8 @@ function CurrentPage(props: { readonly route: Route }) {
   switch (route.page) {
     case 'alerts':
       return <AlertsPage query={route.query} />
+    case 'alert-story':
+      return <AlertStoryPage fingerprint={route.fingerprint} />
     case 'silences':
       return <SilencesPage query={route.query} />
     case 'silence-new':

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks'
 
 export type Route =
   | { readonly page: 'alerts'; readonly query: URLSearchParams }
+  | { readonly page: 'alert-story'; readonly fingerprint: string; readonly query: URLSearchParams }
   | { readonly page: 'silences'; readonly query: URLSearchParams }
   | { readonly page: 'silence-new'; readonly query: URLSearchParams }
   | { readonly page: 'silence-view'; readonly id: string; readonly query: URLSearchParams }
@@ -23,6 +24,9 @@ export function parseHash(hash: string): Route {
   const [first, second, third] = parts.map((p) => decodeURIComponent(p))
   if (parts.length === 0 || (first === 'alerts' && parts.length === 1)) {
     return { page: 'alerts', query }
+  }
+  if (first === 'alerts' && second !== undefined && parts.length === 2) {
+    return { page: 'alert-story', fingerprint: second, query }
   }
   if (first === 'status' && parts.length === 1) {
     return { page: 'status', query }

@@ -1,7 +1,7 @@
 // Markup anywhere in the node's data never runs in the UI: label values, annotations, a
-// generatorURL, a silence's matchers, author and comment, a receiver name, the node's name, the
-// routing tree's matchers, receivers and time-interval names, and the hash query all arrive as
-// text. Each page is checked for script execution (dialogs, a
+// generatorURL, a silence's matchers, author and comment, a receiver name, the node's name, an
+// alert's story, the routing tree's matchers, receivers and time-interval names, and the hash
+// query all arrive as text. Each page is checked for script execution (dialogs, a
 // window flag, injected elements, script-like links) and for the markup shown literally.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -211,6 +211,39 @@ describe('web UI: markup in data is text, never code', () => {
       ['All receivers', RECEIVER]
     )
   })
+
+  it(
+    "an alert's story: labels, annotations, receiver, group labels and the silence run nothing and read as text",
+    T,
+    async () => {
+      const listed =
+        await node.getJson<{ fingerprint: string; labels: { alertname: string } }[]>(
+          '/api/v2/alerts'
+        )
+      const xss = listed.find((a) => a.labels.alertname === 'Xss')
+      assert.ok(xss !== undefined)
+      const ui = await open('story', `#/alerts/${xss.fingerprint}`)
+      const { page } = ui
+      await page.getByRole('heading', { level: 2, name: 'Silences and inhibitions' }).waitFor()
+      await assertNoExecution(ui, '#/alerts/<fingerprint>')
+      for (const text of [
+        `a="${IMG_ALERT}"`,
+        `b="${SCRIPT_ALERT}"`,
+        SCRIPT_FLAG,
+        IMG_ALERT,
+        SVG_FLAG,
+        SILENCE_COMMENT,
+        ...SILENCE_MATCHER_TEXTS,
+      ]) {
+        await page.getByText(text, { exact: false }).first().waitFor()
+      }
+      await page.getByRole('heading', { level: 2, name: `Notifications to ${RECEIVER}` }).waitFor()
+      await page.getByRole('link', { name: `Silence ${silenceId.slice(0, 8)}` }).waitFor()
+      // The story's link to the routing tree carries the markup labels in its query, as text.
+      const routesLink = page.getByRole('link', { name: 'See these routes in the routing tree' })
+      assert.match((await routesLink.getAttribute('href')) ?? '', /^#\/routes\?labels=/)
+    }
+  )
 
   it('alerts filtered by a markup matcher from the hash query', T, async () => {
     const filter = `{b="${SCRIPT_ALERT}"}`

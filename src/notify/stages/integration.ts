@@ -53,9 +53,7 @@ export function integrationStage(options: IntegrationStageOptions): Stage {
   })
   const named = `${integration.name}[${integration.index}]`
   const decisions = options.decisions ?? new Decisions(undefined, options.now)
-  const wait = waitStage(options.waitMs, log, options.waitChanges, (ctx, ms) => {
-    decisions.waited(ctx, named, ms, options.position?.())
-  })
+  const wait = waitStage(options.waitMs, log, options.waitChanges)
   const dedup = dedupStage({
     nflog: options.nflog,
     receiver,
@@ -82,7 +80,13 @@ export function integrationStage(options: IntegrationStageOptions): Stage {
     options.nflog.query(receiver, groupKey)?.timestamp
   return {
     async exec(ctx, alerts) {
+      // The position the wait began at: it ends early when a lower position leaves.
+      const position = options.waitMs() > 0 ? options.position?.() : undefined
+      const started = performance.now()
       const waited = await wait.exec(ctx, alerts)
+      if (position !== undefined) {
+        decisions.waited(ctx, named, performance.now() - started, position)
+      }
       const deduped = dedup(waited.ctx, waited.alerts)
       if (deduped.alerts.length === 0) {
         return deduped

@@ -1,6 +1,5 @@
 import type Logger from 'bunyan'
 
-import type { NotifyContext } from '../notifier.js'
 import type { Stage } from '../stage.js'
 
 /**
@@ -22,12 +21,7 @@ export type WaitChanges = (listener: () => void) => () => void
  * @param changes - subscribes to membership changes; without it the wait is read once.
  * @returns the stage; it rejects when the flush is cancelled while waiting.
  */
-export function waitStage(
-  waitMs: () => number,
-  log: Logger,
-  changes?: WaitChanges,
-  onWaited?: (ctx: NotifyContext, ms: number) => void
-): Stage {
+export function waitStage(waitMs: () => number, log: Logger, changes?: WaitChanges): Stage {
   return {
     async exec(ctx, alerts) {
       const ms = waitMs()
@@ -35,9 +29,7 @@ export function waitStage(
         if (log.debug()) {
           log.debug({ aggrGroup: ctx.groupKey, waitMs: ms }, 'Waiting for peers at lower positions')
         }
-        const start = performance.now()
-        await waitTurn(start, ms, waitMs, ctx.signal, changes)
-        onWaited?.(ctx, performance.now() - start)
+        await waitTurn(performance.now(), ms, waitMs, ctx.signal, changes)
       }
       return { ctx, alerts }
     },

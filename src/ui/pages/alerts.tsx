@@ -3,7 +3,8 @@
 // controls live in the hash query, so a filtered view survives a reload and can be shared.
 import { useEffect, useRef, useState } from 'preact/hooks'
 
-import { GroupCard } from '../alerts-group'
+import type { GroupNotifiedJson } from '../../api/alertmesh/story-wire'
+import { GroupCard, groupKeyOf } from '../alerts-group'
 import { apiQueryOf, queryOfView, viewOfQuery, withLabelMatcher } from '../alerts-query'
 import type { AlertsView } from '../alerts-query'
 import { api } from '../api'
@@ -123,6 +124,11 @@ export function AlertsPage(props: { readonly query: URLSearchParams }) {
     JSON.stringify(apiQuery ?? null)
   )
   const receivers = usePolled((signal) => api.receivers(signal), 'receivers')
+  // Each group's last notification; the page works without it (an older node, an error).
+  const notified = usePolled((signal) => api.groupsNotified(signal), 'groups-notified')
+  const lastNotified = new Map(
+    (notified.data ?? []).map((g) => [groupKeyOf(g.receiver, g.labels), g.lastNotified])
+  )
   const now = useNow()
 
   const update = (change: Partial<AlertsView>) => {
@@ -186,7 +192,13 @@ export function AlertsPage(props: { readonly query: URLSearchParams }) {
       )}
       <ErrorBox title="Cannot load the alerts" message={groups.error} />
       <ErrorBox title="Cannot load the receivers" message={receivers.error} />
-      <AlertGroups groups={groups.data} view={view} now={now} onPick={pick} />
+      <AlertGroups
+        groups={groups.data}
+        view={view}
+        now={now}
+        onPick={pick}
+        lastNotified={notified.data === undefined ? undefined : lastNotified}
+      />
     </Page>
   )
 }
@@ -216,6 +228,7 @@ function AlertGroups(props: {
   readonly view: AlertsView
   readonly now: number
   readonly onPick: (name: string, value: string) => void
+  readonly lastNotified: ReadonlyMap<string, GroupNotifiedJson['lastNotified']> | undefined
 }) {
   const { groups, view } = props
   const hidden = hiddenText(view)
@@ -243,6 +256,11 @@ function AlertGroups(props: {
                 group={group}
                 now={props.now}
                 onPick={props.onPick}
+                lastNotified={
+                  props.lastNotified === undefined
+                    ? undefined
+                    : (props.lastNotified.get(groupKeyOf(receiver, group.labels)) ?? null)
+                }
               />
             ))}
           </section>
