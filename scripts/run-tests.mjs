@@ -106,20 +106,26 @@ run('npx', ['tsc', '-p', 'src/ui/tsconfig.json'])
 run(process.execPath, ['scripts/build-ui.mjs'])
 
 /**
- * The slowest test files, longest first (wall seconds of each in a CI run at concurrency 2).
- * They start first: with two files in flight, a long file that starts late leaves one core idle
- * at the end of the run, while short files started last fill the gaps (longest processing time
- * first scheduling). Only the long ones need a place here; the others follow in path order.
+ * The slowest test files, longest first, with their seconds measured one at a time on the 2-core
+ * machine. They start first: with two files in flight, a long file that starts late leaves one
+ * core idle at the end of the run, while short files started last fill the gaps (longest
+ * processing time first). Only the long ones need a place here; the others follow in path
+ * order. The run ends by listing the slowest files, to keep this current.
  */
 const SLOWEST_FIRST = [
-  'e2e/faults/flapping-link.test.js',
-  'e2e/cluster-takeover.test.js',
-  'e2e/interop-prometheus.test.js',
-  'e2e/scripts.test.js',
-  'e2e/ui-silence-form.test.js',
-  'e2e/faults/consul-isolated.test.js',
-  'e2e/faults/slow-peer.test.js',
-  'e2e/faults/partition.test.js',
+  'e2e/faults/flapping-link.test.js', // 50
+  'e2e/cluster-takeover.test.js', // 49
+  'e2e/interop-prometheus.test.js', // 35
+  'e2e/cluster.test.js', // 33
+  'e2e/scripts.test.js', // 25
+  'e2e/faults/consul-isolated.test.js', // 23
+  'e2e/ui-silence-form.test.js', // 20
+  'e2e/receivers/email-diff.test.js', // 18
+  'e2e/receivers/cluster-receivers.test.js', // 17
+  'e2e/rolling-restart.test.js', // 15
+  'e2e/faults/partition.test.js', // 15
+  'e2e/ui-alerts.test.js', // 15
+  'e2e/faults/slow-peer.test.js', // 13
 ]
 
 /**
@@ -163,6 +169,15 @@ let failed = false
 tests.on('test:fail', (event) => {
   failed ||= event.todo === undefined || event.todo === false
 })
+// Each file's summed top-level test time, printed at the end to keep SLOWEST_FIRST current.
+const fileMs = new Map()
+for (const outcome of ['test:pass', 'test:fail']) {
+  tests.on(outcome, (event) => {
+    if (event.nesting === 0 && event.file !== undefined) {
+      fileMs.set(event.file, (fileMs.get(event.file) ?? 0) + event.details.duration_ms)
+    }
+  })
+}
 await Promise.all([
   pipeline(tests.pipe(new PassThrough({ objectMode: true })), new spec(), process.stdout, {
     end: false,
@@ -176,6 +191,14 @@ await Promise.all([
 // One plain closing line, whatever reporter a reader understands.
 const tap = readFileSync(tapFile, 'utf8')
 const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0)
+const slowest = [...fileMs]
+  .sort(([, a], [, b]) => b - a)
+  .slice(0, SLOWEST_FIRST.length + 4)
+  .map(
+    ([file, ms]) =>
+      `${(ms / 1000).toFixed(1)} s ${file.slice(join(root, 'dist', 'test').length + 1)}`
+  )
+process.stdout.write(`\nslowest files (their tests' time):\n  ${slowest.join('\n  ')}\n`)
 process.stdout.write(
   `\ntests: ${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped\n`
 )
