@@ -114,17 +114,17 @@ run(process.execPath, ['scripts/build-ui.mjs'])
  */
 const SLOWEST_FIRST = [
   'e2e/faults/flapping-link.test.js', // 50
-  'e2e/cluster-takeover.test.js', // 49
-  'e2e/interop-prometheus.test.js', // 35
+  'e2e/cluster-takeover.test.js', // 48
+  'e2e/interop-prometheus.test.js', // 37
   'e2e/cluster.test.js', // 33
-  'e2e/scripts.test.js', // 25
+  'e2e/scripts.test.js', // 26
   'e2e/faults/consul-isolated.test.js', // 23
   'e2e/ui-silence-form.test.js', // 20
   'e2e/receivers/email-diff.test.js', // 18
   'e2e/receivers/cluster-receivers.test.js', // 17
   'e2e/rolling-restart.test.js', // 15
-  'e2e/faults/partition.test.js', // 15
   'e2e/ui-alerts.test.js', // 15
+  'e2e/faults/partition.test.js', // 14
   'e2e/faults/slow-peer.test.js', // 13
 ]
 
@@ -160,8 +160,8 @@ const concurrency = Math.max(2, availableParallelism())
 // slowest file takes about a minute on 2 cores.
 const fileTimeoutMs = 10 * 60_000
 const tapFile = join(root, 'dist', 'test-results.tap')
-// node's run() rather than `node --test FILES`: the command line sorts the files by path, which
-// would undo longestFirst. Each file still runs in its own process, as with --test.
+// node's run() rather than `node --test FILES`: node 20's command line sorts the files by path,
+// which would undo longestFirst. Each file still runs in its own process, as with --test.
 const tests = runTests({ files, concurrency, timeout: fileTimeoutMs })
 // As `node --test` decides its exit status: any failure that is not a todo, a timed-out or
 // crashed file included.
