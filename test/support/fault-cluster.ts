@@ -3,6 +3,7 @@
 import { waitForPeerCount } from './cluster.js'
 import { iso } from './fixtures.js'
 import { flushCount } from './logged-process.js'
+import type { LogRecord } from './logged-process.js'
 import { FaultNetwork } from './netns.js'
 import { MAIN_JS, TestNode } from './node-process.js'
 import type { Teardown } from './teardown.js'
@@ -184,6 +185,52 @@ export async function waitForFlushes(
       members.every((m, i) =>
         names.every((name) => flushCount(m.node, name, offsets[i] ?? 0) >= count)
       ),
+    { timeoutMs, intervalMs: 250 }
+  )
+}
+
+/** The dedup stage's debug records of its decision (src/notify/stages/dedup.ts). */
+const NEEDED = 'Notification needed'
+const ALREADY_SENT = 'Notification already sent'
+
+/**
+ * dedupSettled tells whether, in `records` (one node's, since an offset), every group of
+ * `names` has a dedup decision, and every decision to send has been carried out: the group's
+ * next flush has begun.
+ */
+function dedupSettled(records: readonly LogRecord[], names: readonly string[]): boolean {
+  return names.every((name) => {
+    const key = `{}:{alertname="${name}"}`
+    const steps = records
+      .filter((r) => r.aggrGroup === key)
+      .map((r) => r.msg)
+      .filter((msg) => msg === 'flushing' || msg === NEEDED || msg === ALREADY_SENT)
+    const lastNeeded = steps.lastIndexOf(NEEDED)
+    return (
+      steps.some((msg) => msg !== 'flushing') &&
+      (lastNeeded === -1 || steps.includes('flushing', lastNeeded))
+    )
+  })
+}
+
+/**
+ * waitForDedupDecisions waits until each of `members` has decided at its dedup stage, since its
+ * offset in `offsets` (by index; 0 when absent), whether to send each group of `names`, and
+ * until each flush that decided to send has ended. Flushes of one group never overlap and each
+ * decides once, so by then every flush begun before the offsets has decided too and sent what it
+ * decided to send, and every node has checked each group against its nflog as it was after the
+ * offsets: what {@link waitForFlushes} with a count of 2 ensures, without waiting out one more
+ * flush, which at position p lasts p × peer_timeout.
+ */
+export async function waitForDedupDecisions(
+  members: readonly FaultMember[],
+  names: readonly string[],
+  offsets: readonly number[] = [],
+  timeoutMs = 60_000
+): Promise<void> {
+  await waitFor(
+    `a dedup decision on every group, carried out, on nodes ${members.map((m) => m.index).join(', ')}`,
+    () => members.every((m, i) => dedupSettled(m.node.logRecords(offsets[i] ?? 0), names)),
     { timeoutMs, intervalMs: 250 }
   )
 }

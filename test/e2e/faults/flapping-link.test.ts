@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import {
   firing,
   startFaultSuite,
-  waitForFlushes,
+  waitForDedupDecisions,
   waitForPeers,
   waitForSilences,
 } from '../../support/fault-cluster.js'
@@ -128,10 +128,11 @@ describe('a flapping link on the position-0 node', { skip: unavailable }, () => 
       )
     )
     await waitForSilences(suite.members, silences)
-    // Whatever was still to go out twice would have by the end of each node's next flush of
-    // each group: await a second flush start on every node (position 2 waits 2 × peer_timeout).
+    // Whatever was still to go out twice would have once every node has checked each group
+    // against its nflog from now on and sent what that check found missing (position 2 checks
+    // 2 × peer_timeout into its flush).
     const offsets = suite.members.map((m) => m.node.output.length)
-    await waitForFlushes(suite.members, names, 2, offsets, 90_000)
+    await waitForDedupDecisions(suite.members, names, offsets, 90_000)
     const counts = new Map<string, number>()
     for (const d of suite.receiver.deliveries) {
       const name = d.payload.groupLabels['alertname'] ?? ''
