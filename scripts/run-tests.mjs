@@ -161,7 +161,9 @@ const concurrency = Math.max(2, availableParallelism())
 const fileTimeoutMs = 10 * 60_000
 const tapFile = join(root, 'dist', 'test-results.tap')
 // node's run() rather than `node --test FILES`: node 20's command line sorts the files by path,
-// which would undo longestFirst. Each file still runs in its own process, as with --test.
+// which would undo longestFirst. Each file still runs in its own process, as with --test, in
+// this process's working directory: the repository root, as before.
+process.chdir(root)
 const tests = runTests({ files, concurrency, timeout: fileTimeoutMs })
 // As `node --test` decides its exit status: any failure that is not a todo, a timed-out or
 // crashed file included.
