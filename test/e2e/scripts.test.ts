@@ -130,169 +130,178 @@ async function kvConfig(address: string): Promise<string> {
   return res.text()
 }
 
-describe('scripts/cluster.mjs and scripts/push-config.mjs', () => {
-  let dir: string
-  let started: Run
-  let record: ClusterRecord | undefined
+// The two suites start their own clusters (own directories, stand-ins and free ports) and
+// mostly wait on them, so they run side by side; the tests within each one run in order.
+describe('the operator scripts', { concurrency: true }, () => {
+  describe('scripts/cluster.mjs and scripts/push-config.mjs', { concurrency: 1 }, () => {
+    let dir: string
+    let started: Run
+    let record: ClusterRecord | undefined
 
-  before(
-    async () => {
-      dir = await mkdtemp(join(tmpdir(), 'alertmesh-scripts-'))
-      started = await script('cluster.mjs', ['start', '--nodes', '3', '--dir', dir])
-      assert.equal(started.code, 0, `start failed:\n${started.stdout}${started.stderr}`)
-      record = await readRecord(dir)
-    },
-    { timeout: 150_000 }
-  )
-  after(
-    async () => {
-      await script('cluster.mjs', ['stop', '--dir', dir], 60_000).catch(() => undefined)
-      await killLeftovers(dir, record)
-      await rm(dir, { recursive: true, force: true })
-    },
-    { timeout: 90_000 }
-  )
-
-  it('starts three nodes on free ports that each list three peers and run the pushed config', async () => {
-    assert.ok(record !== undefined)
-    assert.equal(record.consul.standin, true)
-    assert.deepEqual(
-      record.nodes.map((n) => n.name),
-      ['n0', 'n1', 'n2']
+    before(
+      async () => {
+        dir = await mkdtemp(join(tmpdir(), 'alertmesh-scripts-'))
+        started = await script('cluster.mjs', ['start', '--nodes', '3', '--dir', dir])
+        assert.equal(started.code, 0, `start failed:\n${started.stdout}${started.stderr}`)
+        record = await readRecord(dir)
+      },
+      { timeout: 150_000 }
     )
-    const ports = record.nodes.flatMap((n) => [n.webPort, n.clusterPort])
-    assert.equal(new Set(ports).size, 6, `ports must differ: ${ports.join(', ')}`)
-    assert.match(record.configHash ?? '', /^[0-9a-f]{12}$/)
-    for (const node of record.nodes) {
-      // The output names each node's UI and API.
-      assert.ok(started.stdout.includes(`${node.url}/api/v2/`), started.stdout)
-      const s = await status(node.url)
-      assert.equal(s.cluster.status, 'ready')
-      assert.deepEqual(s.cluster.peers.map((p) => p.name).sort(), ['n0', 'n1', 'n2'])
-      assert.equal(s.alertmesh.config.hash, record.configHash)
-    }
-    // The config came from Consul, as the stand-in holds the example config.
-    assert.equal(
-      await kvConfig(record.consul.address),
-      await readFile(join(REPO_ROOT, 'scripts', 'example', 'alertmanager.yml'), 'utf8')
+    after(
+      async () => {
+        await script('cluster.mjs', ['stop', '--dir', dir], 60_000).catch(() => undefined)
+        await killLeftovers(dir, record)
+        await rm(dir, { recursive: true, force: true })
+      },
+      { timeout: 90_000 }
     )
-  })
 
-  it('status lists every node with its peers and config hash', async () => {
-    assert.ok(record !== undefined)
-    const run = await script('cluster.mjs', ['status', '--dir', dir])
-    assert.equal(run.code, 0, run.stdout + run.stderr)
-    for (const node of record.nodes) {
-      const row = run.stdout.split('\n').find((l) => l.trim().startsWith(`${node.name} `))
-      assert.ok(row !== undefined, run.stdout)
-      assert.match(
-        row,
-        new RegExp(
-          `${node.pid}\\s+running\\s+${node.url}/\\s+3/3\\s+ready\\s+${record.configHash ?? ''}`
-        )
+    it('starts three nodes on free ports that each list three peers and run the pushed config', async () => {
+      assert.ok(record !== undefined)
+      assert.equal(record.consul.standin, true)
+      assert.deepEqual(
+        record.nodes.map((n) => n.name),
+        ['n0', 'n1', 'n2']
       )
-    }
-    assert.match(run.stdout, /all 3 node\(s\) ready/)
-  })
-
-  it('refuses a second start in the same directory and leaves the running cluster alone', async () => {
-    const recorded = await readFile(join(dir, 'pids.json'), 'utf8')
-    const run = await script('cluster.mjs', ['start', '--nodes', '3', '--dir', dir])
-    assert.equal(run.code, 1)
-    assert.match(
-      run.stderr,
-      /already running in .*; stop it with `node scripts\/cluster\.mjs stop --dir /
-    )
-    assert.equal(await readFile(join(dir, 'pids.json'), 'utf8'), recorded)
-    assert.ok(record?.nodes.every((n) => !gone(n.pid)))
-  })
-
-  it('push-config refuses an invalid file, naming file, line and field, and leaves Consul unchanged', async () => {
-    assert.ok(record !== undefined)
-    const kvBefore = await kvConfig(record.consul.address)
-    const file = join(dir, 'bad.yml')
-    await writeFile(file, 'route:\n  receiver: r\n  group_wait: soon\nreceivers:\n  - name: r\n')
-    const run = await script('push-config.mjs', [file, '--consul', record.consul.address])
-    assert.equal(run.code, 1)
-    assert.match(run.stderr, /bad\.yml: line 3: route\.group_wait: .*"soon"/)
-    assert.match(run.stderr, /Nothing was pushed/)
-    assert.doesNotMatch(run.stdout, /alertmesh config push/)
-    assert.equal(await kvConfig(record.consul.address), kvBefore)
-  })
-
-  it('push-config --wait pushes a valid file and waits until every node applied it', async () => {
-    assert.ok(record !== undefined)
-    const example = await readFile(
-      join(REPO_ROOT, 'scripts', 'example', 'alertmanager.yml'),
-      'utf8'
-    )
-    const changed = example.replace('repeat_interval: 4h', 'repeat_interval: 3h')
-    assert.notEqual(changed, example)
-    const file = join(dir, 'good.yml')
-    await writeFile(file, changed)
-    const run = await script('push-config.mjs', [file, '--consul', record.consul.address, '--wait'])
-    assert.equal(run.code, 0, run.stdout + run.stderr)
-    const hash = /\(hash ([0-9a-f]{12})\)/.exec(run.stdout)?.[1]
-    assert.ok(hash !== undefined && hash !== record.configHash, run.stdout)
-    assert.match(run.stdout, new RegExp(`3/3 nodes on ${hash}`))
-    assert.equal(await kvConfig(record.consul.address), changed)
-    // --wait returned only once every node reported the hash: they run it now.
-    for (const node of record.nodes) {
-      assert.equal((await status(node.url)).alertmesh.config.hash, hash)
-    }
-  })
-
-  it('stop ends every process and removes pids.json; a second stop is harmless', async () => {
-    assert.ok(record !== undefined)
-    const run = await script('cluster.mjs', ['stop', '--dir', dir], 60_000)
-    assert.equal(run.code, 0, run.stdout + run.stderr)
-    for (const pid of [...record.nodes.map((n) => n.pid), record.consul.pid ?? 0]) {
-      await waitFor(`pid ${pid} gone`, () => gone(pid), { timeoutMs: 5000 })
-    }
-    for (const node of record.nodes) {
-      assert.ok(await refused(node.webPort), `${node.name} still listens on ${node.webPort}`)
-    }
-    await assert.rejects(readFile(join(dir, 'pids.json')), { code: 'ENOENT' })
-    const again = await script('cluster.mjs', ['stop', '--dir', dir])
-    assert.equal(again.code, 0, again.stdout + again.stderr)
-    assert.match(again.stdout, /nothing to stop/)
-  })
-})
-
-describe('scripts/dedup-experiment.mjs', () => {
-  let dir: string
-
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'alertmesh-dedup-'))
-  })
-  after(
-    async () => {
-      await script('cluster.mjs', ['stop', '--dir', dir], 60_000).catch(() => undefined)
-      await killLeftovers(dir, undefined)
-      await rm(dir, { recursive: true, force: true })
-    },
-    { timeout: 90_000 }
-  )
-
-  it(
-    'counts exactly one firing and one resolved notification for an alert sent to all three nodes',
-    { timeout: 240_000 },
-    async () => {
-      // A 2 s peer_timeout (the script's default is 3 s, Alertmanager's 15 s) still leaves
-      // position 1 two seconds for position 0's nflog entry to arrive by gossip, and shortens
-      // each phase's quiet window from 10 s to 7 s.
-      const run = await script(
-        'dedup-experiment.mjs',
-        ['--nodes', '3', '--peer-timeout', '2s', '--dir', dir],
-        220_000
+      const ports = record.nodes.flatMap((n) => [n.webPort, n.clusterPort])
+      assert.equal(new Set(ports).size, 6, `ports must differ: ${ports.join(', ')}`)
+      assert.match(record.configHash ?? '', /^[0-9a-f]{12}$/)
+      for (const node of record.nodes) {
+        // The output names each node's UI and API.
+        assert.ok(started.stdout.includes(`${node.url}/api/v2/`), started.stdout)
+        const s = await status(node.url)
+        assert.equal(s.cluster.status, 'ready')
+        assert.deepEqual(s.cluster.peers.map((p) => p.name).sort(), ['n0', 'n1', 'n2'])
+        assert.equal(s.alertmesh.config.hash, record.configHash)
+      }
+      // The config came from Consul, as the stand-in holds the example config.
+      assert.equal(
+        await kvConfig(record.consul.address),
+        await readFile(join(REPO_ROOT, 'scripts', 'example', 'alertmanager.yml'), 'utf8')
       )
+    })
+
+    it('status lists every node with its peers and config hash', async () => {
+      assert.ok(record !== undefined)
+      const run = await script('cluster.mjs', ['status', '--dir', dir])
       assert.equal(run.code, 0, run.stdout + run.stderr)
-      assert.match(run.stdout, /a1\s+\{alertname="DedupExperiment", alert="a1"\}\s+1\s+1\s+n\d/)
-      assert.match(run.stdout, /total\s+1\s+1\n/)
-      assert.match(run.stdout, /exactly once: one firing and one resolved notification per group/)
-      // Everything it started is stopped again.
-      assert.match(run.stdout, /stopped; removed /)
+      for (const node of record.nodes) {
+        const row = run.stdout.split('\n').find((l) => l.trim().startsWith(`${node.name} `))
+        assert.ok(row !== undefined, run.stdout)
+        assert.match(
+          row,
+          new RegExp(
+            `${node.pid}\\s+running\\s+${node.url}/\\s+3/3\\s+ready\\s+${record.configHash ?? ''}`
+          )
+        )
+      }
+      assert.match(run.stdout, /all 3 node\(s\) ready/)
+    })
+
+    it('refuses a second start in the same directory and leaves the running cluster alone', async () => {
+      const recorded = await readFile(join(dir, 'pids.json'), 'utf8')
+      const run = await script('cluster.mjs', ['start', '--nodes', '3', '--dir', dir])
+      assert.equal(run.code, 1)
+      assert.match(
+        run.stderr,
+        /already running in .*; stop it with `node scripts\/cluster\.mjs stop --dir /
+      )
+      assert.equal(await readFile(join(dir, 'pids.json'), 'utf8'), recorded)
+      assert.ok(record?.nodes.every((n) => !gone(n.pid)))
+    })
+
+    it('push-config refuses an invalid file, naming file, line and field, and leaves Consul unchanged', async () => {
+      assert.ok(record !== undefined)
+      const kvBefore = await kvConfig(record.consul.address)
+      const file = join(dir, 'bad.yml')
+      await writeFile(file, 'route:\n  receiver: r\n  group_wait: soon\nreceivers:\n  - name: r\n')
+      const run = await script('push-config.mjs', [file, '--consul', record.consul.address])
+      assert.equal(run.code, 1)
+      assert.match(run.stderr, /bad\.yml: line 3: route\.group_wait: .*"soon"/)
+      assert.match(run.stderr, /Nothing was pushed/)
+      assert.doesNotMatch(run.stdout, /alertmesh config push/)
+      assert.equal(await kvConfig(record.consul.address), kvBefore)
+    })
+
+    it('push-config --wait pushes a valid file and waits until every node applied it', async () => {
+      assert.ok(record !== undefined)
+      const example = await readFile(
+        join(REPO_ROOT, 'scripts', 'example', 'alertmanager.yml'),
+        'utf8'
+      )
+      const changed = example.replace('repeat_interval: 4h', 'repeat_interval: 3h')
+      assert.notEqual(changed, example)
+      const file = join(dir, 'good.yml')
+      await writeFile(file, changed)
+      const run = await script('push-config.mjs', [
+        file,
+        '--consul',
+        record.consul.address,
+        '--wait',
+      ])
+      assert.equal(run.code, 0, run.stdout + run.stderr)
+      const hash = /\(hash ([0-9a-f]{12})\)/.exec(run.stdout)?.[1]
+      assert.ok(hash !== undefined && hash !== record.configHash, run.stdout)
+      assert.match(run.stdout, new RegExp(`3/3 nodes on ${hash}`))
+      assert.equal(await kvConfig(record.consul.address), changed)
+      // --wait returned only once every node reported the hash: they run it now.
+      for (const node of record.nodes) {
+        assert.equal((await status(node.url)).alertmesh.config.hash, hash)
+      }
+    })
+
+    it('stop ends every process and removes pids.json; a second stop is harmless', async () => {
+      assert.ok(record !== undefined)
+      const run = await script('cluster.mjs', ['stop', '--dir', dir], 60_000)
+      assert.equal(run.code, 0, run.stdout + run.stderr)
+      for (const pid of [...record.nodes.map((n) => n.pid), record.consul.pid ?? 0]) {
+        await waitFor(`pid ${pid} gone`, () => gone(pid), { timeoutMs: 5000 })
+      }
+      for (const node of record.nodes) {
+        assert.ok(await refused(node.webPort), `${node.name} still listens on ${node.webPort}`)
+      }
       await assert.rejects(readFile(join(dir, 'pids.json')), { code: 'ENOENT' })
-    }
-  )
+      const again = await script('cluster.mjs', ['stop', '--dir', dir])
+      assert.equal(again.code, 0, again.stdout + again.stderr)
+      assert.match(again.stdout, /nothing to stop/)
+    })
+  })
+
+  describe('scripts/dedup-experiment.mjs', { concurrency: 1 }, () => {
+    let dir: string
+
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'alertmesh-dedup-'))
+    })
+    after(
+      async () => {
+        await script('cluster.mjs', ['stop', '--dir', dir], 60_000).catch(() => undefined)
+        await killLeftovers(dir, undefined)
+        await rm(dir, { recursive: true, force: true })
+      },
+      { timeout: 90_000 }
+    )
+
+    it(
+      'counts exactly one firing and one resolved notification for an alert sent to all three nodes',
+      { timeout: 240_000 },
+      async () => {
+        // A 2 s peer_timeout (the script's default is 3 s, Alertmanager's 15 s) still leaves
+        // position 1 two seconds for position 0's nflog entry to arrive by gossip, and shortens
+        // each phase's quiet window from 10 s to 7 s.
+        const run = await script(
+          'dedup-experiment.mjs',
+          ['--nodes', '3', '--peer-timeout', '2s', '--dir', dir],
+          220_000
+        )
+        assert.equal(run.code, 0, run.stdout + run.stderr)
+        assert.match(run.stdout, /a1\s+\{alertname="DedupExperiment", alert="a1"\}\s+1\s+1\s+n\d/)
+        assert.match(run.stdout, /total\s+1\s+1\n/)
+        assert.match(run.stdout, /exactly once: one firing and one resolved notification per group/)
+        // Everything it started is stopped again.
+        assert.match(run.stdout, /stopped; removed /)
+        await assert.rejects(readFile(join(dir, 'pids.json')), { code: 'ENOENT' })
+      }
+    )
+  })
 })

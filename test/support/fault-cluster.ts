@@ -3,6 +3,7 @@
 import { waitForPeerCount } from './cluster.js'
 import { iso } from './fixtures.js'
 import { flushCount } from './logged-process.js'
+import type { LogRecord } from './logged-process.js'
 import { FaultNetwork } from './netns.js'
 import { MAIN_JS, TestNode } from './node-process.js'
 import type { Teardown } from './teardown.js'
@@ -117,16 +118,17 @@ export async function stopFaultCluster(members: readonly FaultMember[]): Promise
 
 /**
  * faultConfig is the fault tests' config: one webhook receiver, groups by alertname, group_wait
- * 1s, group_interval 5s, repeat_interval 1h.
+ * 1s, repeat_interval 1h.
  *
  * @param receiverURL - the webhook receiver's base URL; notifications go to `<url>/hook`.
+ * @param groupInterval - group_interval, a duration such as `5s`.
  */
-export function faultConfig(receiverURL: string): string {
+export function faultConfig(receiverURL: string, groupInterval = '5s'): string {
   return `route:
   receiver: r
   group_by: [alertname]
   group_wait: 1s
-  group_interval: 5s
+  group_interval: ${groupInterval}
   repeat_interval: 1h
 receivers:
 - name: r
@@ -187,6 +189,52 @@ export async function waitForFlushes(
   )
 }
 
+/** The dedup stage's debug records of its decision (src/notify/stages/dedup.ts). */
+const NEEDED = 'Notification needed'
+const ALREADY_SENT = 'Notification already sent'
+
+/**
+ * dedupSettled tells whether, in `records` (one node's, since an offset), every group of
+ * `names` has a dedup decision, and every decision to send has been carried out: the group's
+ * next flush has begun.
+ */
+function dedupSettled(records: readonly LogRecord[], names: readonly string[]): boolean {
+  return names.every((name) => {
+    const key = `{}:{alertname="${name}"}`
+    const steps = records
+      .filter((r) => r.aggrGroup === key)
+      .map((r) => r.msg)
+      .filter((msg) => msg === 'flushing' || msg === NEEDED || msg === ALREADY_SENT)
+    const lastNeeded = steps.lastIndexOf(NEEDED)
+    return (
+      steps.some((msg) => msg !== 'flushing') &&
+      (lastNeeded === -1 || steps.includes('flushing', lastNeeded))
+    )
+  })
+}
+
+/**
+ * waitForDedupDecisions waits until each of `members` has decided at its dedup stage, since its
+ * offset in `offsets` (by index; 0 when absent), whether to send each group of `names`, and
+ * until each flush that decided to send has ended. Flushes of one group never overlap and each
+ * decides once, so by then every flush begun before the offsets has decided too and sent what it
+ * decided to send, and every node has checked each group against its nflog as it was after the
+ * offsets: what {@link waitForFlushes} with a count of 2 ensures, without waiting out one more
+ * flush, which at position p lasts p × peer_timeout.
+ */
+export async function waitForDedupDecisions(
+  members: readonly FaultMember[],
+  names: readonly string[],
+  offsets: readonly number[] = [],
+  timeoutMs = 60_000
+): Promise<void> {
+  await waitFor(
+    `a dedup decision on every group, carried out, on nodes ${members.map((m) => m.index).join(', ')}`,
+    () => members.every((m, i) => dedupSettled(m.node.logRecords(offsets[i] ?? 0), names)),
+    { timeoutMs, intervalMs: 250 }
+  )
+}
+
 /** FaultSuite is what a fault test runs on; `members` is replaced when a test restarts nodes. */
 export interface FaultSuite {
   readonly network: FaultNetwork
@@ -196,9 +244,18 @@ export interface FaultSuite {
 }
 
 /**
+ * The suite's group_interval. The tests await whole flushes ({@link waitForFlushes}), which a
+ * node that does not wait for its peers begins one group_interval apart, so a short interval
+ * shortens them; what a flush does (the cluster wait, the dedup check, the 10 s floor of its
+ * deadline) does not depend on it.
+ */
+const SUITE_GROUP_INTERVAL = '2s'
+
+/**
  * startFaultSuite builds a 3-node network, a webhook receiver in the root namespace and an
- * alertmesh cluster notifying it ({@link faultConfig}, debug JSON logs for the flush counts),
- * each registered with `teardown` (the cluster as whatever `members` holds at the end).
+ * alertmesh cluster notifying it ({@link faultConfig} with group_interval 2s, debug JSON logs
+ * for the flush counts), each registered with `teardown` (the cluster as whatever `members`
+ * holds at the end).
  *
  * @param teardown - the suite's teardown.
  * @param args - extra node flags.
@@ -210,7 +267,7 @@ export async function startFaultSuite(
   const network = teardown.stop(FaultNetwork.create(3))
   const receiver = teardown.stop(await WebhookReceiver.start(network.hostAddress))
   const options: FaultClusterOptions = {
-    config: faultConfig(receiver.url),
+    config: faultConfig(receiver.url, SUITE_GROUP_INTERVAL),
     args: ['--log.level=debug', '--log.format=json', ...args],
   }
   const suite: FaultSuite = {
