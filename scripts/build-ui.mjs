@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the web UI (src/ui) into dist/ui: one minified script bundled by esbuild, the
 // stylesheet and the page. Everything is served by the node itself, so the UI works offline.
-// Fails when the first load (page + script + stylesheet, gzipped) exceeds the 100 KB budget.
+// Fails when the first load (page + script + stylesheet, gzipped) exceeds the 40 KB budget.
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -11,7 +11,7 @@ import { build } from 'esbuild'
 const root = new URL('..', import.meta.url).pathname
 const source = join(root, 'src', 'ui')
 const out = join(root, 'dist', 'ui')
-const BUDGET_BYTES = 100 * 1024
+const BUDGET_BYTES = 40 * 1024
 
 mkdirSync(out, { recursive: true })
 try {

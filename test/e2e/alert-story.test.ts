@@ -158,4 +158,38 @@ describe('an alert story on a 3-node cluster', () => {
     )
     assert.ok(!story.cluster.unanswered.some((u) => u.peer === 'n1'), 'n1 answered the question')
   })
+
+  it("records a receiver's failure and the retry that got through", async () => {
+    receiver.status = 500
+    for (const m of members.slice(1)) {
+      const alerts = [alert('db1'), alert('db2'), alert('db3')]
+      assert.equal((await m.node.postAlerts(alerts)).status, 200)
+    }
+    const failed = await waitFor(
+      "n1's failed attempt in the story on n2",
+      async () => {
+        const s = await storyOf(members[2]!, fingerprint)
+        return s.groups[0]?.decisions.find((d) => d.node === 'n1' && d.kind === 'failed')
+      },
+      { timeoutMs: 20_000 }
+    )
+    assert.match(failed.detail, /^attempt 1 failed: .*500.*; retrying$/)
+    receiver.status = 200
+    await receiver.next((d) => d.path === '/hook' && d.payload.alerts.length === 3, {
+      timeoutMs: 30_000,
+    })
+    // n2 waited its turn, found no entry for three alerts and is retrying too: whichever node
+    // gets through first sends, and the other stops at its entry.
+    const story = await waitFor(
+      'the notification of three alerts in the story on n2',
+      async () => {
+        const s = await storyOf(members[2]!, fingerprint)
+        return s.groups[0]?.notifications.some((n) => n.firing === 3) === true ? s : undefined
+      },
+      { timeoutMs: 20_000 }
+    )
+    const three = story.groups[0]!.notifications.filter((n) => n.firing === 3)
+    assert.equal(three.length, 1, JSON.stringify(three))
+    assert.ok(three[0]!.node === 'n1' || three[0]!.node === 'n2', JSON.stringify(three))
+  })
 })
