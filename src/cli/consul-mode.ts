@@ -120,6 +120,19 @@ export function joinThroughConsul(
   })
   registrar.start()
   catalog.start()
+  // The check passes once the node is ready; feed it then rather than at the next interval, so
+  // peers (which list passing instances only) find this node at once instead of up to a TTL
+  // feed later.
+  const settled = new AbortController()
+  peer.waitReady(settled.signal).then(
+    () => {
+      registrar.refresh()
+    },
+    () => undefined
+  )
+  options.onStop('consul readiness', () => {
+    settled.abort()
+  })
   // LIFO: the catalog stops after the registrar has deregistered.
   options.onStop('consul peer catalog', () => catalog.stop())
   options.onStop('consul registration', () => registrar.stop())
