@@ -16,7 +16,7 @@ const ALLOWED = {
   silences: ['labels', 'storage', 'util'],
   nflog: ['labels', 'storage', 'util'],
   cluster: ['util'],
-  history: ['util'],
+  history: ['notify', 'util'],
   consul: ['util'],
   inhibit: ['alerts', 'labels', 'config', 'util'],
   notify: ['alerts', 'labels', 'config', 'util'],

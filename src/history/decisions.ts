@@ -1,48 +1,31 @@
+import type { PipelineDecision } from '../notify/index.js'
+
 /**
  * DecisionKind names what one node's pipeline did with a flush of one aggregation group, for
- * one receiver or one of its integrations.
+ * one receiver or one of its integrations (the pipeline's own list, src/notify).
  */
-export type DecisionKind =
-  | 'sent'
-  | 'deduplicated'
-  | 'waited'
-  | 'silenced'
-  | 'inhibited'
-  | 'muted-by-time'
-  | 'outside-active-time'
-  | 'failed'
-  | 'abandoned'
+export type DecisionKind = PipelineDecision['kind']
+
+// Every kind once; a kind the pipeline adds fails to compile here until it is listed.
+const KIND_SET: Readonly<Record<DecisionKind, true>> = {
+  sent: true,
+  deduplicated: true,
+  waited: true,
+  silenced: true,
+  inhibited: true,
+  'muted-by-time': true,
+  'outside-active-time': true,
+  failed: true,
+  abandoned: true,
+}
 
 /** DECISION_KINDS lists every kind, for validating what a peer sends. */
-export const DECISION_KINDS: readonly DecisionKind[] = [
-  'sent',
-  'deduplicated',
-  'waited',
-  'silenced',
-  'inhibited',
-  'muted-by-time',
-  'outside-active-time',
-  'failed',
-  'abandoned',
-]
+export const DECISION_KINDS = Object.keys(KIND_SET) as readonly DecisionKind[]
 
-/** Decision is one recorded pipeline decision. Times are epoch ms. */
-export interface Decision {
-  readonly at: number
+/** Decision is one recorded pipeline decision, with the node that made it. Times are epoch ms. */
+export interface Decision extends PipelineDecision {
   /** The node that decided. */
   readonly node: string
-  readonly groupKey: string
-  readonly receiver: string
-  /** `webhook[0]` for an integration's step; '' for a step of the whole receiver. */
-  readonly integration: string
-  readonly kind: DecisionKind
-  /** What happened, in words: "same alerts already notified, repeat_interval not passed". */
-  readonly detail: string
-  /**
-   * The nflog entry's time behind the decision: the entry that made a notification
-   * unnecessary (`deduplicated`, `abandoned`) or the one this node wrote (`sent`).
-   */
-  readonly notifiedAt?: number
 }
 
 /** NewDecision is a decision as a stage reports it; the ring adds this node's name. */

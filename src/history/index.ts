@@ -3,7 +3,8 @@
  * What a node remembers of recent notification work, in bounded memory: its own pipeline
  * decisions (why it sent, waited or stayed quiet) and the notifications it saw enter the nflog,
  * with who sent them. Read by alertmesh's own API for the alert story; peers are asked for their
- * decisions through a cluster query. May import util only.
+ * decisions through a cluster query. It implements notify's DecisionRecorder,
+ * so it may import notify's types, and util.
  */
 export { DECISION_KINDS, DEFAULT_DECISIONS, DecisionLog, Ring } from './decisions.js'
 export type { Decision, DecisionKind, DecisionLogOptions, NewDecision } from './decisions.js'

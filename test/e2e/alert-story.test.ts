@@ -6,35 +6,12 @@ import { after, before, describe, it } from 'node:test'
 
 import type { AlertStoryJson } from '#src/api/alertmesh/story-wire.js'
 
-import { startTestCluster, stopMembers, waitForPeerCount } from '../support/cluster.js'
+import { waitForPeerCount } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
-import { iso } from '../support/fixtures.js'
+import { STORY_PEER_TIMEOUT_MS, diskFull, startStoryCluster } from '../support/story-cluster.js'
 import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
-import { WebhookReceiver } from '../support/webhook-receiver.js'
-
-const PEER_TIMEOUT_MS = 2_000
-
-function config(receiver: WebhookReceiver): string {
-  return `route:
-  receiver: pager
-  group_by: [alertname]
-  group_wait: 1s
-  group_interval: 2s
-  repeat_interval: 1h
-receivers:
-- name: pager
-  webhook_configs:
-  - url: ${receiver.url}/hook
-`
-}
-
-const alert = (instance: string) => ({
-  labels: { alertname: 'DiskFull', instance },
-  annotations: { summary: `disk full on ${instance}` },
-  startsAt: iso(Date.now()),
-  endsAt: iso(Date.now() + 3_600_000),
-})
+import type { WebhookReceiver } from '../support/webhook-receiver.js'
 
 async function storyOf(member: ClusterMember, fingerprint: string): Promise<AlertStoryJson> {
   return member.node.getJson<AlertStoryJson>(`/api/alertmesh/v1/alerts/${fingerprint}/story`)
@@ -47,20 +24,7 @@ describe('an alert story on a 3-node cluster', () => {
   const teardown = new Teardown()
 
   before(async () => {
-    receiver = teardown.stop(await WebhookReceiver.start())
-    members = teardown.add(
-      await startTestCluster(3, {
-        config: config(receiver),
-        args: [`--cluster.peer-timeout=${PEER_TIMEOUT_MS / 1000}s`],
-      }),
-      stopMembers
-    )
-    await waitForPeerCount(members, 3)
-    for (const m of members) {
-      assert.equal((await m.node.postAlerts([alert('db1')])).status, 200)
-    }
-    const listed = await members[2]!.node.getJson<{ fingerprint: string }[]>('/api/v2/alerts')
-    fingerprint = listed[0]!.fingerprint
+    ;({ receiver, members, fingerprint } = await startStoryCluster(teardown))
   })
   after(() => teardown.run())
 
@@ -76,15 +40,15 @@ describe('an alert story on a 3-node cluster', () => {
         )
         return nodes.has('n1') && nodes.has('n2') ? s : undefined
       },
-      { timeoutMs: 4 * PEER_TIMEOUT_MS + 20_000 }
+      { timeoutMs: 4 * STORY_PEER_TIMEOUT_MS + 20_000 }
     )
     assert.equal(story.node, 'n2')
-    assert.deepEqual(story.receivers, ['pager'])
+    assert.deepEqual(story.receivers, ['team-pager'])
     assert.deepEqual(story.cluster.members, ['n0', 'n1', 'n2'])
     assert.deepEqual(story.cluster.unanswered, [])
     assert.equal(story.groups.length, 1)
     const group = story.groups[0]!
-    assert.equal(group.receiver, 'pager')
+    assert.equal(group.receiver, 'team-pager')
     assert.deepEqual(group.labels, { alertname: 'DiskFull' })
     assert.deepEqual(
       group.notifications.map((n) => [n.node, n.integration, n.firing, n.resolved]),
@@ -113,7 +77,7 @@ describe('an alert story on a 3-node cluster', () => {
     >('/api/alertmesh/v1/groups')
     assert.deepEqual(
       groups.map((g) => [g.receiver, g.lastNotified?.node]),
-      [['pager', 'n0']]
+      [['team-pager', 'n0']]
     )
   })
 
@@ -130,7 +94,7 @@ describe('an alert story on a 3-node cluster', () => {
     await members[0]!.node.kill()
     await waitForPeerCount(members.slice(1), 2, 30_000)
     for (const m of members.slice(1)) {
-      assert.equal((await m.node.postAlerts([alert('db1'), alert('db2')])).status, 200)
+      assert.equal((await m.node.postAlerts([diskFull('db1'), diskFull('db2')])).status, 200)
     }
     await receiver.next((d) => d.path === '/hook' && d.payload.alerts.length === 2, {
       timeoutMs: 30_000,
@@ -162,7 +126,7 @@ describe('an alert story on a 3-node cluster', () => {
   it("records a receiver's failure and the retry that got through", async () => {
     receiver.status = 500
     for (const m of members.slice(1)) {
-      const alerts = [alert('db1'), alert('db2'), alert('db3')]
+      const alerts = [diskFull('db1'), diskFull('db2'), diskFull('db3')]
       assert.equal((await m.node.postAlerts(alerts)).status, 200)
     }
     const failed = await waitFor(

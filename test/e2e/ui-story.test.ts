@@ -16,35 +16,13 @@ import {
   screenshot,
 } from '../support/browser.js'
 import type { UiPage } from '../support/browser.js'
-import { startTestCluster, stopMembers, waitForPeerCount } from '../support/cluster.js'
+import { waitForPeerCount } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
-import { iso } from '../support/fixtures.js'
+import { diskFull, startStoryCluster } from '../support/story-cluster.js'
 import { Teardown } from '../support/teardown.js'
-import { WebhookReceiver } from '../support/webhook-receiver.js'
+import type { WebhookReceiver } from '../support/webhook-receiver.js'
 
-const PEER_TIMEOUT_MS = 2_000
 const T = { timeout: 90_000 }
-
-function config(receiver: WebhookReceiver): string {
-  return `route:
-  receiver: team-pager
-  group_by: [alertname]
-  group_wait: 1s
-  group_interval: 2s
-  repeat_interval: 1h
-receivers:
-- name: team-pager
-  webhook_configs:
-  - url: ${receiver.url}/hook
-`
-}
-
-const alert = (instance: string) => ({
-  labels: { alertname: 'DiskFull', instance, severity: 'page' },
-  annotations: { summary: `disk full on ${instance}` },
-  startsAt: iso(Date.now()),
-  endsAt: iso(Date.now() + 3_600_000),
-})
 
 /** decision finds a decision of one node and kind in the story's decision list. */
 const decision = (page: Page, node: string, kind: string) =>
@@ -61,20 +39,7 @@ describe('web UI: an alert story on a 3-node cluster', () => {
 
   before(async () => {
     browser = teardown.add(await launchBrowser(), closeBrowser)
-    receiver = teardown.stop(await WebhookReceiver.start())
-    members = teardown.add(
-      await startTestCluster(3, {
-        config: config(receiver),
-        args: [`--cluster.peer-timeout=${PEER_TIMEOUT_MS / 1000}s`],
-      }),
-      stopMembers
-    )
-    await waitForPeerCount(members, 3)
-    for (const m of members) {
-      assert.equal((await m.node.postAlerts([alert('db1')])).status, 200)
-    }
-    fingerprint = (await members[2]!.node.getJson<{ fingerprint: string }[]>('/api/v2/alerts'))[0]!
-      .fingerprint
+    ;({ receiver, members, fingerprint } = await startStoryCluster(teardown))
   }, T)
   after(() => releaseAndCheckPages(teardown, pages))
 
@@ -158,7 +123,7 @@ describe('web UI: an alert story on a 3-node cluster', () => {
     await waitForPeerCount(members.slice(1), 2)
     // A new alert in the group needs a notification; n1 now holds position 0.
     for (const m of members.slice(1)) {
-      assert.equal((await m.node.postAlerts([alert('db1'), alert('db2')])).status, 200)
+      assert.equal((await m.node.postAlerts([diskFull('db1'), diskFull('db2')])).status, 200)
     }
     await receiver.next((d) => d.path === '/hook' && d.payload.alerts.length === 2, {
       timeoutMs: 30_000,
