@@ -9,6 +9,7 @@ import { promisify } from 'node:util'
 
 import { startTestCluster, stopMembers, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
+import type { GettableSilence } from '../support/fixtures.js'
 import type { TestNode } from '../support/node-process.js'
 import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
@@ -41,23 +42,6 @@ interface GettableAlert {
   fingerprint: string
   receivers: { name: string }[]
   status: { state: string; silencedBy: string[] }
-}
-
-interface Matcher {
-  name: string
-  value: string
-  isRegex: boolean
-  isEqual: boolean
-}
-
-interface GettableSilence {
-  id: string
-  matchers: Matcher[]
-  startsAt: string
-  endsAt: string
-  createdBy: string
-  comment: string
-  status: { state: string }
 }
 
 /**
