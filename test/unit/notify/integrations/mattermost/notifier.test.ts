@@ -32,7 +32,7 @@ import {
   assertRetriesGo5xx,
   assertPostJSON,
 } from '../fixtures.js'
-import { runNotifierConformance } from '../notifier-conformance.js'
+import { channelMessages, runNotifierConformance } from '../notifier-conformance.js'
 
 const template = AlertTemplate.fromGlobs([])
 
@@ -56,11 +56,7 @@ runNotifierConformance({
   name: 'mattermost',
   build: (url) => notifier(withDefaults({ webhook_url: url, channel: 'town' })),
   retryCodes: MATTERMOST_RETRY_CODES,
-  messages: {
-    status: (code, body) => `channel "town": unexpected status code ${code}: ${body}`,
-    deadline: 'Post "<redacted>": context deadline exceeded',
-    canceled: 'Post "<redacted>": context canceled',
-  },
+  messages: channelMessages('town'),
 })
 
 // TestMattermostRetry: a bare Retrier with test.RetryTests(test.DefaultRetryCodes()).

@@ -28,7 +28,7 @@ import {
   assertFinalUnsent,
   assertPostJSON,
 } from '../fixtures.js'
-import { runNotifierConformance } from '../notifier-conformance.js'
+import { channelMessages, runNotifierConformance } from '../notifier-conformance.js'
 
 const OK = '{"success":true}'
 
@@ -75,11 +75,7 @@ runNotifierConformance({
   retryCodes: ROCKETCHAT_RETRY_CODES,
   okBody: OK,
   secrets: ['tok-s3cret', 'id-s3cret'],
-  messages: {
-    status: (code, body) => `channel "": unexpected status code ${code}: ${body}`,
-    deadline: 'Post "<redacted>": context deadline exceeded',
-    canceled: 'Post "<redacted>": context canceled',
-  },
+  messages: channelMessages(''),
 })
 
 // TestRocketchatRetry: the retrier has no retry codes of its own, so test.RetryTests with
