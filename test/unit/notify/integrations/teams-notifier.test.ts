@@ -19,7 +19,15 @@ import { encodeAdaptiveCards } from '../../../support/msteamsv2-oracle.js'
 import { listen } from '../http/servers.js'
 import type { Running } from '../http/servers.js'
 
-import { alert, assertFinalUnsent, assertPostJSON, context, lastRequest } from './fixtures.js'
+import {
+  alert,
+  assertFinalUnsent,
+  assertPostJSON,
+  context,
+  lastRequest,
+  renderFlush,
+  twoFiring,
+} from './fixtures.js'
 import { msteams, msteamsv2 } from './teams-kinds.js'
 
 /** Where to post and the templates: what the shared behaviour depends on. */
@@ -96,18 +104,13 @@ for (const kind of KINDS) {
 
     it('POSTs the card Go encodes, with the default templates and PostJSON headers', async () => {
       const n = kind.withDefaults(`${server.origin}${kind.webhookPath}`)
-      const firing = [
-        alert({ alertname: 'A', instance: 'a<1>' }),
-        alert({ alertname: 'A', instance: 'b' }),
-      ]
+      const firing = twoFiring()
       await n.notify(context(), firing)
       const request = lastRequest(server)
       assertPostJSON(request, kind.webhookPath)
-      const template = AlertTemplate.fromGlobs([])
-      const data = template.data('team', { alertname: 'A' }, firing, context().now)
       assert.equal(
         request.body.toString('utf8'),
-        kind.card((t) => template.executeTextString(t, data))
+        kind.card(renderFlush(AlertTemplate.fromGlobs([]), firing))
       )
       for (const shown of kind.shows) {
         assert.match(request.body.toString('utf8'), shown)

@@ -31,6 +31,8 @@ import {
   lastRequest,
   assertRetriesGo5xx,
   assertPostJSON,
+  renderFlush,
+  twoFiring,
 } from '../fixtures.js'
 import { channelMessages, runNotifierConformance } from '../notifier-conformance.js'
 
@@ -189,15 +191,11 @@ describe('MattermostNotifier', () => {
 
   it('POSTs the defaults as Go encodes them, with PostJSON headers', async () => {
     const n = notifier(withDefaults({ webhook_url: `${server.origin}/hooks/abc`, channel: 'ops' }))
-    const firing = [
-      alert({ alertname: 'A', instance: 'a<1>' }),
-      alert({ alertname: 'A', instance: 'b' }),
-    ]
+    const firing = twoFiring()
     await n.notify(context(), firing)
     const request = last()
     assertPostJSON(request, '/hooks/abc')
-    const data = template.data('team', { alertname: 'A' }, firing, context().now)
-    const render = (t: string) => template.executeTextString(t, data)
+    const render = renderFlush(template, firing)
     const [expected] = buildRequests([
       {
         channel: 'ops',

@@ -27,6 +27,8 @@ import {
   assertRetriesGo5xx,
   assertFinalUnsent,
   assertPostJSON,
+  renderFlush,
+  twoFiring,
 } from '../fixtures.js'
 import { channelMessages, runNotifierConformance } from '../notifier-conformance.js'
 
@@ -119,17 +121,13 @@ describe('RocketchatNotifier', () => {
       ],
       image_url: 'https://img.example/{{ .GroupLabels.alertname }}.png',
     })
-    const firing = [
-      alert({ alertname: 'A', instance: 'a<1>' }),
-      alert({ alertname: 'A', instance: 'b' }),
-    ]
+    const firing = twoFiring()
     await n.notify(context(), firing)
     const request = last()
     assertPostJSON(request, '/rc/api/v1/chat.postMessage')
     assert.equal(request.headers['x-auth-token'], 'tok-s3cret')
     assert.equal(request.headers['x-user-id'], 'id-s3cret')
-    const data = template.data('team', { alertname: 'A' }, firing, context().now)
-    const render = (t: string) => template.executeTextString(t, data)
+    const render = renderFlush(template, firing)
     const [expected] = encodePostMessages([
       {
         channel: '#A',
