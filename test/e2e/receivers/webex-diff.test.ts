@@ -19,6 +19,15 @@ import {
   itLogsFailuresAndCountsAlike,
 } from './by-path.js'
 
+/** LONG_RECEIVER sends the alerts' `long` annotations as one message, to /long. */
+const LONG_RECEIVER = `  - name: long
+    webex_configs:
+      - api_url: '{{CAPTURE}}/long'
+        room_id: 'room-long'
+        message: '{{ range .Alerts }}{{ .Annotations.long }}{{ end }}'
+        http_config: { authorization: { credentials: 'b0tT0ken' } }
+`
+
 const CONFIG = `
 global:
   webex_api_url: '{{CAPTURE}}/global/v1/messages'
@@ -45,13 +54,7 @@ receivers:
         # Relative to the config file's directory, read at each request.
         http_config: { authorization: { type: Bot, credentials_file: webex-token } }
   # Multi-byte runes across the 7439-byte limit.
-  - name: long
-    webex_configs:
-      - api_url: '{{CAPTURE}}/long'
-        room_id: 'room-long'
-        message: '{{ range .Alerts }}{{ .Annotations.long }}{{ end }}'
-        http_config: { authorization: { credentials: 'b0tT0ken' } }
-  # Answered with a 400.
+${LONG_RECEIVER}  # Answered with a 400.
   - name: fail
     webex_configs:
       - api_url: '{{CAPTURE}}/fail/v1/messages'
@@ -121,13 +124,7 @@ describe('webex: a long multi-byte message, where 0.25 crashes', { timeout: 120_
     config: `
 route: { receiver: long, group_wait: 1s, group_interval: 1s, repeat_interval: 1h }
 receivers:
-  - name: long
-    webex_configs:
-      - api_url: '{{CAPTURE}}/long'
-        room_id: 'room-long'
-        message: '{{ range .Alerts }}{{ .Annotations.long }}{{ end }}'
-        http_config: { authorization: { credentials: 'b0tT0ken' } }
-`,
+${LONG_RECEIVER}`,
   })
 
   it('Alertmanager 0.25 panics; alertmesh sends the message truncated', async () => {
