@@ -17,6 +17,7 @@ import { dedupStage, needsUpdate, updateReason } from '#src/notify/stages/dedup.
 import { GO_ZERO_TIME_MS } from '#src/util/time.js'
 
 import { testAlert } from '../../../support/fixtures.js'
+import { recordingLog } from '../../../support/recording-log.js'
 
 const NOW = Date.UTC(2024, 0, 1, 12)
 const MIN = 60_000
@@ -24,22 +25,7 @@ const QUIET = bunyan.createLogger({ name: 't', level: 'fatal' })
 
 /** debugLog records what the stage logs at debug. */
 function debugLog(): { log: bunyan; records: Record<string, unknown>[] } {
-  const records: Record<string, unknown>[] = []
-  const log = bunyan.createLogger({
-    name: 't',
-    streams: [
-      {
-        level: 'debug',
-        type: 'raw',
-        stream: {
-          write(record: object) {
-            records.push({ ...record })
-          },
-        },
-      },
-    ],
-  })
-  return { log, records }
+  return recordingLog('debug')
 }
 
 function entry(fields: Partial<NflogEntry>): NflogEntry {
