@@ -66,93 +66,64 @@ function checkRows(inhibitor: Inhibitor, rows: readonly Row[]): void {
   }
 }
 
-// 0.25's two tables of one rule pair, two sources and the targets they must (not) mute.
-const MUTES_TABLES: readonly {
-  test: string
-  rules: InhibitRuleConfig[]
-  sources: Alert[]
-  rows: Row[]
-}[] = [
+// 0.25's TestInhibitRuleMatches and TestInhibitRuleMatchers check the same two sources against
+// the same eight targets, under rules that differ in rule 1's target matcher (= or !=).
+// Source 1 matches rule 1's source only; source 2 matches rule 2's source and target.
+const SOURCES = [alert({ s1: '1', t1: '2', e: '1' }), alert({ s2: '1', t2: '1', e: '1' })]
+const TARGETS: readonly LabelSet[] = [
+  { t1: '1', e: '1' },
+  { t2: '1', e: '1' },
+  { t1: '1', t3: '1', e: '1' },
+  { t1: '1', t2: '1', e: '1' },
+  { t1: '0', e: '1' },
+  { s1: '1', t1: '1', e: '1' },
+  { s2: '1', t2: '1', e: '1' },
+  { t1: '1', e: '0' },
+]
+
+/** MutesTable is one of the two tests: its rules and, target by target, the verdict and why. */
+interface MutesTable {
+  readonly test: string
+  readonly rules: InhibitRuleConfig[]
+  readonly verdicts: readonly (readonly [muted: boolean, why: string])[]
+}
+
+const MUTES_TABLES: readonly MutesTable[] = [
   {
     test: 'TestInhibitRuleMatches',
     // 0.25 configures these with the deprecated source_match/target_match maps, which src/config
     // folds into `=` matchers.
     rules: [rule('s1="1"', 't1="1"', ['e']), rule('s2="1"', 't2="1"', ['e'])],
-    // Matches rule 1's source only; matches rule 2's source and target.
-    sources: [alert({ s1: '1', t1: '2', e: '1' }), alert({ s2: '1', t2: '1', e: '1' })],
-    rows: [
-      { why: 'matches target of rule 1: inhibited', target: { t1: '1', e: '1' }, muted: true },
-      { why: 'matches target of rule 2: inhibited', target: { t2: '1', e: '1' }, muted: true },
-      {
-        why: 'matches target of rule 1 plus noise: inhibited',
-        target: { t1: '1', t3: '1', e: '1' },
-        muted: true,
-      },
-      {
-        why: 'matches targets of rules 1 and 2: inhibited',
-        target: { t1: '1', t2: '1', e: '1' },
-        muted: true,
-      },
-      { why: 'matches no target: not inhibited', target: { t1: '0', e: '1' }, muted: false },
-      {
-        why: 'matches source and target of rule 1, its source matches the source side only: inhibited',
-        target: { s1: '1', t1: '1', e: '1' },
-        muted: true,
-      },
-      {
-        why: 'matches source and target of rule 2, its source matches both sides too: not inhibited',
-        target: { s2: '1', t2: '1', e: '1' },
-        muted: false,
-      },
-      {
-        why: 'matches target of rule 1 but the equal label differs: not inhibited',
-        target: { t1: '1', e: '0' },
-        muted: false,
-      },
+    verdicts: [
+      [true, 'matches target of rule 1: inhibited'],
+      [true, 'matches target of rule 2: inhibited'],
+      [true, 'matches target of rule 1 plus noise: inhibited'],
+      [true, 'matches targets of rules 1 and 2: inhibited'],
+      [false, 'matches no target: not inhibited'],
+      [
+        true,
+        'matches source and target of rule 1, its source matches the source side only: inhibited',
+      ],
+      [
+        false,
+        'matches source and target of rule 2, its source matches both sides too: not inhibited',
+      ],
+      [false, 'matches target of rule 1 but the equal label differs: not inhibited'],
     ],
   },
   {
     test: 'TestInhibitRuleMatchers',
     rules: [rule('s1="1"', 't1!="1"', ['e']), rule('s2="1"', 't2="1"', ['e'])],
-    sources: [alert({ s1: '1', t1: '2', e: '1' }), alert({ s2: '1', t2: '1', e: '1' })],
-    rows: [
-      {
-        why: 't1="1" fails rule 1 target t1!="1", rule 2 target absent: not inhibited',
-        target: { t1: '1', e: '1' },
-        muted: false,
-      },
-      { why: 'matches target of rule 2: inhibited', target: { t2: '1', e: '1' }, muted: true },
-      {
-        why: 't1="1" plus noise matches no target: not inhibited',
-        target: { t1: '1', t3: '1', e: '1' },
-        muted: false,
-      },
-      {
-        why: 'matches target of rule 2 only: inhibited',
-        target: { t1: '1', t2: '1', e: '1' },
-        muted: true,
-      },
-      {
-        why: 't1="0" matches rule 1 target t1!="1": inhibited',
-        target: { t1: '0', e: '1' },
-        muted: true,
-      },
-      {
-        why: 'matches rule 1 source but not its target, and no rule 2 target: not inhibited',
-        target: { s1: '1', t1: '1', e: '1' },
-        muted: false,
-      },
-      {
-        // Rule 2 would exclude its two-sided source, but rule 1 matches first (t1 absent != "1").
-        why: 'matches rule 1 target (t1 absent) and rule 1 source is one-sided: inhibited',
-        target: { s2: '1', t2: '1', e: '1' },
-        muted: true,
-      },
-      {
-        why: 'matches rule 1 target but the equal label differs: not inhibited',
-        target: { t1: '1', e: '0' },
-        muted: false,
-      },
+    verdicts: [
+      [false, 't1="1" fails rule 1 target t1!="1", rule 2 target absent: not inhibited'],
+      [true, 'matches target of rule 2: inhibited'],
+      [false, 't1="1" plus noise matches no target: not inhibited'],
+      [true, 'matches target of rule 2 only: inhibited'],
+      [true, 't1="0" matches rule 1 target t1!="1": inhibited'],
+      [false, 'matches rule 1 source but not its target, and no rule 2 target: not inhibited'],
+      // Rule 2 would exclude its two-sided source, but rule 1 matches first (t1 absent != "1").
+      [true, 'matches rule 1 target (t1 absent) and rule 1 source is one-sided: inhibited'],
+      [false, 'matches rule 1 target but the equal label differs: not inhibited'],
     ],
   },
 ]
@@ -160,7 +131,12 @@ const MUTES_TABLES: readonly {
 for (const table of MUTES_TABLES) {
   describe(`Inhibitor.mutes (0.25 ${table.test})`, () => {
     it('mutes exactly the targets 0.25 mutes', () => {
-      checkRows(harness(table.rules, table.sources).inhibitor, table.rows)
+      assert.equal(table.verdicts.length, TARGETS.length)
+      const rows = TARGETS.map((target, i): Row => {
+        const [muted, why] = table.verdicts[i] ?? [false, 'no verdict']
+        return { why, target, muted }
+      })
+      checkRows(harness(table.rules, SOURCES).inhibitor, rows)
     })
   })
 }
