@@ -15,6 +15,18 @@ import { WebhookReceiver } from '../support/webhook-receiver.js'
 describe('command line', () => {
   let dir: string
   const teardown = new Teardown()
+
+  /** reloadConfig is what the reload tests load: one webhook at `path`, then `extra` YAML. */
+  const reloadConfig = (receiver: WebhookReceiver, path: string, extra = ''): string => `
+route:
+  receiver: r
+  group_wait: 200ms
+receivers:
+- name: r
+  webhook_configs:
+  - url: ${receiver.url}${path}
+${extra}`
+
   before(async () => {
     dir = teardown.add(await mkdtemp(join(tmpdir(), 'alertmesh-cli-')), (d) =>
       rm(d, { recursive: true, force: true })
@@ -85,15 +97,7 @@ describe('command line', () => {
 
   it('reloads on SIGHUP and exits 0 on SIGTERM', async () => {
     const receiver = teardown.stop(await WebhookReceiver.start())
-    const config = (path: string): string => `
-route:
-  receiver: r
-  group_wait: 200ms
-receivers:
-- name: r
-  webhook_configs:
-  - url: ${receiver.url}${path}
-`
+    const config = (path: string): string => reloadConfig(receiver, path)
     const node = teardown.stop(await TestNode.start({ config: config('/before') }))
     try {
       await node.writeConfig(config('/after'))
@@ -113,16 +117,8 @@ receivers:
 
   it('refuses a reload whose template files do not parse and keeps the old config', async () => {
     const receiver = teardown.stop(await WebhookReceiver.start())
-    const config = (path: string, templates: string): string => `
-route:
-  receiver: r
-  group_wait: 200ms
-receivers:
-- name: r
-  webhook_configs:
-  - url: ${receiver.url}${path}
-templates: ['${templates}']
-`
+    const config = (path: string, templates: string): string =>
+      reloadConfig(receiver, path, `templates: ['${templates}']\n`)
     const node = teardown.stop(await TestNode.start({ config: config('/before', 'none-*.tmpl') }))
     try {
       // Relative globs resolve against the config file's directory.

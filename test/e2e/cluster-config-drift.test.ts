@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import { startTestCluster, stopMembers } from '../support/cluster.js'
+import { startTestClusterFor } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { startConsulStandin } from '../support/consul-standin/index.js'
 import type { ConsulStandin } from '../support/consul-standin/index.js'
@@ -60,7 +60,7 @@ describe('config drift with --cluster.peer', () => {
   const teardown = new Teardown()
 
   before(async () => {
-    members = teardown.add(await startTestCluster(3, { config: config('same') }), stopMembers)
+    members = await startTestClusterFor(teardown, 3, { config: config('same') })
   })
   after(() => teardown.run())
 
@@ -143,14 +143,11 @@ describe('config drift through Consul', () => {
   before(async () => {
     consul = teardown.stop(await startConsulStandin())
     await put('drift/config', config('consul'))
-    members = teardown.add(
-      await startTestCluster(3, {
-        config: '',
-        consul: { address: consul.address, kvPrefix: 'drift' },
-        args: ['--consul.check-ttl=1s'],
-      }),
-      stopMembers
-    )
+    members = await startTestClusterFor(teardown, 3, {
+      config: '',
+      consul: { address: consul.address, kvPrefix: 'drift' },
+      args: ['--consul.check-ttl=1s'],
+    })
   })
   after(() => teardown.run())
 

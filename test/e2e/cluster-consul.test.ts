@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import { startTestCluster, stopMembers } from '../support/cluster.js'
+import { startTestClusterFor } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { startConsulStandin } from '../support/consul-standin/index.js'
 import type { ConsulStandin } from '../support/consul-standin/index.js'
@@ -38,14 +38,11 @@ describe('a cluster formed through Consul', () => {
       body: fastWebhookConfig(`${receiver.url}/consul-cluster`),
     })
     assert.equal(res.status, 200)
-    members = teardown.add(
-      await startTestCluster(3, {
-        config: '',
-        consul: { address: consul.address, kvPrefix: 'cc' },
-        args: ['--consul.check-ttl=1s', '--cluster.peer-timeout=3s'],
-      }),
-      stopMembers
-    )
+    members = await startTestClusterFor(teardown, 3, {
+      config: '',
+      consul: { address: consul.address, kvPrefix: 'cc' },
+      args: ['--consul.check-ttl=1s', '--cluster.peer-timeout=3s'],
+    })
   })
   after(() => teardown.run())
 

@@ -6,14 +6,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import { startTestCluster, stopMembers, waitForFullMembership } from '../support/cluster.js'
+import { startReceiverCluster, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { iso } from '../support/fixtures.js'
 import { flushCount } from '../support/logged-process.js'
 import type { TestNode } from '../support/node-process.js'
 import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
-import { WebhookReceiver } from '../support/webhook-receiver.js'
+import type { WebhookReceiver } from '../support/webhook-receiver.js'
 
 const GROUP_WAIT_MS = 1_000
 const PEER_TIMEOUT_MS = 11_000
@@ -65,19 +65,15 @@ describe('position 0 alive but cut off from the receiver', () => {
   const teardown = new Teardown()
 
   before(async () => {
-    receiver = teardown.stop(await WebhookReceiver.start())
-    members = teardown.add(
-      await startTestCluster(3, {
-        config: '',
-        configOf: (index) => config(receiver, `n${index}`),
-        args: [
-          `--cluster.peer-timeout=${PEER_TIMEOUT_MS / 1000}s`,
-          '--log.level=debug',
-          '--log.format=json',
-        ],
-      }),
-      stopMembers
-    )
+    ;({ receiver, members } = await startReceiverCluster(teardown, 3, (r) => ({
+      config: '',
+      configOf: (index) => config(r, `n${index}`),
+      args: [
+        `--cluster.peer-timeout=${PEER_TIMEOUT_MS / 1000}s`,
+        '--log.level=debug',
+        '--log.format=json',
+      ],
+    })))
     await waitForFullMembership(members)
   })
   after(() => teardown.run())

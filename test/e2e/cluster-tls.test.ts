@@ -17,7 +17,7 @@ import { Agent, fetch } from 'undici'
 import type { Response as UndiciResponse } from 'undici'
 
 import { CHROMIUM, closeBrowser, closePage, launchBrowser, openPage } from '../support/browser.js'
-import { startTestCluster, stopMembers } from '../support/cluster.js'
+import { startTestClusterFor } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { iso } from '../support/fixtures.js'
 import { runAlertmesh, TestNode } from '../support/node-process.js'
@@ -112,21 +112,18 @@ describe('a 3-node cluster gossiping over mutual TLS, API behind TLS and basic a
         gossipTlsConfig(join(own, 'node.crt'), join(own, 'node.key'), certs.caCert)
       )
     })
-    members = teardown.add(
-      await startTestCluster(3, {
-        config: CONFIG,
-        scheme: 'https',
-        probe: async (base) =>
-          (
-            await fetch(`${base}/-/ready`, {
-              dispatcher: agent,
-              headers: { authorization: AUTHORIZATION },
-            })
-          ).ok,
-        argsOf: (i) => [`--cluster.tls-config=${tlsOf[i] as string}`, `--web.config.file=${web}`],
-      }),
-      stopMembers
-    )
+    members = await startTestClusterFor(teardown, 3, {
+      config: CONFIG,
+      scheme: 'https',
+      probe: async (base) =>
+        (
+          await fetch(`${base}/-/ready`, {
+            dispatcher: agent,
+            headers: { authorization: AUTHORIZATION },
+          })
+        ).ok,
+      argsOf: (i) => [`--cluster.tls-config=${tlsOf[i] as string}`, `--web.config.file=${web}`],
+    })
   })
   after(() => teardown.run())
 
@@ -319,14 +316,11 @@ describe(
       }
       const ca = new X509Certificate(readFileSync(join(dir, 'certs', 'ca.pem')))
       caExpired = Date.parse(ca.validTo) < Date.now()
-      members = teardown.add(
-        await startTestCluster(2, {
-          config: CONFIG,
-          args: ['--log.format=json', '--cluster.settle-timeout=2s'],
-          argsOf: (i) => [`--cluster.tls-config=${join(dir, `tls_config_node${i + 1}.yml`)}`],
-        }),
-        stopMembers
-      )
+      members = await startTestClusterFor(teardown, 2, {
+        config: CONFIG,
+        args: ['--log.format=json', '--cluster.settle-timeout=2s'],
+        argsOf: (i) => [`--cluster.tls-config=${join(dir, `tls_config_node${i + 1}.yml`)}`],
+      })
     })
     after(() => teardown.run())
 

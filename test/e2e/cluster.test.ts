@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
-import { startTestCluster, stopMembers, waitForFullMembership } from '../support/cluster.js'
+import {
+  startReceiverCluster,
+  startTestClusterFor,
+  waitForFullMembership,
+} from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
@@ -46,14 +50,10 @@ describe('a 3-node cluster with --cluster.peer', () => {
   const teardown = new Teardown()
 
   before(async () => {
-    receiver = teardown.stop(await WebhookReceiver.start())
-    members = teardown.add(
-      await startTestCluster(3, {
-        config: config(receiver, '/once'),
-        args: ['--cluster.peer-timeout=3s'],
-      }),
-      stopMembers
-    )
+    ;({ receiver, members } = await startReceiverCluster(teardown, 3, (r) => ({
+      config: config(r, '/once'),
+      args: ['--cluster.peer-timeout=3s'],
+    })))
     // Measured from when every process serves its API: process start itself varies by seconds
     // on a loaded CI machine and is not what this test is about.
     startedAt = Date.now()
@@ -135,14 +135,10 @@ describe('failover and restart', () => {
   const teardown = new Teardown()
 
   before(async () => {
-    receiver = teardown.stop(await WebhookReceiver.start())
-    members = teardown.add(
-      await startTestCluster(3, {
-        config: config(receiver, '/failover', '2s'),
-        args: ['--cluster.peer-timeout=5s'],
-      }),
-      stopMembers
-    )
+    ;({ receiver, members } = await startReceiverCluster(teardown, 3, (r) => ({
+      config: config(r, '/failover', '2s'),
+      args: ['--cluster.peer-timeout=5s'],
+    })))
     await waitForFullMembership(members)
   })
   after(() => teardown.run())
@@ -216,14 +212,11 @@ describe('cluster authentication and garbage', () => {
     )
     await writeFile(join(dir, 'good'), 'a shared secret of the cluster\n')
     await writeFile(join(dir, 'bad'), 'some other secret, not the key\n')
-    members = teardown.add(
-      await startTestCluster(3, {
-        config: config(receiver, '/auth'),
-        // n2 has the wrong key: it must stay out.
-        argsOf: (i) => [`--cluster.key-file=${join(dir, i === 2 ? 'bad' : 'good')}`],
-      }),
-      stopMembers
-    )
+    members = await startTestClusterFor(teardown, 3, {
+      config: config(receiver, '/auth'),
+      // n2 has the wrong key: it must stay out.
+      argsOf: (i) => [`--cluster.key-file=${join(dir, i === 2 ? 'bad' : 'good')}`],
+    })
   })
   after(() => teardown.run())
 
@@ -317,13 +310,10 @@ describe('a 1-node and a 3-node cluster fed the same alerts', () => {
     single = teardown.stop(await TestNode.start({ config: fast('/single') }))
     // peer_timeout must cover a send plus the nflog broadcast even on a loaded CI machine
     // (1 s was not always enough there; Alertmanager's default is 15 s).
-    members = teardown.add(
-      await startTestCluster(3, {
-        config: fast('/triple'),
-        args: ['--cluster.peer-timeout=3s'],
-      }),
-      stopMembers
-    )
+    members = await startTestClusterFor(teardown, 3, {
+      config: fast('/triple'),
+      args: ['--cluster.peer-timeout=3s'],
+    })
   })
   after(() => teardown.run())
 

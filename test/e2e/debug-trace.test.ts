@@ -4,13 +4,13 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import { startTestCluster, stopMembers, waitForFullMembership } from '../support/cluster.js'
+import { startReceiverCluster, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { iso } from '../support/fixtures.js'
 import type { TestNode } from '../support/node-process.js'
 import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
-import { WebhookReceiver } from '../support/webhook-receiver.js'
+import type { WebhookReceiver } from '../support/webhook-receiver.js'
 
 const GROUP_KEY = '{}:{alertname="Traced"}'
 
@@ -38,10 +38,8 @@ describe('one alert followed through a 2-node cluster in the debug log', () => {
   const teardown = new Teardown()
 
   before(async () => {
-    receiver = teardown.stop(await WebhookReceiver.start())
-    members = teardown.add(
-      await startTestCluster(2, {
-        config: `route:
+    ;({ receiver, members } = await startReceiverCluster(teardown, 2, (r) => ({
+      config: `route:
   receiver: team
   group_by: [alertname]
   group_wait: 1s
@@ -49,12 +47,10 @@ describe('one alert followed through a 2-node cluster in the debug log', () => {
 receivers:
 - name: team
   webhook_configs:
-  - url: ${receiver.url}/hook
+  - url: ${r.url}/hook
 `,
-        args: ['--cluster.peer-timeout=2s', '--log.level=debug', '--log.format=json'],
-      }),
-      stopMembers
-    )
+      args: ['--cluster.peer-timeout=2s', '--log.level=debug', '--log.format=json'],
+    })))
     await waitForFullMembership(members)
   })
   after(() => teardown.run())

@@ -23,7 +23,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { promisify } from 'node:util'
 
-import { startTestCluster, stopMembers } from '../support/cluster.js'
+import { startTestClusterFor } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { demandsOf, denied, policyRules, ruleText } from '../support/consul-acl-policy.js'
 import type { ConsulRequest, Registration } from '../support/consul-acl-policy.js'
@@ -249,14 +249,11 @@ describe('a cluster under the ACL policies of consul/', () => {
   })
 
   it('two nodes with a token from acl-policy.hcl read the config, register, find each other and report', async () => {
-    members = teardown.add(
-      await startTestCluster(2, {
-        config: '',
-        consul: { address: proxy.address },
-        args: [`--consul.token-file=${nodeTokenFile()}`],
-      }),
-      stopMembers
-    )
+    members = await startTestClusterFor(teardown, 2, {
+      config: '',
+      consul: { address: proxy.address },
+      args: [`--consul.token-file=${nodeTokenFile()}`],
+    })
     const peers = async (node: TestNode): Promise<string[]> =>
       (
         await node.getJson<{ cluster: { peers: { name: string }[] } }>('/api/v2/status')

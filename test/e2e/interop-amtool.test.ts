@@ -7,8 +7,9 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { promisify } from 'node:util'
 
-import { startTestCluster, stopMembers, waitForFullMembership } from '../support/cluster.js'
+import { startTestClusterFor, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
+import type { GettableSilence } from '../support/fixtures.js'
 import type { TestNode } from '../support/node-process.js'
 import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
@@ -41,23 +42,6 @@ interface GettableAlert {
   fingerprint: string
   receivers: { name: string }[]
   status: { state: string; silencedBy: string[] }
-}
-
-interface Matcher {
-  name: string
-  value: string
-  isRegex: boolean
-  isEqual: boolean
-}
-
-interface GettableSilence {
-  id: string
-  matchers: Matcher[]
-  startsAt: string
-  endsAt: string
-  createdBy: string
-  comment: string
-  status: { state: string }
 }
 
 /**
@@ -116,7 +100,7 @@ describe('amtool 0.25 against a 3-node cluster', { timeout: 240_000 }, () => {
   const teardown = new Teardown()
 
   before(async () => {
-    members = teardown.add(await startTestCluster(3, { config: CONFIG }), stopMembers)
+    members = await startTestClusterFor(teardown, 3, { config: CONFIG })
     ;[n0, n1, n2] = members.map((m) => m.node) as [TestNode, TestNode, TestNode]
     await waitForFullMembership(members)
   })

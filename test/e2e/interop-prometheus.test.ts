@@ -5,13 +5,12 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-import { startTestCluster, stopMembers, waitForFullMembership } from '../support/cluster.js'
+import { startReceiverCluster, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { Prometheus, sampleValue } from '../support/prometheus.js'
 import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
-import { WebhookReceiver } from '../support/webhook-receiver.js'
-import type { Delivery } from '../support/webhook-receiver.js'
+import type { Delivery, WebhookReceiver } from '../support/webhook-receiver.js'
 
 const GROUP_WAIT_MS = 1000
 const GROUP_INTERVAL_MS = 2000
@@ -94,14 +93,10 @@ describe('Prometheus 2.42 sending to a 3-node cluster', { timeout: 240_000 }, ()
     member.node.getJson<GettableAlert[]>(`/api/v2/alerts?filter=alertname%3D%22${ALERTNAME}%22`)
 
   before(async () => {
-    receiver = teardown.stop(await WebhookReceiver.start())
-    members = teardown.add(
-      await startTestCluster(3, {
-        config: config(receiver),
-        args: [`--cluster.peer-timeout=${PEER_TIMEOUT_MS}ms`],
-      }),
-      stopMembers
-    )
+    ;({ receiver, members } = await startReceiverCluster(teardown, 3, (r) => ({
+      config: config(r),
+      args: [`--cluster.peer-timeout=${PEER_TIMEOUT_MS}ms`],
+    })))
     // The exactly-once guarantee needs the nodes to know each other's positions first.
     await waitForFullMembership(members)
     prometheus = teardown.stop(

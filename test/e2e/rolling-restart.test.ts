@@ -5,18 +5,13 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
-import {
-  clusterArgs,
-  startTestCluster,
-  stopMembers,
-  waitForFullMembership,
-} from '../support/cluster.js'
+import { clusterArgs, startReceiverCluster, waitForFullMembership } from '../support/cluster.js'
 import type { ClusterMember } from '../support/cluster.js'
 import { afterDedupChecks } from '../support/dedup-checks.js'
 import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
 import { Teardown } from '../support/teardown.js'
-import { WebhookReceiver } from '../support/webhook-receiver.js'
+import type { WebhookReceiver } from '../support/webhook-receiver.js'
 
 const PEER_TIMEOUT_S = 3
 const GROUP_INTERVAL_S = 2
@@ -48,11 +43,10 @@ describe('rolling restart of a 3-node cluster', () => {
   const teardown = new Teardown()
 
   before(async () => {
-    receiver = teardown.stop(await WebhookReceiver.start())
-    members = teardown.add(
-      await startTestCluster(3, { config: config(receiver), args }),
-      stopMembers
-    )
+    ;({ receiver, members } = await startReceiverCluster(teardown, 3, (r) => ({
+      config: config(r),
+      args,
+    })))
     await waitForFullMembership(members)
   })
   after(() => teardown.run())

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import { alertnameSilence as silence, fastWebhookConfig } from '../support/fixtures.js'
+import type { GettableSilence } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
 import { Teardown } from '../support/teardown.js'
 import { WebhookReceiver } from '../support/webhook-receiver.js'
@@ -14,10 +15,6 @@ import { WebhookReceiver } from '../support/webhook-receiver.js'
 interface GettableAlert {
   labels: Record<string, string>
   status: { state: string; silencedBy: string[]; inhibitedBy: string[] }
-}
-interface GettableSilence {
-  id: string
-  status: { state: string }
 }
 
 const CONFIG = fastWebhookConfig

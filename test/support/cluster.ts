@@ -1,6 +1,8 @@
 import { TestNode } from './node-process.js'
 import { freePort } from './ports.js'
+import type { Teardown } from './teardown.js'
 import { waitFor } from './wait.js'
+import { WebhookReceiver } from './webhook-receiver.js'
 
 /** ClusterOptions shape a test cluster of real node processes on 127.0.0.1. */
 export interface ClusterOptions {
@@ -91,6 +93,47 @@ export async function startTestCluster(
     throw failed.reason
   }
   return started.map((r) => (r as PromiseFulfilledResult<ClusterMember>).value)
+}
+
+/**
+ * startTestClusterFor starts a cluster as {@link startTestCluster} does and registers its stop
+ * on `teardown` at once, so after() stops it even when the rest of before() fails.
+ *
+ * @param teardown - the suite's teardown.
+ * @param size - how many nodes.
+ * @param options - config and flags.
+ * @returns the members, in position order.
+ */
+export async function startTestClusterFor(
+  teardown: Teardown,
+  size: number,
+  options: ClusterOptions
+): Promise<ClusterMember[]> {
+  return teardown.add(await startTestCluster(size, options), stopMembers)
+}
+
+/** ReceiverCluster is a webhook receiver and the cluster that notifies it. */
+export interface ReceiverCluster {
+  readonly receiver: WebhookReceiver
+  readonly members: ClusterMember[]
+}
+
+/**
+ * startReceiverCluster starts a webhook receiver, then a cluster whose config points at it,
+ * registering each on `teardown` the moment it is up: how most cluster suites begin.
+ *
+ * @param teardown - the suite's teardown.
+ * @param size - how many nodes.
+ * @param options - config and flags, given the receiver (for its URL).
+ * @returns the receiver and the members, in position order.
+ */
+export async function startReceiverCluster(
+  teardown: Teardown,
+  size: number,
+  options: (receiver: WebhookReceiver) => ClusterOptions
+): Promise<ReceiverCluster> {
+  const receiver = teardown.stop(await WebhookReceiver.start())
+  return { receiver, members: await startTestClusterFor(teardown, size, options(receiver)) }
 }
 
 /**

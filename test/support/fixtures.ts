@@ -9,6 +9,26 @@ import { fingerprint } from '#src/labels/index.js'
  */
 export const iso = (ms: number): string => new Date(ms).toISOString()
 
+/** ApiMatcher is a matcher as Alertmanager's API v2 (and amtool's JSON output) writes it. */
+export interface ApiMatcher {
+  name: string
+  value: string
+  isRegex: boolean
+  isEqual: boolean
+}
+
+/** GettableSilence is a silence as Alertmanager's API v2 (and amtool's JSON output) lists it. */
+export interface GettableSilence {
+  id: string
+  status: { state: string }
+  updatedAt: string
+  comment: string
+  createdBy: string
+  startsAt: string
+  endsAt: string
+  matchers: ApiMatcher[]
+}
+
 /**
  * alertnameSilence is a POST /api/v2/silences body that silences one alertname.
  *

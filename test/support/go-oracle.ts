@@ -44,3 +44,25 @@ export function buildTextTemplateOracle(): string {
 export function runOracle(args: string[], input: string): unknown {
   return runGoProgram(TEXT_TEMPLATE_ORACLE, args, input)
 }
+
+/** OracleCase is one case as the oracle ran it in Go (the execution tests' result shape). */
+export interface OracleCase {
+  readonly name: string
+  readonly output: string
+  readonly parseError?: string
+  readonly execError?: string
+}
+
+/**
+ * goOutcome is how a case ended in Go, in the form the execution tests compare ours with: the
+ * parse error, else the execution error, as `err: <message>`; else `ok: <output>`.
+ *
+ * @param r - the oracle's result for the case.
+ * @returns the outcome.
+ */
+export function goOutcome(r: OracleCase): string {
+  if (r.parseError !== undefined) {
+    return `err: ${r.parseError}`
+  }
+  return r.execError !== undefined ? `err: ${r.execError}` : `ok: ${r.output}`
+}

@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders, Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after, before } from 'node:test'
 import { TLSSocket } from 'node:tls'
 
 import { TestNode } from './node-process.js'
@@ -249,6 +250,35 @@ export class SideBySide {
   async stop(): Promise<void> {
     await Promise.allSettled([this.am, this.mesh].map((s) => s.node.stop()))
     await Promise.allSettled([this.am, this.mesh].map((s) => s.capture.stop()))
+  }
+}
+
+/**
+ * sideBySideForSuite starts a {@link SideBySide} run before the tests of the enclosing `describe`
+ * and stops it after them: the lifecycle every differential suite shares.
+ *
+ * @param options - as for {@link SideBySide.start}, or how to make them once the suite starts
+ *   (e.g. after writing a key file or a certificate).
+ * @returns the run, for the tests; it throws when called before the suite's `before` ran.
+ * @example
+ * ```ts
+ * describe('side by side: slack', () => {
+ *   const run = sideBySideForSuite({ config: CONFIG })
+ *   it('shows the same config', () => assertSameConfigShown(run()))
+ * })
+ * ```
+ */
+export function sideBySideForSuite(
+  options: SideBySideOptions | (() => Promise<SideBySideOptions>)
+): () => SideBySide {
+  let run: SideBySide | undefined
+  before(async () => {
+    run = await SideBySide.start(typeof options === 'function' ? await options() : options)
+  })
+  after(() => run?.stop())
+  return () => {
+    assert.ok(run !== undefined, 'the side-by-side run has not started')
+    return run
   }
 }
 

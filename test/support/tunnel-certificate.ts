@@ -1,10 +1,9 @@
 // A CA and a server certificate for fixed https hosts (PagerDuty v1, Pushover): a capture
 // server used as a node's proxy_url terminates the CONNECT tunnel with it, and the node trusts
 // the CA through `tls_config.ca_file`, so requests to those hosts are captured like the others.
-import { execFileSync } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 
+import { certificateMaker } from './certificates.js'
 import type { ConnectTLS } from './side-by-side.js'
 
 /**
@@ -19,37 +18,10 @@ export async function tunnelCertificate(
   dir: string,
   hosts: readonly string[]
 ): Promise<ConnectTLS & { caFile: string }> {
-  const path = (name: string): string => join(dir, name)
-  const ssl = (...args: string[]): void => {
-    execFileSync('openssl', args, { stdio: 'ignore' })
-  }
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
-  const [caKey, caCert] = [path('ca.key'), path('ca.crt')]
-  ssl('req', '-x509', ...ec, '-keyout', caKey, '-out', caCert, '-days', '2', '-subj', '/CN=test CA')
-  const [key, csr, ext, cert] = [
-    path('host.key'),
-    path('host.csr'),
-    path('host.ext'),
-    path('host.crt'),
-  ]
-  ssl('req', ...ec, '-keyout', key, '-out', csr, '-subj', `/CN=${hosts[0] ?? 'localhost'}`)
-  await writeFile(ext, `subjectAltName=${hosts.map((h) => `DNS:${h}`).join(',')}\n`)
-  ssl(
-    'x509',
-    '-req',
-    '-in',
-    csr,
-    '-CA',
-    caCert,
-    '-CAkey',
-    caKey,
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-extfile',
-    ext,
-    '-out',
-    cert
-  )
+  const { path, ca, leaf } = certificateMaker(dir)
+  ca('ca', 'test CA')
+  await writeFile(path('host.ext'), `subjectAltName=${hosts.map((h) => `DNS:${h}`).join(',')}\n`)
+  leaf('host', { signer: 'ca', ext: 'host.ext', subject: hosts[0] ?? 'localhost' })
+  const [key, cert, caCert] = [path('host.key'), path('host.crt'), path('ca.crt')]
   return { key: await readFile(key, 'utf8'), cert: await readFile(cert, 'utf8'), caFile: caCert }
 }

@@ -1,10 +1,10 @@
-// Certificates for the --web.config.file and --cluster.tls-config tests, made with openssl (as
-// tunnel-certificate.ts): a CA, a server certificate for 127.0.0.1 / localhost, client
-// certificates from that CA and from another one, and an expired server certificate; for
-// gossip, node certificates good for both ends of a connection.
-import { execFileSync } from 'node:child_process'
+// Certificates for the --web.config.file and --cluster.tls-config tests (made by
+// certificates.ts): a CA, a server certificate for 127.0.0.1 / localhost, client certificates
+// from that CA and from another one, and an expired server certificate; for gossip, node
+// certificates good for both ends of a connection.
 import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+
+import { certificateMaker } from './certificates.js'
 
 /** WebCertificates are the files' paths. */
 export interface WebCertificates {
@@ -23,67 +23,6 @@ export interface WebCertificates {
   readonly otherClientKey: string
 }
 
-/** CertificateMaker writes a CA or a leaf certificate (P-256 keys) into its directory. */
-interface CertificateMaker {
-  readonly path: (name: string) => string
-  /** ca writes `<name>.crt` and `<name>.key`, self-signed. */
-  readonly ca: (name: string) => void
-  /** leaf writes `<name>.crt` and `<name>.key`, signed by `signer`, with the extension file `ext`. */
-  readonly leaf: (name: string, signer: string, ext: string, dates: string[]) => void
-}
-
-function certificateMaker(dir: string): CertificateMaker {
-  const path = (name: string): string => join(dir, name)
-  const ssl = (...args: string[]): void => {
-    execFileSync('openssl', args, { stdio: 'ignore' })
-  }
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
-  const ca = (name: string): void => {
-    ssl(
-      'req',
-      '-x509',
-      ...ec,
-      '-keyout',
-      path(`${name}.key`),
-      '-out',
-      path(`${name}.crt`),
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`
-    )
-  }
-  const leaf = (name: string, signer: string, ext: string, dates: string[]): void => {
-    ssl(
-      'req',
-      ...ec,
-      '-keyout',
-      path(`${name}.key`),
-      '-out',
-      path(`${name}.csr`),
-      '-subj',
-      `/CN=${name}`
-    )
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      path(`${name}.csr`),
-      '-CA',
-      path(`${signer}.crt`),
-      '-CAkey',
-      path(`${signer}.key`),
-      '-CAcreateserial',
-      '-extfile',
-      path(ext),
-      '-out',
-      path(`${name}.crt`),
-      ...dates
-    )
-  }
-  return { path, ca, leaf }
-}
-
 /**
  * makeWebCertificates writes every certificate into dir (P-256 keys).
  *
@@ -96,12 +35,12 @@ export function makeWebCertificates(dir: string): WebCertificates {
   writeFileSync(path('client.ext'), 'extendedKeyUsage=clientAuth\n')
   ca('ca')
   ca('other-ca')
-  leaf('server', 'ca', 'server.ext', ['-days', '2'])
-  leaf('server2', 'ca', 'server.ext', ['-days', '2'])
-  leaf('client', 'ca', 'client.ext', ['-days', '2'])
-  leaf('other-client', 'other-ca', 'client.ext', ['-days', '2'])
+  leaf('server', { signer: 'ca', ext: 'server.ext' })
+  leaf('server2', { signer: 'ca', ext: 'server.ext' })
+  leaf('client', { signer: 'ca', ext: 'client.ext' })
+  leaf('other-client', { signer: 'other-ca', ext: 'client.ext' })
   // OpenSSL 3.0 has no -not_after; `-days -1` ends the validity a day before it starts.
-  leaf('expired', 'ca', 'server.ext', ['-days', '-1'])
+  leaf('expired', { signer: 'ca', ext: 'server.ext', days: -1 })
   return {
     caCert: path('ca.crt'),
     serverCert: path('server.crt'),
@@ -149,10 +88,10 @@ export function makeGossipCertificates(dir: string): GossipCertificates {
   )
   ca('ca')
   ca('other-ca')
-  leaf('node', 'ca', 'node.ext', ['-days', '2'])
-  leaf('node2', 'ca', 'node.ext', ['-days', '2'])
-  leaf('rogue', 'other-ca', 'node.ext', ['-days', '2'])
-  leaf('expired', 'ca', 'node.ext', ['-days', '-1'])
+  leaf('node', { signer: 'ca', ext: 'node.ext' })
+  leaf('node2', { signer: 'ca', ext: 'node.ext' })
+  leaf('rogue', { signer: 'other-ca', ext: 'node.ext' })
+  leaf('expired', { signer: 'ca', ext: 'node.ext', days: -1 })
   return {
     caCert: path('ca.crt'),
     nodeCert: path('node.crt'),

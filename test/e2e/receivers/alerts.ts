@@ -1,6 +1,6 @@
 // The alerts the receivers' differential tests post where more than one test posts the same:
-// the case-per-receiver builder of the chat tests, and the group of 1 and the group of 60
-// that the incident tests (opsgenie, pagerduty) send.
+// the case-per-receiver builder of the chat tests and the cases they all begin with, and the
+// group of 1 and the group of 60 that the incident tests (opsgenie, pagerduty) send.
 import type { PostableAlert } from './by-path.js'
 
 /** TRICKY are labels whose values need escaping in JSON, HTML and Go's quoting alike. */
@@ -18,6 +18,37 @@ export function alert(
   annotations: Record<string, string> = {}
 ): PostableAlert {
   return { labels, annotations }
+}
+
+/**
+ * chatCases are the cases the chat tests post first: `fail` and `broken` (one alert each, for
+ * a 400 and a template error), `defaults` (one alert with TRICKY labels) and `sixty` (a group
+ * of 60 alerts, `instance` host-00 to host-59).
+ *
+ * @param sixtySummary - the summary of the i-th of the sixty, where a test needs it longer.
+ * @param sixtyLabels - labels the i-th of the sixty has besides alertname, case and instance.
+ * @returns the alerts, in that order.
+ */
+export function chatCases(
+  sixtySummary: (i: number) => string = (i) => `büsy ${i} <${i}>`,
+  sixtyLabels: (i: number) => Record<string, string> = () => ({})
+): PostableAlert[] {
+  return [
+    alert({ alertname: 'Fail', case: 'fail' }),
+    alert({ alertname: 'Broken', case: 'broken' }),
+    alert({ alertname: 'Disk<&>', case: 'defaults', ...TRICKY }, { summary: 'x < y & "z"' }),
+    ...Array.from({ length: 60 }, (_, i) =>
+      alert(
+        {
+          alertname: 'Many',
+          case: 'sixty',
+          instance: `host-${String(i).padStart(2, '0')}`,
+          ...sixtyLabels(i),
+        },
+        { summary: sixtySummary(i) }
+      )
+    ),
+  ]
 }
 
 /**

@@ -1,6 +1,7 @@
 // The chat receivers' differential tests run one case per receiver, each sending to its own
 // path; groups flush concurrently, so requests are compared path by path.
 import assert from 'node:assert/strict'
+import { it } from 'node:test'
 
 import { assertSameRequests } from '../../support/side-by-side.js'
 import type { CapturedRequest, Reply, SideBySide } from '../../support/side-by-side.js'
@@ -256,4 +257,33 @@ export async function assertSameErrorLogged(run: SideBySide, marker: string): Pr
   await waitFor(`alertmesh logging ${logged}`, () =>
     run.mesh.node.output.includes(logged) ? true : undefined
   )
+}
+
+/**
+ * itLogsFailuresAndCountsAlike adds the tests a chat receiver's suite ends with, once its
+ * cases were sent: the `fail` case's 400 and the `broken` case's template error (a
+ * `{{ template "nope" . }}`) logged alike on both sides, and the same notification counts.
+ *
+ * @param run - the suite's run.
+ * @param integration - the integration label of the counts, e.g. `slack`.
+ * @param failure - the error the 400 is logged with.
+ * @param broken - what the broken template is, for the test's name.
+ */
+export function itLogsFailuresAndCountsAlike(
+  run: () => SideBySide,
+  integration: string,
+  failure: string,
+  broken = 'a template'
+): void {
+  it('gives up on a 400 at once, logging the same error', async () => {
+    await assertSameFailureLogged(run(), failure)
+  })
+
+  it(`fails for good on ${broken} error, logging the same error`, async () => {
+    await assertSameErrorLogged(run(), 'template \\"nope\\" not defined')
+  })
+
+  it('counts the same notifications in /metrics', async () => {
+    await assertSameNotificationCounts(run(), integration)
+  })
 }

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test'
 import { simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
 
-import { startTestCluster, stopMembers, waitForFullMembership } from '../../support/cluster.js'
+import { startTestClusterFor, waitForFullMembership } from '../../support/cluster.js'
 import type { ClusterMember } from '../../support/cluster.js'
 import { startConsulStandin } from '../../support/consul-standin/index.js'
 import { afterDedupChecks, nflogQueries } from '../../support/dedup-checks.js'
@@ -137,14 +137,11 @@ describe('a Consul cluster notifying email, Slack and PagerDuty', { timeout: 180
       `--consul.kv-prefix=${PREFIX}`,
     ])
     assert.equal(pushed.code, 0, pushed.stderr)
-    members = teardown.add(
-      await startTestCluster(3, {
-        config: '',
-        consul: { address: consul.address, kvPrefix: PREFIX },
-        args: ['--consul.check-ttl=1s', `--cluster.peer-timeout=${PEER_TIMEOUT_S}s`],
-      }),
-      stopMembers
-    )
+    members = await startTestClusterFor(teardown, 3, {
+      config: '',
+      consul: { address: consul.address, kvPrefix: PREFIX },
+      args: ['--consul.check-ttl=1s', `--cluster.peer-timeout=${PEER_TIMEOUT_S}s`],
+    })
     await waitForFullMembership(members)
   })
   after(() => teardown.run())

@@ -4,22 +4,20 @@
 // runes and descriptions over its 4096 whole (later releases truncate them), and so does
 // alertmesh (the `long` case).
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 
-import { SideBySide } from '../../support/side-by-side.js'
+import { sideBySideForSuite } from '../../support/side-by-side.js'
 
-import { alert, TRICKY } from './alerts.js'
+import { alert, chatCases, TRICKY } from './alerts.js'
 import {
   assertSameConfigShown,
-  assertSameErrorLogged,
-  assertSameFailureLogged,
-  assertSameNotificationCounts,
   byPath,
   delivered,
   caseRoutes,
   failingReply,
   FAIL_BODY,
   postFiringThenResolved,
+  itLogsFailuresAndCountsAlike,
 } from './by-path.js'
 
 const CONFIG = `
@@ -64,37 +62,25 @@ const TEMPLATE = `
 `
 
 const FIRING = [
-  alert({ alertname: 'Fail', case: 'fail' }),
-  alert({ alertname: 'Broken', case: 'broken' }),
-  alert({ alertname: 'Disk<&>', case: 'defaults', ...TRICKY }, { summary: 'x < y & "z"' }),
-  ...Array.from({ length: 60 }, (_, i) =>
-    alert(
-      { alertname: 'Many', case: 'sixty', instance: `host-${String(i).padStart(2, '0')}` },
-      { summary: `büsy ${i} <${i}>` }
-    )
-  ),
+  ...chatCases(),
   alert({ alertname: 'Custom', case: 'custom', ...TRICKY }, { summary: 'über "alles" <ok>' }),
   alert({ alertname: 'Long', case: 'long', long: 'ü😀'.repeat(200) }, { long: 'ä'.repeat(5000) }),
 ]
 
 describe('side by side with Alertmanager 0.25: discord', { timeout: 120_000 }, () => {
-  let run: SideBySide
-  before(async () => {
-    run = await SideBySide.start({
-      config: CONFIG,
-      templates: { 'custom.tmpl': TEMPLATE },
-      reply: failingReply,
-    })
+  const run = sideBySideForSuite({
+    config: CONFIG,
+    templates: { 'custom.tmpl': TEMPLATE },
+    reply: failingReply,
   })
-  after(() => run.stop())
 
   it('shows the same config, secrets hidden, in /api/v2/status', async () => {
-    await assertSameConfigShown(run)
+    await assertSameConfigShown(run())
   })
 
   it('sends the same requests for every case, firing and then resolved', async () => {
     // Every case is resolved too: discord sends resolved notifications by default.
-    const rounds = await postFiringThenResolved(run, FIRING, { firing: 5, total: 9 }, delivered)
+    const rounds = await postFiringThenResolved(run(), FIRING, { firing: 5, total: 9 }, delivered)
     const [, mesh] = rounds.all
     const defaults = byPath(mesh).get('/api/webhooks/1/s3cr3t-defaults') ?? []
     assert.match(defaults[0]?.body.toString() ?? '', /"color":10038562\}/)
@@ -106,15 +92,5 @@ describe('side by side with Alertmanager 0.25: discord', { timeout: 120_000 }, (
     assert.equal(Array.from(long.embeds[0]?.description ?? '').length, 5000)
   })
 
-  it('gives up on a 400 at once, logging the same error', async () => {
-    await assertSameFailureLogged(run, `unexpected status code 400: ${FAIL_BODY}`)
-  })
-
-  it('fails for good on a template error, logging the same error', async () => {
-    await assertSameErrorLogged(run, 'template \\"nope\\" not defined')
-  })
-
-  it('counts the same notifications in /metrics', async () => {
-    await assertSameNotificationCounts(run, 'discord')
-  })
+  itLogsFailuresAndCountsAlike(run, 'discord', `unexpected status code 400: ${FAIL_BODY}`)
 })

@@ -14,7 +14,7 @@ import { load as parseYaml } from 'js-yaml'
 
 import { INTEGRATIONS } from '#src/notify/index.js'
 
-import { startTestCluster, stopMembers, waitForFullMembership } from '../../support/cluster.js'
+import { startTestClusterFor, waitForFullMembership } from '../../support/cluster.js'
 import type { ClusterMember } from '../../support/cluster.js'
 import { startConsulStandin } from '../../support/consul-standin/index.js'
 import { afterDedupChecks, nflogQueries } from '../../support/dedup-checks.js'
@@ -346,14 +346,11 @@ describe('a receiver with every kind, in a Consul cluster', { timeout: 240_000 }
     endpoints = { capture: capture.url, smtpPort: smtp.port, caFile }
     file = join(dir, 'alertmanager.yml')
     await push('#alerts')
-    members = teardown.add(
-      await startTestCluster(2, {
-        config: '',
-        consul: { address: consul.address, kvPrefix: PREFIX },
-        args: ['--consul.check-ttl=1s', `--cluster.peer-timeout=${PEER_TIMEOUT_S}s`],
-      }),
-      stopMembers
-    )
+    members = await startTestClusterFor(teardown, 2, {
+      config: '',
+      consul: { address: consul.address, kvPrefix: PREFIX },
+      args: ['--consul.check-ttl=1s', `--cluster.peer-timeout=${PEER_TIMEOUT_S}s`],
+    })
     await waitForFullMembership(members)
   })
   after(() => teardown.run())

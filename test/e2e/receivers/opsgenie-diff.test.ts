@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 
 import { assertSameNotificationMetrics } from '../../support/notification-metrics.js'
 import {
@@ -15,7 +15,7 @@ import {
   assertSameTruncationWarnings,
 } from '../../support/notify-errors.js'
 import { assertSameShownConfig } from '../../support/shown-config.js'
-import { SideBySide, assertSameRequests } from '../../support/side-by-side.js'
+import { assertSameRequests, sideBySideForSuite } from '../../support/side-by-side.js'
 import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
 
 import { oneAndSixty } from './alerts.js'
@@ -130,24 +130,22 @@ function assertSameNotifications(am: readonly CapturedRequest[], mesh: readonly 
 }
 
 describe('side by side with Alertmanager 0.25: opsgenie', { timeout: 180_000 }, () => {
-  let run: SideBySide
-  before(async () => {
+  const run = sideBySideForSuite(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'og-diff-'))
     const keyFile = join(dir, 'api.key')
     // No newline: 0.25 sends the file's content untrimmed, and a newline in a header value
     // fails the request on both sides (with different texts).
     await writeFile(keyFile, 'key-from-file')
-    run = await SideBySide.start({
+    return {
       config: config(keyFile),
       templates: { 'custom.tmpl': CUSTOM_TMPL },
-    })
+    }
   })
-  after(() => run.stop())
 
   it('sends the same requests, in order, firing and then resolved', async () => {
     const firing = oneAndSixty(new Date().toISOString())
-    await run.post(firing)
-    const [firingAm, firingMesh] = await run.waitForRequests(FIRING_REQUESTS)
+    await run().post(firing)
+    const [firingAm, firingMesh] = await run().waitForRequests(FIRING_REQUESTS)
     const groups = assertSameNotifications(firingAm, firingMesh)
     for (const [key, requests] of groups) {
       const receiver = key.split(' ')[0] ?? ''
@@ -158,18 +156,18 @@ describe('side by side with Alertmanager 0.25: opsgenie', { timeout: 180_000 }, 
     assert.ok(firingAm.some((r) => r.path.startsWith('/long/') && r.body.includes('…')))
 
     const endsAt = new Date(Date.now() - 1000).toISOString()
-    await run.post(firing.map((a) => ({ ...a, endsAt })))
-    const [am, mesh] = await run.waitForRequests(FIRING_REQUESTS + RESOLVED_REQUESTS)
+    await run().post(firing.map((a) => ({ ...a, endsAt })))
+    const [am, mesh] = await run().waitForRequests(FIRING_REQUESTS + RESOLVED_REQUESTS)
     const closes = am.slice(FIRING_REQUESTS)
     assertSameNotifications(closes, mesh.slice(FIRING_REQUESTS))
     assert.ok(closes.every((r) => r.path.includes('/close?')))
-    await assertSameNotificationMetrics(run, 'opsgenie', { notifications: 28, failed: 0 })
+    await assertSameNotificationMetrics(run(), 'opsgenie', { notifications: 28, failed: 0 })
     // The message past 130 runes, logged under `alert`.
-    await assertSameTruncationWarnings(run, 1)
+    await assertSameTruncationWarnings(run(), 1)
   })
 
   it('shows the same config, keys as <secret>', async () => {
-    const shown = await assertSameShownConfig(run)
+    const shown = await assertSameShownConfig(run())
     assert.ok(shown.includes('opsgenie_api_key: <secret>'), shown)
     assert.ok(shown.includes('api_key: <secret>'), shown)
   })
@@ -195,10 +193,8 @@ function rateLimitedOnce(): (request: CapturedRequest) => Reply {
 }
 
 describe('side by side with Alertmanager 0.25: opsgenie errors', { timeout: 180_000 }, () => {
-  let run: SideBySide
-  before(async () => {
-    run = await SideBySide.start({
-      config: `
+  const run = sideBySideForSuite({
+    config: `
 ${fanOutRoutes(['limited', 'invalid', 'broken'], { wait: '1s', interval: '1h' })}
 receivers:
   - name: broken
@@ -211,17 +207,15 @@ receivers:
     opsgenie_configs:
       - {api_url: '{{CAPTURE}}/invalid/', api_key: k, update_alerts: true}
 `,
-      reply: rateLimitedOnce(),
-    })
+    reply: rateLimitedOnce(),
   })
-  after(() => run.stop())
 
   it('retries a 429 from the start, stops at a 422 and at a template error, counting alike', async () => {
-    await run.post(oneAndSixty(new Date().toISOString()).slice(0, 1))
+    await run().post(oneAndSixty(new Date().toISOString()).slice(0, 1))
     // limited: the create answered 429, then create, message and description; invalid: the
     // create alone, as the first failure ends the attempt and 422 is not retried; broken:
     // nothing, its note fails to render.
-    const [am, mesh] = await run.waitForRequests(5)
+    const [am, mesh] = await run().waitForRequests(5)
     const under = (requests: readonly CapturedRequest[], prefix: string) =>
       requests.filter((r) => r.path.startsWith(prefix))
     assertSameRequests(under(am, '/limited/'), under(mesh, '/limited/'))
@@ -230,9 +224,9 @@ receivers:
       under(am, '/limited/').map((r) => r.method),
       ['POST', 'POST', 'PUT', 'PUT']
     )
-    await assertSameNotificationMetrics(run, 'opsgenie', { notifications: 3, failed: 2 })
+    await assertSameNotificationMetrics(run(), 'opsgenie', { notifications: 3, failed: 2 })
     // The 429 attempt, the final refusal and the template error, in the same words.
-    await assertSameNotifyErrors(run, 3)
+    await assertSameNotifyErrors(run(), 3)
     assert.equal(under(am, '/broken/').length, 0)
     assert.equal(under(mesh, '/broken/').length, 0)
   })

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 
 import { assertSameNotificationMetrics } from '../../support/notification-metrics.js'
 import {
@@ -19,7 +19,11 @@ import {
   assertSameTruncationWarnings,
 } from '../../support/notify-errors.js'
 import { assertSameShownConfig, shownConfigs } from '../../support/shown-config.js'
-import { SideBySide, assertSameRequest, assertSameRequests } from '../../support/side-by-side.js'
+import {
+  assertSameRequest,
+  assertSameRequests,
+  sideBySideForSuite,
+} from '../../support/side-by-side.js'
 import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
 import { tunnelCertificate } from '../../support/tunnel-certificate.js'
 
@@ -131,28 +135,26 @@ function assertSameEvents(am: readonly CapturedRequest[], mesh: readonly Capture
 }
 
 describe('side by side with Alertmanager 0.25: pagerduty', { timeout: 180_000 }, () => {
-  let run: SideBySide
-  before(async () => {
+  const run = sideBySideForSuite(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pd-diff-'))
     const keyFile = join(dir, 'routing.key')
     await writeFile(keyFile, ' rk-from-file \n')
-    run = await SideBySide.start({
+    return {
       config: config(keyFile),
       templates: { 'custom.tmpl': CUSTOM_TMPL },
-    })
+    }
   })
-  after(() => run.stop())
 
   it('shows the same config before any event, keys as <secret>', async () => {
-    const shown = await assertSameShownConfig(run)
+    const shown = await assertSameShownConfig(run())
     assert.ok(shown.includes('routing_key: <secret>'), shown)
   })
 
   it('sends the same v2 events, firing and then resolved', async () => {
     const firing = oneAndSixty(new Date().toISOString())
-    await run.post(firing)
+    await run().post(firing)
     // Seven receivers, two groups each.
-    const [firingAm, firingMesh] = await run.waitForRequests(14)
+    const [firingAm, firingMesh] = await run().waitForRequests(14)
     assertSameEvents(firingAm, firingMesh)
     assert.deepEqual([...new Set(firingAm.map((r) => r.path))].sort(), [...PATHS].sort())
     // The summary past 1024 runes is cut with the marker on both.
@@ -162,12 +164,12 @@ describe('side by side with Alertmanager 0.25: pagerduty', { timeout: 180_000 },
     assert.ok(huge.every((r) => r.body.includes('Custom details have been removed')))
 
     const endsAt = new Date(Date.now() - 1000).toISOString()
-    await run.post(firing.map((a) => ({ ...a, endsAt })))
-    const [am, mesh] = await run.waitForRequests(28)
+    await run().post(firing.map((a) => ({ ...a, endsAt })))
+    const [am, mesh] = await run().waitForRequests(28)
     assertSameEvents(am.slice(14), mesh.slice(14))
-    await assertSameNotificationMetrics(run, 'pagerduty', { notifications: 28, failed: 0 })
+    await assertSameNotificationMetrics(run(), 'pagerduty', { notifications: 28, failed: 0 })
     // Summaries past 1024 runes and events past 512000 bytes, firing and resolved alike.
-    await assertSameTruncationWarnings(run, 8)
+    await assertSameTruncationWarnings(run(), 8)
     assert.ok(am.slice(14).every((r) => eventKey(r).endsWith(' resolve')))
   })
 
@@ -175,7 +177,7 @@ describe('side by side with Alertmanager 0.25: pagerduty', { timeout: 180_000 },
   // config (n.conf.Severity), so once a v2 event went out its /api/v2/status shows
   // `severity: error` in every v2 entry that had none; alertmesh's shown config stays as loaded.
   it('shows the same config but for the severity 0.25 writes into it when sending', async () => {
-    const [am, mesh] = await shownConfigs(run)
+    const [am, mesh] = await shownConfigs(run())
     const written = '    severity: error\n'
     assert.ok(am.includes(written))
     assert.equal(mesh, am.replaceAll(written, ''))
@@ -213,41 +215,39 @@ receivers:
 }
 
 describe('side by side with Alertmanager 0.25: pagerduty v1', { timeout: 180_000 }, () => {
-  let run: SideBySide
-  before(async () => {
+  const run = sideBySideForSuite(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pd-v1-diff-'))
     const { caFile, ...connectTLS } = await tunnelCertificate(dir, ['events.pagerduty.com'])
     const keyFile = join(dir, 'service.key')
     await writeFile(keyFile, '\tsk-from-file\n')
-    run = await SideBySide.start({
+    return {
       config: v1Config(caFile, keyFile),
       templates: { 'custom.tmpl': CUSTOM_TMPL },
       connectTLS,
-    })
+    }
   })
-  after(() => run.stop())
 
   it('sends the same v1 events to the fixed endpoint, firing and then resolved', async () => {
     const firing = oneAndSixty(new Date().toISOString())
-    await run.post(firing)
+    await run().post(firing)
     // Three receivers, two groups each.
-    const [firingAm, firingMesh] = await run.waitForRequests(6)
+    const [firingAm, firingMesh] = await run().waitForRequests(6)
     assertSameEvents(firingAm, firingMesh)
     assert.ok(firingAm.every((r) => r.path === '/generic/2010-04-15/create_event.json'))
     assert.ok(firingAm.some((r) => r.body.toString('utf8').includes('…')))
 
     const endsAt = new Date(Date.now() - 1000).toISOString()
-    await run.post(firing.map((a) => ({ ...a, endsAt })))
-    const [am, mesh] = await run.waitForRequests(12)
+    await run().post(firing.map((a) => ({ ...a, endsAt })))
+    const [am, mesh] = await run().waitForRequests(12)
     assertSameEvents(am.slice(6), mesh.slice(6))
-    await assertSameNotificationMetrics(run, 'pagerduty', { notifications: 12, failed: 0 })
+    await assertSameNotificationMetrics(run(), 'pagerduty', { notifications: 12, failed: 0 })
     // The v1 description past 1024 runes.
-    await assertSameTruncationWarnings(run, 2)
+    await assertSameTruncationWarnings(run(), 2)
     assert.ok(am.slice(6).every((r) => eventKey(r).endsWith(' resolve')))
   })
 
   it('shows the same config, keys as <secret>', async () => {
-    const shown = await assertSameShownConfig(run)
+    const shown = await assertSameShownConfig(run())
     assert.ok(shown.includes('service_key: <secret>'), shown)
   })
 })
@@ -278,10 +278,8 @@ function rateLimitedOnce(): (request: CapturedRequest) => Reply {
 }
 
 describe('side by side with Alertmanager 0.25: pagerduty errors', { timeout: 180_000 }, () => {
-  let run: SideBySide
-  before(async () => {
-    run = await SideBySide.start({
-      config: `
+  const run = sideBySideForSuite({
+    config: `
 ${fanOutRoutes(['limited', 'invalid', 'broken'], { wait: '1s', interval: '1h' })}
 receivers:
   - name: broken
@@ -292,23 +290,21 @@ receivers:
   - name: invalid
     pagerduty_configs: [{url: '{{CAPTURE}}/invalid', routing_key: rk-invalid}]
 `,
-      reply: rateLimitedOnce(),
-    })
+    reply: rateLimitedOnce(),
   })
-  after(() => run.stop())
 
   it('retries a 429, gives up on a 400 and on a template error, and counts them alike', async () => {
-    await run.post(oneAndSixty(new Date().toISOString()).slice(0, 1))
+    await run().post(oneAndSixty(new Date().toISOString()).slice(0, 1))
     // limited: the 429 and its retry; invalid: one request; broken: none, its class fails.
-    const [am, mesh] = await run.waitForRequests(3)
+    const [am, mesh] = await run().waitForRequests(3)
     const byPath = (requests: readonly CapturedRequest[], path: string) =>
       requests.filter((r) => r.path === path)
     assertSameRequests(byPath(am, '/limited'), byPath(mesh, '/limited'))
     assertSameRequests(byPath(am, '/invalid'), byPath(mesh, '/invalid'))
     assert.equal(byPath(am, '/limited').length, 2)
-    await assertSameNotificationMetrics(run, 'pagerduty', { notifications: 3, failed: 2 })
+    await assertSameNotificationMetrics(run(), 'pagerduty', { notifications: 3, failed: 2 })
     // The 429 attempt, the final refusal and the template error, in the same words.
-    await assertSameNotifyErrors(run, 3)
+    await assertSameNotifyErrors(run(), 3)
     assert.equal(byPath(am, '/broken').length, 0)
     assert.equal(byPath(mesh, '/broken').length, 0)
   })

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 
 import { assertSameNotificationMetrics } from '../../support/notification-metrics.js'
 import {
@@ -20,7 +20,7 @@ import {
   assertSameTruncationWarnings,
 } from '../../support/notify-errors.js'
 import { assertSameShownConfig } from '../../support/shown-config.js'
-import { SideBySide, assertSameRequest } from '../../support/side-by-side.js'
+import { assertSameRequest, sideBySideForSuite } from '../../support/side-by-side.js'
 import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
 import { tunnelCertificate } from '../../support/tunnel-certificate.js'
 
@@ -127,29 +127,27 @@ function assertSameMessages(am: readonly CapturedRequest[], mesh: readonly Captu
 }
 
 describe('side by side with Alertmanager 0.25: pushover', { timeout: 180_000 }, () => {
-  let run: SideBySide
-  before(async () => {
+  const run = sideBySideForSuite(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'po-diff-'))
     const { caFile, ...connectTLS } = await tunnelCertificate(dir, ['api.pushover.net'])
-    run = await SideBySide.start({
+    return {
       config: config(caFile),
       templates: { 'custom.tmpl': CUSTOM_TMPL },
       connectTLS,
-    })
+    }
   })
-  after(() => run.stop())
 
   it('shows the same config before any message, keys and tokens as <secret>', async () => {
-    const shown = await assertSameShownConfig(run)
+    const shown = await assertSameShownConfig(run())
     assert.ok(shown.includes('user_key: <secret>'), shown)
     assert.ok(shown.includes('token: <secret>'), shown)
   })
 
   it('sends the same messages, firing and then resolved', async () => {
     const firing = oneAndSixty(new Date().toISOString())
-    await run.post(firing)
+    await run().post(firing)
     // Seven receivers, two groups each.
-    const [firingAm, firingMesh] = await run.waitForRequests(14)
+    const [firingAm, firingMesh] = await run().waitForRequests(14)
     assertSameMessages(firingAm, firingMesh)
     assert.ok(firingAm.every((r) => r.method === 'POST' && r.path.startsWith(ENDPOINT)))
     assert.ok(firingAm.every((r) => r.body.length === 0))
@@ -170,14 +168,14 @@ describe('side by side with Alertmanager 0.25: pushover', { timeout: 180_000 }, 
     )
 
     const endsAt = new Date(Date.now() - 1000).toISOString()
-    await run.post(firing.map((a) => ({ ...a, endsAt })))
+    await run().post(firing.map((a) => ({ ...a, endsAt })))
     // Six receivers resolve, two groups each; noresolve stays quiet.
-    const [am, mesh] = await run.waitForRequests(26)
+    const [am, mesh] = await run().waitForRequests(26)
     assertSameMessages(am.slice(14), mesh.slice(14))
     assert.ok(am.slice(14).every((r) => parameter(r, 'token') !== 'tk-noresolve'))
     // 0.25 counts noresolve's resolved flushes as notifications although it sends nothing.
-    await assertSameNotificationMetrics(run, 'pushover', { notifications: 28, failed: 0 })
-    await assertSameTruncationWarnings(run, 12)
+    await assertSameNotificationMetrics(run(), 'pushover', { notifications: 28, failed: 0 })
+    await assertSameTruncationWarnings(run(), 12)
   })
 })
 
@@ -205,12 +203,11 @@ function failingReply(sideOf: (request: CapturedRequest) => string): (r: Capture
 }
 
 describe('side by side with Alertmanager 0.25: pushover errors', { timeout: 180_000 }, () => {
-  let run: SideBySide
-  before(async () => {
+  const run = sideBySideForSuite(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'po-err-'))
     const { caFile, ...connectTLS } = await tunnelCertificate(dir, ['api.pushover.net'])
     const http = `http_config: {proxy_url: '{{CAPTURE}}', tls_config: {ca_file: '${caFile}'}}`
-    run = await SideBySide.start({
+    return {
       config: `
 ${fanOutRoutes(['retry', 'invalid', 'broken'], { wait: '1s', interval: '1h' })}
 receivers:
@@ -223,16 +220,15 @@ receivers:
       - {user_key: uk-broken, token: tk, sound: '{{ template "nope" . }}', url_title: '{{ .Nope }}', ${http}}
 `,
       // A request is in its server's list before the reply is asked for.
-      reply: failingReply((r) => (run.am.capture.requests.includes(r) ? 'am' : 'mesh')),
+      reply: failingReply((r) => (run().am.capture.requests.includes(r) ? 'am' : 'mesh')),
       connectTLS,
-    })
+    }
   })
-  after(() => run.stop())
 
   it('retries a 5xx, gives up on a 4xx and on a template error, and counts them alike', async () => {
-    await run.post(oneAndSixty(new Date().toISOString()).slice(0, 1))
+    await run().post(oneAndSixty(new Date().toISOString()).slice(0, 1))
     // retry: the 500 and its retry; invalid: one request; broken: none, its sound fails.
-    const [am, mesh] = await run.waitForRequests(3)
+    const [am, mesh] = await run().waitForRequests(3)
     const byUser = (requests: readonly CapturedRequest[], user: string) =>
       requests.filter((r) => parameter(r, 'user') === user)
     for (const user of ['uk-retry', 'uk-invalid']) {
@@ -243,9 +239,9 @@ receivers:
       })
     }
     assert.equal(byUser(am, 'uk-retry').length, 2)
-    await assertSameNotificationMetrics(run, 'pushover', { notifications: 3, failed: 2 })
+    await assertSameNotificationMetrics(run(), 'pushover', { notifications: 3, failed: 2 })
     // The 500 attempt, the final 400 with Pushover's JSON and the template error, alike.
-    await assertSameNotifyErrors(run, 3)
+    await assertSameNotifyErrors(run(), 3)
     assert.equal(byUser(am, 'uk-broken').length, 0)
     assert.equal(byUser(mesh, 'uk-broken').length, 0)
   })

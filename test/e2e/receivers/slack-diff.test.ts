@@ -2,21 +2,19 @@
 // `case` label and sending to its own path, so one pair of nodes runs them all and the requests
 // are compared path by path, byte for byte. No difference from 0.25 is expected.
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 
-import { SideBySide } from '../../support/side-by-side.js'
+import { sideBySideForSuite } from '../../support/side-by-side.js'
 
-import { alert, TRICKY } from './alerts.js'
+import { alert, chatCases, TRICKY } from './alerts.js'
 import {
   assertSameConfigShown,
-  assertSameErrorLogged,
-  assertSameFailureLogged,
-  assertSameNotificationCounts,
   byPath,
   caseRoutes,
   failingReply,
   FAIL_BODY,
   postFiringThenResolved,
+  itLogsFailuresAndCountsAlike,
 } from './by-path.js'
 
 const CONFIG = `
@@ -109,15 +107,7 @@ const TEMPLATE = `
 `
 
 const FIRING = [
-  alert({ alertname: 'Fail', case: 'fail' }),
-  alert({ alertname: 'Broken', case: 'broken' }),
-  alert({ alertname: 'Disk<&>', case: 'defaults', ...TRICKY }, { summary: 'x < y & "z"' }),
-  ...Array.from({ length: 60 }, (_, i) =>
-    alert(
-      { alertname: 'Many', case: 'sixty', instance: `host-${String(i).padStart(2, '0')}` },
-      { summary: `büsy ${i} <${i}>` }
-    )
-  ),
+  ...chatCases(),
   alert(
     { alertname: 'Every', case: 'every', severity: 'page', ...TRICKY },
     { summary: 'shared <summary>' }
@@ -133,19 +123,15 @@ const FIRING = [
 ]
 
 describe('side by side with Alertmanager 0.25: slack', { timeout: 120_000 }, () => {
-  let run: SideBySide
-  before(async () => {
-    run = await SideBySide.start({
-      config: CONFIG,
-      templates: { 'custom.tmpl': TEMPLATE },
-      reply: failingReply,
-      files: { 'slack-url': '  {{CAPTURE}}/custom\n' },
-    })
+  const run = sideBySideForSuite({
+    config: CONFIG,
+    templates: { 'custom.tmpl': TEMPLATE },
+    reply: failingReply,
+    files: { 'slack-url': '  {{CAPTURE}}/custom\n' },
   })
-  after(() => run.stop())
 
   it('shows the same config, secrets hidden, in /api/v2/status', async () => {
-    await assertSameConfigShown(run)
+    await assertSameConfigShown(run())
   })
 
   it('sends the same requests for every case, firing and then resolved', async () => {
@@ -154,7 +140,7 @@ describe('side by side with Alertmanager 0.25: slack', { timeout: 120_000 }, () 
       firing: [firingAm],
       all: [, mesh],
     } = await postFiringThenResolved(
-      run,
+      run(),
       FIRING,
       { firing: 6, total: 7 },
       (a) => a.labels['case'] === 'defaults'
@@ -176,15 +162,9 @@ describe('side by side with Alertmanager 0.25: slack', { timeout: 120_000 }, () 
     assert.equal(Array.from(long.attachments[0]?.title ?? '').length, 1024)
   })
 
-  it('gives up on a 400 at once, logging the same error', async () => {
-    await assertSameFailureLogged(run, `channel "#fail": unexpected status code 400: ${FAIL_BODY}`)
-  })
-
-  it('fails for good on a template error, logging the same error', async () => {
-    await assertSameErrorLogged(run, 'template \\"nope\\" not defined')
-  })
-
-  it('counts the same notifications in /metrics', async () => {
-    await assertSameNotificationCounts(run, 'slack')
-  })
+  itLogsFailuresAndCountsAlike(
+    run,
+    'slack',
+    `channel "#fail": unexpected status code 400: ${FAIL_BODY}`
+  )
 })

@@ -9,12 +9,12 @@
 // secret key with an independent SigV4 implementation (test/support/sigv4.ts); the rest of
 // Authorization (key, date, region, service, signed headers) must be the same.
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 
 import { assertSameNotificationMetrics } from '../../support/notification-metrics.js'
 import { assertSameShownConfig } from '../../support/shown-config.js'
-import { SideBySide, assertSameRequest } from '../../support/side-by-side.js'
-import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
+import { assertSameRequest, sideBySideForSuite } from '../../support/side-by-side.js'
+import type { CapturedRequest, Reply, Side } from '../../support/side-by-side.js'
 import { parseAuthorization, signatureIsValid } from '../../support/sigv4.js'
 import { waitFor } from '../../support/wait.js'
 
@@ -150,26 +150,22 @@ function assertSamePublishes(am: readonly CapturedRequest[], mesh: readonly Capt
 }
 
 describe('side by side with Alertmanager 0.25: sns', { timeout: 180_000 }, () => {
-  let run: SideBySide
-  before(async () => {
-    run = await SideBySide.start({
-      config: CONFIG,
-      templates: { 'custom.tmpl': CUSTOM_TMPL },
-      reply: ok,
-    })
+  const run = sideBySideForSuite({
+    config: CONFIG,
+    templates: { 'custom.tmpl': CUSTOM_TMPL },
+    reply: ok,
   })
-  after(() => run.stop())
 
   it('shows the same config, the secret key as <secret>', async () => {
-    const shown = await assertSameShownConfig(run)
+    const shown = await assertSameShownConfig(run())
     assert.ok(shown.includes('secret_key: <secret>'), shown)
   })
 
   it('sends the same Publish requests, firing and then resolved', async () => {
     const firing = oneAndSixty(new Date().toISOString())
-    await run.post(firing)
+    await run().post(firing)
     // Six receivers, two groups each.
-    const [firingAm, firingMesh] = await run.waitForRequests(12)
+    const [firingAm, firingMesh] = await run().waitForRequests(12)
     assertSamePublishes(firingAm, firingMesh)
 
     const one = (path: string, group: string) =>
@@ -191,10 +187,10 @@ describe('side by side with Alertmanager 0.25: sns', { timeout: 180_000 }, () =>
     assert.ok(broken.includes('&Subject=&'), broken)
 
     const endsAt = new Date(Date.now() - 1000).toISOString()
-    await run.post(firing.map((a) => ({ ...a, endsAt })))
-    const [am, mesh] = await run.waitForRequests(24)
+    await run().post(firing.map((a) => ({ ...a, endsAt })))
+    const [am, mesh] = await run().waitForRequests(24)
     assertSamePublishes(am.slice(12), mesh.slice(12))
-    await assertSameNotificationMetrics(run, 'sns', { notifications: 24, failed: 0 })
+    await assertSameNotificationMetrics(run(), 'sns', { notifications: 24, failed: 0 })
   })
 })
 
@@ -232,52 +228,47 @@ const INVALID = `<ErrorResponse xmlns="https://sns.amazonaws.com/doc/2010-03-31/
 </ErrorResponse>`
 
 describe('side by side with Alertmanager 0.25: sns errors', { timeout: 180_000 }, () => {
-  let run: SideBySide
   const unavailableSeen = new Map<string, number>()
-  before(async () => {
-    run = await SideBySide.start({
-      config: ERROR_CONFIG,
-      // /unavailable answers 500 to each side's first four requests (one attempt: the call and
-      // the SDK's three retries) and accepts the fifth (the retry stage's second attempt). The
-      // sides are told apart by the Host header: each has its own capture server.
-      reply: (request) => {
-        if (!request.path.startsWith('/unavailable')) {
-          return { status: 400, body: INVALID, headers: { 'content-type': 'text/xml' } }
-        }
-        const host = request.headers.host ?? ''
-        const seen = (unavailableSeen.get(host) ?? 0) + 1
-        unavailableSeen.set(host, seen)
-        return seen <= 4 ? { status: 500, body: '' } : ok()
-      },
-    })
+  const run = sideBySideForSuite({
+    config: ERROR_CONFIG,
+    // /unavailable answers 500 to each side's first four requests (one attempt: the call and
+    // the SDK's three retries) and accepts the fifth (the retry stage's second attempt). The
+    // sides are told apart by the Host header: each has its own capture server.
+    reply: (request) => {
+      if (!request.path.startsWith('/unavailable')) {
+        return { status: 400, body: INVALID, headers: { 'content-type': 'text/xml' } }
+      }
+      const host = request.headers.host ?? ''
+      const seen = (unavailableSeen.get(host) ?? 0) + 1
+      unavailableSeen.set(host, seen)
+      return seen <= 4 ? { status: 500, body: '' } : ok()
+    },
   })
-  after(() => run.stop())
 
   it('gives up on a 400 and logs the AWS message, as 0.25', async () => {
-    await run.post([{ labels: { alertname: 'A' }, startsAt: new Date().toISOString() }])
+    await run().post([{ labels: { alertname: 'A' }, startsAt: new Date().toISOString() }])
     await assertSameFailureLogged(
-      run,
+      run(),
       'unexpected status code 400: Invalid parameter: TopicArn <x> & "y"'
     )
-    const fail = (side: SideBySide['am']) =>
-      side.capture.requests.filter((r) => r.path === '/fail/')
-    assertSamePublishes(fail(run.am).slice(0, 1), fail(run.mesh).slice(0, 1))
-    await assertSameNotificationMetrics(run, 'sns', { notifications: 1, failed: 1 })
-    assert.equal(fail(run.am).length, 1)
-    assert.equal(fail(run.mesh).length, 1)
+    const fail = (side: Side) => side.capture.requests.filter((r) => r.path === '/fail/')
+    assertSamePublishes(fail(run().am).slice(0, 1), fail(run().mesh).slice(0, 1))
+    await assertSameNotificationMetrics(run(), 'sns', { notifications: 1, failed: 1 })
+    assert.equal(fail(run().am).length, 1)
+    assert.equal(fail(run().mesh).length, 1)
   })
 
   // aws-sdk-go retries a 5xx three times within one Publish call (30 ms × 2ⁿ apart), before
   // 0.25's own retry stage sees the error: both sides send four requests for the first attempt.
   it('sends a 5xx three retries within one attempt, as aws-sdk-go does', async () => {
-    const unavailable = (side: SideBySide['am']) =>
+    const unavailable = (side: Side) =>
       side.capture.requests.filter((r) => r.path === '/unavailable/')
-    await run.post([{ labels: { alertname: 'B' }, startsAt: new Date().toISOString() }])
+    await run().post([{ labels: { alertname: 'B' }, startsAt: new Date().toISOString() }])
     // A side logs the 500 only once its first attempt is over: four requests by then (five if
     // the retry stage's second attempt has already begun), where without the SDK's own
     // retries there would be one. The second attempt's request is accepted, and no more come.
     const atFirstFailure: number[] = []
-    for (const side of [run.am, run.mesh]) {
+    for (const side of [run().am, run().mesh]) {
       await waitFor(`${side.name} logging the 500`, () =>
         side.node.output.includes('unexpected status code 500') ? true : undefined
       )
@@ -288,9 +279,9 @@ describe('side by side with Alertmanager 0.25: sns errors', { timeout: 180_000 }
       atFirstFailure.every((n) => n === 4 || n === 5),
       `requests when the 500 was first logged: ${atFirstFailure.join(', ')}`
     )
-    assert.deepEqual([unavailable(run.am).length, unavailable(run.mesh).length], [5, 5])
-    const am = unavailable(run.am)
-    const mesh = unavailable(run.mesh)
+    assert.deepEqual([unavailable(run().am).length, unavailable(run().mesh).length], [5, 5])
+    const am = unavailable(run().am)
+    const mesh = unavailable(run().mesh)
     for (let i = 0; i < 5; i++) {
       assertSamePublishes(am.slice(i, i + 1), mesh.slice(i, i + 1))
     }

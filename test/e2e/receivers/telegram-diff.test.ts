@@ -3,9 +3,9 @@
 // API URL, a custom template file, a template that fails half-way, firing then resolved, and
 // a group of 60 alerts whose message is cut to 4096 runes.
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 
-import { SideBySide, assertSameRequests } from '../../support/side-by-side.js'
+import { assertSameRequests, sideBySideForSuite } from '../../support/side-by-side.js'
 import type { CapturedRequest } from '../../support/side-by-side.js'
 import { waitFor } from '../../support/wait.js'
 
@@ -123,21 +123,17 @@ const OK = JSON.stringify({
 })
 
 describe('side by side with Alertmanager 0.25: telegram', { timeout: 180_000 }, () => {
-  let run: SideBySide
-  before(async () => {
-    run = await SideBySide.start({
-      config: CONFIG,
-      templates: TEMPLATES,
-      reply: () => ({ status: 200, body: OK, headers: { 'content-type': 'application/json' } }),
-    })
+  const run = sideBySideForSuite({
+    config: CONFIG,
+    templates: TEMPLATES,
+    reply: () => ({ status: 200, body: OK, headers: { 'content-type': 'application/json' } }),
   })
-  after(() => run.stop())
 
   it('sends the same sendMessage requests, firing and then resolved', async () => {
     startsAt = new Date().toISOString()
-    await run.post(firing())
+    await run().post(firing())
     const cases = 8
-    const [firingAm, firingMesh] = await run.waitForRequests(cases)
+    const [firingAm, firingMesh] = await run().waitForRequests(cases)
     assertSamePerReceiver(firingAm, firingMesh)
 
     // The 60-alert message is over Telegram's limit: both cut it to 4096 runes ending in `…`.
@@ -154,8 +150,8 @@ describe('side by side with Alertmanager 0.25: telegram', { timeout: 180_000 }, 
     assert.match(unparsable, /"text":""/)
 
     const endsAt = new Date(Date.now() - 1000).toISOString()
-    await run.post(alertsFor('html').map((a) => ({ ...a, endsAt })))
-    const [am, mesh] = await run.waitForRequests(cases + 1)
+    await run().post(alertsFor('html').map((a) => ({ ...a, endsAt })))
+    const [am, mesh] = await run().waitForRequests(cases + 1)
     assertSamePerReceiver(am, mesh)
   })
 })
@@ -186,31 +182,27 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
 }
 
 describe('side by side with Alertmanager 0.25: telegram errors', { timeout: 180_000 }, () => {
-  let run: SideBySide
-  before(async () => {
-    run = await SideBySide.start({
-      config: ERROR_CONFIG,
-      reply: (request) => {
-        const token = TOKEN_PATH.exec(request.path)?.[1] ?? ''
-        return {
-          status: 400,
-          body: JSON.stringify({
-            ok: false,
-            error_code: 400,
-            description: DESCRIPTIONS[token] ?? 'Bad Request: unexpected',
-          }),
-          headers: { 'content-type': 'application/json' },
-        }
-      },
-    })
+  const run = sideBySideForSuite({
+    config: ERROR_CONFIG,
+    reply: (request) => {
+      const token = TOKEN_PATH.exec(request.path)?.[1] ?? ''
+      return {
+        status: 400,
+        body: JSON.stringify({
+          ok: false,
+          error_code: 400,
+          description: DESCRIPTIONS[token] ?? 'Bad Request: unexpected',
+        }),
+        headers: { 'content-type': 'application/json' },
+      }
+    },
   })
-  after(() => run.stop())
 
   it('retries a 400 and logs the same error for it', async () => {
     startsAt = new Date().toISOString()
-    await run.post([...alertsFor('known'), ...alertsFor('unknown')])
+    await run().post([...alertsFor('known'), ...alertsFor('unknown')])
     // Two sends per receiver: the first attempt and at least one retry, on both sides.
-    for (const capture of [run.am.capture, run.mesh.capture]) {
+    for (const capture of [run().am.capture, run().mesh.capture]) {
       await waitFor(
         'a retry per receiver',
         () => {
@@ -220,8 +212,8 @@ describe('side by side with Alertmanager 0.25: telegram errors', { timeout: 180_
         { timeoutMs: 30_000 }
       )
     }
-    const am = byToken(run.am.capture.requests)
-    const mesh = byToken(run.mesh.capture.requests)
+    const am = byToken(run().am.capture.requests)
+    const mesh = byToken(run().mesh.capture.requests)
     for (const [token, requests] of am) {
       assertSameRequests(requests.slice(0, 2), (mesh.get(token) ?? []).slice(0, 2))
     }
@@ -229,8 +221,8 @@ describe('side by side with Alertmanager 0.25: telegram errors', { timeout: 180_
       'telegram: chat not found (400)',
       'telegram: Bad Request: message text is empty (400)',
     ]) {
-      assert.ok(run.am.node.output.includes(text), `Alertmanager did not log ${text}`)
-      assert.ok(run.mesh.node.output.includes(text), `alertmesh did not log ${text}`)
+      assert.ok(run().am.node.output.includes(text), `Alertmanager did not log ${text}`)
+      assert.ok(run().mesh.node.output.includes(text), `alertmesh did not log ${text}`)
     }
   })
 })

@@ -3,24 +3,22 @@
 // segments), so one pair of nodes runs them all and the requests are compared path by path,
 // byte for byte, firing and then resolved. No difference from 0.25 is expected.
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 
 import { assertSameTruncationWarnings, notifyErrors } from '../../support/notify-errors.js'
-import { SideBySide } from '../../support/side-by-side.js'
+import { sideBySideForSuite } from '../../support/side-by-side.js'
 import { waitFor } from '../../support/wait.js'
 
-import { alert, TRICKY } from './alerts.js'
+import { alert, chatCases, TRICKY } from './alerts.js'
 import {
   assertSameConfigShown,
-  assertSameErrorLogged,
-  assertSameFailureLogged,
-  assertSameNotificationCounts,
   byPath,
   caseRoutes,
   failingReply,
   startingNow,
   FAIL_BODY,
   postFiringThenResolved,
+  itLogsFailuresAndCountsAlike,
 } from './by-path.js'
 
 const CONFIG = `
@@ -104,20 +102,7 @@ const TEMPLATE = `
 `
 
 const FIRING = [
-  alert({ alertname: 'Fail', case: 'fail' }),
-  alert({ alertname: 'Broken', case: 'broken' }),
-  alert({ alertname: 'Disk<&>', case: 'defaults', ...TRICKY }, { summary: 'x < y & "z"' }),
-  ...Array.from({ length: 60 }, (_, i) =>
-    alert(
-      {
-        alertname: 'Many',
-        case: 'sixty',
-        instance: `host-${String(i).padStart(2, '0')}`,
-        note: `n°${i} ✓ "q" <b>`,
-      },
-      { summary: `büsy ${i} <${i}>` }
-    )
-  ),
+  ...chatCases(undefined, (i) => ({ note: `n°${i} ✓ "q" <b>` })),
   alert({ alertname: 'Every', case: 'every', team: 'ops é', ...TRICKY }, { summary: 'one <s>' }),
   alert({ alertname: 'Every', case: 'every', team: 'ops é', note: 'second' }, { summary: '2' }),
   alert({ alertname: 'Custom', case: 'custom', ...TRICKY }),
@@ -129,20 +114,16 @@ const FIRING = [
 const RESOLVING = new Set(['defaults', 'sixty', 'every', 'custom', 'long', 'bogus'])
 
 describe('side by side with Alertmanager 0.25: victorops', { timeout: 120_000 }, () => {
-  let run: SideBySide
-  before(async () => {
-    run = await SideBySide.start({
-      config: CONFIG,
-      templates: { 'custom.tmpl': TEMPLATE },
-      reply: failingReply,
-      files: { 'vo-key': '  file-key\n' },
-    })
+  const run = sideBySideForSuite({
+    config: CONFIG,
+    templates: { 'custom.tmpl': TEMPLATE },
+    reply: failingReply,
+    files: { 'vo-key': '  file-key\n' },
   })
-  after(() => run.stop())
 
   it('shows the same config, API keys as <secret>, in /api/v2/status', async () => {
-    await assertSameConfigShown(run)
-    const status = (await (await fetch(`${run.mesh.node.url}/api/v2/status`)).json()) as {
+    await assertSameConfigShown(run())
+    const status = (await (await fetch(`${run().mesh.node.url}/api/v2/status`)).json()) as {
       config: { original: string }
     }
     assert.ok(status.config.original.includes('victorops_api_key: <secret>'))
@@ -155,7 +136,7 @@ describe('side by side with Alertmanager 0.25: victorops', { timeout: 120_000 },
     const {
       firing: [firingAm],
       all: [am, mesh],
-    } = await postFiringThenResolved(run, FIRING, { firing: 7, total: 12 }, (a) =>
+    } = await postFiringThenResolved(run(), FIRING, { firing: 7, total: 12 }, (a) =>
       RESOLVING.has(a.labels['case'] ?? '')
     )
     assert.deepEqual([...byPath(firingAm).keys()].sort(), [
@@ -176,20 +157,15 @@ describe('side by side with Alertmanager 0.25: victorops', { timeout: 120_000 },
       state_message: string
     }
     assert.equal(Array.from(long.state_message).length, 20480)
-    await assertSameTruncationWarnings(run, 2)
+    await assertSameTruncationWarnings(run(), 2)
   })
 
-  it('gives up on a 400 at once, logging the same error', async () => {
-    await assertSameFailureLogged(run, `unexpected status code 400: ${FAIL_BODY}`)
-  })
-
-  it('fails for good on a routing key template error, logging the same error', async () => {
-    await assertSameErrorLogged(run, 'template \\"nope\\" not defined')
-  })
-
-  it('counts the same notifications in /metrics', async () => {
-    await assertSameNotificationCounts(run, 'victorops')
-  })
+  itLogsFailuresAndCountsAlike(
+    run,
+    'victorops',
+    `unexpected status code 400: ${FAIL_BODY}`,
+    'a routing key template'
+  )
 })
 
 // 0.25 retries a template error in the body (createVictorOpsPayload's errors come back with
@@ -199,10 +175,8 @@ describe(
   'side by side with Alertmanager 0.25: victorops body template error',
   { timeout: 120_000 },
   () => {
-    let run: SideBySide
-    before(async () => {
-      run = await SideBySide.start({
-        config: `
+    const run = sideBySideForSuite({
+      config: `
 route:
   receiver: broken
   group_wait: 1s
@@ -215,15 +189,13 @@ receivers:
         routing_key: rk
         state_message: '{{ template "nope" . }}'
 `,
-      })
     })
-    after(() => run.stop())
 
     it('retries it, logging the same error once and sending nothing', async () => {
-      await run.post(startingNow([alert({ alertname: 'Body' })]))
+      await run().post(startingNow([alert({ alertname: 'Body' })]))
       // Both log a retried error again only when its text changes, so once here.
       const errors = await Promise.all(
-        [run.am, run.mesh].map((side) =>
+        [run().am, run().mesh].map((side) =>
           waitFor(`${side.name} retrying the template error`, () => {
             const retried = notifyErrors(side.node.output)
             return retried.length >= 1 ? retried : undefined
@@ -234,7 +206,7 @@ receivers:
       assert.deepEqual(mesh, am)
       assert.match(am?.[0] ?? '', /^templating error: .*template \\"nope\\" not defined/)
       // Each attempt is timed: a second observation shows the retry on both.
-      for (const side of [run.am, run.mesh]) {
+      for (const side of [run().am, run().mesh]) {
         await waitFor(`${side.name} attempting twice`, async () => {
           const metrics = await (await fetch(`${side.node.url}/metrics`)).text()
           const count =
@@ -244,8 +216,8 @@ receivers:
           return Number(count ?? 0) >= 2 ? true : undefined
         })
       }
-      assert.equal(run.am.capture.requests.length, 0)
-      assert.equal(run.mesh.capture.requests.length, 0)
+      assert.equal(run().am.capture.requests.length, 0)
+      assert.equal(run().mesh.capture.requests.length, 0)
     })
   }
 )

@@ -2,16 +2,13 @@
 // `case` label and sending to its own path, compared path by path, byte for byte, the
 // Authorization header included. No difference from 0.25 is expected.
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 
-import { SideBySide } from '../../support/side-by-side.js'
+import { sideBySideForSuite } from '../../support/side-by-side.js'
 
-import { alert, TRICKY } from './alerts.js'
+import { alert, chatCases, TRICKY } from './alerts.js'
 import {
   assertSameConfigShown,
-  assertSameErrorLogged,
-  assertSameFailureLogged,
-  assertSameNotificationCounts,
   byPath,
   delivered,
   caseRoutes,
@@ -19,7 +16,17 @@ import {
   startingNow,
   FAIL_BODY,
   postFiringThenResolved,
+  itLogsFailuresAndCountsAlike,
 } from './by-path.js'
+
+/** LONG_RECEIVER sends the alerts' `long` annotations as one message, to /long. */
+const LONG_RECEIVER = `  - name: long
+    webex_configs:
+      - api_url: '{{CAPTURE}}/long'
+        room_id: 'room-long'
+        message: '{{ range .Alerts }}{{ .Annotations.long }}{{ end }}'
+        http_config: { authorization: { credentials: 'b0tT0ken' } }
+`
 
 const CONFIG = `
 global:
@@ -47,13 +54,7 @@ receivers:
         # Relative to the config file's directory, read at each request.
         http_config: { authorization: { type: Bot, credentials_file: webex-token } }
   # Multi-byte runes across the 7439-byte limit.
-  - name: long
-    webex_configs:
-      - api_url: '{{CAPTURE}}/long'
-        room_id: 'room-long'
-        message: '{{ range .Alerts }}{{ .Annotations.long }}{{ end }}'
-        http_config: { authorization: { credentials: 'b0tT0ken' } }
-  # Answered with a 400.
+${LONG_RECEIVER}  # Answered with a 400.
   - name: fail
     webex_configs:
       - api_url: '{{CAPTURE}}/fail/v1/messages'
@@ -75,15 +76,7 @@ const TEMPLATE = `
 `
 
 const FIRING = [
-  alert({ alertname: 'Fail', case: 'fail' }),
-  alert({ alertname: 'Broken', case: 'broken' }),
-  alert({ alertname: 'Disk<&>', case: 'defaults', ...TRICKY }, { summary: 'x < y & "z"' }),
-  ...Array.from({ length: 60 }, (_, i) =>
-    alert(
-      { alertname: 'Many', case: 'sixty', instance: `host-${String(i).padStart(2, '0')}` },
-      { summary: `büsy ${i} <${i}> ${'x'.repeat(100)}` }
-    )
-  ),
+  ...chatCases((i) => `büsy ${i} <${i}> ${'x'.repeat(100)}`),
   alert({ alertname: 'Custom', case: 'custom', ...TRICKY }, { summary: 'über "alles" <ok>' }),
   // 2-, 3- and 4-byte runes at the limit, so the cut falls inside a rune's bytes; at least
   // 7436 runes, or 0.25 crashes (see below).
@@ -91,23 +84,19 @@ const FIRING = [
 ]
 
 describe('side by side with Alertmanager 0.25: webex', { timeout: 120_000 }, () => {
-  let run: SideBySide
-  before(async () => {
-    run = await SideBySide.start({
-      config: CONFIG,
-      templates: { 'custom.tmpl': TEMPLATE },
-      files: { 'webex-token': ' f1leT0ken\n' },
-      reply: failingReply,
-    })
+  const run = sideBySideForSuite({
+    config: CONFIG,
+    templates: { 'custom.tmpl': TEMPLATE },
+    files: { 'webex-token': ' f1leT0ken\n' },
+    reply: failingReply,
   })
-  after(() => run.stop())
 
   it('shows the same config, secrets hidden, in /api/v2/status', async () => {
-    await assertSameConfigShown(run)
+    await assertSameConfigShown(run())
   })
 
   it('sends the same requests for every case, firing and then resolved', async () => {
-    const rounds = await postFiringThenResolved(run, FIRING, { firing: 5, total: 9 }, delivered)
+    const rounds = await postFiringThenResolved(run(), FIRING, { firing: 5, total: 9 }, delivered)
     const [, mesh] = rounds.all
     const paths = byPath(mesh)
     assert.equal(paths.get('/sixty/v1/messages?x=1')?.[0]?.headers.authorization, 'Token other')
@@ -122,17 +111,7 @@ describe('side by side with Alertmanager 0.25: webex', { timeout: 120_000 }, () 
     }
   })
 
-  it('gives up on a 400 at once, logging the same error', async () => {
-    await assertSameFailureLogged(run, `unexpected status code 400: ${FAIL_BODY}`)
-  })
-
-  it('fails for good on a template error, logging the same error', async () => {
-    await assertSameErrorLogged(run, 'template \\"nope\\" not defined')
-  })
-
-  it('counts the same notifications in /metrics', async () => {
-    await assertSameNotificationCounts(run, 'webex')
-  })
+  itLogsFailuresAndCountsAlike(run, 'webex', `unexpected status code 400: ${FAIL_BODY}`)
 })
 
 // A difference that must exist. 0.25's notify.TruncateInBytes slices the message's runes at
@@ -141,32 +120,22 @@ describe('side by side with Alertmanager 0.25: webex', { timeout: 120_000 }, () 
 // whole Alertmanager process down. alertmesh sends the message cut to the longest run of
 // whole runes within 7436 bytes plus the marker, as later releases do.
 describe('webex: a long multi-byte message, where 0.25 crashes', { timeout: 120_000 }, () => {
-  let run: SideBySide
-  before(async () => {
-    run = await SideBySide.start({
-      config: `
+  const run = sideBySideForSuite({
+    config: `
 route: { receiver: long, group_wait: 1s, group_interval: 1s, repeat_interval: 1h }
 receivers:
-  - name: long
-    webex_configs:
-      - api_url: '{{CAPTURE}}/long'
-        room_id: 'room-long'
-        message: '{{ range .Alerts }}{{ .Annotations.long }}{{ end }}'
-        http_config: { authorization: { credentials: 'b0tT0ken' } }
-`,
-    })
+${LONG_RECEIVER}`,
   })
-  after(() => run.stop())
 
   it('Alertmanager 0.25 panics; alertmesh sends the message truncated', async () => {
-    await run.post(startingNow([alert({ alertname: 'Long' }, { long: 'é€😀'.repeat(900) })]))
-    const exit = await run.am.node.exited()
+    await run().post(startingNow([alert({ alertname: 'Long' }, { long: 'é€😀'.repeat(900) })]))
+    const exit = await run().am.node.exited()
     assert.notEqual(exit, 0)
-    assert.match(run.am.node.output, /panic: runtime error: slice bounds out of range/)
-    const [request] = await run.mesh.capture.waitForRequests(1)
+    assert.match(run().am.node.output, /panic: runtime error: slice bounds out of range/)
+    const [request] = await run().mesh.capture.waitForRequests(1)
     const { markdown } = JSON.parse(request?.body.toString() ?? '{}') as { markdown: string }
     // 826 whole 'é€😀' (9 bytes each) fill 7434 bytes; then 'é' (2 bytes) still fits 7436.
     assert.equal(markdown, 'é€😀'.repeat(826) + 'é…')
-    assert.equal(run.am.capture.requests.length, 0)
+    assert.equal(run().am.capture.requests.length, 0)
   })
 })

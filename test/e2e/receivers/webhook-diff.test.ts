@@ -1,8 +1,8 @@
 // The side-by-side harness on the receiver alertmesh has sent longest: the webhook's requests
 // match Alertmanager 0.25's byte for byte, firing and then resolved.
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 
-import { SideBySide, assertSameRequests } from '../../support/side-by-side.js'
+import { assertSameRequests, sideBySideForSuite } from '../../support/side-by-side.js'
 
 const CONFIG = `
 route:
@@ -31,19 +31,15 @@ const ALERTS = [
 ]
 
 describe('side by side with Alertmanager 0.25: webhook', { timeout: 120_000 }, () => {
-  let run: SideBySide
-  before(async () => {
-    run = await SideBySide.start({ config: CONFIG })
-  })
-  after(() => run.stop())
+  const run = sideBySideForSuite({ config: CONFIG })
 
   it('sends the same firing and then resolved notification', async () => {
-    await run.post(ALERTS)
-    const [firingAm, firingMesh] = await run.waitForRequests(1)
+    await run().post(ALERTS)
+    const [firingAm, firingMesh] = await run().waitForRequests(1)
     assertSameRequests(firingAm, firingMesh)
     const endsAt = new Date(Date.now() - 1000).toISOString()
-    await run.post(ALERTS.map((a) => ({ ...a, endsAt })))
-    const [am, mesh] = await run.waitForRequests(2)
+    await run().post(ALERTS.map((a) => ({ ...a, endsAt })))
+    const [am, mesh] = await run().waitForRequests(2)
     assertSameRequests(am, mesh)
   })
 })

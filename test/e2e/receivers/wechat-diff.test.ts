@@ -4,12 +4,12 @@
 // answer gettoken with a token per receiver and count: `<path>-1`, then `<path>-2`, and so on.
 // No difference from 0.25 is expected.
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 
 import { assertSameNotificationMetrics } from '../../support/notification-metrics.js'
 import { assertSameNotifyErrors } from '../../support/notify-errors.js'
 import { assertSameShownConfig } from '../../support/shown-config.js'
-import { SideBySide } from '../../support/side-by-side.js'
+import { sideBySideForSuite } from '../../support/side-by-side.js'
 import type { CapturedRequest, Reply } from '../../support/side-by-side.js'
 
 import { alert, TRICKY } from './alerts.js'
@@ -164,18 +164,14 @@ const FIRING = [
 ]
 
 describe('side by side with Alertmanager 0.25: wechat', { timeout: 120_000 }, () => {
-  let run: SideBySide
-  before(async () => {
-    run = await SideBySide.start({
-      config: CONFIG,
-      templates: { 'custom.tmpl': TEMPLATE },
-      reply: wechatReply(),
-    })
+  const run = sideBySideForSuite({
+    config: CONFIG,
+    templates: { 'custom.tmpl': TEMPLATE },
+    reply: wechatReply(),
   })
-  after(() => run.stop())
 
   it('shows the same config, secrets as <secret>', async () => {
-    const shown = await assertSameShownConfig(run)
+    const shown = await assertSameShownConfig(run())
     assert.ok(shown.includes('wechat_api_secret: <secret>'), shown)
     assert.ok(shown.includes('api_secret: <secret>'), shown)
     assert.ok(shown.includes('api_url: {{CAPTURE}}/sixty/'), shown)
@@ -183,10 +179,10 @@ describe('side by side with Alertmanager 0.25: wechat', { timeout: 120_000 }, ()
 
   it('sends the same requests for every case, firing and then resolved', async () => {
     const firing = startingNow(FIRING)
-    await run.post(firing)
+    await run().post(firing)
     // Two requests per receiver; expired four (a second token and send); broken, notoken,
     // htmltoken and numtoken stop after gettoken; badsecret sends nothing.
-    const [firingAm, firingMesh] = await run.waitForRequests(20)
+    const [firingAm, firingMesh] = await run().waitForRequests(20)
     assertSamePerPath(firingAm, firingMesh)
     const paths = [...byPath(firingAm).keys()]
     assert.deepEqual(paths.filter((p) => p.includes('message/send')).sort(), [
@@ -202,12 +198,12 @@ describe('side by side with Alertmanager 0.25: wechat', { timeout: 120_000 }, ()
     // Only defaults and sixty send resolved notifications (send_resolved defaults to false),
     // with the token they cached.
     const endsAt = new Date().toISOString()
-    await run.post(
+    await run().post(
       firing
         .filter((a) => ['defaults', 'sixty'].includes(a.labels['case'] ?? ''))
         .map((a) => ({ ...a, endsAt }))
     )
-    const [am, mesh] = await run.waitForRequests(22)
+    const [am, mesh] = await run().waitForRequests(22)
     assertSamePerPath(am, mesh)
     const resolved = byPath(mesh).get('/cgi-bin/message/send?access_token=cgi-bin-1')?.at(-1)
     assert.match(resolved?.body.toString() ?? '', /\[RESOLVED\]/)
@@ -216,11 +212,11 @@ describe('side by side with Alertmanager 0.25: wechat', { timeout: 120_000 }, ()
   it('logs the same errors: the expired token retried, the others final', async () => {
     // expired's first attempt, fail's code, broken's and badsecret's templates, and the
     // three gettoken answers without a usable token.
-    await assertSameNotifyErrors(run, 7)
+    await assertSameNotifyErrors(run(), 7)
   })
 
   it('counts the same notifications in /metrics', async () => {
     // Twelve receivers firing, two resolved; six failed for good.
-    await assertSameNotificationMetrics(run, 'wechat', { notifications: 14, failed: 6 })
+    await assertSameNotificationMetrics(run(), 'wechat', { notifications: 14, failed: 6 })
   })
 })

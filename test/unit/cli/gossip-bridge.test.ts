@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import bunyan from 'bunyan'
+import type bunyan from 'bunyan'
 
 import { GossipBridge, gossipState, nflogBridge } from '#src/cli/gossip-bridge.js'
 import type { BinaryState } from '#src/cli/gossip-bridge.js'
@@ -11,19 +11,14 @@ import { Nflog } from '#src/nflog/index.js'
 import { Silences, encodeMeshSilences } from '#src/silences/index.js'
 import type { MeshSilence } from '#src/silences/index.js'
 
+import { recordingLog } from '../../support/recording-log.js'
+
 const T0 = Date.UTC(2024, 0, 1, 12)
 const HOUR = 3_600_000
 const GARBAGE = Uint8Array.from([5, 1, 2])
 
 function capture(): { log: bunyan; records: { msg: string; problems?: string[] }[] } {
-  const records: { msg: string; problems?: string[] }[] = []
-  const log = bunyan.createLogger({
-    name: 't',
-    streams: [
-      { type: 'raw', level: 'trace', stream: { write: (r: object) => records.push(r as never) } },
-    ],
-  })
-  return { log, records }
+  return recordingLog()
 }
 
 interface Node {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -12,6 +11,7 @@ import { ConsulClient, ConsulError } from '#src/consul/index.js'
 import { buildAgentOptions } from '#src/consul/raw-client.js'
 import { ClosedError, InvalidArgumentError } from '#src/util/index.js'
 
+import { certificateMaker } from '../../support/certificates.js'
 import { startConsulStandin } from '../../support/consul-standin/index.js'
 import type {
   ConsulStandin,
@@ -470,48 +470,12 @@ describe('ConsulClient over TLS', () => {
     dir = teardown.add(mkdtempSync(join(tmpdir(), 'alertmesh-consul-tls-')), (d) => {
       rmSync(d, { recursive: true, force: true })
     })
-    const openssl = (...args: string[]): void => {
-      execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' })
-    }
-    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
-    openssl(
-      'req',
-      '-x509',
-      ...ec,
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.crt',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=alertmesh-test-ca'
-    )
-    writeFileSync(join(dir, 'server.ext'), 'subjectAltName=DNS:consul.test\n')
-    writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n')
-    for (const [name, cn] of [
-      ['server', 'consul.test'],
-      ['client', 'alertmesh-node'],
-    ] as const) {
-      openssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`)
-      openssl(
-        'x509',
-        '-req',
-        '-in',
-        `${name}.csr`,
-        '-CA',
-        'ca.crt',
-        '-CAkey',
-        'ca.key',
-        '-CAcreateserial',
-        '-out',
-        `${name}.crt`,
-        '-days',
-        '2',
-        '-extfile',
-        `${name}.ext`
-      )
-    }
+    const { path, ca: makeCA, leaf } = certificateMaker(dir)
+    makeCA('ca', 'alertmesh-test-ca')
+    writeFileSync(path('server.ext'), 'subjectAltName=DNS:consul.test\n')
+    writeFileSync(path('client.ext'), 'extendedKeyUsage=clientAuth\n')
+    leaf('server', { signer: 'ca', ext: 'server.ext', subject: 'consul.test' })
+    leaf('client', { signer: 'ca', ext: 'client.ext', subject: 'alertmesh-node' })
     ca = readFileSync(join(dir, 'ca.crt'))
     clientCert = readFileSync(join(dir, 'client.crt'))
     clientKey = readFileSync(join(dir, 'client.key'))

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-import bunyan from 'bunyan'
+import type bunyan from 'bunyan'
 
 import { ConsulClient, ServiceRegistrar } from '#src/consul/index.js'
 import type { ServiceInstance, ServiceRegistrarOptions } from '#src/consul/index.js'
@@ -10,6 +10,7 @@ import { ClosedError, InvalidArgumentError } from '#src/util/index.js'
 
 import { startConsulStandin } from '../../support/consul-standin/index.js'
 import type { ConsulStandin, StandinOptions } from '../../support/consul-standin/index.js'
+import { recordingLog } from '../../support/recording-log.js'
 import { Teardown } from '../../support/teardown.js'
 import { waitFor } from '../../support/wait.js'
 
@@ -21,18 +22,7 @@ interface LogRecord {
 
 /** capture is a logger that keeps every record, so tests can check what operators would see. */
 function capture(): { log: bunyan; records: LogRecord[] } {
-  const records: LogRecord[] = []
-  const log = bunyan.createLogger({
-    name: 'registration-test',
-    streams: [
-      {
-        type: 'raw',
-        level: 'trace',
-        stream: { write: (r: object) => records.push(r as LogRecord) },
-      },
-    ],
-  })
-  return { log, records }
+  return recordingLog()
 }
 
 const WARN = 40

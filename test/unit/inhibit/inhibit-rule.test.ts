@@ -6,8 +6,10 @@ import { describe, it } from 'node:test'
 import type { Alert } from '#src/alerts/index.js'
 import type { InhibitRuleConfig } from '#src/config/index.js'
 import { InhibitRule } from '#src/inhibit/inhibit-rule.js'
-import { fingerprint, parseMatchers } from '#src/labels/index.js'
+import { parseMatchers } from '#src/labels/index.js'
 import type { LabelSet } from '#src/labels/index.js'
+
+import { testAlert } from '../../support/fixtures.js'
 
 const NOW = Date.UTC(2024, 0, 1, 12)
 const SEC = 1000
@@ -15,16 +17,7 @@ const MIN = 60 * SEC
 const HOUR = 60 * MIN
 
 function alert(labels: LabelSet, endsAt = NOW + HOUR, startsAt = NOW - MIN): Alert {
-  return {
-    labels,
-    annotations: {},
-    startsAt,
-    endsAt,
-    generatorURL: '',
-    updatedAt: NOW,
-    timeout: false,
-    fingerprint: fingerprint(labels),
-  }
+  return testAlert({ labels, startsAt, endsAt, updatedAt: NOW })
 }
 
 function config(source: string, target: string, equal: string[]): InhibitRuleConfig {

@@ -13,6 +13,8 @@ import { fingerprint, parseMatchers } from '#src/labels/index.js'
 import type { LabelSet } from '#src/labels/index.js'
 import { ClosedError } from '#src/util/index.js'
 
+import { testAlert } from '../../support/fixtures.js'
+
 const NOW = Date.UTC(2024, 0, 1, 12)
 const SEC = 1000
 const MIN = 60 * SEC
@@ -20,17 +22,7 @@ const HOUR = 60 * MIN
 const log = bunyan.createLogger({ name: 'test', level: 'fatal' })
 
 function alert(labels: LabelSet, endsAt = NOW + HOUR, overrides: Partial<Alert> = {}): Alert {
-  return {
-    labels,
-    annotations: {},
-    startsAt: NOW - MIN,
-    endsAt,
-    generatorURL: '',
-    updatedAt: NOW,
-    timeout: false,
-    fingerprint: fingerprint(labels),
-    ...overrides,
-  }
+  return testAlert({ labels, startsAt: NOW - MIN, endsAt, updatedAt: NOW, ...overrides })
 }
 
 function rule(source: string, target: string, equal: string[] = []): InhibitRuleConfig {
@@ -74,93 +66,80 @@ function checkRows(inhibitor: Inhibitor, rows: readonly Row[]): void {
   }
 }
 
-describe('Inhibitor.mutes (0.25 TestInhibitRuleMatches)', () => {
-  // 0.25 configures these with the deprecated source_match/target_match maps, which src/config
-  // folds into `=` matchers.
-  const rules = [rule('s1="1"', 't1="1"', ['e']), rule('s2="1"', 't2="1"', ['e'])]
-  // Matches rule 1's source only; matches rule 2's source and target.
-  const sources = [alert({ s1: '1', t1: '2', e: '1' }), alert({ s2: '1', t2: '1', e: '1' })]
-  const rows: Row[] = [
-    { why: 'matches target of rule 1: inhibited', target: { t1: '1', e: '1' }, muted: true },
-    { why: 'matches target of rule 2: inhibited', target: { t2: '1', e: '1' }, muted: true },
-    {
-      why: 'matches target of rule 1 plus noise: inhibited',
-      target: { t1: '1', t3: '1', e: '1' },
-      muted: true,
-    },
-    {
-      why: 'matches targets of rules 1 and 2: inhibited',
-      target: { t1: '1', t2: '1', e: '1' },
-      muted: true,
-    },
-    { why: 'matches no target: not inhibited', target: { t1: '0', e: '1' }, muted: false },
-    {
-      why: 'matches source and target of rule 1, its source matches the source side only: inhibited',
-      target: { s1: '1', t1: '1', e: '1' },
-      muted: true,
-    },
-    {
-      why: 'matches source and target of rule 2, its source matches both sides too: not inhibited',
-      target: { s2: '1', t2: '1', e: '1' },
-      muted: false,
-    },
-    {
-      why: 'matches target of rule 1 but the equal label differs: not inhibited',
-      target: { t1: '1', e: '0' },
-      muted: false,
-    },
-  ]
-  it('mutes exactly the targets 0.25 mutes', () => {
-    checkRows(harness(rules, sources).inhibitor, rows)
-  })
-})
+// 0.25's TestInhibitRuleMatches and TestInhibitRuleMatchers check the same two sources against
+// the same eight targets, under rules that differ in rule 1's target matcher (= or !=).
+// Source 1 matches rule 1's source only; source 2 matches rule 2's source and target.
+const SOURCES = [alert({ s1: '1', t1: '2', e: '1' }), alert({ s2: '1', t2: '1', e: '1' })]
+const TARGETS: readonly LabelSet[] = [
+  { t1: '1', e: '1' },
+  { t2: '1', e: '1' },
+  { t1: '1', t3: '1', e: '1' },
+  { t1: '1', t2: '1', e: '1' },
+  { t1: '0', e: '1' },
+  { s1: '1', t1: '1', e: '1' },
+  { s2: '1', t2: '1', e: '1' },
+  { t1: '1', e: '0' },
+]
 
-describe('Inhibitor.mutes (0.25 TestInhibitRuleMatchers)', () => {
-  const rules = [rule('s1="1"', 't1!="1"', ['e']), rule('s2="1"', 't2="1"', ['e'])]
-  const sources = [alert({ s1: '1', t1: '2', e: '1' }), alert({ s2: '1', t2: '1', e: '1' })]
-  const rows: Row[] = [
-    {
-      why: 't1="1" fails rule 1 target t1!="1", rule 2 target absent: not inhibited',
-      target: { t1: '1', e: '1' },
-      muted: false,
-    },
-    { why: 'matches target of rule 2: inhibited', target: { t2: '1', e: '1' }, muted: true },
-    {
-      why: 't1="1" plus noise matches no target: not inhibited',
-      target: { t1: '1', t3: '1', e: '1' },
-      muted: false,
-    },
-    {
-      why: 'matches target of rule 2 only: inhibited',
-      target: { t1: '1', t2: '1', e: '1' },
-      muted: true,
-    },
-    {
-      why: 't1="0" matches rule 1 target t1!="1": inhibited',
-      target: { t1: '0', e: '1' },
-      muted: true,
-    },
-    {
-      why: 'matches rule 1 source but not its target, and no rule 2 target: not inhibited',
-      target: { s1: '1', t1: '1', e: '1' },
-      muted: false,
-    },
-    {
+/** MutesTable is one of the two tests: its rules and, target by target, the verdict and why. */
+interface MutesTable {
+  readonly test: string
+  readonly rules: InhibitRuleConfig[]
+  readonly verdicts: readonly (readonly [muted: boolean, why: string])[]
+}
+
+const MUTES_TABLES: readonly MutesTable[] = [
+  {
+    test: 'TestInhibitRuleMatches',
+    // 0.25 configures these with the deprecated source_match/target_match maps, which src/config
+    // folds into `=` matchers.
+    rules: [rule('s1="1"', 't1="1"', ['e']), rule('s2="1"', 't2="1"', ['e'])],
+    verdicts: [
+      [true, 'matches target of rule 1: inhibited'],
+      [true, 'matches target of rule 2: inhibited'],
+      [true, 'matches target of rule 1 plus noise: inhibited'],
+      [true, 'matches targets of rules 1 and 2: inhibited'],
+      [false, 'matches no target: not inhibited'],
+      [
+        true,
+        'matches source and target of rule 1, its source matches the source side only: inhibited',
+      ],
+      [
+        false,
+        'matches source and target of rule 2, its source matches both sides too: not inhibited',
+      ],
+      [false, 'matches target of rule 1 but the equal label differs: not inhibited'],
+    ],
+  },
+  {
+    test: 'TestInhibitRuleMatchers',
+    rules: [rule('s1="1"', 't1!="1"', ['e']), rule('s2="1"', 't2="1"', ['e'])],
+    verdicts: [
+      [false, 't1="1" fails rule 1 target t1!="1", rule 2 target absent: not inhibited'],
+      [true, 'matches target of rule 2: inhibited'],
+      [false, 't1="1" plus noise matches no target: not inhibited'],
+      [true, 'matches target of rule 2 only: inhibited'],
+      [true, 't1="0" matches rule 1 target t1!="1": inhibited'],
+      [false, 'matches rule 1 source but not its target, and no rule 2 target: not inhibited'],
       // Rule 2 would exclude its two-sided source, but rule 1 matches first (t1 absent != "1").
-      why: 'matches rule 1 target (t1 absent) and rule 1 source is one-sided: inhibited',
-      target: { s2: '1', t2: '1', e: '1' },
-      muted: true,
-    },
-    {
-      why: 'matches rule 1 target but the equal label differs: not inhibited',
-      target: { t1: '1', e: '0' },
-      muted: false,
-    },
-  ]
-  it('mutes exactly the targets 0.25 mutes', () => {
-    checkRows(harness(rules, sources).inhibitor, rows)
+      [true, 'matches rule 1 target (t1 absent) and rule 1 source is one-sided: inhibited'],
+      [false, 'matches rule 1 target but the equal label differs: not inhibited'],
+    ],
+  },
+]
+
+for (const table of MUTES_TABLES) {
+  describe(`Inhibitor.mutes (0.25 ${table.test})`, () => {
+    it('mutes exactly the targets 0.25 mutes', () => {
+      assert.equal(table.verdicts.length, TARGETS.length)
+      const rows = TARGETS.map((target, i): Row => {
+        const [muted, why] = table.verdicts[i] ?? [false, 'no verdict']
+        return { why, target, muted }
+      })
+      checkRows(harness(table.rules, SOURCES).inhibitor, rows)
+    })
   })
-})
+}
 
 describe('Inhibitor fed by the store (0.25 TestInhibit)', () => {
   const rules = [rule('s="1"', 't="1"', ['e'])]

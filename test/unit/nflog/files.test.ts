@@ -13,6 +13,8 @@ import { loadNflogCodec } from '#src/nflog/index.js'
 import type { MeshEntry, NflogCodec } from '#src/nflog/index.js'
 import { loadStoreFiles } from '#src/storage/index.js'
 
+import { recordingLog } from '../../support/recording-log.js'
+
 interface LogRecord {
   level: number
   msg: string
@@ -23,18 +25,7 @@ interface LogRecord {
 }
 
 function capture(): { log: bunyan; records: LogRecord[] } {
-  const records: LogRecord[] = []
-  const log = bunyan.createLogger({
-    name: 't',
-    streams: [
-      {
-        type: 'raw',
-        level: 'trace',
-        stream: { write: (r: object) => records.push(r as LogRecord) },
-      },
-    ],
-  })
-  return { log, records }
+  return recordingLog()
 }
 
 const ENTRY: MeshEntry = {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test'
 import bunyan from 'bunyan'
 
 import { Nflog, loadNflogCodec } from '#src/nflog/index.js'
-import type { MeshEntry, NflogCodec, NflogReceiver } from '#src/nflog/index.js'
+import type { MeshEntry, NflogCodec, NflogOpenOptions, NflogReceiver } from '#src/nflog/index.js'
 import { ClosedError, InvalidArgumentError } from '#src/util/index.js'
 
 const T0 = Date.UTC(2024, 0, 1, 12)
@@ -261,9 +261,13 @@ after(async () => {
   await rm(root, { recursive: true, force: true })
 })
 
-/** openAt opens a log on a fresh (or given) directory with a settable clock. */
+/**
+ * openAt opens a log on a fresh (or given) directory with a settable clock; `timing` is a short
+ * flush delay unless a test sets its own.
+ */
 async function openAt(
-  files: { nflog?: Uint8Array; journal?: Uint8Array; dir?: string } = {}
+  files: { nflog?: Uint8Array; journal?: Uint8Array; dir?: string } = {},
+  timing: Pick<NflogOpenOptions, 'flushDelayMs' | 'maintenanceIntervalMs'> = { flushDelayMs: 10 }
 ): Promise<{ nflog: Nflog; dir: string; clock: { now: number } }> {
   const dir = files.dir ?? join(root, `d${dirs++}`)
   if (files.nflog !== undefined || files.journal !== undefined) {
@@ -281,7 +285,7 @@ async function openAt(
     snapshotDir: dir,
     log: quiet,
     now: () => clock.now,
-    flushDelayMs: 10,
+    ...timing,
   })
   return { nflog, dir, clock }
 }
@@ -449,15 +453,7 @@ describe('Nflog.open', () => {
   }
 
   it('runs maintenance (gc, then snapshot) every maintenanceIntervalMs', async () => {
-    const dir = join(root, `m${dirs++}`)
-    const clock = { now: T0 }
-    const nflog = await Nflog.open({
-      retentionMs: RETENTION,
-      snapshotDir: dir,
-      log: quiet,
-      now: () => clock.now,
-      maintenanceIntervalMs: 20,
-    })
+    const { nflog, dir, clock } = await openAt({}, { maintenanceIntervalMs: 20 })
     nflog.log(RECEIVER, 'short', [1n], [], HOUR)
     nflog.log(RECEIVER, 'long', [1n], [], 0)
     clock.now += HOUR

@@ -20,6 +20,8 @@ import type {
 
 import { TEST_INTEGRATIONS } from '../../support/integrations.js'
 
+import { context } from './integrations/fixtures.js'
+
 const T0 = Date.UTC(2024, 0, 1, 12)
 const HOUR = 3_600_000
 const GROUP_KEY = '{}:{alertname="A"}'
@@ -108,17 +110,8 @@ function harness(integrations: Integration[], options: Partial<PipelineOptions> 
   })
   const flush = (alerts: readonly Alert[], overrides: Partial<NotifyContext> = {}) =>
     pipeline.exec(
-      {
-        receiver: 'team',
-        groupKey: GROUP_KEY,
-        groupLabels: { alertname: 'A' },
-        repeatIntervalMs: 4 * HOUR,
-        now: clock.now,
-        signal: new AbortController().signal,
-        muteTimeIntervals: [],
-        activeTimeIntervals: [],
-        ...overrides,
-      },
+      // The group of alertname A (GROUP_KEY), repeated every 4 h, at the test's clock.
+      context({ now: clock.now, ...overrides }),
       alerts
     )
   return { flush, clock, nflog, inhibited, silenced, asked }

@@ -8,22 +8,13 @@ import { decodeMeshSilences, encodeMeshSilences } from '#src/silences/index.js'
 import type { MeshSilence, SilenceMatcherType } from '#src/silences/index.js'
 import { GO_ZERO_TIME_MS } from '#src/util/index.js'
 
+import type { ApiMatcher, GettableSilence } from '../../support/fixtures.js'
+
 const FIXTURES = new URL('../../../../test/fixtures/silences/', import.meta.url)
 const NOW = Date.UTC(2024, 0, 1, 12, 0, 0, 123)
 const HOUR = 3_600_000
 
-/** A gettable silence as Alertmanager 0.25's API lists it (fixture am-0.25.json). */
-interface ApiSilence {
-  id: string
-  updatedAt: string
-  comment: string
-  createdBy: string
-  startsAt: string
-  endsAt: string
-  matchers: { name: string; value: string; isRegex: boolean; isEqual: boolean }[]
-}
-
-function apiType(m: ApiSilence['matchers'][number]): SilenceMatcherType {
+function apiType(m: ApiMatcher): SilenceMatcherType {
   if (m.isRegex) {
     return m.isEqual ? 'REGEXP' : 'NOT_REGEXP'
   }
@@ -94,7 +85,7 @@ describe('encodeMeshSilences / decodeMeshSilences', () => {
     const bytes = readFileSync(new URL('am-0.25.silences', FIXTURES))
     const listed = JSON.parse(
       readFileSync(new URL('am-0.25.json', FIXTURES), 'utf8')
-    ) as ApiSilence[]
+    ) as GettableSilence[]
     const { silences, problems } = decodeMeshSilences(bytes)
     assert.deepEqual(problems, [])
     const byId = new Map(silences.map((m) => [m.silence.id, m.silence]))

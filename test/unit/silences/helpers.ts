@@ -132,6 +132,21 @@ export function setUnsigned(
   return s.set({ ...fields, createdBy: '', comment: '' })
 }
 
+/**
+ * setAB stores, unsigned, the silence most tests need: `a="b"` from T0 for an hour, with what a
+ * test changes (the id it updates, another start or end, other matchers).
+ *
+ * @param s - the silences store.
+ * @param fields - the fields that differ from that silence.
+ * @returns the stored silence's id.
+ */
+export function setAB(
+  s: Silences,
+  fields: Partial<Omit<PostableSilence, 'createdBy' | 'comment'>> = {}
+): Promise<string> {
+  return setUnsigned(s, { matchers: [eq('a', 'b')], startsAt: T0, endsAt: T0 + HOUR, ...fields })
+}
+
 /** mulberry32 is a small seeded PRNG, so a failing case can be replayed. */
 export function mulberry32(seed: number): () => number {
   let a = seed

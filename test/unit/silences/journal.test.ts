@@ -8,7 +8,7 @@ import { Registry } from 'prom-client'
 import { JOURNAL_FILE, SNAPSHOT_FILE, Silences, decodeMeshSilences } from '#src/silences/index.js'
 import type { Silence, SilencesOptions } from '#src/silences/index.js'
 
-import { HOUR, MIN, T0, clock, eq, mesh, quietLog, tempDir, setUnsigned } from './helpers.js'
+import { HOUR, MIN, T0, clock, eq, mesh, quietLog, tempDir, setAB } from './helpers.js'
 
 let root: Awaited<ReturnType<typeof tempDir>>
 let n = 0
@@ -96,11 +96,7 @@ describe('Silences durability (journal)', () => {
     const d = dir()
     const registry = new Registry()
     const s = await openIn(d, clock().now, { registry })
-    const id = await setUnsigned(s, {
-      matchers: [eq('a', 'b')],
-      startsAt: T0,
-      endsAt: T0 + HOUR,
-    })
+    const id = await setAB(s)
     assert.ok((await stat(join(d, JOURNAL_FILE))).size > 0)
     await s.compact()
     assert.equal((await stat(join(d, JOURNAL_FILE))).size, 0)
@@ -111,11 +107,7 @@ describe('Silences durability (journal)', () => {
       new RegExp(`^alertmanager_silences_snapshot_size_bytes ${size}$`, 'm')
     )
 
-    const id2 = await setUnsigned(s, {
-      matchers: [eq('c', 'd')],
-      startsAt: T0,
-      endsAt: T0 + HOUR,
-    })
+    const id2 = await setAB(s, { matchers: [eq('c', 'd')] })
     await s.close()
     assert.equal((await stat(join(d, JOURNAL_FILE))).size, 0)
     assert.deepEqual(
@@ -128,11 +120,7 @@ describe('Silences durability (journal)', () => {
     const d = dir()
     const s = await openIn(d, clock().now, { journalMaxBytes: 1000 })
     for (let i = 0; i < 40; i++) {
-      await setUnsigned(s, {
-        matchers: [eq('i', String(i))],
-        startsAt: T0,
-        endsAt: T0 + HOUR,
-      })
+      await setAB(s, { matchers: [eq('i', String(i))] })
     }
     // About 100 bytes per record: several compactions happened, and the journal stays small.
     assert.ok((await stat(join(d, JOURNAL_FILE))).size <= 1100)
@@ -143,11 +131,7 @@ describe('Silences durability (journal)', () => {
 
   it('loads a store created in memory-only mode as empty and writes nothing', async () => {
     const s = await Silences.open({ retentionMs: HOUR, now: clock().now, log: quietLog().log })
-    await setUnsigned(s, {
-      matchers: [eq('a', 'b')],
-      startsAt: T0,
-      endsAt: T0 + HOUR,
-    })
+    await setAB(s)
     await s.compact()
     await s.close()
     assert.deepEqual(s.openReport, { loaded: 0, replayed: 0, skipped: 0, errors: [] })

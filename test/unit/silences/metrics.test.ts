@@ -5,7 +5,7 @@ import { Registry } from 'prom-client'
 
 import { createSilencesMetrics } from '#src/silences/metrics.js'
 
-import { HOUR, MIN, T0, clock, eq, mesh, openMemory, setUnsigned } from './helpers.js'
+import { HOUR, MIN, T0, clock, mesh, openMemory, setAB } from './helpers.js'
 
 /** value reads one sample from the exposition text. */
 function value(text: string, sample: string): number | undefined {
@@ -64,16 +64,8 @@ describe('silences metrics', () => {
     const c = clock()
     const registry = new Registry()
     const s = await openMemory(c, { registry })
-    await setUnsigned(s, {
-      matchers: [eq('a', 'b')],
-      startsAt: T0,
-      endsAt: T0 + MIN,
-    })
-    await setUnsigned(s, {
-      matchers: [eq('a', 'b')],
-      startsAt: T0 + HOUR,
-      endsAt: T0 + 2 * HOUR,
-    })
+    await setAB(s, { endsAt: T0 + MIN })
+    await setAB(s, { startsAt: T0 + HOUR, endsAt: T0 + 2 * HOUR })
     s.merge([mesh('old', { startsAt: T0 - HOUR, endsAt: T0 - MIN })])
     let text = await registry.metrics()
     assert.equal(value(text, 'alertmanager_silences{state="active"}'), 1)

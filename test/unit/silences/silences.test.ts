@@ -11,19 +11,7 @@ import {
 import type { MeshSilence, Silence, SilenceState } from '#src/silences/index.js'
 import { ClosedError, GO_ZERO_TIME_MS, InvalidArgumentError } from '#src/util/index.js'
 
-import {
-  HOUR,
-  MIN,
-  SEC,
-  T0,
-  clock,
-  eq,
-  mesh,
-  openMemory,
-  quietLog,
-  re,
-  setUnsigned,
-} from './helpers.js'
+import { HOUR, MIN, SEC, T0, clock, eq, mesh, openMemory, quietLog, re, setAB } from './helpers.js'
 
 /** expiresAt returns a stored silence's GC time. */
 function expiresAt(s: Silences, id: string): number | undefined {
@@ -42,11 +30,7 @@ describe('Silences.set', () => {
     const ab = [eq('a', 'b')]
 
     // A new silence with a start in the future keeps it.
-    const id1 = await setUnsigned(s, {
-      matchers: ab,
-      startsAt: start1 + 2 * MIN,
-      endsAt: start1 + 5 * MIN,
-    })
+    const id1 = await setAB(s, { startsAt: start1 + 2 * MIN, endsAt: start1 + 5 * MIN })
     const want1: Silence = {
       id: id1,
       matchers: ab,
@@ -64,11 +48,7 @@ describe('Silences.set', () => {
     // A new silence with an unset (zero) start starts now.
     c.add(MIN)
     const start2 = c.now()
-    const id2 = await setUnsigned(s, {
-      matchers: ab,
-      startsAt: GO_ZERO_TIME_MS,
-      endsAt: start2 + MIN,
-    })
+    const id2 = await setAB(s, { startsAt: GO_ZERO_TIME_MS, endsAt: start2 + MIN })
     assert.deepEqual(s.get(id2), {
       ...want1,
       id: id2,
@@ -81,12 +61,7 @@ describe('Silences.set', () => {
     // Extending the active silence 2 keeps its id.
     c.add(MIN)
     const start3 = c.now()
-    const id3 = await setUnsigned(s, {
-      id: id2,
-      matchers: ab,
-      startsAt: start2,
-      endsAt: start3 + 100 * MIN,
-    })
+    const id3 = await setAB(s, { id: id2, startsAt: start2, endsAt: start3 + 100 * MIN })
     assert.equal(id3, id2)
     assert.deepEqual(s.get(id2), {
       ...want1,
@@ -102,7 +77,7 @@ describe('Silences.set', () => {
     c.add(MIN)
     const start4 = c.now()
     const ac = [eq('a', 'c')]
-    const id4 = await setUnsigned(s, {
+    const id4 = await setAB(s, {
       id: id2,
       matchers: ac,
       startsAt: start2,
@@ -131,12 +106,7 @@ describe('Silences.set', () => {
     c.add(MIN)
     const start5 = c.now()
     const before2 = s.get(id2)
-    const id5 = await setUnsigned(s, {
-      id: id2,
-      matchers: ab,
-      startsAt: start1,
-      endsAt: start1 + 5 * MIN,
-    })
+    const id5 = await setAB(s, { id: id2, startsAt: start1, endsAt: start1 + 5 * MIN })
     assert.notEqual(id5, id2)
     assert.equal(s.get(id2), before2)
     assert.deepEqual(s.get(id5), {
@@ -154,11 +124,7 @@ describe('Silences.set', () => {
     const c = clock()
     const s = await openMemory(c)
     const now = c.now()
-    const id1 = await setUnsigned(s, {
-      matchers: [eq('a', 'b')],
-      startsAt: now - MIN,
-      endsAt: now + 5 * MIN,
-    })
+    const id1 = await setAB(s, { startsAt: now - MIN, endsAt: now + 5 * MIN })
     // The start was clamped to now; 2 ms later is the same Unix second.
     c.add(MIN)
     const id2 = await s.set({
@@ -185,28 +151,11 @@ describe('Silences.set', () => {
   it('updates a pending silence in place while it starts in the future', async () => {
     const c = clock()
     const s = await openMemory(c)
-    const id = await setUnsigned(s, {
-      matchers: [eq('a', 'b')],
-      startsAt: T0 + HOUR,
-      endsAt: T0 + 2 * HOUR,
-    })
+    const id = await setAB(s, { startsAt: T0 + HOUR, endsAt: T0 + 2 * HOUR })
     // Pending → a new start still in the future (even another second) keeps the id.
-    assert.equal(
-      await setUnsigned(s, {
-        id,
-        matchers: [eq('a', 'b')],
-        startsAt: T0 + 30 * MIN,
-        endsAt: T0 + 2 * HOUR,
-      }),
-      id
-    )
+    assert.equal(await setAB(s, { id, startsAt: T0 + 30 * MIN, endsAt: T0 + 2 * HOUR }), id)
     // Pending → a start in the past replaces it.
-    const other = await setUnsigned(s, {
-      id,
-      matchers: [eq('a', 'b')],
-      startsAt: T0 - MIN,
-      endsAt: T0 + 2 * HOUR,
-    })
+    const other = await setAB(s, { id, startsAt: T0 - MIN, endsAt: T0 + 2 * HOUR })
     assert.notEqual(other, id)
     assert.equal(s.get(other)?.startsAt, T0)
     // The pending original was expired: start and end both moved to now.
@@ -269,20 +218,8 @@ describe('Silences.set', () => {
 
   it('leaves the old silence intact when its replacement is invalid (0.25 expired it first)', async () => {
     const s = await openMemory(clock())
-    const id = await setUnsigned(s, {
-      matchers: [eq('a', 'b')],
-      startsAt: T0,
-      endsAt: T0 + HOUR,
-    })
-    await assert.rejects(
-      setUnsigned(s, {
-        id,
-        matchers: [re('a', '(')],
-        startsAt: T0,
-        endsAt: T0 + HOUR,
-      }),
-      /invalid regular expression/
-    )
+    const id = await setAB(s)
+    await assert.rejects(setAB(s, { id, matchers: [re('a', '(')] }), /invalid regular expression/)
     assert.equal(s.get(id)?.endsAt, T0 + HOUR)
     assert.equal(s.version, 1)
   })
@@ -290,17 +227,8 @@ describe('Silences.set', () => {
   it('stamps each write of one silence after the previous one, even within a millisecond', async () => {
     const c = clock()
     const s = await openMemory(c)
-    const id = await setUnsigned(s, {
-      matchers: [eq('a', 'b')],
-      startsAt: T0,
-      endsAt: T0 + HOUR,
-    })
-    await setUnsigned(s, {
-      id,
-      matchers: [eq('a', 'b')],
-      startsAt: T0,
-      endsAt: T0 + 2 * HOUR,
-    })
+    const id = await setAB(s)
+    await setAB(s, { id, endsAt: T0 + 2 * HOUR })
     await s.expire(id)
     // Peers accept only a strictly newer updatedAt, so both later writes must be newer.
     assert.equal(s.get(id)?.updatedAt, T0 + 2)
@@ -310,17 +238,8 @@ describe('Silences.set', () => {
   it('tells onChange about every write, the expired predecessor first', async () => {
     const changes: (readonly MeshSilence[])[] = []
     const s = await openMemory(clock(), { onChange: (m) => changes.push(m) })
-    const id = await setUnsigned(s, {
-      matchers: [eq('a', 'b')],
-      startsAt: T0,
-      endsAt: T0 + HOUR,
-    })
-    const id2 = await setUnsigned(s, {
-      id,
-      matchers: [eq('a', 'c')],
-      startsAt: T0,
-      endsAt: T0 + HOUR,
-    })
+    const id = await setAB(s)
+    const id2 = await setAB(s, { id, matchers: [eq('a', 'c')] })
     assert.deepEqual(
       changes.map((c) => c.map((m) => [m.silence.id, m.expiresAt])),
       // The expired predecessor ends now, so it is collectable one retention from now.
@@ -342,11 +261,7 @@ describe('Silences onChange', () => {
         throw new Error('gossip down')
       },
     })
-    const id = await setUnsigned(s, {
-      matchers: [eq('a', 'b')],
-      startsAt: T0,
-      endsAt: T0 + HOUR,
-    })
+    const id = await setAB(s)
     assert.ok(s.get(id))
     assert.equal(s.merge([mesh('peer')]).length, 1)
   })
@@ -568,22 +483,13 @@ describe('Silences.gc', () => {
   it('keeps an expired silence out of queries after it leaves the index', async () => {
     const c = clock()
     const s = await openMemory(c)
-    const id = await setUnsigned(s, {
-      matchers: [eq('a', 'b')],
-      startsAt: T0,
-      endsAt: T0 + MIN,
-    })
+    const id = await setAB(s, { endsAt: T0 + MIN })
     c.add(2 * MIN)
     s.gc()
     assert.deepEqual(s.query({ a: 'b' }), { active: [], pending: [] })
     // Re-activating it by an update files it again.
     c.set(T0)
-    const again = await setUnsigned(s, {
-      id,
-      matchers: [eq('a', 'b')],
-      startsAt: T0,
-      endsAt: T0 + HOUR,
-    })
+    const again = await setAB(s, { id })
     assert.deepEqual(s.query({ a: 'b' }).active, [again])
   })
 })
@@ -591,20 +497,9 @@ describe('Silences.gc', () => {
 describe('Silences lifecycle', () => {
   it('refuses writes after close, keeps reads, and closes idempotently', async () => {
     const s = await openMemory(clock())
-    const id = await setUnsigned(s, {
-      matchers: [eq('a', 'b')],
-      startsAt: T0,
-      endsAt: T0 + HOUR,
-    })
+    const id = await setAB(s)
     await Promise.all([s.close(), s.close()])
-    await assert.rejects(
-      setUnsigned(s, {
-        matchers: [eq('a', 'b')],
-        startsAt: T0,
-        endsAt: T0 + HOUR,
-      }),
-      ClosedError
-    )
+    await assert.rejects(setAB(s), ClosedError)
     await assert.rejects(s.expire(id), ClosedError)
     await assert.rejects(s.compact(), ClosedError)
     assert.deepEqual(s.merge([mesh('late')]), [])
@@ -621,11 +516,7 @@ describe('Silences lifecycle', () => {
   it('lists expired silences until GC and hands out frozen objects', async () => {
     const c = clock()
     const s = await openMemory(c)
-    const id = await setUnsigned(s, {
-      matchers: [eq('a', 'b')],
-      startsAt: T0,
-      endsAt: T0 + MIN,
-    })
+    const id = await setAB(s, { endsAt: T0 + MIN })
     c.add(HOUR)
     assert.deepEqual(
       s.list().map((x) => x.id),

@@ -11,6 +11,8 @@ import { Silences, apiSilenceState } from '#src/silences/index.js'
 import type { Silence, SilenceMatcherType } from '#src/silences/index.js'
 import { formatRFC3339Millis } from '#src/util/index.js'
 
+import { iso } from '../../support/fixtures.js'
+import type { GettableSilence } from '../../support/fixtures.js'
 import { TestNode } from '../../support/node-process.js'
 
 import { HOUR, MIN, eq, quietLog } from './helpers.js'
@@ -18,18 +20,6 @@ import { HOUR, MIN, eq, quietLog } from './helpers.js'
 const BINARY = '/usr/bin/prometheus-alertmanager'
 const CONFIG = 'route:\n  receiver: r\nreceivers:\n- name: r\n'
 const RETENTION = 120 * HOUR
-
-/** ApiSilence is a gettableSilence of Alertmanager's API v2. */
-interface ApiSilence {
-  id: string
-  status: { state: string }
-  updatedAt: string
-  comment: string
-  createdBy: string
-  startsAt: string
-  endsAt: string
-  matchers: { name: string; value: string; isRegex: boolean; isEqual: boolean }[]
-}
 
 function apiMatchers(type: SilenceMatcherType): { isRegex: boolean; isEqual: boolean } {
   return {
@@ -39,7 +29,7 @@ function apiMatchers(type: SilenceMatcherType): { isRegex: boolean; isEqual: boo
 }
 
 /** toApi renders one of our silences as Alertmanager's API lists it (key order aside). */
-function toApi(s: Silence, now: number): ApiSilence {
+function toApi(s: Silence, now: number): GettableSilence {
   return {
     id: s.id,
     status: { state: apiSilenceState(s, now) },
@@ -52,9 +42,8 @@ function toApi(s: Silence, now: number): ApiSilence {
   }
 }
 
-const byId = (list: readonly ApiSilence[]): ApiSilence[] =>
+const byId = (list: readonly GettableSilence[]): GettableSilence[] =>
   [...list].sort((a, b) => a.id.localeCompare(b.id))
-const iso = (ms: number): string => new Date(ms).toISOString()
 
 describe('snapshot compatibility with Alertmanager 0.25', () => {
   const nodes: TestNode[] = []
@@ -118,7 +107,7 @@ describe('snapshot compatibility with Alertmanager 0.25', () => {
     })
     // Like amtool silence update: post back the stored start, so the update stays in place
     // whatever second the clock is in by now.
-    const stored = await am.getJson<ApiSilence>(`/api/v2/silence/${updated}`)
+    const stored = await am.getJson<GettableSilence>(`/api/v2/silence/${updated}`)
     await post({
       id: updated,
       matchers: [m('team', 'db', false, true)],
@@ -138,7 +127,7 @@ describe('snapshot compatibility with Alertmanager 0.25', () => {
       (await fetch(`${am.url}/api/v2/silence/${expired}`, { method: 'DELETE' })).status,
       200
     )
-    const listed = await am.getJson<ApiSilence[]>('/api/v2/silences')
+    const listed = await am.getJson<GettableSilence[]>('/api/v2/silences')
     assert.equal(listed.length, 4)
     // SIGTERM makes Alertmanager write its snapshot on the way out.
     await am.kill('SIGTERM')
@@ -201,7 +190,7 @@ describe('snapshot compatibility with Alertmanager 0.25', () => {
     assert.equal(expected.length, 6)
 
     const am = await startAlertmanager(takenOver)
-    const listed = await am.getJson<ApiSilence[]>('/api/v2/silences')
+    const listed = await am.getJson<GettableSilence[]>('/api/v2/silences')
     const at = Date.now()
     assert.deepEqual(byId(listed), byId(expected.map((s) => toApi(s, at))))
     // Alertmanager mutes with our silences too: an alert matching the active one is suppressed.

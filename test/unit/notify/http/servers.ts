@@ -1,6 +1,5 @@
 // Test helpers shared by the notify/http and webhook tests: local servers on 127.0.0.1:0, a
 // tiny forward/CONNECT proxy and throw-away certificates made with the openssl CLI.
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, request } from 'node:http'
 import type {
@@ -18,6 +17,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import type { HttpClientConfig } from '#src/config/types.js'
+
+import { certificateMaker } from '../../../support/certificates.js'
 
 /** Recorded is one request a test server saw. */
 export interface Recorded {
@@ -183,90 +184,12 @@ export interface Certs {
  */
 export function makeCerts(): Certs {
   const dir = mkdtempSync(join(tmpdir(), 'alertmesh-tls-'))
-  const path = (name: string): string => join(dir, name)
-  const ssl = (...args: string[]): void => {
-    execFileSync('openssl', args, { stdio: 'ignore' })
-  }
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
-  ssl(
-    'req',
-    '-x509',
-    ...ec,
-    '-keyout',
-    path('ca.key'),
-    '-out',
-    path('ca.crt'),
-    '-days',
-    '2',
-    '-subj',
-    '/CN=alertmesh test CA'
-  )
-  ssl(
-    'req',
-    '-x509',
-    ...ec,
-    '-keyout',
-    path('other-ca.key'),
-    '-out',
-    path('other-ca.crt'),
-    '-days',
-    '2',
-    '-subj',
-    '/CN=other CA'
-  )
+  const { path, ca, leaf } = certificateMaker(dir)
+  ca('ca', 'alertmesh test CA')
+  ca('other-ca', 'other CA')
   writeFileSync(path('server.ext'), 'subjectAltName=DNS:alertmesh.test,IP:127.0.0.1\n')
-  ssl(
-    'req',
-    ...ec,
-    '-keyout',
-    path('server.key'),
-    '-out',
-    path('server.csr'),
-    '-subj',
-    '/CN=alertmesh.test'
-  )
-  ssl(
-    'x509',
-    '-req',
-    '-in',
-    path('server.csr'),
-    '-CA',
-    path('ca.crt'),
-    '-CAkey',
-    path('ca.key'),
-    '-CAcreateserial',
-    '-out',
-    path('server.crt'),
-    '-days',
-    '2',
-    '-extfile',
-    path('server.ext')
-  )
-  ssl(
-    'req',
-    ...ec,
-    '-keyout',
-    path('client.key'),
-    '-out',
-    path('client.csr'),
-    '-subj',
-    '/CN=alertmesh client'
-  )
-  ssl(
-    'x509',
-    '-req',
-    '-in',
-    path('client.csr'),
-    '-CA',
-    path('ca.crt'),
-    '-CAkey',
-    path('ca.key'),
-    '-CAcreateserial',
-    '-out',
-    path('client.crt'),
-    '-days',
-    '2'
-  )
+  leaf('server', { signer: 'ca', ext: 'server.ext', subject: 'alertmesh.test' })
+  leaf('client', { signer: 'ca', subject: 'alertmesh client' })
   return {
     dir,
     caFile: path('ca.crt'),

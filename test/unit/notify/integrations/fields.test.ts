@@ -10,27 +10,19 @@ import { AlertTemplate } from '#src/notify/index.js'
 import type { NotifyContext } from '#src/notify/index.js'
 import { FieldRenderer, groupKeyHash, truncateField } from '#src/notify/integrations/fields.js'
 
+import { context, FIRING } from './fixtures.js'
+
 const ALERT: Alert = {
+  ...FIRING,
   labels: { alertname: 'Disk', instance: 'a' },
   annotations: { summary: 'full' },
-  startsAt: Date.UTC(2024, 0, 1),
-  endsAt: 0,
-  generatorURL: '',
-  updatedAt: Date.UTC(2024, 0, 1),
-  timeout: false,
-  fingerprint: '0123456789abcdef',
 }
 
-const CTX: NotifyContext = {
-  receiver: 'team',
+const CTX: NotifyContext = context({
   groupKey: '{}:{alertname="Disk"}',
   groupLabels: { alertname: 'Disk' },
   repeatIntervalMs: 3600_000,
-  now: Date.UTC(2024, 0, 1, 0, 5),
-  signal: new AbortController().signal,
-  muteTimeIntervals: [],
-  activeTimeIntervals: [],
-}
+})
 
 describe('FieldRenderer', () => {
   it('renders text and html fields with the flush data', () => {

@@ -8,7 +8,7 @@ import bunyan from 'bunyan'
 import type { Alert } from '#src/alerts/index.js'
 import { classifyStatus } from '#src/notify/http/index.js'
 import { NotifyError } from '#src/notify/index.js'
-import type { NotifyContext } from '#src/notify/index.js'
+import type { AlertTemplate, NotifyContext } from '#src/notify/index.js'
 
 import type { Recorded, Running } from '../http/servers.js'
 
@@ -87,6 +87,32 @@ export function alert(labels: Record<string, string>, endsAt = 0): Alert {
     timeout: false,
     fingerprint: '0123456789abcdef',
   }
+}
+
+/**
+ * twoFiring is the group the "POSTs the defaults as Go encodes them" tests send: two firing
+ * alerts of alertname A, one with an HTML-escaping probe for its instance.
+ *
+ * @returns the alerts.
+ */
+export function twoFiring(): Alert[] {
+  return [alert({ alertname: 'A', instance: 'a<1>' }), alert({ alertname: 'A', instance: 'b' })]
+}
+
+/**
+ * renderFlush renders template texts with the data a notifier renders them with in a flush of
+ * `alerts` at {@link context}: receiver `team`, group alertname A, at {@link NOW}.
+ *
+ * @param template - the templates the notifier was built with.
+ * @param alerts - the flushed alerts.
+ * @returns a renderer of template texts.
+ */
+export function renderFlush(
+  template: AlertTemplate,
+  alerts: readonly Alert[]
+): (text: string) => string {
+  const data = template.data('team', { alertname: 'A' }, alerts, NOW)
+  return (text) => template.executeTextString(text, data)
 }
 
 /**

@@ -66,6 +66,21 @@ export const RETRIER_MESSAGES: NonNullable<NotifierConformance['messages']> = {
   canceled: 'Post "<redacted>": context canceled',
 }
 
+/**
+ * channelMessages are RETRIER_MESSAGES with the status error wrapped with the channel, as the
+ * chat notifiers that post to a channel (slack, mattermost, rocketchat) wrap it; their transport
+ * errors are not wrapped.
+ *
+ * @param channel - the channel the conformance config posts to.
+ * @returns the texts.
+ */
+export function channelMessages(channel: string): NonNullable<NotifierConformance['messages']> {
+  return {
+    ...RETRIER_MESSAGES,
+    status: (code, body) => `channel "${channel}": unexpected status code ${code}: ${body}`,
+  }
+}
+
 const SECRETS = ['s3cr3t', 't0k']
 /** rejection awaits a NotifyError and checks that no secret leaks through it. */
 async function rejection(promise: Promise<unknown>, secrets: readonly string[]) {

@@ -4,7 +4,7 @@ import { before, describe, it } from 'node:test'
 import bunyan from 'bunyan'
 
 import type { Alert } from '#src/alerts/index.js'
-import { fingerprint, initHashing, labelsHash } from '#src/labels/index.js'
+import { initHashing, labelsHash } from '#src/labels/index.js'
 import type { LabelSet } from '#src/labels/index.js'
 import type {
   NflogEntry,
@@ -12,8 +12,12 @@ import type {
   NotificationLog,
   NotifyContext,
 } from '#src/notify/index.js'
+import type { DedupOptions } from '#src/notify/stages/dedup.js'
 import { dedupStage, needsUpdate, updateReason } from '#src/notify/stages/dedup.js'
 import { GO_ZERO_TIME_MS } from '#src/util/time.js'
+
+import { testAlert } from '../../../support/fixtures.js'
+import { recordingLog } from '../../../support/recording-log.js'
 
 const NOW = Date.UTC(2024, 0, 1, 12)
 const MIN = 60_000
@@ -21,22 +25,7 @@ const QUIET = bunyan.createLogger({ name: 't', level: 'fatal' })
 
 /** debugLog records what the stage logs at debug. */
 function debugLog(): { log: bunyan; records: Record<string, unknown>[] } {
-  const records: Record<string, unknown>[] = []
-  const log = bunyan.createLogger({
-    name: 't',
-    streams: [
-      {
-        level: 'debug',
-        type: 'raw',
-        stream: {
-          write(record: object) {
-            records.push({ ...record })
-          },
-        },
-      },
-    ],
-  })
-  return { log, records }
+  return recordingLog('debug')
 }
 
 function entry(fields: Partial<NflogEntry>): NflogEntry {
@@ -161,22 +150,16 @@ describe('needsUpdate', () => {
   ]
   for (const c of cases) {
     it(`decides as DedupStage.needsUpdate: ${c.name}`, () => {
-      const got = needsUpdate(
+      const args = [
         c.entry,
         c.firing ?? [],
         c.resolved ?? [],
         c.sendResolved ?? false,
-        NOW - (c.repeatMs ?? 0)
-      )
-      assert.equal(got, c.want)
+        NOW - (c.repeatMs ?? 0),
+      ] as const
+      assert.equal(needsUpdate(...args), c.want)
       // The reason the debug log gives agrees with the verdict, row by row.
-      const reason = updateReason(
-        c.entry,
-        c.firing ?? [],
-        c.resolved ?? [],
-        c.sendResolved ?? false,
-        NOW - (c.repeatMs ?? 0)
-      )
+      const reason = updateReason(...args)
       assert.equal(reason.send, c.want)
       assert.ok(reason.why.length > 0)
     })
@@ -250,17 +233,18 @@ function memoryLog(
   }
 }
 
+/** notifiedFiring is a log whose one entry lists `a` as firing, written at `timestamp`. */
+function notifiedFiring(a: Alert, timestamp: number) {
+  return memoryLog(entry({ firingAlerts: [labelsHash(a.labels)], timestamp }))
+}
+
+/** notifiedResolved is a log whose one entry lists `a` as resolved, written at `timestamp`. */
+function notifiedResolved(a: Alert, timestamp: number) {
+  return memoryLog(entry({ resolvedAlerts: [labelsHash(a.labels)], timestamp }))
+}
+
 function alert(labels: LabelSet, endsAt: number): Alert {
-  return {
-    labels,
-    annotations: {},
-    startsAt: NOW - MIN,
-    endsAt,
-    generatorURL: '',
-    updatedAt: NOW,
-    timeout: false,
-    fingerprint: fingerprint(labels),
-  }
+  return testAlert({ labels, startsAt: NOW - MIN, endsAt, updatedAt: NOW })
 }
 
 function context(): NotifyContext {
@@ -278,6 +262,21 @@ function context(): NotifyContext {
 
 const RECEIVER: NflogReceiver = { groupName: 'team', integration: 'webhook', idx: 1 }
 
+/**
+ * stage is the dedup stage of RECEIVER over `nflog`: quiet, with send_resolved, its clock at NOW,
+ * unless a test overrides one of them.
+ */
+function stage(nflog: NotificationLog, overrides: Partial<DedupOptions> = {}) {
+  return dedupStage({
+    log: QUIET,
+    nflog,
+    receiver: RECEIVER,
+    sendResolved: true,
+    now: () => NOW,
+    ...overrides,
+  })
+}
+
 describe('dedupStage', () => {
   before(async () => {
     await initHashing()
@@ -287,14 +286,7 @@ describe('dedupStage', () => {
     const firing = alert({ alertname: 'A', i: '1' }, 0)
     const resolved = alert({ alertname: 'A', i: '2' }, NOW - 1)
     const nflog = memoryLog(undefined)
-    const stage = dedupStage({
-      log: QUIET,
-      nflog,
-      receiver: RECEIVER,
-      sendResolved: true,
-      now: () => NOW,
-    })
-    const result = stage(context(), [firing, resolved])
+    const result = stage(nflog)(context(), [firing, resolved])
     assert.deepEqual(result.ctx.firing, [labelsHash(firing.labels)])
     assert.deepEqual(result.ctx.resolved, [labelsHash(resolved.labels)])
     assert.deepEqual(result.alerts, [firing, resolved])
@@ -305,16 +297,8 @@ describe('dedupStage', () => {
 
   it('passes no alert on when the log says nothing changed', () => {
     const firing = alert({ alertname: 'A' }, 0)
-    const nflog = memoryLog(
-      entry({ firingAlerts: [labelsHash(firing.labels)], timestamp: NOW - MIN })
-    )
-    const result = dedupStage({
-      log: QUIET,
-      nflog,
-      receiver: RECEIVER,
-      sendResolved: true,
-      now: () => NOW,
-    })(context(), [firing])
+    const nflog = notifiedFiring(firing, NOW - MIN)
+    const result = stage(nflog)(context(), [firing])
     assert.deepEqual(result.alerts, [])
     // The hashes are recorded even then.
     assert.deepEqual(result.ctx.firing, [labelsHash(firing.labels)])
@@ -324,44 +308,20 @@ describe('dedupStage', () => {
     // This node flushed at NOW with the alert firing, then waited its turn; meanwhile a peer
     // notified the group as resolved. The older snapshot must not re-send "firing".
     const firing = alert({ alertname: 'A' }, 0)
-    const nflog = memoryLog(
-      entry({ resolvedAlerts: [labelsHash(firing.labels)], timestamp: NOW + 2_000 })
-    )
-    const result = dedupStage({
-      log: QUIET,
-      nflog,
-      receiver: RECEIVER,
-      sendResolved: true,
-      now: () => NOW + 3_000,
-    })(context(), [firing])
+    const nflog = notifiedResolved(firing, NOW + 2_000)
+    const result = stage(nflog, { now: () => NOW + 3_000 })(context(), [firing])
     assert.deepEqual(result.alerts, [])
     // An entry from before the flush is judged by Alertmanager's rules: firing is news.
-    const older = memoryLog(
-      entry({ resolvedAlerts: [labelsHash(firing.labels)], timestamp: NOW - 1 })
-    )
-    const again = dedupStage({
-      log: QUIET,
-      nflog: older,
-      receiver: RECEIVER,
-      sendResolved: true,
-      now: () => NOW,
-    })(context(), [firing])
+    const older = notifiedResolved(firing, NOW - 1)
+    const again = stage(older)(context(), [firing])
     assert.deepEqual(again.alerts, [firing])
   })
 
   it('ignores annotation changes: only labels are hashed', () => {
     const firing = alert({ alertname: 'A' }, 0)
     const changed = { ...firing, annotations: { summary: 'new text' } }
-    const nflog = memoryLog(
-      entry({ firingAlerts: [labelsHash(firing.labels)], timestamp: NOW - MIN })
-    )
-    const result = dedupStage({
-      log: QUIET,
-      nflog,
-      receiver: RECEIVER,
-      sendResolved: true,
-      now: () => NOW,
-    })(context(), [changed])
+    const nflog = notifiedFiring(firing, NOW - MIN)
+    const result = stage(nflog)(context(), [changed])
     assert.deepEqual(result.alerts, [])
   })
 
@@ -369,53 +329,21 @@ describe('dedupStage', () => {
     const firing = alert({ alertname: 'A' }, 0)
     // Logged 55 minutes before the flush instant; the wall clock is 10 minutes past it, so the
     // one-hour repeat interval has passed by the wall clock but not by the flush instant.
-    const nflog = memoryLog(
-      entry({ firingAlerts: [labelsHash(firing.labels)], timestamp: NOW - 55 * MIN })
-    )
-    const late = dedupStage({
-      log: QUIET,
-      nflog,
-      receiver: RECEIVER,
-      sendResolved: false,
-      now: () => NOW + 10 * MIN,
-    })
+    const nflog = notifiedFiring(firing, NOW - 55 * MIN)
+    const late = stage(nflog, { sendResolved: false, now: () => NOW + 10 * MIN })
     assert.deepEqual(late(context(), [firing]).alerts, [firing])
-    const onTime = dedupStage({
-      log: QUIET,
-      nflog,
-      receiver: RECEIVER,
-      sendResolved: false,
-      now: () => NOW,
-    })
+    const onTime = stage(nflog, { sendResolved: false })
     assert.deepEqual(onTime(context(), [firing]).alerts, [])
   })
 
   it('logs each decision at debug with the group key and why', () => {
     const firing = alert({ alertname: 'A' }, 0)
     const { log, records } = debugLog()
-    const first = dedupStage({
-      log,
-      nflog: memoryLog(undefined),
-      receiver: RECEIVER,
-      sendResolved: true,
-      now: () => NOW,
-    })
+    const first = stage(memoryLog(undefined), { log })
     first(context(), [firing])
-    const sent = dedupStage({
-      log,
-      nflog: memoryLog(entry({ firingAlerts: [labelsHash(firing.labels)], timestamp: NOW - MIN })),
-      receiver: RECEIVER,
-      sendResolved: true,
-      now: () => NOW,
-    })
+    const sent = stage(notifiedFiring(firing, NOW - MIN), { log })
     sent(context(), [firing])
-    const byPeer = dedupStage({
-      log,
-      nflog: memoryLog(entry({ firingAlerts: [labelsHash(firing.labels)], timestamp: NOW + 5 })),
-      receiver: RECEIVER,
-      sendResolved: true,
-      now: () => NOW + 10,
-    })
+    const byPeer = stage(notifiedFiring(firing, NOW + 5), { log, now: () => NOW + 10 })
     byPeer(context(), [firing])
     assert.deepEqual(
       records.map((r) => [r['msg'], r['aggrGroup'], r['reason'], r['lastNotified']]),
@@ -448,13 +376,7 @@ describe('dedupStage', () => {
       }
       return (original as (...a: unknown[]) => boolean)(...args)
     }) as typeof log.debug
-    dedupStage({
-      log,
-      nflog: memoryLog(undefined),
-      receiver: RECEIVER,
-      sendResolved: true,
-      now: () => NOW,
-    })(context(), [firing])
+    stage(memoryLog(undefined), { log })(context(), [firing])
     assert.equal(built, 0)
   })
 })

@@ -6,17 +6,14 @@ import type { LabelSet } from '#src/labels/index.js'
 import type { NotifyContext } from '#src/notify/index.js'
 import { muteStage } from '#src/notify/stages/mute.js'
 
+import { testAlert } from '../../../support/fixtures.js'
+
 function alert(labels: LabelSet, endsAt = 0): Alert {
-  return {
+  return testAlert({
     labels,
-    annotations: {},
-    startsAt: 1,
     endsAt,
-    generatorURL: '',
-    updatedAt: 1,
-    timeout: false,
     fingerprint: Object.values(labels).join('').padStart(16, '0'),
-  }
+  })
 }
 
 const CTX: NotifyContext = {

@@ -15,7 +15,7 @@ import { IncidentioNotifier } from '#src/notify/integrations/incidentio/index.js
 import { TEST_INTEGRATIONS } from '../../../../support/integrations.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
-import { capture, UA } from '../fixtures.js'
+import { capture, context, UA } from '../fixtures.js'
 
 const T0 = Date.UTC(2024, 0, 1)
 const HOUR = 3_600_000
@@ -81,19 +81,7 @@ describe('incidentio behind the notification pipeline', () => {
     })
     const flush = async (alerts: readonly Alert[]): Promise<string | undefined> => {
       const before = server.requests.length
-      await pipeline.exec(
-        {
-          receiver: 'team',
-          groupKey: '{}:{alertname="A"}',
-          groupLabels: { alertname: 'A' },
-          repeatIntervalMs: 4 * HOUR,
-          now: clock.now,
-          signal: new AbortController().signal,
-          muteTimeIntervals: [],
-          activeTimeIntervals: [],
-        },
-        alerts
-      )
+      await pipeline.exec(context({ now: clock.now }), alerts)
       clock.now += 60_000
       if (server.requests.length === before) {
         return undefined

@@ -257,6 +257,20 @@ runNotifierConformance({
 })
 
 describe('JiraNotifier (TestJiraNotify)', () => {
+  // Two cases take the project and the issue type from the alert's labels.
+  const FROM_LABELS = {
+    issue_type: '{{ .CommonLabels.issue_type }}',
+    project: '{{ .CommonLabels.project }}',
+  }
+  const monitoringMinor = () =>
+    alert({
+      alertname: 'test',
+      instance: 'vm1',
+      severity: 'critical',
+      project: 'MONITORING',
+      issue_type: 'MINOR',
+    })
+
   it('create new issue: searches, then POSTs the issue', async () => {
     const { requests, error } = await run(UPSTREAM, [
       alert({ alertname: 'test', instance: 'vm1', severity: 'critical' }),
@@ -287,18 +301,9 @@ describe('JiraNotifier (TestJiraNotify)', () => {
         ...UPSTREAM,
         summary: { template: JIRA_DEFAULTS.summary, enable_update: false },
         description: { template: JIRA_DEFAULTS.description, enable_update: false },
-        issue_type: '{{ .CommonLabels.issue_type }}',
-        project: '{{ .CommonLabels.project }}',
+        ...FROM_LABELS,
       },
-      [
-        alert({
-          alertname: 'test',
-          instance: 'vm1',
-          severity: 'critical',
-          project: 'MONITORING',
-          issue_type: 'MINOR',
-        }),
-      ],
+      [monitoringMinor()],
       {
         issues: [
           {
@@ -329,22 +334,7 @@ describe('JiraNotifier (TestJiraNotify)', () => {
   })
 
   it('create new issue with template project and issue type', async () => {
-    const { requests, error } = await run(
-      {
-        ...UPSTREAM,
-        issue_type: '{{ .CommonLabels.issue_type }}',
-        project: '{{ .CommonLabels.project }}',
-      },
-      [
-        alert({
-          alertname: 'test',
-          instance: 'vm1',
-          severity: 'critical',
-          project: 'MONITORING',
-          issue_type: 'MINOR',
-        }),
-      ]
-    )
+    const { requests, error } = await run({ ...UPSTREAM, ...FROM_LABELS }, [monitoringMinor()])
     assert.equal(error, undefined)
     const [, create] = requests
     assert.ok(create !== undefined)

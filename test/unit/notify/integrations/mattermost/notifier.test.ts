@@ -31,8 +31,10 @@ import {
   lastRequest,
   assertRetriesGo5xx,
   assertPostJSON,
+  renderFlush,
+  twoFiring,
 } from '../fixtures.js'
-import { runNotifierConformance } from '../notifier-conformance.js'
+import { channelMessages, runNotifierConformance } from '../notifier-conformance.js'
 
 const template = AlertTemplate.fromGlobs([])
 
@@ -56,11 +58,7 @@ runNotifierConformance({
   name: 'mattermost',
   build: (url) => notifier(withDefaults({ webhook_url: url, channel: 'town' })),
   retryCodes: MATTERMOST_RETRY_CODES,
-  messages: {
-    status: (code, body) => `channel "town": unexpected status code ${code}: ${body}`,
-    deadline: 'Post "<redacted>": context deadline exceeded',
-    canceled: 'Post "<redacted>": context canceled',
-  },
+  messages: channelMessages('town'),
 })
 
 // TestMattermostRetry: a bare Retrier with test.RetryTests(test.DefaultRetryCodes()).
@@ -193,15 +191,11 @@ describe('MattermostNotifier', () => {
 
   it('POSTs the defaults as Go encodes them, with PostJSON headers', async () => {
     const n = notifier(withDefaults({ webhook_url: `${server.origin}/hooks/abc`, channel: 'ops' }))
-    const firing = [
-      alert({ alertname: 'A', instance: 'a<1>' }),
-      alert({ alertname: 'A', instance: 'b' }),
-    ]
+    const firing = twoFiring()
     await n.notify(context(), firing)
     const request = last()
     assertPostJSON(request, '/hooks/abc')
-    const data = template.data('team', { alertname: 'A' }, firing, context().now)
-    const render = (t: string) => template.executeTextString(t, data)
+    const render = renderFlush(template, firing)
     const [expected] = buildRequests([
       {
         channel: 'ops',

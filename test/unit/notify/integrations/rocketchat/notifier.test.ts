@@ -27,8 +27,10 @@ import {
   assertRetriesGo5xx,
   assertFinalUnsent,
   assertPostJSON,
+  renderFlush,
+  twoFiring,
 } from '../fixtures.js'
-import { runNotifierConformance } from '../notifier-conformance.js'
+import { channelMessages, runNotifierConformance } from '../notifier-conformance.js'
 
 const OK = '{"success":true}'
 
@@ -75,11 +77,7 @@ runNotifierConformance({
   retryCodes: ROCKETCHAT_RETRY_CODES,
   okBody: OK,
   secrets: ['tok-s3cret', 'id-s3cret'],
-  messages: {
-    status: (code, body) => `channel "": unexpected status code ${code}: ${body}`,
-    deadline: 'Post "<redacted>": context deadline exceeded',
-    canceled: 'Post "<redacted>": context canceled',
-  },
+  messages: channelMessages(''),
 })
 
 // TestRocketchatRetry: the retrier has no retry codes of its own, so test.RetryTests with
@@ -123,17 +121,13 @@ describe('RocketchatNotifier', () => {
       ],
       image_url: 'https://img.example/{{ .GroupLabels.alertname }}.png',
     })
-    const firing = [
-      alert({ alertname: 'A', instance: 'a<1>' }),
-      alert({ alertname: 'A', instance: 'b' }),
-    ]
+    const firing = twoFiring()
     await n.notify(context(), firing)
     const request = last()
     assertPostJSON(request, '/rc/api/v1/chat.postMessage')
     assert.equal(request.headers['x-auth-token'], 'tok-s3cret')
     assert.equal(request.headers['x-user-id'], 'id-s3cret')
-    const data = template.data('team', { alertname: 'A' }, firing, context().now)
-    const render = (t: string) => template.executeTextString(t, data)
+    const render = renderFlush(template, firing)
     const [expected] = encodePostMessages([
       {
         channel: '#A',

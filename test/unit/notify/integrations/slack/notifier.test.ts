@@ -15,7 +15,7 @@ import type { SlackConfig } from '#src/notify/integrations/slack/index.js'
 import { httpConfig, listen } from '../../http/servers.js'
 import type { Running } from '../../http/servers.js'
 import { capture, context, FIRING, UA } from '../fixtures.js'
-import { runNotifierConformance } from '../notifier-conformance.js'
+import { channelMessages, runNotifierConformance } from '../notifier-conformance.js'
 
 const TEMPLATE = AlertTemplate.fromGlobs([])
 
@@ -53,11 +53,7 @@ runNotifierConformance({
   name: 'slack',
   build: (url) => notifier(slackConfig({ api_url: url, channel: '#ops' })),
   retryCodes: SLACK_RETRY_CODES,
-  messages: {
-    status: (code, body) => `channel "#ops": unexpected status code ${code}: ${body}`,
-    deadline: 'Post "<redacted>": context deadline exceeded',
-    canceled: 'Post "<redacted>": context canceled',
-  },
+  messages: channelMessages('#ops'),
 })
 
 describe('SlackNotifier', () => {

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
-import { runOracle } from '../../../../support/go-oracle.js'
+import { goOutcome, runOracle } from '../../../../support/go-oracle.js'
+import type { OracleCase } from '../../../../support/go-oracle.js'
 
 import { ours, tVal } from './exec-data.js'
-
-interface Result {
-  name: string
-  output: string
-  parseError?: string
-  execError?: string
-}
 
 /**
  * Addressability beyond execTests' four rows: where Go takes the address of a value to find
@@ -36,15 +30,10 @@ describe('addressable values against Go 1.19', () => {
     templates: [{ name: 't', text }],
     data: { tval: true },
   }))
-  const results = runOracle([], JSON.stringify(cases)) as Result[]
+  const results = runOracle([], JSON.stringify(cases)) as OracleCase[]
   for (const r of results) {
     it(r.name, () => {
-      const go =
-        r.parseError !== undefined
-          ? `err: ${r.parseError}`
-          : r.execError !== undefined
-            ? `err: ${r.execError}`
-            : `ok: ${r.output}`
+      const go = goOutcome(r)
       assert.equal(ours(CASES[r.name] as string, tVal), go)
     })
   }

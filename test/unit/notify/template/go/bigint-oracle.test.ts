@@ -3,16 +3,10 @@ import { describe, it } from 'node:test'
 
 import { INT64, box } from '#src/notify/template/go/index.js'
 
-import { runOracle } from '../../../../support/go-oracle.js'
+import { goOutcome, runOracle } from '../../../../support/go-oracle.js'
+import type { OracleCase } from '../../../../support/go-oracle.js'
 
 import { ours, tVal } from './exec-data.js'
-
-interface Result {
-  name: string
-  output: string
-  parseError?: string
-  execError?: string
-}
 
 const MAX_INT64 = '9223372036854775807'
 
@@ -59,16 +53,11 @@ describe('integers beyond 2^53 against Go 1.19', () => {
     data: c.data === 'tval' ? { tval: true } : { int64: 0 },
   }))
   const input = JSON.stringify(cases).replace('{"int64":0}', `{"int64":${MAX_INT64}}`)
-  const results = runOracle([], input) as Result[]
+  const results = runOracle([], input) as OracleCase[]
   for (const r of results) {
     it(r.name, () => {
       const c = CASES[r.name] as { text: string; data: 'tval' | 'int64' }
-      const go =
-        r.parseError !== undefined
-          ? `err: ${r.parseError}`
-          : r.execError !== undefined
-            ? `err: ${r.execError}`
-            : `ok: ${r.output}`
+      const go = goOutcome(r)
       const data = c.data === 'tval' ? tVal : box(INT64, BigInt(MAX_INT64))
       assert.equal(ours(c.text, data), go)
     })
