@@ -3,11 +3,11 @@
 // every node, as Prometheus would.
 import assert from 'node:assert/strict'
 
-import { startTestCluster, stopMembers, waitForPeerCount } from './cluster.js'
+import { startReceiverCluster, waitForPeerCount } from './cluster.js'
 import type { ClusterMember } from './cluster.js'
 import { iso } from './fixtures.js'
 import type { Teardown } from './teardown.js'
-import { WebhookReceiver } from './webhook-receiver.js'
+import type { WebhookReceiver } from './webhook-receiver.js'
 
 /** STORY_PEER_TIMEOUT_MS is the cluster's peer_timeout: n1 waits it once, n2 twice. */
 export const STORY_PEER_TIMEOUT_MS = 2_000
@@ -56,14 +56,10 @@ receivers:
  * @returns the cluster.
  */
 export async function startStoryCluster(teardown: Teardown): Promise<StoryCluster> {
-  const receiver = teardown.stop(await WebhookReceiver.start())
-  const members = teardown.add(
-    await startTestCluster(3, {
-      config: config(receiver),
-      args: [`--cluster.peer-timeout=${STORY_PEER_TIMEOUT_MS / 1000}s`],
-    }),
-    stopMembers
-  )
+  const { receiver, members } = await startReceiverCluster(teardown, 3, (r) => ({
+    config: config(r),
+    args: [`--cluster.peer-timeout=${STORY_PEER_TIMEOUT_MS / 1000}s`],
+  }))
   await waitForPeerCount(members, 3)
   for (const m of members) {
     assert.equal((await m.node.postAlerts([diskFull('db1')])).status, 200)
