@@ -26,10 +26,18 @@ export const DECISION_KINDS = Object.keys(KIND_SET) as readonly DecisionKind[]
 export interface Decision extends PipelineDecision {
   /** The node that decided. */
   readonly node: string
+  /**
+   * How many times the node made this same decision (same group, integration, kind, words and
+   * nflog entry) since `at`: a group that stays notified is deduplicated every group_interval.
+   * Absent for one.
+   */
+  readonly repeats?: number
+  /** When the last of the repeats was made. */
+  readonly lastAt?: number
 }
 
-/** NewDecision is a decision as a stage reports it; the ring adds this node's name. */
-export type NewDecision = Omit<Decision, 'node'>
+/** NewDecision is a decision as a stage reports it; the log adds this node's name. */
+export type NewDecision = PipelineDecision
 
 /**
  * Ring keeps the newest `capacity` items in insertion order, overwriting the oldest: memory
@@ -49,11 +57,18 @@ export class Ring<T> {
     this.#items = new Array<T | undefined>(Math.max(1, capacity)).fill(undefined)
   }
 
-  /** push adds an item, dropping the oldest when full. */
-  push(item: T): void {
+  /**
+   * push adds an item, dropping the oldest when full.
+   *
+   * @param item - the new item.
+   * @returns the item dropped to make room, if any.
+   */
+  push(item: T): T | undefined {
+    const dropped = this.#items[this.#next]
     this.#items[this.#next] = item
     this.#next = (this.#next + 1) % this.#items.length
     this.#size = Math.min(this.#size + 1, this.#items.length)
+    return dropped
   }
 
   /** size is how many items are held. */
@@ -104,7 +119,9 @@ export const DEFAULT_DECISIONS = 10_000
  */
 export class DecisionLog {
   readonly #node: string
-  readonly #ring: Ring<Decision>
+  readonly #ring: Ring<Held>
+  /** The held decision each repeatable decision folds into, while it is in the ring. */
+  readonly #latest = new Map<string, Held>()
 
   /**
    * DecisionLog's constructor takes the node name and capacity.
@@ -113,16 +130,35 @@ export class DecisionLog {
    */
   constructor(options: DecisionLogOptions) {
     this.#node = options.node
-    this.#ring = new Ring<Decision>(options.capacity ?? DEFAULT_DECISIONS)
+    this.#ring = new Ring<Held>(options.capacity ?? DEFAULT_DECISIONS)
   }
 
   /**
-   * record keeps a decision (notify's DecisionRecorder).
+   * record keeps a decision (notify's DecisionRecorder). The same decision made again (a group
+   * deduplicated every group_interval against the same entry) is counted on the one held, so
+   * a steady cluster does not push every other decision out of the log.
    *
    * @param decision - what a stage decided.
    */
   record(decision: NewDecision): void {
-    this.#ring.push({ ...decision, node: this.#node })
+    const key = repeatKey(decision)
+    const held = this.#latest.get(key)
+    if (held !== undefined) {
+      held.repeats++
+      held.lastAt = decision.at
+      return
+    }
+    const fresh: Held = {
+      decision: { ...decision, node: this.#node },
+      key,
+      repeats: 1,
+      lastAt: decision.at,
+    }
+    const dropped = this.#ring.push(fresh)
+    if (dropped !== undefined && this.#latest.get(dropped.key) === dropped) {
+      this.#latest.delete(dropped.key)
+    }
+    this.#latest.set(key, fresh)
   }
 
   /**
@@ -132,11 +168,30 @@ export class DecisionLog {
    * @returns the decisions.
    */
   forGroups(groupKeys: ReadonlySet<string>): Decision[] {
-    return this.#ring.filter((d) => groupKeys.has(d.groupKey))
+    return this.#ring
+      .filter((held) => groupKeys.has(held.decision.groupKey))
+      .map(({ decision, repeats, lastAt }) =>
+        repeats === 1 ? decision : { ...decision, repeats, lastAt }
+      )
   }
 
   /** size is how many decisions are held. */
   get size(): number {
     return this.#ring.size
   }
+}
+
+/** Held is a decision in the log with its repeat count. */
+interface Held {
+  readonly decision: Decision
+  readonly key: string
+  repeats: number
+  lastAt: number
+}
+
+/** repeatKey is what makes two decisions the same one made again. */
+function repeatKey(d: NewDecision): string {
+  return [d.groupKey, d.receiver, d.integration, d.kind, d.detail, d.notifiedAt ?? ''].join(
+    '\u0000'
+  )
 }

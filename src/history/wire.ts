@@ -75,7 +75,7 @@ function asDecision(item: unknown, peer: string): Decision | undefined {
   if (!isObject(item)) {
     return undefined
   }
-  const { at, groupKey, receiver, integration, kind, detail, notifiedAt } = item
+  const { at, groupKey, receiver, integration, kind, detail, notifiedAt, repeats, lastAt } = item
   if (
     !isTime(at) ||
     !isText(groupKey) ||
@@ -84,7 +84,9 @@ function asDecision(item: unknown, peer: string): Decision | undefined {
     !isText(detail) ||
     typeof kind !== 'string' ||
     !KINDS.has(kind) ||
-    (notifiedAt !== undefined && !isTime(notifiedAt))
+    (notifiedAt !== undefined && !isTime(notifiedAt)) ||
+    (repeats !== undefined && !(Number.isSafeInteger(repeats) && (repeats as number) > 1)) ||
+    (lastAt !== undefined && !isTime(lastAt))
   ) {
     return undefined
   }
@@ -97,6 +99,7 @@ function asDecision(item: unknown, peer: string): Decision | undefined {
     kind: kind as DecisionKind,
     detail,
     ...(notifiedAt === undefined ? {} : { notifiedAt }),
+    ...(typeof repeats === 'number' && lastAt !== undefined ? { repeats, lastAt } : {}),
   }
 }
 

@@ -26,6 +26,10 @@ export interface DecisionJson {
   readonly notifiedAt?: number
   /** For `deduplicated` and `abandoned`: the node whose notification made sending moot. */
   readonly notifiedBy?: string
+  /** How many times the node made this same decision since `at`, when more than once. */
+  readonly repeats?: number
+  /** When the last repeat was made. */
+  readonly lastAt?: number
 }
 
 /** NotificationJson is one notification a node saw enter its nflog. */

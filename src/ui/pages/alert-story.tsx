@@ -254,6 +254,12 @@ function GroupHistory(props: { readonly group: GroupStoryJson; readonly now: num
                 </>
               )}
               : <span class="decision-detail">{decisionText(d)}</span>
+              {d.repeats === undefined || d.lastAt === undefined ? null : (
+                <span class="muted">
+                  {' '}
+                  (×{d.repeats}, last at <time dateTime={isoOf(d.lastAt)}>{clock(d.lastAt)}</time>)
+                </span>
+              )}
             </li>
           ))}
         </ol>

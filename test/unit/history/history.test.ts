@@ -80,6 +80,38 @@ describe('DecisionLog', () => {
   })
 })
 
+describe('DecisionLog repeats', () => {
+  it('counts the same decision made again on the one held, and starts afresh once it left', () => {
+    // The same verdict against the same nflog entry (notifiedAt 0), flush after flush.
+    const again = (at: number): NewDecision => ({ ...decision('a', at), notifiedAt: 0 })
+    const log = new DecisionLog({ node: 'n1', capacity: 3 })
+    log.record(again(1))
+    log.record(again(2))
+    log.record(again(3))
+    // Another entry behind it, another kind: a decision of its own.
+    log.record({ ...decision('a', 4), notifiedAt: 99 })
+    log.record({ ...decision('a', 5), kind: 'waited', detail: 'waited 2s as position 1' })
+    assert.deepEqual(
+      log.forGroups(new Set(['a'])).map((d) => [d.at, d.kind, d.repeats, d.lastAt]),
+      [
+        [1, 'deduplicated', 3, 3],
+        [4, 'deduplicated', undefined, undefined],
+        [5, 'waited', undefined, undefined],
+      ]
+    )
+    // The first is pushed out; its next repeat is held anew.
+    log.record({ ...decision('b', 6) })
+    log.record(again(7))
+    assert.deepEqual(
+      log.forGroups(new Set(['a'])).map((d) => [d.at, d.repeats]),
+      [
+        [5, undefined],
+        [7, undefined],
+      ]
+    )
+  })
+})
+
 describe('NotificationTimeline', () => {
   it('names the sender for its own and for updates, not for a relayed full state', () => {
     const timeline = new NotificationTimeline('n2')
@@ -105,8 +137,9 @@ describe('history query wire format', () => {
     assert.deepEqual(decodeHistoryQuestion(encodeHistoryQuestion(['a', 'b'])), new Set(['a', 'b']))
     const log = new DecisionLog({ node: 'n0' })
     log.record(decision('a', 5))
+    log.record({ ...decision('a', 6), notifiedAt: 4 })
     const decoded = decodeHistoryAnswer(encodeHistoryAnswer(log.forGroups(new Set(['a']))), 'n1')
-    assert.deepEqual(decoded, [{ ...decision('a', 5), node: 'n1' }])
+    assert.deepEqual(decoded, [{ ...decision('a', 5), node: 'n1', repeats: 2, lastAt: 6 }])
   })
 
   it('drops malformed decisions and refuses what is not an answer', () => {
@@ -119,6 +152,8 @@ describe('history query wire format', () => {
           { ...good, at: 'yesterday' },
           { ...good, detail: 'x'.repeat(10_000) },
           { ...good, notifiedAt: -1 },
+          { ...good, repeats: 1, lastAt: 9 },
+          { ...good, repeats: 2.5, lastAt: 9 },
           null,
         ],
       })
