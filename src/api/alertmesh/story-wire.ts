@@ -121,6 +121,6 @@ export interface GroupNotifiedJson {
   readonly groupKey: string
   readonly receiver: string
   readonly labels: Readonly<Record<string, string>>
-  /** The group's newest notification the node knows of; null when none. */
-  readonly lastNotified: NotificationJson | null
+  /** The group's newest notification the node knows of. */
+  readonly lastNotified: NotificationJson
 }

@@ -77,29 +77,45 @@ export async function alertStory(deps: ApiDeps, fingerprint: string): Promise<Al
   }
 }
 
+/**
+ * senders names the node behind each nflog entry that some node's `sent` decision carries:
+ * that names the sender even when this node learned of the entry from another peer's full
+ * state. Keyed by {@link entryKey}.
+ */
+function senders(decisions: readonly Decision[]): Map<string, string> {
+  const sender = new Map<string, string>()
+  for (const d of decisions) {
+    if (d.kind === 'sent' && d.notifiedAt !== undefined) {
+      sender.set(entryKey(d.groupKey, d.integration, d.notifiedAt), d.node)
+    }
+  }
+  return sender
+}
+
+/** entryKey identifies one nflog entry: group, integration and time. */
+function entryKey(groupKey: string, integration: string, at: number): string {
+  return `${groupKey}\u0000${integration}\u0000${at}`
+}
+
+/** withSender fills in a notification's node from the senders when the timeline lacks it. */
+function withSender(n: Notification, sender: ReadonlyMap<string, string>): Notification {
+  const node = n.node ?? sender.get(entryKey(n.groupKey, n.integration, n.at))
+  return node === undefined ? n : { ...n, node }
+}
+
 function storyOf(
   group: { readonly groupKey: string; readonly receiver: string; readonly labels: LabelSet },
   notifications: readonly Notification[],
   decisions: readonly Decision[]
 ): GroupStoryJson {
   const mine = decisions.filter((d) => d.groupKey === group.groupKey)
-  // Who wrote an nflog entry: the node whose `sent` decision carries its time. That names the
-  // sender even when this node learned of the entry from another peer's full state.
-  const sender = new Map<string, string>()
-  for (const d of mine) {
-    if (d.kind === 'sent' && d.notifiedAt !== undefined) {
-      sender.set(`${d.integration} ${d.notifiedAt}`, d.node)
-    }
-  }
-  const sentBy = (integration: string, at: number | undefined): string | undefined =>
-    at === undefined ? undefined : sender.get(`${integration} ${at}`)
+  const sender = senders(mine)
   const groupNotifications = notifications
     .filter((n) => n.groupKey === group.groupKey)
-    .map((n) => {
-      const node = n.node ?? sentBy(n.integration, n.at)
-      return node === undefined ? n : { ...n, node }
-    })
-  const byTime = new Map(groupNotifications.map((n) => [`${n.integration} ${n.at}`, n.node]))
+    .map((n) => withSender(n, sender))
+  const byTime = new Map(
+    groupNotifications.map((n) => [entryKey(n.groupKey, n.integration, n.at), n.node])
+  )
   return {
     groupKey: group.groupKey,
     receiver: group.receiver,
@@ -109,41 +125,52 @@ function storyOf(
       if ((d.kind !== 'deduplicated' && d.kind !== 'abandoned') || d.notifiedAt === undefined) {
         return d
       }
-      const by =
-        sentBy(d.integration, d.notifiedAt) ?? byTime.get(`${d.integration} ${d.notifiedAt}`)
+      const key = entryKey(d.groupKey, d.integration, d.notifiedAt)
+      const by = sender.get(key) ?? byTime.get(key)
       return by === undefined ? d : { ...d, notifiedBy: by }
     }),
   }
 }
 
 /**
- * groupsNotified lists every aggregation group with its last notification, for the alert list.
+ * groupsNotified lists the aggregation groups this node knows a notification of, each with the
+ * newest one, for the alert list. Groups without one are left out, so the answer stays within
+ * the timeline's size however many groups there are; the list reads them as not notified.
  *
  * @param deps - the node.
  * @returns the groups, in /api/v2/alerts/groups order.
  */
 export function groupsNotified(deps: ApiDeps): GroupNotifiedJson[] {
+  const history = deps.history
+  if (history === undefined) {
+    return []
+  }
   const { groups } = deps.runtime().dispatcher.groups(
     () => true,
     () => true
   )
-  const keys = new Set(groups.map((g) => g.groupKey))
-  const notifications = deps.history?.notifications(keys) ?? []
-  const decisions = deps.history?.decisions(keys) ?? []
   const last = new Map<string, Notification>()
-  for (const n of notifications) {
+  for (const n of history.notifications(new Set(groups.map((g) => g.groupKey)))) {
     const held = last.get(n.groupKey)
     if (held === undefined || n.at >= held.at) {
       last.set(n.groupKey, n)
     }
   }
-  return groups.map((g) => {
-    const story = storyOf(g, [...last.values()], decisions)
-    return {
-      groupKey: g.groupKey,
-      receiver: g.receiver,
-      labels: g.labels,
-      lastNotified: story.notifications[0] ?? null,
-    }
+  if (last.size === 0) {
+    return []
+  }
+  const sender = senders(history.decisions(new Set(last.keys())))
+  return groups.flatMap((g) => {
+    const n = last.get(g.groupKey)
+    return n === undefined
+      ? []
+      : [
+          {
+            groupKey: g.groupKey,
+            receiver: g.receiver,
+            labels: g.labels,
+            lastNotified: withSender(n, sender),
+          },
+        ]
   })
 }
