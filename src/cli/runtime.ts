@@ -10,14 +10,10 @@ import { Inhibitor } from '../inhibit/index.js'
 import { buildIntegrations, buildPipeline } from '../notify/index.js'
 import type {
   AlertTemplate,
-  DecisionRecorder,
   Integration,
   IntegrationDefinition,
-  Muter,
-  NotificationLog,
   NotifyMetrics,
-  Peer,
-  WaitChanges,
+  PipelineOptions,
 } from '../notify/index.js'
 
 import { configTemplate } from './templates.js'
@@ -39,19 +35,16 @@ export interface Runtime extends ApiRuntime {
   close(): Promise<void>
 }
 
-/** RuntimeDeps are the long-lived collaborators a runtime is built on. */
-export interface RuntimeDeps {
+/**
+ * RuntimeDeps are the long-lived collaborators a runtime is built on; the pipeline's own ones
+ * (nflog, silencer, peer, cluster wait and position, decision history) pass through as they are.
+ */
+export interface RuntimeDeps
+  extends Pick<
+    PipelineOptions,
+    'nflog' | 'silencer' | 'peer' | 'waitMs' | 'waitChanges' | 'position' | 'decisions'
+  > {
   readonly store: AlertStore
-  readonly nflog: NotificationLog
-  readonly silencer: Muter
-  readonly peer: Peer | undefined
-  readonly waitMs: () => number
-  /** Subscribes to changes of `waitMs`, in a cluster. */
-  readonly waitChanges?: WaitChanges
-  /** This node's cluster position, said in the decision history. */
-  readonly position?: () => number
-  /** Keeps the pipeline's decisions (src/history). */
-  readonly decisions?: DecisionRecorder
   readonly externalURL: string
   readonly userAgent: string
   /** The integration list the config registry was built from. */
@@ -108,17 +101,18 @@ export function buildRuntime(loaded: LoadedConfig, deps: RuntimeDeps): Runtime {
     store: deps.store,
     log: deps.log.child({ component: 'inhibitor' }),
   })
+  const { nflog, silencer, peer, waitMs, waitChanges, position, decisions } = deps
   const pipeline = buildPipeline({
     receivers,
     inhibitor,
-    silencer: deps.silencer,
+    silencer,
     withinTimeInterval: withinTimeInterval(loaded.config),
-    nflog: deps.nflog,
-    peer: deps.peer,
-    waitMs: deps.waitMs,
-    ...(deps.waitChanges === undefined ? {} : { waitChanges: deps.waitChanges }),
-    ...(deps.position === undefined ? {} : { position: deps.position }),
-    ...(deps.decisions === undefined ? {} : { decisions: deps.decisions }),
+    nflog,
+    peer,
+    waitMs,
+    ...(waitChanges === undefined ? {} : { waitChanges }),
+    ...(position === undefined ? {} : { position }),
+    ...(decisions === undefined ? {} : { decisions }),
     metrics: deps.notifyMetrics,
     log: deps.log.child({ component: 'notify' }),
   })
