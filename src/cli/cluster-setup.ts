@@ -5,8 +5,8 @@ import { Gauge } from 'prom-client'
 import type { Registry } from 'prom-client'
 
 import type { ClusterView, ConfigSourceView, MemberConfigView } from '../api/index.js'
-import { ClusterPeer, NODE_STATUS_KEY } from '../cluster/index.js'
-import type { GossipTls, NodeStatusState } from '../cluster/index.js'
+import { ClusterPeer, MemberlistPeer, NODE_STATUS_KEY } from '../cluster/index.js'
+import type { GossipPeer, GossipTls, NodeStatusState } from '../cluster/index.js'
 import type { MeshEntry, Nflog } from '../nflog/index.js'
 import type { MeshSilence, Silences } from '../silences/index.js'
 import { errorMessage } from '../util/index.js'
@@ -67,7 +67,7 @@ async function readKey(path: string): Promise<Buffer | undefined> {
 export async function startCluster(
   flags: Flags,
   deps: ClusterDeps
-): Promise<ClusterPeer | undefined> {
+): Promise<GossipPeer | undefined> {
   if (flags.clusterListenAddress === '') {
     // Alertmanager exports the gauge as 0 when clustering is off; dashboards key on it.
     new Gauge({
@@ -78,27 +78,51 @@ export async function startCluster(
     return undefined
   }
   const log = deps.log.child({ component: 'cluster' })
+  const memberlist = flags.clusterProtocol === 'memberlist'
+  if (memberlist && (flags.clusterKeyFile !== '' || deps.tls !== undefined)) {
+    throw new Error(
+      '--cluster.protocol=memberlist does not support --cluster.key-file or --cluster.tls-config yet; join a plain Alertmanager cluster, or use the alertmesh protocol'
+    )
+  }
   const key = await readKey(flags.clusterKeyFile)
-  const peer = await ClusterPeer.create({
-    name: deps.name,
-    listenAddress: flags.clusterListenAddress,
-    ...(flags.clusterAdvertiseAddress === ''
-      ? {}
-      : { advertiseAddress: flags.clusterAdvertiseAddress }),
-    knownPeers: flags.clusterPeers,
-    // In Consul mode the peers come from the catalog: do not settle alone before it answered.
-    expectDiscoveredPeers: flags.consul !== undefined,
-    peerTimeoutMs: flags.clusterPeerTimeoutMs,
-    pushPullIntervalMs: flags.clusterPushpullIntervalMs,
-    settleTimeoutMs: flags.clusterSettleTimeoutMs,
-    tcpTimeoutMs: flags.clusterTcpTimeoutMs,
-    reconnectIntervalMs: flags.clusterReconnectIntervalMs,
-    reconnectTimeoutMs: flags.clusterReconnectTimeoutMs,
-    ...(key === undefined ? {} : { key }),
-    ...(deps.tls === undefined ? {} : { tls: deps.tls }),
-    log,
-    registry: deps.registry,
-  })
+  const peer: GossipPeer = memberlist
+    ? await MemberlistPeer.create({
+        listenAddress: flags.clusterListenAddress,
+        ...(flags.clusterAdvertiseAddress === ''
+          ? {}
+          : { advertiseAddress: flags.clusterAdvertiseAddress }),
+        knownPeers: flags.clusterPeers,
+        peerTimeoutMs: flags.clusterPeerTimeoutMs,
+        pushPullIntervalMs: flags.clusterPushpullIntervalMs,
+        gossipIntervalMs: flags.clusterGossipIntervalMs,
+        probeIntervalMs: flags.clusterProbeIntervalMs,
+        probeTimeoutMs: flags.clusterProbeTimeoutMs,
+        settleTimeoutMs: flags.clusterSettleTimeoutMs,
+        tcpTimeoutMs: flags.clusterTcpTimeoutMs,
+        reconnectIntervalMs: flags.clusterReconnectIntervalMs,
+        log,
+        registry: deps.registry,
+      })
+    : await ClusterPeer.create({
+        name: deps.name,
+        listenAddress: flags.clusterListenAddress,
+        ...(flags.clusterAdvertiseAddress === ''
+          ? {}
+          : { advertiseAddress: flags.clusterAdvertiseAddress }),
+        knownPeers: flags.clusterPeers,
+        // In Consul mode the peers come from the catalog: do not settle alone before it answered.
+        expectDiscoveredPeers: flags.consul !== undefined,
+        peerTimeoutMs: flags.clusterPeerTimeoutMs,
+        pushPullIntervalMs: flags.clusterPushpullIntervalMs,
+        settleTimeoutMs: flags.clusterSettleTimeoutMs,
+        tcpTimeoutMs: flags.clusterTcpTimeoutMs,
+        reconnectIntervalMs: flags.clusterReconnectIntervalMs,
+        reconnectTimeoutMs: flags.clusterReconnectTimeoutMs,
+        ...(key === undefined ? {} : { key }),
+        ...(deps.tls === undefined ? {} : { tls: deps.tls }),
+        log,
+        registry: deps.registry,
+      })
   const { nflog, nflogBridge, silences, silencesBridge } = deps
   nflogBridge.attach(
     peer.addState(
@@ -112,7 +136,10 @@ export async function startCluster(
       gossipState(silences, silencesBridge, log, 'Dropped undecodable silences from a peer')
     )
   )
-  deps.nodeStatus.attach(peer.addState(NODE_STATUS_KEY, deps.nodeStatus))
+  // Alertmanager logs a warning for every state key it does not know, at every push/pull.
+  if (!memberlist) {
+    deps.nodeStatus.attach(peer.addState(NODE_STATUS_KEY, deps.nodeStatus))
+  }
   peer.start()
   deps.onStop('cluster', () => peer.stop())
   log.info(
@@ -121,6 +148,7 @@ export async function startCluster(
       knownPeers: flags.clusterPeers,
       authenticated: key !== undefined,
       tls: deps.tls !== undefined,
+      protocol: flags.clusterProtocol,
     },
     'Cluster peer started'
   )
@@ -133,7 +161,7 @@ export async function startCluster(
  * @param peer - the peer, or undefined when clustering is off.
  * @returns the view.
  */
-export function clusterView(peer: ClusterPeer | undefined): ClusterView {
+export function clusterView(peer: GossipPeer | undefined): ClusterView {
   if (peer === undefined) {
     return { status: 'disabled', peers: [] }
   }

@@ -137,7 +137,9 @@ const crcTable = (() => {
   const t = new Uint32Array(256)
   for (let n = 0; n < 256; n++) {
     let c = n
-    for (let k = 0; k < 8; k++) {c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1}
+    for (let k = 0; k < 8; k++) {
+      c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    }
     t[n] = c >>> 0
   }
   return t
@@ -151,7 +153,9 @@ const crcTable = (() => {
  */
 export function crc32(data: Uint8Array): number {
   let c = 0xffffffff
-  for (const b of data) {c = (crcTable[(c ^ b) & 0xff] as number) ^ (c >>> 8)}
+  for (const b of data) {
+    c = (crcTable[(c ^ b) & 0xff] as number) ^ (c >>> 8)
+  }
   return (c ^ 0xffffffff) >>> 0
 }
 
@@ -465,7 +469,9 @@ function decodeCommand(buf: Uint8Array, out: Packet[], depth: number): void {
   const rest = buf.subarray(1)
   switch (type) {
     case MESSAGE_TYPE.compound:
-      for (const part of splitCompound(rest)) {decodeCommand(part, out, depth + 1)}
+      for (const part of splitCompound(rest)) {
+        decodeCommand(part, out, depth + 1)
+      }
       return
     case MESSAGE_TYPE.compress:
       decodeCommand(decompress(new MsgReader(rest).value()), out, depth + 1)
@@ -520,7 +526,9 @@ function splitCompound(buf: Uint8Array): Uint8Array[] {
   let at = 1 + n * 2
   for (let i = 0; i < n; i++) {
     const len = view.getUint16(1 + i * 2)
-    if (at + len > buf.length) {break}
+    if (at + len > buf.length) {
+      break
+    }
     parts.push(buf.subarray(at, at + len))
     at += len
   }
@@ -613,7 +621,9 @@ function decodeStreamType(type: number, r: MsgReader): StreamMessage {
         throw new MemberlistDecodeError('oversize', `push/pull of ${header.nodes} nodes`)
       }
       const nodes: PushNodeState[] = []
-      for (let i = 0; i < header.nodes; i++) {nodes.push(decodePushNodeState(r.value()))}
+      for (let i = 0; i < header.nodes; i++) {
+        nodes.push(decodePushNodeState(r.value()))
+      }
       return {
         type: 'pushPull',
         body: { join: header.join, nodes, userState: r.bytes(header.userStateLen) },

@@ -82,7 +82,9 @@ export function lzwDecompress(input: Uint8Array, maxBytes: number): Uint8Array {
       if (code === hi && last !== INVALID) {
         // code == hi expands to the last expansion followed by its own first byte.
         c = last
-        while (c >= CLEAR) {c = prefix[c] as number}
+        while (c >= CLEAR) {
+          c = prefix[c] as number
+        }
         scratch[i--] = c
         c = last
       }
@@ -112,7 +114,9 @@ export function lzwDecompress(input: Uint8Array, maxBytes: number): Uint8Array {
     }
   }
   chunks.push(out.subarray(0, o))
-  if (chunks.length === 1) {return chunks[0] as Uint8Array}
+  if (chunks.length === 1) {
+    return chunks[0] as Uint8Array
+  }
   const all = new Uint8Array(total)
   let at = 0
   for (const c of chunks) {

@@ -135,11 +135,21 @@ export class MsgReader {
       throw new MemberlistDecodeError('malformed', 'msgpack nested too deeply')
     }
     const b = this.#u8()
-    if (b <= 0x7f) {return b}
-    if (b >= 0xe0) {return b - 0x100}
-    if (b >= 0xa0 && b <= 0xbf) {return this.bytes(b & 0x1f)}
-    if (b >= 0x90 && b <= 0x9f) {return this.#array(b & 0x0f, depth)}
-    if (b >= 0x80 && b <= 0x8f) {return this.#map(b & 0x0f, depth)}
+    if (b <= 0x7f) {
+      return b
+    }
+    if (b >= 0xe0) {
+      return b - 0x100
+    }
+    if (b >= 0xa0 && b <= 0xbf) {
+      return this.bytes(b & 0x1f)
+    }
+    if (b >= 0x90 && b <= 0x9f) {
+      return this.#array(b & 0x0f, depth)
+    }
+    if (b >= 0x80 && b <= 0x8f) {
+      return this.#map(b & 0x0f, depth)
+    }
     switch (b) {
       case 0xc0:
         return null
@@ -267,7 +277,9 @@ export class StructReader {
    */
   uint(name: string, bits: 8 | 16 | 32 | 64): number {
     const v = this.#fields.get(name)
-    if (v === undefined || v === null) {return 0}
+    if (v === undefined || v === null) {
+      return 0
+    }
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || (bits < 64 && v >= 2 ** bits)) {
       throw this.#bad(name, `a uint${bits}`)
     }
@@ -282,7 +294,9 @@ export class StructReader {
    */
   length(name: string): number {
     const v = this.#fields.get(name)
-    if (v === undefined || v === null) {return 0}
+    if (v === undefined || v === null) {
+      return 0
+    }
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
       throw this.#bad(name, 'a non-negative int')
     }
@@ -297,9 +311,15 @@ export class StructReader {
    */
   bool(name: string): boolean {
     const v = this.#fields.get(name)
-    if (v === undefined || v === null) {return false}
-    if (v === true || v === 1) {return true}
-    if (v === false || v === 0) {return false}
+    if (v === undefined || v === null) {
+      return false
+    }
+    if (v === true || v === 1) {
+      return true
+    }
+    if (v === false || v === 0) {
+      return false
+    }
     throw this.#bad(name, 'a bool')
   }
 
@@ -311,8 +331,12 @@ export class StructReader {
    */
   bytes(name: string): Uint8Array {
     const v = this.#fields.get(name)
-    if (v === undefined || v === null) {return new Uint8Array(0)}
-    if (!(v instanceof Uint8Array)) {throw this.#bad(name, 'bytes')}
+    if (v === undefined || v === null) {
+      return new Uint8Array(0)
+    }
+    if (!(v instanceof Uint8Array)) {
+      throw this.#bad(name, 'bytes')
+    }
     return v
   }
 

@@ -1,0 +1,118 @@
+// --cluster.protocol=memberlist end to end: alertmesh nodes join a cluster of Debian's
+// prometheus-alertmanager 0.25 processes as memberlist peers (issue 22).
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+
+import { TestNode } from '../support/node-process.js'
+import { freePorts } from '../support/ports.js'
+import { sampleValue } from '../support/prometheus.js'
+import { ALERTMANAGER } from '../support/side-by-side.js'
+import { Teardown } from '../support/teardown.js'
+import { waitFor } from '../support/wait.js'
+
+const CONFIG = 'route:\n  receiver: r\nreceivers:\n- name: r\n'
+
+interface Status {
+  readonly cluster: {
+    readonly name: string
+    readonly status: string
+    readonly peers: readonly { readonly name: string; readonly address: string }[]
+  }
+}
+
+/** memberlistArgs are the cluster flags of a node on `port` joining the node on `seed`. */
+function memberlistArgs(port: number, seed: number): string[] {
+  return [
+    `--cluster.listen-address=127.0.0.1:${port}`,
+    `--cluster.peer=127.0.0.1:${seed}`,
+    // Alertmanager's settle takes at least three polls of ten gossip intervals.
+    '--cluster.gossip-interval=100ms',
+    '--cluster.pushpull-interval=2s',
+  ]
+}
+
+/** peersOf lists a node's `cluster.peers` as `name@address`, sorted. */
+async function peersOf(node: TestNode): Promise<string[]> {
+  const s = await node.getJson<Status>('/api/v2/status')
+  return s.cluster.peers.map((p) => `${p.name}@${p.address}`).sort()
+}
+
+describe('memberlist: 2 Alertmanager 0.25 nodes + 1 alertmesh node', () => {
+  const teardown = new Teardown()
+  let nodes: TestNode[] = []
+  after(() => teardown.run())
+
+  before(async () => {
+    const ports = await freePorts(3)
+    const [p0 = 0, p1 = 0, p2 = 0] = ports
+    const go0 = teardown.stop(
+      await TestNode.start({
+        config: CONFIG,
+        command: [ALERTMANAGER],
+        clusterArgs: memberlistArgs(p0, p1),
+      })
+    )
+    const go1 = teardown.stop(
+      await TestNode.start({
+        config: CONFIG,
+        command: [ALERTMANAGER],
+        clusterArgs: memberlistArgs(p1, p0),
+      })
+    )
+    const mesh = teardown.stop(
+      await TestNode.start({
+        config: CONFIG,
+        clusterArgs: ['--cluster.protocol=memberlist', ...memberlistArgs(p2, p0)],
+      })
+    )
+    nodes = [go0, go1, mesh]
+  })
+
+  it('lists the same 3 members, by ULID and address, on every node', async () => {
+    const views = await waitFor(
+      'the same 3 members on every node',
+      async () => {
+        const all = await Promise.all(nodes.map(peersOf))
+        const first = JSON.stringify(all[0])
+        return all.every((v) => v.length === 3 && JSON.stringify(v) === first) ? all : false
+      },
+      { timeoutMs: 30_000, intervalMs: 200 }
+    )
+    const names = (views[0] ?? []).map((p) => p.split('@')[0] ?? '')
+    for (const n of names) {
+      assert.match(n, /^[0-9A-HJKMNP-TV-Z]{26}$/)
+    }
+    const self = await nodes[2]?.getJson<Status>('/api/v2/status')
+    assert.ok(self !== undefined && names.includes(self.cluster.name), 'alertmesh lists itself')
+  })
+
+  it('settles: every node reports cluster status ready', async () => {
+    await waitFor(
+      'ready on every node',
+      async () => {
+        const all = await Promise.all(nodes.map((n) => n.getJson<Status>('/api/v2/status')))
+        return all.every((s) => s.cluster.status === 'ready')
+      },
+      { timeoutMs: 60_000, intervalMs: 200 }
+    )
+  })
+
+  it('answers the Go nodes probes: each records acked pings from the alertmesh node', async () => {
+    const mesh = await nodes[2]?.getJson<Status>('/api/v2/status')
+    assert.ok(mesh !== undefined)
+    // Alertmanager observes a ping's round trip (NotifyPingComplete) only for an acked probe.
+    const series = `alertmanager_cluster_pings_seconds_count{peer="${mesh.cluster.name}"}`
+    await waitFor(
+      'three acked probes of the alertmesh node on each Go node',
+      async () => {
+        const counts = await Promise.all(nodes.slice(0, 2).map((n) => sampleValue(n.url, series)))
+        return counts.every((c) => c >= 3)
+      },
+      { timeoutMs: 30_000, intervalMs: 200 }
+    )
+    for (const n of nodes.slice(0, 2)) {
+      assert.equal(await sampleValue(n.url, 'alertmanager_cluster_health_score'), 0)
+      assert.equal(await sampleValue(n.url, 'alertmanager_cluster_members'), 3)
+    }
+  })
+})

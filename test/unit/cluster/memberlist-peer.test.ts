@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict'
+import { after, describe, it } from 'node:test'
+
+import { MemberlistPeer } from '#src/cluster/index.js'
+import type { GossipState } from '#src/cluster/index.js'
+import { BroadcastQueue, retransmitLimit } from '#src/cluster/memberlist/broadcast-queue.js'
+import { ipBytes, ipString } from '#src/cluster/memberlist/memberlist.js'
+import { newUlid } from '#src/cluster/memberlist/ulid.js'
+
+import { freePorts } from '../../support/ports.js'
+import { waitFor } from '../../support/wait.js'
+
+import { quietLog } from './helpers.js'
+
+describe('memberlist names and addresses', () => {
+  it('makes 26-character Crockford ULIDs that sort by time', () => {
+    const a = newUlid(1_700_000_000_000, new Uint8Array(10).fill(255))
+    const b = newUlid(1_700_000_000_001, new Uint8Array(10))
+    assert.match(a, /^[0-9A-HJKMNP-TV-Z]{26}$/)
+    assert.ok(a < b)
+    // The ulid package's own example: time 0 and zero entropy.
+    assert.equal(newUlid(0, new Uint8Array(10)), '0'.repeat(26))
+    assert.equal(newUlid(0, new Uint8Array(10).fill(255)), '0000000000ZZZZZZZZZZZZZZZZ')
+  })
+
+  it("reads IPv4 as 4 bytes and both of Go's IP forms back", () => {
+    assert.deepEqual(ipBytes('10.1.2.3'), Uint8Array.of(10, 1, 2, 3))
+    assert.equal(ipString(Uint8Array.of(10, 1, 2, 3)), '10.1.2.3')
+    const mapped = new Uint8Array(16)
+    mapped.set([0xff, 0xff, 192, 168, 0, 9], 10)
+    assert.equal(ipString(mapped), '192.168.0.9')
+    assert.equal(ipString(ipBytes('fd00::1')), 'fd00::1')
+    assert.equal(ipString(Uint8Array.of(1, 2)), '')
+  })
+})
+
+describe('BroadcastQueue', () => {
+  it('sends each broadcast retransmitLimit times, least-sent first, and replaces by node', () => {
+    assert.equal(retransmitLimit(4, 3), 4)
+    assert.equal(retransmitLimit(4, 10), 8)
+    const q = new BroadcastQueue(2, () => 3)
+    q.queue(Uint8Array.of(1), 'a')
+    q.queue(Uint8Array.of(2), 'a')
+    q.queue(Uint8Array.of(3, 3, 3))
+    assert.equal(q.length, 2)
+    // 4 bytes fit the 1-byte message with its overhead, not the 3-byte one.
+    assert.deepEqual(q.take(2, 4), [Uint8Array.of(2)])
+    assert.deepEqual(q.take(2, 100), [Uint8Array.of(3, 3, 3), Uint8Array.of(2)])
+    assert.deepEqual(q.take(2, 100), [Uint8Array.of(3, 3, 3)])
+    assert.equal(q.length, 0)
+  })
+})
+
+/** memoryState is a GossipState holding a set of strings, merged by union. */
+function memoryState(): GossipState & { items: Set<string> } {
+  const items = new Set<string>()
+  return {
+    items,
+    marshalBinary: () => Buffer.from(JSON.stringify([...items])),
+    mergeBinary: (data) => {
+      const before = items.size
+      for (const s of JSON.parse(Buffer.from(data).toString()) as string[]) {
+        items.add(s)
+      }
+      return items.size > before
+    },
+  }
+}
+
+describe('MemberlistPeer between alertmesh nodes', () => {
+  const peers: MemberlistPeer[] = []
+  after(() => Promise.all(peers.map((p) => p.stop())))
+
+  it('joins, agrees on members and positions, gossips changes, and sees a leave', async () => {
+    const [p0 = 0, p1 = 0] = await freePorts(2)
+    const options = (port: number, seed: number) => ({
+      listenAddress: `127.0.0.1:${port}`,
+      knownPeers: [`127.0.0.1:${seed}`],
+      gossipIntervalMs: 50,
+      probeIntervalMs: 200,
+      probeTimeoutMs: 100,
+      pushPullIntervalMs: 1_000,
+      log: quietLog().log,
+    })
+    const a = await MemberlistPeer.create(options(p0, p1))
+    peers.push(a)
+    const b = await MemberlistPeer.create(options(p1, p0))
+    peers.push(b)
+    const stateA = memoryState()
+    const stateB = memoryState()
+    stateA.items.add('before-join')
+    const channelA = a.addState('sil', stateA)
+    b.addState('sil', stateB)
+    a.start()
+    b.start()
+    await waitFor('2 members on both', () => a.members().length === 2 && b.members().length === 2)
+    assert.deepEqual(a.members(), b.members())
+    assert.deepEqual([a.position(), b.position()].sort(), [0, 1])
+    // The join's push/pull carried the full state; then a change goes out as a user message.
+    await waitFor('full state merged', () => stateB.items.has('before-join'))
+    await waitFor('settled', () => a.ready && b.ready)
+    stateA.items.add('change')
+    channelA.broadcast(Buffer.from(JSON.stringify(['change'])))
+    await waitFor('change gossiped', () => stateB.items.has('change'))
+    // A change over half a packet travels over TCP.
+    const big = 'x'.repeat(2_000)
+    channelA.broadcast(Buffer.from(JSON.stringify([big])))
+    await waitFor('large change sent reliably', () => stateB.items.has(big))
+    let changes = 0
+    b.onMembersChanged(() => changes++)
+    await a.stop()
+    await waitFor('leave seen', () => b.members().length === 1)
+    assert.ok(changes >= 1)
+  })
+})
