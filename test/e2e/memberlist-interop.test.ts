@@ -3,14 +3,30 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
+import { afterDedupChecks, nflogQueries } from '../support/dedup-checks.js'
+import { iso } from '../support/fixtures.js'
 import { TestNode } from '../support/node-process.js'
 import { freePorts } from '../support/ports.js'
 import { sampleValue } from '../support/prometheus.js'
-import { ALERTMANAGER } from '../support/side-by-side.js'
+import { ALERTMANAGER, CaptureServer } from '../support/side-by-side.js'
 import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
 
-const CONFIG = 'route:\n  receiver: r\nreceivers:\n- name: r\n'
+/** config routes every alert to the capture server, one group per alertname. */
+const config = (webhook: string): string =>
+  [
+    'route:',
+    '  receiver: r',
+    '  group_by: [alertname]',
+    '  group_wait: 1s',
+    '  group_interval: 1m',
+    '  repeat_interval: 1h',
+    'receivers:',
+    '- name: r',
+    '  webhook_configs:',
+    `  - url: ${webhook}`,
+    '',
+  ].join('\n')
 
 interface Status {
   readonly cluster: {
@@ -26,6 +42,8 @@ function memberlistArgs(port: number, seed: number): string[] {
     `--cluster.listen-address=127.0.0.1:${port}`,
     `--cluster.peer=127.0.0.1:${seed}`,
     '--cluster.pushpull-interval=2s',
+    // Positions 1 and 2 wait 2 s and 4 s before they look at the nflog.
+    '--cluster.peer-timeout=2s',
   ]
 }
 
@@ -38,9 +56,12 @@ async function peersOf(node: TestNode): Promise<string[]> {
 describe('memberlist: 2 Alertmanager 0.25 nodes + 1 alertmesh node', () => {
   const teardown = new Teardown()
   let nodes: TestNode[] = []
+  let capture: CaptureServer
   after(() => teardown.run())
 
   before(async () => {
+    capture = teardown.stop(await CaptureServer.start())
+    const CONFIG = config(`${capture.url}/hook`)
     const ports = await freePorts(3)
     const [p0 = 0, p1 = 0, p2 = 0] = ports
     const go0 = teardown.stop(
@@ -152,5 +173,50 @@ describe('memberlist: 2 Alertmanager 0.25 nodes + 1 alertmesh node', () => {
     for (const n of nodes) {
       assert.doesNotMatch(n.output, /merge remote state|decode broadcast|merge broadcast/, n.url)
     }
+  })
+
+  /** deliveries counts the webhook requests for an alertname. */
+  const deliveries = (alertname: string): number =>
+    capture.requests.filter((r) => {
+      const body = JSON.parse(r.body.toString()) as { groupLabels: Record<string, string> }
+      return body.groupLabels['alertname'] === alertname
+    }).length
+  const alert = (alertname: string): unknown[] => [
+    { labels: { alertname }, startsAt: iso(Date.now() - 1_000) },
+  ]
+
+  it('dedups against Go nflog entries: the same alert on all 3 nodes is delivered once', async () => {
+    // Started first, go0 holds position 0 (ULIDs sort by start time); the alertmesh node, at
+    // position 2, must find go0's nflog entry after its wait and stay quiet.
+    assert.deepEqual(
+      await Promise.all(nodes.map((n) => sampleValue(n.url, 'alertmanager_peer_position'))),
+      [0, 1, 2]
+    )
+    const before = await nflogQueries(nodes)
+    await Promise.all(nodes.map((n) => n.postAlerts(alert('FromAll'))))
+    await afterDedupChecks(nodes, before, 1)
+    assert.equal(deliveries('FromAll'), 1)
+  })
+
+  it("Go nodes dedup against the alertmesh node's nflog entry", async () => {
+    const [go0, go1, mesh] = nodes as [TestNode, TestNode, TestNode]
+    const updates = 'alertmanager_cluster_messages_received_total{msg_type="update"}'
+    const updatesBefore = await Promise.all([go0, go1].map((n) => sampleValue(n.url, updates)))
+    await mesh.postAlerts(alert('FromMesh'))
+    await capture.waitForRequests(capture.requests.length + 1)
+    assert.equal(deliveries('FromMesh'), 1)
+    // The alertmesh node's nflog entry reached both Go nodes as a user message.
+    await waitFor(
+      'the nflog update on both Go nodes',
+      async () => {
+        const now = await Promise.all([go0, go1].map((n) => sampleValue(n.url, updates)))
+        return now.every((v, i) => v > (updatesBefore[i] ?? 0))
+      },
+      { timeoutMs: 10_000, intervalMs: 50 }
+    )
+    const before = await nflogQueries([go0, go1])
+    await Promise.all([go0, go1].map((n) => n.postAlerts(alert('FromMesh'))))
+    await afterDedupChecks([go0, go1], before, 1)
+    assert.equal(deliveries('FromMesh'), 1)
   })
 })
