@@ -219,4 +219,28 @@ describe('memberlist: 2 Alertmanager 0.25 nodes + 1 alertmesh node', () => {
     await afterDedupChecks([go0, go1], before, 1)
     assert.equal(deliveries('FromMesh'), 1)
   })
+
+  it('sees a killed Go node die on the alertmesh node as on the surviving Go node', async () => {
+    const [go0, go1, mesh] = nodes as [TestNode, TestNode, TestNode]
+    await go1.kill()
+    // Probes fail, suspicion times out (4 s for 3 members), the dead message spreads.
+    await waitFor(
+      'the same 2 members on go0 and the alertmesh node',
+      async () => {
+        const [a, b] = await Promise.all([peersOf(go0), peersOf(mesh)])
+        return a.length === 2 && JSON.stringify(a) === JSON.stringify(b)
+      },
+      { timeoutMs: 30_000, intervalMs: 200 }
+    )
+  })
+
+  it('leaves on SIGTERM: the Go node drops the alertmesh node at once', async () => {
+    const [go0, , mesh] = nodes as [TestNode, TestNode, TestNode]
+    await mesh.stop()
+    // A dead message from the node about itself: no probe timeout, no suspicion.
+    await waitFor('go0 alone', async () => (await peersOf(go0)).length === 1, {
+      timeoutMs: 2_000,
+      intervalMs: 50,
+    })
+  })
 })

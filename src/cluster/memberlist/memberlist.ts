@@ -32,6 +32,7 @@ import type {
   Suspect,
 } from './codec.js'
 import { MemberlistDecodeError } from './errors.js'
+import type { MemberlistDecodeErrorKind } from './errors.js'
 import { MemberlistTransport, readStreamMessage } from './transport.js'
 import type { UdpFrom } from './transport.js'
 
@@ -71,6 +72,8 @@ export interface MemberlistOptions {
   /** @default 10_000 (--cluster.tcp-timeout) */
   readonly tcpTimeoutMs?: number
   readonly delegate: MemberlistDelegate
+  /** Called for each packet or stream dropped as undecodable, with the error's kind. */
+  readonly onDropped?: (kind: MemberlistDecodeErrorKind) => void
   /** Called after a member joined, left or died. */
   readonly onMembersChanged: () => void
   readonly log: Logger
@@ -353,8 +356,12 @@ export class Memberlist {
       node: this.#self.name,
       from: this.#self.name,
     })
-    for (const n of others) {
-      this.#send(n, leave)
+    // The leave must be on the wire before the socket closes.
+    const transport = this.#transport
+    if (transport !== undefined) {
+      await Promise.all(
+        others.map((n) => transport.sendPacket(this.#frame(leave, n), n.host, n.port))
+      )
     }
     this.#stopped = true
     for (const t of this.#timers) {
@@ -370,6 +377,12 @@ export class Memberlist {
     }
     this.#acks.clear()
     await this.#transport?.close()
+  }
+
+  #dropped(err: unknown): void {
+    if (err instanceof MemberlistDecodeError) {
+      this.#options.onDropped?.(err.kind)
+    }
   }
 
   #nextIncarnation(): number {
@@ -395,14 +408,17 @@ export class Memberlist {
     this.#sendTo(node.host, node.port, packet, node)
   }
 
+  /** frame adds the checksum header for peers that understand protocol 5 (rawSendMsgPacket). */
+  #frame(packet: Uint8Array, node: NodeState | undefined): Uint8Array {
+    return node !== undefined && (node.vsn[1] ?? 0) >= 5 ? withCrc(packet) : packet
+  }
+
   #sendTo(host: string, port: number, packet: Uint8Array, node?: NodeState): void {
     if (this.#transport === undefined || this.#stopped) {
       return
     }
     const target = node ?? [...this.#nodes.values()].find((n) => n.host === host && n.port === port)
-    // rawSendMsgPacket: a checksum for peers that understand protocol 5.
-    const framed = target !== undefined && (target.vsn[1] ?? 0) >= 5 ? withCrc(packet) : packet
-    this.#transport.sendPacket(framed, host, port)
+    void this.#transport.sendPacket(this.#frame(packet, target), host, port)
   }
 
   // --- packets ---
@@ -412,6 +428,7 @@ export class Memberlist {
     try {
       packets = decodePacket(buf)
     } catch (err: unknown) {
+      this.#dropped(err)
       this.#log.debug({ from, err: String(err) }, 'memberlist: dropped a packet')
       return
     }
@@ -948,6 +965,7 @@ export class Memberlist {
           break
       }
     } catch (err: unknown) {
+      this.#dropped(err)
       this.#log.debug({ err: String(err) }, 'memberlist: stream failed')
       if (err instanceof MemberlistDecodeError && !socket.destroyed) {
         await write(socket, encodeErrStream(err.message)).catch(() => undefined)

@@ -5,6 +5,7 @@ import type Logger from 'bunyan'
 import { Registry } from 'prom-client'
 
 import { defaultAdvertiseHost, formatHostPort, isWildcardHost, parseHostPort } from '../address.js'
+import type { DropReason } from '../errors.js'
 import { decodePart, decodeParts, encodePart, encodeParts } from '../messages.js'
 import { createClusterMetrics } from '../metrics.js'
 import type { ClusterMetrics } from '../metrics.js'
@@ -14,6 +15,7 @@ import type { Channel, GossipPeer, GossipState, PeerInfo } from '../state.js'
 
 import { BroadcastQueue } from './broadcast-queue.js'
 import { encodeUser } from './codec.js'
+import type { MemberlistDecodeErrorKind } from './errors.js'
 import { Memberlist, UDP_BUFFER_SIZE } from './memberlist.js'
 import { newUlid } from './ulid.js'
 
@@ -46,6 +48,14 @@ export interface MemberlistPeerOptions {
   readonly registry?: Registry
   /** @default Date.now */
   readonly now?: () => number
+}
+
+/** DROP_REASON_OF files memberlist decode failures under the cluster's drop reasons. */
+const DROP_REASON_OF: Readonly<Record<MemberlistDecodeErrorKind, DropReason>> = {
+  truncated: 'malformed',
+  malformed: 'malformed',
+  unsupported: 'unknown_type',
+  oversize: 'oversize',
 }
 
 /**
@@ -116,6 +126,9 @@ export class MemberlistPeer implements GossipPeer {
       },
       onMembersChanged: () => {
         this.#membersChanged()
+      },
+      onDropped: (kind) => {
+        this.#metrics.messagesDropped.inc({ reason: DROP_REASON_OF[kind] })
       },
       log,
       now,

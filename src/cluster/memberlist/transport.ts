@@ -83,9 +83,14 @@ export class MemberlistTransport {
    * @param buf - the packet.
    * @param host - the destination IP.
    * @param port - the destination port.
+   * @returns resolves once the datagram left (or failed), so a closing node can wait for it.
    */
-  sendPacket(buf: Uint8Array, host: string, port: number): void {
-    this.#udp.send(buf, port, host, () => undefined)
+  sendPacket(buf: Uint8Array, host: string, port: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#udp.send(buf, port, host, () => {
+        resolve()
+      })
+    })
   }
 
   /**
@@ -135,7 +140,10 @@ export class MemberlistTransport {
  */
 export function readStreamMessage(socket: Socket, timeoutMs: number): Promise<StreamMessage> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
+    // One growing buffer: a push/pull of megabytes arrives in many chunks, and decodeStream
+    // finds a short message short after its headers, so each retry costs little but the copy.
+    let buf = new Uint8Array(4096)
+    let length = 0
     const done = (err: Error | undefined, message?: StreamMessage): void => {
       clearTimeout(timer)
       socket.off('data', onData)
@@ -148,9 +156,15 @@ export function readStreamMessage(socket: Socket, timeoutMs: number): Promise<St
       }
     }
     const onData = (chunk: Buffer): void => {
-      chunks.push(chunk)
+      if (length + chunk.length > buf.length) {
+        const grown = new Uint8Array(Math.max(buf.length * 2, length + chunk.length))
+        grown.set(buf.subarray(0, length))
+        buf = grown
+      }
+      buf.set(chunk, length)
+      length += chunk.length
       try {
-        const m = decodeStream(Buffer.concat(chunks))
+        const m = decodeStream(buf.subarray(0, length))
         if (m !== undefined) {
           done(undefined, m)
         }

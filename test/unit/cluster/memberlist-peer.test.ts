@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict'
+import { createSocket } from 'node:dgram'
+import { connect } from 'node:net'
 import { after, describe, it } from 'node:test'
+
+import { Registry } from 'prom-client'
 
 import { MemberlistPeer } from '#src/cluster/index.js'
 import type { GossipState } from '#src/cluster/index.js'
@@ -111,5 +115,44 @@ describe('MemberlistPeer between alertmesh nodes', () => {
     await a.stop()
     await waitFor('leave seen', () => b.members().length === 1)
     assert.ok(changes >= 1)
+  })
+})
+
+describe('MemberlistPeer on garbage', () => {
+  it('drops and counts undecodable packets and streams, and keeps answering', async () => {
+    const [port = 0] = await freePorts(1)
+    const registry = new Registry()
+    const peer = await MemberlistPeer.create({
+      listenAddress: `127.0.0.1:${port}`,
+      log: quietLog().log,
+      registry,
+    })
+    after(() => peer.stop())
+    peer.start()
+    const dropped = async (reason: string): Promise<number> => {
+      const m = await registry.getSingleMetric('alertmanager_cluster_messages_dropped_total')?.get()
+      return m?.values.find((v) => v.labels['reason'] === reason)?.value ?? 0
+    }
+    const udp = createSocket('udp4')
+    after(() => {
+      udp.close()
+    })
+    // A truncated ping, an unknown message type, and a CRC that does not match.
+    for (const packet of [
+      [0, 0x82, 0xa5],
+      [99, 1, 2],
+      [12, 0, 0, 0, 0, 0],
+    ]) {
+      udp.send(Uint8Array.from(packet), port, '127.0.0.1')
+    }
+    await waitFor(
+      '3 dropped packets',
+      async () => (await dropped('malformed')) + (await dropped('unknown_type')) === 3
+    )
+    // A stream that declares 1 GiB of user state.
+    const tcp = connect(port, '127.0.0.1')
+    tcp.end(Uint8Array.from([8, 0x81, 0xaa, ...Buffer.from('UserMsgLen'), 0xce, 0x40, 0, 0, 0]))
+    await waitFor('the oversized stream dropped', async () => (await dropped('oversize')) === 1)
+    assert.equal(peer.members().length, 1)
   })
 })
