@@ -365,15 +365,18 @@ export function encodeUserStream(payload: Uint8Array): Uint8Array {
   ])
 }
 
-function decodePing(v: MsgValue): Ping {
-  const s = new StructReader(v, 'ping')
+/** readSource reads the omitempty reply-to fields of ping and indirectPingReq. */
+function readSource(s: StructReader): Pick<Ping, 'sourceAddr' | 'sourcePort' | 'sourceNode'> {
   return {
-    seqNo: s.uint('SeqNo', 32),
-    node: s.string('Node'),
     sourceAddr: s.bytes('SourceAddr'),
     sourcePort: s.uint('SourcePort', 16),
     sourceNode: s.string('SourceNode'),
   }
+}
+
+function decodePing(v: MsgValue): Ping {
+  const s = new StructReader(v, 'ping')
+  return { seqNo: s.uint('SeqNo', 32), node: s.string('Node'), ...readSource(s) }
 }
 
 function decodeIndirectPing(v: MsgValue): IndirectPing {
@@ -384,9 +387,7 @@ function decodeIndirectPing(v: MsgValue): IndirectPing {
     port: s.uint('Port', 16),
     node: s.string('Node'),
     nack: s.bool('Nack'),
-    sourceAddr: s.bytes('SourceAddr'),
-    sourcePort: s.uint('SourcePort', 16),
-    sourceNode: s.string('SourceNode'),
+    ...readSource(s),
   }
 }
 
