@@ -128,13 +128,15 @@ export async function startCluster(
     peer.addState(
       'nfl',
       gossipState(nflog, nflogBridge, log, 'Dropped undecodable nflog entries from a peer')
-    )
+    ),
+    memberlist
   )
   silencesBridge.attach(
     peer.addState(
       'sil',
       gossipState(silences, silencesBridge, log, 'Dropped undecodable silences from a peer')
-    )
+    ),
+    memberlist
   )
   // Alertmanager logs a warning for every state key it does not know, at every push/pull.
   if (!memberlist) {
