@@ -1,5 +1,6 @@
 // --cluster.protocol=memberlist end to end: alertmesh nodes join a cluster of Debian's
-// prometheus-alertmanager 0.25 processes as memberlist peers (issue 22).
+// prometheus-alertmanager 0.25 processes as memberlist peers (issue 22): membership, probes,
+// silences and nflog dedup in both directions, whichever kind holds position 0, and deaths.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 
@@ -53,6 +54,87 @@ async function peersOf(node: TestNode): Promise<string[]> {
   return s.cluster.peers.map((p) => `${p.name}@${p.address}`).sort()
 }
 
+/**
+ * startMixed starts one node per kind, in order (so in position order: ULIDs sort by start
+ * time), each joining the first (the first joins the second), all sending to `capture`.
+ */
+async function startMixed(
+  kinds: readonly ('go' | 'alertmesh')[],
+  capture: CaptureServer,
+  teardown: Teardown
+): Promise<TestNode[]> {
+  const ports = await freePorts(kinds.length)
+  const nodes: TestNode[] = []
+  for (const [i, kind] of kinds.entries()) {
+    const port = ports[i] ?? 0
+    const seed = ports[i === 0 ? 1 : 0] ?? 0
+    nodes.push(
+      teardown.stop(
+        await TestNode.start({
+          config: config(`${capture.url}/hook`),
+          ...(kind === 'go' ? { command: [ALERTMANAGER] } : {}),
+          clusterArgs: [
+            ...(kind === 'go' ? [] : ['--cluster.protocol=memberlist']),
+            ...memberlistArgs(port, seed),
+          ],
+        })
+      )
+    )
+  }
+  return nodes
+}
+
+/** deliveries counts the webhook requests for an alertname. */
+function deliveries(capture: CaptureServer, alertname: string): number {
+  return capture.requests.filter((r) => {
+    const body = JSON.parse(r.body.toString()) as { groupLabels: Record<string, string> }
+    return body.groupLabels['alertname'] === alertname
+  }).length
+}
+
+/** alert is a firing alert for POST /api/v2/alerts. */
+function alert(alertname: string): unknown[] {
+  return [{ labels: { alertname }, startsAt: iso(Date.now() - 1_000) }]
+}
+
+/** sent reads how many webhook notifications each node sent. */
+function sent(nodes: readonly TestNode[]): Promise<number[]> {
+  return Promise.all(
+    nodes.map((n) => sampleValue(n.url, 'alertmanager_notifications_total{integration="webhook"}'))
+  )
+}
+
+/** positions reads each node's alertmanager_peer_position. */
+function positions(nodes: readonly TestNode[]): Promise<number[]> {
+  return Promise.all(nodes.map((n) => sampleValue(n.url, 'alertmanager_peer_position')))
+}
+
+/** sameMembers waits until every node lists the same `count` members. */
+async function sameMembers(nodes: readonly TestNode[], count: number): Promise<string[]> {
+  const views = await waitFor(
+    `the same ${count} members on ${nodes.length} nodes`,
+    async () => {
+      const all = await Promise.all(nodes.map(peersOf))
+      const first = JSON.stringify(all[0])
+      return all.every((v) => v.length === count && JSON.stringify(v) === first) ? all : false
+    },
+    { timeoutMs: 30_000, intervalMs: 200 }
+  )
+  return views[0] ?? []
+}
+
+/** allReady waits until every node reports cluster status ready. */
+async function allReady(nodes: readonly TestNode[]): Promise<void> {
+  await waitFor(
+    'ready on every node',
+    async () => {
+      const all = await Promise.all(nodes.map((n) => n.getJson<Status>('/api/v2/status')))
+      return all.every((s) => s.cluster.status === 'ready')
+    },
+    { timeoutMs: 60_000, intervalMs: 200 }
+  )
+}
+
 describe('memberlist: 2 Alertmanager 0.25 nodes + 1 alertmesh node', () => {
   const teardown = new Teardown()
   let nodes: TestNode[] = []
@@ -61,43 +143,11 @@ describe('memberlist: 2 Alertmanager 0.25 nodes + 1 alertmesh node', () => {
 
   before(async () => {
     capture = teardown.stop(await CaptureServer.start())
-    const CONFIG = config(`${capture.url}/hook`)
-    const ports = await freePorts(3)
-    const [p0 = 0, p1 = 0, p2 = 0] = ports
-    const go0 = teardown.stop(
-      await TestNode.start({
-        config: CONFIG,
-        command: [ALERTMANAGER],
-        clusterArgs: memberlistArgs(p0, p1),
-      })
-    )
-    const go1 = teardown.stop(
-      await TestNode.start({
-        config: CONFIG,
-        command: [ALERTMANAGER],
-        clusterArgs: memberlistArgs(p1, p0),
-      })
-    )
-    const mesh = teardown.stop(
-      await TestNode.start({
-        config: CONFIG,
-        clusterArgs: ['--cluster.protocol=memberlist', ...memberlistArgs(p2, p0)],
-      })
-    )
-    nodes = [go0, go1, mesh]
+    nodes = await startMixed(['go', 'go', 'alertmesh'], capture, teardown)
   })
 
   it('lists the same 3 members, by ULID and address, on every node', async () => {
-    const views = await waitFor(
-      'the same 3 members on every node',
-      async () => {
-        const all = await Promise.all(nodes.map(peersOf))
-        const first = JSON.stringify(all[0])
-        return all.every((v) => v.length === 3 && JSON.stringify(v) === first) ? all : false
-      },
-      { timeoutMs: 30_000, intervalMs: 200 }
-    )
-    const names = (views[0] ?? []).map((p) => p.split('@')[0] ?? '')
+    const names = (await sameMembers(nodes, 3)).map((p) => p.split('@')[0] ?? '')
     for (const n of names) {
       assert.match(n, /^[0-9A-HJKMNP-TV-Z]{26}$/)
     }
@@ -106,14 +156,7 @@ describe('memberlist: 2 Alertmanager 0.25 nodes + 1 alertmesh node', () => {
   })
 
   it('settles: every node reports cluster status ready', async () => {
-    await waitFor(
-      'ready on every node',
-      async () => {
-        const all = await Promise.all(nodes.map((n) => n.getJson<Status>('/api/v2/status')))
-        return all.every((s) => s.cluster.status === 'ready')
-      },
-      { timeoutMs: 60_000, intervalMs: 200 }
-    )
+    await allReady(nodes)
   })
 
   it('answers the Go nodes probes: each records acked pings from the alertmesh node', async () => {
@@ -175,27 +218,15 @@ describe('memberlist: 2 Alertmanager 0.25 nodes + 1 alertmesh node', () => {
     }
   })
 
-  /** deliveries counts the webhook requests for an alertname. */
-  const deliveries = (alertname: string): number =>
-    capture.requests.filter((r) => {
-      const body = JSON.parse(r.body.toString()) as { groupLabels: Record<string, string> }
-      return body.groupLabels['alertname'] === alertname
-    }).length
-  const alert = (alertname: string): unknown[] => [
-    { labels: { alertname }, startsAt: iso(Date.now() - 1_000) },
-  ]
-
   it('dedups against Go nflog entries: the same alert on all 3 nodes is delivered once', async () => {
     // Started first, go0 holds position 0 (ULIDs sort by start time); the alertmesh node, at
     // position 2, must find go0's nflog entry after its wait and stay quiet.
-    assert.deepEqual(
-      await Promise.all(nodes.map((n) => sampleValue(n.url, 'alertmanager_peer_position'))),
-      [0, 1, 2]
-    )
+    assert.deepEqual(await positions(nodes), [0, 1, 2])
     const before = await nflogQueries(nodes)
     await Promise.all(nodes.map((n) => n.postAlerts(alert('FromAll'))))
     await afterDedupChecks(nodes, before, 1)
-    assert.equal(deliveries('FromAll'), 1)
+    assert.equal(deliveries(capture, 'FromAll'), 1)
+    assert.deepEqual(await sent(nodes), [1, 0, 0], 'go0 at position 0 sent it')
   })
 
   it("Go nodes dedup against the alertmesh node's nflog entry", async () => {
@@ -204,7 +235,7 @@ describe('memberlist: 2 Alertmanager 0.25 nodes + 1 alertmesh node', () => {
     const updatesBefore = await Promise.all([go0, go1].map((n) => sampleValue(n.url, updates)))
     await mesh.postAlerts(alert('FromMesh'))
     await capture.waitForRequests(capture.requests.length + 1)
-    assert.equal(deliveries('FromMesh'), 1)
+    assert.equal(deliveries(capture, 'FromMesh'), 1)
     // The alertmesh node's nflog entry reached both Go nodes as a user message.
     await waitFor(
       'the nflog update on both Go nodes',
@@ -217,7 +248,7 @@ describe('memberlist: 2 Alertmanager 0.25 nodes + 1 alertmesh node', () => {
     const before = await nflogQueries([go0, go1])
     await Promise.all([go0, go1].map((n) => n.postAlerts(alert('FromMesh'))))
     await afterDedupChecks([go0, go1], before, 1)
-    assert.equal(deliveries('FromMesh'), 1)
+    assert.equal(deliveries(capture, 'FromMesh'), 1)
   })
 
   it('sees a killed Go node die on the alertmesh node as on the surviving Go node', async () => {
@@ -242,5 +273,39 @@ describe('memberlist: 2 Alertmanager 0.25 nodes + 1 alertmesh node', () => {
       timeoutMs: 2_000,
       intervalMs: 50,
     })
+  })
+})
+
+describe('memberlist: alertmesh at position 0, then 1 Alertmanager 0.25 node and 1 alertmesh node', () => {
+  const teardown = new Teardown()
+  let nodes: TestNode[] = []
+  let capture: CaptureServer
+  after(() => teardown.run())
+
+  before(async () => {
+    capture = teardown.stop(await CaptureServer.start())
+    nodes = await startMixed(['alertmesh', 'go', 'alertmesh'], capture, teardown)
+    await sameMembers(nodes, 3)
+    await allReady(nodes)
+  })
+
+  it('delivers the same alert on all 3 nodes once, from the alertmesh node at position 0', async () => {
+    assert.deepEqual(await positions(nodes), [0, 1, 2])
+    const before = await nflogQueries(nodes)
+    await Promise.all(nodes.map((n) => n.postAlerts(alert('MeshFirst'))))
+    await afterDedupChecks(nodes, before, 1)
+    assert.equal(deliveries(capture, 'MeshFirst'), 1)
+    assert.deepEqual(await sent(nodes), [1, 0, 0], 'the alertmesh node at position 0 sent it')
+  })
+
+  it('after the position-0 alertmesh node is killed, the survivors deliver once', async () => {
+    const [mesh0, go, mesh2] = nodes as [TestNode, TestNode, TestNode]
+    await mesh0.kill()
+    await sameMembers([go, mesh2], 2)
+    assert.deepEqual(await positions([go, mesh2]), [0, 1])
+    const before = await nflogQueries([go, mesh2])
+    await Promise.all([go, mesh2].map((n) => n.postAlerts(alert('AfterKill'))))
+    await afterDedupChecks([go, mesh2], before, 1)
+    assert.equal(deliveries(capture, 'AfterKill'), 1)
   })
 })
