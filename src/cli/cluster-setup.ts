@@ -92,6 +92,7 @@ export async function startCluster(
           ? {}
           : { advertiseAddress: flags.clusterAdvertiseAddress }),
         knownPeers: flags.clusterPeers,
+        expectDiscoveredPeers: flags.consul !== undefined,
         peerTimeoutMs: flags.clusterPeerTimeoutMs,
         pushPullIntervalMs: flags.clusterPushpullIntervalMs,
         gossipIntervalMs: flags.clusterGossipIntervalMs,

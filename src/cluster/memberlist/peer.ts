@@ -27,6 +27,13 @@ export interface MemberlistPeerOptions {
   readonly advertiseAddress?: string
   /** --cluster.peer addresses, joined at start and retried every reconnect interval. */
   readonly knownPeers?: readonly string[]
+  /**
+   * Whether discovery (Consul) will hand in peers: the node does not settle alone before the
+   * first {@link MemberlistPeer.setDiscoveredPeers} was joined.
+   *
+   * @default false
+   */
+  readonly expectDiscoveredPeers?: boolean
   /** @default 15_000 */
   readonly peerTimeoutMs?: number
   /** @default 60_000 */
@@ -77,9 +84,10 @@ export class MemberlistPeer implements GossipPeer {
   readonly #peerTimeoutMs: number
   readonly #reconnectIntervalMs: number
   readonly #metrics: ClusterMetrics
-  #discovered: readonly string[] = []
+  #discovered: readonly string[] | undefined
   #synced = false
   #joinAttempted = false
+  #discoveredJoined: boolean
   #reconnect: NodeJS.Timeout | undefined
   #stopping: Promise<void> | undefined
 
@@ -88,6 +96,7 @@ export class MemberlistPeer implements GossipPeer {
     this.#knownPeers = options.knownPeers ?? []
     this.#peerTimeoutMs = options.peerTimeoutMs ?? 15_000
     this.#reconnectIntervalMs = options.reconnectIntervalMs ?? 10_000
+    this.#discoveredJoined = options.expectDiscoveredPeers !== true
     const now = options.now ?? Date.now
     const listen = parseHostPort(options.listenAddress, 'cluster.listen-address')
     const advertise =
@@ -146,10 +155,12 @@ export class MemberlistPeer implements GossipPeer {
       timeoutMs: options.settleTimeoutMs ?? 60_000,
       pollMs: 200,
       isSynced: () => this.#synced,
-      // Alone, or every --cluster.peer refused the join: nothing to wait for.
+      // Alone, or every peer refused the join: nothing to wait for. With discovery, not before
+      // its first answer was tried.
       canSettleAlone: () =>
-        this.#knownPeers.length === 0 ||
-        (this.#joinAttempted && this.#memberlist.members().length === 1),
+        this.#discoveredJoined &&
+        ((this.#knownPeers.length === 0 && (this.#discovered ?? []).length === 0) ||
+          (this.#joinAttempted && this.#memberlist.members().length === 1)),
       now,
       log: this.#log,
     })
@@ -204,7 +215,10 @@ export class MemberlistPeer implements GossipPeer {
    */
   setDiscoveredPeers(addresses: readonly string[]): void {
     this.#discovered = addresses
-    void this.#joinMissing()
+    void this.#joinMissing().finally(() => {
+      this.#discoveredJoined = true
+      this.#settle.check()
+    })
   }
 
   /**
@@ -304,7 +318,7 @@ export class MemberlistPeer implements GossipPeer {
 
   async #joinMissing(): Promise<void> {
     const have = new Set(this.#memberlist.members().map((m) => m.address))
-    const wanted = await resolveAll([...this.#knownPeers, ...this.#discovered])
+    const wanted = await resolveAll([...this.#knownPeers, ...(this.#discovered ?? [])])
     const missing = wanted.filter((a) => !have.has(a) && a !== this.#memberlist.self.address)
     if (missing.length === 0) {
       return

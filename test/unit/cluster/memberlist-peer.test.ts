@@ -156,3 +156,25 @@ describe('MemberlistPeer on garbage', () => {
     assert.equal(peer.members().length, 1)
   })
 })
+
+describe('MemberlistPeer with discovery', () => {
+  it('does not settle alone before the discovered peers were tried', async () => {
+    const [port = 0] = await freePorts(1)
+    const peer = await MemberlistPeer.create({
+      listenAddress: `127.0.0.1:${port}`,
+      expectDiscoveredPeers: true,
+      log: quietLog().log,
+    })
+    after(() => peer.stop())
+    peer.start()
+    // The settle poll runs every 200 ms; a node that would settle alone does so at once.
+    await new Promise<void>((resolve) => {
+      setImmediate(resolve)
+    })
+    const settled = peer.waitReady(AbortSignal.timeout(10_000))
+    assert.equal(peer.ready, false)
+    peer.setDiscoveredPeers([])
+    await settled
+    assert.equal(peer.status(), 'ready')
+  })
+})
