@@ -8,6 +8,17 @@ import { Registry } from 'prom-client'
 import { MemberlistPeer } from '#src/cluster/index.js'
 import type { GossipState } from '#src/cluster/index.js'
 import { BroadcastQueue, retransmitLimit } from '#src/cluster/memberlist/broadcast-queue.js'
+import {
+  encodeAlive,
+  encodeCompound,
+  encodeIndirectPing,
+  encodePing,
+  encodePushPull,
+  encodeSuspect,
+  encodeUser,
+  encodeUserStream,
+  withCrc,
+} from '#src/cluster/memberlist/codec.js'
 import { ipBytes, ipString } from '#src/cluster/memberlist/memberlist.js'
 import { newUlid } from '#src/cluster/memberlist/ulid.js'
 
@@ -176,5 +187,84 @@ describe('MemberlistPeer with discovery', () => {
     peer.setDiscoveredPeers([])
     await settled
     assert.equal(peer.status(), 'ready')
+  })
+})
+
+describe('MemberlistPeer under fuzzed packets and streams', () => {
+  it('drops and counts mutated input, never crashes, and keeps its members', async () => {
+    const [pa = 0, pb = 0] = await freePorts(2)
+    const registry = new Registry()
+    const options = (port: number, seed: number) => ({
+      listenAddress: `127.0.0.1:${port}`,
+      knownPeers: [`127.0.0.1:${seed}`],
+      probeIntervalMs: 200,
+      probeTimeoutMs: 100,
+      log: quietLog().log,
+    })
+    const a = await MemberlistPeer.create({ ...options(pa, pb), registry })
+    const b = await MemberlistPeer.create(options(pb, pa))
+    after(() => Promise.all([a.stop(), b.stop()]))
+    const stateA = memoryState()
+    a.addState('sil', stateA)
+    const channelB = b.addState('sil', memoryState())
+    a.start()
+    b.start()
+    await waitFor('joined', () => a.members().length === 2 && b.members().length === 2)
+
+    const ip = ipBytes('127.0.0.1')
+    const vsn = Uint8Array.of(1, 5, 2, 0, 0, 0)
+    const seeds = [
+      encodePing({ seqNo: 1, node: 'x', sourceAddr: ip, sourcePort: 1, sourceNode: 'y' }),
+      encodeIndirectPing({ seqNo: 2, target: ip, port: 9, node: 'n', nack: true }),
+      encodeSuspect('suspect', { incarnation: 1, node: 'n', from: 'm' }),
+      encodeAlive({ incarnation: 1, node: 'n', addr: ip, port: 9, meta: new Uint8Array(0), vsn }),
+      encodeUser(Uint8Array.of(10, 3, 115, 105, 108)),
+    ]
+    seeds.push(withCrc(encodeCompound(seeds.slice(0, 3))))
+    const streams = [
+      encodePushPull({ join: false, nodes: [], userState: Uint8Array.of(10, 0) }),
+      encodeUserStream(Uint8Array.of(1, 2, 3)),
+    ]
+    let x = 7
+    const rand = (n: number): number => {
+      x = (x * 1103515245 + 12345) >>> 0
+      return (x >>> 8) % n
+    }
+    const mutate = (seed: Uint8Array): Uint8Array => {
+      const out = Uint8Array.from(seed.subarray(0, 1 + rand(seed.length)))
+      for (let k = rand(4); k >= 0; k--) {
+        out[rand(out.length)] = rand(256)
+      }
+      return out
+    }
+    const udp = createSocket('udp4')
+    after(() => {
+      udp.close()
+    })
+    for (let i = 0; i < 3_000; i++) {
+      const packet = mutate(seeds[i % seeds.length] ?? Uint8Array.of(0))
+      await new Promise<void>((resolve) => {
+        udp.send(packet, pa, '127.0.0.1', () => {
+          resolve()
+        })
+      })
+    }
+    for (let i = 0; i < 60; i++) {
+      const tcp = connect(pa, '127.0.0.1')
+      tcp.on('error', () => undefined)
+      tcp.end(mutate(streams[i % streams.length] ?? Uint8Array.of(0)))
+    }
+    const dropped = async (): Promise<number> => {
+      const m = await registry.getSingleMetric('alertmanager_cluster_messages_dropped_total')?.get()
+      return (m?.values ?? []).reduce((sum, v) => sum + v.value, 0)
+    }
+    await waitFor('drops counted', async () => (await dropped()) > 100)
+    // A still takes real gossip after the garbage, and both still count each other in.
+    channelB.broadcast(Buffer.from(JSON.stringify(['after-fuzz'])))
+    await waitFor('gossip after the fuzz', () => stateA.items.has('after-fuzz'))
+    const names = [a.self().name, b.self().name]
+    await waitFor('both still members of each other', () =>
+      [a, b].every((p) => names.every((n) => p.members().some((m) => m.name === n)))
+    )
   })
 })
