@@ -79,9 +79,10 @@ export async function startCluster(
   }
   const log = deps.log.child({ component: 'cluster' })
   const memberlist = flags.clusterProtocol === 'memberlist'
-  if (memberlist && (flags.clusterKeyFile !== '' || deps.tls !== undefined)) {
+  if (memberlist && flags.clusterKeyFile !== '') {
+    // Alertmanager 0.25 has no shared key; its clusters are secured with --cluster.tls-config.
     throw new Error(
-      '--cluster.protocol=memberlist does not support --cluster.key-file or --cluster.tls-config yet; join a plain Alertmanager cluster, or use the alertmesh protocol'
+      '--cluster.protocol=memberlist does not take --cluster.key-file (Alertmanager has no such flag); secure the cluster with --cluster.tls-config'
     )
   }
   const key = await readKey(flags.clusterKeyFile)
@@ -101,6 +102,7 @@ export async function startCluster(
         settleTimeoutMs: flags.clusterSettleTimeoutMs,
         tcpTimeoutMs: flags.clusterTcpTimeoutMs,
         reconnectIntervalMs: flags.clusterReconnectIntervalMs,
+        ...(deps.tls === undefined ? {} : { tls: deps.tls }),
         log,
         registry: deps.registry,
       })

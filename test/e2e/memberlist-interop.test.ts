@@ -2,6 +2,10 @@
 // prometheus-alertmanager 0.25 processes as memberlist peers (issue 22): membership, probes,
 // silences and nflog dedup in both directions, whichever kind holds position 0, and deaths.
 import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 
 import { afterDedupChecks, nflogQueries } from '../support/dedup-checks.js'
@@ -12,6 +16,8 @@ import { sampleValue } from '../support/prometheus.js'
 import { ALERTMANAGER, CaptureServer } from '../support/side-by-side.js'
 import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
+import { gossipTlsConfigText, makeGossipCertificates } from '../support/web-certificates.js'
+import type { GossipCertificates } from '../support/web-certificates.js'
 
 /** config routes every alert to the capture server, one group per alertname. */
 const config = (webhook: string): string =>
@@ -61,7 +67,8 @@ async function peersOf(node: TestNode): Promise<string[]> {
 async function startMixed(
   kinds: readonly ('go' | 'alertmesh')[],
   capture: CaptureServer,
-  teardown: Teardown
+  teardown: Teardown,
+  extraArgs: readonly string[] = []
 ): Promise<TestNode[]> {
   const ports = await freePorts(kinds.length)
   const nodes: TestNode[] = []
@@ -76,6 +83,7 @@ async function startMixed(
           clusterArgs: [
             ...(kind === 'go' ? [] : ['--cluster.protocol=memberlist']),
             ...memberlistArgs(port, seed),
+            ...extraArgs,
           ],
         })
       )
@@ -133,6 +141,25 @@ async function deliveredOnceByPositionZero(
     nodes.map((_, i) => (i === 0 ? 1 : 0)),
     'the node at position 0 sent it'
   )
+}
+
+/** createSilence creates a silence for an hour on a node and returns its ID. */
+async function createSilence(node: TestNode, comment: string): Promise<string> {
+  const res = await node.postSilence({
+    matchers: [{ name: 'alertname', value: comment, isRegex: false, isEqual: true }],
+    startsAt: new Date().toISOString(),
+    endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    createdBy: 'memberlist-interop',
+    comment,
+  })
+  assert.equal(res.status, 200, await res.clone().text())
+  return ((await res.json()) as { silenceID: string }).silenceID
+}
+
+/** hasSilence tells whether a node lists a silence. */
+async function hasSilence(node: TestNode, id: string): Promise<boolean> {
+  const all = await node.getJson<readonly { readonly id: string }[]>('/api/v2/silences')
+  return all.some((x) => x.id === id)
 }
 
 /** sameMembers waits until every node lists the same `count` members. */
@@ -206,33 +233,18 @@ describe('memberlist: 2 Alertmanager 0.25 nodes + 1 alertmesh node', () => {
 
   it('replicates silences both ways: Go to alertmesh and alertmesh to Go', async (t) => {
     const [go0, go1, mesh] = nodes as [TestNode, TestNode, TestNode]
-    const seen = async (node: TestNode, id: string): Promise<boolean> => {
-      const all = await node.getJson<readonly { readonly id: string }[]>('/api/v2/silences')
-      return all.some((x) => x.id === id)
-    }
-    const create = async (node: TestNode, comment: string): Promise<string> => {
-      const res = await node.postSilence({
-        matchers: [{ name: 'alertname', value: comment, isRegex: false, isEqual: true }],
-        startsAt: new Date().toISOString(),
-        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-        createdBy: 'memberlist-interop',
-        comment,
-      })
-      assert.equal(res.status, 200, await res.clone().text())
-      return ((await res.json()) as { silenceID: string }).silenceID
-    }
     // Issue 22 asks for a silence on the other kind of node within 1 s.
     const timed = async (what: string, check: () => Promise<boolean>): Promise<number> => {
       const start = performance.now()
       await waitFor(what, check, { timeoutMs: 10_000, intervalMs: 20 })
       return performance.now() - start
     }
-    const fromGo = await create(go0, 'from-go')
-    const toMesh = await timed('a Go silence on the alertmesh node', () => seen(mesh, fromGo))
-    const fromMesh = await create(mesh, 'from-alertmesh')
+    const fromGo = await createSilence(go0, 'from-go')
+    const toMesh = await timed('a Go silence on the alertmesh node', () => hasSilence(mesh, fromGo))
+    const fromMesh = await createSilence(mesh, 'from-alertmesh')
     const toGo = await timed(
       'an alertmesh silence on both Go nodes',
-      async () => (await seen(go0, fromMesh)) && (await seen(go1, fromMesh))
+      async () => (await hasSilence(go0, fromMesh)) && (await hasSilence(go1, fromMesh))
     )
     t.diagnostic(
       `silence Go→alertmesh ${Math.round(toMesh)} ms, alertmesh→Go ${Math.round(toGo)} ms`
@@ -319,5 +331,60 @@ describe('memberlist: alertmesh at position 0, then 1 Alertmanager 0.25 node and
     await mesh0.kill()
     await sameMembers([go, mesh2], 2)
     await deliveredOnceByPositionZero([go, mesh2], capture, 'AfterKill')
+  })
+})
+
+describe('memberlist over --cluster.tls-config: 2 Alertmanager 0.25 nodes + 1 alertmesh node', () => {
+  const teardown = new Teardown()
+  let nodes: TestNode[] = []
+  let dir: string
+  let certs: GossipCertificates
+  let seedPort = 0
+  after(() => teardown.run())
+
+  before(async () => {
+    dir = teardown.add(await mkdtemp(join(tmpdir(), 'memberlist-tls-')), (d) =>
+      rm(d, { recursive: true, force: true })
+    )
+    certs = makeGossipCertificates(dir)
+    const tlsConfig = join(dir, 'tls.yml')
+    writeFileSync(tlsConfig, gossipTlsConfigText(certs.nodeCert, certs.nodeKey, certs.caCert))
+    const capture = teardown.stop(await CaptureServer.start())
+    nodes = await startMixed(['go', 'go', 'alertmesh'], capture, teardown, [
+      `--cluster.tls-config=${tlsConfig}`,
+    ])
+    const s = await (nodes[0] as TestNode).getJson<Status>('/api/v2/status')
+    seedPort = Number(s.cluster.peers.find((p) => p.name === s.cluster.name)?.address.split(':')[1])
+  })
+
+  it('lists the same 3 members on every node and carries silences both ways', async () => {
+    await sameMembers(nodes, 3)
+    const [go0, go1, mesh] = nodes as [TestNode, TestNode, TestNode]
+    const fromGo = await createSilence(go1, 'tls-from-go')
+    await waitFor('a Go silence on the alertmesh node', () => hasSilence(mesh, fromGo))
+    const fromMesh = await createSilence(mesh, 'tls-from-alertmesh')
+    await waitFor(
+      'an alertmesh silence on both Go nodes',
+      async () => (await hasSilence(go0, fromMesh)) && (await hasSilence(go1, fromMesh))
+    )
+  })
+
+  it('keeps out an alertmesh node whose certificate another CA signed', async () => {
+    const rogueTls = join(dir, 'rogue.yml')
+    writeFileSync(rogueTls, gossipTlsConfigText(certs.rogueCert, certs.rogueKey, certs.caCert))
+    const [port = 0] = await freePorts(1)
+    const rogue = teardown.stop(
+      await TestNode.start({
+        config: config('http://127.0.0.1:9/hook'),
+        clusterArgs: [
+          '--cluster.protocol=memberlist',
+          ...memberlistArgs(port, seedPort),
+          `--cluster.tls-config=${rogueTls}`,
+        ],
+      })
+    )
+    await waitFor('the rogue node refused', () => rogue.output.includes('TLS peer refused'))
+    assert.equal((await peersOf(rogue)).length, 1)
+    assert.equal((await peersOf(nodes[0] as TestNode)).length, 3)
   })
 })

@@ -34,7 +34,7 @@ import type {
 import { MemberlistDecodeError } from './errors.js'
 import type { MemberlistDecodeErrorKind } from './errors.js'
 import { MemberlistTransport, readStreamMessage } from './transport.js'
-import type { UdpFrom } from './transport.js'
+import type { PacketStreamTransport, TransportFactory, UdpFrom } from './transport.js'
 
 /**
  * MemberlistDelegate is memberlist's Delegate as Alertmanager implements it: the replicated
@@ -72,6 +72,12 @@ export interface MemberlistOptions {
   /** @default 10_000 (--cluster.tcp-timeout) */
   readonly tcpTimeoutMs?: number
   readonly delegate: MemberlistDelegate
+  /**
+   * How packets and streams travel (Alertmanager's TLS transport with --cluster.tls-config).
+   *
+   * @default UDP packets and TCP streams on the cluster port (memberlist's NetTransport)
+   */
+  readonly transport?: TransportFactory
   /** Called for each packet or stream dropped as undecodable, with the error's kind. */
   readonly onDropped?: (kind: MemberlistDecodeErrorKind) => void
   /** Called after a member joined, left or died. */
@@ -193,7 +199,7 @@ export class Memberlist {
   readonly #probeIntervalMs: number
   readonly #probeTimeoutMs: number
   readonly #tcpTimeoutMs: number
-  #transport: MemberlistTransport | undefined
+  #transport: PacketStreamTransport | undefined
   #seq = 0
   #incarnation = 0
   #probeOrder: string[] = []
@@ -233,18 +239,16 @@ export class Memberlist {
    * @returns the bound port.
    */
   async listen(): Promise<number> {
-    this.#transport = await MemberlistTransport.listen(
-      this.#options.bindHost,
-      this.#options.bindPort,
-      {
-        onPacket: (buf, from) => {
-          this.#onPacket(buf, from)
-        },
-        onStream: (socket) => {
-          void this.#onStream(socket)
-        },
-      }
-    )
+    const listen: TransportFactory =
+      this.#options.transport ?? ((h, p, handlers) => MemberlistTransport.listen(h, p, handlers))
+    this.#transport = await listen(this.#options.bindHost, this.#options.bindPort, {
+      onPacket: (buf, from) => {
+        this.#onPacket(buf, from)
+      },
+      onStream: (socket) => {
+        void this.#onStream(socket)
+      },
+    })
     if (this.#self.port === 0) {
       this.#self.port = this.#transport.port
     }

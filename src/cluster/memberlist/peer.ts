@@ -12,11 +12,13 @@ import type { ClusterMetrics } from '../metrics.js'
 import { positionOf, sortMembers } from '../position.js'
 import { Settle } from '../settle.js'
 import type { Channel, GossipPeer, GossipState, PeerInfo } from '../state.js'
+import type { GossipTls } from '../tls.js'
 
 import { BroadcastQueue } from './broadcast-queue.js'
 import { encodeUser } from './codec.js'
 import type { MemberlistDecodeErrorKind } from './errors.js'
 import { Memberlist, UDP_BUFFER_SIZE } from './memberlist.js'
+import { tlsTransport } from './tls-transport.js'
 import { newUlid } from './ulid.js'
 
 /** MemberlistPeerOptions configure a {@link MemberlistPeer}; defaults are Alertmanager 0.25's. */
@@ -50,6 +52,11 @@ export interface MemberlistPeerOptions {
   readonly tcpTimeoutMs?: number
   /** @default 10_000 */
   readonly reconnectIntervalMs?: number
+  /**
+   * Mutual TLS (--cluster.tls-config): packets and streams over TLS connections, as
+   * Alertmanager 0.25's TLS transport.
+   */
+  readonly tls?: GossipTls
   readonly log: Logger
   /** @default a private registry */
   readonly registry?: Registry
@@ -123,6 +130,16 @@ export class MemberlistPeer implements GossipPeer {
       advertiseHost:
         advertise?.host ?? (isWildcardHost(listen.host) ? defaultAdvertiseHost() : listen.host),
       advertisePort: advertise?.port ?? listen.port,
+      ...(options.tls === undefined
+        ? {}
+        : {
+            transport: tlsTransport({
+              tls: options.tls,
+              advertise: () => this.#memberlist.self.address,
+              timeoutMs: options.tcpTimeoutMs ?? 10_000,
+              log,
+            }),
+          }),
       delegate: {
         localState: () => this.#localState(),
         mergeRemoteState: (buf) => {

@@ -21,10 +21,32 @@ export interface TransportHandlers {
 }
 
 /**
+ * PacketStreamTransport is memberlist's Transport: packets (best effort) and streams (one
+ * message each way) to `ip:port` peers.
+ */
+export interface PacketStreamTransport {
+  /** port is the bound port. */
+  readonly port: number
+  /** sendPacket sends one packet; it resolves once sent or failed, never rejects. */
+  sendPacket(buf: Uint8Array, host: string, port: number): Promise<void>
+  /** dial opens a stream to a peer. */
+  dial(host: string, port: number, timeoutMs: number): Promise<Socket>
+  /** close stops listening and drops connections. */
+  close(): Promise<void>
+}
+
+/** TransportFactory binds a transport on `host:port` that hands what arrives to `handlers`. */
+export type TransportFactory = (
+  host: string,
+  port: number,
+  handlers: TransportHandlers
+) => Promise<PacketStreamTransport>
+
+/**
  * MemberlistTransport is memberlist's NetTransport: one UDP socket for packets and one TCP
  * listener for streams, both on the cluster port.
  */
-export class MemberlistTransport {
+export class MemberlistTransport implements PacketStreamTransport {
   readonly #udp: UdpSocket
   readonly #tcp: Server
   readonly #port: number
