@@ -86,45 +86,36 @@ export async function startCluster(
     )
   }
   const key = await readKey(flags.clusterKeyFile)
+  // The flags both protocols take.
+  const shared = {
+    listenAddress: flags.clusterListenAddress,
+    ...(flags.clusterAdvertiseAddress === ''
+      ? {}
+      : { advertiseAddress: flags.clusterAdvertiseAddress }),
+    knownPeers: flags.clusterPeers,
+    // In Consul mode the peers come from the catalog: do not settle alone before it answered.
+    expectDiscoveredPeers: flags.consul !== undefined,
+    peerTimeoutMs: flags.clusterPeerTimeoutMs,
+    pushPullIntervalMs: flags.clusterPushpullIntervalMs,
+    settleTimeoutMs: flags.clusterSettleTimeoutMs,
+    tcpTimeoutMs: flags.clusterTcpTimeoutMs,
+    reconnectIntervalMs: flags.clusterReconnectIntervalMs,
+    ...(deps.tls === undefined ? {} : { tls: deps.tls }),
+    log,
+    registry: deps.registry,
+  }
   const peer: GossipPeer = memberlist
     ? await MemberlistPeer.create({
-        listenAddress: flags.clusterListenAddress,
-        ...(flags.clusterAdvertiseAddress === ''
-          ? {}
-          : { advertiseAddress: flags.clusterAdvertiseAddress }),
-        knownPeers: flags.clusterPeers,
-        expectDiscoveredPeers: flags.consul !== undefined,
-        peerTimeoutMs: flags.clusterPeerTimeoutMs,
-        pushPullIntervalMs: flags.clusterPushpullIntervalMs,
+        ...shared,
         gossipIntervalMs: flags.clusterGossipIntervalMs,
         probeIntervalMs: flags.clusterProbeIntervalMs,
         probeTimeoutMs: flags.clusterProbeTimeoutMs,
-        settleTimeoutMs: flags.clusterSettleTimeoutMs,
-        tcpTimeoutMs: flags.clusterTcpTimeoutMs,
-        reconnectIntervalMs: flags.clusterReconnectIntervalMs,
-        ...(deps.tls === undefined ? {} : { tls: deps.tls }),
-        log,
-        registry: deps.registry,
       })
     : await ClusterPeer.create({
+        ...shared,
         name: deps.name,
-        listenAddress: flags.clusterListenAddress,
-        ...(flags.clusterAdvertiseAddress === ''
-          ? {}
-          : { advertiseAddress: flags.clusterAdvertiseAddress }),
-        knownPeers: flags.clusterPeers,
-        // In Consul mode the peers come from the catalog: do not settle alone before it answered.
-        expectDiscoveredPeers: flags.consul !== undefined,
-        peerTimeoutMs: flags.clusterPeerTimeoutMs,
-        pushPullIntervalMs: flags.clusterPushpullIntervalMs,
-        settleTimeoutMs: flags.clusterSettleTimeoutMs,
-        tcpTimeoutMs: flags.clusterTcpTimeoutMs,
-        reconnectIntervalMs: flags.clusterReconnectIntervalMs,
         reconnectTimeoutMs: flags.clusterReconnectTimeoutMs,
         ...(key === undefined ? {} : { key }),
-        ...(deps.tls === undefined ? {} : { tls: deps.tls }),
-        log,
-        registry: deps.registry,
       })
   const { nflog, nflogBridge, silences, silencesBridge } = deps
   nflogBridge.attach(

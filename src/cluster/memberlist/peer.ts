@@ -9,10 +9,10 @@ import type { DropReason } from '../errors.js'
 import { decodePart, decodeParts, encodePart, encodeParts } from '../messages.js'
 import { createClusterMetrics } from '../metrics.js'
 import type { ClusterMetrics } from '../metrics.js'
+import type { ClusterPeerOptions } from '../peer-options.js'
 import { positionOf, sortMembers } from '../position.js'
 import { Settle } from '../settle.js'
 import type { Channel, GossipPeer, GossipState, PeerInfo } from '../state.js'
-import type { GossipTls } from '../tls.js'
 
 import { BroadcastQueue } from './broadcast-queue.js'
 import { encodeUser } from './codec.js'
@@ -21,46 +21,33 @@ import { Memberlist, UDP_BUFFER_SIZE } from './memberlist.js'
 import { tlsTransport } from './tls-transport.js'
 import { newUlid } from './ulid.js'
 
-/** MemberlistPeerOptions configure a {@link MemberlistPeer}; defaults are Alertmanager 0.25's. */
-export interface MemberlistPeerOptions {
-  /** --cluster.listen-address. */
-  readonly listenAddress: string
-  /** --cluster.advertise-address; by default the listen address, a wildcard replaced. */
-  readonly advertiseAddress?: string
-  /** --cluster.peer addresses, joined at start and retried every reconnect interval. */
-  readonly knownPeers?: readonly string[]
-  /**
-   * Whether discovery (Consul) will hand in peers: the node does not settle alone before the
-   * first {@link MemberlistPeer.setDiscoveredPeers} was joined.
-   *
-   * @default false
-   */
-  readonly expectDiscoveredPeers?: boolean
-  /** @default 15_000 */
-  readonly peerTimeoutMs?: number
-  /** @default 60_000 */
-  readonly pushPullIntervalMs?: number
-  /** @default 200 */
+/**
+ * MemberlistPeerOptions configure a {@link MemberlistPeer}: the flags both protocols share, as
+ * {@link ClusterPeerOptions} documents them (with `tls` as Alertmanager 0.25's TLS transport),
+ * and memberlist's own timings. Defaults are Alertmanager 0.25's.
+ */
+export interface MemberlistPeerOptions extends Pick<
+  ClusterPeerOptions,
+  | 'listenAddress'
+  | 'advertiseAddress'
+  | 'knownPeers'
+  | 'expectDiscoveredPeers'
+  | 'peerTimeoutMs'
+  | 'pushPullIntervalMs'
+  | 'settleTimeoutMs'
+  | 'tcpTimeoutMs'
+  | 'reconnectIntervalMs'
+  | 'tls'
+  | 'log'
+  | 'registry'
+> {
+  /** @default 200 (--cluster.gossip-interval) */
   readonly gossipIntervalMs?: number
-  /** @default 1_000 */
+  /** @default 1_000 (--cluster.probe-interval) */
   readonly probeIntervalMs?: number
-  /** @default 500 */
+  /** @default 500 (--cluster.probe-timeout) */
   readonly probeTimeoutMs?: number
-  /** @default 60_000 */
-  readonly settleTimeoutMs?: number
-  /** @default 10_000 */
-  readonly tcpTimeoutMs?: number
-  /** @default 10_000 */
-  readonly reconnectIntervalMs?: number
-  /**
-   * Mutual TLS (--cluster.tls-config): packets and streams over TLS connections, as
-   * Alertmanager 0.25's TLS transport.
-   */
-  readonly tls?: GossipTls
-  readonly log: Logger
-  /** @default a private registry */
-  readonly registry?: Registry
-  /** @default Date.now */
+  /** The wall clock: ULID names are made of it. @default Date.now */
   readonly now?: () => number
 }
 
