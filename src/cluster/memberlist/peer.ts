@@ -82,6 +82,8 @@ export class MemberlistPeer implements GossipPeer {
   #synced = false
   #joinAttempted = false
   #discoveredJoined: boolean
+  /** Known or discovered addresses the last join round could not reach. */
+  #failedPeers = 0
   #reconnect: NodeJS.Timeout | undefined
   #stopping: Promise<void> | undefined
 
@@ -152,7 +154,7 @@ export class MemberlistPeer implements GossipPeer {
       {
         members: () => this.#memberlist.members().length,
         position: () => this.position(),
-        failedPeers: () => 0,
+        failedPeers: () => this.#failedPeers,
       }
     )
     this.#settle = new Settle({
@@ -325,9 +327,11 @@ export class MemberlistPeer implements GossipPeer {
     const wanted = await resolveAll([...this.#knownPeers, ...(this.#discovered ?? [])])
     const missing = wanted.filter((a) => !have.has(a) && a !== this.#memberlist.self.address)
     if (missing.length === 0) {
+      this.#failedPeers = 0
       return
     }
     const joined = await this.#memberlist.join(missing)
+    this.#failedPeers = missing.length - joined
     if (joined > 0) {
       this.#metrics.reconnections.inc(joined)
     }

@@ -268,3 +268,21 @@ describe('MemberlistPeer under fuzzed packets and streams', () => {
     )
   })
 })
+
+describe('MemberlistPeer failed peers', () => {
+  it('counts a --cluster.peer nobody answers on in alertmanager_cluster_failed_peers', async () => {
+    const [port = 0, nobody = 0] = await freePorts(2)
+    const registry = new Registry()
+    const peer = await MemberlistPeer.create({
+      listenAddress: `127.0.0.1:${port}`,
+      knownPeers: [`127.0.0.1:${nobody}`],
+      log: quietLog().log,
+      registry,
+    })
+    after(() => peer.stop())
+    peer.start()
+    await peer.waitReady(AbortSignal.timeout(10_000))
+    const gauge = await registry.getSingleMetric('alertmanager_cluster_failed_peers')?.get()
+    assert.equal(gauge?.values[0]?.value, 1)
+  })
+})
