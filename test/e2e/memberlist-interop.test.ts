@@ -117,6 +117,15 @@ function positions(nodes: readonly TestNode[]): Promise<number[]> {
   return Promise.all(nodes.map((n) => sampleValue(n.url, 'alertmanager_peer_position')))
 }
 
+/** inPositionOrder sorts nodes by their alertmanager_peer_position. */
+async function inPositionOrder(nodes: readonly TestNode[]): Promise<TestNode[]> {
+  const at = await positions(nodes)
+  return nodes
+    .map((n, i) => ({ n, p: at[i] ?? 0 }))
+    .sort((a, b) => a.p - b.p)
+    .map((x) => x.n)
+}
+
 /**
  * deliveredOnceByPositionZero posts the same alert to every node and checks that, once every
  * node has made its dedup decision, exactly one notification went out, sent by the node at
@@ -331,6 +340,42 @@ describe('memberlist: alertmesh at position 0, then 1 Alertmanager 0.25 node and
     await mesh0.kill()
     await sameMembers([go, mesh2], 2)
     await deliveredOnceByPositionZero([go, mesh2], capture, 'AfterKill')
+  })
+})
+
+describe('memberlist: migrating 3 Alertmanager 0.25 nodes to alertmesh one at a time', () => {
+  const teardown = new Teardown()
+  after(() => teardown.run())
+
+  it('keeps the silences and notifies each group once at every step', async () => {
+    const capture = teardown.stop(await CaptureServer.start())
+    let live = await startMixed(['go', 'go', 'go'], capture, teardown)
+    await sameMembers(live, 3)
+    await allReady(live)
+    const silence = await createSilence(live[0] as TestNode, 'migration')
+    await deliveredOnceByPositionZero(await inPositionOrder(live), capture, 'Step0')
+    for (const step of [1, 2, 3]) {
+      // The runbook's rolling replacement: stop a Go node, start an alertmesh node in its place.
+      const [gone, ...rest] = live as [TestNode, ...TestNode[]]
+      await gone.stop()
+      const seed = (await (rest[0] as TestNode).getJson<Status>('/api/v2/status')).cluster
+      const seedPort = Number(seed.peers.find((p) => p.name === seed.name)?.address.split(':')[1])
+      const [port = 0] = await freePorts(1)
+      const mesh = teardown.stop(
+        await TestNode.start({
+          config: config(`${capture.url}/hook`),
+          clusterArgs: ['--cluster.protocol=memberlist', ...memberlistArgs(port, seedPort)],
+        })
+      )
+      live = [...rest, mesh]
+      await sameMembers(live, 3)
+      await allReady(live)
+      await deliveredOnceByPositionZero(await inPositionOrder(live), capture, `Step${step}`)
+    }
+    // Only alertmesh nodes are left, and the silence made on a Go node is on each of them.
+    for (const n of live) {
+      assert.ok(await hasSilence(n, silence), n.url)
+    }
   })
 })
 
