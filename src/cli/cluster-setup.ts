@@ -5,8 +5,8 @@ import { Gauge } from 'prom-client'
 import type { Registry } from 'prom-client'
 
 import type { ClusterView, ConfigSourceView, MemberConfigView } from '../api/index.js'
-import { ClusterPeer, NODE_STATUS_KEY } from '../cluster/index.js'
-import type { GossipTls, MergeOrigin, NodeStatusState } from '../cluster/index.js'
+import { ClusterPeer, MemberlistPeer, NODE_STATUS_KEY } from '../cluster/index.js'
+import type { GossipPeer, GossipTls, MergeOrigin, NodeStatusState } from '../cluster/index.js'
 import type { MeshEntry, Nflog } from '../nflog/index.js'
 import type { MeshSilence, Silences } from '../silences/index.js'
 import { errorMessage } from '../util/index.js'
@@ -69,7 +69,7 @@ async function readKey(path: string): Promise<Buffer | undefined> {
 export async function startCluster(
   flags: Flags,
   deps: ClusterDeps
-): Promise<ClusterPeer | undefined> {
+): Promise<GossipPeer | undefined> {
   if (flags.clusterListenAddress === '') {
     // Alertmanager exports the gauge as 0 when clustering is off; dashboards key on it.
     new Gauge({
@@ -80,9 +80,16 @@ export async function startCluster(
     return undefined
   }
   const log = deps.log.child({ component: 'cluster' })
+  const memberlist = flags.clusterProtocol === 'memberlist'
+  if (memberlist && flags.clusterKeyFile !== '') {
+    // Alertmanager 0.25 has no shared key; its clusters are secured with --cluster.tls-config.
+    throw new Error(
+      '--cluster.protocol=memberlist does not take --cluster.key-file (Alertmanager has no such flag); secure the cluster with --cluster.tls-config'
+    )
+  }
   const key = await readKey(flags.clusterKeyFile)
-  const peer = await ClusterPeer.create({
-    name: deps.name,
+  // The flags both protocols take.
+  const shared = {
     listenAddress: flags.clusterListenAddress,
     ...(flags.clusterAdvertiseAddress === ''
       ? {}
@@ -95,12 +102,23 @@ export async function startCluster(
     settleTimeoutMs: flags.clusterSettleTimeoutMs,
     tcpTimeoutMs: flags.clusterTcpTimeoutMs,
     reconnectIntervalMs: flags.clusterReconnectIntervalMs,
-    reconnectTimeoutMs: flags.clusterReconnectTimeoutMs,
-    ...(key === undefined ? {} : { key }),
     ...(deps.tls === undefined ? {} : { tls: deps.tls }),
     log,
     registry: deps.registry,
-  })
+  }
+  const peer: GossipPeer = memberlist
+    ? await MemberlistPeer.create({
+        ...shared,
+        gossipIntervalMs: flags.clusterGossipIntervalMs,
+        probeIntervalMs: flags.clusterProbeIntervalMs,
+        probeTimeoutMs: flags.clusterProbeTimeoutMs,
+      })
+    : await ClusterPeer.create({
+        ...shared,
+        name: deps.name,
+        reconnectTimeoutMs: flags.clusterReconnectTimeoutMs,
+        ...(key === undefined ? {} : { key }),
+      })
   const { nflog, nflogBridge, silences, silencesBridge } = deps
   nflogBridge.attach(
     peer.addState(
@@ -112,15 +130,20 @@ export async function startCluster(
         'Dropped undecodable nflog entries from a peer',
         deps.onNflogMerged
       )
-    )
+    ),
+    memberlist
   )
   silencesBridge.attach(
     peer.addState(
       'sil',
       gossipState(silences, silencesBridge, log, 'Dropped undecodable silences from a peer')
-    )
+    ),
+    memberlist
   )
-  deps.nodeStatus.attach(peer.addState(NODE_STATUS_KEY, deps.nodeStatus))
+  // Alertmanager logs a warning for every state key it does not know, at every push/pull.
+  if (!memberlist) {
+    deps.nodeStatus.attach(peer.addState(NODE_STATUS_KEY, deps.nodeStatus))
+  }
   peer.start()
   deps.onStop('cluster', () => peer.stop())
   log.info(
@@ -129,6 +152,7 @@ export async function startCluster(
       knownPeers: flags.clusterPeers,
       authenticated: key !== undefined,
       tls: deps.tls !== undefined,
+      protocol: flags.clusterProtocol,
     },
     'Cluster peer started'
   )
@@ -141,7 +165,7 @@ export async function startCluster(
  * @param peer - the peer, or undefined when clustering is off.
  * @returns the view.
  */
-export function clusterView(peer: ClusterPeer | undefined): ClusterView {
+export function clusterView(peer: GossipPeer | undefined): ClusterView {
   if (peer === undefined) {
     return { status: 'disabled', peers: [] }
   }

@@ -1,6 +1,6 @@
 import type Logger from 'bunyan'
 
-import type { ClusterPeer } from '../cluster/index.js'
+import type { GossipPeer } from '../cluster/index.js'
 import type { ConfigRegistry } from '../config/index.js'
 import { ConsulClient, PeerCatalog, ServiceRegistrar } from '../consul/index.js'
 
@@ -83,7 +83,7 @@ export function consulConfigSource(
 export function joinThroughConsul(
   client: ConsulClient,
   consul: { readonly serviceName: string; readonly checkTtlMs: number },
-  peer: ClusterPeer,
+  peer: GossipPeer,
   options: {
     readonly name: string
     readonly webUrl: string

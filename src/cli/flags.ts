@@ -95,6 +95,13 @@ export const NODE_FLAGS = defineFlags({
     field: 'clusterListenAddress',
     help: 'Listen address for cluster. Set to empty string to disable HA mode.',
   },
+  'cluster.protocol': {
+    kind: 'enum',
+    values: ['alertmesh', 'memberlist'],
+    default: 'alertmesh',
+    field: 'clusterProtocol',
+    help: "Gossip protocol: alertmesh's own (a TCP mesh between alertmesh nodes), or memberlist to join a running Alertmanager 0.25 cluster as one of its peers.",
+  },
   'cluster.advertise-address': {
     kind: 'string',
     default: '',
@@ -117,7 +124,7 @@ export const NODE_FLAGS = defineFlags({
     default: '200ms',
     field: 'clusterGossipIntervalMs',
     compat: true,
-    help: "Alertmanager's interval between gossip messages; no effect: alertmesh sends each change to every peer at once.",
+    help: "Interval between gossip messages with --cluster.protocol=memberlist; no effect with alertmesh's own protocol, which sends each change to every peer at once.",
   },
   'cluster.pushpull-interval': {
     kind: 'duration',
@@ -136,14 +143,14 @@ export const NODE_FLAGS = defineFlags({
     default: '500ms',
     field: 'clusterProbeTimeoutMs',
     compat: true,
-    help: "Alertmanager's timeout for a memberlist probe's ack; no effect: alertmesh pings every peer each second on its open connection instead.",
+    help: "Timeout to wait for an ack from a probed node with --cluster.protocol=memberlist; no effect with alertmesh's own protocol, which pings every peer each second on its open connection.",
   },
   'cluster.probe-interval': {
     kind: 'duration',
     default: '1s',
     field: 'clusterProbeIntervalMs',
     compat: true,
-    help: "Alertmanager's interval between memberlist probes; no effect: alertmesh pings every peer each second on its open connection instead.",
+    help: "Interval between random node probes with --cluster.protocol=memberlist; no effect with alertmesh's own protocol, which pings every peer each second on its open connection.",
   },
   'cluster.settle-timeout': {
     kind: 'duration',

@@ -8,12 +8,15 @@ import type { MeshEntry } from '../nflog/index.js'
  * GossipBridge connects a state's change hook to its cluster channel. Local changes are
  * broadcast to every peer at once; changes that arrive by merge are not sent on, because every
  * node talks to every other node directly (a full mesh), so the sender already reached them all.
+ * Memberlist gossips to a few random members instead, so there merged changes are relayed, as
+ * Alertmanager's silences and nflog re-broadcast what a merge changed.
  * The channel is attached after the state exists (the state's hook is wired at open time).
  */
 export class GossipBridge<T> {
   readonly #encode: (changes: readonly T[]) => Uint8Array
   #channel: Channel | undefined
   #merging = false
+  #relayMerges = false
 
   /**
    * GossipBridge's constructor takes the encoder of a change set.
@@ -26,7 +29,11 @@ export class GossipBridge<T> {
 
   /** onChange is the state's change hook. */
   readonly onChange = (changes: readonly T[]): void => {
-    if (!this.#merging && this.#channel !== undefined && changes.length > 0) {
+    if (
+      (this.#relayMerges || !this.#merging) &&
+      this.#channel !== undefined &&
+      changes.length > 0
+    ) {
       this.#channel.broadcast(this.#encode(changes))
     }
   }
@@ -35,9 +42,11 @@ export class GossipBridge<T> {
    * attach sets the channel local changes go to.
    *
    * @param channel - the cluster channel of this state.
+   * @param relayMerges - whether changes a merge made are broadcast too (memberlist mode).
    */
-  attach(channel: Channel): void {
+  attach(channel: Channel, relayMerges = false): void {
     this.#channel = channel
+    this.#relayMerges = relayMerges
   }
 
   /** isMerging says whether the change being reported came from a peer. */

@@ -1,5 +1,6 @@
 import type { HistorySource } from '../api/index.js'
-import type { ClusterPeer, MergeOrigin } from '../cluster/index.js'
+import { ClusterPeer } from '../cluster/index.js'
+import type { GossipPeer, MergeOrigin } from '../cluster/index.js'
 import {
   DecisionLog,
   HISTORY_QUERY,
@@ -79,14 +80,16 @@ export function timelineHooks(
 
 /**
  * historySource gives the API the node's history and, in a cluster, asks the peers for theirs
- * (a cluster query each node answers from its decision log).
+ * (a cluster query each node answers from its decision log). Alertmanager's gossip
+ * (memberlist mode) has no such query: its peers are named as not asked.
  *
  * @param history - the node's history.
  * @param peer - the cluster peer, when clustered.
  * @returns the API's view.
  */
-export function historySource(history: NodeHistory, peer: ClusterPeer | undefined): HistorySource {
-  peer?.addQuery(HISTORY_QUERY, (data) =>
+export function historySource(history: NodeHistory, peer: GossipPeer | undefined): HistorySource {
+  const asking = peer instanceof ClusterPeer ? peer : undefined
+  asking?.addQuery(HISTORY_QUERY, (data) =>
     encodeHistoryAnswer(history.decisions.forGroups(decodeHistoryQuestion(data)))
   )
   return {
@@ -96,7 +99,13 @@ export function historySource(history: NodeHistory, peer: ClusterPeer | undefine
       if (peer === undefined || groupKeys.size === 0) {
         return { decisions: [], unanswered: [] }
       }
-      const answers = await peer.ask(
+      if (asking === undefined) {
+        const self = peer.self().name
+        const error = "not asked: Alertmanager's gossip (memberlist mode) has no decision queries"
+        const others = peer.members().filter((m) => m.name !== self)
+        return { decisions: [], unanswered: others.map((m) => ({ peer: m.name, error })) }
+      }
+      const answers = await asking.ask(
         HISTORY_QUERY,
         encodeHistoryQuestion([...groupKeys]),
         PEER_ANSWER_TIMEOUT_MS

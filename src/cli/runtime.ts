@@ -39,11 +39,10 @@ export interface Runtime extends ApiRuntime {
  * RuntimeDeps are the long-lived collaborators a runtime is built on; the pipeline's own ones
  * (nflog, silencer, peer, cluster wait and position, decision history) pass through as they are.
  */
-export interface RuntimeDeps
-  extends Pick<
-    PipelineOptions,
-    'nflog' | 'silencer' | 'peer' | 'waitMs' | 'waitChanges' | 'position' | 'decisions'
-  > {
+export interface RuntimeDeps extends Pick<
+  PipelineOptions,
+  'nflog' | 'silencer' | 'peer' | 'waitMs' | 'waitChanges' | 'position' | 'decisions'
+> {
   readonly store: AlertStore
   readonly externalURL: string
   readonly userAgent: string

@@ -46,3 +46,35 @@ export interface PeerInfo {
   /** The `host:port` the member advertises for gossip. */
   readonly address: string
 }
+
+/**
+ * GossipPeer is what the node needs of its cluster peer, whichever protocol it speaks:
+ * alertmesh's own mesh ({@link ClusterPeer}) or Alertmanager's memberlist
+ * ({@link MemberlistPeer}, `--cluster.protocol=memberlist`).
+ */
+export interface GossipPeer {
+  /** addState registers a replicated state by key and returns its channel. */
+  addState(key: string, state: GossipState): Channel
+  /** start begins to join peers and settle. */
+  start(): void
+  /** stop leaves the cluster; idempotent. */
+  stop(): Promise<void>
+  /** waitReady resolves once settled. */
+  waitReady(signal: AbortSignal): Promise<void>
+  /** ready tells whether the node has settled. */
+  readonly ready: boolean
+  /** status is `cluster.status` of /api/v2/status. */
+  status(): 'settling' | 'ready'
+  /** self is this node. */
+  self(): PeerInfo
+  /** members lists this node and its peers, sorted by name. */
+  members(): PeerInfo[]
+  /** position is this node's index among the members. */
+  position(): number
+  /** waitMs is how long the pipeline waits before notifying. */
+  waitMs(): number
+  /** onMembersChanged calls `listener` after each join and leave. */
+  onMembersChanged(listener: () => void): () => void
+  /** setDiscoveredPeers hands the peer the addresses discovery found. */
+  setDiscoveredPeers(addresses: readonly string[]): void
+}

@@ -105,3 +105,27 @@ export function makeGossipCertificates(dir: string): GossipCertificates {
     rogueKey: path('rogue.key'),
   }
 }
+
+/**
+ * gossipTlsConfigText is a --cluster.tls-config file as the runbook describes it: serve and dial
+ * with the node's certificate, and require the peer's to be signed by the CA.
+ *
+ * @param cert - the node's certificate.
+ * @param key - its key.
+ * @param ca - the CA peers' certificates must chain to.
+ * @returns the YAML.
+ */
+export function gossipTlsConfigText(cert: string, key: string, ca: string): string {
+  return [
+    'tls_server_config:',
+    `  cert_file: ${cert}`,
+    `  key_file: ${key}`,
+    `  client_ca_file: ${ca}`,
+    '  client_auth_type: RequireAndVerifyClientCert',
+    'tls_client_config:',
+    `  cert_file: ${cert}`,
+    `  key_file: ${key}`,
+    `  ca_file: ${ca}`,
+    '',
+  ].join('\n')
+}

@@ -32,6 +32,7 @@ describe('parseCommandLine defaults', () => {
       webGetConcurrency: 0,
       webTimeoutMs: 0,
       clusterListenAddress: '0.0.0.0:9094',
+      clusterProtocol: 'alertmesh',
       clusterAdvertiseAddress: '',
       clusterPeers: [],
       clusterPeerTimeoutMs: 15 * S,
