@@ -30,7 +30,9 @@ function stopAround(when: 'before' | 'after'): void {
       await rename(from, to)
     }
     say(`${when} rename ${from}`)
-    // Wait for the SIGKILL.
+    // Wait for the SIGKILL. A pending promise alone does not keep Node running (the process
+    // would exit with an unsettled top-level await and race the kill): a timer does.
+    setInterval(() => undefined, 60_000)
     await new Promise(() => undefined)
   }
   // atomicWrite imports rename from node:fs/promises; its binding follows the patched export.
