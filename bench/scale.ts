@@ -13,7 +13,6 @@
  *   node dist/bench/scale.js                                   # 1M alerts, 100k groups, 10k silences
  *   node dist/bench/scale.js --alerts=100000 --groups=10000 --silences=1000   # quick
  */
-import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
@@ -21,14 +20,7 @@ import { fileURLToPath } from 'node:url'
 import type { Pool } from 'undici'
 
 import { ALERT_NAMES } from './lib/alerts.js'
-import {
-  UsageError,
-  commandParams,
-  listOf,
-  nonNegativeNumber,
-  positiveInteger,
-  positiveNumber,
-} from './lib/args.js'
+import { UsageError, commandParams, positiveInteger, positiveNumber } from './lib/args.js'
 import type { FlagSpec } from './lib/args.js'
 import { loadAlerts, openPool } from './lib/http.js'
 import { cpuSnapshot, cpuUse, readMemory, waitForQuiet } from './lib/proc.js'
@@ -43,7 +35,9 @@ import {
   writeResults,
 } from './lib/report.js'
 import { WebhookSink } from './lib/sink.js'
-import { TARGET_NAMES, installCleanup, startTarget, targetSpec } from './lib/target.js'
+import { readTargetFlags, targetFlags } from './lib/target-flags.js'
+import type { TargetParams } from './lib/target-flags.js'
+import { installCleanup, startTarget, targetSpec } from './lib/target.js'
 import type { RunningTarget, TargetName, TargetSpec } from './lib/target.js'
 import { NotificationTracker } from './scale/notifications.js'
 import { ReadyProbe } from './scale/probe.js'
@@ -63,10 +57,6 @@ const READY_TARGET_P99_MS = 100
 
 /** FLAGS declares the benchmark's flags and their defaults; `--help` prints them. */
 const FLAGS = {
-  targets: {
-    default: TARGET_NAMES.join(','),
-    help: 'targets to run, in this order: alertmanager, alertmesh (one or both)',
-  },
   alerts: { default: '1000000', help: 'active alerts loaded (alert n is in group n mod groups)' },
   groups: { default: '100000', help: 'aggregation groups: values of the `group` label' },
   silences: {
@@ -84,32 +74,20 @@ const FLAGS = {
   },
   'alertmesh-heap': {
     default: '3072',
-    help: "alertmesh's V8 heap limit in MiB (node --max-old-space-size), as in systemd/alertmesh.env",
+    help: "alertmesh's V8 heap limit in MiB (node --max-old-space-size), as systemd/alertmesh.service sets it",
   },
   'alertmesh-node-args': {
     default: '',
     help: 'extra node flags for alertmesh, space-separated, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"',
   },
-  'quiet-wait': {
-    default: '30',
-    help: 'before each target, wait up to this many seconds for other processes to use <5% CPU (0: do not wait)',
-  },
-  'ready-timeout': { default: '30', help: 'seconds to wait for GET /-/ready after starting' },
-  'alertmanager-bin': {
-    default: '/usr/bin/prometheus-alertmanager',
-    help: 'Alertmanager 0.25 binary',
-  },
-  'alertmesh-main': {
-    default: join(REPO_ROOT, 'dist/bin/alertmesh.cjs'),
-    help: 'alertmesh entry point, run with this node binary',
-  },
-  'log-level': { default: 'info', help: 'info or debug: --log.level of both targets' },
-  'results-dir': { default: join(REPO_ROOT, 'bench/results'), help: 'where the JSON record goes' },
+  ...targetFlags(REPO_ROOT, {
+    targetsHelp: 'targets to run, in this order: alertmanager, alertmesh (one or both)',
+    quietWaitS: 30,
+  }),
 } satisfies Record<string, FlagSpec>
 
 /** Params are the validated flags. */
-interface Params {
-  readonly targets: readonly TargetName[]
+interface Params extends TargetParams {
   readonly alerts: number
   readonly groups: number
   readonly silences: number
@@ -121,12 +99,6 @@ interface Params {
   readonly notifyTimeoutS: number
   readonly alertmeshHeapMiB: number
   readonly alertmeshNodeArgs: readonly string[]
-  readonly quietWaitS: number
-  readonly readyTimeoutS: number
-  readonly alertmanagerBin: string
-  readonly alertmeshMain: string
-  readonly logLevel: 'info' | 'debug'
-  readonly resultsDir: string
 }
 
 /**
@@ -152,7 +124,7 @@ function readParams(flags: Record<keyof typeof FLAGS, string>): Params {
   }
   const nodeArgs = flags['alertmesh-node-args'].split(/\s+/).filter(Boolean)
   return {
-    targets: listOf('targets', flags.targets, TARGET_NAMES),
+    ...readTargetFlags(flags),
     alerts,
     groups,
     silences,
@@ -164,12 +136,6 @@ function readParams(flags: Record<keyof typeof FLAGS, string>): Params {
     notifyTimeoutS: positiveNumber('notify-timeout', flags['notify-timeout']),
     alertmeshHeapMiB: positiveInteger('alertmesh-heap', flags['alertmesh-heap']),
     alertmeshNodeArgs: nodeArgs,
-    quietWaitS: nonNegativeNumber('quiet-wait', flags['quiet-wait']),
-    readyTimeoutS: positiveNumber('ready-timeout', flags['ready-timeout']),
-    alertmanagerBin: flags['alertmanager-bin'],
-    alertmeshMain: flags['alertmesh-main'],
-    logLevel: listOf('log-level', flags['log-level'], ['info', 'debug'] as const)[0] ?? 'info',
-    resultsDir: flags['results-dir'],
   }
 }
 
