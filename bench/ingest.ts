@@ -23,18 +23,13 @@ import { measureLatency, measureMemory, measureThroughput, shortCount } from './
 import type { MeasureContext } from './ingest/measures.js'
 import { MEASURES, NOISY_OTHER_PERCENT } from './ingest/types.js'
 import type { Outcome, Params, TargetRecord } from './ingest/types.js'
-import {
-  commandParams,
-  listOf,
-  nonNegativeNumber,
-  positiveInteger,
-  positiveNumber,
-} from './lib/args.js'
+import { commandParams, listOf, nonNegativeNumber, positiveInteger } from './lib/args.js'
 import type { FlagSpec } from './lib/args.js'
 import { openPool } from './lib/http.js'
 import { cpuSnapshot, cpuUse, waitForQuiet } from './lib/proc.js'
 import { errorText, log, machineFacts, runBenchmark, writeResults } from './lib/report.js'
 import { WebhookSink } from './lib/sink.js'
+import { readTargetFlags, targetFlags } from './lib/target-flags.js'
 import { TARGET_NAMES, TargetError, installCleanup, startTarget, targetSpec } from './lib/target.js'
 import type { TargetName, TargetSpec } from './lib/target.js'
 import { writeWrkScript } from './lib/wrk.js'
@@ -47,10 +42,6 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 /** FLAGS declares the benchmark's flags and their defaults; `--help` prints them. */
 const FLAGS = {
-  targets: {
-    default: TARGET_NAMES.join(','),
-    help: 'targets to run, in this order: alertmanager, alertmesh (one or both)',
-  },
   measures: {
     default: MEASURES.join(','),
     help: 'measures to run: throughput, memory, latency',
@@ -70,25 +61,12 @@ const FLAGS = {
   },
   'latency-runs': { default: '5', help: 'latency: timed GETs per size, after 1 warm-up GET' },
   settle: { default: '5', help: 'seconds to wait after loading before reading RSS or timing GETs' },
-  'quiet-wait': {
-    default: '60',
-    help: 'before each fresh process, wait up to this many seconds for other processes to use <5% CPU (0: do not wait)',
-  },
-  'ready-timeout': { default: '30', help: 'seconds to wait for GET /-/ready after starting' },
-  'alertmanager-bin': {
-    default: '/usr/bin/prometheus-alertmanager',
-    help: 'Alertmanager 0.25 binary',
-  },
-  'alertmesh-main': {
-    default: join(REPO_ROOT, 'dist/bin/alertmesh.cjs'),
-    help: 'alertmesh entry point, run with this node binary',
-  },
   'wrk-bin': { default: '/usr/bin/wrk', help: 'wrk binary' },
-  'log-level': {
-    default: 'info',
-    help: 'info or debug: --log.level of both targets (debug logs every alert and flush)',
-  },
-  'results-dir': { default: join(REPO_ROOT, 'bench/results'), help: 'where the JSON record goes' },
+  ...targetFlags(REPO_ROOT, {
+    targetsHelp: 'targets to run, in this order: alertmanager, alertmesh (one or both)',
+    quietWaitS: 60,
+    logLevelHelp: 'info or debug: --log.level of both targets (debug logs every alert and flush)',
+  }),
 } satisfies Record<string, FlagSpec>
 
 /**
@@ -104,7 +82,7 @@ function readParams(flags: Record<keyof typeof FLAGS, string>): Params {
     .map((s) => positiveInteger('latency-sizes', s.trim()))
     .sort((a, b) => a - b)
   return {
-    targets: listOf('targets', flags.targets, TARGET_NAMES),
+    ...readTargetFlags(flags),
     measures: listOf('measures', flags.measures, MEASURES),
     durationS: positiveInteger('duration', flags.duration),
     warmupS: positiveInteger('warmup', flags.warmup),
@@ -115,13 +93,7 @@ function readParams(flags: Record<keyof typeof FLAGS, string>): Params {
     latencySizes: [...new Set(latencySizes)],
     latencyRuns: positiveInteger('latency-runs', flags['latency-runs']),
     settleS: nonNegativeNumber('settle', flags.settle),
-    readyTimeoutS: positiveNumber('ready-timeout', flags['ready-timeout']),
-    quietWaitS: nonNegativeNumber('quiet-wait', flags['quiet-wait']),
-    alertmanagerBin: flags['alertmanager-bin'],
-    alertmeshMain: flags['alertmesh-main'],
     wrkBin: flags['wrk-bin'],
-    logLevel: listOf('log-level', flags['log-level'], ['info', 'debug'] as const)[0] ?? 'info',
-    resultsDir: flags['results-dir'],
   }
 }
 

@@ -15,19 +15,12 @@
  *   npm run bench -- --only=notify [--runs=3] [--groups=1000] [--paths=email,slack]
  *     [--targets=alertmanager,alertmesh]
  */
-import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 
 import { renderTable } from './ingest/compare.js'
 import type { ComparisonRow, GoalStatus } from './ingest/compare.js'
-import {
-  commandParams,
-  listOf,
-  nonNegativeNumber,
-  positiveInteger,
-  positiveNumber,
-} from './lib/args.js'
+import { commandParams, listOf, positiveInteger, positiveNumber } from './lib/args.js'
 import type { FlagSpec } from './lib/args.js'
 import { openPool } from './lib/http.js'
 import { cpuSnapshot, cpuUse, waitForQuiet } from './lib/proc.js'
@@ -43,6 +36,8 @@ import {
 import { WebhookSink } from './lib/sink.js'
 import { SmtpSink } from './lib/smtp-sink.js'
 import { median, ratio } from './lib/stats.js'
+import { readTargetFlags, targetFlags } from './lib/target-flags.js'
+import type { TargetParams } from './lib/target-flags.js'
 import { TARGET_NAMES, TargetError, installCleanup, startTarget, targetSpec } from './lib/target.js'
 import type { RunningTarget, TargetName, TargetSpec } from './lib/target.js'
 import {
@@ -69,10 +64,6 @@ const GOAL_RATIO = 1
 
 /** FLAGS declares the benchmark's flags and their defaults; `--help` prints them. */
 const FLAGS = {
-  targets: {
-    default: TARGET_NAMES.join(','),
-    help: 'targets to run: alertmanager, alertmesh (one or both; runs alternate between them)',
-  },
   paths: {
     default: DEFAULT_PATHS.join(','),
     help: 'notification paths, each measured on its own processes: email, slack, webhook (webhook checks the harness)',
@@ -88,40 +79,17 @@ const FLAGS = {
     default: '60',
     help: 'seconds from the first POST until every group must have been notified',
   },
-  'quiet-wait': {
-    default: '30',
-    help: 'before each fresh process, wait up to this many seconds for other processes to use <5% CPU (0: do not wait)',
-  },
-  'ready-timeout': { default: '30', help: 'seconds to wait for GET /-/ready after starting' },
-  'alertmanager-bin': {
-    default: '/usr/bin/prometheus-alertmanager',
-    help: 'Alertmanager 0.25 binary',
-  },
-  'alertmesh-main': {
-    default: join(REPO_ROOT, 'dist/bin/alertmesh.cjs'),
-    help: 'alertmesh entry point, run with this node binary',
-  },
-  'log-level': {
-    default: 'info',
-    help: 'info or debug: --log.level of both targets',
-  },
-  'results-dir': {
-    default: join(REPO_ROOT, 'bench/results'),
-    help: 'where the JSON record goes',
-  },
+  ...targetFlags(REPO_ROOT, {
+    targetsHelp:
+      'targets to run: alertmanager, alertmesh (one or both; runs alternate between them)',
+    quietWaitS: 30,
+  }),
 } satisfies Record<string, FlagSpec>
 
 /** Params are the validated flags. */
-interface Params extends NotifyParams {
-  readonly targets: readonly TargetName[]
+interface Params extends NotifyParams, TargetParams {
   readonly paths: readonly NotifyPath[]
   readonly runs: number
-  readonly quietWaitS: number
-  readonly readyTimeoutS: number
-  readonly alertmanagerBin: string
-  readonly alertmeshMain: string
-  readonly logLevel: 'info' | 'debug'
-  readonly resultsDir: string
 }
 
 /**
@@ -157,19 +125,13 @@ interface PathRecord {
  */
 function readParams(flags: Record<keyof typeof FLAGS, string>): Params {
   return {
-    targets: listOf('targets', flags.targets, TARGET_NAMES),
+    ...readTargetFlags(flags),
     paths: listOf('paths', flags.paths, NOTIFY_PATHS),
     runs: positiveInteger('runs', flags.runs),
     groups: positiveInteger('groups', flags.groups),
     batch: positiveInteger('batch', flags.batch),
     connections: positiveInteger('connections', flags.connections),
     timeoutS: positiveNumber('timeout', flags.timeout),
-    quietWaitS: nonNegativeNumber('quiet-wait', flags['quiet-wait']),
-    readyTimeoutS: positiveNumber('ready-timeout', flags['ready-timeout']),
-    alertmanagerBin: flags['alertmanager-bin'],
-    alertmeshMain: flags['alertmesh-main'],
-    logLevel: listOf('log-level', flags['log-level'], ['info', 'debug'] as const)[0] ?? 'info',
-    resultsDir: flags['results-dir'],
   }
 }
 

@@ -118,6 +118,13 @@ export function makeAlert(prefix: string, stream: number, n: number, nowMs: numb
 }
 
 /**
+ * ExtraLabels gives the labels a benchmark adds to alert number `n` on top of makeAlert's, for
+ * shapes the stream alone does not have (the scale benchmark's 100k-valued grouping label).
+ * The wrk Lua twin does not know them, so only the Node loader sends them.
+ */
+export type ExtraLabels = (n: number) => Readonly<Record<string, string>>
+
+/**
  * makeBatch builds `size` consecutive alerts of a stream, starting at alert number `first`.
  *
  * @param prefix - run prefix (see makeAlert).
@@ -125,6 +132,7 @@ export function makeAlert(prefix: string, stream: number, n: number, nowMs: numb
  * @param first - number of the first alert in the batch.
  * @param size - how many alerts.
  * @param nowMs - wall clock for startsAt/endsAt.
+ * @param extraLabels - labels added to alert number n, e.g. a grouping label (see ExtraLabels).
  * @returns the JSON body of one POST /api/v2/alerts.
  */
 export function makeBatch(
@@ -132,11 +140,17 @@ export function makeBatch(
   stream: number,
   first: number,
   size: number,
-  nowMs: number
+  nowMs: number,
+  extraLabels?: ExtraLabels
 ): string {
   const alerts: PostableAlert[] = []
   for (let i = 0; i < size; i++) {
-    alerts.push(makeAlert(prefix, stream, first + i, nowMs))
+    const alert = makeAlert(prefix, stream, first + i, nowMs)
+    alerts.push(
+      extraLabels === undefined
+        ? alert
+        : { ...alert, labels: { ...alert.labels, ...extraLabels(first + i) } }
+    )
   }
   return JSON.stringify(alerts)
 }

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks'
 import { Pool } from 'undici'
 
 import { makeBatch } from './alerts.js'
+import type { ExtraLabels } from './alerts.js'
 
 /** HTTP_TIMEOUT_MS bounds every benchmark request; a 100k-alert GET takes seconds, not minutes. */
 const HTTP_TIMEOUT_MS = 120_000
@@ -53,6 +54,8 @@ export interface LoadOptions {
   readonly batch: number
   /** Requests in flight at once. */
   readonly concurrency: number
+  /** Labels added to each alert (see ExtraLabels); none when absent. */
+  readonly extraLabels?: ExtraLabels
   /** Called every PROGRESS_EVERY_MS and at the end with the alerts accepted so far. */
   readonly onProgress?: (sent: number) => void
   /**
@@ -89,7 +92,7 @@ export async function loadAlerts(pool: Pool, opts: LoadOptions): Promise<LoadRes
       const first = next
       const size = Math.min(opts.batch, opts.to - first)
       next += size
-      const body = makeBatch(opts.prefix, 0, first, size, Date.now())
+      const body = makeBatch(opts.prefix, 0, first, size, Date.now(), opts.extraLabels)
       opts.onBatch?.(first, size, performance.now())
       const res = await pool.request({
         method: 'POST',

@@ -24,6 +24,12 @@ export interface AggregationGroupOptions {
   readonly flushTimeoutMs: (groupIntervalMs: number) => number
   readonly log: Logger
   readonly now: () => number
+  /**
+   * Starts a flush, at once or in a later event-loop turn (the dispatcher's FlushPacer, so
+   * that groups coming due together do not hold the thread).
+   * @default start at once
+   */
+  readonly pace?: (start: () => void) => void
 }
 
 /**
@@ -134,16 +140,23 @@ export class AggregationGroup {
     }
     this.#arm(this.route.opts.groupIntervalMs)
     this.#hasFlushed = true
-    void this.#flush(at)
+    // Flushing from here on, though the pacer may start it a few turns later: a tick that
+    // comes due meanwhile waits for it as for a running flush.
+    this.#flushing = true
+    const pace = this.#options.pace
+    if (pace === undefined) {
+      void this.#flush(at)
+    } else {
+      pace(() => void this.#flush(at))
+    }
   }
 
   async #flush(at: number): Promise<void> {
-    if (this.#alerts.size === 0) {
-      return
-    }
-    this.#flushing = true
     let deadline: Deadline | undefined
     try {
+      if (this.#alerts.size === 0 || this.#stopped) {
+        return
+      }
       const now = this.#options.now()
       // Firing alerts go out with a zero end so they cannot resolve while in the pipeline.
       const batch = this.sortedAlerts().map((alert) =>

@@ -8,6 +8,7 @@ import type { Stage } from '../notify/index.js'
 import { ClosedError, errorMessage } from '../util/index.js'
 
 import { AggregationGroup } from './aggregation-group.js'
+import { FlushPacer } from './flush-pacer.js'
 import { flushTimeoutMs } from './flush-timeout.js'
 import type { DispatcherMetrics } from './metrics.js'
 import type { Route } from './route.js'
@@ -50,6 +51,8 @@ export class Dispatcher {
   readonly #options: DispatcherOptions
   readonly #groups = new Map<Route, Map<string, AggregationGroup>>()
   readonly #now: () => number
+  /** One pacer for every group, so a storm of due groups shares the turns' allowance. */
+  readonly #pacer = new FlushPacer()
   #unsubscribe: (() => void) | undefined
   #cleanup: NodeJS.Timeout | undefined
   #stopped = false
@@ -179,6 +182,9 @@ export class Dispatcher {
           flushTimeoutMs(groupIntervalMs, this.#options.clusterWaitMs?.() ?? 0),
         log: this.#options.log,
         now: this.#now,
+        pace: (start) => {
+          this.#pacer.run(start)
+        },
       })
       groups.set(id, group)
       this.#options.metrics.aggregationGroups.inc()
