@@ -3,7 +3,10 @@
  *
  * - single: how long after exec one node (no cluster) serves HTTP (first 200 from /-/healthy)
  *   and is ready (first 200 from /-/ready), and its RSS at idle afterwards. Supervisors and
- *   test harnesses start their clock at exec, so this does too.
+ *   test harnesses start their clock at exec, so this does too. With --settled-ms, RSS is read
+ *   again that long after ready: a Node.js process holds its start-up garbage and its grown
+ *   young generation until V8's memory reducer runs, ~8 s after start when nothing allocates,
+ *   so the reading at --idle-ms is the start-up's peak and this one what an idle node keeps.
  * - cluster: three nodes with --cluster.peer listing all three, started one after another as
  *   Alertmanager's acceptance tests do (spawn node 1, wait for its /-/ready, then node 2, then
  *   node 3), from just before the first spawn until every node's /api/v2/status says `ready`
@@ -16,7 +19,7 @@
  * beyond it is alertmesh's own start-up.
  *
  *   node dist/bench/startup.js [--runs=10] [--cluster-runs=5] [--idle-ms=2000]
- *     [--targets=alertmanager,alertmesh,node-http] [--measures=single,cluster]
+ *     [--settled-ms=0 (off; e.g. 15000)] [--targets=alertmanager,alertmesh,node-http] [--measures=single,cluster]
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -118,11 +121,20 @@ function stop(child: ChildProcess): Promise<void> {
   })
 }
 
+interface SingleRun {
+  servesMs: number
+  readyMs: number
+  idleRssMiB: number
+  /** RSS settledMs after ready; undefined when not asked for. */
+  settledRssMiB: number | undefined
+}
+
 async function oneRun(
   command: readonly string[],
   dir: string,
-  idleMs: number
-): Promise<{ servesMs: number; readyMs: number; idleRssMiB: number }> {
+  idleMs: number,
+  settledMs: number
+): Promise<SingleRun> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const started = performance.now()
@@ -148,7 +160,12 @@ async function oneRun(
     // Idle: nothing is sent to the node after ready; what it holds then is its baseline.
     await sleep(idleMs)
     const { rssMiB } = await readMemory(child.pid as number)
-    return { servesMs, readyMs, idleRssMiB: rssMiB }
+    let settledRssMiB: number | undefined
+    if (settledMs > 0) {
+      await sleep(Math.max(0, started + readyMs + settledMs - performance.now()))
+      settledRssMiB = (await readMemory(child.pid as number)).rssMiB
+    }
+    return { servesMs, readyMs, idleRssMiB: rssMiB, settledRssMiB }
   } finally {
     await stop(child)
   }
@@ -226,6 +243,7 @@ async function main(): Promise<void> {
   const runs = Number(args.get('runs') ?? 10)
   const clusterRuns = Number(args.get('cluster-runs') ?? 5)
   const idleMs = Number(args.get('idle-ms') ?? 2000)
+  const settledMs = Number(args.get('settled-ms') ?? 0)
   const targets = (args.get('targets') ?? 'alertmanager,alertmesh,node-http').split(',')
   const measures = (args.get('measures') ?? 'single,cluster').split(',')
   for (const target of targets) {
@@ -245,18 +263,30 @@ async function main(): Promise<void> {
       const samples = new Map(
         targets.map((t) => [
           t,
-          { serves: [] as number[], ready: [] as number[], rss: [] as number[] },
+          {
+            serves: [] as number[],
+            ready: [] as number[],
+            rss: [] as number[],
+            settled: [] as number[],
+          },
         ])
       )
       for (let i = 0; i < runs; i++) {
         for (const target of targets) {
-          const run = await oneRun(COMMANDS[target] as readonly string[], dir, idleMs)
-          const s = samples.get(target) as { serves: number[]; ready: number[]; rss: number[] }
+          const run = await oneRun(COMMANDS[target] as readonly string[], dir, idleMs, settledMs)
+          const s = samples.get(target) as Record<'serves' | 'ready' | 'rss' | 'settled', number[]>
           s.serves.push(run.servesMs)
           s.ready.push(run.readyMs)
           s.rss.push(run.idleRssMiB)
+          if (run.settledRssMiB !== undefined) {
+            s.settled.push(run.settledRssMiB)
+          }
+          const settledText =
+            run.settledRssMiB === undefined
+              ? ''
+              : `, ${run.settledRssMiB.toFixed(1)} MiB ${settledMs} ms after ready`
           process.stdout.write(
-            `[${target}] run ${i + 1}/${runs}: serves HTTP after ${run.servesMs.toFixed(0)} ms, ready after ${run.readyMs.toFixed(0)} ms, RSS at idle ${run.idleRssMiB.toFixed(1)} MiB\n`
+            `[${target}] run ${i + 1}/${runs}: serves HTTP after ${run.servesMs.toFixed(0)} ms, ready after ${run.readyMs.toFixed(0)} ms, RSS at idle ${run.idleRssMiB.toFixed(1)} MiB${settledText}\n`
           )
         }
       }
@@ -265,7 +295,7 @@ async function main(): Promise<void> {
           serves: median(s.serves),
           ready: median(s.ready),
           rss: median(s.rss),
-          rows: `| ${target} | ${median(s.serves).toFixed(0)} | ${median(s.ready).toFixed(0)} | ${Math.max(...s.ready).toFixed(0)} | ${median(s.rss).toFixed(1)} |`,
+          rows: `| ${target} | ${median(s.serves).toFixed(0)} | ${median(s.ready).toFixed(0)} | ${Math.max(...s.ready).toFixed(0)} | ${median(s.rss).toFixed(1)} |${settledMs > 0 ? ` ${median(s.settled).toFixed(1)} |` : ''}`,
         }
       }
     }
@@ -300,8 +330,9 @@ async function main(): Promise<void> {
     lines.push(
       `One node, no cluster (${runs} runs each):`,
       '',
-      '| target | serves HTTP, median (ms) | ready, median (ms) | ready, max (ms) | RSS at idle, median (MiB) |',
-      '|---|---|---|---|---|',
+      '| target | serves HTTP, median (ms) | ready, median (ms) | ready, max (ms) | RSS at idle, median (MiB) |' +
+        (settledMs > 0 ? ` RSS ${settledMs} ms after ready, median (MiB) |` : ''),
+      `|---|---|---|---|---|${settledMs > 0 ? '---|' : ''}`,
       ...Object.values(single).map((s) => s.rows),
       ''
     )
