@@ -166,11 +166,6 @@ describe('systemd units', () => {
     ['Type', 'exec', 'a node that cannot be executed fails the start'],
     ['User', 'alertmesh', 'its own unprivileged user'],
     ['Group', 'alertmesh', 'its own group'],
-    [
-      'Environment',
-      'NODE_OPTIONS=--max-old-space-size=3072',
-      'a V8 heap limit that holds 1M alerts (docs/runbook.md, bench/scale.ts)',
-    ],
     ['EnvironmentFile', '-/etc/default/alertmesh', 'flags from the env file, optional'],
     [
       'ExecStart',
