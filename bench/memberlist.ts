@@ -28,7 +28,7 @@ import { waitFor } from '#scripts/lib/ready.mjs'
 import { afterDedupChecks, nflogQueries } from '../test/support/dedup-checks.js'
 import { sampleValue } from '../test/support/prometheus.js'
 
-import { commandParams, positiveInteger } from './lib/args.js'
+import { commandParams, listOf, positiveInteger } from './lib/args.js'
 import type { FlagSpec } from './lib/args.js'
 import {
   errorText,
@@ -45,6 +45,7 @@ import { installCleanup, startTarget, targetSpec } from './lib/target.js'
 import type { RunningTarget, TargetName } from './lib/target.js'
 
 const BENCH_NAME = 'memberlist'
+const SENT = 'alertmanager_notifications_total{integration="webhook"}'
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..')
 
 /** ClusterKind is one mix of node kinds, listed in start (so position) order. */
@@ -60,6 +61,10 @@ const CLUSTER_KINDS: readonly ClusterKind[] = [
 ]
 
 const FLAGS = {
+  clusters: {
+    default: CLUSTER_KINDS.map((k) => k.label.replace(/ /g, '')).join(','),
+    help: 'cluster kinds to run, by label without spaces',
+  },
   rounds: { default: '3', help: 'fresh clusters per cluster kind' },
   silences: { default: '10', help: 'silences posted on each node per round, one at a time' },
   groups: { default: '30', help: 'alert groups posted to every node per round (dedup)' },
@@ -81,6 +86,7 @@ const FLAGS = {
 } satisfies Record<string, FlagSpec>
 
 interface Params {
+  readonly clusters: readonly ClusterKind[]
   readonly rounds: number
   readonly silences: number
   readonly groups: number
@@ -93,7 +99,10 @@ interface Params {
 }
 
 function readParams(flags: Record<keyof typeof FLAGS, string>): Params {
+  const labels = CLUSTER_KINDS.map((k) => k.label.replace(/ /g, ''))
+  const chosen = listOf('clusters', flags.clusters, labels)
   return {
+    clusters: CLUSTER_KINDS.filter((_, i) => chosen.includes(labels[i] ?? '')),
     rounds: positiveInteger('rounds', flags.rounds),
     silences: positiveInteger('silences', flags.silences),
     groups: positiveInteger('groups', flags.groups),
@@ -116,6 +125,8 @@ interface RoundResult {
   readonly firstNotifyMs: number[]
   readonly notifiedTwice: number
   readonly neverNotified: number
+  /** Notifications each node sent in the dedup measure, as `<kind>@<position>: <count>`. */
+  readonly sentByPosition: string[]
 }
 
 /** Cluster is a running mix of nodes. */
@@ -252,16 +263,25 @@ async function dedup(
   tag: string,
   firstAt: Map<string, number>,
   counts: Map<string, number>
-): Promise<Pick<RoundResult, 'firstNotifyMs' | 'notifiedTwice' | 'neverNotified'>> {
+): Promise<
+  Pick<RoundResult, 'firstNotifyMs' | 'notifiedTwice' | 'neverNotified' | 'sentByPosition'>
+> {
   const names = Array.from({ length: groups }, (_, g) => `${tag}g${g}`)
   const alerts = names.map((alertname) => ({
     labels: { alertname },
     startsAt: new Date().toISOString(),
   }))
+  const sent = (): Promise<number[]> =>
+    Promise.all(cluster.nodes.map((n) => sampleValue(n.baseUrl, SENT)))
+  const sentBefore = await sent()
   const before = await nflogQueries(cluster.metrics)
   const postedAt = performance.now()
   await Promise.all(cluster.nodes.map((n) => postJson(n, '/api/v2/alerts', alerts)))
   await afterDedupChecks(cluster.metrics, before, groups)
+  const sentAfter = await sent()
+  const positions = await Promise.all(
+    cluster.nodes.map((n) => sampleValue(n.baseUrl, 'alertmanager_peer_position'))
+  )
   const firstNotifyMs = names.flatMap((g) => {
     const at = firstAt.get(g)
     return at === undefined ? [] : [at - postedAt]
@@ -270,6 +290,9 @@ async function dedup(
     firstNotifyMs,
     notifiedTwice: names.filter((g) => (counts.get(g) ?? 0) > 1).length,
     neverNotified: names.filter((g) => (counts.get(g) ?? 0) === 0).length,
+    sentByPosition: cluster.nodes.map(
+      (n, i) => `${n.name}@${positions[i] ?? -1}: ${(sentAfter[i] ?? 0) - (sentBefore[i] ?? 0)}`
+    ),
   }
 }
 
@@ -354,7 +377,7 @@ async function main(): Promise<number> {
   })
   const results: { kind: string; rounds: RoundResult[]; error?: string }[] = []
   let exitCode = 0
-  for (const kind of CLUSTER_KINDS) {
+  for (const kind of params.clusters) {
     const rounds: RoundResult[] = []
     try {
       for (let r = 0; r < params.rounds; r++) {
@@ -379,7 +402,7 @@ async function main(): Promise<number> {
       'never',
       'first notification p50 (group_wait 1s)',
     ],
-    CLUSTER_KINDS.map((kind) =>
+    params.clusters.map((kind) =>
       summaryRow(kind, results.find((r) => r.kind === kind.label)?.rounds ?? [], params.groups)
     )
   )
