@@ -90,7 +90,8 @@ async function startMixed(
     nodes.push(
       teardown.stop(
         await TestNode.start({
-          config: config(`${capture.url}/hook`, groupInterval),
+          // Each node its own path, so a duplicate names its senders.
+          config: config(`${capture.url}/hook/${kind}${i}`, groupInterval),
           ...(kind === 'go' ? { command: [ALERTMANAGER] } : {}),
           clusterArgs: [
             ...(kind === 'go' ? [] : ['--cluster.protocol=memberlist']),
@@ -416,15 +417,15 @@ class AlertStream {
   }
 }
 
-/** deliveriesByGroup counts the webhook requests per alertname. */
-function deliveriesByGroup(capture: CaptureServer): Map<string, number> {
-  const counts = new Map<string, number>()
+/** sendersByGroup lists, per alertname, the webhook path of each node that notified it. */
+function sendersByGroup(capture: CaptureServer): Map<string, string[]> {
+  const senders = new Map<string, string[]>()
   for (const r of capture.requests) {
     const body = JSON.parse(r.body.toString()) as { groupLabels: Record<string, string> }
     const name = body.groupLabels['alertname'] ?? ''
-    counts.set(name, (counts.get(name) ?? 0) + 1)
+    senders.set(name, [...(senders.get(name) ?? []), r.path])
   }
-  return counts
+  return senders
 }
 
 describe('memberlist: migrating 3 Alertmanager 0.25 nodes to alertmesh one at a time', () => {
@@ -454,7 +455,7 @@ describe('memberlist: migrating 3 Alertmanager 0.25 nodes to alertmesh one at a 
         const [port = 0] = await freePorts(1)
         const mesh = teardown.stop(
           await TestNode.start({
-            config: config(`${capture.url}/hook`, groupInterval),
+            config: config(`${capture.url}/hook/alertmesh-step${step}`, groupInterval),
             clusterArgs: ['--cluster.protocol=memberlist', ...memberlistArgs(port, seedPort)],
           })
         )
@@ -480,8 +481,8 @@ describe('memberlist: migrating 3 Alertmanager 0.25 nodes to alertmesh one at a 
     await waitFor(
       `each of ${groups.length} groups notified`,
       () => {
-        const counts = deliveriesByGroup(capture)
-        return groups.every((g) => (counts.get(g) ?? 0) > 0)
+        const senders = sendersByGroup(capture)
+        return groups.every((g) => senders.has(g))
       },
       { timeoutMs: 30_000, intervalMs: 200 }
     )
@@ -492,9 +493,12 @@ describe('memberlist: migrating 3 Alertmanager 0.25 nodes to alertmesh one at a 
       live.map((n) => stream.given(n)),
       0
     )
-    const counts = deliveriesByGroup(capture)
-    const twice = groups.filter((g) => (counts.get(g) ?? 0) > 1)
-    const never = groups.filter((g) => (counts.get(g) ?? 0) === 0)
+    const senders = sendersByGroup(capture)
+    const twice = groups.flatMap((g) => {
+      const by = senders.get(g) ?? []
+      return by.length > 1 ? [`${g} by ${by.join(', ')}`] : []
+    })
+    const never = groups.filter((g) => !senders.has(g))
     t.diagnostic(`${groups.length} groups posted during the migration`)
     assert.deepEqual({ twice, never }, { twice: [], never: [] })
     assert.ok(groups.length >= 15, `only ${groups.length} groups posted`)
