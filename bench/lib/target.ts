@@ -44,6 +44,11 @@ export interface TargetSpec {
 export type StartOptions = {
   /** How long to wait for GET /-/ready to answer 200. */
   readonly readyTimeoutMs: number
+  /**
+   * Cluster flags in place of the default `--cluster.listen-address=` (clustering off), for
+   * benchmarks that run a cluster (Alertmanager refuses a flag given twice).
+   */
+  readonly clusterArgs?: readonly string[]
 } & (
   | {
       /** URL of the webhook sink the target's only receiver posts to. */
@@ -314,7 +319,7 @@ export async function startTarget(spec: TargetSpec, opts: StartOptions): Promise
     `--config.file=${configFile}`,
     `--storage.path=${storage}`,
     `--web.listen-address=127.0.0.1:${port}`,
-    '--cluster.listen-address=',
+    ...(opts.clusterArgs ?? ['--cluster.listen-address=']),
   ]
   const commandLine = [spec.command, ...args].join(' ')
   const child = spawn(spec.command, args, { stdio: ['ignore', 'pipe', 'pipe'] })

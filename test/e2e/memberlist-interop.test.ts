@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 
 import { afterDedupChecks, nflogQueries } from '../support/dedup-checks.js'
 import { iso } from '../support/fixtures.js'
@@ -19,14 +20,17 @@ import { waitFor } from '../support/wait.js'
 import { gossipTlsConfigText, makeGossipCertificates } from '../support/web-certificates.js'
 import type { GossipCertificates } from '../support/web-certificates.js'
 
-/** config routes every alert to the capture server, one group per alertname. */
-const config = (webhook: string): string =>
+/**
+ * config routes every alert to the capture server, one group per alertname; `groupInterval`
+ * longer than a test keeps each group to one flush, so one nflog lookup per group and node.
+ */
+const config = (webhook: string, groupInterval = '1m'): string =>
   [
     'route:',
     '  receiver: r',
     '  group_by: [alertname]',
     '  group_wait: 1s',
-    '  group_interval: 1m',
+    `  group_interval: ${groupInterval}`,
     '  repeat_interval: 1h',
     'receivers:',
     '- name: r',
@@ -60,6 +64,14 @@ async function peersOf(node: TestNode): Promise<string[]> {
   return s.cluster.peers.map((p) => `${p.name}@${p.address}`).sort()
 }
 
+/** MixedOptions are what a test adds to startMixed's nodes. */
+interface MixedOptions {
+  /** More cluster flags for every node. */
+  readonly extraArgs?: readonly string[]
+  /** Every node's group_interval (config's default otherwise). */
+  readonly groupInterval?: string
+}
+
 /**
  * startMixed starts one node per kind, in order (so in position order: ULIDs sort by start
  * time), each joining the first (the first joins the second), all sending to `capture`.
@@ -68,7 +80,7 @@ async function startMixed(
   kinds: readonly ('go' | 'alertmesh')[],
   capture: CaptureServer,
   teardown: Teardown,
-  extraArgs: readonly string[] = []
+  { extraArgs = [], groupInterval }: MixedOptions = {}
 ): Promise<TestNode[]> {
   const ports = await freePorts(kinds.length)
   const nodes: TestNode[] = []
@@ -78,7 +90,8 @@ async function startMixed(
     nodes.push(
       teardown.stop(
         await TestNode.start({
-          config: config(`${capture.url}/hook`),
+          // Each node its own path, so a duplicate names its senders.
+          config: config(`${capture.url}/hook/${kind}${i}`, groupInterval),
           ...(kind === 'go' ? { command: [ALERTMANAGER] } : {}),
           clusterArgs: [
             ...(kind === 'go' ? [] : ['--cluster.protocol=memberlist']),
@@ -343,35 +356,152 @@ describe('memberlist: alertmesh at position 0, then 1 Alertmanager 0.25 node and
   })
 })
 
+/**
+ * AlertStream posts a new group (`Roll<n>`) to every node of its current target list about
+ * every POST_EVERY_MS, as Prometheus keeps sending while an operator replaces nodes, and counts
+ * the groups each node was given.
+ */
+class AlertStream {
+  static readonly POST_EVERY_MS = 200
+  /** Every group posted, in order. */
+  readonly groups: string[] = []
+  readonly #given = new Map<TestNode, number>()
+  #targets: readonly TestNode[]
+  #inFlight: Promise<unknown> = Promise.resolve()
+  #stopped = false
+  #failure: Error | undefined
+  readonly #loop: Promise<void>
+
+  constructor(targets: readonly TestNode[]) {
+    this.#targets = targets
+    this.#loop = this.#run().catch((err: unknown) => {
+      this.#failure = err instanceof Error ? err : new Error(String(err))
+    })
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      const alertname = `Roll${this.groups.length}`
+      this.groups.push(alertname)
+      const targets = this.#targets
+      this.#inFlight = Promise.all(
+        targets.map(async (n) => {
+          const res = await n.postAlerts(alert(alertname))
+          assert.equal(res.status, 200, `${alertname} to ${n.url}: ${await res.text()}`)
+          this.#given.set(n, (this.#given.get(n) ?? 0) + 1)
+        })
+      )
+      await this.#inFlight
+      await sleep(AlertStream.POST_EVERY_MS)
+    }
+  }
+
+  /** retarget sends the next groups to `targets`; once it resolves no post to a dropped node is in flight. */
+  async retarget(targets: readonly TestNode[]): Promise<void> {
+    this.#targets = targets
+    await this.#inFlight.catch(() => undefined)
+  }
+
+  /** given is how many groups a node accepted. */
+  given(node: TestNode): number {
+    return this.#given.get(node) ?? 0
+  }
+
+  /** stop ends the stream after the post in flight and rethrows a post that failed. */
+  async stop(): Promise<void> {
+    this.#stopped = true
+    await this.#loop
+    if (this.#failure !== undefined) {
+      throw this.#failure
+    }
+  }
+}
+
+/** sendersByGroup lists, per alertname, the webhook path of each node that notified it. */
+function sendersByGroup(capture: CaptureServer): Map<string, string[]> {
+  const senders = new Map<string, string[]>()
+  for (const r of capture.requests) {
+    const body = JSON.parse(r.body.toString()) as { groupLabels: Record<string, string> }
+    const name = body.groupLabels['alertname'] ?? ''
+    senders.set(name, [...(senders.get(name) ?? []), r.path])
+  }
+  return senders
+}
+
 describe('memberlist: migrating 3 Alertmanager 0.25 nodes to alertmesh one at a time', () => {
   const teardown = new Teardown()
   after(() => teardown.run())
 
-  it('keeps the silences and notifies each group once at every step', async () => {
+  it('keeps the silences and notifies every group once while alerts keep arriving', async (t) => {
     const capture = teardown.stop(await CaptureServer.start())
-    let live = await startMixed(['go', 'go', 'go'], capture, teardown)
+    // No group flushes twice within the test, so a node has decided every group it was given
+    // once its nflog lookups reach that number.
+    const groupInterval = '1h'
+    let live = await startMixed(['go', 'go', 'go'], capture, teardown, { groupInterval })
     await sameMembers(live, 3)
     await allReady(live)
     const silence = await createSilence(live[0] as TestNode, 'migration')
     await deliveredOnceByPositionZero(await inPositionOrder(live), capture, 'Step0')
-    for (const step of [1, 2, 3]) {
-      // The runbook's rolling replacement: stop a Go node, start an alertmesh node in its place.
-      const [gone, ...rest] = live as [TestNode, ...TestNode[]]
-      await gone.stop()
-      const seed = (await (rest[0] as TestNode).getJson<Status>('/api/v2/status')).cluster
-      const seedPort = Number(seed.peers.find((p) => p.name === seed.name)?.address.split(':')[1])
-      const [port = 0] = await freePorts(1)
-      const mesh = teardown.stop(
-        await TestNode.start({
-          config: config(`${capture.url}/hook`),
-          clusterArgs: ['--cluster.protocol=memberlist', ...memberlistArgs(port, seedPort)],
-        })
-      )
-      live = [...rest, mesh]
-      await sameMembers(live, 3)
-      await allReady(live)
-      await deliveredOnceByPositionZero(await inPositionOrder(live), capture, `Step${step}`)
+    const stream = new AlertStream(live)
+    try {
+      for (let step = 1; step <= 3; step++) {
+        // The runbook's rolling replacement: stop a Go node, start an alertmesh node in its
+        // place; the stream goes on to the nodes that are up and joined.
+        const [gone, ...rest] = live as [TestNode, ...TestNode[]]
+        await stream.retarget(rest)
+        await gone.stop()
+        const seed = (await (rest[0] as TestNode).getJson<Status>('/api/v2/status')).cluster
+        const seedPort = Number(seed.peers.find((p) => p.name === seed.name)?.address.split(':')[1])
+        const [port = 0] = await freePorts(1)
+        const mesh = teardown.stop(
+          await TestNode.start({
+            config: config(`${capture.url}/hook/alertmesh-step${step}`, groupInterval),
+            clusterArgs: ['--cluster.protocol=memberlist', ...memberlistArgs(port, seedPort)],
+          })
+        )
+        live = [...rest, mesh]
+        await sameMembers(live, 3)
+        await allReady(live)
+        await stream.retarget(live)
+        const seen = stream.groups.length
+        // Groups reach the new node too, and some are still in flight at the next replacement.
+        await waitFor(
+          `10 groups posted after step ${step}`,
+          () => stream.groups.length >= seen + 10,
+          {
+            timeoutMs: 10_000,
+            intervalMs: 50,
+          }
+        )
+      }
+    } finally {
+      await stream.stop()
     }
+    const groups = stream.groups
+    await waitFor(
+      `each of ${groups.length} groups notified`,
+      () => {
+        const senders = sendersByGroup(capture)
+        return groups.every((g) => senders.has(g))
+      },
+      { timeoutMs: 30_000, intervalMs: 200 }
+    )
+    // The Go nodes are gone; each alertmesh node is a fresh process whose lookups count only
+    // the groups it was given (and Step0 went to Go nodes only).
+    await afterDedupChecks(
+      live,
+      live.map((n) => stream.given(n)),
+      0
+    )
+    const senders = sendersByGroup(capture)
+    const twice = groups.flatMap((g) => {
+      const by = senders.get(g) ?? []
+      return by.length > 1 ? [`${g} by ${by.join(', ')}`] : []
+    })
+    const never = groups.filter((g) => !senders.has(g))
+    t.diagnostic(`${groups.length} groups posted during the migration`)
+    assert.deepEqual({ twice, never }, { twice: [], never: [] })
+    assert.ok(groups.length >= 15, `only ${groups.length} groups posted`)
     // Only alertmesh nodes are left, and the silence made on a Go node is on each of them.
     for (const n of live) {
       assert.ok(await hasSilence(n, silence), n.url)
@@ -395,9 +525,9 @@ describe('memberlist over --cluster.tls-config: 2 Alertmanager 0.25 nodes + 1 al
     const tlsConfig = join(dir, 'tls.yml')
     writeFileSync(tlsConfig, gossipTlsConfigText(certs.nodeCert, certs.nodeKey, certs.caCert))
     const capture = teardown.stop(await CaptureServer.start())
-    nodes = await startMixed(['go', 'go', 'alertmesh'], capture, teardown, [
-      `--cluster.tls-config=${tlsConfig}`,
-    ])
+    nodes = await startMixed(['go', 'go', 'alertmesh'], capture, teardown, {
+      extraArgs: [`--cluster.tls-config=${tlsConfig}`],
+    })
     const s = await (nodes[0] as TestNode).getJson<Status>('/api/v2/status')
     seedPort = Number(s.cluster.peers.find((p) => p.name === s.cluster.name)?.address.split(':')[1])
   })
