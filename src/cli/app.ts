@@ -183,7 +183,10 @@ export async function startNode(
     waitMs: () => cluster?.waitMs() ?? 0,
     position: () => cluster?.position() ?? 0,
     decisions: history.decisions,
-    ...(cluster === undefined
+    // A wait that shrinks when a lower position leaves is safe only when every peer does the
+    // same: Alertmanager's nodes keep the wait they began with, so in memberlist mode (Go
+    // peers) an alertmesh node that cut its wait short would race a Go node still waiting.
+    ...(cluster === undefined || flags.clusterProtocol === 'memberlist'
       ? {}
       : { waitChanges: (listener: () => void) => cluster.onMembersChanged(listener) }),
     externalURL: url.toString().replace(/\/$/, ''),

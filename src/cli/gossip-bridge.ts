@@ -34,7 +34,7 @@ export class GossipBridge<T> {
       this.#channel !== undefined &&
       changes.length > 0
     ) {
-      this.#channel.broadcast(this.#encode(changes))
+      this.#channel.broadcast(this.#encode(changes), this.#merging)
     }
   }
 

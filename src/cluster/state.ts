@@ -34,9 +34,10 @@ export interface Channel {
   /**
    * broadcast sends a local change to every connected peer at once, as one UPDATE frame each.
    * It never throws: without peers, after stop, or when the message exceeds `maxMessageBytes`
-   * (counted and logged) nothing is sent; anti-entropy repairs what a peer missed.
+   * (counted and logged) nothing is sent; anti-entropy repairs what a peer missed. `relayed`
+   * marks a change this node merged from a peer and passes on (memberlist mode only).
    */
-  broadcast(data: Uint8Array): void
+  broadcast(data: Uint8Array, relayed?: boolean): void
 }
 
 /** PeerInfo is one cluster member as /api/v2/status lists it. */

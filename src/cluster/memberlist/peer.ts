@@ -59,6 +59,11 @@ const DROP_REASON_OF: Readonly<Record<MemberlistDecodeErrorKind, DropReason>> = 
   oversize: 'oversize',
 }
 
+/** How long this node's own changes gather before they are pushed to every member. */
+const PUSH_BATCH_MS = 10
+/** A batch this large is pushed at once. */
+const MAX_PUSH_BYTES = 256 * 1024
+
 /**
  * MemberlistPeer is a cluster peer that joins an Alertmanager 0.25 cluster as one of its own:
  * hashicorp/memberlist for membership and transport, Alertmanager's delegate for the states
@@ -71,6 +76,10 @@ export class MemberlistPeer implements GossipPeer {
   readonly #memberlist: Memberlist
   readonly #states = new Map<string, GossipState>()
   readonly #userQueue: BroadcastQueue
+  /** This node's own changes waiting for the next immediate push, by state key. */
+  readonly #pushes = new Map<string, Uint8Array[]>()
+  #pushBytes = 0
+  #pushTimer: NodeJS.Timeout | undefined
   readonly #settle: Settle
   readonly #listeners = new Set<() => void>()
   readonly #log: Logger
@@ -194,8 +203,11 @@ export class MemberlistPeer implements GossipPeer {
   addState(key: string, state: GossipState): Channel {
     this.#states.set(key, state)
     return {
-      broadcast: (data) => {
-        this.#broadcast(key, data)
+      broadcast: (data, relayed) => {
+        const gossiped = this.#broadcast(key, data)
+        if (gossiped && relayed !== true) {
+          this.#pushSoon(key, data)
+        }
       },
     }
   }
@@ -309,6 +321,7 @@ export class MemberlistPeer implements GossipPeer {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       clearInterval(this.#reconnect)
+      clearTimeout(this.#pushTimer)
       this.#settle.stop()
       await this.#memberlist.stop()
     })()
@@ -387,7 +400,50 @@ export class MemberlistPeer implements GossipPeer {
     }
   }
 
-  #broadcast(key: string, data: Uint8Array): void {
+  /**
+   * pushSoon is alertmesh's immediate broadcast on top of Alertmanager's gossip: this node's
+   * own changes also go to every member over TCP within PUSH_BATCH_MS, batched per state (a
+   * state's gossip is a sequence of delimited records, so batches concatenate). Gossip alone
+   * carries each change only retransmit-limit times to random members; in a burst (many groups
+   * flushing at once) a member can miss an nflog entry until the next push/pull, wait out its
+   * position and notify again. Relayed changes are not pushed: their author did.
+   */
+  #pushSoon(key: string, data: Uint8Array): void {
+    const list = this.#pushes.get(key)
+    if (list === undefined) {
+      this.#pushes.set(key, [data])
+    } else {
+      list.push(data)
+    }
+    this.#pushBytes += data.length
+    if (this.#pushBytes >= MAX_PUSH_BYTES) {
+      this.#pushNow()
+      return
+    }
+    this.#pushTimer ??= setTimeout(() => {
+      this.#pushNow()
+    }, PUSH_BATCH_MS)
+  }
+
+  #pushNow(): void {
+    clearTimeout(this.#pushTimer)
+    this.#pushTimer = undefined
+    const self = this.#memberlist.self.name
+    const members = this.#memberlist.members().filter((m) => m.name !== self)
+    for (const [key, chunks] of this.#pushes) {
+      const part = encodePart({ key, data: Buffer.concat(chunks) })
+      for (const m of members) {
+        this.#memberlist.sendReliable(m.name, part).catch((err: unknown) => {
+          this.#log.debug({ node: m.name, err: String(err) }, 'failed to push a change')
+        })
+      }
+    }
+    this.#pushes.clear()
+    this.#pushBytes = 0
+  }
+
+  /** broadcast sends a change Alertmanager's way; it says whether it was queued for gossip. */
+  #broadcast(key: string, data: Uint8Array): boolean {
     const part = encodePart({ key, data })
     this.#metrics.messagesSent.inc({ msg_type: 'update' })
     this.#metrics.messagesSentSize.inc({ msg_type: 'update' }, part.length)
@@ -402,9 +458,10 @@ export class MemberlistPeer implements GossipPeer {
           this.#log.debug({ node: m.name, err: String(err) }, 'failed to send reliable')
         })
       }
-      return
+      return false
     }
     this.#userQueue.queue(encodeUser(part))
+    return true
   }
 }
 
