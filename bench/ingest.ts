@@ -23,14 +23,15 @@ import { measureLatency, measureMemory, measureThroughput, shortCount } from './
 import type { MeasureContext } from './ingest/measures.js'
 import { MEASURES, NOISY_OTHER_PERCENT } from './ingest/types.js'
 import type { Outcome, Params, TargetRecord } from './ingest/types.js'
-import { commandParams, listOf, nonNegativeNumber, positiveInteger } from './lib/args.js'
+import { listOf, nonNegativeNumber, positiveInteger } from './lib/args.js'
 import type { FlagSpec } from './lib/args.js'
 import { openPool } from './lib/http.js'
 import { cpuSnapshot, cpuUse, waitForQuiet } from './lib/proc.js'
-import { errorText, log, machineFacts, runBenchmark, writeResults } from './lib/report.js'
+import { errorText, log, runBenchmark, writeResults } from './lib/report.js'
 import { WebhookSink } from './lib/sink.js'
+import { startBench } from './lib/start.js'
 import { readTargetFlags, targetFlags } from './lib/target-flags.js'
-import { TARGET_NAMES, TargetError, installCleanup, startTarget, targetSpec } from './lib/target.js'
+import { TARGET_NAMES, TargetError, startTarget, targetSpec } from './lib/target.js'
 import type { TargetName, TargetSpec } from './lib/target.js'
 import { writeWrkScript } from './lib/wrk.js'
 
@@ -320,18 +321,17 @@ function noiseLines(records: readonly TargetRecord[]): string[] {
  * @returns the exit code: 0 when every selected measure ran on every selected target.
  */
 async function main(): Promise<number> {
-  const parsed = commandParams('npm run bench -- --only=ingest', FLAGS, readParams)
-  if ('exitCode' in parsed) {
-    return parsed.exitCode
+  const start = await startBench(
+    'ingest',
+    FLAGS,
+    readParams,
+    (p) => ({ alertmanagerBin: p.alertmanagerBin, wrkBin: p.wrkBin }),
+    REPO_ROOT
+  )
+  if ('exitCode' in start) {
+    return start.exitCode
   }
-  const { params } = parsed
-  installCleanup()
-  const started = new Date()
-  const machine = await machineFacts({
-    alertmanagerBin: params.alertmanagerBin,
-    wrkBin: params.wrkBin,
-    repoRoot: REPO_ROOT,
-  })
+  const { params, started, machine } = start
   log(
     'bench',
     `${BENCH_NAME}: targets ${params.targets.join(', ')}; measures ${params.measures.join(', ')}; ` +

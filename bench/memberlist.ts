@@ -28,20 +28,20 @@ import { waitFor } from '#scripts/lib/ready.mjs'
 import { afterDedupChecks, nflogQueries } from '../test/support/dedup-checks.js'
 import { sampleValue } from '../test/support/prometheus.js'
 
-import { commandParams, listOf, positiveInteger } from './lib/args.js'
+import { listOf, positiveInteger } from './lib/args.js'
 import type { FlagSpec } from './lib/args.js'
 import {
   errorText,
   formatFigure,
   log,
-  machineFacts,
   markdownTable,
   runBenchmark,
   writeResults,
 } from './lib/report.js'
 import { WebhookSink } from './lib/sink.js'
+import { startBench } from './lib/start.js'
 import { median } from './lib/stats.js'
-import { installCleanup, startTarget, targetSpec } from './lib/target.js'
+import { startTarget, targetSpec } from './lib/target.js'
 import type { RunningTarget, TargetName } from './lib/target.js'
 
 const BENCH_NAME = 'memberlist'
@@ -363,18 +363,17 @@ function summaryRow(kind: ClusterKind, rounds: readonly RoundResult[], groups: n
 }
 
 async function main(): Promise<number> {
-  const parsed = commandParams('npm run bench -- --only=memberlist', FLAGS, readParams)
-  if ('exitCode' in parsed) {
-    return parsed.exitCode
+  const start = await startBench(
+    'memberlist',
+    FLAGS,
+    readParams,
+    (p) => ({ alertmanagerBin: p.alertmanagerBin }),
+    ROOT
+  )
+  if ('exitCode' in start) {
+    return start.exitCode
   }
-  const { params } = parsed
-  installCleanup()
-  const started = new Date()
-  const machine = await machineFacts({
-    alertmanagerBin: params.alertmanagerBin,
-    wrkBin: '/usr/bin/wrk',
-    repoRoot: ROOT,
-  })
+  const { params, started, machine } = start
   const results: { kind: string; rounds: RoundResult[]; error?: string }[] = []
   let exitCode = 0
   for (const kind of params.clusters) {

@@ -20,25 +20,19 @@ import { fileURLToPath } from 'node:url'
 
 import { renderTable } from './ingest/compare.js'
 import type { ComparisonRow, GoalStatus } from './ingest/compare.js'
-import { commandParams, listOf, positiveInteger, positiveNumber } from './lib/args.js'
+import { listOf, positiveInteger, positiveNumber } from './lib/args.js'
 import type { FlagSpec } from './lib/args.js'
 import { openPool } from './lib/http.js'
 import { cpuSnapshot, cpuUse, waitForQuiet } from './lib/proc.js'
 import type { CpuUse } from './lib/proc.js'
-import {
-  errorText,
-  formatFigure,
-  log,
-  machineFacts,
-  runBenchmark,
-  writeResults,
-} from './lib/report.js'
+import { errorText, formatFigure, log, runBenchmark, writeResults } from './lib/report.js'
 import { WebhookSink } from './lib/sink.js'
 import { SmtpSink } from './lib/smtp-sink.js'
+import { startBench } from './lib/start.js'
 import { median, ratio } from './lib/stats.js'
 import { readTargetFlags, targetFlags } from './lib/target-flags.js'
 import type { TargetParams } from './lib/target-flags.js'
-import { TARGET_NAMES, TargetError, installCleanup, startTarget, targetSpec } from './lib/target.js'
+import { TARGET_NAMES, TargetError, startTarget, targetSpec } from './lib/target.js'
 import type { RunningTarget, TargetName, TargetSpec } from './lib/target.js'
 import {
   Arrivals,
@@ -398,18 +392,17 @@ function failures(params: Params, records: readonly PathRecord[]): string[] {
  * @returns the exit code: 0 when every run produced a result.
  */
 async function main(): Promise<number> {
-  const parsed = commandParams('npm run bench -- --only=notify', FLAGS, readParams)
-  if ('exitCode' in parsed) {
-    return parsed.exitCode
+  const start = await startBench(
+    'notify',
+    FLAGS,
+    readParams,
+    (p) => ({ alertmanagerBin: p.alertmanagerBin }),
+    REPO_ROOT
+  )
+  if ('exitCode' in start) {
+    return start.exitCode
   }
-  const { params } = parsed
-  installCleanup()
-  const started = new Date()
-  const machine = await machineFacts({
-    alertmanagerBin: params.alertmanagerBin,
-    wrkBin: '/usr/bin/wrk',
-    repoRoot: REPO_ROOT,
-  })
+  const { params, started, machine } = start
   log(
     'bench',
     `${BENCH_NAME}: targets ${params.targets.join(', ')}; paths ${params.paths.join(', ')}; ` +

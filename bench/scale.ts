@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url'
 import type { Pool } from 'undici'
 
 import { ALERT_NAMES } from './lib/alerts.js'
-import { UsageError, commandParams, positiveInteger, positiveNumber } from './lib/args.js'
+import { UsageError, positiveInteger, positiveNumber } from './lib/args.js'
 import type { FlagSpec } from './lib/args.js'
 import { loadAlerts, openPool } from './lib/http.js'
 import { cpuSnapshot, cpuUse, readMemory, waitForQuiet } from './lib/proc.js'
@@ -29,15 +29,15 @@ import {
   errorText,
   formatFigure,
   log,
-  machineFacts,
   markdownTable,
   runBenchmark,
   writeResults,
 } from './lib/report.js'
 import { WebhookSink } from './lib/sink.js'
+import { startBench } from './lib/start.js'
 import { readTargetFlags, targetFlags } from './lib/target-flags.js'
 import type { TargetParams } from './lib/target-flags.js'
-import { installCleanup, startTarget, targetSpec } from './lib/target.js'
+import { startTarget, targetSpec } from './lib/target.js'
 import type { RunningTarget, TargetName, TargetSpec } from './lib/target.js'
 import { NotificationTracker } from './scale/notifications.js'
 import { ReadyProbe } from './scale/probe.js'
@@ -562,18 +562,17 @@ function renderTable(params: Params, results: readonly TargetResult[]): string {
  * @returns 0 when every target survived and notified every group in time.
  */
 async function main(): Promise<number> {
-  const parsed = commandParams('npm run bench -- --only=scale', FLAGS, readParams)
-  if ('exitCode' in parsed) {
-    return parsed.exitCode
+  const start = await startBench(
+    'scale',
+    FLAGS,
+    readParams,
+    (p) => ({ alertmanagerBin: p.alertmanagerBin }),
+    REPO_ROOT
+  )
+  if ('exitCode' in start) {
+    return start.exitCode
   }
-  const { params } = parsed
-  installCleanup()
-  const started = new Date()
-  const machine = await machineFacts({
-    alertmanagerBin: params.alertmanagerBin,
-    wrkBin: '/usr/bin/wrk',
-    repoRoot: REPO_ROOT,
-  })
+  const { params, started, machine } = start
   log(
     'bench',
     `${BENCH_NAME}: ${params.alerts} alerts in ${params.groups} groups, ${params.silences} ` +

@@ -25,7 +25,7 @@ import { freePort } from '../support/ports.js'
 import { httpsBasicAuthClient, Prometheus, PROMETHEUS_BIN } from '../support/prometheus.js'
 import { Teardown } from '../support/teardown.js'
 import { waitFor } from '../support/wait.js'
-import { makeGossipCertificates } from '../support/web-certificates.js'
+import { gossipTlsConfigText, makeGossipCertificates } from '../support/web-certificates.js'
 import type { GossipCertificates } from '../support/web-certificates.js'
 
 const exec = promisify(execFile)
@@ -39,25 +39,6 @@ const DEBIAN_EXAMPLE = '/usr/share/doc/prometheus-alertmanager/examples/ha/tls'
 
 interface Status {
   cluster: { status: string; peers: { name: string }[] }
-}
-
-/**
- * gossipTlsConfig is the mutual TLS file the runbook describes: serve and dial with the node's
- * certificate, and require the peer's to be signed by the CA.
- */
-function gossipTlsConfig(cert: string, key: string, ca: string): string {
-  return [
-    'tls_server_config:',
-    `  cert_file: ${cert}`,
-    `  key_file: ${key}`,
-    `  client_ca_file: ${ca}`,
-    '  client_auth_type: RequireAndVerifyClientCert',
-    'tls_client_config:',
-    `  cert_file: ${cert}`,
-    `  key_file: ${key}`,
-    `  ca_file: ${ca}`,
-    '',
-  ].join('\n')
 }
 
 function write(path: string, text: string): string {
@@ -109,7 +90,7 @@ describe('a 3-node cluster gossiping over mutual TLS, API behind TLS and basic a
       copyFileSync(certs.nodeKey, join(own, 'node.key'))
       return write(
         join(own, 'tls.yml'),
-        gossipTlsConfig(join(own, 'node.crt'), join(own, 'node.key'), certs.caCert)
+        gossipTlsConfigText(join(own, 'node.crt'), join(own, 'node.key'), certs.caCert)
       )
     })
     members = await startTestClusterFor(teardown, 3, {
@@ -163,7 +144,7 @@ describe('a 3-node cluster gossiping over mutual TLS, API behind TLS and basic a
     // by it.
     const rogueTls = write(
       join(dir, 'rogue.yml'),
-      gossipTlsConfig(certs.rogueCert, certs.rogueKey, certs.caCert)
+      gossipTlsConfigText(certs.rogueCert, certs.rogueKey, certs.caCert)
     )
     const port = await freePort()
     const rogue = teardown.stop(
@@ -383,13 +364,13 @@ describe('--cluster.tls-config refused at start', () => {
     },
     {
       name: 'an unknown field',
-      text: () => `${gossipTlsConfig(certs.nodeCert, certs.nodeKey, certs.caCert)}  bogus: 1\n`,
+      text: () => `${gossipTlsConfigText(certs.nodeCert, certs.nodeKey, certs.caCert)}  bogus: 1\n`,
       message: () =>
         /: yaml: unmarshal errors: line 10: field bogus not found in type config\.plain$/,
     },
     {
       name: 'an unreadable certificate',
-      text: () => gossipTlsConfig(join(dir, 'gone.crt'), certs.nodeKey, certs.caCert),
+      text: () => gossipTlsConfigText(join(dir, 'gone.crt'), certs.nodeKey, certs.caCert),
       message: () =>
         /: invalid TLS server config: failed to load X509KeyPair: open \S+\/gone\.crt: no such file or directory$/,
     },
