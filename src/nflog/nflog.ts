@@ -226,6 +226,7 @@ export class Nflog {
    * @param firing - hashes of the firing alerts notified.
    * @param resolved - hashes of the resolved alerts notified.
    * @param expiryMs - the entry's wanted lifetime; 0 for the retention.
+   * @returns the entry's time, or undefined when a newer entry (a peer's) was kept.
    * @throws ClosedError after close().
    */
   log(
@@ -234,13 +235,13 @@ export class Nflog {
     firing: readonly bigint[],
     resolved: readonly bigint[],
     expiryMs: number
-  ): void {
+  ): number | undefined {
     this.#checkOpen()
     const key = stateKey(groupKey, receiver)
     const now = this.#now()
     const existing = this.#entries.get(key)
     if (existing !== undefined && existing.entry.timestamp > now) {
-      return
+      return undefined
     }
     const lifetime = expiryMs > 0 && this.#retentionMs > expiryMs ? expiryMs : this.#retentionMs
     const mesh: MeshEntry = {
@@ -250,6 +251,7 @@ export class Nflog {
     this.#entries.set(key, mesh)
     this.#logEntries('gossiping new entry', [mesh])
     this.#changed([mesh])
+    return now
   }
 
   /**

@@ -27,13 +27,14 @@ export interface NflogEntry {
  */
 export interface NotificationLog {
   query(receiver: NflogReceiver, groupKey: string): NflogEntry | undefined
+  /** Records a notification; returns the entry's time when it was written. */
   log(
     receiver: NflogReceiver,
     groupKey: string,
     firing: readonly bigint[],
     resolved: readonly bigint[],
     expiryMs: number
-  ): void
+  ): number | undefined
 }
 
 /** Muter decides whether an alert is muted (inhibitor, silencer). */

@@ -76,8 +76,6 @@ export function integrationStage(options: IntegrationStageOptions): Stage {
       decisions.outcome(ctx, named, 'failed', `attempt ${attempts} failed: ${message}; retrying`)
     },
   })
-  const lastNotified = (groupKey: string): number | undefined =>
-    options.nflog.query(receiver, groupKey)?.timestamp
   return {
     async exec(ctx, alerts) {
       // The position the wait began at: it ends early when a lower position leaves.
@@ -99,22 +97,23 @@ export function integrationStage(options: IntegrationStageOptions): Stage {
         throw err
       }
       if (outcome === 'sent') {
-        setNotifies(options.nflog, receiver, deduped.ctx)
+        const loggedAt = setNotifies(options.nflog, receiver, deduped.ctx)
         const { firing, resolved } = deduped.ctx
         decisions.outcome(
           deduped.ctx,
           named,
           'sent',
           `notified ${firing.length} firing and ${resolved.length} resolved`,
-          lastNotified(deduped.ctx.groupKey)
+          loggedAt
         )
       } else {
+        // Rare (a retry a peer made moot): one more lookup names the peer's entry.
         decisions.outcome(
           deduped.ctx,
           named,
           'abandoned',
           'a peer notified while this node was still trying: stopped',
-          lastNotified(deduped.ctx.groupKey)
+          options.nflog.query(receiver, deduped.ctx.groupKey)?.timestamp
         )
       }
       return deduped

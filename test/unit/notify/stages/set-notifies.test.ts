@@ -12,6 +12,7 @@ describe('setNotifies', () => {
       query: () => undefined,
       log(...args) {
         logged.push(args)
+        return undefined
       },
     }
     const receiver: NflogReceiver = { groupName: 'team', integration: 'webhook', idx: 2 }
