@@ -67,6 +67,12 @@ export class SmtpCapture {
   readonly messages: CapturedMail[] = []
   /** Authentication attempts, accepted or not. */
   readonly authAttempts: { method: string; username: string; ok: boolean }[] = []
+  /**
+   * Errors of client connections. A client that gives up on a refused transaction may reset
+   * the connection mid-transaction, and smtp-server reports that as a server 'error' event,
+   * which would be thrown as uncaught without a listener.
+   */
+  readonly connectionErrors: Error[] = []
   readonly #server: SMTPServer
   #port = 0
 
@@ -127,6 +133,7 @@ export class SmtpCapture {
       },
     }
     this.#server = new SMTPServer(serverOptions)
+    this.#server.on('error', (err: Error) => this.connectionErrors.push(err))
   }
 
   /** port is the listening port. */
@@ -148,9 +155,10 @@ export class SmtpCapture {
   static async start(options: SmtpCaptureOptions = {}): Promise<SmtpCapture> {
     const capture = new SmtpCapture(options)
     await new Promise<void>((resolve, reject) => {
-      capture.#server.once('error', reject)
+      // A listen failure arrives on the server itself, not through the 'error' event.
+      capture.#server.server.once('error', reject)
       capture.#server.listen(options.port ?? 0, '127.0.0.1', () => {
-        capture.#server.off('error', reject)
+        capture.#server.server.off('error', reject)
         resolve()
       })
     })
