@@ -21,7 +21,13 @@ const args = process.argv.slice(2)
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length)
 const skipLint = args.includes('--skip-lint')
 
+// Each step's wall time, printed as the next one starts, to see where CI's minutes go.
+let stepStarted
 function step(title) {
+  if (stepStarted !== undefined) {
+    process.stdout.write(`(${((Date.now() - stepStarted) / 1000).toFixed(1)} s)\n`)
+  }
+  stepStarted = Date.now()
   process.stdout.write(`\n==> ${title}\n`)
 }
 
@@ -113,6 +119,7 @@ run(process.execPath, ['scripts/build-ui.mjs'])
  * order. The run ends by listing the slowest files, to keep this current.
  */
 const SLOWEST_FIRST = [
+  'e2e/memberlist-interop.test.js', // 87
   'e2e/cluster-takeover.test.js', // 48
   'e2e/faults/flapping-link.test.js', // 38
   'e2e/interop-prometheus.test.js', // 37
@@ -154,7 +161,9 @@ if (files.length === 0) {
 }
 step(`running ${files.length} test files, the slowest first`)
 // e2e files mostly wait on timers and child processes, so they run side by side.
-const concurrency = Math.max(2, availableParallelism())
+const concurrency = Number(
+  process.env.ALERTMESH_TEST_CONCURRENCY ?? Math.max(2, availableParallelism())
+)
 // A file that never ends (a server left listening after a failed before(), a hung child) is
 // stopped and reported as timed out instead of holding the whole run until CI gives up. The
 // slowest file takes about a minute on 2 cores.
@@ -200,7 +209,8 @@ const slowest = [...fileMs]
     ([file, ms]) =>
       `${(ms / 1000).toFixed(1)} s ${file.slice(join(root, 'dist', 'test').length + 1)}`
   )
-process.stdout.write(`\nslowest files (their tests' time):\n  ${slowest.join('\n  ')}\n`)
+step('summary')
+process.stdout.write(`slowest files (their tests' time):\n  ${slowest.join('\n  ')}\n`)
 process.stdout.write(
   `\ntests: ${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped\n`
 )
