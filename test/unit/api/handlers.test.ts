@@ -9,6 +9,7 @@
 // silences).
 import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
+import { request } from 'node:http'
 import { after, before, describe, it } from 'node:test'
 
 import {
@@ -49,6 +50,25 @@ receivers:
 
 // One receiver, nothing routed elsewhere: for the requests that must be refused.
 const CONFIG = 'route:\n  receiver: r\n  group_wait: 1h\nreceivers:\n- name: r\n'
+
+/** postRaw posts alerts as the given byte chunks, each its own write; returns the status. */
+function postRaw(base: string, chunks: readonly Buffer[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+    })
+    req.on('response', (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    })
+    req.on('error', reject)
+    for (const chunk of chunks) {
+      req.write(chunk)
+    }
+    req.end()
+  })
+}
 
 describe('API v2 reads', () => {
   let node: InProcessNode
@@ -284,6 +304,28 @@ describe('bad alerts', () => {
       listed.map((a) => a.labels['alertname']),
       ['Good']
     )
+  })
+
+  it('reads the body as UTF-8: a byte-order mark dropped, split characters joined, bad bytes as U+FFFD', async () => {
+    const text = (value: string): Buffer =>
+      Buffer.from(`[{"labels":{"alertname":"Utf8","v":"${value}"}}]`)
+    const [head, tail] = [text('é€😀').subarray(0, 43), text('é€😀').subarray(43)]
+    // Three writes: the BOM, then the body split inside the 4-byte emoji.
+    const bom = Buffer.from([0xef, 0xbb, 0xbf])
+    assert.equal(await postRaw(node.url, [bom, head, tail]), 200)
+    assert.equal(
+      await postRaw(node.url, [
+        Buffer.from('[{"labels":{"alertname":"Bad","v":"a'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('b"}}]'),
+      ]),
+      200
+    )
+    const listed = await getJson<{ labels: Record<string, string> }[]>(node.url, '/api/v2/alerts')
+    const value = (name: string): string | undefined =>
+      listed.find((a) => a.labels['alertname'] === name)?.labels['v']
+    assert.equal(value('Utf8'), 'é€😀')
+    assert.equal(value('Bad'), 'a\ufffd\ufffdb')
   })
 
   it('refuses an oversized body with 413 and keeps serving', async () => {
