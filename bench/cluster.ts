@@ -17,7 +17,11 @@
  * With --gossip-tls every node gossips over mutual TLS (--cluster.tls-config: one CA, one node
  * certificate, RequireAndVerifyClientCert both ways), to measure what TLS costs.
  *
+ * With --first-only a round stops after the dedup groups' first notifications (no silences, no
+ * cut-off, no failover); --json=FILE writes each target's first-notification p50 there.
+ *
  *   node dist/bench/cluster.js [--rounds=3] [--targets=alertmanager,alertmesh] [--gossip-tls]
+ *     [--first-only] [--json=FILE]
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -300,7 +304,8 @@ async function oneRun(
   target: string,
   dir: string,
   tag: string,
-  gossipTls: boolean
+  gossipTls: boolean,
+  firstOnly: boolean
 ): Promise<RunResult> {
   const receiver = new Receiver()
   await receiver.start()
@@ -323,6 +328,13 @@ async function oneRun(
         )
       )
     )
+    if (firstOnly) {
+      return {
+        ...NOT_MEASURED,
+        settleMs,
+        firstNotifyMs: await firstArrivals(receiver, tag, dedupPostedAt),
+      }
+    }
     // Silence visibility, one at a time.
     const silenceVisibleMs: number[] = []
     for (let i = 0; i < 10; i++) {
@@ -404,6 +416,37 @@ async function oneRun(
   }
 }
 
+/** NOT_MEASURED fills the figures a --first-only run skips. */
+const NOT_MEASURED: RunResult = {
+  settleMs: Number.NaN,
+  firstNotifyMs: [],
+  dupGroups: Number.NaN,
+  missedGroups: Number.NaN,
+  silenceVisibleMs: [],
+  hundredSilencesMs: Number.NaN,
+  failoverDelayMs: Number.NaN,
+  failoverDup: Number.NaN,
+  cutDelayMs: [],
+  cutMissed: Number.NaN,
+  cutDupAfterRecovery: Number.NaN,
+  stopMs: Number.NaN,
+}
+
+/**
+ * firstArrivals waits (up to 10 s) for every dedup group's first notification and returns each
+ * one's delay after the post; a group that never came is left out.
+ */
+async function firstArrivals(receiver: Receiver, tag: string, postedAt: number): Promise<number[]> {
+  const names = Array.from({ length: GROUPS }, (_, g) => `${tag}g${g}`)
+  while (names.some((g) => !receiver.firstAt.has(g)) && Date.now() - postedAt < 10_000) {
+    await sleep(10)
+  }
+  return names.flatMap((g) => {
+    const at = receiver.firstAt.get(g)
+    return at === undefined ? [] : [at - postedAt]
+  })
+}
+
 function p99(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? Number.NaN
@@ -416,6 +459,11 @@ async function main(): Promise<void> {
   const rounds = Number(args.get('rounds') ?? 3)
   const targets = (args.get('targets') ?? 'alertmanager,alertmesh').split(',')
   const gossipTls = args.has('gossip-tls') && args.get('gossip-tls') !== 'false'
+  // Only the first notifications of the dedup groups, without the silence traffic that runs
+  // beside them in a full round (bench/performance.ts uses this).
+  const firstOnly = args.has('first-only') && args.get('first-only') !== 'false'
+  const jsonFile = args.get('json')
+  const firstNotifyP50: Record<string, number> = {}
   const rows: string[] = []
   const cutRows: string[] = []
   for (const target of targets) {
@@ -423,13 +471,14 @@ async function main(): Promise<void> {
     for (let r = 0; r < rounds; r++) {
       const dir = await mkdtemp(join(tmpdir(), 'bench-cluster-'))
       try {
-        const result = await oneRun(target, dir, `r${r}`, gossipTls)
+        const result = await oneRun(target, dir, `r${r}`, gossipTls, firstOnly)
         results.push(result)
         process.stdout.write(`[${target}] run ${r + 1}/${rounds}: ${JSON.stringify(result)}\n`)
       } finally {
         await rm(dir, { recursive: true, force: true })
       }
     }
+    firstNotifyP50[target] = median(results.flatMap((r) => r.firstNotifyMs))
     const all = (f: (r: RunResult) => number) => results.map(f)
     const sum = (f: (r: RunResult) => number) => all(f).reduce((a, b) => a + b, 0)
     rows.push(
@@ -457,6 +506,9 @@ async function main(): Promise<void> {
       '',
     ].join('\n')
   )
+  if (jsonFile !== undefined) {
+    await writeFile(jsonFile, `${JSON.stringify({ rounds, firstOnly, firstNotifyP50 }, null, 2)}\n`)
+  }
 }
 
 main().catch((err: unknown) => {

@@ -20,6 +20,7 @@
  *
  *   node dist/bench/startup.js [--runs=10] [--cluster-runs=5] [--idle-ms=2000]
  *     [--settled-ms=0 (off; e.g. 15000)] [--targets=alertmanager,alertmesh,node-http] [--measures=single,cluster]
+ *     [--json=FILE (the single-node medians, for bench/performance.ts)]
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -246,6 +247,7 @@ async function main(): Promise<void> {
   const settledMs = Number(args.get('settled-ms') ?? 0)
   const targets = (args.get('targets') ?? 'alertmanager,alertmesh,node-http').split(',')
   const measures = (args.get('measures') ?? 'single,cluster').split(',')
+  const jsonFile = args.get('json')
   for (const target of targets) {
     if (COMMANDS[target] === undefined) {
       throw new Error(`unknown target ${target}`)
@@ -371,6 +373,15 @@ async function main(): Promise<void> {
     )
   }
   process.stdout.write(`${lines.join('\n')}\n`)
+  if (jsonFile !== undefined) {
+    const figures = Object.fromEntries(
+      Object.entries(single).map(([t, f]) => [
+        t,
+        { servesMs: f.serves, readyMs: f.ready, idleRssMiB: f.rss },
+      ])
+    )
+    await writeFile(jsonFile, `${JSON.stringify({ runs, idleMs, single: figures }, null, 2)}\n`)
+  }
 }
 
 main().catch((err: unknown) => {

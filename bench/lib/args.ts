@@ -116,6 +116,21 @@ export function positiveInteger(name: string, value: string): number {
 }
 
 /**
+ * booleanFlag parses `true` or `false`.
+ *
+ * @param name - the flag.
+ * @param value - its text.
+ * @returns the boolean.
+ * @throws UsageError otherwise.
+ */
+export function booleanFlag(name: string, value: string): boolean {
+  if (value !== 'true' && value !== 'false') {
+    throw new UsageError(`--${name} must be true or false, got "${value}"`)
+  }
+  return value === 'true'
+}
+
+/**
  * listOf parses a comma-separated flag whose items must come from `allowed`.
  *
  * @param name - the flag.

@@ -93,6 +93,11 @@ export interface NotifyParams {
   readonly connections: number
   /** How long to wait for every group's notification. */
   readonly timeoutS: number
+  /**
+   * One alert at a time, the next posted once the previous one's notification arrived: the
+   * latency of one notification on an otherwise idle node (batch and connections unused).
+   */
+  readonly serial: boolean
 }
 
 /** NotifyRun is one measure on one fresh process. */
@@ -200,6 +205,34 @@ export class Arrivals {
     if (this.#firstAt.size === this.#groups) {
       this.#completeAt = receivedMs
     }
+    this.#waiters.get(n)?.()
+    this.#waiters.delete(n)
+  }
+
+  readonly #waiters = new Map<number, () => void>()
+
+  /**
+   * arrived resolves once group `n` has had its first notification.
+   *
+   * @param n - the alert number.
+   * @param signal - gives up.
+   * @returns resolves on arrival; rejects when the signal aborts first.
+   */
+  arrived(n: number, signal: AbortSignal): Promise<void> {
+    if (this.#firstAt.has(n)) {
+      return Promise.resolve()
+    }
+    return new Promise((resolve, reject) => {
+      const abort = (): void => {
+        this.#waiters.delete(n)
+        reject(signal.reason as Error)
+      }
+      signal.addEventListener('abort', abort, { once: true })
+      this.#waiters.set(n, () => {
+        signal.removeEventListener('abort', abort)
+        resolve()
+      })
+    })
   }
 
   /** notified is how many distinct groups got a notification so far. */
@@ -248,6 +281,56 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /**
+ * postInBatches posts every alert, `batch` per POST with `connections` in flight, noting when
+ * each alert's POST started.
+ */
+function postInBatches(ctx: NotifyContext, sentAt: number[]): Promise<LoadResult> {
+  const { params } = ctx
+  ctx.say(
+    `posting ${params.groups} alerts (${params.batch} per POST, ${params.connections} in flight)`
+  )
+  return loadAlerts(ctx.pool, {
+    prefix: ctx.prefix,
+    from: 0,
+    to: params.groups,
+    batch: params.batch,
+    concurrency: params.connections,
+    onBatch: (first, size, sentMs) => {
+      sentAt.fill(sentMs, first, first + size)
+    },
+  })
+}
+
+/**
+ * postSerially posts one alert at a time and waits for its notification before the next, so
+ * each latency is that of one notification on an otherwise idle node.
+ */
+async function postSerially(ctx: NotifyContext, sentAt: number[]): Promise<LoadResult> {
+  const { params } = ctx
+  ctx.say(`posting ${params.groups} alerts one at a time, each after the previous notification`)
+  const started = performance.now()
+  const signal = AbortSignal.timeout(params.timeoutS * 1000)
+  for (let n = 0; n < params.groups; n++) {
+    await loadAlerts(ctx.pool, {
+      prefix: ctx.prefix,
+      from: n,
+      to: n + 1,
+      batch: 1,
+      concurrency: 1,
+      onBatch: (first, _size, sentMs) => {
+        sentAt[first] = sentMs
+      },
+    })
+    await ctx.arrivals.arrived(n, signal)
+  }
+  return {
+    alerts: params.groups,
+    requests: params.groups,
+    durationS: (performance.now() - started) / 1000,
+  }
+}
+
+/**
  * measureNotify posts the alerts (distinct ids, one aggregation group each) and waits until
  * every group's notification arrived, or the timeout.
  *
@@ -260,19 +343,9 @@ export async function measureNotify(ctx: NotifyContext): Promise<NotifyRun> {
   const { params, target, arrivals, say } = ctx
   const sentAt = new Array<number>(params.groups)
   const started = performance.now()
-  say(`posting ${params.groups} alerts (${params.batch} per POST, ${params.connections} in flight)`)
   let load: LoadResult
   try {
-    load = await loadAlerts(ctx.pool, {
-      prefix: ctx.prefix,
-      from: 0,
-      to: params.groups,
-      batch: params.batch,
-      concurrency: params.connections,
-      onBatch: (first, size, sentMs) => {
-        sentAt.fill(sentMs, first, first + size)
-      },
-    })
+    load = params.serial ? await postSerially(ctx, sentAt) : await postInBatches(ctx, sentAt)
   } catch (err) {
     // Name the phase: a reset here is the target failing to take alerts while it notifies.
     throw new Error(
