@@ -7,6 +7,7 @@
 //   npm test                 everything
 //   npm test -- --only=unit  only test/unit (also: --only=e2e)
 //   npm test -- --skip-lint  skip prettier/eslint (local iteration)
+//   ALERTMESH_TEST_CONCURRENCY=1 npm test   one test file at a time (default: cores + 1)
 import { spawn, spawnSync } from 'node:child_process'
 import { createWriteStream, existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
