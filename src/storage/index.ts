@@ -6,7 +6,7 @@
  * (docs/architecture.md, "Durability"). Also the protobuf schema both formats borrow. Imports
  * nothing from other src folders except src/util.
  */
-export { DurableStore } from './durable-store.js'
+export { DurableStore, SNAPSHOT_SLICE_MS, encodeInSlices } from './durable-store.js'
 export type { DurableStoreEvents, DurableStoreOptions } from './durable-store.js'
 export { issueText, keepCorruptCopy, loadStoreFiles, readStoreFile } from './files.js'
 export type {

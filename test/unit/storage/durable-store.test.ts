@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-import { DurableStore } from '#src/storage/index.js'
+import { DurableStore, SNAPSHOT_SLICE_MS, encodeInSlices } from '#src/storage/index.js'
 import type { DurableStoreOptions } from '#src/storage/index.js'
 import { ClosedError } from '#src/util/index.js'
 
@@ -305,6 +305,105 @@ describe('DurableStore gathered writes (nflog: changes gather, then one append)'
       await sleep(20)
     }
     assert.deepEqual(await records(s.snapshotPath), [rec('a')])
+    await s.store.close()
+  })
+})
+
+/** busyFor keeps the thread busy, as encoding many protobuf records does. */
+function busyFor(ms: number): void {
+  const until = performance.now() + ms
+  while (performance.now() < until) {
+    // Spinning on purpose: the point is a synchronous cost.
+  }
+}
+
+describe('DurableStore snapshots of a large state (the API keeps answering)', () => {
+  const many = Array.from({ length: 2000 }, (_, i) => rec(`k${i}`, `v${i}`))
+
+  it('encodes in slices whose bytes are those of one encode', async () => {
+    const slowEncode = (records: Iterable<Rec>): Uint8Array => {
+      busyFor(1)
+      return encode(records)
+    }
+    const sliced = await encodeInSlices(many, slowEncode)
+    assert.deepEqual(Buffer.from(sliced), Buffer.from(encode(many)))
+    assert.deepEqual(Buffer.from(await encodeInSlices([], encode)), Buffer.from(encode([])))
+  })
+
+  it('lets the event loop run while it encodes, and journals what changed meanwhile', async () => {
+    // Every encode call costs 1 ms, so the whole state takes far longer than one slice: the
+    // store must hand the event loop back between slices, not encode it all in one turn.
+    let turns = 0
+    let ticking = true
+    const tick = (): void => {
+      turns++
+      if (ticking) {
+        setImmediate(tick)
+      }
+    }
+    const turnsSeenByEncode = new Set<number>()
+    let calls = 0
+    const midway: { change?: (r: Rec) => void } = {}
+    const s = await setup({
+      key: (r) => r.key,
+      gatherMs: 10,
+      encode: (records) => {
+        turnsSeenByEncode.add(turns)
+        calls++
+        if (calls === 3) {
+          // k0 is in the first slice, already encoded: its change must reach the journal.
+          midway.change?.(rec('k0', 'changed while encoding'))
+        }
+        busyFor(1)
+        return encode(records)
+      },
+    })
+    midway.change = s.change
+    for (const r of many) {
+      s.state.set(r.key, r)
+    }
+    setImmediate(tick)
+    const bytes = await s.store.compact()
+    ticking = false
+    assert.ok(
+      calls * 1 > 4 * SNAPSHOT_SLICE_MS && turnsSeenByEncode.size > 1,
+      `encode ran in ${turnsSeenByEncode.size} turn(s) over ${calls} calls`
+    )
+    const snapshot = await records(s.snapshotPath)
+    assert.equal(bytes, await size(s.snapshotPath))
+    assert.equal(snapshot.length, many.length)
+    assert.deepEqual(snapshot[0], rec('k0', 'v0'))
+    await s.store.flush()
+    assert.deepEqual(await records(s.journalPath), [rec('k0', 'changed while encoding')])
+    await s.store.close()
+    assert.deepEqual((await records(s.snapshotPath))[0], rec('k0', 'changed while encoding'))
+  })
+
+  it('lets the event loop run while it encodes a large journal append', async () => {
+    let turns = 0
+    let ticking = true
+    const tick = (): void => {
+      turns++
+      if (ticking) {
+        setImmediate(tick)
+      }
+    }
+    const turnsSeenByEncode = new Set<number>()
+    const s = await setup({
+      key: (r) => r.key,
+      encode: (records) => {
+        turnsSeenByEncode.add(turns)
+        busyFor(1)
+        return encode(records)
+      },
+    })
+    setImmediate(tick)
+    s.change(...many)
+    await s.store.flush()
+    ticking = false
+    assert.ok(turnsSeenByEncode.size > 1, `encode ran in ${turnsSeenByEncode.size} turn(s)`)
+    assert.deepEqual(await records(s.journalPath), many)
+    assert.equal(s.store.syncs, 1)
     await s.store.close()
   })
 })
