@@ -6,7 +6,7 @@
  */
 export { basicAuthorization, configuredAuthorization } from './auth.js'
 export { classifyStatus, MAX_ERROR_DETAILS_CHARS, reasonForStatus } from './classify-status.js'
-export { buildDispatcher, loadHttpLibrary, PROXY_SCHEMES, validateProxyURL } from './dispatcher.js'
+export { buildDispatcher, PROXY_SCHEMES, validateProxyURL } from './dispatcher.js'
 export type { ConnectionPoolOptions } from './dispatcher.js'
 export { HttpConfigError, TransportError } from './errors.js'
 export {
@@ -21,3 +21,4 @@ export { MAX_REQUESTS, roundTrip } from './round-trip.js'
 export type { RoundTripRequest, RoundTripResponse } from './round-trip.js'
 export { buildTLSOptions, TLS_VERSIONS, tlsFilesDigest, tlsFilesDigestSync } from './tls-options.js'
 export type { TLSOptions } from './tls-options.js'
+export { warmUpHttpClient } from './warm-up.js'
