@@ -74,7 +74,11 @@ const FLAGS = {
   },
   'alertmesh-heap': {
     default: '3072',
-    help: "alertmesh's V8 heap limit in MiB (node --max-old-space-size), as systemd/alertmesh.service sets it",
+    help: "alertmesh's V8 heap limit in MiB (node --max-old-space-size), as docs/runbook.md §1 sets it for 1M alerts",
+  },
+  'alertmesh-young': {
+    default: '64',
+    help: "alertmesh's young generation in MiB (node --max-semi-space-size), as docs/runbook.md §1 sets it for 1M alerts; 0 for V8's default (16)",
   },
   'alertmesh-node-args': {
     default: '',
@@ -98,6 +102,8 @@ interface Params extends TargetParams {
   readonly probeIntervalMs: number
   readonly notifyTimeoutS: number
   readonly alertmeshHeapMiB: number
+  /** --max-semi-space-size for alertmesh, MiB; 0 leaves V8's default. */
+  readonly alertmeshYoungMiB: number
   readonly alertmeshNodeArgs: readonly string[]
 }
 
@@ -135,6 +141,10 @@ function readParams(flags: Record<keyof typeof FLAGS, string>): Params {
     probeIntervalMs: positiveNumber('probe-interval', flags['probe-interval']),
     notifyTimeoutS: positiveNumber('notify-timeout', flags['notify-timeout']),
     alertmeshHeapMiB: positiveInteger('alertmesh-heap', flags['alertmesh-heap']),
+    alertmeshYoungMiB:
+      flags['alertmesh-young'] === '0'
+        ? 0
+        : positiveInteger('alertmesh-young', flags['alertmesh-young']),
     alertmeshNodeArgs: nodeArgs,
   }
 }
@@ -327,6 +337,9 @@ function launchSpec(name: TargetName, params: Params): TargetSpec {
     ...spec,
     args: [
       `--max-old-space-size=${params.alertmeshHeapMiB}`,
+      ...(params.alertmeshYoungMiB > 0
+        ? [`--max-semi-space-size=${params.alertmeshYoungMiB}`]
+        : []),
       ...params.alertmeshNodeArgs,
       ...spec.args,
     ],
@@ -586,7 +599,8 @@ async function main(): Promise<number> {
     `\n## alertmesh scale benchmark (${started.toISOString()}): ${formatFigure(params.alerts)} ` +
       `alerts, ${formatFigure(params.groups)} groups, ${formatFigure(params.silences)} silences, ` +
       `group_wait ${params.groupWaitS}s, group_interval ${params.groupIntervalS}s, alertmesh heap ` +
-      `limit ${params.alertmeshHeapMiB} MiB\n`
+      `limit ${params.alertmeshHeapMiB} MiB, young generation ` +
+      `${params.alertmeshYoungMiB > 0 ? `${params.alertmeshYoungMiB} MiB` : "V8's default"}\n`
   )
   console.log(renderTable(params, results))
   const path = await writeResults(params.resultsDir, BENCH_NAME, started, {
