@@ -317,6 +317,32 @@ function busyFor(ms: number): void {
   }
 }
 
+/** TurnCounter counts event-loop turns (one setImmediate each) between start() and stop(). */
+class TurnCounter {
+  turns = 0
+  #running = false
+
+  start(): void {
+    this.#running = true
+    setImmediate(() => {
+      this.#tick()
+    })
+  }
+
+  stop(): void {
+    this.#running = false
+  }
+
+  #tick(): void {
+    this.turns++
+    if (this.#running) {
+      setImmediate(() => {
+        this.#tick()
+      })
+    }
+  }
+}
+
 describe('DurableStore snapshots of a large state (the API keeps answering)', () => {
   const many = Array.from({ length: 2000 }, (_, i) => rec(`k${i}`, `v${i}`))
 
@@ -333,14 +359,7 @@ describe('DurableStore snapshots of a large state (the API keeps answering)', ()
   it('lets the event loop run while it encodes, and journals what changed meanwhile', async () => {
     // Every encode call costs 1 ms, so the whole state takes far longer than one slice: the
     // store must hand the event loop back between slices, not encode it all in one turn.
-    let turns = 0
-    let ticking = true
-    const tick = (): void => {
-      turns++
-      if (ticking) {
-        setImmediate(tick)
-      }
-    }
+    const loop = new TurnCounter()
     const turnsSeenByEncode = new Set<number>()
     let calls = 0
     const midway: { change?: (r: Rec) => void } = {}
@@ -348,7 +367,7 @@ describe('DurableStore snapshots of a large state (the API keeps answering)', ()
       key: (r) => r.key,
       gatherMs: 10,
       encode: (records) => {
-        turnsSeenByEncode.add(turns)
+        turnsSeenByEncode.add(loop.turns)
         calls++
         if (calls === 3) {
           // k0 is in the first slice, already encoded: its change must reach the journal.
@@ -362,9 +381,9 @@ describe('DurableStore snapshots of a large state (the API keeps answering)', ()
     for (const r of many) {
       s.state.set(r.key, r)
     }
-    setImmediate(tick)
+    loop.start()
     const bytes = await s.store.compact()
-    ticking = false
+    loop.stop()
     assert.ok(
       calls * 1 > 4 * SNAPSHOT_SLICE_MS && turnsSeenByEncode.size > 1,
       `encode ran in ${turnsSeenByEncode.size} turn(s) over ${calls} calls`
@@ -380,27 +399,20 @@ describe('DurableStore snapshots of a large state (the API keeps answering)', ()
   })
 
   it('lets the event loop run while it encodes a large journal append', async () => {
-    let turns = 0
-    let ticking = true
-    const tick = (): void => {
-      turns++
-      if (ticking) {
-        setImmediate(tick)
-      }
-    }
+    const loop = new TurnCounter()
     const turnsSeenByEncode = new Set<number>()
     const s = await setup({
       key: (r) => r.key,
       encode: (records) => {
-        turnsSeenByEncode.add(turns)
+        turnsSeenByEncode.add(loop.turns)
         busyFor(1)
         return encode(records)
       },
     })
-    setImmediate(tick)
+    loop.start()
     s.change(...many)
     await s.store.flush()
-    ticking = false
+    loop.stop()
     assert.ok(turnsSeenByEncode.size > 1, `encode ran in ${turnsSeenByEncode.size} turn(s)`)
     assert.deepEqual(await records(s.journalPath), many)
     assert.equal(s.store.syncs, 1)
