@@ -430,29 +430,23 @@ export async function encodeInSlices<T>(
   state: Iterable<T>,
   encode: (records: Iterable<T>) => Uint8Array
 ): Promise<Uint8Array> {
-  const iterator = state[Symbol.iterator]()
   const parts: Uint8Array[] = []
+  let batch: T[] = []
   let sliceStarted = performance.now()
-  for (;;) {
-    const batch: T[] = []
-    let next = iterator.next()
-    while (next.done !== true) {
-      batch.push(next.value)
-      if (batch.length === SLICE_CHECK_RECORDS) {
-        break
-      }
-      next = iterator.next()
+  for (const record of state) {
+    batch.push(record)
+    if (batch.length < SLICE_CHECK_RECORDS) {
+      continue
     }
-    if (batch.length > 0) {
-      parts.push(encode(batch))
-    }
-    if (next.done === true) {
-      break
-    }
+    parts.push(encode(batch))
+    batch = []
     if (performance.now() - sliceStarted >= SNAPSHOT_SLICE_MS) {
       await nextTurn()
       sliceStarted = performance.now()
     }
+  }
+  if (batch.length > 0) {
+    parts.push(encode(batch))
   }
   return parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts)
 }
