@@ -116,6 +116,22 @@ export function positiveInteger(name: string, value: string): number {
 }
 
 /**
+ * nonNegativeInteger parses a flag that must be an integer >= 0.
+ *
+ * @param name - the flag.
+ * @param value - its text.
+ * @returns the integer.
+ * @throws UsageError otherwise.
+ */
+export function nonNegativeInteger(name: string, value: string): number {
+  const n = nonNegativeNumber(name, value)
+  if (!Number.isInteger(n)) {
+    throw new UsageError(`--${name} must be an integer, got "${value}"`)
+  }
+  return n
+}
+
+/**
  * booleanFlag parses `true` or `false`.
  *
  * @param name - the flag.

@@ -98,6 +98,11 @@ export interface NotifyParams {
    * latency of one notification on an otherwise idle node (batch and connections unused).
    */
   readonly serial: boolean
+  /**
+   * Alerts posted and notified one at a time before the measure, and not counted: the measure
+   * then sees a process past its start (for a JIT-compiled target, past its warm-up).
+   */
+  readonly warmUp: number
 }
 
 /** NotifyRun is one measure on one fresh process. */
@@ -114,6 +119,8 @@ export interface NotifyRun {
    * Per group, from the start of the POST that carried its alert to its first notification.
    */
   readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number }
+  /** Alerts notified before the measure and not counted in it. */
+  readonly warmUp: number
   /** Notifications received by the end of the linger, duplicates and strangers included. */
   readonly received: number
   /** Notifications for a group that had already been notified. */
@@ -291,8 +298,8 @@ function postInBatches(ctx: NotifyContext, sentAt: number[]): Promise<LoadResult
   )
   return loadAlerts(ctx.pool, {
     prefix: ctx.prefix,
-    from: 0,
-    to: params.groups,
+    from: params.warmUp,
+    to: params.warmUp + params.groups,
     batch: params.batch,
     concurrency: params.connections,
     onBatch: (first, size, sentMs) => {
@@ -302,15 +309,18 @@ function postInBatches(ctx: NotifyContext, sentAt: number[]): Promise<LoadResult
 }
 
 /**
- * postSerially posts one alert at a time and waits for its notification before the next, so
- * each latency is that of one notification on an otherwise idle node.
+ * postSerially posts alerts `from` to `to` - 1 one at a time, each once the previous one's
+ * notification arrived, so each latency is that of one notification on an otherwise idle node.
  */
-async function postSerially(ctx: NotifyContext, sentAt: number[]): Promise<LoadResult> {
-  const { params } = ctx
-  ctx.say(`posting ${params.groups} alerts one at a time, each after the previous notification`)
+async function postSerially(
+  ctx: NotifyContext,
+  sentAt: number[],
+  from: number,
+  to: number
+): Promise<LoadResult> {
   const started = performance.now()
-  const signal = AbortSignal.timeout(params.timeoutS * 1000)
-  for (let n = 0; n < params.groups; n++) {
+  const signal = AbortSignal.timeout(ctx.params.timeoutS * 1000)
+  for (let n = from; n < to; n++) {
     await loadAlerts(ctx.pool, {
       prefix: ctx.prefix,
       from: n,
@@ -324,10 +334,24 @@ async function postSerially(ctx: NotifyContext, sentAt: number[]): Promise<LoadR
     await ctx.arrivals.arrived(n, signal)
   }
   return {
-    alerts: params.groups,
-    requests: params.groups,
+    alerts: to - from,
+    requests: to - from,
     durationS: (performance.now() - started) / 1000,
   }
+}
+
+/**
+ * warmUp posts the warm-up alerts (numbers 0 to warmUp - 1) one at a time and waits for each
+ * notification; the measured alerts come after them.
+ */
+async function warmUp(ctx: NotifyContext): Promise<void> {
+  const { warmUp: count } = ctx.params
+  if (count === 0) {
+    return
+  }
+  ctx.say(`warming up: ${count} alerts one at a time, not measured`)
+  const warm = await postSerially(ctx, [], 0, count)
+  ctx.say(`warmed up in ${(warm.durationS * 1000).toFixed(0)} ms`)
 }
 
 /**
@@ -341,20 +365,29 @@ async function postSerially(ctx: NotifyContext, sentAt: number[]): Promise<LoadR
  */
 export async function measureNotify(ctx: NotifyContext): Promise<NotifyRun> {
   const { params, target, arrivals, say } = ctx
-  const sentAt = new Array<number>(params.groups)
+  const total = params.warmUp + params.groups
+  await warmUp(ctx)
+  /** Groups of the measure notified so far (the warm-up's are all in). */
+  const measured = (): number => arrivals.notified - params.warmUp
+  const sentAt = new Array<number>(total)
   const started = performance.now()
   let load: LoadResult
   try {
-    load = params.serial ? await postSerially(ctx, sentAt) : await postInBatches(ctx, sentAt)
+    if (params.serial) {
+      ctx.say(`posting ${params.groups} alerts one at a time, each after the previous notification`)
+      load = await postSerially(ctx, sentAt, params.warmUp, total)
+    } else {
+      load = await postInBatches(ctx, sentAt)
+    }
   } catch (err) {
     // Name the phase: a reset here is the target failing to take alerts while it notifies.
     throw new Error(
       `POST /api/v2/alerts failed after ${((performance.now() - started) / 1000).toFixed(1)} s ` +
-        `(${arrivals.notified} groups notified by then): ${err instanceof Error ? err.message : String(err)}`,
+        `(${measured()} groups notified by then): ${err instanceof Error ? err.message : String(err)}`,
       { cause: err }
     )
   }
-  say(`posted in ${(load.durationS * 1000).toFixed(0)} ms; ${arrivals.notified} groups notified`)
+  say(`posted in ${(load.durationS * 1000).toFixed(0)} ms; ${measured()} groups notified`)
   const deadline = started + params.timeoutS * 1000
   let lastReport = performance.now()
   while (arrivals.completeAt === undefined) {
@@ -363,16 +396,16 @@ export async function measureNotify(ctx: NotifyContext): Promise<NotifyRun> {
     if (now >= deadline) {
       const c = arrivals.counts()
       throw new IncompleteError(
-        `only ${arrivals.notified} of ${params.groups} groups were notified within ` +
+        `only ${measured()} of ${params.groups} groups were notified within ` +
           `${params.timeoutS} s (${c.received} notifications received, ${c.unidentified} ` +
           'without an alert id of this run)',
-        arrivals.notified
+        measured()
       )
     }
     if (now - lastReport >= PROGRESS_EVERY_MS) {
       lastReport = now
       say(
-        `${arrivals.notified}/${params.groups} groups notified after ` +
+        `${measured()}/${params.groups} groups notified after ` +
           `${((now - started) / 1000).toFixed(1)} s`
       )
     }
@@ -383,7 +416,9 @@ export async function measureNotify(ctx: NotifyContext): Promise<NotifyRun> {
   const memoryAfter = await target.memory()
   await sleep(LINGER_MS)
   target.assertAlive()
-  const latencies = [...arrivals.firstAt].map(([n, at]) => at - (sentAt[n] ?? started))
+  const latencies = [...arrivals.firstAt]
+    .filter(([n]) => n >= params.warmUp)
+    .map(([n, at]) => at - (sentAt[n] ?? started))
   latencies.sort((a, b) => a - b)
   const counts = arrivals.counts()
   const durationS = (completeAt - started) / 1000
@@ -393,6 +428,7 @@ export async function measureNotify(ctx: NotifyContext): Promise<NotifyRun> {
     postS: load.durationS,
     durationS,
     perS: params.groups / durationS,
+    warmUp: params.warmUp,
     latencyMs: {
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
