@@ -58,6 +58,16 @@ export class Deadline {
     return reason instanceof DOMException && reason.name === 'TimeoutError'
   }
 
+  /**
+   * abort fires the signal now with `reason` (unless it already fired) and stops the timer: the
+   * owner cancels the work without a parent signal of its own to abort.
+   *
+   * @param reason - the signal's reason.
+   */
+  abort(reason: unknown): void {
+    this.#abort(reason)
+  }
+
   /** clear stops the timer and lets go of the parents; the signal keeps its state. Idempotent. */
   clear(): void {
     clearTimeout(this.#timer)

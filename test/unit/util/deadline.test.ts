@@ -42,6 +42,21 @@ describe('Deadline', () => {
     assert.equal(deadline.signal.reason, reason)
   })
 
+  it('aborts at once with the reason abort() gives, and neither the timer nor a parent fires it again', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] })
+    const parent = new AbortController()
+    const deadline = new Deadline(1000, [parent.signal])
+    const reason = new Error('group stopped')
+    deadline.abort(reason)
+    assert.equal(deadline.signal.aborted, true)
+    assert.equal(deadline.signal.reason, reason)
+    assert.equal(deadline.timedOut, false)
+    deadline.abort(new Error('again'))
+    parent.abort(new Error('late parent'))
+    t.mock.timers.tick(2000)
+    assert.equal(deadline.signal.reason, reason)
+  })
+
   it('starts aborted when a parent already was', () => {
     const reason = new Error('gone')
     const deadline = new Deadline(60_000, [AbortSignal.abort(reason)])
