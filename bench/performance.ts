@@ -251,31 +251,25 @@ async function measureAll(work: string): Promise<Record<Product, Figures>> {
   ])
   put('rss10k', pick(await readRecord<ComparisonRecord>(smallDir), 'RSS at 10k alerts'))
 
-  const notifyDir = await dir('notify')
-  await runChild('notify', [
-    '--paths=webhook',
-    '--serial=true',
-    '--groups=1000',
-    '--runs=3',
-    `--results-dir=${notifyDir}`,
-  ])
-  const notify = await readRecord<ComparisonRecord>(notifyDir)
-  put('notifyP50', pick(notify, 'webhook: one at a time, latency p50'))
-  put('notifyP99', pick(notify, 'webhook: one at a time, latency p99'))
-
-  const warmDir = await dir('notify-warm')
-  await runChild('notify', [
-    '--paths=webhook',
-    '--serial=true',
-    '--groups=1000',
-    '--runs=3',
-    `--warm-up=${NOTIFY_WARM_UP}`,
-    `--results-dir=${warmDir}`,
-  ])
-  const warm = await readRecord<ComparisonRecord>(warmDir)
-  const warmRow = `webhook: one at a time after ${NOTIFY_WARM_UP} warm-up notifications, latency`
-  put('notifyWarmP50', pick(warm, `${warmRow} p50`))
-  put('notifyWarmP99', pick(warm, `${warmRow} p99`))
+  // One notification at a time on fresh processes, then again after NOTIFY_WARM_UP of them.
+  for (const warmUp of [0, NOTIFY_WARM_UP]) {
+    const notifyDir = await dir(`notify-${warmUp}`)
+    await runChild('notify', [
+      '--paths=webhook',
+      '--serial=true',
+      '--groups=1000',
+      '--runs=3',
+      `--warm-up=${warmUp}`,
+      `--results-dir=${notifyDir}`,
+    ])
+    const notify = await readRecord<ComparisonRecord>(notifyDir)
+    const row =
+      warmUp === 0
+        ? 'webhook: one at a time, latency'
+        : `webhook: one at a time after ${warmUp} warm-up notifications, latency`
+    put(warmUp === 0 ? 'notifyP50' : 'notifyWarmP50', pick(notify, `${row} p50`))
+    put(warmUp === 0 ? 'notifyP99' : 'notifyWarmP99', pick(notify, `${row} p99`))
+  }
 
   const clusterFile = join(work, 'cluster.json')
   await runChild('cluster', ['--rounds=3', '--first-only', `--json=${clusterFile}`])
