@@ -52,10 +52,9 @@ export class AggregationGroup {
   readonly #options: AggregationGroupOptions
   /**
    * The running flush's deadline, which stop() aborts. Not an AbortController of the group's
-   * own as the flush's parent signal: that signal, with the listener map each flush left on
-   * it, lived as long as the group (about 3 KB a group, copied by every young-generation GC
-   * until promoted: half of what a notification left for the scavenger in the serial notify
-   * benchmark).
+   * own as the flush's parent signal: that controller and its signal, with the listener map
+   * each flush left on it, lived as long as the group (with the spent Immediate below, about
+   * 800 bytes a group: a heap snapshot after 10,000 one-alert groups held 62.4 MiB, now 54.7).
    */
   #deadline: Deadline | undefined
   #timer: NodeJS.Timeout | undefined
