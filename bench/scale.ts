@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url'
 import type { Pool } from 'undici'
 
 import { ALERT_NAMES } from './lib/alerts.js'
-import { UsageError, positiveInteger, positiveNumber } from './lib/args.js'
+import { UsageError, nonNegativeInteger, positiveInteger, positiveNumber } from './lib/args.js'
 import type { FlagSpec } from './lib/args.js'
 import { loadAlerts, openPool } from './lib/http.js'
 import { cpuSnapshot, cpuUse, readMemory, waitForQuiet } from './lib/proc.js'
@@ -141,10 +141,7 @@ function readParams(flags: Record<keyof typeof FLAGS, string>): Params {
     probeIntervalMs: positiveNumber('probe-interval', flags['probe-interval']),
     notifyTimeoutS: positiveNumber('notify-timeout', flags['notify-timeout']),
     alertmeshHeapMiB: positiveInteger('alertmesh-heap', flags['alertmesh-heap']),
-    alertmeshYoungMiB:
-      flags['alertmesh-young'] === '0'
-        ? 0
-        : positiveInteger('alertmesh-young', flags['alertmesh-young']),
+    alertmeshYoungMiB: nonNegativeInteger('alertmesh-young', flags['alertmesh-young']),
     alertmeshNodeArgs: nodeArgs,
   }
 }

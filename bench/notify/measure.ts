@@ -374,7 +374,7 @@ export async function measureNotify(ctx: NotifyContext): Promise<NotifyRun> {
   let load: LoadResult
   try {
     if (params.serial) {
-      ctx.say(`posting ${params.groups} alerts one at a time, each after the previous notification`)
+      say(`posting ${params.groups} alerts one at a time, each after the previous notification`)
       load = await postSerially(ctx, sentAt, params.warmUp, total)
     } else {
       load = await postInBatches(ctx, sentAt)
