@@ -1,4 +1,4 @@
-import { ClosedError, compareGoStrings } from '../util/index.js'
+import { ClosedError, ExponentialBackoff, compareGoStrings } from '../util/index.js'
 
 import { BlockingQuery } from './blocking-query.js'
 import type { KvEntry } from './client-types.js'
@@ -32,9 +32,9 @@ export interface ConsulConfigWatchOptions {
   readonly onDocument: (doc: KvConfigDocument) => void
   /** Called when `<prefix>/config` does not exist, at start or after a delete; once per absence. */
   readonly onMissing: () => void
-  /** Hears every failed read (either loop) with the delay before its retry. */
+  /** Hears every failed read (either loop, or the re-read after a change) with its retry delay. */
   readonly onError: (err: unknown, retryInMs: number) => void
-  /** Called once both loops read successfully again after a failure. */
+  /** Called once every read (both loops, the re-read) succeeds again after a failure. */
   readonly onRecovered?: () => void
   /**
    * How long Consul may hold each blocking read.
@@ -44,7 +44,10 @@ export interface ConsulConfigWatchOptions {
   readonly waitMs?: number
 }
 
-type Part = 'config' | 'templates'
+type Part = 'config' | 'templates' | 'refresh'
+
+/** A failed re-read is retried like a failed long poll: from 200 ms, doubling up to 30 s. */
+const REFRESH_BACKOFF = { initialIntervalMs: 200, multiplier: 2, maxIntervalMs: 30_000 } as const
 
 /**
  * ConsulConfigWatch follows the config document in Consul KV with two blocking queries: one on
@@ -52,10 +55,17 @@ type Part = 'config' | 'templates'
  * watch the whole prefix: every node writes `<prefix>/status/<node>`, and a prefix watch would
  * wake every node on every status write.
  *
- * The first document is delivered once both reads have answered. After that, changes from both
- * loops that arrive together are coalesced (one `setImmediate`), and a document is delivered
+ * The two loops only say that something changed; what is delivered comes from a fresh read of
+ * both parts, issued after the change was seen. Each loop alone can lag: `alertmesh config push`
+ * writes the templates, then the config, and the config loop may answer before the templates
+ * loop has seen the earlier write. Pairing the new config with the templates the loop last saw
+ * would apply a state that never was in Consul (and refuse or accept the wrong thing); a read
+ * issued afterwards sees every write that finished before the config write.
+ *
+ * The first document is delivered once both loops have answered. Changes that arrive together
+ * are coalesced (one `setImmediate`, and one re-read at a time), and a document is delivered
  * only when its text or templates differ from the last one delivered, so an identical re-put
- * delivers nothing.
+ * delivers nothing. A failed re-read goes to `onError` and is retried with backoff.
  *
  * @example
  * ```ts
@@ -74,10 +84,14 @@ export class ConsulConfigWatch {
   readonly #config: BlockingQuery<KvEntry | undefined>
   readonly #templates: BlockingQuery<readonly KvEntry[]>
   readonly #failing = new Set<Part>()
-  #configEntry: { readonly entry: KvEntry | undefined } | undefined
-  #templateEntries: readonly KvEntry[] | undefined
+  /** The loops that have answered at least once: nothing is read before both have. */
+  readonly #answered = new Set<'config' | 'templates'>()
   #delivered: KvConfigDocument | 'missing' | undefined
-  #flush: NodeJS.Immediate | undefined
+  #cancelFlush: (() => void) | undefined
+  #refreshing: Promise<void> | undefined
+  #refreshAgain = false
+  readonly #refreshBackoff = new ExponentialBackoff(REFRESH_BACKOFF)
+  readonly #abort = new AbortController()
   #stopped = false
   #stopping: Promise<void> | undefined
 
@@ -110,9 +124,8 @@ export class ConsulConfigWatch {
       name: `kv ${configKey}`,
       fetch: (index, waitMs, signal) => client.kvGet(configKey, { index, waitMs, signal }),
       equals: (a, b) => (a === undefined || b === undefined ? a === b : a.value.equals(b.value)),
-      onChange: (entry) => {
-        this.#configEntry = { entry }
-        this.#schedule()
+      onChange: () => {
+        this.#loopAnswered('config')
       },
       ...common('config'),
     })
@@ -120,9 +133,8 @@ export class ConsulConfigWatch {
       name: `kv ${templatesPrefix}`,
       fetch: (index, waitMs, signal) => client.kvList(templatesPrefix, { index, waitMs, signal }),
       equals: sameEntries,
-      onChange: (entries) => {
-        this.#templateEntries = entries
-        this.#schedule()
+      onChange: () => {
+        this.#loopAnswered('templates')
       },
       ...common('templates'),
     })
@@ -150,43 +162,104 @@ export class ConsulConfigWatch {
   stop(): Promise<void> {
     if (this.#stopping === undefined) {
       this.#stopped = true
-      if (this.#flush !== undefined) {
-        clearImmediate(this.#flush)
-        this.#flush = undefined
-      }
-      this.#stopping = Promise.all([this.#config.stop(), this.#templates.stop()]).then(() => {
-        // Both loops are done; nothing else can schedule a flush.
-      })
+      this.#cancelFlush?.()
+      this.#cancelFlush = undefined
+      this.#abort.abort()
+      const refreshing = this.#refreshing ?? Promise.resolve()
+      this.#stopping = Promise.all([this.#config.stop(), this.#templates.stop(), refreshing]).then(
+        () => {
+          // Both loops and the re-read are done; nothing else can schedule a flush.
+        }
+      )
     }
     return this.#stopping
   }
 
+  #loopAnswered(part: 'config' | 'templates'): void {
+    this.#answered.add(part)
+    this.#schedule()
+  }
+
   #schedule(): void {
-    // setImmediate rather than a microtask: answers of the two loops that arrive in the same
-    // turn of the event loop (one write touching both, or start-up) become one delivery.
-    this.#flush ??= setImmediate(() => {
-      this.#flush = undefined
-      this.#deliver()
+    if (this.#stopped || this.#answered.size < 2) {
+      return
+    }
+    if (this.#refreshing !== undefined) {
+      // The re-read in flight may have been issued before this change; read once more after it.
+      this.#refreshAgain = true
+      return
+    }
+    if (this.#cancelFlush === undefined) {
+      // setImmediate rather than a microtask: answers of the two loops that arrive in the same
+      // turn of the event loop (one write touching both, or start-up) become one re-read.
+      const immediate = setImmediate(() => {
+        this.#startRefresh()
+      })
+      this.#cancelFlush = () => {
+        clearImmediate(immediate)
+      }
+    }
+  }
+
+  #startRefresh(): void {
+    this.#cancelFlush = undefined
+    if (this.#stopped) {
+      return
+    }
+    this.#refreshing = this.#refresh().then((retryInMs) => {
+      this.#refreshing = undefined
+      if (this.#stopped) {
+        return
+      }
+      if (retryInMs !== undefined) {
+        // A retry re-reads anyway, so a change seen meanwhile needs no read of its own.
+        this.#refreshAgain = false
+        const timer = setTimeout(() => {
+          this.#startRefresh()
+        }, retryInMs)
+        this.#cancelFlush = () => {
+          clearTimeout(timer)
+        }
+      } else if (this.#refreshAgain) {
+        this.#refreshAgain = false
+        this.#schedule()
+      }
     })
   }
 
-  #deliver(): void {
-    if (this.#stopped || this.#configEntry === undefined || this.#templateEntries === undefined) {
-      return
-    }
-    const { entry } = this.#configEntry
+  /** refresh reads and delivers the document; it resolves with the retry delay after a failure. */
+  async #refresh(): Promise<number | undefined> {
+    let doc: KvConfigDocument | undefined
     try {
-      if (entry === undefined) {
+      doc = await readDocument(this.#options.client, this.#layout, this.#abort.signal)
+    } catch (err: unknown) {
+      if (this.#stopped) {
+        return undefined
+      }
+      const retryInMs = this.#refreshBackoff.next()
+      this.#failing.add('refresh')
+      this.#options.onError(err, retryInMs)
+      return retryInMs
+    }
+    this.#refreshBackoff.reset()
+    if (this.#stopped) {
+      return undefined
+    }
+    if (this.#failing.delete('refresh') && this.#failing.size === 0) {
+      this.#options.onRecovered?.()
+    }
+    this.#deliver(doc)
+    return undefined
+  }
+
+  #deliver(doc: KvConfigDocument | undefined): void {
+    try {
+      if (doc === undefined) {
         if (this.#delivered !== 'missing') {
           this.#delivered = 'missing'
           this.#options.onMissing()
         }
         return
-      }
-      const doc: KvConfigDocument = {
-        text: entry.value.toString('utf8'),
-        templates: templateMap(this.#layout.templatesPrefix, this.#templateEntries),
-        index: entry.modifyIndex,
       }
       const last = this.#delivered
       if (
@@ -215,12 +288,23 @@ export class ConsulConfigWatch {
  * @returns the document, or undefined when `<prefix>/config` does not exist.
  * @throws ConsulError when Consul cannot be read.
  */
-export async function fetchConfigDocument(
+export function fetchConfigDocument(
   client: ConsulClient,
   prefix: string,
   signal?: AbortSignal
 ): Promise<KvConfigDocument | undefined> {
-  const layout = kvLayout(prefix)
+  return readDocument(client, kvLayout(prefix), signal)
+}
+
+/**
+ * readDocument reads the config key and the templates folder at once. Both reads start after
+ * the call, so they see every write that finished before it.
+ */
+async function readDocument(
+  client: ConsulClient,
+  layout: KvLayout,
+  signal?: AbortSignal
+): Promise<KvConfigDocument | undefined> {
   const options = signal === undefined ? {} : { signal }
   const [config, templates] = await Promise.all([
     client.kvGet(layout.configKey, options),

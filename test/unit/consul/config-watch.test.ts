@@ -171,15 +171,90 @@ describe('ConsulConfigWatch', () => {
     for (let i = 0; i < 5; i++) {
       await kvPut(consul, `am/status/node-${i}`, `{"n":${i}}`)
     }
-    // A template write afterwards proves the watch is alive; only its loop may have re-read.
+    // A template write afterwards proves the watch is alive; only its loop may have woken, and
+    // one re-read of both parts follows it.
     const seen = recorder.events.length
     await kvPut(consul, 'am/templates/a.tmpl', 'A')
     await recorder.document(seen)
     await idle()
     const since = consul.requests().slice(before)
-    assert.equal(since.filter(isConfigRead).length, 0)
-    assert.equal(since.filter(isTemplatesRead).length, 1)
+    const longPolls = since.filter((r) => r.blocking)
+    const reReads = since.filter((r) => !r.blocking)
+    assert.equal(longPolls.filter(isConfigRead).length, 0)
+    assert.equal(longPolls.filter(isTemplatesRead).length, 1)
+    assert.equal(reReads.filter(isConfigRead).length, 1)
+    assert.equal(reReads.filter(isTemplatesRead).length, 1)
     assert.equal(recorder.count('document'), 2)
+  })
+
+  it('pairs a new config with the templates written before it, even when their loop lags', async () => {
+    await kvPut(consul, 'am/config', 'c1')
+    await kvPut(consul, 'am/templates/a.tmpl', 'A1')
+    watch.start()
+    await recorder.document(0)
+    await idle()
+    // Hold the templates loop's next long poll, so it cannot see the next template write.
+    let release: () => void = () => undefined
+    const held = new Promise<void>((resolve) => {
+      consul.intercept((r, _res, proceed) => {
+        if (r.path !== '/v1/kv/am/templates/' || !r.query.has('index')) {
+          return false
+        }
+        consul.intercept(undefined)
+        release = proceed
+        resolve()
+        return true
+      })
+    })
+    let seen = recorder.events.length
+    await kvPut(consul, 'am/templates/a.tmpl', 'A2')
+    assert.deepEqual([...(await recorder.document(seen)).templates], [['a.tmpl', 'A2']])
+    await held
+    // As `alertmesh config push` writes: the templates, then the config that uses them.
+    seen = recorder.events.length
+    await kvPut(consul, 'am/templates/a.tmpl', 'A3')
+    await kvPut(consul, 'am/config', 'c2')
+    const doc = await recorder.document(seen)
+    assert.equal(doc.text, 'c2')
+    assert.deepEqual([...doc.templates], [['a.tmpl', 'A3']])
+    release()
+    await idle()
+    // The lagging loop catches up with what was already delivered: nothing new.
+    assert.equal(recorder.count('document'), 3)
+    assert.deepEqual(
+      recorder.events.filter((e) => e.kind !== 'document'),
+      [],
+      'no errors or missing reports'
+    )
+  })
+
+  it('retries a failed re-read with backoff, reports it, and delivers once it succeeds', async () => {
+    await kvPut(consul, 'am/config', 'c1')
+    watch.start()
+    await recorder.document(0)
+    await idle()
+    // The parked long polls were let in already; only the re-read after the change fails.
+    consul.failNext({ count: 2, pathPrefix: '/v1/kv/am/templates/' })
+    const seen = recorder.events.length
+    await kvPut(consul, 'am/config', 'c2')
+    const doc = await recorder.document(seen)
+    assert.equal(doc.text, 'c2')
+    const after = recorder.events.slice(seen)
+    assert.deepEqual(
+      after.map((e) => e.kind),
+      ['error', 'error', 'recovered', 'document']
+    )
+    const errors = after.flatMap((e) => (e.kind === 'error' ? [e] : []))
+    for (const e of errors) {
+      assert.match(
+        e.message,
+        /Consul answered GET \/v1\/kv\/am\/templates\/.* with 500 No cluster leader/
+      )
+    }
+    const delays = errors.map((e) => e.retryInMs)
+    // From 200 ms, doubling, each with ±50 % jitter.
+    assert.ok(delays[0]! >= 100 && delays[0]! <= 300, `first retry after ${delays[0]} ms`)
+    assert.ok(delays[1]! >= 200 && delays[1]! <= 600, `second retry after ${delays[1]} ms`)
   })
 
   it('does not deliver when the config is put again with identical bytes', async () => {
@@ -187,7 +262,9 @@ describe('ConsulConfigWatch', () => {
     watch.start()
     await recorder.document(0)
     await idle()
-    const before = consul.requests().filter(isConfigRead).length
+    const configLongPolls = (): number =>
+      consul.requests({ blocking: true }).filter(isConfigRead).length
+    const before = configLongPolls()
     // Consul skips a write of identical bytes and flags; new flags give the same bytes a new
     // ModifyIndex.
     const res = await fetch(`${consul.url}/v1/kv/am/config?flags=7`, {
@@ -198,9 +275,7 @@ describe('ConsulConfigWatch', () => {
     // The config loop wakes and re-reads (new ModifyIndex, same bytes) ...
     await waitFor(
       'the config loop to poll again',
-      () =>
-        consul.pendingBlockingQueries === 2 &&
-        consul.requests().filter(isConfigRead).length === before + 1,
+      () => consul.pendingBlockingQueries === 2 && configLongPolls() === before + 1,
       { intervalMs: 5 }
     )
     // ... and a later real change is the next thing delivered.
