@@ -39,7 +39,11 @@ export interface NotificationLog {
 
 /** Muter decides whether an alert is muted (inhibitor, silencer). */
 export interface Muter {
-  mutes(labels: LabelSet): boolean
+  /**
+   * mutes is asked once per alert per flush. The alert's fingerprint comes along because the
+   * silencer needs it and would otherwise hash the labels again each time.
+   */
+  mutes(labels: LabelSet, fingerprint: string): boolean
 }
 
 /**

@@ -18,7 +18,7 @@ export function muteStage(
 ): Stage {
   return {
     exec(ctx, alerts) {
-      const kept = alerts.filter((alert) => !muter.mutes(alert.labels))
+      const kept = alerts.filter((alert) => !muter.mutes(alert.labels, alert.fingerprint))
       decisions?.muted(ctx, kind, alerts.length - kept.length, alerts.length)
       return Promise.resolve({ ctx, alerts: kept })
     },

@@ -42,9 +42,11 @@ describe('muteStage', () => {
   for (const c of cases) {
     it(`keeps only unmuted alerts when ${c.name}`, async () => {
       const asked: LabelSet[] = []
+      const fingerprints: string[] = []
       const stage = muteStage({
-        mutes(labels) {
+        mutes(labels, fingerprint) {
           asked.push(labels)
+          fingerprints.push(fingerprint)
           return c.muted.includes(labels['team'] ?? '')
         },
       })
@@ -53,6 +55,8 @@ describe('muteStage', () => {
       assert.equal(result.ctx, CTX)
       // The muter sees every alert's labels once, so it can update its marker.
       assert.deepEqual(asked, [db.labels, web.labels, dbResolved.labels])
+      // With the fingerprint the alert already has: the silencer does not hash the labels again.
+      assert.deepEqual(fingerprints, [db.fingerprint, web.fingerprint, dbResolved.fingerprint])
     })
   }
 })
