@@ -42,12 +42,21 @@ export interface ConsulConfigWatchOptions {
    * @default 60_000
    */
   readonly waitMs?: number
+  /**
+   * The first delay before a failed re-read is tried again, and the longest (before jitter).
+   *
+   * @default { initialMs: 200, maxMs: 30_000 }
+   */
+  readonly retry?: { readonly initialMs?: number; readonly maxMs?: number }
 }
 
 type Part = 'config' | 'templates' | 'refresh'
 
-/** A failed re-read is retried like a failed long poll: from 200 ms, doubling up to 30 s. */
-const REFRESH_BACKOFF = { initialIntervalMs: 200, multiplier: 2, maxIntervalMs: 30_000 } as const
+/**
+ * A failed re-read is retried after about 200 ms, doubling after each failure up to 30 s, each
+ * delay randomised by ±50 % so the nodes of a cluster do not retry in step.
+ */
+const REFRESH_BACKOFF = { initialMs: 200, maxMs: 30_000 } as const
 
 /**
  * ConsulConfigWatch follows the config document in Consul KV with two blocking queries: one on
@@ -55,17 +64,19 @@ const REFRESH_BACKOFF = { initialIntervalMs: 200, multiplier: 2, maxIntervalMs: 
  * watch the whole prefix: every node writes `<prefix>/status/<node>`, and a prefix watch would
  * wake every node on every status write.
  *
- * The two loops only say that something changed; what is delivered comes from a fresh read of
- * both parts, issued after the change was seen. Each loop alone can lag: `alertmesh config push`
- * writes the templates, then the config, and the config loop may answer before the templates
- * loop has seen the earlier write. Pairing the new config with the templates the loop last saw
- * would apply a state that never was in Consul (and refuse or accept the wrong thing); a read
- * issued afterwards sees every write that finished before the config write.
+ * The two loops only say that something changed (a new ModifyIndex); what is delivered comes
+ * from a fresh read of both parts, the config and then the templates, issued after the change
+ * was seen. Each loop alone can lag: `alertmesh config push` writes the templates, then the
+ * config, and the config loop may answer before the templates loop has seen the earlier write.
+ * Pairing the new config with the templates the loop last saw would apply a state that never was
+ * in Consul (and refuse or accept the wrong thing); a read issued afterwards sees every write
+ * that finished before the config write.
  *
  * The first document is delivered once both loops have answered. Changes that arrive together
  * are coalesced (one `setImmediate`, and one re-read at a time), and a document is delivered
- * only when its text or templates differ from the last one delivered, so an identical re-put
- * delivers nothing. A failed re-read goes to `onError` and is retried with backoff.
+ * only when its text or templates differ from the last one delivered, so a write of the same
+ * bytes delivers nothing. A failed re-read goes to `onError` and is retried with backoff, or at
+ * once when a loop answers meanwhile.
  *
  * @example
  * ```ts
@@ -87,10 +98,12 @@ export class ConsulConfigWatch {
   /** The loops that have answered at least once: nothing is read before both have. */
   readonly #answered = new Set<'config' | 'templates'>()
   #delivered: KvConfigDocument | 'missing' | undefined
-  #cancelFlush: (() => void) | undefined
+  /** Cancels the pending re-read: the coalescing immediate, or the retry timer after a failure. */
+  #cancelPending: (() => void) | undefined
+  #retryPending = false
   #refreshing: Promise<void> | undefined
   #refreshAgain = false
-  readonly #refreshBackoff = new ExponentialBackoff(REFRESH_BACKOFF)
+  readonly #refreshBackoff: ExponentialBackoff
   readonly #abort = new AbortController()
   #stopped = false
   #stopping: Promise<void> | undefined
@@ -104,6 +117,11 @@ export class ConsulConfigWatch {
   constructor(options: ConsulConfigWatchOptions) {
     this.#options = options
     this.#layout = kvLayout(options.prefix)
+    this.#refreshBackoff = new ExponentialBackoff({
+      initialIntervalMs: options.retry?.initialMs ?? REFRESH_BACKOFF.initialMs,
+      maxIntervalMs: options.retry?.maxMs ?? REFRESH_BACKOFF.maxMs,
+      multiplier: 2,
+    })
     const { client } = options
     const { configKey, templatesPrefix } = this.#layout
     const common = (part: Part) =>
@@ -123,7 +141,10 @@ export class ConsulConfigWatch {
     this.#config = new BlockingQuery<KvEntry | undefined>({
       name: `kv ${configKey}`,
       fetch: (index, waitMs, signal) => client.kvGet(configKey, { index, waitMs, signal }),
-      equals: (a, b) => (a === undefined || b === undefined ? a === b : a.value.equals(b.value)),
+      // By ModifyIndex, not by content: what was delivered may be newer than what this loop saw
+      // last (the re-read), so a write back to the loop's old bytes is still news.
+      equals: (a, b) =>
+        a === undefined || b === undefined ? a === b : a.modifyIndex === b.modifyIndex,
       onChange: () => {
         this.#loopAnswered('config')
       },
@@ -132,7 +153,7 @@ export class ConsulConfigWatch {
     this.#templates = new BlockingQuery<readonly KvEntry[]>({
       name: `kv ${templatesPrefix}`,
       fetch: (index, waitMs, signal) => client.kvList(templatesPrefix, { index, waitMs, signal }),
-      equals: sameEntries,
+      equals: sameEntryVersions,
       onChange: () => {
         this.#loopAnswered('templates')
       },
@@ -154,16 +175,16 @@ export class ConsulConfigWatch {
   }
 
   /**
-   * stop aborts both loops and resolves when they have ended; no callback runs afterwards.
-   * Idempotent.
+   * stop aborts both loops and the re-read, and resolves when they have ended; no callback runs
+   * afterwards. Idempotent.
    *
-   * @returns a promise that resolves when both loops are done.
+   * @returns a promise that resolves when the loops and the re-read are done.
    */
   stop(): Promise<void> {
     if (this.#stopping === undefined) {
       this.#stopped = true
-      this.#cancelFlush?.()
-      this.#cancelFlush = undefined
+      this.#cancelPending?.()
+      this.#cancelPending = undefined
       this.#abort.abort()
       const refreshing = this.#refreshing ?? Promise.resolve()
       this.#stopping = Promise.all([this.#config.stop(), this.#templates.stop(), refreshing]).then(
@@ -189,42 +210,58 @@ export class ConsulConfigWatch {
       this.#refreshAgain = true
       return
     }
-    if (this.#cancelFlush === undefined) {
+    if (this.#retryPending) {
+      // A loop just had an answer, so Consul answers again: no need to sit out the backoff.
+      this.#cancelPending?.()
+      this.#cancelPending = undefined
+      this.#retryPending = false
+    }
+    if (this.#cancelPending === undefined) {
       // setImmediate rather than a microtask: answers of the two loops that arrive in the same
       // turn of the event loop (one write touching both, or start-up) become one re-read.
       const immediate = setImmediate(() => {
         this.#startRefresh()
       })
-      this.#cancelFlush = () => {
+      this.#cancelPending = () => {
         clearImmediate(immediate)
       }
     }
   }
 
   #startRefresh(): void {
-    this.#cancelFlush = undefined
+    this.#cancelPending = undefined
+    this.#retryPending = false
     if (this.#stopped) {
       return
     }
-    this.#refreshing = this.#refresh().then((retryInMs) => {
-      this.#refreshing = undefined
-      if (this.#stopped) {
-        return
+    // A callback that breaks its no-throw promise must not leave #refreshing set (every later
+    // change would wait behind it) nor reject unhandled: carry on as after a failed read.
+    this.#refreshing = this.#refresh()
+      .catch(() => this.#refreshBackoff.next())
+      .then((retryInMs) => {
+        this.#afterRefresh(retryInMs)
+      })
+  }
+
+  #afterRefresh(retryInMs: number | undefined): void {
+    this.#refreshing = undefined
+    if (this.#stopped) {
+      return
+    }
+    if (retryInMs !== undefined) {
+      // A retry re-reads anyway, so a change seen meanwhile needs no read of its own.
+      this.#refreshAgain = false
+      this.#retryPending = true
+      const timer = setTimeout(() => {
+        this.#startRefresh()
+      }, retryInMs)
+      this.#cancelPending = () => {
+        clearTimeout(timer)
       }
-      if (retryInMs !== undefined) {
-        // A retry re-reads anyway, so a change seen meanwhile needs no read of its own.
-        this.#refreshAgain = false
-        const timer = setTimeout(() => {
-          this.#startRefresh()
-        }, retryInMs)
-        this.#cancelFlush = () => {
-          clearTimeout(timer)
-        }
-      } else if (this.#refreshAgain) {
-        this.#refreshAgain = false
-        this.#schedule()
-      }
-    })
+    } else if (this.#refreshAgain) {
+      this.#refreshAgain = false
+      this.#schedule()
+    }
   }
 
   /** refresh reads and delivers the document; it resolves with the retry delay after a failure. */
@@ -297,8 +334,10 @@ export function fetchConfigDocument(
 }
 
 /**
- * readDocument reads the config key and the templates folder at once. Both reads start after
- * the call, so they see every write that finished before it.
+ * readDocument reads the config key, then the templates folder. The templates are read only
+ * after the config has been answered, so they are at least as new as the config: read side by
+ * side, a push landing between the two reads could pair its new config with the templates from
+ * before it (`alertmesh config push` writes the templates first).
  */
 async function readDocument(
   client: ConsulClient,
@@ -306,13 +345,11 @@ async function readDocument(
   signal?: AbortSignal
 ): Promise<KvConfigDocument | undefined> {
   const options = signal === undefined ? {} : { signal }
-  const [config, templates] = await Promise.all([
-    client.kvGet(layout.configKey, options),
-    client.kvList(layout.templatesPrefix, options),
-  ])
+  const config = await client.kvGet(layout.configKey, options)
   if (config.value === undefined) {
     return undefined
   }
+  const templates = await client.kvList(layout.templatesPrefix, options)
   return {
     text: config.value.value.toString('utf8'),
     templates: templateMap(layout.templatesPrefix, templates.value),
@@ -332,12 +369,13 @@ function templateMap(prefix: string, entries: readonly KvEntry[]): ReadonlyMap<s
   return new Map(named)
 }
 
-function sameEntries(a: readonly KvEntry[], b: readonly KvEntry[]): boolean {
+/** sameEntryVersions tells whether two listings hold the same keys at the same ModifyIndex. */
+function sameEntryVersions(a: readonly KvEntry[], b: readonly KvEntry[]): boolean {
   return (
     a.length === b.length &&
     a.every((entry, i) => {
       const other = b[i]
-      return entry.key === other?.key && entry.value.equals(other.value)
+      return entry.key === other?.key && entry.modifyIndex === other.modifyIndex
     })
   )
 }

@@ -2,10 +2,14 @@ import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 
 import { ConsulConfigWatch, fetchConfigDocument } from '#src/consul/index.js'
-import type { KvConfigDocument, ConsulClient } from '#src/consul/index.js'
+import type { ConsulClient, ConsulConfigWatchOptions, KvConfigDocument } from '#src/consul/index.js'
 import { ClosedError, InvalidArgumentError } from '#src/util/index.js'
 
-import type { ConsulStandin, RequestRecord } from '../../support/consul-standin/index.js'
+import type {
+  ConsulStandin,
+  InterceptedRequest,
+  RequestRecord,
+} from '../../support/consul-standin/index.js'
 import { waitFor } from '../../support/wait.js'
 
 import { kvPut, withConsulStandin } from './with-standin.js'
@@ -81,9 +85,19 @@ describe('ConsulConfigWatch', () => {
     await kvDelete(consul, 'am/templates/', true)
     consul.clearFaults()
     recorder = new Recorder()
-    watch = new ConsulConfigWatch({
+    watch = recordedWatch()
+  })
+  afterEach(async () => {
+    await watch.stop()
+    consul.clearFaults()
+  })
+
+  /** recordedWatch makes a watch on `am` whose every callback goes to the recorder. */
+  const recordedWatch = (retry?: ConsulConfigWatchOptions['retry']): ConsulConfigWatch =>
+    new ConsulConfigWatch({
       client,
       prefix: PREFIX,
+      ...(retry === undefined ? {} : { retry }),
       onDocument: (doc) => {
         recorder.push({ kind: 'document', doc })
       },
@@ -97,11 +111,6 @@ describe('ConsulConfigWatch', () => {
         recorder.push({ kind: 'recovered' })
       },
     })
-  })
-  afterEach(async () => {
-    await watch.stop()
-    consul.clearFaults()
-  })
 
   /** parked resolves once `count` long polls are parked in the stand-in. */
   const parked = (what: string, count: number): Promise<boolean> =>
@@ -110,6 +119,32 @@ describe('ConsulConfigWatch', () => {
   const idle = (): Promise<boolean> => parked('both long polls', 2)
   /** aborted counts the requests whose client went away before the answer. */
   const aborted = (): number => consul.requests({ outcome: 'aborted' }).length
+  /**
+   * holdNext holds the next request that `match` picks until `release()`; the stand-in answers
+   * it then, from the state at that moment. `held` resolves once it has arrived.
+   */
+  const holdNext = (
+    match: (r: InterceptedRequest) => boolean
+  ): { held: Promise<void>; release: () => void } => {
+    let proceedHeld: () => void = () => undefined
+    const held = new Promise<void>((resolve) => {
+      consul.intercept((r, _res, proceed) => {
+        if (!match(r)) {
+          return false
+        }
+        consul.intercept(undefined)
+        proceedHeld = proceed
+        resolve()
+        return true
+      })
+    })
+    return {
+      held,
+      release: () => {
+        proceedHeld()
+      },
+    }
+  }
 
   it('delivers the first document only after both the config and the templates are read', async () => {
     await kvPut(consul, 'am/config', 'route:\n  receiver: ünïcode\n')
@@ -194,22 +229,11 @@ describe('ConsulConfigWatch', () => {
     await recorder.document(0)
     await idle()
     // Hold the templates loop's next long poll, so it cannot see the next template write.
-    let release: () => void = () => undefined
-    const held = new Promise<void>((resolve) => {
-      consul.intercept((r, _res, proceed) => {
-        if (r.path !== '/v1/kv/am/templates/' || !r.query.has('index')) {
-          return false
-        }
-        consul.intercept(undefined)
-        release = proceed
-        resolve()
-        return true
-      })
-    })
+    const poll = holdNext((r) => r.path === '/v1/kv/am/templates/' && r.query.has('index'))
     let seen = recorder.events.length
     await kvPut(consul, 'am/templates/a.tmpl', 'A2')
     assert.deepEqual([...(await recorder.document(seen)).templates], [['a.tmpl', 'A2']])
-    await held
+    await poll.held
     // As `alertmesh config push` writes: the templates, then the config that uses them.
     seen = recorder.events.length
     await kvPut(consul, 'am/templates/a.tmpl', 'A3')
@@ -217,7 +241,7 @@ describe('ConsulConfigWatch', () => {
     const doc = await recorder.document(seen)
     assert.equal(doc.text, 'c2')
     assert.deepEqual([...doc.templates], [['a.tmpl', 'A3']])
-    release()
+    poll.release()
     await idle()
     // The lagging loop catches up with what was already delivered: nothing new.
     assert.equal(recorder.count('document'), 3)
@@ -225,6 +249,57 @@ describe('ConsulConfigWatch', () => {
       recorder.events.filter((e) => e.kind !== 'document'),
       [],
       'no errors or missing reports'
+    )
+  })
+
+  // Without the fix the document never comes: the timeout turns the hang into a failure.
+  it('follows a write back to what a lagging loop saw last', { timeout: 20_000 }, async () => {
+    await kvPut(consul, 'am/config', 'c1')
+    await kvPut(consul, 'am/templates/a.tmpl', 'A1')
+    // The templates loop's first long poll is held: it stays at A1 throughout.
+    const poll = holdNext((r) => r.path === '/v1/kv/am/templates/' && r.query.has('index'))
+    watch.start()
+    await recorder.document(0)
+    await poll.held
+    let seen = recorder.events.length
+    await kvPut(consul, 'am/templates/a.tmpl', 'A2')
+    await kvPut(consul, 'am/config', 'c2')
+    const pushed = await recorder.document(seen)
+    assert.deepEqual([pushed.text, [...pushed.templates]], ['c2', [['a.tmpl', 'A2']]])
+    // The template goes back to the bytes the held loop saw last, in a new write.
+    seen = recorder.events.length
+    await kvPut(consul, 'am/templates/a.tmpl', 'A1')
+    poll.release()
+    const back = await recorder.document(seen)
+    assert.deepEqual([back.text, [...back.templates]], ['c2', [['a.tmpl', 'A1']]])
+  })
+
+  it('reads the templates after the config, so a push between the two reads is not split', async () => {
+    await kvPut(consul, 'am/config', 'c1')
+    await kvPut(consul, 'am/templates/a.tmpl', 'A1')
+    watch.start()
+    await recorder.document(0)
+    await idle()
+    // Hold the config read of the re-read that the next template write causes.
+    const reRead = holdNext((r) => r.path === '/v1/kv/am/config' && !r.query.has('index'))
+    const seen = recorder.events.length
+    await kvPut(consul, 'am/templates/a.tmpl', 'A2')
+    await reRead.held
+    // A push lands while the re-read is out: templates first, then the config.
+    await kvPut(consul, 'am/templates/a.tmpl', 'A3')
+    await kvPut(consul, 'am/config', 'c3')
+    reRead.release()
+    const doc = await recorder.document(seen)
+    assert.deepEqual([doc.text, [...doc.templates]], ['c3', [['a.tmpl', 'A3']]])
+    await idle()
+    // Whatever re-read is still out finds the state delivered, so it delivers nothing more.
+    assert.deepEqual(
+      recorder.events
+        .slice(seen)
+        .map((e) =>
+          e.kind === 'document' ? `${e.doc.text}+${e.doc.templates.get('a.tmpl') ?? ''}` : e.kind
+        ),
+      ['c3+A3']
     )
   })
 
@@ -326,6 +401,32 @@ describe('ConsulConfigWatch', () => {
       ['error', 'error', 'recovered', 'document']
     )
   })
+
+  it(
+    'after a failed re-read, reads again at once when a loop answers, not after the backoff',
+    { timeout: 20_000 },
+    async () => {
+      watch = recordedWatch({ initialMs: 60_000 })
+      await kvPut(consul, 'am/config', 'c1')
+      watch.start()
+      await recorder.document(0)
+      await idle()
+      consul.failNext({ count: 1, pathPrefix: '/v1/kv/am/templates/' })
+      const seen = recorder.events.length
+      await kvPut(consul, 'am/config', 'c2')
+      const failed = await recorder.next('error', seen)
+      assert.equal(failed.kind, 'error')
+      // The next try is 30-90 s away ...
+      assert.ok(failed.retryInMs >= 30_000, `retry in ${failed.retryInMs} ms`)
+      // ... but the next change shows Consul answers, and is read at once.
+      await kvPut(consul, 'am/config', 'c3')
+      assert.equal((await recorder.document(seen)).text, 'c3')
+      assert.deepEqual(
+        recorder.events.slice(seen).map((e) => e.kind),
+        ['error', 'recovered', 'document']
+      )
+    }
+  )
 
   it('stops both loops, delivers nothing afterwards, and cannot be restarted', async () => {
     await kvPut(consul, 'am/config', 'c1')
