@@ -117,6 +117,13 @@ describe('ConsulConfigWatch', () => {
     waitFor(what, () => consul.pendingBlockingQueries === count, { intervalMs: 5 })
   /** idle resolves once both loops are parked in a long poll. */
   const idle = (): Promise<boolean> => parked('both long polls', 2)
+  /** startAndSettle puts a config, starts the watch, and waits for its document and idle loops. */
+  const startAndSettle = async (config: string): Promise<void> => {
+    await kvPut(consul, 'am/config', config)
+    watch.start()
+    await recorder.document(0)
+    await idle()
+  }
   /** aborted counts the requests whose client went away before the answer. */
   const aborted = (): number => consul.requests({ outcome: 'aborted' }).length
   /**
@@ -197,10 +204,7 @@ describe('ConsulConfigWatch', () => {
   })
 
   it('is not woken by writes to <prefix>/status/', async () => {
-    await kvPut(consul, 'am/config', 'c1')
-    watch.start()
-    await recorder.document(0)
-    await idle()
+    await startAndSettle('c1')
     // The stand-in logs a request when it ends: the two parked polls show up once woken.
     const before = consul.requests().length
     for (let i = 0; i < 5; i++) {
@@ -304,10 +308,7 @@ describe('ConsulConfigWatch', () => {
   })
 
   it('retries a failed re-read with backoff, reports it, and delivers once it succeeds', async () => {
-    await kvPut(consul, 'am/config', 'c1')
-    watch.start()
-    await recorder.document(0)
-    await idle()
+    await startAndSettle('c1')
     // The parked long polls were let in already; only the re-read after the change fails.
     consul.failNext({ count: 2, pathPrefix: '/v1/kv/am/templates/' })
     const seen = recorder.events.length
@@ -407,10 +408,7 @@ describe('ConsulConfigWatch', () => {
     { timeout: 20_000 },
     async () => {
       watch = recordedWatch({ initialMs: 60_000 })
-      await kvPut(consul, 'am/config', 'c1')
-      watch.start()
-      await recorder.document(0)
-      await idle()
+      await startAndSettle('c1')
       consul.failNext({ count: 1, pathPrefix: '/v1/kv/am/templates/' })
       const seen = recorder.events.length
       await kvPut(consul, 'am/config', 'c2')
@@ -429,10 +427,7 @@ describe('ConsulConfigWatch', () => {
   )
 
   it('stops both loops, delivers nothing afterwards, and cannot be restarted', async () => {
-    await kvPut(consul, 'am/config', 'c1')
-    watch.start()
-    await recorder.document(0)
-    await idle()
+    await startAndSettle('c1')
     const abortedBefore = aborted()
     await watch.stop()
     await waitFor('both polls to be dropped', () => aborted() === abortedBefore + 2)
