@@ -98,9 +98,8 @@ export class ConsulConfigWatch {
   /** The loops that have answered at least once: nothing is read before both have. */
   readonly #answered = new Set<'config' | 'templates'>()
   #delivered: KvConfigDocument | 'missing' | undefined
-  /** Cancels the pending re-read: the coalescing immediate, or the retry timer after a failure. */
-  #cancelPending: (() => void) | undefined
-  #retryPending = false
+  /** The re-read waiting to start: the coalescing immediate, or the retry timer after a failure. */
+  #pending: { readonly cancel: () => void; readonly isRetry: boolean } | undefined
   #refreshing: Promise<void> | undefined
   #refreshAgain = false
   readonly #refreshBackoff: ExponentialBackoff
@@ -183,8 +182,8 @@ export class ConsulConfigWatch {
   stop(): Promise<void> {
     if (this.#stopping === undefined) {
       this.#stopped = true
-      this.#cancelPending?.()
-      this.#cancelPending = undefined
+      this.#pending?.cancel()
+      this.#pending = undefined
       this.#abort.abort()
       const refreshing = this.#refreshing ?? Promise.resolve()
       this.#stopping = Promise.all([this.#config.stop(), this.#templates.stop(), refreshing]).then(
@@ -210,27 +209,28 @@ export class ConsulConfigWatch {
       this.#refreshAgain = true
       return
     }
-    if (this.#retryPending) {
+    if (this.#pending?.isRetry === true) {
       // A loop just had an answer, so Consul answers again: no need to sit out the backoff.
-      this.#cancelPending?.()
-      this.#cancelPending = undefined
-      this.#retryPending = false
+      this.#pending.cancel()
+      this.#pending = undefined
     }
-    if (this.#cancelPending === undefined) {
+    if (this.#pending === undefined) {
       // setImmediate rather than a microtask: answers of the two loops that arrive in the same
       // turn of the event loop (one write touching both, or start-up) become one re-read.
       const immediate = setImmediate(() => {
         this.#startRefresh()
       })
-      this.#cancelPending = () => {
-        clearImmediate(immediate)
+      this.#pending = {
+        cancel: () => {
+          clearImmediate(immediate)
+        },
+        isRetry: false,
       }
     }
   }
 
   #startRefresh(): void {
-    this.#cancelPending = undefined
-    this.#retryPending = false
+    this.#pending = undefined
     if (this.#stopped) {
       return
     }
@@ -251,12 +251,16 @@ export class ConsulConfigWatch {
     if (retryInMs !== undefined) {
       // A retry re-reads anyway, so a change seen meanwhile needs no read of its own.
       this.#refreshAgain = false
-      this.#retryPending = true
       const timer = setTimeout(() => {
         this.#startRefresh()
       }, retryInMs)
-      this.#cancelPending = () => {
-        clearTimeout(timer)
+      // Like the loops' own backoff: a retry alone does not keep the process up.
+      timer.unref()
+      this.#pending = {
+        cancel: () => {
+          clearTimeout(timer)
+        },
+        isRetry: true,
       }
     } else if (this.#refreshAgain) {
       this.#refreshAgain = false
