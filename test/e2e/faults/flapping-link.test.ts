@@ -66,6 +66,12 @@ describe('a flapping link on the position-0 node', { skip: unavailable }, () => 
 
     const names: string[] = []
     const silences: string[] = []
+    // What a duplicate's message shows: when each group was posted and where it was taken, and
+    // when the link went down and up, on the receiver's clock (Delivery.at).
+    const timeline: string[] = []
+    const note = (what: string): void => {
+      timeline.push(`${suite.receiver.now()} ms ${what}`)
+    }
     const flapping = new AbortController()
     const posting = (async () => {
       for (let k = 0; !flapping.signal.aborted; k++) {
@@ -87,6 +93,7 @@ describe('a flapping link on the position-0 node', { skip: unavailable }, () => 
           })
         )
         assert.ok(answered.some(Boolean), `no node took ${name}`)
+        note(`${name} taken by ${answered.flatMap((ok, i) => (ok ? [`n${i}`] : [])).join(',')}`)
         if (k % 2 === 0) {
           // A silence on a node that answers; it must end up on all of them.
           const target = suite.members[(k / 2) % suite.members.length] as FaultMember
@@ -111,13 +118,20 @@ describe('a flapping link on the position-0 node', { skip: unavailable }, () => 
 
     for (let cycle = 0; cycle < FLAP_CYCLES; cycle++) {
       suite.network.cut(0)
+      note('n0 link down')
       await sleep(FLAP_MS)
       suite.network.restore(0)
+      note('n0 link up')
       await sleep(FLAP_MS)
     }
     flapping.abort()
     await posting
     t.diagnostic(`${names.length} groups and ${silences.length} silences made while flapping`)
+    // A cut of 2 s can outlast the 3 s liveness timeout once TCP's retransmission backoff is
+    // added; a dropped connection moves position 1 to the front, so it is worth seeing.
+    t.diagnostic(
+      `peer connections dropped: ${suite.members.map(({ node }, i) => `n${i} ${node.output.split('"Peer left').length - 1}`).join(', ')}`
+    )
 
     await waitForPeers(suite.members, 3)
     await Promise.all(
@@ -139,7 +153,27 @@ describe('a flapping link on the position-0 node', { skip: unavailable }, () => 
       counts.set(name, (counts.get(name) ?? 0) + 1)
     }
     const twice = [...counts].filter(([, n]) => n > 1).map(([name, n]) => `${name} ×${n}`)
-    assert.deepEqual(twice, [], 'groups delivered more than once')
+    const twiceNames = new Set([...counts].filter(([, n]) => n > 1).map(([name]) => name))
+    const sent = suite.receiver.deliveries
+      .filter((d) => twiceNames.has(d.payload.groupLabels['alertname'] ?? ''))
+      .map((d) => `${d.at} ms ${d.payload.groupLabels['alertname']} delivered from ${d.from}`)
+    const logged = suite.members.flatMap(({ node }, i) =>
+      node.output
+        .split('\n')
+        .filter(
+          (line) =>
+            line.includes('"Peer left') ||
+            line.includes('"Peer joined') ||
+            [...twiceNames].some((name) => line.includes(name))
+        )
+        .map((line) => `n${i}: ${line}`)
+        .slice(-150)
+    )
+    assert.deepEqual(
+      twice,
+      [],
+      `groups delivered more than once\n${[...timeline, ...sent].sort((a, b) => parseInt(a) - parseInt(b)).join('\n')}\n${logged.join('\n')}`
+    )
 
     for (const [i, m] of suite.members.entries()) {
       assert.equal(m.node.process.exitCode, null, `n${i} exited:\n${m.node.output.slice(-2000)}`)
