@@ -146,6 +146,11 @@ export class Mesh {
   readonly #connections = new Set<Connection>()
   /** The one established connection per peer name that state is sent on. */
   readonly #peers = new Map<string, Connection>()
+  /**
+   * Peers whose connection went silent (ping timeout), still counted as members while they are
+   * redialled; see {@link Mesh.lapsed}.
+   */
+  readonly #lapsed = new Map<string, { readonly hello: Hello; readonly timer: NodeJS.Timeout }>()
   /** The nonces of this node's open connections, to recognise a connection to itself. */
   readonly #nonces = new Map<Connection, string>()
   readonly #ownNonces = new Set<string>()
@@ -238,6 +243,19 @@ export class Mesh {
     return this.#peers
   }
 
+  /**
+   * lapsed are the peers whose connection timed out less than a ping interval ago and that are
+   * being redialled. They still count as members: after a short network outage TCP resends on
+   * its backoff (0.2, 0.6, 1.4, 3 s), so both ends can time out a link that already works again,
+   * each take the other for gone and both notify the same group. A redial gets through at once
+   * then; only a peer that does not answer it within the interval leaves.
+   *
+   * @returns peer name → the peer as it introduced itself.
+   */
+  lapsed(): ReadonlyMap<string, Hello> {
+    return new Map([...this.#lapsed].map(([name, { hello }]) => [name, hello]))
+  }
+
   /** handshaking tells whether any connection is still in its handshake. */
   handshaking(): boolean {
     for (const c of this.#connections) {
@@ -296,6 +314,10 @@ export class Mesh {
    */
   async stop(): Promise<void> {
     clearInterval(this.#sweep)
+    for (const { timer } of this.#lapsed.values()) {
+      clearTimeout(timer)
+    }
+    this.#lapsed.clear()
     this.#dialer.stop()
     for (const socket of this.#pending) {
       socket.destroy()
@@ -455,6 +477,12 @@ export class Mesh {
       // The connection both ends keep replaces the other without a leave and a join.
       this.#peers.set(hello.name, conn)
       existing.close('duplicate')
+    } else if (this.#lapsed.has(hello.name)) {
+      // Back within the grace: it never left, so no join, no leave and no change of positions.
+      clearTimeout(this.#lapsed.get(hello.name)?.timer)
+      this.#lapsed.delete(hello.name)
+      this.#peers.set(hello.name, conn)
+      this.#options.log.info({ peer: hello.name }, 'Peer reconnected after a ping timeout')
     } else {
       this.#peers.set(hello.name, conn)
       this.#options.metrics.peersJoined.inc()
@@ -524,17 +552,20 @@ export class Mesh {
     const name = conn.wasEstablished ? (conn.peer as Hello).name : undefined
     if (name !== undefined && this.#peers.get(name) === conn) {
       this.#peers.delete(name)
-      this.#options.metrics.peersLeft.inc()
-      if (!this.#stopped) {
-        // The decision operators ask about: a peer known gone is no longer waited for, so the
-        // fields say where this node now stands.
-        const { position, waitMs } = this.#options.standing()
+      if (reason === 'ping_timeout' && !this.#stopped) {
+        const timer = setTimeout(() => {
+          this.#lapsed.delete(name)
+          this.#left(name, reason)
+        }, this.#options.settings.pingIntervalMs)
+        timer.unref()
+        this.#lapsed.set(name, { hello: conn.peer as Hello, timer })
         this.#options.log.info(
-          { peer: name, reason, members: this.#peers.size + 1, position, waitMs },
-          'Peer left; no longer waited for'
+          { peer: name, graceMs: this.#options.settings.pingIntervalMs },
+          'Peer stopped answering; redialling it before it counts as gone'
         )
         this.#dialer.disconnected(name)
-        this.#options.onMembersChanged()
+      } else {
+        this.#left(name, reason)
       }
     }
     const dialled = this.#dialled.get(conn)
@@ -543,6 +574,21 @@ export class Mesh {
       if (!this.#stopped) {
         this.#dialer.dialEnded(dialled, name, reason === 'connect_timeout')
       }
+    }
+  }
+
+  #left(name: string, reason: string): void {
+    this.#options.metrics.peersLeft.inc()
+    if (!this.#stopped) {
+      // The decision operators ask about: a peer known gone is no longer waited for, so the
+      // fields say where this node now stands.
+      const { position, waitMs } = this.#options.standing()
+      this.#options.log.info(
+        { peer: name, reason, members: this.#peers.size + this.#lapsed.size + 1, position, waitMs },
+        'Peer left; no longer waited for'
+      )
+      this.#dialer.disconnected(name)
+      this.#options.onMembersChanged()
     }
   }
 

@@ -122,7 +122,7 @@ export class ClusterPeer {
     const now = options.now ?? (() => performance.now())
     const warn = new WarnLimiter(this.#log, WARN_INTERVAL_MS, now)
     const metrics = createClusterMetrics(options.registry ?? new Registry(), options.name, {
-      members: () => this.#mesh.peers().size + 1,
+      members: () => this.#mesh.peers().size + this.#mesh.lapsed().size + 1,
       position: () => this.position(),
       failedPeers: () => this.#mesh.dialer.failedCount(),
     })
@@ -307,19 +307,20 @@ export class ClusterPeer {
 
   /**
    * members lists this node and every peer with an open, authenticated connection, sorted by
-   * name (the `peers` of /api/v2/status). A peer whose connection closes or stops answering
-   * leaves the list at once; when discovery is the only source of peers, so does one that
-   * fails its health check (see {@link Discovery.healthyAddresses}).
+   * name (the `peers` of /api/v2/status). A peer whose connection closes leaves the list at
+   * once; one that stops answering pings leaves a ping interval later, unless a redial reaches
+   * it first (see {@link Mesh.lapsed}); when discovery is the only source of peers, so does one
+   * that fails its health check (see {@link Discovery.healthyAddresses}).
    *
    * @returns the members.
    */
   members(): PeerInfo[] {
     const healthy = this.#discovery.healthyAddresses
-    const peers = [...this.#mesh.peers().values()]
-      .map((c) => {
-        const hello = c.peer as Hello
-        return { name: hello.name, address: hello.address }
-      })
+    const peers = [
+      ...[...this.#mesh.peers().values()].map((c) => c.peer as Hello),
+      ...this.#mesh.lapsed().values(),
+    ]
+      .map((hello) => ({ name: hello.name, address: hello.address }))
       .filter((p) => healthy === undefined || healthy.has(p.address))
     return sortMembers([this.#self, ...peers])
   }

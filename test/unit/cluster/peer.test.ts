@@ -192,6 +192,99 @@ describe('ClusterPeer', () => {
     }
   })
 
+  describe('a peer that stops answering pings', () => {
+    /**
+     * silentServer accepts raw peers named `silent` that complete the handshake and then never
+     * send again, so a connection to one times out; `answer` decides, per connection, whether
+     * the handshake is completed at all.
+     */
+    async function silentServer(answer: (connection: number) => boolean): Promise<{
+      address: string
+      accepted: RawPeer[]
+      close: () => void
+    }> {
+      const accepted: RawPeer[] = []
+      let connections = 0
+      const server = createServer((socket) => {
+        if (answer(++connections)) {
+          accepted.push(RawPeer.accept(socket, { name: 'silent' }))
+        } else {
+          socket.on('error', () => undefined)
+        }
+      })
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      const { port } = server.address() as AddressInfo
+      return {
+        address: `127.0.0.1:${port}`,
+        accepted,
+        close: () => {
+          for (const r of accepted) {
+            r.socket.destroy()
+          }
+          server.close()
+        },
+      }
+    }
+    const msgs = (p: TestPeer): unknown[] => p.records().map((r) => r['msg'])
+
+    it('stays a member when a redial reaches it within a ping interval', async () => {
+      const silent = await silentServer(() => true)
+      const a = await startPeer('a', {
+        knownPeers: [silent.address],
+        pingIntervalMs: 500,
+        pingTimeoutMs: 1_000,
+      })
+      try {
+        await waitFor('the silent peer to join', () => names(a).length === 2)
+        // The first connection times out; the redial (100 ms later) completes a new handshake.
+        await waitFor('a redial', () => silent.accepted.length >= 2, { timeoutMs: 5_000 })
+        await waitFor('the reconnect', () =>
+          msgs(a).includes('Peer reconnected after a ping timeout')
+        )
+        assert.ok(
+          msgs(a).includes('Peer stopped answering; redialling it before it counts as gone')
+        )
+        assert.ok(!msgs(a).includes('Peer left; no longer waited for'))
+        assert.deepEqual(names(a), ['a', 'silent'])
+        assert.equal(await metricValue(a.registry, 'alertmanager_cluster_peers_left_total'), 0)
+        assert.equal(await metricValue(a.registry, 'alertmanager_cluster_peers_joined_total'), 1)
+      } finally {
+        await a.peer.stop()
+        silent.close()
+      }
+    })
+
+    it('counts as a member through the grace, and leaves a ping interval later when nothing answers', async () => {
+      // Only the first connection completes its handshake; redials get nowhere.
+      const silent = await silentServer((n) => n === 1)
+      const z = await startPeer('z', {
+        knownPeers: [silent.address],
+        pingIntervalMs: 500,
+        pingTimeoutMs: 1_000,
+        peerTimeoutMs: 700,
+      })
+      try {
+        await waitFor('the silent peer to join', () => names(z).length === 2)
+        await waitFor('the ping timeout', () =>
+          msgs(z).includes('Peer stopped answering; redialling it before it counts as gone')
+        )
+        const timedOutAt = performance.now()
+        // Still waited for during the grace: z stays behind it in the order.
+        assert.deepEqual(names(z), ['silent', 'z'])
+        assert.equal(z.peer.waitMs(), 700)
+        await waitFor('the leave', () => names(z).length === 1, { intervalMs: 5 })
+        const graceMs = performance.now() - timedOutAt
+        assert.ok(graceMs >= 400, `left ${graceMs} ms after the timeout`)
+        assert.ok(msgs(z).includes('Peer left; no longer waited for'))
+        assert.equal(z.peer.waitMs(), 0)
+        assert.equal(await metricValue(z.registry, 'alertmanager_cluster_peers_left_total'), 1)
+      } finally {
+        await z.peer.stop()
+        silent.close()
+      }
+    })
+  })
+
   it('reconnects to a peer that restarts on the same port', async () => {
     const a = await startPeer('a')
     let b = await startPeer('b', { knownPeers: [a.address] })
