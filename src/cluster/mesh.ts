@@ -28,6 +28,12 @@ import type { ConnectionOwner, Message, Refusal } from './transport.js'
 /** The first retry after a failed dial or a lost connection (then doubling). */
 const RECONNECT_INITIAL_MS = 100
 /**
+ * How long a peer that closed its connection stays a member while the first redial tries it:
+ * the redial's delay and a loopback-to-LAN handshake. A stopped or crashed peer leaves this
+ * much later than at once.
+ */
+const CLOSED_GRACE_MS = 3 * RECONNECT_INITIAL_MS
+/**
  * A dial with no answer (no SYN-ACK, no refusal) gives up after this long and is retried, where
  * the kernel would retransmit its SYN after 1, 3, 7... s: a peer behind a partition is dialled
  * afresh every 0.6 s, so the link is back within about half a second of the heal (see Dialer).
@@ -244,11 +250,12 @@ export class Mesh {
   }
 
   /**
-   * lapsed are the peers whose connection timed out less than a ping interval ago and that are
-   * being redialled. They still count as members: after a short network outage TCP resends on
-   * its backoff (0.2, 0.6, 1.4, 3 s), so both ends can time out a link that already works again,
-   * each take the other for gone and both notify the same group. A redial gets through at once
-   * then; only a peer that does not answer it within the interval leaves.
+   * lapsed are the peers whose connection was lost a moment ago and that are being redialled.
+   * They still count as members: after a short network outage TCP resends on its backoff (0.2,
+   * 0.6, 1.4, 3 s), so one end can time out a link that already works again; the other end then
+   * sees the close. Had either taken the other for gone, both could notify the same group. A
+   * redial gets through at once then; a peer that does not complete one within the grace
+   * leaves (see #graceMs).
    *
    * @returns peer name → the peer as it introduced itself.
    */
@@ -482,7 +489,7 @@ export class Mesh {
       clearTimeout(this.#lapsed.get(hello.name)?.timer)
       this.#lapsed.delete(hello.name)
       this.#peers.set(hello.name, conn)
-      this.#options.log.info({ peer: hello.name }, 'Peer reconnected after a ping timeout')
+      this.#options.log.info({ peer: hello.name }, 'Peer reconnected before it counted as gone')
     } else {
       this.#peers.set(hello.name, conn)
       this.#options.metrics.peersJoined.inc()
@@ -552,16 +559,17 @@ export class Mesh {
     const name = conn.wasEstablished ? (conn.peer as Hello).name : undefined
     if (name !== undefined && this.#peers.get(name) === conn) {
       this.#peers.delete(name)
-      if (reason === 'ping_timeout' && !this.#stopped) {
+      const graceMs = this.#graceMs(reason)
+      if (graceMs > 0 && !this.#stopped) {
         const timer = setTimeout(() => {
           this.#lapsed.delete(name)
           this.#left(name, reason)
-        }, this.#options.settings.pingIntervalMs)
+        }, graceMs)
         timer.unref()
         this.#lapsed.set(name, { hello: conn.peer as Hello, timer })
         this.#options.log.info(
-          { peer: name, graceMs: this.#options.settings.pingIntervalMs },
-          'Peer stopped answering; redialling it before it counts as gone'
+          { peer: name, reason, graceMs },
+          'Peer connection lost; redialling it before it counts as gone'
         )
         this.#dialer.disconnected(name)
       } else {
@@ -575,6 +583,19 @@ export class Mesh {
         this.#dialer.dialEnded(dialled, name, reason === 'connect_timeout')
       }
     }
+  }
+
+  /**
+   * graceMs is how long a peer whose connection was lost stays a member while it is redialled:
+   * a ping interval after a ping timeout here; after a close from the other end, which may have
+   * timed the link out itself, long enough for the first redial (at RECONNECT_INITIAL_MS) and
+   * its handshake; none for closes this node chose (duplicate, stopping, protocol errors).
+   */
+  #graceMs(reason: string): number {
+    if (reason === 'ping_timeout') {
+      return this.#options.settings.pingIntervalMs
+    }
+    return reason === 'closed' || reason === 'error' ? CLOSED_GRACE_MS : 0
   }
 
   #left(name: string, reason: string): void {
