@@ -132,7 +132,7 @@ describe('a flapping link on the position-0 node', { skip: unavailable }, () => 
     const count = (text: string): string =>
       suite.members.map(({ node }, i) => `n${i} ${node.output.split(text).length - 1}`).join(', ')
     t.diagnostic(
-      `ping timeouts: ${count('"Peer connection lost')}; peers left: ${count('"Peer left')}`
+      `connections lost: ${count('"Peer connection lost')}; peers left: ${count('"Peer left')}`
     )
 
     await waitForPeers(suite.members, 3)
