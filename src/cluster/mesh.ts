@@ -153,7 +153,7 @@ export class Mesh {
   /** The one established connection per peer name that state is sent on. */
   readonly #peers = new Map<string, Connection>()
   /**
-   * Peers whose connection went silent (ping timeout), still counted as members while they are
+   * Peers whose connection was lost a moment ago, still counted as members while they are
    * redialled; see {@link Mesh.lapsed}.
    */
   readonly #lapsed = new Map<string, { readonly hello: Hello; readonly timer: NodeJS.Timeout }>()
@@ -257,10 +257,11 @@ export class Mesh {
    * redial gets through at once then; a peer that does not complete one within the grace
    * leaves (see #graceMs).
    *
-   * @returns peer name → the peer as it introduced itself.
+   * @returns peer name → the peer as it introduced itself; live, not a copy (read at every
+   *   flush through the position).
    */
-  lapsed(): ReadonlyMap<string, Hello> {
-    return new Map([...this.#lapsed].map(([name, { hello }]) => [name, hello]))
+  lapsed(): ReadonlyMap<string, { readonly hello: Hello }> {
+    return this.#lapsed
   }
 
   /** handshaking tells whether any connection is still in its handshake. */

@@ -307,10 +307,11 @@ export class ClusterPeer {
 
   /**
    * members lists this node and every peer with an open, authenticated connection, sorted by
-   * name (the `peers` of /api/v2/status). A peer whose connection closes leaves the list at
-   * once; one that stops answering pings leaves a ping interval later, unless a redial reaches
-   * it first (see {@link Mesh.lapsed}); when discovery is the only source of peers, so does one
-   * that fails its health check (see {@link Discovery.healthyAddresses}).
+   * name (the `peers` of /api/v2/status). A peer whose connection is lost stays in the list
+   * while it is redialled, 0.3 s after a close and a ping interval after a ping timeout, and
+   * leaves unless a redial reaches it (see {@link Mesh.lapsed}); when discovery is the only
+   * source of peers, one that fails its health check leaves too (see
+   * {@link Discovery.healthyAddresses}).
    *
    * @returns the members.
    */
@@ -318,7 +319,7 @@ export class ClusterPeer {
     const healthy = this.#discovery.healthyAddresses
     const peers = [
       ...[...this.#mesh.peers().values()].map((c) => c.peer as Hello),
-      ...this.#mesh.lapsed().values(),
+      ...[...this.#mesh.lapsed().values()].map((l) => l.hello),
     ]
       .map((hello) => ({ name: hello.name, address: hello.address }))
       .filter((p) => healthy === undefined || healthy.has(p.address))
