@@ -126,14 +126,10 @@ export class ConsulConfigWatch {
     const common = (part: Part) =>
       ({
         onError: (err: unknown, _attempt: number, retryInMs: number) => {
-          this.#failing.add(part)
-          options.onError(err, retryInMs)
+          this.#failed(part, err, retryInMs)
         },
         onRecovered: () => {
-          this.#failing.delete(part)
-          if (this.#failing.size === 0) {
-            options.onRecovered?.()
-          }
+          this.#recovered(part)
         },
         ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
       }) as const
@@ -278,19 +274,28 @@ export class ConsulConfigWatch {
         return undefined
       }
       const retryInMs = this.#refreshBackoff.next()
-      this.#failing.add('refresh')
-      this.#options.onError(err, retryInMs)
+      this.#failed('refresh', err, retryInMs)
       return retryInMs
     }
     this.#refreshBackoff.reset()
     if (this.#stopped) {
       return undefined
     }
-    if (this.#failing.delete('refresh') && this.#failing.size === 0) {
-      this.#options.onRecovered?.()
-    }
+    this.#recovered('refresh')
     this.#deliver(doc)
     return undefined
+  }
+
+  #failed(part: Part, err: unknown, retryInMs: number): void {
+    this.#failing.add(part)
+    this.#options.onError(err, retryInMs)
+  }
+
+  /** recovered reports a recovery once no read (loop or re-read) is failing any more. */
+  #recovered(part: Part): void {
+    if (this.#failing.delete(part) && this.#failing.size === 0) {
+      this.#options.onRecovered?.()
+    }
   }
 
   #deliver(doc: KvConfigDocument | undefined): void {
